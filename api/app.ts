@@ -1,0 +1,49 @@
+// Builds the Hono app with its routes mounted. Nothing listens here (see server.ts), so tests call app.request().
+import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../db/open';
+import type { Config } from './config';
+import type { GroupCommit } from './ingest/group-commit';
+import { authRoutes } from './routes/auth';
+import { eventsRoutes } from './routes/events';
+import { kpiRoutes } from './routes/kpis';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  commits: GroupCommit;
+  now: () => number;
+  /** True while shutting down: new requests are refused with 503. */
+  draining?: () => boolean;
+  /** Directory of the built dashboard, served with an SPA fallback. */
+  staticDir?: string;
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    if (deps.draining?.()) {
+      c.header('Connection', 'close');
+      return c.json({ error: 'unavailable', message: 'The server is restarting; retry in a few seconds.' }, 503);
+    }
+    await next();
+  });
+  app.route('/api/events', eventsRoutes(deps));
+  app.route('/api/auth', authRoutes(deps));
+  app.route('/api', kpiRoutes(deps));
+  app.all('/api/*', (c) => c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${c.req.path}.` }, 404));
+
+  const dir = deps.staticDir;
+  if (dir && existsSync(join(dir, 'index.html'))) {
+    app.use('*', serveStatic({ root: dir }));
+    app.get('*', serveStatic({ root: dir, path: 'index.html' }));
+  }
+
+  app.onError((err, c) => {
+    console.error(`${c.req.method} ${c.req.path} failed:`, err);
+    return c.json({ error: 'internal', message: 'Something went wrong on our side; it has been logged.' }, 500);
+  });
+  return app;
+}

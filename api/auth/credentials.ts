@@ -1,0 +1,75 @@
+// Passwords, tokens and sessions: hashing and lookup. No HTTP here (see auth/middleware.ts).
+import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { and, eq, gt } from 'drizzle-orm';
+import type { Db } from '../../db/open';
+import { apiTokens, sessions, users } from '../../db/index';
+
+export const ROLES = ['ingest', 'display', 'supervisor', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const SESSION_MS = 12 * 3_600_000;
+
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+export const newSecret = () => randomBytes(24).toString('base64url');
+
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  return `scrypt:${salt.toString('hex')}:${scryptSync(password, salt, 32).toString('hex')}`;
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [scheme, salt, hash] = stored.split(':');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const actual = scryptSync(password, Buffer.from(salt, 'hex'), 32);
+  return timingSafeEqual(actual, Buffer.from(hash, 'hex'));
+}
+
+export function createToken(db: Db, role: Role, label: string, now: number, token = newSecret()): string {
+  db.insert(apiTokens).values({ tokenHash: sha256(token), role, label, createdAt: now }).onConflictDoNothing().run();
+  return token;
+}
+
+export function roleOfToken(db: Db, token: string): Role | null {
+  return db.select({ role: apiTokens.role }).from(apiTokens).where(eq(apiTokens.tokenHash, sha256(token))).get()?.role ?? null;
+}
+
+export function login(db: Db, username: string, password: string, now: number): { token: string; role: Role } | null {
+  const user = db.select().from(users).where(eq(users.username, username)).get();
+  if (!user || !verifyPassword(password, user.passwordHash)) return null;
+  const token = newSecret();
+  db.insert(sessions).values({ tokenHash: sha256(token), username, expiresAt: now + SESSION_MS }).run();
+  return { token, role: user.role };
+}
+
+export function roleOfSession(db: Db, token: string, now: number): { username: string; role: Role } | null {
+  const row = db
+    .select({ username: users.username, role: users.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.username, sessions.username))
+    .where(and(eq(sessions.tokenHash, sha256(token)), gt(sessions.expiresAt, now)))
+    .get();
+  return row ?? null;
+}
+
+export function logout(db: Db, token: string): void {
+  db.delete(sessions).where(eq(sessions.tokenHash, sha256(token))).run();
+}
+
+/**
+ * First start on an empty database: user `admin` (ADMIN_PASSWORD or a printed random one) and, unless
+ * INGEST_TOKEN is set, an ingest token printed once. Returns what must be shown to the operator.
+ */
+export function bootstrapCredentials(db: Db, opts: { adminPassword?: string; ingestToken?: string; now: number }): string[] {
+  const notes: string[] = [];
+  if (opts.ingestToken) createToken(db, 'ingest', 'INGEST_TOKEN', opts.now, opts.ingestToken);
+  const anyUser = db.select({ username: users.username }).from(users).limit(1).get();
+  if (!anyUser) {
+    const password = opts.adminPassword ?? newSecret();
+    db.insert(users).values({ username: 'admin', passwordHash: hashPassword(password), role: 'admin', createdAt: opts.now }).run();
+    if (!opts.adminPassword) notes.push(`Created user "admin" with password: ${password}  (shown once; set ADMIN_PASSWORD to choose it)`);
+    const hasIngest = db.select().from(apiTokens).where(eq(apiTokens.role, 'ingest')).limit(1).get();
+    if (!hasIngest) notes.push(`Ingest token (shown once): ${createToken(db, 'ingest', 'first start', opts.now)}`);
+    notes.push(`Wall display token (shown once): ${createToken(db, 'display', 'first start', opts.now)}`);
+  }
+  return notes;
+}

@@ -1,0 +1,74 @@
+import { EVENT_TYPES, MAX_FUTURE_MS, eventSchemas, type EventType, type FloorEvent } from './schema';
+
+export interface EventError {
+  index: number;
+  path: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; events: FloorEvent[] } | { ok: false; errors: EventError[] };
+
+const isEventType = (t: unknown): t is EventType => typeof t === 'string' && (EVENT_TYPES as string[]).includes(t);
+
+/** Validates each raw event; reports every error of every event, so a sender can fix a batch in one go. */
+export function validateEvents(raw: unknown[], now: number): ParseResult {
+  const errors: EventError[] = [];
+  const events: FloorEvent[] = [];
+  raw.forEach((item, index) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      errors.push({ index, path: '', message: 'expected an event object' });
+      return;
+    }
+    const type = (item as { type?: unknown }).type;
+    if (!isEventType(type)) {
+      errors.push({
+        index,
+        path: 'type',
+        message: type === undefined ? 'type is required' : `unknown type ${JSON.stringify(type)}; expected one of ${EVENT_TYPES.join(', ')}`
+      });
+      return;
+    }
+    const parsed = eventSchemas[type].safeParse(item);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        errors.push({ index, path: issue.path.join('.'), message: issue.message });
+      }
+      return;
+    }
+    const event = { ...parsed.data, type } as FloorEvent;
+    if (event.at > now + MAX_FUTURE_MS) {
+      errors.push({ index, path: 'at', message: `at is ${Math.round((event.at - now) / 1000)} s in the future; at most 300 s is allowed` });
+      return;
+    }
+    events.push(event);
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, events };
+}
+
+/** Splits a request body into raw events: one object, a JSON array, or NDJSON (one event per line). */
+export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unknown[] } | { ok: false; errors: EventError[] } {
+  if (ndjson) {
+    const raw: unknown[] = [];
+    const errors: EventError[] = [];
+    for (const [lineNo, line] of text.split('\n').entries()) {
+      if (line.trim() === '') continue;
+      try {
+        raw.push(JSON.parse(line));
+      } catch (e) {
+        errors.push({ index: raw.length + errors.length, path: '', message: `line ${lineNo + 1} is not valid JSON: ${(e as Error).message}` });
+      }
+    }
+    if (errors.length) return { ok: false, errors };
+    if (raw.length === 0) return { ok: false, errors: [{ index: 0, path: '', message: 'the body holds no events' }] };
+    return { ok: true, raw };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, errors: [{ index: 0, path: '', message: `body is not valid JSON: ${(e as Error).message}` }] };
+  }
+  const raw = Array.isArray(body) ? body : [body];
+  if (raw.length === 0) return { ok: false, errors: [{ index: 0, path: '', message: 'the body holds no events' }] };
+  return { ok: true, raw };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+// The spec's vocabulary. Every name here is fixed by ../shared/SPEC.md.
+export const CHANNELS = ['phone', 'chat', 'email', 'social', 'app', 'web'] as const;
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export const CALLBACK_REASONS = ['pre_approval', 'unconfirmed_payment', 'complaint_followup', 'customer_request', 'other'] as const;
+export const ATTEMPT_RESULTS = ['connected', 'no_answer', 'busy', 'voicemail', 'wrong_number'] as const;
+export const CALLBACK_OUTCOMES = ['confirmed', 'resolved', 'declined', 'unreachable', 'other'] as const;
+export const AGENT_STATUSES = ['available', 'busy', 'away', 'offline'] as const;
+
+export type Channel = (typeof CHANNELS)[number];
+export type Priority = (typeof PRIORITIES)[number];
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+/** Events may be stamped at most this far ahead of the server clock. */
+export const MAX_FUTURE_MS = 5 * 60_000;
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** An instant: ISO-8601 with `Z` or an offset, or integer epoch milliseconds. Parsed to epoch ms. */
+export const instant = z.union([
+  z.number().int('epoch milliseconds must be an integer').min(-8.64e15).max(8.64e15),
+  z
+    .string()
+    .regex(ISO_WITH_ZONE, 'expected ISO-8601 with Z or an offset (e.g. 2026-11-24T09:30:00Z) or epoch milliseconds')
+    .refine((s) => Number.isFinite(Date.parse(s)), 'not a real date')
+]).transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
+
+const name = z.string().min(1).max(128);
+const label = z.string().min(1).max(64);
+
+const envelope = { id: z.string().min(1, 'id must not be empty').max(128, 'id must be at most 128 characters'), at: instant };
+
+export const eventSchemas = {
+  'ticket.created': z.object({
+    ...envelope,
+    ticket: name,
+    channel: z.enum(CHANNELS),
+    category: label.default('other'),
+    priority: z.enum(PRIORITIES).default('normal'),
+    team: label.optional(),
+    customer: name.optional()
+  }),
+  'ticket.assigned': z.object({ ...envelope, ticket: name, agent: name, team: label.optional() }),
+  'ticket.replied': z
+    .object({ ...envelope, ticket: name, author: z.enum(['agent', 'bot']).default('agent'), agent: name.optional() })
+    .refine((e) => e.author === 'bot' || e.agent !== undefined, {
+      message: 'agent is required when author is agent',
+      path: ['agent']
+    }),
+  'ticket.customer_replied': z.object({ ...envelope, ticket: name }),
+  'ticket.escalated': z.object({ ...envelope, ticket: name, team: label.optional(), priority: z.enum(PRIORITIES).optional() }),
+  'ticket.resolved': z.object({ ...envelope, ticket: name, agent: name.optional() }),
+  'ticket.reopened': z.object({ ...envelope, ticket: name }),
+  'ticket.abandoned': z.object({ ...envelope, ticket: name }),
+  'ticket.rated': z.object({ ...envelope, ticket: name, score: z.number().int().min(1).max(5), comment: z.string().max(4000).optional() }),
+  'callback.scheduled': z.object({
+    ...envelope,
+    callback: name,
+    reason: z.enum(CALLBACK_REASONS),
+    due: instant,
+    ticket: name.optional(),
+    agent: name.optional(),
+    team: label.optional()
+  }),
+  'callback.attempted': z.object({ ...envelope, callback: name, agent: name, result: z.enum(ATTEMPT_RESULTS) }),
+  'callback.completed': z.object({ ...envelope, callback: name, outcome: z.enum(CALLBACK_OUTCOMES), agent: name.optional() }),
+  'callback.cancelled': z.object({ ...envelope, callback: name }),
+  'agent.status': z.object({ ...envelope, agent: name, status: z.enum(AGENT_STATUSES), name: z.string().min(1).max(128).optional(), team: label.optional() })
+} as const;
+
+export type EventType = keyof typeof eventSchemas;
+export const EVENT_TYPES = Object.keys(eventSchemas) as EventType[];
+
+/** A validated event with defaults filled in and `at`/`due` as epoch ms. */
+export type FloorEvent = {
+  [K in EventType]: z.output<(typeof eventSchemas)[K]> & { type: K };
+}[EventType];
+export type EventOf<K extends EventType> = Extract<FloorEvent, { type: K }>;
+export type TicketEvent = Extract<FloorEvent, { type: `ticket.${string}` }>;
+export type CallbackEvent = Extract<FloorEvent, { type: `callback.${string}` }>;

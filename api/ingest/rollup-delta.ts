@@ -1,0 +1,109 @@
+// Collects the rollup changes of one transaction in memory, then writes each touched row once.
+import type Database from 'better-sqlite3';
+import type { Fact } from '../kpi/replay';
+import { COUNTERS, addFact, emptyTotals, isZero, mergeTotals, type Totals } from '../kpi/totals';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+/** Rollup levels: 1 = UTC hour buckets, 2 = UTC day buckets. */
+export const LEVELS = [
+  { level: 1, size: HOUR_MS },
+  { level: 2, size: DAY_MS }
+] as const;
+
+export const COLUMN_OF: Record<(typeof COUNTERS)[number], string> = {
+  created: 'created',
+  resolved: 'resolved',
+  reopened: 'reopened',
+  escalated: 'escalated',
+  abandoned: 'abandoned',
+  frCount: 'fr_count',
+  frSumMs: 'fr_sum_ms',
+  frWithin: 'fr_within',
+  resCount: 'res_count',
+  resSumMs: 'res_sum_ms',
+  csatCount: 'csat_count',
+  csatPositive: 'csat_positive',
+  csatSum: 'csat_sum',
+  cbScheduled: 'cb_scheduled',
+  cbAttempts: 'cb_attempts',
+  cbConnected: 'cb_connected',
+  cbCompleted: 'cb_completed',
+  cbOnTime: 'cb_on_time',
+  cbConfirmed: 'cb_confirmed'
+};
+const COLUMNS = COUNTERS.map((c) => COLUMN_OF[c]);
+export const ROLLUP_SELECT = `${COUNTERS.map((c) => `${COLUMN_OF[c]} AS ${c}`).join(', ')}, fr_hist AS frHist, res_hist AS resHist`;
+
+/** The dimension rows a fact is summed into. Team is a column of every row, so team + one filter is a lookup. */
+export function dimsOf(f: Fact): [dim: string, value: string][] {
+  const dims: [string, string][] = [['all', '']];
+  if (f.channel !== null) dims.push(['channel', f.channel]);
+  if (f.priority !== null) dims.push(['priority', f.priority]);
+  if (f.category !== null) dims.push(['category', f.category]);
+  if (f.agent !== null) dims.push(['agent', f.agent]);
+  return dims;
+}
+
+export interface RollupRow extends Omit<Totals, 'frHist' | 'resHist' | 'frExact' | 'resExact'> {
+  frHist: string;
+  resHist: string;
+}
+
+export function rowToTotals(row: RollupRow): Totals {
+  return { ...row, frHist: JSON.parse(row.frHist), resHist: JSON.parse(row.resHist), frExact: null, resExact: null };
+}
+
+export class RollupDelta {
+  private deltas = new Map<string, { key: [number, string, string, number, string]; totals: Totals }>();
+
+  add(f: Fact, sign: 1 | -1): void {
+    const team = f.team ?? '';
+    for (const { level, size } of LEVELS) {
+      const bucket = Math.floor(f.at / size) * size;
+      for (const [dim, value] of dimsOf(f)) {
+        const k = `${level}\u0000${dim}\u0000${value}\u0000${bucket}\u0000${team}`;
+        let d = this.deltas.get(k);
+        if (!d) this.deltas.set(k, (d = { key: [level, dim, value, bucket, team], totals: emptyTotals() }));
+        addFact(d.totals, f, sign);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.deltas.size;
+  }
+
+  /** Applies every delta to its row: one read and one write per touched row. */
+  flush(sqlite: Database.Database): void {
+    const s = statements(sqlite);
+    for (const { key, totals } of this.deltas.values()) {
+      if (isZero(totals) && Object.keys(totals.frHist).length === 0 && Object.keys(totals.resHist).length === 0) continue;
+      const row = s.select.get(...key) as RollupRow | undefined;
+      const merged = row ? rowToTotals(row) : emptyTotals();
+      mergeTotals(merged, totals);
+      if (isZero(merged)) s.remove.run(...key);
+      else s.upsert.run(...key, ...COUNTERS.map((c) => merged[c]), JSON.stringify(merged.frHist), JSON.stringify(merged.resHist));
+    }
+    this.deltas.clear();
+  }
+}
+
+const cache = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+function statements(sqlite: Database.Database) {
+  let s = cache.get(sqlite);
+  if (!s) cache.set(sqlite, (s = prepare(sqlite)));
+  return s;
+}
+
+const KEY_WHERE = 'level = ? AND dim = ? AND value = ? AND bucket = ? AND team = ?';
+function prepare(sqlite: Database.Database) {
+  return {
+    select: sqlite.prepare(`SELECT ${ROLLUP_SELECT} FROM rollups WHERE ${KEY_WHERE}`),
+    remove: sqlite.prepare(`DELETE FROM rollups WHERE ${KEY_WHERE}`),
+    upsert: sqlite.prepare(
+      `INSERT OR REPLACE INTO rollups (level, dim, value, bucket, team, ${COLUMNS.join(', ')}, fr_hist, res_hist)
+       VALUES (?, ?, ?, ?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?, ?)`
+    )
+  };
+}

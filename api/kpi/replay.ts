@@ -1,0 +1,256 @@
+// The replay rules of SPEC.md ("Semantics"), in one place. Pure: events in, facts and current state out.
+// Both the live ingest path and `npm run rebuild` call these functions, so they cannot disagree.
+import type { CallbackEvent, Priority, TicketEvent } from '../events/schema';
+
+export type FactKind =
+  | 'created'
+  | 'first_response'
+  | 'resolved'
+  | 'reopened'
+  | 'escalated'
+  | 'abandoned'
+  | 'rated'
+  | 'callback_scheduled'
+  | 'callback_attempted'
+  | 'callback_completed';
+
+/**
+ * One counted fact. `value` is a duration in ms (first response, resolution) or a score (rated).
+ * `flag`: first response within target / attempt connected / completion on time. `flag2`: completion confirmed.
+ */
+export interface Fact {
+  kind: FactKind;
+  at: number;
+  team: string | null;
+  channel: string | null;
+  priority: string | null;
+  category: string | null;
+  agent: string | null;
+  value: number | null;
+  flag: 0 | 1;
+  flag2: 0 | 1;
+}
+
+export type TicketStateName = 'open' | 'resolved' | 'abandoned';
+
+/** The ticket as it stands after all its events: the source of the backlog. */
+export interface TicketState {
+  ticket: string;
+  createdAt: number;
+  channel: string;
+  category: string;
+  priority: string;
+  team: string | null;
+  assignee: string | null;
+  state: TicketStateName;
+  firstResponseAt: number | null;
+  /** Set while the ticket waits on an agent: t0 before any first response, else `waiting_since`. */
+  unattendedSince: number | null;
+}
+
+/** First-response target in seconds for a priority and channel at a moment (SLA policy lookup). */
+export type TargetLookup = (priority: string, channel: string, at: number) => number;
+
+const byTime = <E extends { at: number; id: string }>(a: E, b: E) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Values that change over a ticket's life; `valueAt(t)` is the latest set at or before t. */
+class Timeline<T> {
+  private points: { at: number; value: T }[] = [];
+  set(at: number, value: T) {
+    this.points.push({ at, value });
+  }
+  valueAt(at: number): T | null {
+    let found: T | null = null;
+    for (const p of this.points) {
+      if (p.at > at) break;
+      found = p.value;
+    }
+    return found;
+  }
+  get last(): T | null {
+    return this.points.length ? this.points[this.points.length - 1].value : null;
+  }
+}
+
+export interface TicketReplay {
+  state: TicketState;
+  facts: Fact[];
+}
+
+/** Replays one ticket's events (any order, duplicates already removed by id). Null until a `ticket.created` exists. */
+export function replayTicket(events: readonly TicketEvent[], targetSec: TargetLookup): TicketReplay | null {
+  const sorted = [...events].sort(byTime);
+  const creation = sorted.find((e) => e.type === 'ticket.created');
+  if (!creation || creation.type !== 'ticket.created') return null;
+  const t0 = creation.at;
+  const timeOf = (at: number) => Math.max(at, t0);
+
+  // Team, priority and assignee timelines first: a fact's attributes are those at its time, which may be
+  // set by an event sorted after it at the same instant.
+  const team = new Timeline<string>();
+  const priority = new Timeline<string>();
+  const assignee = new Timeline<string>();
+  priority.set(t0, creation.priority);
+  if (creation.team) team.set(t0, creation.team);
+  for (const e of sorted) {
+    if (e === creation) continue;
+    const at = timeOf(e.at);
+    if (e.type === 'ticket.created') {
+      if (e.team) team.set(at, e.team);
+      priority.set(at, e.priority);
+    } else if (e.type === 'ticket.assigned') {
+      if (e.team) team.set(at, e.team);
+      assignee.set(at, e.agent);
+    } else if (e.type === 'ticket.escalated') {
+      if (e.team) team.set(at, e.team);
+      if (e.priority) priority.set(at, e.priority);
+    }
+  }
+
+  const facts: Fact[] = [];
+  const fact = (kind: FactKind, at: number, agent: string | null, value: number | null = null, flag: 0 | 1 = 0): Fact => {
+    const f: Fact = {
+      kind,
+      at,
+      team: team.valueAt(at),
+      channel: creation.channel,
+      priority: priority.valueAt(at),
+      category: creation.category,
+      agent,
+      value,
+      flag,
+      flag2: 0
+    };
+    facts.push(f);
+    return f;
+  };
+
+  fact('created', t0, null);
+  let state: TicketStateName = 'open';
+  let firstResponseAt: number | null = null;
+  let waitingSince: number | null = null;
+  let lastResolver: string | null = null;
+  let rating: { at: number; score: number; agent: string | null } | null = null;
+
+  for (const e of sorted) {
+    if (e === creation) continue;
+    const at = timeOf(e.at);
+    switch (e.type) {
+      case 'ticket.replied':
+        if (e.author !== 'agent') break;
+        if (firstResponseAt === null) {
+          firstResponseAt = at;
+          const frt = at - t0;
+          const p = priority.valueAt(at) ?? creation.priority;
+          fact('first_response', at, e.agent ?? null, frt, frt <= targetSec(p, creation.channel, at) * 1000 ? 1 : 0);
+        }
+        waitingSince = null;
+        break;
+      case 'ticket.customer_replied':
+        if (firstResponseAt !== null && waitingSince === null) waitingSince = at;
+        break;
+      case 'ticket.resolved':
+        if (state === 'open') {
+          state = 'resolved';
+          lastResolver = e.agent ?? assignee.valueAt(at);
+          fact('resolved', at, lastResolver, at - t0);
+        }
+        break;
+      case 'ticket.reopened':
+        if (state === 'resolved') {
+          state = 'open';
+          fact('reopened', at, null);
+        }
+        break;
+      case 'ticket.abandoned':
+        if (state === 'open' && firstResponseAt === null) {
+          state = 'abandoned';
+          fact('abandoned', at, null);
+        }
+        break;
+      case 'ticket.escalated':
+        fact('escalated', at, null);
+        break;
+      case 'ticket.rated':
+        rating = { at, score: e.score, agent: lastResolver ?? assignee.valueAt(at) };
+        break;
+    }
+  }
+  // Only the latest rating counts; it is credited as of its own time.
+  if (rating) fact('rated', rating.at, rating.agent, rating.score, rating.score >= 4 ? 1 : 0);
+
+  const unattendedSince = state !== 'open' ? null : firstResponseAt === null ? t0 : waitingSince;
+  return {
+    state: {
+      ticket: creation.ticket,
+      createdAt: t0,
+      channel: creation.channel,
+      category: creation.category,
+      priority: priority.last ?? creation.priority,
+      team: team.last,
+      assignee: assignee.last,
+      state,
+      firstResponseAt,
+      unattendedSince
+    },
+    facts
+  };
+}
+
+export type CallbackStateName = 'pending' | 'completed' | 'cancelled';
+
+export interface CallbackState {
+  callback: string;
+  scheduledAt: number;
+  due: number;
+  team: string | null;
+  agent: string | null;
+  reason: string;
+  ticket: string | null;
+  state: CallbackStateName;
+}
+
+export interface CallbackReplay {
+  state: CallbackState;
+  facts: Fact[];
+}
+
+/** Replays one callback's events. Null until a `callback.scheduled` exists. */
+export function replayCallback(events: readonly CallbackEvent[]): CallbackReplay | null {
+  const sorted = [...events].sort(byTime);
+  const first = sorted.find((e) => e.type === 'callback.scheduled');
+  if (!first || first.type !== 'callback.scheduled') return null;
+  // The latest schedule sets `due`, and on-time is judged against that final due.
+  let due = first.due;
+  for (const e of sorted) if (e.type === 'callback.scheduled') due = e.due;
+
+  const team = first.team ?? null;
+  const facts: Fact[] = [];
+  const fact = (kind: FactKind, at: number, agent: string | null, flag: 0 | 1 = 0, flag2: 0 | 1 = 0) =>
+    facts.push({ kind, at, team, channel: null, priority: null, category: null, agent, value: null, flag, flag2 });
+
+  fact('callback_scheduled', first.at, first.agent ?? null);
+  let state: CallbackStateName = 'pending';
+  for (const e of sorted) {
+    if (e.type === 'callback.attempted') fact('callback_attempted', e.at, e.agent, e.result === 'connected' ? 1 : 0);
+    else if (e.type === 'callback.completed' && state === 'pending') {
+      state = 'completed';
+      fact('callback_completed', e.at, e.agent ?? first.agent ?? null, e.at <= due ? 1 : 0, e.outcome === 'confirmed' ? 1 : 0);
+    } else if (e.type === 'callback.cancelled' && state === 'pending') state = 'cancelled';
+  }
+  return {
+    state: {
+      callback: first.callback,
+      scheduledAt: first.at,
+      due,
+      team,
+      agent: first.agent ?? null,
+      reason: first.reason,
+      ticket: first.ticket ?? null,
+      state
+    },
+    facts
+  };
+}
+
+export type { Priority };

@@ -1,0 +1,43 @@
+// Built-in KPI targets and SLA first-response targets: the one place defaults live until admins can edit them.
+import type { Priority } from '../events/schema';
+
+/** SPEC.md defaults: first-response target by priority, in seconds. */
+export const DEFAULT_FIRST_RESPONSE_TARGET_SEC: Record<Priority, number> = {
+  urgent: 300,
+  high: 1800,
+  normal: 7200,
+  low: 28800
+};
+
+/**
+ * How each wall tile is coloured. `higherIsBetter` says which way is good; `warn` and `critical` are the
+ * thresholds where the tile turns amber and red.
+ */
+export interface KpiTarget {
+  higherIsBetter: boolean;
+  warn: number;
+  critical: number;
+}
+
+/** Keys are the spec's KPI paths, as used in `data-kpi`. */
+export const DEFAULT_KPI_TARGETS: Record<string, KpiTarget> = {
+  'firstResponse.p50Sec': { higherIsBetter: false, warn: 600, critical: 1800 },
+  'firstResponse.p90Sec': { higherIsBetter: false, warn: 1800, critical: 7200 },
+  'firstResponse.withinTargetPct': { higherIsBetter: true, warn: 90, critical: 80 },
+  'resolution.p50Sec': { higherIsBetter: false, warn: 14400, critical: 43200 },
+  'csat.pct': { higherIsBetter: true, warn: 80, critical: 70 },
+  'tickets.abandonedPct': { higherIsBetter: false, warn: 5, critical: 10 },
+  'backlog.unattended': { higherIsBetter: false, warn: 20, critical: 50 },
+  'backlog.oldestUnattendedSec': { higherIsBetter: false, warn: 1800, critical: 3600 },
+  'callbacks.overdue': { higherIsBetter: false, warn: 1, critical: 5 },
+  'backlog.callbacksOverdue': { higherIsBetter: false, warn: 1, critical: 5 },
+  'callbacks.onTimePct': { higherIsBetter: true, warn: 90, critical: 75 }
+};
+
+export type KpiLevel = 'ok' | 'warn' | 'critical' | 'none';
+
+export function levelFor(target: KpiTarget | undefined, value: number | null | undefined): KpiLevel {
+  if (!target || value === null || value === undefined || !Number.isFinite(value)) return 'none';
+  if (target.higherIsBetter) return value <= target.critical ? 'critical' : value <= target.warn ? 'warn' : 'ok';
+  return value >= target.critical ? 'critical' : value >= target.warn ? 'warn' : 'ok';
+}

@@ -1,0 +1,60 @@
+// Calendar arithmetic in an IANA timezone without a date library. Pure.
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric'
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** Wall-clock fields of an instant in a timezone. */
+export function zonedParts(ms: number, tz: string) {
+  const p: Record<string, number> = {};
+  for (const { type, value } of formatter(tz).formatToParts(new Date(ms))) if (type !== 'literal') p[type] = Number(value);
+  return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second };
+}
+
+/** The zone's offset from UTC at an instant, in ms (positive east of Greenwich). */
+export function offsetMs(ms: number, tz: string): number {
+  const p = zonedParts(ms, tz);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/** The instant a local wall-clock time occurs (the earlier one in a DST overlap). */
+export function zonedTime(year: number, month: number, day: number, tz: string, hour = 0): number {
+  const guess = Date.UTC(year, month - 1, day, hour);
+  let ms = guess - offsetMs(guess, tz);
+  ms = guess - offsetMs(ms, tz);
+  return ms;
+}
+
+/** [start, end) of the local calendar day containing `ms`. */
+export function dayWindow(ms: number, tz: string): { from: number; to: number } {
+  const p = zonedParts(ms, tz);
+  const from = zonedTime(p.year, p.month, p.day, tz);
+  const next = new Date(Date.UTC(p.year, p.month - 1, p.day + 1));
+  const to = zonedTime(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), tz);
+  return { from, to };
+}
+
+export function isValidTimezone(tz: string): boolean {
+  try {
+    formatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,154 @@
+// Additive KPI totals: what a rollup row holds and what a window sums to. Pure.
+import type { Fact } from './replay';
+import { addToHistogram, exactPercentile, histogramPercentile, mergeHistogram, type Histogram } from './histogram';
+import type { Kpis } from './types';
+
+/** Additive counters, in the order of the rollup table's columns (names: see db/schema/rollups.ts). */
+export const COUNTERS = [
+  'created',
+  'resolved',
+  'reopened',
+  'escalated',
+  'abandoned',
+  'frCount',
+  'frSumMs',
+  'frWithin',
+  'resCount',
+  'resSumMs',
+  'csatCount',
+  'csatPositive',
+  'csatSum',
+  'cbScheduled',
+  'cbAttempts',
+  'cbConnected',
+  'cbCompleted',
+  'cbOnTime',
+  'cbConfirmed'
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+
+export type Totals = Record<Counter, number> & {
+  frHist: Histogram;
+  resHist: Histogram;
+  /** Exact durations (sec) while every contribution came from single facts; null once a rollup bucket is merged. */
+  frExact: number[] | null;
+  resExact: number[] | null;
+};
+
+export function emptyTotals(): Totals {
+  const t = { frHist: {}, resHist: {}, frExact: [], resExact: [] } as unknown as Totals;
+  for (const c of COUNTERS) t[c] = 0;
+  return t;
+}
+
+/** Adds (sign 1) or retracts (sign −1) one fact. */
+export function addFact(t: Totals, f: Fact, sign: 1 | -1 = 1): void {
+  switch (f.kind) {
+    case 'created':
+      t.created += sign;
+      break;
+    case 'reopened':
+      t.reopened += sign;
+      break;
+    case 'escalated':
+      t.escalated += sign;
+      break;
+    case 'abandoned':
+      t.abandoned += sign;
+      break;
+    case 'first_response': {
+      const ms = f.value ?? 0;
+      t.frCount += sign;
+      t.frSumMs += sign * ms;
+      t.frWithin += sign * f.flag;
+      addToHistogram(t.frHist, ms / 1000, sign);
+      if (sign === 1) t.frExact?.push(ms / 1000);
+      else t.frExact = null;
+      break;
+    }
+    case 'resolved': {
+      const ms = f.value ?? 0;
+      t.resolved += sign;
+      t.resCount += sign;
+      t.resSumMs += sign * ms;
+      addToHistogram(t.resHist, ms / 1000, sign);
+      if (sign === 1) t.resExact?.push(ms / 1000);
+      else t.resExact = null;
+      break;
+    }
+    case 'rated':
+      t.csatCount += sign;
+      t.csatPositive += sign * f.flag;
+      t.csatSum += sign * (f.value ?? 0);
+      break;
+    case 'callback_scheduled':
+      t.cbScheduled += sign;
+      break;
+    case 'callback_attempted':
+      t.cbAttempts += sign;
+      t.cbConnected += sign * f.flag;
+      break;
+    case 'callback_completed':
+      t.cbCompleted += sign;
+      t.cbOnTime += sign * f.flag;
+      t.cbConfirmed += sign * f.flag2;
+      break;
+  }
+}
+
+/** Merges a rollup row (or other totals) into `into`; exact lists are lost unless both sides kept theirs. */
+export function mergeTotals(into: Totals, from: Totals, sign: 1 | -1 = 1): void {
+  for (const c of COUNTERS) into[c] += sign * from[c];
+  mergeHistogram(into.frHist, from.frHist, sign);
+  mergeHistogram(into.resHist, from.resHist, sign);
+  into.frExact = into.frExact && from.frExact && sign === 1 ? into.frExact.concat(from.frExact) : null;
+  into.resExact = into.resExact && from.resExact && sign === 1 ? into.resExact.concat(from.resExact) : null;
+}
+
+export function isZero(t: Totals): boolean {
+  return COUNTERS.every((c) => t[c] === 0);
+}
+
+function percentile(exact: number[] | null, hist: Histogram, q: number): number | null {
+  if (exact) return exactPercentile([...exact].sort((a, b) => a - b), q);
+  return histogramPercentile(hist, q);
+}
+
+const avg = (sum: number, n: number) => (n > 0 ? sum / n : null);
+
+/** The window blocks of the KPI response (everything but `from`, `to` and `backlog`). */
+export function totalsToKpis(t: Totals): Omit<Kpis, 'from' | 'to' | 'backlog'> {
+  const frExact = t.frExact && t.frExact.length === t.frCount ? t.frExact : null;
+  const resExact = t.resExact && t.resExact.length === t.resCount ? t.resExact : null;
+  return {
+    tickets: { created: t.created, resolved: t.resolved, reopened: t.reopened, escalated: t.escalated, abandoned: t.abandoned },
+    firstResponse: {
+      count: t.frCount,
+      avgSec: t.frCount > 0 ? t.frSumMs / t.frCount / 1000 : null,
+      p50Sec: percentile(frExact, t.frHist, 0.5),
+      p90Sec: percentile(frExact, t.frHist, 0.9),
+      withinTarget: t.frWithin,
+      breached: t.frCount - t.frWithin
+    },
+    resolution: {
+      count: t.resCount,
+      avgSec: t.resCount > 0 ? t.resSumMs / t.resCount / 1000 : null,
+      p50Sec: percentile(resExact, t.resHist, 0.5),
+      p90Sec: percentile(resExact, t.resHist, 0.9)
+    },
+    csat: {
+      responses: t.csatCount,
+      positive: t.csatPositive,
+      pct: t.csatCount > 0 ? (100 * t.csatPositive) / t.csatCount : null,
+      avg: avg(t.csatSum, t.csatCount)
+    },
+    callbacks: {
+      scheduled: t.cbScheduled,
+      attempts: t.cbAttempts,
+      connected: t.cbConnected,
+      completed: t.cbCompleted,
+      completedOnTime: t.cbOnTime,
+      confirmed: t.cbConfirmed
+    }
+  };
+}

@@ -1,0 +1,51 @@
+// The live protocol of SPEC.md ("Live: GET /api/live"), typed once for the hub and the dashboard.
+import type { KpiTarget } from '../kpi/targets';
+import type { AgentKpis, KpiFilters, Kpis } from '../kpi/types';
+
+/** Today's curves for the wall charts, in 15-minute slots from local midnight (KPI_TIMEZONE). */
+export interface TodaySeries {
+  slotMs: number; // 900000
+  from: string; // ISO start of today
+  created: number[];
+  resolved: number[];
+  firstResponseP90Sec: (number | null)[];
+  /** Open backlog sampled once a minute: [epoch ms, open tickets]. */
+  backlog: [number, number][];
+}
+
+export interface LiveWindows {
+  today: Kpis;
+  lastHour: Kpis;
+}
+
+export interface SnapshotMessage {
+  type: 'snapshot';
+  seq: number;
+  at: string;
+  timezone: string;
+  filters: KpiFilters;
+  windows: LiveWindows;
+  agents: AgentKpis[];
+  series: TodaySeries;
+  /** Colour thresholds by KPI path (see api/kpi/targets.ts). */
+  targets: Record<string, KpiTarget>;
+}
+
+/** Same shape as the snapshot: each update carries the whole (small) state, so a client that skipped some loses nothing. */
+export interface UpdateMessage extends Omit<SnapshotMessage, 'type'> {
+  type: 'update';
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  message: string;
+}
+
+export type ServerMessage = SnapshotMessage | UpdateMessage | ErrorMessage;
+
+export interface SubscribeMessage {
+  type: 'subscribe';
+  filters: KpiFilters;
+}
+
+export type ClientMessage = SubscribeMessage;

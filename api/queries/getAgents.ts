@@ -1,0 +1,57 @@
+import type Database from 'better-sqlite3';
+import { addFact, emptyTotals, mergeTotals, totalsToKpis, type Totals } from '../kpi/totals';
+import type { AgentKpis } from '../kpi/types';
+import { rowToTotals } from '../ingest/rollup-delta';
+import { cached, coverWindow, rollupRows, scanFacts } from './windowTotals';
+
+interface AgentRow {
+  agent: string;
+  name: string | null;
+  team: string | null;
+  status: string | null;
+  statusSince: number | null;
+}
+
+/** Per-agent blocks for [from, to), credited per SPEC.md; with `team`, only facts of that team count. */
+export function getAgents(sqlite: Database.Database, window: { from: number; to: number }, team: string | undefined): AgentKpis[] {
+  const perAgent = new Map<string, Totals>();
+  const totalsOf = (agent: string) => {
+    let t = perAgent.get(agent);
+    if (!t) perAgent.set(agent, (t = emptyTotals()));
+    return t;
+  };
+  const cover = coverWindow(window.from, window.to);
+  for (const range of cover.rollups)
+    for (const row of rollupRows(sqlite, range, 'agent', null, team)) mergeTotals(totalsOf(row.value), rowToTotals(row));
+  for (const scan of cover.scans)
+    for (const f of scanFacts(sqlite, scan.from, scan.to, team === undefined ? {} : { team })) if (f.agent !== null) addFact(totalsOf(f.agent), f);
+
+  const rows = cached(
+    sqlite,
+    'SELECT agent, name, coalesce(status_team, seen_team) AS team, status, status_since AS statusSince FROM agents ORDER BY agent'
+  ).all() as AgentRow[];
+  const open = new Map(
+    (cached(sqlite, "SELECT assignee, count(*) AS n FROM tickets WHERE state = 'open' AND assignee IS NOT NULL GROUP BY assignee").all() as {
+      assignee: string;
+      n: number;
+    }[]).map((r) => [r.assignee, r.n])
+  );
+
+  return rows
+    .filter((a) => team === undefined || a.team === team || perAgent.has(a.agent))
+    .map((a) => {
+      const k = totalsToKpis(perAgent.get(a.agent) ?? emptyTotals());
+      return {
+        agent: a.agent,
+        name: a.name,
+        team: a.team,
+        status: a.status,
+        statusSince: a.statusSince === null ? null : new Date(a.statusSince).toISOString(),
+        open: open.get(a.agent) ?? 0,
+        firstResponse: k.firstResponse,
+        resolution: k.resolution,
+        csat: k.csat,
+        callbacks: k.callbacks
+      };
+    });
+}

@@ -1,0 +1,29 @@
+// POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me.
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import type { AppDeps } from '../app';
+import { login, logout } from '../auth/credentials';
+import { SESSION_COOKIE, principalOf, requireRole } from '../auth/middleware';
+import { issuesToErrors } from './params';
+
+const loginBody = z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(1024) });
+
+export function authRoutes(deps: AppDeps) {
+  return new Hono()
+    .post('/login', async (c) => {
+      const body = loginBody.safeParse(await c.req.json().catch(() => undefined));
+      if (!body.success) return c.json({ errors: issuesToErrors(body.error) }, 400);
+      const session = login(deps.db, body.data.username, body.data.password, deps.now());
+      if (!session) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
+      setCookie(c, SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 12 * 3600 });
+      return c.json({ username: body.data.username, role: session.role });
+    })
+    .post('/logout', (c) => {
+      const token = getCookie(c, SESSION_COOKIE);
+      if (token) logout(deps.db, token);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.json({ ok: true });
+    })
+    .get('/me', requireRole(deps.db, 'display', deps.now), (c) => c.json(principalOf(c)));
+}

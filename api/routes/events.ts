@@ -1,0 +1,28 @@
+// POST /api/events: parse → validate → group commit → answer. Role: ingest.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { splitBody, validateEvents } from '../events/parse';
+import type { AppDeps } from '../app';
+import { requireRole } from '../auth/middleware';
+
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export function eventsRoutes(deps: AppDeps) {
+  return new Hono().post(
+    '/',
+    requireRole(deps.db, 'ingest', deps.now),
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ errors: [{ index: 0, path: '', message: 'body is larger than 10 MB; send smaller batches' }] }, 413)
+    }),
+    async (c) => {
+      const ndjson = (c.req.header('content-type') ?? '').toLowerCase().includes('ndjson');
+      const split = splitBody(await c.req.text(), ndjson);
+      if (!split.ok) return c.json({ errors: split.errors }, 400);
+      const valid = validateEvents(split.raw, deps.now());
+      if (!valid.ok) return c.json({ errors: valid.errors }, 400);
+      const result = await deps.commits.submit(valid.events);
+      return c.json(result, 200);
+    }
+  );
+}

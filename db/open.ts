@@ -1,0 +1,35 @@
+// The one place that opens SQLite: pragmas, migrations, and the WAL checkpoint policy.
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './index';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export function openDb(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a commit survives a process crash (SIGKILL); only power loss can take the last ones.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+  // Checkpoint every ~16 MB of WAL and truncate the file back to 64 MB at most afterwards, so it stays bounded.
+  sqlite.pragma('wal_autocheckpoint = 4000');
+  sqlite.pragma('journal_size_limit = 67108864');
+  const db = drizzle(sqlite, { schema }) as Db;
+  migrate(db, { migrationsFolder: MIGRATIONS });
+  return db;
+}
+
+/** Folds the WAL back into the database file and truncates it; run when ingest is idle and at shutdown. */
+export function checkpoint(db: Db): void {
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+}

@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** Each ticket as its replay leaves it now: the backlog is read from here. */
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    ticket: text('ticket').primaryKey(),
+    createdAt: integer('created_at').notNull(),
+    channel: text('channel').notNull(),
+    category: text('category').notNull(),
+    priority: text('priority').notNull(),
+    team: text('team'),
+    assignee: text('assignee'),
+    state: text('state', { enum: ['open', 'resolved', 'abandoned'] }).notNull(),
+    firstResponseAt: integer('first_response_at'),
+    unattendedSince: integer('unattended_since')
+  },
+  (t) => [
+    index('tickets_open').on(t.team, t.unattendedSince).where(sql`state = 'open'`),
+    index('tickets_open_assignee').on(t.assignee).where(sql`state = 'open'`)
+  ]
+);
+
+/** Each callback as its replay leaves it now. */
+export const callbacks = sqliteTable(
+  'callbacks',
+  {
+    callback: text('callback').primaryKey(),
+    scheduledAt: integer('scheduled_at').notNull(),
+    due: integer('due').notNull(),
+    team: text('team'),
+    agent: text('agent'),
+    reason: text('reason').notNull(),
+    ticket: text('ticket'),
+    state: text('state', { enum: ['pending', 'completed', 'cancelled'] }).notNull()
+  },
+  (t) => [index('callbacks_pending').on(t.team, t.due).where(sql`state = 'pending'`)]
+);

@@ -1,0 +1,39 @@
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Facts summed per time bucket (UTC hour, level 1; UTC day, level 2) and per dimension value, split by team
+ * so that a team filter combines with one other filter. `dim` is `all`, `channel`, `priority`, `category` or
+ * `agent`; `value` is '' for `all`. Histograms are JSON `{bin: count}` (api/kpi/histogram.ts).
+ */
+export const rollups = sqliteTable(
+  'rollups',
+  {
+    level: integer('level').notNull(),
+    dim: text('dim').notNull(),
+    value: text('value').notNull(),
+    bucket: integer('bucket').notNull(),
+    team: text('team').notNull(),
+    created: integer('created').notNull().default(0),
+    resolved: integer('resolved').notNull().default(0),
+    reopened: integer('reopened').notNull().default(0),
+    escalated: integer('escalated').notNull().default(0),
+    abandoned: integer('abandoned').notNull().default(0),
+    frCount: integer('fr_count').notNull().default(0),
+    frSumMs: integer('fr_sum_ms').notNull().default(0),
+    frWithin: integer('fr_within').notNull().default(0),
+    resCount: integer('res_count').notNull().default(0),
+    resSumMs: integer('res_sum_ms').notNull().default(0),
+    csatCount: integer('csat_count').notNull().default(0),
+    csatPositive: integer('csat_positive').notNull().default(0),
+    csatSum: integer('csat_sum').notNull().default(0),
+    cbScheduled: integer('cb_scheduled').notNull().default(0),
+    cbAttempts: integer('cb_attempts').notNull().default(0),
+    cbConnected: integer('cb_connected').notNull().default(0),
+    cbCompleted: integer('cb_completed').notNull().default(0),
+    cbOnTime: integer('cb_on_time').notNull().default(0),
+    cbConfirmed: integer('cb_confirmed').notNull().default(0),
+    frHist: text('fr_hist').notNull().default('{}'),
+    resHist: text('res_hist').notNull().default('{}')
+  },
+  (t) => [primaryKey({ columns: [t.level, t.dim, t.value, t.bucket, t.team] })]
+);

@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testApp } from '../helpers/app';
+
+const NOW = Date.parse('2026-11-24T12:00:00Z');
+const at = (minAgo: number) => new Date(NOW - minAgo * 60_000).toISOString();
+const created = (id: string, ticket: string, minAgo = 30) => ({ id, type: 'ticket.created', at: at(minAgo), ticket, channel: 'chat', team: 'wallet' });
+
+let t: ReturnType<typeof testApp>;
+let before: unknown;
+beforeEach(async () => {
+  t = testApp({ now: () => NOW });
+  // Something already stored, which no bad request may change.
+  await t.post([created('seed-1', 'T-1'), { id: 'seed-2', type: 'ticket.replied', at: at(20), ticket: 'T-1', agent: 'ann' }]);
+  before = await t.kpis();
+});
+afterEach(() => t.close());
+
+async function expectUnchanged() {
+  expect(await t.kpis()).toEqual(before);
+}
+
+describe('POST /api/events accepts', () => {
+  it('a single object, an array and NDJSON, acknowledging counts', async () => {
+    expect(await t.post(created('a1', 'T-2'))).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+    expect(await t.post([created('a2', 'T-3'), created('a3', 'T-4')])).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    const nd = [created('a4', 'T-5'), created('a5', 'T-6')].map((e) => JSON.stringify(e)).join('\n') + '\n';
+    expect(await t.post(nd, { raw: true, contentType: 'application/x-ndjson' })).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    expect((await t.kpis()).tickets.created).toBe(6);
+  });
+
+  it('ignores a repeated id as a retry and counts it in duplicates', async () => {
+    expect((await t.post([created('seed-1', 'T-1'), created('b1', 'T-9'), created('b1', 'T-9')])).body).toEqual({ accepted: 1, duplicates: 2 });
+    expect((await t.kpis()).tickets.created).toBe(2);
+  });
+
+  it('accepts epoch milliseconds and offsets, and ignores unknown fields', async () => {
+    const r = await t.post([
+      { ...created('c1', 'T-7'), at: NOW - 60_000, extra: { nested: true } },
+      { ...created('c2', 'T-8'), at: '2026-11-24T19:30:00+08:00' }
+    ]);
+    expect(r).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+  });
+});
+
+describe('POST /api/events rejects, storing nothing', () => {
+  const cases: [string, () => Promise<{ status: number; body: any }>, number, { index?: number; path?: string; message?: RegExp }][] = [
+    ['malformed JSON', () => t.post('{"id": "x", ', { raw: true }), 400, { path: '', message: /not valid JSON/ }],
+    ['a bad NDJSON line', () => t.post(`${JSON.stringify(created('n1', 'T-20'))}\n{oops\n`, { raw: true, contentType: 'application/x-ndjson' }), 400, { index: 1, message: /line 2/ }],
+    ['an unknown type', () => t.post({ ...created('u1', 'T-21'), type: 'ticket.exploded' }), 400, { path: 'type', message: /unknown type/ }],
+    ['a bad enum', () => t.post({ ...created('u2', 'T-22'), channel: 'fax' }), 400, { path: 'channel' }],
+    ['a missing field', () => t.post({ id: 'u3', type: 'ticket.assigned', at: at(1), ticket: 'T-1' }), 400, { path: 'agent' }],
+    ['a wrong type', () => t.post({ id: 'u4', type: 'ticket.rated', at: at(1), ticket: 'T-1', score: '5' }), 400, { path: 'score' }],
+    ['a score out of range', () => t.post({ id: 'u5', type: 'ticket.rated', at: at(1), ticket: 'T-1', score: 6 }), 400, { path: 'score' }],
+    ['an agent reply with no agent', () => t.post({ id: 'u6', type: 'ticket.replied', at: at(1), ticket: 'T-1' }), 400, { path: 'agent' }],
+    ['an at in the future', () => t.post({ ...created('u7', 'T-23'), at: new Date(NOW + 6 * 60_000).toISOString() }), 400, { path: 'at', message: /future/ }],
+    ['an at with no timezone', () => t.post({ ...created('u8', 'T-24'), at: '2026-11-24T11:00:00' }), 400, { path: 'at', message: /offset/ }],
+    ['a 129-char id', () => t.post(created('x'.repeat(129), 'T-25')), 400, { path: 'id', message: /128/ }],
+    ['a 201-char id', () => t.post(created('x'.repeat(201), 'T-26')), 400, { path: 'id' }],
+    ['an empty array', () => t.post([]), 400, { message: /no events/ }],
+    ['a mixed valid/invalid batch', () => t.post([created('m1', 'T-27'), created('m2', 'T-28'), { ...created('m3', 'T-29'), priority: 'meh' }]), 400, { index: 2, path: 'priority' }]
+  ];
+  for (const [name, send, status, expected] of cases) {
+    it(name, async () => {
+      const r = await send();
+      expect(r.status).toBe(status);
+      expect(r.body.errors.length).toBeGreaterThan(0);
+      const e = r.body.errors[0];
+      for (const key of ['index', 'path', 'message']) expect(typeof e[key]).toBe(key === 'index' ? 'number' : 'string');
+      if (expected.index !== undefined) expect(e.index).toBe(expected.index);
+      if (expected.path !== undefined) expect(e.path).toBe(expected.path);
+      if (expected.message) expect(e.message).toMatch(expected.message);
+      await expectUnchanged();
+    });
+  }
+
+  it('an oversized body with 413', async () => {
+    const big = JSON.stringify(Array.from({ length: 60_000 }, (_, i) => ({ ...created(`big-${i}`, `T-big-${i}`), customer: 'c'.repeat(150) })));
+    expect(big.length).toBeGreaterThan(10 * 1024 * 1024);
+    const r = await t.post(big, { raw: true });
+    expect(r.status).toBe(413);
+    await expectUnchanged();
+  });
+
+  it('no token with 401 and a wrong token with 401; a display token with 403', async () => {
+    expect((await t.post(created('z1', 'T-30'), { token: null })).status).toBe(401);
+    expect((await t.post(created('z2', 'T-31'), { token: 'not-a-token' })).status).toBe(401);
+    expect((await t.post(created('z3', 'T-32'), { token: t.tokens.display })).status).toBe(403);
+    await expectUnchanged();
+  });
+});

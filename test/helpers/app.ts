@@ -1,0 +1,42 @@
+// A fresh app on a fresh in-memory database, with tokens for each role. Requests go through app.request().
+import { createApp } from '../../api/app';
+import { createToken, type Role } from '../../api/auth/credentials';
+import { loadConfig } from '../../api/config';
+import { createRuntime } from '../../api/runtime';
+
+export function testApp(opts: { now?: () => number; timezone?: string; path?: string } = {}) {
+  const now = opts.now ?? (() => Date.parse('2026-11-24T12:00:00Z'));
+  const config = loadConfig({ DATABASE_PATH: opts.path ?? ':memory:', KPI_TIMEZONE: opts.timezone ?? 'UTC' });
+  const rt = createRuntime(config, now);
+  const tokens = Object.fromEntries(
+    (['ingest', 'display', 'supervisor', 'manager', 'admin'] as Role[]).map((r) => [r, createToken(rt.db, r, `test ${r}`, now())])
+  ) as Record<Role, string>;
+  const app = createApp({ db: rt.db, config, commits: rt.commits, now });
+
+  async function post(body: unknown, o: { token?: string | null; contentType?: string; raw?: boolean } = {}) {
+    const headers: Record<string, string> = { 'content-type': o.contentType ?? 'application/json' };
+    const token = o.token === undefined ? tokens.ingest : o.token;
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    const res = await app.request('/api/events', { method: 'POST', headers, body: o.raw ? (body as string) : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as any };
+  }
+
+  async function get(path: string, token: string | null = tokens.supervisor) {
+    const res = await app.request(path, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+    return { status: res.status, body: (await res.json()) as any };
+  }
+
+  const query = (params: Record<string, string | number | undefined>) =>
+    new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString();
+
+  return {
+    app,
+    rt,
+    tokens,
+    post,
+    get,
+    kpis: async (params: Record<string, string | number | undefined> = {}) => (await get(`/api/kpis?${query(params)}`)).body,
+    agents: async (params: Record<string, string | number | undefined> = {}) => (await get(`/api/agents?${query(params)}`)).body,
+    close: () => rt.db.$client.close()
+  };
+}

@@ -1,0 +1,10 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vite';
+
+const api = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+
+export default defineConfig({
+  plugins: [sveltekit()],
+  // `npm run dev` serves the dashboard with HMR and forwards API and WebSocket calls to `npm start`.
+  server: { proxy: { '/api': { target: api, ws: true } } }
+});
