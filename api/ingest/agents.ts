@@ -7,15 +7,15 @@ export function agentStatements(sqlite: Database.Database) {
   return {
     ensure: sqlite.prepare('INSERT OR IGNORE INTO agents (agent) VALUES (?)'),
     seenTeam: sqlite.prepare(
-      'UPDATE agents SET seen_team = ?2, seen_team_key = ?3 WHERE agent = ?1 AND (seen_team_key IS NULL OR seen_team_key < ?3)'
+      'UPDATE agents SET seen_team = @value, seen_team_key = @key WHERE agent = @agent AND (seen_team_key IS NULL OR seen_team_key < @key)'
     ),
     statusTeam: sqlite.prepare(
-      'UPDATE agents SET status_team = ?2, status_team_key = ?3 WHERE agent = ?1 AND (status_team_key IS NULL OR status_team_key < ?3)'
+      'UPDATE agents SET status_team = @value, status_team_key = @key WHERE agent = @agent AND (status_team_key IS NULL OR status_team_key < @key)'
     ),
-    name: sqlite.prepare('UPDATE agents SET name = ?2, name_key = ?3 WHERE agent = ?1 AND (name_key IS NULL OR name_key < ?3)'),
+    name: sqlite.prepare('UPDATE agents SET name = @value, name_key = @key WHERE agent = @agent AND (name_key IS NULL OR name_key < @key)'),
     // Newest status events first; statusSince is the start of the latest run of the same status.
     history: sqlite.prepare("SELECT at, id, body ->> '$.status' AS status FROM events WHERE subject = ? ORDER BY at DESC, id DESC LIMIT ?"),
-    setStatus: sqlite.prepare('UPDATE agents SET status = ?2, status_key = ?3, status_since = ?4 WHERE agent = ?1')
+    setStatus: sqlite.prepare('UPDATE agents SET status = ?, status_key = ?, status_since = ? WHERE agent = ?')
   };
 }
 type Stmts = ReturnType<typeof agentStatements>;
@@ -27,10 +27,10 @@ export function noteAgents(s: Stmts, e: FloorEvent): void {
   if (!agent) return;
   s.ensure.run(agent);
   if (e.type === 'agent.status') {
-    if (e.team) s.statusTeam.run(agent, e.team, key);
-    if (e.name) s.name.run(agent, e.name, key);
+    if (e.team) s.statusTeam.run({ agent, value: e.team, key });
+    if (e.name) s.name.run({ agent, value: e.name, key });
   } else if ((e.type === 'ticket.assigned' || e.type === 'callback.scheduled') && e.team) {
-    s.seenTeam.run(agent, e.team, key);
+    s.seenTeam.run({ agent, value: e.team, key });
   }
 }
 
@@ -44,7 +44,7 @@ export function refreshAgentStatus(s: Stmts, agent: string): void {
     const run = rows.findIndex((r) => r.status !== current);
     if (run >= 0 || rows.length < limit) {
       const since = rows[(run >= 0 ? run : rows.length) - 1].at;
-      s.setStatus.run(agent, current, orderKey(rows[0].at, rows[0].id), since);
+      s.setStatus.run(current, orderKey(rows[0].at, rows[0].id), since, agent);
       return;
     }
     limit *= 4;

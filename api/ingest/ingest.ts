@@ -108,8 +108,10 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   /** Recomputes every fact, rollup and current-state row from the stored events. */
   const rebuild = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
     sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM tickets; DELETE FROM callbacks; DELETE FROM agents;');
-    for (const body of sqlite.prepare('SELECT body FROM events').pluck().iterate() as IterableIterator<string>)
-      noteAgents(s.agents, JSON.parse(body) as FloorEvent);
+    // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
+    const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
+    for (let after = 0, rows: { seq: number; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].seq)
+      for (const r of rows) noteAgents(s.agents, JSON.parse(r.body) as FloorEvent);
     const subjects = sqlite.prepare('SELECT DISTINCT subject FROM events').pluck().all() as string[];
     let delta = new RollupDelta();
     subjects.forEach((subject, i) => {
