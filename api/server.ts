@@ -8,7 +8,6 @@ import { loadConfig } from './config';
 import { validateEvents } from './events/parse';
 import { createRuntime } from './runtime';
 import { ensureDashboardBuilt } from './web-build';
-import { startDemo } from './sim/demo';
 
 const { values: args } = parseArgs({ options: { demo: { type: 'boolean', default: false } }, strict: false });
 
@@ -31,8 +30,9 @@ const checkpointTimer = setInterval(() => {
 }, 30_000);
 checkpointTimer.unref();
 
+// The simulator is loaded only for --demo, so a production process never carries it.
 const demo = args.demo
-  ? startDemo({
+  ? (await import('./sim/demo')).startDemo({
       send: async (raw) => {
         const valid = validateEvents(raw, rt.now());
         if (!valid.ok) throw new Error(`demo produced invalid events: ${JSON.stringify(valid.errors.slice(0, 3))}`);

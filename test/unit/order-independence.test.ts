@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { emptyTotals, addFact, totalsToKpis } from '../../api/kpi/totals';
 import { scanFacts, windowTotals } from '../../api/queries/windowTotals';
 import { testApp } from '../helpers/app';
+import { derivedTables as tablesOf } from '../helpers/derived';
+
+const derivedTables = (t: ReturnType<typeof testApp>) => tablesOf(t.rt.db.$client);
 
 // Around a UTC midnight, so hour and day buckets and their edges are all exercised.
 const BASE = Date.parse('2026-11-23T22:10:00Z');
@@ -75,17 +78,6 @@ async function answers(t: ReturnType<typeof testApp>) {
     out.push(await t.agents(w), await t.agents({ ...w, team: 'wallet' }));
   }
   return out;
-}
-
-function derivedTables(t: ReturnType<typeof testApp>) {
-  const q = (sql: string) => t.rt.db.$client.prepare(sql).all();
-  return {
-    facts: q('SELECT subject, kind, at, team, channel, priority, category, agent, value, flag, flag2 FROM facts ORDER BY 1,2,3,4,5,6,7,8,9,10,11'),
-    rollups: q('SELECT * FROM rollups ORDER BY level, dim, value, bucket, team'),
-    tickets: q('SELECT * FROM tickets ORDER BY ticket'),
-    callbacks: q('SELECT * FROM callbacks ORDER BY callback'),
-    agents: q('SELECT agent, name, status_team, seen_team, status, status_since FROM agents ORDER BY agent')
-  };
 }
 
 describe('order independence', () => {

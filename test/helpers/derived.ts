@@ -1,0 +1,13 @@
+import type Database from 'better-sqlite3';
+
+/** Every derived table in a canonical order: two databases agree on all numbers when these are equal. */
+export function derivedTables(sqlite: Database.Database) {
+  const q = (sql: string) => sqlite.prepare(sql).all();
+  return {
+    facts: q('SELECT subject, kind, at, team, channel, priority, category, agent, value, flag, flag2 FROM facts ORDER BY 1,2,3,4,5,6,7,8,9,10,11'),
+    rollups: q('SELECT * FROM rollups ORDER BY level, dim, value, bucket, team'),
+    tickets: q('SELECT * FROM tickets ORDER BY ticket'),
+    callbacks: q('SELECT * FROM callbacks ORDER BY callback'),
+    agents: q('SELECT agent, name, status_team, seen_team, status, status_since FROM agents ORDER BY agent')
+  };
+}
