@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Db } from '../db/open';
 import type { Config } from './config';
 import type { GroupCommit } from './ingest/group-commit';
+import { requireRole } from './auth/middleware';
 import { authRoutes } from './routes/auth';
 import { eventsRoutes } from './routes/events';
 import { kpiRoutes } from './routes/kpis';
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.route('/api/events', eventsRoutes(deps));
+  app.get('/api/health', requireRole(deps.db, ['ingest', 'display'], deps.now), (c) => c.json({ ok: true, ingest: deps.commits.stats }));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api', kpiRoutes(deps));
   app.all('/api/*', (c) => c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${c.req.path}.` }, 404));

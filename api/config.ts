@@ -11,6 +11,7 @@ const schema = z.object({
     .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone)
     .refine(isValidTimezone, 'KPI_TIMEZONE must be an IANA timezone such as Asia/Shanghai'),
   INGEST_TOKEN: z.string().min(8, 'INGEST_TOKEN must be at least 8 characters').optional(),
+  LIVE_MAX_CLIENTS: z.coerce.number().int().min(1).default(2000),
   ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional()
 });
 

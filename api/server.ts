@@ -1,11 +1,10 @@
-// Listens: HTTP API, the built dashboard and (later) the live WebSocket, on one port. Shuts down cleanly.
-import { serve } from '@hono/node-server';
+// The process: reads the environment, bootstraps credentials, builds the dashboard if needed, listens on
+// PORT (API, dashboard and live WebSocket on one port), optionally runs the demo, and shuts down cleanly.
 import { parseArgs } from 'node:util';
-import { checkpoint } from '../db/open';
-import { createApp } from './app';
 import { bootstrapCredentials } from './auth/credentials';
 import { loadConfig } from './config';
 import { validateEvents } from './events/parse';
+import { listen } from './listen';
 import { createRuntime } from './runtime';
 import { ensureDashboardBuilt } from './web-build';
 
@@ -13,22 +12,13 @@ const { values: args } = parseArgs({ options: { demo: { type: 'boolean', default
 
 const config = loadConfig();
 const rt = createRuntime(config);
-for (const note of bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() }))
-  console.log(note);
+const notes = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });
 
 const staticDir = await ensureDashboardBuilt();
-let draining = false;
-const app = createApp({ db: rt.db, config, commits: rt.commits, now: rt.now, staticDir, draining: () => draining });
-
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-  console.log(`Floorboard listening on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${info.port} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);
-});
-
-// Idle moments fold the WAL back into the database so the -wal file stays small.
-const checkpointTimer = setInterval(() => {
-  if (rt.commits.pending === 0) checkpoint(rt.db);
-}, 30_000);
-checkpointTimer.unref();
+const listening = await listen(rt, config, { staticDir });
+const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${listening.port}`;
+console.log(`Floorboard listening on ${base} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);
+for (const note of notes) console.log(note.replace('Wall display token (shown once): ', `Wall display (token shown once): ${base}/wall?token=`));
 
 // The simulator is loaded only for --demo, so a production process never carries it.
 const demo = args.demo
@@ -47,13 +37,8 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: finishing acknowledged work and refusing new requests…`);
-  draining = true;
   await demo?.stop();
-  server.close();
-  await rt.commits.close();
-  clearInterval(checkpointTimer);
-  checkpoint(rt.db);
-  rt.db.$client.close();
+  await listening.close();
   console.log('Stopped cleanly.');
   process.exit(0);
 }

@@ -5,3 +5,4 @@ export * from './schema/facts';
 export * from './schema/rollups';
 export * from './schema/tokens';
 export * from './schema/users';
+export * from './schema/backlog';

@@ -43,7 +43,9 @@ export function principalOf(c: Context): Principal | null {
   return c.get('principal' as never) ?? null;
 }
 
-export function requireRole(db: Db, need: Role, now: () => number): MiddlewareHandler {
+/** Lets the request through when the caller holds `need` (or any of several). */
+export function requireRole(db: Db, need: Role | Role[], now: () => number): MiddlewareHandler {
+  const needs = Array.isArray(need) ? need : [need];
   return async (c, next) => {
     const principal = authenticate(
       db,
@@ -51,8 +53,8 @@ export function requireRole(db: Db, need: Role, now: () => number): MiddlewareHa
       now()
     );
     if (!principal) return c.json({ error: 'unauthorized', message: 'Sign in, or send Authorization: Bearer <token>.' }, 401);
-    if (!allows(principal.role, need))
-      return c.json({ error: 'forbidden', message: `This needs the ${need} role; you are ${principal.role}.` }, 403);
+    if (!needs.some((n) => allows(principal.role, n)))
+      return c.json({ error: 'forbidden', message: `This needs the ${needs.join(' or ')} role; you are ${principal.role}.` }, 403);
     c.set('principal' as never, principal as never);
     await next();
   };

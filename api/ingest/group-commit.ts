@@ -17,6 +17,8 @@ export class GroupCommit {
   private scheduled = false;
   private closed = false;
   private idle: (() => void)[] = [];
+  /** Counters for /api/health and the benchmark: how many requests shared how many commits. */
+  readonly stats = { commits: 0, batches: 0, events: 0 };
 
   constructor(
     private readonly service: Pick<IngestService, 'ingestBatches'>,
@@ -60,6 +62,9 @@ export class GroupCommit {
       group[0].reject(err);
       return;
     }
+    this.stats.commits++;
+    this.stats.batches += group.length;
+    for (const p of group) this.stats.events += p.events.length;
     this.onCommitted(results.reduce((n, r) => n + r.accepted, 0));
     group.forEach((p, i) => p.resolve(results[i]));
   }

@@ -4,7 +4,8 @@ import type Database from 'better-sqlite3';
 import type { CallbackEvent, FloorEvent, TicketEvent } from '../events/schema';
 import { replayCallback, replayTicket, type Fact, type TargetLookup } from '../kpi/replay';
 import { agentStatements, noteAgents, refreshAgentStatus } from './agents';
-import { RollupDelta } from './rollup-delta';
+import { Lru } from './lru';
+import { RollupDelta, RollupWriter } from './rollup-delta';
 import { subjectOf } from './subjects';
 
 export interface BatchResult {
@@ -13,6 +14,14 @@ export interface BatchResult {
 }
 
 type StoredFact = Fact & { id: number };
+
+/** What replay needs of a subject, kept in memory while the subject is active so it is not read back. */
+interface SubjectMemo {
+  events: FloorEvent[];
+  facts: StoredFact[];
+  /** The current-state row as last written (JSON), to skip rewriting an unchanged row. */
+  state: string | null;
+}
 
 const FACT_FIELDS = 'kind, at, team, channel, priority, category, agent, value, flag, flag2';
 const factKey = (f: Fact) => `${f.kind}|${f.at}|${f.team}|${f.channel}|${f.priority}|${f.category}|${f.agent}|${f.value}|${f.flag}|${f.flag2}`;
@@ -25,12 +34,17 @@ function prepare(sqlite: Database.Database) {
     deleteFact: sqlite.prepare('DELETE FROM facts WHERE id = ?'),
     insertFact: sqlite.prepare(`INSERT INTO facts (subject, ${FACT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     upsertTicket: sqlite.prepare(
-      `INSERT OR REPLACE INTO tickets (ticket, created_at, channel, category, priority, team, assignee, state, first_response_at, unattended_since)
-       VALUES (@ticket, @createdAt, @channel, @category, @priority, @team, @assignee, @state, @firstResponseAt, @unattendedSince)`
+      `INSERT INTO tickets (ticket, created_at, channel, category, priority, team, assignee, state, first_response_at, unattended_since)
+       VALUES (@ticket, @createdAt, @channel, @category, @priority, @team, @assignee, @state, @firstResponseAt, @unattendedSince)
+       ON CONFLICT (ticket) DO UPDATE SET created_at = excluded.created_at, channel = excluded.channel, category = excluded.category,
+         priority = excluded.priority, team = excluded.team, assignee = excluded.assignee, state = excluded.state,
+         first_response_at = excluded.first_response_at, unattended_since = excluded.unattended_since`
     ),
     upsertCallback: sqlite.prepare(
-      `INSERT OR REPLACE INTO callbacks (callback, scheduled_at, due, team, agent, reason, ticket, state)
-       VALUES (@callback, @scheduledAt, @due, @team, @agent, @reason, @ticket, @state)`
+      `INSERT INTO callbacks (callback, scheduled_at, due, team, agent, reason, ticket, state)
+       VALUES (@callback, @scheduledAt, @due, @team, @agent, @reason, @ticket, @state)
+       ON CONFLICT (callback) DO UPDATE SET scheduled_at = excluded.scheduled_at, due = excluded.due, team = excluded.team,
+         agent = excluded.agent, reason = excluded.reason, ticket = excluded.ticket, state = excluded.state`
     ),
     agents: agentStatements(sqlite)
   };
@@ -38,25 +52,42 @@ function prepare(sqlite: Database.Database) {
 
 export type IngestService = ReturnType<typeof createIngestService>;
 
-export function createIngestService(sqlite: Database.Database, opts: { targetSec: TargetLookup; now: () => number }) {
+export function createIngestService(sqlite: Database.Database, opts: { targetSec: TargetLookup; now: () => number; memoSubjects?: number }) {
   const s = prepare(sqlite);
+  const rollups = new RollupWriter(sqlite);
+  const memos = new Lru<string, SubjectMemo>(opts.memoSubjects ?? 50_000);
+
+  function memoOf(subject: string): SubjectMemo {
+    let memo = memos.get(subject);
+    if (!memo) {
+      memo = {
+        events: (s.subjectEvents.all(subject) as string[]).map((b) => JSON.parse(b) as FloorEvent),
+        facts: s.facts.all(subject) as StoredFact[],
+        state: null
+      };
+      memos.set(subject, memo);
+    }
+    return memo;
+  }
 
   /** Replaces a subject's stored facts with `next`, touching only what differs, and records the rollup delta. */
-  function applyFacts(subject: string, next: Fact[], delta: RollupDelta): void {
+  function applyFacts(subject: string, memo: SubjectMemo, next: Fact[], delta: RollupDelta): void {
     const old = new Map<string, StoredFact[]>();
-    for (const f of s.facts.all(subject) as StoredFact[]) {
+    for (const f of memo.facts) {
       const k = factKey(f);
       const list = old.get(k);
       if (list) list.push(f);
       else old.set(k, [f]);
     }
+    const kept: StoredFact[] = [];
     for (const f of next) {
       const same = old.get(factKey(f));
       if (same && same.length) {
-        same.pop();
+        kept.push(same.pop()!);
         continue;
       }
-      s.insertFact.run(subject, f.kind, f.at, f.team, f.channel, f.priority, f.category, f.agent, f.value, f.flag, f.flag2);
+      const { lastInsertRowid } = s.insertFact.run(subject, f.kind, f.at, f.team, f.channel, f.priority, f.category, f.agent, f.value, f.flag, f.flag2);
+      kept.push({ ...f, id: Number(lastInsertRowid) });
       delta.add(f, 1);
     }
     for (const list of old.values())
@@ -64,29 +95,29 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
         s.deleteFact.run(f.id);
         delta.add(f, -1);
       }
+    memo.facts = kept;
   }
 
-  function replaySubject(subject: string, delta: RollupDelta): void {
+  function replaySubject(subject: string, fresh: FloorEvent[], delta: RollupDelta): void {
     const kind = subject[0];
     if (kind === 'a') return refreshAgentStatus(s.agents, subject.slice(2));
-    const events = (s.subjectEvents.all(subject) as string[]).map((b) => JSON.parse(b) as FloorEvent);
-    if (kind === 't') {
-      const r = replayTicket(events as TicketEvent[], opts.targetSec);
-      if (!r) return;
-      applyFacts(subject, r.facts, delta);
-      s.upsertTicket.run(r.state);
-    } else {
-      const r = replayCallback(events as CallbackEvent[]);
-      if (!r) return;
-      applyFacts(subject, r.facts, delta);
-      s.upsertCallback.run(r.state);
-    }
+    const cached = memos.get(subject);
+    // A memo loaded now already holds the fresh events (they were just inserted); a cached one gets them added.
+    const memo = cached ?? memoOf(subject);
+    if (cached) memo.events.push(...fresh);
+    const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], opts.targetSec) : replayCallback(memo.events as CallbackEvent[]);
+    if (!r) return;
+    applyFacts(subject, memo, r.facts, delta);
+    const state = JSON.stringify(r.state);
+    if (state === memo.state) return;
+    memo.state = state;
+    if (kind === 't') s.upsertTicket.run(r.state);
+    else s.upsertCallback.run(r.state);
   }
 
-  /** Stores and replays several batches in ONE transaction; returns each batch's counts. Atomic as a whole. */
-  const ingestBatches = sqlite.transaction((batches: readonly (readonly FloorEvent[])[]): BatchResult[] => {
+  const transact = sqlite.transaction((batches: readonly (readonly FloorEvent[])[]): BatchResult[] => {
     const receivedAt = opts.now();
-    const dirty = new Set<string>();
+    const dirty = new Map<string, FloorEvent[]>();
     const results = batches.map((batch) => {
       let accepted = 0;
       for (const e of batch) {
@@ -94,19 +125,35 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
         const { changes } = s.insertEvent.run(e.id, e.type, e.at, subject, JSON.stringify(e), receivedAt);
         if (changes === 0) continue;
         accepted++;
-        dirty.add(subject);
+        const fresh = dirty.get(subject);
+        if (fresh) fresh.push(e);
+        else dirty.set(subject, [e]);
         noteAgents(s.agents, e);
       }
       return { accepted, duplicates: batch.length - accepted };
     });
     const delta = new RollupDelta();
-    for (const subject of dirty) replaySubject(subject, delta);
-    delta.flush(sqlite);
+    for (const [subject, fresh] of dirty) replaySubject(subject, fresh, delta);
+    rollups.write(delta);
     return results;
   });
 
+  /** Stores and replays several batches in ONE transaction; returns each batch's counts. Atomic as a whole. */
+  function ingestBatches(batches: readonly (readonly FloorEvent[])[]): BatchResult[] {
+    try {
+      return transact(batches);
+    } catch (err) {
+      // The transaction rolled back: memory may hold what was never committed.
+      memos.clear();
+      rollups.forget();
+      throw err;
+    }
+  }
+
   /** Recomputes every fact, rollup and current-state row from the stored events. */
-  const rebuild = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
+  const rebuildAll = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
+    memos.clear();
+    rollups.forget();
     sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM tickets; DELETE FROM callbacks; DELETE FROM agents;');
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
     const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
@@ -115,17 +162,27 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const subjects = sqlite.prepare('SELECT DISTINCT subject FROM events').pluck().all() as string[];
     let delta = new RollupDelta();
     subjects.forEach((subject, i) => {
-      replaySubject(subject, delta);
-      // Flush now and then so memory stays bounded on big databases.
+      replaySubject(subject, [], delta);
+      memos.delete(subject);
+      // Write now and then so memory stays bounded on big databases.
       if (delta.size > 50_000) {
-        delta.flush(sqlite);
+        rollups.write(delta);
         delta = new RollupDelta();
       }
       if (onProgress && i % 10_000 === 0) onProgress(i, subjects.length);
     });
-    delta.flush(sqlite);
+    rollups.write(delta);
     onProgress?.(subjects.length, subjects.length);
   });
+
+  function rebuild(onProgress?: (done: number, total: number) => void): void {
+    try {
+      rebuildAll(onProgress);
+    } finally {
+      memos.clear();
+      rollups.forget();
+    }
+  }
 
   return { ingestBatches, ingest: (events: readonly FloorEvent[]) => ingestBatches([events])[0], rebuild };
 }

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
 import { COUNTERS, addFact, emptyTotals, isZero, mergeTotals, type Totals } from '../kpi/totals';
+import { Lru } from './lru';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -55,7 +56,7 @@ export function rowToTotals(row: RollupRow): Totals {
 }
 
 export class RollupDelta {
-  private deltas = new Map<string, { key: [number, string, string, number, string]; totals: Totals }>();
+  readonly deltas = new Map<string, Totals>();
 
   add(f: Fact, sign: 1 | -1): void {
     const team = f.team ?? '';
@@ -64,8 +65,8 @@ export class RollupDelta {
       for (const [dim, value] of dimsOf(f)) {
         const k = `${level}\u0000${dim}\u0000${value}\u0000${bucket}\u0000${team}`;
         let d = this.deltas.get(k);
-        if (!d) this.deltas.set(k, (d = { key: [level, dim, value, bucket, team], totals: emptyTotals() }));
-        addFact(d.totals, f, sign);
+        if (!d) this.deltas.set(k, (d = emptyTotals(false)));
+        addFact(d, f, sign);
       }
     }
   }
@@ -73,27 +74,49 @@ export class RollupDelta {
   get size(): number {
     return this.deltas.size;
   }
-
-  /** Applies every delta to its row: one read and one write per touched row. */
-  flush(sqlite: Database.Database): void {
-    const s = statements(sqlite);
-    for (const { key, totals } of this.deltas.values()) {
-      if (isZero(totals) && Object.keys(totals.frHist).length === 0 && Object.keys(totals.resHist).length === 0) continue;
-      const row = s.select.get(...key) as RollupRow | undefined;
-      const merged = row ? rowToTotals(row) : emptyTotals();
-      mergeTotals(merged, totals);
-      if (isZero(merged)) s.remove.run(...key);
-      else s.upsert.run(...key, ...COUNTERS.map((c) => merged[c]), JSON.stringify(merged.frHist), JSON.stringify(merged.resHist));
-    }
-    this.deltas.clear();
-  }
 }
 
-const cache = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
-function statements(sqlite: Database.Database) {
-  let s = cache.get(sqlite);
-  if (!s) cache.set(sqlite, (s = prepare(sqlite)));
-  return s;
+const isEmpty = (h: object) => {
+  for (const _ in h) return false;
+  return true;
+};
+
+const keyOf = (k: string): [number, string, string, number, string] => {
+  const [level, dim, value, bucket, team] = k.split('\u0000');
+  return [Number(level), dim, value, Number(bucket), team];
+};
+
+/**
+ * Writes rollup deltas: one write per touched row. Recently used rows stay parsed in memory, so the hot
+ * buckets are never read back from SQLite. Call `forget()` after a rolled-back transaction.
+ */
+export class RollupWriter {
+  private readonly cache = new Lru<string, Totals>(200_000);
+  private readonly s: ReturnType<typeof prepare>;
+  constructor(sqlite: Database.Database) {
+    this.s = prepare(sqlite);
+  }
+
+  write(delta: RollupDelta): void {
+    for (const [k, d] of delta.deltas) {
+      if (isZero(d) && isEmpty(d.frHist) && isEmpty(d.resHist)) continue;
+      const key = keyOf(k);
+      let current = this.cache.get(k);
+      if (!current) {
+        const row = this.s.select.get(...key) as RollupRow | undefined;
+        current = row ? rowToTotals(row) : emptyTotals(false);
+        this.cache.set(k, current);
+      }
+      mergeTotals(current, d);
+      if (isZero(current)) this.s.remove.run(...key);
+      else this.s.upsert.run(...key, ...COUNTERS.map((c) => current[c]), JSON.stringify(current.frHist), JSON.stringify(current.resHist));
+    }
+    delta.deltas.clear();
+  }
+
+  forget(): void {
+    this.cache.clear();
+  }
 }
 
 const KEY_WHERE = 'level = ? AND dim = ? AND value = ? AND bucket = ? AND team = ?';
@@ -101,9 +124,12 @@ function prepare(sqlite: Database.Database) {
   return {
     select: sqlite.prepare(`SELECT ${ROLLUP_SELECT} FROM rollups WHERE ${KEY_WHERE}`),
     remove: sqlite.prepare(`DELETE FROM rollups WHERE ${KEY_WHERE}`),
+    // An upsert updates the row in place; INSERT OR REPLACE would delete and re-insert it.
     upsert: sqlite.prepare(
-      `INSERT OR REPLACE INTO rollups (level, dim, value, bucket, team, ${COLUMNS.join(', ')}, fr_hist, res_hist)
-       VALUES (?, ?, ?, ?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?, ?)`
+      `INSERT INTO rollups (level, dim, value, bucket, team, ${COLUMNS.join(', ')}, fr_hist, res_hist)
+       VALUES (?, ?, ?, ?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?, ?)
+       ON CONFLICT (level, dim, bucket, value, team) DO UPDATE SET
+       ${[...COLUMNS, 'fr_hist', 'res_hist'].map((c) => `${c} = excluded.${c}`).join(', ')}`
     )
   };
 }

@@ -35,8 +35,9 @@ export type Totals = Record<Counter, number> & {
   resExact: number[] | null;
 };
 
-export function emptyTotals(): Totals {
-  const t = { frHist: {}, resHist: {}, frExact: [], resExact: [] } as unknown as Totals;
+/** `keepExact` collects exact durations too (for windows made only of single facts); rollups don't. */
+export function emptyTotals(keepExact = true): Totals {
+  const t = { frHist: {}, resHist: {}, frExact: keepExact ? [] : null, resExact: keepExact ? [] : null } as unknown as Totals;
   for (const c of COUNTERS) t[c] = 0;
   return t;
 }

@@ -1,3 +1,5 @@
+-- Edited by hand after drizzle-kit generate: WITHOUT ROWID on rollups, tickets, callbacks and agents
+-- (one B-tree per table instead of two; drizzle-kit cannot express it).
 CREATE TABLE `agents` (
 	`agent` text PRIMARY KEY NOT NULL,
 	`name` text,
@@ -9,7 +11,7 @@ CREATE TABLE `agents` (
 	`status` text,
 	`status_key` text,
 	`status_since` integer
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `callbacks` (
 	`callback` text PRIMARY KEY NOT NULL,
@@ -20,7 +22,7 @@ CREATE TABLE `callbacks` (
 	`reason` text NOT NULL,
 	`ticket` text,
 	`state` text NOT NULL
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `callbacks_pending` ON `callbacks` (`team`,`due`) WHERE state = 'pending';--> statement-breakpoint
 CREATE TABLE `tickets` (
@@ -34,7 +36,7 @@ CREATE TABLE `tickets` (
 	`state` text NOT NULL,
 	`first_response_at` integer,
 	`unattended_since` integer
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `tickets_open` ON `tickets` (`team`,`unattended_since`) WHERE state = 'open';--> statement-breakpoint
 CREATE INDEX `tickets_open_assignee` ON `tickets` (`assignee`) WHERE state = 'open';--> statement-breakpoint
@@ -94,8 +96,8 @@ CREATE TABLE `rollups` (
 	`cb_confirmed` integer DEFAULT 0 NOT NULL,
 	`fr_hist` text DEFAULT '{}' NOT NULL,
 	`res_hist` text DEFAULT '{}' NOT NULL,
-	PRIMARY KEY(`level`, `dim`, `value`, `bucket`, `team`)
-);
+	PRIMARY KEY(`level`, `dim`, `bucket`, `value`, `team`)
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `api_tokens` (
 	`token_hash` text PRIMARY KEY NOT NULL,

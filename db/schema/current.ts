@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-/** Each ticket as its replay leaves it now: the backlog is read from here. */
+/** Each ticket as its replay leaves it now: the backlog is read from here. WITHOUT ROWID (set in the migration SQL). */
 export const tickets = sqliteTable(
   'tickets',
   {

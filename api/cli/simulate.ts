@@ -1,0 +1,141 @@
+// Streams the simulated support centre to a running server: npm run simulate -- --help
+import { parseArgs } from 'node:util';
+import { startDemo } from '../sim/demo';
+import { ticketsPerHourForEventRate } from '../sim/rates';
+import type { RawEvent } from '../sim/simulator';
+
+const USAGE = `Usage: npm run simulate -- [options]
+
+Streams a realistic, deterministic support centre to POST {url}/api/events.
+
+  --url URL          server base URL (default http://127.0.0.1:3000)
+  --token TOKEN      ingest token (default $INGEST_TOKEN)
+  --rate N           target events per second, averaged over a week's day/night cycle (default 20)
+  --seed N           random seed; the same seed replays the same centre (default 1)
+  --backfill         first send today so far, from local midnight
+  --duration S       stop after S seconds of live streaming (default: until Ctrl-C)
+  --timezone ZONE    IANA zone for the day's shape (default $KPI_TIMEZONE, else this machine's)
+  --help             show this help
+`;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function number(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) fail(`--${name} must be a positive number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      url: { type: 'string', default: 'http://127.0.0.1:3000' },
+      token: { type: 'string' },
+      rate: { type: 'string' },
+      seed: { type: 'string' },
+      backfill: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      timezone: { type: 'string' },
+      help: { type: 'boolean', default: false }
+    }
+  }).values;
+} catch (e) {
+  fail((e as Error).message);
+}
+
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const token = args.token ?? process.env.INGEST_TOKEN;
+if (!token) fail('an ingest token is needed: --token or INGEST_TOKEN');
+const endpoint = `${args.url.replace(/\/+$/, '')}/api/events`;
+const rate = number(args.rate, 20, 'rate');
+const seed = Math.floor(number(args.seed, 1, 'seed'));
+const duration = args.duration === undefined ? undefined : number(args.duration, 0, 'duration');
+
+const stats = { sent: 0, duplicates: 0, rejectedBatches: 0, rejectedEvents: 0 };
+const clock = () => new Date().toTimeString().slice(0, 8);
+
+/** 2xx: counted. 4xx: printed and dropped, since resending cannot fix it. 5xx or no answer: thrown, and retried. */
+async function send(events: RawEvent[]): Promise<void> {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+    signal: AbortSignal.timeout(30_000)
+  });
+  const text = await res.text();
+  if (res.ok) {
+    const body = JSON.parse(text) as { accepted?: number; duplicates?: number };
+    stats.sent += events.length;
+    stats.duplicates += body.duplicates ?? 0;
+    return;
+  }
+  if (res.status === 401 || res.status === 403) {
+    console.error(`${clock()} ${res.status} from ${endpoint}: check --token (${text.slice(0, 200)})`);
+    process.exitCode = 1;
+    void shutdown();
+    return;
+  }
+  if (res.status >= 400 && res.status < 500) {
+    stats.rejectedBatches++;
+    stats.rejectedEvents += events.length;
+    let detail = text;
+    try {
+      const { errors } = JSON.parse(text) as { errors?: { index: number; path: string; message: string }[] };
+      if (errors) detail = errors.slice(0, 5).map((e) => `  #${e.index} ${e.path || '(event)'}: ${e.message}`).join('\n') + (errors.length > 5 ? `\n  … ${errors.length - 5} more` : '');
+    } catch {
+      // Not the documented error shape; show the raw body.
+    }
+    console.error(`${clock()} batch of ${events.length} rejected with ${res.status}:\n${detail}`);
+    return;
+  }
+  throw new Error(`${res.status} ${res.statusText} ${text.slice(0, 200)}`);
+}
+
+const ticketsPerHour = ticketsPerHourForEventRate(rate);
+console.log(`${clock()} simulating ~${rate} events/s (${Math.round(ticketsPerHour)} tickets at the peak hour) → ${endpoint}`);
+
+let last = 0;
+const report = setInterval(() => {
+  console.log(`${clock()} sent ${stats.sent} (+${stats.sent - last}, ${((stats.sent - last) / 5).toFixed(1)}/s) · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents} in ${stats.rejectedBatches} batches`);
+  last = stats.sent;
+}, 5_000);
+
+let deadline: ReturnType<typeof setTimeout> | undefined;
+const demo = startDemo({
+  send,
+  seed,
+  ticketsPerHour,
+  timezone: args.timezone,
+  backfill: args.backfill,
+  log: (msg) => console.log(`${clock()} ${msg}`),
+  onLive: () => {
+    if (duration !== undefined) deadline = setTimeout(() => void shutdown(), duration * 1000);
+  }
+});
+
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  clearTimeout(deadline);
+  clearInterval(report);
+  await demo.stop();
+  console.log(`${clock()} done: sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents}`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // A second Ctrl-C means "now", even with a request hanging.
+    if (stopping) process.exit(130);
+    void shutdown();
+  });
+}

@@ -1,0 +1,35 @@
+// Once a minute, writes the backlog of the whole centre and of each team into backlog_samples.
+import type Database from 'better-sqlite3';
+import { getBacklog } from '../queries/getBacklog';
+
+export const MINUTE_MS = 60_000;
+
+export function sampleBacklog(sqlite: Database.Database, now: number): void {
+  const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+  const teams = sqlite.prepare("SELECT DISTINCT team FROM tickets WHERE state = 'open' AND team IS NOT NULL UNION SELECT DISTINCT team FROM callbacks WHERE state = 'pending' AND team IS NOT NULL").pluck().all() as string[];
+  const insert = sqlite.prepare(
+    `INSERT OR REPLACE INTO backlog_samples (minute, team, open, unassigned, unattended, callbacks_pending, callbacks_overdue)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`
+  );
+  sqlite.transaction(() => {
+    for (const team of ['', ...teams]) {
+      const b = getBacklog(sqlite, team === '' ? {} : { team }, now);
+      insert.run(minute, team, b.open, b.unassigned, b.unattended, b.callbacksPending, b.callbacksOverdue);
+    }
+  })();
+}
+
+export function startBacklogSampler(sqlite: Database.Database, now: () => number): () => void {
+  sampleBacklog(sqlite, now());
+  let timer: NodeJS.Timeout;
+  const schedule = () => {
+    // Aligned to the minute, so samples land on round minutes.
+    timer = setTimeout(() => {
+      sampleBacklog(sqlite, now());
+      schedule();
+    }, MINUTE_MS - (now() % MINUTE_MS) + 50);
+    timer.unref();
+  };
+  schedule();
+  return () => clearTimeout(timer);
+}

@@ -1,0 +1,176 @@
+// The live hub: WebSocket clients grouped by scope (their filters). After a commit, or every few seconds for
+// time-driven changes, it computes each distinct scope once and fans the same message out to its clients.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import type { KpiFilters } from '../kpi/types';
+import type { Principal } from '../auth/middleware';
+import { allows } from '../auth/middleware';
+import type { LiveState } from './state';
+
+const subscribeMessage = z.object({
+  type: z.literal('subscribe'),
+  filters: z
+    .object({
+      team: z.string().min(1).max(128).optional(),
+      channel: z.string().min(1).max(128).optional(),
+      priority: z.string().min(1).max(128).optional(),
+      category: z.string().min(1).max(128).optional(),
+      agent: z.string().min(1).max(128).optional()
+    })
+    .strip()
+});
+
+export interface HubOptions {
+  compute: (filters: KpiFilters) => LiveState;
+  authenticate: (req: IncomingMessage) => Principal | null;
+  now?: () => number;
+  maxClients?: number;
+  /** Fewest ms between two broadcasts (coalescing): 100 ms = at most 10 updates a second. */
+  minIntervalMs?: number;
+  /** Time-driven refresh: a broadcast at least this often even when nothing was ingested. */
+  heartbeatMs?: number;
+  pingMs?: number;
+  /** A client with more than this many bytes unsent skips updates until it catches up. */
+  maxBufferedBytes?: number;
+}
+
+interface Client {
+  ws: WebSocket;
+  filters: KpiFilters;
+  scope: string;
+  alive: boolean;
+}
+
+const scopeKey = (f: KpiFilters) => JSON.stringify(Object.fromEntries(Object.entries(f).sort(([a], [b]) => a.localeCompare(b))));
+
+export class LiveHub {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
+  private readonly clients = new Set<Client>();
+  private readonly o: Required<HubOptions>;
+  private seq = 0;
+  private lastBroadcast = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly intervals: NodeJS.Timeout[] = [];
+  readonly stats = { broadcasts: 0, computations: 0, skippedSlow: 0, droppedDead: 0, refused: 0 };
+
+  constructor(opts: HubOptions) {
+    this.o = { now: Date.now, maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, ...opts };
+    this.intervals.push(setInterval(() => this.markDirty(), this.o.heartbeatMs), setInterval(() => this.ping(), this.o.pingMs));
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Bytes queued for all clients and not yet written to their sockets. */
+  bufferedBytes(): number {
+    let n = 0;
+    for (const c of this.clients) n += c.ws.bufferedAmount;
+    return n;
+  }
+
+  /** Something was committed (or time moved on): broadcast soon, but never more often than minIntervalMs. */
+  markDirty(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastBroadcast + this.o.minIntervalMs - this.o.now());
+    this.timer = setTimeout(() => this.broadcast(), wait);
+  }
+
+  /** Handles an HTTP upgrade for /api/live; returns false for other paths so the caller can refuse them. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/api/live') return false;
+    const principal = this.o.authenticate(req);
+    const refuse = (status: number, text: string) => {
+      this.stats.refused++;
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+      return true;
+    };
+    if (!principal) return refuse(401, 'Unauthorized');
+    if (!allows(principal.role, 'display')) return refuse(403, 'Forbidden');
+    if (this.clients.size >= this.o.maxClients) return refuse(503, 'Too many live connections');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws));
+    return true;
+  }
+
+  private connect(ws: WebSocket): void {
+    const client: Client = { ws, filters: {}, scope: scopeKey({}), alive: true };
+    this.clients.add(client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('close', () => this.clients.delete(client));
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data) => {
+      let parsed;
+      try {
+        parsed = subscribeMessage.safeParse(JSON.parse(String(data)));
+      } catch {
+        parsed = null;
+      }
+      if (!parsed?.success) {
+        ws.send(JSON.stringify({ type: 'error', message: 'expected {"type":"subscribe","filters":{team?,channel?,priority?,category?,agent?}}' }));
+        return;
+      }
+      client.filters = parsed.data.filters;
+      client.scope = scopeKey(client.filters);
+      this.snapshot(client);
+    });
+    this.snapshot(client);
+  }
+
+  private snapshot(client: Client): void {
+    const state = this.compute(client.filters);
+    client.ws.send(JSON.stringify({ type: 'snapshot', seq: ++this.seq, ...state }));
+  }
+
+  private compute(filters: KpiFilters): LiveState {
+    this.stats.computations++;
+    return this.o.compute(filters);
+  }
+
+  private broadcast(): void {
+    this.timer = null;
+    this.lastBroadcast = this.o.now();
+    if (this.clients.size === 0) return;
+    const seq = ++this.seq;
+    this.stats.broadcasts++;
+    const scopes = new Map<string, Client[]>();
+    for (const c of this.clients) {
+      const list = scopes.get(c.scope);
+      if (list) list.push(c);
+      else scopes.set(c.scope, [c]);
+    }
+    for (const clients of scopes.values()) {
+      const message = JSON.stringify({ type: 'update', seq, ...this.compute(clients[0].filters) });
+      for (const c of clients) {
+        // Every update carries the whole state, so a slow client loses nothing by skipping one.
+        if (c.ws.bufferedAmount > this.o.maxBufferedBytes) {
+          this.stats.skippedSlow++;
+          continue;
+        }
+        if (c.ws.readyState === c.ws.OPEN) c.ws.send(message);
+      }
+    }
+  }
+
+  private ping(): void {
+    for (const c of this.clients) {
+      if (!c.alive) {
+        this.stats.droppedDead++;
+        this.clients.delete(c);
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const i of this.intervals) clearInterval(i);
+    for (const c of this.clients) c.ws.close(1001, 'server shutting down');
+    this.clients.clear();
+    this.wss.close();
+  }
+}

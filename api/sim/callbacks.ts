@@ -1,0 +1,104 @@
+import type { Team } from './centre';
+import type { Core, Source } from './core';
+import type { Agent, Floor } from './floor';
+import { Weighted, weights } from './random';
+
+const MIN = 60_000;
+
+export type CallbackReason = 'pre_approval' | 'unconfirmed_payment' | 'complaint_followup' | 'customer_request' | 'other';
+
+const RESULTS = [
+  weights({ connected: 66, no_answer: 18, busy: 6, voicemail: 8, wrong_number: 2 }),
+  // Customers who missed the first call are harder to reach on the next.
+  weights({ connected: 45, no_answer: 30, busy: 10, voicemail: 15 })
+];
+
+const OUTCOMES: Record<CallbackReason, Weighted<string>> = {
+  pre_approval: weights({ confirmed: 60, declined: 20, resolved: 10, other: 10 }),
+  unconfirmed_payment: weights({ confirmed: 55, resolved: 30, other: 15 }),
+  complaint_followup: weights({ resolved: 65, declined: 15, other: 20 }),
+  customer_request: weights({ resolved: 70, confirmed: 10, other: 20 }),
+  other: weights({ resolved: 60, other: 40 })
+};
+
+const MAX_ATTEMPTS = new Weighted<number>([
+  [1, 40],
+  [2, 35],
+  [3, 25]
+]);
+
+interface Callback {
+  id: string;
+  reason: CallbackReason;
+  team: Team;
+  due: number;
+  owner: Agent | null;
+  attempts: number;
+  maxAttempts: number;
+  done: boolean;
+}
+
+/** Promised callbacks: scheduled by an agent (or the IVR), dialled around their due time, retried, closed. */
+export class Callbacks {
+  private count = 0;
+
+  constructor(
+    private readonly core: Core,
+    private readonly floor: Floor,
+    private readonly tag: string
+  ) {}
+
+  schedule(reason: CallbackReason, ticket: string, team: Team, owner: Agent | null, source: Source = 'helpdesk'): void {
+    const { core } = this;
+    const rng = core.rng;
+    const id = `CB-${this.tag}${String(++this.count).padStart(6, '0')}`;
+    // Dialers book whole minutes.
+    const due = Math.ceil((core.now + rng.logUniform(15, 240) * MIN) / MIN) * MIN;
+    const cb: Callback = { id, reason, team, due, owner, attempts: 0, maxAttempts: MAX_ATTEMPTS.pick(rng), done: false };
+    const fields: Record<string, unknown> = { callback: id, reason, due: source === 'phone' ? due : new Date(due).toISOString(), ticket, team };
+    if (owner) fields.agent = owner.id;
+    core.emit('callback.scheduled', fields, source);
+
+    if (rng.chance(0.07)) {
+      // The customer called in themselves or sorted it out.
+      core.at(rng.between(core.now + MIN, due), () => {
+        if (cb.done) return;
+        cb.done = true;
+        core.emit('callback.cancelled', { callback: id });
+      });
+      return;
+    }
+    const onTime = rng.chance(0.9);
+    // Dialers work the list ahead of time; a slice of it slips past due on a busy afternoon.
+    const first = onTime ? Math.max(core.now + MIN, due - rng.logUniform(8, 40) * MIN) : due + rng.logUniform(2, 90) * MIN;
+    core.at(first, () => this.attempt(cb));
+  }
+
+  private attempt(cb: Callback): void {
+    const { core, floor } = this;
+    const rng = core.rng;
+    if (cb.done) return;
+    const agent = floor.findAgent(cb.team, cb.owner);
+    if (!agent) {
+      // Nobody on shift to dial: it slips until someone logs in.
+      core.after(rng.between(10, 20) * MIN, () => this.attempt(cb));
+      return;
+    }
+    cb.attempts++;
+    const result = RESULTS[Math.min(cb.attempts - 1, 1)].pick(rng);
+    core.emit('callback.attempted', { callback: cb.id, agent: agent.id, result });
+    if (result === 'connected') {
+      core.after(rng.between(1, 6) * MIN, () => this.complete(cb, OUTCOMES[cb.reason].pick(rng), agent));
+    } else if (result === 'wrong_number' || cb.attempts >= cb.maxAttempts) {
+      core.after(rng.between(0.5, 3) * MIN, () => this.complete(cb, 'unreachable', agent));
+    } else {
+      core.after(rng.between(5, 20) * MIN, () => this.attempt(cb));
+    }
+  }
+
+  private complete(cb: Callback, outcome: string, agent: Agent): void {
+    if (cb.done) return;
+    cb.done = true;
+    this.core.emit('callback.completed', { callback: cb.id, outcome, agent: agent.id });
+  }
+}

@@ -1,0 +1,128 @@
+import { DEFAULT_SEED, createSimulator, type RawEvent } from './simulator';
+import { Zone } from './zone';
+
+export interface DemoOptions {
+  /** Delivers one batch; resolve when stored. A rejection keeps the batch for the next tick (server down, 5xx). */
+  send: (events: RawEvent[]) => Promise<unknown>;
+  now?: () => number;
+  seed?: number;
+  log?: (msg: string) => void;
+  ticketsPerHour?: number;
+  /** Default KPI_TIMEZONE, else the process's, so the simulated day matches the dashboard's "today". */
+  timezone?: string;
+  /** Replay today from local midnight before streaming (default true). */
+  backfill?: boolean;
+  idPrefix?: string;
+  batchSize?: number;
+  tickMs?: number;
+  /** Wait after a failed send before trying again. */
+  retryMs?: number;
+  /** Called once the backfill is done and real-time streaming begins. */
+  onLive?: () => void;
+}
+
+/** Holding more than this while the server is unreachable would only grow memory; the oldest go first. */
+const MAX_PENDING = 100_000;
+
+/**
+ * Feeds a server as if the centre were live: today so far in one go, then every tick whatever is due. Starting
+ * from local midnight with the same seed reproduces the same ids, so a restarted demo re-sends retries, not new
+ * tickets.
+ */
+export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
+  const now = opts.now ?? Date.now;
+  const log = opts.log ?? (() => {});
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const batchSize = opts.batchSize ?? 500;
+  const tickMs = opts.tickMs ?? 250;
+  const retryMs = opts.retryMs ?? 2000;
+  const zone = new Zone(opts.timezone ?? (process.env.KPI_TIMEZONE || undefined));
+  const backfill = opts.backfill ?? true;
+  const t0 = now();
+  const start = backfill ? zone.startOfDay(t0) : t0;
+  const idPrefix = opts.idPrefix ?? runTag(zone, start, backfill, seed, opts.ticketsPerHour);
+  const sim = createSimulator({ seed, start, timezone: zone.name, ticketsPerHour: opts.ticketsPerHour, idPrefix });
+
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let wake: (() => void) | undefined;
+  let pending: RawEvent[] = [];
+  let failing = false;
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+
+  const take = (events: RawEvent[]): void => {
+    for (const e of events) pending.push(e);
+    if (pending.length > MAX_PENDING) pending = pending.slice(pending.length - MAX_PENDING);
+  };
+
+  /** Sends what is pending in batches (only whole ones if asked); false when a batch failed and stays pending. */
+  const flush = async (wholeBatchesOnly = false): Promise<boolean> => {
+    while (pending.length >= (wholeBatchesOnly ? batchSize : 1) && !stopped) {
+      const batch = pending.slice(0, batchSize);
+      try {
+        await opts.send(batch);
+      } catch (e) {
+        if (!failing) log(`sending failed, will retry: ${(e as Error).message}`);
+        failing = true;
+        return false;
+      }
+      if (failing) log('sending again');
+      failing = false;
+      pending = pending.slice(batch.length);
+    }
+    return true;
+  };
+
+  const backfillToday = async (): Promise<void> => {
+    let sent = 0;
+    // Simulated time in slices, so memory holds a slice rather than the whole day.
+    for (let t = start; t < now() && !stopped; ) {
+      t = Math.min(t + 15 * 60_000, now());
+      take(sim.advance(t));
+      const before = pending.length;
+      // Backfilled history is worth waiting for: hold on until the server takes it.
+      while (!(await flush(true)) && !stopped) await pause(retryMs);
+      sent += before - pending.length;
+    }
+    const rest = pending.length;
+    await flush();
+    sent += rest - pending.length;
+    log(`backfilled ${sent} events from ${new Date(start).toISOString()} to ${new Date(sim.now).toISOString()}`);
+  };
+
+  const stream = async (): Promise<void> => {
+    log(`streaming live events (seed ${seed}, ids tagged ${JSON.stringify(idPrefix)})`);
+    opts.onLive?.();
+    while (!stopped) {
+      take(sim.advance(now()));
+      const ok = await flush();
+      if (!stopped) await pause(ok ? tickMs : retryMs);
+    }
+  };
+
+  const running = (async () => {
+    if (backfill) await backfillToday();
+    await stream();
+  })().catch((e) => log(`demo stopped: ${(e as Error).stack ?? e}`));
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      wake?.();
+      await running;
+    }
+  };
+}
+
+/** Ids unique per day and settings for a backfilled run (so restarts dedupe), per start otherwise. */
+function runTag(zone: Zone, start: number, backfill: boolean, seed: number, ticketsPerHour: number | undefined): string {
+  if (!backfill) return `${Math.floor(start / 1000).toString(36)}-`;
+  const variant = (seed === DEFAULT_SEED ? '' : `s${seed}`) + (ticketsPerHour === undefined ? '' : `r${Math.round(ticketsPerHour)}`);
+  return `${zone.dateTag(start)}${variant}-`;
+}

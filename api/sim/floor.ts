@@ -1,0 +1,211 @@
+import type { AgentStatus } from '../events/schema';
+import { OVERFLOW_TEAM, ROSTER, SHIFTS, TEAMS, type AgentProfile, type Team } from './centre';
+import type { Core } from './core';
+import { Fifo } from './queue';
+import type { Zone } from './zone';
+
+const MIN = 60_000;
+
+export interface Agent extends AgentProfile {
+  /** Sync capacity units; `load` of them are taken by calls and chats in progress. */
+  cap: number;
+  load: number;
+  /** Async tickets (email, app, …) currently assigned; only used to spread them evenly. */
+  inbox: number;
+  onShift: boolean;
+  away: boolean;
+  status: AgentStatus;
+  /** How this agent's customers tend to rate, around the centre's mean. */
+  skill: number;
+}
+
+/** Someone waiting in a team queue for an agent: a new ticket, an escalation, a handover. */
+export interface Waiter {
+  team: Team;
+  /** Sync capacity units needed; 0 for inbox work. */
+  units: number;
+  gone: boolean;
+  assign(agent: Agent): void;
+}
+
+interface TeamFloor {
+  agents: Agent[];
+  sync: Fifo<Waiter>;
+  inbox: Fifo<Waiter>;
+  turn: number;
+}
+
+/** Agents on the floor: shifts, breaks, status, capacity, and the team queues that route work to them. */
+export class Floor {
+  readonly agents: Agent[];
+  private readonly teams = new Map<Team, TeamFloor>();
+
+  constructor(
+    private readonly core: Core,
+    private readonly zone: Zone,
+    cap: number
+  ) {
+    const rng = core.rng;
+    this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, onShift: false, away: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
+    for (const team of TEAMS) this.teams.set(team, { agents: this.agents.filter((a) => a.team === team), sync: new Fifo(), inbox: new Fifo(), turn: 0 });
+  }
+
+  /** Plans yesterday (night shifts still running) and today, then a day at every local midnight. */
+  begin(): void {
+    const today = this.zone.startOfDay(this.core.start);
+    this.planDay(this.zone.startOfDay(today - MIN));
+    const roll = (day: number): void => {
+      this.planDay(day);
+      const next = this.zone.nextDay(day);
+      this.core.at(next, () => roll(next));
+    };
+    roll(today);
+    // Whoever is already logged in when the simulation starts shows up as such.
+    this.core.at(this.core.start, () => {
+      for (const a of this.agents) if (a.status !== 'offline') this.emitStatus(a);
+    });
+  }
+
+  request(w: Waiter): void {
+    const team = this.team(w.team);
+    (w.units ? team.sync : team.inbox).push(w);
+    this.dispatch(w.team);
+  }
+
+  release(agent: Agent, units: number): void {
+    if (units) {
+      agent.load -= units;
+      this.refresh(agent);
+      this.dispatchFor(agent);
+    } else {
+      agent.inbox--;
+    }
+  }
+
+  /** Takes capacity for a while without a queue: writing an inbox reply keeps an agent off the phone. */
+  occupy(agent: Agent, units: number, ms: number): void {
+    agent.load += units;
+    this.refresh(agent);
+    this.core.after(ms, () => this.release(agent, units));
+  }
+
+  isOnline(a: Agent): boolean {
+    return a.onShift && !a.away;
+  }
+
+  /** Somebody to make a call or pick up a handed-over ticket: the preferred agent if around, else the team, else overflow. */
+  findAgent(team: Team, preferred: Agent | null): Agent | null {
+    if (preferred && this.isOnline(preferred)) return preferred;
+    return this.pick(team, 0);
+  }
+
+  private team(name: Team): TeamFloor {
+    return this.teams.get(name)!;
+  }
+
+  private dispatchFor(agent: Agent): void {
+    this.dispatch(agent.team);
+    if (agent.team === OVERFLOW_TEAM) for (const t of TEAMS) if (t !== OVERFLOW_TEAM) this.dispatch(t);
+  }
+
+  private dispatch(name: Team): void {
+    const team = this.team(name);
+    for (const queue of [team.sync, team.inbox]) {
+      for (let w = queue.peek(); w !== undefined; w = queue.peek()) {
+        if (w.gone) {
+          queue.shift();
+          continue;
+        }
+        const agent = this.pick(name, w.units);
+        if (!agent) break;
+        queue.shift();
+        if (w.units) {
+          agent.load += w.units;
+          this.refresh(agent);
+        } else {
+          agent.inbox++;
+        }
+        w.assign(agent);
+      }
+    }
+  }
+
+  /** The least loaded online agent with room, from the team or, if the team has nobody logged in, from overflow. */
+  private pick(name: Team, units: number): Agent | null {
+    let found = this.pickFrom(this.team(name), units);
+    if (found === undefined && name !== OVERFLOW_TEAM) found = this.pickFrom(this.team(OVERFLOW_TEAM), units);
+    return found ?? null;
+  }
+
+  /** undefined: nobody online at all; null: online but all at capacity. */
+  private pickFrom(team: TeamFloor, units: number): Agent | null | undefined {
+    const n = team.agents.length;
+    let best: Agent | null | undefined;
+    // Starting the scan at a rotating offset spreads ties across the team instead of always picking the first.
+    const first = team.turn++ % n;
+    for (let k = 0; k < n; k++) {
+      const a = team.agents[(first + k) % n];
+      if (!this.isOnline(a)) continue;
+      if (best === undefined) best = null;
+      if (units > 0 ? a.load + units > a.cap || (best !== null && a.load >= best.load) : best !== null && a.inbox >= best.inbox) continue;
+      best = a;
+    }
+    return best;
+  }
+
+  private refresh(a: Agent): void {
+    // Busy at two thirds full: a lone agent on a call, or juggling two things (a pod, in proportion).
+    const status: AgentStatus = !a.onShift ? 'offline' : a.away ? 'away' : a.load * 3 >= a.cap * 2 ? 'busy' : 'available';
+    if (status === a.status) return;
+    a.status = status;
+    this.emitStatus(a);
+  }
+
+  private emitStatus(a: Agent): void {
+    this.core.emit('agent.status', { agent: a.id, status: a.status, name: a.name, team: a.team });
+  }
+
+  private planDay(day: number): void {
+    const { core, zone } = this;
+    const rng = core.rng;
+    const dow = zone.dayOfWeek(day + 12 * 60 * MIN);
+    this.agents.forEach((a, i) => {
+      // Two rest days a week on a rota, and the odd sick day.
+      if ((dow + i) % 7 < 2 || rng.chance(0.03)) return;
+      const shift = SHIFTS[a.shift];
+      const login = zone.atHour(day, shift.start) + rng.between(-10, 8) * MIN;
+      const endDay = shift.end > shift.start ? day : zone.nextDay(day);
+      const logout = zone.atHour(endDay, shift.end) + rng.between(-5, 20) * MIN;
+      const length = logout - login;
+      core.at(login, () => {
+        a.onShift = true;
+        this.refresh(a);
+        this.dispatchFor(a);
+      });
+      const breaks: [number, number][] = [
+        [rng.between(0.2, 0.3), rng.between(12, 18)],
+        // Lunch is staggered across the team so the floor never empties at once.
+        [(i % 4) * 0.05 + rng.between(0.4, 0.45), rng.between(30, 60)],
+        [rng.between(0.74, 0.84), rng.between(12, 18)]
+      ];
+      for (const [when, minutes] of breaks) {
+        const from = login + when * length;
+        core.at(from, () => {
+          a.away = true;
+          this.refresh(a);
+        });
+        core.at(from + minutes * MIN, () => {
+          if (!a.onShift) return;
+          a.away = false;
+          this.refresh(a);
+          this.dispatchFor(a);
+        });
+      }
+      core.at(logout, () => {
+        a.onShift = false;
+        a.away = false;
+        this.refresh(a);
+      });
+    });
+  }
+}

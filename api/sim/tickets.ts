@@ -1,0 +1,255 @@
+import type { Channel, Priority } from '../events/schema';
+import type { CallbackReason, Callbacks } from './callbacks';
+import { CALL_UNITS, CATEGORIES, CHANNELS, COMMENTS, WRITING_MINUTES, ESCALATION_RATE, PRIORITY_MIX, PRIORITY_SPEED, ROUTING, type Category, type Team } from './centre';
+import type { Core, Source } from './core';
+import type { Agent, Floor } from './floor';
+import { Weighted, weights } from './random';
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+const HOUR = 60 * MIN;
+const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+
+const CHANNEL_MIX = new Weighted(Object.entries(CHANNELS).map(([c, p]) => [c as Channel, p.weight] as const));
+const CATEGORY_MIX = weights(CATEGORIES);
+const PRIORITY_OF = Object.fromEntries(
+  Object.entries(PRIORITY_MIX).map(([c, w]) => [c, new Weighted(PRIORITIES.map((p, i) => [p, w[i]] as const))])
+) as Record<Category, Weighted<Priority>>;
+/** Escalating these means handing them to the risk team; anything else just gets more urgent. */
+const RISKY: ReadonlySet<Category> = new Set(['security_alert', 'frozen_account', 'unconfirmed_payment']);
+
+interface Ticket {
+  id: string;
+  channel: Channel;
+  category: Category;
+  priority: Priority;
+  /** The team its queue belongs to: routed by category, moved by escalation. */
+  home: Team;
+  source: Source;
+  t0: number;
+  agent: Agent | null;
+  /** Sync capacity held on the agent while the call or chat is live. */
+  units: number;
+  lastAgent: Agent | null;
+  firstReply: number;
+  rounds: number;
+  escalated: boolean;
+  reopened: boolean;
+  waiting: { gone: boolean } | null;
+  done: boolean;
+}
+
+/**
+ * One ticket's life as a chain of actions; each action emits its event and schedules the next. A finished
+ * ticket is referenced by nothing, so memory holds only tickets still in play.
+ */
+export class Tickets {
+  private count = 0;
+
+  constructor(
+    private readonly core: Core,
+    private readonly floor: Floor,
+    private readonly callbacks: Callbacks,
+    private readonly tag: string,
+    /** How many people each named agent stands for (see createSimulator). */
+    private readonly pod: number
+  ) {}
+
+  arrive(): void {
+    const { core } = this;
+    const rng = core.rng;
+    const channel = CHANNEL_MIX.pick(rng);
+    const profile = CHANNELS[channel];
+    const category = CATEGORY_MIX.pick(rng);
+    const t: Ticket = {
+      id: `T-${this.tag}${String(++this.count).padStart(6, '0')}`,
+      channel,
+      category,
+      priority: PRIORITY_OF[category].pick(rng),
+      home: ROUTING[category],
+      source: channel === 'phone' ? 'phone' : 'helpdesk',
+      t0: core.now,
+      agent: null,
+      units: 0,
+      lastAgent: null,
+      firstReply: -1,
+      rounds: rng.geometric(profile.rounds),
+      escalated: false,
+      reopened: false,
+      waiting: null,
+      done: false
+    };
+    const customer = `C-${String(rng.int(1, 2_000_000)).padStart(7, '0')}`;
+    core.emit('ticket.created', { ticket: t.id, channel, category, priority: t.priority, team: t.home, customer }, t.source);
+    if (rng.chance(profile.bot)) {
+      core.after(rng.between(2, 20) * SEC, () => {
+        if (!t.done && t.firstReply < 0) core.emit('ticket.replied', { ticket: t.id, author: 'bot' }, t.source);
+      });
+    }
+    if (profile.patience > 0 && rng.chance(profile.impatient)) {
+      core.after(SEC * Math.max(15, rng.logNormal(profile.patience, 0.7)), () => this.abandon(t));
+    }
+    this.queue(t, profile.sync ? (channel === 'phone' ? CALL_UNITS : 1) : 0);
+  }
+
+  private queue(t: Ticket, units: number): void {
+    const waiter = { team: t.home, units, gone: false, assign: (agent: Agent) => this.assigned(t, agent, units) };
+    t.waiting = waiter;
+    this.floor.request(waiter);
+  }
+
+  private assigned(t: Ticket, agent: Agent, units: number): void {
+    t.waiting = null;
+    t.agent = agent;
+    t.units = units;
+    this.core.emit('ticket.assigned', { ticket: t.id, agent: agent.id, team: agent.team }, t.source);
+    this.core.after(this.replyDelay(t), () => this.agentReply(t));
+  }
+
+  private agentReply(t: Ticket): void {
+    if (t.done || !this.present(t, () => this.agentReply(t))) return;
+    const { core } = this;
+    const rng = core.rng;
+    const agent = t.agent!;
+    core.emit('ticket.replied', { ticket: t.id, author: 'agent', agent: agent.id }, t.source);
+    if (t.units === 0) this.floor.occupy(agent, 1, rng.logNormal(WRITING_MINUTES * MIN, 0.5));
+    if (t.firstReply < 0) {
+      t.firstReply = core.now;
+      if (t.category === 'unconfirmed_payment' && rng.chance(0.2)) this.callback('unconfirmed_payment', t, agent);
+      if (!t.escalated && rng.chance(ESCALATION_RATE[t.category])) {
+        const sync = CHANNELS[t.channel].sync;
+        core.after(sync ? rng.between(2, 15) * MIN : rng.logUniform(20, 240) * MIN, () => this.escalate(t));
+        return;
+      }
+    }
+    const profile = CHANNELS[t.channel];
+    if (t.rounds > 0 && profile.customer > 0) {
+      t.rounds--;
+      core.after(rng.logNormal(profile.customer * SEC, 0.8), () => this.customerReply(t));
+    } else {
+      core.after(rng.logNormal(profile.wrap * SEC, 0.6), () => this.resolve(t));
+    }
+  }
+
+  private customerReply(t: Ticket): void {
+    if (t.done) return;
+    this.core.emit('ticket.customer_replied', { ticket: t.id }, t.source);
+    this.core.after(this.replyDelay(t), () => this.agentReply(t));
+  }
+
+  private escalate(t: Ticket): void {
+    if (t.done) return;
+    const { core } = this;
+    t.escalated = true;
+    t.priority = t.priority === 'low' ? 'normal' : t.priority === 'normal' ? 'high' : 'urgent';
+    t.rounds++;
+    if (RISKY.has(t.category) && t.home !== 'risk') {
+      t.home = 'risk';
+      core.emit('ticket.escalated', { ticket: t.id, team: 'risk', priority: t.priority }, t.source);
+      // Transferred: the first agent lets go, and the ticket (or the caller, on hold) waits for the risk team.
+      this.letGo(t);
+      this.queue(t, t.units);
+    } else {
+      core.emit('ticket.escalated', { ticket: t.id, priority: t.priority }, t.source);
+      core.after(this.replyDelay(t), () => this.agentReply(t));
+    }
+  }
+
+  private resolve(t: Ticket): void {
+    if (t.done || !this.present(t, () => this.resolve(t))) return;
+    const { core } = this;
+    const rng = core.rng;
+    const agent = t.agent!;
+    core.emit('ticket.resolved', { ticket: t.id, agent: agent.id }, t.source);
+    this.letGo(t);
+    t.units = 0;
+    if (t.category === 'pre_approval_followup' && rng.chance(0.45)) this.callback('pre_approval', t, agent);
+    else if (t.escalated && rng.chance(0.35)) this.callback('complaint_followup', t, agent);
+    else if (rng.chance(0.04)) this.callback(rng.chance(0.6) ? 'customer_request' : 'other', t, agent);
+
+    if (!t.reopened && rng.chance(0.06)) {
+      core.after(rng.logUniform(1, 48) * HOUR, () => this.reopen(t));
+    } else if (rng.chance(0.35)) {
+      const survey = CHANNELS[t.channel].sync ? rng.between(1, 15) * MIN : rng.logUniform(10, 24 * 60) * MIN;
+      core.after(survey, () => this.rate(t));
+    } else {
+      t.done = true;
+    }
+  }
+
+  private reopen(t: Ticket): void {
+    this.core.emit('ticket.reopened', { ticket: t.id }, t.source);
+    t.reopened = true;
+    t.rounds = this.core.rng.chance(0.3) ? 1 : 0;
+    // The customer writes back into the old thread: inbox work now, whatever the channel was.
+    const previous = t.lastAgent;
+    if (previous && this.floor.isOnline(previous)) {
+      t.agent = previous;
+      previous.inbox++;
+      this.core.after(this.replyDelay(t), () => this.agentReply(t));
+    } else {
+      this.queue(t, 0);
+    }
+  }
+
+  private rate(t: Ticket): void {
+    const { core } = this;
+    const rng = core.rng;
+    t.done = true;
+    // Waiting is what customers punish: each doubling past what they expect costs most of a star.
+    const waited = (t.firstReply - t.t0) / SEC / CHANNELS[t.channel].expect;
+    const mean = 4.45 + (t.lastAgent?.skill ?? 0) - 0.9 * Math.log2(Math.max(1, waited)) - (t.reopened ? 0.8 : 0) - (t.escalated ? 0.3 : 0);
+    const score = Math.min(5, Math.max(1, Math.round(mean + 0.85 * rng.normal())));
+    const fields: Record<string, unknown> = { ticket: t.id, score };
+    if (score !== 3 && rng.chance(0.25)) fields.comment = rng.pick(score > 3 ? COMMENTS.good : COMMENTS.bad);
+    core.emit('ticket.rated', fields, t.source);
+    if (score <= 2 && rng.chance(0.4)) this.callback('complaint_followup', t, t.lastAgent);
+  }
+
+  private abandon(t: Ticket): void {
+    if (t.done || t.firstReply >= 0) return;
+    t.done = true;
+    this.core.emit('ticket.abandoned', { ticket: t.id }, t.source);
+    if (t.waiting) t.waiting.gone = true;
+    this.letGo(t);
+    // Callers who hang up in the queue often leave a callback request in the IVR.
+    if (t.channel === 'phone' && this.core.rng.chance(0.2)) this.callbacks.schedule('customer_request', t.id, t.home, null, 'phone');
+  }
+
+  /**
+   * Can the assignee act now? Calls and chats are finished by whoever holds them, even past shift end.
+   * Inbox work waits out a break, and is handed over when its agent has gone home.
+   */
+  private present(t: Ticket, retry: () => void): boolean {
+    const agent = t.agent;
+    if (!agent) return false;
+    if (t.units > 0 || this.floor.isOnline(agent)) return true;
+    if (agent.onShift) {
+      this.core.after(this.core.rng.between(5, 20) * MIN, retry);
+    } else {
+      this.letGo(t);
+      this.queue(t, 0);
+    }
+    return false;
+  }
+
+  private letGo(t: Ticket): void {
+    if (!t.agent) return;
+    this.floor.release(t.agent, t.units);
+    t.lastAgent = t.agent;
+    t.agent = null;
+  }
+
+  private replyDelay(t: Ticket): number {
+    const rng = this.core.rng;
+    const profile = CHANNELS[t.channel];
+    const agent = t.agent!;
+    if (t.units > 0) return rng.logNormal(profile.reply * SEC * (1 + agent.load / agent.cap), 0.5);
+    const busy = 1 + agent.inbox / (25 * this.pod);
+    return rng.logNormal(profile.reply * SEC * PRIORITY_SPEED[t.priority] * busy, 0.8);
+  }
+
+  private callback(reason: CallbackReason, t: Ticket, agent: Agent | null): void {
+    this.callbacks.schedule(reason, t.id, agent?.team ?? t.home, agent, t.source);
+  }
+}

@@ -1,0 +1,92 @@
+// Query latency on a database holding N tickets (default 1,000,000), built once through the real ingest
+// service from simulated history and cached under data/bench/ until the schema or replay code changes.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from '../../api/app';
+import { createToken } from '../../api/auth/credentials';
+import { loadConfig } from '../../api/config';
+import { validateEvents } from '../../api/events/parse';
+import { createRuntime } from '../../api/runtime';
+import { generateHistory } from '../../api/sim/history';
+import { checkpoint } from '../../db/open';
+import { fmt, percentile, row } from './stats';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const DAY = 86_400_000;
+
+function codeVersion(): string {
+  const h = createHash('sha256');
+  const files = [
+    ...readdirSync(join(ROOT, 'db', 'migrations')).filter((f) => f.endsWith('.sql')).map((f) => join(ROOT, 'db', 'migrations', f)),
+    ...['replay.ts', 'totals.ts', 'histogram.ts'].map((f) => join(ROOT, 'api', 'kpi', f)),
+    ...['ingest.ts', 'rollup-delta.ts'].map((f) => join(ROOT, 'api', 'ingest', f))
+  ];
+  for (const f of files.sort()) h.update(readFileSync(f));
+  return h.digest('hex').slice(0, 10);
+}
+
+/** Builds (or reuses) a database of `tickets` tickets over the 90 days up to the build time. */
+export function benchDatabase(tickets: number, log: (m: string) => void): string {
+  const path = join(ROOT, 'data', 'bench', `tickets-${tickets}-${codeVersion()}.sqlite`);
+  if (existsSync(path)) return path;
+  const tmp = `${path}.building`;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(tmp + suffix, { force: true });
+  const rt = createRuntime({ DATABASE_PATH: tmp });
+  const to = Date.now() - 10 * 60_000;
+  const from = to - 90 * DAY;
+  // The simulator's ticketsPerHour is the peak-hour rate; about 0.45 of it is the all-day average.
+  const ticketsPerHour = Math.ceil(tickets / (90 * 24 * 0.45));
+  const started = performance.now();
+  let created = 0;
+  let events = 0;
+  for (const chunk of generateHistory({ from, to, seed: 11, ticketsPerHour, idPrefix: 'q-' })) {
+    const valid = validateEvents(chunk, to + 60_000);
+    if (!valid.ok) throw new Error(`simulator made invalid events: ${JSON.stringify(valid.errors.slice(0, 3))}`);
+    for (let i = 0; i < valid.events.length; i += 5000) rt.ingest.ingest(valid.events.slice(i, i + 5000));
+    events += valid.events.length;
+    created += valid.events.filter((e) => e.type === 'ticket.created').length;
+    if (created >= tickets) break;
+    if (events % 200_000 < chunk.length) log(`  building: ${fmt(created)} tickets, ${fmt(events)} events, ${fmt(events / ((performance.now() - started) / 1000))} events/s`);
+  }
+  checkpoint(rt.db);
+  rt.db.$client.close();
+  renameSync(tmp, path);
+  log(`  built ${fmt(created)} tickets (${fmt(events)} events) in ${fmt((performance.now() - started) / 1000, 1)} s → ${path}`);
+  return path;
+}
+
+export async function queryLatency(path: string, runs: number) {
+  const config = loadConfig({ DATABASE_PATH: path, KPI_TIMEZONE: process.env.KPI_TIMEZONE ?? 'UTC' });
+  const rt = createRuntime(config);
+  const token = createToken(rt.db, 'supervisor', 'bench', Date.now());
+  const app = createApp({ db: rt.db, config, commits: rt.commits, now: rt.now });
+  const stored = rt.db.$client.prepare('SELECT count(*) FROM tickets').pluck().get() as number;
+  const teams = rt.db.$client.prepare('SELECT DISTINCT team FROM tickets WHERE team IS NOT NULL LIMIT 1').pluck().get() as string;
+  const now = Date.now();
+  const q = (p: Record<string, string | number>) => new URLSearchParams(Object.entries(p).map(([k, v]) => [k, String(v)])).toString();
+  const cases: [string, string, number][] = [
+    ['GET /api/kpis last hour', `/api/kpis?${q({ from: now - 3_600_000, to: now })}`, 5],
+    ['GET /api/kpis today', '/api/kpis', 10],
+    [`GET /api/kpis 90 days, team=${teams}`, `/api/kpis?${q({ from: now - 90 * DAY, to: now, team: teams })}`, 50],
+    ['GET /api/kpis 90 days, no filter', `/api/kpis?${q({ from: now - 90 * DAY, to: now })}`, 50],
+    ['GET /api/agents 90 days', `/api/agents?${q({ from: now - 90 * DAY, to: now })}`, 50]
+  ];
+  const results: { label: string; p50: number; p99: number; goal: number }[] = [];
+  row(`(${fmt(stored)} tickets stored; ${runs} runs each, in-process app.request)`, 'p50 ms', 'p99 ms', 'goal p99');
+  for (const [label, url, goal] of cases) {
+    const times: number[] = [];
+    for (let i = 0; i < runs + 20; i++) {
+      const t0 = performance.now();
+      const res = await app.request(url, { headers: { authorization: `Bearer ${token}` } });
+      await res.text();
+      if (res.status !== 200) throw new Error(`${url} → ${res.status}`);
+      if (i >= 20) times.push(performance.now() - t0);
+    }
+    const r = { label, p50: percentile(times, 0.5), p99: percentile(times, 0.99), goal };
+    results.push(r);
+    row(label, fmt(r.p50, 2), fmt(r.p99, 2), `≤ ${goal}`);
+  }
+  rt.db.$client.close();
+  return results;
+}

@@ -1,0 +1,159 @@
+// The live hub with real `ws` clients against a real listening server (in this process, so the hub's
+// timings can be shortened and its counters read).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createToken } from '../../api/auth/credentials';
+import { loadConfig } from '../../api/config';
+import { listen, type Listening } from '../../api/listen';
+import type { HubOptions } from '../../api/live/hub';
+import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
+import { createRuntime } from '../../api/runtime';
+
+let running: Listening | null = null;
+let tokens: { display: string; ingest: string };
+const sockets: WebSocket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.terminate();
+  await running?.close();
+  running = null;
+});
+
+async function start(hub: Partial<HubOptions> = {}) {
+  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-live-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: 'UTC' });
+  const rt = createRuntime(config);
+  tokens = { display: createToken(rt.db, 'display', 'wall', Date.now()), ingest: createToken(rt.db, 'ingest', 'test', Date.now()) };
+  running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000, ...hub } });
+  return running;
+}
+
+/** A client that records every message. */
+function connect(token = tokens.display) {
+  const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live?token=${token}`);
+  sockets.push(ws);
+  const messages: ServerMessage[] = [];
+  const waiters: (() => void)[] = [];
+  ws.on('message', (d) => {
+    messages.push(JSON.parse(String(d)));
+    for (const w of waiters.splice(0)) w();
+  });
+  const until = async (pred: (m: SnapshotMessage) => boolean, ms = 3000): Promise<SnapshotMessage> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = messages.find((m) => m.type !== 'error' && pred(m as SnapshotMessage | UpdateMessage));
+      if (found) return found as SnapshotMessage | UpdateMessage;
+      if (Date.now() > deadline) throw new Error(`no matching message in ${ms} ms; got ${messages.length}`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 50);
+      });
+    }
+  };
+  return { ws, messages, until, opened: new Promise((r, j) => (ws.once('open', r), ws.once('error', j))) };
+}
+
+async function post(events: unknown[]) {
+  const res = await fetch(`http://127.0.0.1:${running!.port}/api/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events)
+  });
+  expect(res.status).toBe(200);
+}
+const created = (id: string, team: string) => ({ id, type: 'ticket.created', at: Date.now() - 1000, ticket: id, channel: 'chat', team });
+
+describe('live hub', () => {
+  it('sends a snapshot, then updates with increasing seq when events are committed', async () => {
+    await start();
+    const c = connect();
+    const first = await c.until(() => true);
+    expect(first.type).toBe('snapshot');
+    expect(first.windows.today.tickets.created).toBe(0);
+    expect(first.windows.lastHour.tickets.created).toBe(0);
+    expect(Array.isArray(first.agents)).toBe(true);
+    await post([created('T1', 'wallet')]);
+    const update = await c.until((m) => m.type === 'update' && m.windows.today.tickets.created === 1);
+    expect(update.seq).toBeGreaterThan(first.seq);
+    expect(update.windows.lastHour.tickets.created).toBe(1);
+    const seqs = c.messages.map((m) => (m as SnapshotMessage | UpdateMessage).seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  });
+
+  it('pushes time-driven updates with no events, coalesced to at most ~10 a second', async () => {
+    await start({ heartbeatMs: 300, minIntervalMs: 100 });
+    const c = connect();
+    await c.until(() => true);
+    const t0 = Date.now();
+    await c.until((m) => m.type === 'update');
+    expect(Date.now() - t0).toBeLessThan(1500);
+    // A burst of 40 commits yields only a few broadcasts.
+    const before = c.messages.length;
+    for (let i = 0; i < 40; i++) await post([created(`B${i}`, 'wallet')]);
+    await c.until((m) => m.windows.today.tickets.created === 40);
+    const elapsed = Date.now() - t0;
+    expect(c.messages.length - before).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
+  });
+
+  it('scopes a subscribed client to its filters', async () => {
+    await start();
+    const all = connect();
+    const risk = connect();
+    await risk.opened;
+    risk.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: 'risk' } }));
+    await risk.until((m) => m.type === 'snapshot' && m.filters.team === 'risk');
+    await post([created('W1', 'wallet'), created('W2', 'wallet'), created('R1', 'risk')]);
+    await all.until((m) => m.windows.today.tickets.created === 3);
+    const scoped = await risk.until((m) => m.filters.team === 'risk' && m.windows.today.tickets.created === 1);
+    expect(scoped.windows.today.backlog.open).toBe(1);
+    risk.ws.send('{"type":"subscribe","filters":"nope"}');
+    await risk.until(() => (risk.messages.at(-1)?.type === 'error'));
+  });
+
+  it('refuses without a token (401), below display (403) and over the connection cap (503)', async () => {
+    await start({ maxClients: 1 });
+    const status = (url: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(url);
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => resolve(101));
+        ws.on('error', () => {});
+      });
+    const base = `ws://127.0.0.1:${running!.port}/api/live`;
+    expect(await status(base)).toBe(401);
+    expect(await status(`${base}?token=${tokens.ingest}`)).toBe(403);
+    const one = connect();
+    await one.opened;
+    expect(await status(`${base}?token=${tokens.display}`)).toBe(503);
+  });
+
+  it('a client that never reads gets no unbounded queue: updates are skipped, memory stays bounded', async () => {
+    const hub = (await start({ minIntervalMs: 10, heartbeatMs: 20, maxBufferedBytes: 64 * 1024 })).hub;
+    // 400 agents make each message ~200 KB, so the kernel's socket buffers fill within a second.
+    await post(Array.from({ length: 400 }, (_, i) => ({ id: `st${i}`, type: 'agent.status', at: Date.now() - 1000, agent: `agent-${i}`, status: 'available', name: `Agent ${i}`, team: 'wallet' })));
+    const slow = connect();
+    await slow.until(() => true);
+    const size = JSON.stringify(slow.messages[0]).length;
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    for (let i = 0; i < 30; i++) {
+      await post([created(`S${i}`, 'wallet')]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(hub.stats.skippedSlow).toBeGreaterThan(10);
+    // Bounded by the cap plus at most one message, however long it stays slow.
+    expect(hub.bufferedBytes()).toBeLessThanOrEqual(64 * 1024 + 2 * size);
+  });
+
+  it('drops clients that stop answering pings', async () => {
+    const hub = (await start({ pingMs: 150 })).hub;
+    const dead = connect();
+    const alive = connect();
+    await Promise.all([dead.opened, alive.opened]);
+    (dead.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    await new Promise((r) => setTimeout(r, 700));
+    expect(hub.stats.droppedDead).toBe(1);
+    expect(hub.size).toBe(1);
+  });
+});

@@ -1,0 +1,245 @@
+import { describe, expect, it } from 'vitest';
+import { validateEvents } from '../../api/events/parse';
+import { CHANNELS, ROSTER, TEAMS } from '../../api/sim/centre';
+import { generateHistory } from '../../api/sim/history';
+import { createSimulator, type RawEvent, type SimulatorOptions } from '../../api/sim/simulator';
+import { Zone } from '../../api/sim/zone';
+
+const TZ = 'Asia/Shanghai';
+const MIN = 60_000;
+const DAY = 86_400_000;
+const MONDAY = Date.parse('2026-11-23T00:00:00+08:00');
+const base: SimulatorOptions = { start: MONDAY, timezone: TZ, seed: 42 };
+
+const atOf = (e: RawEvent): number => (typeof e.at === 'number' ? e.at : Date.parse(e.at));
+
+interface Delivery {
+  event: RawEvent;
+  /** The event was delivered in (after, upTo]. */
+  after: number;
+  upTo: number;
+}
+
+function run(opts: SimulatorOptions, ms: number, step: number): Delivery[] {
+  const sim = createSimulator(opts);
+  const out: Delivery[] = [];
+  for (let t = opts.start; t < opts.start + ms; ) {
+    const after = t;
+    t = Math.min(t + step, opts.start + ms);
+    for (const event of sim.advance(t)) out.push({ event, after, upTo: t });
+  }
+  return out;
+}
+
+// Three weekdays, delivered minute by minute, shared by the checks below.
+const week = run(base, 3 * DAY, MIN);
+const events = week.map((d) => d.event);
+const byTicket = new Map<string, RawEvent[]>();
+for (const e of new Map(events.map((e) => [e.id, e])).values()) {
+  if (typeof e.ticket !== 'string' || e.type.startsWith('callback.')) continue;
+  const list = byTicket.get(e.ticket) ?? [];
+  list.push(e);
+  byTicket.set(e.ticket, list);
+}
+for (const list of byTicket.values()) list.sort((a, b) => atOf(a) - atOf(b) || a.id.localeCompare(b.id));
+const created = events.filter((e) => e.type === 'ticket.created');
+
+describe('simulator', () => {
+  it('replays the same events for the same seed, however time is sliced', () => {
+    const a = run(base, DAY / 2, MIN).map((d) => d.event);
+    const b = run(base, DAY / 2, 7 * MIN + 13).map((d) => d.event);
+    expect(a.length).toBeGreaterThan(500);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    const other = run({ ...base, seed: 43 }, DAY / 2, MIN).map((d) => d.event);
+    expect(JSON.stringify(other)).not.toBe(JSON.stringify(a));
+  });
+
+  it('produces only events the ingest schema accepts, never stamped after their delivery', () => {
+    for (let i = 0; i < week.length; ) {
+      const { after, upTo } = week[i];
+      const chunk: RawEvent[] = [];
+      for (; i < week.length && week[i].upTo === upTo; i++) chunk.push(week[i].event);
+      // The earliest possible delivery time is the strictest "now" to check the 5-minute rule against.
+      const result = validateEvents(chunk, after);
+      expect(result.ok ? [] : result.errors).toEqual([]);
+      for (const e of chunk) expect(atOf(e)).toBeLessThanOrEqual(upTo);
+    }
+  });
+
+  it('mixes ISO and epoch-ms timestamps and numbers ids as a helpdesk would', () => {
+    expect(events.some((e) => typeof e.at === 'number')).toBe(true);
+    expect(events.some((e) => typeof e.at === 'string' && e.at.endsWith('Z'))).toBe(true);
+    expect(new Set(events.map((e) => e.id)).size).toBeGreaterThan(events.length * 0.97);
+    for (const e of created) expect(e.ticket).toMatch(/^T-\d{6}$/);
+    for (const e of events) if (e.type === 'callback.scheduled') expect(e.callback).toMatch(/^CB-\d{6}$/);
+  });
+
+  it('delivers about 1 % twice and about 2 % late, out of order', () => {
+    const seen = new Map<string, string>();
+    let duplicates = 0;
+    let late = 0;
+    let latest = -Infinity;
+    for (const e of events) {
+      const json = JSON.stringify(e);
+      if (seen.has(e.id)) {
+        duplicates++;
+        expect(json).toBe(seen.get(e.id));
+      }
+      seen.set(e.id, json);
+      if (atOf(e) < latest - 4_000) late++;
+      latest = Math.max(latest, atOf(e));
+    }
+    expect(duplicates / events.length).toBeGreaterThan(0.005);
+    expect(duplicates / events.length).toBeLessThan(0.02);
+    expect(late / events.length).toBeGreaterThan(0.01);
+    expect(late / events.length).toBeLessThan(0.04);
+  });
+
+  it('follows the hour of day: busy late morning, quiet before dawn', () => {
+    const zone = new Zone(TZ);
+    const perHour = new Array<number>(24).fill(0);
+    for (const e of created) perHour[Math.floor(zone.hourOfDay(atOf(e)))]++;
+    expect(perHour[11]).toBeGreaterThan(5 * perHour[4]);
+    expect(perHour[20]).toBeGreaterThan(perHour[16]);
+    // ~120 at the peak hour by default.
+    expect(perHour[11] / 3).toBeGreaterThan(80);
+    expect(perHour[11] / 3).toBeLessThan(160);
+  });
+
+  it('uses every channel with chat, phone and app dominant, and ties priority to category', () => {
+    const count = (pred: (e: RawEvent) => boolean) => created.filter(pred).length;
+    for (const channel of Object.keys(CHANNELS)) expect(count((e) => e.channel === channel)).toBeGreaterThan(0);
+    const dominant = count((e) => ['chat', 'phone', 'app'].includes(e.channel as string));
+    expect(dominant / created.length).toBeGreaterThan(0.6);
+    const urgentShare = (category: string) =>
+      count((e) => e.category === category && (e.priority === 'urgent' || e.priority === 'high')) / count((e) => e.category === category);
+    expect(urgentShare('security_alert')).toBeGreaterThan(0.6);
+    expect(urgentShare('feature_question')).toBeLessThan(0.1);
+  });
+
+  it('abandons only before any agent reply, and mostly calls and chats', () => {
+    let abandoned = 0;
+    let syncAbandoned = 0;
+    for (const list of byTicket.values()) {
+      const gone = list.find((e) => e.type === 'ticket.abandoned');
+      if (!gone) continue;
+      abandoned++;
+      if (['phone', 'chat'].includes(list.find((e) => e.type === 'ticket.created')?.channel as string)) syncAbandoned++;
+      expect(list.some((e) => e.type === 'ticket.replied' && e.author === 'agent')).toBe(false);
+      expect(list.some((e) => e.type === 'ticket.resolved')).toBe(false);
+    }
+    expect(abandoned).toBeGreaterThan(0);
+    expect(syncAbandoned / abandoned).toBeGreaterThan(0.7);
+  });
+
+  it('runs a ticket through assignment, replies and resolution in order', () => {
+    let resolved = 0;
+    let rated = 0;
+    for (const list of byTicket.values()) {
+      const first = list[0];
+      if (first.type !== 'ticket.created') continue;
+      const firstAgentReply = list.findIndex((e) => e.type === 'ticket.replied' && e.author === 'agent');
+      const resolution = list.findIndex((e) => e.type === 'ticket.resolved');
+      if (firstAgentReply >= 0) expect(list.slice(0, firstAgentReply).some((e) => e.type === 'ticket.assigned')).toBe(true);
+      if (resolution >= 0) {
+        resolved++;
+        expect(firstAgentReply).toBeGreaterThanOrEqual(0);
+        expect(firstAgentReply).toBeLessThan(resolution);
+        expect(list[resolution].agent).toEqual(expect.any(String));
+      }
+      const rating = list.find((e) => e.type === 'ticket.rated');
+      if (rating) {
+        rated++;
+        expect(resolution).toBeGreaterThanOrEqual(0);
+        expect(rating.score).toBeGreaterThanOrEqual(1);
+        expect(rating.score).toBeLessThanOrEqual(5);
+      }
+    }
+    expect(resolved / created.length).toBeGreaterThan(0.8);
+    expect(rated / resolved).toBeGreaterThan(0.25);
+    expect(rated / resolved).toBeLessThan(0.45);
+    for (const type of ['ticket.escalated', 'ticket.reopened', 'ticket.customer_replied'] as const) {
+      expect(events.some((e) => e.type === type)).toBe(true);
+    }
+    expect(events.some((e) => e.type === 'ticket.replied' && e.author === 'bot' && e.agent === undefined)).toBe(true);
+  });
+
+  it('rates fast first responses better than slow ones', () => {
+    const fast: number[] = [];
+    const slow: number[] = [];
+    for (const list of byTicket.values()) {
+      const rating = list.find((e) => e.type === 'ticket.rated');
+      const reply = list.find((e) => e.type === 'ticket.replied' && e.author === 'agent');
+      if (!rating || !reply || list[0].type !== 'ticket.created') continue;
+      const waited = atOf(reply) - atOf(list[0]);
+      if (waited < 2 * MIN) fast.push(rating.score as number);
+      if (waited > 60 * MIN) slow.push(rating.score as number);
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(fast.length).toBeGreaterThan(50);
+    expect(slow.length).toBeGreaterThan(50);
+    expect(mean(fast)).toBeGreaterThan(mean(slow) + 0.3);
+  });
+
+  it('schedules callbacks that are dialled, completed or cancelled', () => {
+    const byCallback = new Map<string, RawEvent[]>();
+    for (const e of events) {
+      if (!e.type.startsWith('callback.')) continue;
+      const list = byCallback.get(e.callback as string) ?? [];
+      list.push(e);
+      byCallback.set(e.callback as string, list);
+    }
+    const reasons = new Set<unknown>();
+    let completed = 0;
+    let late = 0;
+    for (const list of byCallback.values()) {
+      const scheduled = list.find((e) => e.type === 'callback.scheduled');
+      expect(scheduled).toBeDefined();
+      reasons.add(scheduled!.reason);
+      const due = typeof scheduled!.due === 'number' ? scheduled!.due : Date.parse(scheduled!.due as string);
+      expect(due - atOf(scheduled!)).toBeGreaterThanOrEqual(15 * MIN - MIN);
+      expect(due - atOf(scheduled!)).toBeLessThanOrEqual(4 * 60 * MIN + MIN);
+      expect(typeof scheduled!.ticket).toBe('string');
+      const done = list.find((e) => e.type === 'callback.completed');
+      if (done) {
+        completed++;
+        if (atOf(done) > due) late++;
+        expect(new Set(list.filter((e) => e.type === 'callback.attempted').map((e) => e.id)).size).toBeGreaterThanOrEqual(1);
+      }
+    }
+    expect([...reasons].sort()).toEqual(['complaint_followup', 'customer_request', 'other', 'pre_approval', 'unconfirmed_payment']);
+    expect(late).toBeGreaterThan(0);
+    expect(late).toBeLessThan(completed / 2);
+    expect(events.some((e) => e.type === 'callback.cancelled')).toBe(true);
+  });
+
+  it('staffs 30–60 named agents in 3–5 teams who log in, take breaks and log off', () => {
+    expect(ROSTER.length).toBeGreaterThanOrEqual(30);
+    expect(ROSTER.length).toBeLessThanOrEqual(60);
+    expect(TEAMS.length).toBeGreaterThanOrEqual(3);
+    expect(TEAMS.length).toBeLessThanOrEqual(5);
+    const statuses = events.filter((e) => e.type === 'agent.status');
+    for (const e of statuses) expect(e).toMatchObject({ name: expect.any(String), team: expect.any(String) });
+    expect(new Set(statuses.map((e) => e.status))).toEqual(new Set(['available', 'busy', 'away', 'offline']));
+    expect(new Set(statuses.map((e) => e.agent)).size).toBeGreaterThan(ROSTER.length * 0.8);
+  });
+
+  it('keeps memory flat: pending work does not grow with the length of the run', () => {
+    const sim = createSimulator(base);
+    const sizes: number[] = [];
+    for (let day = 1; day <= 21; day++) {
+      sim.advance(MONDAY + day * DAY);
+      if (day % 7 === 0) sizes.push(sim.pending);
+    }
+    expect(Math.max(...sizes)).toBeLessThan(2 * Math.min(...sizes));
+  });
+});
+
+describe('generateHistory', () => {
+  it('yields the same events as one simulator, in bounded chunks', () => {
+    const chunks = [...generateHistory({ ...base, from: MONDAY, to: MONDAY + DAY / 2, chunkMs: 30 * MIN })];
+    expect(chunks.length).toBeGreaterThan(10);
+    const flat = chunks.flat();
+    expect(JSON.stringify(flat)).toBe(JSON.stringify(run(base, DAY / 2, 5 * MIN).map((d) => d.event)));
+  });
+});
