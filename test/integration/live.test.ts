@@ -39,11 +39,12 @@ function connect(token = tokens.display) {
     messages.push(JSON.parse(String(d)));
     for (const w of waiters.splice(0)) w();
   });
-  const until = async (pred: (m: SnapshotMessage) => boolean, ms = 3000): Promise<SnapshotMessage> => {
+  type Live = SnapshotMessage | UpdateMessage;
+  const until = async (pred: (m: Live) => boolean, ms = 3000): Promise<Live> => {
     const deadline = Date.now() + ms;
     for (;;) {
-      const found = messages.find((m) => m.type !== 'error' && pred(m as SnapshotMessage | UpdateMessage));
-      if (found) return found as SnapshotMessage | UpdateMessage;
+      const found = messages.find((m) => m.type !== 'error' && pred(m as Live));
+      if (found) return found as Live;
       if (Date.now() > deadline) throw new Error(`no matching message in ${ms} ms; got ${messages.length}`);
       await new Promise<void>((r) => {
         waiters.push(r);
