@@ -19,9 +19,9 @@ export interface Runtime {
 export const defaultTargets: TargetLookup = (priority) =>
   DEFAULT_FIRST_RESPONSE_TARGET_SEC[priority as keyof typeof DEFAULT_FIRST_RESPONSE_TARGET_SEC] ?? DEFAULT_FIRST_RESPONSE_TARGET_SEC.normal;
 
-export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => number = Date.now): Runtime {
+export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => number = Date.now, opts: { memoSubjects?: number } = {}): Runtime {
   const db = openDb(config.DATABASE_PATH);
-  const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now });
+  const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, memoSubjects: opts.memoSubjects });
   const onCommitted = new Set<(accepted: number) => void>();
   const commits = new GroupCommit(ingest, (accepted) => {
     if (accepted > 0) for (const fn of onCommitted) fn(accepted);

@@ -29,8 +29,20 @@ export function createToken(db: Db, role: Role, label: string, now: number, toke
   return token;
 }
 
-export function roleOfToken(db: Db, token: string): Role | null {
-  return db.select({ role: apiTokens.role }).from(apiTokens).where(eq(apiTokens.tokenHash, sha256(token))).get()?.role ?? null;
+// Every ingest request carries a token: remember recent answers briefly, so the hot path neither hashes
+// nor queries for each one. A revoked token stops working within TOKEN_CACHE_MS.
+const TOKEN_CACHE_MS = 5_000;
+const tokenCache = new WeakMap<Db, Map<string, { role: Role | null; until: number }>>();
+
+export function roleOfToken(db: Db, token: string, now = Date.now()): Role | null {
+  let cache = tokenCache.get(db);
+  if (!cache) tokenCache.set(db, (cache = new Map()));
+  const hit = cache.get(token);
+  if (hit && hit.until > now) return hit.role;
+  const role = db.select({ role: apiTokens.role }).from(apiTokens).where(eq(apiTokens.tokenHash, sha256(token))).get()?.role ?? null;
+  if (cache.size > 1000) cache.clear();
+  cache.set(token, { role, until: now + TOKEN_CACHE_MS });
+  return role;
 }
 
 export function login(db: Db, username: string, password: string, now: number): { token: string; role: Role } | null {

@@ -31,7 +31,7 @@ function bearer(header: string | undefined): string | undefined {
 export function authenticate(db: Db, req: { header(name: string): string | undefined; query(name: string): string | undefined; cookie(name: string): string | undefined }, now: number): Principal | null {
   const token = bearer(req.header('authorization')) ?? req.query('token');
   if (token) {
-    const role = roleOfToken(db, token);
+    const role = roleOfToken(db, token, now);
     return role ? { role } : null;
   }
   const session = req.cookie(SESSION_COOKIE);

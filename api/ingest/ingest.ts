@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { CallbackEvent, FloorEvent, TicketEvent } from '../events/schema';
 import { replayCallback, replayTicket, type Fact, type TargetLookup } from '../kpi/replay';
-import { agentStatements, noteAgents, refreshAgentStatus } from './agents';
+import { agentStore } from './agents';
 import { Lru } from './lru';
 import { RollupDelta, RollupWriter } from './rollup-delta';
 import { subjectOf } from './subjects';
@@ -30,7 +30,7 @@ function prepare(sqlite: Database.Database) {
   return {
     insertEvent: sqlite.prepare('INSERT OR IGNORE INTO events (id, type, at, subject, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
     subjectEvents: sqlite.prepare('SELECT body FROM events WHERE subject = ?').pluck(),
-    facts: sqlite.prepare(`SELECT id, ${FACT_FIELDS} FROM facts WHERE subject = ?`),
+    factsAt: sqlite.prepare(`SELECT id, ${FACT_FIELDS} FROM facts WHERE at = ? AND subject = ?`),
     deleteFact: sqlite.prepare('DELETE FROM facts WHERE id = ?'),
     insertFact: sqlite.prepare(`INSERT INTO facts (subject, ${FACT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     upsertTicket: sqlite.prepare(
@@ -45,8 +45,7 @@ function prepare(sqlite: Database.Database) {
        VALUES (@callback, @scheduledAt, @due, @team, @agent, @reason, @ticket, @state)
        ON CONFLICT (callback) DO UPDATE SET scheduled_at = excluded.scheduled_at, due = excluded.due, team = excluded.team,
          agent = excluded.agent, reason = excluded.reason, ticket = excluded.ticket, state = excluded.state`
-    ),
-    agents: agentStatements(sqlite)
+    )
   };
 }
 
@@ -55,18 +54,25 @@ export type IngestService = ReturnType<typeof createIngestService>;
 export function createIngestService(sqlite: Database.Database, opts: { targetSec: TargetLookup; now: () => number; memoSubjects?: number }) {
   const s = prepare(sqlite);
   const rollups = new RollupWriter(sqlite);
+  const agents = agentStore(sqlite);
   const memos = new Lru<string, SubjectMemo>(opts.memoSubjects ?? 50_000);
 
-  function memoOf(subject: string): SubjectMemo {
-    let memo = memos.get(subject);
-    if (!memo) {
-      memo = {
-        events: (s.subjectEvents.all(subject) as string[]).map((b) => JSON.parse(b) as FloorEvent),
-        facts: s.facts.all(subject) as StoredFact[],
-        state: null
-      };
-      memos.set(subject, memo);
-    }
+  /**
+   * Loads a subject not in memory: its stored events, and its stored facts found by their times. Every fact
+   * stands at one of the subject's event times (clamped to t0 for tickets), so `stored` (the events as of
+   * the last commit) names every time to look at.
+   */
+  function loadMemo(subject: string, fresh: readonly FloorEvent[]): SubjectMemo {
+    const events = (s.subjectEvents.all(subject) as string[]).map((b) => JSON.parse(b) as FloorEvent);
+    const freshIds = new Set(fresh.map((e) => e.id));
+    const stored = events.filter((e) => !freshIds.has(e.id));
+    const created = stored.filter((e) => e.type === 'ticket.created').map((e) => e.at);
+    const t0 = subject[0] === 't' && created.length ? Math.min(...created) : -Infinity;
+    const times = new Set(stored.map((e) => Math.max(e.at, t0)));
+    const facts: StoredFact[] = [];
+    for (const at of times) facts.push(...(s.factsAt.all(at, subject) as StoredFact[]));
+    const memo = { events, facts, state: null };
+    memos.set(subject, memo);
     return memo;
   }
 
@@ -100,10 +106,10 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
 
   function replaySubject(subject: string, fresh: FloorEvent[], delta: RollupDelta): void {
     const kind = subject[0];
-    if (kind === 'a') return refreshAgentStatus(s.agents, subject.slice(2));
+    if (kind === 'a') return agents.refreshStatus(subject.slice(2));
     const cached = memos.get(subject);
     // A memo loaded now already holds the fresh events (they were just inserted); a cached one gets them added.
-    const memo = cached ?? memoOf(subject);
+    const memo = cached ?? loadMemo(subject, fresh);
     if (cached) memo.events.push(...fresh);
     const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], opts.targetSec) : replayCallback(memo.events as CallbackEvent[]);
     if (!r) return;
@@ -128,7 +134,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
         const fresh = dirty.get(subject);
         if (fresh) fresh.push(e);
         else dirty.set(subject, [e]);
-        noteAgents(s.agents, e);
+        agents.note(e);
       }
       return { accepted, duplicates: batch.length - accepted };
     });
@@ -146,6 +152,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       // The transaction rolled back: memory may hold what was never committed.
       memos.clear();
       rollups.forget();
+      agents.forget();
       throw err;
     }
   }
@@ -154,11 +161,12 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const rebuildAll = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
     memos.clear();
     rollups.forget();
+    agents.forget();
     sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM tickets; DELETE FROM callbacks; DELETE FROM agents;');
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
-    const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
-    for (let after = 0, rows: { seq: number; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].seq)
-      for (const r of rows) noteAgents(s.agents, JSON.parse(r.body) as FloorEvent);
+    const page = sqlite.prepare('SELECT id, body FROM events WHERE id > ? ORDER BY id LIMIT 10000');
+    for (let after = '', rows: { id: string; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].id)
+      for (const r of rows) agents.note(JSON.parse(r.body) as FloorEvent);
     const subjects = sqlite.prepare('SELECT DISTINCT subject FROM events').pluck().all() as string[];
     let delta = new RollupDelta();
     subjects.forEach((subject, i) => {
@@ -181,6 +189,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     } finally {
       memos.clear();
       rollups.forget();
+      agents.forget();
     }
   }
 

@@ -1,5 +1,5 @@
--- Edited by hand after drizzle-kit generate: WITHOUT ROWID on rollups, tickets, callbacks and agents
--- (one B-tree per table instead of two; drizzle-kit cannot express it).
+-- Edited by hand after drizzle-kit generate: WITHOUT ROWID on events, rollups, tickets, callbacks and agents
+-- (the key holds the row: one B-tree fewer per write; drizzle-kit cannot express it).
 CREATE TABLE `agents` (
 	`agent` text PRIMARY KEY NOT NULL,
 	`name` text,
@@ -12,6 +12,17 @@ CREATE TABLE `agents` (
 	`status_key` text,
 	`status_since` integer
 ) WITHOUT ROWID;
+--> statement-breakpoint
+CREATE TABLE `backlog_samples` (
+	`minute` integer NOT NULL,
+	`team` text NOT NULL,
+	`open` integer NOT NULL,
+	`unassigned` integer NOT NULL,
+	`unattended` integer NOT NULL,
+	`callbacks_pending` integer NOT NULL,
+	`callbacks_overdue` integer NOT NULL,
+	PRIMARY KEY(`team`, `minute`)
+);
 --> statement-breakpoint
 CREATE TABLE `callbacks` (
 	`callback` text PRIMARY KEY NOT NULL,
@@ -41,16 +52,14 @@ CREATE TABLE `tickets` (
 CREATE INDEX `tickets_open` ON `tickets` (`team`,`unattended_since`) WHERE state = 'open';--> statement-breakpoint
 CREATE INDEX `tickets_open_assignee` ON `tickets` (`assignee`) WHERE state = 'open';--> statement-breakpoint
 CREATE TABLE `events` (
-	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-	`id` text NOT NULL,
+	`id` text PRIMARY KEY NOT NULL,
 	`type` text NOT NULL,
 	`at` integer NOT NULL,
 	`subject` text NOT NULL,
 	`body` text NOT NULL,
 	`received_at` integer NOT NULL
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
-CREATE UNIQUE INDEX `events_id_unique` ON `events` (`id`);--> statement-breakpoint
 CREATE INDEX `events_subject_at` ON `events` (`subject`,`at`,`id`);--> statement-breakpoint
 CREATE TABLE `facts` (
 	`id` integer PRIMARY KEY NOT NULL,
@@ -67,8 +76,7 @@ CREATE TABLE `facts` (
 	`flag2` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `facts_subject` ON `facts` (`subject`);--> statement-breakpoint
-CREATE INDEX `facts_at` ON `facts` (`at`);--> statement-breakpoint
+CREATE INDEX `facts_at` ON `facts` (`at`,`subject`);--> statement-breakpoint
 CREATE TABLE `rollups` (
 	`level` integer NOT NULL,
 	`dim` text NOT NULL,
