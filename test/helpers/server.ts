@@ -2,6 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { createToken, type Role } from '../../api/auth/credentials';
+import { createRuntime } from '../../api/runtime';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const TEST_INGEST_TOKEN = 'test-ingest-token-0123456789';
@@ -29,7 +31,9 @@ export interface RunningServer {
 export async function startServer(opts: { dbPath: string; port?: number; env?: Record<string, string>; args?: string[] }): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   let out = '';
-  const proc = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'api', 'server.ts'), ...(opts.args ?? [])], {
+  // One process (node with the tsx loader), not the tsx CLI: the CLI runs the server in a child process, and a
+  // SIGKILL of the CLI would leave that child running.
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'api', 'server.ts'), ...(opts.args ?? [])], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -72,4 +76,12 @@ export async function startServer(opts: { dbPath: string; port?: number; env?: R
       return exited;
     }
   };
+}
+
+/** Puts a token of `role` into a database file before a server opens it (the server only prints its own once). */
+export function seedToken(dbPath: string, role: Role): string {
+  const rt = createRuntime({ DATABASE_PATH: dbPath });
+  const token = createToken(rt.db, role, `test ${role}`, Date.now());
+  rt.db.$client.close();
+  return token;
 }
