@@ -8,7 +8,7 @@ import { authenticate } from './auth/middleware';
 import type { Config } from './config';
 import { startBacklogSampler } from './live/backlog-sampler';
 import { LiveHub, type HubOptions } from './live/hub';
-import { computeLiveState } from './live/state';
+import { liveStateComputer } from './live/state';
 import type { Runtime } from './runtime';
 
 export interface Listening {
@@ -41,8 +41,9 @@ export function listen(
 ): Promise<Listening> {
   let draining = false;
   const app = createApp({ db: rt.db, config, commits: rt.commits, now: rt.now, staticDir: opts.staticDir, draining: () => draining });
+  const liveState = liveStateComputer(rt.db.$client, config.KPI_TIMEZONE);
   const hub = new LiveHub({
-    compute: (filters) => computeLiveState(rt.db.$client, filters, rt.now(), config.KPI_TIMEZONE),
+    compute: (filters) => liveState(filters, rt.now()),
     authenticate: (req) => authenticate(rt.db, requestAccessors(req), rt.now()),
     now: rt.now,
     maxClients: config.LIVE_MAX_CLIENTS,

@@ -40,7 +40,25 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
   };
 }
 
-export function computeLiveState(sqlite: Database.Database, filters: KpiFilters, now: number, timezone: string): LiveState {
+/** Charts need no more than this freshness; the series scan all of today's facts, the tiles do not. */
+export const SERIES_MAX_AGE_MS = 5_000;
+
+/** Computes live states, reusing each scope's today-series for up to SERIES_MAX_AGE_MS. */
+export function liveStateComputer(sqlite: Database.Database, timezone: string) {
+  const series = new Map<string, { at: number; from: number; value: TodaySeries }>();
+  return (filters: KpiFilters, now: number): LiveState => {
+    const key = JSON.stringify(filters);
+    const today = dayWindow(now, timezone);
+    let hit = series.get(key);
+    if (!hit || now - hit.at > SERIES_MAX_AGE_MS || hit.from !== today.from) {
+      if (series.size > 200) series.clear();
+      series.set(key, (hit = { at: now, from: today.from, value: todaySeries(sqlite, filters, today, now) }));
+    }
+    return computeLiveState(sqlite, filters, now, timezone, hit.value);
+  };
+}
+
+export function computeLiveState(sqlite: Database.Database, filters: KpiFilters, now: number, timezone: string, series?: TodaySeries): LiveState {
   const today = dayWindow(now, timezone);
   return {
     at: new Date(now).toISOString(),
@@ -51,7 +69,7 @@ export function computeLiveState(sqlite: Database.Database, filters: KpiFilters,
       lastHour: getKpis(sqlite, { from: now - HOUR_MS, to: now }, filters, now)
     },
     agents: getAgents(sqlite, today, filters.team),
-    series: todaySeries(sqlite, filters, today, now),
+    series: series ?? todaySeries(sqlite, filters, today, now),
     targets: DEFAULT_KPI_TARGETS
   };
 }
