@@ -13,7 +13,8 @@ export interface BatchResult {
   duplicates: number;
 }
 
-type StoredFact = Fact & { id: number };
+/** A fact as stored: its row id, and its identity key computed once. */
+type StoredFact = Fact & { id: number; key?: string };
 
 /** What replay needs of a subject, kept in memory while the subject is active so it is not read back. */
 interface SubjectMemo {
@@ -78,18 +79,22 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
 
   /** Replaces a subject's stored facts with `next`, touching only what differs, and records the rollup delta. */
   function applyFacts(subject: string, memo: SubjectMemo, next: Fact[], delta: RollupDelta): void {
+    const keyOf = (f: StoredFact) => (f.key ??= factKey(f));
+    // Usually a lifecycle only grows: the old facts are the new ones' prefix, matched in order without a map.
+    let same = 0;
+    while (same < memo.facts.length && same < next.length && keyOf(memo.facts[same]) === factKey(next[same])) same++;
+    const kept: StoredFact[] = memo.facts.slice(0, same);
     const old = new Map<string, StoredFact[]>();
-    for (const f of memo.facts) {
-      const k = factKey(f);
+    for (const f of memo.facts.slice(same)) {
+      const k = keyOf(f);
       const list = old.get(k);
       if (list) list.push(f);
       else old.set(k, [f]);
     }
-    const kept: StoredFact[] = [];
-    for (const f of next) {
-      const same = old.get(factKey(f));
-      if (same && same.length) {
-        kept.push(same.pop()!);
+    for (const f of next.slice(same)) {
+      const match = old.get(factKey(f));
+      if (match && match.length) {
+        kept.push(match.pop()!);
         continue;
       }
       const { lastInsertRowid } = s.insertFact.run(subject, f.kind, f.at, f.team, f.channel, f.priority, f.category, f.agent, f.value, f.flag, f.flag2);

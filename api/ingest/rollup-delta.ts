@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
 import { COUNTERS, addFact, emptyTotals, isZero, mergeTotals, type Totals } from '../kpi/totals';
 import { Lru } from './lru';
+import { decodeHistogram, encodeHistogram } from '../kpi/histogram';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -47,12 +48,12 @@ export function dimsOf(f: Fact): [dim: string, value: string][] {
 }
 
 export interface RollupRow extends Omit<Totals, 'frHist' | 'resHist' | 'frExact' | 'resExact'> {
-  frHist: string;
-  resHist: string;
+  frHist: Buffer | null;
+  resHist: Buffer | null;
 }
 
 export function rowToTotals(row: RollupRow): Totals {
-  return { ...row, frHist: JSON.parse(row.frHist), resHist: JSON.parse(row.resHist), frExact: null, resExact: null };
+  return { ...row, frHist: decodeHistogram(row.frHist), resHist: decodeHistogram(row.resHist), frExact: null, resExact: null };
 }
 
 export class RollupDelta {
@@ -109,7 +110,7 @@ export class RollupWriter {
       }
       mergeTotals(current, d);
       if (isZero(current)) this.s.remove.run(...key);
-      else this.s.upsert.run(...key, ...COUNTERS.map((c) => current[c]), JSON.stringify(current.frHist), JSON.stringify(current.resHist));
+      else this.s.upsert.run(...key, ...COUNTERS.map((c) => current[c]), encodeHistogram(current.frHist), encodeHistogram(current.resHist));
     }
     delta.deltas.clear();
   }

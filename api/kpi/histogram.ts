@@ -59,3 +59,55 @@ export function exactPercentile(sortedAsc: readonly number[], q: number): number
   const rank = Math.max(1, Math.ceil(q * sortedAsc.length));
   return sortedAsc[rank - 1];
 }
+
+/**
+ * Compact binary form for rollup rows: ascending bins as (gap from previous bin, count) varint pairs.
+ * A busy day's histogram is a few hundred bytes instead of a few kilobytes of JSON, which is what keeps
+ * rewriting the hot rollup rows cheap.
+ */
+export function encodeHistogram(h: Histogram): Buffer | null {
+  // Integer keys of a plain object enumerate in ascending numeric order, so no sort is needed.
+  const bins: number[] = [];
+  for (const key in h) bins.push(+key);
+  if (bins.length === 0) return null;
+  const out = Buffer.allocUnsafe(bins.length * 10);
+  let pos = 0;
+  const put = (v: number) => {
+    while (v >= 0x80) {
+      out[pos++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    out[pos++] = v;
+  };
+  let prev = 0;
+  for (const b of bins) {
+    const n = h[b];
+    if (n < 0) throw new Error(`negative histogram count at bin ${b}`);
+    put(b - prev);
+    put(n);
+    prev = b;
+  }
+  return out.subarray(0, pos);
+}
+
+export function decodeHistogram(buf: Uint8Array | null): Histogram {
+  const h: Histogram = {};
+  if (!buf) return h;
+  let pos = 0;
+  const get = () => {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const byte = buf[pos++];
+      v += (byte & 0x7f) * scale;
+      if (byte < 0x80) return v;
+      scale *= 128;
+    }
+  };
+  let bin = 0;
+  while (pos < buf.length) {
+    bin += get();
+    h[bin] = get();
+  }
+  return h;
+}

@@ -102,8 +102,8 @@ CREATE TABLE `rollups` (
 	`cb_completed` integer DEFAULT 0 NOT NULL,
 	`cb_on_time` integer DEFAULT 0 NOT NULL,
 	`cb_confirmed` integer DEFAULT 0 NOT NULL,
-	`fr_hist` text DEFAULT '{}' NOT NULL,
-	`res_hist` text DEFAULT '{}' NOT NULL,
+	`fr_hist` blob,
+	`res_hist` blob,
 	PRIMARY KEY(`level`, `dim`, `bucket`, `value`, `team`)
 ) WITHOUT ROWID;
 --> statement-breakpoint

@@ -1,9 +1,9 @@
-import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * Facts summed per time bucket (UTC hour, level 1; UTC day, level 2) and per dimension value, split by team
  * so that a team filter combines with one other filter. `dim` is `all`, `channel`, `priority`, `category` or
- * `agent`; `value` is '' for `all`. Histograms are JSON `{bin: count}` (api/kpi/histogram.ts).
+ * `agent`; `value` is '' for `all`. Histograms are compact varint blobs, NULL when empty (api/kpi/histogram.ts).
  */
 export const rollups = sqliteTable(
   'rollups',
@@ -32,8 +32,8 @@ export const rollups = sqliteTable(
     cbCompleted: integer('cb_completed').notNull().default(0),
     cbOnTime: integer('cb_on_time').notNull().default(0),
     cbConfirmed: integer('cb_confirmed').notNull().default(0),
-    frHist: text('fr_hist').notNull().default('{}'),
-    resHist: text('res_hist').notNull().default('{}')
+    frHist: blob('fr_hist', { mode: 'buffer' }),
+    resHist: blob('res_hist', { mode: 'buffer' })
   },
   // Key order keeps the rows a commit touches (the current hour and day of each dim) on few pages.
   // WITHOUT ROWID is added by hand in the migration SQL; drizzle-kit cannot express it.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addToHistogram, binOf, binValue, exactPercentile, histogramPercentile, mergeHistogram, type Histogram } from '../../api/kpi/histogram';
+import { addToHistogram, binOf, binValue, decodeHistogram, encodeHistogram, exactPercentile, histogramPercentile, mergeHistogram, type Histogram } from '../../api/kpi/histogram';
 
 describe('duration histogram', () => {
   it('reports every value within 1 s or 2 %', () => {
@@ -36,5 +36,18 @@ describe('duration histogram', () => {
     mergeHistogram(b, a, -1);
     expect(b).toEqual({});
     expect(histogramPercentile({}, 0.5)).toBeNull();
+  });
+});
+
+describe('histogram encoding', () => {
+  it('round-trips any histogram through its compact blob', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.integer({ min: 0, max: 5000 }).map(String), fc.integer({ min: 1, max: 2 ** 40 })), (dict) => {
+        const h: Histogram = Object.fromEntries(Object.entries(dict).map(([k, v]) => [Number(k), v]));
+        expect(decodeHistogram(encodeHistogram(h))).toEqual(h);
+      })
+    );
+    expect(encodeHistogram({})).toBeNull();
+    expect(decodeHistogram(null)).toEqual({});
   });
 });
