@@ -1,7 +1,7 @@
 // npm run bench — prints figures and ratios measured in this run. Options:
 //   --tickets N   tickets in the query-latency database (default 1,000,000; cached in data/bench/)
 //   --events N    events for the ingest runs (default 200,000)
-//   --only ingest|queries
+//   --only ingest|queries|live
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { startServer } from '../helpers/server';
 import { baselineEventsPerSec } from './baseline';
 import { batchedBodies, closeClients, drive, health } from './ingest';
+import { liveLatencySection } from './live-latency';
 import { benchDatabase, queryLatency } from './queries';
 import { fmt, heading, median, row } from './stats';
 import { recentEvents } from './workload';
@@ -56,4 +57,9 @@ if (!opts.only || opts.only === 'queries') {
   heading('Query latency');
   const path = benchDatabase(Number(opts.tickets), console.log);
   await queryLatency(path, 300);
+}
+
+if (!opts.only || opts.only === 'live') {
+  heading('Event-to-screen latency');
+  await liveLatencySection();
 }

@@ -1,0 +1,116 @@
+// What a supervisor sees: the wall in real Chromium against a real server process.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDashboardBuilt } from '../../api/web-build';
+import { launchChromium } from '../helpers/browser';
+import { TEST_INGEST_TOKEN, freePort, seedToken, startServer, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+let dbPath: string;
+let port: number;
+let wallToken: string;
+
+const events = (list: Record<string, unknown>[]) =>
+  fetch(`${server.url}/api/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(list)
+  }).then((r) => expect(r.status).toBe(200));
+
+let n = 0;
+const created = (team = 'wallet') => {
+  const id = `e2e-${Date.now()}-${++n}`;
+  return { id, type: 'ticket.created', at: Date.now() - 2000, ticket: id, channel: 'chat', team, category: 'refund' };
+};
+
+async function openWall(size: { width: number; height: number }, query = '') {
+  const page = await browser.newPage({ viewport: size });
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}/wall?token=${wallToken}${query}`);
+  await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
+  return { page, errors };
+}
+
+const valueOf = (page: Page, kpi: string) => page.getAttribute(`[data-kpi="${kpi}"]`, 'data-value');
+
+beforeAll(async () => {
+  await ensureDashboardBuilt();
+  browser = await launchChromium();
+  dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
+  wallToken = seedToken(dbPath, 'display');
+  port = await freePort();
+  server = await startServer({ dbPath, port, env: { FLOORBOARD_SKIP_WEB_BUILD: '' } });
+  await events([created(), created('risk'), { id: `st-${Date.now()}`, type: 'agent.status', at: Date.now() - 5000, agent: 'li.wei', name: 'Li Wei', team: 'wallet', status: 'available' }]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+describe('wall display', () => {
+  for (const size of [
+    { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 }
+  ]) {
+    it(`renders at ${size.width}×${size.height} with nothing overflowing, and no console errors`, async () => {
+      const { page, errors } = await openWall(size);
+      await page.waitForTimeout(500);
+      const box = await page.evaluate(() => {
+        const el = document.scrollingElement!;
+        const outside = [...document.querySelectorAll('[data-kpi]')].filter((t) => {
+          const r = t.getBoundingClientRect();
+          return r.right > innerWidth + 1 || r.bottom > innerHeight + 1 || r.width === 0;
+        }).length;
+        return { sh: el.scrollHeight, sw: el.scrollWidth, h: innerHeight, w: innerWidth, outside, tiles: document.querySelectorAll('[data-kpi]').length };
+      });
+      expect(box.sh).toBeLessThanOrEqual(box.h);
+      expect(box.sw).toBeLessThanOrEqual(box.w);
+      expect(box.tiles).toBeGreaterThanOrEqual(14);
+      expect(box.outside).toBe(0);
+      expect(await page.textContent('[data-testid="as-of"]')).toMatch(/\d{1,2}:\d{2}:\d{2}/);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('shows a POSTed event on its tile within 1 s', async () => {
+    const { page } = await openWall({ width: 1920, height: 1080 });
+    const before = Number(await valueOf(page, 'tickets.created'));
+    const started = Date.now();
+    await events([created()]);
+    await page.waitForFunction((expected) => document.querySelector('[data-kpi="tickets.created"]')?.getAttribute('data-value') === String(expected), before + 1, { timeout: 5000 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    await page.close();
+  });
+
+  it('speaks Chinese with ?lang=zh-CN', async () => {
+    const { page } = await openWall({ width: 1920, height: 1080 }, '&lang=zh-CN');
+    const text = await page.textContent('body');
+    expect(text).toMatch(/[\u4e00-\u9fff]{2,}/);
+    expect(await page.textContent('[data-testid="as-of"]')).toMatch(/[\u4e00-\u9fff]/);
+    await page.close();
+  });
+
+  it('keeps its last values under a stale banner when the server dies, and recovers by itself after a restart', async () => {
+    const { page } = await openWall({ width: 1920, height: 1080 });
+    const before = await valueOf(page, 'tickets.created');
+    expect(await page.$('[data-stale]')).toBeNull();
+    await server.kill('SIGKILL');
+    await page.waitForSelector('[data-stale]', { timeout: 20_000 });
+    expect(await page.textContent('[data-stale]')).toMatch(/\d{1,2}:\d{2}:\d{2}/);
+    expect(await valueOf(page, 'tickets.created')).toBe(before);
+
+    server = await startServer({ dbPath, port });
+    await events([created()]);
+    await page.waitForSelector('[data-stale]', { state: 'detached', timeout: 30_000 });
+    await page.waitForFunction((expected) => document.querySelector('[data-kpi="tickets.created"]')?.getAttribute('data-value') === String(expected), Number(before) + 1, { timeout: 10_000 });
+    await page.close();
+  });
+});

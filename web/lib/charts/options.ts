@@ -1,0 +1,165 @@
+// The three wall charts as ECharts options, built from each live message's `series`. Every builder returns the
+// same series ids, so a merge replaces data in place.
+import type { KpiTarget } from '../../../api/kpi/targets';
+import type { TodaySeries } from '../../../api/live/protocol';
+import { formatCount, formatHourMinute, getLocale, t } from '../i18n';
+import type { ChartOption } from './echarts';
+import { palette } from './palette';
+
+export interface ChartContext {
+  series: TodaySeries;
+  at: string;
+  timezone: string;
+  /** Pixels per layout unit of the wall, so text on the canvas scales with the screen like the CSS does. */
+  u: number;
+}
+
+const HOUR_SLOTS = 4;
+const MIN_SPAN_SLOTS = 16;
+
+/**
+ * From an hour before the day got busy (a tenth of its peak; the overnight trickle is not worth the width) up to
+ * the slot that holds `at`, and never less than four hours.
+ */
+export function visibleSlots(series: TodaySeries, at: string): { first: number; last: number; min: number; max: number } {
+  const slot = series.slotMs || 900_000;
+  const from = Date.parse(series.from);
+  const last = Math.max(0, Math.floor((Date.parse(at) - from) / slot));
+  const peak = Math.max(0, ...series.created.slice(0, last + 1));
+  let busy = series.created.findIndex((n) => n > 0 && n >= peak / 10);
+  if (busy < 0 || busy > last) busy = last;
+  busy = Math.max(0, busy - (busy % HOUR_SLOTS) - HOUR_SLOTS);
+  const first = Math.max(0, Math.min(busy, last - MIN_SPAN_SLOTS + 1));
+  return { first, last, min: from + first * slot, max: from + (last + 1) * slot };
+}
+
+function slotPoints<T>(values: T[], ctx: ChartContext, fill: T): [number, T][] {
+  const { first, last } = visibleSlots(ctx.series, ctx.at);
+  const slot = ctx.series.slotMs || 900_000;
+  const from = Date.parse(ctx.series.from);
+  const points: [number, T][] = [];
+  for (let i = first; i <= last; i++) points.push([from + i * slot + slot / 2, values[i] ?? fill]);
+  return points;
+}
+
+const DURATION_STEPS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/** A y-axis for durations with round steps (5m, 10m, 30m, 1h…) that always shows the warn threshold. */
+function durationAxis(peak: number, floor: number): { max: number; interval: number } {
+  const top = Math.max(peak, floor, 60) * 1.1;
+  const interval = DURATION_STEPS.find((step) => top / step <= 4) ?? 86400;
+  return { max: Math.ceil(top / interval) * interval, interval };
+}
+
+function axisDuration(sec: number): string {
+  if (sec < 60) return `${Math.round(sec)}${t('unit.s')}`;
+  if (sec < 3600 || sec % 3600 !== 0) return `${Math.round(sec / 60)}${t('unit.m')}`;
+  return `${new Intl.NumberFormat(getLocale(), { maximumFractionDigits: 1 }).format(sec / 3600)}${t('unit.h')}`;
+}
+
+function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval = 1): ChartOption {
+  const { min, max } = visibleSlots(ctx.series, ctx.at);
+  const font = Math.round(ctx.u * 1.05);
+  const label = { color: palette.muted, fontSize: font };
+  return {
+    animationDurationUpdate: 400,
+    // Canvas text cannot inherit CSS; an invalid family like 'inherit' silently falls back to 10px sans-serif.
+    textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
+    grid: { left: ctx.u * 0.4, right: ctx.u * 1.2, top: ctx.u * 0.8, bottom: ctx.u * 0.2, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    xAxis: {
+      type: 'time',
+      min,
+      max,
+      splitNumber: 6,
+      axisLabel: { ...label, hideOverlap: true, formatter: (value: number) => formatHourMinute(value, ctx.timezone) },
+      axisLine: { lineStyle: { color: palette.axis } },
+      axisTick: { show: false },
+      splitLine: { show: false }
+    },
+    yAxis: {
+      type: 'value',
+      min: 0,
+      minInterval,
+      splitNumber: 3,
+      axisLabel: { ...label, formatter: yLabel },
+      splitLine: { lineStyle: { color: palette.grid } }
+    }
+  };
+}
+
+export function createdResolvedOption(ctx: ChartContext): ChartOption {
+  const bar = { type: 'bar' as const, barGap: '8%', barCategoryGap: '25%', animationDurationUpdate: 400 };
+  return {
+    ...frame(ctx, (v) => formatCount(v)),
+    series: [
+      { ...bar, id: 'created', name: t('chart.created'), itemStyle: { color: palette.created, borderRadius: [3, 3, 0, 0] }, data: slotPoints(ctx.series.created, ctx, 0) },
+      { ...bar, id: 'resolved', name: t('chart.resolved'), itemStyle: { color: palette.resolved, borderRadius: [3, 3, 0, 0] }, data: slotPoints(ctx.series.resolved, ctx, 0) }
+    ]
+  };
+}
+
+export function backlogOption(ctx: ChartContext): ChartOption {
+  const { min } = visibleSlots(ctx.series, ctx.at);
+  const data = ctx.series.backlog.filter(([at]) => at >= min);
+  return {
+    ...frame(ctx, (v) => formatCount(v)),
+    series: [
+      {
+        id: 'backlog',
+        type: 'line',
+        name: t('chart.backlog'),
+        showSymbol: false,
+        lineStyle: { color: palette.backlog, width: Math.max(2, ctx.u * 0.15) },
+        itemStyle: { color: palette.backlog },
+        areaStyle: { color: palette.backlog, opacity: 0.18 },
+        data
+      }
+    ]
+  };
+}
+
+/** The p90 line turns amber and red where it crosses the target's thresholds, with the warn line drawn for scale. */
+export function firstResponseP90Option(ctx: ChartContext, target: KpiTarget | undefined): ChartOption {
+  const data = slotPoints<number | null>(ctx.series.firstResponseP90Sec, ctx, null);
+  const peak = Math.max(0, ...data.map(([, v]) => v ?? 0));
+  const lines: { yAxis: number; lineStyle: { color: string } }[] = target ? [{ yAxis: target.warn, lineStyle: { color: palette.warn } }] : [];
+  if (target && peak >= target.warn) lines.push({ yAxis: target.critical, lineStyle: { color: palette.critical } });
+  const option = frame(ctx, axisDuration);
+  return {
+    ...option,
+    yAxis: { ...(option.yAxis as object), ...durationAxis(peak, target?.warn ?? 0) },
+    visualMap: target
+      ? {
+          type: 'piecewise',
+          show: false,
+          dimension: 1,
+          seriesIndex: 0,
+          pieces: [
+            { lt: target.warn, color: palette.frt },
+            { gte: target.warn, lt: target.critical, color: palette.warn },
+            { gte: target.critical, color: palette.critical }
+          ]
+        }
+      : [],
+    series: [
+      {
+        id: 'frtP90',
+        type: 'line',
+        name: t('chart.frtP90'),
+        connectNulls: false,
+        symbol: 'circle',
+        symbolSize: Math.max(4, ctx.u * 0.35),
+        lineStyle: { width: Math.max(2, ctx.u * 0.15) },
+        itemStyle: { color: palette.frt },
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          label: { show: false },
+          lineStyle: { type: 'dashed', width: Math.max(1, ctx.u * 0.08) },
+          data: lines
+        },
+        data
+      }
+    ]
+  };
+}

@@ -1,0 +1,96 @@
+// Locale-aware numbers, percentages, durations and clock times. Values come in as raw numbers and leave as
+// display parts, so a tile can draw the digits large and the units small.
+import { getLocale } from './locale.svelte';
+import { t } from './translate';
+
+export interface Part {
+  text: string;
+  unit?: boolean;
+}
+
+const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function numberFormat(id: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${getLocale()}|n|${id}`;
+  let format = cache.get(key) as Intl.NumberFormat | undefined;
+  if (!format) cache.set(key, (format = new Intl.NumberFormat(getLocale(), options)));
+  return format;
+}
+
+function dateFormat(id: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${getLocale()}|d|${id}|${options.timeZone ?? ''}`;
+  let format = cache.get(key) as Intl.DateTimeFormat | undefined;
+  if (!format) cache.set(key, (format = new Intl.DateTimeFormat(getLocale(), options)));
+  return format;
+}
+
+const isNumber = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value);
+
+export function partsText(parts: Part[]): string {
+  return parts.map((part) => part.text).join('');
+}
+
+export function countParts(value: number | null | undefined): Part[] {
+  return isNumber(value) ? [{ text: numberFormat('count', { maximumFractionDigits: 0 }).format(value) }] : [{ text: t('value.none') }];
+}
+
+export function pctParts(value: number | null | undefined): Part[] {
+  if (!isNumber(value)) return [{ text: t('value.none') }];
+  // 99.96 % must not be shown as a rounded-up 100 %, which would claim perfection.
+  const shown = value >= 99.95 && value < 100 ? 99.9 : value;
+  return numberFormat('pct', { style: 'percent', maximumFractionDigits: 1 })
+    .formatToParts(shown / 100)
+    .map((part) => (part.type === 'percentSign' ? { text: part.value, unit: true } : { text: part.value }));
+}
+
+/**
+ * "45s", "4m 12s", "2h 05m", "3d 04h" (zh-CN: "4分12秒", "2小时05分"): the two largest units, the second padded.
+ * `compact` drops a zero second unit ("30m", "4h"), for thresholds rather than ticking values.
+ */
+export function durationParts(seconds: number | null | undefined, compact = false): Part[] {
+  if (!isNumber(seconds)) return [{ text: t('value.none') }];
+  const total = Math.max(0, Math.floor(seconds));
+  const [big, bigUnit, small, smallUnit] =
+    total < 60
+      ? [total, 'unit.s', null, null]
+      : total < 3600
+        ? [Math.floor(total / 60), 'unit.m', total % 60, 'unit.s']
+        : total < 86400
+          ? [Math.floor(total / 3600), 'unit.h', Math.floor(total / 60) % 60, 'unit.m']
+          : [Math.floor(total / 86400), 'unit.d', Math.floor(total / 3600) % 24, 'unit.h'];
+  const parts: Part[] = [{ text: numberFormat('int', { maximumFractionDigits: 0 }).format(big) }, { text: t(bigUnit as 'unit.s'), unit: true }];
+  if (small !== null && smallUnit !== null && !(compact && small === 0)) {
+    const sep = t('unit.sep');
+    if (sep) parts.push({ text: sep });
+    parts.push({ text: numberFormat('pad2', { minimumIntegerDigits: 2, useGrouping: false }).format(small) });
+    parts.push({ text: t(smallUnit as 'unit.s'), unit: true });
+  }
+  return parts;
+}
+
+export const formatCount = (value: number | null | undefined) => partsText(countParts(value));
+export const formatPct = (value: number | null | undefined) => partsText(pctParts(value));
+export const formatDuration = (seconds: number | null | undefined) => partsText(durationParts(seconds));
+
+/** hh:mm:ss on the browser's clock and time zone. */
+export function formatClock(at: Date | number): string {
+  return dateFormat('clock', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
+}
+
+/** hh:mm in the given zone (the KPI day's zone, for chart axes). */
+export function formatHourMinute(at: number, timeZone?: string): string {
+  try {
+    return dateFormat('hm', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
+  } catch {
+    return dateFormat('hm', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  }
+}
+
+export type ValueKind = 'count' | 'duration' | 'pct';
+
+export function valueParts(kind: ValueKind, value: number | null | undefined, compact = false): Part[] {
+  return kind === 'duration' ? durationParts(value, compact) : kind === 'pct' ? pctParts(value) : countParts(value);
+}
+
+export const formatValue = (kind: ValueKind, value: number | null | undefined, compact = false) =>
+  partsText(valueParts(kind, value, compact));

@@ -1,0 +1,73 @@
+// The wall's numbers, keyed by the spec's KPI paths (the same keys as `data-kpi` and the targets map).
+import type { AgentKpis, Kpis } from '../../../api/kpi/types';
+
+export const KPI_KEYS = [
+  'tickets.created',
+  'firstResponse.p50Sec',
+  'firstResponse.p90Sec',
+  'firstResponse.withinTargetPct',
+  'resolution.p50Sec',
+  'csat.pct',
+  'backlog.open',
+  'backlog.unassigned',
+  'backlog.unattended',
+  'backlog.oldestUnattendedSec',
+  'tickets.abandonedPct',
+  'backlog.callbacksPending',
+  'backlog.callbacksOverdue',
+  'callbacks.onTimePct',
+  'callbacks.scheduled',
+  'callbacks.attempts',
+  'callbacks.connected',
+  'callbacks.completed',
+  'callbacks.confirmed'
+] as const;
+
+export type KpiKey = (typeof KPI_KEYS)[number];
+export type KpiValues = Record<KpiKey, number | null>;
+
+const ratioPct = (part: number, whole: number): number | null => (whole > 0 ? (100 * part) / whole : null);
+
+export function kpiValues(k: Kpis): KpiValues {
+  return {
+    'tickets.created': k.tickets.created,
+    'firstResponse.p50Sec': k.firstResponse.p50Sec,
+    'firstResponse.p90Sec': k.firstResponse.p90Sec,
+    'firstResponse.withinTargetPct': ratioPct(k.firstResponse.withinTarget, k.firstResponse.count),
+    'resolution.p50Sec': k.resolution.p50Sec,
+    'csat.pct': k.csat.pct,
+    'backlog.open': k.backlog.open,
+    'backlog.unassigned': k.backlog.unassigned,
+    'backlog.unattended': k.backlog.unattended,
+    'backlog.oldestUnattendedSec': k.backlog.oldestUnattendedSec,
+    'tickets.abandonedPct': ratioPct(k.tickets.abandoned, k.tickets.created),
+    'backlog.callbacksPending': k.backlog.callbacksPending,
+    'backlog.callbacksOverdue': k.backlog.callbacksOverdue,
+    'callbacks.onTimePct': ratioPct(k.callbacks.completedOnTime, k.callbacks.completed),
+    'callbacks.scheduled': k.callbacks.scheduled,
+    'callbacks.attempts': k.callbacks.attempts,
+    'callbacks.connected': k.callbacks.connected,
+    'callbacks.completed': k.callbacks.completed,
+    'callbacks.confirmed': k.callbacks.confirmed
+  };
+}
+
+export const AGENT_STATUSES = ['available', 'busy', 'away', 'offline'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+export function isAgentStatus(status: string | null): status is AgentStatus {
+  return (AGENT_STATUSES as readonly (string | null)[]).includes(status);
+}
+
+/** Agents by status; an agent with no known status counts as offline. */
+export function agentsByStatus(agents: AgentKpis[]): Record<AgentStatus, number> {
+  const counts: Record<AgentStatus, number> = { available: 0, busy: 0, away: 0, offline: 0 };
+  for (const agent of agents) counts[isAgentStatus(agent.status) ? agent.status : 'offline']++;
+  return counts;
+}
+
+/** Seconds between `since` and `now`, or null when `since` is missing or unparsable. */
+export function secondsSince(since: string | null | undefined, now: number): number | null {
+  const start = since ? Date.parse(since) : NaN;
+  return Number.isFinite(start) ? Math.max(0, Math.floor((now - start) / 1000)) : null;
+}

@@ -1,0 +1,219 @@
+// The wall's one live connection: the latest state from /api/live, whether it is still fresh, and the
+// reconnect loop. Pages read the fields; `listen()` runs the socket and hands back its own cleanup.
+import type { KpiFilters } from '../../../api/kpi/types';
+import { DEFAULT_KPI_TARGETS } from '../../../api/kpi/targets';
+import type { ClientMessage, ServerMessage, SnapshotMessage, UpdateMessage } from '../../../api/live/protocol';
+import { agentsByStatus, kpiValues } from '../kpi/values';
+
+export type LiveMessage = SnapshotMessage | UpdateMessage;
+
+/** The server sends something at least every 5 s; browsers cannot see its protocol pings. */
+export const STALE_AFTER_MS = 12_000;
+const BACKOFF_START_MS = 500;
+const BACKOFF_CAP_MS = 10_000;
+/** Close codes a server may use to refuse a socket after the upgrade. */
+const REFUSED_CODES = new Set([1008, 4401, 4403]);
+
+export interface LiveFeedOptions {
+  filters?: KpiFilters;
+  token?: string | null;
+  /** Full WebSocket URL, for tests; by default /api/live on this page's host. */
+  url?: string;
+}
+
+export class LiveFeed {
+  /** The last accepted snapshot or update. It stays on screen while the feed is stale. */
+  message = $state.raw<LiveMessage | null>(null);
+  /** When (browser clock) `message` arrived. */
+  lastMessageAt = $state<number | null>(null);
+  /** The socket is open and has delivered data within STALE_AFTER_MS. */
+  fresh = $state(false);
+  unauthorised = $state(false);
+  serverError = $state<string | null>(null);
+  /** Browser clock, ticking once a second while listening. */
+  now = $state(Date.now());
+
+  stale = $derived(this.message !== null && !this.fresh);
+  asOf = $derived(this.message ? new Date(this.message.at) : null);
+  today = $derived(this.message ? kpiValues(this.message.windows.today) : null);
+  lastHour = $derived(this.message ? kpiValues(this.message.windows.lastHour) : null);
+  agents = $derived(this.message?.agents ?? []);
+  agentCounts = $derived(agentsByStatus(this.agents));
+  targets = $derived(this.message?.targets ?? DEFAULT_KPI_TARGETS);
+
+  /** The instant the figures on screen describe: the browser clock while fresh, the last message's `at` once stale. */
+  clock = $derived(this.message && !this.fresh ? Date.parse(this.message.at) : this.now);
+  /** Whole seconds since the message's `at`, for figures that count up between messages (the oldest wait). */
+  secondsSinceAt = $derived(this.message ? Math.max(0, Math.floor((this.clock - Date.parse(this.message.at)) / 1000)) : 0);
+
+  #options: LiveFeedOptions;
+  #ws: WebSocket | null = null;
+  #listening = false;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #attempt = 0;
+  /** Sockets in a row that ended before delivering any data. */
+  #failures = 0;
+  #gotData = false;
+  #opened = false;
+  #seq = -1;
+  /** Browser time of the last sign of life: a message, or the start of the current attempt. */
+  #lastSign = 0;
+  #probing = false;
+
+  constructor(options: LiveFeedOptions = {}) {
+    this.#options = options;
+  }
+
+  listen(): () => void {
+    this.#listening = true;
+    this.#connect();
+    const tick = setInterval(() => this.#tick(), 1000);
+    const online = () => this.#reconnectNow();
+    window.addEventListener('online', online);
+    return () => {
+      this.#listening = false;
+      clearInterval(tick);
+      clearTimeout(this.#retry);
+      window.removeEventListener('online', online);
+      this.#drop(1000);
+      this.fresh = false;
+    };
+  }
+
+  get #wanted(): KpiFilters {
+    return Object.fromEntries(Object.entries(this.#options.filters ?? {}).filter(([, v]) => v)) as KpiFilters;
+  }
+
+  #url(scheme: 'ws' | 'http'): string {
+    if (this.#options.url) return this.#options.url;
+    const secure = location.protocol === 'https:';
+    const token = this.#options.token ? `?token=${encodeURIComponent(this.#options.token)}` : '';
+    return `${scheme}${secure ? 's' : ''}://${location.host}/api/live${token}`;
+  }
+
+  #connect(): void {
+    this.#retry = undefined;
+    this.#lastSign = Date.now();
+    this.#gotData = false;
+    this.#opened = false;
+    this.#seq = -1;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.#url('ws'));
+    } catch {
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#ws = ws;
+    ws.onopen = () => {
+      this.#opened = true;
+      const filters = this.#wanted;
+      if (Object.keys(filters).length) ws.send(JSON.stringify({ type: 'subscribe', filters } satisfies ClientMessage));
+    };
+    ws.onmessage = (event) => this.#receive(event.data);
+    ws.onclose = (event) => {
+      if (this.#ws !== ws) return;
+      this.#ws = null;
+      this.#ended(event.code);
+    };
+  }
+
+  #receive(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let msg: ServerMessage;
+    try {
+      msg = JSON.parse(data);
+    } catch {
+      return;
+    }
+    this.#lastSign = Date.now();
+    if (msg.type === 'error') {
+      this.serverError = msg.message;
+      return;
+    }
+    if (msg.type !== 'snapshot' && msg.type !== 'update') return;
+    // Until the server has applied our subscription it may still send the unscoped floor; never show that as the team's.
+    if (!sameFilters(msg.filters, this.#wanted)) return;
+    if (msg.type === 'update' && msg.seq <= this.#seq) return;
+    this.#seq = msg.seq;
+    this.#gotData = true;
+    this.#attempt = 0;
+    this.#failures = 0;
+    this.unauthorised = false;
+    this.serverError = null;
+    this.now = Date.now();
+    this.lastMessageAt = this.now;
+    this.message = msg;
+    this.fresh = true;
+  }
+
+  #tick(): void {
+    this.now = Date.now();
+    if (this.#ws && this.now - this.#lastSign > STALE_AFTER_MS) {
+      this.#drop(4000);
+      this.#ended(null);
+    }
+  }
+
+  #ended(code: number | null): void {
+    this.fresh = false;
+    if (!this.#gotData) {
+      this.#failures++;
+      if (code !== null && REFUSED_CODES.has(code)) this.unauthorised = true;
+      else if (!this.#opened && this.#failures >= 2 && !this.message) void this.#probe();
+    }
+    this.#scheduleReconnect();
+  }
+
+  // A refused WebSocket handshake looks the same as a dead server from the browser; a plain GET tells them apart.
+  // If our own server answers it (401, 404, 426…) while every handshake fails before opening, the handshake is
+  // being refused; a network error or a proxy's 5xx means the server is down, so keep showing "Connecting…".
+  async #probe(): Promise<void> {
+    if (this.#probing) return;
+    this.#probing = true;
+    try {
+      const res = await fetch(this.#url('http'), { cache: 'no-store' });
+      if (res.status < 500 && !this.message) this.unauthorised = true;
+    } catch {
+      // Unreachable.
+    } finally {
+      this.#probing = false;
+    }
+  }
+
+  #scheduleReconnect(): void {
+    if (!this.#listening || this.#retry !== undefined) return;
+    const base = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** this.#attempt);
+    this.#attempt = Math.min(this.#attempt + 1, 16);
+    this.#retry = setTimeout(() => this.#connect(), base / 2 + (Math.random() * base) / 2);
+  }
+
+  #reconnectNow(): void {
+    if (!this.#listening || this.fresh) return;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    this.#drop(4000);
+    this.#attempt = 0;
+    this.#connect();
+  }
+
+  /** Closes the current socket without letting its close event schedule anything. */
+  #drop(code: number): void {
+    const ws = this.#ws;
+    this.#ws = null;
+    if (!ws) return;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    try {
+      ws.close(code);
+    } catch {
+      // Already closing.
+    }
+  }
+}
+
+function sameFilters(got: KpiFilters | undefined, wanted: KpiFilters): boolean {
+  if (!got) return true;
+  const keys = new Set([...Object.keys(got), ...Object.keys(wanted)]) as Set<keyof KpiFilters>;
+  for (const key of keys) if ((got[key] || undefined) !== (wanted[key] || undefined)) return false;
+  return true;
+}

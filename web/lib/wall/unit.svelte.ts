@@ -1,0 +1,8 @@
+import { innerHeight, innerWidth } from 'svelte/reactivity/window';
+
+/** The CSS layout unit --u in pixels (see app.css), for canvas text that must scale like the page. */
+export function layoutUnit(): number {
+  const width = innerWidth.current ?? 1920;
+  const height = innerHeight.current ?? 1080;
+  return Math.min(width / 100, (height * 16) / 9 / 100);
+}
