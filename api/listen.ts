@@ -49,7 +49,7 @@ export function listen(
     maxClients: config.LIVE_MAX_CLIENTS,
     ...opts.hub
   });
-  const onCommitted = () => hub.markDirty();
+  const onCommitted = () => hub.committed();
   rt.onCommitted.add(onCommitted);
   const stopSampler = startBacklogSampler(rt.db.$client, rt.now);
   // Idle moments fold the WAL back into the database so the -wal file stays small.

@@ -5,10 +5,16 @@ import { COUNTERS, addFact, emptyTotals, isZero, mergeTotals, type Totals } from
 import { Lru } from './lru';
 import { decodeHistogram, encodeHistogram } from '../kpi/histogram';
 
+export const FIVE_MIN_MS = 300_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
-/** Rollup levels: 1 = UTC hour buckets, 2 = UTC day buckets. */
+/**
+ * Rollup levels, finest first: 0 = 5 minutes, 1 = UTC hour, 2 = UTC day. A window reads the coarsest whole
+ * buckets it can, so a 90-day window reads ~90 day rows and a sliding hour at most ~12 five-minute rows, and
+ * only its ragged edges (under 5 minutes each) from facts.
+ */
 export const LEVELS = [
+  { level: 0, size: FIVE_MIN_MS },
   { level: 1, size: HOUR_MS },
   { level: 2, size: DAY_MS }
 ] as const;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
 import { allows } from '../auth/middleware';
-import type { LiveState } from './state';
+import { scopeKey, type LiveState } from './state';
 
 const subscribeMessage = z.object({
   type: z.literal('subscribe'),
@@ -43,7 +43,6 @@ interface Client {
   alive: boolean;
 }
 
-const scopeKey = (f: KpiFilters) => JSON.stringify(Object.fromEntries(Object.entries(f).sort(([a], [b]) => a.localeCompare(b))));
 
 export class LiveHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
@@ -52,6 +51,12 @@ export class LiveHub {
   private seq = 0;
   private lastBroadcast = 0;
   private timer: NodeJS.Timeout | null = null;
+  private broadcasting = false;
+  private dirtyDuringRound = false;
+  private closed = false;
+  /** Bumped by every commit; a scope's last state is reused for new clients while it is current. */
+  private generation = 0;
+  private readonly latest = new Map<string, { generation: number; at: number; state: LiveState }>();
   private readonly intervals: NodeJS.Timeout[] = [];
   readonly stats = { broadcasts: 0, computations: 0, skippedSlow: 0, droppedDead: 0, refused: 0 };
 
@@ -71,8 +76,19 @@ export class LiveHub {
     return n;
   }
 
-  /** Something was committed (or time moved on): broadcast soon, but never more often than minIntervalMs. */
+  /** Events were committed: every scope may have changed. */
+  committed(): void {
+    this.generation++;
+    this.markDirty();
+  }
+
+  /** Something changed (or time moved on): broadcast soon, but never more often than minIntervalMs. */
   markDirty(): void {
+    if (this.closed) return;
+    if (this.broadcasting) {
+      this.dirtyDuringRound = true;
+      return;
+    }
     if (this.timer) return;
     const wait = Math.max(0, this.lastBroadcast + this.o.minIntervalMs - this.o.now());
     this.timer = setTimeout(() => this.broadcast(), wait);
@@ -118,20 +134,33 @@ export class LiveHub {
     this.snapshot(client);
   }
 
+  /** A new client (or a new subscription) gets its scope's latest state, computed again only if stale. */
   private snapshot(client: Client): void {
-    const state = this.compute(client.filters);
+    const cached = this.latest.get(client.scope);
+    const fresh = cached && cached.generation === this.generation && this.o.now() - cached.at < this.o.heartbeatMs;
+    const state = fresh ? cached.state : this.compute(client.scope, client.filters);
     client.ws.send(JSON.stringify({ type: 'snapshot', seq: ++this.seq, ...state }));
   }
 
-  private compute(filters: KpiFilters): LiveState {
+  private compute(scope: string, filters: KpiFilters): LiveState {
     this.stats.computations++;
-    return this.o.compute(filters);
+    const generation = this.generation;
+    const state = this.o.compute(filters);
+    this.latest.set(scope, { generation, at: this.o.now(), state });
+    return state;
   }
 
+  /**
+   * One round: each scope computed once and sent to its clients. Scopes are taken one per macrotask, so
+   * ingest requests and acknowledgements interleave with a long round instead of waiting for all of it.
+   */
   private broadcast(): void {
     this.timer = null;
-    this.lastBroadcast = this.o.now();
-    if (this.clients.size === 0) return;
+    if (this.clients.size === 0) {
+      this.lastBroadcast = this.o.now();
+      return;
+    }
+    this.broadcasting = true;
     const seq = ++this.seq;
     this.stats.broadcasts++;
     const scopes = new Map<string, Client[]>();
@@ -140,8 +169,22 @@ export class LiveHub {
       if (list) list.push(c);
       else scopes.set(c.scope, [c]);
     }
-    for (const clients of scopes.values()) {
-      const message = JSON.stringify({ type: 'update', seq, ...this.compute(clients[0].filters) });
+    for (const scope of this.latest.keys()) if (!scopes.has(scope)) this.latest.delete(scope);
+    const pending = [...scopes];
+    const next = () => {
+      const item = this.closed ? undefined : pending.shift();
+      if (!item) {
+        this.broadcasting = false;
+        // The interval counts from the end of a round, so a slow round cannot run back to back.
+        this.lastBroadcast = this.o.now();
+        if (this.dirtyDuringRound) {
+          this.dirtyDuringRound = false;
+          this.markDirty();
+        }
+        return;
+      }
+      const [scope, clients] = item;
+      const message = JSON.stringify({ type: 'update', seq, ...this.compute(scope, clients[0].filters) });
       for (const c of clients) {
         // Every update carries the whole state, so a slow client loses nothing by skipping one.
         if (c.ws.bufferedAmount > this.o.maxBufferedBytes) {
@@ -150,7 +193,9 @@ export class LiveHub {
         }
         if (c.ws.readyState === c.ws.OPEN) c.ws.send(message);
       }
-    }
+      setImmediate(next);
+    };
+    next();
   }
 
   private ping(): void {
@@ -168,6 +213,7 @@ export class LiveHub {
 
   close(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.closed = true;
     for (const i of this.intervals) clearInterval(i);
     for (const c of this.clients) c.ws.close(1001, 'server shutting down');
     this.clients.clear();

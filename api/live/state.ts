@@ -7,7 +7,7 @@ import { dayWindow } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 import { getAgents } from '../queries/getAgents';
 import { getKpis } from '../queries/getKpis';
-import { cached, scanFacts } from '../queries/windowTotals';
+import { cached, windowTotals } from '../queries/windowTotals';
 import type { SnapshotMessage, TodaySeries } from './protocol';
 
 export const SLOT_MS = 15 * 60_000;
@@ -15,29 +15,67 @@ const HOUR_MS = 3_600_000;
 
 export type LiveState = Omit<SnapshotMessage, 'type' | 'seq'>;
 
-/** Today's 15-minute curves from facts (created, resolved, FR p90) and the sampled backlog. */
+/** One key per distinct set of filters, whatever order they were given in. */
+export const scopeKey = (f: KpiFilters) =>
+  JSON.stringify(Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))));
+
+/** Today's 15-minute curves (created, resolved, first-response p90), summed by SQLite, and the backlog. */
 export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day: { from: number; to: number }, now: number): TodaySeries {
   const slots = Math.ceil((day.to - day.from) / SLOT_MS);
   const created = new Array<number>(slots).fill(0);
   const resolved = new Array<number>(slots).fill(0);
   const frt: number[][] = Array.from({ length: slots }, () => []);
-  for (const f of scanFacts(sqlite, day.from, Math.min(day.to, now + 1), filters)) {
-    const slot = Math.floor((f.at - day.from) / SLOT_MS);
-    if (f.kind === 'created') created[slot]++;
-    else if (f.kind === 'resolved') resolved[slot]++;
-    else if (f.kind === 'first_response') frt[slot].push((f.value ?? 0) / 1000);
-  }
-  const backlog = cached(sqlite, 'SELECT minute, open FROM backlog_samples WHERE team = ? AND minute >= ? AND minute < ? ORDER BY minute')
+  const { where, params } = factFilter(filters);
+  const until = Math.min(day.to, now + 1);
+  const counts = cached(
+    sqlite,
+    `SELECT (at - ?) / ${SLOT_MS} AS slot, kind, count(*) AS n FROM facts
+     WHERE at >= ? AND at < ? AND kind IN ('created', 'resolved') ${where} GROUP BY slot, kind`
+  )
     .raw()
-    .all(filters.team ?? '', day.from, day.to) as [number, number][];
+    .all(day.from, day.from, until, ...params) as [number, string, number][];
+  for (const [slot, kind, n] of counts) (kind === 'created' ? created : resolved)[slot] = n;
+  const firsts = cached(sqlite, `SELECT (at - ?) / ${SLOT_MS}, value FROM facts WHERE at >= ? AND at < ? AND kind = 'first_response' ${where}`)
+    .raw()
+    .all(day.from, day.from, until, ...params) as [number, number][];
+  for (const [slot, ms] of firsts) frt[slot].push(ms / 1000);
   return {
     slotMs: SLOT_MS,
     from: new Date(day.from).toISOString(),
     created,
     resolved,
     firstResponseP90Sec: frt.map((v) => exactPercentile(v.sort((a, b) => a - b), 0.9)),
-    backlog
+    backlog: backlogCurve(sqlite, filters, day, until)
   };
+}
+
+function factFilter(filters: KpiFilters): { where: string; params: string[] } {
+  const keys = (['team', 'channel', 'priority', 'category', 'agent'] as const).filter((k) => filters[k] !== undefined);
+  return { where: keys.map((k) => `AND ${k} = ?`).join(' '), params: keys.map((k) => filters[k]!) };
+}
+
+/**
+ * Open tickets through the day: the per-minute samples, and before the first of them (a server started
+ * mid-day) the count rebuilt from facts at each 15-minute mark: open = created − resolved + reopened −
+ * abandoned up to then. Exact for the whole centre; for one team it follows each fact's team at its time.
+ */
+function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { from: number; to: number }, until: number): [number, number][] {
+  const samples = cached(sqlite, 'SELECT minute, open FROM backlog_samples WHERE team = ? AND minute >= ? AND minute < ? ORDER BY minute')
+    .raw()
+    .all(filters.team ?? '', day.from, day.to) as [number, number][];
+  if (filters.channel || filters.priority || filters.category || filters.agent) return samples;
+  const firstSample = samples.length ? samples[0][0] : until;
+  if (firstSample - day.from < SLOT_MS) return samples;
+  const scope = filters.team === undefined ? {} : { team: filters.team };
+  const before = windowTotals(sqlite, 0, day.from, scope);
+  let open = before.created - before.resolved + before.reopened - before.abandoned;
+  const derived: [number, number][] = [[day.from, open]];
+  for (let t = day.from; t + SLOT_MS <= firstSample; t += SLOT_MS) {
+    const slot = windowTotals(sqlite, t, t + SLOT_MS, scope);
+    open += slot.created - slot.resolved + slot.reopened - slot.abandoned;
+    derived.push([t + SLOT_MS, open]);
+  }
+  return [...derived, ...samples];
 }
 
 /** Charts need no more than this freshness; the series scan all of today's facts, the tiles do not. */
@@ -47,7 +85,7 @@ export const SERIES_MAX_AGE_MS = 5_000;
 export function liveStateComputer(sqlite: Database.Database, timezone: string) {
   const series = new Map<string, { at: number; from: number; value: TodaySeries }>();
   return (filters: KpiFilters, now: number): LiveState => {
-    const key = JSON.stringify(filters);
+    const key = scopeKey(filters);
     const today = dayWindow(now, timezone);
     let hit = series.get(key);
     if (!hit || now - hit.at > SERIES_MAX_AGE_MS || hit.from !== today.from) {

@@ -1,36 +1,34 @@
 // Sums the facts of a window [from, to): whole UTC days and hours from rollups, the ragged edges from facts.
 import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
-import { addFact, emptyTotals, mergeTotals, type Totals } from '../kpi/totals';
+import { emptyTotals, mergeTotals, type Totals } from '../kpi/totals';
 import type { KpiFilters } from '../kpi/types';
-import { DAY_MS, HOUR_MS, ROLLUP_SELECT, rowToTotals, type RollupRow } from '../ingest/rollup-delta';
+import { LEVELS, ROLLUP_SELECT, rowToTotals, type RollupRow } from '../ingest/rollup-delta';
+import { addToHistogram } from '../kpi/histogram';
 
 const NON_TEAM_DIMS = ['channel', 'priority', 'category', 'agent'] as const;
 
 /** A window split into pieces: rollup ranges per level, and fact-scan ranges for the edges. */
 export interface Cover {
-  rollups: { level: 1 | 2; from: number; to: number }[];
+  rollups: { level: number; from: number; to: number }[];
   scans: { from: number; to: number }[];
 }
 
+/** Covers [from, to) with the coarsest aligned buckets first, then finer ones at the sides, then scans. */
 export function coverWindow(from: number, to: number): Cover {
   const cover: Cover = { rollups: [], scans: [] };
-  if (to <= from) return cover;
-  const h0 = Math.ceil(from / HOUR_MS) * HOUR_MS;
-  const h1 = Math.floor(to / HOUR_MS) * HOUR_MS;
-  if (h0 >= h1) {
-    cover.scans.push({ from, to });
-    return cover;
-  }
-  if (from < h0) cover.scans.push({ from, to: h0 });
-  if (h1 < to) cover.scans.push({ from: h1, to });
-  const d0 = Math.ceil(h0 / DAY_MS) * DAY_MS;
-  const d1 = Math.floor(h1 / DAY_MS) * DAY_MS;
-  if (d0 < d1) {
-    cover.rollups.push({ level: 2, from: d0, to: d1 });
-    if (h0 < d0) cover.rollups.push({ level: 1, from: h0, to: d0 });
-    if (d1 < h1) cover.rollups.push({ level: 1, from: d1, to: h1 });
-  } else cover.rollups.push({ level: 1, from: h0, to: h1 });
+  const fill = (a: number, b: number, levels: readonly { level: number; size: number }[]) => {
+    if (b <= a) return;
+    if (levels.length === 0) return void cover.scans.push({ from: a, to: b });
+    const [{ level, size }, ...finer] = levels;
+    const lo = Math.ceil(a / size) * size;
+    const hi = Math.floor(b / size) * size;
+    if (lo >= hi) return fill(a, b, finer);
+    cover.rollups.push({ level, from: lo, to: hi });
+    fill(a, lo, finer);
+    fill(hi, b, finer);
+  };
+  fill(from, to, [...LEVELS].reverse());
   return cover;
 }
 
@@ -44,7 +42,7 @@ export function rollupDim(filters: KpiFilters): { dim: string; value: string } |
 
 const FACT_COLUMNS = 'kind, at, team, channel, priority, category, agent, value, flag, flag2';
 
-export function scanFacts(sqlite: Database.Database, from: number, to: number, filters: KpiFilters): Fact[] {
+function factWhere(from: number, to: number, filters: KpiFilters): { where: string; params: (string | number)[] } {
   const where = ['at >= ?', 'at < ?'];
   const params: (string | number)[] = [from, to];
   for (const key of ['team', ...NON_TEAM_DIMS] as const) {
@@ -52,7 +50,77 @@ export function scanFacts(sqlite: Database.Database, from: number, to: number, f
     where.push(`${key} = ?`);
     params.push(filters[key]!);
   }
-  return cached(sqlite, `SELECT ${FACT_COLUMNS} FROM facts WHERE ${where.join(' AND ')}`).all(...params) as Fact[];
+  return { where: where.join(' AND '), params };
+}
+
+export function scanFacts(sqlite: Database.Database, from: number, to: number, filters: KpiFilters): Fact[] {
+  const { where, params } = factWhere(from, to, filters);
+  return cached(sqlite, `SELECT ${FACT_COLUMNS} FROM facts WHERE ${where}`).all(...params) as Fact[];
+}
+
+/**
+ * Adds the facts of [from, to) to `totals`, summed by SQLite per kind; only durations come back one by one,
+ * for exact percentiles. Same result as addFact() over scanFacts(), at a fraction of the cost.
+ */
+export function addScannedFacts(sqlite: Database.Database, totals: Totals, from: number, to: number, filters: KpiFilters): void {
+  const { where, params } = factWhere(from, to, filters);
+  const sums = cached(sqlite, `SELECT kind, count(*) AS n, total(value) AS value, total(flag) AS flag, total(flag2) AS flag2 FROM facts WHERE ${where} GROUP BY kind`).all(
+    ...params
+  ) as { kind: Fact['kind']; n: number; value: number; flag: number; flag2: number }[];
+  for (const r of sums) addKindSums(totals, r);
+  if (!sums.some((r) => r.kind === 'first_response' || r.kind === 'resolved')) return;
+  const durations = cached(sqlite, `SELECT kind = 'first_response', value FROM facts WHERE ${where} AND kind IN ('first_response', 'resolved')`)
+    .raw()
+    .all(...params) as [number, number][];
+  for (const [isFirst, ms] of durations) {
+    const sec = ms / 1000;
+    addToHistogram(isFirst ? totals.frHist : totals.resHist, sec);
+    (isFirst ? totals.frExact : totals.resExact)?.push(sec);
+  }
+}
+
+function addKindSums(t: Totals, r: { kind: Fact['kind']; n: number; value: number; flag: number; flag2: number }): void {
+  switch (r.kind) {
+    case 'created':
+      t.created += r.n;
+      break;
+    case 'reopened':
+      t.reopened += r.n;
+      break;
+    case 'escalated':
+      t.escalated += r.n;
+      break;
+    case 'abandoned':
+      t.abandoned += r.n;
+      break;
+    case 'first_response':
+      t.frCount += r.n;
+      t.frSumMs += r.value;
+      t.frWithin += r.flag;
+      break;
+    case 'resolved':
+      t.resolved += r.n;
+      t.resCount += r.n;
+      t.resSumMs += r.value;
+      break;
+    case 'rated':
+      t.csatCount += r.n;
+      t.csatPositive += r.flag;
+      t.csatSum += r.value;
+      break;
+    case 'callback_scheduled':
+      t.cbScheduled += r.n;
+      break;
+    case 'callback_attempted':
+      t.cbAttempts += r.n;
+      t.cbConnected += r.flag;
+      break;
+    case 'callback_completed':
+      t.cbCompleted += r.n;
+      t.cbOnTime += r.flag;
+      t.cbConfirmed += r.flag2;
+      break;
+  }
 }
 
 export function rollupRows(
@@ -83,7 +151,7 @@ export function windowTotals(sqlite: Database.Database, from: number, to: number
   const cover = dim ? coverWindow(from, to) : { rollups: [], scans: [{ from, to }] };
   for (const range of cover.rollups)
     for (const row of rollupRows(sqlite, range, dim!.dim, dim!.value, filters.team)) mergeTotals(totals, rowToTotals(row));
-  for (const scan of cover.scans) for (const f of scanFacts(sqlite, scan.from, scan.to, filters)) addFact(totals, f);
+  for (const scan of cover.scans) addScannedFacts(sqlite, totals, scan.from, scan.to, filters);
   return totals;
 }
 

@@ -70,7 +70,13 @@ export function durationParts(seconds: number | null | undefined, compact = fals
 
 export const formatCount = (value: number | null | undefined) => partsText(countParts(value));
 export const formatPct = (value: number | null | undefined) => partsText(pctParts(value));
+/** Whole percent, for dense tables where a decimal would not fit ("77 %", never a rounded-up 100 %). */
+export const formatWholePct = (value: number | null | undefined) =>
+  formatPct(typeof value === 'number' && Number.isFinite(value) ? (value >= 99.5 && value < 100 ? 99 : Math.round(value)) : value);
 export const formatDuration = (seconds: number | null | undefined) => partsText(durationParts(seconds));
+/** Time in a state at a glance: seconds only in the first minute, then minutes, then hours and minutes. */
+export const formatElapsed = (seconds: number | null | undefined) =>
+  typeof seconds === 'number' && seconds >= 60 && seconds < 3600 ? partsText(durationParts(Math.floor(seconds / 60) * 60, true)) : formatDuration(seconds);
 
 /** hh:mm:ss on the browser's clock and time zone. */
 export function formatClock(at: Date | number): string {
