@@ -138,8 +138,13 @@ export class LiveHub {
   private snapshot(client: Client): void {
     const cached = this.latest.get(client.scope);
     const fresh = cached && cached.generation === this.generation && this.o.now() - cached.at < this.o.heartbeatMs;
-    const state = fresh ? cached.state : this.compute(client.scope, client.filters);
-    client.ws.send(JSON.stringify({ type: 'snapshot', seq: ++this.seq, ...state }));
+    try {
+      const state = fresh ? cached.state : this.compute(client.scope, client.filters);
+      client.ws.send(JSON.stringify({ type: 'snapshot', seq: ++this.seq, ...state }));
+    } catch (err) {
+      console.error(`live: computing scope ${client.scope} failed:`, err);
+      client.ws.send(JSON.stringify({ type: 'error', message: 'The live figures could not be computed; the server logged why.' }));
+    }
   }
 
   private compute(scope: string, filters: KpiFilters): LiveState {
@@ -184,7 +189,15 @@ export class LiveHub {
         return;
       }
       const [scope, clients] = item;
-      const message = JSON.stringify({ type: 'update', seq, ...this.compute(scope, clients[0].filters) });
+      let message: string;
+      try {
+        message = JSON.stringify({ type: 'update', seq, ...this.compute(scope, clients[0].filters) });
+      } catch (err) {
+        // A failing scope must not take the round (or the process) down; its clients go stale and say so.
+        console.error(`live: computing scope ${scope} failed:`, err);
+        setImmediate(next);
+        return;
+      }
       for (const c of clients) {
         // Every update carries the whole state, so a slow client loses nothing by skipping one.
         if (c.ws.bufferedAmount > this.o.maxBufferedBytes) {

@@ -29,13 +29,13 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
   const until = Math.min(day.to, now + 1);
   const counts = cached(
     sqlite,
-    `SELECT (at - ?) / ${SLOT_MS} AS slot, kind, count(*) AS n FROM facts
+    `SELECT CAST((at - ?) / ${SLOT_MS} AS INTEGER) AS slot, kind, count(*) AS n FROM facts
      WHERE at >= ? AND at < ? AND kind IN ('created', 'resolved') ${where} GROUP BY slot, kind`
   )
     .raw()
     .all(day.from, day.from, until, ...params) as [number, string, number][];
   for (const [slot, kind, n] of counts) (kind === 'created' ? created : resolved)[slot] = n;
-  const firsts = cached(sqlite, `SELECT (at - ?) / ${SLOT_MS}, value FROM facts WHERE at >= ? AND at < ? AND kind = 'first_response' ${where}`)
+  const firsts = cached(sqlite, `SELECT CAST((at - ?) / ${SLOT_MS} AS INTEGER), value FROM facts WHERE at >= ? AND at < ? AND kind = 'first_response' ${where}`)
     .raw()
     .all(day.from, day.from, until, ...params) as [number, number][];
   for (const [slot, ms] of firsts) frt[slot].push(ms / 1000);

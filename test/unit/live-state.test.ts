@@ -1,0 +1,63 @@
+// What the wall's charts are fed: today's 15-minute series and the backlog curve.
+import { afterEach, describe, expect, it } from 'vitest';
+import { computeLiveState } from '../../api/live/state';
+import { sampleBacklog } from '../../api/live/backlog-sampler';
+import { testApp } from '../helpers/app';
+
+const DAY = Date.parse('2026-11-24T00:00:00Z');
+const NOW = DAY + 10 * 3_600_000; // 10:00 UTC
+const at = (h: number, m: number) => DAY + h * 3_600_000 + m * 60_000;
+let n = 0;
+const ev = (type: string, t: number, fields: Record<string, unknown>) => ({ id: `s${++n}`, type, at: t, ...fields });
+
+let t: ReturnType<typeof testApp>;
+afterEach(() => t.close());
+
+describe('today series', () => {
+  it('counts created and resolved per 15 minutes and takes the first-response p90 of each slot', async () => {
+    t = testApp({ now: () => NOW });
+    await t.post([
+      ev('ticket.created', at(-1, 0), { ticket: 'Y', channel: 'chat' }), // yesterday: open at midnight
+      ev('ticket.created', at(8, 1), { ticket: 'A', channel: 'chat' }),
+      ev('ticket.created', at(8, 14), { ticket: 'B', channel: 'chat', team: 'risk' }),
+      ev('ticket.created', at(8, 20), { ticket: 'C', channel: 'chat' }),
+      ev('ticket.replied', at(8, 3), { ticket: 'A', agent: 'ann' }), // 120 s
+      ev('ticket.replied', at(8, 14) + 30_000, { ticket: 'B', agent: 'ann' }), // 30 s
+      ev('ticket.replied', at(8, 30), { ticket: 'C', agent: 'ann' }), // 600 s, slot 8:30
+      ev('ticket.resolved', at(9, 5), { ticket: 'A' }),
+      ev('ticket.resolved', at(9, 10), { ticket: 'Y' })
+    ]);
+    const s = computeLiveState(t.rt.db.$client, {}, NOW, 'UTC').series;
+    expect(s.from).toBe('2026-11-24T00:00:00.000Z');
+    expect(s.created).toHaveLength(96);
+    expect(s.created[32]).toBe(2); // 08:00–08:15
+    expect(s.created[33]).toBe(1); // 08:15–08:30
+    expect(s.resolved[36]).toBe(2); // 09:00–09:15
+    expect(s.created.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(s.firstResponseP90Sec[32]).toBe(120);
+    expect(s.firstResponseP90Sec[34]).toBe(600);
+    expect(s.firstResponseP90Sec[0]).toBeNull();
+
+    // No samples yet (a server started at 10:00): the curve is rebuilt from facts, starting with yesterday's Y.
+    expect(s.backlog[0]).toEqual([DAY, 1]);
+    const atTime = (ms: number) => s.backlog.find(([m]) => m === ms)?.[1];
+    expect(atTime(at(8, 15))).toBe(3);
+    expect(atTime(at(8, 30))).toBe(4);
+    expect(atTime(at(9, 15))).toBe(2);
+
+    const risk = computeLiveState(t.rt.db.$client, { team: 'risk' }, NOW, 'UTC').series;
+    expect(risk.created.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('uses the per-minute samples once they exist', async () => {
+    t = testApp({ now: () => NOW });
+    await t.post([ev('ticket.created', at(9, 0), { ticket: 'A', channel: 'chat' })]);
+    sampleBacklog(t.rt.db.$client, at(0, 10));
+    sampleBacklog(t.rt.db.$client, NOW);
+    const s = computeLiveState(t.rt.db.$client, {}, NOW, 'UTC').series;
+    expect(s.backlog).toEqual([
+      [at(0, 10), 1],
+      [NOW, 1]
+    ]);
+  });
+});
