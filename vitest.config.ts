@@ -1,11 +1,27 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
+
+const shared = { testTimeout: 60_000, hookTimeout: 180_000 };
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    // better-sqlite3 and child servers are happier in forks than in worker threads.
-    pool: 'forks'
+    projects: [
+      {
+        test: {
+          name: 'server',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/web/**'],
+          ...shared,
+          // better-sqlite3 and child servers are happier in forks than in worker threads.
+          pool: 'forks'
+        }
+      },
+      {
+        // The dashboard's logic, runes included (*.svelte.ts), compiled by the Svelte plugin for the browser.
+        plugins: [svelte()],
+        resolve: { conditions: ['browser'] },
+        test: { name: 'web', include: ['test/web/**/*.test.ts'], environment: 'node', ...shared }
+      }
+    ]
   }
 });

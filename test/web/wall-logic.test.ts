@@ -1,0 +1,244 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { durationParts, formatDuration, formatElapsed, formatPct, formatWholePct, partsText, pickLocale, setLocale, t } from '../../web/lib/i18n';
+import { agentRows, median } from '../../web/lib/kpi/agents';
+import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
+import { visibleSlots } from '../../web/lib/charts/options';
+import { wallOptions } from '../../web/lib/wall/options';
+import { LiveFeed, STALE_AFTER_MS } from '../../web/lib/live/live.svelte';
+import { en } from '../../web/lib/i18n/en';
+import { zhCN } from '../../web/lib/i18n/zh-cn';
+
+describe('i18n', () => {
+  it('has the same keys in every language', () => expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort()));
+  it('formats durations humanely', () => {
+    setLocale('en');
+    expect(formatDuration(45)).toBe('45s');
+    expect(formatDuration(252)).toBe('4m 12s');
+    expect(formatDuration(7500)).toBe('2h 05m');
+    expect(formatDuration(3 * 86400 + 7200)).toBe('3d 02h');
+    expect(partsText(durationParts(1800, true))).toBe('30m');
+    expect(formatDuration(null)).toBe('—');
+    setLocale('zh-CN');
+    expect(formatDuration(252)).toBe('4分12秒');
+    expect(formatDuration(7500)).toBe('2小时05分');
+    expect(t('wall.stale', { time: '12:00:01' })).toBe('正在重新连接 — 数据截至 12:00:01');
+    setLocale('en');
+    expect(t('wall.stale', { time: '12:00:01' })).toBe('Reconnecting — figures as of 12:00:01');
+  });
+  it('keeps dense board cells short: whole percents, minutes for time in status', () => {
+    setLocale('en');
+    expect(formatWholePct(76.6)).toBe('77%');
+    expect(formatWholePct(99.7)).toBe('99%');
+    expect(formatElapsed(45)).toBe('45s');
+    expect(formatElapsed(12 * 60 + 39)).toBe('12m');
+    expect(formatElapsed(7 * 3600 + 2 * 60 + 5)).toBe('7h 02m');
+    setLocale('zh-CN');
+    expect(formatElapsed(12 * 60 + 39)).toBe('12分');
+    setLocale('en');
+  });
+  it('never rounds up to a perfect 100 %', () => {
+    setLocale('en');
+    expect(formatPct(99.97)).toBe('99.9%');
+    expect(formatPct(100)).toBe('100%');
+    expect(formatPct(88.666)).toBe('88.7%');
+  });
+  it('picks the language from ?lang, else the browser', () => {
+    expect(pickLocale('zh-CN', 'en-US')).toBe('zh-CN');
+    expect(pickLocale('en', 'zh-TW')).toBe('en');
+    expect(pickLocale(null, 'zh-HK')).toBe('zh-CN');
+    expect(pickLocale(null, 'de-DE')).toBe('en');
+  });
+});
+
+describe('wall options', () => {
+  it('reads team, rotate, page and token', () => {
+    expect(wallOptions(new URLSearchParams('team=cards&rotate=30&page=agents&token=abc'))).toEqual({ team: 'cards', rotateSec: 30, page: 'agents', token: 'abc' });
+    expect(wallOptions(new URLSearchParams('rotate=1&page=nope'))).toMatchObject({ rotateSec: 5, page: 'overview', team: null, token: null });
+    expect(wallOptions(new URLSearchParams('rotate=abc')).rotateSec).toBeNull();
+  });
+});
+
+const agent = (id: string, over: Record<string, unknown> = {}) => ({
+  agent: id, name: id, team: 'a', status: 'busy', statusSince: null, open: 0,
+  firstResponse: { count: 5, avgSec: 300, p50Sec: 300, p90Sec: 600, withinTarget: 5, breached: 0 },
+  resolution: { count: 20, avgSec: 1, p50Sec: 1, p90Sec: 1 },
+  csat: { responses: 10, positive: 9, pct: 90, avg: 4.5 },
+  callbacks: { scheduled: 0, attempts: 0, connected: 0, completed: 0, completedOnTime: 0, confirmed: 0 },
+  ...over
+}) as any;
+
+describe('agents board', () => {
+  it('medians', () => {
+    expect(median([])).toBeNull();
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+  it('flags agents much worse than their team median, those first', () => {
+    const slow = agent('slow', { firstResponse: { ...agent('x').firstResponse, p50Sec: 900 } });
+    const rows = agentRows([agent('b'), agent('c'), slow, agent('d')]);
+    expect(rows[0].agent.agent).toBe('slow');
+    expect(rows[0].level).toBe('critical');
+    expect(rows[0].firstResponseP50.median).toBe(300);
+    expect(rows.slice(1).every((r) => r.level === 'ok')).toBe(true);
+  });
+  it('does not compare against a team of fewer than three', () => {
+    const rows = agentRows([agent('a1'), agent('a2', { firstResponse: { ...agent('x').firstResponse, p50Sec: 9000 } })]);
+    expect(rows.every((r) => r.level === 'none')).toBe(true);
+  });
+  it('counts agents by status, unknown as offline', () => {
+    expect(agentsByStatus([agent('a'), agent('b', { status: 'available' }), agent('c', { status: null })])).toEqual({ available: 1, busy: 1, away: 0, offline: 1 });
+  });
+});
+
+describe('kpi values', () => {
+  it('derives the ratios, null when there is nothing to divide', () => {
+    const k: any = {
+      tickets: { created: 200, resolved: 0, reopened: 0, escalated: 0, abandoned: 10 },
+      firstResponse: { count: 50, avgSec: null, p50Sec: 60, p90Sec: 120, withinTarget: 45, breached: 5 },
+      resolution: { count: 0, avgSec: null, p50Sec: null, p90Sec: null },
+      csat: { responses: 0, positive: 0, pct: null, avg: null },
+      callbacks: { scheduled: 0, attempts: 0, connected: 0, completed: 0, completedOnTime: 0, confirmed: 0 },
+      backlog: { open: 1, unassigned: 0, unattended: 0, oldestUnattendedSec: null, callbacksPending: 0, callbacksOverdue: 0 }
+    };
+    const v = kpiValues(k);
+    expect(v['firstResponse.withinTargetPct']).toBe(90);
+    expect(v['tickets.abandonedPct']).toBe(5);
+    expect(v['callbacks.onTimePct']).toBeNull();
+  });
+});
+
+describe('chart window', () => {
+  it('starts an hour before the day got busy and shows at least four hours', () => {
+    const from = '2026-11-24T00:00:00Z';
+    const created = Array.from({ length: 60 }, (_, i) => (i >= 32 ? 20 : 0));
+    const s = { slotMs: 900000, from, created, resolved: created, firstResponseP90Sec: [], backlog: [] };
+    const w = visibleSlots(s, '2026-11-24T14:55:00Z');
+    expect(w.last).toBe(59);
+    expect(w.first).toBe(28);
+    expect(visibleSlots({ ...s, created: [], resolved: [] }, '2026-11-24T02:00:00Z')).toMatchObject({ first: 0, last: 8 });
+  });
+});
+
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: ((e: { code: number }) => void) | null = null;
+  sent: string[] = [];
+  closed = false;
+  constructor(public url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close() {
+    this.closed = true;
+  }
+  open() {
+    this.onopen?.();
+  }
+  message(msg: object) {
+    this.onmessage?.({ data: JSON.stringify(msg) });
+  }
+  drop(code = 1006) {
+    this.onclose?.({ code });
+  }
+}
+
+const snapshot = (seq: number, filters = {}) => ({
+  type: seq === 1 ? 'snapshot' : 'update', seq, at: new Date().toISOString(), timezone: 'UTC', filters,
+  windows: { today: {} as any, lastHour: {} as any }, agents: [], targets: {},
+  series: { slotMs: 900000, from: new Date().toISOString(), created: [], resolved: [], firstResponseP90Sec: [], backlog: [] }
+});
+
+describe('LiveFeed', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.all = [];
+    vi.stubGlobal('WebSocket', FakeSocket);
+    vi.stubGlobal('location', { protocol: 'https:', host: 'wall.example' });
+    vi.stubGlobal('window', { addEventListener: vi.fn(), removeEventListener: vi.fn() });
+    vi.stubGlobal('fetch', vi.fn(async () => ({ status: 401 })));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('passes the token, subscribes, goes stale after silence, reconnects and clears once data arrives', async () => {
+    const feed = new LiveFeed({ filters: { team: 'cards' }, token: 'a b' });
+    const stop = feed.listen();
+    const first = FakeSocket.all[0];
+    expect(first.url).toBe('wss://wall.example/api/live?token=a%20b');
+    first.open();
+    expect(JSON.parse(first.sent[0])).toEqual({ type: 'subscribe', filters: { team: 'cards' } });
+    first.message(snapshot(1, {}));
+    expect(feed.message).toBeNull(); // unscoped data is never shown on a team wall
+    first.message(snapshot(2, { team: 'cards' }));
+    expect(feed.fresh).toBe(true);
+    expect(feed.stale).toBe(false);
+    vi.advanceTimersByTime(STALE_AFTER_MS + 1000);
+    expect(feed.stale).toBe(true);
+    expect(first.closed).toBe(true);
+    expect(feed.message?.seq).toBe(2);
+    vi.advanceTimersByTime(600);
+    const second = FakeSocket.all[1];
+    expect(second).toBeDefined();
+    second.open();
+    second.message(snapshot(1, { team: 'cards' }));
+    expect(feed.stale).toBe(false);
+    stop();
+    expect(second.closed).toBe(true);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all.length).toBe(2);
+  });
+
+  it('backs off exponentially up to about ten seconds', () => {
+    const feed = new LiveFeed();
+    const stop = feed.listen();
+    const gaps: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const n = FakeSocket.all.length;
+      FakeSocket.all[n - 1].drop();
+      let waited = 0;
+      while (FakeSocket.all.length === n) {
+        vi.advanceTimersByTime(50);
+        waited += 50;
+      }
+      gaps.push(waited);
+    }
+    expect(gaps[0]).toBeLessThanOrEqual(550);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(10_050);
+    expect(gaps[9]).toBeGreaterThanOrEqual(5000);
+    stop();
+  });
+
+  it('shows "not authorised" when the server refuses the socket', async () => {
+    const feed = new LiveFeed();
+    const stop = feed.listen();
+    FakeSocket.all[0].drop(1006);
+    vi.advanceTimersByTime(1000);
+    FakeSocket.all[1].drop(1006);
+    await vi.waitFor(() => expect(feed.unauthorised).toBe(true));
+    stop();
+    const other = new LiveFeed();
+    const stop2 = other.listen();
+    FakeSocket.all.at(-1)!.drop(4401);
+    expect(other.unauthorised).toBe(true);
+    stop2();
+  });
+
+  it('counts the oldest wait up from the message time, frozen once stale', () => {
+    vi.setSystemTime(new Date('2026-11-24T10:00:00Z'));
+    const feed = new LiveFeed();
+    const stop = feed.listen();
+    FakeSocket.all[0].message(snapshot(1));
+    vi.advanceTimersByTime(5000);
+    expect(feed.secondsSinceAt).toBe(5);
+    vi.advanceTimersByTime(STALE_AFTER_MS);
+    expect(feed.stale).toBe(true);
+    expect(feed.secondsSinceAt).toBe(0);
+    stop();
+  });
+});
