@@ -42,59 +42,75 @@ export function emptyTotals(keepExact = true): Totals {
   return t;
 }
 
-/** Adds (sign 1) or retracts (sign −1) one fact. */
-export function addFact(t: Totals, f: Fact, sign: 1 | -1 = 1): void {
-  switch (f.kind) {
+/** Sums of facts of one kind: how many, and the totals of their value, flag and flag2. */
+export interface KindSums {
+  kind: Fact['kind'];
+  n: number;
+  value: number;
+  flag: number;
+  flag2: number;
+}
+
+/** The one mapping from facts to counters: adds `n` facts of a kind with the given sums. */
+export function addKindSums(t: Totals, s: KindSums): void {
+  switch (s.kind) {
     case 'created':
-      t.created += sign;
+      t.created += s.n;
       break;
     case 'reopened':
-      t.reopened += sign;
+      t.reopened += s.n;
       break;
     case 'escalated':
-      t.escalated += sign;
+      t.escalated += s.n;
       break;
     case 'abandoned':
-      t.abandoned += sign;
+      t.abandoned += s.n;
       break;
-    case 'first_response': {
-      const ms = f.value ?? 0;
-      t.frCount += sign;
-      t.frSumMs += sign * ms;
-      t.frWithin += sign * f.flag;
-      addToHistogram(t.frHist, ms / 1000, sign);
-      if (sign === 1) t.frExact?.push(ms / 1000);
-      else t.frExact = null;
+    case 'first_response':
+      t.frCount += s.n;
+      t.frSumMs += s.value;
+      t.frWithin += s.flag;
       break;
-    }
-    case 'resolved': {
-      const ms = f.value ?? 0;
-      t.resolved += sign;
-      t.resCount += sign;
-      t.resSumMs += sign * ms;
-      addToHistogram(t.resHist, ms / 1000, sign);
-      if (sign === 1) t.resExact?.push(ms / 1000);
-      else t.resExact = null;
+    case 'resolved':
+      t.resolved += s.n;
+      t.resCount += s.n;
+      t.resSumMs += s.value;
       break;
-    }
     case 'rated':
-      t.csatCount += sign;
-      t.csatPositive += sign * f.flag;
-      t.csatSum += sign * (f.value ?? 0);
+      t.csatCount += s.n;
+      t.csatPositive += s.flag;
+      t.csatSum += s.value;
       break;
     case 'callback_scheduled':
-      t.cbScheduled += sign;
+      t.cbScheduled += s.n;
       break;
     case 'callback_attempted':
-      t.cbAttempts += sign;
-      t.cbConnected += sign * f.flag;
+      t.cbAttempts += s.n;
+      t.cbConnected += s.flag;
       break;
     case 'callback_completed':
-      t.cbCompleted += sign;
-      t.cbOnTime += sign * f.flag;
-      t.cbConfirmed += sign * f.flag2;
+      t.cbCompleted += s.n;
+      t.cbOnTime += s.flag;
+      t.cbConfirmed += s.flag2;
       break;
   }
+}
+
+/** Records one duration (first response or resolution) in the histogram and, while kept, the exact list. */
+export function addDuration(t: Totals, kind: 'first_response' | 'resolved', sec: number, sign: 1 | -1 = 1): void {
+  const first = kind === 'first_response';
+  addToHistogram(first ? t.frHist : t.resHist, sec, sign);
+  if (sign === -1) {
+    if (first) t.frExact = null;
+    else t.resExact = null;
+  } else (first ? t.frExact : t.resExact)?.push(sec);
+}
+
+/** Adds (sign 1) or retracts (sign −1) one fact. */
+export function addFact(t: Totals, f: Fact, sign: 1 | -1 = 1): void {
+  const value = f.value ?? 0;
+  addKindSums(t, { kind: f.kind, n: sign, value: sign * value, flag: sign * f.flag, flag2: sign * f.flag2 });
+  if (f.kind === 'first_response' || f.kind === 'resolved') addDuration(t, f.kind, value / 1000, sign);
 }
 
 /** Merges a rollup row (or other totals) into `into`; exact lists are lost unless both sides kept theirs. */

@@ -7,7 +7,7 @@ import { dayWindow } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 import { getAgents } from '../queries/getAgents';
 import { getKpis } from '../queries/getKpis';
-import { cached, windowTotals } from '../queries/windowTotals';
+import { cached, factWhere, windowTotals } from '../queries/windowTotals';
 import type { SnapshotMessage, TodaySeries } from './protocol';
 
 export const SLOT_MS = 15 * 60_000;
@@ -25,19 +25,19 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
   const created = new Array<number>(slots).fill(0);
   const resolved = new Array<number>(slots).fill(0);
   const frt: number[][] = Array.from({ length: slots }, () => []);
-  const { where, params } = factFilter(filters);
   const until = Math.min(day.to, now + 1);
+  const { where, params } = factWhere(day.from, until, filters);
   const counts = cached(
     sqlite,
     `SELECT CAST((at - ?) / ${SLOT_MS} AS INTEGER) AS slot, kind, count(*) AS n FROM facts
-     WHERE at >= ? AND at < ? AND kind IN ('created', 'resolved') ${where} GROUP BY slot, kind`
+     WHERE ${where} AND kind IN ('created', 'resolved') GROUP BY slot, kind`
   )
     .raw()
-    .all(day.from, day.from, until, ...params) as [number, string, number][];
+    .all(day.from, ...params) as [number, string, number][];
   for (const [slot, kind, n] of counts) (kind === 'created' ? created : resolved)[slot] = n;
-  const firsts = cached(sqlite, `SELECT CAST((at - ?) / ${SLOT_MS} AS INTEGER), value FROM facts WHERE at >= ? AND at < ? AND kind = 'first_response' ${where}`)
+  const firsts = cached(sqlite, `SELECT CAST((at - ?) / ${SLOT_MS} AS INTEGER), value FROM facts WHERE ${where} AND kind = 'first_response'`)
     .raw()
-    .all(day.from, day.from, until, ...params) as [number, number][];
+    .all(day.from, ...params) as [number, number][];
   for (const [slot, ms] of firsts) frt[slot].push(ms / 1000);
   return {
     slotMs: SLOT_MS,
@@ -47,11 +47,6 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
     firstResponseP90Sec: frt.map((v) => exactPercentile(v.sort((a, b) => a - b), 0.9)),
     backlog: backlogCurve(sqlite, filters, day, until)
   };
-}
-
-function factFilter(filters: KpiFilters): { where: string; params: string[] } {
-  const keys = (['team', 'channel', 'priority', 'category', 'agent'] as const).filter((k) => filters[k] !== undefined);
-  return { where: keys.map((k) => `AND ${k} = ?`).join(' '), params: keys.map((k) => filters[k]!) };
 }
 
 /**

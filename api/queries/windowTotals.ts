@@ -1,10 +1,9 @@
 // Sums the facts of a window [from, to): whole UTC days and hours from rollups, the ragged edges from facts.
 import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
-import { emptyTotals, mergeTotals, type Totals } from '../kpi/totals';
+import { addDuration, addKindSums, emptyTotals, mergeTotals, type KindSums, type Totals } from '../kpi/totals';
 import type { KpiFilters } from '../kpi/types';
 import { LEVELS, ROLLUP_SELECT, rowToTotals, type RollupRow } from '../ingest/rollup-delta';
-import { addToHistogram } from '../kpi/histogram';
 
 const NON_TEAM_DIMS = ['channel', 'priority', 'category', 'agent'] as const;
 
@@ -42,7 +41,8 @@ export function rollupDim(filters: KpiFilters): { dim: string; value: string } |
 
 const FACT_COLUMNS = 'kind, at, team, channel, priority, category, agent, value, flag, flag2';
 
-function factWhere(from: number, to: number, filters: KpiFilters): { where: string; params: (string | number)[] } {
+/** The WHERE clause (and its parameters) selecting the facts of [from, to) that match the filters. */
+export function factWhere(from: number, to: number, filters: KpiFilters): { where: string; params: (string | number)[] } {
   const where = ['at >= ?', 'at < ?'];
   const params: (string | number)[] = [from, to];
   for (const key of ['team', ...NON_TEAM_DIMS] as const) {
@@ -66,61 +66,13 @@ export function addScannedFacts(sqlite: Database.Database, totals: Totals, from:
   const { where, params } = factWhere(from, to, filters);
   const sums = cached(sqlite, `SELECT kind, count(*) AS n, total(value) AS value, total(flag) AS flag, total(flag2) AS flag2 FROM facts WHERE ${where} GROUP BY kind`).all(
     ...params
-  ) as { kind: Fact['kind']; n: number; value: number; flag: number; flag2: number }[];
+  ) as KindSums[];
   for (const r of sums) addKindSums(totals, r);
   if (!sums.some((r) => r.kind === 'first_response' || r.kind === 'resolved')) return;
   const durations = cached(sqlite, `SELECT kind = 'first_response', value FROM facts WHERE ${where} AND kind IN ('first_response', 'resolved')`)
     .raw()
     .all(...params) as [number, number][];
-  for (const [isFirst, ms] of durations) {
-    const sec = ms / 1000;
-    addToHistogram(isFirst ? totals.frHist : totals.resHist, sec);
-    (isFirst ? totals.frExact : totals.resExact)?.push(sec);
-  }
-}
-
-function addKindSums(t: Totals, r: { kind: Fact['kind']; n: number; value: number; flag: number; flag2: number }): void {
-  switch (r.kind) {
-    case 'created':
-      t.created += r.n;
-      break;
-    case 'reopened':
-      t.reopened += r.n;
-      break;
-    case 'escalated':
-      t.escalated += r.n;
-      break;
-    case 'abandoned':
-      t.abandoned += r.n;
-      break;
-    case 'first_response':
-      t.frCount += r.n;
-      t.frSumMs += r.value;
-      t.frWithin += r.flag;
-      break;
-    case 'resolved':
-      t.resolved += r.n;
-      t.resCount += r.n;
-      t.resSumMs += r.value;
-      break;
-    case 'rated':
-      t.csatCount += r.n;
-      t.csatPositive += r.flag;
-      t.csatSum += r.value;
-      break;
-    case 'callback_scheduled':
-      t.cbScheduled += r.n;
-      break;
-    case 'callback_attempted':
-      t.cbAttempts += r.n;
-      t.cbConnected += r.flag;
-      break;
-    case 'callback_completed':
-      t.cbCompleted += r.n;
-      t.cbOnTime += r.flag;
-      t.cbConfirmed += r.flag2;
-      break;
-  }
+  for (const [isFirst, ms] of durations) addDuration(totals, isFirst ? 'first_response' : 'resolved', ms / 1000);
 }
 
 export function rollupRows(

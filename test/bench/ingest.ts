@@ -1,26 +1,14 @@
 // HTTP ingest through a real server process: batched (100 a POST) and single-event with many clients.
-import http from 'node:http';
 import type { RawEvent } from '../../api/sim/simulator';
-import { TEST_INGEST_TOKEN, type RunningServer } from '../helpers/server';
+import type { RunningServer } from '../helpers/server';
+import { httpClient } from './http';
 import { batches } from './workload';
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-function call(server: RunningServer, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${server.url}${path}`,
-      { method, agent, headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      }
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+const clients = new Map<string, ReturnType<typeof httpClient>>();
+function call(server: RunningServer, method: string, path: string, body?: string) {
+  let c = clients.get(server.url);
+  if (!c) clients.set(server.url, (c = httpClient(server.url, 256)));
+  return c.request(method, path, body);
 }
 
 /** Sends every body through `clients` concurrent keep-alive connections; returns events per second. */
@@ -52,4 +40,7 @@ export async function health(server: RunningServer): Promise<{ commits: number; 
   return (JSON.parse(r.text) as { ingest: { commits: number; batches: number; events: number } }).ingest;
 }
 
-export const closeClients = () => agent.destroy();
+export const closeClients = () => {
+  for (const c of clients.values()) c.close();
+  clients.clear();
+};

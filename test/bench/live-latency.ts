@@ -6,17 +6,15 @@
 // default (whole-centre) scope, the heaviest message, so the fan-out is what a floor of wall displays costs.
 // Everything runs on this machine: the clients, the loader and the server share its cores.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { createToken } from '../../api/auth/credentials';
-import { createRuntime } from '../../api/runtime';
 import { generateHistory } from '../../api/sim/history';
 import { ticketsPerHourForEventRate } from '../../api/sim/rates';
 import type { RawEvent } from '../../api/sim/simulator';
-import { startServer, TEST_INGEST_TOKEN, type RunningServer } from '../helpers/server';
+import { seedToken, startServer, TEST_INGEST_TOKEN, type RunningServer } from '../helpers/server';
+import { httpClient } from './http';
 import { fmt, percentile, row } from './stats';
 
 export interface LiveBenchOptions {
@@ -87,32 +85,7 @@ export function backgroundEvents(target: number, seed = 11): RawEvent[] {
   }
 }
 
-function poster(url: string, maxSockets: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
-  const once = (body: string): Promise<{ status: number; text: string }> =>
-    new Promise((resolve, reject) => {
-      const req = http.request(
-        `${url}/api/events`,
-        { method: 'POST', agent, headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' } },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (d) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        }
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  // A kept-alive socket the server closed just as it was reused fails with ECONNRESET: send again, as a
-  // webhook sender would (event ids make the retry harmless). The time of the retry stays in the figure.
-  const post = (body: string) =>
-    once(body).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ECONNRESET' || e.code === 'EPIPE') return once(body);
-      throw e;
-    });
-  return { post, close: () => agent.destroy() };
-}
+const poster = httpClient;
 
 /** Sends `bodies` at `rate` events a second (bounded in-flight requests); counts what the server acknowledged. */
 function backgroundLoader(server: RunningServer, bodies: string[], counts: number[], rate: number, batch: number) {
@@ -195,9 +168,7 @@ export async function liveLatency(opts: LiveBenchOptions): Promise<LiveBenchResu
   // A display token, written before the server's first start (it only creates tokens on an empty database).
   const dir = mkdtempSync(join(tmpdir(), 'floorboard-bench-live-'));
   const dbPath = join(dir, 'kpi.sqlite');
-  const rt = createRuntime({ DATABASE_PATH: dbPath });
-  const token = createToken(rt.db, 'display', 'bench', Date.now());
-  rt.db.$client.close();
+  const token = seedToken(dbPath, 'display');
 
   const server = await startServer({ dbPath, env: { LIVE_MAX_CLIENTS: String(Math.max(5000, opts.clients + 100)) } });
   const wsUrl = `ws://127.0.0.1:${server.port}/api/live?token=${encodeURIComponent(token)}`;

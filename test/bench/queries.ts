@@ -19,8 +19,9 @@ function codeVersion(): string {
   const h = createHash('sha256');
   const files = [
     ...readdirSync(join(ROOT, 'db', 'migrations')).filter((f) => f.endsWith('.sql')).map((f) => join(ROOT, 'db', 'migrations', f)),
-    ...['replay.ts', 'totals.ts', 'histogram.ts'].map((f) => join(ROOT, 'api', 'kpi', f)),
-    ...['ingest.ts', 'rollup-delta.ts'].map((f) => join(ROOT, 'api', 'ingest', f))
+    // What decides the stored data: the schema, the replay rules, the histogram bins and the rollup levels.
+    ...['replay.ts', 'histogram.ts'].map((f) => join(ROOT, 'api', 'kpi', f)),
+    join(ROOT, 'api', 'ingest', 'rollup-delta.ts')
   ];
   for (const f of files.sort()) h.update(readFileSync(f));
   return h.digest('hex').slice(0, 10);
