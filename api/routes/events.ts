@@ -1,9 +1,9 @@
 // POST /api/events: parse → validate → group commit → answer. Role: ingest.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { splitBody, validateEvents } from '../events/parse';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth/middleware';
+import { readBody } from './body';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -11,13 +11,11 @@ export function eventsRoutes(deps: AppDeps) {
   return new Hono().post(
     '/',
     requireRole(deps.db, 'ingest', deps.now),
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ errors: [{ index: 0, path: '', message: 'body is larger than 10 MB; send smaller batches' }] }, 413)
-    }),
     async (c) => {
+      const body = await readBody(c, MAX_BODY_BYTES);
+      if (!body.ok) return c.json({ errors: [{ index: 0, path: '', message: 'body is larger than 10 MB; send smaller batches' }] }, 413);
       const ndjson = (c.req.header('content-type') ?? '').toLowerCase().includes('ndjson');
-      const split = splitBody(await c.req.text(), ndjson);
+      const split = splitBody(body.text, ndjson);
       if (!split.ok) return c.json({ errors: split.errors }, 400);
       const valid = validateEvents(split.raw, deps.now());
       if (!valid.ok) return c.json({ errors: valid.errors }, 400);

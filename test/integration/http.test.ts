@@ -1,0 +1,52 @@
+// Ingest through a real socket (the Node server path, which reads request bodies itself).
+import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../../api/auth/credentials';
+import { loadConfig } from '../../api/config';
+import { listen, type Listening } from '../../api/listen';
+import { createRuntime } from '../../api/runtime';
+
+let running: Listening;
+let token: string;
+beforeAll(async () => {
+  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-http-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1' });
+  const rt = createRuntime(config);
+  token = createToken(rt.db, 'ingest', 'test', Date.now());
+  running = await listen(rt, config);
+});
+afterAll(() => running.close());
+
+function post(body: string | string[], headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: running.port, path: '/api/events', method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    // An array is sent in chunks with no Content-Length (chunked transfer encoding).
+    for (const part of Array.isArray(body) ? body : [body]) req.write(part);
+    req.end();
+  });
+}
+
+const event = (id: string) => ({ id, type: 'ticket.created', at: Date.now() - 1000, ticket: id, channel: 'web' });
+
+describe('POST /api/events over HTTP', () => {
+  it('accepts JSON and NDJSON bodies', async () => {
+    expect(await post(JSON.stringify([event('h1'), event('h2')]), { 'content-type': 'application/json' })).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    const nd = [event('h3'), event('h1')].map((e) => JSON.stringify(e)).join('\n');
+    expect(await post(nd, { 'content-type': 'application/x-ndjson' })).toEqual({ status: 200, body: { accepted: 1, duplicates: 1 } });
+  });
+
+  it('answers 413 to a body over 10 MB, declared or streamed, and stays usable', async () => {
+    const big = 'x'.repeat(11 * 1024 * 1024);
+    expect((await post(big, { 'content-type': 'application/json' })).status).toBe(413);
+    const chunks = Array.from({ length: 11 }, () => 'y'.repeat(1024 * 1024));
+    expect((await post(chunks, { 'content-type': 'application/json' })).status).toBe(413);
+    expect((await post(JSON.stringify(event('h4')))).status).toBe(200);
+  });
+});
