@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
 import { COUNTERS, addFact, emptyTotals, isZero, mergeTotals, type Totals } from '../kpi/totals';
 import { Lru } from './lru';
-import { decodeHistogram, encodeHistogram } from '../kpi/histogram';
+import { HistogramSum, decodeHistogram, encodeHistogram } from '../kpi/histogram';
 
 export const FIVE_MIN_MS = 300_000;
 export const HOUR_MS = 3_600_000;
@@ -42,6 +42,8 @@ export const COLUMN_OF: Record<(typeof COUNTERS)[number], string> = {
 };
 const COLUMNS = COUNTERS.map((c) => COLUMN_OF[c]);
 export const ROLLUP_SELECT = `${COUNTERS.map((c) => `${COLUMN_OF[c]} AS ${c}`).join(', ')}, fr_hist AS frHist, res_hist AS resHist`;
+/** The counters summed by SQLite over many rows (a query reads sums, not every row's columns). */
+export const ROLLUP_SUMS = COUNTERS.map((c) => `total(${COLUMN_OF[c]}) AS ${c}`).join(', ');
 
 /** The dimension rows a fact is summed into. Team is a column of every row, so team + one filter is a lookup. */
 export function dimsOf(f: Fact): [dim: string, value: string][] {
@@ -60,6 +62,34 @@ export interface RollupRow extends Omit<Totals, 'frHist' | 'resHist' | 'frExact'
 
 export function rowToTotals(row: RollupRow): Totals {
   return { ...row, frHist: decodeHistogram(row.frHist), resHist: decodeHistogram(row.resHist), frExact: null, resExact: null };
+}
+
+/** Adds up many rollup rows into one Totals: counters as SQLite summed them, histograms through dense sums. */
+export class RollupSum {
+  private readonly counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<(typeof COUNTERS)[number], number>;
+  private readonly fr = new HistogramSum();
+  private readonly res = new HistogramSum();
+  private rows = 0;
+
+  addCounters(sums: Record<(typeof COUNTERS)[number], number>): void {
+    for (const c of COUNTERS) this.counters[c] += sums[c];
+    this.rows++;
+  }
+
+  addHistograms(fr: Uint8Array | null, res: Uint8Array | null): void {
+    this.fr.addEncoded(fr);
+    this.res.addEncoded(res);
+  }
+
+  /** Merges the sum into `into`; its exact duration lists are dropped when any row was added. */
+  addTo(into: Totals): void {
+    if (this.rows === 0) return;
+    for (const c of COUNTERS) into[c] += this.counters[c];
+    this.fr.addTo(into.frHist);
+    this.res.addTo(into.resHist);
+    into.frExact = null;
+    into.resExact = null;
+  }
 }
 
 export class RollupDelta {

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { addFact, emptyTotals, mergeTotals, totalsToKpis, type Totals } from '../kpi/totals';
+import { addFact, emptyTotals, totalsToKpis, type Totals } from '../kpi/totals';
 import type { AgentKpis } from '../kpi/types';
-import { rowToTotals } from '../ingest/rollup-delta';
-import { cached, coverWindow, rollupRows, scanFacts } from './windowTotals';
+import { RollupSum } from '../ingest/rollup-delta';
+import { addRollups, cached, coverWindow, scanFacts } from './windowTotals';
 
 interface AgentRow {
   agent: string;
@@ -21,8 +21,14 @@ export function getAgents(sqlite: Database.Database, window: { from: number; to:
     return t;
   };
   const cover = coverWindow(window.from, window.to);
-  for (const range of cover.rollups)
-    for (const row of rollupRows(sqlite, range, 'agent', null, team)) mergeTotals(totalsOf(row.value), rowToTotals(row));
+  const sums = new Map<string, RollupSum>();
+  const sumOf = (agent: string) => {
+    let sum = sums.get(agent);
+    if (!sum) sums.set(agent, (sum = new RollupSum()));
+    return sum;
+  };
+  for (const range of cover.rollups) addRollups(sqlite, sumOf, range, 'agent', null, team);
+  for (const [agent, sum] of sums) sum.addTo(totalsOf(agent));
   for (const scan of cover.scans)
     for (const f of scanFacts(sqlite, scan.from, scan.to, team === undefined ? {} : { team })) if (f.agent !== null) addFact(totalsOf(f.agent), f);
 

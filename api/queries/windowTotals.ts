@@ -1,9 +1,9 @@
 // Sums the facts of a window [from, to): whole UTC days and hours from rollups, the ragged edges from facts.
 import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
-import { addDuration, addKindSums, emptyTotals, mergeTotals, type KindSums, type Totals } from '../kpi/totals';
+import { addDuration, addKindSums, emptyTotals, type Counter, type KindSums, type Totals } from '../kpi/totals';
 import type { KpiFilters } from '../kpi/types';
-import { LEVELS, ROLLUP_SELECT, rowToTotals, type RollupRow } from '../ingest/rollup-delta';
+import { LEVELS, ROLLUP_SUMS, RollupSum } from '../ingest/rollup-delta';
 
 const NON_TEAM_DIMS = ['channel', 'priority', 'category', 'agent'] as const;
 
@@ -75,34 +75,41 @@ export function addScannedFacts(sqlite: Database.Database, totals: Totals, from:
   for (const [isFirst, ms] of durations) addDuration(totals, isFirst ? 'first_response' : 'resolved', ms / 1000);
 }
 
-export function rollupRows(
+/**
+ * Adds the rollup rows of `range` for one dimension into sums keyed by the dimension's value (one key when
+ * `value` is given): counters summed by SQLite, histogram blobs decoded into dense sums.
+ */
+export function addRollups(
   sqlite: Database.Database,
+  sums: (value: string) => RollupSum,
   range: { level: number; from: number; to: number },
   dim: string,
   value: string | null,
   team: string | undefined
-): (RollupRow & { value: string })[] {
+): void {
   const where = ['level = ?', 'dim = ?', 'bucket >= ?', 'bucket < ?'];
   const params: (string | number)[] = [range.level, dim, range.from, range.to];
-  if (value !== null) {
-    where.splice(2, 0, 'value = ?');
-    params.splice(2, 0, value);
-  }
-  if (team !== undefined) {
-    where.push('team = ?');
-    params.push(team);
-  }
-  return cached(sqlite, `SELECT value, ${ROLLUP_SELECT} FROM rollups WHERE ${where.join(' AND ')}`).all(...params) as (RollupRow & {
-    value: string;
-  })[];
+  if (value !== null) (where.push('value = ?'), params.push(value));
+  if (team !== undefined) (where.push('team = ?'), params.push(team));
+  const clause = where.join(' AND ');
+  const counters = cached(sqlite, `SELECT value, ${ROLLUP_SUMS} FROM rollups WHERE ${clause} GROUP BY value`).all(...params) as (Record<
+    Counter,
+    number
+  > & { value: string })[];
+  for (const row of counters) sums(row.value).addCounters(row);
+  const hists = cached(sqlite, `SELECT value, fr_hist, res_hist FROM rollups WHERE ${clause} AND (fr_hist IS NOT NULL OR res_hist IS NOT NULL)`)
+    .raw()
+    .all(...params) as [string, Buffer | null, Buffer | null][];
+  for (const [v, fr, res] of hists) sums(v).addHistograms(fr, res);
 }
 
 export function windowTotals(sqlite: Database.Database, from: number, to: number, filters: KpiFilters): Totals {
   const totals = emptyTotals();
   const dim = rollupDim(filters);
   const cover = dim ? coverWindow(from, to) : { rollups: [], scans: [{ from, to }] };
-  for (const range of cover.rollups)
-    for (const row of rollupRows(sqlite, range, dim!.dim, dim!.value, filters.team)) mergeTotals(totals, rowToTotals(row));
+  const sum = new RollupSum();
+  for (const range of cover.rollups) addRollups(sqlite, () => sum, range, dim!.dim, dim!.value, filters.team);
+  sum.addTo(totals);
   for (const scan of cover.scans) addScannedFacts(sqlite, totals, scan.from, scan.to, filters);
   return totals;
 }

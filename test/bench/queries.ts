@@ -10,20 +10,20 @@ import { validateEvents } from '../../api/events/parse';
 import { createRuntime } from '../../api/runtime';
 import { generateHistory } from '../../api/sim/history';
 import { checkpoint } from '../../db/open';
+import { LEVELS } from '../../api/ingest/rollup-delta';
+import { binOf, binValue } from '../../api/kpi/histogram';
 import { fmt, percentile, row } from './stats';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DAY = 86_400_000;
 
+/** Changes when what is stored would change: the schema, the replay rules, the histogram bins, the levels. */
 function codeVersion(): string {
   const h = createHash('sha256');
-  const files = [
-    ...readdirSync(join(ROOT, 'db', 'migrations')).filter((f) => f.endsWith('.sql')).map((f) => join(ROOT, 'db', 'migrations', f)),
-    // What decides the stored data: the schema, the replay rules, the histogram bins and the rollup levels.
-    ...['replay.ts', 'histogram.ts'].map((f) => join(ROOT, 'api', 'kpi', f)),
-    join(ROOT, 'api', 'ingest', 'rollup-delta.ts')
-  ];
-  for (const f of files.sort()) h.update(readFileSync(f));
+  const migrations = readdirSync(join(ROOT, 'db', 'migrations')).filter((f) => f.endsWith('.sql'));
+  for (const f of migrations.sort()) h.update(readFileSync(join(ROOT, 'db', 'migrations', f)));
+  h.update(readFileSync(join(ROOT, 'api', 'kpi', 'replay.ts')));
+  h.update(`${binOf.toString()}${binValue.toString()}${JSON.stringify(LEVELS)}`);
   return h.digest('hex').slice(0, 10);
 }
 
