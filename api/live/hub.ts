@@ -49,7 +49,8 @@ export class LiveHub {
   private readonly clients = new Set<Client>();
   private readonly o: Required<HubOptions>;
   private seq = 0;
-  private lastBroadcast = 0;
+  /** The earliest time the next round may start. */
+  private nextRoundAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private broadcasting = false;
   private dirtyDuringRound = false;
@@ -90,7 +91,7 @@ export class LiveHub {
       return;
     }
     if (this.timer) return;
-    const wait = Math.max(0, this.lastBroadcast + this.o.minIntervalMs - this.o.now());
+    const wait = Math.max(0, this.nextRoundAt - this.o.now());
     this.timer = setTimeout(() => this.broadcast(), wait);
   }
 
@@ -161,8 +162,9 @@ export class LiveHub {
    */
   private broadcast(): void {
     this.timer = null;
+    const started = this.o.now();
     if (this.clients.size === 0) {
-      this.lastBroadcast = this.o.now();
+      this.nextRoundAt = started + this.o.minIntervalMs;
       return;
     }
     this.broadcasting = true;
@@ -180,8 +182,10 @@ export class LiveHub {
       const item = this.closed ? undefined : pending.shift();
       if (!item) {
         this.broadcasting = false;
-        // The interval counts from the end of a round, so a slow round cannot run back to back.
-        this.lastBroadcast = this.o.now();
+        // At most one round per minIntervalMs, and never more than half the time spent on rounds: a slow
+        // round waits as long again before the next, so ingest keeps its share of the event loop.
+        const ended = this.o.now();
+        this.nextRoundAt = Math.max(started + this.o.minIntervalMs, ended + (ended - started));
         if (this.dirtyDuringRound) {
           this.dirtyDuringRound = false;
           this.markDirty();
