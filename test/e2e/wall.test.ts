@@ -90,6 +90,22 @@ describe('wall display', () => {
     await page.close();
   });
 
+  it('signs in with a password on the start page and opens the wall without a token', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/?lang=en`);
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[role=alert]');
+    expect(await page.textContent('[role=alert]')).toMatch(/Wrong username or password/);
+    await page.fill('input[name=password]', 'test-admin-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('a.wall');
+    await page.click('a.wall');
+    await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
+    expect(page.url()).not.toContain('token=');
+    await page.close();
+  });
+
   it('speaks Chinese with ?lang=zh-CN', async () => {
     const { page } = await openWall({ width: 1920, height: 1080 }, '&lang=zh-CN');
     const text = await page.textContent('body');

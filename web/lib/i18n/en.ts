@@ -1,6 +1,14 @@
 // English strings: the reference dictionary. Every other language must supply the same keys.
 export const en = {
   'app.title': 'Floorboard',
+  'landing.username': 'Username',
+  'landing.password': 'Password',
+  'landing.login': 'Sign in',
+  'landing.logout': 'Sign out',
+  'landing.loginWrong': 'Wrong username or password.',
+  'landing.loginUnreachable': 'The server cannot be reached; check that it is running.',
+  'landing.loginHint': 'On first start the server prints the admin password once (or set ADMIN_PASSWORD).',
+  'landing.signedIn': 'Signed in as {user} ({role}).',
   'landing.intro': 'Live KPIs for the support floor.',
   'landing.wall': 'Open the wall display',
   'landing.options': 'Address options',

@@ -2,6 +2,14 @@ import type { Dictionary } from './en';
 
 export const zhCN: Dictionary = {
   'app.title': 'Floorboard 现场看板',
+  'landing.username': '用户名',
+  'landing.password': '密码',
+  'landing.login': '登录',
+  'landing.logout': '退出登录',
+  'landing.loginWrong': '用户名或密码错误。',
+  'landing.loginUnreachable': '无法连接服务器，请确认服务已启动。',
+  'landing.loginHint': '首次启动时服务器会打印一次管理员密码（或设置 ADMIN_PASSWORD）。',
+  'landing.signedIn': '已登录：{user}（{role}）。',
   'landing.intro': '客服现场实时指标。',
   'landing.wall': '打开大屏',
   'landing.options': '地址参数',
