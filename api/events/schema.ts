@@ -26,8 +26,10 @@ export const instant = z.union([
     .refine((s) => Number.isFinite(Date.parse(s)), 'not a real date')
 ]).transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
 
-const name = z.string().min(1).max(128);
-const label = z.string().min(1).max(64);
+// No control characters: these strings are shown on screens and used inside rollup keys.
+const printable = /^[^\u0000-\u001f\u007f]*$/;
+const name = z.string().min(1).max(128).regex(printable, 'control characters are not allowed');
+const label = z.string().min(1).max(64).regex(printable, 'control characters are not allowed');
 
 const envelope = { id: z.string().min(1, 'id must not be empty').max(128, 'id must be at most 128 characters'), at: instant };
 

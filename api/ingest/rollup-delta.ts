@@ -1,9 +1,9 @@
 // Collects the rollup changes of one transaction in memory, then writes each touched row once.
 import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
-import { COUNTERS, addFact, emptyTotals, isZero, mergeTotals, type Totals } from '../kpi/totals';
+import { COUNTERS, addKindSums, emptyTotals, isZero, mergeTotals, type KindSums, type Totals } from '../kpi/totals';
 import { Lru } from './lru';
-import { HistogramSum, decodeHistogram, encodeHistogram } from '../kpi/histogram';
+import { HistogramSum, binOf, decodeHistogram, encodeHistogram } from '../kpi/histogram';
 
 export const FIVE_MIN_MS = 300_000;
 export const HOUR_MS = 3_600_000;
@@ -95,15 +95,27 @@ export class RollupSum {
 export class RollupDelta {
   readonly deltas = new Map<string, Totals>();
 
+  /** Adds (or retracts) one fact in every row it is summed into: 3 levels × up to 5 dimensions. */
   add(f: Fact, sign: 1 | -1): void {
     const team = f.team ?? '';
+    const value = f.value ?? 0;
+    // What the fact adds is the same in all its rows: work it out once, histogram bin included.
+    const sums: KindSums = { kind: f.kind, n: sign, value: sign * value, flag: sign * f.flag, flag2: sign * f.flag2 };
+    const hist = f.kind === 'first_response' ? 'frHist' : f.kind === 'resolved' ? 'resHist' : null;
+    const bin = hist ? binOf(value / 1000) : 0;
+    const dims = dimsOf(f);
     for (const { level, size } of LEVELS) {
-      const bucket = Math.floor(f.at / size) * size;
-      for (const [dim, value] of dimsOf(f)) {
-        const k = `${level}\u0000${dim}\u0000${value}\u0000${bucket}\u0000${team}`;
+      const prefix = `${level}\u0000${Math.floor(f.at / size) * size}\u0000${team}\u0000`;
+      for (const [dim, dimValue] of dims) {
+        const k = prefix + dim + '\u0000' + dimValue;
         let d = this.deltas.get(k);
         if (!d) this.deltas.set(k, (d = emptyTotals(false)));
-        addFact(d, f, sign);
+        addKindSums(d, sums);
+        if (hist) {
+          const n = (d[hist][bin] ?? 0) + sign;
+          if (n === 0) delete d[hist][bin];
+          else d[hist][bin] = n;
+        }
       }
     }
   }
@@ -119,7 +131,7 @@ const isEmpty = (h: object) => {
 };
 
 const keyOf = (k: string): [number, string, string, number, string] => {
-  const [level, dim, value, bucket, team] = k.split('\u0000');
+  const [level, bucket, team, dim, value] = k.split('\u0000');
   return [Number(level), dim, value, Number(bucket), team];
 };
 

@@ -56,6 +56,7 @@ describe('POST /api/events rejects, storing nothing', () => {
     ['an at with no timezone', () => t.post({ ...created('u8', 'T-24'), at: '2026-11-24T11:00:00' }), 400, { path: 'at', message: /offset/ }],
     ['a 129-char id', () => t.post(created('x'.repeat(129), 'T-25')), 400, { path: 'id', message: /128/ }],
     ['a 201-char id', () => t.post(created('x'.repeat(201), 'T-26')), 400, { path: 'id' }],
+    ['a control character in a team name', () => t.post({ ...created('u9', 'T-33'), team: 'wal\u0000let' }), 400, { path: 'team', message: /control characters/ }],
     ['an empty array', () => t.post([]), 400, { message: /no events/ }],
     ['a mixed valid/invalid batch', () => t.post([created('m1', 'T-27'), created('m2', 'T-28'), { ...created('m3', 'T-29'), priority: 'meh' }]), 400, { index: 2, path: 'priority' }]
   ];
