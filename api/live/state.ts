@@ -1,13 +1,13 @@
 // What the live hub sends for one scope (a set of filters): computed once per scope per tick, shared by
 // every client in that scope.
 import type Database from 'better-sqlite3';
-import { exactPercentile } from '../kpi/histogram';
+import { addToHistogram, decodeHistogram, histogramPercentile, mergeHistogram, type Histogram } from '../kpi/histogram';
 import { DEFAULT_KPI_TARGETS } from '../kpi/targets';
 import { dayWindow } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 import { getAgents } from '../queries/getAgents';
 import { getKpis } from '../queries/getKpis';
-import { cached, factWhere, windowTotals } from '../queries/windowTotals';
+import { cached, rollupDim, scanFacts, windowTotals } from '../queries/windowTotals';
 import type { SnapshotMessage, TodaySeries } from './protocol';
 
 export const SLOT_MS = 15 * 60_000;
@@ -19,32 +19,45 @@ export type LiveState = Omit<SnapshotMessage, 'type' | 'seq'>;
 export const scopeKey = (f: KpiFilters) =>
   JSON.stringify(Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))));
 
-/** Today's 15-minute curves (created, resolved, first-response p90), summed by SQLite, and the backlog. */
+/**
+ * Today's 15-minute curves: created, resolved and first-response p90, read from the 5-minute rollups (three
+ * rows a slot), so their cost does not grow with the day's traffic; and the backlog curve.
+ */
 export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day: { from: number; to: number }, now: number): TodaySeries {
   const slots = Math.ceil((day.to - day.from) / SLOT_MS);
   const created = new Array<number>(slots).fill(0);
   const resolved = new Array<number>(slots).fill(0);
-  const frt: number[][] = Array.from({ length: slots }, () => []);
+  const frt: Histogram[] = Array.from({ length: slots }, () => ({}));
   const until = Math.min(day.to, now + 1);
-  const { where, params } = factWhere(day.from, until, filters);
-  const counts = cached(
-    sqlite,
-    `SELECT CAST((at - ?) / ${SLOT_MS} AS INTEGER) AS slot, kind, count(*) AS n FROM facts
-     WHERE ${where} AND kind IN ('created', 'resolved') GROUP BY slot, kind`
-  )
-    .raw()
-    .all(day.from, ...params) as [number, string, number][];
-  for (const [slot, kind, n] of counts) (kind === 'created' ? created : resolved)[slot] = n;
-  const firsts = cached(sqlite, `SELECT CAST((at - ?) / ${SLOT_MS} AS INTEGER), value FROM facts WHERE ${where} AND kind = 'first_response'`)
-    .raw()
-    .all(day.from, ...params) as [number, number][];
-  for (const [slot, ms] of firsts) frt[slot].push(ms / 1000);
+  const dim = rollupDim(filters);
+  if (dim) {
+    const rows = cached(
+      sqlite,
+      `SELECT bucket, created, resolved, fr_hist FROM rollups WHERE level = 0 AND dim = ? AND value = ? AND bucket >= ? AND bucket < ?${filters.team === undefined ? '' : ' AND team = ?'}`
+    )
+      .raw()
+      .all(dim.dim, dim.value, day.from, until, ...(filters.team === undefined ? [] : [filters.team])) as [number, number, number, Buffer | null][];
+    for (const [bucket, c, r, hist] of rows) {
+      const slot = Math.floor((bucket - day.from) / SLOT_MS);
+      created[slot] += c;
+      resolved[slot] += r;
+      if (hist) mergeHistogram(frt[slot], decodeHistogram(hist));
+    }
+  } else {
+    // Two non-team filters have no rollup: count from facts.
+    for (const f of scanFacts(sqlite, day.from, until, filters)) {
+      const slot = Math.floor((f.at - day.from) / SLOT_MS);
+      if (f.kind === 'created') created[slot]++;
+      else if (f.kind === 'resolved') resolved[slot]++;
+      else if (f.kind === 'first_response') addToHistogram(frt[slot], (f.value ?? 0) / 1000);
+    }
+  }
   return {
     slotMs: SLOT_MS,
     from: new Date(day.from).toISOString(),
     created,
     resolved,
-    firstResponseP90Sec: frt.map((v) => exactPercentile(v.sort((a, b) => a - b), 0.9)),
+    firstResponseP90Sec: frt.map((h) => histogramPercentile(h, 0.9)),
     backlog: backlogCurve(sqlite, filters, day, until)
   };
 }
@@ -73,7 +86,7 @@ function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { fro
   return [...derived, ...samples];
 }
 
-/** Charts need no more than this freshness; the series scan all of today's facts, the tiles do not. */
+/** Charts need no more than this freshness (the backlog curve may rebuild the morning from rollups). */
 export const SERIES_MAX_AGE_MS = 5_000;
 
 /** Computes live states, reusing each scope's today-series for up to SERIES_MAX_AGE_MS. */

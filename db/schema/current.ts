@@ -16,10 +16,8 @@ export const tickets = sqliteTable(
     firstResponseAt: integer('first_response_at'),
     unattendedSince: integer('unattended_since')
   },
-  (t) => [
-    index('tickets_open').on(t.team, t.unattendedSince).where(sql`state = 'open'`),
-    index('tickets_open_assignee').on(t.assignee).where(sql`state = 'open'`)
-  ]
+  // Covers every backlog query: counting open tickets reads this index alone, never the rows.
+  (t) => [index('tickets_open').on(t.team, t.assignee, t.unattendedSince, t.channel, t.priority, t.category).where(sql`state = 'open'`)]
 );
 
 /** Each callback as its replay leaves it now. */
@@ -35,5 +33,5 @@ export const callbacks = sqliteTable(
     ticket: text('ticket'),
     state: text('state', { enum: ['pending', 'completed', 'cancelled'] }).notNull()
   },
-  (t) => [index('callbacks_pending').on(t.team, t.due).where(sql`state = 'pending'`)]
+  (t) => [index('callbacks_pending').on(t.team, t.agent, t.due).where(sql`state = 'pending'`)]
 );
