@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { addFact, emptyTotals, totalsToKpis, type Totals } from '../kpi/totals';
+import { emptyTotals, totalsToKpis, type Totals } from '../kpi/totals';
 import type { AgentKpis } from '../kpi/types';
 import { RollupSum } from '../ingest/rollup-delta';
-import { addRollups, cached, coverWindow, scanFacts } from './windowTotals';
+import { addRollups, addScannedFactsByAgent, cached, coverWindow } from './windowTotals';
 
 interface AgentRow {
   agent: string;
@@ -30,7 +30,7 @@ export function getAgents(sqlite: Database.Database, window: { from: number; to:
   for (const range of cover.rollups) addRollups(sqlite, sumOf, range, 'agent', null, team);
   for (const [agent, sum] of sums) sum.addTo(totalsOf(agent));
   for (const scan of cover.scans)
-    for (const f of scanFacts(sqlite, scan.from, scan.to, team === undefined ? {} : { team })) if (f.agent !== null) addFact(totalsOf(f.agent), f);
+    addScannedFactsByAgent(sqlite, totalsOf, scan.from, scan.to, team === undefined ? {} : { team });
 
   const rows = cached(
     sqlite,

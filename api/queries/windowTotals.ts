@@ -63,16 +63,31 @@ export function scanFacts(sqlite: Database.Database, from: number, to: number, f
  * for exact percentiles. Same result as addFact() over scanFacts(), at a fraction of the cost.
  */
 export function addScannedFacts(sqlite: Database.Database, totals: Totals, from: number, to: number, filters: KpiFilters): void {
-  const { where, params } = factWhere(from, to, filters);
-  const sums = cached(sqlite, `SELECT kind, count(*) AS n, total(value) AS value, total(flag) AS flag, total(flag2) AS flag2 FROM facts WHERE ${where} GROUP BY kind`).all(
-    ...params
-  ) as KindSums[];
-  for (const r of sums) addKindSums(totals, r);
+  addScannedFactsByAgent(sqlite, () => totals, from, to, filters, false);
+}
+
+/** As addScannedFacts, with each fact going to its credited agent's totals (`byAgent`), or all to one. */
+export function addScannedFactsByAgent(
+  sqlite: Database.Database,
+  totalsOf: (agent: string) => Totals,
+  from: number,
+  to: number,
+  filters: KpiFilters,
+  byAgent = true
+): void {
+  const { where: base, params } = factWhere(from, to, filters);
+  const where = byAgent ? `${base} AND agent IS NOT NULL` : base;
+  const group = byAgent ? 'agent' : "''";
+  const sums = cached(
+    sqlite,
+    `SELECT ${group} AS agent, kind, count(*) AS n, total(value) AS value, total(flag) AS flag, total(flag2) AS flag2 FROM facts WHERE ${where} GROUP BY 1, kind`
+  ).all(...params) as (KindSums & { agent: string })[];
+  for (const r of sums) addKindSums(totalsOf(r.agent), r);
   if (!sums.some((r) => r.kind === 'first_response' || r.kind === 'resolved')) return;
-  const durations = cached(sqlite, `SELECT kind = 'first_response', value FROM facts WHERE ${where} AND kind IN ('first_response', 'resolved')`)
+  const durations = cached(sqlite, `SELECT ${group}, kind = 'first_response', value FROM facts WHERE ${where} AND kind IN ('first_response', 'resolved')`)
     .raw()
-    .all(...params) as [number, number][];
-  for (const [isFirst, ms] of durations) addDuration(totals, isFirst ? 'first_response' : 'resolved', ms / 1000);
+    .all(...params) as [string, number, number][];
+  for (const [agent, isFirst, ms] of durations) addDuration(totalsOf(agent), isFirst ? 'first_response' : 'resolved', ms / 1000);
 }
 
 /**
