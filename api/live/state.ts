@@ -6,6 +6,7 @@ import { DEFAULT_KPI_TARGETS } from '../kpi/targets';
 import { dayWindow } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 import { getAgents } from '../queries/getAgents';
+import { getBacklog } from '../queries/getBacklog';
 import { getKpis } from '../queries/getKpis';
 import { cached, rollupDim, scanFacts, windowTotals } from '../queries/windowTotals';
 import type { SnapshotMessage, TodaySeries } from './protocol';
@@ -106,13 +107,15 @@ export function liveStateComputer(sqlite: Database.Database, timezone: string) {
 
 export function computeLiveState(sqlite: Database.Database, filters: KpiFilters, now: number, timezone: string, series?: TodaySeries): LiveState {
   const today = dayWindow(now, timezone);
+  // The backlog is "now", whatever the window: both windows share one count.
+  const backlog = getBacklog(sqlite, filters, now);
   return {
     at: new Date(now).toISOString(),
     timezone,
     filters,
     windows: {
-      today: getKpis(sqlite, today, filters, now),
-      lastHour: getKpis(sqlite, { from: now - HOUR_MS, to: now }, filters, now)
+      today: getKpis(sqlite, today, filters, now, backlog),
+      lastHour: getKpis(sqlite, { from: now - HOUR_MS, to: now }, filters, now, backlog)
     },
     agents: getAgents(sqlite, today, filters.team),
     series: series ?? todaySeries(sqlite, filters, today, now),
