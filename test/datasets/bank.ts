@@ -6,7 +6,7 @@
 // 50 answered calls have no service times (ser_start 0:00:00); they are taken as answered when they left the
 // queue (q_exit, or entry when not queued) with a zero-length service.
 // call_id is unique only per line and day, so the ticket id is line-date-call_id.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const BANK_FILE = join(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'anonymous_bank_callcenter_1999_february.tsv');
@@ -37,6 +37,7 @@ function toMs(date: string, hms: string, notBefore?: number): number {
 }
 
 export function readBankCalls(file = BANK_FILE): BankCall[] {
+  if (!existsSync(file)) throw new Error(`dataset not found at ${file}: the project expects ../shared/datasets beside its checkout (as CI has)`);
   const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = lines[0].split('\t');
   const col = (name: string) => header.indexOf(name);
