@@ -90,9 +90,8 @@ export function encodeHistogram(h: Histogram): Buffer | null {
   return out.subarray(0, pos);
 }
 
-export function decodeHistogram(buf: Uint8Array | null): Histogram {
-  const h: Histogram = {};
-  if (!buf) return h;
+/** Calls `fn(bin, count)` for each bin of an encoded histogram, in ascending bin order. */
+function forEachBin(buf: Uint8Array, fn: (bin: number, count: number) => void): void {
   let pos = 0;
   const get = () => {
     let v = 0;
@@ -107,8 +106,13 @@ export function decodeHistogram(buf: Uint8Array | null): Histogram {
   let bin = 0;
   while (pos < buf.length) {
     bin += get();
-    h[bin] = get();
+    fn(bin, get());
   }
+}
+
+export function decodeHistogram(buf: Uint8Array | null): Histogram {
+  const h: Histogram = {};
+  if (buf) forEachBin(buf, (bin, n) => (h[bin] = n));
   return h;
 }
 
@@ -125,24 +129,10 @@ export class HistogramSum {
 
   addEncoded(buf: Uint8Array | null): void {
     if (!buf) return;
-    let pos = 0;
-    let bin = 0;
-    const get = () => {
-      let v = 0;
-      let scale = 1;
-      for (;;) {
-        const byte = buf[pos++];
-        v += (byte & 0x7f) * scale;
-        if (byte < 0x80) return v;
-        scale *= 128;
-      }
-    };
-    while (pos < buf.length) {
-      bin += get();
-      const n = get();
+    forEachBin(buf, (bin, n) => {
       if (bin < DENSE_BINS) this.dense[bin] += n;
       else this.overflow[bin] = (this.overflow[bin] ?? 0) + n;
-    }
+    });
   }
 
   /** Adds the sums into a sparse histogram. */
