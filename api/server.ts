@@ -12,13 +12,15 @@ const { values: args } = parseArgs({ options: { demo: { type: 'boolean', default
 
 const config = loadConfig();
 const rt = createRuntime(config);
-const notes = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });
+const firstStart = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });
 
 const staticDir = await ensureDashboardBuilt();
 const listening = await listen(rt, config, { staticDir });
 const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${listening.port}`;
 console.log(`Floorboard listening on ${base} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);
-for (const note of notes) console.log(note.replace('Wall display token (shown once): ', `Wall display (token shown once): ${base}/wall?token=`));
+if (firstStart.adminPassword) console.log(`Created user "admin" with password: ${firstStart.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
+if (firstStart.ingestToken) console.log(`Ingest token (shown once): ${firstStart.ingestToken}`);
+if (firstStart.displayToken) console.log(`Wall display (token shown once): ${base}/wall?token=${firstStart.displayToken}`);
 
 // The simulator is loaded only for --demo, so a production process never carries it.
 const demo = args.demo

@@ -67,21 +67,24 @@ export function logout(db: Db, token: string): void {
   db.delete(sessions).where(eq(sessions.tokenHash, sha256(token))).run();
 }
 
+/** Secrets created at first start, to be shown to the operator once. */
+export interface FirstStart {
+  adminPassword?: string;
+  ingestToken?: string;
+  displayToken?: string;
+}
+
 /**
- * First start on an empty database: user `admin` (ADMIN_PASSWORD or a printed random one) and, unless
- * INGEST_TOKEN is set, an ingest token printed once. Returns what must be shown to the operator.
+ * First start on an empty database: user `admin` (ADMIN_PASSWORD or a random password) and, unless
+ * INGEST_TOKEN is set, an ingest token; and a display token for the wall. Returns the secrets it made.
  */
-export function bootstrapCredentials(db: Db, opts: { adminPassword?: string; ingestToken?: string; now: number }): string[] {
-  const notes: string[] = [];
+export function bootstrapCredentials(db: Db, opts: { adminPassword?: string; ingestToken?: string; now: number }): FirstStart {
   if (opts.ingestToken) createToken(db, 'ingest', 'INGEST_TOKEN', opts.now, opts.ingestToken);
-  const anyUser = db.select({ username: users.username }).from(users).limit(1).get();
-  if (!anyUser) {
-    const password = opts.adminPassword ?? newSecret();
-    db.insert(users).values({ username: 'admin', passwordHash: hashPassword(password), role: 'admin', createdAt: opts.now }).run();
-    if (!opts.adminPassword) notes.push(`Created user "admin" with password: ${password}  (shown once; set ADMIN_PASSWORD to choose it)`);
-    const hasIngest = db.select().from(apiTokens).where(eq(apiTokens.role, 'ingest')).limit(1).get();
-    if (!hasIngest) notes.push(`Ingest token (shown once): ${createToken(db, 'ingest', 'first start', opts.now)}`);
-    notes.push(`Wall display token (shown once): ${createToken(db, 'display', 'first start', opts.now)}`);
-  }
-  return notes;
+  if (db.select({ username: users.username }).from(users).limit(1).get()) return {};
+  const made: FirstStart = {};
+  const password = opts.adminPassword ?? (made.adminPassword = newSecret());
+  db.insert(users).values({ username: 'admin', passwordHash: hashPassword(password), role: 'admin', createdAt: opts.now }).run();
+  if (!db.select().from(apiTokens).where(eq(apiTokens.role, 'ingest')).limit(1).get()) made.ingestToken = createToken(db, 'ingest', 'first start', opts.now);
+  made.displayToken = createToken(db, 'display', 'first start', opts.now);
+  return made;
 }
