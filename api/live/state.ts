@@ -6,13 +6,13 @@ import { DEFAULT_KPI_TARGETS } from '../kpi/targets';
 import { dayWindow } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 import { getAgents } from '../queries/getAgents';
+import { HOUR_MS } from '../ingest/rollup-delta';
 import { getBacklog } from '../queries/getBacklog';
 import { getKpis } from '../queries/getKpis';
 import { cached, rollupDim, scanFacts, windowTotals } from '../queries/windowTotals';
 import type { SnapshotMessage, TodaySeries } from './protocol';
 
 export const SLOT_MS = 15 * 60_000;
-const HOUR_MS = 3_600_000;
 
 export type LiveState = Omit<SnapshotMessage, 'type' | 'seq'>;
 
