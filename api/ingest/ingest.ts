@@ -5,7 +5,7 @@ import type { CallbackEvent, FloorEvent, TicketEvent } from '../events/schema';
 import { replayCallback, replayTicket, type Fact, type TargetLookup } from '../kpi/replay';
 import { agentStore } from './agents';
 import { Lru } from './lru';
-import { RollupDelta, RollupWriter } from './rollup-delta';
+import { RollupWriter } from './rollup-delta';
 import { subjectOf } from './subjects';
 
 export interface BatchResult {
@@ -13,19 +13,28 @@ export interface BatchResult {
   duplicates: number;
 }
 
-/** A fact as stored: its row id, and its identity key computed once. */
-type StoredFact = Fact & { id: number; key?: string };
+/** A fact as stored: with its row id. */
+type StoredFact = Fact & { id: number };
 
 /** What replay needs of a subject, kept in memory while the subject is active so it is not read back. */
 interface SubjectMemo {
   events: FloorEvent[];
   facts: StoredFact[];
-  /** The current-state row as last written (JSON), to skip rewriting an unchanged row. */
-  state: string | null;
+  /** The current-state row as last written, to skip rewriting an unchanged row. */
+  state: object | null;
 }
 
 const FACT_FIELDS = 'kind, at, team, channel, priority, category, agent, value, flag, flag2';
 const factKey = (f: Fact) => `${f.kind}|${f.at}|${f.team}|${f.channel}|${f.priority}|${f.category}|${f.agent}|${f.value}|${f.flag}|${f.flag2}`;
+const sameFact = (a: Fact, b: Fact) =>
+  a.at === b.at && a.kind === b.kind && a.agent === b.agent && a.value === b.value && a.flag === b.flag && a.flag2 === b.flag2 &&
+  a.team === b.team && a.priority === b.priority && a.channel === b.channel && a.category === b.category;
+/** Current-state rows are flat records of strings, numbers and nulls. */
+function sameState(a: object | null, b: object): boolean {
+  if (a === null) return false;
+  for (const k in b) if ((a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
+  return true;
+}
 
 function prepare(sqlite: Database.Database) {
   return {
@@ -77,16 +86,16 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     return memo;
   }
 
-  /** Replaces a subject's stored facts with `next`, touching only what differs, and records the rollup delta. */
-  function applyFacts(subject: string, memo: SubjectMemo, next: Fact[], delta: RollupDelta): void {
-    const keyOf = (f: StoredFact) => (f.key ??= factKey(f));
+  /** Replaces a subject's stored facts with `next`, touching only what differs, and rolls up the difference. */
+  function applyFacts(subject: string, memo: SubjectMemo, next: Fact[]): void {
     // Usually a lifecycle only grows: the old facts are the new ones' prefix, matched in order without a map.
     let same = 0;
-    while (same < memo.facts.length && same < next.length && keyOf(memo.facts[same]) === factKey(next[same])) same++;
+    while (same < memo.facts.length && same < next.length && sameFact(memo.facts[same], next[same])) same++;
+    if (same === memo.facts.length && same === next.length) return;
     const kept: StoredFact[] = memo.facts.slice(0, same);
     const old = new Map<string, StoredFact[]>();
     for (const f of memo.facts.slice(same)) {
-      const k = keyOf(f);
+      const k = factKey(f);
       const list = old.get(k);
       if (list) list.push(f);
       else old.set(k, [f]);
@@ -98,18 +107,21 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
         continue;
       }
       const { lastInsertRowid } = s.insertFact.run(subject, f.kind, f.at, f.team, f.channel, f.priority, f.category, f.agent, f.value, f.flag, f.flag2);
-      kept.push({ ...f, id: Number(lastInsertRowid) });
-      delta.add(f, 1);
+      // Replay made `f` for this call alone, so it can become the stored fact itself.
+      const stored = f as StoredFact;
+      stored.id = Number(lastInsertRowid);
+      kept.push(stored);
+      rollups.add(f, 1);
     }
     for (const list of old.values())
       for (const f of list) {
         s.deleteFact.run(f.id);
-        delta.add(f, -1);
+        rollups.add(f, -1);
       }
     memo.facts = kept;
   }
 
-  function replaySubject(subject: string, fresh: FloorEvent[], delta: RollupDelta): void {
+  function replaySubject(subject: string, fresh: FloorEvent[]): void {
     const kind = subject[0];
     if (kind === 'a') return agents.refreshStatus(subject.slice(2));
     const cached = memos.get(subject);
@@ -118,10 +130,9 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     if (cached) memo.events.push(...fresh);
     const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], opts.targetSec) : replayCallback(memo.events as CallbackEvent[]);
     if (!r) return;
-    applyFacts(subject, memo, r.facts, delta);
-    const state = JSON.stringify(r.state);
-    if (state === memo.state) return;
-    memo.state = state;
+    applyFacts(subject, memo, r.facts);
+    if (sameState(memo.state, r.state)) return;
+    memo.state = r.state;
     if (kind === 't') s.upsertTicket.run(r.state);
     else s.upsertCallback.run(r.state);
   }
@@ -143,9 +154,8 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       }
       return { accepted, duplicates: batch.length - accepted };
     });
-    const delta = new RollupDelta();
-    for (const [subject, fresh] of dirty) replaySubject(subject, fresh, delta);
-    rollups.write(delta);
+    for (const [subject, fresh] of dirty) replaySubject(subject, fresh);
+    rollups.flush();
     return results;
   });
 
@@ -169,22 +179,18 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     agents.forget();
     sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM tickets; DELETE FROM callbacks; DELETE FROM agents;');
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
-    const page = sqlite.prepare('SELECT id, body FROM events WHERE id > ? ORDER BY id LIMIT 10000');
-    for (let after = '', rows: { id: string; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].id)
+    const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
+    for (let after = 0, rows: { seq: number; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].seq)
       for (const r of rows) agents.note(JSON.parse(r.body) as FloorEvent);
     const subjects = sqlite.prepare('SELECT DISTINCT subject FROM events').pluck().all() as string[];
-    let delta = new RollupDelta();
     subjects.forEach((subject, i) => {
-      replaySubject(subject, [], delta);
+      replaySubject(subject, []);
       memos.delete(subject);
       // Write now and then so memory stays bounded on big databases.
-      if (delta.size > 50_000) {
-        rollups.write(delta);
-        delta = new RollupDelta();
-      }
+      if (rollups.pending > 50_000) rollups.flush();
       if (onProgress && i % 10_000 === 0) onProgress(i, subjects.length);
     });
-    rollups.write(delta);
+    rollups.flush();
     onProgress?.(subjects.length, subjects.length);
   });
 

@@ -1,32 +1,45 @@
-/** A size-bounded map that forgets the least recently used entry first. */
+/**
+ * A size-bounded map that forgets what was least recently used, approximately: entries live in a young and
+ * an old generation; a hit in the old one moves the entry to the young one, and when the young one is full
+ * the old one is dropped whole. A hit in the young generation is one plain lookup, with no reordering: the
+ * ingest path touches its hot rows many times per event. Holds between `capacity` and 2 × `capacity` entries.
+ */
 export class Lru<K, V> {
-  private map = new Map<K, V>();
+  private young = new Map<K, V>();
+  private old = new Map<K, V>();
   constructor(private readonly capacity: number) {}
 
   get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
+    const v = this.young.get(key);
+    if (v !== undefined) return v;
+    const aged = this.old.get(key);
+    if (aged !== undefined) {
+      this.old.delete(key);
+      this.set(key, aged);
     }
-    return v;
+    return aged;
   }
 
   set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+    if (!this.young.has(key) && this.young.size >= this.capacity) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.old.delete(key);
+    this.young.set(key, value);
   }
 
   delete(key: K): void {
-    this.map.delete(key);
+    this.young.delete(key);
+    this.old.delete(key);
   }
 
   clear(): void {
-    this.map.clear();
+    this.young.clear();
+    this.old.clear();
   }
 
   get size(): number {
-    return this.map.size;
+    return this.young.size + this.old.size;
   }
 }

@@ -1,7 +1,7 @@
-// Collects the rollup changes of one transaction in memory, then writes each touched row once.
+// Rollup rows: their levels and dimensions, how a fact is summed into them, and how they are read and written.
 import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
-import { COUNTERS, addKindSums, emptyTotals, isZero, mergeTotals, type KindSums, type Totals } from '../kpi/totals';
+import { COUNTERS, addKindSums, emptyTotals, isZero, type KindSums, type Totals } from '../kpi/totals';
 import { Lru } from './lru';
 import { HistogramSum, binOf, decodeHistogram, encodeHistogram } from '../kpi/histogram';
 
@@ -92,8 +92,34 @@ export class RollupSum {
   }
 }
 
-export class RollupDelta {
-  readonly deltas = new Map<string, Totals>();
+/** One rollup row held in memory: its key columns, its totals as of this transaction, and its last encodings. */
+interface CachedRow {
+  key: [level: number, dim: string, value: string, bucket: number, team: string];
+  totals: Totals;
+  dirty: boolean;
+  /** Encoded histograms as last written; undefined once changed, so unchanged ones are not encoded again. */
+  frBlob: Buffer | null | undefined;
+  resBlob: Buffer | null | undefined;
+}
+
+/** The rows of one (level, bucket, team): found by one key, then each dimension's row by its value alone. */
+type BucketRows = Map<string, Map<string, CachedRow>>;
+
+/**
+ * Keeps rollup rows current: `add()` adds (or retracts) a fact straight into the cached rows it is summed
+ * into and marks them dirty; `flush()` writes each dirty row once. Recently used buckets stay parsed in
+ * memory, so the hot rows are never read back from SQLite. Call `forget()` after a rolled-back transaction:
+ * the cache then holds changes that were never committed.
+ */
+export class RollupWriter {
+  private readonly cache = new Lru<string, BucketRows>(20_000);
+  /** Buckets with rows not yet written, also found here if the cache evicted them meanwhile. */
+  private readonly dirtyBuckets = new Map<string, BucketRows>();
+  private readonly dirty: CachedRow[] = [];
+  private readonly s: ReturnType<typeof prepare>;
+  constructor(sqlite: Database.Database) {
+    this.s = prepare(sqlite);
+  }
 
   /** Adds (or retracts) one fact in every row it is summed into: 3 levels × up to 5 dimensions. */
   add(f: Fact, sign: 1 | -1): void {
@@ -105,66 +131,78 @@ export class RollupDelta {
     const bin = hist ? binOf(value / 1000) : 0;
     const dims = dimsOf(f);
     for (const { level, size } of LEVELS) {
-      const prefix = `${level}\u0000${Math.floor(f.at / size) * size}\u0000${team}\u0000`;
+      const bucket = Math.floor(f.at / size) * size;
+      const rows = this.bucketRows(`${level}\u0000${bucket}\u0000${team}`);
       for (const [dim, dimValue] of dims) {
-        const k = prefix + dim + '\u0000' + dimValue;
-        let d = this.deltas.get(k);
-        if (!d) this.deltas.set(k, (d = emptyTotals(false)));
-        addKindSums(d, sums);
+        const row = this.row(rows, level, dim, dimValue, bucket, team);
+        const t = row.totals;
+        addKindSums(t, sums);
         if (hist) {
-          const n = (d[hist][bin] ?? 0) + sign;
-          if (n === 0) delete d[hist][bin];
-          else d[hist][bin] = n;
+          const n = (t[hist][bin] ?? 0) + sign;
+          if (n === 0) delete t[hist][bin];
+          else t[hist][bin] = n;
+          if (hist === 'frHist') row.frBlob = undefined;
+          else row.resBlob = undefined;
         }
       }
     }
   }
 
-  get size(): number {
-    return this.deltas.size;
-  }
-}
-
-const isEmpty = (h: object) => {
-  for (const _ in h) return false;
-  return true;
-};
-
-const keyOf = (k: string): [number, string, string, number, string] => {
-  const [level, bucket, team, dim, value] = k.split('\u0000');
-  return [Number(level), dim, value, Number(bucket), team];
-};
-
-/**
- * Writes rollup deltas: one write per touched row. Recently used rows stay parsed in memory, so the hot
- * buckets are never read back from SQLite. Call `forget()` after a rolled-back transaction.
- */
-export class RollupWriter {
-  private readonly cache = new Lru<string, Totals>(200_000);
-  private readonly s: ReturnType<typeof prepare>;
-  constructor(sqlite: Database.Database) {
-    this.s = prepare(sqlite);
-  }
-
-  write(delta: RollupDelta): void {
-    for (const [k, d] of delta.deltas) {
-      if (isZero(d) && isEmpty(d.frHist) && isEmpty(d.resHist)) continue;
-      const key = keyOf(k);
-      let current = this.cache.get(k);
-      if (!current) {
-        const row = this.s.select.get(...key) as RollupRow | undefined;
-        current = row ? rowToTotals(row) : emptyTotals(false);
-        this.cache.set(k, current);
-      }
-      mergeTotals(current, d);
-      if (isZero(current)) this.s.remove.run(...key);
-      else this.s.upsert.run(...key, ...COUNTERS.map((c) => current[c]), encodeHistogram(current.frHist), encodeHistogram(current.resHist));
+  private bucketRows(k: string): BucketRows {
+    let rows = this.cache.get(k);
+    if (!rows) {
+      rows = this.dirtyBuckets.get(k) ?? new Map();
+      this.cache.set(k, rows);
     }
-    delta.deltas.clear();
+    this.dirtyBuckets.set(k, rows);
+    return rows;
+  }
+
+  private row(rows: BucketRows, level: number, dim: string, value: string, bucket: number, team: string): CachedRow {
+    let byValue = rows.get(dim);
+    if (!byValue) rows.set(dim, (byValue = new Map()));
+    let row = byValue.get(value);
+    if (!row) {
+      const key: CachedRow['key'] = [level, dim, value, bucket, team];
+      const stored = this.s.select.get(...key) as RollupRow | undefined;
+      row = stored
+        ? { key, totals: rowToTotals(stored), dirty: false, frBlob: stored.frHist, resBlob: stored.resHist }
+        : { key, totals: emptyTotals(false), dirty: false, frBlob: null, resBlob: null };
+      byValue.set(value, row);
+    }
+    if (!row.dirty) {
+      row.dirty = true;
+      this.dirty.push(row);
+    }
+    return row;
+  }
+
+  /** Writes every row changed since the last flush, once. */
+  flush(): void {
+    for (const row of this.dirty) {
+      row.dirty = false;
+      const t = row.totals;
+      if (isZero(t)) {
+        this.s.remove.run(...row.key);
+        continue;
+      }
+      if (row.frBlob === undefined) row.frBlob = encodeHistogram(t.frHist);
+      if (row.resBlob === undefined) row.resBlob = encodeHistogram(t.resHist);
+      this.s.upsert.run(...row.key, ...COUNTERS.map((c) => t[c]), row.frBlob, row.resBlob);
+    }
+    this.dirty.length = 0;
+    this.dirtyBuckets.clear();
+  }
+
+  /** Rows changed and not yet written. */
+  get pending(): number {
+    return this.dirty.length;
   }
 
   forget(): void {
     this.cache.clear();
+    this.dirtyBuckets.clear();
+    this.dirty.length = 0;
   }
 }
 
