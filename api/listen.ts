@@ -74,8 +74,7 @@ export function listen(
           await rt.commits.close();
           (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
           await closed;
-          checkpoint(rt.db);
-          rt.db.$client.close();
+          await rt.close();
         }
       });
     });
