@@ -97,6 +97,8 @@ interface CachedRow {
   key: [level: number, dim: string, value: string, bucket: number, team: string];
   totals: Totals;
   dirty: boolean;
+  /** Whether the row exists in SQLite as of the last flush: an update by key then suffices. */
+  stored: boolean;
   /** Encoded histograms as last written; undefined once changed, so unchanged ones are not encoded again. */
   frBlob: Buffer | null | undefined;
   resBlob: Buffer | null | undefined;
@@ -166,8 +168,8 @@ export class RollupWriter {
       const key: CachedRow['key'] = [level, dim, value, bucket, team];
       const stored = this.s.select.get(...key) as RollupRow | undefined;
       row = stored
-        ? { key, totals: rowToTotals(stored), dirty: false, frBlob: stored.frHist, resBlob: stored.resHist }
-        : { key, totals: emptyTotals(false), dirty: false, frBlob: null, resBlob: null };
+        ? { key, totals: rowToTotals(stored), dirty: false, stored: true, frBlob: stored.frHist, resBlob: stored.resHist }
+        : { key, totals: emptyTotals(false), dirty: false, stored: false, frBlob: null, resBlob: null };
       byValue.set(value, row);
     }
     if (!row.dirty) {
@@ -183,12 +185,16 @@ export class RollupWriter {
       row.dirty = false;
       const t = row.totals;
       if (isZero(t)) {
-        this.s.remove.run(...row.key);
+        if (row.stored) this.s.remove.run(...row.key);
+        row.stored = false;
         continue;
       }
       if (row.frBlob === undefined) row.frBlob = encodeHistogram(t.frHist);
       if (row.resBlob === undefined) row.resBlob = encodeHistogram(t.resHist);
-      this.s.upsert.run(...row.key, ...COUNTERS.map((c) => t[c]), row.frBlob, row.resBlob);
+      const values = COUNTERS.map((c) => t[c]);
+      if (row.stored) this.s.update.run(...values, row.frBlob, row.resBlob, ...row.key);
+      else this.s.insert.run(...row.key, ...values, row.frBlob, row.resBlob);
+      row.stored = true;
     }
     this.dirty.length = 0;
     this.dirtyBuckets.clear();
@@ -211,12 +217,10 @@ function prepare(sqlite: Database.Database) {
   return {
     select: sqlite.prepare(`SELECT ${ROLLUP_SELECT} FROM rollups WHERE ${KEY_WHERE}`),
     remove: sqlite.prepare(`DELETE FROM rollups WHERE ${KEY_WHERE}`),
-    // An upsert updates the row in place; INSERT OR REPLACE would delete and re-insert it.
-    upsert: sqlite.prepare(
+    insert: sqlite.prepare(
       `INSERT INTO rollups (level, dim, value, bucket, team, ${COLUMNS.join(', ')}, fr_hist, res_hist)
-       VALUES (?, ?, ?, ?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?, ?)
-       ON CONFLICT (level, dim, bucket, value, team) DO UPDATE SET
-       ${[...COLUMNS, 'fr_hist', 'res_hist'].map((c) => `${c} = excluded.${c}`).join(', ')}`
-    )
+       VALUES (?, ?, ?, ?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?, ?)`
+    ),
+    update: sqlite.prepare(`UPDATE rollups SET ${[...COLUMNS, 'fr_hist', 'res_hist'].map((c) => `${c} = ?`).join(', ')} WHERE ${KEY_WHERE}`)
   };
 }
