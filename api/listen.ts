@@ -74,7 +74,8 @@ export function listen(
           await rt.commits.close();
           (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
           await closed;
-          await rt.close();
+          checkpoint(rt.db);
+          rt.db.$client.close();
         }
       });
     });

@@ -5,17 +5,16 @@ import { bootstrapCredentials } from './auth/credentials';
 import { loadConfig } from './config';
 import { validateEvents } from './events/parse';
 import { listen } from './listen';
-import { createServerRuntime } from './runtime';
+import { createRuntime } from './runtime';
 import { ensureDashboardBuilt } from './web-build';
 
 const { values: args } = parseArgs({ options: { demo: { type: 'boolean', default: false } }, strict: false });
 
 const config = loadConfig();
-const rt = createServerRuntime(config);
+const rt = createRuntime(config);
 const firstStart = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });
 
 const staticDir = await ensureDashboardBuilt();
-await rt.ready;
 const listening = await listen(rt, config, { staticDir });
 const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${listening.port}`;
 console.log(`Floorboard listening on ${base} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);

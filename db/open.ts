@@ -11,17 +11,7 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-export interface OpenOptions {
-  /** Apply migrations (the process's first connection does; the writer and checkpointer threads' don't). */
-  migrate?: boolean;
-  /**
-   * Checkpoint from this connection when the WAL passes ~16 MB. The server turns it off on every connection
-   * and checkpoints on a thread of its own (api/threads/checkpointer-thread.ts), so no commit waits for one.
-   */
-  autoCheckpoint?: boolean;
-}
-
-export function openDb(path: string, opts: OpenOptions = {}): Db {
+export function openDb(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -32,10 +22,10 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
   // Checkpoint every ~16 MB of WAL and truncate the file back to 64 MB at most afterwards, so it stays bounded.
-  sqlite.pragma(`wal_autocheckpoint = ${opts.autoCheckpoint === false ? 0 : 4000}`);
+  sqlite.pragma('wal_autocheckpoint = 4000');
   sqlite.pragma('journal_size_limit = 67108864');
   const db = drizzle(sqlite, { schema }) as Db;
-  if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS });
+  migrate(db, { migrationsFolder: MIGRATIONS });
   return db;
 }
 

@@ -1,8 +1,7 @@
-// Group commit: requests that arrive while a transaction is being prepared or committed share the next one,
-// so fifty clients posting one event each pay for a few commits, not fifty. One commit is in flight at a time;
-// each request is answered only after its own commit.
+// Group commit: requests that arrive while a transaction is being prepared share it, so fifty clients posting
+// one event each pay for one commit, not fifty. Each request is answered only after its commit.
 import type { FloorEvent } from '../events/schema';
-import type { BatchResult } from './ingest';
+import type { BatchResult, IngestService } from './ingest';
 
 interface Pending {
   events: readonly FloorEvent[];
@@ -10,24 +9,19 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** Stores several batches in one transaction, here (in-process) or on the writer thread. */
-export interface BatchWriter {
-  ingestBatches(batches: readonly (readonly FloorEvent[])[]): BatchResult[] | Promise<BatchResult[]>;
-}
-
-/** Upper bound of events per shared transaction, so one commit never holds the writer for long. */
+/** Upper bound of events per shared transaction, so one commit never holds the loop for long. */
 const MAX_GROUP_EVENTS = 20_000;
 
 export class GroupCommit {
   private queue: Pending[] = [];
-  private running = false;
+  private scheduled = false;
   private closed = false;
   private idle: (() => void)[] = [];
   /** Counters for /api/health and the benchmark: how many requests shared how many commits. */
   readonly stats = { commits: 0, batches: 0, events: 0 };
 
   constructor(
-    private readonly writer: BatchWriter,
+    private readonly service: Pick<IngestService, 'ingestBatches'>,
     private readonly onCommitted: (accepted: number) => void = () => {}
   ) {}
 
@@ -35,40 +29,36 @@ export class GroupCommit {
     if (this.closed) return Promise.reject(new Error('shutting down'));
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
-      if (!this.running) {
-        this.running = true;
-        // Let the requests already read off the sockets join this group before it starts.
-        setImmediate(() => void this.drain());
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
       }
     });
   }
 
-  /** Requests waiting or being committed. */
   get pending(): number {
-    return this.queue.length + (this.running ? 1 : 0);
+    return this.queue.length;
   }
 
-  private async drain(): Promise<void> {
+  private flush(): void {
+    this.scheduled = false;
     while (this.queue.length) {
       let size = 0;
       let n = 0;
       while (n < this.queue.length && (n === 0 || size + this.queue[n].events.length <= MAX_GROUP_EVENTS)) size += this.queue[n++].events.length;
-      await this.commit(this.queue.splice(0, n));
+      const group = this.queue.splice(0, n);
+      this.commit(group);
     }
-    this.running = false;
     for (const done of this.idle.splice(0)) done();
   }
 
-  private async commit(group: Pending[]): Promise<void> {
+  private commit(group: Pending[]): void {
     let results: BatchResult[];
     try {
-      results = await this.writer.ingestBatches(group.map((p) => p.events));
+      results = this.service.ingestBatches(group.map((p) => p.events));
     } catch (err) {
       // The shared transaction rolled back as a whole; retry alone so one failure only fails its own request.
-      if (group.length > 1) {
-        for (const p of group) await this.commit([p]);
-        return;
-      }
+      if (group.length > 1) return group.forEach((p) => this.commit([p]));
       group[0].reject(err);
       return;
     }
@@ -82,7 +72,7 @@ export class GroupCommit {
   /** Refuses new work and resolves once everything already submitted is committed and answered. */
   close(): Promise<void> {
     this.closed = true;
-    if (!this.running) return Promise.resolve();
+    if (!this.queue.length && !this.scheduled) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 }
