@@ -4,7 +4,7 @@ import { agentRows, median } from '../../web/lib/kpi/agents';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
 import { visibleSlots } from '../../web/lib/charts/options';
 import { wallOptions } from '../../web/lib/wall/options';
-import { LiveFeed, STALE_AFTER_MS } from '../../web/lib/live/live.svelte';
+import { LiveFeed, STALE_AFTER_MS, sameJson } from '../../web/lib/live/live.svelte';
 import { en } from '../../web/lib/i18n/en';
 import { zhCN } from '../../web/lib/i18n/zh-cn';
 
@@ -227,6 +227,35 @@ describe('LiveFeed', () => {
     FakeSocket.all.at(-1)!.drop(4401);
     expect(other.unauthorised).toBe(true);
     stop2();
+  });
+
+  it('keeps the series and targets objects of the last message while their content is the same', () => {
+    const feed = new LiveFeed();
+    const stop = feed.listen();
+    const socket = FakeSocket.all[0];
+    socket.message(snapshot(1));
+    const { series, targets } = feed.message!;
+    socket.message(snapshot(2));
+    expect(feed.message?.seq).toBe(2);
+    expect(feed.message?.series).toBe(series);
+    expect(feed.message?.targets).toBe(targets);
+    const busier = snapshot(3);
+    busier.series.backlog = [[Date.now(), 4] as never];
+    socket.message(busier);
+    expect(feed.message?.series).not.toBe(series);
+    expect(feed.message?.series.backlog).toEqual([[Date.now(), 4]]);
+    expect(feed.message?.targets).toBe(targets);
+    stop();
+  });
+
+  it('compares parsed JSON deeply', () => {
+    expect(sameJson({ a: [1, null, { b: 'x' }] }, { a: [1, null, { b: 'x' }] })).toBe(true);
+    expect(sameJson({ a: [1, 2] }, { a: [1, 2, 3] })).toBe(false);
+    expect(sameJson({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+    expect(sameJson({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(true);
+    expect(sameJson([], {})).toBe(false);
+    expect(sameJson(null, {})).toBe(false);
+    expect(sameJson([[1, 2]], [[1, 3]])).toBe(false);
   });
 
   it('counts the oldest wait up from the message time, frozen once stale', () => {

@@ -5,36 +5,21 @@ import type { TodaySeries } from '../../../api/live/protocol';
 import { formatCount, formatHourMinute, getLocale, t } from '../i18n';
 import type { ChartOption } from './echarts';
 import { palette } from './palette';
+import type { SlotWindow } from './slots';
+
+export { slotWindow, visibleSlots, type SlotWindow } from './slots';
 
 export interface ChartContext {
   series: TodaySeries;
-  at: string;
+  /** The slots on screen (see visibleSlots): passed in, so a message that changes only `at` changes no chart. */
+  slots: SlotWindow;
   timezone: string;
   /** Pixels per layout unit of the wall, so text on the canvas scales with the screen like the CSS does. */
   u: number;
 }
 
-const HOUR_SLOTS = 4;
-const MIN_SPAN_SLOTS = 16;
-
-/**
- * From an hour before the day got busy (a tenth of its peak; the overnight trickle is not worth the width) up to
- * the slot that holds `at`, and never less than four hours.
- */
-export function visibleSlots(series: TodaySeries, at: string): { first: number; last: number; min: number; max: number } {
-  const slot = series.slotMs || 900_000;
-  const from = Date.parse(series.from);
-  const last = Math.max(0, Math.floor((Date.parse(at) - from) / slot));
-  const peak = Math.max(0, ...series.created.slice(0, last + 1));
-  let busy = series.created.findIndex((n) => n > 0 && n >= peak / 10);
-  if (busy < 0 || busy > last) busy = last;
-  busy = Math.max(0, busy - (busy % HOUR_SLOTS) - HOUR_SLOTS);
-  const first = Math.max(0, Math.min(busy, last - MIN_SPAN_SLOTS + 1));
-  return { first, last, min: from + first * slot, max: from + (last + 1) * slot };
-}
-
 function slotPoints<T>(values: T[], ctx: ChartContext, fill: T): [number, T][] {
-  const { first, last } = visibleSlots(ctx.series, ctx.at);
+  const { first, last } = ctx.slots;
   const slot = ctx.series.slotMs || 900_000;
   const from = Date.parse(ctx.series.from);
   const points: [number, T][] = [];
@@ -58,7 +43,7 @@ function axisDuration(sec: number): string {
 }
 
 function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval = 1): ChartOption {
-  const { min, max } = visibleSlots(ctx.series, ctx.at);
+  const { min, max } = ctx.slots;
   const font = Math.round(ctx.u * 1.05);
   const label = { color: palette.muted, fontSize: font };
   return {
@@ -99,8 +84,7 @@ export function createdResolvedOption(ctx: ChartContext): ChartOption {
 }
 
 export function backlogOption(ctx: ChartContext): ChartOption {
-  const { min } = visibleSlots(ctx.series, ctx.at);
-  const data = ctx.series.backlog.filter(([at]) => at >= min);
+  const data = ctx.series.backlog.filter(([at]) => at >= ctx.slots.min);
   return {
     ...frame(ctx, (v) => formatCount(v)),
     series: [

@@ -141,6 +141,14 @@ export class LiveFeed {
     this.#failures = 0;
     this.unauthorised = false;
     this.serverError = null;
+    // Every update carries the whole state, but the today-series (the charts) changes only every few seconds and
+    // the targets hardly ever: keep the objects on screen while their content is the same, so what derives from
+    // them (charts above all) is not rebuilt and redrawn ten times a second for the same figures.
+    const previous = this.message;
+    if (previous) {
+      if (sameJson(previous.series, msg.series)) msg.series = previous.series;
+      if (sameJson(previous.targets, msg.targets)) msg.targets = previous.targets;
+    }
     this.now = Date.now();
     this.lastMessageAt = this.now;
     this.message = msg;
@@ -215,5 +223,21 @@ function sameFilters(got: KpiFilters | undefined, wanted: KpiFilters): boolean {
   if (!got) return true;
   const keys = new Set([...Object.keys(got), ...Object.keys(wanted)]) as Set<keyof KpiFilters>;
   for (const key of keys) if ((got[key] || undefined) !== (wanted[key] || undefined)) return false;
+  return true;
+}
+
+/** Deep equality of two parsed JSON values. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys)
+    if (!Object.hasOwn(b, key) || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
   return true;
 }

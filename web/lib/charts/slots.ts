@@ -1,0 +1,34 @@
+// Which of today's 15-minute slots the wall's charts show. No runes or DOM here: the heap benchmark counts the
+// points on screen with it too.
+import type { TodaySeries } from '../../../api/live/protocol';
+
+const HOUR_SLOTS = 4;
+const MIN_SPAN_SLOTS = 16;
+
+/** Slots `first`..`last` of the day, and the times they span (epoch ms) for the x axis. */
+export interface SlotWindow {
+  first: number;
+  last: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * From an hour before the day got busy (a tenth of its peak; the overnight trickle is not worth the width) up to
+ * the slot that holds `at`, and never less than four hours.
+ */
+export function visibleSlots(series: TodaySeries, at: string): SlotWindow {
+  const slot = series.slotMs || 900_000;
+  const last = Math.max(0, Math.floor((Date.parse(at) - Date.parse(series.from)) / slot));
+  const peak = Math.max(0, ...series.created.slice(0, last + 1));
+  let busy = series.created.findIndex((n) => n > 0 && n >= peak / 10);
+  if (busy < 0 || busy > last) busy = last;
+  busy = Math.max(0, busy - (busy % HOUR_SLOTS) - HOUR_SLOTS);
+  return slotWindow(series, Math.max(0, Math.min(busy, last - MIN_SPAN_SLOTS + 1)), last);
+}
+
+export function slotWindow(series: TodaySeries, first: number, last: number): SlotWindow {
+  const slot = series.slotMs || 900_000;
+  const from = Date.parse(series.from);
+  return { first, last, min: from + first * slot, max: from + (last + 1) * slot };
+}
