@@ -18,7 +18,7 @@ export function agentStore(sqlite: Database.Database) {
       name: sqlite.prepare('UPDATE agents SET name = ?, name_key = ? WHERE agent = ?')
     },
     // Newest status events first; statusSince is the start of the latest run of the same status.
-    history: sqlite.prepare("SELECT at, id, body ->> '$.status' AS status FROM events WHERE subject = ? ORDER BY at DESC, id DESC LIMIT ?"),
+    history: sqlite.prepare("SELECT at, id, body ->> '$.status' AS status FROM events WHERE sid = ? ORDER BY at DESC, id DESC LIMIT ?"),
     setStatus: sqlite.prepare('UPDATE agents SET status = ?, status_key = ?, status_since = ? WHERE agent = ?')
   };
 
@@ -54,9 +54,9 @@ export function agentStore(sqlite: Database.Database) {
     },
 
     /** Recomputes an agent's current status and since-when from its stored status events. */
-    refreshStatus(agent: string): void {
+    refreshStatus(agent: string, sid: number): void {
       for (let limit = 8; ; limit *= 4) {
-        const rows = s.history.all(`a:${agent}`, limit) as { at: number; id: string; status: string }[];
+        const rows = s.history.all(sid, limit) as { at: number; id: string; status: string }[];
         if (rows.length === 0) return;
         const current = rows[0].status;
         const run = rows.findIndex((r) => r.status !== current);

@@ -38,8 +38,10 @@ function sameState(a: object | null, b: object): boolean {
 
 function prepare(sqlite: Database.Database) {
   return {
-    insertEvent: sqlite.prepare('INSERT OR IGNORE INTO events (id, type, at, subject, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
-    subjectEvents: sqlite.prepare('SELECT body FROM events WHERE subject = ?').pluck(),
+    insertEvent: sqlite.prepare('INSERT OR IGNORE INTO events (id, type, at, sid, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    findSubject: sqlite.prepare('SELECT sid FROM subjects WHERE subject = ?').pluck(),
+    insertSubject: sqlite.prepare('INSERT INTO subjects (subject) VALUES (?)'),
+    subjectEvents: sqlite.prepare('SELECT body FROM events WHERE sid = ?').pluck(),
     factsAt: sqlite.prepare(`SELECT id, ${FACT_FIELDS} FROM facts WHERE at = ? AND subject = ?`),
     deleteFact: sqlite.prepare('DELETE FROM facts WHERE id = ?'),
     insertFact: sqlite.prepare(`INSERT INTO facts (subject, ${FACT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -66,6 +68,17 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const rollups = new RollupWriter(sqlite);
   const agents = agentStore(sqlite);
   const memos = new Lru<string, SubjectMemo>(opts.memoSubjects ?? 50_000);
+  const sids = new Lru<string, number>(100_000);
+
+  /** The subject's number, given to it the first time it is seen. */
+  function sidOf(subject: string): number {
+    let sid = sids.get(subject);
+    if (sid === undefined) {
+      sid = (s.findSubject.get(subject) as number | undefined) ?? Number(s.insertSubject.run(subject).lastInsertRowid);
+      sids.set(subject, sid);
+    }
+    return sid;
+  }
 
   /**
    * Loads a subject not in memory: its stored events, and its stored facts found by their times. Every fact
@@ -73,7 +86,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
    * the last commit) names every time to look at.
    */
   function loadMemo(subject: string, fresh: readonly FloorEvent[]): SubjectMemo {
-    const events = (s.subjectEvents.all(subject) as string[]).map((b) => JSON.parse(b) as FloorEvent);
+    const events = (s.subjectEvents.all(sidOf(subject)) as string[]).map((b) => JSON.parse(b) as FloorEvent);
     const freshIds = new Set(fresh.map((e) => e.id));
     const stored = events.filter((e) => !freshIds.has(e.id));
     const created = stored.filter((e) => e.type === 'ticket.created').map((e) => e.at);
@@ -123,7 +136,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
 
   function replaySubject(subject: string, fresh: FloorEvent[]): void {
     const kind = subject[0];
-    if (kind === 'a') return agents.refreshStatus(subject.slice(2));
+    if (kind === 'a') return agents.refreshStatus(subject.slice(2), sidOf(subject));
     const cached = memos.get(subject);
     // A memo loaded now already holds the fresh events (they were just inserted); a cached one gets them added.
     const memo = cached ?? loadMemo(subject, fresh);
@@ -137,6 +150,14 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     else s.upsertCallback.run(r.state);
   }
 
+  /** After a rollback or a rebuild: memory may hold what the database does not. */
+  function forget(): void {
+    memos.clear();
+    sids.clear();
+    rollups.forget();
+    agents.forget();
+  }
+
   const transact = sqlite.transaction((batches: readonly (readonly FloorEvent[])[]): BatchResult[] => {
     const receivedAt = opts.now();
     const dirty = new Map<string, FloorEvent[]>();
@@ -144,7 +165,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       let accepted = 0;
       for (const e of batch) {
         const subject = subjectOf(e);
-        const { changes } = s.insertEvent.run(e.id, e.type, e.at, subject, JSON.stringify(e), receivedAt);
+        const { changes } = s.insertEvent.run(e.id, e.type, e.at, sidOf(subject), JSON.stringify(e), receivedAt);
         if (changes === 0) continue;
         accepted++;
         const fresh = dirty.get(subject);
@@ -165,24 +186,20 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       return transact(batches);
     } catch (err) {
       // The transaction rolled back: memory may hold what was never committed.
-      memos.clear();
-      rollups.forget();
-      agents.forget();
+      forget();
       throw err;
     }
   }
 
   /** Recomputes every fact, rollup and current-state row from the stored events. */
   const rebuildAll = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
-    memos.clear();
-    rollups.forget();
-    agents.forget();
+    forget();
     sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM tickets; DELETE FROM callbacks; DELETE FROM agents;');
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
     const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
     for (let after = 0, rows: { seq: number; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].seq)
       for (const r of rows) agents.note(JSON.parse(r.body) as FloorEvent);
-    const subjects = sqlite.prepare('SELECT DISTINCT subject FROM events').pluck().all() as string[];
+    const subjects = sqlite.prepare('SELECT subject FROM subjects ORDER BY sid').pluck().all() as string[];
     subjects.forEach((subject, i) => {
       replaySubject(subject, []);
       memos.delete(subject);
@@ -198,9 +215,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     try {
       rebuildAll(onProgress);
     } finally {
-      memos.clear();
-      rollups.forget();
-      agents.forget();
+      forget();
     }
   }
 

@@ -1,0 +1,71 @@
+// Upgrading keeps what was stored: a database written before subjects were numbered (migration 0003) opens,
+// and events arriving afterwards replay together with the ones stored before, as if nothing had changed.
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { subjectOf } from '../../api/ingest/subjects';
+import { createRuntime } from '../../api/runtime';
+import { derivedTables } from '../helpers/derived';
+import { ev, valid } from '../helpers/events';
+
+const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'migrations');
+
+/** A database migrated only up to `upTo` (a journal tag), as an older release left it. */
+function olderDatabase(path: string, upTo: string): Database.Database {
+  const dir = mkdtempSync(join(tmpdir(), 'fb-migrations-'));
+  cpSync(MIGRATIONS, dir, { recursive: true });
+  const journal = JSON.parse(readFileSync(join(dir, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === upTo) + 1);
+  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
+  const sqlite = new Database(path);
+  migrate(drizzle(sqlite), { migrationsFolder: dir });
+  return sqlite;
+}
+
+const before = valid([
+  ev('ticket.created', 0, { ticket: 'T1', channel: 'chat', priority: 'high', team: 'wallet' }),
+  ev('ticket.created', 1, { ticket: 'T2', channel: 'phone', team: 'payments' }),
+  ev('agent.status', 0, { agent: 'ann', status: 'available', team: 'wallet' }),
+  ev('callback.scheduled', 2, { callback: 'C1', reason: 'pre_approval', due: Date.parse('2026-11-24T02:00:00Z'), agent: 'ann', team: 'wallet' })
+]);
+const after = valid([
+  ev('ticket.replied', 5, { ticket: 'T1', agent: 'ann' }),
+  ev('ticket.resolved', 9, { ticket: 'T1', agent: 'ann' }),
+  ev('ticket.assigned', 3, { ticket: 'T2', agent: 'ann' }),
+  ev('agent.status', 4, { agent: 'ann', status: 'busy' }),
+  ev('callback.attempted', 30, { callback: 'C1', agent: 'ann', result: 'connected' }),
+  ev('callback.completed', 31, { callback: 'C1', outcome: 'confirmed' })
+]);
+
+describe('upgrading a database from before numbered subjects', () => {
+  it('keeps every stored event, and later events replay with them exactly as on a fresh database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fb-migrate-'));
+    const path = join(dir, 'old.sqlite');
+    const old = olderDatabase(path, '0002_events_append_only');
+    const insert = old.prepare('INSERT INTO events (id, type, at, subject, body, received_at) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const e of before) insert.run(e.id, e.type, e.at, subjectOf(e), JSON.stringify(e), 0);
+    old.close();
+
+    const upgraded = createRuntime({ DATABASE_PATH: path });
+    const sqlite = upgraded.db.$client;
+    expect(sqlite.prepare('SELECT count(*) FROM events').pluck().get()).toBe(before.length);
+    expect(sqlite.prepare('SELECT subject FROM subjects ORDER BY sid').pluck().all()).toEqual(['t:T1', 't:T2', 'a:ann', 'c:C1']);
+    upgraded.ingest.rebuild();
+    expect(upgraded.ingest.ingest(after)).toEqual({ accepted: after.length, duplicates: 0 });
+    // A retry of an event stored before the upgrade is still recognised.
+    expect(upgraded.ingest.ingest([before[0]])).toEqual({ accepted: 0, duplicates: 1 });
+
+    const fresh = createRuntime({ DATABASE_PATH: ':memory:' });
+    fresh.ingest.ingest([...before, ...after]);
+    const got = derivedTables(sqlite);
+    expect(got).toEqual(derivedTables(fresh.db.$client));
+    // The ticket stored before the upgrade got its first response from an event after it.
+    expect(got.facts.some((f) => (f as { kind: string; subject: string }).kind === 'first_response' && (f as { subject: string }).subject === 't:T1')).toBe(true);
+    upgraded.db.$client.close();
+    fresh.db.$client.close();
+  });
+});
