@@ -66,28 +66,36 @@ export function exactPercentile(sortedAsc: readonly number[], q: number): number
  * rewriting the hot rollup rows cheap.
  */
 export function encodeHistogram(h: Histogram): Buffer | null {
-  // Integer keys of a plain object enumerate in ascending numeric order, so no sort is needed.
-  const bins: number[] = [];
-  for (const key in h) bins.push(+key);
-  if (bins.length === 0) return null;
-  const out = Buffer.allocUnsafe(bins.length * 10);
+  // Integer keys of a plain object enumerate in ascending numeric order, so no sort is needed. Encoded into a
+  // scratch buffer first, so each call allocates only its result, at its exact size.
   let pos = 0;
-  const put = (v: number) => {
-    while (v >= 0x80) {
-      out[pos++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    out[pos++] = v;
-  };
   let prev = 0;
-  for (const b of bins) {
+  for (const key in h) {
+    const b = +key;
     const n = h[b];
     if (n < 0) throw new Error(`negative histogram count at bin ${b}`);
-    put(b - prev);
-    put(n);
+    if (pos + 20 > scratch.length) scratch = growScratch(scratch);
+    pos = putVarint(scratch, pos, b - prev);
+    pos = putVarint(scratch, pos, n);
     prev = b;
   }
-  return out.subarray(0, pos);
+  return pos === 0 ? null : Buffer.from(scratch.subarray(0, pos));
+}
+
+let scratch = new Uint8Array(4096);
+function growScratch(old: Uint8Array): Uint8Array {
+  const next = new Uint8Array(old.length * 2);
+  next.set(old);
+  return next;
+}
+
+function putVarint(out: Uint8Array, pos: number, v: number): number {
+  while (v >= 0x80) {
+    out[pos++] = (v & 0x7f) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  out[pos++] = v;
+  return pos;
 }
 
 /** Calls `fn(bin, count)` for each bin of an encoded histogram, in ascending bin order. */
