@@ -83,7 +83,7 @@ export function encodeHistogram(h: Histogram): Buffer | null {
 }
 
 let scratch = new Uint8Array(4096);
-function growScratch(old: Uint8Array): Uint8Array {
+function growScratch(old: Uint8Array) {
   const next = new Uint8Array(old.length * 2);
   next.set(old);
   return next;
