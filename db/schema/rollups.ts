@@ -1,9 +1,10 @@
 import { blob, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * Facts summed per time bucket (5 minutes, level 0; UTC hour, level 1; UTC day, level 2) and per dimension
- * value, split by team so that a team filter combines with one other filter. `dim` is `all`, `channel`,
- * `priority`, `category` or `agent`; `value` is '' for `all`. Histograms are compact varint blobs, NULL when empty (api/kpi/histogram.ts).
+ * Facts summed per time bucket (5 minutes, level 0; UTC hour, level 1; UTC day, level 2) and per dimension value,
+ * split by team so that a team filter combines with one other filter. `dim` is `all`, `channel`, `priority`,
+ * `category` or `agent`; `value` is '' for `all`. Histograms are compact varint blobs, NULL when empty
+ * (api/kpi/histogram.ts).
  */
 export const rollups = sqliteTable(
   'rollups',
