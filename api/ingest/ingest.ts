@@ -183,7 +183,9 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   /** Stores and replays several batches in ONE transaction; returns each batch's counts. Atomic as a whole. */
   function ingestBatches(batches: readonly (readonly FloorEvent[])[]): BatchResult[] {
     try {
-      return transact(batches);
+      // IMMEDIATE takes the write lock first. Another connection (the server's main thread, `npm run rebuild`)
+      // may commit between a deferred transaction's first read and its first write, which then fails at once.
+      return transact.immediate(batches);
     } catch (err) {
       // The transaction rolled back: memory may hold what was never committed.
       forget();
@@ -213,7 +215,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
 
   function rebuild(onProgress?: (done: number, total: number) => void): void {
     try {
-      rebuildAll(onProgress);
+      rebuildAll.immediate(onProgress);
     } finally {
       forget();
     }

@@ -13,12 +13,16 @@ export function sampleBacklog(sqlite: Database.Database, now: number): void {
     `INSERT OR REPLACE INTO backlog_samples (minute, team, open, unassigned, unattended, callbacks_pending, callbacks_overdue)
      VALUES (?, ?, ?, ?, ?, ?, ?)`
   );
-  sqlite.transaction(() => {
-    for (const team of ['', ...teams]) {
-      const b = getBacklog(sqlite, team === '' ? {} : { team }, now);
-      insert.run(minute, team, b.open, b.unassigned, b.unattended, b.callbacksPending, b.callbacksOverdue);
-    }
-  })();
+  // IMMEDIATE: the writer thread commits beside this connection, and a deferred transaction that read
+  // before it wrote would fail at once (SQLITE_BUSY) instead of waiting its turn.
+  sqlite
+    .transaction(() => {
+      for (const team of ['', ...teams]) {
+        const b = getBacklog(sqlite, team === '' ? {} : { team }, now);
+        insert.run(minute, team, b.open, b.unassigned, b.unattended, b.callbacksPending, b.callbacksOverdue);
+      }
+    })
+    .immediate();
 }
 
 export function startBacklogSampler(sqlite: Database.Database, now: () => number): () => void {
@@ -27,7 +31,12 @@ export function startBacklogSampler(sqlite: Database.Database, now: () => number
   const schedule = () => {
     // Aligned to the minute, so samples land on round minutes.
     timer = setTimeout(() => {
-      sampleBacklog(sqlite, now());
+      try {
+        sampleBacklog(sqlite, now());
+      } catch (err) {
+        // A missed sample leaves a one-minute gap in the backlog chart; the next minute tries again.
+        console.error('backlog sample failed:', err);
+      }
       schedule();
     }, MINUTE_MS - (now() % MINUTE_MS) + 50);
     timer.unref();
