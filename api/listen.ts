@@ -74,6 +74,7 @@ export function listen(
           await rt.commits.close();
           (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
           await closed;
+          await rt.stopWriter();
           checkpoint(rt.db);
           rt.db.$client.close();
         }

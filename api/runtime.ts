@@ -1,30 +1,54 @@
-// Wires the long-lived pieces of one process: database, ingest service, group commit. Used by server.ts,
-// the CLI commands and integration tests, so they all run the same assembly.
+// Wires the long-lived pieces of one process: database, ingest, group commit. Used by server.ts, the CLI
+// commands and tests, so they all run the same assembly.
 import { openDb, type Db } from '../db/open';
 import type { Config } from './config';
-import { GroupCommit } from './ingest/group-commit';
+import { GroupCommit, type Committer } from './ingest/group-commit';
 import { createIngestService, type IngestService } from './ingest/ingest';
+import { WriterThread } from './ingest/writer';
 import { DEFAULT_FIRST_RESPONSE_TARGET_SEC } from './kpi/targets';
 import type { TargetLookup } from './kpi/replay';
 
 export interface Runtime {
+  /** The main thread's connection: queries, the live state, credentials. */
   db: Db;
-  ingest: IngestService;
   commits: GroupCommit;
   now: () => number;
   /** Called after every commit that stored something; the live hub subscribes here. */
   onCommitted: Set<(accepted: number) => void>;
+  /** Ends the writer thread, if there is one. The caller closes `db`. */
+  stopWriter(): Promise<void>;
+}
+
+/** A runtime whose transactions run in this thread: the CLI, tests and in-process benchmarks. */
+export interface LocalRuntime extends Runtime {
+  ingest: IngestService;
 }
 
 export const defaultTargets: TargetLookup = (priority) =>
   DEFAULT_FIRST_RESPONSE_TARGET_SEC[priority as keyof typeof DEFAULT_FIRST_RESPONSE_TARGET_SEC] ?? DEFAULT_FIRST_RESPONSE_TARGET_SEC.normal;
 
-export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => number = Date.now, opts: { memoSubjects?: number } = {}): Runtime {
-  const db = openDb(config.DATABASE_PATH);
-  const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, memoSubjects: opts.memoSubjects });
+function assemble(db: Db, committer: Committer, now: () => number, stopWriter: () => Promise<void>): Runtime {
   const onCommitted = new Set<(accepted: number) => void>();
-  const commits = new GroupCommit(ingest, (accepted) => {
+  const commits = new GroupCommit(committer, (accepted) => {
     if (accepted > 0) for (const fn of onCommitted) fn(accepted);
   });
-  return { db, ingest, commits, now, onCommitted };
+  return { db, commits, now, onCommitted, stopWriter };
+}
+
+export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => number = Date.now, opts: { memoSubjects?: number } = {}): LocalRuntime {
+  const db = openDb(config.DATABASE_PATH);
+  const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, memoSubjects: opts.memoSubjects });
+  return { ...assemble(db, ingest, now, async () => {}), ingest };
+}
+
+/**
+ * The server's runtime: transactions run on a writer thread with its own connection (ingest/writer.ts), so
+ * reading requests, validating and answering queries go on beside them. Events are stamped with the wall
+ * clock there. An in-memory database stays in this thread: two connections cannot share `:memory:`.
+ */
+export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runtime {
+  if (config.DATABASE_PATH === ':memory:') return createRuntime(config);
+  const db = openDb(config.DATABASE_PATH);
+  const writer = new WriterThread({ path: config.DATABASE_PATH });
+  return assemble(db, writer, Date.now, () => writer.close());
 }

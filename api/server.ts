@@ -5,13 +5,13 @@ import { bootstrapCredentials } from './auth/credentials';
 import { loadConfig } from './config';
 import { validateEvents } from './events/parse';
 import { listen } from './listen';
-import { createRuntime } from './runtime';
+import { createServerRuntime } from './runtime';
 import { ensureDashboardBuilt } from './web-build';
 
 const { values: args } = parseArgs({ options: { demo: { type: 'boolean', default: false } }, strict: false });
 
 const config = loadConfig();
-const rt = createRuntime(config);
+const rt = createServerRuntime(config);
 const firstStart = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });
 
 const staticDir = await ensureDashboardBuilt();

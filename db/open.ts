@@ -11,7 +11,7 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-export function openDb(path: string): Db {
+export function openDb(path: string, opts: { migrate?: boolean } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -25,7 +25,8 @@ export function openDb(path: string): Db {
   sqlite.pragma('wal_autocheckpoint = 4000');
   sqlite.pragma('journal_size_limit = 67108864');
   const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder: MIGRATIONS });
+  // The writer thread's connection skips this: the main thread migrated before starting it.
+  if (opts.migrate ?? true) migrate(db, { migrationsFolder: MIGRATIONS });
   return db;
 }
 

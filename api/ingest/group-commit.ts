@@ -1,7 +1,8 @@
-// Group commit: requests that arrive while a transaction is being prepared share it, so fifty clients posting
-// one event each pay for one commit, not fifty. Each request is answered only after its commit.
+// Group commit: requests that arrive while a transaction is being prepared or is running share the next
+// one, so fifty clients posting one event each pay for a few commits, not fifty. Each request is answered
+// only after its commit. The transaction runs in this thread (ingest.ts) or on the writer thread (writer.ts).
 import type { FloorEvent } from '../events/schema';
-import type { BatchResult, IngestService } from './ingest';
+import type { BatchResult } from './ingest';
 
 interface Pending {
   events: readonly FloorEvent[];
@@ -9,19 +10,26 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** Upper bound of events per shared transaction, so one commit never holds the loop for long. */
+/** What runs a group's transaction: ingest.ts in this thread, or the writer thread (writer.ts). */
+export interface Committer {
+  ingestBatches(batches: readonly (readonly FloorEvent[])[]): BatchResult[] | Promise<BatchResult[]>;
+}
+
+/** Upper bound of events per shared transaction, so one commit never holds the writer for long. */
 const MAX_GROUP_EVENTS = 20_000;
 
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** A group's transaction is running; what arrives meanwhile waits for the next one. */
+  private busy = false;
   private closed = false;
   private idle: (() => void)[] = [];
   /** Counters for /api/health and the benchmark: how many requests shared how many commits. */
   readonly stats = { commits: 0, batches: 0, events: 0 };
 
   constructor(
-    private readonly service: Pick<IngestService, 'ingestBatches'>,
+    private readonly service: Committer,
     private readonly onCommitted: (accepted: number) => void = () => {}
   ) {}
 
@@ -29,36 +37,41 @@ export class GroupCommit {
     if (this.closed) return Promise.reject(new Error('shutting down'));
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
-      if (!this.scheduled) {
+      if (!this.scheduled && !this.busy) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => void this.drain());
       }
     });
   }
 
+  /** Requests waiting for or inside a commit. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + (this.busy ? 1 : 0);
   }
 
-  private flush(): void {
+  private async drain(): Promise<void> {
     this.scheduled = false;
+    this.busy = true;
     while (this.queue.length) {
       let size = 0;
       let n = 0;
       while (n < this.queue.length && (n === 0 || size + this.queue[n].events.length <= MAX_GROUP_EVENTS)) size += this.queue[n++].events.length;
-      const group = this.queue.splice(0, n);
-      this.commit(group);
+      await this.commit(this.queue.splice(0, n));
     }
+    this.busy = false;
     for (const done of this.idle.splice(0)) done();
   }
 
-  private commit(group: Pending[]): void {
+  private async commit(group: Pending[]): Promise<void> {
     let results: BatchResult[];
     try {
-      results = this.service.ingestBatches(group.map((p) => p.events));
+      results = await this.service.ingestBatches(group.map((p) => p.events));
     } catch (err) {
       // The shared transaction rolled back as a whole; retry alone so one failure only fails its own request.
-      if (group.length > 1) return group.forEach((p) => this.commit([p]));
+      if (group.length > 1) {
+        for (const p of group) await this.commit([p]);
+        return;
+      }
       group[0].reject(err);
       return;
     }
@@ -72,7 +85,7 @@ export class GroupCommit {
   /** Refuses new work and resolves once everything already submitted is committed and answered. */
   close(): Promise<void> {
     this.closed = true;
-    if (!this.queue.length && !this.scheduled) return Promise.resolve();
+    if (!this.queue.length && !this.scheduled && !this.busy) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 }
