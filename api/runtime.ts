@@ -5,8 +5,7 @@ import type { Config } from './config';
 import { GroupCommit, type Committer } from './ingest/group-commit';
 import { createIngestService, type IngestService } from './ingest/ingest';
 import { WriterThread } from './ingest/writer';
-import { DEFAULT_FIRST_RESPONSE_TARGET_SEC } from './kpi/targets';
-import type { TargetLookup } from './kpi/replay';
+import { defaultTargets } from './kpi/targets';
 
 export interface Runtime {
   /** The main thread's connection: queries, the live state, credentials. */
@@ -23,9 +22,6 @@ export interface Runtime {
 export interface LocalRuntime extends Runtime {
   ingest: IngestService;
 }
-
-export const defaultTargets: TargetLookup = (priority) =>
-  DEFAULT_FIRST_RESPONSE_TARGET_SEC[priority as keyof typeof DEFAULT_FIRST_RESPONSE_TARGET_SEC] ?? DEFAULT_FIRST_RESPONSE_TARGET_SEC.normal;
 
 function assemble(db: Db, committer: Committer, now: () => number, stopWriter: () => Promise<void>): Runtime {
   const onCommitted = new Set<(accepted: number) => void>();

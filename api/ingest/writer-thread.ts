@@ -2,7 +2,7 @@
 // transaction (ingest.ts) while the main thread goes on reading requests and answering queries.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../../db/open';
-import { defaultTargets } from '../runtime';
+import { defaultTargets } from '../kpi/targets';
 import { createIngestService } from './ingest';
 import type { WriterReply, WriterRequest } from './writer';
 

@@ -1,5 +1,6 @@
 // Built-in KPI targets and SLA first-response targets: the one place defaults live until admins can edit them.
 import type { Priority } from '../events/schema';
+import type { TargetLookup } from './replay';
 
 /** SPEC.md defaults: first-response target by priority, in seconds. */
 export const DEFAULT_FIRST_RESPONSE_TARGET_SEC: Record<Priority, number> = {
@@ -8,6 +9,10 @@ export const DEFAULT_FIRST_RESPONSE_TARGET_SEC: Record<Priority, number> = {
   normal: 7200,
   low: 28800
 };
+
+/** Replay's first-response target for a priority, from the defaults above. */
+export const defaultTargets: TargetLookup = (priority) =>
+  DEFAULT_FIRST_RESPONSE_TARGET_SEC[priority as Priority] ?? DEFAULT_FIRST_RESPONSE_TARGET_SEC.normal;
 
 /**
  * How each wall tile is coloured. `higherIsBetter` says which way is good; `warn` and `critical` are the

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createIngestService } from '../../api/ingest/ingest';
-import { defaultTargets } from '../../api/runtime';
+import { defaultTargets } from '../../api/kpi/targets';
 import { derivedTables } from '../helpers/derived';
 import { TEST_INGEST_TOKEN, startServer } from '../helpers/server';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallbackEvent, TicketEvent } from '../../api/events/schema';
 import { replayCallback, replayTicket, type Fact } from '../../api/kpi/replay';
-import { defaultTargets } from '../../api/runtime';
+import { defaultTargets } from '../../api/kpi/targets';
 import { ev, min, valid, type Raw } from '../helpers/events';
 
 const ticket = (raw: Raw[]) => replayTicket(valid(raw) as TicketEvent[], defaultTargets);
