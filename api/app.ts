@@ -7,6 +7,7 @@ import type { Db } from '../db/open';
 import type { Config } from './config';
 import type { GroupCommit } from './ingest/group-commit';
 import { requireRole } from './auth/middleware';
+import { passingFailure, RETRY_AFTER_SECONDS } from './ingest/failure';
 import { authRoutes } from './routes/auth';
 import { eventsRoutes } from './routes/events';
 import { kpiRoutes } from './routes/kpis';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', async (c, next) => {
     if (deps.draining?.()) {
       c.header('Connection', 'close');
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
       return c.json({ error: 'unavailable', message: 'The server is restarting; retry in a few seconds.' }, 503);
     }
     await next();
@@ -44,6 +46,13 @@ export function createApp(deps: AppDeps) {
   }
 
   app.onError((err, c) => {
+    // Not stored for a passing reason (writer thread restarting, disk full, database busy): the sender retries.
+    const passing = passingFailure(err);
+    if (passing) {
+      console.warn(`${c.req.method} ${c.req.path} refused for now:`, err.message);
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return c.json({ error: 'unavailable', message: passing }, 503);
+    }
     console.error(`${c.req.method} ${c.req.path} failed:`, err);
     return c.json({ error: 'internal', message: 'Something went wrong on our side; it has been logged.' }, 500);
   });

@@ -6,7 +6,6 @@ import { checkpoint } from '../db/open';
 import { createApp } from './app';
 import { authenticate } from './auth/middleware';
 import type { Config } from './config';
-import { startBacklogSampler } from './live/backlog-sampler';
 import { LiveHub, type HubOptions } from './live/hub';
 import { liveStateComputer } from './live/state';
 import type { Runtime } from './runtime';
@@ -51,12 +50,8 @@ export function listen(
   });
   const onCommitted = () => hub.committed();
   rt.onCommitted.add(onCommitted);
-  const stopSampler = startBacklogSampler(rt.db.$client, rt.now);
-  // Idle moments fold the WAL back into the database so the -wal file stays small.
-  const checkpointTimer = setInterval(() => {
-    if (rt.commits.pending === 0) checkpoint(rt.db);
-  }, 30_000);
-  checkpointTimer.unref();
+  // The backlog sample every minute and WAL checkpoints run where the writes run (the writer thread).
+  const stopMaintenance = rt.startMaintenance();
 
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
@@ -67,8 +62,7 @@ export function listen(
         async close() {
           draining = true;
           hub.close();
-          stopSampler();
-          clearInterval(checkpointTimer);
+          stopMaintenance();
           rt.onCommitted.delete(onCommitted);
           const closed = new Promise<void>((r) => server.close(() => r()));
           await rt.commits.close();

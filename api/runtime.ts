@@ -4,6 +4,7 @@ import { openDb, type Db } from '../db/open';
 import type { Config } from './config';
 import { GroupCommit, type Committer } from './ingest/group-commit';
 import { createIngestService, type IngestService } from './ingest/ingest';
+import { startMaintenance } from './ingest/maintenance';
 import { WriterThread } from './ingest/writer';
 import { defaultTargets } from './kpi/targets';
 
@@ -14,6 +15,8 @@ export interface Runtime {
   now: () => number;
   /** Called after every commit that stored something; the live hub subscribes here. */
   onCommitted: Set<(accepted: number) => void>;
+  /** Starts the backlog sampler and WAL checkpoints where writes run (ingest/maintenance.ts); returns how to stop them. */
+  startMaintenance(): () => void;
   /** Ends the writer thread, if there is one. The caller closes `db`. */
   stopWriter(): Promise<void>;
 }
@@ -23,18 +26,18 @@ export interface LocalRuntime extends Runtime {
   ingest: IngestService;
 }
 
-function assemble(db: Db, committer: Committer, now: () => number, stopWriter: () => Promise<void>): Runtime {
+function assemble(db: Db, committer: Committer, now: () => number, writes: Pick<Runtime, 'startMaintenance' | 'stopWriter'>): Runtime {
   const onCommitted = new Set<(accepted: number) => void>();
   const commits = new GroupCommit(committer, (accepted) => {
     if (accepted > 0) for (const fn of onCommitted) fn(accepted);
   });
-  return { db, commits, now, onCommitted, stopWriter };
+  return { db, commits, now, onCommitted, ...writes };
 }
 
 export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => number = Date.now, opts: { memoSubjects?: number } = {}): LocalRuntime {
   const db = openDb(config.DATABASE_PATH);
   const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, memoSubjects: opts.memoSubjects });
-  return { ...assemble(db, ingest, now, async () => {}), ingest };
+  return { ...assemble(db, ingest, now, { startMaintenance: () => startMaintenance(db, now), stopWriter: async () => {} }), ingest };
 }
 
 /**
@@ -46,5 +49,10 @@ export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runt
   if (config.DATABASE_PATH === ':memory:') return createRuntime(config);
   const db = openDb(config.DATABASE_PATH);
   const writer = new WriterThread({ path: config.DATABASE_PATH });
-  return assemble(db, writer, Date.now, () => writer.close());
+  const startWriterMaintenance = () => {
+    writer.maintain();
+    // Stopped with the thread: close() ends both.
+    return () => {};
+  };
+  return assemble(db, writer, Date.now, { startMaintenance: startWriterMaintenance, stopWriter: () => writer.close() });
 }

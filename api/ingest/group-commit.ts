@@ -2,6 +2,7 @@
 // one, so fifty clients posting one event each pay for a few commits, not fifty. Each request is answered
 // only after its commit. The transaction runs in this thread (ingest.ts) or on the writer thread (writer.ts).
 import type { FloorEvent } from '../events/schema';
+import { IngestUnavailable } from './failure';
 import type { BatchResult } from './ingest';
 
 interface Pending {
@@ -34,7 +35,7 @@ export class GroupCommit {
   ) {}
 
   submit(events: readonly FloorEvent[]): Promise<BatchResult> {
-    if (this.closed) return Promise.reject(new Error('shutting down'));
+    if (this.closed) return Promise.reject(new IngestUnavailable('The server is shutting down; send this batch again in a few seconds.'));
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       if (!this.scheduled && !this.busy) {

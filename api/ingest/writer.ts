@@ -3,65 +3,110 @@
 // transactions instead of waiting for them.
 import { Worker } from 'node:worker_threads';
 import type { FloorEvent } from '../events/schema';
+import { IngestUnavailable, revive } from './failure';
 import type { BatchResult } from './ingest';
 
-export type WriterRequest = { kind: 'ingest'; id: number; batches: readonly (readonly FloorEvent[])[] } | { kind: 'close' };
+export type WriterRequest =
+  | { kind: 'ingest'; id: number; batches: readonly (readonly FloorEvent[])[] }
+  | { kind: 'maintain' }
+  | { kind: 'close' };
 export type WriterReply =
   | { kind: 'committed'; id: number; results: BatchResult[] }
-  | { kind: 'failed'; id: number; message: string }
+  | { kind: 'failed'; id: number; message: string; code?: string }
+  | { kind: 'ready' }
   | { kind: 'closed' };
+
+/** What the thread is started with. */
+export interface WriterOptions {
+  path: string;
+  memoSubjects?: number;
+  /** Runs the backlog sampler and the WAL checkpoints (maintenance.ts); see `maintain()`. */
+  maintain?: boolean;
+}
 
 interface Waiting {
   resolve: (r: BatchResult[]) => void;
   reject: (e: Error) => void;
 }
 
+const MAX_BACKOFF_MS = 5000;
+
 export class WriterThread {
-  private worker!: Worker;
+  private worker: Worker | null = null;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private closing: Promise<void> | null = null;
+  /** The current thread opened its database. One that dies before that is failing at start. */
+  private ready = false;
+  private backoffMs = 0;
+  private respawn: NodeJS.Timeout | null = null;
+  /** Threads started after the first, for /api/health and tests. */
+  restarts = 0;
 
-  constructor(private readonly opts: { path: string; memoSubjects?: number }) {
+  constructor(private readonly opts: WriterOptions) {
     this.spawn();
   }
 
+  /** Moves the backlog sampler and WAL checkpoints onto this thread (and any that replaces it), so the main thread never waits for the write lock. */
+  maintain(): void {
+    if (this.opts.maintain) return;
+    this.opts.maintain = true;
+    this.worker?.postMessage({ kind: 'maintain' } satisfies WriterRequest);
+  }
+
   private spawn(): void {
+    this.respawn = null;
+    this.ready = false;
     const worker = new Worker(new URL('./writer-boot.mjs', import.meta.url), { workerData: this.opts });
     worker.on('message', (m: WriterReply) => {
-      if (m.kind === 'closed') return;
+      if (m.kind === 'ready') this.ready = true;
+      if (m.kind === 'ready' || m.kind === 'closed') return;
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
       if (m.kind === 'committed') w?.resolve(m.results);
-      else w?.reject(new Error(m.message));
+      else w?.reject(revive(m.message, m.code));
     });
     // A thread that dies takes its uncommitted transaction with it (SQLite rolls it back), or it committed and
     // died before saying so: fail what waits, to be sent again (ids make that safe), and start a fresh thread,
     // which reads what it needs from the database again.
     worker.on('error', (err) => console.error('ingest writer thread failed:', err));
     worker.on('exit', (code) => {
-      const message = `the ingest writer thread stopped (exit code ${code}) before confirming this batch; send it again (events already stored count as duplicates)`;
-      for (const w of this.waiting.values()) w.reject(new Error(message));
+      this.worker = null;
+      const failure = new IngestUnavailable(
+        `The ingest writer thread stopped (exit code ${code}) before confirming this batch; send it again (events already stored count as duplicates).`
+      );
+      for (const w of this.waiting.values()) w.reject(failure);
       this.waiting.clear();
-      if (!this.closing) this.spawn();
+      if (this.closing) return;
+      // One that keeps failing at start (a database it cannot open) is retried ever more slowly, not in a hot
+      // loop, and senders hear 503 meanwhile. Otherwise the next thread starts at once and batches queue for it.
+      this.backoffMs = this.ready ? 0 : Math.min(Math.max(this.backoffMs * 2, 100), MAX_BACKOFF_MS);
+      this.restarts++;
+      if (this.backoffMs === 0) this.spawn();
+      else this.respawn = setTimeout(() => this.spawn(), this.backoffMs);
     });
     this.worker = worker;
   }
 
   /** Stores and replays the batches in one transaction on the writer thread; resolves after its commit. */
   ingestBatches(batches: readonly (readonly FloorEvent[])[]): Promise<BatchResult[]> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new IngestUnavailable('The ingest writer thread cannot start; send this batch again in a few seconds.'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ kind: 'ingest', id, batches } satisfies WriterRequest);
+      worker.postMessage({ kind: 'ingest', id, batches } satisfies WriterRequest);
     });
   }
 
   /** Closes the thread's connection and ends it. Call after the group commit has drained. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
-      this.worker.once('exit', () => resolve());
-      this.worker.postMessage({ kind: 'close' } satisfies WriterRequest);
+      if (this.respawn) clearTimeout(this.respawn);
+      const worker = this.worker;
+      if (!worker) return resolve();
+      worker.once('exit', () => resolve());
+      worker.postMessage({ kind: 'close' } satisfies WriterRequest);
     });
     return this.closing;
   }

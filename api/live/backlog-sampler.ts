@@ -26,17 +26,20 @@ export function sampleBacklog(sqlite: Database.Database, now: number): void {
 }
 
 export function startBacklogSampler(sqlite: Database.Database, now: () => number): () => void {
-  sampleBacklog(sqlite, now());
+  const sample = () => {
+    try {
+      sampleBacklog(sqlite, now());
+    } catch (err) {
+      // A missed sample leaves a one-minute gap in the backlog chart; the next minute tries again.
+      console.error('backlog sample failed:', err);
+    }
+  };
+  sample();
   let timer: NodeJS.Timeout;
   const schedule = () => {
     // Aligned to the minute, so samples land on round minutes.
     timer = setTimeout(() => {
-      try {
-        sampleBacklog(sqlite, now());
-      } catch (err) {
-        // A missed sample leaves a one-minute gap in the backlog chart; the next minute tries again.
-        console.error('backlog sample failed:', err);
-      }
+      sample();
       schedule();
     }, MINUTE_MS - (now() % MINUTE_MS) + 50);
     timer.unref();

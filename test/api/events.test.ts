@@ -1,4 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testApp } from '../helpers/app';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -87,5 +91,30 @@ describe('POST /api/events rejects, storing nothing', () => {
     expect((await t.post(created('z2', 'T-31'), { token: 'not-a-token' })).status).toBe(401);
     expect((await t.post(created('z3', 'T-32'), { token: t.tokens.display })).status).toBe(403);
     await expectUnchanged();
+  });
+});
+
+describe('POST /api/events while the database is held by another process', () => {
+  it('answers 503 with Retry-After and a resend message, stores nothing, and takes the same batch once the lock is free', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'floorboard-busy-')), 'kpi.sqlite');
+    const s = testApp({ now: () => NOW, path });
+    // What `npm run rebuild` does to a running server: holds the write lock for as long as it runs.
+    s.rt.db.$client.pragma('busy_timeout = 200');
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const batch = [created('busy-1', 'T-40'), created('busy-2', 'T-41')];
+      const refused = await s.post(batch);
+      expect(refused.status).toBe(503);
+      expect(refused.body.message).toMatch(/busy.*send this batch again/);
+      other.exec('ROLLBACK');
+      expect((await s.kpis()).tickets.created).toBe(0);
+      expect(await s.post(batch)).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    } finally {
+      warnings.mockRestore();
+      other.close();
+      s.close();
+    }
   });
 });

@@ -4,7 +4,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../api/app';
+import { loadConfig } from '../../api/config';
+import { GroupCommit } from '../../api/ingest/group-commit';
 import { validateEvents } from '../../api/events/parse';
 import type { FloorEvent } from '../../api/events/schema';
 import { WriterThread } from '../../api/ingest/writer';
@@ -12,6 +15,7 @@ import { sampleBacklog } from '../../api/live/backlog-sampler';
 import { createRuntime } from '../../api/runtime';
 import { generateHistory } from '../../api/sim/history';
 import { openDb, type Db } from '../../db/open';
+import { testApp } from '../helpers/app';
 import { derivedTables } from '../helpers/derived';
 
 const NOW = Date.now();
@@ -95,5 +99,55 @@ describe('writer thread', () => {
     await writer.close();
     const [row] = db.$client.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[];
     expect(row).toMatchObject({ busy: 0, log: 0 });
+  });
+});
+
+describe('writer thread trouble, as a sender sees it', () => {
+  it('a thread that cannot start is retried ever more slowly, and a POST meanwhile gets 503 with Retry-After, and a resend message', async () => {
+    // The thread cannot open a directory as its database: it fails at start, every time.
+    const dir = mkdtempSync(join(tmpdir(), 'floorboard-writer-'));
+    const t = testApp();
+    const writer = new WriterThread({ path: dir });
+    const app = createApp({ db: t.rt.db, config: loadConfig({ DATABASE_PATH: ':memory:' }), commits: new GroupCommit(writer), now: Date.now });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await new Promise((r) => setTimeout(r, 6000));
+      // A failing start takes ~0.5 s here. Without the backoff a new thread starts as soon as one fails: 10 or
+      // more in 6 s; with it, the waits between them double from 0.1 s, so 5 or 6.
+      expect(writer.restarts).toBeGreaterThan(1);
+      expect(writer.restarts).toBeLessThanOrEqual(6);
+      const [event] = simulatedBatches(1, 1)[0];
+      const res = await app.request('/api/events', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.tokens.ingest}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...event, at: new Date(event.at).toISOString() })
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('2');
+      expect(((await res.json()) as { message: string }).message).toMatch(/send (this batch|it) again/);
+    } finally {
+      await writer.close();
+      errors.mockRestore();
+      warnings.mockRestore();
+      t.close();
+    }
+  }, 20_000);
+
+  it('runs the backlog sampler once asked to, and a thread that replaces a dead one goes on sampling', async () => {
+    const { db, writer } = start();
+    await writer.ingestBatches(simulatedBatches(2, 100));
+    const samples = () => db.$client.prepare('SELECT count(*) FROM backlog_samples').pluck().get() as number;
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      return ok();
+    };
+    expect(samples()).toBe(0);
+    writer.maintain();
+    expect(await until(() => samples() > 0)).toBe(true);
+    db.$client.exec('DELETE FROM backlog_samples');
+    await (writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    expect(await until(() => samples() > 0)).toBe(true);
+    expect(writer.restarts).toBe(1);
   });
 });
