@@ -30,6 +30,13 @@ interface Waiting {
 }
 
 const MAX_BACKOFF_MS = 5000;
+/**
+ * The thread's young generation (V8 sizes it as 3 semi-spaces: 64 MB each here, 16 MB by default). A
+ * transaction's garbage (replayed facts, event JSON, rollup keys) then dies young instead of being scavenged
+ * and promoted every few hundred events: in-process ingest in a worker, 4 alternating runs, median
+ * 40.4 → 37.3 µs/event. Costs up to ~130 MB of memory.
+ */
+const YOUNG_GENERATION_MB = 192;
 
 export class WriterThread {
   private worker: Worker | null = null;
@@ -57,7 +64,7 @@ export class WriterThread {
   private spawn(): void {
     this.respawn = null;
     this.ready = false;
-    const worker = new Worker(new URL('./writer-boot.mjs', import.meta.url), { workerData: this.opts });
+    const worker = new Worker(new URL('./writer-boot.mjs', import.meta.url), { workerData: this.opts, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.on('message', (m: WriterReply) => {
       if (m.kind === 'ready') this.ready = true;
       if (m.kind === 'ready' || m.kind === 'closed') return;
