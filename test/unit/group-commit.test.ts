@@ -1,0 +1,50 @@
+// Group commit: concurrent requests share transactions, each is answered with its own counts only after its
+// commit, and one that fails fails alone.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FloorEvent } from '../../api/events/schema';
+import { GroupCommit, type Committer } from '../../api/ingest/group-commit';
+import { createRuntime, type LocalRuntime } from '../../api/runtime';
+import { ev, valid } from '../helpers/events';
+
+let rt: LocalRuntime;
+afterEach(() => rt?.db.$client.close());
+
+/** The real ingest, answering after a few milliseconds as the writer thread does, with a log of transactions. */
+function slowWriter(log: string[], poison?: string): Committer {
+  rt = createRuntime({ DATABASE_PATH: ':memory:' });
+  let n = 0;
+  return {
+    async ingestBatches(batches) {
+      const k = ++n;
+      log.push(`start ${k}`);
+      await new Promise((r) => setTimeout(r, 5));
+      if (batches.some((b) => b.some((e) => e.id === poison))) throw new Error('cannot store this one');
+      return rt.ingest.ingestBatches(batches);
+    }
+  };
+}
+
+const single = (i: number): FloorEvent[] => valid([ev('ticket.created', i, { ticket: `T-${i}`, channel: 'chat', team: 'wallet' }, `c${i}`)]);
+const stored = () => rt.db.$client.prepare('SELECT count(*) FROM events').pluck().get();
+
+describe('group commit', () => {
+  it('fifty clients posting one event each share one transaction, and each hears its own counts after it', async () => {
+    const log: string[] = [];
+    const commits = new GroupCommit(slowWriter(log));
+    const answers = await Promise.all([...Array.from({ length: 50 }, (_, i) => commits.submit(single(i))), commits.submit(single(7))]);
+    expect(commits.stats).toEqual({ commits: 1, batches: 51, events: 51 });
+    expect(answers.filter((a) => a.accepted === 1)).toHaveLength(50);
+    expect(answers[50]).toEqual({ accepted: 0, duplicates: 1 });
+    expect(stored()).toBe(50);
+  });
+
+  it('a request whose transaction fails is refused alone; the others of its group are stored', async () => {
+    const log: string[] = [];
+    const commits = new GroupCommit(slowWriter(log, 'c3'));
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => commits.submit(single(i))));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(stored()).toBe(5);
+    // One shared attempt, then each of the six alone.
+    expect(log).toHaveLength(7);
+  });
+});
