@@ -45,11 +45,6 @@ export class GroupCommit {
     });
   }
 
-  /** Requests waiting for or inside a commit. */
-  get pending(): number {
-    return this.queue.length + (this.busy ? 1 : 0);
-  }
-
   private async drain(): Promise<void> {
     this.scheduled = false;
     this.busy = true;
