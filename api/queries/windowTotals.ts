@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
 import { addDuration, addKindSums, emptyTotals, type Counter, type KindSums, type Totals } from '../kpi/totals';
 import type { KpiFilters } from '../kpi/types';
-import { LEVELS, ROLLUP_SUMS, RollupSum } from '../ingest/rollup-delta';
+import { HISTOGRAM_RUN, LEVELS, ROLLUP_SUMS, RollupSum } from '../ingest/rollup-delta';
 
 const NON_TEAM_DIMS = ['channel', 'priority', 'category', 'agent'] as const;
 
@@ -92,7 +92,8 @@ export function addScannedFactsByAgent(
 
 /**
  * Adds the rollup rows of `range` for one dimension into sums keyed by the dimension's value (one key when
- * `value` is given): counters summed by SQLite, histogram blobs decoded into dense sums.
+ * `value` is given), in one pass: counters summed by SQLite, histograms packed into one blob per value and
+ * decoded into dense sums.
  */
 export function addRollups(
   sqlite: Database.Database,
@@ -106,16 +107,14 @@ export function addRollups(
   const params: (string | number)[] = [range.level, dim, range.from, range.to];
   if (value !== null) (where.push('value = ?'), params.push(value));
   if (team !== undefined) (where.push('team = ?'), params.push(team));
-  const clause = where.join(' AND ');
-  const counters = cached(sqlite, `SELECT value, ${ROLLUP_SUMS} FROM rollups WHERE ${clause} GROUP BY value`).all(...params) as (Record<
-    Counter,
-    number
-  > & { value: string })[];
-  for (const row of counters) sums(row.value).addCounters(row);
-  const hists = cached(sqlite, `SELECT value, fr_hist, res_hist FROM rollups WHERE ${clause} AND (fr_hist IS NOT NULL OR res_hist IS NOT NULL)`)
-    .raw()
-    .all(...params) as [string, Buffer | null, Buffer | null][];
-  for (const [v, fr, res] of hists) sums(v).addHistograms(fr, res);
+  const rows = cached(sqlite, `SELECT value, ${ROLLUP_SUMS}, ${HISTOGRAM_RUN} AS hists FROM rollups WHERE ${where.join(' AND ')} GROUP BY value`).all(
+    ...params
+  ) as (Record<Counter, number> & { value: string; hists: Buffer })[];
+  for (const row of rows) {
+    const sum = sums(row.value);
+    sum.addCounters(row);
+    sum.addHistogramRun(row.hists);
+  }
 }
 
 export function windowTotals(sqlite: Database.Database, from: number, to: number, filters: KpiFilters): Totals {

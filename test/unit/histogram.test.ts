@@ -1,6 +1,9 @@
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addToHistogram, binOf, binValue, decodeHistogram, encodeHistogram, exactPercentile, histogramPercentile, mergeHistogram, type Histogram } from '../../api/kpi/histogram';
+import { HISTOGRAM_RUN, RollupSum } from '../../api/ingest/rollup-delta';
+import { COUNTERS, emptyTotals } from '../../api/kpi/totals';
 
 describe('duration histogram', () => {
   it('reports every value within 1 s or 2 %', () => {
@@ -49,5 +52,45 @@ describe('histogram encoding', () => {
     );
     expect(encodeHistogram({})).toBeNull();
     expect(decodeHistogram(null)).toEqual({});
+  });
+});
+
+describe('summing stored histograms in a query', () => {
+  // Bins up to ~600 (a week-long resolution) and counts past one varint byte; some rows have no histogram.
+  const histogram = fc.dictionary(fc.integer({ min: 0, max: 600 }).map(String), fc.integer({ min: 1, max: 70_000 }), { maxKeys: 40 }).map(
+    (d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [Number(k), v])) as Histogram
+  );
+  const row = fc.record({ agent: fc.constantFrom('ann', 'bo', 'cy'), fr: fc.option(histogram), res: fc.option(histogram) });
+
+  it('adds up rollup rows packed by SQLite into one blob per agent exactly as decoding each row would', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 60 }), (rows) => {
+        const db = new Database(':memory:');
+        db.exec('CREATE TABLE rollups (level INTEGER, dim TEXT, value TEXT, bucket INTEGER, team TEXT, fr_hist BLOB, res_hist BLOB)');
+        const insert = db.prepare("INSERT INTO rollups VALUES (2, 'agent', ?, ?, '', ?, ?)");
+        const expected = new Map<string, { fr: Histogram; res: Histogram }>();
+        rows.forEach((r, i) => {
+          insert.run(r.agent, i * 86_400_000, r.fr && encodeHistogram(r.fr), r.res && encodeHistogram(r.res));
+          const e = expected.get(r.agent) ?? { fr: {}, res: {} };
+          if (r.fr) mergeHistogram(e.fr, r.fr);
+          if (r.res) mergeHistogram(e.res, r.res);
+          expected.set(r.agent, e);
+        });
+        const got = new Map<string, { fr: Histogram; res: Histogram }>();
+        const runs = db.prepare(`SELECT value, ${HISTOGRAM_RUN} AS run FROM rollups GROUP BY value`).all() as { value: string; run: Buffer }[];
+        for (const { value, run } of runs) {
+          const sum = new RollupSum();
+          sum.addHistogramRun(run);
+          // RollupSum adds into Totals only once a row was counted.
+          sum.addCounters(Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<(typeof COUNTERS)[number], number>);
+          const totals = emptyTotals();
+          sum.addTo(totals);
+          got.set(value, { fr: totals.frHist, res: totals.resHist });
+        }
+        expect(got).toEqual(expected);
+        db.close();
+      }),
+      { numRuns: 200 }
+    );
   });
 });
