@@ -47,7 +47,7 @@ export class WriterThread {
   private ready = false;
   private backoffMs = 0;
   private respawn: NodeJS.Timeout | null = null;
-  /** Threads started after the first, for /api/health and tests. */
+  /** Threads started after the first (tests read it). */
   restarts = 0;
 
   constructor(private readonly opts: WriterOptions) {
