@@ -7,7 +7,8 @@ import type { Db } from '../db/open';
 import type { Config } from './config';
 import type { GroupCommit } from './ingest/group-commit';
 import { requireRole } from './auth/middleware';
-import { passingFailure, RETRY_AFTER_SECONDS } from './ingest/failure';
+import { failureAnswer } from './answers';
+import { RETRY_AFTER_SECONDS } from './ingest/failure';
 import { authRoutes } from './routes/auth';
 import { eventsRoutes } from './routes/events';
 import { kpiRoutes } from './routes/kpis';
@@ -46,15 +47,9 @@ export function createApp(deps: AppDeps) {
   }
 
   app.onError((err, c) => {
-    // Not stored for a passing reason (writer thread restarting, disk full, database busy): the sender retries.
-    const passing = passingFailure(err);
-    if (passing) {
-      console.warn(`${c.req.method} ${c.req.path} refused for now:`, err.message);
-      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
-      return c.json({ error: 'unavailable', message: passing }, 503);
-    }
-    console.error(`${c.req.method} ${c.req.path} failed:`, err);
-    return c.json({ error: 'internal', message: 'Something went wrong on our side; it has been logged.' }, 500);
+    const a = failureAnswer(err, `${c.req.method} ${c.req.path}`);
+    if (a.headers) for (const [k, v] of Object.entries(a.headers)) c.header(k, v);
+    return c.json(a.body, a.status);
   });
   return app;
 }

@@ -1,13 +1,15 @@
 // Puts one runtime on one port: the HTTP API, the built dashboard and the live WebSocket. Used by
 // server.ts (the process) and by integration tests, so both run the same assembly.
-import { serve, type ServerType } from '@hono/node-server';
-import type { IncomingMessage } from 'node:http';
+import { getRequestListener, type ServerType } from '@hono/node-server';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { checkpoint } from '../db/open';
-import { createApp } from './app';
-import { authenticate } from './auth/middleware';
+import { createApp, type AppDeps } from './app';
+import { authenticate, nodeAccessors } from './auth/middleware';
 import type { Config } from './config';
 import { LiveHub, type HubOptions } from './live/hub';
 import { liveStateComputer } from './live/state';
+import { eventsFastPath } from './routes/events';
 import type { Runtime } from './runtime';
 
 export interface Listening {
@@ -18,32 +20,19 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-function requestAccessors(req: IncomingMessage) {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const cookies = new Map(
-    (req.headers.cookie ?? '').split(';').map((c) => {
-      const i = c.indexOf('=');
-      return [c.slice(0, i).trim(), decodeURIComponent(c.slice(i + 1).trim())] as [string, string];
-    })
-  );
-  return {
-    header: (name: string) => req.headers[name.toLowerCase()] as string | undefined,
-    query: (name: string) => url.searchParams.get(name) ?? undefined,
-    cookie: (name: string) => cookies.get(name)
-  };
-}
-
 export function listen(
   rt: Runtime,
   config: Config,
   opts: { staticDir?: string; hub?: Partial<HubOptions>; onListening?: (port: number) => void } = {}
 ): Promise<Listening> {
   let draining = false;
-  const app = createApp({ db: rt.db, config, commits: rt.commits, now: rt.now, staticDir: opts.staticDir, draining: () => draining });
+  const deps: AppDeps = { db: rt.db, config, commits: rt.commits, now: rt.now, staticDir: opts.staticDir, draining: () => draining };
+  const app = createApp(deps);
+  const fastEvents = eventsFastPath(deps);
   const liveState = liveStateComputer(rt.db.$client, config.KPI_TIMEZONE);
   const hub = new LiveHub({
     compute: (filters) => liveState(filters, rt.now()),
-    authenticate: (req) => authenticate(rt.db, requestAccessors(req), rt.now()),
+    authenticate: (req) => authenticate(rt.db, nodeAccessors(req), rt.now()),
     now: rt.now,
     maxClients: config.LIVE_MAX_CLIENTS,
     ...opts.hub
@@ -54,11 +43,14 @@ export function listen(
   const stopMaintenance = rt.startMaintenance();
 
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    // POST /api/events is answered from Node's request directly (routes/events.ts); the rest goes to Hono.
+    const honoListener = getRequestListener(app.fetch, { hostname: config.HOST });
+    const server = createServer((req, res) => void (fastEvents(req, res) || honoListener(req, res)));
+    server.listen(config.PORT, config.HOST, () => {
       resolve({
         server,
         hub,
-        port: info.port,
+        port: (server.address() as AddressInfo).port,
         async close() {
           draining = true;
           hub.close();

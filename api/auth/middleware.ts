@@ -1,10 +1,18 @@
 // Who is calling, and may they? The role each route needs is written next to the route.
 import type { Context, MiddlewareHandler } from 'hono';
+import type { IncomingMessage } from 'node:http';
 import { getCookie } from 'hono/cookie';
 import type { Db } from '../../db/open';
 import { roleOfSession, roleOfToken, type Role } from './credentials';
 
 export const SESSION_COOKIE = 'floorboard_session';
+
+/** What authentication reads of a request, whichever server received it. */
+export interface Accessors {
+  header(name: string): string | undefined;
+  query(name: string): string | undefined;
+  cookie(name: string): string | undefined;
+}
 
 export interface Principal {
   role: Role;
@@ -28,7 +36,7 @@ function bearer(header: string | undefined): string | undefined {
  * The one function that turns a request into a principal: a bearer token, `?token=` (wall and WebSocket),
  * or a session cookie. Used by HTTP routes and by the WebSocket upgrade alike.
  */
-export function authenticate(db: Db, req: { header(name: string): string | undefined; query(name: string): string | undefined; cookie(name: string): string | undefined }, now: number): Principal | null {
+export function authenticate(db: Db, req: Accessors, now: number): Principal | null {
   const token = bearer(req.header('authorization')) ?? req.query('token');
   if (token) {
     const role = roleOfToken(db, token, now);
@@ -43,19 +51,51 @@ export function principalOf(c: Context): Principal | null {
   return c.get('principal' as never) ?? null;
 }
 
+/** A refusal: 401 without credentials, 403 for a role below the need. */
+export interface Denial {
+  status: 401 | 403;
+  body: { error: 'unauthorized' | 'forbidden'; message: string };
+}
+
+/** Who the caller is, if they hold `needs` (any of them); otherwise the refusal to send. */
+export function authorize(db: Db, req: Accessors, needs: Role[], now: number): Principal | Denial {
+  const principal = authenticate(db, req, now);
+  if (!principal) return { status: 401, body: { error: 'unauthorized', message: 'Sign in, or send Authorization: Bearer <token>.' } };
+  if (!needs.some((n) => allows(principal.role, n)))
+    return { status: 403, body: { error: 'forbidden', message: `This needs the ${needs.join(' or ')} role; you are ${principal.role}.` } };
+  return principal;
+}
+
+export const isDenial = (p: Principal | Denial): p is Denial => 'status' in p;
+
 /** Lets the request through when the caller holds `need` (or any of several). */
 export function requireRole(db: Db, need: Role | Role[], now: () => number): MiddlewareHandler {
   const needs = Array.isArray(need) ? need : [need];
   return async (c, next) => {
-    const principal = authenticate(
-      db,
-      { header: (n) => c.req.header(n), query: (n) => c.req.query(n), cookie: (n) => getCookie(c, n) },
-      now()
-    );
-    if (!principal) return c.json({ error: 'unauthorized', message: 'Sign in, or send Authorization: Bearer <token>.' }, 401);
-    if (!needs.some((n) => allows(principal.role, n)))
-      return c.json({ error: 'forbidden', message: `This needs the ${needs.join(' or ')} role; you are ${principal.role}.` }, 403);
-    c.set('principal' as never, principal as never);
+    const who = authorize(db, honoAccessors(c), needs, now());
+    if (isDenial(who)) return c.json(who.body, who.status);
+    c.set('principal' as never, who as never);
     await next();
+  };
+}
+
+export function honoAccessors(c: Context): Accessors {
+  return { header: (n) => c.req.header(n), query: (n) => c.req.query(n), cookie: (n) => getCookie(c, n) };
+}
+
+/** The same accessors over Node's request (the WebSocket upgrade, the ingest fast path); URL and cookies parsed only if asked. */
+export function nodeAccessors(req: IncomingMessage): Accessors {
+  let url: URL | undefined;
+  let cookies: Map<string, string> | undefined;
+  return {
+    header: (name) => req.headers[name.toLowerCase()] as string | undefined,
+    query: (name) => (url ??= new URL(req.url ?? '/', 'http://localhost')).searchParams.get(name) ?? undefined,
+    cookie: (name) =>
+      (cookies ??= new Map(
+        (req.headers.cookie ?? '').split(';').map((c) => {
+          const i = c.indexOf('=');
+          return [c.slice(0, i).trim(), decodeURIComponent(c.slice(i + 1).trim())] as [string, string];
+        })
+      )).get(name)
   };
 }

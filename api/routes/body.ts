@@ -6,13 +6,16 @@ import type { IncomingMessage } from 'node:http';
 export type BodyResult = { ok: true; text: string } | { ok: false; tooLarge: true };
 
 export async function readBody(c: Context, maxBytes: number): Promise<BodyResult> {
-  const declared = Number(c.req.header('content-length') ?? NaN);
-  if (declared > maxBytes) return { ok: false, tooLarge: true };
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (!incoming) {
-    const buf = Buffer.from(await c.req.arrayBuffer());
-    return buf.length > maxBytes ? { ok: false, tooLarge: true } : { ok: true, text: buf.toString('utf8') };
-  }
+  if (incoming) return readIncoming(incoming, maxBytes);
+  if (Number(c.req.header('content-length') ?? NaN) > maxBytes) return { ok: false, tooLarge: true };
+  const buf = Buffer.from(await c.req.arrayBuffer());
+  return buf.length > maxBytes ? { ok: false, tooLarge: true } : { ok: true, text: buf.toString('utf8') };
+}
+
+/** Reads Node's request stream, keeping at most `maxBytes`. */
+export async function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+  if (Number(incoming.headers['content-length'] ?? NaN) > maxBytes) return { ok: false, tooLarge: true };
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of incoming as AsyncIterable<Buffer>) {
@@ -20,5 +23,6 @@ export async function readBody(c: Context, maxBytes: number): Promise<BodyResult
     // Keep draining (without keeping) so the connection stays usable for the 413 answer.
     if (size <= maxBytes) chunks.push(chunk);
   }
-  return size > maxBytes ? { ok: false, tooLarge: true } : { ok: true, text: Buffer.concat(chunks, size).toString('utf8') };
+  if (size > maxBytes) return { ok: false, tooLarge: true };
+  return { ok: true, text: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8') };
 }

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
 import { createToken } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
 import { listen, type Listening } from '../../api/listen';
@@ -11,20 +12,25 @@ import { createRuntime } from '../../api/runtime';
 
 let running: Listening;
 let token: string;
+let displayToken: string;
+/** The Hono app over the same runtime, to compare the Node fast path's answers with. */
+let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-http-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1' });
   const rt = createRuntime(config);
   token = createToken(rt.db, 'ingest', 'test', Date.now());
+  displayToken = createToken(rt.db, 'display', 'test', Date.now());
+  app = createApp({ db: rt.db, config, commits: rt.commits, now: rt.now });
   running = await listen(rt, config);
 });
 afterAll(() => running.close());
 
-function post(body: string | string[], headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+function post(body: string | string[], headers: Record<string, string> = {}): Promise<{ status: number; body: any; type?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: running.port, path: '/api/events', method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers } }, (res) => {
       let text = '';
       res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text), type: res.headers['content-type'] }));
     });
     req.on('error', reject);
     // An array is sent in chunks with no Content-Length (chunked transfer encoding).
@@ -37,9 +43,9 @@ const event = (id: string) => ({ id, type: 'ticket.created', at: Date.now() - 10
 
 describe('POST /api/events over HTTP', () => {
   it('accepts JSON and NDJSON bodies', async () => {
-    expect(await post(JSON.stringify([event('h1'), event('h2')]), { 'content-type': 'application/json' })).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    expect(await post(JSON.stringify([event('h1'), event('h2')]), { 'content-type': 'application/json' })).toMatchObject({ status: 200, body: { accepted: 2, duplicates: 0 } });
     const nd = [event('h3'), event('h1')].map((e) => JSON.stringify(e)).join('\n');
-    expect(await post(nd, { 'content-type': 'application/x-ndjson' })).toEqual({ status: 200, body: { accepted: 1, duplicates: 1 } });
+    expect(await post(nd, { 'content-type': 'application/x-ndjson' })).toMatchObject({ status: 200, body: { accepted: 1, duplicates: 1 } });
   });
 
   it('answers 413 to a body over 10 MB, declared or streamed, and stays usable', async () => {
@@ -48,5 +54,26 @@ describe('POST /api/events over HTTP', () => {
     const chunks = Array.from({ length: 11 }, () => 'y'.repeat(1024 * 1024));
     expect((await post(chunks, { 'content-type': 'application/json' })).status).toBe(413);
     expect((await post(JSON.stringify(event('h4')))).status).toBe(200);
+  });
+
+  it('answers every request as the Hono route does (the listener serves POST /api/events itself)', async () => {
+    const cases: [string, string, Record<string, string>][] = [
+      ['no token', JSON.stringify(event('f1')), { authorization: '' }],
+      ['a wrong token', JSON.stringify(event('f1')), { authorization: 'Bearer nope' }],
+      ['a display token', JSON.stringify(event('f1')), { authorization: `Bearer ${displayToken}` }],
+      ['malformed JSON', '{"id": ', {}],
+      ['an empty array', '[]', {}],
+      ['a bad event', JSON.stringify([event('f2'), { ...event('f3'), channel: 'fax' }]), {}],
+      ['a bad NDJSON line', `${JSON.stringify(event('f4'))}\n{oops`, { 'content-type': 'application/x-ndjson' }],
+      ['a good batch, stored once', JSON.stringify([event('f5'), event('f6')]), {}]
+    ];
+    for (const [what, body, extra] of cases) {
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...extra };
+      const viaHono = await app.request('/api/events', { method: 'POST', headers, body });
+      const expected = { status: viaHono.status, body: await viaHono.json(), type: viaHono.headers.get('content-type') ?? undefined };
+      // The second post of the good batch finds it stored: the route answered it first.
+      if (what.startsWith('a good batch')) expected.body = { accepted: 0, duplicates: 2 };
+      expect({ what, ...(await post(body, headers)) }).toEqual({ what, ...expected });
+    }
   });
 });

@@ -1,0 +1,23 @@
+// An answer as data (status, JSON body, extra headers), for handlers that more than one server sends:
+// Hono in app.ts and the Node listener's ingest fast path. And the one mapping of a thrown error to an answer.
+import { passingFailure, RETRY_AFTER_SECONDS } from './ingest/failure';
+
+export interface Answer {
+  status: 200 | 400 | 401 | 403 | 413 | 500 | 503;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A request that threw: 503 with Retry-After when the batch was not stored for a passing reason (writer
+ * thread restarting, disk full, database busy), so the sender retries; otherwise a logged bug and a 500.
+ */
+export function failureAnswer(err: unknown, what: string): Answer {
+  const passing = passingFailure(err);
+  if (passing) {
+    console.warn(`${what} refused for now:`, (err as Error).message);
+    return { status: 503, body: { error: 'unavailable', message: passing }, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } };
+  }
+  console.error(`${what} failed:`, err);
+  return { status: 500, body: { error: 'internal', message: 'Something went wrong on our side; it has been logged.' } };
+}
