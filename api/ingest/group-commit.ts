@@ -16,6 +16,9 @@ export interface Committer {
   ingestBatches(batches: readonly (readonly FloorEvent[])[]): BatchResult[] | Promise<BatchResult[]>;
 }
 
+/** A group's transaction, done: each request's counts, or why the whole group was not stored. */
+type Outcome = { group: Pending[]; results: BatchResult[] } | { group: Pending[]; error: unknown };
+
 /** Upper bound of events per shared transaction, so one commit never holds the writer for long. */
 const MAX_GROUP_EVENTS = 20_000;
 
@@ -48,29 +51,43 @@ export class GroupCommit {
   private async drain(): Promise<void> {
     this.scheduled = false;
     this.busy = true;
-    while (this.queue.length) {
-      let size = 0;
-      let n = 0;
-      while (n < this.queue.length && (n === 0 || size + this.queue[n].events.length <= MAX_GROUP_EVENTS)) size += this.queue[n++].events.length;
-      await this.commit(this.queue.splice(0, n));
+    let running: Promise<Outcome> | null = this.start(this.take());
+    while (running) {
+      const outcome: Outcome = await running;
+      // The writer starts the next transaction before this one's senders are answered: writing their
+      // responses takes the main thread a while, and the writer would sit idle meanwhile.
+      running = this.queue.length ? this.start(this.take()) : null;
+      await this.settle(outcome);
     }
     this.busy = false;
     for (const done of this.idle.splice(0)) done();
   }
 
-  private async commit(group: Pending[]): Promise<void> {
-    let results: BatchResult[];
+  /** The next group: queued requests in arrival order, up to MAX_GROUP_EVENTS events (at least one request). */
+  private take(): Pending[] {
+    let size = 0;
+    let n = 0;
+    while (n < this.queue.length && (n === 0 || size + this.queue[n].events.length <= MAX_GROUP_EVENTS)) size += this.queue[n++].events.length;
+    return this.queue.splice(0, n);
+  }
+
+  private async start(group: Pending[]): Promise<Outcome> {
     try {
-      results = await this.service.ingestBatches(group.map((p) => p.events));
-    } catch (err) {
+      return { group, results: await this.service.ingestBatches(group.map((p) => p.events)) };
+    } catch (error) {
+      return { group, error };
+    }
+  }
+
+  private async settle(outcome: Outcome): Promise<void> {
+    const { group } = outcome;
+    if ('error' in outcome) {
       // The shared transaction rolled back as a whole; retry alone so one failure only fails its own request.
-      if (group.length > 1) {
-        for (const p of group) await this.commit([p]);
-        return;
-      }
-      group[0].reject(err);
+      if (group.length === 1) return group[0].reject(outcome.error);
+      for (const p of group) await this.settle(await this.start([p]));
       return;
     }
+    const { results } = outcome;
     this.stats.commits++;
     this.stats.batches += group.length;
     for (const p of group) this.stats.events += p.events.length;
