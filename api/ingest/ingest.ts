@@ -5,6 +5,7 @@ import type { CallbackEvent, FloorEvent, TicketEvent } from '../events/schema';
 import { replayCallback, replayTicket, type Fact, type TargetLookup } from '../kpi/replay';
 import { agentStore } from './agents';
 import { Lru } from './lru';
+import { compactRollups } from './rollup-compaction';
 import { RollupWriter } from './rollup-delta';
 import { subjectOf } from './subjects';
 
@@ -196,7 +197,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   /** Recomputes every fact, rollup and current-state row from the stored events. */
   const rebuildAll = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
     forget();
-    sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM tickets; DELETE FROM callbacks; DELETE FROM agents;');
+    sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM rollup_stale; DELETE FROM tickets; DELETE FROM callbacks; DELETE FROM agents;');
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
     const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
     for (let after = 0, rows: { seq: number; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].seq)
@@ -210,6 +211,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       if (onProgress && i % 10_000 === 0) onProgress(i, subjects.length);
     });
     rollups.flush();
+    compactRollups(sqlite);
     onProgress?.(subjects.length, subjects.length);
   });
 

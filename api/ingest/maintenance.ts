@@ -1,11 +1,15 @@
-// The database's own chores beside ingest: the backlog sample every minute and folding the WAL back every
-// 30 s. They write, so they run where the writes run: on the writer thread in the server (writer-thread.ts),
+// The database's own chores beside ingest: the backlog sample every minute, summing up stale hour and day
+// rollups every 2 s (rollup-compaction.ts), and folding the WAL back every 30 s. They write, so they run where the writes run: on the writer thread in the server (writer-thread.ts),
 // so the main thread never waits for the write lock, or in this thread for the CLI and tests. Either way a
 // timer fires between two transactions, never inside one.
 import { checkpoint, type Db } from '../../db/open';
 import { startBacklogSampler } from '../live/backlog-sampler';
+import { compactRollups } from './rollup-compaction';
 
 const CHECKPOINT_EVERY_MS = 30_000;
+const COMPACT_EVERY_MS = 2_000;
+/** Buckets summed per round: a backfill of many hours is caught up over several rounds, not in one long stall. */
+const COMPACT_MAX_BUCKETS = 24;
 
 /** Starts both chores; the returned function stops them. */
 export function startMaintenance(db: Db, now: () => number): () => void {
@@ -19,8 +23,18 @@ export function startMaintenance(db: Db, now: () => number): () => void {
     }
   }, CHECKPOINT_EVERY_MS);
   timer.unref();
+  const compaction = setInterval(() => {
+    try {
+      compactRollups(db.$client, COMPACT_MAX_BUCKETS);
+    } catch (err) {
+      // Queries read stale buckets from finer rows meanwhile; the next round tries again.
+      console.error('rollup compaction failed:', err);
+    }
+  }, COMPACT_EVERY_MS);
+  compaction.unref();
   return () => {
     stopSampler();
     clearInterval(timer);
+    clearInterval(compaction);
   };
 }

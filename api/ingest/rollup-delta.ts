@@ -9,7 +9,8 @@ export const FIVE_MIN_MS = 300_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 /**
- * Rollup levels, finest first: 0 = 5 minutes, 1 = UTC hour, 2 = UTC day. A window reads the coarsest whole
+ * Rollup levels, finest first: 0 = 5 minutes, 1 = UTC hour, 2 = UTC day. Ingest writes level 0; levels 1 and 2
+ * are summed from the level below by rollup-compaction.ts. A window reads the coarsest whole, current
  * buckets it can, so a 90-day window reads ~90 day rows and a sliding hour at most ~12 five-minute rows, and
  * only its ragged edges (under 5 minutes each) from facts.
  */
@@ -119,11 +120,11 @@ interface CachedRow {
   resBlob: Buffer | null | undefined;
 }
 
-/** The rows of one (level, bucket, team): found by one key, then each dimension's row by its value alone. */
+/** The 5-minute rows of one (bucket, team): found by one key, then each dimension's row by its value alone. */
 type BucketRows = Map<string, Map<string, CachedRow>>;
 
 /**
- * Keeps rollup rows current: `add()` adds (or retracts) a fact straight into the cached rows it is summed
+ * Keeps the 5-minute rollup rows current: `add()` adds (or retracts) a fact straight into the cached rows it is summed
  * into and marks them dirty; `flush()` writes each dirty row once. Recently used buckets stay parsed in
  * memory, so the hot rows are never read back from SQLite. Call `forget()` after a rolled-back transaction:
  * the cache then holds changes that were never committed.
@@ -133,12 +134,18 @@ export class RollupWriter {
   /** Buckets with rows not yet written, also found here if the cache evicted them meanwhile. */
   private readonly dirtyBuckets = new Map<string, BucketRows>();
   private readonly dirty: CachedRow[] = [];
+  /** Hours and days (bucket starts) of the facts added since the last flush. */
+  private readonly staleHours = new Set<number>();
+  private readonly staleDays = new Set<number>();
   private readonly s: ReturnType<typeof prepare>;
   constructor(sqlite: Database.Database) {
     this.s = prepare(sqlite);
   }
 
-  /** Adds (or retracts) one fact in every row it is summed into: 3 levels × up to 5 dimensions. */
+  /**
+   * Adds (or retracts) one fact in the 5-minute rows it is summed into (up to 5 dimensions), and marks its
+   * hour and day stale: rollup-compaction.ts sums those up again in a later transaction.
+   */
   add(f: Fact, sign: 1 | -1): void {
     const team = f.team ?? '';
     const value = f.value ?? 0;
@@ -146,21 +153,20 @@ export class RollupWriter {
     const sums: KindSums = { kind: f.kind, n: sign, value: sign * value, flag: sign * f.flag, flag2: sign * f.flag2 };
     const hist = f.kind === 'first_response' ? 'frHist' : f.kind === 'resolved' ? 'resHist' : null;
     const bin = hist ? binOf(value / 1000) : 0;
-    const dims = dimsOf(f);
-    for (const { level, size } of LEVELS) {
-      const bucket = Math.floor(f.at / size) * size;
-      const rows = this.bucketRows(`${level}\u0000${bucket}\u0000${team}`);
-      for (const [dim, dimValue] of dims) {
-        const row = this.row(rows, level, dim, dimValue, bucket, team);
-        const t = row.totals;
-        addKindSums(t, sums);
-        if (hist) {
-          const n = (t[hist][bin] ?? 0) + sign;
-          if (n === 0) delete t[hist][bin];
-          else t[hist][bin] = n;
-          if (hist === 'frHist') row.frBlob = undefined;
-          else row.resBlob = undefined;
-        }
+    const bucket = Math.floor(f.at / FIVE_MIN_MS) * FIVE_MIN_MS;
+    this.staleHours.add(Math.floor(f.at / HOUR_MS) * HOUR_MS);
+    this.staleDays.add(Math.floor(f.at / DAY_MS) * DAY_MS);
+    const rows = this.bucketRows(`${bucket}\u0000${team}`);
+    for (const [dim, dimValue] of dimsOf(f)) {
+      const row = this.row(rows, dim, dimValue, bucket, team);
+      const t = row.totals;
+      addKindSums(t, sums);
+      if (hist) {
+        const n = (t[hist][bin] ?? 0) + sign;
+        if (n === 0) delete t[hist][bin];
+        else t[hist][bin] = n;
+        if (hist === 'frHist') row.frBlob = undefined;
+        else row.resBlob = undefined;
       }
     }
   }
@@ -175,12 +181,12 @@ export class RollupWriter {
     return rows;
   }
 
-  private row(rows: BucketRows, level: number, dim: string, value: string, bucket: number, team: string): CachedRow {
+  private row(rows: BucketRows, dim: string, value: string, bucket: number, team: string): CachedRow {
     let byValue = rows.get(dim);
     if (!byValue) rows.set(dim, (byValue = new Map()));
     let row = byValue.get(value);
     if (!row) {
-      const key: CachedRow['key'] = [level, dim, value, bucket, team];
+      const key: CachedRow['key'] = [0, dim, value, bucket, team];
       const stored = this.s.select.get(...key) as RollupRow | undefined;
       row = stored
         ? { key, totals: rowToTotals(stored), dirty: false, stored: true, frBlob: stored.frHist, resBlob: stored.resHist }
@@ -194,8 +200,12 @@ export class RollupWriter {
     return row;
   }
 
-  /** Writes every row changed since the last flush, once. */
+  /** Writes every row changed since the last flush, once, and the stale marks of their hours and days. */
   flush(): void {
+    for (const hour of this.staleHours) this.s.markStale.run(1, hour);
+    for (const day of this.staleDays) this.s.markStale.run(2, day);
+    this.staleHours.clear();
+    this.staleDays.clear();
     for (const row of this.dirty) {
       row.dirty = false;
       const t = row.totals;
@@ -221,6 +231,8 @@ export class RollupWriter {
   }
 
   forget(): void {
+    this.staleHours.clear();
+    this.staleDays.clear();
     this.cache.clear();
     this.dirtyBuckets.clear();
     this.dirty.length = 0;
@@ -228,8 +240,12 @@ export class RollupWriter {
 }
 
 const KEY_WHERE = 'level = ? AND dim = ? AND value = ? AND bucket = ? AND team = ?';
-function prepare(sqlite: Database.Database) {
+/** Every dimension, so that a statement on (level, bucket) reads the key's ranges instead of the whole level. */
+export const DIMS_IN = "dim IN ('all', 'channel', 'priority', 'category', 'agent')";
+
+export function prepare(sqlite: Database.Database) {
   return {
+    markStale: sqlite.prepare('INSERT OR IGNORE INTO rollup_stale (level, bucket) VALUES (?, ?)'),
     select: sqlite.prepare(`SELECT ${ROLLUP_SELECT} FROM rollups WHERE ${KEY_WHERE}`),
     remove: sqlite.prepare(`DELETE FROM rollups WHERE ${KEY_WHERE}`),
     insert: sqlite.prepare(

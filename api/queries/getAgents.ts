@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { emptyTotals, totalsToKpis, type Totals } from '../kpi/totals';
 import type { AgentKpis } from '../kpi/types';
 import { RollupSum } from '../ingest/rollup-delta';
-import { addRollups, addScannedFactsByAgent, cached, coverWindow } from './windowTotals';
+import { addRollups, addScannedFactsByAgent, cached, coverWindow, onSnapshot, staleBuckets } from './windowTotals';
 
 interface AgentRow {
   agent: string;
@@ -14,13 +14,17 @@ interface AgentRow {
 
 /** Per-agent blocks for [from, to), credited per SPEC.md; with `team`, only facts of that team count. */
 export function getAgents(sqlite: Database.Database, window: { from: number; to: number }, team: string | undefined): AgentKpis[] {
+  return onSnapshot(sqlite, () => agentsOnSnapshot(sqlite, window, team));
+}
+
+function agentsOnSnapshot(sqlite: Database.Database, window: { from: number; to: number }, team: string | undefined): AgentKpis[] {
   const perAgent = new Map<string, Totals>();
   const totalsOf = (agent: string) => {
     let t = perAgent.get(agent);
     if (!t) perAgent.set(agent, (t = emptyTotals()));
     return t;
   };
-  const cover = coverWindow(window.from, window.to);
+  const cover = coverWindow(window.from, window.to, staleBuckets(sqlite));
   const sums = new Map<string, RollupSum>();
   const sumOf = (agent: string) => {
     let sum = sums.get(agent);

@@ -1,4 +1,4 @@
-// Sums the facts of a window [from, to): whole UTC days and hours from rollups, the ragged edges from facts.
+// Sums the facts of a window [from, to): whole UTC days and hours from rollups (unless stale), the ragged edges from facts.
 import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
 import { addDuration, addKindSums, emptyTotals, type Counter, type KindSums, type Totals } from '../kpi/totals';
@@ -13,8 +13,24 @@ export interface Cover {
   scans: { from: number; to: number }[];
 }
 
-/** Covers [from, to) with the coarsest aligned buckets first, then finer ones at the sides, then scans. */
-export function coverWindow(from: number, to: number): Cover {
+/** Hour and day buckets whose rows lag their 5-minute rows (rollup_stale), by level, in ascending order. */
+export type StaleBuckets = ReadonlyMap<number, readonly number[]>;
+
+export function staleBuckets(sqlite: Database.Database): StaleBuckets {
+  const stale = new Map<number, number[]>();
+  for (const [level, bucket] of cached(sqlite, 'SELECT level, bucket FROM rollup_stale ORDER BY level, bucket').raw().all() as [number, number][]) {
+    const list = stale.get(level);
+    if (list) list.push(bucket);
+    else stale.set(level, [bucket]);
+  }
+  return stale;
+}
+
+/**
+ * Covers [from, to) with the coarsest aligned buckets first, then finer ones at the sides, then scans. A stale
+ * bucket is covered by the level below it instead (5-minute rows are never stale).
+ */
+export function coverWindow(from: number, to: number, stale: StaleBuckets = new Map()): Cover {
   const cover: Cover = { rollups: [], scans: [] };
   const fill = (a: number, b: number, levels: readonly { level: number; size: number }[]) => {
     if (b <= a) return;
@@ -23,12 +39,34 @@ export function coverWindow(from: number, to: number): Cover {
     const lo = Math.ceil(a / size) * size;
     const hi = Math.floor(b / size) * size;
     if (lo >= hi) return fill(a, b, finer);
-    cover.rollups.push({ level, from: lo, to: hi });
+    let at = lo;
+    for (const bucket of stale.get(level) ?? []) {
+      if (bucket < lo) continue;
+      if (bucket >= hi) break;
+      if (bucket > at) cover.rollups.push({ level, from: at, to: bucket });
+      fill(bucket, bucket + size, finer);
+      at = bucket + size;
+    }
+    if (at < hi) cover.rollups.push({ level, from: at, to: hi });
     fill(a, lo, finer);
     fill(hi, b, finer);
   };
   fill(from, to, [...LEVELS].reverse());
   return cover;
+}
+
+/**
+ * Runs `read` on one snapshot of the database: the stale marks and the rows they qualify must be read as of
+ * the same commit, or a compaction committed in between could count a bucket twice or not at all.
+ */
+export function onSnapshot<T>(sqlite: Database.Database, read: () => T): T {
+  if (sqlite.inTransaction) return read();
+  cached(sqlite, 'BEGIN').run();
+  try {
+    return read();
+  } finally {
+    cached(sqlite, 'COMMIT').run();
+  }
 }
 
 /** Which rollup dimension answers these filters, or null when only a scan of facts can (2+ non-team filters). */
@@ -118,14 +156,16 @@ export function addRollups(
 }
 
 export function windowTotals(sqlite: Database.Database, from: number, to: number, filters: KpiFilters): Totals {
-  const totals = emptyTotals();
-  const dim = rollupDim(filters);
-  const cover = dim ? coverWindow(from, to) : { rollups: [], scans: [{ from, to }] };
-  const sum = new RollupSum();
-  for (const range of cover.rollups) addRollups(sqlite, () => sum, range, dim!.dim, dim!.value, filters.team);
-  sum.addTo(totals);
-  for (const scan of cover.scans) addScannedFacts(sqlite, totals, scan.from, scan.to, filters);
-  return totals;
+  return onSnapshot(sqlite, () => {
+    const totals = emptyTotals();
+    const dim = rollupDim(filters);
+    const cover = dim ? coverWindow(from, to, staleBuckets(sqlite)) : { rollups: [], scans: [{ from, to }] };
+    const sum = new RollupSum();
+    for (const range of cover.rollups) addRollups(sqlite, () => sum, range, dim!.dim, dim!.value, filters.team);
+    sum.addTo(totals);
+    for (const scan of cover.scans) addScannedFacts(sqlite, totals, scan.from, scan.to, filters);
+    return totals;
+  });
 }
 
 // Query texts are built from a fixed set of column names only (never from input), so caching by text is safe.

@@ -40,3 +40,19 @@ export const rollups = sqliteTable(
   // WITHOUT ROWID is added by hand in the migration SQL; drizzle-kit cannot express it.
   (t) => [primaryKey({ columns: [t.level, t.dim, t.bucket, t.value, t.team] })]
 );
+
+/**
+ * Hour and day buckets (levels 1 and 2) whose rows may lag their 5-minute rows. Ingest writes only the
+ * 5-minute rows of a fact (5 rows, not 15, so a commit rewrites a third of the rollup rows) and marks the
+ * fact's hour and day here, in the same transaction; a later transaction (api/ingest/rollup-compaction.ts)
+ * sums them up again and clears the mark. Queries read a marked bucket from the level below instead, so
+ * every answer is exact at every moment. WITHOUT ROWID is added by hand in the migration SQL.
+ */
+export const rollupStale = sqliteTable(
+  'rollup_stale',
+  {
+    level: integer('level').notNull(),
+    bucket: integer('bucket').notNull()
+  },
+  (t) => [primaryKey({ columns: [t.level, t.bucket] })]
+);
