@@ -2,12 +2,15 @@
 // all in one transaction. Publishing happens after commit, by the caller (see group-commit.ts).
 import type Database from 'better-sqlite3';
 import type { CallbackEvent, FloorEvent, TicketEvent } from '../events/schema';
-import { replayCallback, replayTicket, type Fact, type TargetLookup } from '../kpi/replay';
+import { replayCallback, replayTicket, type CallbackState, type Fact, type TargetLookup, type TicketState } from '../kpi/replay';
 import { agentStore } from './agents';
 import { Lru } from './lru';
 import { compactRollups } from './rollup-compaction';
 import { RollupWriter } from './rollup-delta';
 import { subjectOf } from './subjects';
+
+/** Each event's JSON text, batch by batch, as `JSON.stringify` gives it. */
+export type Bodies = readonly (readonly string[])[];
 
 export interface BatchResult {
   accepted: number;
@@ -37,6 +40,12 @@ function sameState(a: object | null, b: object): boolean {
   return true;
 }
 
+/** Current-state columns after the key, in the order of `ticketValues` and `callbackValues`. */
+const TICKET_COLUMNS = ['created_at', 'channel', 'category', 'priority', 'team', 'assignee', 'state', 'first_response_at', 'unattended_since'];
+const CALLBACK_COLUMNS = ['scheduled_at', 'due', 'team', 'agent', 'reason', 'ticket', 'state'];
+const ticketValues = (t: TicketState) => [t.createdAt, t.channel, t.category, t.priority, t.team, t.assignee, t.state, t.firstResponseAt, t.unattendedSince, t.ticket];
+const callbackValues = (c: CallbackState) => [c.scheduledAt, c.due, c.team, c.agent, c.reason, c.ticket, c.state, c.callback];
+
 function prepare(sqlite: Database.Database) {
   return {
     insertEvent: sqlite.prepare('INSERT OR IGNORE INTO events (id, type, at, sid, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -46,19 +55,17 @@ function prepare(sqlite: Database.Database) {
     factsAt: sqlite.prepare(`SELECT id, ${FACT_FIELDS} FROM facts WHERE at = ? AND subject = ?`),
     deleteFact: sqlite.prepare('DELETE FROM facts WHERE id = ?'),
     insertFact: sqlite.prepare(`INSERT INTO facts (subject, ${FACT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    // Positional parameters throughout: binding by name costs a property lookup per column and row.
     upsertTicket: sqlite.prepare(
-      `INSERT INTO tickets (ticket, created_at, channel, category, priority, team, assignee, state, first_response_at, unattended_since)
-       VALUES (@ticket, @createdAt, @channel, @category, @priority, @team, @assignee, @state, @firstResponseAt, @unattendedSince)
-       ON CONFLICT (ticket) DO UPDATE SET created_at = excluded.created_at, channel = excluded.channel, category = excluded.category,
-         priority = excluded.priority, team = excluded.team, assignee = excluded.assignee, state = excluded.state,
-         first_response_at = excluded.first_response_at, unattended_since = excluded.unattended_since`
+      `INSERT INTO tickets (${TICKET_COLUMNS.join(', ')}, ticket) VALUES (${TICKET_COLUMNS.map(() => '?').join(', ')}, ?)
+       ON CONFLICT (ticket) DO UPDATE SET ${TICKET_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`
     ),
+    updateTicket: sqlite.prepare(`UPDATE tickets SET ${TICKET_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE ticket = ?`),
     upsertCallback: sqlite.prepare(
-      `INSERT INTO callbacks (callback, scheduled_at, due, team, agent, reason, ticket, state)
-       VALUES (@callback, @scheduledAt, @due, @team, @agent, @reason, @ticket, @state)
-       ON CONFLICT (callback) DO UPDATE SET scheduled_at = excluded.scheduled_at, due = excluded.due, team = excluded.team,
-         agent = excluded.agent, reason = excluded.reason, ticket = excluded.ticket, state = excluded.state`
-    )
+      `INSERT INTO callbacks (${CALLBACK_COLUMNS.join(', ')}, callback) VALUES (${CALLBACK_COLUMNS.map(() => '?').join(', ')}, ?)
+       ON CONFLICT (callback) DO UPDATE SET ${CALLBACK_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`
+    ),
+    updateCallback: sqlite.prepare(`UPDATE callbacks SET ${CALLBACK_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE callback = ?`)
   };
 }
 
@@ -146,9 +153,12 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     if (!r) return;
     applyFacts(subject, memo, r.facts);
     if (sameState(memo.state, r.state)) return;
+    // A state this process wrote is a row that exists: an update by key does. A memo loaded from the
+    // database does not know, so it upserts once.
+    const exists = memo.state !== null;
     memo.state = r.state;
-    if (kind === 't') s.upsertTicket.run(r.state);
-    else s.upsertCallback.run(r.state);
+    if (kind === 't') (exists ? s.updateTicket : s.upsertTicket).run(ticketValues(r.state as TicketState));
+    else (exists ? s.updateCallback : s.upsertCallback).run(callbackValues(r.state as CallbackState));
   }
 
   /** After a rollback or a rebuild: memory may hold what the database does not. */
@@ -159,14 +169,14 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     agents.forget();
   }
 
-  const transact = sqlite.transaction((batches: readonly (readonly FloorEvent[])[]): BatchResult[] => {
+  const transact = sqlite.transaction((batches: readonly (readonly FloorEvent[])[], bodies: Bodies | undefined): BatchResult[] => {
     const receivedAt = opts.now();
     const dirty = new Map<string, FloorEvent[]>();
-    const results = batches.map((batch) => {
+    const results = batches.map((batch, b) => {
       let accepted = 0;
-      for (const e of batch) {
+      for (const [i, e] of batch.entries()) {
         const subject = subjectOf(e);
-        const { changes } = s.insertEvent.run(e.id, e.type, e.at, sidOf(subject), JSON.stringify(e), receivedAt);
+        const { changes } = s.insertEvent.run(e.id, e.type, e.at, sidOf(subject), bodies?.[b][i] ?? JSON.stringify(e), receivedAt);
         if (changes === 0) continue;
         accepted++;
         const fresh = dirty.get(subject);
@@ -181,12 +191,15 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     return results;
   });
 
-  /** Stores and replays several batches in ONE transaction; returns each batch's counts. Atomic as a whole. */
-  function ingestBatches(batches: readonly (readonly FloorEvent[])[]): BatchResult[] {
+  /**
+   * Stores and replays several batches in ONE transaction; returns each batch's counts. Atomic as a whole.
+   * `bodies`, when the caller has them, are the events' JSON texts (stored as they are).
+   */
+  function ingestBatches(batches: readonly (readonly FloorEvent[])[], bodies?: Bodies): BatchResult[] {
     try {
       // IMMEDIATE takes the write lock first. Another connection (the server's main thread, `npm run rebuild`)
       // may commit between a deferred transaction's first read and its first write, which then fails at once.
-      return transact.immediate(batches);
+      return transact.immediate(batches, bodies);
     } catch (err) {
       // The transaction rolled back: memory may hold what was never committed.
       forget();

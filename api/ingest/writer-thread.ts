@@ -6,6 +6,7 @@ import { openDb } from '../../db/open';
 import { defaultTargets } from '../kpi/targets';
 import { createIngestService } from './ingest';
 import { startMaintenance } from './maintenance';
+import type { FloorEvent } from '../events/schema';
 import type { WriterOptions, WriterReply, WriterRequest } from './writer';
 
 const { path, memoSubjects, maintain } = workerData as WriterOptions;
@@ -29,7 +30,8 @@ port.on('message', (m: WriterRequest) => {
   }
   let reply: WriterReply;
   try {
-    reply = { kind: 'committed', id: m.id, results: ingest.ingestBatches(m.batches) };
+    const batches = m.bodies.map((b) => b.map((text) => JSON.parse(text) as FloorEvent));
+    reply = { kind: 'committed', id: m.id, results: ingest.ingestBatches(batches, m.bodies) };
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     reply = { kind: 'failed', id: m.id, message: err instanceof Error ? err.message : String(err), code: typeof code === 'string' ? code : undefined };

@@ -4,10 +4,11 @@
 import { Worker } from 'node:worker_threads';
 import type { FloorEvent } from '../events/schema';
 import { IngestUnavailable, revive } from './failure';
-import type { BatchResult } from './ingest';
+import type { BatchResult, Bodies } from './ingest';
 
 export type WriterRequest =
-  | { kind: 'ingest'; id: number; batches: readonly (readonly FloorEvent[])[] }
+  /** Events as JSON texts: serialized once here, where there is time to spare, then stored as they are. */
+  | { kind: 'ingest'; id: number; bodies: Bodies }
   | { kind: 'maintain' }
   | { kind: 'close' };
 export type WriterReply =
@@ -102,7 +103,7 @@ export class WriterThread {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ kind: 'ingest', id, batches } satisfies WriterRequest);
+      worker.postMessage({ kind: 'ingest', id, bodies: batches.map((b) => b.map((e) => JSON.stringify(e))) } satisfies WriterRequest);
     });
   }
 
