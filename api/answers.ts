@@ -1,5 +1,6 @@
 // An answer as data (status, JSON body, extra headers), for handlers that more than one server sends:
 // Hono in app.ts and the Node listener's ingest fast path. And the one mapping of a thrown error to an answer.
+import type { Context } from 'hono';
 import { passingFailure, RETRY_AFTER_SECONDS } from './ingest/failure';
 
 export interface Answer {
@@ -20,4 +21,10 @@ export function failureAnswer(err: unknown, what: string): Answer {
   }
   console.error(`${what} failed:`, err);
   return { status: 500, body: { error: 'internal', message: 'Something went wrong on our side; it has been logged.' } };
+}
+
+/** Sends an answer through Hono. */
+export function honoAnswer(c: Context, a: Answer): Response {
+  if (a.headers) for (const [k, v] of Object.entries(a.headers)) c.header(k, v);
+  return c.json(a.body, a.status);
 }

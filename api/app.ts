@@ -7,7 +7,7 @@ import type { Db } from '../db/open';
 import type { Config } from './config';
 import type { GroupCommit } from './ingest/group-commit';
 import { requireRole } from './auth/middleware';
-import { failureAnswer } from './answers';
+import { failureAnswer, honoAnswer } from './answers';
 import { RETRY_AFTER_SECONDS } from './ingest/failure';
 import { authRoutes } from './routes/auth';
 import { eventsRoutes } from './routes/events';
@@ -46,10 +46,6 @@ export function createApp(deps: AppDeps) {
     app.get('*', serveStatic({ root: dir, path: 'index.html' }));
   }
 
-  app.onError((err, c) => {
-    const a = failureAnswer(err, `${c.req.method} ${c.req.path}`);
-    if (a.headers) for (const [k, v] of Object.entries(a.headers)) c.header(k, v);
-    return c.json(a.body, a.status);
-  });
+  app.onError((err, c) => honoAnswer(c, failureAnswer(err, `${c.req.method} ${c.req.path}`)));
   return app;
 }

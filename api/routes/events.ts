@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../app';
-import { failureAnswer, type Answer } from '../answers';
+import { failureAnswer, honoAnswer, type Answer } from '../answers';
 import { authorize, honoAccessors, isDenial, nodeAccessors, type Accessors } from '../auth/middleware';
 import { splitBody, validateEvents } from '../events/parse';
 import { readBody, readIncoming, type BodyResult } from './body';
@@ -31,11 +31,7 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
 }
 
 export function eventsRoutes(deps: AppDeps) {
-  return new Hono().post('/', async (c) => {
-    const a = await postEvents(deps, { ...honoAccessors(c), body: (max) => readBody(c, max) });
-    if (a.headers) for (const [k, v] of Object.entries(a.headers)) c.header(k, v);
-    return c.json(a.body, a.status);
-  });
+  return new Hono().post('/', async (c) => honoAnswer(c, await postEvents(deps, { ...honoAccessors(c), body: (max) => readBody(c, max) })));
 }
 
 /**
