@@ -1,6 +1,8 @@
 // Group commit: requests that arrive while a transaction is being prepared or is running share the next
 // one, so fifty clients posting one event each pay for a few commits, not fifty. Each request is answered
-// only after its commit. The transaction runs in this thread (ingest.ts) or on the writer thread (writer.ts).
+// only after its commit. The transaction runs in this thread (ingest.ts): then one group is in flight and
+// the next waits for it. Or on the writer thread (writer.ts): then each event-loop turn's requests are posted
+// at once, and the thread folds whatever waits into its next transaction.
 import type { FloorEvent } from '../events/schema';
 import { IngestUnavailable } from './failure';
 import type { BatchResult } from './ingest';
@@ -14,53 +16,68 @@ interface Pending {
 /** What runs a group's transaction: ingest.ts in this thread, or the writer thread (writer.ts). */
 export interface Committer {
   ingestBatches(batches: readonly (readonly FloorEvent[])[]): BatchResult[] | Promise<BatchResult[]>;
+  /**
+   * Groups it may hold at once (1 if absent). The writer thread takes any number: it folds every group that
+   * waits into its next transaction, so groups are not commits there, and it counts its own `commits`.
+   */
+  readonly maxInFlight?: number;
+  readonly commits?: number;
 }
 
 /** A group's transaction, done: each request's counts, or why the whole group was not stored. */
 type Outcome = { group: Pending[]; results: BatchResult[] } | { group: Pending[]; error: unknown };
 
-/** Upper bound of events per shared transaction, so one commit never holds the writer for long. */
+/** Upper bound of events per group, so one commit never holds the writer for long. */
 const MAX_GROUP_EVENTS = 20_000;
 
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
-  /** A group's transaction is running; what arrives meanwhile waits for the next one. */
-  private busy = false;
+  /** Groups handed to the committer and not answered yet; what arrives meanwhile waits for the next group. */
+  private inFlight = 0;
+  /** Groups whose senders are being answered (or retried alone after a failure). */
+  private settling = 0;
   private closed = false;
   private idle: (() => void)[] = [];
-  /** Counters for /api/health and the benchmark: how many requests shared how many commits. */
-  readonly stats = { commits: 0, batches: 0, events: 0 };
+  private readonly counted = { commits: 0, batches: 0, events: 0 };
 
   constructor(
     private readonly service: Committer,
     private readonly onCommitted: (accepted: number) => void = () => {}
   ) {}
 
+  /** Counters for /api/health and the benchmark: how many requests shared how many commits. */
+  get stats(): { commits: number; batches: number; events: number } {
+    return { ...this.counted, commits: this.service.commits ?? this.counted.commits };
+  }
+
   submit(events: readonly FloorEvent[]): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new IngestUnavailable('The server is shutting down; send this batch again in a few seconds.'));
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
-      if (!this.scheduled && !this.busy) {
+      if (!this.scheduled && this.inFlight < (this.service.maxInFlight ?? 1)) {
         this.scheduled = true;
-        setImmediate(() => void this.drain());
+        setImmediate(() => this.drain());
       }
     });
   }
 
-  private async drain(): Promise<void> {
+  private drain(): void {
     this.scheduled = false;
-    this.busy = true;
-    let running: Promise<Outcome> | null = this.start(this.take());
-    while (running) {
-      const outcome: Outcome = await running;
-      // The writer starts the next transaction before this one's senders are answered: writing their
-      // responses takes the main thread a while, and the writer would sit idle meanwhile.
-      running = this.queue.length ? this.start(this.take()) : null;
-      await this.settle(outcome);
-    }
-    this.busy = false;
-    for (const done of this.idle.splice(0)) done();
+    while (this.queue.length && this.inFlight < (this.service.maxInFlight ?? 1)) void this.run(this.take());
+  }
+
+  private async run(group: Pending[]): Promise<void> {
+    this.inFlight++;
+    const outcome = await this.start(group);
+    this.inFlight--;
+    // The committer starts the next group's transaction before this one's senders are answered: writing their
+    // responses takes this thread a while, and the committer would sit idle meanwhile.
+    this.drain();
+    this.settling++;
+    await this.settle(outcome);
+    this.settling--;
+    if (!this.queue.length && this.inFlight === 0 && this.settling === 0) for (const done of this.idle.splice(0)) done();
   }
 
   /** The next group: queued requests in arrival order, up to MAX_GROUP_EVENTS events (at least one request). */
@@ -88,9 +105,9 @@ export class GroupCommit {
       return;
     }
     const { results } = outcome;
-    this.stats.commits++;
-    this.stats.batches += group.length;
-    for (const p of group) this.stats.events += p.events.length;
+    this.counted.commits++;
+    this.counted.batches += group.length;
+    for (const p of group) this.counted.events += p.events.length;
     this.onCommitted(results.reduce((n, r) => n + r.accepted, 0));
     group.forEach((p, i) => p.resolve(results[i]));
   }
@@ -98,7 +115,7 @@ export class GroupCommit {
   /** Refuses new work and resolves once everything already submitted is committed and answered. */
   close(): Promise<void> {
     this.closed = true;
-    if (!this.queue.length && !this.scheduled && !this.busy) return Promise.resolve();
+    if (!this.queue.length && !this.scheduled && this.inFlight === 0 && this.settling === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 }

@@ -1,13 +1,18 @@
-// The writer thread's body: it owns the one connection that writes events, and runs each group commit's
-// transaction (ingest.ts) while the main thread goes on reading requests and answering queries. With
-// `maintain`, the backlog sampler and WAL checkpoints run here too, between transactions.
+// The writer thread's body: it owns the one connection that writes events, and runs the transactions
+// (ingest.ts) while the main thread goes on reading requests and answering queries. With `maintain`, the
+// backlog sampler, rollup compaction and WAL checkpoints run here too, between transactions.
+//
+// The main thread posts each group of requests as soon as it has validated them, without waiting for the
+// transaction in flight; everything that arrived meanwhile shares this thread's next transaction. So the
+// thread never sits idle waiting for a round trip through a main thread that is busy validating a body.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../../db/open';
 import { defaultTargets } from '../kpi/targets';
-import { createIngestService } from './ingest';
-import { startMaintenance } from './maintenance';
 import type { FloorEvent } from '../events/schema';
+import { createIngestService, type Bodies } from './ingest';
+import { startMaintenance } from './maintenance';
 import type { WriterOptions, WriterReply, WriterRequest } from './writer';
+import { commitGroups, takeGroups, type Posted } from './writer-inbox';
 
 const { path, memoSubjects, maintain } = workerData as WriterOptions;
 const db = openDb(path, { migrate: false });
@@ -16,25 +21,36 @@ let stopMaintenance = maintain ? startMaintenance(db, Date.now) : null;
 const port = parentPort!;
 port.postMessage({ kind: 'ready' } satisfies WriterReply);
 
+const inbox: Posted[] = [];
+let scheduled = false;
+/** Transactions committed by this thread, sent with each answer so the main thread can count commits. */
+let commits = 0;
+
 port.on('message', (m: WriterRequest) => {
+  if (m.kind === 'ingest') {
+    inbox.push(m);
+    // Messages that arrived during a transaction are all delivered before the check phase: one commit takes them all.
+    if (!scheduled) (scheduled = true), setImmediate(commitInbox);
+    return;
+  }
   if (m.kind === 'maintain') {
     stopMaintenance ??= startMaintenance(db, Date.now);
     return;
   }
-  if (m.kind === 'close') {
-    stopMaintenance?.();
-    db.$client.close();
-    port.postMessage({ kind: 'closed' } satisfies WriterReply);
-    port.close();
-    return;
-  }
-  let reply: WriterReply;
-  try {
-    const batches = m.bodies.map((b) => b.map((text) => JSON.parse(text) as FloorEvent));
-    reply = { kind: 'committed', id: m.id, results: ingest.ingestBatches(batches, m.bodies) };
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    reply = { kind: 'failed', id: m.id, message: err instanceof Error ? err.message : String(err), code: typeof code === 'string' ? code : undefined };
-  }
-  port.postMessage(reply);
+  // close: the main thread sends it once every group it posted has been answered.
+  stopMaintenance?.();
+  db.$client.close();
+  port.postMessage({ kind: 'closed' } satisfies WriterReply);
+  port.close();
 });
+
+function commitInbox(): void {
+  scheduled = false;
+  const groups = takeGroups(inbox);
+  if (inbox.length) (scheduled = true), setImmediate(commitInbox);
+  if (groups.length) commits += commitGroups(groups, store, (reply) => port.postMessage(reply), commits);
+}
+
+function store(bodies: Bodies) {
+  return ingest.ingestBatches(bodies.map((b) => b.map((text) => JSON.parse(text) as FloorEvent)), bodies);
+}

@@ -12,7 +12,8 @@ export type WriterRequest =
   | { kind: 'maintain' }
   | { kind: 'close' };
 export type WriterReply =
-  | { kind: 'committed'; id: number; results: BatchResult[] }
+  /** `commit`: the thread's count of transactions, the one that stored this group. */
+  | { kind: 'committed'; id: number; results: BatchResult[]; commit: number }
   | { kind: 'failed'; id: number; message: string; code?: string }
   | { kind: 'ready' }
   | { kind: 'closed' };
@@ -50,6 +51,11 @@ export class WriterThread {
   private respawn: NodeJS.Timeout | null = null;
   /** Threads started after the first (tests read it). */
   restarts = 0;
+  /** Any number of groups may be posted at once: the thread folds those that wait into one transaction. */
+  readonly maxInFlight = Infinity;
+  /** Transactions committed, across threads. */
+  commits = 0;
+  private lastCommit = 0;
 
   constructor(private readonly opts: WriterOptions) {
     this.spawn();
@@ -65,13 +71,19 @@ export class WriterThread {
   private spawn(): void {
     this.respawn = null;
     this.ready = false;
+    this.lastCommit = 0;
     const worker = new Worker(new URL('./writer-boot.mjs', import.meta.url), { workerData: this.opts, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.on('message', (m: WriterReply) => {
       if (m.kind === 'ready') this.ready = true;
       if (m.kind === 'ready' || m.kind === 'closed') return;
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
-      if (m.kind === 'committed') w?.resolve(m.results);
+      if (m.kind === 'committed') {
+        // Groups that shared a transaction carry its number; a fresh thread counts from 1 again.
+        if (m.commit !== this.lastCommit) this.commits++;
+        this.lastCommit = m.commit;
+        w?.resolve(m.results);
+      }
       else w?.reject(revive(m.message, m.code));
     });
     // A thread that dies takes its uncommitted transaction with it (SQLite rolls it back), or it committed and

@@ -153,4 +153,14 @@ describe('writer thread trouble, as a sender sees it', () => {
     expect(await until(() => samples() > 0)).toBe(true);
     expect(writer.restarts).toBe(1);
   });
+
+  it('folds the groups that wait into one transaction', async () => {
+    const { db, writer } = start();
+    const batches = simulatedBatches(40, 50);
+    // Posted in one go, as the main thread does while a transaction runs: they share the next transactions.
+    const answers = await Promise.all(batches.map((b) => writer.ingestBatches([b])));
+    expect(answers.flat().reduce((n, r) => n + r.accepted + r.duplicates, 0)).toBe(2000);
+    expect(writer.commits).toBeLessThanOrEqual(3);
+    expect(db.$client.prepare('SELECT count(*) FROM events').pluck().get()).toBe(answers.flat().reduce((n, r) => n + r.accepted, 0));
+  });
 });
