@@ -1,7 +1,7 @@
 // The writer thread's inbox: the groups of requests the main thread posted while a transaction ran, folded
 // into ONE transaction; if that fails, each group alone, so one failure fails only its own group.
 import type { BatchResult, Bodies } from './ingest';
-import type { WriterReply } from './writer';
+import type { GroupAnswer } from './writer';
 
 /** A group of requests as posted: its id, and each request's events as JSON texts. */
 export interface Posted {
@@ -26,7 +26,7 @@ export function takeGroups(inbox: Posted[]): Posted[] {
  * Stores `groups` in one transaction (`store` runs one) and answers each; returns the transactions committed.
  * `commit` numbers them: groups that shared one carry the same number.
  */
-export function commitGroups(groups: Posted[], store: (bodies: Bodies) => BatchResult[], answer: (reply: WriterReply) => void, commit: number): number {
+export function commitGroups(groups: Posted[], store: (bodies: Bodies) => BatchResult[], answer: (a: GroupAnswer) => void, commit: number): number {
   try {
     const results = store(groups.flatMap((p) => p.bodies));
     let at = 0;
@@ -44,7 +44,7 @@ export function commitGroups(groups: Posted[], store: (bodies: Bodies) => BatchR
   }
 }
 
-function failed(id: number, err: unknown): WriterReply {
+function failed(id: number, err: unknown): GroupAnswer {
   const code = (err as { code?: unknown }).code;
   return { kind: 'failed', id, message: err instanceof Error ? err.message : String(err), code: typeof code === 'string' ? code : undefined };
 }

@@ -11,7 +11,7 @@ import { defaultTargets } from '../kpi/targets';
 import type { FloorEvent } from '../events/schema';
 import { createIngestService, type Bodies } from './ingest';
 import { startMaintenance } from './maintenance';
-import type { WriterOptions, WriterReply, WriterRequest } from './writer';
+import type { GroupAnswer, WriterOptions, WriterReply, WriterRequest } from './writer';
 import { commitGroups, takeGroups, type Posted } from './writer-inbox';
 
 const { path, memoSubjects, maintain } = workerData as WriterOptions;
@@ -48,7 +48,10 @@ function commitInbox(): void {
   scheduled = false;
   const groups = takeGroups(inbox);
   if (inbox.length) (scheduled = true), setImmediate(commitInbox);
-  if (groups.length) commits += commitGroups(groups, store, (reply) => port.postMessage(reply), commits);
+  if (!groups.length) return;
+  const answers: GroupAnswer[] = [];
+  commits += commitGroups(groups, store, (a) => answers.push(a), commits);
+  port.postMessage({ kind: 'answers', answers } satisfies WriterReply);
 }
 
 function store(bodies: Bodies) {

@@ -11,10 +11,14 @@ export type WriterRequest =
   | { kind: 'ingest'; id: number; bodies: Bodies }
   | { kind: 'maintain' }
   | { kind: 'close' };
+/** One group's answer. */
+export type GroupAnswer = Extract<WriterReply, { kind: 'committed' | 'failed' }>;
 export type WriterReply =
   /** `commit`: the thread's count of transactions, the one that stored this group. */
   | { kind: 'committed'; id: number; results: BatchResult[]; commit: number }
   | { kind: 'failed'; id: number; message: string; code?: string }
+  /** Every group a transaction answered, in one message: fewer messages for both threads. */
+  | { kind: 'answers'; answers: GroupAnswer[] }
   | { kind: 'ready' }
   | { kind: 'closed' };
 
@@ -75,16 +79,7 @@ export class WriterThread {
     const worker = new Worker(new URL('./writer-boot.mjs', import.meta.url), { workerData: this.opts, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.on('message', (m: WriterReply) => {
       if (m.kind === 'ready') this.ready = true;
-      if (m.kind === 'ready' || m.kind === 'closed') return;
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (m.kind === 'committed') {
-        // Groups that shared a transaction carry its number; a fresh thread counts from 1 again.
-        if (m.commit !== this.lastCommit) this.commits++;
-        this.lastCommit = m.commit;
-        w?.resolve(m.results);
-      }
-      else w?.reject(revive(m.message, m.code));
+      else if (m.kind === 'answers') for (const a of m.answers) this.answered(a);
     });
     // A thread that dies takes its uncommitted transaction with it (SQLite rolls it back), or it committed and
     // died before saying so: fail what waits, to be sent again (ids make that safe), and start a fresh thread,
@@ -106,6 +101,16 @@ export class WriterThread {
       else this.respawn = setTimeout(() => this.spawn(), this.backoffMs);
     });
     this.worker = worker;
+  }
+
+  private answered(a: GroupAnswer): void {
+    const w = this.waiting.get(a.id);
+    this.waiting.delete(a.id);
+    if (a.kind === 'failed') return w?.reject(revive(a.message, a.code));
+    // Groups that shared a transaction carry its number; a fresh thread counts from 1 again.
+    if (a.commit !== this.lastCommit) this.commits++;
+    this.lastCommit = a.commit;
+    w?.resolve(a.results);
   }
 
   /** Stores and replays the batches in one transaction on the writer thread; resolves after its commit. */

@@ -1,7 +1,7 @@
 // The writer thread's inbox: groups that waited share one transaction; one that cannot be stored fails alone.
 import { describe, expect, it } from 'vitest';
 import type { BatchResult, Bodies } from '../../api/ingest/ingest';
-import type { WriterReply } from '../../api/ingest/writer';
+import type { GroupAnswer } from '../../api/ingest/writer';
 import { MAX_TRANSACTION_EVENTS, commitGroups, takeGroups, type Posted } from '../../api/ingest/writer-inbox';
 
 /** A store that refuses any transaction holding the body "poison", and logs each transaction's size. */
@@ -17,7 +17,7 @@ const group = (id: number, ...requests: string[][]): Posted => ({ id, bodies: re
 describe('writer inbox', () => {
   it('stores the groups that waited in one transaction and answers each with its own counts', () => {
     const log: number[] = [];
-    const replies: WriterReply[] = [];
+    const replies: GroupAnswer[] = [];
     const done = commitGroups([group(1, ['a', 'b']), group(2, ['c'], ['d', 'e', 'f'])], store(log), (r) => replies.push(r), 7);
     expect(done).toBe(1);
     expect(log).toEqual([3]);
@@ -29,7 +29,7 @@ describe('writer inbox', () => {
 
   it('when the shared transaction fails, stores each group alone, and only the bad one fails', () => {
     const log: number[] = [];
-    const replies: WriterReply[] = [];
+    const replies: GroupAnswer[] = [];
     const done = commitGroups([group(1, ['a']), group(2, ['poison']), group(3, ['b'])], store(log), (r) => replies.push(r), 0);
     expect(done).toBe(2);
     expect(log).toEqual([3, 1, 1, 1]);
