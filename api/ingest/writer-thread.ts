@@ -37,7 +37,9 @@ port.on('message', (m: WriterRequest) => {
     stopMaintenance ??= startMaintenance(db, Date.now);
     return;
   }
-  // close: the main thread sends it once every group it posted has been answered.
+  // close: the main thread sends it once every group it posted has been answered; should any still wait, they
+  // are committed and answered first.
+  while (inbox.length) commitInbox();
   stopMaintenance?.();
   db.$client.close();
   port.postMessage({ kind: 'closed' } satisfies WriterReply);
