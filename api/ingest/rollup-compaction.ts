@@ -14,6 +14,7 @@ function prepareCompaction(sqlite: Database.Database) {
   return {
     ...prepare(sqlite),
     stale: sqlite.prepare('SELECT level, bucket FROM rollup_stale ORDER BY level, bucket'),
+    count: sqlite.prepare('SELECT count(*) FROM rollup_stale').pluck(),
     finer: sqlite.prepare(`SELECT dim, value, team, ${ROLLUP_SELECT} FROM rollups WHERE level = ? AND ${DIMS_IN} AND bucket >= ? AND bucket < ?`),
     clear: sqlite.prepare(`DELETE FROM rollups WHERE level = ? AND ${DIMS_IN} AND bucket = ?`),
     unmark: sqlite.prepare('DELETE FROM rollup_stale WHERE level = ? AND bucket = ?')
@@ -22,18 +23,22 @@ function prepareCompaction(sqlite: Database.Database) {
 
 /**
  * Sums stale hours and then stale days again, at most `maxBuckets` of them (the oldest first) so that one
- * call never holds the writer for long; returns how many of each it did and how many stay stale.
+ * call never holds the writer for long; with `endedBy`, only buckets that ended by then. Returns how many of
+ * each it did and how many stay stale.
  */
-export function compactRollups(sqlite: Database.Database, maxBuckets = Infinity): { hours: number; days: number; left: number } {
+export function compactRollups(
+  sqlite: Database.Database,
+  { maxBuckets = Infinity, endedBy = Infinity }: { maxBuckets?: number; endedBy?: number } = {}
+): { hours: number; days: number; left: number } {
   let s = statements.get(sqlite);
   if (!s) statements.set(sqlite, (s = prepareCompaction(sqlite)));
   const st = s;
   const run = sqlite.transaction(() => {
-    const stale = st.stale.all() as { level: 1 | 2; bucket: number }[];
+    const stale = (st.stale.all() as { level: 1 | 2; bucket: number }[]).filter((b) => b.bucket + LEVELS[b.level].size <= endedBy);
     // Hours come first (level order), and a day is summed from its hours: so a day is only reached once
     // every stale hour is in this round.
     const todo = stale.slice(0, maxBuckets);
-    const done = { hours: 0, days: 0, left: stale.length - todo.length };
+    const done = { hours: 0, days: 0, left: (st.count.get() as number) - todo.length };
     for (const { level, bucket } of todo) {
       const sums = new Map<string, { dim: string; value: string; team: string; totals: Totals }>();
       for (const row of st.finer.iterate(level - 1, bucket, bucket + LEVELS[level].size) as Iterable<RollupRow & { dim: string; value: string; team: string }>) {
