@@ -11,12 +11,11 @@ export type WriterRequest =
   | { kind: 'ingest'; id: number; bodies: Bodies }
   | { kind: 'maintain' }
   | { kind: 'close' };
-/** One group's answer. */
-export type GroupAnswer = Extract<WriterReply, { kind: 'committed' | 'failed' }>;
-export type WriterReply =
-  /** `commit`: the thread's count of transactions, the one that stored this group. */
+/** One group's answer. `commit`: the thread's count of transactions, the one that stored this group. */
+export type GroupAnswer =
   | { kind: 'committed'; id: number; results: BatchResult[]; commit: number }
-  | { kind: 'failed'; id: number; message: string; code?: string }
+  | { kind: 'failed'; id: number; message: string; code?: string };
+export type WriterReply =
   /** Every group a transaction answered, in one message: fewer messages for both threads. */
   | { kind: 'answers'; answers: GroupAnswer[] }
   | { kind: 'ready' }
