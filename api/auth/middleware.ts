@@ -94,8 +94,17 @@ export function nodeAccessors(req: IncomingMessage): Accessors {
       (cookies ??= new Map(
         (req.headers.cookie ?? '').split(';').map((c) => {
           const i = c.indexOf('=');
-          return [c.slice(0, i).trim(), decodeURIComponent(c.slice(i + 1).trim())] as [string, string];
+          return [c.slice(0, i).trim(), decodeCookie(c.slice(i + 1).trim())] as [string, string];
         })
       )).get(name)
   };
+}
+
+/** A cookie value as sent, %-escapes decoded; a malformed escape leaves it as it is (a bad cookie is no reason for a 500). */
+function decodeCookie(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

@@ -61,6 +61,7 @@ describe('POST /api/events over HTTP', () => {
       ['no token', JSON.stringify(event('f1')), { authorization: '' }],
       ['a wrong token', JSON.stringify(event('f1')), { authorization: 'Bearer nope' }],
       ['a display token', JSON.stringify(event('f1')), { authorization: `Bearer ${displayToken}` }],
+      ['no token and a malformed cookie', JSON.stringify(event('f1')), { authorization: '', cookie: 'floorboard_session=%E0%A4%A' }],
       ['malformed JSON', '{"id": ', {}],
       ['an empty array', '[]', {}],
       ['a bad event', JSON.stringify([event('f2'), { ...event('f3'), channel: 'fax' }]), {}],
