@@ -33,8 +33,9 @@ export function agentStore(sqlite: Database.Database) {
     return keys;
   }
 
-  function set(agent: string, field: Field, value: string, key: string) {
+  function set(agent: string, field: Field, value: string, e: FloorEvent) {
     const keys = keysOf(agent);
+    const key = orderKey(e.at, e.id);
     if (keys[field] !== undefined && keys[field]! >= key) return;
     keys[field] = key;
     s.set[field].run(value, key, agent);
@@ -45,12 +46,12 @@ export function agentStore(sqlite: Database.Database) {
     note(e: FloorEvent): void {
       const agent = 'agent' in e ? e.agent : undefined;
       if (!agent) return;
-      const key = orderKey(e.at, e.id);
       keysOf(agent);
+      // The (at, id) order key is built only where a field is compared: most events name an agent and set none.
       if (e.type === 'agent.status') {
-        if (e.team) set(agent, 'status_team', e.team, key);
-        if (e.name) set(agent, 'name', e.name, key);
-      } else if ((e.type === 'ticket.assigned' || e.type === 'callback.scheduled') && e.team) set(agent, 'seen_team', e.team, key);
+        if (e.team) set(agent, 'status_team', e.team, e);
+        if (e.name) set(agent, 'name', e.name, e);
+      } else if ((e.type === 'ticket.assigned' || e.type === 'callback.scheduled') && e.team) set(agent, 'seen_team', e.team, e);
     },
 
     /** Recomputes an agent's current status and since-when from its stored status events. */

@@ -174,7 +174,8 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const dirty = new Map<string, FloorEvent[]>();
     const results = batches.map((batch, b) => {
       let accepted = 0;
-      for (const [i, e] of batch.entries()) {
+      for (let i = 0; i < batch.length; i++) {
+        const e = batch[i];
         const subject = subjectOf(e);
         const { changes } = s.insertEvent.run(e.id, e.type, e.at, sidOf(subject), bodies?.[b][i] ?? JSON.stringify(e), receivedAt);
         if (changes === 0) continue;

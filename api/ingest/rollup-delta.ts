@@ -54,16 +54,6 @@ export const ROLLUP_SUMS = COUNTERS.map((c) => `total(${COLUMN_OF[c]}) AS ${c}`)
 export const HISTOGRAM_RUN = `CAST(group_concat(unhex(printf('%08X%08X', coalesce(length(fr_hist), 0), coalesce(length(res_hist), 0)))
   || coalesce(fr_hist, x'') || coalesce(res_hist, x''), '') AS BLOB)`;
 
-/** The dimension rows a fact is summed into. Team is a column of every row, so team + one filter is a lookup. */
-export function dimsOf(f: Fact): [dim: string, value: string][] {
-  const dims: [string, string][] = [['all', '']];
-  if (f.channel !== null) dims.push(['channel', f.channel]);
-  if (f.priority !== null) dims.push(['priority', f.priority]);
-  if (f.category !== null) dims.push(['category', f.category]);
-  if (f.agent !== null) dims.push(['agent', f.agent]);
-  return dims;
-}
-
 export interface RollupRow extends Omit<Totals, 'frHist' | 'resHist' | 'frExact' | 'resExact'> {
   frHist: Buffer | null;
   resHist: Buffer | null;
@@ -157,18 +147,25 @@ export class RollupWriter {
     this.staleHours.add(Math.floor(f.at / HOUR_MS) * HOUR_MS);
     this.staleDays.add(Math.floor(f.at / DAY_MS) * DAY_MS);
     const rows = this.bucketRows(`${bucket}\u0000${team}`);
-    for (const [dim, dimValue] of dimsOf(f)) {
-      const row = this.row(rows, dim, dimValue, bucket, team);
-      const t = row.totals;
-      addKindSums(t, sums);
-      if (hist) {
-        const n = (t[hist][bin] ?? 0) + sign;
-        if (n === 0) delete t[hist][bin];
-        else t[hist][bin] = n;
-        if (hist === 'frHist') row.frBlob = undefined;
-        else row.resBlob = undefined;
-      }
-    }
+    // Every row a fact is summed into: `all`, and each dimension it has a value for. Team is a column of every
+    // row, so team + one filter is a lookup.
+    this.addTo(rows, 'all', '', bucket, team, sums, hist, bin, sign);
+    if (f.channel !== null) this.addTo(rows, 'channel', f.channel, bucket, team, sums, hist, bin, sign);
+    if (f.priority !== null) this.addTo(rows, 'priority', f.priority, bucket, team, sums, hist, bin, sign);
+    if (f.category !== null) this.addTo(rows, 'category', f.category, bucket, team, sums, hist, bin, sign);
+    if (f.agent !== null) this.addTo(rows, 'agent', f.agent, bucket, team, sums, hist, bin, sign);
+  }
+
+  private addTo(rows: BucketRows, dim: string, value: string, bucket: number, team: string, sums: KindSums, hist: 'frHist' | 'resHist' | null, bin: number, sign: 1 | -1): void {
+    const row = this.row(rows, dim, value, bucket, team);
+    const t = row.totals;
+    addKindSums(t, sums);
+    if (!hist) return;
+    const n = (t[hist][bin] ?? 0) + sign;
+    if (n === 0) delete t[hist][bin];
+    else t[hist][bin] = n;
+    if (hist === 'frHist') row.frBlob = undefined;
+    else row.resBlob = undefined;
   }
 
   private bucketRows(k: string): BucketRows {
