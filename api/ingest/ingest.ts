@@ -115,14 +115,18 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     if (same === memo.facts.length && same === next.length) return;
     const kept: StoredFact[] = memo.facts.slice(0, same);
     const old = new Map<string, StoredFact[]>();
-    for (const f of memo.facts.slice(same)) {
+    for (let i = same; i < memo.facts.length; i++) {
+      const f = memo.facts[i];
       const k = factKey(f);
       const list = old.get(k);
       if (list) list.push(f);
       else old.set(k, [f]);
     }
-    for (const f of next.slice(same)) {
-      const match = old.get(factKey(f));
+    // When the old facts are all kept, the rest of `next` is new: no keys to build.
+    const unmatched = same < memo.facts.length;
+    for (let i = same; i < next.length; i++) {
+      const f = next[i];
+      const match = unmatched ? old.get(factKey(f)) : undefined;
       if (match && match.length) {
         kept.push(match.pop()!);
         continue;
