@@ -27,8 +27,16 @@ export interface Committer {
 /** A group's transaction, done: each request's counts, or why the whole group was not stored. */
 type Outcome = { group: Pending[]; results: BatchResult[] } | { group: Pending[]; error: unknown };
 
-/** Upper bound of events per group, so one commit never holds the writer for long. */
-const MAX_GROUP_EVENTS = 20_000;
+/** Upper bound of events per group (and per writer transaction), so one commit never holds the writer for long. */
+export const MAX_GROUP_EVENTS = 20_000;
+
+/** Takes items off the front of `queue` up to MAX_GROUP_EVENTS events in all, and always at least one. */
+export function takeGroup<T>(queue: T[], eventsOf: (item: T) => number): T[] {
+  let size = 0;
+  let n = 0;
+  while (n < queue.length && (n === 0 || size + eventsOf(queue[n]) <= MAX_GROUP_EVENTS)) size += eventsOf(queue[n++]);
+  return queue.splice(0, n);
+}
 
 export class GroupCommit {
   private queue: Pending[] = [];
@@ -80,12 +88,9 @@ export class GroupCommit {
     if (!this.queue.length && this.inFlight === 0 && this.settling === 0) for (const done of this.idle.splice(0)) done();
   }
 
-  /** The next group: queued requests in arrival order, up to MAX_GROUP_EVENTS events (at least one request). */
+  /** The next group: queued requests in arrival order. */
   private take(): Pending[] {
-    let size = 0;
-    let n = 0;
-    while (n < this.queue.length && (n === 0 || size + this.queue[n].events.length <= MAX_GROUP_EVENTS)) size += this.queue[n++].events.length;
-    return this.queue.splice(0, n);
+    return takeGroup(this.queue, (p) => p.events.length);
   }
 
   private async start(group: Pending[]): Promise<Outcome> {

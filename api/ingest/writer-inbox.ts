@@ -1,5 +1,6 @@
 // The writer thread's inbox: the groups of requests the main thread posted while a transaction ran, folded
 // into ONE transaction; if that fails, each group alone, so one failure fails only its own group.
+import { takeGroup } from './group-commit';
 import type { BatchResult, Bodies } from './ingest';
 import type { GroupAnswer } from './writer';
 
@@ -9,18 +10,10 @@ export interface Posted {
   bodies: Bodies;
 }
 
-/** Upper bound of events per transaction, so one commit never holds the writer for long. */
-export const MAX_TRANSACTION_EVENTS = 20_000;
-
 const count = (bodies: Bodies) => bodies.reduce((n, b) => n + b.length, 0);
 
 /** Takes the groups for the next transaction off the front of `inbox` (at least one). */
-export function takeGroups(inbox: Posted[]): Posted[] {
-  let events = 0;
-  let n = 0;
-  while (n < inbox.length && (n === 0 || events + count(inbox[n].bodies) <= MAX_TRANSACTION_EVENTS)) events += count(inbox[n++].bodies);
-  return inbox.splice(0, n);
-}
+export const takeGroups = (inbox: Posted[]): Posted[] => takeGroup(inbox, (p) => count(p.bodies));
 
 /**
  * Stores `groups` in one transaction (`store` runs one) and answers each; returns the transactions committed.

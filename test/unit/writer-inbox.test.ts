@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchResult, Bodies } from '../../api/ingest/ingest';
 import type { GroupAnswer } from '../../api/ingest/writer';
-import { MAX_TRANSACTION_EVENTS, commitGroups, takeGroups, type Posted } from '../../api/ingest/writer-inbox';
+import { MAX_GROUP_EVENTS } from '../../api/ingest/group-commit';
+import { commitGroups, takeGroups, type Posted } from '../../api/ingest/writer-inbox';
 
 /** A store that refuses any transaction holding the body "poison", and logs each transaction's size. */
 function store(log: number[]) {
@@ -40,8 +41,8 @@ describe('writer inbox', () => {
     ]);
   });
 
-  it('takes at most MAX_TRANSACTION_EVENTS events a transaction, but always at least one group', () => {
-    const big = (id: number) => group(id, Array.from({ length: MAX_TRANSACTION_EVENTS / 2 + 1 }, () => 'x'));
+  it('takes at most MAX_GROUP_EVENTS events a transaction, but always at least one group', () => {
+    const big = (id: number) => group(id, Array.from({ length: MAX_GROUP_EVENTS / 2 + 1 }, () => 'x'));
     const inbox = [big(1), big(2), group(3, ['y'])];
     expect(takeGroups(inbox).map((p) => p.id)).toEqual([1]);
     expect(takeGroups(inbox).map((p) => p.id)).toEqual([2, 3]);
