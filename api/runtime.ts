@@ -34,9 +34,9 @@ function assemble(db: Db, committer: Committer, now: () => number, writes: Pick<
   return { db, commits, now, onCommitted, ...writes };
 }
 
-export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => number = Date.now, opts: { memoSubjects?: number } = {}): LocalRuntime {
+export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => number = Date.now, opts: { memoSubjects?: number; tailLimit?: number } = {}): LocalRuntime {
   const db = openDb(config.DATABASE_PATH);
-  const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, memoSubjects: opts.memoSubjects });
+  const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, ...opts });
   return { ...assemble(db, ingest, now, { startMaintenance: () => startMaintenance(db, now), stopWriter: async () => {} }), ingest };
 }
 

@@ -18,7 +18,8 @@ export function agentStore(sqlite: Database.Database) {
       name: sqlite.prepare('UPDATE agents SET name = ?, name_key = ? WHERE agent = ?')
     },
     // Newest status events first; statusSince is the start of the latest run of the same status.
-    history: sqlite.prepare("SELECT at, id, body ->> '$.status' AS status FROM events WHERE sid = ? ORDER BY at DESC, id DESC LIMIT ?"),
+    // The type names the partial index events_agent_status: an agent's subject has status events only.
+    history: sqlite.prepare("SELECT at, id, body ->> '$.status' AS status FROM events WHERE sid = ? AND type = 'agent.status' ORDER BY at DESC, id DESC LIMIT ?"),
     setStatus: sqlite.prepare('UPDATE agents SET status = ?, status_key = ?, status_since = ? WHERE agent = ?')
   };
 

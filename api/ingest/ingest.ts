@@ -7,6 +7,7 @@ import { agentStore } from './agents';
 import { Lru } from './lru';
 import { compactRollups } from './rollup-compaction';
 import { RollupWriter } from './rollup-delta';
+import { subjectIndex } from './subject-index';
 import { subjectOf } from './subjects';
 
 /** Each event's JSON text, batch by batch, as `JSON.stringify` gives it. */
@@ -51,7 +52,6 @@ function prepare(sqlite: Database.Database) {
     insertEvent: sqlite.prepare('INSERT OR IGNORE INTO events (id, type, at, sid, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
     findSubject: sqlite.prepare('SELECT sid FROM subjects WHERE subject = ?').pluck(),
     insertSubject: sqlite.prepare('INSERT INTO subjects (subject) VALUES (?)'),
-    subjectEvents: sqlite.prepare('SELECT body FROM events WHERE sid = ?').pluck(),
     factsAt: sqlite.prepare(`SELECT id, ${FACT_FIELDS} FROM facts WHERE at = ? AND subject = ?`),
     deleteFact: sqlite.prepare('DELETE FROM facts WHERE id = ?'),
     insertFact: sqlite.prepare(`INSERT INTO facts (subject, ${FACT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -71,10 +71,11 @@ function prepare(sqlite: Database.Database) {
 
 export type IngestService = ReturnType<typeof createIngestService>;
 
-export function createIngestService(sqlite: Database.Database, opts: { targetSec: TargetLookup; now: () => number; memoSubjects?: number }) {
+export function createIngestService(sqlite: Database.Database, opts: { targetSec: TargetLookup; now: () => number; memoSubjects?: number; tailLimit?: number }) {
   const s = prepare(sqlite);
   const rollups = new RollupWriter(sqlite);
   const agents = agentStore(sqlite);
+  const index = subjectIndex(sqlite, opts.tailLimit);
   const memos = new Lru<string, SubjectMemo>(opts.memoSubjects ?? 50_000);
   const sids = new Lru<string, number>(100_000);
 
@@ -94,7 +95,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
    * the last commit) names every time to look at.
    */
   function loadMemo(subject: string, fresh: readonly FloorEvent[]): SubjectMemo {
-    const events = (s.subjectEvents.all(sidOf(subject)) as string[]).map((b) => JSON.parse(b) as FloorEvent);
+    const events = index.bodies(sidOf(subject)).map((b) => JSON.parse(b) as FloorEvent);
     const freshIds = new Set(fresh.map((e) => e.id));
     const stored = events.filter((e) => !freshIds.has(e.id));
     const created = stored.filter((e) => e.type === 'ticket.created').map((e) => e.at);
@@ -171,18 +172,22 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     sids.clear();
     rollups.forget();
     agents.forget();
+    index.forget();
   }
 
   const transact = sqlite.transaction((batches: readonly (readonly FloorEvent[])[], bodies: Bodies | undefined): BatchResult[] => {
     const receivedAt = opts.now();
+    index.begin();
     const dirty = new Map<string, FloorEvent[]>();
     const results = batches.map((batch, b) => {
       let accepted = 0;
       for (let i = 0; i < batch.length; i++) {
         const e = batch[i];
         const subject = subjectOf(e);
-        const { changes } = s.insertEvent.run(e.id, e.type, e.at, sidOf(subject), bodies?.[b][i] ?? JSON.stringify(e), receivedAt);
+        const sid = sidOf(subject);
+        const { changes, lastInsertRowid } = s.insertEvent.run(e.id, e.type, e.at, sid, bodies?.[b][i] ?? JSON.stringify(e), receivedAt);
         if (changes === 0) continue;
+        index.inserted(sid, Number(lastInsertRowid));
         accepted++;
         const fresh = dirty.get(subject);
         if (fresh) fresh.push(e);
@@ -193,6 +198,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     });
     for (const [subject, fresh] of dirty) replaySubject(subject, fresh);
     rollups.flush();
+    index.end();
     return results;
   });
 
@@ -215,6 +221,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   /** Recomputes every fact, rollup and current-state row from the stored events. */
   const rebuildAll = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
     forget();
+    index.begin();
     sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM rollup_stale; DELETE FROM tickets; DELETE FROM callbacks; DELETE FROM agents;');
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
     const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');

@@ -1,4 +1,5 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 /**
  * What events are about: `t:<ticket>`, `c:<callback>` or `a:<agent>`, numbered in order of first sight.
  * Events name their subject by this number, so the index replay loads by keeps every recent subject's
@@ -28,11 +29,37 @@ export const events = sqliteTable(
     id: text('id').notNull(),
     type: text('type').notNull(),
     at: integer('at').notNull(),
-    /** The event's subject (see `subjects`): replay loads a subject's events by it. */
+    /** The event's subject (see `subjects`): replay loads a subject's events by it, through `subject_events`. */
     sid: integer('sid').notNull(),
     /** The validated event as JSON (defaults filled in, times as epoch ms). */
     body: text('body').notNull(),
     receivedAt: integer('received_at').notNull()
   },
-  (t) => [uniqueIndex('events_id').on(t.id), index('events_sid_at').on(t.sid, t.at)]
+  (t) => [
+    uniqueIndex('events_id').on(t.id),
+    // An agent's current status is the latest run of its status events: read newest first, a few at a time.
+    index('events_agent_status').on(t.sid, t.at).where(sql`type = 'agent.status'`)
+  ]
 );
+
+/**
+ * Which events each subject has, for replay to load a subject that is not in memory: written in arrears,
+ * thousands of events at a time, sorted, so each page of it is written once per pass. An index on events
+ * by subject, kept up in every commit, rewrote a page per active ticket per commit: a third of all the
+ * pages a commit wrote. Events after `subject_events_indexed.seq` are not in it yet; the ingest service
+ * that wrote them keeps them in memory (see api/ingest/subject-index.ts).
+ */
+export const subjectEvents = sqliteTable(
+  'subject_events',
+  {
+    sid: integer('sid').notNull(),
+    seq: integer('seq').notNull()
+  },
+  (t) => [primaryKey({ columns: [t.sid, t.seq] })]
+);
+
+/** One row: every event with `seq` up to this one is in `subject_events`. */
+export const subjectEventsIndexed = sqliteTable('subject_events_indexed', {
+  one: integer('one').primaryKey(),
+  seq: integer('seq').notNull()
+});

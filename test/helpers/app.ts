@@ -4,10 +4,10 @@ import { createToken, type Role } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
 import { createRuntime } from '../../api/runtime';
 
-export function testApp(opts: { now?: () => number; timezone?: string; path?: string; memoSubjects?: number } = {}) {
+export function testApp(opts: { now?: () => number; timezone?: string; path?: string; memoSubjects?: number; tailLimit?: number } = {}) {
   const now = opts.now ?? (() => Date.parse('2026-11-24T12:00:00Z'));
   const config = loadConfig({ DATABASE_PATH: opts.path ?? ':memory:', KPI_TIMEZONE: opts.timezone ?? 'UTC' });
-  const rt = createRuntime(config, now, { memoSubjects: opts.memoSubjects });
+  const rt = createRuntime(config, now, { memoSubjects: opts.memoSubjects, tailLimit: opts.tailLimit });
   const tokens = Object.fromEntries(
     (['ingest', 'display', 'supervisor', 'manager', 'admin'] as Role[]).map((r) => [r, createToken(rt.db, r, `test ${r}`, now())])
   ) as Record<Role, string>;
