@@ -21,9 +21,11 @@ export function openDb(path: string, opts: { migrate?: boolean } = {}): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  // Checkpoint every ~16 MB of WAL and truncate the file back to 64 MB at most afterwards, so it stays bounded.
-  sqlite.pragma('wal_autocheckpoint = 4000');
-  sqlite.pragma('journal_size_limit = 67108864');
+  // Checkpoint every ~64 MB of WAL and truncate the file back to 96 MB at most afterwards, so it stays bounded.
+  // Commits rewrite the same hot pages (current state, rollups) again and again, and a checkpoint copies each
+  // page once however often it changed: every 64 MB rather than every 16 MB, batched ingest ran ~10 % faster.
+  sqlite.pragma('wal_autocheckpoint = 16000');
+  sqlite.pragma('journal_size_limit = 100663296');
   const db = drizzle(sqlite, { schema }) as Db;
   // The writer thread's connection skips this: the main thread migrated before starting it.
   if (opts.migrate ?? true) migrate(db, { migrationsFolder: MIGRATIONS });
