@@ -19,6 +19,8 @@ export interface Runtime {
   startMaintenance(): () => void;
   /** Ends the writer thread, if there is one. The caller closes `db`. */
   stopWriter(): Promise<void>;
+  /** Resolves once events can be committed: the writer thread, if there is one, has opened the database. */
+  writable(): Promise<void>;
 }
 
 /** A runtime whose transactions run in this thread: the CLI, tests and in-process benchmarks. */
@@ -26,7 +28,7 @@ export interface LocalRuntime extends Runtime {
   ingest: IngestService;
 }
 
-function assemble(db: Db, committer: Committer, now: () => number, writes: Pick<Runtime, 'startMaintenance' | 'stopWriter'>): Runtime {
+function assemble(db: Db, committer: Committer, now: () => number, writes: Pick<Runtime, 'startMaintenance' | 'stopWriter' | 'writable'>): Runtime {
   const onCommitted = new Set<(accepted: number) => void>();
   const commits = new GroupCommit(committer, (accepted) => {
     if (accepted > 0) for (const fn of onCommitted) fn(accepted);
@@ -37,7 +39,7 @@ function assemble(db: Db, committer: Committer, now: () => number, writes: Pick<
 export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => number = Date.now, opts: { memoSubjects?: number; tailLimit?: number } = {}): LocalRuntime {
   const db = openDb(config.DATABASE_PATH);
   const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, ...opts });
-  return { ...assemble(db, ingest, now, { startMaintenance: () => startMaintenance(db, now), stopWriter: async () => {} }), ingest };
+  return { ...assemble(db, ingest, now, { startMaintenance: () => startMaintenance(db, now), stopWriter: async () => {}, writable: async () => {} }), ingest };
 }
 
 /**
@@ -54,5 +56,5 @@ export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runt
     // Stopped with the thread: close() ends both.
     return () => {};
   };
-  return assemble(db, writer, Date.now, { startMaintenance: startWriterMaintenance, stopWriter: () => writer.close() });
+  return assemble(db, writer, Date.now, { startMaintenance: startWriterMaintenance, stopWriter: () => writer.close(), writable: () => writer.started });
 }

@@ -59,8 +59,12 @@ export class WriterThread {
   /** Transactions committed, across threads. */
   commits = 0;
   private lastCommit = 0;
+  /** Resolves when the first thread has opened its database (it loads and compiles its code first). */
+  readonly started: Promise<void>;
+  private onStarted: () => void = () => {};
 
   constructor(private readonly opts: WriterOptions) {
+    this.started = new Promise((resolve) => (this.onStarted = resolve));
     this.spawn();
   }
 
@@ -77,7 +81,7 @@ export class WriterThread {
     this.lastCommit = 0;
     const worker = new Worker(new URL('./writer-boot.mjs', import.meta.url), { workerData: this.opts, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.on('message', (m: WriterReply) => {
-      if (m.kind === 'ready') this.ready = true;
+      if (m.kind === 'ready') (this.ready = true), this.onStarted();
       else if (m.kind === 'answers') for (const a of m.answers) this.answered(a);
     });
     // A thread that dies takes its uncommitted transaction with it (SQLite rolls it back), or it committed and
