@@ -20,11 +20,17 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export function listen(
+/** How long listening waits for the writer thread; one that cannot open the database answers 503 meanwhile. */
+const WRITER_START_WAIT_MS = 15_000;
+
+export async function listen(
   rt: Runtime,
   config: Config,
   opts: { staticDir?: string; hub?: Partial<HubOptions>; onListening?: (port: number) => void } = {}
 ): Promise<Listening> {
+  // Open the port only once a batch sent to it can be committed: the writer thread loads for a few hundred ms,
+  // and until then the first requests would wait.
+  await Promise.race([rt.writable(), new Promise((resolve) => setTimeout(resolve, WRITER_START_WAIT_MS).unref())]);
   let draining = false;
   const deps: AppDeps = { db: rt.db, config, commits: rt.commits, now: rt.now, staticDir: opts.staticDir, draining: () => draining };
   const app = createApp(deps);

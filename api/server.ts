@@ -8,7 +8,6 @@ import { listen } from './listen';
 import { createServerRuntime } from './runtime';
 import { ensureDashboardBuilt } from './web-build';
 
-const WRITER_START_WAIT_MS = 15_000;
 const { values: args } = parseArgs({ options: { demo: { type: 'boolean', default: false } }, strict: false });
 
 const config = loadConfig();
@@ -16,10 +15,6 @@ const rt = createServerRuntime(config);
 const firstStart = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });
 
 const staticDir = await ensureDashboardBuilt();
-// Announce the port only once a batch sent to it can be committed: the writer thread loads for a few hundred
-// ms, and until then the first requests would wait. One that cannot open the database does not hold the
-// server back; ingest answers 503 meanwhile (ingest/writer.ts).
-await Promise.race([rt.writable(), new Promise((resolve) => setTimeout(resolve, WRITER_START_WAIT_MS).unref())]);
 const listening = await listen(rt, config, { staticDir });
 const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${listening.port}`;
 console.log(`Floorboard listening on ${base} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);
