@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseInstant } from './instant';
 
 // The spec's vocabulary. Every name here is fixed by ../shared/SPEC.md.
 export const CHANNELS = ['phone', 'chat', 'email', 'social', 'app', 'web'] as const;
@@ -15,16 +16,15 @@ export type AgentStatus = (typeof AGENT_STATUSES)[number];
 /** Events may be stamped at most this far ahead of the server clock. */
 export const MAX_FUTURE_MS = 5 * 60_000;
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
-
-/** An instant: ISO-8601 with `Z` or an offset, or integer epoch milliseconds. Parsed to epoch ms. */
-export const instant = z.union([
-  z.number().int('epoch milliseconds must be an integer').min(-8.64e15).max(8.64e15),
-  z
-    .string()
-    .regex(ISO_WITH_ZONE, 'expected ISO-8601 with Z or an offset (e.g. 2026-11-24T09:30:00Z) or epoch milliseconds')
-    .refine((s) => Number.isFinite(Date.parse(s)), 'not a real date')
-]).transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
+/** An instant (see instant.ts), parsed to epoch ms; every way it can be wrong is reported by name. */
+export const instant = z.unknown().transform((v, ctx) => {
+  const ms = parseInstant(v);
+  if (typeof ms === 'string') {
+    ctx.addIssue({ code: 'custom', message: ms });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 // No control characters: these strings are shown on screens and used inside rollup keys.
 const printable = /^[^\u0000-\u001f\u007f]*$/;

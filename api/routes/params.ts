@@ -1,15 +1,15 @@
 // Query parameters shared by the KPI and agent routes, validated with zod.
 import { z } from 'zod';
+import { parseInstantParam } from '../events/instant';
 import { dayWindow } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 
 const instantParam = z
   .string()
-  .trim()
   .transform((s, ctx) => {
-    const ms = /^-?\d+$/.test(s) ? Number(s) : /[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? Date.parse(s) : NaN;
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'expected ISO-8601 with Z or an offset, or epoch milliseconds' });
+    const ms = parseInstantParam(s);
+    if (typeof ms === 'string') {
+      ctx.addIssue({ code: 'custom', message: ms });
       return z.NEVER;
     }
     return ms;

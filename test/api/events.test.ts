@@ -58,6 +58,11 @@ describe('POST /api/events rejects, storing nothing', () => {
     ['an agent reply with no agent', () => t.post({ id: 'u6', type: 'ticket.replied', at: at(1), ticket: 'T-1' }), 400, { path: 'agent' }],
     ['an at in the future', () => t.post({ ...created('u7', 'T-23'), at: new Date(NOW + 6 * 60_000).toISOString() }), 400, { path: 'at', message: /future/ }],
     ['an at with no timezone', () => t.post({ ...created('u8', 'T-24'), at: '2026-11-24T11:00:00' }), 400, { path: 'at', message: /offset/ }],
+    // Date.parse would store these as 2 March and as the next day's midnight.
+    ['an at on a day the month does not have', () => t.post({ ...created('u10', 'T-34'), at: '2026-02-30T10:00:00Z' }), 400, { path: 'at', message: /no day 30/ }],
+    ['an at at 24:00', () => t.post({ ...created('u11', 'T-35'), at: '2026-11-23T24:00:00Z' }), 400, { path: 'at', message: /time of day/ }],
+    ['an at in fractional epoch ms', () => t.post({ ...created('u12', 'T-36'), at: NOW - 60_000.5 }), 400, { path: 'at', message: /integer/ }],
+    ['a due beyond the dates a server can hold', () => t.post({ id: 'u13', type: 'callback.scheduled', at: at(1), callback: 'C-9', reason: 'other', due: 9e15 }), 400, { path: 'due', message: /within/ }],
     ['a 129-char id', () => t.post(created('x'.repeat(129), 'T-25')), 400, { path: 'id', message: /128/ }],
     ['a 201-char id', () => t.post(created('x'.repeat(201), 'T-26')), 400, { path: 'id' }],
     ['a control character in a team name', () => t.post({ ...created('u9', 'T-33'), team: 'wal\u0000let' }), 400, { path: 'team', message: /control characters/ }],

@@ -1,0 +1,41 @@
+// Instants as the spec has them: integer epoch milliseconds, or ISO-8601 with `Z` or an offset. One parser
+// for event times (`at`, `due`) and for query windows (`from`, `to`). Pure.
+//
+// Strict on purpose: JavaScript's Date.parse rolls 2026-02-30 over to 2 March and reads 24:00 as the next
+// day, so a typo would be stored as another day's event. The calendar fields are checked before it runs.
+
+/** The largest distance from the epoch a JavaScript Date can hold, in ms. */
+export const MAX_EPOCH_MS = 8.64e15;
+
+export const INSTANT_EXPECTED = 'expected ISO-8601 with Z or an offset (e.g. 2026-11-24T09:30:00Z) or integer epoch milliseconds';
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/i;
+
+const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/** Epoch ms of an instant, or what is wrong with it (a message for the sender). */
+export function parseInstant(v: unknown): number | string {
+  if (v === undefined || v === null) return `required: ${INSTANT_EXPECTED}`;
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) return `epoch milliseconds must be an integer, got ${v}`;
+    if (Math.abs(v) > MAX_EPOCH_MS) return `epoch milliseconds must be within ±${MAX_EPOCH_MS}, got ${v}`;
+    return v;
+  }
+  if (typeof v !== 'string') return INSTANT_EXPECTED;
+  const m = ISO.exec(v);
+  if (!m) return INSTANT_EXPECTED;
+  const [year, month, day, hour, minute, second = 0, offH = 0, offM = 0] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  if (month < 1 || month > 12) return `${v}: month ${month} does not exist`;
+  if (day < 1 || day > daysIn(year, month)) return `${v}: ${m[1]}-${m[2]} has no day ${day}`;
+  if (hour > 23 || minute > 59 || second > 59) return `${v}: the time of day is out of range (00:00:00 to 23:59:59)`;
+  if (offH > 23 || offM > 59) return `${v}: the offset is out of range`;
+  const ms = Date.parse(v);
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_EPOCH_MS) return `${v}: outside the range of dates this server can hold`;
+  return ms;
+}
+
+/** A query parameter: digits (with an optional minus) are epoch ms, anything else is read as ISO-8601. */
+export function parseInstantParam(s: string): number | string {
+  const t = s.trim();
+  return parseInstant(/^-?\d+$/.test(t) ? Number(t) : t);
+}
