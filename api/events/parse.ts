@@ -47,6 +47,8 @@ export function validateEvents(raw: unknown[], now: number): ParseResult {
 
 /** Splits a request body into raw events: one object, a JSON array, or NDJSON (one event per line). */
 export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unknown[] } | { ok: false; errors: EventError[] } {
+  // A byte-order mark (some Windows senders write one) is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (ndjson) {
     const raw: unknown[] = [];
     const errors: EventError[] = [];

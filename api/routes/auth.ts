@@ -12,7 +12,9 @@ const loginBody = z.object({ username: z.string().min(1).max(128), password: z.s
 export function authRoutes(deps: AppDeps) {
   return new Hono()
     .post('/login', async (c) => {
-      const body = loginBody.safeParse(await c.req.json().catch(() => undefined));
+      const json: unknown = await c.req.json().catch(() => undefined);
+      if (json === undefined) return c.json({ errors: [{ path: '', message: 'expected a JSON body: {"username","password"}' }] }, 400);
+      const body = loginBody.safeParse(json);
       if (!body.success) return c.json({ errors: issuesToErrors(body.error) }, 400);
       const session = login(deps.db, body.data.username, body.data.password, deps.now());
       if (!session) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
