@@ -55,6 +55,13 @@ if (args.help) {
 
 const token = args.token ?? process.env.INGEST_TOKEN;
 if (!token) fail('an ingest token is needed: --token or INGEST_TOKEN');
+let base: URL;
+try {
+  base = new URL(args.url);
+} catch {
+  fail(`--url must be a server's address such as http://127.0.0.1:3000, got ${JSON.stringify(args.url)}`);
+}
+if (base.protocol !== 'http:' && base.protocol !== 'https:') fail(`--url must start with http:// or https://, got ${JSON.stringify(args.url)}`);
 const endpoint = `${args.url.replace(/\/+$/, '')}/api/events`;
 const rate = number(args.rate, 20, 'rate');
 const seed = Math.floor(number(args.seed, 1, 'seed'));

@@ -1,0 +1,59 @@
+// `npm run simulate`, as an operator runs it against a real server: it streams the simulated centre until its
+// --duration ends, and refuses options it cannot use before sending anything.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_INGEST_TOKEN, startServer, type RunningServer } from '../helpers/server';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function simulate(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'api', 'cli', 'simulate.ts'), ...args], { cwd: ROOT, env: { ...process.env, INGEST_TOKEN: '' } });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    proc.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer({ dbPath: join(mkdtempSync(join(tmpdir(), 'floorboard-simulate-')), 'kpi.sqlite') });
+});
+afterAll(() => server?.kill());
+
+describe('npm run simulate', () => {
+  it('streams events that the server stores, and stops after --duration with a summary', async () => {
+    const r = await simulate(['--url', server.url, '--token', TEST_INGEST_TOKEN, '--rate', '200', '--duration', '2']);
+    expect(r.code, r.out).toBe(0);
+    const sent = Number(/done: sent (\d+)/.exec(r.out)?.[1]);
+    expect(sent).toBeGreaterThan(0);
+    const health = await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` } });
+    const { ingest } = (await health.json()) as { ingest: { events: number } };
+    // Every event it reports as sent reached the server (duplicates included: they are sent, and ignored there).
+    expect(ingest.events).toBe(sent);
+  }, 30_000);
+
+  it('stops at once with exit code 1 when the server refuses its token', async () => {
+    const r = await simulate(['--url', server.url, '--token', 'not-the-token', '--rate', '50', '--duration', '30']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/401 .* check --token/);
+  }, 30_000);
+
+  for (const [args, message] of [
+    [['--url', 'notaurl', '--token', 'x'], /--url must be a server's address/],
+    [['--url', 'ftp://example.com', '--token', 'x'], /--url must start with http/],
+    [['--token', 'x', '--rate', 'lots'], /--rate must be a positive number, got "lots"/],
+    [['--rate', '10'], /an ingest token is needed/],
+    [['--token', 'x', '--bogus'], /Unknown option '--bogus'/]
+  ] as [string[], RegExp][])
+    it(`refuses ${args.join(' ')} with exit code 2, saying why, and shows its usage`, async () => {
+      const r = await simulate(args);
+      expect(r.code).toBe(2);
+      expect(r.out).toMatch(message);
+      expect(r.out).toMatch(/Usage: npm run simulate/);
+    }, 30_000);
+});
