@@ -83,7 +83,13 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   function sidOf(subject: string): number {
     let sid = sids.get(subject);
     if (sid === undefined) {
-      sid = (s.findSubject.get(subject) as number | undefined) ?? Number(s.insertSubject.run(subject).lastInsertRowid);
+      sid = s.findSubject.get(subject) as number | undefined;
+      if (sid === undefined) {
+        sid = Number(s.insertSubject.run(subject).lastInsertRowid);
+        // Nothing is stored about a subject seen for the first time: its memo starts empty instead of being
+        // read back (a third of the events of a busy day start a ticket or a callback).
+        if (subject[0] !== 'a') memos.set(subject, { events: [], facts: [], state: null });
+      }
       sids.set(subject, sid);
     }
     return sid;
