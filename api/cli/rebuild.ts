@@ -8,10 +8,14 @@ const rt = createRuntime(config);
 const events = rt.db.$client.prepare('SELECT count(*) FROM events').pluck().get() as number;
 console.log(`Rebuilding ${config.DATABASE_PATH}: ${events.toLocaleString('en')} events…`);
 const started = performance.now();
+// On a terminal the progress line rewrites itself; into a log file or CI, each report is a line of its own.
+const tty = process.stdout.isTTY;
 rt.ingest.rebuild((done, total) => {
   const pct = total ? Math.round((100 * done) / total) : 100;
-  process.stdout.write(`\r  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} tickets, callbacks and agents replayed (${pct} %)`);
+  const line = `  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} tickets, callbacks and agents replayed (${pct} %)`;
+  if (tty) process.stdout.write(`\r${line}`);
+  else console.log(line);
 });
 checkpoint(rt.db);
 rt.db.$client.close();
-console.log(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+console.log(`${tty ? '\n' : ''}Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
