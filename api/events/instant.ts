@@ -1,8 +1,9 @@
 // Instants as the spec has them: integer epoch milliseconds, or ISO-8601 with `Z` or an offset. One parser
-// for event times (`at`, `due`) and for query windows (`from`, `to`). Pure.
+// for event times (`at`, `due`) and for query windows (`from`, `to`), and a zod schema for each.
 //
 // Strict on purpose: JavaScript's Date.parse rolls 2026-02-30 over to 2 March and reads 24:00 as the next
 // day, so a typo would be stored as another day's event. The calendar fields are checked before it runs.
+import { z } from 'zod';
 
 /** The largest distance from the epoch a JavaScript Date can hold, in ms. */
 export const MAX_EPOCH_MS = 8.64e15;
@@ -26,7 +27,7 @@ export function parseInstant(v: unknown): number | string {
   if (!m) return INSTANT_EXPECTED;
   const [year, month, day, hour, minute, second = 0, offH = 0, offM = 0] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x))) as number[];
   if (month < 1 || month > 12) return `${v}: month ${month} does not exist`;
-  if (day < 1 || day > daysIn(year, month)) return `${v}: ${m[1]}-${m[2]} has no day ${day}`;
+  if (day < 1 || (day > 28 && day > daysIn(year, month))) return `${v}: ${m[1]}-${m[2]} has no day ${day}`;
   if (hour > 23 || minute > 59 || second > 59) return `${v}: the time of day is out of range (00:00:00 to 23:59:59)`;
   if (offH > 23 || offM > 59) return `${v}: the offset is out of range`;
   const ms = Date.parse(v);
@@ -34,8 +35,19 @@ export function parseInstant(v: unknown): number | string {
   return ms;
 }
 
-/** A query parameter: digits (with an optional minus) are epoch ms, anything else is read as ISO-8601. */
-export function parseInstantParam(s: string): number | string {
-  const t = s.trim();
-  return parseInstant(/^-?\d+$/.test(t) ? Number(t) : t);
+/** Reads what `input` accepts as an instant (epoch ms), every way it can be wrong reported by name. */
+function instantSchema<T>(input: z.ZodType<T>, read: (v: T) => unknown) {
+  return input.transform((v, ctx) => {
+    const ms = parseInstant(read(v));
+    if (typeof ms === 'string') {
+      ctx.addIssue({ code: 'custom', message: ms });
+      return z.NEVER;
+    }
+    return ms;
+  });
 }
+
+/** An event's `at` or `due`, as sent in JSON. */
+export const instant = instantSchema(z.unknown(), (v) => v);
+/** A query's `from` or `to`: digits (with an optional minus) are epoch ms, anything else ISO-8601. */
+export const instantParam = instantSchema(z.string(), (s) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : s.trim()));

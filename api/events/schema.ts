@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseInstant } from './instant';
+import { instant } from './instant';
 
 // The spec's vocabulary. Every name here is fixed by ../shared/SPEC.md.
 export const CHANNELS = ['phone', 'chat', 'email', 'social', 'app', 'web'] as const;
@@ -15,16 +15,6 @@ export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
 /** Events may be stamped at most this far ahead of the server clock. */
 export const MAX_FUTURE_MS = 5 * 60_000;
-
-/** An instant (see instant.ts), parsed to epoch ms; every way it can be wrong is reported by name. */
-export const instant = z.unknown().transform((v, ctx) => {
-  const ms = parseInstant(v);
-  if (typeof ms === 'string') {
-    ctx.addIssue({ code: 'custom', message: ms });
-    return z.NEVER;
-  }
-  return ms;
-});
 
 // No control characters: these strings are shown on screens and used inside rollup keys.
 const printable = /^[^\u0000-\u001f\u007f]*$/;

@@ -1,19 +1,8 @@
 // Query parameters shared by the KPI and agent routes, validated with zod.
 import { z } from 'zod';
-import { parseInstantParam } from '../events/instant';
+import { instantParam } from '../events/instant';
 import { dayWindow } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
-
-const instantParam = z
-  .string()
-  .transform((s, ctx) => {
-    const ms = parseInstantParam(s);
-    if (typeof ms === 'string') {
-      ctx.addIssue({ code: 'custom', message: ms });
-      return z.NEVER;
-    }
-    return ms;
-  });
 
 const filter = z.string().trim().min(1).max(128).optional();
 
