@@ -41,6 +41,8 @@ interface Client {
   filters: KpiFilters;
   scope: string;
   alive: boolean;
+  /** The seq of the last message sent to this client: each client's messages count n, n+1, n+2… (SPEC.md). */
+  seq: number;
 }
 
 
@@ -48,7 +50,6 @@ export class LiveHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
   private readonly clients = new Set<Client>();
   private readonly o: Required<HubOptions>;
-  private seq = 0;
   /** The earliest time the next round may start. */
   private nextRoundAt = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -112,7 +113,7 @@ export class LiveHub {
   }
 
   private connect(ws: WebSocket): void {
-    const client: Client = { ws, filters: {}, scope: scopeKey({}), alive: true };
+    const client: Client = { ws, filters: {}, scope: scopeKey({}), alive: true, seq: 0 };
     this.clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('close', () => this.clients.delete(client));
@@ -141,7 +142,7 @@ export class LiveHub {
     const fresh = cached && cached.generation === this.generation && this.o.now() - cached.at < this.o.heartbeatMs;
     try {
       const state = fresh ? cached.state : this.compute(client.scope, client.filters);
-      client.ws.send(JSON.stringify({ type: 'snapshot', seq: ++this.seq, ...state }));
+      client.ws.send(JSON.stringify({ type: 'snapshot', seq: ++client.seq, ...state }));
     } catch (err) {
       console.error(`live: computing scope ${client.scope} failed:`, err);
       client.ws.send(JSON.stringify({ type: 'error', message: 'The live figures could not be computed; the server logged why.' }));
@@ -168,7 +169,6 @@ export class LiveHub {
       return;
     }
     this.broadcasting = true;
-    const seq = ++this.seq;
     this.stats.broadcasts++;
     const scopes = new Map<string, Client[]>();
     for (const c of this.clients) {
@@ -193,9 +193,10 @@ export class LiveHub {
         return;
       }
       const [scope, clients] = item;
-      let message: string;
+      // The state is serialized once for the scope; only each client's own seq goes in front of it.
+      let state: string;
       try {
-        message = JSON.stringify({ type: 'update', seq, ...this.compute(scope, clients[0].filters) });
+        state = JSON.stringify(this.compute(scope, clients[0].filters)).slice(1);
       } catch (err) {
         // A failing scope must not take the round (or the process) down; its clients go stale and say so.
         console.error(`live: computing scope ${scope} failed:`, err);
@@ -208,7 +209,9 @@ export class LiveHub {
           this.stats.skippedSlow++;
           continue;
         }
-        if (c.ws.readyState === c.ws.OPEN) c.ws.send(message);
+        // A client that subscribed to other filters during this round already has their snapshot.
+        if (c.scope !== scope || c.ws.readyState !== c.ws.OPEN) continue;
+        c.ws.send(`{"type":"update","seq":${++c.seq},${state}`);
       }
       setImmediate(next);
     };

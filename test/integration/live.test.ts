@@ -66,10 +66,15 @@ async function post(events: unknown[]) {
 const created = (id: string, team: string) => ({ id, type: 'ticket.created', at: Date.now() - 1000, ticket: id, channel: 'chat', team });
 
 describe('live hub', () => {
-  it('sends a snapshot, then updates with increasing seq when events are committed', async () => {
+  it('sends a snapshot, then updates numbered n+1, n+2… for each client, whatever other clients do', async () => {
     await start();
     const c = connect();
     const first = await c.until(() => true);
+    // Another client connecting and subscribing to another scope must not use up this client's numbers.
+    const other = connect();
+    await other.opened;
+    other.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: 'risk' } }));
+    await other.until((m) => m.type === 'snapshot' && m.filters.team === 'risk');
     expect(first.type).toBe('snapshot');
     expect(first.windows.today.tickets.created).toBe(0);
     expect(first.windows.lastHour.tickets.created).toBe(0);
@@ -78,8 +83,10 @@ describe('live hub', () => {
     const update = await c.until((m) => m.type === 'update' && m.windows.today.tickets.created === 1);
     expect(update.seq).toBeGreaterThan(first.seq);
     expect(update.windows.lastHour.tickets.created).toBe(1);
-    const seqs = c.messages.map((m) => (m as SnapshotMessage | UpdateMessage).seq);
-    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    for (const client of [c, other]) {
+      const seqs = client.messages.map((m) => (m as SnapshotMessage | UpdateMessage).seq);
+      expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
+    }
   });
 
   it('pushes time-driven updates with no events, coalesced to at most ~10 a second', async () => {
