@@ -1,7 +1,8 @@
 // People sign in with a password and get a session cookie (SPEC.md, Roles); these are the endpoints behind it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { users } from '../../db/index';
-import { hashPassword } from '../../api/auth/credentials';
+import { bootstrapCredentials, hashPassword } from '../../api/auth/credentials';
+import { configWarnings, loadConfig } from '../../api/config';
 import { testApp } from '../helpers/app';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -31,9 +32,13 @@ describe('POST /api/auth/login', () => {
     expect(await me.json()).toMatchObject({ role: 'manager' });
     expect((await t.app.request('/api/kpis', { headers: { cookie } })).status).toBe(200);
 
-    expect((await t.app.request('/api/auth/logout', { method: 'POST', headers: { cookie } })).status).toBe(200);
+    const logout = (headers: Record<string, string>) => t.app.request('/api/auth/logout', { method: 'POST', headers });
+    expect((await logout({ cookie })).status).toBe(200);
     expect((await t.app.request('/api/auth/me', { headers: { cookie } })).status).toBe(401);
     expect((await t.app.request('/api/kpis', { headers: { cookie } })).status).toBe(401);
+    // Like every endpoint, logout answers 401 without credentials: the session is gone, or there never was one.
+    expect((await logout({ cookie })).status).toBe(401);
+    expect((await logout({})).status).toBe(401);
   });
 
   it('refuses a wrong password or an unknown user with 401 and sets no cookie', async () => {
@@ -69,5 +74,38 @@ describe('POST /api/events with a byte-order mark', () => {
     const event = { id: 'bom-1', type: 'ticket.created', at: NOW - 60_000, ticket: 'T-bom', channel: 'email' };
     const r = await t.post(`\uFEFF${JSON.stringify(event)}`, { raw: true });
     expect(r).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+  });
+});
+
+describe('where a token may be sent', () => {
+  it('takes ?token= only for the live WebSocket, so tokens stay out of other addresses and their logs', async () => {
+    t = testApp({ now: () => NOW });
+    const event = { id: 'q-1', type: 'ticket.created', at: NOW - 60_000, ticket: 'T-q', channel: 'email' };
+    const viaQuery = await t.app.request(`/api/events?token=${t.tokens.ingest}`, { method: 'POST', body: JSON.stringify(event) });
+    expect(viaQuery.status).toBe(401);
+    expect((await t.app.request(`/api/kpis?token=${t.tokens.manager}`)).status).toBe(401);
+    expect((await t.kpis()).tickets.created).toBe(0);
+  });
+
+  it('answers a plain GET /api/live with 401, 403 or 426 Upgrade Required, never 404', async () => {
+    t = testApp({ now: () => NOW });
+    expect((await t.app.request('/api/live')).status).toBe(401);
+    expect((await t.app.request(`/api/live?token=${t.tokens.ingest}`)).status).toBe(403);
+    const wall = await t.app.request(`/api/live?token=${t.tokens.display}`);
+    expect(wall.status).toBe(426);
+    expect((await wall.json()).message).toMatch(/WebSocket/);
+  });
+});
+
+describe('ADMIN_PASSWORD and INGEST_TOKEN', () => {
+  it('are taken however short (the spec sets no minimum), with a warning for the operator', async () => {
+    const config = loadConfig({ DATABASE_PATH: ':memory:', ADMIN_PASSWORD: 'admin', INGEST_TOKEN: 'abc' });
+    expect(configWarnings(config)).toEqual([expect.stringMatching(/^INGEST_TOKEN is shorter/), expect.stringMatching(/^ADMIN_PASSWORD is shorter/)]);
+    t = testApp({ now: () => NOW });
+    bootstrapCredentials(t.rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: NOW });
+    expect((await login(JSON.stringify({ username: 'admin', password: 'admin' }))).status).toBe(200);
+    const event = { id: 'short-1', type: 'ticket.created', at: NOW - 60_000, ticket: 'T-s', channel: 'chat' };
+    expect(await t.post(event, { token: 'abc' })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+    expect(configWarnings(loadConfig({ ADMIN_PASSWORD: 'a-long-enough-one', INGEST_TOKEN: 'another-long-token' }))).toEqual([]);
   });
 });
