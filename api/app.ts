@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Db } from '../db/open';
 import type { Config } from './config';
 import type { GroupCommit } from './ingest/group-commit';
-import { requireRole } from './auth/middleware';
+import { authorize, honoAccessors, isDenial, requireRole } from './auth/middleware';
 import { failureAnswer, honoAnswer } from './answers';
 import { RETRY_AFTER_SECONDS } from './ingest/failure';
 import { authRoutes } from './routes/auth';
@@ -38,6 +38,12 @@ export function createApp(deps: AppDeps) {
   app.get('/api/health', requireRole(deps.db, ['ingest', 'display'], deps.now), (c) => c.json({ ok: true, ingest: deps.commits.stats }));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api', kpiRoutes(deps));
+  // The WebSocket is served on the upgrade (listen.ts); a plain GET is told so, once its caller may see it.
+  app.get('/api/live', (c) => {
+    const who = authorize(deps.db, honoAccessors(c), ['display'], deps.now(), true);
+    if (isDenial(who)) return c.json(who.body, who.status);
+    return c.json({ error: 'upgrade_required', message: 'GET /api/live is a WebSocket: connect with Upgrade: websocket.' }, 426);
+  });
   app.all('/api/*', (c) => c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${c.req.path}.` }, 404));
 
   const dir = deps.staticDir;

@@ -38,7 +38,7 @@ export async function listen(
   const liveState = liveStateComputer(rt.db.$client, config.KPI_TIMEZONE);
   const hub = new LiveHub({
     compute: (filters) => liveState(filters, rt.now()),
-    authenticate: (req) => authenticate(rt.db, nodeAccessors(req), rt.now()),
+    authenticate: (req) => authenticate(rt.db, nodeAccessors(req), rt.now(), true),
     now: rt.now,
     maxClients: config.LIVE_MAX_CLIENTS,
     ...opts.hub

@@ -63,8 +63,9 @@ export function roleOfSession(db: Db, token: string, now: number): { username: s
   return row ?? null;
 }
 
-export function logout(db: Db, token: string): void {
-  db.delete(sessions).where(eq(sessions.tokenHash, sha256(token))).run();
+/** Ends the session; false when there was none with this token. */
+export function logout(db: Db, token: string): boolean {
+  return db.delete(sessions).where(eq(sessions.tokenHash, sha256(token))).run().changes > 0;
 }
 
 /** Secrets created at first start, to be shown to the operator once. */

@@ -33,11 +33,13 @@ function bearer(header: string | undefined): string | undefined {
 }
 
 /**
- * The one function that turns a request into a principal: a bearer token, `?token=` (wall and WebSocket),
- * or a session cookie. Used by HTTP routes and by the WebSocket upgrade alike.
+ * The one function that turns a request into a principal: a bearer token, or a session cookie. Used by HTTP
+ * routes and by the WebSocket upgrade alike. `?token=` is read only where `queryToken` says so: the wall's
+ * WebSocket (SPEC.md: "?token= for the wall and the WebSocket"), which a browser cannot give a header.
+ * Elsewhere a token in the address would end up in logs and histories for nothing.
  */
-export function authenticate(db: Db, req: Accessors, now: number): Principal | null {
-  const token = bearer(req.header('authorization')) ?? req.query('token');
+export function authenticate(db: Db, req: Accessors, now: number, queryToken = false): Principal | null {
+  const token = bearer(req.header('authorization')) ?? (queryToken ? req.query('token') : undefined);
   if (token) {
     const role = roleOfToken(db, token, now);
     return role ? { role } : null;
@@ -58,8 +60,8 @@ export interface Denial {
 }
 
 /** Who the caller is, if they hold `needs` (any of them); otherwise the refusal to send. */
-export function authorize(db: Db, req: Accessors, needs: Role[], now: number): Principal | Denial {
-  const principal = authenticate(db, req, now);
+export function authorize(db: Db, req: Accessors, needs: Role[], now: number, queryToken = false): Principal | Denial {
+  const principal = authenticate(db, req, now, queryToken);
   if (!principal) return { status: 401, body: { error: 'unauthorized', message: 'Sign in, or send Authorization: Bearer <token>.' } };
   if (!needs.some((n) => allows(principal.role, n)))
     return { status: 403, body: { error: 'forbidden', message: `This needs the ${needs.join(' or ')} role; you are ${principal.role}.` } };

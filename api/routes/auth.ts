@@ -23,8 +23,9 @@ export function authRoutes(deps: AppDeps) {
     })
     .post('/logout', (c) => {
       const token = getCookie(c, SESSION_COOKIE);
-      if (token) logout(deps.db, token);
+      const signedIn = token !== undefined && logout(deps.db, token);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      if (!signedIn) return c.json({ error: 'unauthorized', message: 'There is no session to end: sign in first.' }, 401);
       return c.json({ ok: true });
     })
     .get('/me', requireRole(deps.db, 'display', deps.now), (c) => c.json(principalOf(c)));

@@ -229,6 +229,20 @@ describe('LiveFeed', () => {
     stop2();
   });
 
+  it('does not blame the token when the server accepts it but handshakes still fail (426 to a plain GET)', async () => {
+    const probed = vi.fn(async () => ({ status: 426 }));
+    vi.stubGlobal('fetch', probed);
+    const feed = new LiveFeed();
+    const stop = feed.listen();
+    FakeSocket.all[0].drop(1006);
+    vi.advanceTimersByTime(1000);
+    FakeSocket.all[1].drop(1006);
+    await vi.waitFor(() => expect(probed).toHaveBeenCalled());
+    await Promise.resolve();
+    expect(feed.unauthorised).toBe(false);
+    stop();
+  });
+
   it('keeps the series and targets objects of the last message while their content is the same', () => {
     const feed = new LiveFeed();
     const stop = feed.listen();

@@ -174,14 +174,15 @@ export class LiveFeed {
   }
 
   // A refused WebSocket handshake looks the same as a dead server from the browser; a plain GET tells them apart.
-  // If our own server answers it (401, 404, 426…) while every handshake fails before opening, the handshake is
-  // being refused; a network error or a proxy's 5xx means the server is down, so keep showing "Connecting…".
+  // Our server answers it 401 or 403 when the token is refused. Anything else (426 for a good token whose
+  // handshakes fail all the same, as behind a proxy that drops Upgrade; a network error; a 5xx) is not the
+  // token's fault, so keep showing "Connecting…" and keep trying.
   async #probe(): Promise<void> {
     if (this.#probing) return;
     this.#probing = true;
     try {
       const res = await fetch(this.#url('http'), { cache: 'no-store' });
-      if (res.status < 500 && !this.message) this.unauthorised = true;
+      if ((res.status === 401 || res.status === 403) && !this.message) this.unauthorised = true;
     } catch {
       // Unreachable.
     } finally {
