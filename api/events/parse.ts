@@ -37,7 +37,7 @@ export function validateEvents(raw: unknown[], now: number): ParseResult {
     }
     const event = { ...parsed.data, type } as FloorEvent;
     if (event.at > now + MAX_FUTURE_MS) {
-      errors.push({ index, path: 'at', message: `at is ${Math.round((event.at - now) / 1000)} s in the future; at most 300 s is allowed` });
+      errors.push({ index, path: 'at', message: `at is ${(event.at - now) / 1000} s in the future by the server clock; at most ${MAX_FUTURE_MS / 1000} s is allowed` });
       return;
     }
     events.push(event);

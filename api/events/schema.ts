@@ -16,10 +16,16 @@ export type AgentStatus = (typeof AGENT_STATUSES)[number];
 /** Events may be stamped at most this far ahead of the server clock. */
 export const MAX_FUTURE_MS = 5 * 60_000;
 
-// No control characters: these strings are shown on screens and used inside rollup keys.
+// Ids, names, teams and categories: no control characters (they are shown on screens and used inside rollup
+// keys), at most 128 characters as ids.
 const printable = /^[^\u0000-\u001f\u007f]*$/;
 const name = z.string().min(1).max(128).regex(printable, 'control characters are not allowed');
-const label = z.string().min(1).max(64).regex(printable, 'control characters are not allowed');
+/**
+ * An optional field, where `null` means absent as well: helpdesks write `"team": null` for "no team". Any
+ * other wrong type is still an error. With a default, `null` gets the default.
+ */
+const absent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema);
+const optional = <T extends z.ZodType>(schema: T) => absent(schema.optional());
 
 const envelope = { id: z.string().min(1, 'id must not be empty').max(128, 'id must be at most 128 characters'), at: instant };
 
@@ -28,37 +34,37 @@ export const eventSchemas = {
     ...envelope,
     ticket: name,
     channel: z.enum(CHANNELS),
-    category: label.default('other'),
-    priority: z.enum(PRIORITIES).default('normal'),
-    team: label.optional(),
-    customer: name.optional()
+    category: absent(name.default('other')),
+    priority: absent(z.enum(PRIORITIES).default('normal')),
+    team: optional(name),
+    customer: optional(name)
   }),
-  'ticket.assigned': z.object({ ...envelope, ticket: name, agent: name, team: label.optional() }),
+  'ticket.assigned': z.object({ ...envelope, ticket: name, agent: name, team: optional(name) }),
   'ticket.replied': z
-    .object({ ...envelope, ticket: name, author: z.enum(['agent', 'bot']).default('agent'), agent: name.optional() })
+    .object({ ...envelope, ticket: name, author: absent(z.enum(['agent', 'bot']).default('agent')), agent: optional(name) })
     .refine((e) => e.author === 'bot' || e.agent !== undefined, {
       message: 'agent is required when author is agent',
       path: ['agent']
     }),
   'ticket.customer_replied': z.object({ ...envelope, ticket: name }),
-  'ticket.escalated': z.object({ ...envelope, ticket: name, team: label.optional(), priority: z.enum(PRIORITIES).optional() }),
-  'ticket.resolved': z.object({ ...envelope, ticket: name, agent: name.optional() }),
+  'ticket.escalated': z.object({ ...envelope, ticket: name, team: optional(name), priority: optional(z.enum(PRIORITIES)) }),
+  'ticket.resolved': z.object({ ...envelope, ticket: name, agent: optional(name) }),
   'ticket.reopened': z.object({ ...envelope, ticket: name }),
   'ticket.abandoned': z.object({ ...envelope, ticket: name }),
-  'ticket.rated': z.object({ ...envelope, ticket: name, score: z.number().int().min(1).max(5), comment: z.string().max(4000).optional() }),
+  'ticket.rated': z.object({ ...envelope, ticket: name, score: z.number().int().min(1).max(5), comment: optional(z.string()) }),
   'callback.scheduled': z.object({
     ...envelope,
     callback: name,
     reason: z.enum(CALLBACK_REASONS),
     due: instant,
-    ticket: name.optional(),
-    agent: name.optional(),
-    team: label.optional()
+    ticket: optional(name),
+    agent: optional(name),
+    team: optional(name)
   }),
   'callback.attempted': z.object({ ...envelope, callback: name, agent: name, result: z.enum(ATTEMPT_RESULTS) }),
-  'callback.completed': z.object({ ...envelope, callback: name, outcome: z.enum(CALLBACK_OUTCOMES), agent: name.optional() }),
+  'callback.completed': z.object({ ...envelope, callback: name, outcome: z.enum(CALLBACK_OUTCOMES), agent: optional(name) }),
   'callback.cancelled': z.object({ ...envelope, callback: name }),
-  'agent.status': z.object({ ...envelope, agent: name, status: z.enum(AGENT_STATUSES), name: z.string().min(1).max(128).optional(), team: label.optional() })
+  'agent.status': z.object({ ...envelope, agent: name, status: z.enum(AGENT_STATUSES), name: optional(name), team: optional(name) })
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

@@ -44,6 +44,24 @@ describe('POST /api/events accepts', () => {
     ]);
     expect(r).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
   });
+
+  it('reads null in an optional field as absent (defaults apply), as helpdesks send "no team", and long team names', async () => {
+    const longTeam = 'Wallet pre-approval follow-ups, Shenzhen, night shift (Mandarin and Cantonese speakers)';
+    const before = (await t.kpis({ category: 'other', priority: 'normal' })).tickets.created;
+    const r = await t.post([
+      { ...created('null-1', 'T-50'), category: null, priority: null, team: null, customer: null },
+      { ...created('null-2', 'T-51'), team: longTeam, category: 'refund', priority: 'high' },
+      { id: 'null-3', type: 'ticket.replied', at: at(2), ticket: 'T-50', author: null, agent: 'mei' }
+    ]);
+    expect(r).toEqual({ status: 200, body: { accepted: 3, duplicates: 0 } });
+    expect((await t.kpis({ category: 'other', priority: 'normal' })).tickets.created).toBe(before + 1);
+    expect((await t.kpis({ team: longTeam })).tickets.created).toBe(1);
+    expect((await t.kpis({ agent: 'mei' })).firstResponse.count).toBe(1);
+    // A required field is not optional: null there is still an error.
+    const missing = await t.post({ ...created('null-4', 'T-52'), channel: null });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors[0].path).toBe('channel');
+  });
 });
 
 describe('POST /api/events rejects, storing nothing', () => {
