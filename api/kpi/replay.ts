@@ -86,14 +86,13 @@ export function replayTicket(events: readonly TicketEvent[], targetSec: TargetLo
   const timeOf = (at: number) => Math.max(at, t0);
 
   // Team, priority and assignee timelines first: a fact's attributes are those at its time, which may be
-  // set by an event sorted after it at the same instant.
+  // set by an event sorted after it at the same instant. The creation sets them in its place in (at, id)
+  // order like any other event: an assignment stamped before t0 (taken as at t0), or an escalation at t0
+  // whose id sorts first, comes before it, so the creation's team and priority are the later ones.
   const team = new Timeline<string>();
   const priority = new Timeline<string>();
   const assignee = new Timeline<string>();
-  priority.set(t0, creation.priority);
-  if (creation.team) team.set(t0, creation.team);
   for (const e of sorted) {
-    if (e === creation) continue;
     const at = timeOf(e.at);
     if (e.type === 'ticket.created') {
       if (e.team) team.set(at, e.team);

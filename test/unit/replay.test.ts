@@ -119,6 +119,23 @@ describe('ticket replay', () => {
     expect(only(r.facts, 'first_response')[0].team).toBe('payments');
   });
 
+  it('sets team and priority by the creation in its own (at, id) place, after an assignment stamped before t0', () => {
+    // Sorted by (at, id): the escalation "a-esc" at t0 comes before the creation "b-create" at t0, whose
+    // priority and team are then the latest set at t0. The first response is judged against high's 1800 s.
+    const sameInstant = ticket([
+      ev('ticket.created', 0, { ticket: 'T1', channel: 'chat', team: 'risk', priority: 'high' }, 'b-create'),
+      ev('ticket.escalated', 0, { ticket: 'T1', team: 'wallet', priority: 'urgent' }, 'a-esc'),
+      ev('ticket.replied', 10, { ticket: 'T1', agent: 'ann' })
+    ])!;
+    expect(only(sameInstant.facts, 'created')[0]).toMatchObject({ team: 'risk', priority: 'high' });
+    expect(only(sameInstant.facts, 'escalated')[0]).toMatchObject({ team: 'risk', priority: 'high' });
+    expect(only(sameInstant.facts, 'first_response')[0]).toMatchObject({ priority: 'high', flag: 1 });
+    // An assignment stamped a minute before creation (clock skew) is taken as at t0 but sorts before it.
+    const early = ticket([created(0, { team: 'risk' }), ev('ticket.assigned', -1, { ticket: 'T1', agent: 'ann', team: 'wallet' }, 'a-assign')])!;
+    expect(only(early.facts, 'created')[0].team).toBe('risk');
+    expect(early.state).toMatchObject({ team: 'risk', assignee: 'ann' });
+  });
+
   it('judges the first response against the SLA target of the priority at that time', () => {
     const urgentLate = ticket([created(0, { priority: 'urgent' }), ev('ticket.replied', 6, { ticket: 'T1', agent: 'ann' })])!;
     expect(only(urgentLate.facts, 'first_response')[0].flag).toBe(0);
