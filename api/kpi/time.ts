@@ -33,12 +33,17 @@ export function offsetMs(ms: number, tz: string): number {
   return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
 }
 
-/** The instant a local wall-clock time occurs (the earlier one in a DST overlap). */
+/**
+ * The instant a local wall-clock time occurs: the earlier one when a DST overlap repeats it, and the first
+ * instant after it when a DST gap skips it (Santiago and Havana skip midnight itself: their day begins at 01:00).
+ */
 export function zonedTime(year: number, month: number, day: number, tz: string, hour = 0): number {
-  const guess = Date.UTC(year, month - 1, day, hour);
-  let ms = guess - offsetMs(guess, tz);
-  ms = guess - offsetMs(ms, tz);
-  return ms;
+  const wall = Date.UTC(year, month - 1, day, hour);
+  const DAY = 86_400_000;
+  // Each offset in force within a day of it gives one candidate; transitions are further apart than that.
+  const candidates = [...new Set([offsetMs(wall - DAY, tz), offsetMs(wall, tz), offsetMs(wall + DAY, tz)])].map((o) => wall - o).sort((a, b) => a - b);
+  const wallOf = (ms: number) => ms + offsetMs(ms, tz);
+  return candidates.find((ms) => wallOf(ms) === wall) ?? candidates.find((ms) => wallOf(ms) > wall) ?? candidates[candidates.length - 1];
 }
 
 /** [start, end) of the local calendar day containing `ms`. */

@@ -97,6 +97,17 @@ describe('GET /api/kpis', () => {
     expect([k.from, k.to]).toEqual(['2026-11-23T16:00:00.000Z', '2026-11-24T16:00:00.000Z']);
   });
 
+  it('starts today at the day’s first instant where DST skips midnight (Santiago: 01:00 on 6 September 2026)', async () => {
+    const noon = Date.parse('2026-09-06T16:00:00Z');
+    t = testApp({ now: () => noon, timezone: 'America/Santiago' });
+    const chat = (id: string, at: string) => ({ id, type: 'ticket.created', at, ticket: id, channel: 'chat' });
+    // 23:30 on 5 September in Santiago (UTC−4), then 01:30 on the 6th (UTC−3 from the gap on).
+    expect((await t.post([chat('late-5th', '2026-09-06T03:30:00Z'), chat('early-6th', '2026-09-06T04:30:00Z')])).status).toBe(200);
+    const k = await t.kpis();
+    expect([k.from, k.to]).toEqual(['2026-09-06T04:00:00.000Z', '2026-09-07T03:00:00.000Z']);
+    expect(k.tickets.created).toBe(1);
+  });
+
   it('rejects bad parameters with 400 and says which', async () => {
     t = testApp({ now: () => NOW });
     for (const [q, path] of [
