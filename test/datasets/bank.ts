@@ -1,6 +1,7 @@
 // The Technion "anonymous bank" call centre, February 1999 (../shared/datasets), as Floorboard events.
 // Each call that reached the queue or an agent becomes a phone ticket:
-//   created at queue entry (q_start; vru_exit when the call went straight to an agent),
+//   created at queue entry (q_start; vru_exit when the call went straight to an agent; a q_start of 0:00:00
+//   with a queue time is a call that queued at midnight),
 //   AGENT → assigned + replied at ser_start (first response = ser_start − entry), resolved at ser_exit,
 //   HANG after queueing → abandoned at q_exit. HANG inside the VRU and PHANTOM calls never queued: skipped.
 // 50 answered calls have no service times (ser_start 0:00:00); they are taken as answered when they left the
@@ -41,13 +42,15 @@ export function readBankCalls(file = BANK_FILE): BankCall[] {
   const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = lines[0].split('\t');
   const col = (name: string) => header.indexOf(name);
-  const c = { line: col('vru+line'), id: col('call_id'), pri: col('priority'), type: col('type'), date: col('date'), vruExit: col('vru_exit'), qStart: col('q_start'), qExit: col('q_exit'), outcome: col('outcome'), serStart: col('ser_start'), serExit: col('ser_exit'), server: col('server') };
+  const c = { line: col('vru+line'), id: col('call_id'), pri: col('priority'), type: col('type'), date: col('date'), vruEntry: col('vru_entry'), vruExit: col('vru_exit'), qStart: col('q_start'), qExit: col('q_exit'), qTime: col('q_time'), outcome: col('outcome'), serStart: col('ser_start'), serExit: col('ser_exit'), server: col('server') };
   return lines.slice(1).map((line) => {
     const f = line.split('\t');
     const d = f[c.date];
     const date = `19${d.slice(0, 2)}-${d.slice(2, 4)}-${d.slice(4, 6)}`;
-    const queued = f[c.qStart] !== '0:00:00';
-    const entry = toMs(date, queued ? f[c.qStart] : f[c.vruExit]);
+    // 0:00:00 stands for "no queue", but a call may also have queued at midnight itself: q_time tells.
+    const queued = f[c.qStart] !== '0:00:00' || Number(f[c.qTime]) > 0;
+    // The date is the call's arrival (vru_entry): a queue entered after midnight is on the next day.
+    const entry = toMs(date, queued ? f[c.qStart] : f[c.vruExit], toMs(date, f[c.vruEntry]));
     const outcome = f[c.outcome] as BankCall['outcome'];
     const qExit = queued ? toMs(date, f[c.qExit], entry) : null;
     const serviceKnown = f[c.serStart] !== '0:00:00';
