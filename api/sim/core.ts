@@ -48,7 +48,8 @@ export class Core {
   emit(type: EventType, fields: Record<string, unknown>, source: Source = 'helpdesk'): void {
     if (this.now < this.start) return;
     const at = source === 'phone' ? this.now : this.iso(this.now);
-    const event: RawEvent = { id: `ev-${this.tag}${++this.eventCount}`, type, at, ...fields };
+    // Zero-padded: ids of one millisecond then sort (SPEC.md: by at, then id) in the order they were made.
+    const event: RawEvent = { id: `ev-${this.tag}${String(++this.eventCount).padStart(9, '0')}`, type, at, ...fields };
     const rng = this.rng;
     let delivered = this.now;
     if (rng.next() < LATE_SHARE) {

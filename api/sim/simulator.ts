@@ -19,7 +19,7 @@ export interface SimulatorOptions {
   timezone?: string;
   /** Arrival rate at the busiest hour of a weekday. */
   ticketsPerHour?: number;
-  /** Tag inside every id (`ev-{tag}1`, `T-{tag}000001`, `CB-{tag}000001`) so separate runs never collide. */
+  /** Tag inside every id (`ev-{tag}000000001`, `T-{tag}000001`, `CB-{tag}000001`) so separate runs never collide. */
   idPrefix?: string;
 }
 

@@ -41,7 +41,8 @@ for (const e of new Map(events.map((e) => [e.id, e])).values()) {
   list.push(e);
   byTicket.set(e.ticket, list);
 }
-for (const list of byTicket.values()) list.sort((a, b) => atOf(a) - atOf(b) || a.id.localeCompare(b.id));
+// As replay sorts them (SPEC.md): by (at, id), ids compared as strings.
+for (const list of byTicket.values()) list.sort((a, b) => atOf(a) - atOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 const created = events.filter((e) => e.type === 'ticket.created');
 
 describe('simulator', () => {
@@ -70,6 +71,10 @@ describe('simulator', () => {
     expect(events.some((e) => typeof e.at === 'number')).toBe(true);
     expect(events.some((e) => typeof e.at === 'string' && e.at.endsWith('Z'))).toBe(true);
     expect(new Set(events.map((e) => e.id)).size).toBeGreaterThan(events.length * 0.97);
+    // Ids sort as strings in the order they were made, so events of one millisecond replay in cause order.
+    const ids = [...new Set(events.map((e) => e.id))].sort();
+    const made = ids.map((id) => Number(id.replace(/^\D+/, '')));
+    expect(made.every((n, i) => i === 0 || n > made[i - 1])).toBe(true);
     for (const e of created) expect(e.ticket).toMatch(/^T-\d{6}$/);
     for (const e of events) if (e.type === 'callback.scheduled') expect(e.callback).toMatch(/^CB-\d{6}$/);
   });
@@ -137,6 +142,9 @@ describe('simulator', () => {
     let rated = 0;
     for (const list of byTicket.values()) {
       const first = list[0];
+      // Sorted by (at, id), the creation comes first: an assignment made in the same millisecond has a
+      // later id, which sorts after it (ids are zero-padded, so ev-…1000 does not sort before ev-…999).
+      if (list.some((e) => e.type === 'ticket.created')) expect(first.type, first.ticket as string).toBe('ticket.created');
       if (first.type !== 'ticket.created') continue;
       const firstAgentReply = list.findIndex((e) => e.type === 'ticket.replied' && e.author === 'agent');
       const resolution = list.findIndex((e) => e.type === 'ticket.resolved');
