@@ -21,10 +21,11 @@ const OUTCOMES: Record<CallbackReason, Weighted<string>> = {
   other: weights({ resolved: 60, other: 40 })
 };
 
+/** Attempts before giving up as unreachable: most dialers try two or three times. */
 const MAX_ATTEMPTS = new Weighted<number>([
-  [1, 40],
-  [2, 35],
-  [3, 25]
+  [1, 15],
+  [2, 40],
+  [3, 45]
 ]);
 
 interface Callback {
@@ -68,9 +69,9 @@ export class Callbacks {
       });
       return;
     }
-    const onTime = rng.chance(0.9);
-    // Dialers work the list ahead of time; a slice of it slips past due on a busy afternoon.
-    const first = onTime ? Math.max(core.now + MIN, due - rng.logUniform(8, 40) * MIN) : due + rng.logUniform(2, 90) * MIN;
+    const onTime = rng.chance(0.92);
+    // Dialers start some minutes before the promised time, to finish by it; a slice of the list slips past due on a busy afternoon.
+    const first = onTime ? Math.max(core.now + MIN, due - rng.logUniform(5, 30) * MIN) : due + rng.logUniform(2, 90) * MIN;
     core.at(first, () => this.attempt(cb));
   }
 
@@ -92,7 +93,7 @@ export class Callbacks {
     } else if (result === 'wrong_number' || cb.attempts >= cb.maxAttempts) {
       core.after(rng.between(0.5, 3) * MIN, () => this.complete(cb, 'unreachable', agent));
     } else {
-      core.after(rng.between(5, 20) * MIN, () => this.attempt(cb));
+      core.after(rng.between(5, 25) * MIN, () => this.attempt(cb));
     }
   }
 

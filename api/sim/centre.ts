@@ -9,10 +9,10 @@ export const OVERFLOW_TEAM: Team = 'general';
 
 /** Local hours; a shift whose end is before its start ends the next morning. */
 export const SHIFTS = {
-  early: { start: 7, end: 15 },
+  early: { start: 7, end: 16 },
   day: { start: 9, end: 18 },
-  mid: { start: 12, end: 21 },
-  late: { start: 14, end: 23 },
+  mid: { start: 13, end: 22 },
+  late: { start: 15, end: 24 },
   night: { start: 23, end: 7 }
 } as const;
 export type ShiftName = keyof typeof SHIFTS;
@@ -24,14 +24,15 @@ export interface AgentProfile {
   shift: ShiftName;
 }
 
-// Mid-morning and evening peaks need the day, mid and late shifts; nights are a skeleton crew.
+// Arrivals peak late in the morning and again in the evening: early and day shifts carry the first, mid and
+// late the second, with the handover in the quieter afternoon; nights are a skeleton crew.
 const ROSTER_TABLE: Record<Team, string> = {
   payments:
     'Li Wei/early, Chen Jing/early, Ye Qing/early, Sarah Lim/day, Wang Fang/day, Zhang Min/day, David Tan/mid, Liu Yang/mid, ' +
-    'Huang Lei/mid, Emily Wong/mid, Zhao Li/late, Jason Ng/late, Xu Ting/late, Sun Hao/late, Kelvin Ong/late, Grace Ho/night',
+    'Huang Lei/mid, Emily Wong/mid, Zhao Li/late, Jason Ng/late, Xu Ting/late, Sun Hao/late, Kelvin Ong/day, Grace Ho/night',
   wallet:
     'Zhou Xin/early, Wu Jie/early, Jiang Tao/early, Michelle Lee/day, Ma Lin/day, Hu Jun/day, Kevin Chua/mid, ' +
-    'Guo Qian/mid, Lin Yue/mid, Rachel Goh/late, He Yu/late, Gao Peng/late, Amanda Teo/late, Nicole Tay/late',
+    'Guo Qian/mid, Lin Yue/mid, Rachel Goh/late, He Yu/late, Gao Peng/late, Amanda Teo/late, Nicole Tay/day',
   risk: 'Luo Bin/early, Zheng Hui/day, Daniel Koh/day, Liang Shan/mid, Song Jia/mid, Priya Nair/late, Xie Lei/late, Tang Wen/night',
   general:
     'Han Mei/early, Feng Rui/early, Olivia Chan/day, Deng Chao/day, Cao Yan/mid, Marcus Lau/mid, ' +

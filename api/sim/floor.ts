@@ -14,6 +14,8 @@ export interface Agent extends AgentProfile {
   inbox: number;
   onShift: boolean;
   away: boolean;
+  /** Break time came while on a call or chat: takes no new one, and goes once it is finished. */
+  breakDue: boolean;
   status: AgentStatus;
   /** How this agent's customers tend to rate, around the centre's mean. */
   skill: number;
@@ -46,7 +48,7 @@ export class Floor {
     cap: number
   ) {
     const rng = core.rng;
-    this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, onShift: false, away: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
+    this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, onShift: false, away: false, breakDue: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
     for (const team of TEAMS) this.teams.set(team, { agents: this.agents.filter((a) => a.team === team), sync: new Fifo(), inbox: new Fifo(), turn: 0 });
   }
 
@@ -147,6 +149,7 @@ export class Floor {
       const a = team.agents[(first + k) % n];
       if (!this.isOnline(a)) continue;
       if (best === undefined) best = null;
+      if (a.breakDue && units > 0) continue;
       if (units > 0 ? a.load + units > a.cap || (best !== null && a.load >= best.load) : best !== null && a.inbox >= best.inbox) continue;
       best = a;
     }
@@ -184,28 +187,36 @@ export class Floor {
       });
       const breaks: [number, number][] = [
         [rng.between(0.2, 0.3), rng.between(12, 18)],
-        // Lunch is staggered across the team so the floor never empties at once.
-        [(i % 4) * 0.05 + rng.between(0.4, 0.45), rng.between(30, 60)],
+        // Lunch (dinner on late shifts) is staggered across the team so the floor never empties at once.
+        [(i % 4) * 0.05 + rng.between(0.45, 0.5), rng.between(30, 60)],
         [rng.between(0.74, 0.84), rng.between(12, 18)]
       ];
-      for (const [when, minutes] of breaks) {
-        const from = login + when * length;
-        core.at(from, () => {
-          a.away = true;
-          this.refresh(a);
-        });
-        core.at(from + minutes * MIN, () => {
-          if (!a.onShift) return;
-          a.away = false;
-          this.refresh(a);
-          this.dispatchFor(a);
-        });
-      }
+      for (const [when, minutes] of breaks) core.at(login + when * length, () => this.takeBreak(a, minutes));
       core.at(logout, () => {
         a.onShift = false;
         a.away = false;
+        a.breakDue = false;
         this.refresh(a);
       });
+    });
+  }
+
+  /** A break starts once the agent's calls and chats are finished (no new ones meanwhile), and lasts `minutes`. */
+  private takeBreak(a: Agent, minutes: number): void {
+    if (!a.onShift) return;
+    if (a.load > 0) {
+      a.breakDue = true;
+      this.core.after(MIN, () => this.takeBreak(a, minutes));
+      return;
+    }
+    a.breakDue = false;
+    a.away = true;
+    this.refresh(a);
+    this.core.after(minutes * MIN, () => {
+      if (!a.onShift) return;
+      a.away = false;
+      this.refresh(a);
+      this.dispatchFor(a);
     });
   }
 }

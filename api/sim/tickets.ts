@@ -199,7 +199,9 @@ export class Tickets {
     // Waiting is what customers punish: each doubling past what they expect costs most of a star.
     const waited = (t.firstReply - t.t0) / SEC / CHANNELS[t.channel].expect;
     const mean = 4.45 + (t.lastAgent?.skill ?? 0) - 0.9 * Math.log2(Math.max(1, waited)) - (t.reopened ? 0.8 : 0) - (t.escalated ? 0.3 : 0);
-    const score = Math.min(5, Math.max(1, Math.round(mean + 0.85 * rng.normal())));
+    // A few customers give one star whatever happened (a fee, a frozen account), more of them after a long wait.
+    const furious = rng.chance(waited > 2 ? 0.08 : 0.03);
+    const score = furious ? 1 : Math.min(5, Math.max(1, Math.round(mean + 0.85 * rng.normal())));
     const fields: Record<string, unknown> = { ticket: t.id, score };
     if (score !== 3 && rng.chance(0.25)) fields.comment = rng.pick(score > 3 ? COMMENTS.good : COMMENTS.bad);
     core.emit('ticket.rated', fields, t.source);
