@@ -232,6 +232,29 @@ describe('simulator', () => {
     expect(new Set(statuses.map((e) => e.agent)).size).toBeGreaterThan(ROSTER.length * 0.8);
   });
 
+  it('sends no reply from an agent the wall shows away, and staffs the evening peak like the morning one', () => {
+    const status = new Map<string, string>();
+    const inTime = [...new Map(events.map((e) => [e.id, e])).values()].sort((a, b) => atOf(a) - atOf(b) || (a.id < b.id ? -1 : 1));
+    let replies = 0;
+    for (const e of inTime) {
+      if (e.type === 'agent.status') status.set(e.agent as string, e.status as string);
+      if (e.type === 'ticket.replied' && e.author !== 'bot') {
+        replies++;
+        expect(status.get(e.agent as string), `${e.agent} replied at ${new Date(atOf(e)).toISOString()}`).not.toBe('away');
+      }
+    }
+    expect(replies).toBeGreaterThan(1000);
+    // Agents logged in at 11:30 and at 20:30 local on the second day, the two busiest hours of arrivals.
+    const zone = new Zone(TZ);
+    const loggedInAt = (hour: number) => {
+      const at = zone.atHour(MONDAY + DAY, hour);
+      const latest = new Map<string, string>();
+      for (const e of inTime) if (e.type === 'agent.status' && atOf(e) <= at) latest.set(e.agent as string, e.status as string);
+      return [...latest.values()].filter((s) => s !== 'offline').length;
+    };
+    expect(loggedInAt(20.5)).toBeGreaterThanOrEqual(loggedInAt(11.5) * 0.75);
+  });
+
   it('keeps memory flat: pending work does not grow with the length of the run', () => {
     const sim = createSimulator(base);
     const sizes: number[] = [];
