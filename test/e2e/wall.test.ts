@@ -106,6 +106,17 @@ describe('wall display', () => {
     await page.close();
   });
 
+  it('answers an address that does not exist with a page saying so and a way back, in the chosen language', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/login?lang=zh-CN`);
+    await page.waitForSelector('main a');
+    expect(await page.textContent('main')).toMatch(/没有这个页面：\/login/);
+    await page.click('main a');
+    await page.waitForSelector('input[name=password]');
+    expect(new URL(page.url()).pathname).toBe('/');
+    await page.close();
+  });
+
   it('speaks Chinese with ?lang=zh-CN', async () => {
     const { page } = await openWall({ width: 1920, height: 1080 }, '&lang=zh-CN');
     const text = await page.textContent('body');

@@ -17,6 +17,9 @@ export const en = {
   'landing.opt.page': 'stay on one page',
   'landing.opt.lang': 'language (en or zh-CN)',
   'landing.opt.token': 'display token, if the wall is not signed in',
+  'error.notFound': 'There is no page at {path}.',
+  'error.other': 'This page failed to load ({status}). Reload it; if it fails again, the server log says why.',
+  'error.home': 'Go to the start page',
 
   'wall.connecting': 'Connecting…',
   'wall.unauthorised': 'Not authorised',

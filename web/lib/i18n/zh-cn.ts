@@ -18,6 +18,9 @@ export const zhCN: Dictionary = {
   'landing.opt.page': '固定显示某一页',
   'landing.opt.lang': '语言(en 或 zh-CN)',
   'landing.opt.token': '大屏令牌(未登录时)',
+  'error.notFound': '没有这个页面：{path}。',
+  'error.other': '页面加载失败（{status}）。请刷新；如果仍然失败，原因见服务器日志。',
+  'error.home': '返回首页',
 
   'wall.connecting': '正在连接…',
   'wall.unauthorised': '未授权',
