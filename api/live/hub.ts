@@ -7,20 +7,14 @@ import { z } from 'zod';
 import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
 import { allows } from '../auth/middleware';
+import { filterFields, issuesToErrors } from '../routes/params';
+import type { ErrorMessage } from './protocol';
 import { scopeKey, type LiveState } from './state';
 
-const subscribeMessage = z.object({
-  type: z.literal('subscribe'),
-  filters: z
-    .object({
-      team: z.string().min(1).max(128).optional(),
-      channel: z.string().min(1).max(128).optional(),
-      priority: z.string().min(1).max(128).optional(),
-      category: z.string().min(1).max(128).optional(),
-      agent: z.string().min(1).max(128).optional()
-    })
-    .strip()
-});
+// The same filters as GET /api/kpis; a key it does not know (a typo such as "teams") is an error here, or a wall
+// would quietly show the whole centre.
+const subscribeMessage = z.object({ type: z.literal('subscribe'), filters: z.strictObject(filterFields) });
+const SUBSCRIBE_SHAPE = 'expected {"type":"subscribe","filters":{team?,channel?,priority?,category?,agent?}}';
 
 export interface HubOptions {
   compute: (filters: KpiFilters) => LiveState;
@@ -119,14 +113,18 @@ export class LiveHub {
     ws.on('close', () => this.clients.delete(client));
     ws.on('error', () => ws.terminate());
     ws.on('message', (data) => {
-      let parsed;
+      let json: unknown;
       try {
-        parsed = subscribeMessage.safeParse(JSON.parse(String(data)));
+        json = JSON.parse(String(data));
       } catch {
-        parsed = null;
+        ws.send(JSON.stringify({ type: 'error', message: `not JSON; ${SUBSCRIBE_SHAPE}`, errors: [] } satisfies ErrorMessage));
+        return;
       }
-      if (!parsed?.success) {
-        ws.send(JSON.stringify({ type: 'error', message: 'expected {"type":"subscribe","filters":{team?,channel?,priority?,category?,agent?}}' }));
+      const parsed = subscribeMessage.safeParse(json);
+      if (!parsed.success) {
+        const errors = issuesToErrors(parsed.error);
+        const message = `${errors.map((e) => `${e.path || 'message'}: ${e.message}`).join('; ')}; ${SUBSCRIBE_SHAPE}`;
+        ws.send(JSON.stringify({ type: 'error', message, errors } satisfies ErrorMessage));
         return;
       }
       client.filters = parsed.data.filters;

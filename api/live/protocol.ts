@@ -39,6 +39,8 @@ export interface UpdateMessage extends Omit<SnapshotMessage, 'type'> {
 export interface ErrorMessage {
   type: 'error';
   message: string;
+  /** What was wrong with a subscribe message, field by field (as the 400s of the HTTP API). */
+  errors?: { path: string; message: string }[];
 }
 
 export type ServerMessage = SnapshotMessage | UpdateMessage | ErrorMessage;

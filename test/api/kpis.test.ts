@@ -117,7 +117,11 @@ describe('GET /api/kpis', () => {
       ['from=2026-11-24T00:00:00Z', 'from'],
       // Beyond what a Date can hold: answered 500 before, from the response's own toISOString.
       ['from=99999999999999999999&to=999999999999999999999', 'from'],
-      ['from=2026-02-30T00:00:00Z&to=2026-03-05T00:00:00Z', 'from']
+      ['from=2026-02-30T00:00:00Z&to=2026-03-05T00:00:00Z', 'from'],
+      // Filters that no event can match: ingest refuses such a channel or priority.
+      ['channel=fax', 'channel'],
+      ['priority=URGENT', 'priority'],
+      ['team=%20%20', 'team']
     ]) {
       const r = await t.get(`/api/kpis?${q}`);
       expect(r.status, q).toBe(400);

@@ -9,7 +9,7 @@ import { createToken } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
 import { listen, type Listening } from '../../api/listen';
 import type { HubOptions } from '../../api/live/hub';
-import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
+import type { ErrorMessage, ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
 import { createRuntime } from '../../api/runtime';
 
 let running: Listening | null = null;
@@ -117,6 +117,32 @@ describe('live hub', () => {
     expect(scoped.windows.today.backlog.open).toBe(1);
     risk.ws.send('{"type":"subscribe","filters":"nope"}');
     await risk.until(() => (risk.messages.at(-1)?.type === 'error'));
+  });
+
+  it('checks a subscription as GET /api/kpis checks its filters, and says which field is wrong', async () => {
+    await start();
+    const c = connect();
+    await c.opened;
+    c.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: ' risk ' } }));
+    await c.until((m) => m.type === 'snapshot' && m.filters.team === 'risk');
+    const errorFor = async (filters: unknown) => {
+      const before = c.messages.length;
+      c.ws.send(JSON.stringify({ type: 'subscribe', filters }));
+      for (let i = 0; i < 100; i++) {
+        const e = c.messages.slice(before).find((m) => m.type === 'error');
+        if (e) return e as ErrorMessage;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`no error for ${JSON.stringify(filters)}`);
+    };
+    // A typo would otherwise show the whole centre on a wall with nobody to notice.
+    expect((await errorFor({ teams: 'wallet' })).message).toMatch(/teams/);
+    const fax = await errorFor({ channel: 'fax' });
+    expect(fax.errors).toEqual([{ path: 'filters.channel', message: expect.stringMatching(/not a channel; expected one of phone/) }]);
+    // The subscription that was good stays: the next update is still the risk team's.
+    await post([created('R9', 'risk'), created('W9', 'wallet')]);
+    const scoped = await c.until((m) => m.type === 'update' && m.windows.today.tickets.created === 1);
+    expect(scoped.filters).toEqual({ team: 'risk' });
   });
 
   it('refuses without a token (401), below display (403) and over the connection cap (503)', async () => {
