@@ -1,4 +1,4 @@
-import { EVENT_TYPES, MAX_FUTURE_MS, eventSchemas, type EventType, type FloorEvent } from './schema';
+import { EVENT_TYPES, MAX_FUTURE_MS, OPTIONAL_FIELDS, eventSchemas, type EventType, type FloorEvent } from './schema';
 
 export interface EventError {
   index: number;
@@ -9,6 +9,18 @@ export interface EventError {
 export type ParseResult = { ok: true; events: FloorEvent[] } | { ok: false; errors: EventError[] };
 
 const isEventType = (t: unknown): t is EventType => typeof t === 'string' && (EVENT_TYPES as string[]).includes(t);
+
+/** The event without its optional fields that are null (null means absent there); the same object when there are none. */
+function withoutNullOptionals(item: Record<string, unknown>, type: EventType): Record<string, unknown> {
+  const optional = OPTIONAL_FIELDS[type];
+  let copy: Record<string, unknown> | null = null;
+  for (const key in item)
+    if (item[key] === null && optional.has(key)) {
+      copy ??= { ...item };
+      delete copy[key];
+    }
+  return copy ?? item;
+}
 
 /** Validates each raw event; reports every error of every event, so a sender can fix a batch in one go. */
 export function validateEvents(raw: unknown[], now: number): ParseResult {
@@ -28,7 +40,7 @@ export function validateEvents(raw: unknown[], now: number): ParseResult {
       });
       return;
     }
-    const parsed = eventSchemas[type].safeParse(item);
+    const parsed = eventSchemas[type].safeParse(withoutNullOptionals(item as Record<string, unknown>, type));
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         errors.push({ index, path: issue.path.join('.'), message: issue.message });

@@ -20,12 +20,6 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 // keys), at most 128 characters as ids.
 const printable = /^[^\u0000-\u001f\u007f]*$/;
 const name = z.string().min(1).max(128).regex(printable, 'control characters are not allowed');
-/**
- * An optional field, where `null` means absent as well: helpdesks write `"team": null` for "no team". Any
- * other wrong type is still an error. With a default, `null` gets the default.
- */
-const absent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema);
-const optional = <T extends z.ZodType>(schema: T) => absent(schema.optional());
 
 const envelope = { id: z.string().min(1, 'id must not be empty').max(128, 'id must be at most 128 characters'), at: instant };
 
@@ -34,41 +28,52 @@ export const eventSchemas = {
     ...envelope,
     ticket: name,
     channel: z.enum(CHANNELS),
-    category: absent(name.default('other')),
-    priority: absent(z.enum(PRIORITIES).default('normal')),
-    team: optional(name),
-    customer: optional(name)
+    category: name.default('other'),
+    priority: z.enum(PRIORITIES).default('normal'),
+    team: name.optional(),
+    customer: name.optional()
   }),
-  'ticket.assigned': z.object({ ...envelope, ticket: name, agent: name, team: optional(name) }),
+  'ticket.assigned': z.object({ ...envelope, ticket: name, agent: name, team: name.optional() }),
   'ticket.replied': z
-    .object({ ...envelope, ticket: name, author: absent(z.enum(['agent', 'bot']).default('agent')), agent: optional(name) })
+    .object({ ...envelope, ticket: name, author: z.enum(['agent', 'bot']).default('agent'), agent: name.optional() })
     .refine((e) => e.author === 'bot' || e.agent !== undefined, {
       message: 'agent is required when author is agent',
       path: ['agent']
     }),
   'ticket.customer_replied': z.object({ ...envelope, ticket: name }),
-  'ticket.escalated': z.object({ ...envelope, ticket: name, team: optional(name), priority: optional(z.enum(PRIORITIES)) }),
-  'ticket.resolved': z.object({ ...envelope, ticket: name, agent: optional(name) }),
+  'ticket.escalated': z.object({ ...envelope, ticket: name, team: name.optional(), priority: z.enum(PRIORITIES).optional() }),
+  'ticket.resolved': z.object({ ...envelope, ticket: name, agent: name.optional() }),
   'ticket.reopened': z.object({ ...envelope, ticket: name }),
   'ticket.abandoned': z.object({ ...envelope, ticket: name }),
-  'ticket.rated': z.object({ ...envelope, ticket: name, score: z.number().int().min(1).max(5), comment: optional(z.string()) }),
+  'ticket.rated': z.object({ ...envelope, ticket: name, score: z.number().int().min(1).max(5), comment: z.string().optional() }),
   'callback.scheduled': z.object({
     ...envelope,
     callback: name,
     reason: z.enum(CALLBACK_REASONS),
     due: instant,
-    ticket: optional(name),
-    agent: optional(name),
-    team: optional(name)
+    ticket: name.optional(),
+    agent: name.optional(),
+    team: name.optional()
   }),
   'callback.attempted': z.object({ ...envelope, callback: name, agent: name, result: z.enum(ATTEMPT_RESULTS) }),
-  'callback.completed': z.object({ ...envelope, callback: name, outcome: z.enum(CALLBACK_OUTCOMES), agent: optional(name) }),
+  'callback.completed': z.object({ ...envelope, callback: name, outcome: z.enum(CALLBACK_OUTCOMES), agent: name.optional() }),
   'callback.cancelled': z.object({ ...envelope, callback: name }),
-  'agent.status': z.object({ ...envelope, agent: name, status: z.enum(AGENT_STATUSES), name: optional(name), team: optional(name) })
+  'agent.status': z.object({ ...envelope, agent: name, status: z.enum(AGENT_STATUSES), name: name.optional(), team: name.optional() })
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
 export const EVENT_TYPES = Object.keys(eventSchemas) as EventType[];
+
+/**
+ * Each type's fields that may be absent (those that accept undefined). `null` there reads as absent too:
+ * helpdesks write `"team": null` for "no team" (parse.ts drops such nulls before validating). In a required
+ * field null stays an error.
+ */
+export const OPTIONAL_FIELDS = {} as Record<EventType, ReadonlySet<string>>;
+for (const type of EVENT_TYPES) {
+  const fields: Record<string, z.ZodType> = eventSchemas[type].shape;
+  OPTIONAL_FIELDS[type] = new Set(Object.keys(fields).filter((k) => fields[k].safeParse(undefined).success));
+}
 
 /** A validated event with defaults filled in and `at`/`due` as epoch ms. */
 export type FloorEvent = {
