@@ -24,6 +24,18 @@ export interface AppDeps {
   staticDir?: string;
 }
 
+/** Each endpoint's methods, for a 405 with Allow to a request with another one (HEAD goes with GET). */
+const METHODS: Record<string, string[]> = {
+  '/api/events': ['POST'],
+  '/api/kpis': ['GET', 'HEAD'],
+  '/api/agents': ['GET', 'HEAD'],
+  '/api/health': ['GET', 'HEAD'],
+  '/api/live': ['GET'],
+  '/api/auth/login': ['POST'],
+  '/api/auth/logout': ['POST'],
+  '/api/auth/me': ['GET', 'HEAD']
+};
+
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -44,7 +56,12 @@ export function createApp(deps: AppDeps) {
     if (isDenial(who)) return c.json(who.body, who.status);
     return c.json({ error: 'upgrade_required', message: 'GET /api/live is a WebSocket: connect with Upgrade: websocket.' }, 426);
   });
-  app.all('/api/*', (c) => c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${c.req.path}.` }, 404));
+  app.all('/api/*', (c) => {
+    const allowed = METHODS[c.req.path.replace(/\/$/, '')];
+    if (!allowed) return c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${c.req.path}.` }, 404);
+    c.header('Allow', allowed.join(', '));
+    return c.json({ error: 'method_not_allowed', message: `${c.req.path} takes ${allowed.join(' or ')}, not ${c.req.method}.` }, 405);
+  });
 
   const dir = deps.staticDir;
   if (dir && existsSync(join(dir, 'index.html'))) {

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, MAX_FUTURE_MS, OPTIONAL_FIELDS, eventSchemas, type EventType, type FloorEvent } from './schema';
+import { EVENT_TYPES, MAX_FUTURE_MS, OPTIONAL_FIELDS, STORED_STRINGS, eventSchemas, type EventType, type FloorEvent } from './schema';
 
 export interface EventError {
   index: number;
@@ -48,6 +48,12 @@ export function validateEvents(raw: unknown[], now: number): ParseResult {
       return;
     }
     const event = { ...parsed.data, type } as FloorEvent;
+    const fields = event as unknown as Record<string, unknown>;
+    const broken = STORED_STRINGS.find((k) => typeof fields[k] === 'string' && !fields[k].isWellFormed());
+    if (broken) {
+      errors.push({ index, path: broken, message: 'holds a lone surrogate (\\ud800–\\udfff without its pair), which is not text' });
+      return;
+    }
     if (event.at > now + MAX_FUTURE_MS) {
       errors.push({ index, path: 'at', message: `at is ${(event.at - now) / 1000} s in the future by the server clock; at most ${MAX_FUTURE_MS / 1000} s is allowed` });
       return;
@@ -80,7 +86,9 @@ export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unkno
   try {
     body = JSON.parse(text);
   } catch (e) {
-    return { ok: false, errors: [{ index: 0, path: '', message: `body is not valid JSON: ${(e as Error).message}` }] };
+    // One event per line is NDJSON, which says so in its Content-Type.
+    const hint = /}\s*\n\s*{/.test(text) ? '; one event per line is NDJSON: send it with Content-Type: application/x-ndjson' : '';
+    return { ok: false, errors: [{ index: 0, path: '', message: `body is not valid JSON: ${(e as Error).message}${hint}` }] };
   }
   const raw = Array.isArray(body) ? body : [body];
   if (raw.length === 0) return { ok: false, errors: [{ index: 0, path: '', message: 'the body holds no events' }] };

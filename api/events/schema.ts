@@ -23,6 +23,12 @@ const name = z.string().min(1).max(128).regex(printable, 'control characters are
 
 const envelope = { id: z.string().min(1, 'id must not be empty').max(128, 'id must be at most 128 characters'), at: instant };
 
+/**
+ * Fields stored in columns of their own. A lone surrogate in one (an escape such as \ud800 with no pair) is
+ * not text: stored, it would read back as U+FFFD, and two different ids could become one (parse.ts checks).
+ */
+export const STORED_STRINGS = ['id', 'ticket', 'callback', 'agent', 'team', 'category', 'customer', 'name'] as const;
+
 export const eventSchemas = {
   'ticket.created': z.object({
     ...envelope,

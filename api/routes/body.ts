@@ -1,16 +1,27 @@
 // Reads a request body as text with a size cap. On the Node server it reads the socket stream directly:
 // building a web ReadableStream per request (as hono/body-limit does) cost more than ingesting the event.
 import type { Context } from 'hono';
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 
-export type BodyResult = { ok: true; text: string } | { ok: false; tooLarge: true };
+/** The body as text; or too large; or not UTF-8, which decoding would quietly turn into U+FFFD. */
+export type BodyResult = { ok: true; text: string } | { ok: false; tooLarge: true } | { ok: false; notUtf8: true };
+
+/** The sender hung up before its body ended: nobody is there to answer, and it is not the server's fault. */
+export class SenderGone extends Error {
+  override readonly name = 'SenderGone';
+}
+
+function decode(buf: Buffer): BodyResult {
+  return isUtf8(buf) ? { ok: true, text: buf.toString('utf8') } : { ok: false, notUtf8: true };
+}
 
 export async function readBody(c: Context, maxBytes: number): Promise<BodyResult> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming) return readIncoming(incoming, maxBytes);
   if (Number(c.req.header('content-length') ?? NaN) > maxBytes) return { ok: false, tooLarge: true };
   const buf = Buffer.from(await c.req.arrayBuffer());
-  return buf.length > maxBytes ? { ok: false, tooLarge: true } : { ok: true, text: buf.toString('utf8') };
+  return buf.length > maxBytes ? { ok: false, tooLarge: true } : decode(buf);
 }
 
 /** Reads Node's request stream, keeping at most `maxBytes`. Plain listeners: an async iterator per request cost more. */
@@ -26,12 +37,14 @@ export function readIncoming(incoming: IncomingMessage, maxBytes: number): Promi
     });
     incoming.once('end', () => {
       if (size > maxBytes) resolve({ ok: false, tooLarge: true });
-      else resolve({ ok: true, text: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8') });
+      else resolve(decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
     });
-    incoming.once('error', reject);
-    // A sender that hangs up mid-body: nobody waits for an answer, but nothing may wait forever either.
+    // A sender that hangs up mid-body ('aborted', then close): nobody waits for an answer, but nothing may wait
+    // forever either. Errors of a request stream are its socket's.
+    const gone = () => reject(new SenderGone('the sender closed the connection before the body ended'));
+    incoming.once('error', gone);
     incoming.once('close', () => {
-      if (!incoming.complete) reject(Object.assign(new Error('the sender closed the connection before the body ended'), { code: 'ECONNRESET' }));
+      if (!incoming.complete) gone();
     });
   });
 }

@@ -9,7 +9,7 @@ import type { AppDeps } from '../app';
 import { failureAnswer, honoAnswer, type Answer } from '../answers';
 import { authorize, honoAccessors, isDenial, nodeAccessors, type Accessors } from '../auth/middleware';
 import { splitBody, validateEvents } from '../events/parse';
-import { readBody, readIncoming, type BodyResult } from './body';
+import { readBody, readIncoming, SenderGone, type BodyResult } from './body';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -22,7 +22,8 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
   const who = authorize(deps.db, req, ['ingest'], deps.now());
   if (isDenial(who)) return who;
   const body = await req.body(MAX_BODY_BYTES);
-  if (!body.ok) return { status: 413, body: { errors: [{ index: 0, path: '', message: 'body is larger than 10 MB; send smaller batches' }] } };
+  if (!body.ok && 'tooLarge' in body) return { status: 413, body: { errors: [{ index: 0, path: '', message: 'body is larger than 10 MB; send smaller batches' }] } };
+  if (!body.ok) return { status: 400, body: { errors: [{ index: 0, path: '', message: 'body is not valid UTF-8; send JSON encoded as UTF-8' }] } };
   const split = splitBody(body.text, (req.header('content-type') ?? '').toLowerCase().includes('ndjson'));
   if (!split.ok) return { status: 400, body: { errors: split.errors } };
   const valid = validateEvents(split.raw, deps.now());
@@ -44,8 +45,9 @@ export function eventsFastPath(deps: AppDeps) {
     const url = req.url ?? '';
     if (url !== '/api/events' && url !== '/api/events/' && !url.startsWith('/api/events?')) return false;
     postEvents(deps, { ...nodeAccessors(req), body: (max) => readIncoming(req, max) })
-      .catch((err: unknown) => failureAnswer(err, `POST ${url}`))
+      .catch((err: unknown) => (err instanceof SenderGone ? null : failureAnswer(err, `POST ${url}`)))
       .then((a) => {
+        if (!a) return void res.destroy();
         const json = JSON.stringify(a.body);
         res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...a.headers });
         res.end(json);

@@ -26,6 +26,23 @@ export const windowQuery = z
 
 export type WindowQuery = z.output<typeof windowQuery>;
 
+const PARAMS = ['from', 'to', ...Object.keys(filterFields)];
+
+/**
+ * Reads a window query from every value of every parameter: one given twice (which of them would count?) or
+ * one the endpoint does not know (a typo such as `tema=` would show the whole centre as if filtered) is an error.
+ */
+export function parseWindowQuery(all: Record<string, string[]>): { ok: true; query: WindowQuery } | { ok: false; errors: ParamError[] } {
+  const errors: ParamError[] = [];
+  for (const [key, values] of Object.entries(all)) {
+    if (!PARAMS.includes(key)) errors.push({ path: key, message: `unknown parameter; expected ${PARAMS.join(', ')}` });
+    else if (values.length > 1) errors.push({ path: key, message: `given ${values.length} times; give it once` });
+  }
+  if (errors.length) return { ok: false, errors };
+  const q = windowQuery.safeParse(Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[0]])));
+  return q.success ? { ok: true, query: q.data } : { ok: false, errors: issuesToErrors(q.error) };
+}
+
 export function resolveWindow(q: WindowQuery, now: number, tz: string): { from: number; to: number } {
   return q.from !== undefined && q.to !== undefined ? { from: q.from, to: q.to } : dayWindow(now, tz);
 }
@@ -36,6 +53,11 @@ export function filtersOf(q: WindowQuery): KpiFilters {
   return f;
 }
 
-export function issuesToErrors(error: z.ZodError) {
+export interface ParamError {
+  path: string;
+  message: string;
+}
+
+export function issuesToErrors(error: z.ZodError): ParamError[] {
   return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }

@@ -85,6 +85,8 @@ describe('POST /api/events rejects, storing nothing', () => {
     ['a 201-char id', () => t.post(created('x'.repeat(201), 'T-26')), 400, { path: 'id' }],
     ['a control character in a team name', () => t.post({ ...created('u9', 'T-33'), team: 'wal\u0000let' }), 400, { path: 'team', message: /control characters/ }],
     ['an empty array', () => t.post([]), 400, { message: /no events/ }],
+    ['a lone surrogate in an id (stored, it would read back as U+FFFD)', () => t.post(created('u14\ud800', 'T-37')), 400, { path: 'id', message: /lone surrogate/ }],
+    ['NDJSON sent without its Content-Type', () => t.post(`${JSON.stringify(created('u15', 'T-38'))}\n${JSON.stringify(created('u16', 'T-39'))}`, { raw: true }), 400, { message: /application\/x-ndjson/ }],
     ['a mixed valid/invalid batch', () => t.post([created('m1', 'T-27'), created('m2', 'T-28'), { ...created('m3', 'T-29'), priority: 'meh' }]), 400, { index: 2, path: 'priority' }]
   ];
   for (const [name, send, status, expected] of cases) {

@@ -121,12 +121,25 @@ describe('GET /api/kpis', () => {
       // Filters that no event can match: ingest refuses such a channel or priority.
       ['channel=fax', 'channel'],
       ['priority=URGENT', 'priority'],
-      ['team=%20%20', 'team']
+      ['team=%20%20', 'team'],
+      // Which of two would count? And a misspelt filter would show the whole centre as if filtered.
+      ['team=risk&team=wallet', 'team'],
+      ['tema=payments', 'tema']
     ]) {
       const r = await t.get(`/api/kpis?${q}`);
       expect(r.status, q).toBe(400);
       expect(r.body.errors[0].path, q).toBe(path);
     }
+  });
+
+  it('answers a method an endpoint does not take with 405 and Allow', async () => {
+    t = testApp({ now: () => NOW });
+    const get = await t.app.request('/api/events');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    const del = await t.app.request('/api/kpis', { method: 'DELETE' });
+    expect([del.status, del.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+    expect((await t.app.request('/api/nothing')).status).toBe(404);
   });
 
   it('answers 401 without credentials and 403 below supervisor', async () => {

@@ -1,9 +1,10 @@
 // Ingest through a real socket (the Node server path, which reads request bodies itself).
 import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../api/app';
 import { createToken } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
@@ -25,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => running.close());
 
-function post(body: string | string[], headers: Record<string, string> = {}): Promise<{ status: number; body: any; type?: string }> {
+function post(body: string | Buffer | string[], headers: Record<string, string> = {}): Promise<{ status: number; body: any; type?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: running.port, path: '/api/events', method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers } }, (res) => {
       let text = '';
@@ -56,6 +57,30 @@ describe('POST /api/events over HTTP', () => {
     expect((await post(JSON.stringify(event('h4')))).status).toBe(200);
   });
 
+  it('refuses a body that is not UTF-8 instead of storing U+FFFD, which could make two ids one', async () => {
+    const bytes = (id: string) => Buffer.concat([Buffer.from(`{"id":"${id}`), Buffer.from([0xc3]), Buffer.from(`","type":"ticket.created","at":${Date.now() - 1000},"ticket":"T-${id}","channel":"web"}`)]);
+    const r = await post(bytes('u8a'), { 'content-type': 'application/json' });
+    expect(r).toMatchObject({ status: 400, body: { errors: [{ index: 0, path: '', message: expect.stringMatching(/not valid UTF-8/) }] } });
+    // Decoded, the same bytes would have been id "u8a\uFFFD"; with a valid é it is another id, stored.
+    expect(await post(JSON.stringify({ ...event('u8a\u00e9') }))).toMatchObject({ status: 200, body: { accepted: 1 } });
+  });
+
+  it('lets a sender hang up mid-body without logging it as a server failure, and goes on serving', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const socket = connect(running.port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      socket.write(`POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{"id":"gone"`);
+      await new Promise((r) => setTimeout(r, 100));
+      socket.destroy();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(errors).not.toHaveBeenCalled();
+      expect((await post(JSON.stringify(event('after-gone')))).status).toBe(200);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
   it('answers every request as the Hono route does (the listener serves POST /api/events itself)', async () => {
     const cases: [string, string, Record<string, string>][] = [
       ['no token', JSON.stringify(event('f1')), { authorization: '' }],
@@ -66,6 +91,8 @@ describe('POST /api/events over HTTP', () => {
       ['an empty array', '[]', {}],
       ['a bad event', JSON.stringify([event('f2'), { ...event('f3'), channel: 'fax' }]), {}],
       ['a bad NDJSON line', `${JSON.stringify(event('f4'))}\n{oops`, { 'content-type': 'application/x-ndjson' }],
+      ['a lone surrogate in an id', JSON.stringify([{ ...event('f7'), id: 'f7\ud800' }]), {}],
+      ['NDJSON sent as JSON', `${JSON.stringify(event('f8'))}\n${JSON.stringify(event('f9'))}`, {}],
       ['a good batch, stored once', JSON.stringify([event('f5'), event('f6')]), {}]
     ];
     for (const [what, body, extra] of cases) {
