@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { durationParts, formatDuration, formatElapsed, formatPct, formatWholePct, partsText, pickLocale, setLocale, t } from '../../web/lib/i18n';
+import { durationParts, formatClock, formatDuration, formatElapsed, formatPct, formatWholePct, partsText, pickLocale, setLocale, t } from '../../web/lib/i18n';
 import { agentRows, median } from '../../web/lib/kpi/agents';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
 import { visibleSlots } from '../../web/lib/charts/options';
@@ -47,6 +47,17 @@ describe('i18n', () => {
     expect(pickLocale('en', 'zh-TW')).toBe('en');
     expect(pickLocale(null, 'zh-HK')).toBe('zh-CN');
     expect(pickLocale(null, 'de-DE')).toBe('en');
+  });
+});
+
+describe('the wall clock', () => {
+  it('tells the time of the KPI day’s zone, as the charts do, whatever the browser’s zone', () => {
+    setLocale('en');
+    const at = Date.parse('2026-12-02T07:34:20Z');
+    expect(formatClock(at, 'Asia/Shanghai')).toBe('15:34:20');
+    expect(formatClock(at, 'America/Santiago')).toBe('04:34:20');
+    // A zone this browser does not know falls back to its own clock rather than showing nothing.
+    expect(formatClock(at, 'Not/AZone')).toMatch(/^\d\d:34:20$/);
   });
 });
 

@@ -78,9 +78,13 @@ export const formatDuration = (seconds: number | null | undefined) => partsText(
 export const formatElapsed = (seconds: number | null | undefined) =>
   typeof seconds === 'number' && seconds >= 60 && seconds < 3600 ? partsText(durationParts(Math.floor(seconds / 60) * 60, true)) : formatDuration(seconds);
 
-/** hh:mm:ss on the browser's clock and time zone. */
-export function formatClock(at: Date | number): string {
-  return dateFormat('clock', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
+/** hh:mm:ss in the given zone (the KPI day's, so the wall's clock agrees with its charts), else the browser's. */
+export function formatClock(at: Date | number, timeZone?: string): string {
+  try {
+    return dateFormat('clock', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone }).format(at);
+  } catch {
+    return dateFormat('clock', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
+  }
 }
 
 /** hh:mm in the given zone (the KPI day's zone, for chart axes). */
