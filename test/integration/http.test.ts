@@ -81,6 +81,20 @@ describe('POST /api/events over HTTP', () => {
     }
   });
 
+  it('says what was wrong with a request Node cannot parse (headers over 16 KB, not HTTP at all)', async () => {
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(running.port, '127.0.0.1', () => socket.end(text));
+        let got = '';
+        socket.on('data', (d) => (got += d));
+        socket.on('close', () => resolve(got));
+      });
+    const huge = await raw(`GET /api/kpis?team=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1.1 431 /);
+    expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4)).message).toMatch(/larger than 16 KB/);
+    expect(await raw('HELLO\r\n\r\n')).toMatch(/^HTTP\/1.1 400 [\s\S]*not valid HTTP/);
+  });
+
   it('answers every request as the Hono route does (the listener serves POST /api/events itself)', async () => {
     const cases: [string, string, Record<string, string>][] = [
       ['no token', JSON.stringify(event('f1')), { authorization: '' }],
