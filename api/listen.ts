@@ -49,11 +49,14 @@ export async function listen(
   // The backlog sample every minute and WAL checkpoints run where the writes run (the writer thread).
   const stopMaintenance = rt.startMaintenance();
 
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     // POST /api/events is answered from Node's request directly (routes/events.ts); the rest goes to Hono.
     const honoListener = getRequestListener(app.fetch, { hostname: config.HOST });
     const server = createServer((req, res) => void (fastEvents(req, res) || honoListener(req, res)));
+    // Before it listens, a failure (the port taken, a host not on this machine) is the caller's to report.
+    server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => {
+      server.off('error', reject);
       resolve({
         server,
         hub,

@@ -15,13 +15,31 @@ for (const warning of configWarnings(config)) console.warn(`Warning: ${warning}`
 const rt = createServerRuntime(config);
 const firstStart = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });
 
+/** The secrets made at first start: shown once, so shown even when the server then fails to listen. */
+function showFirstStart(base: string): void {
+  if (firstStart.adminPassword) console.log(`Created user "admin" with password: ${firstStart.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
+  if (firstStart.ingestToken) console.log(`Ingest token (shown once): ${firstStart.ingestToken}`);
+  if (firstStart.displayToken) console.log(`Wall display (token shown once): ${base}/wall?token=${firstStart.displayToken}`);
+}
+
 const staticDir = await ensureDashboardBuilt();
-const listening = await listen(rt, config, { staticDir });
-const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${listening.port}`;
+const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
+const listening = await listen(rt, config, { staticDir }).catch((err: NodeJS.ErrnoException) => {
+  showFirstStart(`http://${host}:${config.PORT}`);
+  const why =
+    err.code === 'EADDRINUSE'
+      ? `port ${config.PORT} is already in use (another Floorboard, or another program); stop it or set PORT to a free port`
+      : err.code === 'EADDRNOTAVAIL'
+        ? `HOST ${config.HOST} is not an address of this machine; set HOST to one that is, or to 0.0.0.0`
+        : err.code === 'EACCES'
+          ? `port ${config.PORT} needs privileges this process does not have; set PORT to 1024 or above`
+          : String(err);
+  console.error(`Floorboard cannot listen: ${why}.`);
+  process.exit(1);
+});
+const base = `http://${host}:${listening.port}`;
 console.log(`Floorboard listening on ${base} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);
-if (firstStart.adminPassword) console.log(`Created user "admin" with password: ${firstStart.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
-if (firstStart.ingestToken) console.log(`Ingest token (shown once): ${firstStart.ingestToken}`);
-if (firstStart.displayToken) console.log(`Wall display (token shown once): ${base}/wall?token=${firstStart.displayToken}`);
+showFirstStart(base);
 
 // The simulator is loaded only for --demo, so a production process never carries it.
 const demo = args.demo
