@@ -2,7 +2,7 @@
 // PORT (API, dashboard and live WebSocket on one port), optionally runs the demo, and shuts down cleanly.
 import { parseArgs } from 'node:util';
 import { bootstrapCredentials } from './auth/credentials';
-import { configWarnings, loadConfig } from './config';
+import { configWarnings, loadConfigOrExit } from './config';
 import { validateEvents } from './events/parse';
 import { listen } from './listen';
 import { createServerRuntime } from './runtime';
@@ -10,7 +10,7 @@ import { ensureDashboardBuilt } from './web-build';
 
 const { values: args } = parseArgs({ options: { demo: { type: 'boolean', default: false } }, strict: false });
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 for (const warning of configWarnings(config)) console.warn(`Warning: ${warning}`);
 const rt = createServerRuntime(config);
 const firstStart = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });

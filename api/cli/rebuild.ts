@@ -1,9 +1,15 @@
 // npm run rebuild: recompute every fact, rollup and current-state row from the stored events.
-import { loadConfig } from '../config';
+import { existsSync } from 'node:fs';
+import { loadConfigOrExit } from '../config';
 import { createRuntime } from '../runtime';
 import { checkpoint } from '../../db/open';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
+// Opening a path that holds nothing would create an empty database and "rebuild" it: a mistyped path, surely.
+if (config.DATABASE_PATH !== ':memory:' && !existsSync(config.DATABASE_PATH)) {
+  console.error(`There is no database at ${config.DATABASE_PATH}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
+  process.exit(2);
+}
 const rt = createRuntime(config);
 const events = rt.db.$client.prepare('SELECT count(*) FROM events').pluck().get() as number;
 console.log(`Rebuilding ${config.DATABASE_PATH}: ${events.toLocaleString('en')} events…`);

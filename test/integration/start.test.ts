@@ -1,35 +1,57 @@
-// Starting the real server (`npm start`) where it cannot listen: it says why and exits, and the secrets it
-// made at first start, shown only once, are shown all the same.
+// The command-line entry points where they cannot do their work: each says why in a line or two, without a
+// stack trace, and exits non-zero; and the secrets `npm start` made at first start, shown only once, are
+// shown all the same.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+const scratch = () => join(mkdtempSync(join(tmpdir(), 'floorboard-start-')), 'kpi.sqlite');
 
-describe('npm start on a port already taken', () => {
-  it('exits with code 1, says which port and what to do, and still shows the first-start admin password', async () => {
+/** Runs `node --import tsx <script>` as the npm scripts do; resolves with its exit code and output. */
+function run(script: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: '', INGEST_TOKEN: '', KPI_TIMEZONE: 'UTC', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (err += d));
+  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out, err })));
+}
+
+describe('command-line entry points that cannot do their work', () => {
+  it('npm start on a port already taken: exit 1, which port and what to do, and the first-start admin password', async () => {
     const holder = createServer();
     const port = await new Promise<number>((resolve) => holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)));
     try {
-      const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'api', 'server.ts')], {
-        cwd: ROOT,
-        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-start-')), 'kpi.sqlite'), FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: '', INGEST_TOKEN: '' },
-        stdio: ['ignore', 'pipe', 'pipe']
-      });
-      let out = '';
-      let err = '';
-      proc.stdout.on('data', (d) => (out += d));
-      proc.stderr.on('data', (d) => (err += d));
-      const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
-      expect(code).toBe(1);
-      expect(err).toContain(`port ${port} is already in use`);
-      expect(err).not.toMatch(/at Server\.setupListenHandle/);
-      expect(out).toMatch(/Created user "admin" with password: \S+/);
+      const r = await run('api/server.ts', { PORT: String(port), DATABASE_PATH: scratch() });
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`port ${port} is already in use`);
+      expect(r.err).not.toMatch(/\n\s+at /);
+      expect(r.out).toMatch(/Created user "admin" with password: \S+/);
     } finally {
       holder.close();
     }
+  }, 60_000);
+
+  it('npm start with a bad KPI_TIMEZONE: exit 2, naming the variable, no stack trace', async () => {
+    const r = await run('api/server.ts', { PORT: '0', DATABASE_PATH: scratch(), KPI_TIMEZONE: 'Mars/Base' });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/KPI_TIMEZONE must be an IANA timezone/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it('npm run rebuild on a path with no database: exit 2, and no empty database made there', async () => {
+    const path = scratch();
+    const r = await run('api/cli/rebuild.ts', { DATABASE_PATH: path });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`There is no database at ${path}`);
+    expect(existsSync(path)).toBe(false);
   }, 60_000);
 });
