@@ -1,6 +1,7 @@
 // The process: reads the environment, bootstraps credentials, builds the dashboard if needed, listens on
 // PORT (API, dashboard and live WebSocket on one port), optionally runs the demo, and shuts down cleanly.
 import { parseArgs } from 'node:util';
+import { openDbOrExit } from '../db/open';
 import { bootstrapCredentials } from './auth/credentials';
 import { configWarnings, loadConfigOrExit } from './config';
 import { validateEvents } from './events/parse';
@@ -12,7 +13,7 @@ const { values: args } = parseArgs({ options: { demo: { type: 'boolean', default
 
 const config = loadConfigOrExit();
 for (const warning of configWarnings(config)) console.warn(`Warning: ${warning}`);
-const rt = createServerRuntime(config);
+const rt = openDbOrExit(config.DATABASE_PATH, () => createServerRuntime(config));
 const firstStart = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });
 
 /** The secrets made at first start: shown once, so shown even when the server then fails to listen. */

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfigOrExit } from '../config';
 import { createRuntime } from '../runtime';
-import { checkpoint } from '../../db/open';
+import { checkpoint, openDbOrExit } from '../../db/open';
 
 const config = loadConfigOrExit();
 // Opening a path that holds nothing would create an empty database and "rebuild" it: a mistyped path, surely.
@@ -10,7 +10,7 @@ if (config.DATABASE_PATH !== ':memory:' && !existsSync(config.DATABASE_PATH)) {
   console.error(`There is no database at ${config.DATABASE_PATH}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
   process.exit(2);
 }
-const rt = createRuntime(config);
+const rt = openDbOrExit(config.DATABASE_PATH, () => createRuntime(config));
 const events = rt.db.$client.prepare('SELECT count(*) FROM events').pluck().get() as number;
 console.log(`Rebuilding ${config.DATABASE_PATH}: ${events.toLocaleString('en')} events…`);
 const started = performance.now();

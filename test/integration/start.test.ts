@@ -2,7 +2,7 @@
 // stack trace, and exits non-zero; and the secrets `npm start` made at first start, shown only once, are
 // shown all the same.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,18 @@ describe('command-line entry points that cannot do their work', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/KPI_TIMEZONE must be an IANA timezone/);
     expect(r.err).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it('npm start and npm run rebuild on a file that is not a database: exit 2, saying so, the file untouched', async () => {
+    const path = scratch();
+    writeFileSync(path, 'the minutes of the Monday meeting\n');
+    for (const script of ['api/server.ts', 'api/cli/rebuild.ts']) {
+      const r = await run(script, { PORT: '0', DATABASE_PATH: path });
+      expect(r.code, script).toBe(2);
+      expect(r.err, script).toContain(`${path} is not a SQLite database`);
+      expect(r.err, script).not.toMatch(/\n\s+at /);
+    }
+    expect(readFileSync(path, 'utf8')).toBe('the minutes of the Monday meeting\n');
   }, 60_000);
 
   it('npm run rebuild on a path with no database: exit 2, and no empty database made there', async () => {
