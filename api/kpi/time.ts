@@ -40,8 +40,12 @@ export function offsetMs(ms: number, tz: string): number {
 export function zonedTime(year: number, month: number, day: number, tz: string, hour = 0): number {
   const wall = Date.UTC(year, month - 1, day, hour);
   const DAY = 86_400_000;
-  // Each offset in force within a day of it gives one candidate; transitions are further apart than that.
-  const candidates = [...new Set([offsetMs(wall - DAY, tz), offsetMs(wall, tz), offsetMs(wall + DAY, tz)])].map((o) => wall - o).sort((a, b) => a - b);
+  const before = offsetMs(wall - DAY, tz);
+  const after = offsetMs(wall + DAY, tz);
+  // No transition within a day of it (transitions are further apart than that): one offset, one instant.
+  if (before === after) return wall - before;
+  // Near one, each offset in force gives a candidate.
+  const candidates = [wall - before, wall - after].sort((a, b) => a - b);
   const wallOf = (ms: number) => ms + offsetMs(ms, tz);
   return candidates.find((ms) => wallOf(ms) === wall) ?? candidates.find((ms) => wallOf(ms) > wall) ?? candidates[candidates.length - 1];
 }
