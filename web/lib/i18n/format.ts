@@ -17,10 +17,18 @@ function numberFormat(id: string, options: Intl.NumberFormatOptions): Intl.Numbe
   return format;
 }
 
-function dateFormat(id: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${getLocale()}|d|${id}|${options.timeZone ?? ''}`;
+/** A date format in `timeZone`; in the browser's own zone when it does not know that one (cached either way). */
+function dateFormat(id: string, options: Intl.DateTimeFormatOptions, timeZone?: string): Intl.DateTimeFormat {
+  const key = `${getLocale()}|d|${id}|${timeZone ?? ''}`;
   let format = cache.get(key) as Intl.DateTimeFormat | undefined;
-  if (!format) cache.set(key, (format = new Intl.DateTimeFormat(getLocale(), options)));
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat(getLocale(), { ...options, timeZone });
+    } catch {
+      format = new Intl.DateTimeFormat(getLocale(), options);
+    }
+    cache.set(key, format);
+  }
   return format;
 }
 
@@ -80,20 +88,12 @@ export const formatElapsed = (seconds: number | null | undefined) =>
 
 /** hh:mm:ss in the given zone (the KPI day's, so the wall's clock agrees with its charts), else the browser's. */
 export function formatClock(at: Date | number, timeZone?: string): string {
-  try {
-    return dateFormat('clock', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone }).format(at);
-  } catch {
-    return dateFormat('clock', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
-  }
+  return dateFormat('clock', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }, timeZone).format(at);
 }
 
 /** hh:mm in the given zone (the KPI day's zone, for chart axes). */
 export function formatHourMinute(at: number, timeZone?: string): string {
-  try {
-    return dateFormat('hm', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
-  } catch {
-    return dateFormat('hm', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-  }
+  return dateFormat('hm', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, timeZone).format(at);
 }
 
 export type ValueKind = 'count' | 'duration' | 'pct';
