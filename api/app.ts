@@ -24,18 +24,6 @@ export interface AppDeps {
   staticDir?: string;
 }
 
-/** Each endpoint's methods, for a 405 with Allow to a request with another one (HEAD goes with GET). */
-const METHODS: Record<string, string[]> = {
-  '/api/events': ['POST'],
-  '/api/kpis': ['GET', 'HEAD'],
-  '/api/agents': ['GET', 'HEAD'],
-  '/api/health': ['GET', 'HEAD'],
-  '/api/live': ['GET'],
-  '/api/auth/login': ['POST'],
-  '/api/auth/logout': ['POST'],
-  '/api/auth/me': ['GET', 'HEAD']
-};
-
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -56,8 +44,16 @@ export function createApp(deps: AppDeps) {
     if (isDenial(who)) return c.json(who.body, who.status);
     return c.json({ error: 'upgrade_required', message: 'GET /api/live is a WebSocket: connect with Upgrade: websocket.' }, 426);
   });
+  // Each endpoint's methods, read off the routes above (HEAD goes with GET): a request with another method
+  // gets 405 and Allow, not 404.
+  const methods = new Map<string, string[]>();
+  for (const r of app.routes)
+    if (r.method !== 'ALL') {
+      const list = methods.get(r.path) ?? methods.set(r.path, []).get(r.path)!;
+      for (const m of r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]) if (!list.includes(m)) list.push(m);
+    }
   app.all('/api/*', (c) => {
-    const allowed = METHODS[c.req.path.replace(/\/$/, '')];
+    const allowed = methods.get(c.req.path.replace(/\/$/, ''));
     if (!allowed) return c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${c.req.path}.` }, 404);
     c.header('Allow', allowed.join(', '));
     return c.json({ error: 'method_not_allowed', message: `${c.req.path} takes ${allowed.join(' or ')}, not ${c.req.method}.` }, 405);
