@@ -27,21 +27,19 @@ export function configWarnings(config: Config): string[] {
     .map((k) => `${k} is shorter than ${SHORT_SECRET} characters: easy to guess; use a longer one outside a test rig.`);
 }
 
+/** A setting that is not valid; its message names each variable and what is wrong with it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
 }
 
-/** For the command-line entry points: the configuration, or its errors said plainly (no stack) and exit code 2. */
-export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
-  try {
-    return loadConfig(env);
-  } catch (err) {
-    console.error((err as Error).message);
-    process.exit(2);
-  }
-}
+/** What to tell an operator when `loadConfig` threw: its message, for a setting that is not valid; null for anything else. */
+export const configFailure = (err: unknown): string | null => (err instanceof ConfigError ? err.message : null);

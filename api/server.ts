@@ -1,9 +1,10 @@
 // The process: reads the environment, bootstraps credentials, builds the dashboard if needed, listens on
 // PORT (API, dashboard and live WebSocket on one port), optionally runs the demo, and shuts down cleanly.
 import { parseArgs } from 'node:util';
-import { openDbOrExit } from '../db/open';
+import { openFailure } from '../db/open';
 import { bootstrapCredentials } from './auth/credentials';
-import { configWarnings, loadConfigOrExit } from './config';
+import { exit, orExit } from './cli/exit';
+import { configFailure, configWarnings, loadConfig, type Config } from './config';
 import { validateEvents } from './events/parse';
 import { listen } from './listen';
 import { createServerRuntime } from './runtime';
@@ -11,10 +12,17 @@ import { ensureDashboardBuilt } from './web-build';
 
 const { values: args } = parseArgs({ options: { demo: { type: 'boolean', default: false } }, strict: false });
 
-const config = loadConfigOrExit();
+const config = orExit(loadConfig, configFailure);
 for (const warning of configWarnings(config)) console.warn(`Warning: ${warning}`);
-const rt = openDbOrExit(config.DATABASE_PATH, () => createServerRuntime(config));
+const rt = orExit(() => createServerRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
 const firstStart = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });
+
+/** Why the server could not listen, for the errors an operator can mend. */
+const LISTEN_FAILURES: Record<string, (c: Config) => string> = {
+  EADDRINUSE: (c) => `port ${c.PORT} is already in use (another Floorboard, or another program); stop it or set PORT to a free port`,
+  EADDRNOTAVAIL: (c) => `HOST ${c.HOST} is not an address of this machine; set HOST to one that is, or to 0.0.0.0`,
+  EACCES: (c) => `port ${c.PORT} needs privileges this process does not have; set PORT to 1024 or above`
+};
 
 /** The secrets made at first start: shown once, so shown even when the server then fails to listen. */
 function showFirstStart(base: string): void {
@@ -27,16 +35,7 @@ const staticDir = await ensureDashboardBuilt();
 const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
 const listening = await listen(rt, config, { staticDir }).catch((err: NodeJS.ErrnoException) => {
   showFirstStart(`http://${host}:${config.PORT}`);
-  const why =
-    err.code === 'EADDRINUSE'
-      ? `port ${config.PORT} is already in use (another Floorboard, or another program); stop it or set PORT to a free port`
-      : err.code === 'EADDRNOTAVAIL'
-        ? `HOST ${config.HOST} is not an address of this machine; set HOST to one that is, or to 0.0.0.0`
-        : err.code === 'EACCES'
-          ? `port ${config.PORT} needs privileges this process does not have; set PORT to 1024 or above`
-          : String(err);
-  console.error(`Floorboard cannot listen: ${why}.`);
-  process.exit(1);
+  return exit(`Floorboard cannot listen: ${LISTEN_FAILURES[err.code ?? '']?.(config) ?? String(err)}.`, 1);
 });
 const base = `http://${host}:${listening.port}`;
 console.log(`Floorboard listening on ${base} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);

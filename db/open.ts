@@ -37,24 +37,16 @@ export function checkpoint(db: Db): void {
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
 }
 
-/** What to tell an operator when `openDb(path)` threw for a reason of the file's, or null for anything else. */
+/** What to tell an operator when opening the database at `path` threw for a reason of the file's; null for anything else. */
 export function openFailure(err: unknown, path: string): string | null {
   const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'SQLITE_NOTADB') return `${path} is not a SQLite database (or it is damaged): point DATABASE_PATH at the server's database, or at a new file`;
-  if (code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR')
-    return `${path} cannot be opened (${(err as Error).message}): check that the directory exists or can be made, and that this user may write there`;
-  if (code === 'SQLITE_BUSY') return `${path} is held by another process (a server, or npm run rebuild); stop it and try again`;
-  return null;
-}
-
-/** `openDb` for command-line entry points: a problem with the file is said in a line, with exit code 2. */
-export function openDbOrExit<T>(path: string, open: () => T): T {
-  try {
-    return open();
-  } catch (err) {
-    const why = openFailure(err, path);
-    if (!why) throw err;
-    console.error(`Cannot open the database: ${why}.`);
-    process.exit(2);
-  }
+  const why =
+    code === 'SQLITE_NOTADB'
+      ? `${path} is not a SQLite database (or it is damaged): point DATABASE_PATH at the server's database, or at a new file`
+      : code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR'
+        ? `${path} cannot be opened (${(err as Error).message}): check that the directory exists or can be made, and that this user may write there`
+        : code === 'SQLITE_BUSY'
+          ? `${path} is held by another process (a server, or npm run rebuild); stop it and try again`
+          : null;
+  return why && `Cannot open the database: ${why}.`;
 }

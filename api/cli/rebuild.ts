@@ -1,16 +1,15 @@
 // npm run rebuild: recompute every fact, rollup and current-state row from the stored events.
 import { existsSync } from 'node:fs';
-import { loadConfigOrExit } from '../config';
+import { configFailure, loadConfig } from '../config';
 import { createRuntime } from '../runtime';
-import { checkpoint, openDbOrExit } from '../../db/open';
+import { checkpoint, openFailure } from '../../db/open';
+import { exit, orExit } from './exit';
 
-const config = loadConfigOrExit();
+const config = orExit(loadConfig, configFailure);
 // Opening a path that holds nothing would create an empty database and "rebuild" it: a mistyped path, surely.
-if (config.DATABASE_PATH !== ':memory:' && !existsSync(config.DATABASE_PATH)) {
-  console.error(`There is no database at ${config.DATABASE_PATH}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
-  process.exit(2);
-}
-const rt = openDbOrExit(config.DATABASE_PATH, () => createRuntime(config));
+if (config.DATABASE_PATH !== ':memory:' && !existsSync(config.DATABASE_PATH))
+  exit(`There is no database at ${config.DATABASE_PATH}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
+const rt = orExit(() => createRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
 const events = rt.db.$client.prepare('SELECT count(*) FROM events').pluck().get() as number;
 console.log(`Rebuilding ${config.DATABASE_PATH}: ${events.toLocaleString('en')} events…`);
 const started = performance.now();

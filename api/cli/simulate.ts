@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { startDemo } from '../sim/demo';
 import { ticketsPerHourForEventRate } from '../sim/rates';
 import type { RawEvent } from '../sim/simulator';
+import { exit } from './exit';
 
 const USAGE = `Usage: npm run simulate -- [options]
 
@@ -19,8 +20,7 @@ Streams a realistic, deterministic support centre to POST {url}/api/events.
 `;
 
 function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
+  return exit(`${message}\n\n${USAGE}`);
 }
 
 function number(value: string | undefined, fallback: number, name: string): number {
