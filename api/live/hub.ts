@@ -14,7 +14,7 @@ import { scopeKey, type LiveState } from './state';
 // The same filters as GET /api/kpis; a key it does not know (a typo such as "teams") is an error here, or a wall
 // would quietly show the whole centre.
 const subscribeMessage = z.object({ type: z.literal('subscribe'), filters: z.strictObject(filterFields) });
-const SUBSCRIBE_SHAPE = 'expected {"type":"subscribe","filters":{team?,channel?,priority?,category?,agent?}}';
+const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${Object.keys(filterFields).map((k) => `${k}?`).join(',')}}}`;
 
 export interface HubOptions {
   compute: (filters: KpiFilters) => LiveState;

@@ -1,4 +1,4 @@
-// Query parameters shared by the KPI and agent routes, validated with zod.
+// Query parameters shared by the KPI and agent routes, validated with zod; the filters are a live subscription's too.
 import { z } from 'zod';
 import { instantParam } from '../events/instant';
 import { CHANNELS, PRIORITIES } from '../events/schema';
