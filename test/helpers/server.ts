@@ -19,6 +19,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Runs an entry point (`api/...ts`) to its end, as the npm scripts do: node with the tsx loader, in the project root. */
+export function runEntry(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out, err })));
+}
+
 export interface RunningServer {
   url: string;
   port: number;

@@ -1,22 +1,15 @@
 // `npm run simulate`, as an operator runs it against a real server: it streams the simulated centre until its
 // --duration ends, and refuses options it cannot use before sending anything.
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_INGEST_TOKEN, startServer, type RunningServer } from '../helpers/server';
+import { TEST_INGEST_TOKEN, runEntry, startServer, type RunningServer } from '../helpers/server';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-
-function simulate(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'api', 'cli', 'simulate.ts'), ...args], { cwd: ROOT, env: { ...process.env, INGEST_TOKEN: '' } });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    proc.once('exit', (code) => resolve({ code, out }));
-  });
+/** The simulator CLI's exit code and everything it printed. */
+async function simulate(args: string[]): Promise<{ code: number | null; out: string }> {
+  const r = await runEntry('api/cli/simulate.ts', args, { INGEST_TOKEN: '' });
+  return { code: r.code, out: r.out + r.err };
 }
 
 let server: RunningServer;

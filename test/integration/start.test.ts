@@ -1,29 +1,16 @@
 // The command-line entry points where they cannot do their work: each says why in a line or two, without a
 // stack trace, and exits non-zero; and the secrets `npm start` made at first start, shown only once, are
 // shown all the same.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runEntry } from '../helpers/server';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const scratch = () => join(mkdtempSync(join(tmpdir(), 'floorboard-start-')), 'kpi.sqlite');
-
-/** Runs `node --import tsx <script>` as the npm scripts do; resolves with its exit code and output. */
-function run(script: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
-    cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: '', INGEST_TOKEN: '', KPI_TIMEZONE: 'UTC', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (err += d));
-  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out, err })));
-}
+const run = (script: string, env: Record<string, string>) =>
+  runEntry(script, [], { HOST: '127.0.0.1', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: '', INGEST_TOKEN: '', KPI_TIMEZONE: 'UTC', ...env });
 
 describe('command-line entry points that cannot do their work', () => {
   it('npm start on a port already taken: exit 1, which port and what to do, and the first-start admin password', async () => {
