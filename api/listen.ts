@@ -83,18 +83,19 @@ export async function listen(
   });
 }
 
+/** Node's parse failures an operator or sender can mend: status, reason phrase, what to do. */
+const CLIENT_ERRORS: Record<string, [status: number, reason: string, message: string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'the request line and headers are larger than 16 KB; send a shorter address or fewer headers'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'the request did not arrive in time (a Content-Length larger than the body sent?)']
+};
+
 /**
  * A request Node could not parse never reaches a handler; Node's own answer is an empty 400 or 431. Say what
  * was wrong, in the API's error shape, as every other refusal does.
  */
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-  const [status, reason, message] =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', 'the request line and headers are larger than 16 KB; send a shorter address or fewer headers']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', 'the request did not arrive in time (a Content-Length larger than the body sent?)']
-        : [400, 'Bad Request', `the request is not valid HTTP/1.1 (${err.code ?? err.message})`];
+  const [status, reason, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', `the request is not valid HTTP/1.1 (${err.code ?? err.message})`];
   const body = JSON.stringify({ error: 'bad_request', message });
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
