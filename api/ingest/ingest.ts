@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { CallbackEvent, FloorEvent, TicketEvent } from '../events/schema';
 import { replayCallback, replayTicket, type CallbackState, type Fact, type TargetLookup, type TicketState } from '../kpi/replay';
 import { agentStore } from './agents';
+import { backlogRows } from './backlog-rows';
 import { Lru } from './lru';
 import { compactRollups } from './rollup-compaction';
 import { RollupWriter } from './rollup-delta';
@@ -25,8 +26,8 @@ type StoredFact = Fact & { id: number };
 interface SubjectMemo {
   events: FloorEvent[];
   facts: StoredFact[];
-  /** The current-state row as last written, to skip rewriting an unchanged row. */
-  state: object | null;
+  /** The state as last written (backlog-rows.ts), to skip rewriting an unchanged row; null when not known. */
+  state: TicketState | CallbackState | null;
 }
 
 const FACT_FIELDS = 'kind, at, team, channel, priority, category, agent, value, flag, flag2';
@@ -41,12 +42,6 @@ function sameState(a: object | null, b: object): boolean {
   return true;
 }
 
-/** Current-state columns after the key, in the order of `ticketValues` and `callbackValues`. */
-const TICKET_COLUMNS = ['created_at', 'channel', 'category', 'priority', 'team', 'assignee', 'state', 'first_response_at', 'unattended_since'];
-const CALLBACK_COLUMNS = ['scheduled_at', 'due', 'team', 'agent', 'reason', 'ticket', 'state'];
-const ticketValues = (t: TicketState) => [t.createdAt, t.channel, t.category, t.priority, t.team, t.assignee, t.state, t.firstResponseAt, t.unattendedSince, t.ticket];
-const callbackValues = (c: CallbackState) => [c.scheduledAt, c.due, c.team, c.agent, c.reason, c.ticket, c.state, c.callback];
-
 function prepare(sqlite: Database.Database) {
   return {
     insertEvent: sqlite.prepare('INSERT OR IGNORE INTO events (id, type, at, sid, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -54,18 +49,7 @@ function prepare(sqlite: Database.Database) {
     insertSubject: sqlite.prepare('INSERT INTO subjects (subject) VALUES (?)'),
     factsAt: sqlite.prepare(`SELECT id, ${FACT_FIELDS} FROM facts WHERE at = ? AND subject = ?`),
     deleteFact: sqlite.prepare('DELETE FROM facts WHERE id = ?'),
-    insertFact: sqlite.prepare(`INSERT INTO facts (subject, ${FACT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    // Positional parameters throughout: binding by name costs a property lookup per column and row.
-    upsertTicket: sqlite.prepare(
-      `INSERT INTO tickets (${TICKET_COLUMNS.join(', ')}, ticket) VALUES (${TICKET_COLUMNS.map(() => '?').join(', ')}, ?)
-       ON CONFLICT (ticket) DO UPDATE SET ${TICKET_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`
-    ),
-    updateTicket: sqlite.prepare(`UPDATE tickets SET ${TICKET_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE ticket = ?`),
-    upsertCallback: sqlite.prepare(
-      `INSERT INTO callbacks (${CALLBACK_COLUMNS.join(', ')}, callback) VALUES (${CALLBACK_COLUMNS.map(() => '?').join(', ')}, ?)
-       ON CONFLICT (callback) DO UPDATE SET ${CALLBACK_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`
-    ),
-    updateCallback: sqlite.prepare(`UPDATE callbacks SET ${CALLBACK_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE callback = ?`)
+    insertFact: sqlite.prepare(`INSERT INTO facts (subject, ${FACT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   };
 }
 
@@ -75,6 +59,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const s = prepare(sqlite);
   const rollups = new RollupWriter(sqlite);
   const agents = agentStore(sqlite);
+  const backlog = backlogRows(sqlite);
   const index = subjectIndex(sqlite, opts.tailLimit);
   const memos = new Lru<string, SubjectMemo>(opts.memoSubjects ?? 50_000);
   const sids = new Lru<string, number>(100_000);
@@ -164,12 +149,10 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     if (!r) return;
     applyFacts(subject, memo, r.facts);
     if (sameState(memo.state, r.state)) return;
-    // A state this process wrote is a row that exists: an update by key does. A memo loaded from the
-    // database does not know, so it upserts once.
-    const exists = memo.state !== null;
+    const before = memo.state;
     memo.state = r.state;
-    if (kind === 't') (exists ? s.updateTicket : s.upsertTicket).run(ticketValues(r.state as TicketState));
-    else (exists ? s.updateCallback : s.upsertCallback).run(callbackValues(r.state as CallbackState));
+    if (kind === 't') backlog.ticket(before as TicketState | null, r.state as TicketState);
+    else backlog.callback(before as CallbackState | null, r.state as CallbackState);
   }
 
   /** After a rollback or a rebuild: memory may hold what the database does not. */
@@ -228,7 +211,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const rebuildAll = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
     forget();
     index.begin();
-    sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM rollup_stale; DELETE FROM tickets; DELETE FROM callbacks; DELETE FROM agents;');
+    sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM rollup_stale; DELETE FROM open_tickets; DELETE FROM pending_callbacks; DELETE FROM agents;');
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
     const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
     for (let after = 0, rows: { seq: number; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].seq)

@@ -5,10 +5,11 @@ import { getBacklog } from '../queries/getBacklog';
 export const MINUTE_MS = 60_000;
 
 export function sampleBacklog(sqlite: Database.Database, now: number): void {
-  // An empty database has no backlog to chart; a zero sampled before a backfill would draw a false cliff.
-  if (!sqlite.prepare('SELECT EXISTS (SELECT 1 FROM tickets) OR EXISTS (SELECT 1 FROM callbacks)').pluck().get()) return;
+  // A database where no ticket or callback counts yet has no backlog to chart; a zero sampled before a backfill
+  // would draw a false cliff. (Every ticket and callback that counts has a fact: its creation or schedule.)
+  if (!sqlite.prepare('SELECT EXISTS (SELECT 1 FROM facts)').pluck().get()) return;
   const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
-  const teams = sqlite.prepare("SELECT DISTINCT team FROM tickets WHERE state = 'open' AND team IS NOT NULL UNION SELECT DISTINCT team FROM callbacks WHERE state = 'pending' AND team IS NOT NULL").pluck().all() as string[];
+  const teams = sqlite.prepare("SELECT DISTINCT team FROM open_tickets WHERE team IS NOT NULL UNION SELECT DISTINCT team FROM pending_callbacks WHERE team IS NOT NULL").pluck().all() as string[];
   const insert = sqlite.prepare(
     `INSERT OR REPLACE INTO backlog_samples (minute, team, open, unassigned, unattended, callbacks_pending, callbacks_overdue)
      VALUES (?, ?, ?, ?, ?, ?, ?)`

@@ -41,7 +41,7 @@ function agentsOnSnapshot(sqlite: Database.Database, window: { from: number; to:
     'SELECT agent, name, coalesce(status_team, seen_team) AS team, status, status_since AS statusSince FROM agents ORDER BY agent'
   ).all() as AgentRow[];
   const open = new Map(
-    (cached(sqlite, "SELECT assignee, count(*) AS n FROM tickets WHERE state = 'open' AND assignee IS NOT NULL GROUP BY assignee").all() as {
+    (cached(sqlite, "SELECT assignee, count(*) AS n FROM open_tickets WHERE assignee IS NOT NULL GROUP BY assignee").all() as {
       assignee: string;
       n: number;
     }[]).map((r) => [r.assignee, r.n])

@@ -68,8 +68,8 @@ export async function queryLatency(path: string, runs: number) {
   const rt = createRuntime(config);
   const token = createToken(rt.db, 'supervisor', 'bench', Date.now());
   const app = createApp({ db: rt.db, config, commits: rt.commits, now: rt.now });
-  const stored = rt.db.$client.prepare('SELECT count(*) FROM tickets').pluck().get() as number;
-  const teams = rt.db.$client.prepare('SELECT DISTINCT team FROM tickets WHERE team IS NOT NULL LIMIT 1').pluck().get() as string;
+  const stored = rt.db.$client.prepare("SELECT count(*) FROM subjects WHERE subject >= 't:' AND subject < 't;'").pluck().get() as number;
+  const teams = rt.db.$client.prepare('SELECT team FROM facts WHERE team IS NOT NULL LIMIT 1').pluck().get() as string;
   const now = Date.now();
   const q = (p: Record<string, string | number>) => new URLSearchParams(Object.entries(p).map(([k, v]) => [k, String(v)])).toString();
   const cases: [string, string, number][] = [

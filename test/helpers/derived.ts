@@ -12,8 +12,8 @@ export function derivedTables(sqlite: Database.Database) {
   return {
     facts: q('SELECT subject, kind, at, team, channel, priority, category, agent, value, flag, flag2 FROM facts ORDER BY 1,2,3,4,5,6,7,8,9,10,11'),
     rollups: q('SELECT * FROM rollups ORDER BY level, dim, value, bucket, team'),
-    tickets: q('SELECT * FROM tickets ORDER BY ticket'),
-    callbacks: q('SELECT * FROM callbacks ORDER BY callback'),
+    openTickets: q('SELECT * FROM open_tickets ORDER BY ticket'),
+    pendingCallbacks: q('SELECT * FROM pending_callbacks ORDER BY callback'),
     agents: q('SELECT agent, name, status_team, seen_team, status, status_since FROM agents ORDER BY agent')
   };
 }

@@ -69,3 +69,34 @@ describe('upgrading a database from before numbered subjects', () => {
     fresh.db.$client.close();
   });
 });
+
+describe('upgrading a database whose current-state tables held every ticket and callback', () => {
+  it('keeps the backlog: open tickets and pending callbacks carry over, closed ones are left behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fb-migrate-'));
+    const path = join(dir, 'old.sqlite');
+    const old = olderDatabase(path, '0005_subject_events_in_arrears');
+    const ticket = old.prepare(
+      'INSERT INTO tickets (ticket, created_at, channel, category, priority, team, assignee, state, first_response_at, unattended_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+    );
+    ticket.run('T1', 1000, 'chat', 'refund', 'high', 'wallet', null, 'open', null, 1000);
+    ticket.run('T2', 2000, 'email', 'other', 'normal', 'payments', 'ann', 'open', 2500, null);
+    ticket.run('T3', 3000, 'phone', 'other', 'normal', 'payments', 'ann', 'resolved', 3100, null);
+    ticket.run('T4', 4000, 'chat', 'other', 'low', null, null, 'abandoned', null, null);
+    const callback = old.prepare('INSERT INTO callbacks (callback, scheduled_at, due, team, agent, reason, ticket, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    callback.run('C1', 1000, 5000, 'wallet', 'ann', 'pre_approval', 'T1', 'pending');
+    callback.run('C2', 1000, 5000, 'wallet', 'ann', 'complaint_followup', null, 'completed');
+    old.close();
+
+    const upgraded = createRuntime({ DATABASE_PATH: path });
+    const sqlite = upgraded.db.$client;
+    expect(sqlite.prepare('SELECT * FROM open_tickets ORDER BY ticket').all()).toEqual([
+      { ticket: 'T1', created_at: 1000, channel: 'chat', category: 'refund', priority: 'high', team: 'wallet', assignee: null, first_response_at: null, unattended_since: 1000 },
+      { ticket: 'T2', created_at: 2000, channel: 'email', category: 'other', priority: 'normal', team: 'payments', assignee: 'ann', first_response_at: 2500, unattended_since: null }
+    ]);
+    expect(sqlite.prepare('SELECT * FROM pending_callbacks').all()).toEqual([
+      { callback: 'C1', scheduled_at: 1000, due: 5000, team: 'wallet', agent: 'ann', reason: 'pre_approval', ticket: 'T1' }
+    ]);
+    expect(sqlite.prepare("SELECT name FROM sqlite_schema WHERE name IN ('tickets', 'callbacks', 'tickets_open', 'callbacks_pending')").all()).toEqual([]);
+    sqlite.close();
+  });
+});

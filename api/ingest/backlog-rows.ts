@@ -1,0 +1,47 @@
+// The backlog's current-state rows: open_tickets and pending_callbacks (db/schema/current.ts). A subject's row
+// is there while its replay leaves it open (a ticket) or pending (a callback), and gone otherwise.
+import type Database from 'better-sqlite3';
+import type { CallbackState, TicketState } from '../kpi/replay';
+
+/** Columns after the key, in the order of `ticketValues` and `callbackValues` (the key comes last). */
+const TICKET_COLUMNS = ['created_at', 'channel', 'category', 'priority', 'team', 'assignee', 'first_response_at', 'unattended_since'];
+const CALLBACK_COLUMNS = ['scheduled_at', 'due', 'team', 'agent', 'reason', 'ticket'];
+const ticketValues = (t: TicketState) => [t.createdAt, t.channel, t.category, t.priority, t.team, t.assignee, t.firstResponseAt, t.unattendedSince, t.ticket];
+const callbackValues = (c: CallbackState) => [c.scheduledAt, c.due, c.team, c.agent, c.reason, c.ticket, c.callback];
+
+/** Positional parameters throughout: binding by name costs a property lookup per column and row. */
+function statements(sqlite: Database.Database, table: string, key: string, columns: string[]) {
+  return {
+    upsert: sqlite.prepare(
+      `INSERT INTO ${table} (${columns.join(', ')}, ${key}) VALUES (${columns.map(() => '?').join(', ')}, ?)
+       ON CONFLICT (${key}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`
+    ),
+    update: sqlite.prepare(`UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE ${key} = ?`),
+    remove: sqlite.prepare(`DELETE FROM ${table} WHERE ${key} = ?`)
+  };
+}
+
+export function backlogRows(sqlite: Database.Database) {
+  const tickets = statements(sqlite, 'open_tickets', 'ticket', TICKET_COLUMNS);
+  const callbacks = statements(sqlite, 'pending_callbacks', 'callback', CALLBACK_COLUMNS);
+
+  /**
+   * Writes a subject's row for its state `after`. `before` is the state this process last wrote for it, or
+   * null when it does not know (a subject read back from the database), in which case the row may or may not be
+   * there: it is upserted or deleted, not updated.
+   */
+  function write(s: typeof tickets, key: string, values: unknown[], inBacklog: boolean, wasInBacklog: boolean | null): void {
+    if (!inBacklog) {
+      if (wasInBacklog !== false) s.remove.run(key);
+    } else (wasInBacklog ? s.update : s.upsert).run(values);
+  }
+
+  return {
+    ticket(before: TicketState | null, after: TicketState): void {
+      write(tickets, after.ticket, ticketValues(after), after.state === 'open', before && before.state === 'open');
+    },
+    callback(before: CallbackState | null, after: CallbackState): void {
+      write(callbacks, after.callback, callbackValues(after), after.state === 'pending', before && before.state === 'pending');
+    }
+  };
+}

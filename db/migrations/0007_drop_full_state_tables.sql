@@ -1,0 +1,2 @@
+DROP TABLE `callbacks`;--> statement-breakpoint
+DROP TABLE `tickets`;
