@@ -79,16 +79,25 @@ export function rollupDim(filters: KpiFilters): { dim: string; value: string } |
 
 const FACT_COLUMNS = 'kind, at, team, channel, priority, category, agent, value, flag, flag2';
 
-/** The WHERE clause (and its parameters) selecting the facts of [from, to) that match the filters. */
-export function factWhere(from: number, to: number, filters: KpiFilters): { where: string; params: (string | number)[] } {
-  const where = ['at >= ?', 'at < ?'];
-  const params: (string | number)[] = [from, to];
-  for (const key of ['team', ...NON_TEAM_DIMS] as const) {
+/** `column = ?` and its parameter for each filter given that `columns` names a column for (the others are the caller's to handle). */
+export function filterConditions(filters: KpiFilters, columns: Partial<Record<keyof KpiFilters, string>>): { conditions: string[]; params: string[] } {
+  const conditions: string[] = [];
+  const params: string[] = [];
+  for (const [key, column] of Object.entries(columns) as [keyof KpiFilters, string][]) {
     if (filters[key] === undefined) continue;
-    where.push(`${key} = ?`);
+    conditions.push(`${column} = ?`);
     params.push(filters[key]!);
   }
-  return { where: where.join(' AND '), params };
+  return { conditions, params };
+}
+
+/** Facts hold every filter in a column of the same name. */
+const FACT_FILTER_COLUMNS = Object.fromEntries(['team', ...NON_TEAM_DIMS].map((k) => [k, k]));
+
+/** The WHERE clause (and its parameters) selecting the facts of [from, to) that match the filters. */
+export function factWhere(from: number, to: number, filters: KpiFilters): { where: string; params: (string | number)[] } {
+  const { conditions, params } = filterConditions(filters, FACT_FILTER_COLUMNS);
+  return { where: ['at >= ?', 'at < ?', ...conditions].join(' AND '), params: [from, to, ...params] };
 }
 
 export function scanFacts(sqlite: Database.Database, from: number, to: number, filters: KpiFilters): Fact[] {

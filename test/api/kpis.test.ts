@@ -68,6 +68,9 @@ describe('GET /api/kpis', () => {
     expect(ann.firstResponse.count).toBe(3);
     expect(ann.callbacks).toMatchObject({ scheduled: 1, attempts: 2, completed: 1 });
     expect(ann.backlog.open).toBe(2); // T3 and T5 are assigned to ann
+    expect(ann.backlog.callbacksPending).toBe(0); // C1 is completed; C2, pending and past due, is bob's
+    expect((await t.kpis({ agent: 'bob' })).backlog).toMatchObject({ callbacksPending: 1, callbacksOverdue: 1 });
+    expect((await t.kpis({ team: 'risk' })).backlog).toMatchObject({ open: 1, callbacksPending: 0 }); // T7
     const two = await t.kpis({ team: 'wallet', channel: 'chat', priority: 'normal' });
     expect(two.firstResponse.count).toBe(3);
     expect(two.callbacks.scheduled).toBe(0); // callbacks carry team and agent only
