@@ -53,6 +53,15 @@ export type TargetLookup = (priority: string, channel: string, at: number) => nu
 
 const byTime = <E extends { at: number; id: string }>(a: E, b: E) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/**
+ * The events in (at, id) order. A subject's events mostly arrive in that order already, and then the list is
+ * used as it is: copying and sorting it was an eighth of everything ingest allocated.
+ */
+function inTimeOrder<E extends { at: number; id: string }>(events: readonly E[]): readonly E[] {
+  for (let i = 1; i < events.length; i++) if (byTime(events[i - 1], events[i]) > 0) return [...events].sort(byTime);
+  return events;
+}
+
 /** Values that change over a ticket's life; `valueAt(t)` is the latest set at or before t. */
 class Timeline<T> {
   private points: { at: number; value: T }[] = [];
@@ -79,7 +88,7 @@ export interface TicketReplay {
 
 /** Replays one ticket's events (any order, duplicates already removed by id). Null until a `ticket.created` exists. */
 export function replayTicket(events: readonly TicketEvent[], targetSec: TargetLookup): TicketReplay | null {
-  const sorted = [...events].sort(byTime);
+  const sorted = inTimeOrder(events);
   const creation = sorted.find((e) => e.type === 'ticket.created');
   if (!creation || creation.type !== 'ticket.created') return null;
   const t0 = creation.at;
@@ -216,7 +225,7 @@ export interface CallbackReplay {
 
 /** Replays one callback's events. Null until a `callback.scheduled` exists. */
 export function replayCallback(events: readonly CallbackEvent[]): CallbackReplay | null {
-  const sorted = [...events].sort(byTime);
+  const sorted = inTimeOrder(events);
   const first = sorted.find((e) => e.type === 'callback.scheduled');
   if (!first || first.type !== 'callback.scheduled') return null;
   // The latest schedule sets `due`, and on-time is judged against that final due.
