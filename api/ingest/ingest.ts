@@ -57,7 +57,7 @@ export type IngestService = ReturnType<typeof createIngestService>;
 
 export function createIngestService(sqlite: Database.Database, opts: { targetSec: TargetLookup; now: () => number; memoSubjects?: number; tailLimit?: number }) {
   const s = prepare(sqlite);
-  const rollups = new RollupWriter(sqlite);
+  const rollups = new RollupWriter(sqlite, opts.now);
   const agents = agentStore(sqlite);
   const backlog = backlogRows(sqlite);
   const index = subjectIndex(sqlite, opts.tailLimit);

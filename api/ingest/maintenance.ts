@@ -1,7 +1,8 @@
 // The database's own chores beside ingest: the backlog sample every minute, summing up stale hour and day
-// rollups every 2 s (rollup-compaction.ts), and folding the WAL back every 30 s. They write, so they run where the writes run: on the writer thread in the server (writer-thread.ts),
-// so the main thread never waits for the write lock, or in this thread for the CLI and tests. Either way a
-// timer fires between two transactions, never inside one.
+// rollups once ingest has stopped writing them (rollup-compaction.ts, checked every 2 s), and folding the
+// WAL back every 30 s. They write, so they run where the writes run: on the writer thread in the server
+// (writer-thread.ts), so the main thread never waits for the write lock, or in this thread for the CLI and
+// tests. Either way a timer fires between two transactions, never inside one.
 import { checkpoint, type Db } from '../../db/open';
 import { startBacklogSampler } from '../live/backlog-sampler';
 import { compactRollups } from './rollup-compaction';
@@ -14,6 +15,14 @@ const COMPACT_EVERY_MS = 2_000;
  * (18 ms and 45 ms at 1M tickets), and a window covering them reads at most 12 and 24 finer rows instead.
  */
 const COMPACT_MAX_BUCKETS = 24;
+/**
+ * A bucket is summed once ingest has not marked it for this long: a backfill, or a burst of late events, marks
+ * the same day and hours in every commit, and summing them again every round while they fill cost batched
+ * ingest 15 % of its throughput (3 alternating pairs, 8 clients, 44,000 against 50,000 events/s).
+ */
+const COMPACT_QUIET_MS = 10_000;
+/** Or once it has waited this long since its first mark: a bucket marked without pause is still summed each minute. */
+const COMPACT_MAX_WAIT_MS = 60_000;
 
 /** Starts both chores; the returned function stops them. */
 export function startMaintenance(db: Db, now: () => number): () => void {
@@ -29,7 +38,8 @@ export function startMaintenance(db: Db, now: () => number): () => void {
   timer.unref();
   const compaction = setInterval(() => {
     try {
-      compactRollups(db.$client, { maxBuckets: COMPACT_MAX_BUCKETS, endedBy: now() });
+      const t = now();
+      compactRollups(db.$client, { maxBuckets: COMPACT_MAX_BUCKETS, endedBy: t, lastMarkBy: t - COMPACT_QUIET_MS, firstMarkBy: t - COMPACT_MAX_WAIT_MS });
     } catch (err) {
       // Queries read stale buckets from finer rows meanwhile; the next round tries again.
       console.error('rollup compaction failed:', err);

@@ -66,9 +66,15 @@ export function rowToTotals(row: RollupRow): Totals {
 /** Adds up many rollup rows into one Totals: counters as SQLite summed them, histograms through dense sums. */
 export class RollupSum {
   private readonly counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<(typeof COUNTERS)[number], number>;
-  private readonly fr = new HistogramSum();
-  private readonly res = new HistogramSum();
+  private readonly fr: HistogramSum;
+  private readonly res: HistogramSum;
   private rows = 0;
+
+  /** `dense` false for sums of a few rows (see HistogramSum). */
+  constructor(dense = true) {
+    this.fr = new HistogramSum(dense);
+    this.res = new HistogramSum(dense);
+  }
 
   addCounters(sums: Record<(typeof COUNTERS)[number], number>): void {
     for (const c of COUNTERS) this.counters[c] += sums[c];
@@ -128,7 +134,11 @@ export class RollupWriter {
   private readonly staleHours = new Set<number>();
   private readonly staleDays = new Set<number>();
   private readonly s: ReturnType<typeof prepare>;
-  constructor(sqlite: Database.Database) {
+  /** `now` stamps the stale marks, so that compaction can tell which buckets ingest is still writing. */
+  constructor(
+    sqlite: Database.Database,
+    private readonly now: () => number
+  ) {
     this.s = prepare(sqlite);
   }
 
@@ -199,8 +209,9 @@ export class RollupWriter {
 
   /** Writes every row changed since the last flush, once, and the stale marks of their hours and days. */
   flush(): void {
-    for (const hour of this.staleHours) this.s.markStale.run(1, hour);
-    for (const day of this.staleDays) this.s.markStale.run(2, day);
+    const now = this.now();
+    for (const hour of this.staleHours) this.s.markStale.run(1, hour, now, now);
+    for (const day of this.staleDays) this.s.markStale.run(2, day, now, now);
     this.staleHours.clear();
     this.staleDays.clear();
     for (const row of this.dirty) {
@@ -242,7 +253,9 @@ export const DIMS_IN = "dim IN ('all', 'channel', 'priority', 'category', 'agent
 
 export function prepare(sqlite: Database.Database) {
   return {
-    markStale: sqlite.prepare('INSERT OR IGNORE INTO rollup_stale (level, bucket) VALUES (?, ?)'),
+    markStale: sqlite.prepare(
+      'INSERT INTO rollup_stale (level, bucket, first_marked_at, marked_at) VALUES (?, ?, ?, ?) ON CONFLICT (level, bucket) DO UPDATE SET marked_at = excluded.marked_at'
+    ),
     select: sqlite.prepare(`SELECT ${ROLLUP_SELECT} FROM rollups WHERE ${KEY_WHERE}`),
     remove: sqlite.prepare(`DELETE FROM rollups WHERE ${KEY_WHERE}`),
     insert: sqlite.prepare(

@@ -132,8 +132,13 @@ const DENSE_BINS = 1024;
  * straight into one typed array. `toHistogram()` gives the usual sparse form at the end.
  */
 export class HistogramSum {
-  private dense = new Float64Array(DENSE_BINS);
+  private readonly dense: Float64Array | null;
   private overflow: Histogram = {};
+
+  /** `dense` false: sparse only, for sums of a few rows (a dense array is 8 KB to allocate and to scan). */
+  constructor(dense = true) {
+    this.dense = dense ? new Float64Array(DENSE_BINS) : null;
+  }
 
   /** Adds the encoded histogram in buf[start, end) (all of it by default). */
   addEncoded(buf: Uint8Array | null, start = 0, end = buf?.length ?? 0): void {
@@ -142,7 +147,7 @@ export class HistogramSum {
 
   /** Adds the sums into a sparse histogram. */
   addTo(h: Histogram): void {
-    for (let b = 0; b < DENSE_BINS; b++) if (this.dense[b] !== 0) h[b] = (h[b] ?? 0) + this.dense[b];
+    if (this.dense) for (let b = 0; b < DENSE_BINS; b++) if (this.dense[b] !== 0) h[b] = (h[b] ?? 0) + this.dense[b];
     mergeHistogram(h, this.overflow);
   }
 }

@@ -52,7 +52,14 @@ export const rollupStale = sqliteTable(
   'rollup_stale',
   {
     level: integer('level').notNull(),
-    bucket: integer('bucket').notNull()
+    bucket: integer('bucket').notNull(),
+    /**
+     * When ingest first and last marked the bucket since it was last summed (server clock, epoch ms). The
+     * server sums a bucket once it has been quiet a while, or marked for long enough: a backfill marks the same
+     * day in every commit, and summing it again every round cost the writer more than the backfill itself.
+     */
+    firstMarkedAt: integer('first_marked_at').notNull().default(0),
+    markedAt: integer('marked_at').notNull().default(0)
   },
   (t) => [primaryKey({ columns: [t.level, t.bucket] })]
 );

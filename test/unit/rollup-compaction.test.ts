@@ -29,6 +29,41 @@ describe('rollup compaction', () => {
     expect(rt.db.$client.prepare("SELECT created FROM rollups WHERE level = 2 AND dim = 'all'").pluck().all()).toEqual([2]);
   });
 
+  it('waits for a bucket ingest keeps marking until it is quiet, or has waited long enough', () => {
+    let clock = DAY + 2 * D;
+    rt = createRuntime({ DATABASE_PATH: ':memory:' }, () => clock);
+    // A backfill of an ended day: a ticket at 01:10 marked at T, another at 01:20 marked 5 s later.
+    const T = clock;
+    rt.ingest.ingest(valid([ev('ticket.created', 10, { ticket: 'A', channel: 'chat' })]));
+    clock += 5_000;
+    rt.ingest.ingest(valid([ev('ticket.created', 20, { ticket: 'B', channel: 'chat' })]));
+    const marks = () => rt.db.$client.prepare('SELECT level, first_marked_at - ?, marked_at - ? FROM rollup_stale ORDER BY level').raw().all(T, T);
+    expect(marks()).toEqual([[1, 0, 5_000], [2, 0, 5_000]]);
+    // Quiet since T+5 s: at T+10 s, a round that wants 10 quiet seconds sums nothing, nor one that waits at most 60 s.
+    const round = (now: number) => compactRollups(rt.db.$client, { endedBy: now, lastMarkBy: now - 10_000, firstMarkBy: now - 60_000 });
+    expect(round(T + 10_000)).toEqual({ hours: 0, days: 0, left: 2 });
+    // At T+15 s both have been quiet for 10 s.
+    expect(round(T + 15_000)).toEqual({ hours: 1, days: 1, left: 0 });
+    expect(rt.db.$client.prepare("SELECT created FROM rollups WHERE level = 2 AND dim = 'all'").pluck().all()).toEqual([2]);
+    // Marked every 5 s from T+20 s on: never quiet for 10 s, but summed once 60 s have passed since its first mark.
+    const first = (clock = T + 20_000);
+    for (let i = 0; clock < first + 60_000; i++, clock += 5_000) {
+      rt.ingest.ingest(valid([ev('ticket.created', 30 + i / 10, { ticket: `C${i}`, channel: 'chat' })]));
+      expect(round(clock + 1_000).hours).toBe(0);
+    }
+    rt.ingest.ingest(valid([ev('ticket.created', 40, { ticket: 'D', channel: 'chat' })]));
+    expect(round(clock)).toEqual({ hours: 1, days: 1, left: 0 });
+    expect(rt.db.$client.prepare("SELECT created FROM rollups WHERE level = 2 AND dim = 'all'").pluck().all()).toEqual([15]);
+    // The day waited 60 s while its 02:00 hour, marked later, keeps being marked: the day is summed from its
+    // hours, so it waits for that hour too.
+    const dayFirst = clock;
+    rt.ingest.ingest(valid([ev('ticket.created', 50, { ticket: 'E', channel: 'chat' })]));
+    clock += 30_000;
+    for (let i = 0; clock <= dayFirst + 70_000; i++, clock += 5_000) rt.ingest.ingest(valid([ev('ticket.created', 70 + i / 10, { ticket: `F${i}`, channel: 'chat' })]));
+    expect(round(dayFirst + 70_000)).toEqual({ hours: 1, days: 0, left: 2 });
+    expect(stale()).toEqual([[1, DAY + 2 * H], [2, DAY]]);
+  });
+
   it('covers a window with a stale day and a stale hour from the level below, with no gap and no overlap', () => {
     const from = DAY + 1.5 * H;
     const to = DAY + 3 * D;
