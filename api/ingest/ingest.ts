@@ -22,6 +22,13 @@ export interface BatchResult {
 /** A fact as stored: with its row id. */
 type StoredFact = Fact & { id: number };
 
+/** A subject as the service knows it: its number, and its memo while it is active. One map holds both. */
+interface Subject {
+  subject: string;
+  sid: number;
+  memo: SubjectMemo | null;
+}
+
 /** What replay needs of a subject, kept in memory while the subject is active so it is not read back. */
 interface SubjectMemo {
   events: FloorEvent[];
@@ -61,23 +68,23 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const agents = agentStore(sqlite);
   const backlog = backlogRows(sqlite);
   const index = subjectIndex(sqlite, opts.tailLimit);
-  const memos = new Lru<string, SubjectMemo>(opts.memoSubjects ?? 50_000);
-  const sids = new Lru<string, number>(100_000);
+  const subjects = new Lru<string, Subject>(opts.memoSubjects ?? 50_000);
 
-  /** The subject's number, given to it the first time it is seen. */
-  function sidOf(subject: string): number {
-    let sid = sids.get(subject);
-    if (sid === undefined) {
-      sid = s.findSubject.get(subject) as number | undefined;
+  /** The subject, numbered the first time it is seen. */
+  function subjectNamed(subject: string): Subject {
+    let known = subjects.get(subject);
+    if (known === undefined) {
+      let sid = s.findSubject.get(subject) as number | undefined;
+      let memo: SubjectMemo | null = null;
       if (sid === undefined) {
         sid = Number(s.insertSubject.run(subject).lastInsertRowid);
         // Nothing is stored about a subject seen for the first time: its memo starts empty instead of being
         // read back (a third of the events of a busy day start a ticket or a callback).
-        if (subject[0] !== 'a') memos.set(subject, { events: [], facts: [], state: null });
+        if (subject[0] !== 'a') memo = { events: [], facts: [], state: null };
       }
-      sids.set(subject, sid);
+      subjects.set(subject, (known = { subject, sid, memo }));
     }
-    return sid;
+    return known;
   }
 
   /**
@@ -85,8 +92,8 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
    * stands at one of the subject's event times (clamped to t0 for tickets), so `stored` (the events as of
    * the last commit) names every time to look at.
    */
-  function loadMemo(subject: string, fresh: readonly FloorEvent[]): SubjectMemo {
-    const events = index.bodies(sidOf(subject)).map((b) => JSON.parse(b) as FloorEvent);
+  function loadMemo({ subject, sid }: Subject, fresh: readonly FloorEvent[]): SubjectMemo {
+    const events = index.bodies(sid).map((b) => JSON.parse(b) as FloorEvent);
     const freshIds = new Set(fresh.map((e) => e.id));
     const stored = events.filter((e) => !freshIds.has(e.id));
     const created = stored.filter((e) => e.type === 'ticket.created').map((e) => e.at);
@@ -94,9 +101,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const times = new Set(stored.map((e) => Math.max(e.at, t0)));
     const facts: StoredFact[] = [];
     for (const at of times) facts.push(...(s.factsAt.all(at, subject) as StoredFact[]));
-    const memo = { events, facts, state: null };
-    memos.set(subject, memo);
-    return memo;
+    return { events, facts, state: null };
   }
 
   /** Replaces a subject's stored facts with `next`, touching only what differs, and rolls up the difference. */
@@ -138,12 +143,13 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     memo.facts = kept;
   }
 
-  function replaySubject(subject: string, fresh: FloorEvent[]): void {
+  function replaySubject(known: Subject, fresh: FloorEvent[]): void {
+    const { subject } = known;
     const kind = subject[0];
-    if (kind === 'a') return agents.refreshStatus(subject.slice(2), sidOf(subject));
-    const cached = memos.get(subject);
+    if (kind === 'a') return agents.refreshStatus(subject.slice(2), known.sid);
+    const cached = known.memo;
     // A memo loaded now already holds the fresh events (they were just inserted); a cached one gets them added.
-    const memo = cached ?? loadMemo(subject, fresh);
+    const memo = cached ?? (known.memo = loadMemo(known, fresh));
     if (cached) memo.events.push(...fresh);
     const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], opts.targetSec) : replayCallback(memo.events as CallbackEvent[]);
     if (!r) return;
@@ -157,8 +163,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
 
   /** After a rollback or a rebuild: memory may hold what the database does not. */
   function forget(): void {
-    memos.clear();
-    sids.clear();
+    subjects.clear();
     rollups.forget();
     agents.forget();
     index.forget();
@@ -167,25 +172,27 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const transact = sqlite.transaction((batches: readonly (readonly FloorEvent[])[], bodies: Bodies | undefined): BatchResult[] => {
     const receivedAt = opts.now();
     index.begin();
-    const dirty = new Map<string, FloorEvent[]>();
+    // Each subject this transaction stored events of, with them. It holds the subject itself too, memo and all,
+    // whatever the LRU evicts meanwhile.
+    const dirty = new Map<string, { known: Subject; fresh: FloorEvent[] }>();
     const results = batches.map((batch, b) => {
       let accepted = 0;
       for (let i = 0; i < batch.length; i++) {
         const e = batch[i];
         const subject = subjectOf(e);
-        const sid = sidOf(subject);
-        const { changes, lastInsertRowid } = s.insertEvent.run(e.id, e.type, e.at, sid, bodies?.[b][i] ?? JSON.stringify(e), receivedAt);
+        const touched = dirty.get(subject);
+        const known = touched ? touched.known : subjectNamed(subject);
+        const { changes, lastInsertRowid } = s.insertEvent.run(e.id, e.type, e.at, known.sid, bodies?.[b][i] ?? JSON.stringify(e), receivedAt);
         if (changes === 0) continue;
-        index.inserted(sid, Number(lastInsertRowid));
+        index.inserted(known.sid, Number(lastInsertRowid));
         accepted++;
-        const fresh = dirty.get(subject);
-        if (fresh) fresh.push(e);
-        else dirty.set(subject, [e]);
+        if (touched) touched.fresh.push(e);
+        else dirty.set(subject, { known, fresh: [e] });
         agents.note(e);
       }
       return { accepted, duplicates: batch.length - accepted };
     });
-    for (const [subject, fresh] of dirty) replaySubject(subject, fresh);
+    for (const { known, fresh } of dirty.values()) replaySubject(known, fresh);
     rollups.flush();
     index.end();
     return results;
@@ -216,17 +223,17 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
     for (let after = 0, rows: { seq: number; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].seq)
       for (const r of rows) agents.note(JSON.parse(r.body) as FloorEvent);
-    const subjects = sqlite.prepare('SELECT subject FROM subjects ORDER BY sid').pluck().all() as string[];
-    subjects.forEach((subject, i) => {
-      replaySubject(subject, []);
-      memos.delete(subject);
-      // Write now and then so memory stays bounded on big databases.
+    const all = sqlite.prepare('SELECT subject, sid FROM subjects ORDER BY sid').all() as { subject: string; sid: number }[];
+    all.forEach(({ subject, sid }, i) => {
+      // Each subject is replayed once, so it is not kept: memory stays bounded on big databases.
+      replaySubject({ subject, sid, memo: null }, []);
+      // Write now and then, for the same reason.
       if (rollups.pending > 50_000) rollups.flush();
-      if (onProgress && i % 10_000 === 0) onProgress(i, subjects.length);
+      if (onProgress && i % 10_000 === 0) onProgress(i, all.length);
     });
     rollups.flush();
     compactRollups(sqlite);
-    onProgress?.(subjects.length, subjects.length);
+    onProgress?.(all.length, all.length);
   });
 
   function rebuild(onProgress?: (done: number, total: number) => void): void {
