@@ -12,6 +12,7 @@ import { batchedBodies, closeClients, drive, health, inProcessEventsPerSec, star
 import { liveLatencySection } from './live-latency';
 import { benchDatabase, queryLatency } from './queries';
 import { fmt, heading, median, row } from './stats';
+import { sampleThreads, threadShares, type ThreadShare } from './threads';
 import { recentEvents } from './workload';
 
 const { values: opts } = parseArgs({
@@ -37,12 +38,16 @@ if (!opts.only || opts.only === 'ingest') {
   const inProcess: number[] = [];
   const http = CLIENTS.map(() => [] as number[]);
   const perCommit = CLIENTS.map(() => 0);
+  const threads = CLIENTS.map(() => [] as ReturnType<typeof threadShares>[]);
   for (let i = 0; i < repeat; i++) {
     base.push(baselineEventsPerSec(tmp(), events));
     inProcess.push(inProcessEventsPerSec(tmp(), events));
     for (const [c, clients] of CLIENTS.entries()) {
       const server = await startServer({ dbPath: tmp() });
+      const before = sampleThreads(server.proc.pid!);
       http[c].push((await drive(server, bodies, counts, clients)).perSec);
+      const after = sampleThreads(server.proc.pid!);
+      if (before && after) threads[c].push(threadShares(server.proc.pid!, before, after, events.length));
       const h = await health(server);
       perCommit[c] = h.events / h.commits;
       await server.kill('SIGTERM');
@@ -52,6 +57,15 @@ if (!opts.only || opts.only === 'ingest') {
   row('in process, no HTTP: 800 events a commit', `${fmt(median(inProcess))} ev/s`, `ratio ${fmt(median(inProcess) / median(base), 2)}`);
   for (const [c, clients] of CLIENTS.entries())
     row(`HTTP batched: 100 events a POST, ${clients} clients`, `${fmt(median(http[c]))} ev/s`, `ratio ${fmt(median(http[c]) / median(base), 2)}`, `${fmt(perCommit[c])} ev/commit`, 'goal ≥ 0.50');
+  // Where the server's CPU went: each part's time on a core, and (in brackets) waiting for one, per event.
+  const part = (c: number, name: 'writer' | 'main' | 'others') => {
+    const of = (k: keyof ThreadShare) => fmt(median(threads[c].map((t) => t[name][k])), 1);
+    return `${of('run')} µs (${of('wait')})`;
+  };
+  if (threads.every((t) => t.length))
+    for (const [c, clients] of CLIENTS.entries())
+      row(`  server CPU an event, ${clients} clients (waiting)`, `writer ${part(c, 'writer')}`, `main ${part(c, 'main')}`, `V8 background ${part(c, 'others')}`);
+  else console.log('  (no /proc here: the server CPU by thread is left out)');
 
   // A fresh server spends its first seconds compiling (V8 runs its optimizing compiler beside the threads that
   // work), and 20,000 posts last about that long: so both the first 10,000 posts to a fresh server (cold) and
