@@ -37,9 +37,33 @@ export type Totals = Record<Counter, number> & {
 
 /** `keepExact` collects exact durations too (for windows made only of single facts); rollups don't. */
 export function emptyTotals(keepExact = true): Totals {
-  const t = { frHist: {}, resHist: {}, frExact: keepExact ? [] : null, resExact: keepExact ? [] : null } as unknown as Totals;
-  for (const c of COUNTERS) t[c] = 0;
-  return t;
+  // One literal with every field: added one by one in a loop, the 19 counters turned the object into a
+  // dictionary (1,750 bytes instead of ~250, and a hash lookup per counter), and the writer keeps thousands.
+  return {
+    created: 0,
+    resolved: 0,
+    reopened: 0,
+    escalated: 0,
+    abandoned: 0,
+    frCount: 0,
+    frSumMs: 0,
+    frWithin: 0,
+    resCount: 0,
+    resSumMs: 0,
+    csatCount: 0,
+    csatPositive: 0,
+    csatSum: 0,
+    cbScheduled: 0,
+    cbAttempts: 0,
+    cbConnected: 0,
+    cbCompleted: 0,
+    cbOnTime: 0,
+    cbConfirmed: 0,
+    frHist: {},
+    resHist: {},
+    frExact: keepExact ? [] : null,
+    resExact: keepExact ? [] : null
+  } satisfies Totals;
 }
 
 /** Sums of facts of one kind: how many, and the totals of their value, flag and flag2. */
