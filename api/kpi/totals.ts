@@ -1,6 +1,6 @@
 // Additive KPI totals: what a rollup row holds and what a window sums to. Pure.
 import type { Fact } from './replay';
-import { addToHistogram, exactPercentile, histogramPercentile, mergeHistogram, type Histogram } from './histogram';
+import { addToHistogram, emptyHistogram, exactPercentile, histogramPercentile, mergeHistogram, type Histogram } from './histogram';
 import type { Kpis } from './types';
 
 /** Additive counters, in the order of the rollup table's columns (names: see db/schema/rollups.ts). */
@@ -59,8 +59,8 @@ export function emptyTotals(keepExact = true): Totals {
     cbCompleted: 0,
     cbOnTime: 0,
     cbConfirmed: 0,
-    frHist: {},
-    resHist: {},
+    frHist: emptyHistogram(),
+    resHist: emptyHistogram(),
     frExact: keepExact ? [] : null,
     resExact: keepExact ? [] : null
   } satisfies Totals;
