@@ -144,7 +144,7 @@ const DENSE_BINS = 1024;
 
 /**
  * Sums many encoded histograms without building an object per row: a query over 90 days of rows decodes
- * straight into one typed array. `toHistogram()` gives the usual sparse form at the end.
+ * straight into one typed array. `addTo()` gives the usual sparse form at the end.
  */
 export class HistogramSum {
   private readonly dense: Float64Array | null;

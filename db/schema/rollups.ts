@@ -56,7 +56,8 @@ export const rollupStale = sqliteTable(
     /**
      * When ingest first and last marked the bucket since it was last summed (server clock, epoch ms). The
      * server sums a bucket once it has been quiet a while, or marked for long enough: a backfill marks the same
-     * day in every commit, and summing it again every round cost the writer more than the backfill itself.
+     * day in every commit, and summing it again every round while it filled took a tenth of batched ingest's
+     * throughput.
      */
     firstMarkedAt: integer('first_marked_at').notNull().default(0),
     markedAt: integer('marked_at').notNull().default(0)
