@@ -25,7 +25,15 @@ export function parseInstant(v: unknown): number | string {
   if (typeof v !== 'string') return INSTANT_EXPECTED;
   const m = ISO.exec(v);
   if (!m) return INSTANT_EXPECTED;
-  const [year, month, day, hour, minute, second = 0, offH = 0, offM = 0] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  // Read field by field: every event has an `at`, and arrays made to destructure them were garbage each time.
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  const hour = +m[4];
+  const minute = +m[5];
+  const second = m[6] === undefined ? 0 : +m[6];
+  const offH = m[7] === undefined ? 0 : +m[7];
+  const offM = m[8] === undefined ? 0 : +m[8];
   if (month < 1 || month > 12) return `${v}: month ${month} does not exist`;
   if (day < 1 || (day > 28 && day > daysIn(year, month))) return `${v}: ${m[1]}-${m[2]} has no day ${day}`;
   if (hour > 23 || minute > 59 || second > 59) return `${v}: the time of day is out of range (00:00:00 to 23:59:59)`;

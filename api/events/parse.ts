@@ -22,8 +22,12 @@ function withoutNullOptionals(item: Record<string, unknown>, type: EventType): R
   return copy ?? item;
 }
 
-/** Validates each raw event; reports every error of every event, so a sender can fix a batch in one go. */
-export function validateEvents(raw: unknown[], now: number): ParseResult {
+/**
+ * Validates each raw event; reports every error of every event, so a sender can fix a batch in one go.
+ * `wellFormed`: the caller knows no string in `raw` holds a lone surrogate (see `splitBody`), so each event's
+ * strings need not be checked for one.
+ */
+export function validateEvents(raw: unknown[], now: number, wellFormed = false): ParseResult {
   const errors: EventError[] = [];
   const events: FloorEvent[] = [];
   raw.forEach((item, index) => {
@@ -47,9 +51,11 @@ export function validateEvents(raw: unknown[], now: number): ParseResult {
       }
       return;
     }
-    const event = { ...parsed.data, type } as FloorEvent;
-    const fields = event as unknown as Record<string, unknown>;
-    const broken = STORED_STRINGS.find((k) => typeof fields[k] === 'string' && !fields[k].isWellFormed());
+    // zod made `parsed.data` for this call alone, so it becomes the event itself.
+    const fields = parsed.data as Record<string, unknown>;
+    fields.type = type;
+    const event = fields as FloorEvent;
+    const broken = wellFormed ? undefined : STORED_STRINGS.find((k) => typeof fields[k] === 'string' && !fields[k].isWellFormed());
     if (broken) {
       errors.push({ index, path: broken, message: 'holds a lone surrogate (\\ud800–\\udfff without its pair), which is not text' });
       return;
@@ -63,8 +69,19 @@ export function validateEvents(raw: unknown[], now: number): ParseResult {
   return errors.length ? { ok: false, errors } : { ok: true, events };
 }
 
-/** Splits a request body into raw events: one object, a JSON array, or NDJSON (one event per line). */
-export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unknown[] } | { ok: false; errors: EventError[] } {
+/**
+ * A lone surrogate can only come out of JSON text through an escape (`\ud800`): text decoded from UTF-8 has
+ * none. So a body without such an escape holds none in any string. (`\\ud800`, an escaped backslash, matches
+ * too, which only costs the check it would have skipped.)
+ */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/**
+ * Splits a request body into raw events: one object, a JSON array, or NDJSON (one event per line).
+ * `wellFormed`: no string in them can hold a lone surrogate (for `validateEvents`).
+ */
+export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unknown[]; wellFormed: boolean } | { ok: false; errors: EventError[] } {
+  const wellFormed = !SURROGATE_ESCAPE.test(text);
   // A byte-order mark (some Windows senders write one) is not part of the JSON.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (ndjson) {
@@ -80,7 +97,7 @@ export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unkno
     }
     if (errors.length) return { ok: false, errors };
     if (raw.length === 0) return { ok: false, errors: [{ index: 0, path: '', message: 'the body holds no events' }] };
-    return { ok: true, raw };
+    return { ok: true, raw, wellFormed };
   }
   let body: unknown;
   try {
@@ -92,5 +109,5 @@ export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unkno
   }
   const raw = Array.isArray(body) ? body : [body];
   if (raw.length === 0) return { ok: false, errors: [{ index: 0, path: '', message: 'the body holds no events' }] };
-  return { ok: true, raw };
+  return { ok: true, raw, wellFormed };
 }

@@ -26,7 +26,7 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
   if (!body.ok) return { status: 400, body: { errors: [{ index: 0, path: '', message: 'body is not valid UTF-8; send JSON encoded as UTF-8' }] } };
   const split = splitBody(body.text, (req.header('content-type') ?? '').toLowerCase().includes('ndjson'));
   if (!split.ok) return { status: 400, body: { errors: split.errors } };
-  const valid = validateEvents(split.raw, deps.now());
+  const valid = validateEvents(split.raw, deps.now(), split.wellFormed);
   if (!valid.ok) return { status: 400, body: { errors: valid.errors } };
   return { status: 200, body: await deps.commits.submit(valid.events) };
 }

@@ -45,6 +45,14 @@ describe('POST /api/events accepts', () => {
     expect(r).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
   });
 
+  it('takes team names in Chinese and with emoji, as UTF-8 or as escaped surrogate pairs, and files them under one name', async () => {
+    // The same team, 钱包 💳, once as plain UTF-8 and once with every character escaped (as some senders write JSON).
+    const escaped = '\\u94b1\\u5305 \\uD83D\\uDCB3';
+    const body = `[${JSON.stringify({ ...created('e1', 'T-60'), team: '钱包 💳' })},${JSON.stringify(created('e2', 'T-61')).replace(/}$/, `,"team":"${escaped}"}`)}]`;
+    expect(await t.post(body, { raw: true })).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    expect((await t.kpis({ team: '钱包 💳' })).tickets.created).toBe(2);
+  });
+
   it('reads null in an optional field as absent (defaults apply), as helpdesks send "no team", and long team names', async () => {
     const longTeam = 'Wallet pre-approval follow-ups, Shenzhen, night shift (Mandarin and Cantonese speakers)';
     const before = (await t.kpis({ category: 'other', priority: 'normal' })).tickets.created;
@@ -86,6 +94,8 @@ describe('POST /api/events rejects, storing nothing', () => {
     ['a control character in a team name', () => t.post({ ...created('u9', 'T-33'), team: 'wal\u0000let' }), 400, { path: 'team', message: /control characters/ }],
     ['an empty array', () => t.post([]), 400, { message: /no events/ }],
     ['a lone surrogate in an id (stored, it would read back as U+FFFD)', () => t.post(created('u14\ud800', 'T-37')), 400, { path: 'id', message: /lone surrogate/ }],
+    // Written by hand: JSON.stringify escapes a lone surrogate in lower case.
+    ['a lone low surrogate escaped in upper case in a team name', () => t.post(`[${JSON.stringify(created('u17', 'T-40')).replace(/}$/, ',"team":"wal\\uDC00let"}')}]`, { raw: true }), 400, { path: 'team', message: /lone surrogate/ }],
     ['NDJSON sent without its Content-Type', () => t.post(`${JSON.stringify(created('u15', 'T-38'))}\n${JSON.stringify(created('u16', 'T-39'))}`, { raw: true }), 400, { message: /application\/x-ndjson/ }],
     ['a mixed valid/invalid batch', () => t.post([created('m1', 'T-27'), created('m2', 'T-28'), { ...created('m3', 'T-29'), priority: 'meh' }]), 400, { index: 2, path: 'priority' }]
   ];
