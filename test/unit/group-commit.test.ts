@@ -47,4 +47,23 @@ describe('group commit', () => {
     // One shared attempt, then each of the six alone.
     expect(log).toHaveLength(7);
   });
+
+  it('hands the writer thread a big batch at once, before the other requests read in the same turn are validated; single events still go as one group', async () => {
+    rt = createRuntime({ DATABASE_PATH: ':memory:' });
+    const posted: number[][] = [];
+    // As the writer thread: takes any number of groups, and folds them itself.
+    const writer: Committer = { maxInFlight: Infinity, ingestBatches: async (batches) => (posted.push(batches.map((b) => b.length)), rt.ingest.ingestBatches(batches)) };
+    const commits = new GroupCommit(writer);
+    const big = valid(Array.from({ length: 100 }, (_, i) => ev('ticket.created', i, { ticket: `B-${i}`, channel: 'chat', team: 'wallet' }, `b${i}`)));
+    const answered = commits.submit(big);
+    // What this turn does next (validating the next request read) comes after the batch was handed over.
+    await Promise.resolve();
+    expect(posted).toEqual([[100]]);
+    const singles = Array.from({ length: 5 }, (_, i) => commits.submit(single(i)));
+    await Promise.resolve();
+    expect(posted).toEqual([[100]]);
+    await Promise.all([answered, ...singles]);
+    expect(posted).toEqual([[100], [1, 1, 1, 1, 1]]);
+    expect(stored()).toBe(105);
+  });
 });
