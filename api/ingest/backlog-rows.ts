@@ -3,6 +3,10 @@
 import type Database from 'better-sqlite3';
 import type { CallbackState, TicketState } from '../kpi/replay';
 
+/** A subject known to have no row (a new one, or all rows deleted for a rebuild): none to delete. */
+export const NO_ROW = 'no row';
+export type NoRow = typeof NO_ROW;
+
 /** Columns after the key, in the order of `ticketValues` and `callbackValues` (the key comes last). */
 const TICKET_COLUMNS = ['created_at', 'channel', 'category', 'priority', 'team', 'assignee', 'first_response_at', 'unattended_since'];
 const CALLBACK_COLUMNS = ['scheduled_at', 'due', 'team', 'agent', 'reason', 'ticket'];
@@ -26,9 +30,9 @@ export function backlogRows(sqlite: Database.Database) {
   const callbacks = statements(sqlite, 'pending_callbacks', 'callback', CALLBACK_COLUMNS);
 
   /**
-   * Writes a subject's row for its state `after`. `before` is the state this process last wrote for it, or
-   * null when it does not know (a subject read back from the database), in which case the row may or may not be
-   * there: it is upserted or deleted, not updated.
+   * Writes a subject's row for its state `after`. `before` is the state this process last wrote for it, NO_ROW
+   * when it has none, or null when it does not know (a subject read back from the database), in which case the
+   * row may or may not be there: it is upserted or deleted, not updated.
    */
   function write(s: typeof tickets, key: string, values: unknown[], inBacklog: boolean, wasInBacklog: boolean | null): void {
     if (!inBacklog) {
@@ -37,11 +41,11 @@ export function backlogRows(sqlite: Database.Database) {
   }
 
   return {
-    ticket(before: TicketState | null, after: TicketState): void {
-      write(tickets, after.ticket, ticketValues(after), after.state === 'open', before && before.state === 'open');
+    ticket(before: TicketState | NoRow | null, after: TicketState): void {
+      write(tickets, after.ticket, ticketValues(after), after.state === 'open', before === NO_ROW ? false : before && before.state === 'open');
     },
-    callback(before: CallbackState | null, after: CallbackState): void {
-      write(callbacks, after.callback, callbackValues(after), after.state === 'pending', before && before.state === 'pending');
+    callback(before: CallbackState | NoRow | null, after: CallbackState): void {
+      write(callbacks, after.callback, callbackValues(after), after.state === 'pending', before === NO_ROW ? false : before && before.state === 'pending');
     }
   };
 }

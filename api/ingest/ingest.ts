@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { CallbackEvent, FloorEvent, TicketEvent } from '../events/schema';
 import { replayCallback, replayTicket, type CallbackState, type Fact, type TargetLookup, type TicketState } from '../kpi/replay';
 import { agentStore } from './agents';
-import { backlogRows } from './backlog-rows';
+import { NO_ROW, backlogRows, type NoRow } from './backlog-rows';
 import { Lru } from './lru';
 import { compactRollups } from './rollup-compaction';
 import { RollupWriter } from './rollup-delta';
@@ -34,7 +34,7 @@ interface SubjectMemo {
   events: FloorEvent[];
   facts: StoredFact[];
   /** The state as last written (backlog-rows.ts), to skip rewriting an unchanged row; null when not known. */
-  state: TicketState | CallbackState | null;
+  state: TicketState | CallbackState | NoRow | null;
 }
 
 const FACT_FIELDS = 'kind, at, team, channel, priority, category, agent, value, flag, flag2';
@@ -43,8 +43,8 @@ const sameFact = (a: Fact, b: Fact) =>
   a.at === b.at && a.kind === b.kind && a.agent === b.agent && a.value === b.value && a.flag === b.flag && a.flag2 === b.flag2 &&
   a.team === b.team && a.priority === b.priority && a.channel === b.channel && a.category === b.category;
 /** Current-state rows are flat records of strings, numbers and nulls. */
-function sameState(a: object | null, b: object): boolean {
-  if (a === null) return false;
+function sameState(a: object | NoRow | null, b: object): boolean {
+  if (a === null || a === NO_ROW) return false;
   for (const k in b) if ((a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
   return true;
 }
@@ -79,8 +79,9 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       if (sid === undefined) {
         sid = Number(s.insertSubject.run(subject).lastInsertRowid);
         // Nothing is stored about a subject seen for the first time: its memo starts empty instead of being
-        // read back (a third of the events of a busy day start a ticket or a callback).
-        if (subject[0] !== 'a') memo = { events: [], facts: [], state: null };
+        // read back (a third of the events of a busy day start a ticket or a callback), and it has no
+        // current-state row to delete should its first replay leave it closed.
+        if (subject[0] !== 'a') memo = { events: [], facts: [], state: NO_ROW };
       }
       subjects.set(subject, (known = { subject, sid, memo }));
     }
@@ -143,13 +144,13 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     memo.facts = kept;
   }
 
-  function replaySubject(known: Subject, fresh: FloorEvent[]): void {
+  function replaySubject(known: Subject, fresh: FloorEvent[], load: (known: Subject, fresh: readonly FloorEvent[]) => SubjectMemo = loadMemo): void {
     const { subject } = known;
     const kind = subject[0];
     if (kind === 'a') return agents.refreshStatus(subject.slice(2), known.sid);
     const cached = known.memo;
     // A memo loaded now already holds the fresh events (they were just inserted); a cached one gets them added.
-    const memo = cached ?? (known.memo = loadMemo(known, fresh));
+    const memo = cached ?? (known.memo = load(known, fresh));
     if (cached) memo.events.push(...fresh);
     const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], opts.targetSec) : replayCallback(memo.events as CallbackEvent[]);
     if (!r) return;
@@ -157,8 +158,8 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     if (sameState(memo.state, r.state)) return;
     const before = memo.state;
     memo.state = r.state;
-    if (kind === 't') backlog.ticket(before as TicketState | null, r.state as TicketState);
-    else backlog.callback(before as CallbackState | null, r.state as CallbackState);
+    if (kind === 't') backlog.ticket(before as TicketState | NoRow | null, r.state as TicketState);
+    else backlog.callback(before as CallbackState | NoRow | null, r.state as CallbackState);
   }
 
   /** After a rollback or a rebuild: memory may hold what the database does not. */
@@ -214,6 +215,11 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     }
   }
 
+  /** A subject's memo once every fact and current-state row was deleted: its stored events, and nothing else to look up. */
+  function cleared({ sid }: Subject): SubjectMemo {
+    return { events: index.bodies(sid).map((b) => JSON.parse(b) as FloorEvent), facts: [], state: NO_ROW };
+  }
+
   /** Recomputes every fact, rollup and current-state row from the stored events. */
   const rebuildAll = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
     forget();
@@ -226,7 +232,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const all = sqlite.prepare('SELECT subject, sid FROM subjects ORDER BY sid').all() as { subject: string; sid: number }[];
     all.forEach(({ subject, sid }, i) => {
       // Each subject is replayed once, so it is not kept: memory stays bounded on big databases.
-      replaySubject({ subject, sid, memo: null }, []);
+      replaySubject({ subject, sid, memo: null }, [], cleared);
       // Write now and then, for the same reason.
       if (rollups.pending > 50_000) rollups.flush();
       if (onProgress && i % 10_000 === 0) onProgress(i, all.length);
