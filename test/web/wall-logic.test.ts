@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { durationParts, formatClock, formatDuration, formatElapsed, formatPct, formatWholePct, partsText, pickLocale, setLocale, t } from '../../web/lib/i18n';
+import { durationParts, formatBriefDuration, formatClock, formatDuration, formatElapsed, formatPct, formatWholePct, partsText, pickLocale, setLocale, t } from '../../web/lib/i18n';
 import { agentRows, median } from '../../web/lib/kpi/agents';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
 import { visibleSlots } from '../../web/lib/charts/options';
@@ -32,8 +32,16 @@ describe('i18n', () => {
     expect(formatElapsed(45)).toBe('45s');
     expect(formatElapsed(12 * 60 + 39)).toBe('12m');
     expect(formatElapsed(7 * 3600 + 2 * 60 + 5)).toBe('7h 02m');
+    expect(formatElapsed(16 * 3600 + 12 * 60)).toBe('16h');
+    expect(formatElapsed(2 * 86400 + 5 * 3600)).toBe('2d 05h');
+    // First response in an agent's row: seconds while they still matter, whole minutes from 10 minutes on.
+    expect(formatBriefDuration(4 * 60 + 54)).toBe('4m 54s');
+    expect(formatBriefDuration(15 * 60 + 12)).toBe('15m');
+    expect(formatBriefDuration(2 * 3600 + 5 * 60 + 40)).toBe('2h 05m');
     setLocale('zh-CN');
     expect(formatElapsed(12 * 60 + 39)).toBe('12分');
+    expect(formatBriefDuration(15 * 60 + 12)).toBe('15分');
+    expect(formatElapsed(16 * 3600 + 12 * 60)).toBe('16小时');
     setLocale('en');
   });
   it('never rounds up to a perfect 100 %', () => {
