@@ -33,7 +33,7 @@ interface Subject {
 interface SubjectMemo {
   events: FloorEvent[];
   facts: StoredFact[];
-  /** The state as last written (backlog-rows.ts), to skip rewriting an unchanged row; null when not known. */
+  /** The state as last written (backlog-rows.ts), to skip rewriting an unchanged row; NO_ROW when the subject has none, null when not known. */
   state: TicketState | CallbackState | NoRow | null;
 }
 
