@@ -25,6 +25,9 @@ function statements(sqlite: Database.Database, table: string, key: string, colum
   };
 }
 
+/** Whether `before` had a row: one while it was in `inBacklog`, none for NO_ROW, null when not known. */
+const hadRow = (before: { state: string } | NoRow | null, inBacklog: string) => (before === NO_ROW ? false : before && before.state === inBacklog);
+
 export function backlogRows(sqlite: Database.Database) {
   const tickets = statements(sqlite, 'open_tickets', 'ticket', TICKET_COLUMNS);
   const callbacks = statements(sqlite, 'pending_callbacks', 'callback', CALLBACK_COLUMNS);
@@ -42,10 +45,10 @@ export function backlogRows(sqlite: Database.Database) {
 
   return {
     ticket(before: TicketState | NoRow | null, after: TicketState): void {
-      write(tickets, after.ticket, ticketValues(after), after.state === 'open', before === NO_ROW ? false : before && before.state === 'open');
+      write(tickets, after.ticket, ticketValues(after), after.state === 'open', hadRow(before, 'open'));
     },
     callback(before: CallbackState | NoRow | null, after: CallbackState): void {
-      write(callbacks, after.callback, callbackValues(after), after.state === 'pending', before === NO_ROW ? false : before && before.state === 'pending');
+      write(callbacks, after.callback, callbackValues(after), after.state === 'pending', hadRow(before, 'pending'));
     }
   };
 }

@@ -38,7 +38,7 @@ export function takeGroup<T>(queue: T[], eventsOf: (item: T) => number): T[] {
   return queue.splice(0, n);
 }
 
-/** Events in a request that the writer thread is handed at once, not at the end of the event-loop turn. */
+/** Events in a request that is handed to the committer at once, not at the end of the event-loop turn. */
 const POST_AT_ONCE_EVENTS = 50;
 
 export class GroupCommit {
@@ -68,10 +68,10 @@ export class GroupCommit {
       this.queue.push({ events, resolve, reject });
       if (!this.scheduled && this.inFlight < (this.service.maxInFlight ?? 1)) {
         this.scheduled = true;
-        // A committer that folds groups itself (the writer thread) is handed a big batch at once: it then starts
-        // on it while this thread validates the other requests read in the same turn. Small ones wait for the
-        // turn's end and go as one group, a message for many requests.
-        if (this.service.maxInFlight === Infinity && events.length >= POST_AT_ONCE_EVENTS) queueMicrotask(() => this.drain());
+        // A big batch is handed over at once: the writer thread starts on it while this thread validates the
+        // other requests read in the same turn. Small ones wait for the turn's end and go as one group, a
+        // transaction (and a message to the writer thread) for many requests.
+        if (events.length >= POST_AT_ONCE_EVENTS) queueMicrotask(() => this.drain());
         else setImmediate(() => this.drain());
       }
     });

@@ -66,7 +66,7 @@ export function compactRollups(
         if (row.hists) sum.addHistogramRun(row.hists);
         const totals = emptyTotals(false);
         sum.addTo(totals);
-        return { ...row, totals };
+        return { dim: row.dim, value: row.value, team: row.team, totals };
       });
       st.clear.run(level, bucket);
       for (const { dim, value, team, totals } of sums) {

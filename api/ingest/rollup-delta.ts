@@ -65,7 +65,8 @@ export function rowToTotals(row: RollupRow): Totals {
 
 /** Adds up many rollup rows into one Totals: counters as SQLite summed them, histograms through dense sums. */
 export class RollupSum {
-  private readonly counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<(typeof COUNTERS)[number], number>;
+  /** The counters only (the histograms are summed in `fr` and `res`); zeroed as every Totals is. */
+  private readonly counters = emptyTotals(false);
   private readonly fr: HistogramSum;
   private readonly res: HistogramSum;
   private rows = 0;
