@@ -11,7 +11,20 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-export function openDb(path: string, opts: { migrate?: boolean } = {}): Db {
+/**
+ * Page cache of the connections that answer queries, in KiB. The writer thread's connection takes a smaller
+ * one (WRITER_CACHE_KIB): at every commit after a B-tree split that reordered pages, SQLite's page cache scans
+ * its whole hash table (balance_nonroot parks a page at the pending-byte page number, 262,145, and
+ * pcache1Truncate then drops everything above the database's size), so the commit's cost grows with the cache.
+ */
+export const QUERY_CACHE_KIB = 65_536;
+/**
+ * 8 MiB: what the writer reads again (index pages, recent rollup and fact pages) stays cached. Against 64 MiB,
+ * in alternating runs: 8 batched clients +4 % on a fresh server, +6 % on a running one; 32 clients +8 %.
+ */
+export const WRITER_CACHE_KIB = 8_192;
+
+export function openDb(path: string, opts: { migrate?: boolean; cacheKiB?: number } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -19,7 +32,7 @@ export function openDb(path: string, opts: { migrate?: boolean } = {}): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma(`cache_size = -${opts.cacheKiB ?? QUERY_CACHE_KIB}`);
   sqlite.pragma('temp_store = MEMORY');
   // Checkpoint every ~64 MB of WAL and truncate the file back to 96 MB at most afterwards, so it stays bounded.
   // Commits rewrite the same hot pages (current state, rollups) again and again, and a checkpoint copies each

@@ -6,7 +6,7 @@
 // transaction in flight; everything that arrived meanwhile shares this thread's next transaction. So the
 // thread never sits idle waiting for a round trip through a main thread that is busy validating a body.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDb } from '../../db/open';
+import { WRITER_CACHE_KIB, openDb } from '../../db/open';
 import { defaultTargets } from '../kpi/targets';
 import type { FloorEvent } from '../events/schema';
 import { createIngestService, type Bodies } from './ingest';
@@ -15,7 +15,7 @@ import type { GroupAnswer, WriterOptions, WriterReply, WriterRequest } from './w
 import { commitGroups, takeGroups, type Posted } from './writer-inbox';
 
 const { path, memoSubjects, maintain } = workerData as WriterOptions;
-const db = openDb(path, { migrate: false });
+const db = openDb(path, { migrate: false, cacheKiB: WRITER_CACHE_KIB });
 const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now: Date.now, memoSubjects });
 let stopMaintenance = maintain ? startMaintenance(db, Date.now) : null;
 const port = parentPort!;
