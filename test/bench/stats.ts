@@ -10,7 +10,7 @@ export function fmt(n: number, digits = 0): string {
 }
 
 export function row(label: string, ...cells: string[]): void {
-  console.log(`  ${label.padEnd(46)} ${cells.map((c) => c.padStart(14)).join(' ')}`);
+  console.log(`  ${label.padEnd(50)} ${cells.map((c) => c.padStart(14)).join(' ')}`);
 }
 
 export function heading(title: string): void {
