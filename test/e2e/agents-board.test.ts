@@ -1,0 +1,102 @@
+// The agents board on a wall of 36 agents (three columns): every value and team median can be read whole, in
+// English and in Chinese; only a long name may end in an ellipsis.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDashboardBuilt } from '../../api/web-build';
+import { launchChromium } from '../helpers/browser';
+import { TEST_INGEST_TOKEN, seedToken, startServer, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+let wallToken: string;
+
+const MIN = 60_000;
+const TEAMS = ['payments', 'wallet', 'risk'];
+const STATUSES = ['available', 'busy', 'away', 'offline'] as const;
+
+/**
+ * The widest values each column shows: a time in status of 9 h 59 min ("9小时59分", the longest before whole
+ * hours), a first response of about 9 min 30 s ("9m 30s", to the second below 10 minutes), a 100 % satisfaction, and an agent with 128 tickets
+ * handled; and one name far too long for its column.
+ */
+function floor(now: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (let a = 0; a < 36; a++) {
+    const agent = `agent.${a}`;
+    const team = TEAMS[a % TEAMS.length];
+    const name = a === 0 ? 'Alexandria Montgomery-Featherstonehaugh' : `Agent Nr ${a}`;
+    const since = now - (a % 3 === 0 ? 599 * MIN : a % 3 === 1 ? 96 * MIN : 5 * MIN);
+    out.push({ id: `st-${a}`, type: 'agent.status', at: since, agent, name, team, status: STATUSES[a % STATUSES.length] });
+    for (let k = 0; k < (a === 1 ? 128 : 2); k++) {
+      const ticket = `T-${a}-${k}`;
+      const t0 = now - 12 * MIN;
+      out.push(
+        { id: `${ticket}-c`, type: 'ticket.created', at: t0, ticket, channel: 'chat', team, category: 'refund' },
+        { id: `${ticket}-a`, type: 'ticket.assigned', at: t0, ticket, agent, team },
+        { id: `${ticket}-r`, type: 'ticket.replied', at: t0 + 9 * MIN + 30_000, ticket, agent },
+        { id: `${ticket}-s`, type: 'ticket.resolved', at: now - MIN, ticket, agent },
+        { id: `${ticket}-q`, type: 'ticket.rated', at: now - 30_000, ticket, score: 5 }
+      );
+    }
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  await ensureDashboardBuilt();
+  browser = await launchChromium();
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
+  wallToken = seedToken(dbPath, 'display');
+  server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '' } });
+  const r = await fetch(`${server.url}/api/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(floor(Date.now()))
+  });
+  expect(r.status).toBe(200);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+describe('agents board', () => {
+  for (const lang of ['en', 'zh-CN']) {
+    it(`shows 36 agents at 1920×1080 in ${lang} with every value and team median whole`, async () => {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      await page.goto(`${server.url}/wall?token=${wallToken}&page=agents&lang=${lang}`);
+      await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 36, null, { timeout: 15_000 });
+      const seen = await page.evaluate(() => {
+        const cut: string[] = [];
+        const texts: string[] = [];
+        let names = 0;
+        for (const row of document.querySelectorAll('.board .row[data-agent]'))
+          [...row.children].forEach((cell, i) => {
+            for (const el of cell.children) {
+              const e = el as HTMLElement;
+              const whole = e.scrollWidth <= e.clientWidth + 1;
+              if (i === 0) names += whole ? 0 : 1;
+              else if (!whole) cut.push(e.textContent ?? '');
+              texts.push(e.textContent ?? '');
+            }
+          });
+        return { cut, names, texts: texts.join(' | ') };
+      });
+      expect(seen.cut).toEqual([]);
+      // The seeded widest values are there to be measured, and the one long name is cut rather than pushing them out.
+      expect(seen.texts).toMatch(lang === 'en' ? /\b9m \d\ds\b/ : /9分\d\d秒/);
+      expect(seen.texts).toContain(lang === 'en' ? '9h 59m' : '9小时59分');
+      expect(seen.texts).toContain('128');
+      expect(seen.texts).toContain('100%');
+      expect(seen.names).toBe(1);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+});
