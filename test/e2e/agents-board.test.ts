@@ -99,4 +99,17 @@ describe('agents board', () => {
       await page.close();
     });
   }
+
+  it('spreads one team of 12 agents across the width, not crammed beside a wide name column', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${server.url}/wall?token=${wallToken}&page=agents&team=payments&lang=en`);
+    await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 12, null, { timeout: 15_000 });
+    const share = await page.evaluate(() => {
+      const row = document.querySelector('.board .row[data-agent]') as HTMLElement;
+      return (row.children[0] as HTMLElement).getBoundingClientRect().width / row.getBoundingClientRect().width;
+    });
+    expect(share).toBeGreaterThan(0.25);
+    expect(share).toBeLessThan(0.5);
+    await page.close();
+  });
 });
