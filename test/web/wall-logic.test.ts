@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { durationParts, formatBriefDuration, formatClock, formatDuration, formatElapsed, formatPct, formatWholePct, partsText, pickLocale, setLocale, t } from '../../web/lib/i18n';
+import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatPct, partsText, pickLocale, setLocale, t, wholePctParts } from '../../web/lib/i18n';
 import { agentRows, median } from '../../web/lib/kpi/agents';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
 import { visibleSlots } from '../../web/lib/charts/options';
@@ -7,6 +7,11 @@ import { wallOptions } from '../../web/lib/wall/options';
 import { LiveFeed, STALE_AFTER_MS, sameJson } from '../../web/lib/live/live.svelte';
 import { en } from '../../web/lib/i18n/en';
 import { zhCN } from '../../web/lib/i18n/zh-cn';
+
+// As the agents board shows them (digits and units as one text here).
+const formatWholePct = (v: number) => partsText(wholePctParts(v));
+const formatElapsed = (sec: number) => partsText(elapsedParts(sec));
+const formatBriefDuration = (sec: number) => partsText(briefDurationParts(sec));
 
 describe('i18n', () => {
   it('has the same keys in every language', () => expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort()));

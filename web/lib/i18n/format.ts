@@ -89,17 +89,14 @@ const sinceMinute = toTheMinuteFrom(60);
  */
 export const elapsedParts = (seconds: number | null | undefined) =>
   typeof seconds === 'number' && seconds >= 36_000 && seconds < 86_400 ? durationParts(Math.floor(seconds / 3600) * 3600, true) : sinceMinute(seconds);
-export const formatElapsed = (seconds: number | null | undefined) => partsText(elapsedParts(seconds));
 /**
  * A duration in a dense board cell: to the second under 10 minutes, then whole minutes ("4m 54s", "15m",
  * "2h 05m"). "15分12秒" did not fit an agent row of the three-column wall and was cut to "15分1…".
  */
 export const briefDurationParts = toTheMinuteFrom(600);
-export const formatBriefDuration = (seconds: number | null | undefined) => partsText(briefDurationParts(seconds));
 /** Whole percent as parts, for dense tables where a decimal would not fit ("77 %", never a rounded-up 100 %). */
 export const wholePctParts = (value: number | null | undefined) =>
   pctParts(typeof value === 'number' && Number.isFinite(value) ? (value >= 99.5 && value < 100 ? 99 : Math.round(value)) : value);
-export const formatWholePct = (value: number | null | undefined) => partsText(wholePctParts(value));
 
 /** hh:mm:ss in the given zone (the KPI day's, so the wall's clock agrees with its charts), else the browser's. */
 export function formatClock(at: Date | number, timeZone?: string): string {
