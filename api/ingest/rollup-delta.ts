@@ -1,9 +1,9 @@
 // Rollup rows: their levels and dimensions, how a fact is summed into them, and how they are read and written.
 import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
-import { COUNTERS, addKindSums, emptyTotals, isZero, type KindSums, type Totals } from '../kpi/totals';
+import { COUNTERS, addKindSums, emptyCounters, emptyTotals, isZero, type Counters, type KindSums, type Totals } from '../kpi/totals';
 import { Lru } from './lru';
-import { HistogramSum, binOf, decodeHistogram, encodeHistogram } from '../kpi/histogram';
+import { BinCounts, HistogramSum, binOf } from '../kpi/histogram';
 
 export const FIVE_MIN_MS = 300_000;
 export const HOUR_MS = 3_600_000;
@@ -59,10 +59,6 @@ export interface RollupRow extends Omit<Totals, 'frHist' | 'resHist' | 'frExact'
   resHist: Buffer | null;
 }
 
-export function rowToTotals(row: RollupRow): Totals {
-  return { ...row, frHist: decodeHistogram(row.frHist), resHist: decodeHistogram(row.resHist), frExact: null, resExact: null };
-}
-
 /** Adds up many rollup rows into one Totals: counters as SQLite summed them, histograms through dense sums. */
 export class RollupSum {
   /** The counters only (the histograms are summed in `fr` and `res`); zeroed as every Totals is. */
@@ -105,10 +101,12 @@ export class RollupSum {
   }
 }
 
-/** One rollup row held in memory: its key columns, its totals as of this transaction, and its last encodings. */
+/** One rollup row held in memory: its key columns, its counters and histograms as of this transaction, and its last encodings. */
 interface CachedRow {
   key: [level: number, dim: string, value: string, bucket: number, team: string];
-  totals: Totals;
+  counters: Counters;
+  fr: BinCounts;
+  res: BinCounts;
   dirty: boolean;
   /** Whether the row exists in SQLite as of the last flush: an update by key then suffices. */
   stored: boolean;
@@ -152,7 +150,7 @@ export class RollupWriter {
     const value = f.value ?? 0;
     // What the fact adds is the same in all its rows: work it out once, histogram bin included.
     const sums: KindSums = { kind: f.kind, n: sign, value: sign * value, flag: sign * f.flag, flag2: sign * f.flag2 };
-    const hist = f.kind === 'first_response' ? 'frHist' : f.kind === 'resolved' ? 'resHist' : null;
+    const hist = f.kind === 'first_response' ? 'fr' : f.kind === 'resolved' ? 'res' : null;
     const bin = hist ? binOf(value / 1000) : 0;
     const bucket = Math.floor(f.at / FIVE_MIN_MS) * FIVE_MIN_MS;
     this.staleHours.add(Math.floor(f.at / HOUR_MS) * HOUR_MS);
@@ -167,16 +165,11 @@ export class RollupWriter {
     if (f.agent !== null) this.addTo(rows, 'agent', f.agent, bucket, team, sums, hist, bin, sign);
   }
 
-  private addTo(rows: BucketRows, dim: string, value: string, bucket: number, team: string, sums: KindSums, hist: 'frHist' | 'resHist' | null, bin: number, sign: 1 | -1): void {
+  private addTo(rows: BucketRows, dim: string, value: string, bucket: number, team: string, sums: KindSums, hist: 'fr' | 'res' | null, bin: number, sign: 1 | -1): void {
     const row = this.row(rows, dim, value, bucket, team);
-    const t = row.totals;
-    addKindSums(t, sums);
-    if (!hist) return;
-    const n = (t[hist][bin] ?? 0) + sign;
-    if (n === 0) delete t[hist][bin];
-    else t[hist][bin] = n;
-    if (hist === 'frHist') row.frBlob = undefined;
-    else row.resBlob = undefined;
+    addKindSums(row.counters, sums);
+    if (hist === 'fr') (row.fr.add(bin, sign), (row.frBlob = undefined));
+    else if (hist === 'res') (row.res.add(bin, sign), (row.resBlob = undefined));
   }
 
   private bucketRows(k: string): BucketRows {
@@ -196,9 +189,11 @@ export class RollupWriter {
     if (!row) {
       const key: CachedRow['key'] = [0, dim, value, bucket, team];
       const stored = this.s.select.get(...key) as RollupRow | undefined;
+      const counters = emptyCounters();
+      if (stored) for (const c of COUNTERS) counters[c] = stored[c];
       row = stored
-        ? { key, totals: rowToTotals(stored), dirty: false, stored: true, frBlob: stored.frHist, resBlob: stored.resHist }
-        : { key, totals: emptyTotals(false), dirty: false, stored: false, frBlob: null, resBlob: null };
+        ? { key, counters, fr: BinCounts.decode(stored.frHist), res: BinCounts.decode(stored.resHist), dirty: false, stored: true, frBlob: stored.frHist, resBlob: stored.resHist }
+        : { key, counters, fr: new BinCounts(), res: new BinCounts(), dirty: false, stored: false, frBlob: null, resBlob: null };
       byValue.set(value, row);
     }
     if (!row.dirty) {
@@ -217,14 +212,14 @@ export class RollupWriter {
     this.staleDays.clear();
     for (const row of this.dirty) {
       row.dirty = false;
-      const t = row.totals;
+      const t = row.counters;
       if (isZero(t)) {
         if (row.stored) this.s.remove.run(...row.key);
         row.stored = false;
         continue;
       }
-      if (row.frBlob === undefined) row.frBlob = encodeHistogram(t.frHist);
-      if (row.resBlob === undefined) row.resBlob = encodeHistogram(t.resHist);
+      if (row.frBlob === undefined) row.frBlob = row.fr.encode();
+      if (row.resBlob === undefined) row.resBlob = row.res.encode();
       const values = COUNTERS.map((c) => t[c]);
       if (row.stored) this.s.update.run(...values, row.frBlob, row.resBlob, ...row.key);
       else this.s.insert.run(...row.key, ...values, row.frBlob, row.resBlob);

@@ -80,20 +80,67 @@ export function exactPercentile(sortedAsc: readonly number[], q: number): number
  * rewriting the hot rollup rows cheap.
  */
 export function encodeHistogram(h: Histogram): Buffer | null {
-  // Integer keys of a plain object enumerate in ascending numeric order, so no sort is needed. Encoded into a
-  // scratch buffer first, so each call allocates only its result, at its exact size.
+  // Integer keys of a plain object enumerate in ascending numeric order, so no sort is needed.
+  const bins = Object.keys(h).map(Number);
+  return encodeBins(bins, bins.map((b) => h[b]));
+}
+
+/** encodeHistogram's bytes for bins given ascending, with their counts. */
+function encodeBins(bins: readonly number[], counts: readonly number[]): Buffer | null {
+  // Encoded into a scratch buffer first, so each call allocates only its result, at its exact size.
   let pos = 0;
   let prev = 0;
-  for (const key in h) {
-    const b = +key;
-    const n = h[b];
-    if (n < 0) throw new Error(`negative histogram count at bin ${b}`);
+  for (let i = 0; i < bins.length; i++) {
+    const n = counts[i];
+    if (n < 0) throw new Error(`negative histogram count at bin ${bins[i]}`);
     if (pos + 20 > scratch.length) scratch = growScratch(scratch);
-    pos = putVarint(scratch, pos, b - prev);
+    pos = putVarint(scratch, pos, bins[i] - prev);
     pos = putVarint(scratch, pos, n);
-    prev = b;
+    prev = bins[i];
   }
   return pos === 0 ? null : Buffer.from(scratch.subarray(0, pos));
+}
+
+/**
+ * A histogram as the ingest writer keeps one for each cached rollup row: its bins ascending in one array and
+ * their counts in another. The writer encodes every histogram it changed at every commit; walking a plain
+ * object's integer keys for that (for-in on its dictionary: keys collected, sorted, turned into strings and
+ * back) took 5 µs for 40 bins, two arrays 0.3 µs.
+ */
+export class BinCounts {
+  private readonly bins: number[] = [];
+  private readonly counts: number[] = [];
+
+  /** Adds `n` (negative to retract) to a bin; a bin whose count comes to 0 goes. */
+  add(bin: number, n: number): void {
+    const { bins, counts } = this;
+    let lo = 0;
+    let hi = bins.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (bins[mid] < bin) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < bins.length && bins[lo] === bin) {
+      const sum = counts[lo] + n;
+      if (sum !== 0) counts[lo] = sum;
+      else (bins.splice(lo, 1), counts.splice(lo, 1));
+    } else if (n !== 0) (bins.splice(lo, 0, bin), counts.splice(lo, 0, n));
+  }
+
+  encode(): Buffer | null {
+    return encodeBins(this.bins, this.counts);
+  }
+
+  /** The bins of an encoded histogram (encodeHistogram's bytes, or null for none). */
+  static decode(buf: Uint8Array | null): BinCounts {
+    const h = new BinCounts();
+    if (buf) {
+      const sparse = decodeHistogram(buf);
+      for (const key in sparse) h.add(+key, sparse[key]);
+    }
+    return h;
+  }
 }
 
 let scratch = new Uint8Array(4096);

@@ -26,8 +26,9 @@ export const COUNTERS = [
   'cbConfirmed'
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
+export type Counters = Record<Counter, number>;
 
-export type Totals = Record<Counter, number> & {
+export type Totals = Counters & {
   frHist: Histogram;
   resHist: Histogram;
   /** Exact durations (sec) while every contribution came from single facts; null once a rollup bucket is merged. */
@@ -35,8 +36,8 @@ export type Totals = Record<Counter, number> & {
   resExact: number[] | null;
 };
 
-/** `keepExact` collects exact durations too (for windows made only of single facts); rollups don't. */
-export function emptyTotals(keepExact = true): Totals {
+/** Every counter at 0. */
+export function emptyCounters(): Counters {
   // One literal with every field: added one by one in a loop, the 19 counters turned the object into a
   // dictionary (1,750 bytes instead of ~250, and a hash lookup per counter), and the writer keeps thousands.
   return {
@@ -58,12 +59,13 @@ export function emptyTotals(keepExact = true): Totals {
     cbConnected: 0,
     cbCompleted: 0,
     cbOnTime: 0,
-    cbConfirmed: 0,
-    frHist: emptyHistogram(),
-    resHist: emptyHistogram(),
-    frExact: keepExact ? [] : null,
-    resExact: keepExact ? [] : null
-  } satisfies Totals;
+    cbConfirmed: 0
+  } satisfies Counters;
+}
+
+/** `keepExact` collects exact durations too (for windows made only of single facts); rollups don't. */
+export function emptyTotals(keepExact = true): Totals {
+  return { ...emptyCounters(), frHist: emptyHistogram(), resHist: emptyHistogram(), frExact: keepExact ? [] : null, resExact: keepExact ? [] : null };
 }
 
 /** Sums of facts of one kind: how many, and the totals of their value, flag and flag2. */
@@ -76,7 +78,7 @@ export interface KindSums {
 }
 
 /** The one mapping from facts to counters: adds `n` facts of a kind with the given sums. */
-export function addKindSums(t: Totals, s: KindSums): void {
+export function addKindSums(t: Counters, s: KindSums): void {
   switch (s.kind) {
     case 'created':
       t.created += s.n;
@@ -146,7 +148,7 @@ export function mergeTotals(into: Totals, from: Totals, sign: 1 | -1 = 1): void 
   into.resExact = into.resExact && from.resExact && sign === 1 ? into.resExact.concat(from.resExact) : null;
 }
 
-export function isZero(t: Totals): boolean {
+export function isZero(t: Counters): boolean {
   return COUNTERS.every((c) => t[c] === 0);
 }
 

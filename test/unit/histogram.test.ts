@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addToHistogram, binOf, binValue, decodeHistogram, encodeHistogram, exactPercentile, histogramPercentile, mergeHistogram, type Histogram } from '../../api/kpi/histogram';
+import { BinCounts, addToHistogram, binOf, binValue, decodeHistogram, encodeHistogram, exactPercentile, histogramPercentile, mergeHistogram, type Histogram } from '../../api/kpi/histogram';
 import { HISTOGRAM_RUN, RollupSum } from '../../api/ingest/rollup-delta';
 import { COUNTERS, emptyTotals } from '../../api/kpi/totals';
 
@@ -52,6 +52,26 @@ describe('histogram encoding', () => {
     );
     expect(encodeHistogram({})).toBeNull();
     expect(decodeHistogram(null)).toEqual({});
+  });
+
+  it("encodes the ingest writer's bins as the same histogram kept as an object, through adds and retractions", () => {
+    // Steps of (bin, +1 or -1); a retraction only takes back what was added, as facts retract.
+    const steps = fc.array(fc.tuple(fc.integer({ min: 0, max: 400 }), fc.boolean()), { maxLength: 200 });
+    fc.assert(
+      fc.property(fc.option(fc.dictionary(fc.integer({ min: 0, max: 400 }).map(String), fc.integer({ min: 1, max: 5 }))), steps, (start, list) => {
+        const h: Histogram = Object.fromEntries(Object.entries(start ?? {}).map(([k, v]) => [Number(k), v]));
+        const bins = BinCounts.decode(start ? encodeHistogram(h) : null);
+        for (const [bin, retract] of list) {
+          const n = retract && h[bin] ? -1 : 1;
+          bins.add(bin, n);
+          h[bin] = (h[bin] ?? 0) + n;
+          if (h[bin] === 0) delete h[bin];
+        }
+        const blob = bins.encode();
+        expect(blob).toEqual(encodeHistogram(h));
+        expect(decodeHistogram(blob)).toEqual(h);
+      })
+    );
   });
 });
 
