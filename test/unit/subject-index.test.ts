@@ -23,15 +23,20 @@ const inBatches = <T>(items: T[], size: number) => Array.from({ length: Math.cei
 
 describe('the subject index written in arrears', () => {
   // Remembering 5 subjects, most replays load from disk; remembering the default, a restarted service still
-  // knows nothing of the subjects the stopped one numbered, and must load each of them once.
-  it.each([5, 50_000])('a restarted service (memo of %s subjects) replays old subjects with the events the stopped one left unindexed', (memoSubjects) => {
+  // knows nothing of the subjects the stopped one numbered, and must load each of them once. A pass of 200
+  // events indexes them one statement each, one of 700 mostly 500 to a statement.
+  it.each([
+    [5, 200],
+    [50_000, 200],
+    [5, 700]
+  ])('a restarted service (memo of %s subjects, passes every %s events) replays old subjects with the events the stopped one left unindexed', (memoSubjects, tailLimit) => {
     const events = dayOfEvents();
     expect(events.length).toBeGreaterThan(1000);
     const half = Math.floor(events.length / 2);
     const path = join(mkdtempSync(join(tmpdir(), 'fb-subject-index-')), 'kpi.sqlite');
 
-    // First run: passes every ~200 events, and it stops with a tail that no pass indexed.
-    const first = createRuntime({ DATABASE_PATH: path }, () => TO, { tailLimit: 200, memoSubjects: 20 });
+    // First run: passes every `tailLimit` events or so, and it stops with a tail that no pass indexed.
+    const first = createRuntime({ DATABASE_PATH: path }, () => TO, { tailLimit, memoSubjects: 20 });
     for (const b of inBatches(events.slice(0, half), 37)) first.ingest.ingest(b);
     const sqlite = first.db.$client;
     const indexedTo = sqlite.prepare('SELECT seq FROM subject_events_indexed').pluck().get() as number;
