@@ -154,6 +154,26 @@ describe('writer thread trouble, as a sender sees it', () => {
     expect(writer.restarts).toBe(1);
   });
 
+  it('stores each event as the JSON text the in-process service stores, names in Chinese and emoji included', async () => {
+    const { db, writer } = start();
+    const at = NOW - 60_000;
+    const raw = [
+      { id: '工单-1', type: 'ticket.created', at, ticket: '工单-1', channel: 'chat', category: '冻结账户', team: '支付组', customer: 'Zoë 王' },
+      { id: '工单-1-评分', type: 'ticket.rated', at: at + 1000, ticket: '工单-1', score: 5, comment: '谢谢 👍' },
+      { id: 'st-1', type: 'agent.status', at, agent: 'wang.fang', name: '王芳', status: 'available', team: '支付组' }
+    ];
+    const valid = validateEvents(raw, NOW);
+    if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
+    expect(await writer.ingestBatches([valid.events.slice(0, 2), valid.events.slice(2)])).toEqual([
+      { accepted: 2, duplicates: 0 },
+      { accepted: 1, duplicates: 0 }
+    ]);
+    const stored = db.$client.prepare('SELECT id, typeof(body) AS kind, body FROM events ORDER BY seq').all();
+    expect(stored).toEqual(valid.events.map((e) => ({ id: e.id, kind: 'text', body: JSON.stringify(e) })));
+    // Read back as text by SQLite's JSON functions too (the agents board reads statuses so).
+    expect(db.$client.prepare("SELECT body ->> '$.name' FROM events WHERE id = 'st-1'").pluck().get()).toBe('王芳');
+  });
+
   it('folds the groups that wait into one transaction', async () => {
     const { db, writer } = start();
     const batches = simulatedBatches(40, 50);
