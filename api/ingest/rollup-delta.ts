@@ -1,7 +1,7 @@
 // Rollup rows: their levels and dimensions, how a fact is summed into them, and how they are read and written.
 import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
-import { COUNTERS, addKindSums, emptyCounters, emptyTotals, isZero, type Counters, type KindSums, type Totals } from '../kpi/totals';
+import { COUNTERS, addKindSums, emptyCounters, isZero, type Counters, type KindSums, type Totals } from '../kpi/totals';
 import { Lru } from './lru';
 import { BinCounts, HistogramSum, binOf } from '../kpi/histogram';
 
@@ -61,8 +61,8 @@ export interface RollupRow extends Omit<Totals, 'frHist' | 'resHist' | 'frExact'
 
 /** Adds up many rollup rows into one Totals: counters as SQLite summed them, histograms through dense sums. */
 export class RollupSum {
-  /** The counters only (the histograms are summed in `fr` and `res`); zeroed as every Totals is. */
-  private readonly counters = emptyTotals(false);
+  /** The counters (the histograms are summed in `fr` and `res`). */
+  private readonly counters = emptyCounters();
   private readonly fr: HistogramSum;
   private readonly res: HistogramSum;
   private rows = 0;
