@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDashboardBuilt } from '../../api/web-build';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, requireCjkFont } from '../helpers/browser';
 import { TEST_INGEST_TOKEN, seedToken, startServer, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
@@ -67,6 +67,7 @@ afterAll(async () => {
 describe('agents board', () => {
   for (const lang of ['en', 'zh-CN']) {
     it(`shows 36 agents at 1920×1080 in ${lang} with every value and team median whole`, async () => {
+      if (lang === 'zh-CN') requireCjkFont();
       const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
       const errors: string[] = [];
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

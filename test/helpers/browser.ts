@@ -1,4 +1,5 @@
 // Debian's Chromium driven by Playwright. Playwright cannot download browsers here (nor in a user's CI).
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -17,4 +18,19 @@ export function launchChromium(): Promise<Browser> {
     executablePath: chromiumPath(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
   });
+}
+
+/**
+ * Throws unless a Chinese font is installed (fontconfig, which Chromium uses on Linux): without one Chromium
+ * draws every character as the same empty box, and a test of how zh-CN text fits would measure boxes.
+ */
+export function requireCjkFont(): void {
+  let families = '';
+  try {
+    families = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  } catch {
+    // No fontconfig: no font either.
+  }
+  if (!families.trim())
+    throw new Error('No Chinese font found (fc-list :lang=zh is empty): install one with `apt-get install -y fonts-noto-cjk` (bash .ci/run does).');
 }
