@@ -158,8 +158,8 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     if (sameState(memo.state, r.state)) return;
     const before = memo.state;
     memo.state = r.state;
-    if (kind === 't') backlog.ticket(before as TicketState | NoRow | null, r.state as TicketState);
-    else backlog.callback(before as CallbackState | NoRow | null, r.state as CallbackState);
+    if (kind === 't') backlog.ticket(known.sid, before as TicketState | NoRow | null, r.state as TicketState);
+    else backlog.callback(known.sid, before as CallbackState | NoRow | null, r.state as CallbackState);
   }
 
   /** After a rollback or a rebuild: memory may hold what the database does not. */

@@ -85,16 +85,21 @@ describe('upgrading a database whose current-state tables held every ticket and 
     const callback = old.prepare('INSERT INTO callbacks (callback, scheduled_at, due, team, agent, reason, ticket, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     callback.run('C1', 1000, 5000, 'wallet', 'ann', 'pre_approval', 'T1', 'pending');
     callback.run('C2', 1000, 5000, 'wallet', 'ann', 'complaint_followup', null, 'completed');
+
+    // T2 was numbered by an event stored before; the others were not (made up here without events).
+    old.prepare("INSERT INTO subjects (sid, subject) VALUES (7, 't:T2')").run();
     old.close();
 
     const upgraded = createRuntime({ DATABASE_PATH: path });
     const sqlite = upgraded.db.$client;
-    expect(sqlite.prepare('SELECT * FROM open_tickets ORDER BY ticket').all()).toEqual([
-      { ticket: 'T1', created_at: 1000, channel: 'chat', category: 'refund', priority: 'high', team: 'wallet', assignee: null, first_response_at: null, unattended_since: 1000 },
-      { ticket: 'T2', created_at: 2000, channel: 'email', category: 'other', priority: 'normal', team: 'payments', assignee: 'ann', first_response_at: 2500, unattended_since: null }
+    // Rows are keyed by subject number since migration 0009; creation and first-response times are no longer kept there.
+    const rows = (table: string) => sqlite.prepare(`SELECT s.subject, x.* FROM ${table} x JOIN subjects s USING (sid) ORDER BY s.subject`).all();
+    expect(rows('open_tickets')).toEqual([
+      { subject: 't:T1', sid: 8, channel: 'chat', category: 'refund', priority: 'high', team: 'wallet', assignee: null, unattended_since: 1000 },
+      { subject: 't:T2', sid: 7, channel: 'email', category: 'other', priority: 'normal', team: 'payments', assignee: 'ann', unattended_since: null }
     ]);
-    expect(sqlite.prepare('SELECT * FROM pending_callbacks').all()).toEqual([
-      { callback: 'C1', scheduled_at: 1000, due: 5000, team: 'wallet', agent: 'ann', reason: 'pre_approval', ticket: 'T1' }
+    expect(rows('pending_callbacks')).toEqual([
+      { subject: 'c:C1', sid: 9, scheduled_at: 1000, due: 5000, team: 'wallet', agent: 'ann', reason: 'pre_approval', ticket: 'T1' }
     ]);
     expect(sqlite.prepare("SELECT name FROM sqlite_schema WHERE name IN ('tickets', 'callbacks', 'tickets_open', 'callbacks_pending')").all()).toEqual([]);
     sqlite.close();
