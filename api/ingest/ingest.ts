@@ -5,6 +5,7 @@ import type { CallbackEvent, FloorEvent, TicketEvent } from '../events/schema';
 import { replayCallback, replayTicket, type CallbackState, type Fact, type TargetLookup, type TicketState } from '../kpi/replay';
 import { agentStore } from './agents';
 import { NO_ROW, backlogRows, type NoRow } from './backlog-rows';
+import { FACT_FIELDS, factRows } from './fact-rows';
 import { Lru } from './lru';
 import { compactRollups } from './rollup-compaction';
 import { RollupWriter } from './rollup-delta';
@@ -37,7 +38,6 @@ interface SubjectMemo {
   state: TicketState | CallbackState | NoRow | null;
 }
 
-const FACT_FIELDS = 'kind, at, team, channel, priority, category, agent, value, flag, flag2';
 const factKey = (f: Fact) => `${f.kind}|${f.at}|${f.team}|${f.channel}|${f.priority}|${f.category}|${f.agent}|${f.value}|${f.flag}|${f.flag2}`;
 const sameFact = (a: Fact, b: Fact) =>
   a.at === b.at && a.kind === b.kind && a.agent === b.agent && a.value === b.value && a.flag === b.flag && a.flag2 === b.flag2 &&
@@ -53,10 +53,10 @@ function prepare(sqlite: Database.Database) {
   return {
     insertEvent: sqlite.prepare('INSERT OR IGNORE INTO events (id, type, at, sid, body, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
     findSubject: sqlite.prepare('SELECT sid FROM subjects WHERE subject = ?').pluck(),
-    insertSubject: sqlite.prepare('INSERT INTO subjects (subject) VALUES (?)'),
+    // A subject not in memory is new far more often than stored: one statement numbers it, or finds it was.
+    insertSubject: sqlite.prepare('INSERT INTO subjects (subject) VALUES (?) ON CONFLICT (subject) DO NOTHING'),
     factsAt: sqlite.prepare(`SELECT id, ${FACT_FIELDS} FROM facts WHERE at = ? AND subject = ?`),
-    deleteFact: sqlite.prepare('DELETE FROM facts WHERE id = ?'),
-    insertFact: sqlite.prepare(`INSERT INTO facts (subject, ${FACT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    deleteFact: sqlite.prepare('DELETE FROM facts WHERE id = ?')
   };
 }
 
@@ -67,6 +67,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const rollups = new RollupWriter(sqlite, opts.now);
   const agents = agentStore(sqlite);
   const backlog = backlogRows(sqlite);
+  const newFacts = factRows(sqlite);
   const index = subjectIndex(sqlite, opts.tailLimit);
   const subjects = new Lru<string, Subject>(opts.memoSubjects ?? 50_000);
 
@@ -74,15 +75,12 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   function subjectNamed(subject: string): Subject {
     let known = subjects.get(subject);
     if (known === undefined) {
-      let sid = s.findSubject.get(subject) as number | undefined;
-      let memo: SubjectMemo | null = null;
-      if (sid === undefined) {
-        sid = Number(s.insertSubject.run(subject).lastInsertRowid);
-        // Nothing is stored about a subject seen for the first time: its memo starts empty instead of being
-        // read back (a third of the events of a busy day start a ticket or a callback), and it has no
-        // current-state row to delete should its first replay leave it closed.
-        if (subject[0] !== 'a') memo = { events: [], facts: [], state: NO_ROW };
-      }
+      const inserted = s.insertSubject.run(subject);
+      const sid = inserted.changes ? Number(inserted.lastInsertRowid) : (s.findSubject.get(subject) as number);
+      // Nothing is stored about a subject seen for the first time: its memo starts empty instead of being
+      // read back (a third of the events of a busy day start a ticket or a callback), and it has no
+      // current-state row to delete should its first replay leave it closed.
+      const memo: SubjectMemo | null = inserted.changes && subject[0] !== 'a' ? { events: [], facts: [], state: NO_ROW } : null;
       subjects.set(subject, (known = { subject, sid, memo }));
     }
     return known;
@@ -129,10 +127,9 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
         kept.push(match.pop()!);
         continue;
       }
-      const { lastInsertRowid } = s.insertFact.run(subject, f.kind, f.at, f.team, f.channel, f.priority, f.category, f.agent, f.value, f.flag, f.flag2);
       // Replay made `f` for this call alone, so it can become the stored fact itself.
       const stored = f as StoredFact;
-      stored.id = Number(lastInsertRowid);
+      stored.id = newFacts.add(subject, f);
       kept.push(stored);
       rollups.add(f, 1);
     }
@@ -166,6 +163,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   function forget(): void {
     subjects.clear();
     rollups.forget();
+    newFacts.forget();
     agents.forget();
     index.forget();
   }
@@ -173,6 +171,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const transact = sqlite.transaction((batches: readonly (readonly FloorEvent[])[], bodies: Bodies | undefined): BatchResult[] => {
     const receivedAt = opts.now();
     index.begin();
+    newFacts.begin();
     // Each subject this transaction stored events of, with them. It holds the subject itself too, memo and all,
     // whatever the LRU evicts meanwhile.
     const dirty = new Map<string, { known: Subject; fresh: FloorEvent[] }>();
@@ -194,6 +193,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       return { accepted, duplicates: batch.length - accepted };
     });
     for (const { known, fresh } of dirty.values()) replaySubject(known, fresh);
+    newFacts.flush();
     rollups.flush();
     index.end();
     return results;
@@ -224,6 +224,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const rebuildAll = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
     forget();
     index.begin();
+    newFacts.begin();
     sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM rollup_stale; DELETE FROM open_tickets; DELETE FROM pending_callbacks; DELETE FROM agents;');
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
     const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
@@ -237,6 +238,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       if (rollups.pending > 50_000) rollups.flush();
       if (onProgress && i % 10_000 === 0) onProgress(i, all.length);
     });
+    newFacts.flush();
     rollups.flush();
     compactRollups(sqlite);
     onProgress?.(all.length, all.length);
