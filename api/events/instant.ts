@@ -14,6 +14,39 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?
 
 const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
+/** The number written by `count` digits of `v` from `from`, or -1 if any of them is not a digit. */
+function digits(v: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Epoch ms of `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.mmmZ` (what toISOString writes, and most senders),
+ * a real date and time of day in years 1000–9999, read from its characters; null for anything else, which the
+ * regular expression and Date.parse then read (or say what is wrong with). Every event has an `at`: this
+ * was a tenth of the main thread's time per event of a batched POST.
+ */
+function canonicalUtc(v: string): number | null {
+  const n = v.length;
+  if ((n !== 20 && n !== 24) || v.charCodeAt(n - 1) !== 90 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84) return null;
+  if (v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || (n === 24 && v.charCodeAt(19) !== 46)) return null;
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 2);
+  const day = digits(v, 8, 2);
+  const hour = digits(v, 11, 2);
+  const minute = digits(v, 14, 2);
+  const second = digits(v, 17, 2);
+  const ms = n === 24 ? digits(v, 20, 3) : 0;
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return null;
+  if (day > 28 && day > daysIn(year, month)) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
 /** Epoch ms of an instant, or what is wrong with it (a message for the sender). */
 export function parseInstant(v: unknown): number | string {
   if (v === undefined || v === null) return `required: ${INSTANT_EXPECTED}`;
@@ -23,6 +56,8 @@ export function parseInstant(v: unknown): number | string {
     return v;
   }
   if (typeof v !== 'string') return INSTANT_EXPECTED;
+  const canonical = canonicalUtc(v);
+  if (canonical !== null) return canonical;
   const m = ISO.exec(v);
   if (!m) return INSTANT_EXPECTED;
   // Read field by field: every event has an `at`, and arrays made to destructure them were garbage each time.
