@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Fact } from '../kpi/replay';
 import { COUNTERS, addKindSums, emptyCounters, isZero, type Counters, type KindSums, type Totals } from '../kpi/totals';
 import { Lru } from './lru';
+import { manyRows } from './many-rows';
 import { BinCounts, HistogramSum, binOf } from '../kpi/histogram';
 
 export const FIVE_MIN_MS = 300_000;
@@ -210,6 +211,7 @@ export class RollupWriter {
     for (const day of this.staleDays) this.s.markStale.run(2, day, now, now);
     this.staleHours.clear();
     this.staleDays.clear();
+    const rows: unknown[] = [];
     for (const row of this.dirty) {
       row.dirty = false;
       const t = row.counters;
@@ -220,11 +222,13 @@ export class RollupWriter {
       }
       if (row.frBlob === undefined) row.frBlob = row.fr.encode();
       if (row.resBlob === undefined) row.resBlob = row.res.encode();
-      const values = COUNTERS.map((c) => t[c]);
-      if (row.stored) this.s.update.run(...values, row.frBlob, row.resBlob, ...row.key);
-      else this.s.insert.run(...row.key, ...values, row.frBlob, row.resBlob);
+      rows.push(...row.key);
+      for (const c of COUNTERS) rows.push(t[c]);
+      rows.push(row.frBlob, row.resBlob);
       row.stored = true;
     }
+    // Inserted or, when stored, updated: many rows to a statement (a commit writes a hundred or more).
+    this.s.upsert(rows);
     this.dirty.length = 0;
     this.dirtyBuckets.clear();
   }
@@ -243,7 +247,8 @@ export class RollupWriter {
   }
 }
 
-const KEY_WHERE = 'level = ? AND dim = ? AND value = ? AND bucket = ? AND team = ?';
+const KEY_COLUMNS = ['level', 'dim', 'value', 'bucket', 'team'];
+const KEY_WHERE = KEY_COLUMNS.map((c) => `${c} = ?`).join(' AND ');
 /** Every dimension, so that a statement on (level, bucket) reads the key's ranges instead of the whole level. */
 export const DIMS_IN = "dim IN ('all', 'channel', 'priority', 'category', 'agent')";
 
@@ -258,6 +263,12 @@ export function prepare(sqlite: Database.Database) {
       `INSERT INTO rollups (level, dim, value, bucket, team, ${COLUMNS.join(', ')}, fr_hist, res_hist)
        VALUES (?, ?, ?, ?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?, ?)`
     ),
-    update: sqlite.prepare(`UPDATE rollups SET ${[...COLUMNS, 'fr_hist', 'res_hist'].map((c) => `${c} = ?`).join(', ')} WHERE ${KEY_WHERE}`)
+    upsert: manyRows(
+      sqlite,
+      'rollups',
+      [...KEY_COLUMNS, ...COLUMNS, 'fr_hist', 'res_hist'],
+      16,
+      `ON CONFLICT (${KEY_COLUMNS.join(', ')}) DO UPDATE SET ${[...COLUMNS, 'fr_hist', 'res_hist'].map((c) => `${c} = excluded.${c}`).join(', ')}`
+    )
   };
 }
