@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { CallbackEvent, FloorEvent, TicketEvent } from '../events/schema';
 import { replayCallback, replayTicket, type CallbackState, type Fact, type TargetLookup, type TicketState } from '../kpi/replay';
 import { agentStore } from './agents';
+import { eventRecord, parseEventRecord } from './event-record';
 import { NO_ROW, backlogRows, type NoRow } from './backlog-rows';
 import { FACT_FIELDS, factRows } from './fact-rows';
 import { Lru } from './lru';
@@ -92,7 +93,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
    * the last commit) names every time to look at.
    */
   function loadMemo({ subject, sid }: Subject, fresh: readonly FloorEvent[]): SubjectMemo {
-    const events = index.bodies(sid).map((b) => JSON.parse(b) as FloorEvent);
+    const events = index.bodies(sid).map(parseEventRecord);
     const freshIds = new Set(fresh.map((e) => e.id));
     const stored = events.filter((e) => !freshIds.has(e.id));
     const created = stored.filter((e) => e.type === 'ticket.created').map((e) => e.at);
@@ -178,11 +179,11 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const results = batches.map((batch, b) => {
       let accepted = 0;
       for (let i = 0; i < batch.length; i++) {
-        const e = batch[i];
+        const e = eventRecord(batch[i]);
         const subject = subjectOf(e);
         const touched = dirty.get(subject);
         const known = touched ? touched.known : subjectNamed(subject);
-        const { changes, lastInsertRowid } = s.insertEvent.run(e.id, e.type, e.at, known.sid, bodies?.[b][i] ?? JSON.stringify(e), receivedAt);
+        const { changes, lastInsertRowid } = s.insertEvent.run(e.id, e.type, e.at, known.sid, bodies?.[b][i] ?? JSON.stringify(batch[i]), receivedAt);
         if (changes === 0) continue;
         index.inserted(known.sid, Number(lastInsertRowid));
         accepted++;
@@ -217,7 +218,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
 
   /** A subject's memo once every fact and current-state row was deleted: its stored events, and nothing else to look up. */
   function cleared({ sid }: Subject): SubjectMemo {
-    return { events: index.bodies(sid).map((b) => JSON.parse(b) as FloorEvent), facts: [], state: NO_ROW };
+    return { events: index.bodies(sid).map(parseEventRecord), facts: [], state: NO_ROW };
   }
 
   /** Recomputes every fact, rollup and current-state row from the stored events. */
@@ -229,7 +230,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
     const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
     for (let after = 0, rows: { seq: number; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].seq)
-      for (const r of rows) agents.note(JSON.parse(r.body) as FloorEvent);
+      for (const r of rows) agents.note(parseEventRecord(r.body));
     const all = sqlite.prepare('SELECT subject, sid FROM subjects ORDER BY sid').all() as { subject: string; sid: number }[];
     all.forEach(({ subject, sid }, i) => {
       // Each subject is replayed once, so it is not kept: memory stays bounded on big databases.

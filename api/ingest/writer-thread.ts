@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { WRITER_CACHE_KIB, openDb } from '../../db/open';
 import { defaultTargets } from '../kpi/targets';
-import type { FloorEvent } from '../events/schema';
+import { parseEventRecord } from './event-record';
 import { createIngestService, type Bodies } from './ingest';
 import { startMaintenance } from './maintenance';
 import type { GroupAnswer, WriterOptions, WriterReply, WriterRequest } from './writer';
@@ -57,5 +57,5 @@ function commitInbox(): void {
 }
 
 function store(bodies: Bodies) {
-  return ingest.ingestBatches(bodies.map((b) => b.map((text) => JSON.parse(text) as FloorEvent)), bodies);
+  return ingest.ingestBatches(bodies.map((b) => b.map(parseEventRecord)), bodies);
 }
