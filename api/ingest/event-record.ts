@@ -1,7 +1,7 @@
 // Events as the writer thread holds them: one object shape for every type. JSON.parse gives each mix of
 // fields its own hidden class, ~20 of them, and replay reads `type`, `at` and `id` of all of them: V8 compiled
-// `replayTicket` five times over while a fresh server met shape after shape (each new one deoptimized it), a
-// quarter of a second of its optimizing compiler each time, on a core the writer needs.
+// `replayTicket` four or five times over while a fresh server met shape after shape (each new one
+// deoptimized it), a quarter of a second of its optimizing compiler each time, on a core the writer needs.
 import type { FloorEvent } from '../events/schema';
 
 /** Every field of every event type, always present (undefined where the type has none), always in this order. */

@@ -7,6 +7,7 @@
 // transaction indexes everything after the mark first. Like the subject memos in ingest.ts, this assumes
 // one ingest service writes events to a database at a time.
 import type Database from 'better-sqlite3';
+import { manyRows } from './many-rows';
 
 /** Events kept in memory before a pass indexes them: about a second of heavy ingest, a day of a quiet one. */
 export const TAIL_LIMIT = 50_000;
@@ -19,8 +20,8 @@ export function subjectIndex(sqlite: Database.Database, tailLimit = TAIL_LIMIT) 
     lastSeq: sqlite.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck(),
     // OR IGNORE: another process (`npm run rebuild`) may have indexed some of them already.
     index: sqlite.prepare('INSERT OR IGNORE INTO subject_events (sid, seq) SELECT sid, seq FROM events WHERE seq > ? ORDER BY sid, seq'),
-    insertMany: sqlite.prepare(`INSERT OR IGNORE INTO subject_events (sid, seq) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`),
-    insertOne: sqlite.prepare('INSERT OR IGNORE INTO subject_events (sid, seq) VALUES (?, ?)'),
+    // Ignoring conflicts as `index` does.
+    insert: manyRows(sqlite, 'subject_events', ['sid', 'seq'], ROWS_PER_INSERT, 'ON CONFLICT DO NOTHING'),
     setMark: sqlite.prepare('INSERT INTO subject_events_indexed (one, seq) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET seq = max(seq, excluded.seq)'),
     indexed: sqlite.prepare('SELECT e.body FROM subject_events x JOIN events e ON e.seq = x.seq WHERE x.sid = ? AND x.seq <= ?').pluck(),
     body: sqlite.prepare('SELECT body FROM events WHERE seq = ?').pluck()
@@ -37,9 +38,7 @@ export function subjectIndex(sqlite: Database.Database, tailLimit = TAIL_LIMIT) 
   function indexTail(): void {
     const pairs: number[] = [];
     for (const sid of [...tail.keys()].sort((a, b) => a - b)) for (const seq of tail.get(sid)!) pairs.push(sid, seq);
-    const whole = pairs.length - (pairs.length % (2 * ROWS_PER_INSERT));
-    for (let i = 0; i < whole; i += 2 * ROWS_PER_INSERT) s.insertMany.run(pairs.slice(i, i + 2 * ROWS_PER_INSERT));
-    for (let i = whole; i < pairs.length; i += 2) s.insertOne.run(pairs[i], pairs[i + 1]);
+    s.insert(pairs);
   }
 
   /** Indexes every event after the mark. Runs inside a write transaction. */
