@@ -10,19 +10,14 @@ const LOG_RATIO = Math.log(RATIO);
 /** bin index → count. Plain object so it serialises to compact JSON in rollup rows. */
 export type Histogram = Record<number, number>;
 
-const FAR_INDEX = 1 << 20;
 /**
- * An empty histogram that keeps its bins as a dictionary. Given bin 150 (a resolution of about an hour), a
- * plain `{}` grows a flat array of ~240 slots, 2 KB, and the ingest writer keeps two per cached rollup row;
- * this one stays ~210 bytes whatever its bins. Setting a far index once is what makes V8 keep an object's
- * indexed properties in a dictionary, and deleting it leaves them there. Integer keys still enumerate in
- * ascending order, as every object's do.
+ * An empty histogram. Histograms live only while a window is summed (the ingest writer keeps its rows' bins
+ * in BinCounts), so they are plain objects: V8 keeps bins below ~1,000 in a flat array, where summing a
+ * 90-day query's dense bins into one took 19 µs against 106–168 µs for an object kept as a dictionary, and
+ * reading its percentiles 28 µs against 57.
  */
 export function emptyHistogram(): Histogram {
-  const h: Histogram = {};
-  h[FAR_INDEX] = 0;
-  delete h[FAR_INDEX];
-  return h;
+  return {};
 }
 
 export function binOf(sec: number): number {
@@ -54,18 +49,28 @@ export function mergeHistogram(into: Histogram, from: Histogram, sign = 1): void
 
 /** Nearest-rank percentile: the ⌈q·n⌉-th smallest value. */
 export function histogramPercentile(h: Histogram, q: number): number | null {
+  return histogramPercentiles(h, [q])[0];
+}
+
+/**
+ * Nearest-rank percentiles for each of `qs` (ascending), from one walk of the bins: a per-agent query reads
+ * four of them for each of some sixty agents, and collecting a histogram's bins is most of the cost.
+ */
+export function histogramPercentiles(h: Histogram, qs: readonly number[]): (number | null)[] {
   // Integer keys of a plain object enumerate in ascending numeric order: no sort needed.
   const bins = Object.keys(h).map(Number);
   let n = 0;
   for (const b of bins) n += h[b];
-  if (n <= 0) return null;
-  const rank = Math.max(1, Math.ceil(q * n));
+  if (n <= 0) return qs.map(() => null);
+  const out: (number | null)[] = [];
   let seen = 0;
-  for (const b of bins) {
-    seen += h[b];
-    if (seen >= rank) return binValue(b);
+  let i = 0;
+  for (const q of qs) {
+    const rank = Math.max(1, Math.ceil(q * n));
+    while (i < bins.length - 1 && seen + h[bins[i]] < rank) seen += h[bins[i++]];
+    out.push(binValue(bins[i]));
   }
-  return binValue(bins[bins.length - 1]);
+  return out;
 }
 
 export function exactPercentile(sortedAsc: readonly number[], q: number): number | null {

@@ -1,6 +1,6 @@
 // Additive KPI totals: what a rollup row holds and what a window sums to. Pure.
 import type { Fact } from './replay';
-import { addToHistogram, emptyHistogram, exactPercentile, histogramPercentile, mergeHistogram, type Histogram } from './histogram';
+import { addToHistogram, emptyHistogram, exactPercentile, histogramPercentiles, mergeHistogram, type Histogram } from './histogram';
 import type { Kpis } from './types';
 
 /** Additive counters, in the order of the rollup table's columns (names: see db/schema/rollups.ts). */
@@ -152,9 +152,14 @@ export function isZero(t: Counters): boolean {
   return COUNTERS.every((c) => t[c] === 0);
 }
 
-function percentile(exact: number[] | null, hist: Histogram, q: number): number | null {
-  if (exact) return exactPercentile([...exact].sort((a, b) => a - b), q);
-  return histogramPercentile(hist, q);
+/** p50 and p90: exact while every duration is known, else from the histogram. */
+function medianAndP90(exact: number[] | null, hist: Histogram): [p50: number | null, p90: number | null] {
+  if (exact) {
+    const sorted = [...exact].sort((a, b) => a - b);
+    return [exactPercentile(sorted, 0.5), exactPercentile(sorted, 0.9)];
+  }
+  const [p50, p90] = histogramPercentiles(hist, [0.5, 0.9]);
+  return [p50, p90];
 }
 
 const avg = (sum: number, n: number) => (n > 0 ? sum / n : null);
@@ -163,21 +168,23 @@ const avg = (sum: number, n: number) => (n > 0 ? sum / n : null);
 export function totalsToKpis(t: Totals): Omit<Kpis, 'from' | 'to' | 'backlog'> {
   const frExact = t.frExact && t.frExact.length === t.frCount ? t.frExact : null;
   const resExact = t.resExact && t.resExact.length === t.resCount ? t.resExact : null;
+  const [frP50, frP90] = medianAndP90(frExact, t.frHist);
+  const [resP50, resP90] = medianAndP90(resExact, t.resHist);
   return {
     tickets: { created: t.created, resolved: t.resolved, reopened: t.reopened, escalated: t.escalated, abandoned: t.abandoned },
     firstResponse: {
       count: t.frCount,
       avgSec: t.frCount > 0 ? t.frSumMs / t.frCount / 1000 : null,
-      p50Sec: percentile(frExact, t.frHist, 0.5),
-      p90Sec: percentile(frExact, t.frHist, 0.9),
+      p50Sec: frP50,
+      p90Sec: frP90,
       withinTarget: t.frWithin,
       breached: t.frCount - t.frWithin
     },
     resolution: {
       count: t.resCount,
       avgSec: t.resCount > 0 ? t.resSumMs / t.resCount / 1000 : null,
-      p50Sec: percentile(resExact, t.resHist, 0.5),
-      p90Sec: percentile(resExact, t.resHist, 0.9)
+      p50Sec: resP50,
+      p90Sec: resP90
     },
     csat: {
       responses: t.csatCount,
