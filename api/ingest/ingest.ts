@@ -163,6 +163,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   /** After a rollback or a rebuild: memory may hold what the database does not. */
   function forget(): void {
     subjects.clear();
+    backlog.forget();
     rollups.forget();
     newFacts.forget();
     agents.forget();
@@ -195,6 +196,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     });
     for (const { known, fresh } of dirty.values()) replaySubject(known, fresh);
     newFacts.flush();
+    backlog.flush();
     rollups.flush();
     index.end();
     return results;
@@ -237,9 +239,11 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       replaySubject({ subject, sid, memo: null }, [], cleared);
       // Write now and then, for the same reason.
       if (rollups.pending > 50_000) rollups.flush();
+      if (i % 50_000 === 0) backlog.flush();
       if (onProgress && i % 10_000 === 0) onProgress(i, all.length);
     });
     newFacts.flush();
+    backlog.flush();
     rollups.flush();
     compactRollups(sqlite);
     onProgress?.(all.length, all.length);
