@@ -24,7 +24,7 @@ function table(sqlite: Database.Database, name: string, columns: string[]) {
   // The key is the rowid, so a REPLACE overwrites the row in place: one statement whether or not it was there.
   const replace = manyRows(sqlite, name, columns, ROWS_PER_STATEMENT, '', 'INSERT OR REPLACE');
   const remove = inChunks(sqlite, 1, ROWS_PER_STATEMENT, (n) => `DELETE FROM ${name} WHERE sid IN (${Array(n).fill('?').join(', ')})`);
-  let pending = new Map<number, unknown[] | null>();
+  const pending = new Map<number, unknown[] | null>();
   return {
     set(sid: number, values: unknown[] | null): void {
       pending.set(sid, values);
@@ -40,12 +40,12 @@ function table(sqlite: Database.Database, name: string, columns: string[]) {
         if (values) for (const v of values) rows.push(v);
         else gone.push(sid);
       }
-      pending = new Map();
+      pending.clear();
       replace(rows);
       remove(gone);
     },
     forget(): void {
-      pending = new Map();
+      pending.clear();
     }
   };
 }

@@ -160,6 +160,13 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     else backlog.callback(known.sid, before as CallbackState | NoRow | null, r.state as CallbackState);
   }
 
+  /** Writes the rows queued by replay (new facts, backlog rows, rollup rows): before a commit, or now and then in a rebuild. */
+  function writeQueued(): void {
+    newFacts.flush();
+    backlog.flush();
+    rollups.flush();
+  }
+
   /** After a rollback or a rebuild: memory may hold what the database does not. */
   function forget(): void {
     subjects.clear();
@@ -195,9 +202,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       return { accepted, duplicates: batch.length - accepted };
     });
     for (const { known, fresh } of dirty.values()) replaySubject(known, fresh);
-    newFacts.flush();
-    backlog.flush();
-    rollups.flush();
+    writeQueued();
     index.end();
     return results;
   });
@@ -242,9 +247,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       if (i % 50_000 === 0) backlog.flush();
       if (onProgress && i % 10_000 === 0) onProgress(i, all.length);
     });
-    newFacts.flush();
-    backlog.flush();
-    rollups.flush();
+    writeQueued();
     compactRollups(sqlite);
     onProgress?.(all.length, all.length);
   });

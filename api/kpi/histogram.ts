@@ -7,7 +7,7 @@ const LINEAR_BINS = LINEAR_LIMIT_SEC / LINEAR_WIDTH_SEC;
 const RATIO = 1.035;
 const LOG_RATIO = Math.log(RATIO);
 
-/** bin index → count. Plain object so it serialises to compact JSON in rollup rows. */
+/** bin index → count, while a window is summed (rollup rows store the varint form of encodeHistogram). */
 export type Histogram = Record<number, number>;
 
 /**

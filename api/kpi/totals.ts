@@ -158,8 +158,7 @@ function medianAndP90(exact: number[] | null, hist: Histogram): [p50: number | n
     const sorted = [...exact].sort((a, b) => a - b);
     return [exactPercentile(sorted, 0.5), exactPercentile(sorted, 0.9)];
   }
-  const [p50, p90] = histogramPercentiles(hist, [0.5, 0.9]);
-  return [p50, p90];
+  return histogramPercentiles(hist, [0.5, 0.9]) as [number | null, number | null];
 }
 
 const avg = (sum: number, n: number) => (n > 0 ? sum / n : null);
