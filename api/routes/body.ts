@@ -12,6 +12,8 @@ export class SenderGone extends Error {
   override readonly name = 'SenderGone';
 }
 
+const GONE = 'the sender closed the connection before the body ended';
+
 function decode(buf: Buffer): BodyResult {
   return isUtf8(buf) ? { ok: true, text: buf.toString('utf8') } : { ok: false, notUtf8: true };
 }
@@ -35,16 +37,16 @@ export function readIncoming(incoming: IncomingMessage, maxBytes: number): Promi
       // Keep draining (without keeping) so the connection stays usable for the 413 answer.
       if (size <= maxBytes) chunks.push(chunk);
     });
-    incoming.once('end', () => {
+    // Each fires once a request; `on` is cheaper than `once`, and no named closures (see NodeAccessors).
+    incoming.on('end', () => {
       if (size > maxBytes) resolve({ ok: false, tooLarge: true });
       else resolve(decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
     });
     // A sender that hangs up mid-body ('aborted', then close): nobody waits for an answer, but nothing may wait
     // forever either. Errors of a request stream are its socket's.
-    const gone = () => reject(new SenderGone('the sender closed the connection before the body ended'));
-    incoming.once('error', gone);
-    incoming.once('close', () => {
-      if (!incoming.complete) gone();
+    incoming.on('error', () => reject(new SenderGone(GONE)));
+    incoming.on('close', () => {
+      if (!incoming.complete) reject(new SenderGone(GONE));
     });
   });
 }

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../app';
 import { failureAnswer, honoAnswer, type Answer } from '../answers';
-import { authorize, honoAccessors, isDenial, nodeAccessors, type Accessors } from '../auth/middleware';
+import { authorize, honoAccessors, isDenial, NodeAccessors, type Accessors } from '../auth/middleware';
 import { splitBody, validateEvents } from '../events/parse';
 import { readBody, readIncoming, SenderGone, type BodyResult } from './body';
 
@@ -35,6 +35,13 @@ export function eventsRoutes(deps: AppDeps) {
   return new Hono().post('/', async (c) => honoAnswer(c, await postEvents(deps, { ...honoAccessors(c), body: (max) => readBody(c, max) })));
 }
 
+/** A post as Node received it: the accessors and the body stream of one request, in one object. */
+class NodeEventsRequest extends NodeAccessors implements EventsRequest {
+  body(maxBytes: number): Promise<BodyResult> {
+    return readIncoming(this.req, maxBytes);
+  }
+}
+
 /**
  * The Node listener's handler for POST /api/events (see listen.ts): the same answers as the route, written
  * straight to Node's response. Returns false for any other request, which then goes to Hono.
@@ -44,18 +51,25 @@ export function eventsFastPath(deps: AppDeps) {
     if (req.method !== 'POST' || deps.draining?.()) return false;
     const url = req.url ?? '';
     if (url !== '/api/events' && url !== '/api/events/' && !url.startsWith('/api/events?')) return false;
-    postEvents(deps, { ...nodeAccessors(req), body: (max) => readIncoming(req, max) })
-      .catch((err: unknown) => (err instanceof SenderGone ? null : failureAnswer(err, `POST ${url}`)))
-      .then((a) => {
-        if (!a) return void res.destroy();
-        const json = JSON.stringify(a.body);
-        res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...a.headers });
-        res.end(json);
-      })
-      .catch((err: unknown) => {
-        console.error(`POST ${url}: could not answer:`, err);
-        res.destroy();
-      });
+    void answerFromNode(deps, req, res, url);
     return true;
   };
+}
+
+async function answerFromNode(deps: AppDeps, req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+  let a: Answer | null;
+  try {
+    a = await postEvents(deps, new NodeEventsRequest(req));
+  } catch (err) {
+    a = err instanceof SenderGone ? null : failureAnswer(err, `POST ${url}`);
+  }
+  try {
+    if (!a) return void res.destroy();
+    const json = JSON.stringify(a.body);
+    res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...a.headers });
+    res.end(json);
+  } catch (err) {
+    console.error(`POST ${url}: could not answer:`, err);
+    res.destroy();
+  }
 }
