@@ -1,5 +1,5 @@
-// The database's own chores beside ingest: the backlog sample every minute, summing up stale hour and day
-// rollups once ingest has stopped writing them (rollup-compaction.ts, checked every 2 s), and folding the
+// The database's own chores beside ingest: the backlog sample every minute, summing up stale hour, day and
+// week rollups once ingest has stopped writing them (rollup-compaction.ts, checked every 2 s), and folding the
 // WAL back every 30 s. They write, so they run where the writes run: on the writer thread in the server
 // (writer-thread.ts), so the main thread never waits for the write lock, or in this thread for the CLI and
 // tests. Either way a timer fires between two transactions, never inside one.

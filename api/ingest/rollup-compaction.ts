@@ -1,6 +1,6 @@
-// Brings hour and day rollup rows up to date with the 5-minute rows ingest writes (see `rollupStale` in
+// Brings hour, day and week rollup rows up to date with the 5-minute rows ingest writes (see `rollupStale` in
 // db/schema/rollups.ts): each stale hour is summed again from its 5-minute rows, then each stale day from
-// its hours, and the marks are cleared, in one transaction. Runs between ingest transactions (maintenance.ts),
+// its hours, each stale week from its days, and the marks are cleared, in one transaction. Runs between ingest transactions (maintenance.ts),
 // at the end of a rebuild, and wherever a caller wants every coarse row current.
 import type Database from 'better-sqlite3';
 import { COUNTERS, emptyTotals, isZero, type Counter } from '../kpi/totals';
@@ -40,27 +40,35 @@ export interface CompactionLimits {
   firstMarkBy?: number;
 }
 
-/** Sums stale hours and then stale days again, within `limits`. Returns how many of each it did and how many stay stale. */
+/** What a round summed, per coarser level, and how many buckets stay stale. */
+export type Compacted = Record<(typeof LEVELS)[1 | 2 | 3]['name'], number> & { left: number };
+
+/** Sums stale hours, then days, then weeks again, within `limits`. */
 export function compactRollups(
   sqlite: Database.Database,
   { maxBuckets = Infinity, endedBy = Infinity, lastMarkBy = Infinity, firstMarkBy = -Infinity }: CompactionLimits = {}
-): { hours: number; days: number; left: number } {
+): Compacted {
   let s = statements.get(sqlite);
   if (!s) statements.set(sqlite, (s = prepareCompaction(sqlite)));
   const st = s;
   const run = sqlite.transaction(() => {
-    const stale = st.stale.all() as { level: 1 | 2; bucket: number; firstMarkedAt: number; markedAt: number }[];
+    const stale = st.stale.all() as { level: 1 | 2 | 3; bucket: number; firstMarkedAt: number; markedAt: number }[];
     const due = stale.filter((b) => b.bucket + LEVELS[b.level].size <= endedBy && (b.markedAt <= lastMarkBy || b.firstMarkedAt <= firstMarkBy));
-    const hours = due.filter((b) => b.level === 1).slice(0, maxBuckets);
-    // A day is summed from its hours: only once none of them stays stale after this round.
-    const summed = new Set(hours.map((b) => b.bucket));
-    const hoursLeft = stale.filter((b) => b.level === 1 && !summed.has(b.bucket)).map((b) => b.bucket);
-    const days = due.filter((b) => b.level === 2 && !hoursLeft.some((h) => h >= b.bucket && h < b.bucket + LEVELS[2].size));
-    const todo = [...hours, ...days.slice(0, maxBuckets - hours.length)];
-    const done = { hours: 0, days: 0, left: stale.length - todo.length };
+    const todo: typeof stale = [];
+    // Finest level first. A bucket is summed from the level below, so only once none of the buckets it holds
+    // there stays stale after this round (5-minute rows are never stale).
+    let staleBelow: number[] = [];
+    for (const { level, size } of LEVELS.slice(1)) {
+      const ready = due.filter((b) => b.level === level && !staleBelow.some((x) => x >= b.bucket && x < b.bucket + size));
+      const chosen = ready.slice(0, maxBuckets - todo.length);
+      todo.push(...chosen);
+      const summed = new Set(chosen.map((b) => b.bucket));
+      staleBelow = stale.filter((b) => b.level === level && !summed.has(b.bucket)).map((b) => b.bucket);
+    }
+    const done: Compacted = { hours: 0, days: 0, weeks: 0, left: stale.length - todo.length };
     for (const { level, bucket } of todo) {
       const sums = (st.finer.all(level - 1, bucket, bucket + LEVELS[level].size) as FinerSums[]).map((row) => {
-        // An hour sums 12 rows of each (dim, value, team) and a day 24: sparse histogram sums.
+        // An hour sums 12 rows of each (dim, value, team), a day 24 and a week 7: sparse histogram sums.
         const sum = new RollupSum(false);
         sum.addCounters(row);
         if (row.hists) sum.addHistogramRun(row.hists);
@@ -74,8 +82,7 @@ export function compactRollups(
         st.insert.run(level, dim, value, bucket, team, ...COUNTERS.map((c) => totals[c]), encodeHistogram(totals.frHist), encodeHistogram(totals.resHist));
       }
       st.unmark.run(level, bucket);
-      if (level === 1) done.hours++;
-      else done.days++;
+      done[LEVELS[level].name]++;
     }
     return done;
   });

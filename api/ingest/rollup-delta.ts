@@ -9,16 +9,19 @@ import { BinCounts, HistogramSum, binOf } from '../kpi/histogram';
 export const FIVE_MIN_MS = 300_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
+export const WEEK_MS = 7 * DAY_MS;
 /**
- * Rollup levels, finest first: 0 = 5 minutes, 1 = UTC hour, 2 = UTC day. Ingest writes level 0; levels 1 and 2
- * are summed from the level below by rollup-compaction.ts. A window reads the coarsest whole, current
- * buckets it can, so a 90-day window reads ~90 day rows and a sliding hour at most ~12 five-minute rows, and
- * only its ragged edges (under 5 minutes each) from facts.
+ * Rollup levels, finest first: 0 = 5 minutes, 1 = UTC hour, 2 = UTC day, 3 = 7 UTC days (from a Thursday, as
+ * the epoch: any fixed size works, aligned to it). Ingest writes level 0; each coarser level is summed from the
+ * level below by rollup-compaction.ts. A window reads the coarsest whole, current buckets it can, so a 90-day
+ * window reads ~12 week rows and the days at its sides, a sliding hour at most ~12 five-minute rows, and only
+ * its ragged edges (under 5 minutes each) from facts. `name` is what compaction counts them as.
  */
 export const LEVELS = [
-  { level: 0, size: FIVE_MIN_MS },
-  { level: 1, size: HOUR_MS },
-  { level: 2, size: DAY_MS }
+  { level: 0, size: FIVE_MIN_MS, name: 'fiveMinutes' },
+  { level: 1, size: HOUR_MS, name: 'hours' },
+  { level: 2, size: DAY_MS, name: 'days' },
+  { level: 3, size: WEEK_MS, name: 'weeks' }
 ] as const;
 
 export const COLUMN_OF: Record<(typeof COUNTERS)[number], string> = {
@@ -130,9 +133,8 @@ export class RollupWriter {
   /** Buckets with rows not yet written, also found here if the cache evicted them meanwhile. */
   private readonly dirtyBuckets = new Map<string, BucketRows>();
   private readonly dirty: CachedRow[] = [];
-  /** Hours and days (bucket starts) of the facts added since the last flush. */
-  private readonly staleHours = new Set<number>();
-  private readonly staleDays = new Set<number>();
+  /** Per coarser level (1, 2, …), the buckets (their starts) of the facts added since the last flush. */
+  private readonly stale = LEVELS.slice(1).map(() => new Set<number>());
   private readonly s: ReturnType<typeof prepare>;
   /** `now` stamps the stale marks, so that compaction can tell which buckets ingest is still writing. */
   constructor(
@@ -144,7 +146,7 @@ export class RollupWriter {
 
   /**
    * Adds (or retracts) one fact in the 5-minute rows it is summed into (up to 5 dimensions), and marks its
-   * hour and day stale: rollup-compaction.ts sums those up again in a later transaction.
+   * hour, day and week stale: rollup-compaction.ts sums those up again in a later transaction.
    */
   add(f: Fact, sign: 1 | -1): void {
     const team = f.team ?? '';
@@ -154,8 +156,10 @@ export class RollupWriter {
     const hist = f.kind === 'first_response' ? 'fr' : f.kind === 'resolved' ? 'res' : null;
     const bin = hist ? binOf(value / 1000) : 0;
     const bucket = Math.floor(f.at / FIVE_MIN_MS) * FIVE_MIN_MS;
-    this.staleHours.add(Math.floor(f.at / HOUR_MS) * HOUR_MS);
-    this.staleDays.add(Math.floor(f.at / DAY_MS) * DAY_MS);
+    for (let i = 0; i < this.stale.length; i++) {
+      const size = LEVELS[i + 1].size;
+      this.stale[i].add(Math.floor(f.at / size) * size);
+    }
     const rows = this.bucketRows(`${bucket}\u0000${team}`);
     // Every row a fact is summed into: `all`, and each dimension it has a value for. Team is a column of every
     // row, so team + one filter is a lookup.
@@ -204,13 +208,13 @@ export class RollupWriter {
     return row;
   }
 
-  /** Writes every row changed since the last flush, once, and the stale marks of their hours and days. */
+  /** Writes every row changed since the last flush, once, and the stale marks of their hours, days and weeks. */
   flush(): void {
     const now = this.now();
-    for (const hour of this.staleHours) this.s.markStale.run(1, hour, now, now);
-    for (const day of this.staleDays) this.s.markStale.run(2, day, now, now);
-    this.staleHours.clear();
-    this.staleDays.clear();
+    this.stale.forEach((buckets, i) => {
+      for (const bucket of buckets) this.s.markStale.run(i + 1, bucket, now, now);
+      buckets.clear();
+    });
     const rows: unknown[] = [];
     for (const row of this.dirty) {
       row.dirty = false;
@@ -239,8 +243,7 @@ export class RollupWriter {
   }
 
   forget(): void {
-    this.staleHours.clear();
-    this.staleDays.clear();
+    for (const buckets of this.stale) buckets.clear();
     this.cache.clear();
     this.dirtyBuckets.clear();
     this.dirty.length = 0;

@@ -1,7 +1,8 @@
 import { blob, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * Facts summed per time bucket (5 minutes, level 0; UTC hour, level 1; UTC day, level 2) and per dimension value,
+ * Facts summed per time bucket (5 minutes, level 0; UTC hour, level 1; UTC day, level 2; 7 UTC days from a
+ * Thursday, level 3, see LEVELS in api/ingest/rollup-delta.ts) and per dimension value,
  * split by team so that a team filter combines with one other filter. `dim` is `all`, `channel`, `priority`,
  * `category` or `agent`; `value` is '' for `all`. Histograms are compact varint blobs, NULL when empty
  * (api/kpi/histogram.ts).
@@ -42,9 +43,9 @@ export const rollups = sqliteTable(
 );
 
 /**
- * Hour and day buckets (levels 1 and 2) whose rows may lag their 5-minute rows. Ingest writes only the
- * 5-minute rows of a fact (5 rows, not 15, so a commit rewrites a third of the rollup rows) and marks the
- * fact's hour and day here, in the same transaction; a later transaction (api/ingest/rollup-compaction.ts)
+ * Hour, day and week buckets (levels 1–3) whose rows may lag their 5-minute rows. Ingest writes only the
+ * 5-minute rows of a fact (5 rows, not 20, so a commit rewrites a quarter of the rollup rows) and marks the
+ * fact's hour, day and week here, in the same transaction; a later transaction (api/ingest/rollup-compaction.ts)
  * sums them up again and clears the mark. Queries read a marked bucket from the level below instead, so
  * every answer is exact at every moment. WITHOUT ROWID is added by hand in the migration SQL.
  */

@@ -7,10 +7,12 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compactRollups } from '../../api/ingest/rollup-compaction';
 import { subjectOf } from '../../api/ingest/subjects';
+import { getKpis } from '../../api/queries/getKpis';
 import { createRuntime } from '../../api/runtime';
 import { derivedTables } from '../helpers/derived';
-import { ev, valid } from '../helpers/events';
+import { ev, min, valid } from '../helpers/events';
 
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'migrations');
 
@@ -103,5 +105,45 @@ describe('upgrading a database whose current-state tables held every ticket and 
     ]);
     expect(sqlite.prepare("SELECT name FROM sqlite_schema WHERE name IN ('tickets', 'callbacks', 'tickets_open', 'callbacks_pending')").all()).toEqual([]);
     sqlite.close();
+  });
+});
+
+describe('upgrading a database from before week rollups', () => {
+  it('marks every week with data stale, so windows read its days until compaction sums it, with the same numbers', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fb-migrate-')), 'old.sqlite');
+    const D = 86_400_000;
+    // Tickets over four weeks, each answered and resolved by ann.
+    const events = valid(
+      Array.from({ length: 28 }, (_, d) => [
+        ev('ticket.created', (d * D) / 60_000, { ticket: `W${d}`, channel: 'chat', team: 'wallet' }),
+        ev('ticket.replied', (d * D) / 60_000 + 3 + d, { ticket: `W${d}`, agent: 'ann' }),
+        ev('ticket.resolved', (d * D) / 60_000 + 60, { ticket: `W${d}`, agent: 'ann' })
+      ]).flat()
+    );
+    const rt = createRuntime({ DATABASE_PATH: path });
+    rt.ingest.ingest(events);
+    compactRollups(rt.db.$client);
+    const window = { from: min(0) - 3 * D, to: min(0) + 30 * D };
+    const kpis = (sqlite: Database.Database) => getKpis(sqlite, window, {}, window.to);
+    const expected = kpis(rt.db.$client);
+    expect(expected.firstResponse.count).toBe(28);
+    // As a release before migration 0010 left it: no week rows, no week marks, and 0010 not applied.
+    rt.db.$client.exec('DELETE FROM rollups WHERE level = 3; DELETE FROM rollup_stale WHERE level = 3');
+    rt.db.$client.prepare('DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)').run();
+    rt.db.$client.close();
+
+    const upgraded = createRuntime({ DATABASE_PATH: path });
+    const sqlite = upgraded.db.$client;
+    const weeks = [...new Set(events.map((e) => Math.floor(e.at / (7 * D)) * 7 * D))];
+    expect(sqlite.prepare('SELECT bucket FROM rollup_stale WHERE level = 3 ORDER BY bucket').pluck().all()).toEqual(weeks);
+    expect(kpis(sqlite)).toEqual(expected);
+    expect(compactRollups(sqlite).weeks).toBe(weeks.length);
+    expect(sqlite.prepare("SELECT count(*) FROM rollups WHERE level = 3 AND dim = 'agent' AND value = 'ann'").pluck().get()).toBe(weeks.length);
+    expect(kpis(sqlite)).toEqual(expected);
+    const fresh = createRuntime({ DATABASE_PATH: ':memory:' });
+    fresh.ingest.ingest(events);
+    expect(derivedTables(sqlite)).toEqual(derivedTables(fresh.db.$client));
+    sqlite.close();
+    fresh.db.$client.close();
   });
 });

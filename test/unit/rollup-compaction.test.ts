@@ -1,4 +1,4 @@
-// Hours and days are summed from 5-minute rows after ingest; until then queries read them from finer rows.
+// Hours, days and weeks are summed from the level below after ingest; until then queries read them from finer rows.
 import { afterEach, describe, expect, it } from 'vitest';
 import { compactRollups } from '../../api/ingest/rollup-compaction';
 import { coverWindow } from '../../api/queries/windowTotals';
@@ -8,6 +8,8 @@ import { ev, valid } from '../helpers/events';
 const H = 3_600_000;
 const D = 24 * H;
 const DAY = Date.parse('2026-11-24T00:00:00Z');
+/** The 7-day bucket (from Thursday 2026-11-19, as buckets align to the epoch, a Thursday) that holds DAY. */
+const WEEK = Date.parse('2026-11-19T00:00:00Z');
 
 let rt: LocalRuntime;
 afterEach(() => rt?.db.$client.close());
@@ -15,18 +17,20 @@ afterEach(() => rt?.db.$client.close());
 const stale = () => rt.db.$client.prepare('SELECT level, bucket FROM rollup_stale ORDER BY level, bucket').raw().all();
 
 describe('rollup compaction', () => {
-  it('marks a fact’s hour and day stale, and with endedBy sums only the buckets that have ended', () => {
+  it('marks a fact’s hour, day and week stale, and with endedBy sums only the buckets that have ended', () => {
     rt = createRuntime({ DATABASE_PATH: ':memory:' });
     // T0 is 01:00 UTC: tickets at 01:10 and 03:20.
     rt.ingest.ingest(valid([ev('ticket.created', 10, { ticket: 'A', channel: 'chat' }), ev('ticket.created', 140, { ticket: 'B', channel: 'chat' })]));
-    expect(stale()).toEqual([[1, DAY + H], [1, DAY + 3 * H], [2, DAY]]);
-    // At 03:30 the 01:00 hour has ended; the 03:00 hour and the day are still running.
-    expect(compactRollups(rt.db.$client, { endedBy: DAY + 3.5 * H })).toEqual({ hours: 1, days: 0, left: 2 });
-    expect(stale()).toEqual([[1, DAY + 3 * H], [2, DAY]]);
+    expect(stale()).toEqual([[1, DAY + H], [1, DAY + 3 * H], [2, DAY], [3, WEEK]]);
+    // At 03:30 the 01:00 hour has ended; the 03:00 hour, the day and the week are still running.
+    expect(compactRollups(rt.db.$client, { endedBy: DAY + 3.5 * H })).toEqual({ hours: 1, days: 0, weeks: 0, left: 3 });
+    expect(stale()).toEqual([[1, DAY + 3 * H], [2, DAY], [3, WEEK]]);
     const hourRows = rt.db.$client.prepare("SELECT created FROM rollups WHERE level = 1 AND dim = 'all' AND bucket = ?").pluck().all(DAY + H);
     expect(hourRows).toEqual([1]);
-    expect(compactRollups(rt.db.$client)).toEqual({ hours: 1, days: 1, left: 0 });
+    // On the Thursday after, the day has ended and so has its week: both are summed in one round, the week from the day.
+    expect(compactRollups(rt.db.$client, { endedBy: WEEK + 7 * D })).toEqual({ hours: 1, days: 1, weeks: 1, left: 0 });
     expect(rt.db.$client.prepare("SELECT created FROM rollups WHERE level = 2 AND dim = 'all'").pluck().all()).toEqual([2]);
+    expect(rt.db.$client.prepare("SELECT bucket, created FROM rollups WHERE level = 3 AND dim = 'all'").raw().all()).toEqual([[WEEK, 2]]);
   });
 
   it('waits for a bucket ingest keeps marking until it is quiet, or has waited long enough', () => {
@@ -38,12 +42,12 @@ describe('rollup compaction', () => {
     clock += 5_000;
     rt.ingest.ingest(valid([ev('ticket.created', 20, { ticket: 'B', channel: 'chat' })]));
     const marks = () => rt.db.$client.prepare('SELECT level, first_marked_at - ?, marked_at - ? FROM rollup_stale ORDER BY level').raw().all(T, T);
-    expect(marks()).toEqual([[1, 0, 5_000], [2, 0, 5_000]]);
+    expect(marks()).toEqual([[1, 0, 5_000], [2, 0, 5_000], [3, 0, 5_000]]);
     // Quiet since T+5 s: at T+10 s, a round that wants 10 quiet seconds sums nothing, nor one that waits at most 60 s.
     const round = (now: number) => compactRollups(rt.db.$client, { endedBy: now, lastMarkBy: now - 10_000, firstMarkBy: now - 60_000 });
-    expect(round(T + 10_000)).toEqual({ hours: 0, days: 0, left: 2 });
-    // At T+15 s both have been quiet for 10 s.
-    expect(round(T + 15_000)).toEqual({ hours: 1, days: 1, left: 0 });
+    expect(round(T + 10_000)).toEqual({ hours: 0, days: 0, weeks: 0, left: 3 });
+    // At T+15 s all three have been quiet for 10 s (the week ended on Thursday 2026-11-26, where the clock starts).
+    expect(round(T + 15_000)).toEqual({ hours: 1, days: 1, weeks: 1, left: 0 });
     expect(rt.db.$client.prepare("SELECT created FROM rollups WHERE level = 2 AND dim = 'all'").pluck().all()).toEqual([2]);
     // Marked every 5 s from T+20 s on: never quiet for 10 s, but summed once 60 s have passed since its first mark.
     const first = (clock = T + 20_000);
@@ -52,7 +56,7 @@ describe('rollup compaction', () => {
       expect(round(clock + 1_000).hours).toBe(0);
     }
     rt.ingest.ingest(valid([ev('ticket.created', 40, { ticket: 'D', channel: 'chat' })]));
-    expect(round(clock)).toEqual({ hours: 1, days: 1, left: 0 });
+    expect(round(clock)).toEqual({ hours: 1, days: 1, weeks: 1, left: 0 });
     expect(rt.db.$client.prepare("SELECT created FROM rollups WHERE level = 2 AND dim = 'all'").pluck().all()).toEqual([15]);
     // The day waited 60 s while its 02:00 hour, marked later, keeps being marked: the day is summed from its
     // hours, so it waits for that hour too.
@@ -60,8 +64,8 @@ describe('rollup compaction', () => {
     rt.ingest.ingest(valid([ev('ticket.created', 50, { ticket: 'E', channel: 'chat' })]));
     clock += 30_000;
     for (let i = 0; clock <= dayFirst + 70_000; i++, clock += 5_000) rt.ingest.ingest(valid([ev('ticket.created', 70 + i / 10, { ticket: `F${i}`, channel: 'chat' })]));
-    expect(round(dayFirst + 70_000)).toEqual({ hours: 1, days: 0, left: 2 });
-    expect(stale()).toEqual([[1, DAY + 2 * H], [2, DAY]]);
+    expect(round(dayFirst + 70_000)).toEqual({ hours: 1, days: 0, weeks: 0, left: 3 });
+    expect(stale()).toEqual([[1, DAY + 2 * H], [2, DAY], [3, WEEK]]);
   });
 
   it('covers a window with a stale day and a stale hour from the level below, with no gap and no overlap', () => {
@@ -79,5 +83,21 @@ describe('rollup compaction', () => {
     // The stale day is read as 24 hours, the stale hour as twelve 5-minute buckets.
     expect(cover.rollups).toContainEqual({ level: 1, from: DAY + D, to: DAY + 2 * D });
     expect(cover.rollups).toContainEqual({ level: 0, from: DAY + 5 * H, to: DAY + 6 * H });
+  });
+
+  it('reads a long window from whole weeks, and a stale week from its days', () => {
+    const from = WEEK - 3 * D + 2 * H;
+    const to = WEEK + 5 * 7 * D + 4 * D;
+    const W = 7 * D;
+    const cover = coverWindow(from, to, new Map([[3, [WEEK + 2 * W]]]));
+    expect(cover.rollups.filter((r) => r.level === 3)).toEqual([
+      { level: 3, from: WEEK, to: WEEK + 2 * W },
+      { level: 3, from: WEEK + 3 * W, to: WEEK + 5 * W }
+    ]);
+    expect(cover.rollups).toContainEqual({ level: 2, from: WEEK + 2 * W, to: WEEK + 3 * W });
+    const pieces = [...cover.rollups, ...cover.scans].map((p) => [p.from, p.to]).sort((a, b) => a[0] - b[0]);
+    expect(pieces[0][0]).toBe(from);
+    expect(pieces[pieces.length - 1][1]).toBe(to);
+    for (let i = 1; i < pieces.length; i++) expect(pieces[i][0]).toBe(pieces[i - 1][1]);
   });
 });
