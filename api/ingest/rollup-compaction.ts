@@ -1,7 +1,8 @@
 // Brings hour, day and week rollup rows up to date with the 5-minute rows ingest writes (see `rollupStale` in
 // db/schema/rollups.ts): each stale hour is summed again from its 5-minute rows, then each stale day from
-// its hours, each stale week from its days, and the marks are cleared, in one transaction. Runs between ingest transactions (maintenance.ts),
-// at the end of a rebuild, and wherever a caller wants every coarse row current.
+// its hours, each stale week from its days, and the marks are cleared, in one transaction. Runs between
+// ingest transactions (maintenance.ts), at the end of a rebuild, and wherever a caller wants every coarse row
+// current.
 import type Database from 'better-sqlite3';
 import { COUNTERS, emptyTotals, isZero, type Counter } from '../kpi/totals';
 import { encodeHistogram } from '../kpi/histogram';
