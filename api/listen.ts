@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkpoint } from '../db/open';
 import { createApp, type AppDeps } from './app';
-import { authenticate, nodeAccessors } from './auth/middleware';
+import { authenticate, NodeAccessors } from './auth/middleware';
 import type { Config } from './config';
 import { LiveHub, type HubOptions } from './live/hub';
 import { liveStateComputer } from './live/state';
@@ -39,7 +39,7 @@ export async function listen(
   const liveState = liveStateComputer(rt.db.$client, config.KPI_TIMEZONE);
   const hub = new LiveHub({
     compute: (filters) => liveState(filters, rt.now()),
-    authenticate: (req) => authenticate(rt.db, nodeAccessors(req), rt.now(), true),
+    authenticate: (req) => authenticate(rt.db, new NodeAccessors(req), rt.now(), true),
     now: rt.now,
     maxClients: config.LIVE_MAX_CLIENTS,
     ...opts.hub

@@ -114,8 +114,6 @@ export class NodeAccessors implements Accessors {
   }
 }
 
-export const nodeAccessors = (req: IncomingMessage): Accessors => new NodeAccessors(req);
-
 /** A cookie value as sent, %-escapes decoded; a malformed escape leaves it as it is (a bad cookie is no reason for a 500). */
 function decodeCookie(value: string): string {
   try {

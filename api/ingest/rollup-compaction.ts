@@ -42,7 +42,8 @@ export interface CompactionLimits {
 }
 
 /** What a round summed, per coarser level, and how many buckets stay stale. */
-export type Compacted = Record<(typeof LEVELS)[1 | 2 | 3]['name'], number> & { left: number };
+type Coarser = Exclude<(typeof LEVELS)[number], (typeof LEVELS)[0]>;
+export type Compacted = Record<Coarser['name'], number> & { left: number };
 
 /** Sums stale hours, then days, then weeks again, within `limits`. */
 export function compactRollups(
@@ -53,7 +54,7 @@ export function compactRollups(
   if (!s) statements.set(sqlite, (s = prepareCompaction(sqlite)));
   const st = s;
   const run = sqlite.transaction(() => {
-    const stale = st.stale.all() as { level: 1 | 2 | 3; bucket: number; firstMarkedAt: number; markedAt: number }[];
+    const stale = st.stale.all() as { level: Coarser['level']; bucket: number; firstMarkedAt: number; markedAt: number }[];
     const due = stale.filter((b) => b.bucket + LEVELS[b.level].size <= endedBy && (b.markedAt <= lastMarkBy || b.firstMarkedAt <= firstMarkBy));
     const todo: typeof stale = [];
     // Finest level first. A bucket is summed from the level below, so only once none of the buckets it holds
@@ -66,7 +67,7 @@ export function compactRollups(
       const summed = new Set(chosen.map((b) => b.bucket));
       staleBelow = stale.filter((b) => b.level === level && !summed.has(b.bucket)).map((b) => b.bucket);
     }
-    const done: Compacted = { hours: 0, days: 0, weeks: 0, left: stale.length - todo.length };
+    const done = { ...(Object.fromEntries(LEVELS.slice(1).map((l) => [l.name, 0])) as Record<Coarser['name'], number>), left: stale.length - todo.length };
     for (const { level, bucket } of todo) {
       const sums = (st.finer.all(level - 1, bucket, bucket + LEVELS[level].size) as FinerSums[]).map((row) => {
         // An hour sums 12 rows of each (dim, value, team), a day 24 and a week 7: sparse histogram sums.
