@@ -11,8 +11,8 @@ interface Response {
 }
 
 interface Pending {
-  head: string;
-  body: Buffer;
+  /** The whole request, head and body, sent in one write as wrk does. */
+  bytes: Buffer;
   resolve: (r: Response) => void;
   reject: (e: Error) => void;
 }
@@ -68,8 +68,7 @@ function connection(host: string, port: number, onIdle: (c: Connection) => void)
   function send(p: Pending) {
     c.current = p;
     c.socket ??= open();
-    c.socket.write(p.head);
-    c.socket.write(p.body);
+    c.socket.write(p.bytes);
   }
   function close() {
     drop();
@@ -90,11 +89,11 @@ export function httpClient(url: string, maxSockets: number) {
 
   const once = (method: string, path: string, bodyText?: string): Promise<Response> =>
     new Promise((resolve, reject) => {
-      const body = Buffer.from(bodyText ?? '', 'utf8');
+      const body = bodyText ?? '';
       const head =
         `${method} ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${TEST_INGEST_TOKEN}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
-      const p: Pending = { head, body, resolve, reject };
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+      const p: Pending = { bytes: Buffer.from(head + body, 'utf8'), resolve, reject };
       let c = idle.pop();
       if (!c && all.length < maxSockets) all.push((c = connection(hostname, Number(port), onIdle)));
       if (c) c.send(p);
