@@ -10,7 +10,7 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
  * backlog reads (the filters, the assignee, the unattended time): a commit changes rows all over this table (a
  * ticket opened here, one resolved there, a reply elsewhere), so it rewrites nearly every page of it, and every
  * byte a row holds is paid for in every commit. Before migration 0009 rows were keyed by the ticket's name and
- * held its creation and first-response times too (see README, "Session 16", for what that costs).
+ * held its creation and first-response times too (see test/bench/HISTORY.md, "Session 16", for what that costs).
  */
 export const openTickets = sqliteTable('open_tickets', {
   sid: integer('sid').primaryKey(),
