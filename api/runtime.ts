@@ -39,7 +39,7 @@ function assemble(db: Db, committer: Committer, now: () => number, writes: Pick<
 export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => number = Date.now, opts: { memoSubjects?: number; tailLimit?: number } = {}): LocalRuntime {
   const db = openDb(config.DATABASE_PATH);
   const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, ...opts });
-  return { ...assemble(db, ingest, now, { startMaintenance: () => startMaintenance(db, now), stopWriter: async () => {}, writable: async () => {} }), ingest };
+  return { ...assemble(db, ingest, now, { startMaintenance: () => startMaintenance(db, now, ingest.replayDue), stopWriter: async () => {}, writable: async () => {} }), ingest };
 }
 
 /**

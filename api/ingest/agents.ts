@@ -19,7 +19,11 @@ export function agentStore(sqlite: Database.Database) {
     },
     // Newest status events first; statusSince is the start of the latest run of the same status.
     // The type names the partial index events_agent_status: an agent's subject has status events only.
-    history: sqlite.prepare("SELECT at, id, body ->> '$.status' AS status FROM events WHERE sid = ? AND type = 'agent.status' ORDER BY at DESC, id DESC LIMIT ?"),
+    history: sqlite.prepare(
+      "SELECT at, id, body ->> '$.status' AS status FROM events WHERE sid = ? AND type = 'agent.status' AND at <= ? ORDER BY at DESC, id DESC LIMIT ?"
+    ),
+    /** The first status event after a time: one stamped ahead of the clock, whose time has not come. */
+    next: sqlite.prepare("SELECT min(at) FROM events WHERE sid = ? AND type = 'agent.status' AND at > ?").pluck(),
     setStatus: sqlite.prepare('UPDATE agents SET status = ?, status_key = ?, status_since = ? WHERE agent = ?')
   };
 
@@ -55,19 +59,23 @@ export function agentStore(sqlite: Database.Database) {
       } else if ((e.type === 'ticket.assigned' || e.type === 'callback.scheduled') && e.team) set(agent, 'seen_team', e.team, e);
     },
 
-    /** Recomputes an agent's current status and since-when from its stored status events. */
-    refreshStatus(agent: string, sid: number): void {
+    /**
+     * Recomputes an agent's status as of `asOf` and since-when from its stored status events. Returns the time
+     * of its first status event after `asOf` (one stamped ahead of the clock), or null.
+     */
+    refreshStatus(agent: string, sid: number, asOf: number): number | null {
       for (let limit = 8; ; limit *= 4) {
-        const rows = s.history.all(sid, limit) as { at: number; id: string; status: string }[];
-        if (rows.length === 0) return;
+        const rows = s.history.all(sid, asOf, limit) as { at: number; id: string; status: string }[];
+        if (rows.length === 0) break;
         const current = rows[0].status;
         const run = rows.findIndex((r) => r.status !== current);
         if (run >= 0 || rows.length < limit) {
           const since = rows[(run >= 0 ? run : rows.length) - 1].at;
           s.setStatus.run(current, orderKey(rows[0].at, rows[0].id), since, agent);
-          return;
+          break;
         }
       }
+      return s.next.get(sid, asOf) as number | null;
     },
 
     /** After a rollback or a rebuild: memory may hold what the database does not. */

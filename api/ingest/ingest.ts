@@ -12,6 +12,7 @@ import { compactRollups } from './rollup-compaction';
 import { RollupWriter } from './rollup-delta';
 import { subjectIndex } from './subject-index';
 import { subjectOf } from './subjects';
+import { Upcoming } from './upcoming';
 
 /** Each event's JSON text, batch by batch, as `JSON.stringify` gives it. */
 export type Bodies = readonly (readonly string[])[];
@@ -71,6 +72,8 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const newFacts = factRows(sqlite);
   const index = subjectIndex(sqlite, opts.tailLimit);
   const subjects = new Lru<string, Subject>(opts.memoSubjects ?? 50_000);
+  const upcoming = new Upcoming();
+  upcoming.load(sqlite);
 
   /** The subject, numbered the first time it is seen. */
   function subjectNamed(subject: string): Subject {
@@ -142,15 +145,17 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     memo.facts = kept;
   }
 
-  function replaySubject(known: Subject, fresh: FloorEvent[], load: (known: Subject, fresh: readonly FloorEvent[]) => SubjectMemo = loadMemo): void {
+  /** Replays a subject with its `fresh` events added: its facts, and its current state as of `asOf`. */
+  function replaySubject(known: Subject, fresh: FloorEvent[], asOf: number, load: (known: Subject, fresh: readonly FloorEvent[]) => SubjectMemo = loadMemo): void {
     const { subject } = known;
     const kind = subject[0];
-    if (kind === 'a') return agents.refreshStatus(subject.slice(2), known.sid);
+    if (kind === 'a') return upcoming.note(subject, agents.refreshStatus(subject.slice(2), known.sid, asOf));
     const cached = known.memo;
     // A memo loaded now already holds the fresh events (they were just inserted); a cached one gets them added.
     const memo = cached ?? (known.memo = load(known, fresh));
     if (cached) memo.events.push(...fresh);
-    const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], opts.targetSec) : replayCallback(memo.events as CallbackEvent[]);
+    const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], opts.targetSec, asOf) : replayCallback(memo.events as CallbackEvent[], asOf);
+    upcoming.note(subject, r ? r.changesAt : null);
     if (!r) return;
     applyFacts(subject, memo, r.facts);
     if (sameState(memo.state, r.state)) return;
@@ -175,6 +180,11 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     newFacts.forget();
     agents.forget();
     index.forget();
+    // A rolled-back replay may have dropped the note of a stored event. Should reading fail too (the failure
+    // that rolled back may be the disk's), the notes stay as they are, and the caller hears the first error.
+    try {
+      upcoming.load(sqlite);
+    } catch {}
   }
 
   const transact = sqlite.transaction((batches: readonly (readonly FloorEvent[])[], bodies: Bodies | undefined): BatchResult[] => {
@@ -201,11 +211,36 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       }
       return { accepted, duplicates: batch.length - accepted };
     });
-    for (const { known, fresh } of dirty.values()) replaySubject(known, fresh);
+    for (const { known, fresh } of dirty.values()) replaySubject(known, fresh, receivedAt);
     writeQueued();
     index.end();
     return results;
   });
+
+  /** Replays again, in one transaction, the subjects whose events stamped ahead of the clock have come by `now`. */
+  const replayUpcoming = sqlite.transaction((due: readonly string[], now: number) => {
+    index.begin();
+    newFacts.begin();
+    for (const subject of due) replaySubject(subjectNamed(subject), [], now);
+    writeQueued();
+    index.end();
+  });
+
+  /**
+   * Brings the backlog up to `now` for events that were stamped ahead of the clock when they came. Run every
+   * second between transactions (maintenance.ts); returns how many subjects it replayed.
+   */
+  function replayDue(now: number): number {
+    const due = upcoming.due(now);
+    if (due.length === 0) return 0;
+    try {
+      replayUpcoming.immediate(due, now);
+    } catch (err) {
+      forget();
+      throw err;
+    }
+    return due.length;
+  }
 
   /**
    * Stores and replays several batches in ONE transaction; returns each batch's counts. Atomic as a whole.
@@ -231,6 +266,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   /** Recomputes every fact, rollup and current-state row from the stored events. */
   const rebuildAll = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
     forget();
+    const asOf = opts.now();
     index.begin();
     newFacts.begin();
     sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM rollup_stale; DELETE FROM open_tickets; DELETE FROM pending_callbacks; DELETE FROM agents;');
@@ -241,7 +277,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const all = sqlite.prepare('SELECT subject, sid FROM subjects ORDER BY sid').all() as { subject: string; sid: number }[];
     all.forEach(({ subject, sid }, i) => {
       // Each subject is replayed once, so it is not kept: memory stays bounded on big databases.
-      replaySubject({ subject, sid, memo: null }, [], cleared);
+      replaySubject({ subject, sid, memo: null }, [], asOf, cleared);
       // Write now and then, for the same reason.
       if (rollups.pending > 50_000) rollups.flush();
       if (i % 50_000 === 0) backlog.flush();
@@ -260,5 +296,5 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     }
   }
 
-  return { ingestBatches, ingest: (events: readonly FloorEvent[]) => ingestBatches([events])[0], rebuild };
+  return { ingestBatches, ingest: (events: readonly FloorEvent[]) => ingestBatches([events])[0], rebuild, replayDue };
 }

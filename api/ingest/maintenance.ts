@@ -1,13 +1,15 @@
 // The database's own chores beside ingest: the backlog sample every minute, summing up stale hour, day and
-// week rollups once ingest has stopped writing them (rollup-compaction.ts, checked every 2 s), and folding the
-// WAL back every 30 s. They write, so they run where the writes run: on the writer thread in the server
-// (writer-thread.ts), so the main thread never waits for the write lock, or in this thread for the CLI and
-// tests. Either way a timer fires between two transactions, never inside one.
+// week rollups once ingest has stopped writing them (rollup-compaction.ts, checked every 2 s), replaying the
+// subjects whose events stamped ahead of the clock have come (every second), and folding the WAL back every
+// 30 s. They write, so they run where the writes run: on the writer thread in the server (writer-thread.ts),
+// so the main thread never waits for the write lock, or in this thread for the CLI and tests. Either way a
+// timer fires between two transactions, never inside one.
 import { checkpoint, type Db } from '../../db/open';
 import { startBacklogSampler } from '../live/backlog-sampler';
 import { compactRollups } from './rollup-compaction';
 
 const CHECKPOINT_EVERY_MS = 30_000;
+const UPCOMING_EVERY_MS = 1_000;
 const COMPACT_EVERY_MS = 2_000;
 /**
  * Buckets summed per round: a backfill of many hours is caught up over several rounds, not in one long stall.
@@ -24,8 +26,11 @@ const COMPACT_QUIET_MS = 10_000;
 /** Or once it has waited this long since its first mark: a bucket marked without pause is still summed each minute. */
 const COMPACT_MAX_WAIT_MS = 60_000;
 
-/** Starts both chores; the returned function stops them. */
-export function startMaintenance(db: Db, now: () => number): () => void {
+/**
+ * Starts the chores; the returned function stops them. `replayDue` (the ingest service's) brings the backlog
+ * up to now for events that were stamped ahead of the clock.
+ */
+export function startMaintenance(db: Db, now: () => number, replayDue: (now: number) => number): () => void {
   const stopSampler = startBacklogSampler(db.$client, now);
   const timer = setInterval(() => {
     try {
@@ -46,9 +51,19 @@ export function startMaintenance(db: Db, now: () => number): () => void {
     }
   }, COMPACT_EVERY_MS);
   compaction.unref();
+  const upcoming = setInterval(() => {
+    try {
+      replayDue(now());
+    } catch (err) {
+      // The backlog keeps its state as of those events' arrival meanwhile; the next second tries again.
+      console.error('replaying events whose time has come failed:', err);
+    }
+  }, UPCOMING_EVERY_MS);
+  upcoming.unref();
   return () => {
     stopSampler();
     clearInterval(timer);
     clearInterval(compaction);
+    clearInterval(upcoming);
   };
 }

@@ -17,7 +17,7 @@ import { commitGroups, takeGroups, type Posted } from './writer-inbox';
 const { path, memoSubjects, maintain } = workerData as WriterOptions;
 const db = openDb(path, { migrate: false, cacheKiB: WRITER_CACHE_KIB });
 const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now: Date.now, memoSubjects });
-let stopMaintenance = maintain ? startMaintenance(db, Date.now) : null;
+let stopMaintenance = maintain ? startMaintenance(db, Date.now, ingest.replayDue) : null;
 const port = parentPort!;
 port.postMessage({ kind: 'ready' } satisfies WriterReply);
 
@@ -34,7 +34,7 @@ port.on('message', (m: WriterRequest) => {
     return;
   }
   if (m.kind === 'maintain') {
-    stopMaintenance ??= startMaintenance(db, Date.now);
+    stopMaintenance ??= startMaintenance(db, Date.now, ingest.replayDue);
     return;
   }
   // close: the main thread sends it once every group it posted has been answered; should any still wait, they

@@ -31,9 +31,10 @@ export interface Fact {
   flag2: 0 | 1;
 }
 
-export type TicketStateName = 'open' | 'resolved' | 'abandoned';
+/** `upcoming`: created after the replay's `asOf` (an event may be stamped up to 5 minutes ahead of the server's clock). */
+export type TicketStateName = 'open' | 'resolved' | 'abandoned' | 'upcoming';
 
-/** The ticket as it stands after all its events: the source of the backlog. */
+/** The ticket as it stands at the replay's `asOf`, after its events up to then: the source of the backlog. */
 export interface TicketState {
   ticket: string;
   createdAt: number;
@@ -112,10 +113,16 @@ class TicketFacts {
 export interface TicketReplay {
   state: TicketState;
   facts: Fact[];
+  /** When the state changes next: the time of the first event after `asOf`, or null when there is none. */
+  changesAt: number | null;
 }
 
-/** Replays one ticket's events (any order, duplicates already removed by id). Null until a `ticket.created` exists. */
-export function replayTicket(events: readonly TicketEvent[], targetSec: TargetLookup): TicketReplay | null {
+/**
+ * Replays one ticket's events (any order, duplicates already removed by id). Null until a `ticket.created`
+ * exists. Facts come from every event; the state from those up to `asOf` (now, for the backlog): an event
+ * stamped ahead of the clock counts in the backlog once its time has come, as a replay in time order would.
+ */
+export function replayTicket(events: readonly TicketEvent[], targetSec: TargetLookup, asOf = Infinity): TicketReplay | null {
   const sorted = inTimeOrder(events);
   const creation = sorted.find((e) => e.type === 'ticket.created');
   if (!creation || creation.type !== 'ticket.created') return null;
@@ -150,10 +157,19 @@ export function replayTicket(events: readonly TicketEvent[], targetSec: TargetLo
   let waitingSince: number | null = null;
   let lastResolver: string | null = null;
   let rating: { at: number; score: number; agent: string | null } | null = null;
+  // The state as of `asOf`, kept once the first later event is reached.
+  let changesAt: number | null = t0 > asOf ? t0 : null;
+  let stateThen: TicketStateName = t0 > asOf ? 'upcoming' : state;
+  let firstResponseThen: number | null = null;
+  let waitingThen: number | null = null;
 
   for (const e of sorted) {
     if (e === creation) continue;
     const at = Math.max(e.at, t0);
+    if (changesAt === null && at > asOf) {
+      changesAt = at;
+      (stateThen = state), (firstResponseThen = firstResponseAt), (waitingThen = waitingSince);
+    }
     switch (e.type) {
       case 'ticket.replied':
         if (e.author !== 'agent') break;
@@ -198,25 +214,29 @@ export function replayTicket(events: readonly TicketEvent[], targetSec: TargetLo
   // Only the latest rating counts; it is credited as of its own time.
   if (rating) facts.add('rated', rating.at, rating.agent, rating.score, rating.score >= 4 ? 1 : 0);
 
-  const unattendedSince = state !== 'open' ? null : firstResponseAt === null ? t0 : waitingSince;
+  // With no event after `asOf`, the state is the one after every event.
+  if (changesAt === null) (stateThen = state), (firstResponseThen = firstResponseAt), (waitingThen = waitingSince);
+  const whole = changesAt === null;
   return {
     state: {
       ticket: creation.ticket,
       createdAt: t0,
       channel: creation.channel,
       category: creation.category,
-      priority: priority.last ?? creation.priority,
-      team: team.last,
-      assignee: assignee.last,
-      state,
-      firstResponseAt,
-      unattendedSince
+      priority: (whole ? priority.last : priority.valueAt(asOf)) ?? creation.priority,
+      team: whole ? team.last : team.valueAt(asOf),
+      assignee: whole ? assignee.last : assignee.valueAt(asOf),
+      state: stateThen,
+      firstResponseAt: firstResponseThen,
+      unattendedSince: stateThen !== 'open' ? null : firstResponseThen === null ? t0 : waitingThen
     },
-    facts: facts.list
+    facts: facts.list,
+    changesAt
   };
 }
 
-export type CallbackStateName = 'pending' | 'completed' | 'cancelled';
+/** `upcoming`: scheduled after the replay's `asOf`. */
+export type CallbackStateName = 'pending' | 'completed' | 'cancelled' | 'upcoming';
 
 export interface CallbackState {
   callback: string;
@@ -232,45 +252,58 @@ export interface CallbackState {
 export interface CallbackReplay {
   state: CallbackState;
   facts: Fact[];
+  /** As for tickets: the time of the first event after `asOf`, or null. */
+  changesAt: number | null;
 }
 
 function callbackFact(facts: Fact[], team: string | null, kind: FactKind, at: number, agent: string | null, flag: 0 | 1 = 0, flag2: 0 | 1 = 0): void {
   facts.push({ kind, at, team, channel: null, priority: null, category: null, agent, value: null, flag, flag2 });
 }
 
-/** Replays one callback's events. Null until a `callback.scheduled` exists. */
-export function replayCallback(events: readonly CallbackEvent[]): CallbackReplay | null {
+/** Replays one callback's events. Null until a `callback.scheduled` exists. Facts from every event, the state as of `asOf`. */
+export function replayCallback(events: readonly CallbackEvent[], asOf = Infinity): CallbackReplay | null {
   const sorted = inTimeOrder(events);
   const first = sorted.find((e) => e.type === 'callback.scheduled');
   if (!first || first.type !== 'callback.scheduled') return null;
-  // The latest schedule sets `due`, and on-time is judged against that final due.
+  // The latest schedule sets `due`, and on-time is judged against that final due; the backlog's due is the
+  // latest schedule's as of `asOf`.
   let due = first.due;
-  for (const e of sorted) if (e.type === 'callback.scheduled') due = e.due;
+  let dueThen = first.due;
+  let changesAt: number | null = null;
+  for (const e of sorted) {
+    if (changesAt === null && e.at > asOf) changesAt = e.at;
+    if (e.type !== 'callback.scheduled') continue;
+    due = e.due;
+    if (e.at <= asOf) dueThen = e.due;
+  }
 
   const team = first.team ?? null;
   const facts: Fact[] = [];
 
   callbackFact(facts, team, 'callback_scheduled', first.at, first.agent ?? null);
   let state: CallbackStateName = 'pending';
+  let stateThen: CallbackStateName = first.at > asOf ? 'upcoming' : 'pending';
   for (const e of sorted) {
     if (e.type === 'callback.attempted') callbackFact(facts, team, 'callback_attempted', e.at, e.agent, e.result === 'connected' ? 1 : 0);
     else if (e.type === 'callback.completed' && state === 'pending') {
       state = 'completed';
       callbackFact(facts, team, 'callback_completed', e.at, e.agent ?? first.agent ?? null, e.at <= due ? 1 : 0, e.outcome === 'confirmed' ? 1 : 0);
     } else if (e.type === 'callback.cancelled' && state === 'pending') state = 'cancelled';
+    if (e.at <= asOf && stateThen !== 'upcoming') stateThen = state;
   }
   return {
     state: {
       callback: first.callback,
       scheduledAt: first.at,
-      due,
+      due: dueThen,
       team,
       agent: first.agent ?? null,
       reason: first.reason,
       ticket: first.ticket ?? null,
-      state
+      state: stateThen
     },
-    facts
+    facts,
+    changesAt
   };
 }
 

@@ -38,7 +38,10 @@ export const events = sqliteTable(
   (t) => [
     uniqueIndex('events_id').on(t.id),
     // An agent's current status is the latest run of its status events: read newest first, a few at a time.
-    index('events_agent_status').on(t.sid, t.at).where(sql`type = 'agent.status'`)
+    index('events_agent_status').on(t.sid, t.at).where(sql`type = 'agent.status'`),
+    // Events stamped ahead of the clock when they came (api/ingest/upcoming.ts reads the last ones at start):
+    // rare, so the index is small, and other events cost it only the check of its condition.
+    index('events_ahead').on(t.receivedAt).where(sql`at > received_at`)
   ]
 );
 

@@ -15,6 +15,9 @@ import { derivedTables } from '../helpers/derived';
 import { ev, min, valid } from '../helpers/events';
 
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'migrations');
+/** When drizzle-kit made a migration (drizzle records it as the migration's created_at). */
+const journalWhen = (tag: string) =>
+  (JSON.parse(readFileSync(join(MIGRATIONS, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string; when: number }[] }).entries.find((e) => e.tag === tag)!.when;
 
 /** A database migrated only up to `upTo` (a journal tag), as an older release left it. */
 function olderDatabase(path: string, upTo: string): Database.Database {
@@ -127,9 +130,10 @@ describe('upgrading a database from before week rollups', () => {
     const kpis = (sqlite: Database.Database) => getKpis(sqlite, window, {}, window.to);
     const expected = kpis(rt.db.$client);
     expect(expected.firstResponse.count).toBe(28);
-    // As a release before migration 0010 left it: no week rows, no week marks, and 0010 not applied.
-    rt.db.$client.exec('DELETE FROM rollups WHERE level = 3; DELETE FROM rollup_stale WHERE level = 3');
-    rt.db.$client.prepare('DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)').run();
+    // As a release before migration 0010 left it: no week rows, no week marks, and neither 0010 nor any later
+    // migration applied (0011 made the index events_ahead).
+    rt.db.$client.exec('DELETE FROM rollups WHERE level = 3; DELETE FROM rollup_stale WHERE level = 3; DROP INDEX events_ahead');
+    rt.db.$client.prepare('DELETE FROM __drizzle_migrations WHERE created_at >= ?').run(journalWhen('0010_week_rollups'));
     rt.db.$client.close();
 
     const upgraded = createRuntime({ DATABASE_PATH: path });

@@ -154,6 +154,21 @@ describe('writer thread trouble, as a sender sees it', () => {
     expect(writer.restarts).toBe(1);
   });
 
+  it('counts a ticket created ahead of the clock in the backlog once its time has come, by itself', async () => {
+    const { db, writer } = start();
+    writer.maintain();
+    const at = Date.now() + 2_000;
+    const valid = validateEvents([{ id: 'ahead-1', type: 'ticket.created', at, ticket: 'AH-1', channel: 'chat' }], Date.now());
+    if (!valid.ok) throw new Error(JSON.stringify(valid.errors));
+    await writer.ingestBatches([valid.events]);
+    const open = () => db.$client.prepare('SELECT count(*) FROM open_tickets').pluck().get() as number;
+    expect(open()).toBe(0);
+    while (Date.now() < at + 10_000 && open() === 0) await new Promise((r) => setTimeout(r, 100));
+    expect(open()).toBe(1);
+    // The writer thread replays it within about a second of its time.
+    expect(Date.now()).toBeGreaterThanOrEqual(at);
+  });
+
   it('stores each event as the JSON text the in-process service stores, names in Chinese and emoji included', async () => {
     const { db, writer } = start();
     const at = NOW - 60_000;

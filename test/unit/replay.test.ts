@@ -200,3 +200,48 @@ describe('callback replay', () => {
     expect(callback([ev('callback.attempted', 1, { callback: 'C1', agent: 'ann', result: 'busy' })])).toBeNull();
   });
 });
+
+describe('state as of a time, with events stamped ahead of it', () => {
+  const at = (raw: Raw[], asOf: number) => replayTicket(valid(raw) as TicketEvent[], defaultTargets, asOf)!;
+  const life = [
+    created(0, { team: 'wallet' }),
+    ev('ticket.assigned', 2, { ticket: 'T1', agent: 'ann', team: 'risk' }),
+    ev('ticket.replied', 4, { ticket: 'T1', agent: 'ann' }),
+    ev('ticket.resolved', 9, { ticket: 'T1' })
+  ];
+
+  it('counts every fact whatever the time, and holds the state as of it', () => {
+    const whole = at(life, Infinity);
+    for (const [m, state] of [[1, 'open'], [3, 'open'], [5, 'open'], [9, 'resolved']] as const) {
+      const r = at(life, min(m));
+      expect(r.facts).toEqual(whole.facts);
+      expect(r.state.state).toBe(state);
+    }
+    // At 01:01 nobody has it: unassigned, on the team it was created with, waiting since t0.
+    expect(at(life, min(1)).state).toMatchObject({ assignee: null, team: 'wallet', unattendedSince: min(0), firstResponseAt: null });
+    expect(at(life, min(3)).state).toMatchObject({ assignee: 'ann', team: 'risk', unattendedSince: min(0) });
+    expect(at(life, min(5)).state).toMatchObject({ firstResponseAt: min(4), unattendedSince: null });
+    // When it changes next: the next event's time, and none once every event has come.
+    expect([1, 3, 5, 9].map((m) => at(life, min(m)).changesAt)).toEqual([min(2), min(4), min(9), null]);
+  });
+
+  it('has a ticket created after the time upcoming, in no backlog', () => {
+    const r = at(life, min(-1));
+    expect(r.state.state).toBe('upcoming');
+    expect(r.state.unattendedSince).toBeNull();
+    expect(r.changesAt).toBe(min(0));
+  });
+
+  it('keeps a callback pending, with the due time then, until its completion comes', () => {
+    const schedule = (m: number, due: number) => ev('callback.scheduled', m, { callback: 'C1', reason: 'pre_approval', due: min(due), agent: 'ann' });
+    const events = valid([schedule(0, 30), schedule(20, 50), ev('callback.completed', 40, { callback: 'C1', outcome: 'confirmed' })]) as CallbackEvent[];
+    expect(replayCallback(events, min(-1))!.state.state).toBe('upcoming');
+    expect(replayCallback(events, min(10))!.state).toMatchObject({ state: 'pending', due: min(30) });
+    expect(replayCallback(events, min(25))!.state).toMatchObject({ state: 'pending', due: min(50) });
+    const done = replayCallback(events, min(40))!;
+    expect(done.state).toMatchObject({ state: 'completed', due: min(50) });
+    expect(done.changesAt).toBeNull();
+    // On time against the final due (50), whatever the time of the replay.
+    expect(only(replayCallback(events, min(10))!.facts, 'callback_completed')[0].flag).toBe(1);
+  });
+});

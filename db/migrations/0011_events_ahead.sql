@@ -1,0 +1,1 @@
+CREATE INDEX `events_ahead` ON `events` (`received_at`) WHERE at > received_at;
