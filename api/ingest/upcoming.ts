@@ -21,10 +21,6 @@ export class Upcoming {
     return out;
   }
 
-  get size(): number {
-    return this.at.size;
-  }
-
   /**
    * Reads from the stored events which subjects had an event stamped ahead of the clock when it came: at start
    * (the last server may have stopped before, or while, their time came) and after a rollback (which may have
