@@ -61,9 +61,10 @@ export function agentStore(sqlite: Database.Database) {
 
     /**
      * Recomputes an agent's status as of `asOf` and since-when from its stored status events. Returns the time
-     * of its first status event after `asOf` (one stamped ahead of the clock), or null.
+     * of its first status event after `asOf` (one stamped ahead of the clock), or null. `ahead`: whether the
+     * agent may have one (the caller knows; most never do, and then it is not looked up).
      */
-    refreshStatus(agent: string, sid: number, asOf: number): number | null {
+    refreshStatus(agent: string, sid: number, asOf: number, ahead: boolean): number | null {
       for (let limit = 8; ; limit *= 4) {
         const rows = s.history.all(sid, asOf, limit) as { at: number; id: string; status: string }[];
         if (rows.length === 0) break;
@@ -75,7 +76,7 @@ export function agentStore(sqlite: Database.Database) {
           break;
         }
       }
-      return s.next.get(sid, asOf) as number | null;
+      return ahead ? (s.next.get(sid, asOf) as number | null) : null;
     },
 
     /** After a rollback or a rebuild: memory may hold what the database does not. */

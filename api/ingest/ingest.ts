@@ -40,6 +40,11 @@ interface SubjectMemo {
   state: TicketState | CallbackState | NoRow | null;
 }
 
+function anyAfter(events: readonly FloorEvent[], at: number): boolean {
+  for (const e of events) if (e.at > at) return true;
+  return false;
+}
+
 const factKey = (f: Fact) => `${f.kind}|${f.at}|${f.team}|${f.channel}|${f.priority}|${f.category}|${f.agent}|${f.value}|${f.flag}|${f.flag2}`;
 const sameFact = (a: Fact, b: Fact) =>
   a.at === b.at && a.kind === b.kind && a.agent === b.agent && a.value === b.value && a.flag === b.flag && a.flag2 === b.flag2 &&
@@ -149,7 +154,11 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   function replaySubject(known: Subject, fresh: FloorEvent[], asOf: number, load: (known: Subject, fresh: readonly FloorEvent[]) => SubjectMemo = loadMemo): void {
     const { subject } = known;
     const kind = subject[0];
-    if (kind === 'a') return upcoming.note(subject, agents.refreshStatus(subject.slice(2), known.sid, asOf));
+    if (kind === 'a') {
+      // Its status events ahead of `asOf`: noted before (stored), or among those just come.
+      const ahead = upcoming.has(subject) || anyAfter(fresh, asOf);
+      return upcoming.note(subject, agents.refreshStatus(subject.slice(2), known.sid, asOf, ahead));
+    }
     const cached = known.memo;
     // A memo loaded now already holds the fresh events (they were just inserted); a cached one gets them added.
     const memo = cached ?? (known.memo = load(known, fresh));
@@ -172,6 +181,18 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     rollups.flush();
   }
 
+  /** Starts a transaction's replays: the subject index's pass and the numbering of new facts. */
+  function beginReplays(): void {
+    index.begin();
+    newFacts.begin();
+  }
+
+  /** Ends them before the commit: the queued rows written, the subject index's pass closed. */
+  function endReplays(): void {
+    writeQueued();
+    index.end();
+  }
+
   /** After a rollback or a rebuild: memory may hold what the database does not. */
   function forget(): void {
     subjects.clear();
@@ -189,8 +210,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
 
   const transact = sqlite.transaction((batches: readonly (readonly FloorEvent[])[], bodies: Bodies | undefined): BatchResult[] => {
     const receivedAt = opts.now();
-    index.begin();
-    newFacts.begin();
+    beginReplays();
     // Each subject this transaction stored events of, with them. It holds the subject itself too, memo and all,
     // whatever the LRU evicts meanwhile.
     const dirty = new Map<string, { known: Subject; fresh: FloorEvent[] }>();
@@ -212,18 +232,15 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       return { accepted, duplicates: batch.length - accepted };
     });
     for (const { known, fresh } of dirty.values()) replaySubject(known, fresh, receivedAt);
-    writeQueued();
-    index.end();
+    endReplays();
     return results;
   });
 
   /** Replays again, in one transaction, the subjects whose events stamped ahead of the clock have come by `now`. */
   const replayUpcoming = sqlite.transaction((due: readonly string[], now: number) => {
-    index.begin();
-    newFacts.begin();
+    beginReplays();
     for (const subject of due) replaySubject(subjectNamed(subject), [], now);
-    writeQueued();
-    index.end();
+    endReplays();
   });
 
   /**
@@ -267,8 +284,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const rebuildAll = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
     forget();
     const asOf = opts.now();
-    index.begin();
-    newFacts.begin();
+    beginReplays();
     sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM rollup_stale; DELETE FROM open_tickets; DELETE FROM pending_callbacks; DELETE FROM agents;');
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
     const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');

@@ -14,6 +14,11 @@ export class Upcoming {
     else if (this.at.size !== 0) this.at.delete(subject);
   }
 
+  /** Whether `subject` waits for an event stamped ahead of the clock. */
+  has(subject: string): boolean {
+    return this.at.size !== 0 && this.at.has(subject);
+  }
+
   /** Subjects whose next change has come by `now`. */
   due(now: number): string[] {
     const out: string[] = [];
