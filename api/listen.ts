@@ -44,8 +44,8 @@ export async function listen(
     maxClients: config.LIVE_MAX_CLIENTS,
     ...opts.hub
   });
-  const onCommitted = () => hub.committed();
-  rt.onCommitted.add(onCommitted);
+  const onChanged = () => hub.changed();
+  rt.onChanged.add(onChanged);
   // The backlog sample every minute and WAL checkpoints run where the writes run (the writer thread).
   const stopMaintenance = rt.startMaintenance();
 
@@ -65,7 +65,7 @@ export async function listen(
           draining = true;
           hub.close();
           stopMaintenance();
-          rt.onCommitted.delete(onCommitted);
+          rt.onChanged.delete(onChanged);
           const closed = new Promise<void>((r) => server.close(() => r()));
           await rt.commits.close();
           (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();

@@ -13,8 +13,11 @@ export interface Runtime {
   db: Db;
   commits: GroupCommit;
   now: () => number;
-  /** Called after every commit that stored something; the live hub subscribes here. */
-  onCommitted: Set<(accepted: number) => void>;
+  /**
+   * Called after every commit that changed what the numbers read: events stored, or the time come of events
+   * stamped ahead of the clock (the backlog and agents' status as of now). The live hub subscribes here.
+   */
+  onChanged: Set<() => void>;
   /** Starts the backlog sampler and WAL checkpoints where writes run (ingest/maintenance.ts); returns how to stop them. */
   startMaintenance(): () => void;
   /** Ends the writer thread, if there is one. The caller closes `db`. */
@@ -28,18 +31,27 @@ export interface LocalRuntime extends Runtime {
   ingest: IngestService;
 }
 
-function assemble(db: Db, committer: Committer, now: () => number, writes: Pick<Runtime, 'startMaintenance' | 'stopWriter' | 'writable'>): Runtime {
-  const onCommitted = new Set<(accepted: number) => void>();
+function assemble(db: Db, committer: Committer, now: () => number, onChanged: Set<() => void>, writes: Pick<Runtime, 'startMaintenance' | 'stopWriter' | 'writable'>): Runtime {
   const commits = new GroupCommit(committer, (accepted) => {
-    if (accepted > 0) for (const fn of onCommitted) fn(accepted);
+    if (accepted > 0) changed(onChanged);
   });
-  return { db, commits, now, onCommitted, ...writes };
+  return { db, commits, now, onChanged, ...writes };
+}
+
+function changed(listeners: Set<() => void>): void {
+  for (const fn of listeners) fn();
 }
 
 export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => number = Date.now, opts: { memoSubjects?: number; tailLimit?: number } = {}): LocalRuntime {
   const db = openDb(config.DATABASE_PATH);
   const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, ...opts });
-  return { ...assemble(db, ingest, now, { startMaintenance: () => startMaintenance(db, now, ingest.replayDue), stopWriter: async () => {}, writable: async () => {} }), ingest };
+  const onChanged = new Set<() => void>();
+  const replayDue = (t: number) => {
+    const replayed = ingest.replayDue(t);
+    if (replayed > 0) changed(onChanged);
+    return replayed;
+  };
+  return { ...assemble(db, ingest, now, onChanged, { startMaintenance: () => startMaintenance(db, now, replayDue), stopWriter: async () => {}, writable: async () => {} }), ingest };
 }
 
 /**
@@ -50,11 +62,12 @@ export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => 
 export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runtime {
   if (config.DATABASE_PATH === ':memory:') return createRuntime(config);
   const db = openDb(config.DATABASE_PATH);
-  const writer = new WriterThread({ path: config.DATABASE_PATH });
+  const onChanged = new Set<() => void>();
+  const writer = new WriterThread({ path: config.DATABASE_PATH }, () => changed(onChanged));
   const startWriterMaintenance = () => {
     writer.maintain();
     // Stopped with the thread: close() ends both.
     return () => {};
   };
-  return assemble(db, writer, Date.now, { startMaintenance: startWriterMaintenance, stopWriter: () => writer.close(), writable: () => writer.started });
+  return assemble(db, writer, Date.now, onChanged, { startMaintenance: startWriterMaintenance, stopWriter: () => writer.close(), writable: () => writer.started });
 }

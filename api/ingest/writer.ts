@@ -18,6 +18,8 @@ export type GroupAnswer =
 export type WriterReply =
   /** Every group a transaction answered, in one message: fewer messages for both threads. */
   | { kind: 'answers'; answers: GroupAnswer[] }
+  /** Subjects whose events stamped ahead of the clock have come were replayed: the backlog as of now changed. */
+  | { kind: 'replayed'; subjects: number }
   | { kind: 'ready' }
   | { kind: 'closed' };
 
@@ -63,7 +65,11 @@ export class WriterThread {
   readonly started: Promise<void>;
   private onStarted: () => void = () => {};
 
-  constructor(private readonly opts: WriterOptions) {
+  /** `onReplayed`: the thread's maintenance replayed subjects whose events stamped ahead of the clock have come. */
+  constructor(
+    private readonly opts: WriterOptions,
+    private readonly onReplayed: () => void = () => {}
+  ) {
     this.started = new Promise((resolve) => (this.onStarted = resolve));
     this.spawn();
   }
@@ -83,6 +89,7 @@ export class WriterThread {
     worker.on('message', (m: WriterReply) => {
       if (m.kind === 'ready') (this.ready = true), this.onStarted();
       else if (m.kind === 'answers') for (const a of m.answers) this.answered(a);
+      else if (m.kind === 'replayed') this.onReplayed();
     });
     // A thread that dies takes its uncommitted transaction with it (SQLite rolls it back), or it committed and
     // died before saying so: fail what waits, to be sent again (ids make that safe), and start a fresh thread,

@@ -1,4 +1,4 @@
-// The live hub: WebSocket clients grouped by scope (their filters). After a commit, or every few seconds for
+// The live hub: WebSocket clients grouped by scope (their filters). After a change, or every few seconds for
 // time-driven changes, it computes each distinct scope once and fans the same message out to its clients.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -50,7 +50,7 @@ export class LiveHub {
   private broadcasting = false;
   private dirtyDuringRound = false;
   private closed = false;
-  /** Bumped by every commit; a scope's last state is reused for new clients while it is current. */
+  /** Bumped by every change; a scope's last state is reused for new clients while it is current. */
   private generation = 0;
   private readonly latest = new Map<string, { generation: number; at: number; state: LiveState }>();
   private readonly intervals: NodeJS.Timeout[] = [];
@@ -72,8 +72,8 @@ export class LiveHub {
     return n;
   }
 
-  /** Events were committed: every scope may have changed. */
-  committed(): void {
+  /** Events were committed, or the time of events stamped ahead of the clock came: every scope may have changed. */
+  changed(): void {
     this.generation++;
     this.markDirty();
   }

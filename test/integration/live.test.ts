@@ -104,6 +104,23 @@ describe('live hub', () => {
     expect(c.messages.length - before).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
   });
 
+  it('pushes the backlog as soon as a ticket created ahead of the clock is due, not at the next heartbeat', async () => {
+    // No heartbeat within the test: only the replay of the due ticket can send the update.
+    await start({ heartbeatMs: 60_000 });
+    const c = connect();
+    await c.until(() => true);
+    const at = Date.now() + 1500;
+    await post([{ id: 'A1', type: 'ticket.created', at, ticket: 'A1', channel: 'chat', team: 'wallet' }]);
+    // Stored at once, counted in today's tickets, and not open yet: its time has not come.
+    const stored = await c.until((m) => m.windows.today.tickets.created === 1);
+    expect(stored.windows.today.backlog.open).toBe(0);
+    const due = await c.until((m) => m.windows.today.backlog.open === 1, 5000);
+    // Maintenance replays what is due every second.
+    expect(Date.now()).toBeGreaterThanOrEqual(at);
+    expect(Date.now() - at).toBeLessThan(3000);
+    expect(due.seq).toBeGreaterThan(stored.seq);
+  });
+
   it('scopes a subscribed client to its filters', async () => {
     await start();
     const all = connect();

@@ -33,10 +33,10 @@ function simulatedBatches(count: number, size: number): FloorEvent[][] {
 }
 
 let open: { db: Db; writer: WriterThread }[] = [];
-function start() {
+function start(onReplayed?: () => void) {
   const path = join(mkdtempSync(join(tmpdir(), 'floorboard-writer-')), 'kpi.sqlite');
   const db = openDb(path);
-  const writer = new WriterThread({ path });
+  const writer = new WriterThread({ path }, onReplayed);
   open.push({ db, writer });
   return { path, db, writer };
 }
@@ -154,8 +154,9 @@ describe('writer thread trouble, as a sender sees it', () => {
     expect(writer.restarts).toBe(1);
   });
 
-  it('counts a ticket created ahead of the clock in the backlog once its time has come, by itself', async () => {
-    const { db, writer } = start();
+  it('counts a ticket created ahead of the clock in the backlog once its time has come, by itself, and says so', async () => {
+    const replayed: number[] = [];
+    const { db, writer } = start(() => replayed.push(Date.now()));
     writer.maintain();
     const at = Date.now() + 2_000;
     const valid = validateEvents([{ id: 'ahead-1', type: 'ticket.created', at, ticket: 'AH-1', channel: 'chat' }], Date.now());
@@ -165,8 +166,11 @@ describe('writer thread trouble, as a sender sees it', () => {
     expect(open()).toBe(0);
     while (Date.now() < at + 10_000 && open() === 0) await new Promise((r) => setTimeout(r, 100));
     expect(open()).toBe(1);
-    // The writer thread replays it within about a second of its time.
+    // The writer thread replays it within about a second of its time, and tells the main thread (the live hub).
     expect(Date.now()).toBeGreaterThanOrEqual(at);
+    for (let i = 0; i < 20 && !replayed.length; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(replayed).toHaveLength(1);
+    expect(replayed[0]).toBeGreaterThanOrEqual(at);
   });
 
   it('stores each event as the JSON text the in-process service stores, names in Chinese and emoji included', async () => {
