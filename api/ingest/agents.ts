@@ -47,11 +47,15 @@ export function agentStore(sqlite: Database.Database) {
   }
 
   return {
-    /** Records every agent an event names, and the team (and name) it names with them. */
-    note(e: FloorEvent): void {
+    /**
+     * Records every agent an event names, and the team (and name) it names with them once its time has come
+     * by `asOf`: an event stamped ahead of the clock is noted again then (the ingest service's `replayDue`).
+     */
+    note(e: FloorEvent, asOf: number): void {
       const agent = 'agent' in e ? e.agent : undefined;
       if (!agent) return;
       keysOf(agent);
+      if (e.at > asOf) return;
       // The (at, id) order key is built only where a field is compared: most events name an agent and set none.
       if (e.type === 'agent.status') {
         if (e.team) set(agent, 'status_team', e.team, e);

@@ -227,7 +227,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
         accepted++;
         if (touched) touched.fresh.push(e);
         else dirty.set(subject, { known, fresh: [e] });
-        agents.note(e);
+        agents.note(e, receivedAt);
       }
       return { accepted, duplicates: batch.length - accepted };
     });
@@ -239,7 +239,12 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   /** Replays again, in one transaction, the subjects whose events stamped ahead of the clock have come by `now`. */
   const replayUpcoming = sqlite.transaction((due: readonly string[], now: number) => {
     beginReplays();
-    for (const subject of due) replaySubject(subjectNamed(subject), [], now);
+    for (const subject of due) {
+      const known = subjectNamed(subject);
+      replaySubject(known, [], now);
+      // The teams and names its events give agents, now that their time has come.
+      for (const body of index.bodies(known.sid)) agents.note(parseEventRecord(body), now);
+    }
     endReplays();
   });
 
@@ -289,7 +294,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
     const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
     for (let after = 0, rows: { seq: number; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].seq)
-      for (const r of rows) agents.note(parseEventRecord(r.body));
+      for (const r of rows) agents.note(parseEventRecord(r.body), asOf);
     const all = sqlite.prepare('SELECT subject, sid FROM subjects ORDER BY sid').all() as { subject: string; sid: number }[];
     all.forEach(({ subject, sid }, i) => {
       // Each subject is replayed once, so it is not kept: memory stays bounded on big databases.

@@ -15,14 +15,14 @@ const e = (type: string, at: number, fields: Record<string, unknown>) => ({ id: 
 let t: ReturnType<typeof testApp> | null = null;
 afterEach(() => t?.close());
 
-/** T1 open since 11:50, resolved at 12:03; T2 created at 12:02; C1 scheduled at 12:01; ann busy from 12:04. */
+/** T1 open since 11:50, resolved at 12:03; T2 created at 12:02; C1 scheduled at 12:01; ann busy, in risk and renamed, from 12:04. */
 const ahead = () => [
   e('ticket.created', NOW - 10 * MIN, { ticket: 'T1', channel: 'chat', team: 'wallet' }),
   e('ticket.resolved', NOW + 3 * MIN, { ticket: 'T1', agent: 'ann' }),
   e('ticket.created', NOW + 2 * MIN, { ticket: 'T2', channel: 'app', team: 'wallet' }),
   e('callback.scheduled', NOW + MIN, { callback: 'C1', reason: 'pre_approval', due: NOW + 30 * MIN, agent: 'ann', team: 'wallet' }),
-  e('agent.status', NOW - 20 * MIN, { agent: 'ann', status: 'available', team: 'wallet' }),
-  e('agent.status', NOW + 4 * MIN, { agent: 'ann', status: 'busy' })
+  e('agent.status', NOW - 20 * MIN, { agent: 'ann', status: 'available', team: 'wallet', name: 'Ann' }),
+  e('agent.status', NOW + 4 * MIN, { agent: 'ann', status: 'busy', team: 'risk', name: 'Ann Lee' })
 ];
 
 describe('events stamped ahead of the clock', () => {
@@ -36,20 +36,22 @@ describe('events stamped ahead of the clock', () => {
     let { k, ann } = await at();
     expect(k.tickets).toMatchObject({ created: 2, resolved: 1 });
     expect(k.backlog).toMatchObject({ open: 1, unattended: 1, oldestUnattendedSec: 600, callbacksPending: 0 });
-    expect(ann).toMatchObject({ status: 'available' });
+    expect(ann).toMatchObject({ status: 'available', team: 'wallet', name: 'Ann' });
 
-    // 12:01:30: the callback is pending. 12:02:30: T2 is open too. 12:03:30: T1 is resolved. 12:04:30: ann is busy.
+    // 12:01:30: the callback is pending. 12:02:30: T2 is open too. 12:03:30: T1 is resolved. 12:04:30: ann is
+    // busy, in her new team and under her new name.
+    const wallet = { status: 'available', team: 'wallet', name: 'Ann' };
     const steps = [
-      { open: 1, callbacksPending: 1, status: 'available' },
-      { open: 2, callbacksPending: 1, status: 'available' },
-      { open: 1, callbacksPending: 1, status: 'available' },
-      { open: 1, callbacksPending: 1, status: 'busy' }
+      { open: 1, callbacksPending: 1, ...wallet },
+      { open: 2, callbacksPending: 1, ...wallet },
+      { open: 1, callbacksPending: 1, ...wallet },
+      { open: 1, callbacksPending: 1, status: 'busy', team: 'risk', name: 'Ann Lee' }
     ];
     for (const [i, want] of steps.entries()) {
       clock = NOW + (i + 1.5) * MIN;
       t.rt.ingest.replayDue(clock);
       ({ k, ann } = await at());
-      expect({ open: k.backlog.open, callbacksPending: k.backlog.callbacksPending, status: ann.status }).toEqual(want);
+      expect({ open: k.backlog.open, callbacksPending: k.backlog.callbacksPending, status: ann.status, team: ann.team, name: ann.name }).toEqual(want);
     }
     expect(ann.statusSince).toBe(new Date(NOW + 4 * MIN).toISOString());
     // Nothing is left to wait for, and the facts never moved.
@@ -74,5 +76,10 @@ describe('events stamped ahead of the clock', () => {
     clock = NOW + 3.5 * MIN;
     t.rt.ingest.replayDue(clock);
     expect((await t.kpis()).backlog).toMatchObject({ open: 1, callbacksPending: 1 });
+    const window = { from: NOW - 60 * MIN, to: NOW + 10 * MIN };
+    expect((await t.agents(window)).agents[0]).toMatchObject({ status: 'available', team: 'wallet', name: 'Ann' });
+    clock = NOW + 4.5 * MIN;
+    t.rt.ingest.replayDue(clock);
+    expect((await t.agents(window)).agents[0]).toMatchObject({ status: 'busy', team: 'risk', name: 'Ann Lee' });
   });
 });
