@@ -2,6 +2,7 @@
 // commands and tests, so they all run the same assembly.
 import { openDb, type Db } from '../db/open';
 import type { Config } from './config';
+import { Checkpointer } from './ingest/checkpointer';
 import { GroupCommit, type Committer } from './ingest/group-commit';
 import { createIngestService, type IngestService } from './ingest/ingest';
 import { startMaintenance } from './ingest/maintenance';
@@ -18,7 +19,10 @@ export interface Runtime {
    * stamped ahead of the clock (the backlog and agents' status as of now). The live hub subscribes here.
    */
   onChanged: Set<() => void>;
-  /** Starts the backlog sampler and WAL checkpoints where writes run (ingest/maintenance.ts); returns how to stop them. */
+  /**
+   * Starts the backlog sampler and WAL checkpoints where writes run (ingest/maintenance.ts), and in the server
+   * the checkpointer thread (ingest/checkpointer.ts); returns how to stop them.
+   */
   startMaintenance(): () => void;
   /** Ends the writer thread, if there is one. The caller closes `db`. */
   stopWriter(): Promise<void>;
@@ -64,10 +68,15 @@ export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runt
   const db = openDb(config.DATABASE_PATH);
   const onChanged = new Set<() => void>();
   const writer = new WriterThread({ path: config.DATABASE_PATH }, () => changed(onChanged));
+  let checkpointer: Checkpointer | null = null;
   const startWriterMaintenance = () => {
     writer.maintain();
-    // Stopped with the thread: close() ends both.
-    return () => {};
+    checkpointer ??= new Checkpointer(config.DATABASE_PATH);
+    // The writer's chores stop with the thread: close() ends both.
+    return () => void checkpointer?.close();
   };
-  return assemble(db, writer, Date.now, onChanged, { startMaintenance: startWriterMaintenance, stopWriter: () => writer.close(), writable: () => writer.started });
+  const stopWriter = async () => {
+    await Promise.all([writer.close(), checkpointer?.close()]);
+  };
+  return assemble(db, writer, Date.now, onChanged, { startMaintenance: startWriterMaintenance, stopWriter, writable: () => writer.started });
 }

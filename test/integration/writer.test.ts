@@ -1,12 +1,14 @@
 // The server's writer thread: transactions on their own connection beside the main thread's, which reads
 // queries and writes backlog samples and sessions. Nothing may fail for being concurrent, numbers must be
 // the same as in one thread, and a dead thread must fail only what it was doing.
-import { mkdtempSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../api/config';
+import { Checkpointer } from '../../api/ingest/checkpointer';
 import { GroupCommit } from '../../api/ingest/group-commit';
 import { validateEvents } from '../../api/events/parse';
 import type { FloorEvent } from '../../api/events/schema';
@@ -171,6 +173,43 @@ describe('writer thread trouble, as a sender sees it', () => {
     for (let i = 0; i < 20 && !replayed.length; i++) await new Promise((r) => setTimeout(r, 50));
     expect(replayed).toHaveLength(1);
     expect(replayed[0]).toBeGreaterThanOrEqual(at);
+  });
+
+  it('has a checkpointer thread copy committed events into the database file while the writer goes on', async () => {
+    const { path, db, writer } = start();
+    // The main file alone, without the WAL: what SQLite has checkpointed.
+    const inFile = () => {
+      const copy = join(mkdtempSync(join(tmpdir(), 'floorboard-ckpt-')), 'copy.sqlite');
+      copyFileSync(path, copy);
+      const file = new Database(copy);
+      try {
+        return file.prepare('SELECT count(*) FROM events').pluck().get() as number;
+      } catch {
+        return 0; // not even the schema yet
+      } finally {
+        file.close();
+      }
+    };
+    const [batch] = simulatedBatches(1, 300);
+    await writer.ingestBatches([batch]);
+    // Far below the 16,000 WAL pages at which the writer would checkpoint: without the thread, nothing moves.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(inFile()).toBe(0);
+    const checkpointer = new Checkpointer(path);
+    try {
+      let copied = 0;
+      for (let i = 0; i < 50 && copied === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        copied = inFile();
+      }
+      expect(copied).toBe(db.$client.prepare('SELECT count(*) FROM events').pluck().get());
+      expect(copied).toBeGreaterThan(250);
+      // And the writer commits on while it runs.
+      const more = simulatedBatches(2, 300)[1];
+      expect((await writer.ingestBatches([more]))[0].accepted).toBeGreaterThan(0);
+    } finally {
+      await checkpointer.close();
+    }
   });
 
   it('stores each event as the JSON text the in-process service stores, names in Chinese and emoji included', async () => {
