@@ -46,7 +46,8 @@ export async function listen(
   });
   const onChanged = () => hub.changed();
   rt.onChanged.add(onChanged);
-  // The backlog sample every minute and WAL checkpoints run where the writes run (the writer thread).
+  // The backlog sample every minute and WAL checkpoints run where the writes run (the writer thread), and the
+  // server's checkpointer thread starts.
   const stopMaintenance = rt.startMaintenance();
 
   return new Promise((resolve, reject) => {

@@ -24,7 +24,7 @@ export interface Runtime {
    * the checkpointer thread (ingest/checkpointer.ts); returns how to stop them.
    */
   startMaintenance(): () => void;
-  /** Ends the writer thread, if there is one. The caller closes `db`. */
+  /** Ends the writer thread and the checkpointer thread, if there are. The caller closes `db`. */
   stopWriter(): Promise<void>;
   /** Resolves once events can be committed: the writer thread, if there is one, has opened the database. */
   writable(): Promise<void>;
