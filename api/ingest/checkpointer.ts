@@ -1,10 +1,10 @@
 // Keeps the WAL's checkpoint I/O off the writer thread. SQLite checkpoints in the commit that takes the WAL past
 // its 16,000 pages (db/open.ts): that commit copies every page back into the database file and waits for the
 // disk, and every acknowledgement and live update behind it waits too (250–360 ms a time on this project's
-// machine, every ~4.5 s at 5,000 events/s). This thread runs PASSIVE checkpoints on a connection of its own,
-// which never block the writer: they copy what has been committed while commits go on. The writer's own
-// checkpoint then finds nearly every page copied and synced, and only completes the WAL's reset, which must be
-// done by a writer between two commits for the file to stay bounded under a steady load.
+// machine, every ~4.5 s at 5,000 events/s). This thread runs PASSIVE checkpoints every 1.5 s on a connection of
+// its own, which never block the writer: they copy what has been committed while commits go on. The writer's
+// own checkpoint then finds most pages copied and synced, and completes the WAL's reset, which must be done by
+// a writer between two commits for the file to stay bounded under a steady load.
 import { Worker } from 'node:worker_threads';
 
 export class Checkpointer {
@@ -13,7 +13,7 @@ export class Checkpointer {
   readonly closed: Promise<void>;
 
   constructor(path: string) {
-    this.worker = new Worker(new URL('./checkpointer-boot.mjs', import.meta.url), { workerData: { path } });
+    this.worker = new Worker(new URL('./checkpointer-thread.mjs', import.meta.url), { workerData: { path } });
     // Should it fail, the writer's own checkpoints still bound the WAL, as before this thread.
     this.worker.on('error', (err) => console.error('WAL checkpointer thread failed; the writer checkpoints alone:', err));
     this.closed = new Promise((resolve) => this.worker.once('exit', () => resolve()));

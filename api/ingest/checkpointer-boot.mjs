@@ -1,4 +1,0 @@
-// Worker threads do not inherit the `--import tsx` loader: register it, then load the TypeScript body.
-import { register } from 'tsx/esm/api';
-register();
-await import(new URL('./checkpointer-thread.ts', import.meta.url).href);
