@@ -50,12 +50,8 @@ export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => 
   const db = openDb(config.DATABASE_PATH);
   const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, ...opts });
   const onChanged = new Set<() => void>();
-  const replayDue = (t: number) => {
-    const replayed = ingest.replayDue(t);
-    if (replayed > 0) changed(onChanged);
-    return replayed;
-  };
-  return { ...assemble(db, ingest, now, onChanged, { startMaintenance: () => startMaintenance(db, now, replayDue), stopWriter: async () => {}, writable: async () => {} }), ingest };
+  const startChores = () => startMaintenance(db, now, ingest.replayDue, () => changed(onChanged));
+  return { ...assemble(db, ingest, now, onChanged, { startMaintenance: startChores, stopWriter: async () => {}, writable: async () => {} }), ingest };
 }
 
 /**
@@ -72,7 +68,7 @@ export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runt
   const startWriterMaintenance = () => {
     writer.maintain();
     checkpointer ??= new Checkpointer(config.DATABASE_PATH);
-    // The writer's chores stop with the thread: close() ends both.
+    // The writer's chores stop with the thread (writer.close() ends both); the checkpointer stops now.
     return () => void checkpointer?.close();
   };
   const stopWriter = async () => {

@@ -11,6 +11,7 @@ export class Checkpointer {
   private readonly worker: Worker;
   /** Resolves once the thread has ended. */
   readonly closed: Promise<void>;
+  private closing = false;
 
   constructor(path: string) {
     this.worker = new Worker(new URL('./checkpointer-thread.mjs', import.meta.url), { workerData: { path } });
@@ -21,7 +22,7 @@ export class Checkpointer {
 
   /** Ends the thread after the checkpoint in progress, if any. */
   close(): Promise<void> {
-    this.worker.postMessage('close');
+    if (!this.closing) (this.closing = true), this.worker.postMessage('close');
     return this.closed;
   }
 }

@@ -242,8 +242,9 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     for (const subject of due) {
       const known = subjectNamed(subject);
       replaySubject(known, [], now);
-      // The teams and names its events give agents, now that their time has come.
-      for (const body of index.bodies(known.sid)) agents.note(parseEventRecord(body), now);
+      // The teams and names its events give agents, now that their time has come: a ticket's or callback's
+      // events are in the memo replay just used; an agent's status events are read (agents keep no memo).
+      for (const e of known.memo?.events ?? index.bodies(known.sid).map(parseEventRecord)) agents.note(e, now);
     }
     endReplays();
   });

@@ -28,9 +28,9 @@ const COMPACT_MAX_WAIT_MS = 60_000;
 
 /**
  * Starts the chores; the returned function stops them. `replayDue` (the ingest service's) brings the backlog
- * up to now for events that were stamped ahead of the clock.
+ * up to now for events that were stamped ahead of the clock; `onReplayed` hears when that changed something.
  */
-export function startMaintenance(db: Db, now: () => number, replayDue: (now: number) => number): () => void {
+export function startMaintenance(db: Db, now: () => number, replayDue: (now: number) => number, onReplayed: () => void): () => void {
   const stopSampler = startBacklogSampler(db.$client, now);
   const timer = setInterval(() => {
     try {
@@ -53,7 +53,7 @@ export function startMaintenance(db: Db, now: () => number, replayDue: (now: num
   compaction.unref();
   const upcoming = setInterval(() => {
     try {
-      replayDue(now());
+      if (replayDue(now()) > 0) onReplayed();
     } catch (err) {
       // The backlog keeps its state as of those events' arrival meanwhile; the next second tries again.
       console.error('replaying events whose time has come failed:', err);

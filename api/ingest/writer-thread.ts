@@ -18,13 +18,9 @@ const { path, memoSubjects, maintain } = workerData as WriterOptions;
 const db = openDb(path, { migrate: false, cacheKiB: WRITER_CACHE_KIB });
 const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now: Date.now, memoSubjects });
 const port = parentPort!;
-/** Brings the backlog up to now, and tells the main thread when that changed it (the live hub broadcasts). */
-function replayDue(now: number): number {
-  const subjects = ingest.replayDue(now);
-  if (subjects > 0) port.postMessage({ kind: 'replayed', subjects } satisfies WriterReply);
-  return subjects;
-}
-let stopMaintenance = maintain ? startMaintenance(db, Date.now, replayDue) : null;
+/** Maintenance, here: it tells the main thread when replaying events whose time has come changed something (the live hub broadcasts). */
+const startChores = () => startMaintenance(db, Date.now, ingest.replayDue, () => port.postMessage({ kind: 'replayed' } satisfies WriterReply));
+let stopMaintenance = maintain ? startChores() : null;
 port.postMessage({ kind: 'ready' } satisfies WriterReply);
 
 const inbox: Posted[] = [];
@@ -40,7 +36,7 @@ port.on('message', (m: WriterRequest) => {
     return;
   }
   if (m.kind === 'maintain') {
-    stopMaintenance ??= startMaintenance(db, Date.now, replayDue);
+    stopMaintenance ??= startChores();
     return;
   }
   // close: the main thread sends it once every group it posted has been answered; should any still wait, they

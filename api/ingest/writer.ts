@@ -19,7 +19,7 @@ export type WriterReply =
   /** Every group a transaction answered, in one message: fewer messages for both threads. */
   | { kind: 'answers'; answers: GroupAnswer[] }
   /** Subjects whose events stamped ahead of the clock have come were replayed: the backlog as of now changed. */
-  | { kind: 'replayed'; subjects: number }
+  | { kind: 'replayed' }
   | { kind: 'ready' }
   | { kind: 'closed' };
 
