@@ -90,6 +90,27 @@ describe('wall display', () => {
     await page.close();
   });
 
+  it('walks the callback funnel on the callbacks page: connected out of attempts, confirmed out of completed', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${server.url}/wall?token=${wallToken}&page=callbacks&lang=en`);
+    await page.waitForSelector('[data-kpi="callbacks.confirmed"]', { timeout: 15_000 });
+    const at = Date.now() - 60_000;
+    const cb = (k: string) => `e2e-cb-${at}-${k}`;
+    await events([
+      ...['a', 'b'].map((k) => ({ id: `${cb(k)}-s`, type: 'callback.scheduled', at, callback: cb(k), reason: 'pre_approval', due: at + 3_600_000, agent: 'li.wei', team: 'wallet' })),
+      { id: `${cb('a')}-t1`, type: 'callback.attempted', at: at + 1000, callback: cb('a'), agent: 'li.wei', result: 'no_answer' },
+      { id: `${cb('a')}-t2`, type: 'callback.attempted', at: at + 2000, callback: cb('a'), agent: 'li.wei', result: 'connected' },
+      { id: `${cb('a')}-c`, type: 'callback.completed', at: at + 3000, callback: cb('a'), agent: 'li.wei', outcome: 'confirmed' },
+      { id: `${cb('b')}-c`, type: 'callback.completed', at: at + 4000, callback: cb('b'), agent: 'li.wei', outcome: 'declined' }
+    ]);
+    await page.waitForFunction(() => document.querySelector('[data-kpi="callbacks.completed"]')?.getAttribute('data-value') === '2', null, { timeout: 5000 });
+    const footer = async (kpi: string) => (await page.textContent(`[data-kpi="${kpi}"] footer`))?.trim();
+    expect(await footer('callbacks.connected')).toBe('50% of attempts');
+    expect(await footer('callbacks.confirmed')).toBe('1 of 2 completed');
+    expect(await page.textContent('[data-agent="li.wei"]')).toMatch(/Li Wei\s*2\s*2\s*1\s*2\s*100%/);
+    await page.close();
+  });
+
   it('signs in with a password on the start page and opens the wall without a token', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/?lang=en`);
