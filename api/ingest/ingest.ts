@@ -45,6 +45,13 @@ function anyAfter(events: readonly FloorEvent[], at: number): boolean {
   return false;
 }
 
+/** The time of the first of `events` stamped after `at`, or null. */
+function firstAfter(events: readonly FloorEvent[], at: number): number | null {
+  let first: number | null = null;
+  for (const e of events) if (e.at > at && (first === null || e.at < first)) first = e.at;
+  return first;
+}
+
 const factKey = (f: Fact) => `${f.kind}|${f.at}|${f.team}|${f.channel}|${f.priority}|${f.category}|${f.agent}|${f.value}|${f.flag}|${f.flag2}`;
 const sameFact = (a: Fact, b: Fact) =>
   a.at === b.at && a.kind === b.kind && a.agent === b.agent && a.value === b.value && a.flag === b.flag && a.flag2 === b.flag2 &&
@@ -164,7 +171,10 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const memo = cached ?? (known.memo = load(known, fresh));
     if (cached) memo.events.push(...fresh);
     const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], opts.targetSec, asOf) : replayCallback(memo.events as CallbackEvent[], asOf);
-    upcoming.note(subject, r ? r.changesAt : null);
+    // Replayed again when its first event after `asOf` comes: its state may change then (replay's `changesAt` is
+    // never earlier), and the team an assignment or a schedule gives an agent counts from then (agents.note),
+    // whether or not the ticket or callback exists yet.
+    upcoming.note(subject, firstAfter(memo.events, asOf));
     if (!r) return;
     applyFacts(subject, memo, r.facts);
     if (sameState(memo.state, r.state)) return;

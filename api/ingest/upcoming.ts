@@ -1,6 +1,7 @@
 // Events stamped ahead of the clock (SPEC: up to 5 minutes) count in facts at their own time, and in the
-// backlog once their time has come, as a replay in time order would have it. This is which subjects wait for
-// that, and from when: replay says (`changesAt`), and the ingest service replays them again when it comes.
+// backlog and the agents' teams, names and statuses once their time has come, as a replay in time order would
+// have it. This is which subjects wait for that, and from when (the time of their first such event); the
+// ingest service replays them again when it comes.
 import type Database from 'better-sqlite3';
 import { MAX_FUTURE_MS } from '../events/schema';
 
@@ -8,9 +9,9 @@ export class Upcoming {
   /** Subject → the time of its first event after the state last written. */
   private readonly at = new Map<string, number>();
 
-  /** What replay said of `subject`: when its state next changes, or null. */
-  note(subject: string, changesAt: number | null): void {
-    if (changesAt !== null) this.at.set(subject, changesAt);
+  /** When `subject` is to be replayed again: the time of its first event after the state last written, or null. */
+  note(subject: string, at: number | null): void {
+    if (at !== null) this.at.set(subject, at);
     else if (this.at.size !== 0) this.at.delete(subject);
   }
 

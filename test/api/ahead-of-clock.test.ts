@@ -4,8 +4,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testApp } from '../helpers/app';
+import { derivedTables } from '../helpers/derived';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const MIN = 60_000;
@@ -13,6 +15,8 @@ let n = 0;
 const e = (type: string, at: number, fields: Record<string, unknown>) => ({ id: `a${++n}`, type, at, ...fields });
 
 let t: ReturnType<typeof testApp> | null = null;
+/** Random cases of the property below; FC_RUNS=1000 for a longer search. */
+const RUNS = Number(process.env.FC_RUNS ?? 30);
 afterEach(() => t?.close());
 
 /** T1 open since 11:50, resolved at 12:03; T2 created at 12:02; C1 scheduled at 12:01; ann busy, in risk and renamed, from 12:04. */
@@ -82,4 +86,74 @@ describe('events stamped ahead of the clock', () => {
     t.rt.ingest.replayDue(clock);
     expect((await t.agents(window)).agents[0]).toMatchObject({ status: 'busy', team: 'risk', name: 'Ann Lee' });
   });
+
+  // The clock moves in steps. Each event arrives between 5 minutes before its time (the most the spec allows)
+  // and half an hour after, in any order and any batches, and the server may restart between steps. At every
+  // step the answers equal those of a server handed, at that moment, every event received so far in time order.
+  it('give the same answers at every moment as the same events handed over in time order, however they arrive', async () => {
+    const at = fc.integer({ min: -20 * 60, max: 40 * 60 }).map((s) => NOW + s * 1000);
+    const lag = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 30 * 60 }));
+    const agent = fc.constantFrom('ann', 'bob');
+    const team = fc.constantFrom('wallet', 'risk');
+    const ticket = fc.oneof(
+      fc.record({ type: fc.constant('ticket.created'), channel: fc.constantFrom('chat', 'app'), team }),
+      fc.record({ type: fc.constant('ticket.assigned'), agent, team }),
+      fc.record({ type: fc.constant('ticket.replied'), agent }),
+      fc.record({ type: fc.constant('ticket.customer_replied') }),
+      fc.record({ type: fc.constant('ticket.resolved'), agent }),
+      fc.record({ type: fc.constant('ticket.reopened') })
+    );
+    const callback = fc.oneof(
+      fc.record({ type: fc.constant('callback.scheduled'), reason: fc.constant('pre_approval'), due: at, agent, team }),
+      fc.record({ type: fc.constant('callback.completed'), outcome: fc.constant('confirmed') }),
+      fc.record({ type: fc.constant('callback.cancelled') })
+    );
+    const status = fc.record({ type: fc.constant('agent.status'), agent, status: fc.constantFrom('available', 'busy', 'offline'), team, name: fc.constantFrom('Ann', 'Ann Lee') });
+    const subject = fc.oneof(
+      fc.tuple(fc.constantFrom('T1', 'T2', 'T3'), ticket).map(([t, f]) => ({ ...f, ticket: t })),
+      fc.tuple(fc.constantFrom('C1', 'C2'), callback).map(([c, f]) => ({ ...f, callback: c })),
+      status
+    );
+    const arrival = fc.record({ fields: subject, at, lag, batch: fc.integer({ min: 0, max: 2 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(arrival, { minLength: 1, maxLength: 24 }), fc.integer({ min: 1, max: 9 }), fc.boolean(), async (list, stepMin, restart) => {
+        const events = list.map((a, i) => ({ ...e(a.fields.type, a.at, a.fields), id: `p${i}`, arrives: Math.max(NOW - 20 * MIN, a.at - 5 * MIN + a.lag), batch: a.batch }));
+        const path = join(mkdtempSync(join(tmpdir(), 'floorboard-ahead-')), 'kpi.sqlite');
+        let clock = NOW - 20 * MIN;
+        let app = testApp({ now: () => clock, path });
+        const received: typeof events = [];
+        const window = { from: NOW - 60 * MIN, to: NOW + 60 * MIN };
+        const answers = async (x: ReturnType<typeof testApp>) => ({
+          kpis: await x.kpis(window),
+          wallet: await x.kpis({ ...window, team: 'wallet' }),
+          agents: await x.agents(window),
+          tables: derivedTables(x.rt.db.$client)
+        });
+        try {
+          for (let step = 0; clock <= NOW + 75 * MIN; step++, clock += stepMin * MIN) {
+            if (restart && step === 3) {
+              app.close();
+              app = testApp({ now: () => clock, path });
+            }
+            app.rt.ingest.replayDue(clock);
+            const arriving = events.filter((x) => x.arrives <= clock && !received.includes(x));
+            for (const b of [0, 1, 2]) {
+              const batch = arriving.filter((x) => x.batch === b).map(({ arrives: _, batch: __, ...x }) => x);
+              if (batch.length) expect((await app.post(batch)).status).toBe(200);
+            }
+            received.push(...arriving);
+            const sorted = testApp({ now: () => clock });
+            const inTimeOrder = [...received].sort((a, b) => a.at - b.at).map(({ arrives: _, batch: __, ...x }) => x);
+            if (inTimeOrder.length) expect((await sorted.post(inTimeOrder)).status).toBe(200);
+            sorted.rt.ingest.replayDue(clock);
+            expect(await answers(app)).toEqual(await answers(sorted));
+            sorted.close();
+          }
+        } finally {
+          app.close();
+        }
+      }),
+      { numRuns: RUNS }
+    );
+  }, 30_000 + RUNS * 2_000);
 });
