@@ -99,16 +99,21 @@ describe('events stamped ahead of the clock', () => {
       fc.record({ type: fc.constant('ticket.created'), channel: fc.constantFrom('chat', 'app'), team }),
       fc.record({ type: fc.constant('ticket.assigned'), agent, team }),
       fc.record({ type: fc.constant('ticket.replied'), agent }),
+      fc.record({ type: fc.constant('ticket.replied'), author: fc.constant('bot') }),
       fc.record({ type: fc.constant('ticket.customer_replied') }),
+      fc.record({ type: fc.constant('ticket.escalated'), team, priority: fc.constantFrom('high', 'urgent') }),
       fc.record({ type: fc.constant('ticket.resolved'), agent }),
-      fc.record({ type: fc.constant('ticket.reopened') })
+      fc.record({ type: fc.constant('ticket.reopened') }),
+      fc.record({ type: fc.constant('ticket.abandoned') }),
+      fc.record({ type: fc.constant('ticket.rated'), score: fc.integer({ min: 1, max: 5 }) })
     );
     const callback = fc.oneof(
       fc.record({ type: fc.constant('callback.scheduled'), reason: fc.constant('pre_approval'), due: at, agent, team }),
-      fc.record({ type: fc.constant('callback.completed'), outcome: fc.constant('confirmed') }),
+      fc.record({ type: fc.constant('callback.attempted'), agent, result: fc.constantFrom('connected', 'busy') }),
+      fc.record({ type: fc.constant('callback.completed'), outcome: fc.constantFrom('confirmed', 'declined'), agent }),
       fc.record({ type: fc.constant('callback.cancelled') })
     );
-    const status = fc.record({ type: fc.constant('agent.status'), agent, status: fc.constantFrom('available', 'busy', 'offline'), team, name: fc.constantFrom('Ann', 'Ann Lee') });
+    const status = fc.record({ type: fc.constant('agent.status'), agent, status: fc.constantFrom('available', 'busy', 'away', 'offline'), team, name: fc.constantFrom('Ann', 'Ann Lee') });
     const subject = fc.oneof(
       fc.tuple(fc.constantFrom('T1', 'T2', 'T3'), ticket).map(([t, f]) => ({ ...f, ticket: t })),
       fc.tuple(fc.constantFrom('C1', 'C2'), callback).map(([c, f]) => ({ ...f, callback: c })),

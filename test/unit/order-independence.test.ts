@@ -110,7 +110,7 @@ describe('order independence', () => {
         sorted.close();
         shuffled.close();
       }),
-      { numRuns: 120 }
+      { numRuns: Number(process.env.FC_RUNS ?? 120) }
     );
   });
 
@@ -168,7 +168,7 @@ describe('order independence', () => {
         }
         t.close();
       }),
-      { numRuns: 120 }
+      { numRuns: Number(process.env.FC_RUNS ?? 120) }
     );
   });
 });
