@@ -63,7 +63,10 @@ const delivery = (n: number) =>
   fc.record({
     order: fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }),
     cuts: fc.array(fc.integer({ min: 1, max: Math.max(1, n) }), { maxLength: 6 }),
-    retries: fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 5 })
+    retries: fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 5 }),
+    // All batches and retries posted at once: group commit folds them into shared transactions, a retry
+    // perhaps in the same one as its first copy, perhaps before it.
+    together: fc.boolean()
   });
 
 const WINDOWS = [
@@ -83,7 +86,7 @@ async function answers(t: ReturnType<typeof testApp>) {
 }
 
 describe('order independence', () => {
-  it('any order, batching and retries give identical KPIs and agents, and incremental equals rebuild', async () => {
+  it('any order, batching, retries and grouping give identical KPIs and agents, and incremental equals rebuild', async () => {
     await fc.assert(
       fc.asyncProperty(eventSet.chain((events) => fc.tuple(fc.constant(events), delivery(events.length))), async ([events, d]) => {
         const sorted = testApp({ now: () => NOW });
@@ -94,13 +97,22 @@ describe('order independence', () => {
         const shuffled = testApp({ now: () => NOW, memoSubjects: d.order.length % 2 ? 1 : undefined, tailLimit: [undefined, 1, 3][d.cuts.length % 3] });
         const order = d.order.map((i) => events[i]);
         const cuts = [...new Set(d.cuts)].sort((a, b) => a - b);
+        const batches: (typeof events)[] = [];
         let start = 0;
         for (const cut of [...cuts, order.length]) {
           if (cut <= start) continue;
-          expect((await shuffled.post(order.slice(start, cut))).status).toBe(200);
+          batches.push(order.slice(start, cut));
           start = cut;
         }
-        for (const r of d.retries) expect((await shuffled.post([events[r]])).body).toEqual({ accepted: 0, duplicates: 1 });
+        if (d.together) {
+          const answers = await Promise.all([...batches, ...d.retries.map((r) => [events[r]])].map((b) => shuffled.post(b)));
+          expect(answers.every((a) => a.status === 200)).toBe(true);
+          const sum = (k: 'accepted' | 'duplicates') => answers.reduce((n, a) => n + a.body[k], 0);
+          expect([sum('accepted'), sum('duplicates')]).toEqual([events.length, d.retries.length]);
+        } else {
+          for (const b of batches) expect((await shuffled.post(b)).status).toBe(200);
+          for (const r of d.retries) expect((await shuffled.post([events[r]])).body).toEqual({ accepted: 0, duplicates: 1 });
+        }
 
         expect(await answers(shuffled)).toEqual(await answers(sorted));
         const incremental = derivedTables(shuffled);
