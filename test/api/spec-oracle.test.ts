@@ -41,7 +41,7 @@ function ticketModel(events: Ev[]): { facts: Fact[]; open: Open | null } {
   const creation = sorted.find((e) => e.type === 'ticket.created');
   if (!creation) return { facts: [], open: null };
   const t0 = creation.at;
-  const rest = sorted.filter((e) => e !== creation).map((e) => ({ ...e, at: Math.max(e.at, t0) }));
+  const rest = sorted.filter((e) => e !== creation).map((e): Ev => ({ ...e, at: Math.max(e.at, t0) }));
   const latest = (field: 'team' | 'priority' | 'agent', types: string[], t: number, first: string | null) => {
     let v = first;
     for (const e of rest) if (e.at <= t && types.includes(e.type) && e[field] !== undefined) v = e[field];
@@ -229,15 +229,17 @@ const callback = fc.record({
   events: fc.array(callbackEvent, { maxLength: 5 })
 });
 
-function eventsOf(tickets: fc.RecordValue<any>[], callbacks: fc.RecordValue<any>[]): Ev[] {
+type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
+function eventsOf(tickets: ValueOf<typeof ticket>[], callbacks: ValueOf<typeof callback>[]): Ev[] {
   const all: Ev[] = [];
   tickets.forEach((t, i) => {
     all.push({ id: `t${i}-c`, type: 'ticket.created', ticket: `T${i}`, ...t.created });
-    t.events.forEach(({ d, ...e }: any, j: number) => all.push({ ...e, id: `t${i}-${j}`, ticket: `T${i}`, at: t.created.at + d }));
+    t.events.forEach(({ d, ...e }, j) => all.push({ ...e, id: `t${i}-${j}`, ticket: `T${i}`, at: t.created.at + d }));
   });
   callbacks.forEach((c, i) => {
     all.push({ id: `c${i}-s`, type: 'callback.scheduled', callback: `C${i}`, reason: 'pre_approval', ...c.scheduled });
-    c.events.forEach(({ d, ...e }: any, j: number) => all.push({ ...e, id: `c${i}-${j}`, callback: `C${i}`, at: c.scheduled.at + d }));
+    c.events.forEach(({ d, ...e }, j) => all.push({ ...e, id: `c${i}-${j}`, callback: `C${i}`, at: c.scheduled.at + d }));
   });
   // Absent optional fields are left out of the JSON.
   return all.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as Ev);
@@ -261,8 +263,10 @@ describe('the numbers, against the spec read literally', () => {
             const key = e.ticket !== undefined ? `t:${e.ticket}` : `c:${e.callback}`;
             bySubject.set(key, [...(bySubject.get(key) ?? []), e]);
           }
-          const models = [...bySubject.entries()].map(([key, evs]) => (key[0] === 't' ? { ticket: ticketModel(evs) } : { callback: callbackModel(evs) }));
-          const facts = models.flatMap((m) => ('ticket' in m ? m.ticket.facts : m.callback.facts));
+          const subjects = [...bySubject.entries()];
+          const ticketModels = subjects.filter(([key]) => key[0] === 't').map(([, evs]) => ticketModel(evs));
+          const callbackModels = subjects.filter(([key]) => key[0] === 'c').map(([, evs]) => callbackModel(evs));
+          const facts = [...ticketModels, ...callbackModels].flatMap((m) => m.facts);
 
           for (const [startMin, lenMin, filters] of [[-60, 10 * 60, {}] as const, ...windows]) {
             const w = { from: BASE + startMin * MIN + 1234, to: BASE + (startMin + lenMin) * MIN + 1234 };
@@ -284,10 +288,10 @@ describe('the numbers, against the spec read literally', () => {
 
           // The backlog is the state now, with the same filters (the ticket's team, channel, priority and category now).
           for (const filters of [{}, { team: 'wallet' }, { channel: 'chat' }, { priority: 'urgent' }]) {
-            const open = models.flatMap((m) => ('ticket' in m && m.ticket.open ? [m.ticket.open] : []));
+            const open = ticketModels.flatMap((m) => (m.open ? [m.open] : []));
             const shown = open.filter((o) => (Object.keys(filters) as (keyof Open)[]).every((k) => o[k] === (filters as any)[k]));
             const waits = shown.filter((o) => o.waitFrom !== null).map((o) => NOW - o.waitFrom!);
-            const pending = models.flatMap((m) => ('callback' in m && m.callback.pendingDue !== null ? [m.callback] : []));
+            const pending = callbackModels.filter((m) => m.pendingDue !== null);
             const pendingShown = 'channel' in filters || 'priority' in filters ? [] : pending.filter((c) => !('team' in filters) || c.team === filters.team);
             expect((await t.kpis(filters)).backlog).toEqual({
               open: shown.length,
