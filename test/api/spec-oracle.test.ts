@@ -267,12 +267,18 @@ describe('the numbers, against the spec read literally', () => {
           const ticketModels = subjects.filter(([key]) => key[0] === 't').map(([, evs]) => ticketModel(evs));
           const callbackModels = subjects.filter(([key]) => key[0] === 'c').map(([, evs]) => callbackModel(evs));
           const facts = [...ticketModels, ...callbackModels].flatMap((m) => m.facts);
+          const named = [...new Set(events.flatMap((e) => (e.agent === undefined ? [] : [e.agent as string])))].sort();
 
           for (const [startMin, lenMin, filters] of [[-60, 10 * 60, {}] as const, ...windows]) {
             const w = { from: BASE + startMin * MIN + 1234, to: BASE + (startMin + lenMin) * MIN + 1234 };
             const got = await t.kpis({ ...w, ...filters });
             expectNear(got, windowModel(facts.filter((f) => matches(f, w, filters))));
             const agents = (await t.agents({ ...w, team: filters.team })).agents as any[];
+            // "Agents come from agent.status and from any event naming them"; `open` is their open tickets now.
+            if (filters.team === undefined) {
+              expect(agents.map((a) => a.agent).sort()).toEqual(named);
+              for (const a of agents) expect(a.open, a.agent).toBe(ticketModels.filter((m) => m.open?.assignee === a.agent).length);
+            }
             for (const name of AGENTS) {
               const row = agents.find((a) => a.agent === name);
               const want = windowModel(facts.filter((f) => matches(f, w, { team: filters.team, agent: name })));
