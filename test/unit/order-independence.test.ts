@@ -14,6 +14,8 @@ const derivedTables = (t: ReturnType<typeof testApp>) => tablesOf(t.rt.db.$clien
 const BASE = Date.parse('2026-11-23T22:10:00Z');
 const NOW = BASE + 5 * 3_600_000;
 const AGENTS = ['ann', 'bob', 'cy'];
+/** Random cases of each property; FC_RUNS=1000 for a longer search. */
+const RUNS = Number(process.env.FC_RUNS ?? 120);
 const TEAMS = ['wallet', 'risk'];
 
 const time = fc.integer({ min: 0, max: 4 * 60 }).map((m) => BASE + m * 60_000 + (m % 7) * 1000);
@@ -122,9 +124,9 @@ describe('order independence', () => {
         sorted.close();
         shuffled.close();
       }),
-      { numRuns: Number(process.env.FC_RUNS ?? 120) }
+      { numRuns: RUNS }
     );
-  });
+  }, 60_000 + RUNS * 500);
 
   // Hours and days are summed from 5-minute rows in a later transaction (rollup-compaction.ts): answers must
   // not depend on whether that ran, ran in between, or ran only partly. Windows reach whole UTC days and weeks too.
@@ -180,7 +182,7 @@ describe('order independence', () => {
         }
         t.close();
       }),
-      { numRuns: Number(process.env.FC_RUNS ?? 120) }
+      { numRuns: RUNS }
     );
-  });
+  }, 60_000 + RUNS * 500);
 });
