@@ -41,15 +41,20 @@ function ticketModel(events: Ev[]): { facts: Fact[]; open: Open | null } {
   const creation = sorted.find((e) => e.type === 'ticket.created');
   if (!creation) return { facts: [], open: null };
   const t0 = creation.at;
-  const rest = sorted.filter((e) => e !== creation).map((e): Ev => ({ ...e, at: Math.max(e.at, t0) }));
-  const latest = (field: 'team' | 'priority' | 'agent', types: string[], t: number, first: string | null) => {
-    let v = first;
-    for (const e of rest) if (e.at <= t && types.includes(e.type) && e[field] !== undefined) v = e[field];
+  const skewed = sorted.map((e): Ev => ({ ...e, at: Math.max(e.at, t0) }));
+  const rest = skewed.filter((e) => e.id !== creation.id);
+  // "Team and priority at time t are the latest set by created/assigned/escalated at or before t", each event
+  // in its (at, id) place. Where an event skewed to t0 sorts before the creation, the creation's value is the
+  // later one: the spec leaves the order within one instant to the (at, id) sort, and this reads it so.
+  const latest = (set: (e: Ev) => string | undefined, t: number) => {
+    let v: string | null = null;
+    for (const e of skewed) if (e.at <= t && set(e) !== undefined) v = set(e)!;
     return v;
   };
-  const teamAt = (t: number) => latest('team', ['ticket.assigned', 'ticket.escalated'], t, creation.team ?? null);
-  const priorityAt = (t: number) => latest('priority', ['ticket.escalated'], t, creation.priority ?? 'normal')!;
-  const assigneeAt = (t: number) => latest('agent', ['ticket.assigned'], t, null);
+  const teamAt = (t: number) => latest((e) => (['ticket.created', 'ticket.assigned', 'ticket.escalated'].includes(e.type) ? e.team : undefined), t);
+  const priorityAt = (t: number) =>
+    latest((e) => (e.type === 'ticket.created' ? (e.priority ?? 'normal') : e.type === 'ticket.escalated' ? e.priority : undefined), t)!;
+  const assigneeAt = (t: number) => latest((e) => (e.type === 'ticket.assigned' ? e.agent : undefined), t);
   const facts: Fact[] = [];
   const fact = (kind: string, at: number, agent: string | null, value = 0, flag = false) =>
     facts.push({ kind, at, team: teamAt(at), channel: creation.channel, priority: priorityAt(at), category: creation.category ?? 'other', agent, value, flag, flag2: false });
@@ -189,17 +194,17 @@ function expectNear(got: any, want: ReturnType<typeof windowModel>) {
 }
 const close = (a: number | null, b: number | null) => (b === null ? a === null : a !== null && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)));
 
-// Random tickets and callbacks. The events that set a team, a priority or an assignee come after their
-// ticket's creation (which of two stamps "at or before t" means when one is skewed to t0 is left open by
-// the spec); replies, resolutions, ratings and the rest may be stamped before it (clock skew).
+// Random tickets and callbacks. Any ticket event may be stamped before the ticket's creation (clock skew), and
+// a ticket may be created twice (the earliest creates it; the other sets team and priority in its place).
 const AGENTS = ['ann', 'bob', 'cy'];
 const agent = fc.constantFrom(...AGENTS);
 const team = fc.constantFrom('wallet', 'risk');
 const later = fc.integer({ min: 1, max: 5 * 60 * 60 }).map((s) => s * 1000 + 7);
 const skewed = fc.integer({ min: -10 * 60, max: 5 * 60 * 60 }).map((s) => s * 1000 + 3);
 const ticketEvent = fc.oneof(
-  fc.record({ type: fc.constant('ticket.assigned'), agent, team: fc.option(team, { nil: undefined }), d: later }),
-  fc.record({ type: fc.constant('ticket.escalated'), team: fc.option(team, { nil: undefined }), priority: fc.option(fc.constantFrom('high', 'urgent', 'low'), { nil: undefined }), d: later }),
+  fc.record({ type: fc.constant('ticket.assigned'), agent, team: fc.option(team, { nil: undefined }), d: skewed }),
+  fc.record({ type: fc.constant('ticket.escalated'), team: fc.option(team, { nil: undefined }), priority: fc.option(fc.constantFrom('high', 'urgent', 'low'), { nil: undefined }), d: skewed }),
+  fc.record({ type: fc.constant('ticket.created'), channel: fc.constantFrom('chat', 'app'), team: fc.option(team, { nil: undefined }), priority: fc.option(fc.constantFrom('urgent', 'low'), { nil: undefined }), d: skewed }),
   fc.record({ type: fc.constant('ticket.replied'), agent, d: skewed }),
   fc.record({ type: fc.constant('ticket.replied'), author: fc.constant('bot'), d: skewed }),
   fc.record({ type: fc.constant('ticket.customer_replied'), d: skewed }),
