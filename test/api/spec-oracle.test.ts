@@ -199,7 +199,6 @@ const close = (a: number | null, b: number | null) => (b === null ? a === null :
 const AGENTS = ['ann', 'bob', 'cy'];
 const agent = fc.constantFrom(...AGENTS);
 const team = fc.constantFrom('wallet', 'risk');
-const later = fc.integer({ min: 1, max: 5 * 60 * 60 }).map((s) => s * 1000 + 7);
 const skewed = fc.integer({ min: -10 * 60, max: 5 * 60 * 60 }).map((s) => s * 1000 + 3);
 const ticketEvent = fc.oneof(
   fc.record({ type: fc.constant('ticket.assigned'), agent, team: fc.option(team, { nil: undefined }), d: skewed }),
@@ -224,10 +223,10 @@ const ticket = fc.record({
   events: fc.array(ticketEvent, { maxLength: 8 })
 });
 const callbackEvent = fc.oneof(
-  fc.record({ type: fc.constant('callback.scheduled'), reason: fc.constant('customer_request'), due: fc.integer({ min: 0, max: 6 * 60 }).map((m) => BASE + m * MIN), agent, d: later }),
+  fc.record({ type: fc.constant('callback.scheduled'), reason: fc.constant('customer_request'), due: fc.integer({ min: 0, max: 6 * 60 }).map((m) => BASE + m * MIN), agent, d: skewed }),
   fc.record({ type: fc.constant('callback.attempted'), agent, result: fc.constantFrom('connected', 'no_answer'), d: skewed }),
-  fc.record({ type: fc.constant('callback.completed'), outcome: fc.constantFrom('confirmed', 'declined'), agent: fc.option(agent, { nil: undefined }), d: later }),
-  fc.record({ type: fc.constant('callback.cancelled'), d: later })
+  fc.record({ type: fc.constant('callback.completed'), outcome: fc.constantFrom('confirmed', 'declined'), agent: fc.option(agent, { nil: undefined }), d: skewed }),
+  fc.record({ type: fc.constant('callback.cancelled'), d: skewed })
 );
 const callback = fc.record({
   scheduled: fc.record({ at: fc.integer({ min: 0, max: 3 * 60 * 60 }).map((s) => BASE + s * 1000), due: fc.integer({ min: 0, max: 6 * 60 }).map((m) => BASE + m * MIN), agent: fc.option(agent, { nil: undefined }), team: fc.option(team, { nil: undefined }) }),
