@@ -3,6 +3,7 @@
 // GET /api/kpis and /api/agents must answer for random tickets and callbacks, windows and filters.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Fact as ProductFact } from '../../api/kpi/replay';
 import { testApp } from '../helpers/app';
 
 const BASE = Date.parse('2026-11-23T22:10:00Z');
@@ -12,18 +13,8 @@ const TARGET_SEC: Record<string, number> = { urgent: 300, high: 1800, normal: 72
 const RUNS = Number(process.env.FC_RUNS ?? 60);
 
 type Ev = Record<string, any> & { id: string; type: string; at: number };
-interface Fact {
-  kind: string;
-  at: number;
-  team: string | null;
-  channel: string | null;
-  priority: string | null;
-  category: string | null;
-  agent: string | null;
-  value: number;
-  flag: boolean;
-  flag2: boolean;
-}
+/** A counted fact with its attributes at its time (the product's fields; the model's own plain values). */
+type Fact = Omit<ProductFact, 'kind' | 'value' | 'flag' | 'flag2'> & { kind: string; value: number; flag: boolean; flag2: boolean };
 interface Open {
   team: string | null;
   channel: string;
