@@ -107,9 +107,9 @@ describe('order independence', () => {
           start = cut;
         }
         if (d.together) {
-          const answers = await Promise.all([...batches, ...d.retries.map((r) => [events[r]])].map((b) => shuffled.post(b)));
-          expect(answers.every((a) => a.status === 200)).toBe(true);
-          const sum = (k: 'accepted' | 'duplicates') => answers.reduce((n, a) => n + a.body[k], 0);
+          const replies = await Promise.all([...batches, ...d.retries.map((r) => [events[r]])].map((b) => shuffled.post(b)));
+          expect(replies.every((a) => a.status === 200)).toBe(true);
+          const sum = (k: 'accepted' | 'duplicates') => replies.reduce((n, a) => n + a.body[k], 0);
           expect([sum('accepted'), sum('duplicates')]).toEqual([events.length, d.retries.length]);
         } else {
           for (const b of batches) expect((await shuffled.post(b)).status).toBe(200);
