@@ -1,7 +1,7 @@
 // Events may be stamped up to 5 minutes ahead of the server's clock (SPEC). Facts count at their own time; the
 // backlog and an agent's status are the state now, so such an event counts there once its time has come, as a
 // replay in time order would have it — also on a server restarted meanwhile.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -124,7 +124,8 @@ describe('events stamped ahead of the clock', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(arrival, { minLength: 1, maxLength: 24 }), fc.integer({ min: 1, max: 9 }), fc.boolean(), fc.integer({ min: 0, max: 12 }), async (list, stepMin, restart, rebuildAt) => {
         const events = list.map((a, i) => ({ ...e(a.fields.type, a.at, a.fields), id: `p${i}`, arrives: Math.max(NOW - 20 * MIN, a.at - 5 * MIN + a.lag), batch: a.batch }));
-        const path = join(mkdtempSync(join(tmpdir(), 'floorboard-ahead-')), 'kpi.sqlite');
+        const dir = mkdtempSync(join(tmpdir(), 'floorboard-ahead-'));
+        const path = join(dir, 'kpi.sqlite');
         let clock = NOW - 20 * MIN;
         let app = testApp({ now: () => clock, path });
         const received: typeof events = [];
@@ -162,6 +163,7 @@ describe('events stamped ahead of the clock', () => {
           }
         } finally {
           app.close();
+          rmSync(dir, { recursive: true, force: true });
         }
       }),
       { numRuns: RUNS }
