@@ -98,10 +98,10 @@ function ticketModel(events: Ev[]): { facts: Fact[]; open: Open | null } {
   return { facts, open };
 }
 
-function callbackModel(events: Ev[]): { facts: Fact[]; pendingDue: number | null; team: string | null } {
+function callbackModel(events: Ev[]): { facts: Fact[]; pendingDue: number | null; team: string | null; agent: string | null } {
   const sorted = [...events].sort(inOrder);
   const schedules = sorted.filter((e) => e.type === 'callback.scheduled');
-  if (!schedules.length) return { facts: [], pendingDue: null, team: null };
+  if (!schedules.length) return { facts: [], pendingDue: null, team: null, agent: null };
   const first = schedules[0];
   const due = schedules[schedules.length - 1].due;
   const team = first.team ?? null;
@@ -117,7 +117,7 @@ function callbackModel(events: Ev[]): { facts: Fact[]; pendingDue: number | null
       fact('callback_completed', e.at, e.agent ?? first.agent ?? null, e.at <= due, e.outcome === 'confirmed');
     } else if (e.type === 'callback.cancelled' && state === 'pending') state = 'cancelled';
   }
-  return { facts, pendingDue: state === 'pending' ? due : null, team };
+  return { facts, pendingDue: state === 'pending' ? due : null, team, agent: first.agent ?? null };
 }
 
 type Filters = { team?: string; channel?: string; priority?: string; category?: string; agent?: string };
@@ -287,13 +287,21 @@ describe('the numbers, against the spec read literally', () => {
             }
           }
 
-          // The backlog is the state now, with the same filters (the ticket's team, channel, priority and category now).
-          for (const filters of [{}, { team: 'wallet' }, { channel: 'chat' }, { priority: 'urgent' }]) {
+          // The backlog is the state now, with the same filters: a ticket's team, channel, priority and category now,
+          // and its assignee for `agent`; a callback's team and first schedule's agent (it has no channel,
+          // priority or category, so those filters match none).
+          for (const filters of [...FILTERS, { team: 'risk', agent: 'bob' }] as Filters[]) {
             const open = ticketModels.flatMap((m) => (m.open ? [m.open] : []));
-            const shown = open.filter((o) => (Object.keys(filters) as (keyof Open)[]).every((k) => o[k] === (filters as any)[k]));
+            const shown = open.filter(
+              (o) =>
+                (Object.keys(filters) as (keyof Filters)[]).every((k) => (k === 'agent' ? o.assignee : o[k]) === filters[k])
+            );
             const waits = shown.filter((o) => o.waitFrom !== null).map((o) => NOW - o.waitFrom!);
             const pending = callbackModels.filter((m) => m.pendingDue !== null);
-            const pendingShown = 'channel' in filters || 'priority' in filters ? [] : pending.filter((c) => !('team' in filters) || c.team === filters.team);
+            const pendingShown =
+              filters.channel ?? filters.priority ?? filters.category
+                ? []
+                : pending.filter((c) => (filters.team === undefined || c.team === filters.team) && (filters.agent === undefined || c.agent === filters.agent));
             expect((await t.kpis(filters)).backlog).toEqual({
               open: shown.length,
               unassigned: shown.filter((o) => o.assignee === null).length,
