@@ -173,8 +173,9 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], opts.targetSec, asOf) : replayCallback(memo.events as CallbackEvent[], asOf);
     // Replayed again when its first event after `asOf` comes: its state may change then (replay's `changesAt` is
     // never earlier), and the team an assignment or a schedule gives an agent counts from then (agents.note),
-    // whether or not the ticket or callback exists yet.
-    upcoming.note(subject, firstAfter(memo.events, asOf));
+    // whether or not the ticket or callback exists yet. `changesAt` is null only when no event lies after
+    // `asOf`, so the usual replay (nothing ahead of the clock) does not scan its events for one.
+    upcoming.note(subject, r && r.changesAt === null ? null : firstAfter(memo.events, asOf));
     if (!r) return;
     applyFacts(subject, memo, r.facts);
     if (sameState(memo.state, r.state)) return;
