@@ -2,6 +2,7 @@
 // event that set it and only a later event replaces it. Known keys stay in memory so repeats cost nothing.
 import type Database from 'better-sqlite3';
 import type { FloorEvent } from '../events/schema';
+import { parseEventRecord } from './event-record';
 import { orderKey } from './subjects';
 
 type Field = 'seen_team' | 'status_team' | 'name';
@@ -22,6 +23,8 @@ export function agentStore(sqlite: Database.Database) {
     history: sqlite.prepare(
       "SELECT at, id, body ->> '$.status' AS status FROM events WHERE sid = ? AND type = 'agent.status' AND at <= ? ORDER BY at DESC, id DESC LIMIT ?"
     ),
+    /** Status events in a span of time: those stamped ahead of the clock, once it has come. */
+    span: sqlite.prepare("SELECT body FROM events WHERE sid = ? AND type = 'agent.status' AND at >= ? AND at <= ?").pluck(),
     /** The first status event after a time: one stamped ahead of the clock, whose time has not come. */
     next: sqlite.prepare("SELECT min(at) FROM events WHERE sid = ? AND type = 'agent.status' AND at > ?").pluck(),
     setStatus: sqlite.prepare('UPDATE agents SET status = ?, status_key = ?, status_since = ? WHERE agent = ?')
@@ -81,6 +84,11 @@ export function agentStore(sqlite: Database.Database) {
         }
       }
       return ahead ? (s.next.get(sid, asOf) as number | null) : null;
+    },
+
+    /** Notes an agent's status events stamped from `from` to `asOf`, now that their time has come (their team and name). */
+    noteCome(sid: number, from: number, asOf: number): void {
+      for (const body of s.span.all(sid, from, asOf) as string[]) this.note(parseEventRecord(body), asOf);
     },
 
     /** After a rollback or a rebuild: memory may hold what the database does not. */

@@ -248,14 +248,15 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   });
 
   /** Replays again, in one transaction, the subjects whose events stamped ahead of the clock have come by `now`. */
-  const replayUpcoming = sqlite.transaction((due: readonly string[], now: number) => {
+  const replayUpcoming = sqlite.transaction((due: readonly [string, number][], now: number) => {
     beginReplays();
-    for (const subject of due) {
+    for (const [subject, from] of due) {
       const known = subjectNamed(subject);
       replaySubject(known, [], now);
       // The teams and names its events give agents, now that their time has come: a ticket's or callback's
-      // events are in the memo replay just used; an agent's status events are read (agents keep no memo).
-      for (const e of known.memo?.events ?? index.bodies(known.sid).map(parseEventRecord)) agents.note(e, now);
+      // events are in the memo replay just used; of an agent's (agents keep no memo), those that came due.
+      if (known.memo) for (const e of known.memo.events) agents.note(e, now);
+      else agents.noteCome(known.sid, from, now);
     }
     endReplays();
   });

@@ -20,10 +20,10 @@ export class Upcoming {
     return this.at.size !== 0 && this.at.has(subject);
   }
 
-  /** Subjects whose next change has come by `now`. */
-  due(now: number): string[] {
-    const out: string[] = [];
-    for (const [subject, at] of this.at) if (at <= now) out.push(subject);
+  /** Subjects whose next change has come by `now`, each with the time it was due from. */
+  due(now: number): [subject: string, from: number][] {
+    const out: [string, number][] = [];
+    for (const [subject, at] of this.at) if (at <= now) out.push([subject, at]);
     return out;
   }
 
