@@ -1,3 +1,4 @@
+import { parseInstant } from './instant';
 import { EVENT_TYPES, MAX_FUTURE_MS, OPTIONAL_FIELDS, STORED_STRINGS, eventSchemas, type EventType, type FloorEvent } from './schema';
 
 export interface EventError {
@@ -45,28 +46,41 @@ export function validateEvents(raw: unknown[], now: number, wellFormed = false):
       return;
     }
     const parsed = eventSchemas[type].safeParse(withoutNullOptionals(item as Record<string, unknown>, type));
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        errors.push({ index, path: issue.path.join('.'), message: issue.message });
-      }
+    if (parsed.success) {
+      // zod made `parsed.data` for this call alone, so it becomes the event itself.
+      const fields = parsed.data as Record<string, unknown>;
+      fields.type = type;
+      const before = errors.length;
+      checkStoredText(fields, index, wellFormed, errors);
+      checkNotAhead(fields.at as number, now, index, errors);
+      if (errors.length === before) events.push(fields as FloorEvent);
       return;
     }
-    // zod made `parsed.data` for this call alone, so it becomes the event itself.
-    const fields = parsed.data as Record<string, unknown>;
-    fields.type = type;
-    const event = fields as FloorEvent;
-    const broken = wellFormed ? undefined : STORED_STRINGS.find((k) => typeof fields[k] === 'string' && !fields[k].isWellFormed());
-    if (broken) {
-      errors.push({ index, path: broken, message: 'holds a lone surrogate (\\ud800–\\udfff without its pair), which is not text' });
-      return;
+    // The schema's errors, and those the checks below would find once they are mended: all in one answer.
+    const paths = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.join('.');
+      paths.add(path);
+      errors.push({ index, path, message: issue.message });
     }
-    if (event.at > now + MAX_FUTURE_MS) {
-      errors.push({ index, path: 'at', message: `at is ${(event.at - now) / 1000} s in the future by the server clock; at most ${MAX_FUTURE_MS / 1000} s is allowed` });
-      return;
-    }
-    events.push(event);
+    const sent = item as Record<string, unknown>;
+    checkStoredText(sent, index, wellFormed, errors, paths);
+    const at = paths.has('at') ? null : parseInstant(sent.at);
+    if (typeof at === 'number') checkNotAhead(at, now, index, errors);
   });
   return errors.length ? { ok: false, errors } : { ok: true, events };
+}
+
+/** A stored string field holding a lone surrogate is not text (see STORED_STRINGS); `skip`: paths already reported. */
+function checkStoredText(fields: Record<string, unknown>, index: number, wellFormed: boolean, errors: EventError[], skip?: Set<string>): void {
+  if (wellFormed) return;
+  const broken = STORED_STRINGS.find((k) => typeof fields[k] === 'string' && !fields[k].isWellFormed() && !skip?.has(k));
+  if (broken) errors.push({ index, path: broken, message: 'holds a lone surrogate (\\ud800–\\udfff without its pair), which is not text' });
+}
+
+/** SPEC.md: an event's `at` is at most 5 minutes ahead of the server clock. */
+function checkNotAhead(at: number, now: number, index: number, errors: EventError[]): void {
+  if (at > now + MAX_FUTURE_MS) errors.push({ index, path: 'at', message: `at is ${(at - now) / 1000} s in the future by the server clock; at most ${MAX_FUTURE_MS / 1000} s is allowed` });
 }
 
 /**

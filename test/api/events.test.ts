@@ -113,6 +113,27 @@ describe('POST /api/events rejects, storing nothing', () => {
     });
   }
 
+  it('every fault of an event at once: a bad field, an at too far ahead and a lone surrogate, so one answer is enough to mend it', async () => {
+    const ahead = new Date(NOW + 6 * 60_000).toISOString();
+    const r = await t.post([
+      { id: 'all-1', type: 'callback.scheduled', at: ahead, callback: 'C-all', reason: 'other', due: 'soon' },
+      { ...created('all-2', 'T-all\ud800'), at: ahead, channel: 'fax' },
+      { ...created('all-3', 'T-all-3'), at: 'yesterday', channel: 'fax' }
+    ]);
+    expect(r.status).toBe(400);
+    const found = r.body.errors.map((e: { index: number; path: string; message: string }) => `${e.index} ${e.path}: ${e.message}`);
+    expect(found).toEqual([
+      expect.stringMatching(/^0 due: expected ISO-8601/),
+      expect.stringMatching(/^0 at: at is 360 s in the future/),
+      expect.stringMatching(/^1 channel: /),
+      expect.stringMatching(/^1 ticket: holds a lone surrogate/),
+      expect.stringMatching(/^1 at: at is 360 s in the future/),
+      expect.stringMatching(/^2 at: expected ISO-8601/),
+      expect.stringMatching(/^2 channel: /)
+    ]);
+    await expectUnchanged();
+  });
+
   it('an oversized body with 413', async () => {
     const big = JSON.stringify(Array.from({ length: 60_000 }, (_, i) => ({ ...created(`big-${i}`, `T-big-${i}`), customer: 'c'.repeat(150) })));
     expect(big.length).toBeGreaterThan(10 * 1024 * 1024);
