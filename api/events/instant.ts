@@ -78,10 +78,10 @@ export function parseInstant(v: unknown): number | string {
   return ms;
 }
 
-/** Reads what `input` accepts as an instant (epoch ms), every way it can be wrong reported by name. */
-function instantSchema<T>(input: z.ZodType<T>, read: (v: T) => unknown) {
+/** Reads what `input` accepts as an instant (epoch ms) with `parse`, every way it can be wrong reported by name. */
+export function instantSchema<T>(input: z.ZodType<T>, parse: (v: T) => number | string) {
   return input.transform((v, ctx) => {
-    const ms = parseInstant(read(v));
+    const ms = parse(v);
     if (typeof ms === 'string') {
       ctx.addIssue({ code: 'custom', message: ms });
       return z.NEVER;
@@ -91,6 +91,4 @@ function instantSchema<T>(input: z.ZodType<T>, read: (v: T) => unknown) {
 }
 
 /** An event's `at` or `due`, as sent in JSON. */
-export const instant = instantSchema(z.unknown(), (v) => v);
-/** A query's `from` or `to`: digits (with an optional minus) are epoch ms, anything else ISO-8601. */
-export const instantParam = instantSchema(z.string(), (s) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : s.trim()));
+export const instant = instantSchema(z.unknown(), parseInstant);

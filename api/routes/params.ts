@@ -1,8 +1,8 @@
 // Query parameters shared by the KPI and agent routes, validated with zod; the filters are a live subscription's too.
 import { z } from 'zod';
-import { instantParam } from '../events/instant';
+import { INSTANT_EXPECTED, instantSchema, parseInstant } from '../events/instant';
 import { CHANNELS, PRIORITIES } from '../events/schema';
-import { dayWindow } from '../kpi/time';
+import { dayWindow, zonedTime } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 
 const name = z.string().trim().min(1).max(128);
@@ -19,27 +19,63 @@ export const filterFields = {
   agent: name.optional()
 };
 
-export const windowQuery = z
-  .object({ from: instantParam.optional(), to: instantParam.optional(), ...filterFields })
-  .refine((q) => (q.from === undefined) === (q.to === undefined), { message: 'give both from and to, or neither (today)', path: ['from'] })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['to'] });
+const DATE_ALONE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export type WindowQuery = z.output<typeof windowQuery>;
+/**
+ * A window's bound as a query gives it, in epoch ms: digits are epoch ms; a date alone (`2026-11-24`) is
+ * that day's first instant in the configured timezone, as a manager picking days means it, so
+ * `from=2026-11-24&to=2026-11-25` is 24 November there; anything else is ISO-8601 with Z or an offset.
+ */
+export function parseBound(text: string, tz: string): number | string {
+  const v = text.trim();
+  const date = DATE_ALONE.exec(v);
+  if (!date) {
+    const ms = parseInstant(/^-?\d+$/.test(v) ? Number(v) : v);
+    return ms === INSTANT_EXPECTED ? QUERY_INSTANT_EXPECTED : ms;
+  }
+  const [year, month, day] = [+date[1], +date[2], +date[3]];
+  const valid = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1000 || valid.getUTCMonth() !== month - 1 || valid.getUTCDate() !== day) return `${v} is not a day of the calendar`;
+  return zonedTime(year, month, day, tz);
+}
 
-const PARAMS = ['from', 'to', ...Object.keys(filterFields)];
+const QUERY_INSTANT_EXPECTED = `expected a date (2026-11-24, from midnight in the configured timezone), ${INSTANT_EXPECTED.replace('expected ', '')}`;
+
+function windowQueryIn(tz: string) {
+  const bound = instantSchema(z.string(), (s) => parseBound(s, tz));
+  return z
+    .object({ from: bound.optional(), to: bound.optional(), ...filterFields })
+    .refine((q) => (q.from === undefined) === (q.to === undefined), { message: 'give both from and to, or neither (today)', path: ['from'] })
+    .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['to'] });
+}
+
+export type WindowQuery = z.output<ReturnType<typeof windowQueryIn>>;
+
+const queries = new Map<string, ReturnType<typeof windowQueryIn>>();
+
+/** What GET /api/kpis takes. GET /api/agents takes the window and a team (SPEC.md): its rows are per agent. */
+export const KPI_PARAMS = ['from', 'to', ...Object.keys(filterFields)];
+export const AGENT_PARAMS = ['from', 'to', 'team'];
 
 /**
  * Reads a window query from every value of every parameter: one given twice (which of them would count?) or
- * one the endpoint does not know (a typo such as `tema=` would show the whole centre as if filtered) is an error.
+ * one the endpoint does not take (a typo such as `tema=`, or a filter the endpoint cannot apply, would show
+ * the whole centre as if filtered) is an error.
  */
-export function parseWindowQuery(all: Record<string, string[]>): { ok: true; query: WindowQuery } | { ok: false; errors: ParamError[] } {
+export function parseWindowQuery(
+  all: Record<string, string[]>,
+  tz: string,
+  params: readonly string[] = KPI_PARAMS
+): { ok: true; query: WindowQuery } | { ok: false; errors: ParamError[] } {
   const errors: ParamError[] = [];
   for (const [key, values] of Object.entries(all)) {
-    if (!PARAMS.includes(key)) errors.push({ path: key, message: `unknown parameter; expected ${PARAMS.join(', ')}` });
+    if (!params.includes(key)) errors.push({ path: key, message: `unknown parameter; expected ${params.join(', ')}` });
     else if (values.length > 1) errors.push({ path: key, message: `given ${values.length} times; give it once` });
   }
   if (errors.length) return { ok: false, errors };
-  const q = windowQuery.safeParse(Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[0]])));
+  let schema = queries.get(tz);
+  if (!schema) queries.set(tz, (schema = windowQueryIn(tz)));
+  const q = schema.safeParse(Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[0]])));
   return q.success ? { ok: true, query: q.data } : { ok: false, errors: issuesToErrors(q.error) };
 }
 

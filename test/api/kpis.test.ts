@@ -100,6 +100,19 @@ describe('GET /api/kpis', () => {
     expect([k.from, k.to]).toEqual(['2026-11-23T16:00:00.000Z', '2026-11-24T16:00:00.000Z']);
   });
 
+  it('reads a date alone in from and to as that day’s midnight in KPI_TIMEZONE, as a manager picking days means it', async () => {
+    t = testApp({ now: () => NOW, timezone: 'Asia/Shanghai' });
+    const chat = (id: string, at: string) => ({ id, type: 'ticket.created', at, ticket: id, channel: 'chat' });
+    // 23:30 on 22 November and 00:30 on the 23rd in Shanghai (UTC+8).
+    expect((await t.post([chat('d-22nd', '2026-11-22T15:30:00Z'), chat('d-23rd', '2026-11-22T16:30:00Z')])).status).toBe(200);
+    const day = await t.kpis({ from: '2026-11-23', to: '2026-11-24' });
+    expect([day.from, day.to, day.tickets.created]).toEqual(['2026-11-22T16:00:00.000Z', '2026-11-23T16:00:00.000Z', 1]);
+    expect((await t.kpis({ from: '2026-11-22', to: '2026-11-24' })).tickets.created).toBe(2);
+    // A date alone and an instant mix; the same day through /api/agents.
+    expect((await t.kpis({ from: '2026-11-22', to: '2026-11-22T16:00:00Z' })).tickets.created).toBe(1);
+    expect((await t.get('/api/agents?from=2026-11-23&to=2026-11-24')).status).toBe(200);
+  });
+
   it('starts today at the day’s first instant where DST skips midnight (Santiago: 01:00 on 6 September 2026)', async () => {
     const noon = Date.parse('2026-09-06T16:00:00Z');
     t = testApp({ now: () => noon, timezone: 'America/Santiago' });
@@ -121,6 +134,8 @@ describe('GET /api/kpis', () => {
       // Beyond what a Date can hold: answered 500 before, from the response's own toISOString.
       ['from=99999999999999999999&to=999999999999999999999', 'from'],
       ['from=2026-02-30T00:00:00Z&to=2026-03-05T00:00:00Z', 'from'],
+      ['from=2026-02-30&to=2026-03-05', 'from'],
+      ['from=2026-11-24&to=2026-11-24', 'to'],
       // Filters that no event can match: ingest refuses such a channel or priority.
       ['channel=fax', 'channel'],
       ['priority=URGENT', 'priority'],
@@ -133,6 +148,19 @@ describe('GET /api/kpis', () => {
       expect(r.status, q).toBe(400);
       expect(r.body.errors[0].path, q).toBe(path);
     }
+    expect((await t.get('/api/kpis?from=yesterday&to=2026-11-24')).body.errors[0].message).toMatch(/^expected a date \(2026-11-24, from midnight/);
+    expect((await t.get('/api/kpis?from=2026-02-30&to=2026-03-05')).body.errors[0].message).toBe('2026-02-30 is not a day of the calendar');
+    // /api/agents is per agent and filters by team alone (SPEC.md): a channel there would be ignored, so it is refused.
+    for (const [q, path] of [
+      ['channel=chat', 'channel'],
+      ['agent=ann', 'agent'],
+      ['from=2026-11-24T00:00:00Z&to=2026-11-23T00:00:00Z', 'to']
+    ]) {
+      const r = await t.get(`/api/agents?${q}`);
+      expect(r.status, q).toBe(400);
+      expect(r.body.errors[0].path, q).toBe(path);
+    }
+    expect((await t.get('/api/agents?channel=chat')).body.errors[0].message).toBe('unknown parameter; expected from, to, team');
   });
 
   it('answers a method an endpoint does not take with 405 and Allow', async () => {
