@@ -126,7 +126,14 @@ describe('GET /api/kpis', () => {
 
   it('rejects bad parameters with 400 and says which', async () => {
     t = testApp({ now: () => NOW });
-    for (const [q, path] of [
+    const refused = async (endpoint: string, cases: string[][]) => {
+      for (const [q, path] of cases) {
+        const r = await t.get(`${endpoint}?${q}`);
+        expect(r.status, q).toBe(400);
+        expect(r.body.errors[0].path, q).toBe(path);
+      }
+    };
+    await refused('/api/kpis', [
       ['from=yesterday&to=2026-11-24T00:00:00Z', 'from'],
       ['from=2026-11-24T00:00:00&to=2026-11-25T00:00:00Z', 'from'],
       ['from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z', 'to'],
@@ -143,23 +150,15 @@ describe('GET /api/kpis', () => {
       // Which of two would count? And a misspelt filter would show the whole centre as if filtered.
       ['team=risk&team=wallet', 'team'],
       ['tema=payments', 'tema']
-    ]) {
-      const r = await t.get(`/api/kpis?${q}`);
-      expect(r.status, q).toBe(400);
-      expect(r.body.errors[0].path, q).toBe(path);
-    }
+    ]);
     expect((await t.get('/api/kpis?from=yesterday&to=2026-11-24')).body.errors[0].message).toMatch(/^expected a date \(2026-11-24, from midnight/);
     expect((await t.get('/api/kpis?from=2026-02-30&to=2026-03-05')).body.errors[0].message).toBe('2026-02-30 is not a day of the calendar');
     // /api/agents is per agent and filters by team alone (SPEC.md): a channel there would be ignored, so it is refused.
-    for (const [q, path] of [
+    await refused('/api/agents', [
       ['channel=chat', 'channel'],
       ['agent=ann', 'agent'],
       ['from=2026-11-24T00:00:00Z&to=2026-11-23T00:00:00Z', 'to']
-    ]) {
-      const r = await t.get(`/api/agents?${q}`);
-      expect(r.status, q).toBe(400);
-      expect(r.body.errors[0].path, q).toBe(path);
-    }
+    ]);
     expect((await t.get('/api/agents?channel=chat')).body.errors[0].message).toBe('unknown parameter; expected from, to, team');
   });
 
