@@ -108,7 +108,9 @@ async function send(events: RawEvent[]): Promise<void> {
 }
 
 const ticketsPerHour = ticketsPerHourForEventRate(rate);
-console.log(`${clock()} simulating ~${rate} events/s (${Math.round(ticketsPerHour)} tickets at the peak hour) → ${endpoint}`);
+console.log(
+  `${clock()} simulating ~${rate} events/s on average over a week (${Math.round(ticketsPerHour).toLocaleString('en')} tickets in the peak hour; the hour of day and the weekday set the rate at any moment) → ${endpoint}`
+);
 
 let last = 0;
 const report = setInterval(() => {
