@@ -13,7 +13,8 @@ export default defineConfig({
           exclude: ['test/web/**'],
           ...shared,
           // better-sqlite3 and child servers are happier in forks than in worker threads.
-          pool: 'forks'
+          pool: 'forks',
+          globalSetup: ['test/helpers/scratch-dir.ts']
         }
       },
       {

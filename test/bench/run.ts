@@ -2,7 +2,7 @@
 //   --tickets N   tickets in the query-latency database (default 1,000,000; cached in data/bench/)
 //   --events N    events for the ingest runs (default 200,000)
 //   --only ingest|queries|live
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,15 @@ const repeat = Number(opts.repeat);
  * senders make larger commits, and a commit's cost grows slower than its size, so both counts are shown.
  */
 const CLIENTS = [8, 32];
-const tmp = () => join(mkdtempSync(join(tmpdir(), 'floorboard-bench-')), 'kpi.sqlite');
+/** Runs `use` on a database file in a directory of its own, removed afterwards: a run writes several GB in all. */
+async function withDb<T>(use: (path: string) => T | Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'floorboard-bench-'));
+  try {
+    return await use(join(dir, 'kpi.sqlite'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 console.log(`Floorboard benchmark — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
 
@@ -45,21 +53,23 @@ if (!opts.only || opts.only === 'ingest') {
   const timings = () => ({ perSec: [] as number[], perCommit: 0, threads: [] as ReturnType<typeof threadShares>[] });
   const runs = CLIENTS.map(() => ({ fresh: timings(), running: timings() }));
   for (let i = 0; i < repeat; i++) {
-    base.push(baselineEventsPerSec(tmp(), events));
-    inProcess.push(inProcessEventsPerSec(tmp(), events));
+    base.push(await withDb((path) => baselineEventsPerSec(path, events)));
+    inProcess.push(await withDb((path) => inProcessEventsPerSec(path, events)));
     for (const [c, clients] of CLIENTS.entries()) {
-      const server = await startServer({ dbPath: tmp() });
-      for (const phase of PHASES) {
-        const load = phase === 'fresh' ? { bodies, counts } : later;
-        const run = runs[c][phase];
-        const before = { threads: sampleThreads(server.proc.pid!), health: await health(server) };
-        run.perSec.push((await drive(server, load.bodies, load.counts, clients)).perSec);
-        const after = { threads: sampleThreads(server.proc.pid!), health: await health(server) };
-        const sent = load.counts.reduce((a, b) => a + b, 0);
-        if (before.threads && after.threads) run.threads.push(threadShares(server.proc.pid!, before.threads, after.threads, sent));
-        run.perCommit = (after.health.events - before.health.events) / (after.health.commits - before.health.commits);
-      }
-      await server.kill('SIGTERM');
+      await withDb(async (dbPath) => {
+        const server = await startServer({ dbPath });
+        for (const phase of PHASES) {
+          const load = phase === 'fresh' ? { bodies, counts } : later;
+          const run = runs[c][phase];
+          const before = { threads: sampleThreads(server.proc.pid!), health: await health(server) };
+          run.perSec.push((await drive(server, load.bodies, load.counts, clients)).perSec);
+          const after = { threads: sampleThreads(server.proc.pid!), health: await health(server) };
+          const sent = load.counts.reduce((a, b) => a + b, 0);
+          if (before.threads && after.threads) run.threads.push(threadShares(server.proc.pid!, before.threads, after.threads, sent));
+          run.perCommit = (after.health.events - before.health.events) / (after.health.commits - before.health.commits);
+        }
+        await server.kill('SIGTERM');
+      });
     }
   }
   row('baseline: bare better-sqlite3, batches of 1000', `${fmt(median(base))} ev/s`);
@@ -100,13 +110,15 @@ if (!opts.only || opts.only === 'ingest') {
     bare.cold.push((await drive(ceiling, cold, ones(cold), 50)).perSec);
     bare.warm.push((await drive(ceiling, warm, ones(warm), 50)).perSec);
     ceiling.stop();
-    const server = await startServer({ dbPath: tmp() });
-    single.cold.push((await drive(server, cold, ones(cold), 50)).perSec);
-    const before = await health(server);
-    single.warm.push((await drive(server, warm, ones(warm), 50)).perSec);
-    const after = await health(server);
-    sharing = `${fmt((after.batches - before.batches) / (after.commits - before.commits), 1)} requests/commit`;
-    await server.kill('SIGTERM');
+    await withDb(async (dbPath) => {
+      const server = await startServer({ dbPath });
+      single.cold.push((await drive(server, cold, ones(cold), 50)).perSec);
+      const before = await health(server);
+      single.warm.push((await drive(server, warm, ones(warm), 50)).perSec);
+      const after = await health(server);
+      sharing = `${fmt((after.batches - before.batches) / (after.commits - before.commits), 1)} requests/commit`;
+      await server.kill('SIGTERM');
+    });
   }
   for (const phase of ['cold', 'warm'] as const) {
     const label = phase === 'cold' ? `first ${fmt(cold.length)} to a fresh server` : `the ${fmt(warm.length)} after them`;

@@ -24,7 +24,7 @@
 //   timestamps) would show there as a count that keeps growing, with code compiled for each shape.
 // - The day's data grows while this runs (a backlog sample a minute, a 15-minute slot every quarter hour), so
 //   each sample also counts the points the charts show, read from the last message the wall received.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -104,7 +104,8 @@ async function heapSplit(cdp: CDPSession): Promise<{ codeMb: number; otherMb: nu
 
 export async function wallHeap(warmupMinutes: number, minutes: number, every: number, readingsPerSample = readings) {
   await ensureDashboardBuilt();
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-heap-')), 'kpi.sqlite');
+  const dir = mkdtempSync(join(tmpdir(), 'floorboard-heap-'));
+  const dbPath = join(dir, 'kpi.sqlite');
   const token = seedToken(dbPath, 'display');
   const server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '' } });
   // A busy centre: events every few ms keep the hub broadcasting at its cap of ~10 a second.
@@ -198,6 +199,7 @@ export async function wallHeap(warmupMinutes: number, minutes: number, every: nu
   await demo.stop();
   await browser.close();
   await server.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
 
   const measured = samples.filter((s) => !s.warmup);
   const ref = measured[0];
