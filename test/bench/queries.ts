@@ -2,8 +2,8 @@
 // service from simulated history and cached under data/bench/ until the schema or replay code changes.
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createApp } from '../../api/app';
 import { createToken } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
@@ -52,6 +52,13 @@ export function benchDatabase(tickets: number, log: (m: string) => void): string
     const { created, events, seconds } = simulate(tmp, to - 90 * DAY, to, ticketsPerHour, 11, 'q-', log);
     renameSync(tmp, path);
     log(`  built ${fmt(created)} tickets (${fmt(events)} events) in ${fmt(seconds, 1)} s → ${path}`);
+    // The files of the same size built by older code are stale now (~2.5 GB each at 1M tickets).
+    const dir = dirname(path);
+    for (const f of readdirSync(dir))
+      if (f.startsWith(`tickets-${tickets}-`) && !join(dir, f).startsWith(path)) {
+        rmSync(join(dir, f), { force: true });
+        log(`  removed ${f}, built by older code`);
+      }
   }
   const file = new Database(path, { readonly: true });
   const last = file.prepare('SELECT max(at) FROM facts').pluck().get() as number;
