@@ -1,6 +1,6 @@
 // Query parameters shared by the KPI and agent routes, validated with zod; the filters are a live subscription's too.
 import { z } from 'zod';
-import { INSTANT_EXPECTED, instantSchema, parseInstant } from '../events/instant';
+import { INSTANT_EXPECTED, daysIn, instantSchema, parseInstant } from '../events/instant';
 import { CHANNELS, PRIORITIES } from '../events/schema';
 import { dayWindow, zonedTime } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
@@ -34,8 +34,8 @@ export function parseBound(text: string, tz: string): number | string {
     return ms === INSTANT_EXPECTED ? QUERY_INSTANT_EXPECTED : ms;
   }
   const [year, month, day] = [+date[1], +date[2], +date[3]];
-  const valid = new Date(Date.UTC(year, month - 1, day));
-  if (year < 1000 || valid.getUTCMonth() !== month - 1 || valid.getUTCDate() !== day) return `${v} is not a day of the calendar`;
+  // Years 1000–9999, as events' instants (Date.UTC would read 0–99 as 1900–1999).
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return `${v} is not a day of the calendar`;
   return zonedTime(year, month, day, tz);
 }
 
