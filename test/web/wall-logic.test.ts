@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatPct, partsText, pickLocale, setLocale, t, wholePctParts } from '../../web/lib/i18n';
-import { agentRows, median } from '../../web/lib/kpi/agents';
+import { agentRows, callbackRows, median } from '../../web/lib/kpi/agents';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
 import { visibleSlots } from '../../web/lib/charts/options';
 import { wallOptions } from '../../web/lib/wall/options';
@@ -108,6 +108,16 @@ describe('agents board', () => {
   it('does not compare against a team of fewer than three', () => {
     const rows = agentRows([agent('a1'), agent('a2', { firstResponse: { ...agent('x').firstResponse, p50Sec: 9000 } })]);
     expect(rows.every((r) => r.level === 'none')).toBe(true);
+  });
+  it('lists the agents doing callback work, most attempts first, and says how many did not fit', () => {
+    const cb = (scheduled: number, attempts: number, completed: number) => ({ callbacks: { ...agent('x').callbacks, scheduled, attempts, completed } });
+    const agents = [agent('idle'), agent('b', cb(1, 2, 1)), agent('a', cb(0, 2, 1)), agent('c', cb(0, 2, 2)), agent('d', cb(3, 0, 0)), agent('e', cb(0, 5, 0))];
+    expect(callbackRows(agents, 10).shown.map((a) => a.agent)).toEqual(['e', 'c', 'a', 'b', 'd']);
+    expect(callbackRows(agents, 10).hidden).toBe(0);
+    const cut = callbackRows(agents, 3);
+    expect(cut.shown.map((a) => a.agent)).toEqual(['e', 'c', 'a']);
+    expect(cut.hidden).toBe(2);
+    expect(callbackRows([agent('idle')], 3)).toEqual({ shown: [], hidden: 0 });
   });
   it('counts agents by status, unknown as offline', () => {
     expect(agentsByStatus([agent('a'), agent('b', { status: 'available' }), agent('c', { status: null })])).toEqual({ available: 1, busy: 1, away: 0, offline: 1 });

@@ -87,3 +87,19 @@ export function agentRows(agents: AgentKpis[]): AgentRow[] {
       (a.agent.name ?? a.agent.agent).localeCompare(b.agent.name ?? b.agent.agent)
   );
 }
+
+/**
+ * The callbacks board: agents with any callback work in the window, the most attempts first (then the most
+ * completed, then by name), at most `max` of them, and how many more there are.
+ */
+export function callbackRows(agents: AgentKpis[], max: number): { shown: AgentKpis[]; hidden: number } {
+  const busy = agents
+    .filter((a) => a.callbacks.scheduled + a.callbacks.attempts + a.callbacks.completed > 0)
+    .sort(
+      (a, b) =>
+        b.callbacks.attempts - a.callbacks.attempts ||
+        b.callbacks.completed - a.callbacks.completed ||
+        (a.name ?? a.agent).localeCompare(b.name ?? b.agent)
+    );
+  return { shown: busy.slice(0, max), hidden: Math.max(0, busy.length - max) };
+}
