@@ -5,7 +5,7 @@ import { CHANNELS, PRIORITIES } from '../events/schema';
 import { dayWindow, zonedTime } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 
-const name = z.string().trim().min(1).max(128);
+const name = z.string().trim().min(1, 'is empty; leave the filter out to include every one').max(128, 'must be at most 128 characters');
 /** A channel or priority filter names one the events can have: anything else could only ever match nothing. */
 const oneOf = (values: readonly [string, ...string[]], what: string) =>
   name.refine((v) => values.includes(v), { message: `not a ${what}; expected one of ${values.join(', ')}` });

@@ -153,6 +153,8 @@ describe('GET /api/kpis', () => {
     ]);
     expect((await t.get('/api/kpis?from=yesterday&to=2026-11-24')).body.errors[0].message).toMatch(/^expected a date \(2026-11-24, from midnight/);
     expect((await t.get('/api/kpis?from=2026-02-30&to=2026-03-05')).body.errors[0].message).toBe('2026-02-30 is not a day of the calendar');
+    expect((await t.get('/api/kpis?team=%20')).body.errors[0].message).toBe('is empty; leave the filter out to include every one');
+    expect((await t.get(`/api/kpis?agent=${'a'.repeat(129)}`)).body.errors).toEqual([{ path: 'agent', message: 'must be at most 128 characters' }]);
     // /api/agents is per agent and filters by team alone (SPEC.md): a channel there would be ignored, so it is refused.
     await refused('/api/agents', [
       ['channel=chat', 'channel'],
