@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { parseInstant } from './instant';
 import { EVENT_TYPES, MAX_FUTURE_MS, OPTIONAL_FIELDS, STORED_STRINGS, eventSchemas, type EventType, type FloorEvent } from './schema';
 
@@ -57,18 +58,28 @@ export function validateEvents(raw: unknown[], now: number, wellFormed = false):
       return;
     }
     // The schema's errors, and those the checks below would find once they are mended: all in one answer.
+    const sent = item as Record<string, unknown>;
     const paths = new Set<string>();
     for (const issue of parsed.error.issues) {
       const path = issue.path.join('.');
       paths.add(path);
-      errors.push({ index, path, message: issue.message });
+      errors.push({ index, path, message: issue.path.length === 1 && sent[path] === undefined ? missingMessage(issue) : issue.message });
     }
-    const sent = item as Record<string, unknown>;
     checkStoredText(sent, index, wellFormed, errors, paths);
     const at = paths.has('at') ? null : parseInstant(sent.at);
     if (typeof at === 'number') checkNotAhead(at, now, index, errors);
   });
   return errors.length ? { ok: false, errors } : { ok: true, events };
+}
+
+/**
+ * What a field the event lacks should hold, as the instants say it ("required: expected …"); zod's own words
+ * for it ("Invalid input: expected string, received undefined") read as if something had been sent.
+ */
+function missingMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return `required: expected ${issue.expected}`;
+  if (issue.code === 'invalid_value') return `required: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return issue.message;
 }
 
 /** A stored string field holding a lone surrogate is not text (see STORED_STRINGS); `skip`: paths already reported. */
