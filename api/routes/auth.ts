@@ -7,7 +7,13 @@ import { login, logout } from '../auth/credentials';
 import { SESSION_COOKIE, principalOf, requireRole } from '../auth/middleware';
 import { issuesToErrors } from './params';
 
-const loginBody = z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(1024) });
+/** A login field: what is wrong with it in words a person signing in reads (zod's would say "Invalid input"). */
+const field = (max: number) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected a string') })
+    .min(1, 'is empty')
+    .max(max, `must be at most ${max} characters`);
+const loginBody = z.object({ username: field(128), password: field(1024) });
 
 export function authRoutes(deps: AppDeps) {
   return new Hono()

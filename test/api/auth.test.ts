@@ -58,7 +58,12 @@ describe('POST /api/auth/login', () => {
     expect((await notJson.json()).errors[0].message).toMatch(/JSON body/);
     const missing = await login(JSON.stringify({ username: 'mei' }));
     expect(missing.status).toBe(400);
-    expect((await missing.json()).errors[0].path).toBe('password');
+    expect((await missing.json()).errors).toEqual([{ path: 'password', message: 'required' }]);
+    const odd = await login(JSON.stringify({ username: '', password: 7 }));
+    expect((await odd.json()).errors).toEqual([
+      { path: 'username', message: 'is empty' },
+      { path: 'password', message: 'expected a string' }
+    ]);
   });
 
   it('does not take a made-up or mangled session cookie', async () => {
