@@ -63,7 +63,7 @@ export function validateEvents(raw: unknown[], now: number, wellFormed = false):
     for (const issue of parsed.error.issues) {
       const path = issue.path.join('.');
       paths.add(path);
-      errors.push({ index, path, message: issue.path.length === 1 && sent[path] === undefined ? missingMessage(issue) : issue.message });
+      errors.push({ index, path, message: issue.path.length === 1 ? fieldMessage(issue, sent[path]) : issue.message });
     }
     checkStoredText(sent, index, wellFormed, errors, paths);
     const at = paths.has('at') ? null : parseInstant(sent.at);
@@ -73,14 +73,21 @@ export function validateEvents(raw: unknown[], now: number, wellFormed = false):
 }
 
 /**
- * What a field the event lacks should hold, as the instants say it ("required: expected …"); zod's own words
- * for it ("Invalid input: expected string, received undefined") read as if something had been sent.
+ * What is wrong with a field, in the instants' words ("required: expected …"): zod's own ("Invalid input:
+ * expected string, received undefined", `Invalid option: expected one of "phone"|"chat"…`) read as if
+ * something had been sent, and list the values as code.
  */
-function missingMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return `required: expected ${issue.expected}`;
-  if (issue.code === 'invalid_value') return `required: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+function fieldMessage(issue: z.core.$ZodIssue, sent: unknown): string {
+  const oneOf = issue.code === 'invalid_value' ? `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` : null;
+  if (sent === undefined) {
+    if (issue.code === 'invalid_type') return `required: expected ${issue.expected}`;
+    if (oneOf) return `required: expected ${oneOf}`;
+  } else if (oneOf) return `${brief(JSON.stringify(sent))} is not ${oneOf}`;
   return issue.message;
 }
+
+/** What was sent, short enough to quote back. */
+const brief = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
 
 /** A stored string field holding a lone surrogate is not text (see STORED_STRINGS); `skip`: paths already reported. */
 function checkStoredText(fields: Record<string, unknown>, index: number, wellFormed: boolean, errors: EventError[], skip?: Set<string>): void {
