@@ -46,7 +46,8 @@ export function validateEvents(raw: unknown[], now: number, wellFormed = false):
       });
       return;
     }
-    const parsed = eventSchemas[type].safeParse(withoutNullOptionals(item as Record<string, unknown>, type));
+    const given = withoutNullOptionals(item as Record<string, unknown>, type);
+    const parsed = eventSchemas[type].safeParse(given);
     if (parsed.success) {
       // zod made `parsed.data` for this call alone, so it becomes the event itself.
       const fields = parsed.data as Record<string, unknown>;
@@ -60,10 +61,12 @@ export function validateEvents(raw: unknown[], now: number, wellFormed = false):
     // The schema's errors, and those the checks below would find once they are mended: all in one answer.
     const sent = item as Record<string, unknown>;
     const paths = new Set<string>();
-    for (const issue of parsed.error.issues) {
+    // Parsed again, for plain words: a parse given an error map skips zod's compiled checks, and took 2.5 times
+    // as long for valid events.
+    for (const issue of eventSchemas[type].safeParse(given, IN_PLAIN_WORDS).error!.issues) {
       const path = issue.path.join('.');
       paths.add(path);
-      errors.push({ index, path, message: issue.path.length === 1 ? fieldMessage(issue, sent[path]) : issue.message });
+      errors.push({ index, path, message: issue.message });
     }
     checkStoredText(sent, index, wellFormed, errors, paths);
     const at = paths.has('at') ? null : parseInstant(sent.at);
@@ -73,18 +76,36 @@ export function validateEvents(raw: unknown[], now: number, wellFormed = false):
 }
 
 /**
- * What is wrong with a field, in the instants' words ("required: expected …"): zod's own ("Invalid input:
- * expected string, received undefined", `Invalid option: expected one of "phone"|"chat"…`) read as if
- * something had been sent, and list the values as code.
+ * What is wrong with a field, in the instants' words ("required: expected …"), where the schema gave no words
+ * of its own. zod's ("Invalid input: expected string, received undefined", `Invalid option: expected one of
+ * "phone"|"chat"…`, "Too small: expected string to have >=1 characters") read as if something had been sent,
+ * and as code.
  */
-function fieldMessage(issue: z.core.$ZodIssue, sent: unknown): string {
-  const oneOf = issue.code === 'invalid_value' ? `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` : null;
-  if (sent === undefined) {
-    if (issue.code === 'invalid_type') return `required: expected ${issue.expected}`;
-    if (oneOf) return `required: expected ${oneOf}`;
-  } else if (oneOf) return `${brief(JSON.stringify(sent))} is not ${oneOf}`;
-  return issue.message;
+function plainWords(issue: z.core.$ZodRawIssue): string | undefined {
+  const sent = issue.input;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (sent === undefined) return `required: expected ${issue.expected}`;
+      return issue.expected === 'int' ? 'expected a whole number' : undefined;
+    case 'invalid_value': {
+      const oneOf = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return sent === undefined ? `required: expected ${oneOf}` : `${brief(JSON.stringify(sent))} is not ${oneOf}`;
+    }
+    case 'too_small':
+      if (issue.origin === 'string') return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
+      if (issue.origin === 'number') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`;
+      return undefined;
+    case 'too_big':
+      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
+      if (issue.origin === 'number') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`;
+      return undefined;
+    default:
+      return undefined;
+  }
 }
+
+/** zod words an issue this way where the schema gave none (see validateEvents: only for an event that failed). */
+const IN_PLAIN_WORDS = { error: plainWords };
 
 /** What was sent, short enough to quote back. */
 const brief = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
