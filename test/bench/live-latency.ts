@@ -5,7 +5,7 @@
 // k-th probe is exactly the moment `windows.today.tickets.created` reaches k. Every other client stays on the
 // default (whole-centre) scope, the heaviest message, so the fan-out is what a floor of wall displays costs.
 // Everything runs on this machine: the clients, the loader and the server share its cores.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import { ticketsPerHourForEventRate } from '../../api/sim/rates';
 import type { RawEvent } from '../../api/sim/simulator';
 import { seedToken, startServer, TEST_INGEST_TOKEN, type RunningServer } from '../helpers/server';
 import { httpClient } from './http';
+import { withDb } from './scratch';
 import { fmt, percentile, row } from './stats';
 
 export interface LiveBenchOptions {
@@ -164,10 +165,11 @@ export async function liveLatency(opts: LiveBenchOptions): Promise<LiveBenchResu
     counts.push(b.length);
   }
   events.length = 0;
+  return withDb('floorboard-bench-live-', (dbPath) => measure(dbPath, bodies, counts, opts));
+}
 
+async function measure(dbPath: string, bodies: string[], counts: number[], opts: LiveBenchOptions): Promise<LiveBenchResult> {
   // A display token, written before the server's first start (it only creates tokens on an empty database).
-  const dir = mkdtempSync(join(tmpdir(), 'floorboard-bench-live-'));
-  const dbPath = join(dir, 'kpi.sqlite');
   const token = seedToken(dbPath, 'display');
 
   const server = await startServer({ dbPath, env: { LIVE_MAX_CLIENTS: String(Math.max(5000, opts.clients + 100)) } });
@@ -300,7 +302,6 @@ export async function liveLatency(opts: LiveBenchOptions): Promise<LiveBenchResu
     probePoster.close();
     for (const ws of sockets) ws.terminate();
     await server.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

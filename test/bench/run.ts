@@ -2,9 +2,6 @@
 //   --tickets N   tickets in the query-latency database (default 1,000,000; cached in data/bench/)
 //   --events N    events for the ingest runs (default 200,000)
 //   --only ingest|queries|live
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from '../helpers/server';
 import { baselineEventsPerSec } from './baseline';
@@ -14,6 +11,7 @@ import { benchDatabase, queryLatency } from './queries';
 import { fmt, heading, median, row } from './stats';
 import { sampleThreads, threadShares, type ThreadShare } from './threads';
 import { recentEvents } from './workload';
+import { withDb } from './scratch';
 
 const { values: opts } = parseArgs({
   options: { tickets: { type: 'string', default: '1000000' }, events: { type: 'string', default: '200000' }, only: { type: 'string' }, repeat: { type: 'string', default: '3' } }
@@ -24,15 +22,6 @@ const repeat = Number(opts.repeat);
  * senders make larger commits, and a commit's cost grows slower than its size, so both counts are shown.
  */
 const CLIENTS = [8, 32];
-/** Runs `use` on a database file in a directory of its own, removed afterwards: a run writes several GB in all. */
-async function withDb<T>(use: (path: string) => T | Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'floorboard-bench-'));
-  try {
-    return await use(join(dir, 'kpi.sqlite'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 console.log(`Floorboard benchmark — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
 
@@ -53,10 +42,10 @@ if (!opts.only || opts.only === 'ingest') {
   const timings = () => ({ perSec: [] as number[], perCommit: 0, threads: [] as ReturnType<typeof threadShares>[] });
   const runs = CLIENTS.map(() => ({ fresh: timings(), running: timings() }));
   for (let i = 0; i < repeat; i++) {
-    base.push(await withDb((path) => baselineEventsPerSec(path, events)));
-    inProcess.push(await withDb((path) => inProcessEventsPerSec(path, events)));
+    base.push(await withDb('floorboard-bench-', (path) => baselineEventsPerSec(path, events)));
+    inProcess.push(await withDb('floorboard-bench-', (path) => inProcessEventsPerSec(path, events)));
     for (const [c, clients] of CLIENTS.entries()) {
-      await withDb(async (dbPath) => {
+      await withDb('floorboard-bench-', async (dbPath) => {
         const server = await startServer({ dbPath });
         for (const phase of PHASES) {
           const load = phase === 'fresh' ? { bodies, counts } : later;
@@ -110,7 +99,7 @@ if (!opts.only || opts.only === 'ingest') {
     bare.cold.push((await drive(ceiling, cold, ones(cold), 50)).perSec);
     bare.warm.push((await drive(ceiling, warm, ones(warm), 50)).perSec);
     ceiling.stop();
-    await withDb(async (dbPath) => {
+    await withDb('floorboard-bench-', async (dbPath) => {
       const server = await startServer({ dbPath });
       single.cold.push((await drive(server, cold, ones(cold), 50)).perSec);
       const before = await health(server);

@@ -24,9 +24,6 @@
 //   timestamps) would show there as a count that keeps growing, with code compiled for each shape.
 // - The day's data grows while this runs (a backlog sample a minute, a 15-minute slot every quarter hour), so
 //   each sample also counts the points the charts show, read from the last message the wall received.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CDPSession } from 'playwright-core';
 import type { TodaySeries } from '../../api/live/protocol';
@@ -35,6 +32,7 @@ import { ensureDashboardBuilt } from '../../api/web-build';
 import { visibleSlots } from '../../web/lib/charts/slots';
 import { launchChromium } from '../helpers/browser';
 import { TEST_INGEST_TOKEN, seedToken, startServer } from '../helpers/server';
+import { withDb } from './scratch';
 import { fmt, heading, median, row } from './stats';
 
 const { values: o } = parseArgs({
@@ -102,10 +100,20 @@ async function heapSplit(cdp: CDPSession): Promise<{ codeMb: number; otherMb: nu
   return { codeMb: code / MB, otherMb: other / MB, maps };
 }
 
-export async function wallHeap(warmupMinutes: number, minutes: number, every: number, readingsPerSample = readings) {
-  await ensureDashboardBuilt();
-  const dir = mkdtempSync(join(tmpdir(), 'floorboard-heap-'));
-  const dbPath = join(dir, 'kpi.sqlite');
+interface Sample {
+  min: number;
+  warmup: boolean;
+  heapMb: number;
+  highestMb: number;
+  codeMb: number;
+  otherMb: number;
+  maps: number;
+  updatesPerSec: number;
+  points: number;
+}
+
+/** Samples the wall's heap through warm-up and the measured window, on a server with its database at `dbPath`. */
+async function sampleWall(dbPath: string, warmupMinutes: number, minutes: number, every: number, readingsPerSample: number): Promise<Sample[]> {
   const token = seedToken(dbPath, 'display');
   const server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '' } });
   // A busy centre: events every few ms keep the hub broadcasting at its cap of ~10 a second.
@@ -145,17 +153,6 @@ export async function wallHeap(warmupMinutes: number, minutes: number, every: nu
   const heapUsed = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
     return ((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / MB;
-  };
-  type Sample = {
-    min: number;
-    warmup: boolean;
-    heapMb: number;
-    highestMb: number;
-    codeMb: number;
-    otherMb: number;
-    maps: number;
-    updatesPerSec: number;
-    points: number;
   };
   // Samples every `every` ms through warm-up, one exactly at its end (the reference), then every `every` ms to the
   // end of the measured window; times are from the start of live traffic, so the time a sample takes adds no drift.
@@ -199,7 +196,12 @@ export async function wallHeap(warmupMinutes: number, minutes: number, every: nu
   await demo.stop();
   await browser.close();
   await server.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  return samples;
+}
+
+export async function wallHeap(warmupMinutes: number, minutes: number, every: number, readingsPerSample = readings) {
+  await ensureDashboardBuilt();
+  const samples = await withDb('floorboard-heap-', (dbPath) => sampleWall(dbPath, warmupMinutes, minutes, every, readingsPerSample));
 
   const measured = samples.filter((s) => !s.warmup);
   const ref = measured[0];
