@@ -6,8 +6,7 @@
 // default (whole-centre) scope, the heaviest message, so the fan-out is what a floor of wall displays costs.
 // Everything runs on this machine: the clients, the loader and the server share its cores.
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { generateHistory } from '../../api/sim/history';
