@@ -13,7 +13,13 @@ import { scopeKey, type LiveState } from './state';
 
 // The same filters as GET /api/kpis; a key it does not know (a typo such as "teams") is an error here, or a wall
 // would quietly show the whole centre.
-const subscribeMessage = z.object({ type: z.literal('subscribe'), filters: z.strictObject(filterFields) });
+const FILTER_NAMES = Object.keys(filterFields).join(', ');
+const subscribeMessage = z.object({
+  type: z.literal('subscribe'),
+  filters: z.strictObject(filterFields, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; expected ${FILTER_NAMES}` : undefined)
+  })
+});
 const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${Object.keys(filterFields).map((k) => `${k}?`).join(',')}}}`;
 
 export interface HubOptions {
