@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { IN_PLAIN_WORDS } from '../plain-words';
 import { parseInstant } from './instant';
 import { EVENT_TYPES, MAX_FUTURE_MS, OPTIONAL_FIELDS, STORED_STRINGS, eventSchemas, type EventType, type FloorEvent } from './schema';
 
@@ -62,7 +62,7 @@ export function validateEvents(raw: unknown[], now: number, wellFormed = false):
     const sent = item as Record<string, unknown>;
     const paths = new Set<string>();
     // Parsed again, for plain words: given to every parse, the error map made validating valid events 2.5 times
-    // slower (HISTORY.md, session 23).
+    // slower (HISTORY.md, session 23). Here, where it is not hot, a failed event pays for it.
     for (const issue of eventSchemas[type].safeParse(given, IN_PLAIN_WORDS).error!.issues) {
       const path = issue.path.join('.');
       paths.add(path);
@@ -74,41 +74,6 @@ export function validateEvents(raw: unknown[], now: number, wellFormed = false):
   });
   return errors.length ? { ok: false, errors } : { ok: true, events };
 }
-
-/**
- * What is wrong with a field, in the instants' words ("required: expected …"), where the schema gave no words
- * of its own. zod's ("Invalid input: expected string, received undefined", `Invalid option: expected one of
- * "phone"|"chat"…`, "Too small: expected string to have >=1 characters") read as if something had been sent,
- * and as code.
- */
-function plainWords(issue: z.core.$ZodRawIssue): string | undefined {
-  const sent = issue.input;
-  switch (issue.code) {
-    case 'invalid_type':
-      if (sent === undefined) return `required: expected ${issue.expected}`;
-      return issue.expected === 'int' ? 'expected a whole number' : undefined;
-    case 'invalid_value': {
-      const oneOf = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-      return sent === undefined ? `required: expected ${oneOf}` : `${brief(JSON.stringify(sent))} is not ${oneOf}`;
-    }
-    case 'too_small':
-      if (issue.origin === 'string') return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
-      if (issue.origin === 'number') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`;
-      return undefined;
-    case 'too_big':
-      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
-      if (issue.origin === 'number') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`;
-      return undefined;
-    default:
-      return undefined;
-  }
-}
-
-/** zod words an issue this way where the schema gave none (see validateEvents: only for an event that failed). */
-const IN_PLAIN_WORDS = { error: plainWords };
-
-/** What was sent, short enough to quote back. */
-const brief = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
 
 /** A stored string field holding a lone surrogate is not text (see STORED_STRINGS); `skip`: paths already reported. */
 function checkStoredText(fields: Record<string, unknown>, index: number, wellFormed: boolean, errors: EventError[], skip?: Set<string>): void {

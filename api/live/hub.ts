@@ -7,20 +7,21 @@ import { z } from 'zod';
 import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
 import { allows } from '../auth/middleware';
+import { IN_PLAIN_WORDS } from '../plain-words';
 import { filterFields, issuesToErrors } from '../routes/params';
 import type { ErrorMessage } from './protocol';
 import { scopeKey, type LiveState } from './state';
 
 // The same filters as GET /api/kpis; a key it does not know (a typo such as "teams") is an error here, or a wall
 // would quietly show the whole centre.
-const FILTER_NAMES = Object.keys(filterFields).join(', ');
+const FILTER_NAMES = Object.keys(filterFields);
 const subscribeMessage = z.object({
   type: z.literal('subscribe'),
   filters: z.strictObject(filterFields, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; expected ${FILTER_NAMES}` : undefined)
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; expected ${FILTER_NAMES.join(', ')}` : undefined)
   })
 });
-const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${Object.keys(filterFields).map((k) => `${k}?`).join(',')}}}`;
+const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${FILTER_NAMES.map((k) => `${k}?`).join(',')}}}`;
 
 export interface HubOptions {
   compute: (filters: KpiFilters) => LiveState;
@@ -126,7 +127,7 @@ export class LiveHub {
         ws.send(JSON.stringify({ type: 'error', message: `not JSON; ${SUBSCRIBE_SHAPE}`, errors: [] } satisfies ErrorMessage));
         return;
       }
-      const parsed = subscribeMessage.safeParse(json);
+      const parsed = subscribeMessage.safeParse(json, IN_PLAIN_WORDS);
       if (!parsed.success) {
         const errors = issuesToErrors(parsed.error);
         const message = `${errors.map((e) => `${e.path || 'message'}: ${e.message}`).join('; ')}; ${SUBSCRIBE_SHAPE}`;

@@ -4,8 +4,9 @@ import { INSTANT_EXPECTED, daysIn, instantSchema, parseInstant } from '../events
 import { CHANNELS, PRIORITIES } from '../events/schema';
 import { dayWindow, zonedTime } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
+import { IN_PLAIN_WORDS } from '../plain-words';
 
-const name = z.string().trim().min(1, 'is empty; leave the filter out to include every one').max(128, 'must be at most 128 characters');
+const name = z.string().trim().min(1, 'is empty; leave the filter out to include every one').max(128);
 /** A channel or priority filter names one the events can have: anything else could only ever match nothing. */
 const oneOf = (values: readonly [string, ...string[]], what: string) =>
   name.refine((v) => values.includes(v), { message: `not a ${what}; expected one of ${values.join(', ')}` });
@@ -75,7 +76,7 @@ export function parseWindowQuery(
   if (errors.length) return { ok: false, errors };
   let schema = queries.get(tz);
   if (!schema) queries.set(tz, (schema = windowQueryIn(tz)));
-  const q = schema.safeParse(Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[0]])));
+  const q = schema.safeParse(Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[0]])), IN_PLAIN_WORDS);
   return q.success ? { ok: true, query: q.data } : { ok: false, errors: issuesToErrors(q.error) };
 }
 

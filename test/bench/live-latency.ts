@@ -164,7 +164,7 @@ export async function liveLatency(opts: LiveBenchOptions): Promise<LiveBenchResu
     counts.push(b.length);
   }
   events.length = 0;
-  return withDb('floorboard-bench-live-', (dbPath) => measure(dbPath, bodies, counts, opts));
+  return withDb((dbPath) => measure(dbPath, bodies, counts, opts), 'floorboard-bench-live-');
 }
 
 async function measure(dbPath: string, bodies: string[], counts: number[], opts: LiveBenchOptions): Promise<LiveBenchResult> {

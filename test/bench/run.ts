@@ -42,10 +42,10 @@ if (!opts.only || opts.only === 'ingest') {
   const timings = () => ({ perSec: [] as number[], perCommit: 0, threads: [] as ReturnType<typeof threadShares>[] });
   const runs = CLIENTS.map(() => ({ fresh: timings(), running: timings() }));
   for (let i = 0; i < repeat; i++) {
-    base.push(await withDb('floorboard-bench-', (path) => baselineEventsPerSec(path, events)));
-    inProcess.push(await withDb('floorboard-bench-', (path) => inProcessEventsPerSec(path, events)));
+    base.push(await withDb((path) => baselineEventsPerSec(path, events)));
+    inProcess.push(await withDb((path) => inProcessEventsPerSec(path, events)));
     for (const [c, clients] of CLIENTS.entries()) {
-      await withDb('floorboard-bench-', async (dbPath) => {
+      await withDb(async (dbPath) => {
         const server = await startServer({ dbPath });
         for (const phase of PHASES) {
           const load = phase === 'fresh' ? { bodies, counts } : later;
@@ -99,7 +99,7 @@ if (!opts.only || opts.only === 'ingest') {
     bare.cold.push((await drive(ceiling, cold, ones(cold), 50)).perSec);
     bare.warm.push((await drive(ceiling, warm, ones(warm), 50)).perSec);
     ceiling.stop();
-    await withDb('floorboard-bench-', async (dbPath) => {
+    await withDb(async (dbPath) => {
       const server = await startServer({ dbPath });
       single.cold.push((await drive(server, cold, ones(cold), 50)).perSec);
       const before = await health(server);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Runs `use` on a database path in a new temporary directory, and removes the directory however `use` ends. */
-export async function withDb<T>(prefix: string, use: (path: string) => T | Promise<T>): Promise<T> {
+export async function withDb<T>(use: (path: string) => T | Promise<T>, prefix = 'floorboard-bench-'): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   try {
     return await use(join(dir, 'kpi.sqlite'));

@@ -201,7 +201,7 @@ async function sampleWall(dbPath: string, warmupMinutes: number, minutes: number
 
 export async function wallHeap(warmupMinutes: number, minutes: number, every: number, readingsPerSample = readings) {
   await ensureDashboardBuilt();
-  const samples = await withDb('floorboard-heap-', (dbPath) => sampleWall(dbPath, warmupMinutes, minutes, every, readingsPerSample));
+  const samples = await withDb((dbPath) => sampleWall(dbPath, warmupMinutes, minutes, every, readingsPerSample), 'floorboard-heap-');
 
   const measured = samples.filter((s) => !s.warmup);
   const ref = measured[0];

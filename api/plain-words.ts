@@ -1,0 +1,41 @@
+// The words of a 400: what zod's issues say, put the way a sender of events or a manager typing a query reads them.
+import type { z } from 'zod';
+
+/**
+ * What is wrong with a field, in the instants' words ("required: expected …"), where the schema gave no words
+ * of its own. zod's ("Invalid input: expected string, received undefined", `Invalid option: expected one of
+ * "phone"|"chat"…`, "Too small: expected string to have >=1 characters") read as if something had been sent,
+ * and as code.
+ */
+function plainWords(issue: z.core.$ZodRawIssue): string | undefined {
+  const sent = issue.input;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (sent === undefined) return `required: expected ${issue.expected}`;
+      return issue.expected === 'int' ? 'expected a whole number' : undefined;
+    case 'invalid_value': {
+      const oneOf = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return sent === undefined ? `required: expected ${oneOf}` : `${brief(JSON.stringify(sent))} is not ${oneOf}`;
+    }
+    case 'too_small':
+      if (issue.origin === 'string') return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
+      if (issue.origin === 'number') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`;
+      return undefined;
+    case 'too_big':
+      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
+      if (issue.origin === 'number') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`;
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Parse options that word issues this way where a schema gave no words. Every edge that answers zod's issues
+ * (events, query parameters, live subscriptions) parses with them; events only once one has failed (parse.ts).
+ */
+export const IN_PLAIN_WORDS = { error: plainWords };
+
+/** What was sent, short enough to quote back. */
+const brief = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
+
