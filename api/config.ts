@@ -1,6 +1,7 @@
 // Configuration from the environment (SPEC.md "Configuration"), validated once at start.
 import { z } from 'zod';
 import { isValidTimezone } from './kpi/time';
+import { IN_PLAIN_WORDS } from './plain-words';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -9,7 +10,7 @@ const schema = z.object({
   KPI_TIMEZONE: z
     .string()
     .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone)
-    .refine(isValidTimezone, 'KPI_TIMEZONE must be an IANA timezone such as Asia/Shanghai'),
+    .refine(isValidTimezone, 'must be an IANA timezone such as Asia/Shanghai'),
   INGEST_TOKEN: z.string().optional(),
   LIVE_MAX_CLIENTS: z.coerce.number().int().min(1).default(2000),
   ADMIN_PASSWORD: z.string().optional()
@@ -32,10 +33,18 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Settings whose values are never repeated back, even when they are wrong. */
+const SECRETS: ReadonlySet<string> = new Set(['INGEST_TOKEN', 'ADMIN_PASSWORD']);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')), IN_PLAIN_WORDS);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    // The value as set, since a number read from text no longer shows what was typed ("abc" became NaN).
+    const lines = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      const set = env[name];
+      return `  ${name}: ${i.message}${set !== undefined && !SECRETS.has(name) ? ` (it is ${JSON.stringify(set)})` : ''}`;
+    });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;

@@ -12,7 +12,9 @@ function plainWords(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
       if (sent === undefined) return `required: expected ${issue.expected}`;
-      return issue.expected === 'int' ? 'expected a whole number' : undefined;
+      if (issue.expected === 'int') return 'expected a whole number';
+      // A number read from text that is not one (a setting, a query parameter) arrives as NaN.
+      return issue.expected === 'number' && Number.isNaN(sent) ? 'expected a number' : undefined;
     case 'invalid_value': {
       const oneOf = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       return sent === undefined ? `required: expected ${oneOf}` : `${brief(JSON.stringify(sent))} is not ${oneOf}`;

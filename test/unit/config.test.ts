@@ -1,0 +1,27 @@
+// What an operator reads when a setting is wrong: the variable, what is wrong in plain words, and what it was
+// set to, all at once.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../api/config';
+
+const problems = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message.split('\n').slice(1).map((l) => l.trim());
+  }
+  throw new Error('expected the configuration to be refused');
+};
+
+describe('loadConfig', () => {
+  it('words each bad setting plainly and says what it is set to', () => {
+    expect(problems({ PORT: 'abc' })).toEqual(['PORT: expected a number (it is "abc")']);
+    expect(problems({ PORT: '3.5' })).toEqual(['PORT: expected a whole number (it is "3.5")']);
+    expect(problems({ PORT: '70000', LIVE_MAX_CLIENTS: '0' })).toEqual(['PORT: must be at most 65535 (it is "70000")', 'LIVE_MAX_CLIENTS: must be at least 1 (it is "0")']);
+    expect(problems({ KPI_TIMEZONE: 'Mars/Base' })).toEqual(['KPI_TIMEZONE: must be an IANA timezone such as Asia/Shanghai (it is "Mars/Base")']);
+  });
+
+  it('takes empty variables as unset, so the defaults apply', () => {
+    expect(loadConfig({ PORT: '', KPI_TIMEZONE: 'Asia/Shanghai' })).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', DATABASE_PATH: './data/kpi.sqlite', LIVE_MAX_CLIENTS: 2000 });
+  });
+});
