@@ -1,11 +1,17 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
+/**
+ * Where the site is written: `build/`, unless api/web-build.ts gives the build a directory of its own, which
+ * it then moves into place whole, so that a build cut short never leaves half a site to be served.
+ */
+const site = process.env.FLOORBOARD_BUILD_DIR ?? 'build';
+
 /** The dashboard is a static SPA; the API process serves `build/` and falls back to index.html. */
 export default {
   preprocess: vitePreprocess(),
   kit: {
-    adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: false }),
+    adapter: adapter({ pages: site, assets: site, fallback: 'index.html', strict: false }),
     files: {
       src: 'web',
       routes: 'web/routes',

@@ -1,11 +1,22 @@
 // `npm start` must work right after `npm install`: build the dashboard when build/ is missing or older than web/.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+//
+// A build writes into a directory of its own and is moved into place whole once it succeeded, so a build
+// that is cut short never leaves half a site (index.html naming files another build wrote) to be served. One
+// build runs at a time (a lock file): two servers, or two test files, starting together share the first's
+// result. A signal that ends this process ends its build too, instead of leaving it writing behind a restart.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = join(ROOT, 'build');
+const SOURCES = [join(ROOT, 'web'), join(ROOT, 'api', 'live'), join(ROOT, 'api', 'kpi')];
+/** One lock for every build of this checkout, whatever its target: they all write through .svelte-kit/. */
+const LOCK = join(ROOT, 'build.lock');
+/** How long a start waits for another process's build before building itself. */
+const LOCK_WAIT_MS = 180_000;
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -16,17 +27,86 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export async function ensureDashboardBuilt(): Promise<string | undefined> {
-  const index = join(BUILD, 'index.html');
-  const sources = [join(ROOT, 'web'), join(ROOT, 'api', 'live'), join(ROOT, 'api', 'kpi')].filter(existsSync);
-  const stale = !existsSync(index) || sources.some((d) => newestMtime(d) > statSync(index).mtimeMs);
-  if (!stale) return BUILD;
-  if (process.env.FLOORBOARD_SKIP_WEB_BUILD) return existsSync(index) ? BUILD : undefined;
-  console.log('Building the dashboard (first start or web/ changed)…');
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) {
+function isStale(site: string): boolean {
+  const index = join(site, 'index.html');
+  return !existsSync(index) || SOURCES.filter(existsSync).some((d) => newestMtime(d) > statSync(index).mtimeMs);
+}
+
+/** `site` (default build/), built first if missing or older than its sources; undefined when there is none to serve. */
+export async function ensureDashboardBuilt(site = BUILD): Promise<string | undefined> {
+  if (!isStale(site)) return site;
+  if (process.env.FLOORBOARD_SKIP_WEB_BUILD) return existsSync(join(site, 'index.html')) ? site : undefined;
+  const release = await lock(LOCK);
+  try {
+    // Another process may have built it while this one waited for the lock.
+    if (!isStale(site)) return site;
+    // What a build killed outright (SIGKILL) left behind: only the lock's holder builds, so none is in use.
+    for (const name of readdirSync(dirname(site))) if (name.startsWith(`${basename(site)}.building-`)) rmSync(join(dirname(site), name), { recursive: true, force: true });
+    console.log('Building the dashboard (first start or web/ changed)…');
+    if (await buildInto(site, release)) return site;
     console.error('The dashboard build failed; the API still runs. Run `npm run build` to see why.');
-    return existsSync(index) ? BUILD : undefined;
+    return existsSync(join(site, 'index.html')) ? site : undefined;
+  } finally {
+    release();
   }
-  return BUILD;
+}
+
+/**
+ * Runs `vite build` into a fresh directory beside `site`, then puts it in place of `site`; whether it succeeded.
+ * A signal meanwhile ends the build, runs `release` and ends this process.
+ */
+async function buildInto(site: string, release: () => void): Promise<boolean> {
+  const work = mkdtempSync(`${site}.building-`);
+  const fresh = join(work, 'site');
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, FLOORBOARD_BUILD_DIR: fresh }
+  });
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const stop = (signal: NodeJS.Signals) => {
+    child.kill('SIGTERM');
+    rmSync(work, { recursive: true, force: true });
+    release();
+    process.exit(128 + constants.signals[signal]);
+  };
+  for (const s of SIGNALS) process.once(s, stop);
+  try {
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve).once('error', () => resolve(null)));
+    if (code !== 0) return false;
+    // The old site steps aside and the new one takes its name: two renames, never a half-written directory.
+    if (existsSync(site)) renameSync(site, join(work, 'old'));
+    renameSync(fresh, site);
+    return true;
+  } finally {
+    for (const s of SIGNALS) process.off(s, stop);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Takes the lock file at `path` (its holder's pid inside), waiting while a live process holds it; returns its release. */
+async function lock(path: string): Promise<() => void> {
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    if (!holderAlive(path) || Date.now() > until) rmSync(path, { force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function holderAlive(path: string): boolean {
+  try {
+    process.kill(Number(readFileSync(path, 'utf8')), 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive, another user's. Otherwise gone, or the file empty or half-written.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

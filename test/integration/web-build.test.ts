@@ -1,0 +1,72 @@
+// The dashboard build that `npm start` runs when build/ is missing or older than web/: two starts at once
+// build once and serve one whole site; a start stopped during its build stops the build too and leaves the
+// site it had. (A site mixing two builds' files loads as a blank page on the wall.)
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import { ensureDashboardBuilt } from '../../api/web-build';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Every script and stylesheet index.html names, missing from `site`. */
+function missingAssets(site: string): string[] {
+  const html = readFileSync(join(site, 'index.html'), 'utf8');
+  return [...html.matchAll(/"\/(_app\/[^"]+)"/g)].map((m) => m[1]).filter((f) => !existsSync(join(site, f)));
+}
+
+/** Processes still building for `site` (their environment names its build directory); Linux's /proc only. */
+function buildsRunningFor(site: string): number[] {
+  const pids: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`FLOORBOARD_BUILD_DIR=${site}.building-`)) pids.push(Number(pid));
+    } catch {}
+  }
+  return pids;
+}
+
+const leftovers = (site: string) => readdirSync(dirname(site)).filter((n) => n.startsWith(`${basename(site)}.building-`));
+
+/** A process that does what `npm start` does first: ensures `site` is built. Its output is gathered in `out`. */
+function startFor(site: string) {
+  const script = join(dirname(site), 'start.mts');
+  writeFileSync(script, `import { ensureDashboardBuilt } from ${JSON.stringify(join(ROOT, 'api', 'web-build.ts'))};\nawait ensureDashboardBuilt(${JSON.stringify(site)});\n`);
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = { proc, out: '', exit: new Promise<number | string | null>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal))) };
+  proc.stdout.on('data', (d) => (run.out += d));
+  return run;
+}
+
+const scratchSite = () => join(mkdtempSync(join(tmpdir(), 'floorboard-site-')), 'build');
+
+describe('the dashboard build at start', () => {
+  it('two starts at once build once, and both serve one whole site', async () => {
+    const site = scratchSite();
+    const starts = [startFor(site), startFor(site)];
+    expect(await Promise.all(starts.map((s) => s.exit))).toEqual([0, 0]);
+    expect(starts.filter((s) => s.out.includes('Building the dashboard'))).toHaveLength(1);
+    expect(missingAssets(site)).toEqual([]);
+    expect(leftovers(site)).toEqual([]);
+  }, 180_000);
+
+  it.skipIf(!existsSync('/proc/self/environ'))('a start stopped during its build stops the build and keeps the site it had', async () => {
+    const site = scratchSite();
+    expect(await ensureDashboardBuilt(site)).toBe(site);
+    const before = readFileSync(join(site, 'index.html'), 'utf8');
+    // Older than web/: the next start builds again.
+    utimesSync(join(site, 'index.html'), new Date(0), new Date(0));
+    const start = startFor(site);
+    await vi.waitFor(() => expect(buildsRunningFor(site).length).toBeGreaterThan(0), { timeout: 60_000, interval: 100 });
+    start.proc.kill('SIGTERM');
+    expect(await start.exit).toBe(143);
+    expect(start.out).toContain('Building the dashboard');
+    await vi.waitFor(() => expect(buildsRunningFor(site)).toEqual([]), { timeout: 5_000, interval: 100 });
+    expect(readFileSync(join(site, 'index.html'), 'utf8')).toBe(before);
+    expect(missingAssets(site)).toEqual([]);
+    expect(leftovers(site)).toEqual([]);
+    expect(existsSync(join(ROOT, 'build.lock')), 'the lock is released').toBe(false);
+  }, 180_000);
+});
