@@ -30,6 +30,14 @@ describe('i18n', () => {
     setLocale('en');
     expect(t('wall.stale', { time: '12:00:01' })).toBe('Reconnecting — figures as of 12:00:01');
   });
+  it('counts in the singular for exactly one, in English', () => {
+    setLocale('en');
+    expect([0, 1, 2, 1234].map((n) => t('sub.ratings', { count: n.toLocaleString('en') }, n))).toEqual(['0 ratings', '1 rating', '2 ratings', '1,234 ratings']);
+    expect(t('sub.ofFirstResponses', { count: '1' }, 1)).toBe('of 1 first response');
+    setLocale('zh-CN');
+    expect([1, 2].map((n) => t('sub.ratings', { count: n }, n))).toEqual(['1 条评价', '2 条评价']);
+    setLocale('en');
+  });
   it('keeps dense board cells short: whole percents, minutes for time in status', () => {
     setLocale('en');
     expect(formatWholePct(76.6)).toBe('77%');
