@@ -13,7 +13,7 @@ function plainWords(issue: z.core.$ZodRawIssue): string | undefined {
     case 'invalid_type':
       if (sent === undefined) return `required: expected ${issue.expected}`;
       if (issue.expected === 'int') return 'expected a whole number';
-      // A number read from text that is not one (a setting, a query parameter) arrives as NaN.
+      // A number read from text that is not one (a setting such as PORT=abc) arrives as NaN.
       return issue.expected === 'number' && Number.isNaN(sent) ? 'expected a number' : undefined;
     case 'invalid_value': {
       const oneOf = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -34,7 +34,8 @@ function plainWords(issue: z.core.$ZodRawIssue): string | undefined {
 
 /**
  * Parse options that word issues this way where a schema gave no words. Every edge that answers zod's issues
- * (events, query parameters, live subscriptions) parses with them; events only once one has failed (parse.ts).
+ * (events, query parameters, live subscriptions, the settings at start) parses with them; events only once one
+ * has failed (parse.ts).
  */
 export const IN_PLAIN_WORDS = { error: plainWords };
 
