@@ -96,17 +96,28 @@ async function lock(path: string): Promise<() => void> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    if (!holderAlive(path) || Date.now() > until) rmSync(path, { force: true });
+    const holder = lockHolder(path);
+    if (holder === 'gone') continue;
+    if (holder === 'dead' || Date.now() > until) rmSync(path, { force: true });
     else await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
-function holderAlive(path: string): boolean {
+/** Who holds the lock file at `path`: a live process, one that died holding it, or none (released meanwhile). */
+function lockHolder(path: string): 'alive' | 'dead' | 'gone' {
+  let pid: number;
   try {
-    process.kill(Number(readFileSync(path, 'utf8')), 0);
-    return true;
+    pid = Number(readFileSync(path, 'utf8'));
+  } catch {
+    return 'gone';
+  }
+  // Empty: its holder has made it and not yet written its pid.
+  if (!(pid > 0)) return 'alive';
+  try {
+    process.kill(pid, 0);
+    return 'alive';
   } catch (err) {
-    // EPERM: alive, another user's. Otherwise gone, or the file empty or half-written.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    // EPERM: alive, another user's.
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? 'alive' : 'dead';
   }
 }
