@@ -24,35 +24,25 @@ const LISTEN_FAILURES: Record<string, (c: Config) => string> = {
   EACCES: (c) => `port ${c.PORT} needs privileges this process does not have; set PORT to 1024 or above`
 };
 
-/** The secrets made at first start: shown once, so shown even when the server then fails to listen. */
-function showFirstStart(base: string): void {
-  if (firstStart.adminPassword) console.log(`Created user "admin" with password: ${firstStart.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
-  if (firstStart.ingestToken) console.log(`Ingest token (shown once): ${firstStart.ingestToken}`);
-  if (firstStart.displayToken) console.log(`Wall display (token shown once): ${base}/wall?token=${firstStart.displayToken}`);
-}
+// The secrets made at first start are shown once: so at once, before the dashboard build and the port, which a
+// start may not get through (Ctrl-C during a slow first build, a port already taken).
+if (firstStart.adminPassword) console.log(`Created user "admin" with password: ${firstStart.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
+if (firstStart.ingestToken) console.log(`Ingest token (shown once): ${firstStart.ingestToken}`);
+/** The wall's address with the display token made at first start, once the port is known (or meant). */
+const showWallAddress = (base: string) => firstStart.displayToken && console.log(`Wall display (token shown once): ${base}/wall?token=${firstStart.displayToken}`);
 
 const staticDir = await ensureDashboardBuilt();
 const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
 const listening = await listen(rt, config, { staticDir }).catch((err: NodeJS.ErrnoException) => {
-  showFirstStart(`http://${host}:${config.PORT}`);
+  showWallAddress(`http://${host}:${config.PORT}`);
   return exit(`Floorboard cannot listen: ${LISTEN_FAILURES[err.code ?? '']?.(config) ?? String(err)}.`, 1);
 });
 const base = `http://${host}:${listening.port}`;
 console.log(`Floorboard listening on ${base} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);
-showFirstStart(base);
+showWallAddress(base);
 
-// The simulator is loaded only for --demo, so a production process never carries it.
-const demo = args.demo
-  ? (await import('./sim/demo')).startDemo({
-      send: async (raw) => {
-        const valid = validateEvents(raw, rt.now());
-        if (!valid.ok) throw new Error(`demo produced invalid events: ${JSON.stringify(valid.errors.slice(0, 3))}`);
-        return rt.commits.submit(valid.events);
-      },
-      log: (m) => console.log(`[demo] ${m}`)
-    })
-  : null;
-
+// From here a signal stops the server cleanly: the demo's traffic first, then acknowledged work finished.
+let demo: { stop(): Promise<void> } | null = null;
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -65,3 +55,17 @@ async function shutdown(signal: string) {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+// The simulator is loaded only for --demo, so a production process never carries it.
+if (args.demo) {
+  const { startDemo } = await import('./sim/demo');
+  if (!stopping)
+    demo = startDemo({
+      send: async (raw) => {
+        const valid = validateEvents(raw, rt.now());
+        if (!valid.ok) throw new Error(`demo produced invalid events: ${JSON.stringify(valid.errors.slice(0, 3))}`);
+        return rt.commits.submit(valid.events);
+      },
+      log: (m) => console.log(`[demo] ${m}`)
+    });
+}

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runEntry } from '../helpers/server';
+import { runEntry, startServer } from '../helpers/server';
 
 const scratch = () => join(mkdtempSync(join(tmpdir(), 'floorboard-start-')), 'kpi.sqlite');
 const run = (script: string, env: Record<string, string>) =>
@@ -24,6 +24,22 @@ describe('command-line entry points that cannot do their work', () => {
       expect(r.out).toMatch(/Created user "admin" with password: \S+/);
     } finally {
       holder.close();
+    }
+  }, 60_000);
+
+  it('npm start on a new database shows the password and ingest token it made before building or listening, which a start may not get through', async () => {
+    const server = await startServer({ dbPath: scratch(), env: { ADMIN_PASSWORD: '', INGEST_TOKEN: '' } });
+    try {
+      // The wall's address needs the port: it follows.
+      await expect.poll(() => server.output()).toContain(`Wall display (token shown once): http://127.0.0.1:${server.port}/wall?token=`);
+      const out = server.output();
+      const at = (text: string) => out.indexOf(text);
+      expect(out).toMatch(/Created user "admin" with password: \S+/);
+      expect(out).toMatch(/Ingest token \(shown once\): \S+/);
+      expect(at('Created user')).toBeLessThan(at('listening on'));
+      expect(at('Ingest token')).toBeLessThan(at('listening on'));
+    } finally {
+      await server.kill();
     }
   }, 60_000);
 
