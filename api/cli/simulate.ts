@@ -70,13 +70,24 @@ const duration = args.duration === undefined ? undefined : number(args.duration,
 const stats = { sent: 0, duplicates: 0, rejectedBatches: 0, rejectedEvents: 0 };
 const clock = () => new Date().toTimeString().slice(0, 8);
 
+const TIMEOUT_S = 30;
+
+/** Why a POST got no answer, said so that an operator knows where to look (fetch says only "fetch failed"). */
+function unanswered(err: unknown): Error {
+  const e = err as Error & { cause?: { code?: string } };
+  if (e.name === 'TimeoutError') return new Error(`no answer from ${endpoint} in ${TIMEOUT_S} s; the server may be overloaded`);
+  return new Error(`cannot reach ${endpoint} (${e.cause?.code ?? e.message}); is the server running there?`);
+}
+
 /** 2xx: counted. 4xx: printed and dropped, since resending cannot fix it. 5xx or no answer: thrown, and retried. */
 async function send(events: RawEvent[]): Promise<void> {
   const res = await fetch(endpoint, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(events),
-    signal: AbortSignal.timeout(30_000)
+    signal: AbortSignal.timeout(TIMEOUT_S * 1000)
+  }).catch((err: unknown) => {
+    throw unanswered(err);
   });
   const text = await res.text();
   if (res.ok) {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_INGEST_TOKEN, runEntry, startServer, type RunningServer } from '../helpers/server';
+import { TEST_INGEST_TOKEN, freePort, runEntry, startServer, type RunningServer } from '../helpers/server';
 
 /** The simulator CLI's exit code and everything it printed. */
 async function simulate(args: string[]): Promise<{ code: number | null; out: string }> {
@@ -34,6 +34,14 @@ describe('npm run simulate', () => {
     const r = await simulate(['--url', server.url, '--token', 'not-the-token', '--rate', '50', '--duration', '30']);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/401 .* check --token/);
+  }, 30_000);
+
+  it('says which address it cannot reach while no server answers there, and keeps trying until --duration ends', async () => {
+    const port = await freePort();
+    const r = await simulate(['--url', `http://127.0.0.1:${port}`, '--token', 'x', '--rate', '50', '--duration', '1']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain(`sending failed, will retry: cannot reach http://127.0.0.1:${port}/api/events (ECONNREFUSED); is the server running there?`);
+    expect(r.out).toMatch(/done: sent 0 /);
   }, 30_000);
 
   for (const [args, message] of [
