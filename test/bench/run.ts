@@ -61,13 +61,15 @@ if (!opts.only || opts.only === 'ingest') {
       });
     }
   }
-  row('baseline: bare better-sqlite3, batches of 1000', `${fmt(median(base))} ev/s`);
+  // Its runs' spread beside it: the one-thread baseline moves by a third within minutes, and every ratio with it.
+  const spread = (list: number[]) => (list.length > 1 ? `runs ${fmt(Math.min(...list))}–${fmt(Math.max(...list))}` : '');
+  row('baseline: bare better-sqlite3, batches of 1000', `${fmt(median(base))} ev/s`, spread(base));
   row('in process, no HTTP: 800 events a commit', `${fmt(median(inProcess))} ev/s`, `ratio ${fmt(median(inProcess) / median(base), 2)}`);
   const label = (phase: Phase) => (phase === 'fresh' ? 'a fresh server' : `${fmt(events.length)} more`);
   for (const phase of PHASES)
     for (const [c, clients] of CLIENTS.entries()) {
       const run = runs[c][phase];
-      row(`HTTP batched, ${clients} clients: ${label(phase)}`, `${fmt(median(run.perSec))} ev/s`, `ratio ${fmt(median(run.perSec) / median(base), 2)}`, `${fmt(run.perCommit)} ev/commit`, 'goal ≥ 0.50');
+      row(`HTTP batched, ${clients} clients: ${label(phase)}`, `${fmt(median(run.perSec))} ev/s`, `ratio ${fmt(median(run.perSec) / median(base), 2)}`, `${fmt(run.perCommit)} ev/commit`, 'goal ≥ 0.50', spread(run.perSec));
     }
   // Where the server's CPU went: each part's time on a core, and (in brackets) waiting for one, per event.
   console.log('  server CPU an event, on a core (and waiting for one):');
