@@ -85,7 +85,7 @@ async function buildInto(site: string, release: () => void): Promise<boolean> {
 }
 
 /** Takes the lock file at `path` (its holder's pid inside), waiting while a live process holds it; returns its release. */
-async function lock(path: string): Promise<() => void> {
+export async function lock(path: string): Promise<() => void> {
   const until = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
