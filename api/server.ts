@@ -29,7 +29,9 @@ const LISTEN_FAILURES: Record<string, (c: Config) => string> = {
 if (firstStart.adminPassword) console.log(`Created user "admin" with password: ${firstStart.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
 if (firstStart.ingestToken) console.log(`Ingest token (shown once): ${firstStart.ingestToken}`);
 /** The wall's address with the display token made at first start, once the port is known (or meant). */
-const showWallAddress = (base: string) => firstStart.displayToken && console.log(`Wall display (token shown once): ${base}/wall?token=${firstStart.displayToken}`);
+function showWallAddress(base: string): void {
+  if (firstStart.displayToken) console.log(`Wall display (token shown once): ${base}/wall?token=${firstStart.displayToken}`);
+}
 
 const staticDir = await ensureDashboardBuilt();
 const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
