@@ -5,7 +5,7 @@
 // build runs at a time (a lock file): two servers, or two test files, starting together share the first's
 // result. A signal that ends this process ends its build too, instead of leaving it writing behind a restart.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,32 +92,66 @@ export async function lock(path: string): Promise<() => void> {
       const fd = openSync(path, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(path, { force: true });
+      let held = true;
+      // Only this holder's file: one that took over meanwhile (this process seemed dead, or waited too long) keeps its own.
+      return () => {
+        if (held && readLock(path) === String(process.pid)) rmSync(path, { force: true });
+        held = false;
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = lockHolder(path);
     if (holder === 'gone') continue;
-    if (holder === 'dead' || Date.now() > until) rmSync(path, { force: true });
+    if (holder.dead || Date.now() > until) takeOver(path, holder.pid);
     else await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
-/** Who holds the lock file at `path`: a live process, one that died holding it, or none (released meanwhile). */
-function lockHolder(path: string): 'alive' | 'dead' | 'gone' {
-  let pid: number;
+/**
+ * Removes the lock file at `path` if it is still the one held by `pid`, judged dead (or waited for too long).
+ * Two waiters may judge the same dead holder: the first removes its file and takes the lock, and the second must
+ * not remove the first's. So the file is moved aside (one rename, which only one of them can make), and put back
+ * should it be another holder's; whether it was removed.
+ */
+export function takeOver(path: string, pid: string): boolean {
+  const aside = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   try {
-    pid = Number(readFileSync(path, 'utf8'));
+    renameSync(path, aside);
   } catch {
-    return 'gone';
+    return false; // gone already: another waiter took it over
   }
-  // Empty: its holder has made it and not yet written its pid.
-  if (!(pid > 0)) return 'alive';
+  const mine = readLock(aside) === pid;
+  if (!mine)
+    try {
+      linkSync(aside, path);
+    } catch {
+      // A third process made a lock meanwhile; the one moved aside is lost, and its holder's release spares the new one.
+    }
+  rmSync(aside, { force: true });
+  return mine;
+}
+
+/** The pid written in the lock file at `path`, '' while its maker has not yet written it; null when there is none. */
+function readLock(path: string): string | null {
   try {
-    process.kill(pid, 0);
-    return 'alive';
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Who holds the lock file at `path`: a live process, one that died holding it, or none (released meanwhile). */
+function lockHolder(path: string): { pid: string; dead: boolean } | 'gone' {
+  const pid = readLock(path);
+  if (pid === null) return 'gone';
+  // Empty: its holder has made it and not yet written its pid.
+  if (!(Number(pid) > 0)) return { pid, dead: false };
+  try {
+    process.kill(Number(pid), 0);
+    return { pid, dead: false };
   } catch (err) {
     // EPERM: alive, another user's.
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? 'alive' : 'dead';
+    return { pid, dead: (err as NodeJS.ErrnoException).code !== 'EPERM' };
   }
 }
