@@ -63,11 +63,12 @@ export function benchDatabase(tickets: number, log: (m: string) => void): string
   }
   const file = new Database(path, { readonly: true });
   const last = file.prepare('SELECT max(at) FROM facts').pluck().get() as number;
-  file.close();
   const to = Date.now() - 60_000;
-  if (to - last > 5 * 60_000) {
+  const due = to - last > 5 * 60_000;
+  const leftOpen = due ? closeLeftOpen(file, last + 1, to) : [];
+  file.close();
+  if (due) {
     // Another seed and id prefix: the centre's traffic goes on from where the file ends, with new tickets.
-    const leftOpen = closeLeftOpen(path, last + 1, to);
     const { created, events, seconds } = simulate(path, last + 1, to, ticketsPerHour, 12, `q${last}-`, log, leftOpen);
     log(`  topped up from ${new Date(last).toISOString()} to now: ${fmt(created)} tickets (${fmt(events)} events) in ${fmt(seconds, 1)} s, closing ${fmt(leftOpen.length)} left open`);
   }
@@ -81,11 +82,9 @@ export function benchDatabase(tickets: number, log: (m: string) => void): string
  * them all (0.6 ms of a last-hour query's ~1.5). They are resolved by their assignee (callbacks cancelled) at
  * times spread over the new stretch's first half hour, as the centre would have worked them off.
  */
-function closeLeftOpen(path: string, from: number, to: number): RawEvent[] {
-  const file = new Database(path, { readonly: true });
+function closeLeftOpen(file: Database.Database, from: number, to: number): RawEvent[] {
   const tickets = file.prepare('SELECT s.subject, o.assignee FROM open_tickets o JOIN subjects s USING (sid)').all() as { subject: string; assignee: string | null }[];
   const callbacks = file.prepare('SELECT s.subject FROM pending_callbacks p JOIN subjects s USING (sid)').pluck().all() as string[];
-  file.close();
   const span = Math.min(30 * 60_000, to - from);
   const at = (n: number) => from + Math.floor(((n * 0.6180339887) % 1) * span);
   const closing: RawEvent[] = tickets.map((t, n) => ({ id: `close-${from}-${n}`, type: 'ticket.resolved', at: at(n), ticket: t.subject.slice(2), ...(t.assignee ? { agent: t.assignee } : {}) }));
