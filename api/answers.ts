@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { passingFailure, RETRY_AFTER_SECONDS } from './ingest/failure';
 
 export interface Answer {
-  status: 200 | 400 | 401 | 403 | 413 | 500 | 503;
+  status: 200 | 400 | 401 | 403 | 413 | 415 | 500 | 503;
   body: unknown;
   headers?: Record<string, string>;
 }

@@ -14,7 +14,8 @@ function plainWords(issue: z.core.$ZodRawIssue): string | undefined {
       if (sent === undefined) return `required: expected ${issue.expected}`;
       if (issue.expected === 'int') return 'expected a whole number';
       // A number read from text that is not one (a setting such as PORT=abc) arrives as NaN.
-      return issue.expected === 'number' && Number.isNaN(sent) ? 'expected a number' : undefined;
+      if (issue.expected === 'number' && Number.isNaN(sent)) return 'expected a number';
+      return `expected ${withArticle(issue.expected)}, got ${what(sent)}`;
     case 'invalid_value': {
       const oneOf = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       return sent === undefined ? `required: expected ${oneOf}` : `${brief(JSON.stringify(sent))} is not ${oneOf}`;
@@ -38,6 +39,17 @@ function plainWords(issue: z.core.$ZodRawIssue): string | undefined {
  * has failed (parse.ts).
  */
 export const IN_PLAIN_WORDS = { error: plainWords };
+
+/** What kind of value was sent, and the value itself if short (`"5"` for a score sent as text). */
+function what(sent: unknown): string {
+  if (sent === null) return 'null';
+  if (Array.isArray(sent)) return 'a list';
+  if (typeof sent === 'string') return `the text ${brief(JSON.stringify(sent))}`;
+  if (typeof sent === 'number' || typeof sent === 'boolean') return `the ${typeof sent} ${String(sent)}`;
+  return withArticle(typeof sent);
+}
+
+const withArticle = (kind: string) => `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 
 /** What was sent, short enough to quote back. */
 const brief = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);

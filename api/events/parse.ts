@@ -1,6 +1,6 @@
 import { IN_PLAIN_WORDS } from '../plain-words';
 import { parseInstant } from './instant';
-import { EVENT_TYPES, MAX_FUTURE_MS, OPTIONAL_FIELDS, STORED_STRINGS, eventSchemas, type EventType, type FloorEvent } from './schema';
+import { EVENT_TYPES, MAX_FUTURE_MS, OPTIONAL_FIELDS, STORED_STRINGS, envelopeSchema, eventSchemas, type EventType, type FloorEvent } from './schema';
 
 export interface EventError {
   index: number;
@@ -8,7 +8,15 @@ export interface EventError {
   message: string;
 }
 
-export type ParseResult = { ok: true; events: FloorEvent[] } | { ok: false; errors: EventError[] };
+/**
+ * A refused batch lists at most this many faults. A 10 MB batch of broken events has hundreds of thousands:
+ * listing them all took seconds of the thread every request waits on, and an answer of 60 MB. `stoppedAt` is
+ * then the index of the first event not checked.
+ */
+export const MAX_LISTED_ERRORS = 1000;
+
+export type Refusal = { ok: false; errors: EventError[]; stoppedAt?: number };
+export type ParseResult = { ok: true; events: FloorEvent[] } | Refusal;
 
 const isEventType = (t: unknown): t is EventType => typeof t === 'string' && (EVENT_TYPES as string[]).includes(t);
 
@@ -25,54 +33,64 @@ function withoutNullOptionals(item: Record<string, unknown>, type: EventType): R
 }
 
 /**
- * Validates each raw event; reports every error of every event, so a sender can fix a batch in one go.
+ * Validates each raw event; reports every error of every event (up to MAX_LISTED_ERRORS), so a sender can fix
+ * a batch in one go.
  * `wellFormed`: the caller knows no string in `raw` holds a lone surrogate (see `splitBody`), so each event's
  * strings need not be checked for one.
  */
 export function validateEvents(raw: unknown[], now: number, wellFormed = false): ParseResult {
   const errors: EventError[] = [];
   const events: FloorEvent[] = [];
-  raw.forEach((item, index) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-      errors.push({ index, path: '', message: 'expected an event object' });
-      return;
-    }
-    const type = (item as { type?: unknown }).type;
-    if (!isEventType(type)) {
-      errors.push({
-        index,
-        path: 'type',
-        message: type === undefined ? 'type is required' : `unknown type ${JSON.stringify(type)}; expected one of ${EVENT_TYPES.join(', ')}`
-      });
-      return;
-    }
-    const given = withoutNullOptionals(item as Record<string, unknown>, type);
-    const parsed = eventSchemas[type].safeParse(given);
-    if (parsed.success) {
-      // zod made `parsed.data` for this call alone, so it becomes the event itself.
-      const fields = parsed.data as Record<string, unknown>;
-      fields.type = type;
-      const before = errors.length;
-      checkStoredText(fields, index, wellFormed, errors);
-      checkNotAhead(fields.at as number, now, index, errors);
-      if (errors.length === before) events.push(fields as FloorEvent);
-      return;
-    }
-    // The schema's errors, and those the checks below would find once they are mended: all in one answer.
-    const sent = item as Record<string, unknown>;
-    const paths = new Set<string>();
-    // Parsed again, for plain words: given to every parse, the error map made validating valid events 2.5 times
-    // slower (HISTORY.md, session 23). Here, where it is not hot, a failed event pays for it.
-    for (const issue of eventSchemas[type].safeParse(given, IN_PLAIN_WORDS).error!.issues) {
-      const path = issue.path.join('.');
-      paths.add(path);
-      errors.push({ index, path, message: issue.message });
-    }
-    checkStoredText(sent, index, wellFormed, errors, paths);
-    const at = paths.has('at') ? null : parseInstant(sent.at);
-    if (typeof at === 'number') checkNotAhead(at, now, index, errors);
-  });
+  for (let index = 0; index < raw.length; index++) {
+    if (errors.length >= MAX_LISTED_ERRORS) return { ok: false, errors, stoppedAt: index };
+    validateEvent(raw[index], index, now, wellFormed, errors, events);
+  }
   return errors.length ? { ok: false, errors } : { ok: true, events };
+}
+
+/** One raw event: the event, validated, onto `events`; or its every fault onto `errors`. */
+function validateEvent(item: unknown, index: number, now: number, wellFormed: boolean, errors: EventError[], events: FloorEvent[]): void {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+    errors.push({ index, path: '', message: 'expected an event object' });
+    return;
+  }
+  const type = (item as { type?: unknown }).type;
+  if (!isEventType(type)) {
+    errors.push({
+      index,
+      path: 'type',
+      message: type === undefined ? 'type is required' : `unknown type ${JSON.stringify(type)}; expected one of ${EVENT_TYPES.join(', ')}`
+    });
+    // Which other fields it needs depends on the type; the envelope's do not.
+    const envelope = envelopeSchema.safeParse(item, IN_PLAIN_WORDS);
+    if (!envelope.success) for (const issue of envelope.error.issues) errors.push({ index, path: issue.path.join('.'), message: issue.message });
+    return;
+  }
+  const given = withoutNullOptionals(item as Record<string, unknown>, type);
+  const parsed = eventSchemas[type].safeParse(given);
+  if (parsed.success) {
+    // zod made `parsed.data` for this call alone, so it becomes the event itself.
+    const fields = parsed.data as Record<string, unknown>;
+    fields.type = type;
+    const before = errors.length;
+    checkStoredText(fields, index, wellFormed, errors);
+    checkNotAhead(fields.at as number, now, index, errors);
+    if (errors.length === before) events.push(fields as FloorEvent);
+    return;
+  }
+  // The schema's errors, and those the checks below would find once they are mended: all in one answer.
+  const sent = item as Record<string, unknown>;
+  const paths = new Set<string>();
+  // Parsed again, for plain words: given to every parse, the error map made validating valid events 2.5 times
+  // slower (HISTORY.md, session 23). Here, where it is not hot, a failed event pays for it.
+  for (const issue of eventSchemas[type].safeParse(given, IN_PLAIN_WORDS).error!.issues) {
+    const path = issue.path.join('.');
+    paths.add(path);
+    errors.push({ index, path, message: issue.message });
+  }
+  checkStoredText(sent, index, wellFormed, errors, paths);
+  const at = paths.has('at') ? null : parseInstant(sent.at);
+  if (typeof at === 'number') checkNotAhead(at, now, index, errors);
 }
 
 /** A stored string field holding a lone surrogate is not text (see STORED_STRINGS); `skip`: paths already reported. */
@@ -98,7 +116,7 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
  * Splits a request body into raw events: one object, a JSON array, or NDJSON (one event per line).
  * `wellFormed`: no string in them can hold a lone surrogate (for `validateEvents`).
  */
-export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unknown[]; wellFormed: boolean } | { ok: false; errors: EventError[] } {
+export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unknown[]; wellFormed: boolean } | Refusal {
   const wellFormed = !SURROGATE_ESCAPE.test(text);
   // A byte-order mark (some Windows senders write one) is not part of the JSON.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -107,6 +125,7 @@ export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unkno
     const errors: EventError[] = [];
     for (const [lineNo, line] of text.split('\n').entries()) {
       if (line.trim() === '') continue;
+      if (errors.length >= MAX_LISTED_ERRORS) return { ok: false, errors, stoppedAt: raw.length + errors.length };
       try {
         raw.push(JSON.parse(line));
       } catch (e) {

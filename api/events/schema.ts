@@ -16,12 +16,15 @@ export type AgentStatus = (typeof AGENT_STATUSES)[number];
 /** Events may be stamped at most this far ahead of the server clock. */
 export const MAX_FUTURE_MS = 5 * 60_000;
 
-// Ids, names, teams and categories: no control characters (they are shown on screens and used inside rollup
-// keys), at most 128 characters as ids.
+// Names, teams and categories: no control characters (they are shown on screens and used inside rollup
+// keys), at most 128 characters as ids. Spaces around one are dropped: `"payments "` is the team `payments`,
+// which a filter (trimmed as typed) can select, and a name of spaces alone is empty. Event ids stay as sent.
 const printable = /^[^\u0000-\u001f\u007f]*$/;
-const name = z.string().min(1).max(128).regex(printable, 'control characters are not allowed');
+const name = z.string().trim().min(1).max(128).regex(printable, 'control characters are not allowed');
 
 const envelope = { id: z.string().min(1, 'id must not be empty').max(128, 'id must be at most 128 characters'), at: instant };
+/** What every event has whatever its type: checked alone for an event whose type is missing or unknown. */
+export const envelopeSchema = z.object(envelope);
 
 /**
  * Fields stored in columns of their own. A lone surrogate in one (an escape such as \ud800 with no pair) is

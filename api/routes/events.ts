@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../app';
 import { failureAnswer, honoAnswer, type Answer } from '../answers';
 import { authorize, honoAccessors, isDenial, NodeAccessors, type Accessors } from '../auth/middleware';
-import { splitBody, validateEvents } from '../events/parse';
+import { MAX_LISTED_ERRORS, splitBody, validateEvents, type Refusal } from '../events/parse';
 import { readBody, readIncoming, SenderGone, type BodyResult } from './body';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -21,14 +21,25 @@ interface EventsRequest extends Accessors {
 export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Answer> {
   const who = authorize(deps.db, req, ['ingest'], deps.now());
   if (isDenial(who)) return who;
+  // A compressed body read as text would be called "not UTF-8", which does not say what to change.
+  const encoding = req.header('content-encoding')?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity')
+    return { status: 415, body: { errors: [{ index: 0, path: '', message: `Content-Encoding ${encoding} is not accepted; send the body uncompressed` }] } };
   const body = await req.body(MAX_BODY_BYTES);
   if (!body.ok && 'tooLarge' in body) return { status: 413, body: { errors: [{ index: 0, path: '', message: 'body is larger than 10 MB; send smaller batches' }] } };
   if (!body.ok) return { status: 400, body: { errors: [{ index: 0, path: '', message: 'body is not valid UTF-8; send JSON encoded as UTF-8' }] } };
   const split = splitBody(body.text, (req.header('content-type') ?? '').toLowerCase().includes('ndjson'));
-  if (!split.ok) return { status: 400, body: { errors: split.errors } };
+  if (!split.ok) return refused(split);
   const valid = validateEvents(split.raw, deps.now(), split.wellFormed);
-  if (!valid.ok) return { status: 400, body: { errors: valid.errors } };
+  if (!valid.ok) return refused(valid);
   return { status: 200, body: await deps.commits.submit(valid.events) };
+}
+
+/** A refused batch's answer: its faults, and where their listing stopped if it did. */
+function refused(r: Refusal): Answer {
+  if (r.stoppedAt === undefined) return { status: 400, body: { errors: r.errors } };
+  const message = `the first ${MAX_LISTED_ERRORS} faults are listed; the events from index ${r.stoppedAt} on were not checked. Mend these and send the batch again.`;
+  return { status: 400, body: { errors: r.errors, stoppedAt: r.stoppedAt, message } };
 }
 
 export function eventsRoutes(deps: AppDeps) {

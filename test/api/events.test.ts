@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testApp } from '../helpers/app';
 
@@ -53,6 +54,12 @@ describe('POST /api/events accepts', () => {
     expect((await t.kpis({ team: '钱包 💳' })).tickets.created).toBe(2);
   });
 
+  it('files a name sent with spaces around it under the name itself, where a filter (trimmed as typed) finds it', async () => {
+    await t.post([{ ...created('sp-1', 'T-sp-1'), team: ' risk' }, { ...created('sp-2', 'T-sp-2'), team: 'risk ' }, { ...created('sp-3', 'T-sp-3'), team: 'risk' }]);
+    expect((await t.kpis({ team: 'risk' })).tickets.created).toBe(3);
+    expect((await t.kpis({ team: ' risk' })).tickets.created).toBe(3);
+  });
+
   it('reads null in an optional field as absent (defaults apply), as helpdesks send "no team", and long team names', async () => {
     const longTeam = 'Wallet pre-approval follow-ups, Shenzhen, night shift (Mandarin and Cantonese speakers)';
     const before = (await t.kpis({ category: 'other', priority: 'normal' })).tickets.created;
@@ -81,7 +88,9 @@ describe('POST /api/events rejects, storing nothing', () => {
     ['a missing field', () => t.post({ id: 'u3', type: 'ticket.assigned', at: at(1), ticket: 'T-1' }), 400, { path: 'agent', message: /^required: expected string$/ }],
     ['a long bad enum, quoted back in brief', () => t.post({ ...created('u19', 'T-41'), priority: 'x'.repeat(5000) }), 400, { path: 'priority', message: /^"x{58}… is not one of "urgent", / }],
     ['a missing enum field', () => t.post({ id: 'u18', type: 'callback.scheduled', at: at(1), callback: 'C-8', due: at(9) }), 400, { path: 'reason', message: /^required: expected one of "pre_approval", / }],
-    ['a wrong type', () => t.post({ id: 'u4', type: 'ticket.rated', at: at(1), ticket: 'T-1', score: '5' }), 400, { path: 'score' }],
+    ['a wrong type', () => t.post({ id: 'u4', type: 'ticket.rated', at: at(1), ticket: 'T-1', score: '5' }), 400, { path: 'score', message: /^expected a number, got the text "5"$/ }],
+    ['a null where a name is required', () => t.post({ id: 'u22', type: 'ticket.assigned', at: at(1), ticket: 'T-1', agent: null }), 400, { path: 'agent', message: /^expected a string, got null$/ }],
+    ['a team of spaces alone', () => t.post({ ...created('u23', 'T-42'), team: '   ' }), 400, { path: 'team', message: /^must not be empty$/ }],
     ['a score out of range', () => t.post({ id: 'u5', type: 'ticket.rated', at: at(1), ticket: 'T-1', score: 6 }), 400, { path: 'score', message: /^must be at most 5$/ }],
     ['a score that is not whole', () => t.post({ id: 'u20', type: 'ticket.rated', at: at(1), ticket: 'T-1', score: 4.5 }), 400, { path: 'score', message: /^expected a whole number$/ }],
     ['an empty ticket', () => t.post({ id: 'u21', type: 'ticket.rated', at: at(1), ticket: '', score: 4 }), 400, { path: 'ticket', message: /^must not be empty$/ }],
@@ -135,6 +144,48 @@ describe('POST /api/events rejects, storing nothing', () => {
       expect.stringMatching(/^2 at: expected ISO-8601/),
       expect.stringMatching(/^2 channel: /)
     ]);
+    await expectUnchanged();
+  });
+
+  it('the envelope faults of an event whose type is unknown or missing, beside the type', async () => {
+    const r = await t.post([
+      { id: '', type: 'ticket.exploded', at: '2026-02-30T00:00:00Z' },
+      { id: 5, at: 'yesterday' }
+    ]);
+    expect(r.status).toBe(400);
+    expect(r.body.errors.map((e: { index: number; path: string; message: string }) => `${e.index} ${e.path}: ${e.message}`)).toEqual([
+      expect.stringMatching(/^0 type: unknown type "ticket.exploded"/),
+      '0 id: id must not be empty',
+      expect.stringMatching(/^0 at: .*no day 30/),
+      '1 type: type is required',
+      '1 id: expected a string, got the number 5',
+      expect.stringMatching(/^1 at: expected ISO-8601/)
+    ]);
+    await expectUnchanged();
+  });
+
+  it('a batch with more faults than an answer lists: the first 1,000, and where it stopped checking', async () => {
+    const broken = Array.from({ length: 5000 }, (_, i) => ({ ...created(`br-${i}`, ''), channel: 'fax' }));
+    const r = await t.post(broken);
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toHaveLength(1000);
+    expect(r.body.errors[999]).toMatchObject({ index: 499, path: 'channel' });
+    expect(r.body.stoppedAt).toBe(500);
+    expect(r.body.message).toMatch(/events from index 500 on were not checked/);
+    const lines = Array.from({ length: 1500 }, () => '{oops').join('\n');
+    const nd = await t.post(lines, { raw: true, contentType: 'application/x-ndjson' });
+    expect([nd.status, nd.body.errors.length, nd.body.stoppedAt]).toEqual([400, 1000, 1000]);
+    await expectUnchanged();
+  });
+
+  it('a compressed body with 415, saying to send it uncompressed', async () => {
+    const res = await t.app.request('/api/events', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.tokens.ingest}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify(created('gz-1', 'T-gz')))
+    });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toBe('Content-Encoding gzip is not accepted; send the body uncompressed');
     await expectUnchanged();
   });
 
