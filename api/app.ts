@@ -25,7 +25,8 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps) {
-  const app = new Hono();
+  // Not strict: /api/kpis/ is /api/kpis, as a person typing an address or a client joining paths expects.
+  const app = new Hono({ strict: false });
   app.use('*', async (c, next) => {
     if (deps.draining?.()) {
       c.header('Connection', 'close');
@@ -53,7 +54,7 @@ export function createApp(deps: AppDeps) {
       for (const m of r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]) if (!list.includes(m)) list.push(m);
     }
   app.all('/api/*', (c) => {
-    const allowed = methods.get(c.req.path.replace(/\/$/, ''));
+    const allowed = methods.get(c.req.path);
     if (!allowed) return c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${c.req.path}.` }, 404);
     c.header('Allow', allowed.join(', '));
     return c.json({ error: 'method_not_allowed', message: `${c.req.path} takes ${allowed.join(' or ')}, not ${c.req.method}.` }, 405);

@@ -99,15 +99,20 @@ export class LiveHub {
 
   /** Handles an HTTP upgrade for /api/live; returns false for other paths so the caller can refuse them. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    if (new URL(req.url ?? '/', 'http://x').pathname !== '/api/live') return false;
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/api/live' && url.pathname !== '/api/live/') return false;
     const principal = this.o.authenticate(req);
-    const refuse = (status: number, text: string) => {
+    const refuse = (status: number, reason: string, text = reason) => {
       this.stats.refused++;
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
       return true;
     };
     if (!principal) return refuse(401, 'Unauthorized');
     if (!allows(principal.role, 'display')) return refuse(403, 'Forbidden');
+    // The address takes the wall's token only: filters in it would be ignored, and the whole centre shown as if filtered.
+    const unknown = [...url.searchParams.keys()].find((k) => k !== 'token');
+    if (unknown !== undefined)
+      return refuse(400, 'Bad Request', `unknown parameter ${JSON.stringify(unknown)}: the address takes token only; send filters in a subscribe message`);
     if (this.clients.size >= this.o.maxClients) return refuse(503, 'Too many live connections');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws));
     return true;

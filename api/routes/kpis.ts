@@ -10,13 +10,13 @@ export function kpiRoutes(deps: AppDeps) {
   const sqlite = deps.db.$client;
   return new Hono()
     .get('/kpis', requireRole(deps.db, 'supervisor', deps.now), (c) => {
-      const q = parseWindowQuery(c.req.queries(), deps.config.KPI_TIMEZONE);
+      const q = parseWindowQuery(c.req.url, deps.config.KPI_TIMEZONE);
       if (!q.ok) return c.json({ errors: q.errors }, 400);
       const now = deps.now();
       return c.json(getKpis(sqlite, resolveWindow(q.query, now, deps.config.KPI_TIMEZONE), filtersOf(q.query), now));
     })
     .get('/agents', requireRole(deps.db, 'supervisor', deps.now), (c) => {
-      const q = parseWindowQuery(c.req.queries(), deps.config.KPI_TIMEZONE, AGENT_PARAMS);
+      const q = parseWindowQuery(c.req.url, deps.config.KPI_TIMEZONE, AGENT_PARAMS);
       if (!q.ok) return c.json({ errors: q.errors }, 400);
       const window = resolveWindow(q.query, deps.now(), deps.config.KPI_TIMEZONE);
       return c.json({ agents: getAgents(sqlite, window, q.query.team) });

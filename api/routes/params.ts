@@ -6,7 +6,17 @@ import { dayWindow, zonedTime } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 import { IN_PLAIN_WORDS } from '../plain-words';
 
-const name = z.string().trim().min(1, 'is empty; leave the filter out to include every one').max(128);
+/**
+ * A name as events may hold one (schema.ts): trimmed as typed, with no control characters and no lone
+ * surrogate. Any other value could only ever match nothing, and would show zeros as if nobody had worked.
+ */
+const name = z
+  .string()
+  .trim()
+  .min(1, { message: 'is empty; leave the filter out to include every one', abort: true })
+  .max(128, { abort: true })
+  .regex(/^[^\u0000-\u001f\u007f]*$/, { message: 'control characters are not allowed; no event can hold one', abort: true })
+  .refine((v) => v.isWellFormed(), { message: 'holds a lone surrogate (\\ud800–\\udfff without its pair), which no event can hold', abort: true });
 /** A channel or priority filter names one the events can have: anything else could only ever match nothing. */
 const oneOf = (values: readonly [string, ...string[]], what: string) =>
   name.refine((v) => values.includes(v), { message: `not a ${what}; expected one of ${values.join(', ')}` });
@@ -35,15 +45,21 @@ export function parseBound(text: string, tz: string): number | string {
     return ms === INSTANT_EXPECTED ? QUERY_INSTANT_EXPECTED : ms;
   }
   const [year, month, day] = [+date[1], +date[2], +date[3]];
-  // Years 1000–9999, as events' instants (Date.UTC would read 0–99 as 1900–1999).
-  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return `${v} is not a day of the calendar`;
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return `${v} is not a day of the calendar`;
+  // Midnight in a timezone is worked out from the calendar's own arithmetic, which reads years 0–99 as 1900–1999.
+  if (year < 1000) return `a date alone is read from the year 1000 on; give ${v}T00:00:00Z (or with an offset) for an earlier day`;
   return zonedTime(year, month, day, tz);
 }
+
+/** An instant whose offset's `+` was not written as %2B in the address: a query string reads `+` as a space. */
+const PLUS_READ_AS_SPACE = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}:?\d{2}$/;
 
 const QUERY_INSTANT_EXPECTED = `expected a date (2026-11-24, from midnight in the configured timezone), ${INSTANT_EXPECTED.replace('expected ', '')}`;
 
 function windowQueryIn(tz: string) {
-  const bound = instantSchema(z.string(), (s) => parseBound(s, tz));
+  const bound = instantSchema(z.string(), (s) =>
+    PLUS_READ_AS_SPACE.test(s) ? `a + in an address reads as a space: write the offset's + as %2B (${s.replace(/ (?=\d{2}:?\d{2}$)/, '%2B')})` : parseBound(s, tz)
+  );
   return z
     .object({ from: bound.optional(), to: bound.optional(), ...filterFields })
     .refine((q) => (q.from === undefined) === (q.to === undefined), { message: 'give both from and to, or neither (today)', path: ['from'] })
@@ -59,15 +75,18 @@ export const KPI_PARAMS = ['from', 'to', ...Object.keys(filterFields)];
 export const AGENT_PARAMS = ['from', 'to', 'team'];
 
 /**
- * Reads a window query from every value of every parameter: one given twice (which of them would count?) or
- * one the endpoint does not take (a typo such as `tema=`, or a filter the endpoint cannot apply, would show
- * the whole centre as if filtered) is an error.
+ * Reads a window query from every value of every parameter of a request's address: one given twice (which of
+ * them would count?), one the endpoint does not take (a typo such as `tema=`, or a filter the endpoint cannot
+ * apply, would show the whole centre as if filtered) or one not validly escaped is an error.
  */
 export function parseWindowQuery(
-  all: Record<string, string[]>,
+  url: string,
   tz: string,
   params: readonly string[] = KPI_PARAMS
 ): { ok: true; query: WindowQuery } | { ok: false; errors: ParamError[] } {
+  const read = queryOf(url);
+  if (!read.ok) return read;
+  const all = read.all;
   const errors: ParamError[] = [];
   for (const [key, values] of Object.entries(all)) {
     if (!params.includes(key)) errors.push({ path: key, message: `unknown parameter; expected ${params.join(', ')}` });
@@ -88,6 +107,38 @@ export function filtersOf(q: WindowQuery): KpiFilters {
   const f: KpiFilters = {};
   for (const k of ['team', 'channel', 'priority', 'category', 'agent'] as const) if (q[k] !== undefined) f[k] = q[k];
   return f;
+}
+
+/**
+ * Every value of every parameter of a request's address, decoded strictly: `%` not followed by two hex digits,
+ * or escapes that are not UTF-8, are an error naming the parameter (a lenient decoder keeps them as typed, and
+ * a filter of `%FF` would match nothing and show zeros). `+` reads as a space, as in any form.
+ */
+export function queryOf(url: string): { ok: true; all: Record<string, string[]> } | { ok: false; errors: ParamError[] } {
+  const all: Record<string, string[]> = {};
+  const errors: ParamError[] = [];
+  const start = url.indexOf('?');
+  if (start < 0) return { ok: true, all };
+  const end = url.indexOf('#', start);
+  for (const part of url.slice(start + 1, end < 0 ? undefined : end).split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const [key, value] = [decoded(eq < 0 ? part : part.slice(0, eq)), decoded(eq < 0 ? '' : part.slice(eq + 1))];
+    if (key === null) errors.push({ path: part.slice(0, eq < 0 ? undefined : eq), message: `the parameter's name ${BAD_ESCAPE}` });
+    else if (value === null) errors.push({ path: key, message: `the value ${BAD_ESCAPE}` });
+    else (all[key] ??= []).push(value);
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, all };
+}
+
+const BAD_ESCAPE = 'is not valid in an address: write % as %25, and other text as UTF-8 escapes (%E2%82%AC for €)';
+
+function decoded(text: string): string | null {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return null;
+  }
 }
 
 export interface ParamError {

@@ -149,8 +149,23 @@ describe('GET /api/kpis', () => {
       ['team=%20%20', 'team'],
       // Which of two would count? And a misspelt filter would show the whole centre as if filtered.
       ['team=risk&team=wallet', 'team'],
-      ['tema=payments', 'tema']
+      ['tema=payments', 'tema'],
+      // A lenient decoder keeps a broken escape as typed: a filter of "%FF" would show zeros as if filtered.
+      ['team=%FF', 'team'],
+      ['team=%', 'team'],
+      ['team=%ED%A0%80', 'team'],
+      ['agent=a%00b', 'agent'],
+      ['from=0999-12-31&to=2026-11-24', 'from'],
+      ['from=2026-11-24T00:00:00+08:00&to=2026-11-25', 'from']
     ]);
+    expect((await t.get('/api/kpis?team=%FF')).body.errors[0].message).toMatch(/^the value is not valid in an address: write % as %25/);
+    expect((await t.get('/api/kpis?agent=a%00b')).body.errors[0].message).toMatch(/^control characters are not allowed/);
+    // The year 999 is a day of the calendar: what is refused is reading it as a date alone.
+    expect((await t.get('/api/kpis?from=0999-12-31&to=2026-11-24')).body.errors[0].message).toMatch(/from the year 1000 on; give 0999-12-31T00:00:00Z/);
+    // An unescaped + reads as a space, which left an offset that looked missing.
+    expect((await t.get('/api/kpis?from=2026-11-24T00:00:00+08:00&to=2026-11-25')).body.errors[0].message).toMatch(/write the offset's \+ as %2B \(2026-11-24T00:00:00%2B08:00\)/);
+    // One fault, one line: an empty channel is not also "not a channel".
+    expect((await t.get('/api/kpis?channel=')).body.errors).toEqual([{ path: 'channel', message: 'is empty; leave the filter out to include every one' }]);
     expect((await t.get('/api/kpis?from=yesterday&to=2026-11-24')).body.errors[0].message).toMatch(/^expected a date \(2026-11-24, from midnight/);
     expect((await t.get('/api/kpis?from=2026-02-30&to=2026-03-05')).body.errors[0].message).toBe('2026-02-30 is not a day of the calendar');
     expect((await t.get('/api/kpis?team=%20')).body.errors[0].message).toBe('is empty; leave the filter out to include every one');
@@ -172,6 +187,12 @@ describe('GET /api/kpis', () => {
     const del = await t.app.request('/api/kpis', { method: 'DELETE' });
     expect([del.status, del.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
     expect((await t.app.request('/api/nothing')).status).toBe(404);
+    // A trailing slash is the same endpoint, not a method it "does not take".
+    const slash = await t.app.request('/api/kpis/', { headers: { authorization: `Bearer ${t.tokens.supervisor}` } });
+    expect([slash.status, await slash.json()]).toEqual([200, (await t.get('/api/kpis')).body]);
+    const post = await t.app.request('/api/kpis/', { method: 'POST' });
+    expect([post.status, ((await post.json()) as { message: string }).message]).toEqual([405, '/api/kpis takes GET or HEAD, not POST.']);
+    expect((await t.app.request('/api/kpis//')).status).toBe(404);
   });
 
   it('answers 401 without credentials and 403 below supervisor', async () => {

@@ -156,6 +156,9 @@ describe('live hub', () => {
     expect((await errorFor({ teams: 'wallet' })).errors).toEqual([{ path: 'filters', message: 'unknown filter "teams"; expected team, channel, priority, category, agent' }]);
     const fax = await errorFor({ channel: 'fax' });
     expect(fax.errors).toEqual([{ path: 'filters.channel', message: expect.stringMatching(/not a channel; expected one of phone/) }]);
+    // Names no event can hold (ingest refuses them) would only ever show zeros.
+    expect((await errorFor({ team: 'ri\ud800sk' })).errors).toEqual([{ path: 'filters.team', message: expect.stringMatching(/lone surrogate/) }]);
+    expect((await errorFor({ agent: 'a\u0000b' })).errors).toEqual([{ path: 'filters.agent', message: expect.stringMatching(/control characters/) }]);
     // The subscription that was good stays: the next update is still the risk team's.
     await post([created('R9', 'risk'), created('W9', 'wallet')]);
     const scoped = await c.until((m) => m.type === 'update' && m.windows.today.tickets.created === 1);
@@ -174,9 +177,24 @@ describe('live hub', () => {
     const base = `ws://127.0.0.1:${running!.port}/api/live`;
     expect(await status(base)).toBe(401);
     expect(await status(`${base}?token=${tokens.ingest}`)).toBe(403);
+    // Filters in the address would be ignored, and the whole centre shown as if filtered.
+    expect(await status(`${base}?token=${tokens.display}&team=risk`)).toBe(400);
+    // Not the live path: answered 404, not a connection dropped without a word.
+    expect(await status(`ws://127.0.0.1:${running!.port}/api/lives?token=${tokens.display}`)).toBe(404);
     const one = connect();
     await one.opened;
     expect(await status(`${base}?token=${tokens.display}`)).toBe(503);
+  });
+
+  it('takes /api/live/ with a trailing slash as /api/live', async () => {
+    await start();
+    const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live/?token=${tokens.display}`);
+    const first = await new Promise<{ type: string }>((resolve, reject) => {
+      ws.once('message', (data) => resolve(JSON.parse(String(data))));
+      ws.once('error', reject);
+    });
+    ws.close();
+    expect(first.type).toBe('snapshot');
   });
 
   it('a client that never reads gets no unbounded queue: updates are skipped, memory stays bounded', async () => {
