@@ -5,7 +5,11 @@ import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { login, logout } from '../auth/credentials';
 import { SESSION_COOKIE, principalOf, requireRole } from '../auth/middleware';
+import { readBody } from './body';
 import { issuesToErrors } from './params';
+
+/** A login body is a name and a password: anyone may post one, so it is read no further than this. */
+const MAX_LOGIN_BYTES = 16 * 1024;
 
 /** A login field: what is wrong with it in words a person signing in reads (zod's would say "Invalid input"). */
 const field = (max: number) =>
@@ -18,7 +22,14 @@ const loginBody = z.object({ username: field(128), password: field(1024) });
 export function authRoutes(deps: AppDeps) {
   return new Hono()
     .post('/login', async (c) => {
-      const json: unknown = await c.req.json().catch(() => undefined);
+      const text = await readBody(c, MAX_LOGIN_BYTES);
+      if (!text.ok && 'tooLarge' in text) return c.json({ errors: [{ path: '', message: `body is larger than ${MAX_LOGIN_BYTES / 1024} KB; a login is {"username","password"}` }] }, 413);
+      let json: unknown;
+      try {
+        json = text.ok ? JSON.parse(text.text) : undefined;
+      } catch {
+        json = undefined;
+      }
       if (json === undefined) return c.json({ errors: [{ path: '', message: 'expected a JSON body: {"username","password"}' }] }, 400);
       const body = loginBody.safeParse(json);
       if (!body.success) return c.json({ errors: issuesToErrors(body.error) }, 400);

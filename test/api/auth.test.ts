@@ -66,6 +66,14 @@ describe('POST /api/auth/login', () => {
     ]);
   });
 
+  it('reads a login body no further than 16 KB: 413, and the person can still sign in', async () => {
+    withManager();
+    const huge = await login(JSON.stringify({ username: 'mei', password: 'x'.repeat(20_000) }));
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).errors[0].message).toMatch(/larger than 16 KB/);
+    expect((await login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }))).status).toBe(200);
+  });
+
   it('does not take a made-up or mangled session cookie', async () => {
     withManager();
     for (const cookie of ['floorboard_session=not-a-session', 'floorboard_session=%ZZ'])
