@@ -19,8 +19,8 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 // Names, teams and categories: no control characters (they are shown on screens and used inside rollup
 // keys), at most 128 characters as ids. Spaces around one are dropped: `"payments "` is the team `payments`,
 // which a filter (trimmed as typed) can select, and a name of spaces alone is empty. Event ids stay as sent.
-const printable = /^[^\u0000-\u001f\u007f]*$/;
-const name = z.string().trim().min(1).max(128).regex(printable, 'control characters are not allowed');
+export const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
+const name = z.string().trim().min(1).max(128).regex(PRINTABLE, 'control characters are not allowed');
 
 const envelope = { id: z.string().min(1, 'id must not be empty').max(128, 'id must be at most 128 characters'), at: instant };
 /** What every event has whatever its type: checked alone for an event whose type is missing or unknown. */

@@ -1,7 +1,7 @@
 // Query parameters shared by the KPI and agent routes, validated with zod; the filters are a live subscription's too.
 import { z } from 'zod';
 import { INSTANT_EXPECTED, daysIn, instantSchema, parseInstant } from '../events/instant';
-import { CHANNELS, PRIORITIES } from '../events/schema';
+import { CHANNELS, PRINTABLE, PRIORITIES } from '../events/schema';
 import { dayWindow, zonedTime } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 import { IN_PLAIN_WORDS } from '../plain-words';
@@ -15,7 +15,7 @@ const name = z
   .trim()
   .min(1, { message: 'is empty; leave the filter out to include every one', abort: true })
   .max(128, { abort: true })
-  .regex(/^[^\u0000-\u001f\u007f]*$/, { message: 'control characters are not allowed; no event can hold one', abort: true })
+  .regex(PRINTABLE, { message: 'control characters are not allowed; no event can hold one', abort: true })
   .refine((v) => v.isWellFormed(), { message: 'holds a lone surrogate (\\ud800–\\udfff without its pair), which no event can hold', abort: true });
 /** A channel or priority filter names one the events can have: anything else could only ever match nothing. */
 const oneOf = (values: readonly [string, ...string[]], what: string) =>
