@@ -1,7 +1,7 @@
 // The process: reads the environment, bootstraps credentials, builds the dashboard if needed, listens on
 // PORT (API, dashboard and live WebSocket on one port), optionally runs the demo, and shuts down cleanly.
 import { parseArgs } from 'node:util';
-import { openFailure } from '../db/open';
+import { claimForServer, openFailure } from '../db/open';
 import { bootstrapCredentials } from './auth/credentials';
 import { exit, orExit } from './cli/exit';
 import { configFailure, configWarnings, loadConfig, type Config } from './config';
@@ -10,10 +10,28 @@ import { listen } from './listen';
 import { createServerRuntime } from './runtime';
 import { ensureDashboardBuilt } from './web-build';
 
-const { values: args } = parseArgs({ options: { demo: { type: 'boolean', default: false } }, strict: false });
+const USAGE = `Usage: npm start [-- --demo]
+
+Serves the API, the live WebSocket and the dashboard on PORT, with the database at DATABASE_PATH.
+  --demo    stream a realistic simulated day into the database (backfilled from local midnight)
+  --help    show this
+Settings are environment variables (PORT, HOST, DATABASE_PATH, KPI_TIMEZONE, …): see README.md.`;
+
+// Strict: a misspelt --dmeo or a --demo=false must not start something other than what was asked.
+const args = orExit(
+  () => parseArgs({ options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } }).values,
+  (err) => `${(err as Error).message}\n\n${USAGE}`
+);
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const config = orExit(loadConfig, configFailure);
 for (const warning of configWarnings(config)) console.warn(`Warning: ${warning}`);
+const claimed = orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH));
+if (!claimed)
+  exit(`Cannot start: another Floorboard server is using ${config.DATABASE_PATH}. Two servers on one database would each keep their own count of it; stop the other, or set DATABASE_PATH to another database.`);
 const rt = orExit(() => createServerRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
 const firstStart = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });
 

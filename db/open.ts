@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './index';
@@ -25,8 +25,14 @@ export const QUERY_CACHE_KIB = 65_536;
 export const WRITER_CACHE_KIB = 8_192;
 
 export function openDb(path: string, opts: { migrate?: boolean; cacheKiB?: number } = {}): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const main = opts.migrate ?? true;
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    // SQLite opens a file it may not write read-only without a word; every commit would then fail.
+    if (main) writable(path);
+  }
   const sqlite = new Database(path);
+  if (main) refuseForeign(sqlite);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a process crash (SIGKILL); only power loss can take the last ones.
   sqlite.pragma('synchronous = NORMAL');
@@ -43,8 +49,59 @@ export function openDb(path: string, opts: { migrate?: boolean; cacheKiB?: numbe
   sqlite.pragma('journal_size_limit = 100663296');
   const db = drizzle(sqlite, { schema }) as Db;
   // The writer thread's connection skips this: the main thread migrated before starting it.
-  if (opts.migrate ?? true) migrate(db, { migrationsFolder: MIGRATIONS });
+  if (main) migrate(db, { migrationsFolder: MIGRATIONS });
   return db;
+}
+
+/** Throws (EACCES, EROFS, EISDIR) unless this process may write the database and, for its WAL files, its directory. */
+function writable(path: string): void {
+  accessSync(dirname(path), constants.W_OK);
+  if (!existsSync(path)) return;
+  if (statSync(path).isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+  accessSync(path, constants.W_OK);
+}
+
+/** Thrown for a SQLite database that holds another application's tables. */
+class ForeignDatabase extends Error {
+  readonly code = 'FLOORBOARD_FOREIGN';
+}
+
+/**
+ * A database with tables but none of the migrations' bookkeeping is another application's: migrating it would
+ * add fifteen tables to it and switch its journal to WAL. Checked before any pragma changes the file.
+ */
+function refuseForeign(sqlite: Database.Database): void {
+  const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+  if (tables.length > 0 && !tables.includes('__drizzle_migrations')) {
+    sqlite.close();
+    throw new ForeignDatabase(tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : ''));
+  }
+}
+
+/** The side file a server holds while it runs (see claimForServer). */
+export const serverLockPath = (path: string) => `${path}.server-lock`;
+const claims: Database.Database[] = [];
+
+/**
+ * Claims the database at `path` for this process's server; false when another process holds it. Two servers
+ * on one file each keep their own memory of what is stored, and their rollups drift from the events (a trial
+ * lost a third of the counts). The claim is an exclusive transaction on a side file, never written, which the
+ * operating system releases when the process ends however it ends: a killed server leaves no stale claim.
+ */
+export function claimForServer(path: string): boolean {
+  if (path === ':memory:') return true;
+  mkdirSync(dirname(path), { recursive: true });
+  const lock = new Database(serverLockPath(path));
+  lock.pragma('busy_timeout = 0');
+  try {
+    lock.exec('BEGIN EXCLUSIVE');
+  } catch (err) {
+    lock.close();
+    if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return false;
+    throw err;
+  }
+  claims.push(lock);
+  return true;
 }
 
 /** Folds the WAL back into the database file and truncates it; run when ingest is idle and at shutdown. */
@@ -58,7 +115,11 @@ export function openFailure(err: unknown, path: string): string | null {
   const why =
     code === 'SQLITE_NOTADB'
       ? `${path} is not a SQLite database (or it is damaged): point DATABASE_PATH at the server's database, or at a new file`
-      : code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR'
+      : code === 'FLOORBOARD_FOREIGN'
+      ? `${path} is another application's database (tables ${(err as Error).message}), which Floorboard leaves as it is: point DATABASE_PATH at the server's database, or at a new file`
+      : code === 'EISDIR'
+      ? `${path} is a directory: point DATABASE_PATH at a file in it, such as ${join(path, 'kpi.sqlite')}`
+      : code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY'))
         ? `${path} cannot be opened (${(err as Error).message}): check that the directory exists or can be made, and that this user may write there`
         : code === 'SQLITE_BUSY'
           ? `${path} is held by another process (a server, or npm run rebuild); stop it and try again`

@@ -6,11 +6,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runEntry, startServer } from '../helpers/server';
+import Database from 'better-sqlite3';
+import { runEntry, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
 
 const scratch = () => join(mkdtempSync(join(tmpdir(), 'floorboard-start-')), 'kpi.sqlite');
-const run = (script: string, env: Record<string, string>) =>
-  runEntry(script, [], { HOST: '127.0.0.1', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: '', INGEST_TOKEN: '', KPI_TIMEZONE: 'UTC', ...env });
+const run = (script: string, env: Record<string, string>, args: string[] = []) =>
+  runEntry(script, args, { HOST: '127.0.0.1', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: '', INGEST_TOKEN: '', KPI_TIMEZONE: 'UTC', ...env });
 
 describe('command-line entry points that cannot do their work', () => {
   it('npm start on a port already taken: exit 1, which port and what to do, and the first-start admin password', async () => {
@@ -60,6 +61,53 @@ describe('command-line entry points that cannot do their work', () => {
       expect(r.err, script).not.toMatch(/\n\s+at /);
     }
     expect(readFileSync(path, 'utf8')).toBe('the minutes of the Monday meeting\n');
+  }, 60_000);
+
+  it('a second npm start on a database a server is using: exit 2, saying so, while the first serves on', async () => {
+    const path = scratch();
+    const first = await startServer({ dbPath: path });
+    try {
+      const r = await run('api/server.ts', { PORT: '0', DATABASE_PATH: path });
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`another Floorboard server is using ${path}`);
+      expect(r.err).not.toMatch(/\n\s+at /);
+      expect((await fetch(`${first.url}/api/health`, { headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` } })).status).toBe(200);
+    } finally {
+      await first.kill();
+    }
+    // The claim ends with the process that held it.
+    const next = await startServer({ dbPath: path });
+    await next.kill();
+  }, 60_000);
+
+  it('npm start with a flag it does not take (--dmeo, --demo=false): exit 2 with the usage, and no database made', async () => {
+    for (const flag of ['--dmeo', '--demo=false']) {
+      const path = scratch();
+      const r = await run('api/server.ts', { PORT: '0', DATABASE_PATH: path }, [flag]);
+      expect(r.code, flag).toBe(2);
+      expect(r.err, flag).toContain('Usage: npm start');
+      expect(existsSync(path), flag).toBe(false);
+    }
+  }, 60_000);
+
+  it("npm start and npm run rebuild on another application's SQLite database, or on a directory: exit 2, saying so, nothing changed", async () => {
+    const path = scratch();
+    const other = new Database(path);
+    other.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('call the bank back')");
+    other.close();
+    for (const script of ['api/server.ts', 'api/cli/rebuild.ts']) {
+      const r = await run(script, { PORT: '0', DATABASE_PATH: path });
+      expect(r.code, script).toBe(2);
+      expect(r.err, script).toContain(`${path} is another application's database (tables notes)`);
+      expect(r.err, script).not.toMatch(/\n\s+at /);
+    }
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual(['notes']);
+    expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
+    after.close();
+    const dir = join(path, '..');
+    const r = await run('api/server.ts', { PORT: '0', DATABASE_PATH: dir });
+    expect([r.code, r.err]).toEqual([2, expect.stringContaining(`${dir} is a directory: point DATABASE_PATH at a file in it`)]);
   }, 60_000);
 
   it('npm run rebuild on a path with no database: exit 2, and no empty database made there', async () => {
