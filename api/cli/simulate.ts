@@ -1,5 +1,6 @@
 // Streams the simulated support centre to a running server: npm run simulate -- --help
 import { parseArgs } from 'node:util';
+import { isValidTimezone } from '../kpi/time';
 import { startDemo } from '../sim/demo';
 import { ticketsPerHourForEventRate } from '../sim/rates';
 import type { RawEvent } from '../sim/simulator';
@@ -64,6 +65,12 @@ try {
 if (base.protocol !== 'http:' && base.protocol !== 'https:') fail(`--url must start with http:// or https://, got ${JSON.stringify(args.url)}`);
 const endpoint = `${args.url.replace(/\/+$/, '')}/api/events`;
 const rate = number(args.rate, 20, 'rate');
+// Beyond this one process cannot make the traffic it would promise, and planning the day's arrivals stalls it.
+const MAX_RATE = 100_000;
+if (rate > MAX_RATE) fail(`--rate must be at most ${MAX_RATE.toLocaleString('en')} events/s, got ${JSON.stringify(args.rate)}; run several simulators for more`);
+const timezone = args.timezone ?? process.env.KPI_TIMEZONE;
+if (timezone !== undefined && !isValidTimezone(timezone))
+  fail(`${args.timezone === undefined ? 'KPI_TIMEZONE' : '--timezone'} must be an IANA timezone such as Asia/Shanghai, got ${JSON.stringify(timezone)}`);
 const seed = Math.floor(number(args.seed, 1, 'seed'));
 const duration = args.duration === undefined ? undefined : number(args.duration, 0, 'duration');
 
@@ -96,8 +103,10 @@ async function send(events: RawEvent[]): Promise<void> {
     stats.duplicates += body.duplicates ?? 0;
     return;
   }
-  if (res.status === 401 || res.status === 403) {
-    console.error(`${clock()} ${res.status} from ${endpoint}: check --token (${text.slice(0, 200)})`);
+  // Resending cannot mend these, and every batch after would get the same.
+  if (res.status === 401 || res.status === 403 || res.status === 404) {
+    const mend = res.status === 404 ? '--url is the server\'s own address (http://host:port), without /api/events' : 'check --token';
+    console.error(`${clock()} ${res.status} from ${endpoint}: ${mend} (${text.slice(0, 200)})`);
     process.exitCode = 1;
     void shutdown();
     return;
@@ -134,7 +143,7 @@ const demo = startDemo({
   send,
   seed,
   ticketsPerHour,
-  timezone: args.timezone,
+  timezone,
   backfill: args.backfill,
   log: (msg) => console.log(`${clock()} ${msg}`),
   onLive: () => {
@@ -150,6 +159,11 @@ async function shutdown(): Promise<void> {
   clearInterval(report);
   await demo.stop();
   console.log(`${clock()} done: sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents}`);
+  // A run that delivered nothing did not do its job, whatever stopped it.
+  if (stats.sent === 0 && !process.exitCode) {
+    console.error(`${clock()} no events were delivered to ${endpoint}`);
+    process.exitCode = 1;
+  }
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -36,12 +36,19 @@ describe('npm run simulate', () => {
     expect(r.out).toMatch(/401 .* check --token/);
   }, 30_000);
 
-  it('says which address it cannot reach while no server answers there, and keeps trying until --duration ends', async () => {
+  it('stops at once with exit code 1 when --url names the endpoint instead of the server', async () => {
+    const r = await simulate(['--url', `${server.url}/api/events`, '--token', TEST_INGEST_TOKEN, '--rate', '50', '--duration', '30']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/404 from .*\/api\/events\/api\/events: --url is the server's own address \(http:\/\/host:port\), without \/api\/events/);
+  }, 30_000);
+
+  it('says which address it cannot reach while no server answers there, keeps trying until --duration ends, and exits 1 having delivered nothing', async () => {
     const port = await freePort();
     const r = await simulate(['--url', `http://127.0.0.1:${port}`, '--token', 'x', '--rate', '50', '--duration', '1']);
-    expect(r.code, r.out).toBe(0);
+    expect(r.code, r.out).toBe(1);
     expect(r.out).toContain(`sending failed, will retry: cannot reach http://127.0.0.1:${port}/api/events (ECONNREFUSED); is the server running there?`);
     expect(r.out).toMatch(/done: sent 0 /);
+    expect(r.out).toContain(`no events were delivered to http://127.0.0.1:${port}/api/events`);
   }, 30_000);
 
   for (const [args, message] of [
@@ -49,7 +56,10 @@ describe('npm run simulate', () => {
     [['--url', 'ftp://example.com', '--token', 'x'], /--url must start with http/],
     [['--token', 'x', '--rate', 'lots'], /--rate must be a positive number, got "lots"/],
     [['--rate', '10'], /an ingest token is needed/],
-    [['--token', 'x', '--bogus'], /Unknown option '--bogus'/]
+    [['--token', 'x', '--bogus'], /Unknown option '--bogus'/],
+    // Planning a day at this rate stalled the process before its first line.
+    [['--token', 'x', '--rate', '1e9'], /--rate must be at most 100,000 events\/s, got "1e9"/],
+    [['--token', 'x', '--timezone', 'Mars/Base'], /--timezone must be an IANA timezone such as Asia\/Shanghai, got "Mars\/Base"/]
   ] as [string[], RegExp][])
     it(`refuses ${args.join(' ')} with exit code 2, saying why, and shows its usage`, async () => {
       const r = await simulate(args);
