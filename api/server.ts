@@ -46,6 +46,7 @@ const LISTEN_FAILURES: Record<string, (c: Config) => string> = {
 // start may not get through (Ctrl-C during a slow first build, a port already taken).
 if (firstStart.adminPassword) console.log(`Created user "admin" with password: ${firstStart.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
 if (firstStart.ingestToken) console.log(`Ingest token (shown once): ${firstStart.ingestToken}`);
+for (const notice of firstStart.notices) console.warn(`Note: ${notice}`);
 /** The wall's address with the display token made at first start, once the port is known (or meant). */
 function showWallAddress(base: string): void {
   if (firstStart.displayToken) console.log(`Wall display (token shown once): ${base}/wall?token=${firstStart.displayToken}`);

@@ -1,6 +1,6 @@
 // Passwords, tokens and sessions: hashing and lookup. No HTTP here (see auth/middleware.ts).
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, ne } from 'drizzle-orm';
 import type { Db } from '../../db/open';
 import { apiTokens, sessions, users } from '../../db/index';
 
@@ -68,21 +68,35 @@ export function logout(db: Db, token: string): boolean {
   return db.delete(sessions).where(eq(sessions.tokenHash, sha256(token))).run().changes > 0;
 }
 
-/** Secrets created at first start, to be shown to the operator once. */
+/** Secrets created at first start, to be shown to the operator once; and what the settings did not do. */
 export interface FirstStart {
   adminPassword?: string;
   ingestToken?: string;
   displayToken?: string;
+  notices: string[];
 }
+
+/** The label of the token INGEST_TOKEN names: one at a time, so a new value cuts off the old one. */
+const FROM_SETTING = 'INGEST_TOKEN';
 
 /**
  * First start on an empty database: user `admin` (ADMIN_PASSWORD or a random password) and, unless
- * INGEST_TOKEN is set, an ingest token; and a display token for the wall. Returns the secrets it made.
+ * INGEST_TOKEN is set, an ingest token; and a display token for the wall. Returns the secrets it made. At every
+ * start INGEST_TOKEN's value is the token it names: changed (a leaked token replaced), the old value stops working.
  */
 export function bootstrapCredentials(db: Db, opts: { adminPassword?: string; ingestToken?: string; now: number }): FirstStart {
-  if (opts.ingestToken) createToken(db, 'ingest', 'INGEST_TOKEN', opts.now, opts.ingestToken);
-  if (db.select({ username: users.username }).from(users).limit(1).get()) return {};
-  const made: FirstStart = {};
+  const made: FirstStart = { notices: [] };
+  if (opts.ingestToken) {
+    const replaced = db.delete(apiTokens).where(and(eq(apiTokens.label, FROM_SETTING), ne(apiTokens.tokenHash, sha256(opts.ingestToken)))).run().changes;
+    if (replaced) made.notices.push('INGEST_TOKEN has a new value: the token it named before is no longer accepted.');
+    createToken(db, 'ingest', FROM_SETTING, opts.now, opts.ingestToken);
+  }
+  if (db.select({ username: users.username }).from(users).limit(1).get()) {
+    const admin = db.select().from(users).where(eq(users.username, 'admin')).get();
+    if (opts.adminPassword !== undefined && admin && !verifyPassword(opts.adminPassword, admin.passwordHash))
+      made.notices.push('ADMIN_PASSWORD is read only when the database is new: user "admin" keeps the password it has.');
+    return made;
+  }
   const password = opts.adminPassword ?? (made.adminPassword = newSecret());
   db.insert(users).values({ username: 'admin', passwordHash: hashPassword(password), role: 'admin', createdAt: opts.now }).run();
   if (!db.select().from(apiTokens).where(eq(apiTokens.role, 'ingest')).limit(1).get()) made.ingestToken = createToken(db, 'ingest', 'first start', opts.now);

@@ -121,4 +121,23 @@ describe('ADMIN_PASSWORD and INGEST_TOKEN', () => {
     expect(await t.post(event, { token: 'abc' })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
     expect(configWarnings(loadConfig({ ADMIN_PASSWORD: 'a-long-enough-one', INGEST_TOKEN: 'another-long-token' }))).toEqual([]);
   });
+
+  it('INGEST_TOKEN given a new value cuts off the old one (a leaked token replaced); ADMIN_PASSWORD changed later says it is not read', async () => {
+    let clock = NOW;
+    t = testApp({ now: () => clock });
+    const event = (id: string) => ({ id, type: 'ticket.created', at: NOW - 60_000, ticket: `T-${id}`, channel: 'chat' });
+    expect(bootstrapCredentials(t.rt.db, { adminPassword: 'first-password', ingestToken: 'leaked-token-AAAA', now: NOW }).notices).toEqual([]);
+    expect((await t.post(event('r1'), { token: 'leaked-token-AAAA' })).status).toBe(200);
+    // The same value again at the next start changes nothing.
+    expect(bootstrapCredentials(t.rt.db, { adminPassword: 'first-password', ingestToken: 'leaked-token-AAAA', now: NOW }).notices).toEqual([]);
+    const next = bootstrapCredentials(t.rt.db, { adminPassword: 'second-password', ingestToken: 'fresh-token-BBBB', now: NOW + 6_000 });
+    expect(next.notices).toEqual([expect.stringMatching(/^INGEST_TOKEN has a new value/), expect.stringMatching(/^ADMIN_PASSWORD is read only when the database is new/)]);
+    // Past the token cache's few seconds.
+    clock = NOW + 6_000;
+    expect((await t.post(event('r2'), { token: 'leaked-token-AAAA' })).status).toBe(401);
+    expect((await t.post(event('r3'), { token: 'fresh-token-BBBB' })).status).toBe(200);
+    // Tokens made otherwise (the test's own) are not touched.
+    expect((await t.post(event('r4'))).status).toBe(200);
+    expect((await login(JSON.stringify({ username: 'admin', password: 'first-password' }))).status).toBe(200);
+  });
 });
