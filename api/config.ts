@@ -4,7 +4,8 @@ import { isValidTimezone } from './kpi/time';
 import { IN_PLAIN_WORDS } from './plain-words';
 
 const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Digits only: a number coerced from text took " " as port 0 (any free port, without a word) and 0x9A60 as 39520.
+  PORT: z.string().regex(/^\d+$/, 'expected a whole number from 0 to 65535').transform(Number).pipe(z.number().max(65535)).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_PATH: z.string().min(1).default('./data/kpi.sqlite'),
   KPI_TIMEZONE: z

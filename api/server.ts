@@ -31,7 +31,7 @@ const config = orExit(loadConfig, configFailure);
 for (const warning of configWarnings(config)) console.warn(`Warning: ${warning}`);
 const claimed = orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH));
 if (!claimed)
-  exit(`Cannot start: another Floorboard server is using ${config.DATABASE_PATH}. Two servers on one database would each keep their own count of it; stop the other, or set DATABASE_PATH to another database.`);
+  exit(`Cannot start: another Floorboard server (or npm run rebuild) is using ${config.DATABASE_PATH}. Two servers on one database would each keep their own count of it; stop the other, or set DATABASE_PATH to another database.`);
 const rt = orExit(() => createServerRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
 const firstStart = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: rt.now() });
 
@@ -39,6 +39,8 @@ const firstStart = bootstrapCredentials(rt.db, { adminPassword: config.ADMIN_PAS
 const LISTEN_FAILURES: Record<string, (c: Config) => string> = {
   EADDRINUSE: (c) => `port ${c.PORT} is already in use (another Floorboard, or another program); stop it or set PORT to a free port`,
   EADDRNOTAVAIL: (c) => `HOST ${c.HOST} is not an address of this machine; set HOST to one that is, or to 0.0.0.0`,
+  ENOTFOUND: (c) => `HOST ${JSON.stringify(c.HOST)} is not a name this machine can look up; set HOST to one of its addresses, or to 0.0.0.0`,
+  EAI_AGAIN: (c) => `HOST ${JSON.stringify(c.HOST)} could not be looked up (no name server answered); set HOST to an address, or to 0.0.0.0`,
   EACCES: (c) => `port ${c.PORT} needs privileges this process does not have; set PORT to 1024 or above`
 };
 
@@ -53,7 +55,8 @@ function showWallAddress(base: string): void {
 }
 
 const staticDir = await ensureDashboardBuilt();
-const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
+// An address to open in a browser: every interface is reachable as localhost, and an IPv6 address goes in brackets.
+const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
 const listening = await listen(rt, config, { staticDir }).catch((err: NodeJS.ErrnoException) => {
   showWallAddress(`http://${host}:${config.PORT}`);
   return exit(`Floorboard cannot listen: ${LISTEN_FAILURES[err.code ?? '']?.(config) ?? String(err)}.`, 1);

@@ -63,14 +63,19 @@ describe('command-line entry points that cannot do their work', () => {
     expect(readFileSync(path, 'utf8')).toBe('the minutes of the Monday meeting\n');
   }, 60_000);
 
-  it('a second npm start on a database a server is using: exit 2, saying so, while the first serves on', async () => {
+  it('a second npm start, or npm run rebuild, on a database a server is using: exit 2, saying so, while the server serves on', async () => {
     const path = scratch();
     const first = await startServer({ dbPath: path });
     try {
       const r = await run('api/server.ts', { PORT: '0', DATABASE_PATH: path });
       expect(r.code).toBe(2);
-      expect(r.err).toContain(`another Floorboard server is using ${path}`);
+      expect(r.err).toContain(`another Floorboard server (or npm run rebuild) is using ${path}`);
       expect(r.err).not.toMatch(/\n\s+at /);
+      const rebuild = await run('api/cli/rebuild.ts', { DATABASE_PATH: path });
+      expect([rebuild.code, rebuild.err]).toEqual([2, `A Floorboard server is using ${path}; stop it, then rebuild.\n`]);
+      // A flag it does not take is refused before anything is opened.
+      const dry = await run('api/cli/rebuild.ts', { DATABASE_PATH: path }, ['--dry-run']);
+      expect([dry.code, dry.err]).toEqual([2, expect.stringContaining('Usage: npm run rebuild')]);
       expect((await fetch(`${first.url}/api/health`, { headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` } })).status).toBe(200);
     } finally {
       await first.kill();

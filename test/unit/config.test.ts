@@ -15,8 +15,8 @@ const problems = (env: Record<string, string>): string[] => {
 
 describe('loadConfig', () => {
   it('words each bad setting plainly and says what it is set to', () => {
-    expect(problems({ PORT: 'abc' })).toEqual(['PORT: expected a number (it is "abc")']);
-    expect(problems({ PORT: '3.5' })).toEqual(['PORT: expected a whole number (it is "3.5")']);
+    for (const port of ['abc', '3.5', '-1', ' ', '0x9A60'])
+      expect(problems({ PORT: port })).toEqual([`PORT: expected a whole number from 0 to 65535 (it is ${JSON.stringify(port)})`]);
     expect(problems({ PORT: '70000', LIVE_MAX_CLIENTS: '0' })).toEqual(['PORT: must be at most 65535 (it is "70000")', 'LIVE_MAX_CLIENTS: must be at least 1 (it is "0")']);
     expect(problems({ KPI_TIMEZONE: 'Mars/Base' })).toEqual(['KPI_TIMEZONE: must be an IANA timezone such as Asia/Shanghai (it is "Mars/Base")']);
   });
