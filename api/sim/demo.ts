@@ -92,7 +92,8 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
     const rest = pending.length;
     await flush();
     sent += rest - pending.length;
-    log(`backfilled ${sent} events from ${new Date(start).toISOString()} to ${new Date(sim.now).toISOString()}`);
+    const span = `from ${new Date(start).toISOString()} to ${new Date(sim.now).toISOString()}`;
+    log(stopped ? `backfill stopped: ${sent} events sent, ${span}` : `backfilled ${sent} events ${span}`);
   };
 
   const stream = async (): Promise<void> => {
@@ -107,7 +108,8 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
 
   const running = (async () => {
     if (backfill) await backfillToday();
-    await stream();
+    // Stopped during the backfill: nothing streams, and the log does not say it would.
+    if (!stopped) await stream();
   })().catch((e) => log(`demo stopped: ${(e as Error).stack ?? e}`));
 
   return {

@@ -39,6 +39,23 @@ describe('startDemo', () => {
     expect(JSON.stringify(batches.flat())).toBe(JSON.stringify(expected));
   });
 
+  it('stopped during the backfill, says so and never starts streaming', async () => {
+    const lines: string[] = [];
+    let batches = 0;
+    const demo = startDemo({
+      // A slow server: the backfill is still going when the demo is stopped.
+      send: () => new Promise((resolve) => setTimeout(() => resolve(void batches++), 20)),
+      // A day's evening: thousands of events to backfill, hundreds to a batch.
+      now: () => MIDNIGHT + 20 * 3_600_000,
+      timezone: TZ,
+      tickMs: 5,
+      log: (m) => lines.push(m)
+    });
+    await until(() => batches > 0);
+    await demo.stop();
+    expect(lines).toEqual([expect.stringMatching(/^backfill stopped: \d+ events sent, from 2026-11-23T16:00:00.000Z to /)]);
+  });
+
   it('tags ids with the local date when backfilling, so a restart re-sends the same ids and another day never collides', async () => {
     const batches: RawEvent[][] = [];
     const demo = startDemo({ send: async (e) => void batches.push(e), now: () => NOW, timezone: TZ, tickMs: 5, log: () => {} });
