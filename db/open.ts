@@ -79,7 +79,7 @@ function refuseForeign(sqlite: Database.Database): void {
 }
 
 /** The side file a server holds while it runs (see claimForServer). */
-export const serverLockPath = (path: string) => `${path}.server-lock`;
+const serverLockPath = (path: string) => `${path}.server-lock`;
 const claims: Database.Database[] = [];
 
 /**
