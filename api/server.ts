@@ -1,9 +1,8 @@
 // The process: reads the environment, bootstraps credentials, builds the dashboard if needed, listens on
 // PORT (API, dashboard and live WebSocket on one port), optionally runs the demo, and shuts down cleanly.
-import { parseArgs } from 'node:util';
 import { claimForServer, openFailure } from '../db/open';
 import { bootstrapCredentials } from './auth/credentials';
-import { exit, orExit } from './cli/exit';
+import { exit, orExit, readFlags } from './cli/exit';
 import { configFailure, configWarnings, loadConfig, type Config } from './config';
 import { validateEvents } from './events/parse';
 import { listen } from './listen';
@@ -17,15 +16,7 @@ Serves the API, the live WebSocket and the dashboard on PORT, with the database 
   --help    show this
 Settings are environment variables (PORT, HOST, DATABASE_PATH, KPI_TIMEZONE, …): see README.md.`;
 
-// Strict: a misspelt --dmeo or a --demo=false must not start something other than what was asked.
-const args = orExit(
-  () => parseArgs({ options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } }).values,
-  (err) => `${(err as Error).message}\n\n${USAGE}`
-);
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = readFlags({ demo: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } }, USAGE);
 
 const config = orExit(loadConfig, configFailure);
 for (const warning of configWarnings(config)) console.warn(`Warning: ${warning}`);

@@ -1,10 +1,9 @@
 // npm run rebuild: recompute every fact, rollup and current-state row from the stored events.
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { configFailure, loadConfig } from '../config';
 import { createRuntime } from '../runtime';
 import { checkpoint, claimForServer, openFailure } from '../../db/open';
-import { exit, orExit } from './exit';
+import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run rebuild
 
@@ -12,14 +11,7 @@ Recomputes every fact, rollup and current-state row of the database at DATABASE_
 The server must be stopped: it keeps its own memory of what is stored.`;
 
 // It takes no flags: a --dry-run that rebuilt all the same would be worse than a refusal.
-const args = orExit(
-  () => parseArgs({ options: { help: { type: 'boolean', default: false } } }).values,
-  (err) => `${(err as Error).message}\n\n${USAGE}`
-);
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+readFlags({ help: { type: 'boolean', default: false } }, USAGE);
 const config = orExit(loadConfig, configFailure);
 // Opening a path that holds nothing would create an empty database and "rebuild" it: a mistyped path, surely.
 if (config.DATABASE_PATH !== ':memory:' && !existsSync(config.DATABASE_PATH))

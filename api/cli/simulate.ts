@@ -1,10 +1,9 @@
 // Streams the simulated support centre to a running server: npm run simulate -- --help
-import { parseArgs } from 'node:util';
 import { isValidTimezone } from '../kpi/time';
 import { startDemo } from '../sim/demo';
 import { ticketsPerHourForEventRate } from '../sim/rates';
 import type { RawEvent } from '../sim/simulator';
-import { exit } from './exit';
+import { exit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run simulate -- [options]
 
@@ -31,28 +30,19 @@ function number(value: string | undefined, fallback: number, name: string): numb
   return n;
 }
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      url: { type: 'string', default: 'http://127.0.0.1:3000' },
-      token: { type: 'string' },
-      rate: { type: 'string' },
-      seed: { type: 'string' },
-      backfill: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      timezone: { type: 'string' },
-      help: { type: 'boolean', default: false }
-    }
-  }).values;
-} catch (e) {
-  fail((e as Error).message);
-}
-
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = readFlags(
+  {
+    url: { type: 'string', default: 'http://127.0.0.1:3000' },
+    token: { type: 'string' },
+    rate: { type: 'string' },
+    seed: { type: 'string' },
+    backfill: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    timezone: { type: 'string' },
+    help: { type: 'boolean', default: false }
+  },
+  USAGE
+);
 
 const token = args.token ?? process.env.INGEST_TOKEN;
 if (!token) fail('an ingest token is needed: --token or INGEST_TOKEN');

@@ -31,6 +31,8 @@ export const filterFields = {
 };
 
 const DATE_ALONE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** An instant whose offset's `+` was not written as %2B in the address: a query string reads `+` as a space. */
+const PLUS_READ_AS_SPACE = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}:?\d{2}$/;
 
 /**
  * A window's bound as a query gives it, in epoch ms: digits are epoch ms; a date alone (`2026-11-24`) is
@@ -39,6 +41,7 @@ const DATE_ALONE = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export function parseBound(text: string, tz: string): number | string {
   const v = text.trim();
+  if (PLUS_READ_AS_SPACE.test(v)) return `a + in an address reads as a space: write the offset's + as %2B (${v.replace(/ (?=\d{2}:?\d{2}$)/, '%2B')})`;
   const date = DATE_ALONE.exec(v);
   if (!date) {
     const ms = parseInstant(/^-?\d+$/.test(v) ? Number(v) : v);
@@ -51,15 +54,10 @@ export function parseBound(text: string, tz: string): number | string {
   return zonedTime(year, month, day, tz);
 }
 
-/** An instant whose offset's `+` was not written as %2B in the address: a query string reads `+` as a space. */
-const PLUS_READ_AS_SPACE = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}:?\d{2}$/;
-
 const QUERY_INSTANT_EXPECTED = `expected a date (2026-11-24, from midnight in the configured timezone), ${INSTANT_EXPECTED.replace('expected ', '')}`;
 
 function windowQueryIn(tz: string) {
-  const bound = instantSchema(z.string(), (s) =>
-    PLUS_READ_AS_SPACE.test(s) ? `a + in an address reads as a space: write the offset's + as %2B (${s.replace(/ (?=\d{2}:?\d{2}$)/, '%2B')})` : parseBound(s, tz)
-  );
+  const bound = instantSchema(z.string(), (s) => parseBound(s, tz));
   return z
     .object({ from: bound.optional(), to: bound.optional(), ...filterFields })
     .refine((q) => (q.from === undefined) === (q.to === undefined), { message: 'give both from and to, or neither (today)', path: ['from'] })
@@ -114,7 +112,7 @@ export function filtersOf(q: WindowQuery): KpiFilters {
  * or escapes that are not UTF-8, are an error naming the parameter (a lenient decoder keeps them as typed, and
  * a filter of `%FF` would match nothing and show zeros). `+` reads as a space, as in any form.
  */
-export function queryOf(url: string): { ok: true; all: Record<string, string[]> } | { ok: false; errors: ParamError[] } {
+function queryOf(url: string): { ok: true; all: Record<string, string[]> } | { ok: false; errors: ParamError[] } {
   const all: Record<string, string[]> = {};
   const errors: ParamError[] = [];
   const start = url.indexOf('?');
