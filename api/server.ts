@@ -1,11 +1,12 @@
 // The process: reads the environment, bootstraps credentials, builds the dashboard if needed, listens on
 // PORT (API, dashboard and live WebSocket on one port), optionally runs the demo, and shuts down cleanly.
+import { constants } from 'node:os';
 import { claimForServer, openFailure } from '../db/open';
 import { bootstrapCredentials } from './auth/credentials';
 import { exit, orExit, readFlags } from './cli/exit';
 import { configFailure, configWarnings, loadConfig, type Config } from './config';
 import { validateEvents } from './events/parse';
-import { listen } from './listen';
+import { listen, type Listening } from './listen';
 import { createServerRuntime } from './runtime';
 import { ensureDashboardBuilt } from './web-build';
 
@@ -35,33 +36,32 @@ const LISTEN_FAILURES: Record<string, (c: Config) => string> = {
   EACCES: (c) => `port ${c.PORT} needs privileges this process does not have; set PORT to 1024 or above`
 };
 
-// The secrets made at first start are shown once: so at once, before the dashboard build and the port, which a
-// start may not get through (Ctrl-C during a slow first build, a port already taken).
-if (firstStart.adminPassword) console.log(`Created user "admin" with password: ${firstStart.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
-if (firstStart.ingestToken) console.log(`Ingest token (shown once): ${firstStart.ingestToken}`);
-for (const notice of firstStart.notices) console.warn(`Note: ${notice}`);
-/** The wall's address with the display token made at first start, once the port is known (or meant). */
-function showWallAddress(base: string): void {
-  if (firstStart.displayToken) console.log(`Wall display (token shown once): ${base}/wall?token=${firstStart.displayToken}`);
-}
-
-const staticDir = await ensureDashboardBuilt();
 // An address to open in a browser: every interface is reachable as localhost, and an IPv6 address goes in brackets.
 const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-const listening = await listen(rt, config, { staticDir }).catch((err: NodeJS.ErrnoException) => {
-  showWallAddress(`http://${host}:${config.PORT}`);
-  return exit(`Floorboard cannot listen: ${LISTEN_FAILURES[err.code ?? '']?.(config) ?? String(err)}.`, 1);
-});
-const base = `http://${host}:${listening.port}`;
-console.log(`Floorboard listening on ${base} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);
-showWallAddress(base);
+let wallShown = false;
+/** The wall's address with the display token made at first start, once: with the port listened on, or the one meant. */
+function showWallAddress(port: number | null = null): void {
+  if (!firstStart.displayToken || wallShown) return;
+  wallShown = true;
+  const at = port ?? (config.PORT || '<PORT>');
+  console.log(`Wall display (token shown once): http://${host}:${at}/wall?token=${firstStart.displayToken}`);
+}
 
-// From here a signal stops the server cleanly: the demo's traffic first, then acknowledged work finished.
+// A signal stops the server cleanly once it listens: the demo's traffic first, then acknowledged work finished.
+// Before that (a slow first build, the writer thread starting) nothing was received: the wall's address, which
+// waits for the port, is shown all the same, and the process ends. A build under way ends itself on the same
+// signal (web-build.ts), its listener running after this one: the exit waits a turn to let it clean up.
+let listening: Listening | null = null;
 let demo: { stop(): Promise<void> } | null = null;
 let stopping = false;
-async function shutdown(signal: string) {
+async function shutdown(signal: NodeJS.Signals) {
   if (stopping) return;
   stopping = true;
+  if (!listening) {
+    showWallAddress();
+    console.log(`${signal} before listening: stopped.`);
+    return setImmediate(() => process.exit(128 + constants.signals[signal]));
+  }
   console.log(`${signal}: finishing acknowledged work and refusing new requests…`);
   await demo?.stop();
   await listening.close();
@@ -70,6 +70,20 @@ async function shutdown(signal: string) {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+// The secrets made at first start are shown once: so at once, before the dashboard build and the port, which a
+// start may not get through (Ctrl-C during a slow first build, a port already taken).
+if (firstStart.adminPassword) console.log(`Created user "admin" with password: ${firstStart.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
+if (firstStart.ingestToken) console.log(`Ingest token (shown once): ${firstStart.ingestToken}`);
+for (const notice of firstStart.notices) console.warn(`Note: ${notice}`);
+
+const staticDir = await ensureDashboardBuilt();
+listening = await listen(rt, config, { staticDir }).catch((err: NodeJS.ErrnoException) => {
+  showWallAddress();
+  return exit(`Floorboard cannot listen: ${LISTEN_FAILURES[err.code ?? '']?.(config) ?? String(err)}.`, 1);
+});
+console.log(`Floorboard listening on http://${host}:${listening.port} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);
+showWallAddress(listening.port);
 
 // The simulator is loaded only for --demo, so a production process never carries it.
 if (args.demo) {

@@ -1,13 +1,17 @@
 // The command-line entry points where they cannot do their work: each says why in a line or two, without a
 // stack trace, and exits non-zero; and the secrets `npm start` made at first start, shown only once, are
 // shown all the same.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { runEntry, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
+import WebSocket from 'ws';
+import { freePort, runEntry, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
+
+const ROOT = join(import.meta.dirname, '..', '..');
 
 const scratch = () => join(mkdtempSync(join(tmpdir(), 'floorboard-start-')), 'kpi.sqlite');
 const run = (script: string, env: Record<string, string>, args: string[] = []) =>
@@ -39,6 +43,35 @@ describe('command-line entry points that cannot do their work', () => {
       expect(out).toMatch(/Ingest token \(shown once\): \S+/);
       expect(at('Created user')).toBeLessThan(at('listening on'));
       expect(at('Ingest token')).toBeLessThan(at('listening on'));
+    } finally {
+      await server.kill();
+    }
+  }, 60_000);
+
+  it('a Ctrl-C as soon as the first secrets are shown, before the server listens: the wall address is shown too, and its token opens the wall', async () => {
+    const path = scratch();
+    const port = await freePort();
+    const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: path, FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: '', INGEST_TOKEN: '', KPI_TIMEZONE: 'UTC' };
+    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'api', 'server.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ingest token (shown once)')) proc.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    expect(out).not.toContain('listening on');
+    expect(code).toBe(130);
+    const token = /Wall display \(token shown once\): http:\/\/127\.0\.0\.1:(\d+)\/wall\?token=(\S+)/.exec(out);
+    expect(token?.[1]).toBe(String(port));
+    const server = await startServer({ dbPath: path, port });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live?token=${token![2]}`);
+      const first = await new Promise<{ type?: string }>((resolve, reject) => {
+        ws.once('message', (d) => resolve(JSON.parse(String(d))));
+        ws.once('unexpected-response', (_req, res) => reject(new Error(`the wall's token was refused: ${res.statusCode}`)));
+      });
+      ws.close();
+      expect(first.type).toBe('snapshot');
     } finally {
       await server.kill();
     }
