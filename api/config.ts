@@ -11,13 +11,31 @@ const schema = z.object({
   KPI_TIMEZONE: z
     .string()
     .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone)
-    .refine(isValidTimezone, 'must be an IANA timezone such as Asia/Shanghai'),
+    .refine(isValidTimezone, 'must be an IANA timezone such as Asia/Shanghai')
+    .superRefine((tz, ctx) => {
+      const zone = abbreviationFor(tz);
+      if (zone)
+        ctx.addIssue({
+          code: 'custom',
+          message: `is an abbreviation, which this machine reads as ${zone}, and abbreviations name different zones in different places (CST is China's and America's); write the IANA name, such as Asia/Shanghai or ${zone}`
+        });
+    }),
   INGEST_TOKEN: z.string().optional(),
   LIVE_MAX_CLIENTS: z.coerce.number().int().min(1).default(2000),
   ADMIN_PASSWORD: z.string().optional()
 });
 
 export type Config = z.output<typeof schema>;
+
+/**
+ * The zone an abbreviation such as CST or EST is read as, or null for a name that is not one. ICU takes them
+ * (CST as America/Chicago, EST as Panama's year-round UTC−5, BST as Asia/Dhaka, IST as Kolkata), so a centre in
+ * China that writes CST would count every day from Chicago's midnight. UTC and GMT say what they mean.
+ */
+function abbreviationFor(tz: string): string | null {
+  if (!/^[A-Z]{2,5}$/i.test(tz) || /^(UTC|GMT|UCT)$/i.test(tz) || (tz !== tz.toUpperCase() && tz !== tz.toLowerCase())) return null;
+  return isValidTimezone(tz) ? new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone : null;
+}
 
 /** Secrets shorter than this are taken (the spec sets no minimum; a test rig may use `admin`), with a warning. */
 const SHORT_SECRET = 12;
