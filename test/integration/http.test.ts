@@ -81,7 +81,7 @@ describe('POST /api/events over HTTP', () => {
     }
   });
 
-  it('says what was wrong with a request Node cannot parse (headers over 16 KB, not HTTP at all)', async () => {
+  it('says what was wrong with a request Node cannot parse (headers over 16 KB, not HTTP at all, an address not percent-encoded)', async () => {
     const raw = (text: string) =>
       new Promise<string>((resolve) => {
         const socket = connect(running.port, '127.0.0.1', () => socket.end(text));
@@ -93,6 +93,10 @@ describe('POST /api/events over HTTP', () => {
     expect(huge).toMatch(/^HTTP\/1.1 431 /);
     expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4)).message).toMatch(/larger than 16 KB/);
     expect(await raw('HELLO\r\n\r\n')).toMatch(/^HTTP\/1.1 400 [\s\S]*not valid HTTP/);
+    // A name typed into the address as it reads, not percent-encoded: what to write instead.
+    const typed = await raw(`GET /api/kpis?team=风控 HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(typed).toMatch(/^HTTP\/1.1 400 /);
+    expect(JSON.parse(typed.slice(typed.indexOf('\r\n\r\n') + 4)).message).toContain('%E9%A3%8E%E6%8E%A7');
   });
 
   it('answers every request as the Hono route does (the listener serves POST /api/events itself)', async () => {
