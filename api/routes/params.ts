@@ -56,12 +56,21 @@ export function parseBound(text: string, tz: string): number | string {
 
 const QUERY_INSTANT_EXPECTED = `expected a date (2026-11-24, from midnight in the configured timezone), ${INSTANT_EXPECTED.replace('expected ', '')}`;
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 function windowQueryIn(tz: string) {
   const bound = instantSchema(z.string(), (s) => parseBound(s, tz));
   return z
     .object({ from: bound.optional(), to: bound.optional(), ...filterFields })
-    .refine((q) => (q.from === undefined) === (q.to === undefined), { message: 'give both from and to, or neither (today)', path: ['from'] })
-    .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['to'] });
+    .superRefine((q, ctx) => {
+      if ((q.from === undefined) !== (q.to === undefined)) {
+        const missing = q.from === undefined ? 'from' : 'to';
+        return ctx.addIssue({ code: 'custom', path: [missing], message: `${missing} is missing: give both from and to, or neither (today)` });
+      }
+      // The instants as read (a date alone is midnight in the configured timezone), which a window of dates hides.
+      if (q.from !== undefined && q.to !== undefined && q.from >= q.to)
+        ctx.addIssue({ code: 'custom', path: ['to'], message: `from must be before to: from is ${iso(q.from)}, to is ${iso(q.to)}` });
+    });
 }
 
 export type WindowQuery = z.output<ReturnType<typeof windowQueryIn>>;

@@ -137,7 +137,8 @@ describe('GET /api/kpis', () => {
       ['from=yesterday&to=2026-11-24T00:00:00Z', 'from'],
       ['from=2026-11-24T00:00:00&to=2026-11-25T00:00:00Z', 'from'],
       ['from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z', 'to'],
-      ['from=2026-11-24T00:00:00Z', 'from'],
+      ['from=2026-11-24T00:00:00Z', 'to'],
+      ['to=2026-11-24', 'from'],
       // Beyond what a Date can hold: answered 500 before, from the response's own toISOString.
       ['from=99999999999999999999&to=999999999999999999999', 'from'],
       ['from=2026-02-30T00:00:00Z&to=2026-03-05T00:00:00Z', 'from'],
@@ -168,6 +169,12 @@ describe('GET /api/kpis', () => {
     expect((await t.get('/api/kpis?channel=')).body.errors).toEqual([{ path: 'channel', message: 'is empty; leave the filter out to include every one' }]);
     expect((await t.get('/api/kpis?from=yesterday&to=2026-11-24')).body.errors[0].message).toMatch(/^expected a date \(2026-11-24, from midnight/);
     expect((await t.get('/api/kpis?from=2026-02-30&to=2026-03-05')).body.errors[0].message).toBe('2026-02-30 is not a day of the calendar');
+    // Which bound is missing; and, for a window that ends before it begins, the instants as read (a date alone is
+    // midnight in the configured timezone, which the dates typed do not show).
+    expect((await t.get('/api/kpis?to=2026-11-24')).body.errors[0].message).toBe('from is missing: give both from and to, or neither (today)');
+    expect((await t.get('/api/kpis?from=2026-11-24&to=2026-11-24T00:00:00Z')).body.errors[0].message).toMatch(
+      /^from must be before to: from is 2026-11-2\dT\d\d:00:00\.000Z, to is 2026-11-24T00:00:00\.000Z$/
+    );
     expect((await t.get('/api/kpis?team=%20')).body.errors[0].message).toBe('is empty; leave the filter out to include every one');
     expect((await t.get(`/api/kpis?agent=${'a'.repeat(129)}`)).body.errors).toEqual([{ path: 'agent', message: 'must be at most 128 characters' }]);
     // /api/agents is per agent and filters by team alone (SPEC.md): a channel there would be ignored, so it is refused.
