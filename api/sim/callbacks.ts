@@ -1,9 +1,12 @@
-import type { Team } from './centre';
+import { CALL_UNITS, type Team } from './centre';
 import type { Core, Source } from './core';
 import type { Agent, Floor } from './floor';
 import { Weighted, weights } from './random';
+import type { Zone } from './zone';
 
 const MIN = 60_000;
+/** Local hours a dialer rings customers in: nobody is called at 1 am about a pre-approval. */
+const CALLING_HOURS = { from: 9, to: 21 };
 
 export type CallbackReason = 'pre_approval' | 'unconfirmed_payment' | 'complaint_followup' | 'customer_request' | 'other';
 
@@ -46,15 +49,25 @@ export class Callbacks {
   constructor(
     private readonly core: Core,
     private readonly floor: Floor,
+    private readonly zone: Zone,
     private readonly tag: string
   ) {}
+
+  /** `t` if within calling hours; else a time up to `spreadMin` minutes into the next morning's. */
+  private callable(t: number, spreadMin: number): number {
+    const hour = this.zone.hourOfDay(t);
+    if (hour >= CALLING_HOURS.from && hour < CALLING_HOURS.to) return t;
+    const day = this.zone.startOfDay(t);
+    const morning = hour < CALLING_HOURS.from ? day : this.zone.nextDay(day);
+    return this.zone.atHour(morning, CALLING_HOURS.from) + this.core.rng.between(0, spreadMin) * MIN;
+  }
 
   schedule(reason: CallbackReason, ticket: string, team: Team, owner: Agent | null, source: Source = 'helpdesk'): void {
     const { core } = this;
     const rng = core.rng;
     const id = `CB-${this.tag}${String(++this.count).padStart(6, '0')}`;
-    // Dialers book whole minutes.
-    const due = Math.ceil((core.now + rng.logUniform(15, 240) * MIN) / MIN) * MIN;
+    // Dialers book whole minutes, within calling hours: a late request is booked for the next morning.
+    const due = Math.ceil(this.callable(core.now + rng.logUniform(15, 240) * MIN, 120) / MIN) * MIN;
     const cb: Callback = { id, reason, team, due, owner, attempts: 0, maxAttempts: MAX_ATTEMPTS.pick(rng), done: false };
     const fields: Record<string, unknown> = { callback: id, reason, due: source === 'phone' ? due : new Date(due).toISOString(), ticket, team };
     if (owner) fields.agent = owner.id;
@@ -72,28 +85,31 @@ export class Callbacks {
     const onTime = rng.chance(0.92);
     // Dialers start some minutes before the promised time, to finish by it; a slice of the list slips past due on a busy afternoon.
     const first = onTime ? Math.max(core.now + MIN, due - rng.logUniform(5, 30) * MIN) : due + rng.logUniform(2, 90) * MIN;
-    core.at(first, () => this.attempt(cb));
+    core.at(this.callable(first, 10), () => this.attempt(cb));
   }
 
   private attempt(cb: Callback): void {
     const { core, floor } = this;
     const rng = core.rng;
     if (cb.done) return;
-    const agent = floor.findAgent(cb.team, cb.owner);
+    const agent = floor.findAgent(cb.team, cb.owner, CALL_UNITS);
     if (!agent) {
-      // Nobody on shift to dial: it slips until someone logs in.
-      core.after(rng.between(10, 20) * MIN, () => this.attempt(cb));
+      // Nobody free to dial (all on calls, or nobody on shift): it slips a few minutes, or to the next morning.
+      core.at(this.callable(core.now + rng.between(5, 15) * MIN, 10), () => this.attempt(cb));
       return;
     }
     cb.attempts++;
     const result = RESULTS[Math.min(cb.attempts - 1, 1)].pick(rng);
     core.emit('callback.attempted', { callback: cb.id, agent: agent.id, result });
+    // The call takes the agent off the queue: ringing and a note, or the conversation and its wrap-up.
+    const call = result === 'connected' ? rng.between(1, 6) * MIN : rng.between(0.5, 3) * MIN;
+    floor.occupy(agent, CALL_UNITS, call + 20_000);
     if (result === 'connected') {
-      core.after(rng.between(1, 6) * MIN, () => this.complete(cb, OUTCOMES[cb.reason].pick(rng), agent));
+      core.after(call, () => this.complete(cb, OUTCOMES[cb.reason].pick(rng), agent));
     } else if (result === 'wrong_number' || cb.attempts >= cb.maxAttempts) {
-      core.after(rng.between(0.5, 3) * MIN, () => this.complete(cb, 'unreachable', agent));
+      core.after(call, () => this.complete(cb, 'unreachable', agent));
     } else {
-      core.after(rng.between(5, 25) * MIN, () => this.attempt(cb));
+      core.at(this.callable(core.now + rng.between(5, 25) * MIN, 10), () => this.attempt(cb));
     }
   }
 

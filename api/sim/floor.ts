@@ -14,8 +14,10 @@ export interface Agent extends AgentProfile {
   inbox: number;
   onShift: boolean;
   away: boolean;
-  /** Break time came while on a call or chat: takes no new one, and goes once it is finished. */
+  /** Break time came while on a call or chat: takes no new work, and goes once it is finished. */
   breakDue: boolean;
+  /** The shift ended while on a call or chat: takes no new work, and logs off once it is finished. */
+  leaving: boolean;
   status: AgentStatus;
   /** How this agent's customers tend to rate, around the centre's mean. */
   skill: number;
@@ -48,7 +50,7 @@ export class Floor {
     cap: number
   ) {
     const rng = core.rng;
-    this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, onShift: false, away: false, breakDue: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
+    this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, onShift: false, away: false, breakDue: false, leaving: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
     for (const team of TEAMS) this.teams.set(team, { agents: this.agents.filter((a) => a.team === team), sync: new Fifo(), inbox: new Fifo(), turn: 0 });
   }
 
@@ -77,6 +79,7 @@ export class Floor {
   release(agent: Agent, units: number): void {
     if (units) {
       agent.load -= units;
+      if (agent.leaving && agent.load === 0) return this.signOff(agent);
       this.refresh(agent);
       this.dispatchFor(agent);
     } else {
@@ -95,10 +98,18 @@ export class Floor {
     return a.onShift && !a.away;
   }
 
-  /** Somebody to make a call or pick up a handed-over ticket: the preferred agent if around, else the team, else overflow. */
-  findAgent(team: Team, preferred: Agent | null): Agent | null {
-    if (preferred && this.isOnline(preferred)) return preferred;
-    return this.pick(team, 0);
+  /** Takes new work: logged in, and not on a break or winding down for one or for the end of the shift. */
+  takesWork(a: Agent): boolean {
+    return this.isOnline(a) && !a.breakDue && !a.leaving;
+  }
+
+  /**
+   * Somebody free to make a call (`units` of capacity): the preferred agent if free, else the team, else
+   * overflow. Nobody dials out with a customer already on the line.
+   */
+  findAgent(team: Team, preferred: Agent | null, units: number): Agent | null {
+    if (preferred && this.takesWork(preferred) && preferred.load + units <= preferred.cap) return preferred;
+    return this.pick(team, units);
   }
 
   private team(name: Team): TeamFloor {
@@ -149,7 +160,7 @@ export class Floor {
       const a = team.agents[(first + k) % n];
       if (!this.isOnline(a)) continue;
       if (best === undefined) best = null;
-      if (a.breakDue && units > 0) continue;
+      if (!this.takesWork(a)) continue;
       if (units > 0 ? a.load + units > a.cap || (best !== null && a.load >= best.load) : best !== null && a.inbox >= best.inbox) continue;
       best = a;
     }
@@ -182,6 +193,7 @@ export class Floor {
       const length = logout - login;
       core.at(login, () => {
         a.onShift = true;
+        a.leaving = false;
         this.refresh(a);
         this.dispatchFor(a);
       });
@@ -192,18 +204,24 @@ export class Floor {
         [rng.between(0.74, 0.84), rng.between(12, 18)]
       ];
       for (const [when, minutes] of breaks) core.at(login + when * length, () => this.takeBreak(a, minutes));
-      core.at(logout, () => {
-        a.onShift = false;
-        a.away = false;
-        a.breakDue = false;
-        this.refresh(a);
-      });
+      core.at(logout, () => this.signOff(a));
     });
+  }
+
+  /** Logs off at the shift's end; or, on a call or chat then, once it is finished (taking no new work meanwhile). */
+  private signOff(a: Agent): void {
+    if (!a.onShift) return;
+    a.breakDue = false;
+    a.leaving = a.load > 0;
+    if (a.leaving) return;
+    a.onShift = false;
+    a.away = false;
+    this.refresh(a);
   }
 
   /** A break starts once the agent's calls and chats are finished (no new ones meanwhile), and lasts `minutes`. */
   private takeBreak(a: Agent, minutes: number): void {
-    if (!a.onShift) return;
+    if (!a.onShift || a.leaving) return;
     if (a.load > 0) {
       a.breakDue = true;
       this.core.after(MIN, () => this.takeBreak(a, minutes));

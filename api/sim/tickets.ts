@@ -183,7 +183,7 @@ export class Tickets {
     t.rounds = this.core.rng.chance(0.3) ? 1 : 0;
     // The customer writes back into the old thread: inbox work now, whatever the channel was.
     const previous = t.lastAgent;
-    if (previous && this.floor.isOnline(previous)) {
+    if (previous && this.floor.takesWork(previous)) {
       t.agent = previous;
       previous.inbox++;
       this.core.after(this.replyDelay(t), () => this.agentReply(t));
@@ -219,13 +219,14 @@ export class Tickets {
   }
 
   /**
-   * Can the assignee act now? Calls and chats are finished by whoever holds them, even past shift end.
-   * Inbox work waits out a break, and is handed over when its agent has gone home.
+   * Can the assignee act now? Calls and chats are finished by whoever holds them, even past shift end (the
+   * agent logs off after). Inbox work waits out a break (and one that is due: writing a reply then would keep
+   * the agent from ever going), and is handed over when its agent has gone home.
    */
   private present(t: Ticket, retry: () => void): boolean {
     const agent = t.agent;
     if (!agent) return false;
-    if (t.units > 0 || this.floor.isOnline(agent)) return true;
+    if (t.units > 0 || this.floor.takesWork(agent)) return true;
     if (agent.onShift) {
       this.core.after(this.core.rng.between(5, 20) * MIN, retry);
     } else {

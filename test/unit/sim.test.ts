@@ -189,7 +189,8 @@ describe('simulator', () => {
     expect(mean(fast)).toBeGreaterThan(mean(slow) + 0.3);
   });
 
-  it('schedules callbacks that are dialled, completed or cancelled', () => {
+  it('schedules callbacks that are dialled in calling hours, completed or cancelled', () => {
+    const zone = new Zone(TZ);
     const byCallback = new Map<string, RawEvent[]>();
     for (const e of events) {
       if (!e.type.startsWith('callback.')) continue;
@@ -206,7 +207,12 @@ describe('simulator', () => {
       reasons.add(scheduled!.reason);
       const due = typeof scheduled!.due === 'number' ? scheduled!.due : Date.parse(scheduled!.due as string);
       expect(due - atOf(scheduled!)).toBeGreaterThanOrEqual(15 * MIN - MIN);
-      expect(due - atOf(scheduled!)).toBeLessThanOrEqual(4 * 60 * MIN + MIN);
+      // Within 4 hours, or, booked late in the day, the next morning; customers are rung 09:00–21:00 their time.
+      expect(due - atOf(scheduled!)).toBeLessThanOrEqual(18 * 60 * MIN);
+      expect(zone.hourOfDay(due)).toBeGreaterThanOrEqual(9);
+      expect(zone.hourOfDay(due)).toBeLessThanOrEqual(21);
+      for (const e of list) if (e.type === 'callback.attempted') expect(zone.hourOfDay(atOf(e)), e.callback as string).toBeGreaterThanOrEqual(9);
+      for (const e of list) if (e.type === 'callback.attempted') expect(zone.hourOfDay(atOf(e)), e.callback as string).toBeLessThan(21);
       expect(typeof scheduled!.ticket).toBe('string');
       const done = list.find((e) => e.type === 'callback.completed');
       if (done) {
@@ -232,18 +238,27 @@ describe('simulator', () => {
     expect(new Set(statuses.map((e) => e.agent)).size).toBeGreaterThan(ROSTER.length * 0.8);
   });
 
-  it('sends no reply from an agent the wall shows away, and staffs the evening peak like the morning one', () => {
+  it('sends no reply or resolution from an agent the wall shows away or logged off, dials out only when free, and staffs the evening peak like the morning one', () => {
     const status = new Map<string, string>();
+    // In the order they happened; events of one instant in the order the centre made them (ids count up).
     const inTime = [...new Map(events.map((e) => [e.id, e])).values()].sort((a, b) => atOf(a) - atOf(b) || (a.id < b.id ? -1 : 1));
     let replies = 0;
+    let dials = 0;
     for (const e of inTime) {
+      const now = () => `${e.agent} ${e.type} at ${new Date(atOf(e)).toISOString()}`;
       if (e.type === 'agent.status') status.set(e.agent as string, e.status as string);
-      if (e.type === 'ticket.replied' && e.author !== 'bot') {
+      if ((e.type === 'ticket.replied' && e.author !== 'bot') || (e.type === 'ticket.resolved' && e.agent !== undefined)) {
         replies++;
-        expect(status.get(e.agent as string), `${e.agent} replied at ${new Date(atOf(e)).toISOString()}`).not.toBe('away');
+        expect(['available', 'busy'], now()).toContain(status.get(e.agent as string));
+      }
+      // Not on a call, away or gone home: a customer is not rung by someone already talking to another.
+      if (e.type === 'callback.attempted') {
+        dials++;
+        expect(status.get(e.agent as string), now()).toBe('available');
       }
     }
     expect(replies).toBeGreaterThan(1000);
+    expect(dials).toBeGreaterThan(100);
     // Agents logged in at 11:30 and at 20:30 local on the second day, the two busiest hours of arrivals.
     const zone = new Zone(TZ);
     const loggedInAt = (hour: number) => {
@@ -253,6 +268,29 @@ describe('simulator', () => {
       return [...latest.values()].filter((s) => s !== 'offline').length;
     };
     expect(loggedInAt(20.5)).toBeGreaterThanOrEqual(loggedInAt(11.5) * 0.75);
+  });
+
+  it('at ten times the demo\'s rate (named agents stand for pods), still answers calls and chats and gives every shift its breaks', () => {
+    const day = run({ ...base, ticketsPerHour: 1200 }, DAY, MIN).map((d) => d.event);
+    const unique = [...new Map(day.map((e) => [e.id, e])).values()];
+    const live = new Set(unique.filter((e) => e.type === 'ticket.created' && (e.channel === 'phone' || e.channel === 'chat')).map((e) => e.ticket));
+    const abandoned = unique.filter((e) => e.type === 'ticket.abandoned' && live.has(e.ticket)).length;
+    expect(live.size).toBeGreaterThan(5000);
+    // Busy pods once put off their breaks for ever, and the floor went unanswered (17 % of calls abandoned).
+    expect(abandoned / live.size).toBeLessThan(0.08);
+    // Each shift that began and ended within the day, from its agent's statuses: three breaks are planned.
+    const statuses = unique.filter((e) => e.type === 'agent.status').sort((a, b) => atOf(a) - atOf(b) || (a.id < b.id ? -1 : 1));
+    const shifts: number[] = [];
+    const breaks = new Map<unknown, number>();
+    for (const e of statuses) {
+      const taken = breaks.get(e.agent);
+      if (e.status === 'offline') {
+        if (taken !== undefined) shifts.push(taken);
+        breaks.delete(e.agent);
+      } else if (taken !== undefined || atOf(e) > MONDAY) breaks.set(e.agent, (taken ?? 0) + (e.status === 'away' ? 1 : 0));
+    }
+    expect(shifts.length).toBeGreaterThan(20);
+    expect(Math.min(...shifts)).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps memory flat: pending work does not grow with the length of the run', () => {
