@@ -9,7 +9,7 @@ import { getAgents } from '../queries/getAgents';
 import { HOUR_MS } from '../ingest/rollup-delta';
 import { getBacklog } from '../queries/getBacklog';
 import { getKpis } from '../queries/getKpis';
-import { cached, rollupDim, scanFacts, windowTotals } from '../queries/windowTotals';
+import { cached, onSnapshot, rollupDim, scanFacts, windowTotals } from '../queries/windowTotals';
 import type { SnapshotMessage, TodaySeries } from './protocol';
 
 export const SLOT_MS = 15 * 60_000;
@@ -93,19 +93,29 @@ export const SERIES_MAX_AGE_MS = 5_000;
 /** Computes live states, reusing each scope's today-series for up to SERIES_MAX_AGE_MS. */
 export function liveStateComputer(sqlite: Database.Database, timezone: string) {
   const series = new Map<string, { at: number; from: number; value: TodaySeries }>();
-  return (filters: KpiFilters, now: number): LiveState => {
-    const key = scopeKey(filters);
-    const today = dayWindow(now, timezone);
-    let hit = series.get(key);
-    if (!hit || now - hit.at > SERIES_MAX_AGE_MS || hit.from !== today.from) {
-      if (series.size > 200) series.clear();
-      series.set(key, (hit = { at: now, from: today.from, value: todaySeries(sqlite, filters, today, now) }));
-    }
-    return computeLiveState(sqlite, filters, now, timezone, hit.value);
-  };
+  return (filters: KpiFilters, now: number): LiveState =>
+    onSnapshot(sqlite, () => {
+      const key = scopeKey(filters);
+      const today = dayWindow(now, timezone);
+      let hit = series.get(key);
+      if (!hit || now - hit.at > SERIES_MAX_AGE_MS || hit.from !== today.from) {
+        if (series.size > 200) series.clear();
+        series.set(key, (hit = { at: now, from: today.from, value: todaySeries(sqlite, filters, today, now) }));
+      }
+      return liveStateOnSnapshot(sqlite, filters, now, timezone, hit.value);
+    });
 }
 
+/**
+ * One message, read in one transaction: the writer thread commits between separate reads, and a wall would
+ * show a last hour larger than today, or agents' rows that do not add up to the tiles (a helper measured 59 of
+ * 134 messages so at 1,500 events/s).
+ */
 export function computeLiveState(sqlite: Database.Database, filters: KpiFilters, now: number, timezone: string, series?: TodaySeries): LiveState {
+  return onSnapshot(sqlite, () => liveStateOnSnapshot(sqlite, filters, now, timezone, series));
+}
+
+function liveStateOnSnapshot(sqlite: Database.Database, filters: KpiFilters, now: number, timezone: string, series?: TodaySeries): LiveState {
   const today = dayWindow(now, timezone);
   // The backlog is "now", whatever the window: both windows share one count.
   const backlog = getBacklog(sqlite, filters, now);

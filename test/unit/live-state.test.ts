@@ -1,7 +1,16 @@
-// What the wall's charts are fed: today's 15-minute series and the backlog curve.
+// What the wall's charts are fed: today's 15-minute series and the backlog curve; and one message's consistency.
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeLiveState } from '../../api/live/state';
 import { sampleBacklog } from '../../api/live/backlog-sampler';
+import type Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb } from '../../db/open';
+import type { FloorEvent } from '../../api/events/schema';
+import { eventRecord } from '../../api/ingest/event-record';
+import { createIngestService } from '../../api/ingest/ingest';
+import { defaultTargets } from '../../api/kpi/targets';
 import { testApp } from '../helpers/app';
 
 const DAY = Date.parse('2026-11-24T00:00:00Z');
@@ -64,5 +73,51 @@ describe('today series', () => {
       [at(0, 10), 1],
       [NOW, 1]
     ]);
+  });
+});
+
+describe('one live state', () => {
+  /** The connection, with `between()` run before every read it makes: another connection's commit lands there. */
+  function interleaved(sqlite: Database.Database, between: () => void): Database.Database {
+    const statement = (s: Database.Statement): Database.Statement =>
+      new Proxy(s, {
+        get(target, p) {
+          const v = Reflect.get(target, p, target);
+          if (p === 'all' || p === 'get' || p === 'iterate')
+            return (...args: unknown[]) => {
+              between();
+              return v.apply(target, args);
+            };
+          if (p === 'raw' || p === 'pluck') return (...args: unknown[]) => statement(v.apply(target, args));
+          return typeof v === 'function' ? v.bind(target) : v;
+        }
+      });
+    return new Proxy(sqlite, {
+      get(target, p) {
+        const v = Reflect.get(target, p, target);
+        if (p === 'prepare') return (sql: string) => statement(target.prepare(sql));
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+    });
+  }
+
+  it('reads every part of one message from one moment of the database, however the writer commits meanwhile', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'floorboard-live-state-')), 'kpi.sqlite');
+    t = testApp({ now: () => NOW, path });
+    await t.post([ev('ticket.created', NOW - 60_000, { ticket: 'first', channel: 'chat' })]);
+    // The writer: another connection to the same file, as the server's writer thread has.
+    const writer = createIngestService(openDb(path, { migrate: false }).$client, { targetSec: defaultTargets, now: () => NOW });
+    let k = 0;
+    const reader = interleaved(t.rt.db.$client, () => {
+      const ticket = `during-${++k}`;
+      writer.ingest([eventRecord({ id: ticket, type: 'ticket.created', at: NOW - 30_000, ticket, channel: 'chat', category: 'other', priority: 'normal' } as FloorEvent)]);
+    });
+    const state = computeLiveState(reader, {}, NOW, 'UTC');
+    expect(k).toBeGreaterThan(2);
+    // Every ticket is from the last minute and still open: today, the last hour and the backlog are one count.
+    const { today, lastHour } = state.windows;
+    expect(lastHour.tickets.created).toBe(today.tickets.created);
+    expect(today.backlog.open).toBe(today.tickets.created);
+    expect(state.series.created.reduce((a, b) => a + b, 0)).toBe(today.tickets.created);
   });
 });
