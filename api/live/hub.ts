@@ -44,6 +44,9 @@ interface Client {
   alive: boolean;
   /** The seq of the last message sent to this client: each client's messages count n, n+1, n+2… (SPEC.md). */
   seq: number;
+  /** The snapshot a subscription is owed, due at most once per minIntervalMs; later subscriptions meanwhile join it. */
+  owed: NodeJS.Timeout | null;
+  lastSnapshotAt: number;
 }
 
 
@@ -119,10 +122,13 @@ export class LiveHub {
   }
 
   private connect(ws: WebSocket): void {
-    const client: Client = { ws, filters: {}, scope: scopeKey({}), alive: true, seq: 0 };
+    const client: Client = { ws, filters: {}, scope: scopeKey({}), alive: true, seq: 0, owed: null, lastSnapshotAt: 0 };
     this.clients.add(client);
     ws.on('pong', () => (client.alive = true));
-    ws.on('close', () => this.clients.delete(client));
+    ws.on('close', () => {
+      this.clients.delete(client);
+      if (client.owed) clearTimeout(client.owed);
+    });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data) => {
       let json: unknown;
@@ -141,13 +147,34 @@ export class LiveHub {
       }
       client.filters = parsed.data.filters;
       client.scope = scopeKey(client.filters);
-      this.snapshot(client);
+      this.owe(client);
     });
     this.snapshot(client);
   }
 
+  /**
+   * A subscription's snapshot, soon: each one may compute a scope on this thread, so a client that sends
+   * subscriptions by the thousand (one display token is enough) gets one snapshot per minIntervalMs, of the
+   * filters it sent last, instead of holding every request and every wall up for seconds.
+   */
+  private owe(client: Client): void {
+    if (client.owed) return;
+    const wait = Math.max(0, client.lastSnapshotAt + this.o.minIntervalMs - this.o.now());
+    client.owed = setTimeout(() => {
+      client.owed = null;
+      this.snapshot(client);
+    }, wait);
+  }
+
   /** A new client (or a new subscription) gets its scope's latest state, computed again only if stale. */
   private snapshot(client: Client): void {
+    if (client.ws.readyState !== client.ws.OPEN) return;
+    // One that does not read its messages gets the next update once it has caught up, which carries its filters too.
+    if (client.ws.bufferedAmount > this.o.maxBufferedBytes) {
+      this.stats.skippedSlow++;
+      return;
+    }
+    client.lastSnapshotAt = this.o.now();
     const cached = this.latest.get(client.scope);
     const fresh = cached && cached.generation === this.generation && this.o.now() - cached.at < this.o.heartbeatMs;
     try {
@@ -219,8 +246,8 @@ export class LiveHub {
           this.stats.skippedSlow++;
           continue;
         }
-        // A client that subscribed to other filters during this round already has their snapshot.
-        if (c.scope !== scope || c.ws.readyState !== c.ws.OPEN) continue;
+        // A client that subscribed to other filters during this round already has their snapshot, or is owed it.
+        if (c.scope !== scope || c.owed || c.ws.readyState !== c.ws.OPEN) continue;
         c.ws.send(`{"type":"update","seq":${++c.seq},${state}`);
       }
       setImmediate(next);
@@ -245,7 +272,10 @@ export class LiveHub {
     if (this.timer) clearTimeout(this.timer);
     this.closed = true;
     for (const i of this.intervals) clearInterval(i);
-    for (const c of this.clients) c.ws.close(1001, 'server shutting down');
+    for (const c of this.clients) {
+      if (c.owed) clearTimeout(c.owed);
+      c.ws.close(1001, 'server shutting down');
+    }
     this.clients.clear();
     this.wss.close();
   }

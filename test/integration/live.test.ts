@@ -136,6 +136,23 @@ describe('live hub', () => {
     await risk.until(() => (risk.messages.at(-1)?.type === 'error'));
   });
 
+  it('answers a flood of subscriptions with a few snapshots of the last, so one client cannot hold the server up', async () => {
+    const hub = (await start({ minIntervalMs: 100, heartbeatMs: 60_000 })).hub;
+    const flood = connect();
+    const wall = connect();
+    await Promise.all([flood.opened, wall.until(() => true)]);
+    const before = hub.stats.computations;
+    for (let i = 0; i < 300; i++) flood.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: `flood-${i}` } }));
+    const last = await flood.until((m) => m.type === 'snapshot' && m.filters.team === 'flood-299');
+    expect(last.windows.today.tickets.created).toBe(0);
+    // Before, each subscription computed its snapshot at once: 300 scopes, the event loop held for all of them.
+    expect(hub.stats.computations - before).toBeLessThan(10);
+    expect(flood.messages.filter((m) => m.type === 'snapshot').length).toBeLessThan(10);
+    // The other client's updates go on.
+    await post([created('F1', 'wallet')]);
+    await wall.until((m) => m.windows.today.tickets.created === 1);
+  });
+
   it('checks a subscription as GET /api/kpis checks its filters, and says which field is wrong', async () => {
     await start();
     const c = connect();
