@@ -21,6 +21,20 @@ const subscribeMessage = z.object({
     error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; expected ${FILTER_NAMES.join(', ')}` : undefined)
   })
 });
+/** What a client refused for the connection cap is told to wait. */
+const RETRY_AFTER_S = 5;
+
+/** The page that opened the socket is of this site: same host and port (a browser always sends Origin). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${FILTER_NAMES.map((k) => `${k}?`).join(',')}}}`;
 
 export interface HubOptions {
@@ -39,6 +53,8 @@ export interface HubOptions {
 
 interface Client {
   ws: WebSocket;
+  /** The upgrade request: its credentials are checked again at every ping (a session ended, a token deleted). */
+  req: IncomingMessage;
   filters: KpiFilters;
   scope: string;
   alive: boolean;
@@ -64,7 +80,7 @@ export class LiveHub {
   private generation = 0;
   private readonly latest = new Map<string, { generation: number; at: number; state: LiveState }>();
   private readonly intervals: NodeJS.Timeout[] = [];
-  readonly stats = { broadcasts: 0, computations: 0, skippedSlow: 0, droppedDead: 0, refused: 0 };
+  readonly stats = { broadcasts: 0, computations: 0, skippedSlow: 0, droppedDead: 0, refused: 0, signedOut: 0 };
 
   constructor(opts: HubOptions) {
     this.o = { now: Date.now, maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, ...opts };
@@ -105,24 +121,31 @@ export class LiveHub {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== '/api/live' && url.pathname !== '/api/live/') return false;
     const principal = this.o.authenticate(req);
-    const refuse = (status: number, reason: string, text = reason) => {
+    // In the API's error shape, as every other refusal.
+    const refuse = (status: number, reason: string, error: string, message: string, extra = '') => {
       this.stats.refused++;
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+      const body = JSON.stringify({ error, message });
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${extra}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       return true;
     };
-    if (!principal) return refuse(401, 'Unauthorized');
-    if (!allows(principal.role, 'display')) return refuse(403, 'Forbidden');
+    if (!principal) return refuse(401, 'Unauthorized', 'unauthorized', 'Sign in, or give the wall\'s display token as ?token=.');
+    if (!allows(principal.role, 'display')) return refuse(403, 'Forbidden', 'forbidden', `The live feed needs the display role or above; this is ${principal.role}.`);
+    // A session cookie goes with any page's request to this host (another port's too): only this site's pages may
+    // use it here. A token in the address or a header is the caller's own.
+    if (!req.headers.authorization && !url.searchParams.has('token') && !sameOrigin(req))
+      return refuse(403, 'Forbidden', 'forbidden', 'A page from another site may not open the live feed with your session.');
     // The address takes the wall's token only: filters in it would be ignored, and the whole centre shown as if filtered.
     const unknown = [...url.searchParams.keys()].find((k) => k !== 'token');
     if (unknown !== undefined)
-      return refuse(400, 'Bad Request', `unknown parameter ${JSON.stringify(unknown)}: the address takes token only; send filters in a subscribe message`);
-    if (this.clients.size >= this.o.maxClients) return refuse(503, 'Too many live connections');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws));
+      return refuse(400, 'Bad Request', 'bad_request', `unknown parameter ${JSON.stringify(unknown)}: the address takes token only; send filters in a subscribe message`);
+    if (this.clients.size >= this.o.maxClients)
+      return refuse(503, 'Service Unavailable', 'unavailable', `This server takes ${this.o.maxClients} live connections, all in use (LIVE_MAX_CLIENTS); retry shortly.`, `Retry-After: ${RETRY_AFTER_S}\r\n`);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, req));
     return true;
   }
 
-  private connect(ws: WebSocket): void {
-    const client: Client = { ws, filters: {}, scope: scopeKey({}), alive: true, seq: 0, owed: null, lastSnapshotAt: 0 };
+  private connect(ws: WebSocket, req: IncomingMessage): void {
+    const client: Client = { ws, req, filters: {}, scope: scopeKey({}), alive: true, seq: 0, owed: null, lastSnapshotAt: 0 };
     this.clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('close', () => {
@@ -256,11 +279,23 @@ export class LiveHub {
   }
 
   private ping(): void {
+    // Each distinct credential checked once a round: a thousand walls usually share one display token.
+    const checked = new Map<string, Principal | null>();
     for (const c of this.clients) {
       if (!c.alive) {
         this.stats.droppedDead++;
         this.clients.delete(c);
         c.ws.terminate();
+        continue;
+      }
+      const key = `${c.req.headers.authorization}\n${c.req.url}\n${c.req.headers.cookie}`;
+      if (!checked.has(key)) checked.set(key, this.o.authenticate(c.req));
+      const principal = checked.get(key);
+      if (!principal || !allows(principal.role, 'display')) {
+        // Signed out, the session expired, or the token was deleted: the wall says so instead of reconnecting.
+        this.stats.signedOut++;
+        this.clients.delete(c);
+        c.ws.close(principal ? 4403 : 4401, principal ? 'no longer allowed the live feed' : 'signed out, or the session or token has expired');
         continue;
       }
       c.alive = false;

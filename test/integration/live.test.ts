@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createToken } from '../../api/auth/credentials';
+import { bootstrapCredentials, createToken } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
 import { listen, type Listening } from '../../api/listen';
 import type { HubOptions } from '../../api/live/hub';
@@ -13,6 +13,7 @@ import type { ErrorMessage, ServerMessage, SnapshotMessage, UpdateMessage } from
 import { createRuntime } from '../../api/runtime';
 
 let running: Listening | null = null;
+const ADMIN_PASSWORD = 'live-test-admin-password';
 let tokens: { display: string; ingest: string };
 const sockets: WebSocket[] = [];
 afterEach(async () => {
@@ -25,6 +26,7 @@ async function start(hub: Partial<HubOptions> = {}) {
   const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-live-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: 'UTC' });
   const rt = createRuntime(config);
   tokens = { display: createToken(rt.db, 'display', 'wall', Date.now()), ingest: createToken(rt.db, 'ingest', 'test', Date.now()) };
+  bootstrapCredentials(rt.db, { adminPassword: ADMIN_PASSWORD, now: Date.now() });
   running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000, ...hub } });
   return running;
 }
@@ -201,6 +203,44 @@ describe('live hub', () => {
     const one = connect();
     await one.opened;
     expect(await status(`${base}?token=${tokens.display}`)).toBe(503);
+  });
+
+  it('tells a client over the connection cap when to retry, in the API\'s error shape', async () => {
+    await start({ maxClients: 1 });
+    const one = connect();
+    await one.opened;
+    const refused = await new Promise<{ status?: number; retryAfter?: string; body: string }>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live?token=${tokens.display}`);
+      ws.on('error', () => {});
+      ws.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'], body }));
+      });
+    });
+    expect(refused).toMatchObject({ status: 503, retryAfter: '5' });
+    expect(JSON.parse(refused.body)).toEqual({ error: 'unavailable', message: expect.stringContaining('LIVE_MAX_CLIENTS') });
+  });
+
+  it("ends a signed-in manager's live feed once the session is signed out (4401, which the wall shows), and takes the session cookie only from this site's pages", async () => {
+    await start({ pingMs: 150 });
+    const http = `http://127.0.0.1:${running!.port}`;
+    const signedIn = await fetch(`${http}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
+    const open = (origin: string) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live`, { headers: { cookie, origin } });
+      sockets.push(ws);
+      ws.on('error', () => {});
+      return ws;
+    };
+    // A page of another site (or another port of this host) that the browser sends the cookie from.
+    const foreign = open('http://127.0.0.1:1');
+    expect(await new Promise((resolve) => (foreign.on('unexpected-response', (_req, res) => resolve(res.statusCode)), foreign.on('open', () => resolve(101))))).toBe(403);
+    const own = open(http);
+    await new Promise((resolve) => own.once('message', resolve));
+    const closed = new Promise<number>((resolve) => own.on('close', (code) => resolve(code)));
+    expect((await fetch(`${http}/api/auth/logout`, { method: 'POST', headers: { cookie } })).status).toBe(200);
+    expect(await closed).toBe(4401);
   });
 
   it('takes /api/live/ with a trailing slash as /api/live', async () => {
