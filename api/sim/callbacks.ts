@@ -83,8 +83,9 @@ export class Callbacks {
       return;
     }
     const onTime = rng.chance(0.92);
-    // Dialers start some minutes before the promised time, to finish by it; a slice of the list slips past due on a busy afternoon.
-    const first = onTime ? Math.max(core.now + MIN, due - rng.logUniform(5, 30) * MIN) : due + rng.logUniform(2, 90) * MIN;
+    // Dialers start well before the promised time, to have finished by it after a retry or two; a slice of the
+    // list slips past due on a busy afternoon.
+    const first = onTime ? Math.max(core.now + MIN, due - rng.logUniform(10, 60) * MIN) : due + rng.logUniform(2, 90) * MIN;
     core.at(this.callable(first, 10), () => this.attempt(cb));
   }
 
@@ -95,7 +96,7 @@ export class Callbacks {
     const agent = floor.findAgent(cb.team, cb.owner, CALL_UNITS);
     if (!agent) {
       // Nobody free to dial (all on calls, or nobody on shift): it slips a few minutes, or to the next morning.
-      core.at(this.callable(core.now + rng.between(5, 15) * MIN, 10), () => this.attempt(cb));
+      core.at(this.callable(core.now + rng.between(2, 6) * MIN, 10), () => this.attempt(cb));
       return;
     }
     cb.attempts++;
