@@ -15,11 +15,17 @@ import { scopeKey, type LiveState } from './state';
 // The same filters as GET /api/kpis; a key it does not know (a typo such as "teams") is an error here, or a wall
 // would quietly show the whole centre.
 const FILTER_NAMES = Object.keys(filterFields);
+/** `null` reads as absent, as in events ("team": null for "all teams"). */
+const withoutNulls = (v: unknown) =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null)) : v;
 const subscribeMessage = z.object({
   type: z.literal('subscribe'),
-  filters: z.strictObject(filterFields, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; expected ${FILTER_NAMES.join(', ')}` : undefined)
-  })
+  filters: z.preprocess(
+    withoutNulls,
+    z.strictObject(filterFields, {
+      error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; expected ${FILTER_NAMES.join(', ')}` : undefined)
+    })
+  )
 });
 /** What a client refused for the connection cap is told to wait. */
 const RETRY_AFTER_S = 5;
@@ -164,7 +170,8 @@ export class LiveHub {
       const parsed = subscribeMessage.safeParse(json, IN_PLAIN_WORDS);
       if (!parsed.success) {
         const errors = issuesToErrors(parsed.error);
-        const message = `${errors.map((e) => `${e.path || 'message'}: ${e.message}`).join('; ')}; ${SUBSCRIBE_SHAPE}`;
+        const kept = Object.keys(client.filters).length ? `its filters stay ${JSON.stringify(client.filters)}` : 'it stays on the whole centre';
+        const message = `${errors.map((e) => `${e.path || 'message'}: ${e.message}`).join('; ')}; ${SUBSCRIBE_SHAPE}. This feed did not change: ${kept}.`;
         ws.send(JSON.stringify({ type: 'error', message, errors } satisfies ErrorMessage));
         return;
       }

@@ -161,6 +161,11 @@ describe('live hub', () => {
     await c.opened;
     c.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: ' risk ' } }));
     await c.until((m) => m.type === 'snapshot' && m.filters.team === 'risk');
+    // null reads as absent, as in events: "all teams" from a form that sends null.
+    c.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: null, channel: 'chat' } }));
+    await c.until((m) => m.type === 'snapshot' && m.filters.channel === 'chat' && !('team' in m.filters));
+    c.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: ' risk ' } }));
+    await c.until((m) => m.type === 'snapshot' && m.filters.team === 'risk' && !('channel' in m.filters));
     const errorFor = async (filters: unknown) => {
       const before = c.messages.length;
       c.ws.send(JSON.stringify({ type: 'subscribe', filters }));
@@ -178,7 +183,8 @@ describe('live hub', () => {
     // Names no event can hold (ingest refuses them) would only ever show zeros.
     expect((await errorFor({ team: 'ri\ud800sk' })).errors).toEqual([{ path: 'filters.team', message: expect.stringMatching(/lone surrogate/) }]);
     expect((await errorFor({ agent: 'a\u0000b' })).errors).toEqual([{ path: 'filters.agent', message: expect.stringMatching(/control characters/) }]);
-    // The subscription that was good stays: the next update is still the risk team's.
+    // The subscription that was good stays, and the refusal says so: the next update is still the risk team's.
+    expect(fax.message).toMatch(/This feed did not change: its filters stay \{"team":"risk"\}\.$/);
     await post([created('R9', 'risk'), created('W9', 'wallet')]);
     const scoped = await c.until((m) => m.type === 'update' && m.windows.today.tickets.created === 1);
     expect(scoped.filters).toEqual({ team: 'risk' });
