@@ -43,6 +43,8 @@ interface TeamFloor {
 export class Floor {
   readonly agents: Agent[];
   private readonly teams = new Map<Team, TeamFloor>();
+  /** Each agent's place among those on the same shift, 0 ≤ turn < 1: when in the shift their breaks come. */
+  private readonly rota = new Map<Agent, number>();
 
   constructor(
     private readonly core: Core,
@@ -52,6 +54,12 @@ export class Floor {
     const rng = core.rng;
     this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, onShift: false, away: false, breakDue: false, leaving: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
     for (const team of TEAMS) this.teams.set(team, { agents: this.agents.filter((a) => a.team === team), sync: new Fifo(), inbox: new Fifo(), turn: 0 });
+    // Teams interleaved on the rota, so no team's people are all away at once.
+    for (const shift of new Set(this.agents.map((a) => a.shift))) {
+      const byTeam = TEAMS.map((t) => this.agents.filter((a) => a.shift === shift && a.team === t));
+      const crew = Array.from({ length: Math.max(...byTeam.map((l) => l.length)) }, (_, k) => byTeam.flatMap((l) => (k < l.length ? [l[k]] : []))).flat();
+      crew.forEach((a, k) => this.rota.set(a, k / crew.length));
+    }
   }
 
   /** Plans yesterday (night shifts still running) and today, then a day at every local midnight. */
@@ -197,11 +205,13 @@ export class Floor {
         this.refresh(a);
         this.dispatchFor(a);
       });
+      // Breaks are staggered across everyone on the same shift, as a rota would: the night crew of four once
+      // took lunch together and left one person, or none, to answer the phones.
+      const turn = this.rota.get(a)!;
       const breaks: [number, number][] = [
-        [rng.between(0.2, 0.3), rng.between(12, 18)],
-        // Lunch (dinner on late shifts) is staggered across the team so the floor never empties at once.
-        [(i % 4) * 0.05 + rng.between(0.45, 0.5), rng.between(30, 60)],
-        [rng.between(0.74, 0.84), rng.between(12, 18)]
+        [0.18 + 0.12 * turn + rng.between(0, 0.02), rng.between(12, 18)],
+        [0.35 + 0.3 * turn + rng.between(0, 0.02), rng.between(30, 60)],
+        [0.7 + 0.14 * turn + rng.between(0, 0.02), rng.between(12, 18)]
       ];
       for (const [when, minutes] of breaks) core.at(login + when * length, () => this.takeBreak(a, minutes));
       core.at(logout, () => this.signOff(a));

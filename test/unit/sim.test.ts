@@ -293,6 +293,25 @@ describe('simulator', () => {
     expect(Math.min(...shifts)).toBeGreaterThanOrEqual(2);
   });
 
+  it('staggers breaks on a rota: someone is always left to answer at night', () => {
+    const zone = new Zone(TZ);
+    const status = new Map<string, string>();
+    const inTime = [...new Map(events.map((e) => [e.id, e])).values()].sort((a, b) => atOf(a) - atOf(b) || (a.id < b.id ? -1 : 1));
+    // Every 5 minutes of the nights (00:00–06:00), how many of those logged in could take a call.
+    let night = 0;
+    let minWorking = Infinity;
+    let i = 0;
+    for (let t = MONDAY + DAY; t < MONDAY + 3 * DAY; t += 5 * MIN) {
+      for (; i < inTime.length && atOf(inTime[i]) <= t; i++) if (inTime[i].type === 'agent.status') status.set(inTime[i].agent as string, inTime[i].status as string);
+      if (zone.hourOfDay(t) >= 6) continue;
+      night++;
+      minWorking = Math.min(minWorking, [...status.values()].filter((s) => s === 'available' || s === 'busy').length);
+    }
+    expect(night).toBeGreaterThan(100);
+    // Before the rota, lunches fell together and at times nobody at all was left to answer.
+    expect(minWorking).toBeGreaterThanOrEqual(1);
+  });
+
   it('keeps memory flat: pending work does not grow with the length of the run', () => {
     const sim = createSimulator(base);
     const sizes: number[] = [];
