@@ -12,7 +12,7 @@ interface AgentRow {
   statusSince: number | null;
 }
 
-/** Per-agent blocks for [from, to), credited per SPEC.md; with `team`, only facts and open tickets of that team count. */
+/** Per-agent blocks for [from, to), credited per SPEC.md; with `team`, only facts of that team count. */
 export function getAgents(sqlite: Database.Database, window: { from: number; to: number }, team: string | undefined): AgentKpis[] {
   return onSnapshot(sqlite, () => agentsOnSnapshot(sqlite, window, team));
 }
@@ -40,17 +40,15 @@ function agentsOnSnapshot(sqlite: Database.Database, window: { from: number; to:
     sqlite,
     'SELECT agent, name, coalesce(status_team, seen_team) AS team, status, status_since AS statusSince FROM agents ORDER BY agent'
   ).all() as AgentRow[];
-  // Open tickets assigned to each agent now; with `team`, those of that team now, as the backlog of
-  // /api/kpis?team= counts them: a team's agents' `open` add up to its assigned open tickets.
-  const openRows = (
-    team === undefined
-      ? cached(sqlite, 'SELECT assignee, count(*) AS n FROM open_tickets WHERE assignee IS NOT NULL GROUP BY assignee').all()
-      : cached(sqlite, 'SELECT assignee, count(*) AS n FROM open_tickets WHERE assignee IS NOT NULL AND team = ? GROUP BY assignee').all(team)
-  ) as { assignee: string; n: number }[];
-  const open = new Map(openRows.map((r) => [r.assignee, r.n]));
+  const open = new Map(
+    (cached(sqlite, "SELECT assignee, count(*) AS n FROM open_tickets WHERE assignee IS NOT NULL GROUP BY assignee").all() as {
+      assignee: string;
+      n: number;
+    }[]).map((r) => [r.assignee, r.n])
+  );
 
   return rows
-    .filter((a) => team === undefined || a.team === team || perAgent.has(a.agent) || open.has(a.agent))
+    .filter((a) => team === undefined || a.team === team || perAgent.has(a.agent))
     .map((a) => {
       const k = totalsToKpis(perAgent.get(a.agent) ?? emptyTotals());
       return {
