@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkpoint } from '../db/open';
 import { createApp, type AppDeps } from './app';
-import { authenticate, NodeAccessors } from './auth/middleware';
+import { authenticate, credentialOf, NodeAccessors } from './auth/middleware';
 import type { Config } from './config';
 import { LiveHub, type HubOptions } from './live/hub';
 import { liveStateComputer } from './live/state';
@@ -40,6 +40,7 @@ export async function listen(
   const hub = new LiveHub({
     compute: (filters) => liveState(filters, rt.now()),
     authenticate: (req) => authenticate(rt.db, new NodeAccessors(req), rt.now(), true),
+    bySession: (req) => credentialOf(new NodeAccessors(req), true)?.kind === 'session',
     now: rt.now,
     maxClients: config.LIVE_MAX_CLIENTS,
     ...opts.hub

@@ -39,14 +39,24 @@ function bearer(header: string | undefined): string | undefined {
  * Elsewhere a token in the address would end up in logs and histories for nothing.
  */
 export function authenticate(db: Db, req: Accessors, now: number, queryToken = false): Principal | null {
-  const token = bearer(req.header('authorization')) ?? (queryToken ? req.query('token') : undefined);
-  if (token) {
-    const role = roleOfToken(db, token, now);
+  const credential = credentialOf(req, queryToken);
+  if (!credential) return null;
+  if (credential.kind === 'token') {
+    const role = roleOfToken(db, credential.secret, now);
     return role ? { role } : null;
   }
+  return roleOfSession(db, credential.secret, now);
+}
+
+/**
+ * What a request signs in with: a token (a bearer header, or `?token=` where allowed), else the session cookie.
+ * An empty token is none: the cookie is read then, which a browser sends from any page (see the live hub).
+ */
+export function credentialOf(req: Accessors, queryToken = false): { kind: 'token' | 'session'; secret: string } | null {
+  const token = bearer(req.header('authorization')) ?? (queryToken ? req.query('token') : undefined);
+  if (token) return { kind: 'token', secret: token };
   const session = req.cookie(SESSION_COOKIE);
-  if (session) return roleOfSession(db, session, now);
-  return null;
+  return session ? { kind: 'session', secret: session } : null;
 }
 
 export function principalOf(c: Context): Principal | null {

@@ -46,6 +46,8 @@ const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${FILTER_NAMES.
 export interface HubOptions {
   compute: (filters: KpiFilters) => LiveState;
   authenticate: (req: IncomingMessage) => Principal | null;
+  /** Whether the request signs in with the session cookie (not a token): only this site's pages may. */
+  bySession: (req: IncomingMessage) => boolean;
   now?: () => number;
   maxClients?: number;
   /** Fewest ms between two broadcasts (coalescing): 100 ms = at most 10 updates a second. */
@@ -137,8 +139,8 @@ export class LiveHub {
     if (!principal) return refuse(401, 'Unauthorized', 'unauthorized', 'Sign in, or give the wall\'s display token as ?token=.');
     if (!allows(principal.role, 'display')) return refuse(403, 'Forbidden', 'forbidden', `The live feed needs the display role or above; this is ${principal.role}.`);
     // A session cookie goes with any page's request to this host (another port's too): only this site's pages may
-    // use it here. A token in the address or a header is the caller's own.
-    if (!req.headers.authorization && !url.searchParams.has('token') && !sameOrigin(req))
+    // use it here. A token in the address or a header is the caller's own (an empty one is none).
+    if (this.o.bySession(req) && !sameOrigin(req))
       return refuse(403, 'Forbidden', 'forbidden', 'A page from another site may not open the live feed with your session.');
     // The address takes the wall's token only: filters in it would be ignored, and the whole centre shown as if filtered.
     const unknown = [...url.searchParams.keys()].find((k) => k !== 'token');

@@ -228,20 +228,23 @@ describe('live hub', () => {
     expect(JSON.parse(refused.body)).toEqual({ error: 'unavailable', message: expect.stringContaining('LIVE_MAX_CLIENTS') });
   });
 
-  it("ends a signed-in manager's live feed once the session is signed out (4401, which the wall shows), and takes the session cookie only from this site's pages", async () => {
+  it("ends a signed-in user's live feed once the session is signed out (4401, which the wall shows), and takes the session cookie only from this site's pages", async () => {
     await start({ pingMs: 150 });
     const http = `http://127.0.0.1:${running!.port}`;
     const signedIn = await fetch(`${http}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
     const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
-    const open = (origin: string) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live`, { headers: { cookie, origin } });
+    const open = (origin: string, query = '') => {
+      const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live${query}`, { headers: { cookie, origin } });
       sockets.push(ws);
       ws.on('error', () => {});
       return ws;
     };
-    // A page of another site (or another port of this host) that the browser sends the cookie from.
-    const foreign = open('http://127.0.0.1:1');
-    expect(await new Promise((resolve) => (foreign.on('unexpected-response', (_req, res) => resolve(res.statusCode)), foreign.on('open', () => resolve(101))))).toBe(403);
+    // A page of another site (or another port of this host) that the browser sends the cookie from; an empty
+    // token in the address is no token, and the cookie is what signs in.
+    for (const query of ['', '?token=', '?token']) {
+      const foreign = open('http://127.0.0.1:1', query);
+      expect(await new Promise((resolve) => (foreign.on('unexpected-response', (_req, res) => resolve(res.statusCode)), foreign.on('open', () => resolve(101)))), query).toBe(403);
+    }
     const own = open(http);
     await new Promise((resolve) => own.once('message', resolve));
     const closed = new Promise<number>((resolve) => own.on('close', (code) => resolve(code)));
