@@ -17,7 +17,7 @@ const schema = z.object({
       if (zone)
         ctx.addIssue({
           code: 'custom',
-          message: `is an abbreviation, which this machine reads as ${zone}, and abbreviations name different zones in different places (CST is China's and America's); write the IANA name, such as Asia/Shanghai or ${zone}`
+          message: `is an abbreviation, which this machine reads as ${zone}, and abbreviations name different zones in different places (CST is China's and America's); write the IANA name of the centre's zone, such as Asia/Shanghai or America/New_York`
         });
     }),
   INGEST_TOKEN: z.string().optional(),
@@ -28,14 +28,16 @@ const schema = z.object({
 export type Config = z.output<typeof schema>;
 
 /**
- * The zone an abbreviation such as CST or EST is read as, or null for a name that is not one. ICU takes them
- * (CST as America/Chicago, EST as Panama's year-round UTC−5, BST as Asia/Dhaka, IST as Kolkata), so a centre in
- * China that writes CST would count every day from Chicago's midnight. UTC and GMT say what they mean.
+ * The zone an abbreviation such as CST or EST is read as, or null for a name that is not one. ICU takes them, in
+ * any case (CST as America/Chicago, EST as Panama's year-round UTC−5, BST as Asia/Dhaka, IST as Kolkata), so a
+ * centre in China that writes CST would count every day from Chicago's midnight. UTC and GMT say what they mean,
+ * and a few IANA names are short words.
  */
 function abbreviationFor(tz: string): string | null {
-  if (!/^[A-Z]{2,5}$/i.test(tz) || /^(UTC|GMT|UCT)$/i.test(tz) || (tz !== tz.toUpperCase() && tz !== tz.toLowerCase())) return null;
+  if (!/^[A-Z]{2,5}$/i.test(tz) || /^(UTC|GMT|UCT)$/i.test(tz) || SHORT_IANA_NAMES.has(tz)) return null;
   return isValidTimezone(tz) ? new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone : null;
 }
+const SHORT_IANA_NAMES: ReadonlySet<string> = new Set(['Cuba', 'Egypt', 'Eire', 'Iran', 'Japan', 'Libya', 'Zulu']);
 
 /** Secrets shorter than this are taken (the spec sets no minimum; a test rig may use `admin`), with a warning. */
 const SHORT_SECRET = 12;

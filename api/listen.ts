@@ -89,7 +89,7 @@ export async function listen(
 const CLIENT_ERRORS: Record<string, [status: number, reason: string, message: string]> = {
   HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'the request line and headers are larger than 16 KB; send a shorter address or fewer headers'],
   // What `curl -g '…?team=风控'` sends: raw UTF-8 in the request line, which HTTP/1.1 does not allow.
-  HPE_INVALID_URL: [400, 'Bad Request', 'the address has characters an address must percent-encode: a space is %20, and text such as 风控 is written as its UTF-8 bytes, %E9%A3%8E%E6%8E%A7 (curl does it with -G --data-urlencode)'],
+  HPE_INVALID_URL: [400, 'Bad Request', 'the address has characters an address must percent-encode: text such as 风控 is written as its UTF-8 bytes, %E9%A3%8E%E6%8E%A7 (curl does it with -G --data-urlencode)'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'the request did not arrive in time (a Content-Length larger than the body sent?)']
 };
 

@@ -23,9 +23,9 @@ describe('loadConfig', () => {
 
   it('refuses a timezone abbreviation, which names other zones than the one meant (CST is read as Chicago), and takes IANA names, UTC and GMT', () => {
     expect(problems({ KPI_TIMEZONE: 'CST' })).toEqual([
-      `KPI_TIMEZONE: is an abbreviation, which this machine reads as America/Chicago, and abbreviations name different zones in different places (CST is China's and America's); write the IANA name, such as Asia/Shanghai or America/Chicago (it is "CST")`
+      `KPI_TIMEZONE: is an abbreviation, which this machine reads as America/Chicago, and abbreviations name different zones in different places (CST is China's and America's); write the IANA name of the centre's zone, such as Asia/Shanghai or America/New_York (it is "CST")`
     ]);
-    for (const tz of ['EST', 'bst', 'IST', 'PRC']) expect(problems({ KPI_TIMEZONE: tz }), tz).toEqual([expect.stringContaining(`is an abbreviation`)]);
+    for (const tz of ['EST', 'bst', 'Cst', 'IST', 'PRC']) expect(problems({ KPI_TIMEZONE: tz }), tz).toEqual([expect.stringContaining(`is an abbreviation`)]);
     for (const tz of ['UTC', 'utc', 'GMT', 'Asia/Shanghai', 'America/New_York', 'Etc/GMT-8', 'Japan', 'EST5EDT']) expect(loadConfig({ KPI_TIMEZONE: tz }).KPI_TIMEZONE, tz).toBe(tz);
   });
 
