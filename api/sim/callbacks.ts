@@ -85,8 +85,11 @@ export class Callbacks {
     const onTime = rng.chance(0.92);
     // Dialers start well before the promised time, to have finished by it after a retry or two; a slice of the
     // list slips past due on a busy afternoon.
-    const first = onTime ? Math.max(core.now + MIN, due - rng.logUniform(10, 60) * MIN) : due + rng.logUniform(2, 90) * MIN;
-    core.at(this.callable(first, 10), () => this.attempt(cb));
+    // A lead that falls before the morning's calling hours starts with them, and never after the due time.
+    const first = onTime
+      ? Math.min(this.callable(Math.max(core.now + MIN, due - rng.logUniform(10, 60) * MIN), 10), due)
+      : this.callable(due + rng.logUniform(2, 90) * MIN, 10);
+    core.at(first, () => this.attempt(cb));
   }
 
   private attempt(cb: Callback): void {

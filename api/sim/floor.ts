@@ -112,8 +112,9 @@ export class Floor {
   }
 
   /**
-   * Somebody free to make a call (`units` of capacity): the preferred agent if free, else the team, else
-   * overflow. Nobody dials out with a customer already on the line.
+   * Somebody free to make a call (`units` of capacity): the preferred agent if free, else the team's least
+   * loaded agent with room, or overflow's when nobody of the team is taking work. Nobody dials out with a
+   * customer already on the line.
    */
   findAgent(team: Team, preferred: Agent | null, units: number): Agent | null {
     if (preferred && this.takesWork(preferred) && preferred.load + units <= preferred.cap) return preferred;
@@ -158,7 +159,7 @@ export class Floor {
     return found ?? null;
   }
 
-  /** undefined: nobody online at all; null: online but all at capacity. */
+  /** undefined: nobody taking work (off shift, away, winding down for a break or the shift's end); null: all at capacity. */
   private pickFrom(team: TeamFloor, units: number): Agent | null | undefined {
     const n = team.agents.length;
     let best: Agent | null | undefined;
@@ -166,9 +167,8 @@ export class Floor {
     const first = team.turn++ % n;
     for (let k = 0; k < n; k++) {
       const a = team.agents[(first + k) % n];
-      if (!this.isOnline(a)) continue;
-      if (best === undefined) best = null;
       if (!this.takesWork(a)) continue;
+      if (best === undefined) best = null;
       if (units > 0 ? a.load + units > a.cap || (best !== null && a.load >= best.load) : best !== null && a.inbox >= best.inbox) continue;
       best = a;
     }
@@ -227,6 +227,8 @@ export class Floor {
     a.onShift = false;
     a.away = false;
     this.refresh(a);
+    // The last of a team to go: what waits for it goes to overflow now, not when the next customer comes.
+    this.dispatch(a.team);
   }
 
   /** A break starts once the agent's calls and chats are finished (no new ones meanwhile), and lasts `minutes`. */
@@ -240,6 +242,7 @@ export class Floor {
     a.breakDue = false;
     a.away = true;
     this.refresh(a);
+    this.dispatch(a.team);
     this.core.after(minutes * MIN, () => {
       if (!a.onShift) return;
       a.away = false;

@@ -293,7 +293,7 @@ describe('simulator', () => {
     expect(Math.min(...shifts)).toBeGreaterThanOrEqual(2);
   });
 
-  it('staggers breaks on a rota: someone is always left to answer at night', () => {
+  it('staggers breaks on a rota: at night someone is always logged in and not on a break', () => {
     const zone = new Zone(TZ);
     const status = new Map<string, string>();
     const inTime = [...new Map(events.map((e) => [e.id, e])).values()].sort((a, b) => atOf(a) - atOf(b) || (a.id < b.id ? -1 : 1));
