@@ -109,7 +109,8 @@ export function liveStateComputer(sqlite: Database.Database, timezone: string) {
 /**
  * One message, read in one transaction: the writer thread commits between separate reads, and a wall would
  * show a last hour larger than today, or agents' rows that do not add up to the tiles (a helper measured 59 of
- * 134 messages so at 1,500 events/s).
+ * 134 messages so at 1,500 events/s). The charts' series, when `liveStateComputer` reuses one, may be up to
+ * SERIES_MAX_AGE_MS older than the rest.
  */
 export function computeLiveState(sqlite: Database.Database, filters: KpiFilters, now: number, timezone: string, series?: TodaySeries): LiveState {
   return onSnapshot(sqlite, () => liveStateOnSnapshot(sqlite, filters, now, timezone, series));

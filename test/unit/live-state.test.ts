@@ -106,13 +106,15 @@ describe('one live state', () => {
     t = testApp({ now: () => NOW, path });
     await t.post([ev('ticket.created', NOW - 60_000, { ticket: 'first', channel: 'chat' })]);
     // The writer: another connection to the same file, as the server's writer thread has.
-    const writer = createIngestService(openDb(path, { migrate: false }).$client, { targetSec: defaultTargets, now: () => NOW });
+    const second = openDb(path, { migrate: false }).$client;
+    const writer = createIngestService(second, { targetSec: defaultTargets, now: () => NOW });
     let k = 0;
     const reader = interleaved(t.rt.db.$client, () => {
       const ticket = `during-${++k}`;
       writer.ingest([eventRecord({ id: ticket, type: 'ticket.created', at: NOW - 30_000, ticket, channel: 'chat', category: 'other', priority: 'normal' } as FloorEvent)]);
     });
     const state = computeLiveState(reader, {}, NOW, 'UTC');
+    second.close();
     expect(k).toBeGreaterThan(2);
     // Every ticket is from the last minute and still open: today, the last hour and the backlog are one count.
     const { today, lastHour } = state.windows;
