@@ -57,6 +57,8 @@ export interface HubOptions {
   pingMs?: number;
   /** A client with more than this many bytes unsent skips updates until it catches up. */
   maxBufferedBytes?: number;
+  /** Of each second, at most this many ms go to computing subscriptions' snapshots (a new client's first is never held). */
+  subscriptionMsPerSecond?: number;
 }
 
 interface Client {
@@ -88,10 +90,12 @@ export class LiveHub {
   private generation = 0;
   private readonly latest = new Map<string, { generation: number; at: number; state: LiveState }>();
   private readonly intervals: NodeJS.Timeout[] = [];
+  /** This second's time spent computing snapshots for new clients and subscriptions. */
+  private budget = { since: 0, spentMs: 0 };
   readonly stats = { broadcasts: 0, computations: 0, skippedSlow: 0, droppedDead: 0, refused: 0, signedOut: 0 };
 
   constructor(opts: HubOptions) {
-    this.o = { now: Date.now, maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, ...opts };
+    this.o = { now: Date.now, maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, subscriptionMsPerSecond: 250, ...opts };
     this.intervals.push(setInterval(() => this.markDirty(), this.o.heartbeatMs), setInterval(() => this.ping(), this.o.pingMs));
   }
 
@@ -189,13 +193,28 @@ export class LiveHub {
    * subscriptions by the thousand (one display token is enough) gets one snapshot per minIntervalMs, of the
    * filters it sent last, instead of holding every request and every wall up for seconds.
    */
-  private owe(client: Client): void {
+  private owe(client: Client, wait = Math.max(0, client.lastSnapshotAt + this.o.minIntervalMs - this.o.now())): void {
     if (client.owed) return;
-    const wait = Math.max(0, client.lastSnapshotAt + this.o.minIntervalMs - this.o.now());
     client.owed = setTimeout(() => {
       client.owed = null;
-      this.snapshot(client);
+      // Many clients' subscriptions together (a thousand connections on one token) share a budget of this
+      // thread's time; past it, they wait for the next second. A scope computed already costs nothing.
+      const spent = this.subscriptionBudget();
+      if (spent === null || this.isFresh(client.scope)) return this.snapshot(client);
+      this.owe(client, spent);
     }, wait);
+  }
+
+  /** null while subscriptions' snapshots may be computed this second; else the ms until the next second's budget. */
+  private subscriptionBudget(): number | null {
+    const now = performance.now();
+    if (now - this.budget.since >= 1000) this.budget = { since: now, spentMs: 0 };
+    return this.budget.spentMs < this.o.subscriptionMsPerSecond ? null : this.budget.since + 1000 - now;
+  }
+
+  private isFresh(scope: string): boolean {
+    const cached = this.latest.get(scope);
+    return cached !== undefined && cached.generation === this.generation && this.o.now() - cached.at < this.o.heartbeatMs;
   }
 
   /** A new client (or a new subscription) gets its scope's latest state, computed again only if stale. */
@@ -207,10 +226,13 @@ export class LiveHub {
       return;
     }
     client.lastSnapshotAt = this.o.now();
-    const cached = this.latest.get(client.scope);
-    const fresh = cached && cached.generation === this.generation && this.o.now() - cached.at < this.o.heartbeatMs;
     try {
-      const state = fresh ? cached.state : this.compute(client.scope, client.filters);
+      let state = this.isFresh(client.scope) ? this.latest.get(client.scope)!.state : null;
+      if (!state) {
+        const started = performance.now();
+        state = this.compute(client.scope, client.filters);
+        this.budget.spentMs += performance.now() - started;
+      }
       client.ws.send(JSON.stringify({ type: 'snapshot', seq: ++client.seq, ...state }));
     } catch (err) {
       console.error(`live: computing scope ${client.scope} failed:`, err);

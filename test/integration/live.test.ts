@@ -9,6 +9,8 @@ import { bootstrapCredentials, createToken } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
 import { listen, type Listening } from '../../api/listen';
 import type { HubOptions } from '../../api/live/hub';
+import type { LiveState } from '../../api/live/state';
+import type { KpiFilters } from '../../api/kpi/types';
 import type { ErrorMessage, ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
 import { createRuntime } from '../../api/runtime';
 
@@ -153,6 +155,26 @@ describe('live hub', () => {
     // The other client's updates go on.
     await post([created('F1', 'wallet')]);
     await wall.until((m) => m.windows.today.tickets.created === 1);
+  });
+
+  it('spends at most a quarter of each second on many clients\' new subscriptions, and answers them all', async () => {
+    // Each scope takes 40 ms to compute here: twenty clients subscribing at once would hold the thread 800 ms.
+    const computedAt: number[] = [];
+    const compute = (filters: KpiFilters) => {
+      const started = performance.now();
+      while (performance.now() - started < 40);
+      computedAt.push(performance.now());
+      return { at: new Date().toISOString(), timezone: 'UTC', filters } as unknown as LiveState;
+    };
+    await start({ compute, heartbeatMs: 60_000 });
+    const clients = Array.from({ length: 20 }, () => connect());
+    await Promise.all(clients.map((c) => c.until(() => true)));
+    const sent = performance.now();
+    clients.forEach((c, i) => c.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: `t${i}` } })));
+    await Promise.all(clients.map((c, i) => c.until((m) => m.filters.team === `t${i}`, 5000)));
+    const inFirstSecond = computedAt.filter((t) => t >= sent && t < sent + 1000).length;
+    expect(inFirstSecond).toBeLessThanOrEqual(8);
+    expect(computedAt.filter((t) => t >= sent).length).toBe(20);
   });
 
   it('checks a subscription as GET /api/kpis checks its filters, and says which field is wrong', async () => {
