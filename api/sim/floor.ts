@@ -14,8 +14,8 @@ export interface Agent extends AgentProfile {
   inbox: number;
   onShift: boolean;
   away: boolean;
-  /** Break time came while on a call or chat: takes no new work, and goes once it is finished. */
-  breakDue: boolean;
+  /** Break time came while on a call or chat: the break's minutes. Takes no new work, and goes once it is finished. */
+  breakDue: number | null;
   /** The shift ended while on a call or chat: takes no new work, and logs off once it is finished. */
   leaving: boolean;
   status: AgentStatus;
@@ -52,12 +52,13 @@ export class Floor {
     cap: number
   ) {
     const rng = core.rng;
-    this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, onShift: false, away: false, breakDue: false, leaving: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
+    this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, onShift: false, away: false, breakDue: null, leaving: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
     for (const team of TEAMS) this.teams.set(team, { agents: this.agents.filter((a) => a.team === team), sync: new Fifo(), inbox: new Fifo(), turn: 0 });
-    // Teams interleaved on the rota, so no team's people are all away at once.
+    // Teams interleaved on the rota (each team's first, then each team's second…), so no team is all away at once.
     for (const shift of new Set(this.agents.map((a) => a.shift))) {
-      const byTeam = TEAMS.map((t) => this.agents.filter((a) => a.shift === shift && a.team === t));
-      const crew = Array.from({ length: Math.max(...byTeam.map((l) => l.length)) }, (_, k) => byTeam.flatMap((l) => (k < l.length ? [l[k]] : []))).flat();
+      const crew = this.agents.filter((a) => a.shift === shift);
+      const place = (a: Agent) => crew.filter((b) => b.team === a.team).indexOf(a);
+      crew.sort((a, b) => place(a) - place(b) || TEAMS.indexOf(a.team) - TEAMS.indexOf(b.team));
       crew.forEach((a, k) => this.rota.set(a, k / crew.length));
     }
   }
@@ -87,7 +88,9 @@ export class Floor {
   release(agent: Agent, units: number): void {
     if (units) {
       agent.load -= units;
-      if (agent.leaving && agent.load === 0) return this.signOff(agent);
+      // The last call or chat finished: a break or the shift's end that waited for it comes now.
+      if (agent.load === 0 && agent.leaving) return this.signOff(agent);
+      if (agent.load === 0 && agent.breakDue !== null) return this.takeBreak(agent, agent.breakDue);
       this.refresh(agent);
       this.dispatchFor(agent);
     } else {
@@ -108,7 +111,7 @@ export class Floor {
 
   /** Takes new work: logged in, and not on a break or winding down for one or for the end of the shift. */
   takesWork(a: Agent): boolean {
-    return this.isOnline(a) && !a.breakDue && !a.leaving;
+    return this.isOnline(a) && a.breakDue === null && !a.leaving;
   }
 
   /**
@@ -221,7 +224,7 @@ export class Floor {
   /** Logs off at the shift's end; or, on a call or chat then, once it is finished (taking no new work meanwhile). */
   private signOff(a: Agent): void {
     if (!a.onShift) return;
-    a.breakDue = false;
+    a.breakDue = null;
     a.leaving = a.load > 0;
     if (a.leaving) return;
     a.onShift = false;
@@ -231,15 +234,14 @@ export class Floor {
     this.dispatch(a.team);
   }
 
-  /** A break starts once the agent's calls and chats are finished (no new ones meanwhile), and lasts `minutes`. */
+  /** A break starts once the agent's calls and chats are finished (no new work meanwhile; see release), and lasts `minutes`. */
   private takeBreak(a: Agent, minutes: number): void {
     if (!a.onShift || a.leaving) return;
     if (a.load > 0) {
-      a.breakDue = true;
-      this.core.after(MIN, () => this.takeBreak(a, minutes));
+      a.breakDue = minutes;
       return;
     }
-    a.breakDue = false;
+    a.breakDue = null;
     a.away = true;
     this.refresh(a);
     this.dispatch(a.team);
