@@ -11,14 +11,9 @@ const schema = z.object({
   KPI_TIMEZONE: z
     .string()
     .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone)
-    .refine(isValidTimezone, 'must be an IANA timezone such as Asia/Shanghai')
     .superRefine((tz, ctx) => {
-      const zone = abbreviationFor(tz);
-      if (zone)
-        ctx.addIssue({
-          code: 'custom',
-          message: `is an abbreviation, which this machine reads as ${zone}, and abbreviations name different zones in different places (CST is China's and America's); write the IANA name of the centre's zone, such as Asia/Shanghai or America/New_York`
-        });
+      const problem = timezoneProblem(tz);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
   INGEST_TOKEN: z.string().optional(),
   LIVE_MAX_CLIENTS: z.coerce.number().int().min(1).default(2000),
@@ -28,14 +23,16 @@ const schema = z.object({
 export type Config = z.output<typeof schema>;
 
 /**
- * The zone an abbreviation such as CST or EST is read as, or null for a name that is not one. ICU takes them, in
- * any case (CST as America/Chicago, EST as Panama's year-round UTC−5, BST as Asia/Dhaka, IST as Kolkata), so a
- * centre in China that writes CST would count every day from Chicago's midnight. UTC and GMT say what they mean,
- * and a few IANA names are short words.
+ * What is wrong with a timezone setting (KPI_TIMEZONE, the simulator's --timezone), or null. An abbreviation
+ * such as CST or EST is refused though ICU takes it, in any case (CST as America/Chicago, EST as Panama's
+ * year-round UTC−5, BST as Asia/Dhaka, IST as Kolkata): a centre in China that writes CST would count every day
+ * from Chicago's midnight. UTC and GMT say what they mean, and a few IANA names are short words.
  */
-function abbreviationFor(tz: string): string | null {
+export function timezoneProblem(tz: string): string | null {
+  if (!isValidTimezone(tz)) return 'must be an IANA timezone such as Asia/Shanghai';
   if (!/^[A-Z]{2,5}$/i.test(tz) || /^(UTC|GMT|UCT)$/i.test(tz) || SHORT_IANA_NAMES.has(tz)) return null;
-  return isValidTimezone(tz) ? new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone : null;
+  const zone = new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
+  return `is an abbreviation, which this machine reads as ${zone}, and abbreviations name different zones in different places (CST is China's and America's); write the IANA name of the centre's zone, such as Asia/Shanghai or America/New_York`;
 }
 const SHORT_IANA_NAMES: ReadonlySet<string> = new Set(['Cuba', 'Egypt', 'Eire', 'Iran', 'Japan', 'Libya', 'Zulu']);
 

@@ -1,5 +1,5 @@
 // Streams the simulated support centre to a running server: npm run simulate -- --help
-import { isValidTimezone } from '../kpi/time';
+import { timezoneProblem } from '../config';
 import { startDemo } from '../sim/demo';
 import { ticketsPerHourForEventRate } from '../sim/rates';
 import type { RawEvent } from '../sim/simulator';
@@ -59,8 +59,8 @@ const rate = number(args.rate, 20, 'rate');
 const MAX_RATE = 100_000;
 if (rate > MAX_RATE) fail(`--rate must be at most ${MAX_RATE.toLocaleString('en')} events/s, got ${JSON.stringify(args.rate)}; run several simulators for more`);
 const timezone = args.timezone ?? process.env.KPI_TIMEZONE;
-if (timezone !== undefined && !isValidTimezone(timezone))
-  fail(`${args.timezone === undefined ? 'KPI_TIMEZONE' : '--timezone'} must be an IANA timezone such as Asia/Shanghai, got ${JSON.stringify(timezone)}`);
+const timezoneIssue = timezone === undefined ? null : timezoneProblem(timezone);
+if (timezoneIssue) fail(`${args.timezone === undefined ? 'KPI_TIMEZONE' : '--timezone'} ${timezoneIssue}, got ${JSON.stringify(timezone)}`);
 const seed = Math.floor(number(args.seed, 1, 'seed'));
 const duration = args.duration === undefined ? undefined : number(args.duration, 0, 'duration');
 

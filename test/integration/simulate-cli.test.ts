@@ -59,7 +59,9 @@ describe('npm run simulate', () => {
     [['--token', 'x', '--bogus'], /Unknown option '--bogus'/],
     // Planning a day at this rate stalled the process before its first line.
     [['--token', 'x', '--rate', '1e9'], /--rate must be at most 100,000 events\/s, got "1e9"/],
-    [['--token', 'x', '--timezone', 'Mars/Base'], /--timezone must be an IANA timezone such as Asia\/Shanghai, got "Mars\/Base"/]
+    [['--token', 'x', '--timezone', 'Mars/Base'], /--timezone must be an IANA timezone such as Asia\/Shanghai, got "Mars\/Base"/],
+    // As KPI_TIMEZONE: a Shanghai centre's CST would be simulated on Chicago's clock.
+    [['--token', 'x', '--timezone', 'CST'], /--timezone is an abbreviation, which this machine reads as America\/Chicago.*got "CST"/]
   ] as [string[], RegExp][])
     it(`refuses ${args.join(' ')} with exit code 2, saying why, and shows its usage`, async () => {
       const r = await simulate(args);
