@@ -1,6 +1,8 @@
 // An answer as data (status, JSON body, extra headers), for handlers that more than one server sends:
-// Hono in app.ts and the Node listener's ingest fast path. And the one mapping of a thrown error to an answer.
+// Hono in app.ts and the Node listener's ingest fast path. And the one mapping of a thrown error to an answer,
+// and the one way to answer on a bare socket.
 import type { Context } from 'hono';
+import type { Duplex } from 'node:stream';
 import { passingFailure, RETRY_AFTER_SECONDS } from './ingest/failure';
 
 export interface Answer {
@@ -27,4 +29,13 @@ export function failureAnswer(err: unknown, what: string): Answer {
 export function honoAnswer(c: Context, a: Answer): Response {
   if (a.headers) for (const [k, v] of Object.entries(a.headers)) c.header(k, v);
   return c.json(a.body, a.status);
+}
+
+/**
+ * Answers on a bare socket, where no handler's response exists (a request Node could not parse, a refused
+ * WebSocket upgrade), in the API's error shape, and closes it.
+ */
+export function endSocket(socket: Duplex, status: number, reason: string, body: { error: string; message: string }, headers = ''): void {
+  const json = JSON.stringify(body);
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${headers}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
 }

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkpoint } from '../db/open';
+import { endSocket } from './answers';
 import { createApp, type AppDeps } from './app';
 import { authenticate, credentialOf, NodeAccessors } from './auth/middleware';
 import type { Config } from './config';
@@ -80,7 +81,7 @@ export async function listen(
     });
     server.on('clientError', answerClientError);
     server.on('upgrade', (req, socket, head) => {
-      if (!hub.handleUpgrade(req, socket, head)) endWith(socket, 404, 'Not Found', `no WebSocket at ${req.url?.split('?')[0]}; the live data is at /api/live`);
+      if (!hub.handleUpgrade(req, socket, head)) endSocket(socket, 404, 'Not Found', { error: 'not_found', message: `no WebSocket at ${req.url?.split('?')[0]}; the live data is at /api/live` });
     });
   });
 }
@@ -100,11 +101,6 @@ const CLIENT_ERRORS: Record<string, [status: number, reason: string, message: st
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
   const [status, reason, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', `the request is not valid HTTP/1.1 (${err.code ?? err.message})`];
-  endWith(socket, status, reason, message);
+  endSocket(socket, status, reason, { error: 'bad_request', message });
 }
 
-/** Answers on a bare socket (no handler's response to write to) in the API's error shape, and closes it. */
-function endWith(socket: Duplex, status: number, reason: string, message: string): void {
-  const body = JSON.stringify({ error: status === 404 ? 'not_found' : 'bad_request', message });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-}

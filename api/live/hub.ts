@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { endSocket } from '../answers';
 import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
 import { allows } from '../auth/middleware';
@@ -133,11 +134,9 @@ export class LiveHub {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== '/api/live' && url.pathname !== '/api/live/') return false;
     const principal = this.o.authenticate(req);
-    // In the API's error shape, as every other refusal.
-    const refuse = (status: number, reason: string, error: string, message: string, extra = '') => {
+    const refuse = (status: number, reason: string, error: string, message: string, headers = '') => {
       this.stats.refused++;
-      const body = JSON.stringify({ error, message });
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${extra}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      endSocket(socket, status, reason, { error, message }, headers);
       return true;
     };
     if (!principal) return refuse(401, 'Unauthorized', 'unauthorized', 'Sign in, or give the wall\'s display token as ?token=.');
