@@ -29,10 +29,11 @@ export interface AgentProfile {
 const ROSTER_TABLE: Record<Team, string> = {
   payments:
     'Li Wei/early, Chen Jing/early, Ye Qing/early, Sarah Lim/day, Wang Fang/day, Zhang Min/day, David Tan/mid, Liu Yang/mid, ' +
-    'Huang Lei/mid, Emily Wong/mid, Zhao Li/late, Jason Ng/late, Xu Ting/late, Sun Hao/late, Kelvin Ong/day, Grace Ho/night',
+    'Huang Lei/mid, Emily Wong/mid, Zhao Li/late, Jason Ng/late, Xu Ting/late, Sun Hao/late, Kelvin Ong/day, Grace Ho/night, ' +
+    'Qin Hao/night',
   wallet:
     'Zhou Xin/early, Wu Jie/early, Jiang Tao/early, Michelle Lee/day, Ma Lin/day, Hu Jun/day, Kevin Chua/mid, ' +
-    'Guo Qian/mid, Lin Yue/mid, Rachel Goh/late, He Yu/late, Gao Peng/late, Amanda Teo/late, Nicole Tay/day',
+    'Guo Qian/mid, Lin Yue/mid, Rachel Goh/late, He Yu/late, Gao Peng/late, Amanda Teo/late, Nicole Tay/day, Bai Lu/night',
   risk: 'Luo Bin/early, Zheng Hui/day, Daniel Koh/day, Liang Shan/mid, Song Jia/mid, Priya Nair/late, Xie Lei/late, Tang Wen/night',
   general:
     'Han Mei/early, Feng Rui/early, Olivia Chan/day, Deng Chao/day, Cao Yan/mid, Marcus Lau/mid, ' +
@@ -135,15 +136,15 @@ export interface ChannelProfile {
 }
 
 export const CHANNELS: Record<Channel, ChannelProfile> = {
-  phone: { weight: 22, sync: true, bot: 0, patience: 260, impatient: 1, reply: 8, customer: 0, wrap: 420, rounds: 0, expect: 60 },
-  chat: { weight: 30, sync: true, bot: 0.6, patience: 420, impatient: 1, reply: 40, customer: 80, wrap: 120, rounds: 2.2, expect: 120 },
-  app: { weight: 22, sync: false, bot: 0.5, patience: 1200, impatient: 0.15, reply: 300, customer: 900, wrap: 900, rounds: 1, expect: 900 },
+  phone: { weight: 22, sync: true, bot: 0, patience: 120, impatient: 1, reply: 8, customer: 0, wrap: 420, rounds: 0, expect: 60 },
+  chat: { weight: 30, sync: true, bot: 0.6, patience: 300, impatient: 1, reply: 40, customer: 80, wrap: 120, rounds: 2.2, expect: 120 },
+  app: { weight: 22, sync: false, bot: 0.5, patience: 1200, impatient: 0.1, reply: 300, customer: 900, wrap: 900, rounds: 1, expect: 900 },
   email: { weight: 12, sync: false, bot: 0.7, patience: 0, impatient: 0, reply: 3600, customer: 10800, wrap: 3600, rounds: 0.9, expect: 14400 },
   web: { weight: 8, sync: false, bot: 0.4, patience: 0, impatient: 0, reply: 1800, customer: 7200, wrap: 2400, rounds: 0.7, expect: 3600 },
   social: { weight: 6, sync: false, bot: 0.3, patience: 0, impatient: 0, reply: 1200, customer: 2400, wrap: 1800, rounds: 1, expect: 3600 }
 };
 
-/** Minutes an agent spends writing one inbox reply, during which they take no call or chat. */
+/** Minutes an agent spends writing one inbox reply: one at a time, each taking a unit of capacity (a call still fits beside it). */
 export const WRITING_MINUTES = 4;
 
 /**

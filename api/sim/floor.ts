@@ -1,10 +1,16 @@
 import type { AgentStatus } from '../events/schema';
-import { OVERFLOW_TEAM, ROSTER, SHIFTS, TEAMS, type AgentProfile, type Team } from './centre';
+import { CAPACITY_UNITS, OVERFLOW_TEAM, ROSTER, SHIFTS, TEAMS, type AgentProfile, type Team } from './centre';
 import type { Core } from './core';
 import { Fifo } from './queue';
 import type { Zone } from './zone';
 
 const MIN = 60_000;
+/**
+ * A caller or chatter still waiting for their own team after this long is answered by whoever on the floor has
+ * room, as a centre's overflow routing does: a night's wallet call does not wait for the one wallet agent's
+ * break to end while general and payments sit free.
+ */
+export const OVERFLOW_AFTER_MS = 30_000;
 
 export interface Agent extends AgentProfile {
   /** Sync capacity units; `load` of them are taken by calls and chats in progress. */
@@ -12,6 +18,8 @@ export interface Agent extends AgentProfile {
   load: number;
   /** Async tickets (email, app, …) currently assigned; only used to spread them evenly. */
   inbox: number;
+  /** Inbox replies being written now: one at a time each (a pod writes as many as it has people). */
+  writing: number;
   onShift: boolean;
   away: boolean;
   /** Break time came while on a call or chat: the break's minutes. Takes no new work, and goes once it is finished. */
@@ -28,7 +36,12 @@ export interface Waiter {
   team: Team;
   /** Sync capacity units needed; 0 for inbox work. */
   units: number;
+  /** The customer hung up or left the chat. */
   gone: boolean;
+  /** When it started waiting (simulated time). */
+  since: number;
+  /** An agent took it (set by the floor). */
+  taken?: boolean;
   assign(agent: Agent): void;
 }
 
@@ -52,7 +65,7 @@ export class Floor {
     cap: number
   ) {
     const rng = core.rng;
-    this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, onShift: false, away: false, breakDue: null, leaving: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
+    this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, writing: 0, onShift: false, away: false, breakDue: null, leaving: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
     for (const team of TEAMS) this.teams.set(team, { agents: this.agents.filter((a) => a.team === team), sync: new Fifo(), inbox: new Fifo(), turn: 0 });
     // Teams interleaved on the rota (each team's first, then each team's second…), so no team is all away at once.
     for (const shift of new Set(this.agents.map((a) => a.shift))) {
@@ -83,6 +96,37 @@ export class Floor {
     const team = this.team(w.team);
     (w.units ? team.sync : team.inbox).push(w);
     this.dispatch(w.team);
+    if (w.units && !w.taken) this.core.after(OVERFLOW_AFTER_MS, () => this.overflow(w));
+  }
+
+  /** A live customer who has waited OVERFLOW_AFTER_MS for their team goes to the least loaded agent on the floor with room. */
+  private overflow(w: Waiter): void {
+    if (w.gone || w.taken) return;
+    let best: Agent | null = null;
+    for (const a of this.agents) if (this.takesWork(a) && a.load + w.units <= a.cap && (best === null || a.load < best.load)) best = a;
+    if (best) this.give(w, best);
+  }
+
+  private give(w: Waiter, agent: Agent): void {
+    w.taken = true;
+    if (w.units) {
+      agent.load += w.units;
+      this.refresh(agent);
+    } else {
+      agent.inbox++;
+    }
+    w.assign(agent);
+  }
+
+  /** Whether the agent can start writing an inbox reply: one at a time each, so a call still fits beside it. */
+  canWrite(agent: Agent): boolean {
+    return (agent.writing + 1) * CAPACITY_UNITS <= agent.cap;
+  }
+
+  /** Writing an inbox reply takes one unit of capacity for `ms`. */
+  write(agent: Agent, ms: number): void {
+    agent.writing++;
+    this.occupy(agent, 1, ms, () => agent.writing--);
   }
 
   release(agent: Agent, units: number): void {
@@ -99,10 +143,13 @@ export class Floor {
   }
 
   /** Takes capacity for a while without a queue: writing an inbox reply keeps an agent off the phone. */
-  occupy(agent: Agent, units: number, ms: number): void {
+  occupy(agent: Agent, units: number, ms: number, done?: () => void): void {
     agent.load += units;
     this.refresh(agent);
-    this.core.after(ms, () => this.release(agent, units));
+    this.core.after(ms, () => {
+      done?.();
+      this.release(agent, units);
+    });
   }
 
   isOnline(a: Agent): boolean {
@@ -128,29 +175,39 @@ export class Floor {
     return this.teams.get(name)!;
   }
 
+  /** Work for an agent who has just come free: the team's queue, overflow's, then any team's caller kept waiting too long. */
   private dispatchFor(agent: Agent): void {
     this.dispatch(agent.team);
     if (agent.team === OVERFLOW_TEAM) for (const t of TEAMS) if (t !== OVERFLOW_TEAM) this.dispatch(t);
+    const since = this.core.now - OVERFLOW_AFTER_MS;
+    for (const name of TEAMS) {
+      if (name === agent.team) continue;
+      const { sync } = this.team(name);
+      while (this.takesWork(agent)) {
+        const w = sync.peek();
+        if (w !== undefined && (w.gone || w.taken)) {
+          sync.shift();
+          continue;
+        }
+        if (w === undefined || w.since > since || agent.load + w.units > agent.cap) break;
+        sync.shift();
+        this.give(w, agent);
+      }
+    }
   }
 
   private dispatch(name: Team): void {
     const team = this.team(name);
     for (const queue of [team.sync, team.inbox]) {
       for (let w = queue.peek(); w !== undefined; w = queue.peek()) {
-        if (w.gone) {
+        if (w.gone || w.taken) {
           queue.shift();
           continue;
         }
         const agent = this.pick(name, w.units);
         if (!agent) break;
         queue.shift();
-        if (w.units) {
-          agent.load += w.units;
-          this.refresh(agent);
-        } else {
-          agent.inbox++;
-        }
-        w.assign(agent);
+        this.give(w, agent);
       }
     }
   }

@@ -93,7 +93,7 @@ export class Tickets {
   }
 
   private queue(t: Ticket, units: number): void {
-    const waiter = { team: t.home, units, gone: false, assign: (agent: Agent) => this.assigned(t, agent, units) };
+    const waiter = { team: t.home, units, since: this.core.now, gone: false, assign: (agent: Agent) => this.assigned(t, agent, units) };
     t.waiting = waiter;
     this.floor.request(waiter);
   }
@@ -111,8 +111,10 @@ export class Tickets {
     const { core } = this;
     const rng = core.rng;
     const agent = t.agent!;
+    // An inbox reply waits while the agent is writing another.
+    if (t.units === 0 && !this.floor.canWrite(agent)) return void core.after(rng.between(1, 4) * MIN, () => this.agentReply(t));
     core.emit('ticket.replied', { ticket: t.id, author: 'agent', agent: agent.id }, t.source);
-    if (t.units === 0) this.floor.occupy(agent, 1, rng.logNormal(WRITING_MINUTES * MIN, 0.5));
+    if (t.units === 0) this.floor.write(agent, rng.logNormal(WRITING_MINUTES * MIN, 0.5));
     if (t.firstReply < 0) {
       t.firstReply = core.now;
       if (t.category === 'unconfirmed_payment' && rng.chance(0.2)) this.callback('unconfirmed_payment', t, agent);

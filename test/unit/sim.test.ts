@@ -137,6 +137,33 @@ describe('simulator', () => {
     expect(syncAbandoned / abandoned).toBeGreaterThan(0.7);
   });
 
+  it('loses few calls and chats at any time of day: nights, the morning ramp and the evening peak alike', () => {
+    const zone = new Zone(TZ);
+    // Local hours: the night crew, the morning ramp and peak, the afternoon handover, the evening peak.
+    const bands = [
+      { name: 'night', from: 0, to: 7 },
+      { name: 'morning', from: 7, to: 12 },
+      { name: 'afternoon', from: 12, to: 18 },
+      { name: 'evening', from: 18, to: 24 }
+    ].map((b) => ({ ...b, live: 0, lost: 0 }));
+    for (const list of byTicket.values()) {
+      const first = list.find((e) => e.type === 'ticket.created');
+      if (!first || !['phone', 'chat'].includes(first.channel as string)) continue;
+      const at = atOf(first);
+      const hour = (at - zone.startOfDay(at)) / 3_600_000;
+      const band = bands.find((b) => hour >= b.from && hour < b.to)!;
+      band.live++;
+      if (list.some((e) => e.type === 'ticket.abandoned')) band.lost++;
+    }
+    for (const b of bands) {
+      expect(b.live, b.name).toBeGreaterThan(50);
+      expect(b.lost / b.live, `${b.name}: ${b.lost} of ${b.live} abandoned`).toBeLessThan(0.08);
+    }
+    // Yet some do hang up: a centre that never loses a caller is not one a supervisor would recognise.
+    const lost = bands.reduce((n, b) => n + b.lost, 0) / bands.reduce((n, b) => n + b.live, 0);
+    expect(lost).toBeGreaterThan(0.01);
+  });
+
   it('runs a ticket through assignment, replies and resolution in order', () => {
     let resolved = 0;
     let rated = 0;
