@@ -31,15 +31,24 @@ const subscribeMessage = z.object({
 /** What a client refused for the connection cap is told to wait. */
 const RETRY_AFTER_S = 5;
 
-/** The page that opened the socket is of this site: same host and port (a browser always sends Origin). */
+/**
+ * The page that opened the socket is of this site: same host and port as the request is addressed to (a
+ * browser always sends Origin). Behind a reverse proxy that rewrites Host (nginx's default), the host the
+ * browser asked for arrives as X-Forwarded-Host, which a page's script cannot set on a WebSocket: a page of
+ * another site still names its own origin, and is refused.
+ */
 function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
+  let host: string;
   try {
-    return new URL(origin).host === req.headers.host;
+    host = new URL(origin).host;
   } catch {
     return false;
   }
+  const forwarded = req.headers['x-forwarded-host'];
+  const asked = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0].trim();
+  return host === req.headers.host || (asked !== undefined && host === asked);
 }
 
 const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${FILTER_NAMES.map((k) => `${k}?`).join(',')}}}`;

@@ -255,8 +255,8 @@ describe('live hub', () => {
     const http = `http://127.0.0.1:${running!.port}`;
     const signedIn = await fetch(`${http}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
     const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
-    const open = (origin: string, query = '') => {
-      const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live${query}`, { headers: { cookie, origin } });
+    const open = (origin: string, query = '', proxied: Record<string, string> = {}) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live${query}`, { headers: { cookie, origin, ...proxied } });
       sockets.push(ws);
       ws.on('error', () => {});
       return ws;
@@ -267,6 +267,12 @@ describe('live hub', () => {
       const foreign = open('http://127.0.0.1:1', query);
       expect(await new Promise((resolve) => (foreign.on('unexpected-response', (_req, res) => resolve(res.statusCode)), foreign.on('open', () => resolve(101)))), query).toBe(403);
     }
+    // Behind a proxy that rewrites Host (nginx's default), the host the browser asked for comes as X-Forwarded-Host;
+    // a page of another site behind the same proxy still names its own origin.
+    const proxied = (origin: string) => open(origin, '', { host: '127.0.0.1:3000', 'x-forwarded-host': 'floor.example.com' });
+    const status = (ws: WebSocket) => new Promise((resolve) => (ws.on('unexpected-response', (_req, res) => resolve(res.statusCode)), ws.on('open', () => resolve(101))));
+    expect(await status(proxied('https://floor.example.com'))).toBe(101);
+    expect(await status(proxied('https://evil.example.net'))).toBe(403);
     const own = open(http);
     await new Promise((resolve) => own.once('message', resolve));
     const closed = new Promise<number>((resolve) => own.on('close', (code) => resolve(code)));
