@@ -7,8 +7,8 @@ import type { Zone } from './zone';
 const MIN = 60_000;
 /**
  * A caller or chatter still waiting for their own team after this long is answered by whoever on the floor has
- * room, as a centre's overflow routing does: a night's wallet call does not wait for the one wallet agent's
- * break to end while general and payments sit free.
+ * room, as a centre's overflow routing does: a night's payments call does not wait for the one payments agent
+ * on shift to finish a call while risk and general sit free.
  */
 export const OVERFLOW_AFTER_MS = 30_000;
 
