@@ -263,14 +263,11 @@ describe('live hub', () => {
     };
     // A page of another site (or another port of this host) that the browser sends the cookie from; an empty
     // token in the address is no token, and the cookie is what signs in.
-    for (const query of ['', '?token=', '?token']) {
-      const foreign = open('http://127.0.0.1:1', query);
-      expect(await new Promise((resolve) => (foreign.on('unexpected-response', (_req, res) => resolve(res.statusCode)), foreign.on('open', () => resolve(101)))), query).toBe(403);
-    }
+    const status = (ws: WebSocket) => new Promise((resolve) => (ws.on('unexpected-response', (_req, res) => resolve(res.statusCode)), ws.on('open', () => resolve(101))));
+    for (const query of ['', '?token=', '?token']) expect(await status(open('http://127.0.0.1:1', query)), query).toBe(403);
     // Behind a proxy that rewrites Host (nginx's default), the host the browser asked for comes as X-Forwarded-Host;
     // a page of another site behind the same proxy still names its own origin.
     const proxied = (origin: string) => open(origin, '', { host: '127.0.0.1:3000', 'x-forwarded-host': 'floor.example.com' });
-    const status = (ws: WebSocket) => new Promise((resolve) => (ws.on('unexpected-response', (_req, res) => resolve(res.statusCode)), ws.on('open', () => resolve(101))));
     expect(await status(proxied('https://floor.example.com'))).toBe(101);
     expect(await status(proxied('https://evil.example.net'))).toBe(403);
     const own = open(http);
