@@ -46,9 +46,9 @@ function sameOrigin(req: IncomingMessage): boolean {
   } catch {
     return false;
   }
-  const forwarded = req.headers['x-forwarded-host'];
-  const asked = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0].trim();
-  return host === req.headers.host || (asked !== undefined && host === asked);
+  // Node joins a repeated header with commas: the first proxy's value is what the browser asked for.
+  const asked = String(req.headers['x-forwarded-host'] ?? '').split(',')[0].trim();
+  return host === req.headers.host || (asked !== '' && host === asked);
 }
 
 const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${FILTER_NAMES.map((k) => `${k}?`).join(',')}}}`;

@@ -103,7 +103,7 @@ export class Floor {
   private overflow(w: Waiter): void {
     if (w.gone || w.taken) return;
     let best: Agent | null = null;
-    for (const a of this.agents) if (this.takesWork(a) && a.load + w.units <= a.cap && (best === null || a.load < best.load)) best = a;
+    for (const a of this.agents) if (this.hasRoom(a, w.units) && (best === null || a.load < best.load)) best = a;
     if (best) this.give(w, best);
   }
 
@@ -156,6 +156,11 @@ export class Floor {
     return a.onShift && !a.away;
   }
 
+  /** Takes `units` more of live work now: takes work at all, and has the capacity left. */
+  private hasRoom(a: Agent, units: number): boolean {
+    return this.takesWork(a) && a.load + units <= a.cap;
+  }
+
   /** Takes new work: logged in, and not on a break or winding down for one or for the end of the shift. */
   takesWork(a: Agent): boolean {
     return this.isOnline(a) && a.breakDue === null && !a.leaving;
@@ -167,7 +172,7 @@ export class Floor {
    * customer already on the line.
    */
   findAgent(team: Team, preferred: Agent | null, units: number): Agent | null {
-    if (preferred && this.takesWork(preferred) && preferred.load + units <= preferred.cap) return preferred;
+    if (preferred && this.hasRoom(preferred, units)) return preferred;
     return this.pick(team, units);
   }
 
@@ -183,13 +188,13 @@ export class Floor {
     for (const name of TEAMS) {
       if (name === agent.team) continue;
       const { sync } = this.team(name);
-      while (this.takesWork(agent)) {
+      for (;;) {
         const w = sync.peek();
         if (w !== undefined && (w.gone || w.taken)) {
           sync.shift();
           continue;
         }
-        if (w === undefined || w.since > since || agent.load + w.units > agent.cap) break;
+        if (w === undefined || w.since > since || !this.hasRoom(agent, w.units)) break;
         sync.shift();
         this.give(w, agent);
       }
