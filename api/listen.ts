@@ -1,6 +1,6 @@
 // Puts one runtime on one port: the HTTP API, the built dashboard and the live WebSocket. Used by
 // server.ts (the process) and by integration tests, so both run the same assembly.
-import { getRequestListener, type ServerType } from '@hono/node-server';
+import { RequestError, getRequestListener, type ServerType } from '@hono/node-server';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -11,6 +11,7 @@ import { authenticate, credentialOf, NodeAccessors } from './auth/middleware';
 import type { Config } from './config';
 import { LiveHub, type HubOptions } from './live/hub';
 import { liveStateComputer } from './live/state';
+import { quote } from './plain-words';
 import { eventsFastPath } from './routes/events';
 import type { Runtime } from './runtime';
 
@@ -21,6 +22,13 @@ export interface Listening {
   /** Refuses new requests, finishes acknowledged work, closes sockets and the database. */
   close(): Promise<void>;
 }
+
+/**
+ * How long a stop waits, once acknowledged work is done, for requests still arriving (a body still on its way)
+ * before it cuts their connections. Without a bound, one client that never finishes its body would hold the
+ * process, and the database's lock, forever: nothing such a request sent was stored, so it loses nothing.
+ */
+export const SHUTDOWN_GRACE_MS = 5_000;
 
 /** How long listening waits for the writer thread; one that cannot open the database answers 503 meanwhile. */
 const WRITER_START_WAIT_MS = 15_000;
@@ -54,7 +62,7 @@ export async function listen(
 
   return new Promise((resolve, reject) => {
     // POST /api/events is answered from Node's request directly (routes/events.ts); the rest goes to Hono.
-    const honoListener = getRequestListener(app.fetch, { hostname: config.HOST });
+    const honoListener = getRequestListener(app.fetch, { hostname: config.HOST, errorHandler: answerUnreadRequest });
     const server = createServer((req, res) => void (fastEvents(req, res) || honoListener(req, res)));
     // Before it listens, a failure (the port taken, a host not on this machine) is the caller's to report.
     server.once('error', reject);
@@ -71,8 +79,10 @@ export async function listen(
           rt.onChanged.delete(onChanged);
           const closed = new Promise<void>((r) => server.close(() => r()));
           await rt.commits.close();
-          (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          server.closeIdleConnections();
+          const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
           await closed;
+          clearTimeout(cut);
           await rt.stopWriter();
           checkpoint(rt.db);
           rt.db.$client.close();
@@ -81,9 +91,26 @@ export async function listen(
     });
     server.on('clientError', answerClientError);
     server.on('upgrade', (req, socket, head) => {
-      if (!hub.handleUpgrade(req, socket, head)) endSocket(socket, 404, 'Not Found', { error: 'not_found', message: `no WebSocket at ${req.url?.split('?')[0]}; the live data is at /api/live` });
+      // Thrown here, an error would end the process (no framework catches it): one request must not take the server down.
+      try {
+        if (!hub.handleUpgrade(req, socket, head)) endSocket(socket, 404, 'Not Found', { error: 'not_found', message: `no WebSocket at ${quote(req.url?.split('?')[0])}; the live data is at /api/live` });
+      } catch (err) {
+        console.error('live feed: an upgrade failed:', err);
+        endSocket(socket, 500, 'Internal Server Error', { error: 'internal', message: 'The live feed failed to open; the server log says why. Retry shortly.' });
+      }
     });
   });
+}
+
+/**
+ * A request the adapter could not make a fetch Request of (a Host header that names no host, `Host: [`); its
+ * own answer is an empty 400. Anything else thrown before Hono's handlers is ours, and logged.
+ */
+function answerUnreadRequest(err: unknown): Response {
+  const json = (status: number, body: { error: string; message: string }) => Response.json(body, { status });
+  if (err instanceof RequestError) return json(400, { error: 'bad_request', message: `the request's Host header is missing or names no host (${err.message}); send the server's name or address, such as Host: 127.0.0.1:3000` });
+  console.error('request failed before it reached the API:', err);
+  return json(500, { error: 'internal', message: 'Something went wrong on our side; it has been logged.' });
 }
 
 /** Node's parse failures an operator or sender can mend: status, reason phrase, what to do. */

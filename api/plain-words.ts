@@ -18,7 +18,7 @@ function plainWords(issue: z.core.$ZodRawIssue): string | undefined {
       return `expected ${withArticle(issue.expected)}, got ${what(sent)}`;
     case 'invalid_value': {
       const oneOf = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-      return sent === undefined ? `required: expected ${oneOf}` : `${brief(JSON.stringify(sent))} is not ${oneOf}`;
+      return sent === undefined ? `required: expected ${oneOf}` : `${quote(sent)} is not ${oneOf}`;
     }
     case 'too_small':
       if (issue.origin === 'string') return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
@@ -44,13 +44,25 @@ export const IN_PLAIN_WORDS = { error: plainWords };
 function what(sent: unknown): string {
   if (sent === null) return 'null';
   if (Array.isArray(sent)) return 'a list';
-  if (typeof sent === 'string') return `the text ${brief(JSON.stringify(sent))}`;
+  if (typeof sent === 'string') return `the text ${quote(sent)}`;
   if (typeof sent === 'number' || typeof sent === 'boolean') return `the ${typeof sent} ${String(sent)}`;
   return withArticle(typeof sent);
 }
 
 const withArticle = (kind: string) => `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 
-/** What was sent, short enough to quote back. */
-const brief = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
+const QUOTE_CHARS = 60;
+
+/**
+ * What was sent, short enough to quote back: a string, number, boolean or null as JSON, cut at 60 characters;
+ * a list or an object by its kind only. Never the whole of a value: a 3 MB text would come back as a 3 MB
+ * answer, and JSON.stringify throws on a list nested some thousands deep.
+ */
+export function quote(sent: unknown): string {
+  if (Array.isArray(sent)) return 'a list';
+  if (typeof sent === 'object' && sent !== null) return 'an object';
+  if (sent === undefined) return 'nothing';
+  const text = typeof sent === 'string' ? JSON.stringify(sent.length > QUOTE_CHARS ? sent.slice(0, QUOTE_CHARS) : sent) : String(sent);
+  return text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS - 1)}…` : text;
+}
 

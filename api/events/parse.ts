@@ -1,4 +1,4 @@
-import { IN_PLAIN_WORDS } from '../plain-words';
+import { IN_PLAIN_WORDS, quote } from '../plain-words';
 import { parseInstant } from './instant';
 import { EVENT_TYPES, MAX_FUTURE_MS, OPTIONAL_FIELDS, STORED_STRINGS, envelopeSchema, eventSchemas, type EventType, type FloorEvent } from './schema';
 
@@ -59,7 +59,7 @@ function validateEvent(item: unknown, index: number, now: number, wellFormed: bo
     errors.push({
       index,
       path: 'type',
-      message: type === undefined ? 'type is required' : `unknown type ${JSON.stringify(type)}; expected one of ${EVENT_TYPES.join(', ')}`
+      message: type === undefined ? 'type is required' : `unknown type ${quote(type)}; expected one of ${EVENT_TYPES.join(', ')}`
     });
     // Which other fields it needs depends on the type; the envelope's do not.
     const envelope = envelopeSchema.safeParse(item, IN_PLAIN_WORDS);

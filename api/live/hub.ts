@@ -8,7 +8,7 @@ import { endSocket } from '../answers';
 import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
 import { allows } from '../auth/middleware';
-import { IN_PLAIN_WORDS } from '../plain-words';
+import { IN_PLAIN_WORDS, quote } from '../plain-words';
 import { filterFields, issuesToErrors } from '../routes/params';
 import type { ErrorMessage } from './protocol';
 import { scopeKey, type LiveState } from './state';
@@ -24,7 +24,7 @@ const subscribeMessage = z.object({
   filters: z.preprocess(
     withoutNulls,
     z.strictObject(filterFields, {
-      error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; expected ${FILTER_NAMES.join(', ')}` : undefined)
+      error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.map(quote).join(', ')}; expected ${FILTER_NAMES.join(', ')}` : undefined)
     })
   )
 });
@@ -86,6 +86,14 @@ interface Client {
 }
 
 
+function addressOf(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://x');
+  } catch {
+    return null;
+  }
+}
+
 export class LiveHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
   private readonly clients = new Set<Client>();
@@ -140,14 +148,16 @@ export class LiveHub {
 
   /** Handles an HTTP upgrade for /api/live; returns false for other paths so the caller can refuse them. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/api/live' && url.pathname !== '/api/live/') return false;
-    const principal = this.o.authenticate(req);
     const refuse = (status: number, reason: string, error: string, message: string, headers = '') => {
       this.stats.refused++;
       endSocket(socket, status, reason, { error, message }, headers);
       return true;
     };
+    // Node passes the request line's target as sent: `//[` is no address at all.
+    const url = addressOf(req.url);
+    if (!url) return refuse(400, 'Bad Request', 'bad_request', `${quote(req.url)} is not an address; the live data is at /api/live`);
+    if (url.pathname !== '/api/live' && url.pathname !== '/api/live/') return false;
+    const principal = this.o.authenticate(req);
     if (!principal) return refuse(401, 'Unauthorized', 'unauthorized', 'Sign in, or give the wall\'s display token as ?token=.');
     if (!allows(principal.role, 'display')) return refuse(403, 'Forbidden', 'forbidden', `The live feed needs the display role or above; this is ${principal.role}.`);
     // A session cookie goes with any page's request to this host (another port's too): only this site's pages may
@@ -157,7 +167,7 @@ export class LiveHub {
     // The address takes the wall's token only: filters in it would be ignored, and the whole centre shown as if filtered.
     const unknown = [...url.searchParams.keys()].find((k) => k !== 'token');
     if (unknown !== undefined)
-      return refuse(400, 'Bad Request', 'bad_request', `unknown parameter ${JSON.stringify(unknown)}: the address takes token only; send filters in a subscribe message`);
+      return refuse(400, 'Bad Request', 'bad_request', `unknown parameter ${quote(unknown)}: the address takes token only; send filters in a subscribe message`);
     if (this.clients.size >= this.o.maxClients)
       return refuse(503, 'Service Unavailable', 'unavailable', `This server takes ${this.o.maxClients} live connections, all in use (LIVE_MAX_CLIENTS); retry shortly.`, `Retry-After: ${RETRY_AFTER_S}\r\n`);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, req));
@@ -174,26 +184,37 @@ export class LiveHub {
     });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data) => {
-      let json: unknown;
+      // An error thrown here would end the process: a message the checks below did not foresee gets an answer instead.
       try {
-        json = JSON.parse(String(data));
-      } catch {
-        ws.send(JSON.stringify({ type: 'error', message: `not JSON; ${SUBSCRIBE_SHAPE}`, errors: [] } satisfies ErrorMessage));
-        return;
+        this.receive(client, String(data));
+      } catch (err) {
+        console.error('live feed: a client message failed:', err);
+        ws.send(JSON.stringify({ type: 'error', message: `this message could not be read; ${SUBSCRIBE_SHAPE}`, errors: [] } satisfies ErrorMessage));
       }
-      const parsed = subscribeMessage.safeParse(json, IN_PLAIN_WORDS);
-      if (!parsed.success) {
-        const errors = issuesToErrors(parsed.error);
-        const kept = Object.keys(client.filters).length ? `its filters stay ${JSON.stringify(client.filters)}` : 'it stays on the whole centre';
-        const message = `${errors.map((e) => `${e.path || 'message'}: ${e.message}`).join('; ')}; ${SUBSCRIBE_SHAPE}. This feed did not change: ${kept}.`;
-        ws.send(JSON.stringify({ type: 'error', message, errors } satisfies ErrorMessage));
-        return;
-      }
-      client.filters = parsed.data.filters;
-      client.scope = scopeKey(client.filters);
-      this.owe(client);
     });
     this.snapshot(client);
+  }
+
+  /** A client's message: a subscription (its snapshot owed), or an error message saying what was wrong. */
+  private receive(client: Client, text: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      client.ws.send(JSON.stringify({ type: 'error', message: `not JSON; ${SUBSCRIBE_SHAPE}`, errors: [] } satisfies ErrorMessage));
+      return;
+    }
+    const parsed = subscribeMessage.safeParse(json, IN_PLAIN_WORDS);
+    if (!parsed.success) {
+      const errors = issuesToErrors(parsed.error);
+      const kept = Object.keys(client.filters).length ? `its filters stay ${JSON.stringify(client.filters)}` : 'it stays on the whole centre';
+      const message = `${errors.map((e) => `${e.path || 'message'}: ${e.message}`).join('; ')}; ${SUBSCRIBE_SHAPE}. This feed did not change: ${kept}.`;
+      client.ws.send(JSON.stringify({ type: 'error', message, errors } satisfies ErrorMessage));
+      return;
+    }
+    client.filters = parsed.data.filters;
+    client.scope = scopeKey(client.filters);
+    this.owe(client);
   }
 
   /**

@@ -87,6 +87,10 @@ describe('POST /api/events rejects, storing nothing', () => {
     ['a bad enum', () => t.post({ ...created('u2', 'T-22'), channel: 'fax' }), 400, { path: 'channel', message: /^"fax" is not one of "phone", "chat", / }],
     ['a missing field', () => t.post({ id: 'u3', type: 'ticket.assigned', at: at(1), ticket: 'T-1' }), 400, { path: 'agent', message: /^required: expected string$/ }],
     ['a long bad enum, quoted back in brief', () => t.post({ ...created('u19', 'T-41'), priority: 'x'.repeat(5000) }), 400, { path: 'priority', message: /^"x{58}… is not one of "urgent", / }],
+    // JSON.stringify throws on a list some thousands deep: quoting it back was a 500.
+    ['a type that is a list thousands deep', () => t.post(`{"id":"u24","at":${NOW - 1000},"type":${'['.repeat(5000)}${']'.repeat(5000)}}`, { raw: true }), 400, { path: 'type', message: /^unknown type a list; expected one of / }],
+    ['an enum that is a list thousands deep', () => t.post(`{"id":"u25","type":"ticket.created","at":${NOW - 1000},"ticket":"T-43","channel":${'['.repeat(5000)}${']'.repeat(5000)}}`, { raw: true }), 400, { path: 'channel', message: /^a list is not one of "phone", / }],
+    ['an unknown type of 3 MB, quoted back in brief', () => t.post({ ...created('u26', 'T-44'), type: 'x'.repeat(3_000_000) }), 400, { path: 'type', message: /^unknown type "x{58}…; expected one of .{0,300}$/ }],
     ['a missing enum field', () => t.post({ id: 'u18', type: 'callback.scheduled', at: at(1), callback: 'C-8', due: at(9) }), 400, { path: 'reason', message: /^required: expected one of "pre_approval", / }],
     ['a wrong type', () => t.post({ id: 'u4', type: 'ticket.rated', at: at(1), ticket: 'T-1', score: '5' }), 400, { path: 'score', message: /^expected a number, got the text "5"$/ }],
     ['a null where a name is required', () => t.post({ id: 'u22', type: 'ticket.assigned', at: at(1), ticket: 'T-1', agent: null }), 400, { path: 'agent', message: /^expected a string, got null$/ }],
