@@ -1,5 +1,5 @@
 // Passwords, tokens and sessions: hashing and lookup. No HTTP here (see auth/middleware.ts).
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, ne } from 'drizzle-orm';
 import type { Db } from '../../db/open';
 import { apiTokens, sessions, users } from '../../db/index';
@@ -24,6 +24,24 @@ export function verifyPassword(password: string, stored: string): boolean {
   return timingSafeEqual(actual, Buffer.from(hash, 'hex'));
 }
 
+/**
+ * As verifyPassword, on libuv's thread pool: a hash takes tens of ms, and anyone may post a login, so the
+ * main thread (every other request, the live feed) must not wait for it.
+ */
+function verifyPasswordOffThread(password: string, stored: string): Promise<boolean> {
+  const [scheme, salt, hash] = stored.split(':');
+  if (scheme !== 'scrypt' || !salt || !hash) return Promise.resolve(false);
+  return new Promise((resolve, reject) =>
+    scrypt(password, Buffer.from(salt, 'hex'), 32, (err, actual) => (err ? reject(err) : resolve(timingSafeEqual(actual, Buffer.from(hash, 'hex')))))
+  );
+}
+
+/**
+ * Checked against when no user has the name, so a login takes as long whether or not the name exists. Random
+ * bytes in the stored form: no password hashes to them.
+ */
+const UNKNOWN_USER_HASH = `scrypt:${randomBytes(16).toString('hex')}:${randomBytes(32).toString('hex')}`;
+
 export function createToken(db: Db, role: Role, label: string, now: number, token = newSecret()): string {
   db.insert(apiTokens).values({ tokenHash: sha256(token), role, label, createdAt: now }).onConflictDoNothing().run();
   return token;
@@ -45,9 +63,10 @@ export function roleOfToken(db: Db, token: string, now = Date.now()): Role | nul
   return role;
 }
 
-export function login(db: Db, username: string, password: string, now: number): { token: string; role: Role } | null {
+export async function login(db: Db, username: string, password: string, now: number): Promise<{ token: string; role: Role } | null> {
   const user = db.select().from(users).where(eq(users.username, username)).get();
-  if (!user || !verifyPassword(password, user.passwordHash)) return null;
+  const matches = await verifyPasswordOffThread(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
+  if (!user || !matches) return null;
   const token = newSecret();
   db.insert(sessions).values({ tokenHash: sha256(token), username, expiresAt: now + SESSION_MS }).run();
   return { token, role: user.role };

@@ -7,6 +7,7 @@ import { login, logout } from '../auth/credentials';
 import { SESSION_COOKIE, principalOf, requireRole } from '../auth/middleware';
 import { readBody } from './body';
 import { issuesToErrors } from './params';
+import { quote } from '../plain-words';
 
 /** A login body is a name and a password: anyone may post one, so it is read no further than this. */
 const MAX_LOGIN_BYTES = 16 * 1024;
@@ -26,14 +27,17 @@ export function authRoutes(deps: AppDeps) {
       if (!text.ok && 'tooLarge' in text) return c.json({ errors: [{ path: '', message: `body is larger than ${MAX_LOGIN_BYTES / 1024} KB; a login is {"username","password"}` }] }, 413);
       let json: unknown;
       try {
-        json = text.ok ? JSON.parse(text.text) : undefined;
+        // A byte-order mark is taken as /api/events takes it: some clients write one before any text.
+        json = text.ok ? JSON.parse(text.text.replace(/^\uFEFF/, '')) : undefined;
       } catch {
         json = undefined;
       }
       if (json === undefined) return c.json({ errors: [{ path: '', message: 'expected a JSON body: {"username","password"}' }] }, 400);
+      if (typeof json !== 'object' || json === null || Array.isArray(json))
+        return c.json({ errors: [{ path: '', message: `expected a JSON object {"username","password"}, got ${quote(json)}` }] }, 400);
       const body = loginBody.safeParse(json);
       if (!body.success) return c.json({ errors: issuesToErrors(body.error) }, 400);
-      const session = login(deps.db, body.data.username, body.data.password, deps.now());
+      const session = await login(deps.db, body.data.username, body.data.password, deps.now());
       if (!session) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
       setCookie(c, SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 12 * 3600 });
       return c.json({ username: body.data.username, role: session.role });

@@ -66,6 +66,16 @@ describe('POST /api/auth/login', () => {
     ]);
   });
 
+  it('answers JSON that is not an object with 400 naming what came, and takes a body after a byte-order mark', async () => {
+    withManager();
+    for (const [body, got] of [['null', 'null'], ['[]', 'a list'], ['"mei"', '"mei"'], ['7', '7']]) {
+      const res = await login(body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).errors).toEqual([{ path: '', message: `expected a JSON object {"username","password"}, got ${got}` }]);
+    }
+    expect((await login('\uFEFF' + JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }))).status).toBe(200);
+  });
+
   it('reads a login body no further than 16 KB: 413, and the person can still sign in', async () => {
     withManager();
     const huge = await login(JSON.stringify({ username: 'mei', password: 'x'.repeat(20_000) }));
