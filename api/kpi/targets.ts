@@ -15,8 +15,9 @@ export const defaultTargets: TargetLookup = (priority) =>
   DEFAULT_FIRST_RESPONSE_TARGET_SEC[priority as Priority] ?? DEFAULT_FIRST_RESPONSE_TARGET_SEC.normal;
 
 /**
- * How each wall tile is coloured. `higherIsBetter` says which way is good; `warn` and `critical` are the
- * thresholds where the tile turns amber and red.
+ * How each wall tile is coloured. `higherIsBetter` says which way is good. `warn` is the target the tile shows
+ * ("target ≥ 90 %"): a value that meets it, exactly too, is green; one that misses it is amber, and red once it
+ * is past `critical` as well.
  */
 export interface KpiTarget {
   higherIsBetter: boolean;
@@ -34,8 +35,8 @@ export const DEFAULT_KPI_TARGETS: Record<string, KpiTarget> = {
   'tickets.abandonedPct': { higherIsBetter: false, warn: 5, critical: 10 },
   'backlog.unattended': { higherIsBetter: false, warn: 20, critical: 50 },
   'backlog.oldestUnattendedSec': { higherIsBetter: false, warn: 1800, critical: 3600 },
-  'callbacks.overdue': { higherIsBetter: false, warn: 1, critical: 5 },
-  'backlog.callbacksOverdue': { higherIsBetter: false, warn: 1, critical: 5 },
+  'callbacks.overdue': { higherIsBetter: false, warn: 0, critical: 4 },
+  'backlog.callbacksOverdue': { higherIsBetter: false, warn: 0, critical: 4 },
   'callbacks.onTimePct': { higherIsBetter: true, warn: 90, critical: 75 }
 };
 
@@ -43,6 +44,6 @@ export type KpiLevel = 'ok' | 'warn' | 'critical' | 'none';
 
 export function levelFor(target: KpiTarget | undefined, value: number | null | undefined): KpiLevel {
   if (!target || value === null || value === undefined || !Number.isFinite(value)) return 'none';
-  if (target.higherIsBetter) return value <= target.critical ? 'critical' : value <= target.warn ? 'warn' : 'ok';
-  return value >= target.critical ? 'critical' : value >= target.warn ? 'warn' : 'ok';
+  if (target.higherIsBetter) return value < target.critical ? 'critical' : value < target.warn ? 'warn' : 'ok';
+  return value > target.critical ? 'critical' : value > target.warn ? 'warn' : 'ok';
 }

@@ -74,7 +74,7 @@ describe('wall display', () => {
       expect(box.sw).toBeLessThanOrEqual(box.w);
       expect(box.tiles).toBeGreaterThanOrEqual(14);
       expect(box.outside).toBe(0);
-      expect(await page.textContent('[data-testid="as-of"]')).toMatch(/\d{1,2}:\d{2}:\d{2}/);
+      expect(await page.textContent('[data-testid="as-of"]')).toMatch(/^as of \d{1,2}:\d{2}:\d{2} UTC$/);
       expect(errors).toEqual([]);
       await page.close();
     });
@@ -111,19 +111,38 @@ describe('wall display', () => {
     await page.close();
   });
 
-  it('signs in with a password on the start page and opens the wall without a token', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/?lang=en`);
+  it('signs in with a password on the start page and opens the wall without a token, in the language chosen there', async () => {
+    // An English browser, with Chinese chosen on the start page.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${server.url}/?lang=zh-CN`);
     await page.fill('input[name=password]', 'not-the-password');
     await page.click('button[type=submit]');
     await page.waitForSelector('[role=alert]');
-    expect(await page.textContent('[role=alert]')).toMatch(/Wrong username or password/);
+    expect(await page.textContent('[role=alert]')).toMatch(/用户名或密码错误/);
     await page.fill('input[name=password]', 'test-admin-password');
-    await page.click('button[type=submit]');
+    await page.press('input[name=password]', 'Enter');
     await page.waitForSelector('a.wall');
-    await page.click('a.wall');
+    expect(await page.textContent('.signed-in')).toMatch(/admin（管理员）/);
+    // The form is gone: the keyboard goes on to the wall's link, not back to the top of the page.
+    await page.waitForFunction(() => document.activeElement?.classList.contains('wall'));
+    await page.keyboard.press('Enter');
     await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
     expect(page.url()).not.toContain('token=');
+    expect(await page.textContent('[data-testid="as-of"]')).toMatch(/数据截至/);
+    await page.close();
+  });
+
+  it('says why it shows nothing, and what to do: a refused token is wrong or revoked; with none, sign in on the start page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
+    await page.goto(`${server.url}/wall?token=not-a-token&lang=en`);
+    await page.waitForSelector('text=Not authorised', { timeout: 15_000 });
+    expect(await page.textContent('main')).toMatch(/token in this address was refused/);
+    expect(await page.$('main a')).toBeNull();
+    await page.goto(`${server.url}/wall?lang=zh-CN`);
+    await page.waitForSelector('text=未授权', { timeout: 15_000 });
+    await page.click('main a');
+    await page.waitForSelector('input[name=password]');
+    expect(new URL(page.url()).search).toBe('?lang=zh-CN');
     await page.close();
   });
 
@@ -152,7 +171,10 @@ describe('wall display', () => {
     expect(await page.$('[data-stale]')).toBeNull();
     await server.kill('SIGKILL');
     await page.waitForSelector('[data-stale]', { timeout: 20_000 });
-    expect(await page.textContent('[data-stale]')).toMatch(/\d{1,2}:\d{2}:\d{2}/);
+    // When the figures are from, and how old they are: the age counts up while the server is away.
+    const banner = await page.textContent('[data-stale]');
+    expect(banner).toMatch(/as of \d{1,2}:\d{2}:\d{2}, \d+s old/);
+    await page.waitForFunction((first) => document.querySelector('[data-stale]')?.textContent !== first, banner, { timeout: 5_000 });
     expect(await valueOf(page, 'tickets.created')).toBe(before);
 
     server = await startServer({ dbPath, port });

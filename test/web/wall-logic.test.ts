@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatPct, partsText, pickLocale, setLocale, t, wholePctParts } from '../../web/lib/i18n';
 import { agentRows, callbackRows, median } from '../../web/lib/kpi/agents';
+import { DEFAULT_KPI_TARGETS, levelFor } from '../../api/kpi/targets';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
-import { visibleSlots } from '../../web/lib/charts/options';
+import { axisDuration, onWallClock, visibleSlots } from '../../web/lib/charts/options';
 import { wallOptions } from '../../web/lib/wall/options';
 import { LiveFeed, STALE_AFTER_MS, sameJson } from '../../web/lib/live/live.svelte';
 import { en } from '../../web/lib/i18n/en';
@@ -26,9 +27,9 @@ describe('i18n', () => {
     setLocale('zh-CN');
     expect(formatDuration(252)).toBe('4分12秒');
     expect(formatDuration(7500)).toBe('2小时05分');
-    expect(t('wall.stale', { time: '12:00:01' })).toBe('正在重新连接 — 数据截至 12:00:01');
+    expect(t('wall.stale', { time: '12:00:01', age: '2分' })).toBe('正在重新连接 — 数据截至 12:00:01，已过 2分');
     setLocale('en');
-    expect(t('wall.stale', { time: '12:00:01' })).toBe('Reconnecting — figures as of 12:00:01');
+    expect(t('wall.stale', { time: '12:00:01', age: '2m' })).toBe('Reconnecting — figures as of 12:00:01, 2m old');
   });
   it('counts in the singular for exactly one, in English', () => {
     setLocale('en');
@@ -82,6 +83,44 @@ describe('the wall clock', () => {
   });
 });
 
+describe('chart axes', () => {
+  it('label durations as the wall writes them, one style up the axis: 0, 30m, 1h, 1h 30m, 2h', () => {
+    const ticks = [0, 1800, 3600, 5400, 7200];
+    expect(ticks.map(axisDuration)).toEqual(['0', '30m', '1h', '1h 30m', '2h']);
+    setLocale('zh-CN');
+    expect(ticks.map(axisDuration)).toEqual(['0', '30分', '1小时', '1小时30分', '2小时']);
+    setLocale('en');
+  });
+  it('plot times as the centre’s wall clock reads them, so ticks fall on its round hours in any browser', () => {
+    // 10:00 in Kolkata is 04:30 UTC: plotted at 10:00, where a UTC tick falls.
+    expect(onWallClock(Date.UTC(2026, 11, 5, 4, 30), 'Asia/Kolkata')).toBe(Date.UTC(2026, 11, 5, 10, 0));
+    expect(onWallClock(Date.UTC(2026, 11, 5, 2, 0, 0, 250), 'Asia/Shanghai')).toBe(Date.UTC(2026, 11, 5, 10, 0, 0, 250));
+    // Across Los Angeles' spring forward: 01:00 PST, then 03:00 PDT an hour later.
+    expect(onWallClock(Date.UTC(2026, 2, 8, 9), 'America/Los_Angeles')).toBe(Date.UTC(2026, 2, 8, 1));
+    expect(onWallClock(Date.UTC(2026, 2, 8, 10), 'America/Los_Angeles')).toBe(Date.UTC(2026, 2, 8, 3));
+    const at = Date.UTC(2026, 11, 5, 4, 30);
+    expect(onWallClock(at, 'Not/AZone')).toBe(at - new Date(at).getTimezoneOffset() * 60_000);
+  });
+});
+
+describe('tile colours', () => {
+  const t = DEFAULT_KPI_TARGETS;
+  it('are green at exactly the target the tile shows, amber just short of it, red past the critical line', () => {
+    expect(levelFor(t['firstResponse.withinTargetPct'], 90)).toBe('ok');
+    expect(levelFor(t['firstResponse.withinTargetPct'], 89.9)).toBe('warn');
+    expect(levelFor(t['firstResponse.withinTargetPct'], 79.9)).toBe('critical');
+    expect(levelFor(t['csat.pct'], 80)).toBe('ok');
+    expect(levelFor(t['tickets.abandonedPct'], 5)).toBe('ok');
+    expect(levelFor(t['tickets.abandonedPct'], 5.1)).toBe('warn');
+    expect(levelFor(t['firstResponse.p50Sec'], 600)).toBe('ok');
+    expect(levelFor(t['firstResponse.p50Sec'], 601)).toBe('warn');
+  });
+  it('make one overdue callback amber and five red: none is the target', () => {
+    expect([0, 1, 4, 5].map((n) => levelFor(t['backlog.callbacksOverdue'], n))).toEqual(['ok', 'warn', 'warn', 'critical']);
+    expect(levelFor(t['csat.pct'], null)).toBe('none');
+  });
+});
+
 describe('wall options', () => {
   it('reads team, rotate, page and token', () => {
     expect(wallOptions(new URLSearchParams('team=cards&rotate=30&page=agents&token=abc'))).toEqual({ team: 'cards', rotateSec: 30, page: 'agents', token: 'abc' });
@@ -112,6 +151,13 @@ describe('agents board', () => {
     expect(rows[0].level).toBe('critical');
     expect(rows[0].firstResponseP50.median).toBe(300);
     expect(rows.slice(1).every((r) => r.level === 'ok')).toBe(true);
+  });
+  it('lists those on shift first: an agent gone home is no one to help now, however their day went', () => {
+    const csat = (pct: number) => ({ csat: { responses: 10, positive: pct / 10, pct, avg: 4 } });
+    const home = agent('home', { status: 'offline', ...csat(40) });
+    const rows = agentRows([agent('b'), home, agent('c'), agent('slow', { status: 'away', firstResponse: { ...agent('x').firstResponse, p50Sec: 900 } }), agent('d')]);
+    expect(rows.map((r) => r.agent.agent)).toEqual(['slow', 'b', 'c', 'd', 'home']);
+    expect(rows.at(-1)!.level).toBe('critical');
   });
   it('does not compare against a team of fewer than three', () => {
     const rows = agentRows([agent('a1'), agent('a2', { firstResponse: { ...agent('x').firstResponse, p50Sec: 9000 } })]);

@@ -2,7 +2,7 @@
 // same series ids, so a merge replaces data in place.
 import type { KpiTarget } from '../../../api/kpi/targets';
 import type { TodaySeries } from '../../../api/live/protocol';
-import { formatCount, formatHourMinute, getLocale, t } from '../i18n';
+import { durationParts, formatCount, formatHourMinute, partsText, t } from '../i18n';
 import type { ChartOption } from './echarts';
 import { palette } from './palette';
 import type { SlotWindow } from './slots';
@@ -18,12 +18,34 @@ export interface ChartContext {
   u: number;
 }
 
+const wallClocks = new Map<string, Intl.DateTimeFormat | null>();
+
+/**
+ * `at` as the clock on the wall of `timeZone` reads it, written as if that were UTC: the charts plot these, with
+ * ECharts' UTC ticks, so ticks fall on the centre's round hours whatever the browser's zone (Kolkata's half
+ * hour put them at 01:30, 03:30 of a Shanghai centre's day). The browser's own zone when it does not know that one.
+ */
+export function onWallClock(at: number, timeZone: string): number {
+  if (!wallClocks.has(timeZone)) {
+    try {
+      wallClocks.set(timeZone, new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }));
+    } catch {
+      wallClocks.set(timeZone, null);
+    }
+  }
+  const clock = wallClocks.get(timeZone);
+  if (!clock) return at - new Date(at).getTimezoneOffset() * 60_000;
+  const p: Record<string, number> = {};
+  for (const part of clock.formatToParts(at)) p[part.type] = Number(part.value);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) + (((at % 1000) + 1000) % 1000);
+}
+
 function slotPoints<T>(values: T[], ctx: ChartContext, fill: T): [number, T][] {
   const { first, last } = ctx.slots;
   const slot = ctx.series.slotMs || 900_000;
   const from = Date.parse(ctx.series.from);
   const points: [number, T][] = [];
-  for (let i = first; i <= last; i++) points.push([from + i * slot + slot / 2, values[i] ?? fill]);
+  for (let i = first; i <= last; i++) points.push([onWallClock(from + i * slot + slot / 2, ctx.timezone), values[i] ?? fill]);
   return points;
 }
 
@@ -36,10 +58,9 @@ function durationAxis(peak: number, floor: number): { max: number; interval: num
   return { max: Math.ceil(top / interval) * interval, interval };
 }
 
-function axisDuration(sec: number): string {
-  if (sec < 60) return `${Math.round(sec)}${t('unit.s')}`;
-  if (sec < 3600 || sec % 3600 !== 0) return `${Math.round(sec / 60)}${t('unit.m')}`;
-  return `${new Intl.NumberFormat(getLocale(), { maximumFractionDigits: 1 }).format(sec / 3600)}${t('unit.h')}`;
+/** An axis label as the wall writes durations elsewhere: 0, 30m, 1h, 1h 30m, 2h (not 90m between 1h and 2h). */
+export function axisDuration(sec: number): string {
+  return sec === 0 ? formatCount(0) : partsText(durationParts(sec, true));
 }
 
 function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval = 1): ChartOption {
@@ -47,16 +68,18 @@ function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval
   const font = Math.round(ctx.u * 1.05);
   const label = { color: palette.muted, fontSize: font };
   return {
+    // The x values are wall-clock times written as UTC (onWallClock): ticks and labels are read in UTC.
+    useUTC: true,
     animationDurationUpdate: 400,
     // Canvas text cannot inherit CSS; an invalid family like 'inherit' silently falls back to 10px sans-serif.
     textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
     grid: { left: ctx.u * 0.4, right: ctx.u * 1.2, top: ctx.u * 0.8, bottom: ctx.u * 0.2, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     xAxis: {
       type: 'time',
-      min,
-      max,
+      min: onWallClock(min, ctx.timezone),
+      max: onWallClock(max, ctx.timezone),
       splitNumber: 6,
-      axisLabel: { ...label, hideOverlap: true, formatter: (value: number) => formatHourMinute(value, ctx.timezone) },
+      axisLabel: { ...label, hideOverlap: true, formatter: (value: number) => formatHourMinute(value, 'UTC') },
       axisLine: { lineStyle: { color: palette.axis } },
       axisTick: { show: false },
       splitLine: { show: false }
@@ -84,7 +107,7 @@ export function createdResolvedOption(ctx: ChartContext): ChartOption {
 }
 
 export function backlogOption(ctx: ChartContext): ChartOption {
-  const data = ctx.series.backlog.filter(([at]) => at >= ctx.slots.min);
+  const data = ctx.series.backlog.filter(([at]) => at >= ctx.slots.min).map(([at, n]): [number, number] => [onWallClock(at, ctx.timezone), n]);
   return {
     ...frame(ctx, (v) => formatCount(v)),
     series: [

@@ -103,6 +103,17 @@ export function formatClock(at: Date | number, timeZone?: string): string {
   return dateFormat('clock', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }, timeZone).format(at);
 }
 
+/**
+ * The zone's short name at `at`, as the locale writes it ("PST", "GMT+8"): a wall's times are the KPI day's
+ * zone, which need not be the zone of whoever reads them. Empty when the browser does not know the zone.
+ */
+export function formatZone(at: Date | number, timeZone?: string): string {
+  if (!timeZone) return '';
+  const zone = dateFormat('zone', { timeZoneName: 'short' }, timeZone);
+  if (zone.resolvedOptions().timeZone.toLowerCase() !== timeZone.toLowerCase() && timeZone !== 'UTC') return '';
+  return zone.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
 /** hh:mm in the given zone (the KPI day's zone, for chart axes). */
 export function formatHourMinute(at: number, timeZone?: string): string {
   return dateFormat('hm', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, timeZone).format(at);

@@ -1,4 +1,4 @@
-// The agents board: each agent beside their team's median, flagged when much worse, those needing help first.
+// The agents board: each agent beside their team's median, flagged when much worse, those on shift needing help first.
 import type { AgentKpis } from '../../../api/kpi/types';
 import type { KpiLevel } from '../../../api/kpi/targets';
 import { AGENT_STATUSES, isAgentStatus } from './values';
@@ -80,8 +80,11 @@ export function agentRows(agents: AgentKpis[]): AgentRow[] {
     return { agent, handled, firstResponseP50, csat, level: worst([handled.level, firstResponseP50.level, csat.level]) };
   });
   const statusRank = (agent: AgentKpis) => (isAgentStatus(agent.status) ? AGENT_STATUSES.indexOf(agent.status) : AGENT_STATUSES.length);
+  // A supervisor can help only those on shift: whoever has logged off (or never said) comes after them, worst first too.
+  const gone = (agent: AgentKpis) => (agent.status === 'offline' || !isAgentStatus(agent.status) ? 1 : 0);
   return rows.sort(
     (a, b) =>
+      gone(a.agent) - gone(b.agent) ||
       RANK[a.level] - RANK[b.level] ||
       statusRank(a.agent) - statusRank(b.agent) ||
       (a.agent.name ?? a.agent.agent).localeCompare(b.agent.name ?? b.agent.agent)

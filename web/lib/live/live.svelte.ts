@@ -43,6 +43,8 @@ export class LiveFeed {
 
   /** The instant the figures on screen describe: the browser clock while fresh, the last message's `at` once stale. */
   clock = $derived(this.message && !this.fresh ? Date.parse(this.message.at) : this.now);
+  /** Whole seconds since the last message came (browser clock), while stale: how old the figures on screen are. */
+  staleForSec = $derived(this.stale && this.lastMessageAt !== null ? Math.max(0, Math.floor((this.now - this.lastMessageAt) / 1000)) : null);
   /** Whole seconds since the message's `at`, for figures that count up between messages (the oldest wait). */
   secondsSinceAt = $derived(this.message ? Math.max(0, Math.floor((this.clock - Date.parse(this.message.at)) / 1000)) : 0);
 
