@@ -86,6 +86,9 @@ interface Client {
 }
 
 
+/** A subscribe message is a few hundred bytes; one over this ends the connection, with the reason. */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+
 function addressOf(target: string | undefined): URL | null {
   try {
     return new URL(target ?? '/', 'http://x');
@@ -95,7 +98,11 @@ function addressOf(target: string | undefined): URL | null {
 }
 
 export class LiveHub {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
+  /**
+   * Frames up to 64 KB are read, so one over MAX_MESSAGE_BYTES can be told why it ends the connection (ws's own
+   * limit closes with 1009 and no reason); what is larger still is cut by ws.
+   */
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * MAX_MESSAGE_BYTES });
   private readonly clients = new Set<Client>();
   private readonly o: Required<HubOptions>;
   /** The earliest time the next round may start. */
@@ -184,6 +191,12 @@ export class LiveHub {
     });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data) => {
+      const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
+      if (bytes > MAX_MESSAGE_BYTES) {
+        const why = `message of ${bytes} bytes; a subscribe message is at most ${MAX_MESSAGE_BYTES / 1024} KB`;
+        ws.send(JSON.stringify({ type: 'error', message: `${why}. ${SUBSCRIBE_SHAPE}`, errors: [] } satisfies ErrorMessage));
+        return ws.close(1009, why);
+      }
       // An error thrown here would end the process: a message the checks below did not foresee gets an answer instead.
       try {
         this.receive(client, String(data));

@@ -212,6 +212,26 @@ describe('live hub', () => {
     expect(scoped.filters).toEqual({ team: 'risk' });
   });
 
+  it('ends a connection that sends a message over 16 KB, saying why in the close frame and in an error message first', async () => {
+    await start();
+    for (const size of [20 * 1024, 200 * 1024]) {
+      const c = connect();
+      await c.opened;
+      const closed = new Promise<[number, string]>((resolve) => c.ws.once('close', (code, reason) => resolve([code, String(reason)])));
+      c.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: 'x'.repeat(size) } }));
+      const [code, reason] = await closed;
+      expect(code).toBe(1009);
+      // Up to 64 KB the hub reads it and says why; beyond that ws cuts it before anything is read.
+      if (size < 64 * 1024) {
+        expect(reason).toMatch(/^message of 205\d\d bytes; a subscribe message is at most 16 KB$/);
+        expect(c.messages.find((m) => m.type === 'error')).toMatchObject({ message: expect.stringMatching(/^message of \d+ bytes; a subscribe message is at most 16 KB\. /) });
+      }
+    }
+    // The hub goes on serving others.
+    const other = connect();
+    await other.until((m) => m.type === 'snapshot');
+  });
+
   it('refuses without a token (401), below display (403) and over the connection cap (503)', async () => {
     await start({ maxClients: 1 });
     const status = (url: string) =>
