@@ -132,6 +132,34 @@ describe('wall display', () => {
     await page.close();
   });
 
+  it('switches page from its tabs, by mouse or keyboard, and keeps the page in the address', async () => {
+    const { page, errors } = await openWall({ width: 1366, height: 768 }, '&lang=en');
+    await page.click('header nav a:has-text("Callbacks")');
+    await page.waitForSelector('[data-kpi="callbacks.attempts"]');
+    expect(new URL(page.url()).searchParams.get('page')).toBe('callbacks');
+    expect(new URL(page.url()).searchParams.get('token')).toBe(wallToken);
+    await page.focus('header nav a:has-text("Agents")');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('div.row[data-agent]');
+    expect(await page.getAttribute('header nav a[aria-current=page]', 'href')).toContain('page=agents');
+    await page.reload();
+    await page.waitForSelector('div.row[data-agent]');
+    expect(await page.$('[data-kpi="tickets.created"]')).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says when a scope has nothing at all, as a misspelt ?team= would: not a wall of zeros that looks like a quiet floor', async () => {
+    const { page } = await openWall({ width: 1920, height: 1080 }, '&lang=en&team=walet');
+    await page.waitForSelector('[data-nothing-yet]');
+    expect(await page.textContent('[data-nothing-yet]')).toMatch(/Nothing for team "walet" today/);
+    const real = await openWall({ width: 1920, height: 1080 }, '&lang=en&team=wallet');
+    await real.page.waitForTimeout(1500);
+    expect(await real.page.$('[data-nothing-yet]')).toBeNull();
+    await page.close();
+    await real.page.close();
+  });
+
   it('says why it shows nothing, and what to do: a refused token is wrong or revoked; with none, sign in on the start page', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
     await page.goto(`${server.url}/wall?token=not-a-token&lang=en`);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatPct, partsText, pickLocale, setLocale, t, wholePctParts } from '../../web/lib/i18n';
+import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatZone, formatPct, partsText, pickLocale, setLocale, t, wholePctParts } from '../../web/lib/i18n';
 import { agentRows, callbackRows, median } from '../../web/lib/kpi/agents';
 import { DEFAULT_KPI_TARGETS, levelFor } from '../../api/kpi/targets';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
@@ -78,6 +78,11 @@ describe('the wall clock', () => {
     const at = Date.parse('2026-12-02T07:34:20Z');
     expect(formatClock(at, 'Asia/Shanghai')).toBe('15:34:20');
     expect(formatClock(at, 'America/Santiago')).toBe('04:34:20');
+    // The zone is named as the locale writes it, by any of its names; one the browser does not know, not at all.
+    expect(formatZone(at, 'Asia/Shanghai')).toBe('GMT+8');
+    expect(formatZone(at, 'Asia/Calcutta')).toBe('GMT+5:30');
+    expect(formatZone(at, 'UTC')).toBe('UTC');
+    expect(formatZone(at, 'Not/AZone')).toBe('');
     // A zone this browser does not know falls back to its own clock rather than showing nothing.
     expect(formatClock(at, 'Not/AZone')).toMatch(/^\d\d:34:20$/);
   });

@@ -35,6 +35,8 @@ export const en = {
   'wall.serverError': 'Server: {message}',
   'wall.asOf': 'as of {time} {zone}',
   'wall.noData': 'no data yet',
+  'wall.nothingYet': 'No events have come in today. The helpdesk, phone system and callback dialer send them to POST /api/events.',
+  'wall.nothingForTeam': 'Nothing for team "{team}" today. Check the team\'s name in this address (?team=), as the events spell it.',
   'wall.stale': 'Reconnecting — figures as of {time}, {age} old',
   'wall.allTeams': 'All teams',
   'wall.team': 'Team {team}',

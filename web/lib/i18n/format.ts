@@ -108,10 +108,24 @@ export function formatClock(at: Date | number, timeZone?: string): string {
  * zone, which need not be the zone of whoever reads them. Empty when the browser does not know the zone.
  */
 export function formatZone(at: Date | number, timeZone?: string): string {
-  if (!timeZone) return '';
-  const zone = dateFormat('zone', { timeZoneName: 'short' }, timeZone);
-  if (zone.resolvedOptions().timeZone.toLowerCase() !== timeZone.toLowerCase() && timeZone !== 'UTC') return '';
-  return zone.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  if (!timeZone || !knownZone(timeZone)) return '';
+  return dateFormat('zone', { timeZoneName: 'short' }, timeZone).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+const zones = new Map<string, boolean>();
+/** Whether this browser knows the zone (by any of its names: Asia/Calcutta is Asia/Kolkata). */
+function knownZone(timeZone: string): boolean {
+  let known = zones.get(timeZone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    zones.set(timeZone, known);
+  }
+  return known;
 }
 
 /** hh:mm in the given zone (the KPI day's zone, for chart axes). */

@@ -36,6 +36,8 @@ export const zhCN: Dictionary = {
   'wall.serverError': '服务器：{message}',
   'wall.asOf': '数据截至 {time} {zone}',
   'wall.noData': '暂无数据',
+  'wall.nothingYet': '今日尚未收到事件。客服系统、电话系统和回呼拨号器通过 POST /api/events 发送事件。',
+  'wall.nothingForTeam': '团队“{team}”今日暂无数据。请核对本页地址中的团队名称（?team=），应与事件中的写法一致。',
   'wall.stale': '正在重新连接 — 数据截至 {time}，已过 {age}',
   'wall.allTeams': '全部团队',
   'wall.team': '团队 {team}',

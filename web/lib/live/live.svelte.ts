@@ -40,6 +40,15 @@ export class LiveFeed {
   agents = $derived(this.message?.agents ?? []);
   agentCounts = $derived(agentsByStatus(this.agents));
   targets = $derived(this.message?.targets ?? DEFAULT_KPI_TARGETS);
+  /** Nothing to show in this scope: no ticket, callback or agent today, none open. A new database, or a team that has none (a misspelt ?team=). */
+  nothingYet = $derived(
+    this.today !== null &&
+      this.agents.length === 0 &&
+      this.today['tickets.created'] === 0 &&
+      this.today['backlog.open'] === 0 &&
+      this.today['backlog.callbacksPending'] === 0 &&
+      this.today['callbacks.scheduled'] === 0
+  );
 
   /** The instant the figures on screen describe: the browser clock while fresh, the last message's `at` once stale. */
   clock = $derived(this.message && !this.fresh ? Date.parse(this.message.at) : this.now);
