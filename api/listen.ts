@@ -1,7 +1,7 @@
 // Puts one runtime on one port: the HTTP API, the built dashboard and the live WebSocket. Used by
 // server.ts (the process) and by integration tests, so both run the same assembly.
 import { RequestError, getRequestListener, type ServerType } from '@hono/node-server';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkpoint } from '../db/open';
@@ -63,7 +63,13 @@ export async function listen(
   return new Promise((resolve, reject) => {
     // POST /api/events is answered from Node's request directly (routes/events.ts); the rest goes to Hono.
     const honoListener = getRequestListener(app.fetch, { hostname: config.HOST, errorHandler: answerUnreadRequest });
-    const server = createServer((req, res) => void (fastEvents(req, res) || honoListener(req, res)));
+    // A request with no Host is answered below in the API's words (Node's own check answers an empty 400).
+    const server = createServer({ requireHostHeader: false }, (req, res) => void (fastEvents(req, res) || answeredBadHost(req, res) || honoListener(req, res)));
+    // Node answers an Expect it does not know with an empty 417.
+    server.on('checkExpectation', (req, res) => {
+      const body = JSON.stringify({ error: 'expectation_failed', message: `Expect: ${quote(req.headers.expect)} is not one this server meets; send Expect: 100-continue, or none` });
+      res.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
+    });
     // Before it listens, a failure (the port taken, a host not on this machine) is the caller's to report.
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => {
@@ -74,7 +80,7 @@ export async function listen(
         port: (server.address() as AddressInfo).port,
         async close() {
           draining = true;
-          hub.close();
+          hub.close(SHUTDOWN_GRACE_MS);
           stopMaintenance();
           rt.onChanged.delete(onChanged);
           const closed = new Promise<void>((r) => server.close(() => r()));
@@ -91,6 +97,9 @@ export async function listen(
     });
     server.on('clientError', answerClientError);
     server.on('upgrade', (req, socket, head) => {
+      // Node hands the socket over without its error listener: a client that resets it while it is being answered
+      // would raise an error nobody handles, and end the process.
+      socket.on('error', () => socket.destroy());
       // Thrown here, an error would end the process (no framework catches it): one request must not take the server down.
       try {
         if (!hub.handleUpgrade(req, socket, head)) endSocket(socket, 404, 'Not Found', { error: 'not_found', message: `no WebSocket at ${quote(req.url?.split('?')[0])}; the live data is at /api/live` });
@@ -102,13 +111,32 @@ export async function listen(
   });
 }
 
+const BAD_HOST = JSON.stringify({
+  error: 'bad_request',
+  message: "the request's Host header is missing or names no host; send the server's name or address, such as Host: 127.0.0.1:3000"
+});
+
+/** A request whose Host names no host (or that has none) gets the API's 400; true when it was answered. */
+function answeredBadHost(req: IncomingMessage, res: ServerResponse): boolean {
+  const host = req.headers.host;
+  if (host && URL.canParse(`http://${host}/`)) return false;
+  res.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BAD_HOST) }).end(BAD_HOST);
+  return true;
+}
+
 /**
  * A request the adapter could not make a fetch Request of (a Host header that names no host, `Host: [`); its
  * own answer is an empty 400. Anything else thrown before Hono's handlers is ours, and logged.
  */
 function answerUnreadRequest(err: unknown): Response {
   const json = (status: number, body: { error: string; message: string }) => Response.json(body, { status });
-  if (err instanceof RequestError) return json(400, { error: 'bad_request', message: `the request's Host header is missing or names no host (${err.message}); send the server's name or address, such as Host: 127.0.0.1:3000` });
+  if (err instanceof RequestError) {
+    const host = /host header/i.test(err.message);
+    const message = host
+      ? `the request's Host header is missing or names no host (${err.message}); send the server's name or address, such as Host: 127.0.0.1:3000`
+      : `the request's address is not one a URL can hold (${err.message}); send a path such as /api/kpis, its special characters percent-encoded`;
+    return json(400, { error: 'bad_request', message });
+  }
   console.error('request failed before it reached the API:', err);
   return json(500, { error: 'internal', message: 'Something went wrong on our side; it has been logged.' });
 }
@@ -128,6 +156,15 @@ const CLIENT_ERRORS: Record<string, [status: number, reason: string, message: st
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
   const [status, reason, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', `the request is not valid HTTP/1.1 (${err.code ?? err.message})`];
-  endSocket(socket, status, reason, { error: 'bad_request', message });
+  const answer = () => {
+    if (socket.writable) endSocket(socket, status, reason, { error: 'bad_request', message });
+  };
+  // A request before it on this connection (pipelined) is still being answered: a batch of events, say, whose
+  // commit is under way. Its answer goes first, as HTTP orders them; written now, this one would take its place
+  // (Node then ends the connection, and this answer is written only if it is still open).
+  const pending = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (!pending || pending.writableFinished) return answer();
+  pending.once('finish', answer);
+  pending.once('close', () => pending.writableFinished || socket.destroy());
 }
 

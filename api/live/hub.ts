@@ -191,10 +191,12 @@ export class LiveHub {
     });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data) => {
+      // Cut off already (below): what it sent before the cut is not read.
+      if (!this.clients.has(client)) return;
       const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
       if (bytes > MAX_MESSAGE_BYTES) {
         const why = `message of ${bytes} bytes; a subscribe message is at most ${MAX_MESSAGE_BYTES / 1024} KB`;
-        ws.send(JSON.stringify({ type: 'error', message: `${why}. ${SUBSCRIBE_SHAPE}`, errors: [] } satisfies ErrorMessage));
+        this.reply(client, { type: 'error', message: `${why}. ${SUBSCRIBE_SHAPE}`, errors: [] });
         return ws.close(1009, why);
       }
       // An error thrown here would end the process: a message the checks below did not foresee gets an answer instead.
@@ -202,10 +204,24 @@ export class LiveHub {
         this.receive(client, String(data));
       } catch (err) {
         console.error('live feed: a client message failed:', err);
-        ws.send(JSON.stringify({ type: 'error', message: `this message could not be read; ${SUBSCRIBE_SHAPE}`, errors: [] } satisfies ErrorMessage));
+        this.reply(client, { type: 'error', message: `this message could not be read; ${SUBSCRIBE_SHAPE}`, errors: [] });
       }
     });
     this.snapshot(client);
+  }
+
+  /**
+   * Answers a client's message. One that sends and never reads would have its answers queue without end (a
+   * byte a frame can queue a hundred and more): past maxBufferedBytes unread, it is cut off instead.
+   */
+  private reply(client: Client, message: ErrorMessage): void {
+    if (client.ws.bufferedAmount > this.o.maxBufferedBytes) {
+      this.stats.droppedDead++;
+      this.clients.delete(client);
+      client.ws.terminate();
+      return;
+    }
+    client.ws.send(JSON.stringify(message));
   }
 
   /** A client's message: a subscription (its snapshot owed), or an error message saying what was wrong. */
@@ -214,7 +230,7 @@ export class LiveHub {
     try {
       json = JSON.parse(text);
     } catch {
-      client.ws.send(JSON.stringify({ type: 'error', message: `not JSON; ${SUBSCRIBE_SHAPE}`, errors: [] } satisfies ErrorMessage));
+      this.reply(client, { type: 'error', message: `not JSON; ${SUBSCRIBE_SHAPE}`, errors: [] });
       return;
     }
     const parsed = subscribeMessage.safeParse(json, IN_PLAIN_WORDS);
@@ -222,7 +238,7 @@ export class LiveHub {
       const errors = issuesToErrors(parsed.error);
       const kept = Object.keys(client.filters).length ? `its filters stay ${JSON.stringify(client.filters)}` : 'it stays on the whole centre';
       const message = `${errors.map((e) => `${e.path || 'message'}: ${e.message}`).join('; ')}; ${SUBSCRIBE_SHAPE}. This feed did not change: ${kept}.`;
-      client.ws.send(JSON.stringify({ type: 'error', message, errors } satisfies ErrorMessage));
+      this.reply(client, { type: 'error', message, errors });
       return;
     }
     client.filters = parsed.data.filters;
@@ -376,15 +392,21 @@ export class LiveHub {
     }
   }
 
-  close(): void {
+  /**
+   * Says goodbye to every client (1001), and cuts those that have not answered within `graceMs`: a wall whose
+   * network dropped never answers, and ws would wait 30 s for it, holding the process past a supervisor's patience.
+   */
+  close(graceMs = 5_000): void {
     if (this.timer) clearTimeout(this.timer);
     this.closed = true;
     for (const i of this.intervals) clearInterval(i);
+    const closing = [...this.clients].map((c) => c.ws);
     for (const c of this.clients) {
       if (c.owed) clearTimeout(c.owed);
       c.ws.close(1001, 'server shutting down');
     }
     this.clients.clear();
     this.wss.close();
+    if (closing.length) setTimeout(() => closing.forEach((ws) => ws.terminate()), graceMs).unref();
   }
 }

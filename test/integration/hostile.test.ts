@@ -67,7 +67,68 @@ describe('the server stays up', () => {
   });
 });
 
+describe('the server stays up, and answers in its own words', () => {
+  it('when a client resets the connection while a WebSocket upgrade to nowhere is answered', async () => {
+    server = await startServer({ dbPath: dbPath() });
+    for (let i = 0; i < 5; i++) {
+      const socket = connect(server.port, '127.0.0.1');
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write('GET /x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+      socket.resetAndDestroy();
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await alive(server)).toBe(200);
+    expect(server.proc.exitCode).toBeNull();
+  });
+
+  it('answers a stored batch 200 when a malformed request is pipelined behind it, not the malformed one\'s 400 in its place', async () => {
+    server = await startServer({ dbPath: dbPath() });
+    const body = JSON.stringify({ id: 'piped-1', type: 'ticket.created', at: Date.now() - 1000, ticket: 'T-P', channel: 'chat' });
+    const answer = await raw(
+      server.port,
+      `POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_INGEST_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}` + 'GET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n'
+    );
+    // Node ends the connection once the batch is answered; the malformed request after it is answered no further.
+    expect(answer.match(/^HTTP\/1\.1 \d+/gm)?.[0]).toBe('HTTP/1.1 200');
+    expect(answer).toContain('{"accepted":1,"duplicates":0}');
+  });
+
+  it('says what is wrong with a request that has no Host, an Expect it cannot meet, or a backslash in its path', async () => {
+    server = await startServer({ dbPath: dbPath() });
+    const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    const noHost = await raw(server.port, 'GET /api/kpis HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(noHost).toMatch(/^HTTP\/1\.1 400 /);
+    expect(bodyOf(noHost).message).toMatch(/Host header is missing or names no host/);
+    const expectation = await raw(server.port, 'GET /api/kpis HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: close\r\n\r\n');
+    expect(expectation).toMatch(/^HTTP\/1\.1 417 /);
+    expect(bodyOf(expectation).message).toMatch(/^Expect: "foo" is not one this server meets/);
+    const backslash = await raw(server.port, 'GET /a\\b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(backslash).toMatch(/^HTTP\/1\.1 400 /);
+    expect(bodyOf(backslash).message).toMatch(/^the request's address is not one a URL can hold \(Backslash in request path\)/);
+  });
+});
+
 describe('SIGTERM', () => {
+  it(`stops within its grace while a wall whose network dropped never answers the goodbye`, async () => {
+    const path = dbPath();
+    const display = seedToken(path, 'display');
+    server = await startServer({ dbPath: path });
+    // A WebSocket handshake by hand, then silence: no close frame will ever come back.
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => {});
+    let got = '';
+    socket.on('data', (d) => (got += d.toString('latin1')));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`GET /api/live?token=${display} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    for (let i = 0; i < 100 && !got.includes('snapshot'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(got).toMatch(/^HTTP\/1\.1 101 /);
+    const exit = server.kill('SIGTERM');
+    const gaveUp = new Promise((r) => setTimeout(() => r('still running'), SHUTDOWN_GRACE_MS + 10_000));
+    expect(await Promise.race([exit, gaveUp])).toBe(0);
+    socket.destroy();
+  }, 40_000);
+
   it(`stops within its grace (${SHUTDOWN_GRACE_MS / 1000} s) while a client never finishes its body, and a new server can open the file`, async () => {
     const path = dbPath();
     server = await startServer({ dbPath: path });

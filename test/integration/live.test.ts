@@ -232,6 +232,23 @@ describe('live hub', () => {
     await other.until((m) => m.type === 'snapshot');
   });
 
+  it('cuts off a client that keeps sending and never reads, instead of queuing its answers without end', async () => {
+    const hub = (await start({ maxBufferedBytes: 64 * 1024 })).hub;
+    const c = connect();
+    await c.until((m) => m.type === 'snapshot');
+    // It stops reading: every error answer to its stream of one-byte messages queues in the server.
+    (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    for (let i = 0; i < 5 && hub.size > 0; i++) {
+      for (let k = 0; k < 20_000; k++) c.ws.send('x');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(hub.size).toBe(0);
+    expect(hub.stats.droppedDead).toBe(1);
+    // The hub goes on serving others.
+    const other = connect();
+    await other.until((m) => m.type === 'snapshot');
+  });
+
   it('refuses without a token (401), below display (403) and over the connection cap (503)', async () => {
     await start({ maxClients: 1 });
     const status = (url: string) =>
