@@ -62,6 +62,11 @@ export function createApp(deps: AppDeps) {
 
   const dir = deps.staticDir;
   if (dir && existsSync(join(dir, 'index.html'))) {
+    // The dashboard's files are read, never written: another method is a 405, not the page as if it had worked.
+    app.on(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'], '*', (c) => {
+      c.header('Allow', 'GET, HEAD');
+      return c.json({ error: 'method_not_allowed', message: `${c.req.path} is a page of the dashboard: GET it, not ${c.req.method}.` }, 405);
+    });
     app.use('*', serveStatic({ root: dir }));
     app.get('*', serveStatic({ root: dir, path: 'index.html' }));
   }

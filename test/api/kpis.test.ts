@@ -1,4 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../api/app';
+import { loadConfig } from '../../api/config';
 import { testApp } from '../helpers/app';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -200,6 +205,22 @@ describe('GET /api/kpis', () => {
     const post = await t.app.request('/api/kpis/', { method: 'POST' });
     expect([post.status, ((await post.json()) as { message: string }).message]).toEqual([405, '/api/kpis takes GET or HEAD, not POST.']);
     expect((await t.app.request('/api/kpis//')).status).toBe(404);
+  });
+
+  it('serves the dashboard\'s pages to GET and HEAD only: another method is a 405, not the page as if it had worked', async () => {
+    t = testApp({ now: () => NOW });
+    const site = mkdtempSync(join(tmpdir(), 'floorboard-site-'));
+    writeFileSync(join(site, 'index.html'), '<!doctype html><title>Floorboard</title>');
+    const app = createApp({ db: t.rt.db, config: loadConfig({ DATABASE_PATH: ':memory:' }), commits: t.rt.commits, now: () => NOW, staticDir: site });
+    expect((await app.request('/wall')).status).toBe(200);
+    expect((await app.request('/', { method: 'HEAD' })).status).toBe(200);
+    for (const [method, path] of [['POST', '/'], ['PUT', '/index.html'], ['DELETE', '/wall']]) {
+      const res = await app.request(path, { method });
+      expect([res.status, res.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+      expect(((await res.json()) as { message: string }).message).toBe(`${path} is a page of the dashboard: GET it, not ${method}.`);
+    }
+    // The API's own answers are unchanged.
+    expect((await app.request('/api/kpis', { method: 'DELETE' })).headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('answers 401 without credentials and 403 below supervisor', async () => {
