@@ -15,7 +15,9 @@ const schema = z.object({
       const problem = timezoneProblem(tz);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
-  INGEST_TOKEN: z.string().optional(),
+  // A header cannot carry a token's surrounding spaces (an env file's CRLF, a stray blank): taken, it would start a
+  // server whose every ingest request got 401.
+  INGEST_TOKEN: z.string().regex(/^\S+$/, 'has a space or a line break in it (an env file written with CRLF?), which no Authorization header can carry; remove it').optional(),
   LIVE_MAX_CLIENTS: z.coerce.number().int().min(1).default(2000),
   ADMIN_PASSWORD: z.string().optional()
 });

@@ -29,6 +29,12 @@ describe('loadConfig', () => {
     for (const tz of ['UTC', 'utc', 'GMT', 'Asia/Shanghai', 'America/New_York', 'Etc/GMT-8', 'Japan', 'EST5EDT']) expect(loadConfig({ KPI_TIMEZONE: tz }).KPI_TIMEZONE, tz).toBe(tz);
   });
 
+  it('refuses an ingest token with a space or line break in it, which no request could send, and never repeats it', () => {
+    for (const token of ['token-from-env-file\r', ' leading-space-token', 'two words token'])
+      expect(problems({ INGEST_TOKEN: token })).toEqual([expect.stringMatching(/^INGEST_TOKEN: has a space or a line break in it .*; remove it$/)]);
+    expect(loadConfig({ INGEST_TOKEN: 'plain-token-1234' }).INGEST_TOKEN).toBe('plain-token-1234');
+  });
+
   it('takes empty variables as unset, so the defaults apply', () => {
     expect(loadConfig({ PORT: '', KPI_TIMEZONE: 'Asia/Shanghai' })).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', DATABASE_PATH: './data/kpi.sqlite', LIVE_MAX_CLIENTS: 2000 });
   });
