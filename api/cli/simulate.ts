@@ -63,6 +63,10 @@ const timezoneIssue = timezone === undefined ? null : timezoneProblem(timezone);
 if (timezoneIssue) fail(`${args.timezone === undefined ? 'KPI_TIMEZONE' : '--timezone'} ${timezoneIssue}, got ${JSON.stringify(timezone)}`);
 const seed = Math.floor(number(args.seed, 1, 'seed'));
 const duration = args.duration === undefined ? undefined : number(args.duration, 0, 'duration');
+// A timer longer than 2^31 − 1 ms fires at once (Node sets it to 1 ms): --duration 3000000 would stop as it began.
+const MAX_DURATION_S = Math.floor((2 ** 31 - 1) / 1000);
+if (duration !== undefined && duration > MAX_DURATION_S)
+  fail(`--duration must be at most ${MAX_DURATION_S.toLocaleString('en')} s (24 days), got ${JSON.stringify(args.duration)}; leave it out to stream until Ctrl-C`);
 
 const stats = { sent: 0, duplicates: 0, rejectedBatches: 0, rejectedEvents: 0 };
 const clock = () => new Date().toTimeString().slice(0, 8);
