@@ -1,7 +1,7 @@
 // What the wall's charts are fed: today's 15-minute series and the backlog curve; and one message's consistency.
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeLiveState } from '../../api/live/state';
-import { sampleBacklog } from '../../api/live/backlog-sampler';
+import { MAX_SAMPLED_TEAMS, sampleBacklog } from '../../api/live/backlog-sampler';
 import type Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +73,48 @@ describe('today series', () => {
       [at(0, 10), 1],
       [NOW, 1]
     ]);
+  });
+});
+
+describe('backlog samples', () => {
+  const samples = (minute: number) =>
+    t.rt.db.$client
+      .prepare('SELECT team, open, unassigned, unattended, callbacks_pending AS pending, callbacks_overdue AS overdue FROM backlog_samples WHERE minute = ? ORDER BY team')
+      .all(minute);
+
+  it('hold the whole centre and each team as /api/kpis?team= counts its backlog', async () => {
+    t = testApp({ now: () => NOW });
+    await t.post([
+      ev('ticket.created', at(9, 0), { ticket: 'A', channel: 'chat', team: 'risk' }),
+      ev('ticket.created', at(9, 1), { ticket: 'B', channel: 'chat', team: 'risk' }),
+      ev('ticket.assigned', at(9, 2), { ticket: 'B', agent: 'ann' }),
+      ev('ticket.replied', at(9, 3), { ticket: 'B', agent: 'ann' }),
+      ev('ticket.created', at(9, 4), { ticket: 'C', channel: 'phone', team: 'wallet' }),
+      ev('ticket.created', at(9, 5), { ticket: 'D', channel: 'phone' }),
+      ev('callback.scheduled', at(9, 6), { callback: 'K1', reason: 'pre_approval', due: at(9, 30), team: 'wallet' }),
+      ev('callback.scheduled', at(9, 7), { callback: 'K2', reason: 'other', due: at(11, 0), team: 'cards' })
+    ]);
+    sampleBacklog(t.rt.db.$client, NOW);
+    const minute = Math.floor(NOW / 60_000) * 60_000;
+    const expected = await Promise.all(
+      ['', 'cards', 'risk', 'wallet'].map(async (team) => {
+        const b = (await t.kpis(team ? { team } : {})).backlog;
+        return { team, open: b.open, unassigned: b.unassigned, unattended: b.unattended, pending: b.callbacksPending, overdue: b.callbacksOverdue };
+      })
+    );
+    expect(samples(minute)).toEqual(expected);
+    expect(expected.find((e) => e.team === 'wallet')).toEqual({ team: 'wallet', open: 1, unassigned: 1, unattended: 1, pending: 1, overdue: 1 });
+  });
+
+  it('hold at most the 500 teams with the most open work a minute, however many teams events have named', async () => {
+    t = testApp({ now: () => NOW });
+    const many = Array.from({ length: 600 }, (_, i) => ev('ticket.created', at(9, 0), { ticket: `M${i}`, channel: 'chat', team: `team-${i}` }));
+    await t.post([...many, ev('ticket.created', at(9, 1), { ticket: 'M-extra', channel: 'chat', team: 'team-599' })]);
+    sampleBacklog(t.rt.db.$client, NOW);
+    const rows = samples(Math.floor(NOW / 60_000) * 60_000) as { team: string; open: number }[];
+    expect(rows).toHaveLength(1 + MAX_SAMPLED_TEAMS);
+    expect(rows.find((r) => r.team === '')!.open).toBe(601);
+    expect(rows.find((r) => r.team === 'team-599')!.open).toBe(2);
   });
 });
 
