@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { addToHistogram, decodeHistogram, histogramPercentile, mergeHistogram, type Histogram } from '../kpi/histogram';
 import { DEFAULT_KPI_TARGETS } from '../kpi/targets';
 import { dayWindow } from '../kpi/time';
-import type { KpiFilters } from '../kpi/types';
+import type { AgentKpis, KpiFilters } from '../kpi/types';
 import { getAgents } from '../queries/getAgents';
 import { HOUR_MS } from '../ingest/rollup-delta';
 import { getBacklog } from '../queries/getBacklog';
@@ -107,6 +107,18 @@ export function liveStateComputer(sqlite: Database.Database, timezone: string) {
 }
 
 /**
+ * Whether the wall shows an agent: on shift, or with anything today (work credited, open tickets, a status change
+ * such as logging off). /api/agents lists every agent ever seen; a wall that did would carry last year's leavers
+ * and today's rest days in every message, and count them all as offline.
+ */
+function onTheFloorToday(a: AgentKpis, dayStart: number): boolean {
+  if (a.status === 'available' || a.status === 'busy' || a.status === 'away') return true;
+  if (a.open > 0 || (a.statusSince !== null && Date.parse(a.statusSince) >= dayStart)) return true;
+  const c = a.callbacks;
+  return a.firstResponse.count + a.resolution.count + a.csat.responses + c.scheduled + c.attempts + c.completed > 0;
+}
+
+/**
  * One message, read in one transaction: the writer thread commits between separate reads, and a wall would
  * show a last hour larger than today, or agents' rows that do not add up to the tiles (a helper measured 59 of
  * 134 messages so at 1,500 events/s). The charts' series, when `liveStateComputer` reuses one, may be up to
@@ -128,7 +140,7 @@ function liveStateOnSnapshot(sqlite: Database.Database, filters: KpiFilters, now
       today: getKpis(sqlite, today, filters, now, backlog),
       lastHour: getKpis(sqlite, { from: now - HOUR_MS, to: now }, filters, now, backlog)
     },
-    agents: getAgents(sqlite, today, filters.team),
+    agents: getAgents(sqlite, today, filters.team).filter((a) => onTheFloorToday(a, today.from)),
     series: series ?? todaySeries(sqlite, filters, today, now),
     targets: DEFAULT_KPI_TARGETS
   };

@@ -118,6 +118,30 @@ describe('backlog samples', () => {
   });
 });
 
+describe('the agents a wall is sent', () => {
+  it('are those on shift or with anything today; /api/agents still lists everyone ever seen', async () => {
+    t = testApp({ now: () => NOW });
+    const status = (agent: string, time: number, s: string) => ev('agent.status', time, { agent, name: agent, team: 'wallet', status: s });
+    await t.post([
+      status('on.shift', at(8, 0), 'available'),
+      status('left.today', at(7, 0), 'available'),
+      status('left.today', at(9, 0), 'offline'),
+      status('rest.day', at(-20, 0), 'offline'),
+      status('worked.today', at(-20, 0), 'offline'),
+      ev('ticket.created', at(8, 0), { ticket: 'W', channel: 'chat', team: 'wallet' }),
+      ev('ticket.replied', at(8, 5), { ticket: 'W', agent: 'worked.today' }),
+      ev('ticket.created', at(7, 0), { ticket: 'O', channel: 'email', team: 'wallet' }),
+      ev('ticket.assigned', at(7, 1), { ticket: 'O', agent: 'holds.open' }),
+      ev('ticket.created', at(-30, 0), { ticket: 'Y', channel: 'chat', team: 'wallet' }),
+      ev('ticket.replied', at(-29, 0), { ticket: 'Y', agent: 'named.last.week' }),
+      ev('ticket.resolved', at(-28, 0), { ticket: 'Y', agent: 'named.last.week' })
+    ]);
+    const live = computeLiveState(t.rt.db.$client, {}, NOW, 'UTC').agents.map((a) => a.agent);
+    expect(live).toEqual(['holds.open', 'left.today', 'on.shift', 'worked.today']);
+    expect((await t.agents()).agents.map((a: { agent: string }) => a.agent)).toEqual(['holds.open', 'left.today', 'named.last.week', 'on.shift', 'rest.day', 'worked.today']);
+  });
+});
+
 describe('one live state', () => {
   /** The connection, with `between()` run before every read it makes: another connection's commit lands there. */
   function interleaved(sqlite: Database.Database, between: () => void): Database.Database {
