@@ -84,7 +84,7 @@ export const zhCN: Dictionary = {
   'sub.ratings': '{count} 条评价',
   'sub.ratings.one': '{count} 条评价',
   'sub.ofCreated': '{total} 单中 {count} 单',
-  'sub.ofCompleted': '已完成 {total} 个，其中 {count} 个',
+  'sub.ofCompleted': '{total} 个中 {count} 个',
   'sub.ofOpen': '未结共 {total}',
   'sub.ofPending': '待回呼共 {total}',
   'sub.resolved': '已解决 {count}',
