@@ -2,11 +2,12 @@
 // Hono in app.ts and the Node listener's ingest fast path. And the one mapping of a thrown error to an answer,
 // and the one way to answer on a bare socket.
 import type { Context } from 'hono';
+import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { passingFailure, RETRY_AFTER_SECONDS } from './ingest/failure';
 
 export interface Answer {
-  status: 200 | 400 | 401 | 403 | 413 | 415 | 500 | 503;
+  status: 200 | 400 | 401 | 403 | 413 | 415 | 417 | 500 | 503;
   body: unknown;
   headers?: Record<string, string>;
 }
@@ -29,6 +30,13 @@ export function failureAnswer(err: unknown, what: string): Answer {
 export function honoAnswer(c: Context, a: Answer): Response {
   if (a.headers) for (const [k, v] of Object.entries(a.headers)) c.header(k, v);
   return c.json(a.body, a.status);
+}
+
+/** Sends an answer on Node's own response (the ingest fast path, and what the listener answers before Hono). */
+export function nodeAnswer(res: ServerResponse, a: Answer): void {
+  const json = JSON.stringify(a.body);
+  res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...a.headers });
+  res.end(json);
 }
 
 /**

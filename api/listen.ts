@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkpoint } from '../db/open';
-import { endSocket } from './answers';
+import { endSocket, failureAnswer, nodeAnswer, type Answer } from './answers';
 import { createApp, type AppDeps } from './app';
 import { authenticate, credentialOf, NodeAccessors } from './auth/middleware';
 import type { Config } from './config';
@@ -66,10 +66,13 @@ export async function listen(
     // A request with no Host is answered below in the API's words (Node's own check answers an empty 400).
     const server = createServer({ requireHostHeader: false }, (req, res) => void (fastEvents(req, res) || answeredBadHost(req, res) || honoListener(req, res)));
     // Node answers an Expect it does not know with an empty 417.
-    server.on('checkExpectation', (req, res) => {
-      const body = JSON.stringify({ error: 'expectation_failed', message: `Expect: ${quote(req.headers.expect)} is not one this server meets; send Expect: 100-continue, or none` });
-      res.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
-    });
+    server.on('checkExpectation', (req, res) =>
+      nodeAnswer(res, {
+        status: 417,
+        body: { error: 'expectation_failed', message: `Expect: ${quote(req.headers.expect)} is not one this server meets; send Expect: 100-continue, or none` },
+        headers: { connection: 'close' }
+      })
+    );
     // Before it listens, a failure (the port taken, a host not on this machine) is the caller's to report.
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => {
@@ -111,16 +114,17 @@ export async function listen(
   });
 }
 
-const BAD_HOST = JSON.stringify({
-  error: 'bad_request',
-  message: "the request's Host header is missing or names no host; send the server's name or address, such as Host: 127.0.0.1:3000"
+/** A request whose Host names no host, or that has none; `why`, what the adapter said of it, if it was what found it. */
+const badHost = (why = ''): Answer => ({
+  status: 400,
+  body: { error: 'bad_request', message: `the request's Host header is missing or names no host${why && ` (${why})`}; send the server's name or address, such as Host: 127.0.0.1:3000` }
 });
 
 /** A request whose Host names no host (or that has none) gets the API's 400; true when it was answered. */
 function answeredBadHost(req: IncomingMessage, res: ServerResponse): boolean {
   const host = req.headers.host;
   if (host && URL.canParse(`http://${host}/`)) return false;
-  res.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BAD_HOST) }).end(BAD_HOST);
+  nodeAnswer(res, badHost());
   return true;
 }
 
@@ -129,16 +133,12 @@ function answeredBadHost(req: IncomingMessage, res: ServerResponse): boolean {
  * own answer is an empty 400. Anything else thrown before Hono's handlers is ours, and logged.
  */
 function answerUnreadRequest(err: unknown): Response {
-  const json = (status: number, body: { error: string; message: string }) => Response.json(body, { status });
-  if (err instanceof RequestError) {
-    const host = /host header/i.test(err.message);
-    const message = host
-      ? `the request's Host header is missing or names no host (${err.message}); send the server's name or address, such as Host: 127.0.0.1:3000`
-      : `the request's address is not one a URL can hold (${err.message}); send a path such as /api/kpis, its special characters percent-encoded`;
-    return json(400, { error: 'bad_request', message });
-  }
-  console.error('request failed before it reached the API:', err);
-  return json(500, { error: 'internal', message: 'Something went wrong on our side; it has been logged.' });
+  const a: Answer = !(err instanceof RequestError)
+    ? failureAnswer(err, 'a request, before it reached the API,')
+    : /host header/i.test(err.message)
+      ? badHost(err.message)
+      : { status: 400, body: { error: 'bad_request', message: `the request's address is not one a URL can hold (${err.message}); send a path such as /api/kpis, its special characters percent-encoded` } };
+  return Response.json(a.body, { status: a.status, headers: a.headers });
 }
 
 /** Node's parse failures an operator or sender can mend: status, reason phrase, what to do. */

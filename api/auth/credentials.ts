@@ -17,11 +17,16 @@ export function hashPassword(password: string): string {
   return `scrypt:${salt.toString('hex')}:${scryptSync(password, salt, 32).toString('hex')}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+/** A stored `scrypt:salt:hash`, as bytes; null for any other form. */
+function storedHash(stored: string): { salt: Buffer; hash: Buffer } | null {
   const [scheme, salt, hash] = stored.split(':');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const actual = scryptSync(password, Buffer.from(salt, 'hex'), 32);
-  return timingSafeEqual(actual, Buffer.from(hash, 'hex'));
+  return scheme === 'scrypt' && salt && hash ? { salt: Buffer.from(salt, 'hex'), hash: Buffer.from(hash, 'hex') } : null;
+}
+
+/** At start only (ADMIN_PASSWORD against a stored admin): a login checks off the main thread (verifyPasswordOffThread). */
+function verifyPassword(password: string, stored: string): boolean {
+  const s = storedHash(stored);
+  return s !== null && timingSafeEqual(scryptSync(password, s.salt, 32), s.hash);
 }
 
 /**
@@ -29,11 +34,9 @@ export function verifyPassword(password: string, stored: string): boolean {
  * main thread (every other request, the live feed) must not wait for it.
  */
 function verifyPasswordOffThread(password: string, stored: string): Promise<boolean> {
-  const [scheme, salt, hash] = stored.split(':');
-  if (scheme !== 'scrypt' || !salt || !hash) return Promise.resolve(false);
-  return new Promise((resolve, reject) =>
-    scrypt(password, Buffer.from(salt, 'hex'), 32, (err, actual) => (err ? reject(err) : resolve(timingSafeEqual(actual, Buffer.from(hash, 'hex')))))
-  );
+  const s = storedHash(stored);
+  if (!s) return Promise.resolve(false);
+  return new Promise((resolve, reject) => scrypt(password, s.salt, 32, (err, actual) => (err ? reject(err) : resolve(timingSafeEqual(actual, s.hash)))));
 }
 
 /**

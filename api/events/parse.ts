@@ -118,8 +118,6 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
  */
 export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unknown[]; wellFormed: boolean } | Refusal {
   const wellFormed = !SURROGATE_ESCAPE.test(text);
-  // A byte-order mark (some Windows senders write one) is not part of the JSON.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (ndjson) {
     const raw: unknown[] = [];
     const errors: EventError[] = [];

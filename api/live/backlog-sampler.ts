@@ -1,6 +1,6 @@
 // Once a minute, writes the backlog of the whole centre and of each team into backlog_samples.
 import type Database from 'better-sqlite3';
-import { getBacklog } from '../queries/getBacklog';
+import { backlogByTeam, type TeamBacklog } from '../queries/getBacklog';
 
 export const MINUTE_MS = 60_000;
 
@@ -9,8 +9,6 @@ export const MINUTE_MS = 60_000;
  * 20,000 teams made each sample scan the open tickets 20,000 times, holding ingest up for 16–18 s a minute.
  */
 export const MAX_SAMPLED_TEAMS = 500;
-
-type TeamBacklog = { team: string; open: number; unassigned: number; unattended: number; pending: number; overdue: number };
 
 export function sampleBacklog(sqlite: Database.Database, now: number): void {
   // A database where no ticket or callback counts yet has no backlog to chart; a zero sampled before a backfill
@@ -21,24 +19,19 @@ export function sampleBacklog(sqlite: Database.Database, now: number): void {
     `INSERT OR REPLACE INTO backlog_samples (minute, team, open, unassigned, unattended, callbacks_pending, callbacks_overdue)
      VALUES (?, ?, ?, ?, ?, ?, ?)`
   );
+  const write = (team: string, b: TeamBacklog) => insert.run(minute, team, b.open, b.unassigned, b.unattended, b.pending, b.overdue);
   // IMMEDIATE: the writer thread commits beside this connection, and a deferred transaction that read
   // before it wrote would fail at once (SQLITE_BUSY) instead of waiting its turn.
   sqlite
     .transaction(() => {
-      const all = getBacklog(sqlite, {}, now);
-      insert.run(minute, '', all.open, all.unassigned, all.unattended, all.callbacksPending, all.callbacksOverdue);
-      // Every team's in one pass over each table, as getBacklog counts them one team at a time.
-      const teams = sqlite
-        .prepare(
-          `SELECT team, sum(open) AS open, sum(unassigned) AS unassigned, sum(unattended) AS unattended, sum(pending) AS pending, sum(overdue) AS overdue
-           FROM (SELECT team, count(*) AS open, sum(assignee IS NULL) AS unassigned, sum(unattended_since IS NOT NULL) AS unattended, 0 AS pending, 0 AS overdue
-                 FROM open_tickets WHERE team IS NOT NULL GROUP BY team
-                 UNION ALL
-                 SELECT team, 0, 0, 0, count(*), sum(due < ?) FROM pending_callbacks WHERE team IS NOT NULL GROUP BY team)
-           GROUP BY team ORDER BY open + pending DESC, team LIMIT ?`
-        )
-        .all(now, MAX_SAMPLED_TEAMS) as TeamBacklog[];
-      for (const b of teams) insert.run(minute, b.team, b.open, b.unassigned, b.unattended, b.pending, b.overdue);
+      const byTeam = backlogByTeam(sqlite, now);
+      // The whole centre ('') is its teams' sum, the tickets and callbacks of no team with them.
+      const all: TeamBacklog = { team: '', open: 0, unassigned: 0, unattended: 0, pending: 0, overdue: 0 };
+      for (const b of byTeam) for (const k of ['open', 'unassigned', 'unattended', 'pending', 'overdue'] as const) all[k] += b[k];
+      write('', all);
+      const teams = byTeam.filter((b): b is TeamBacklog & { team: string } => b.team !== null);
+      teams.sort((x, y) => y.open + y.pending - (x.open + x.pending) || (x.team < y.team ? -1 : 1));
+      for (const b of teams.slice(0, MAX_SAMPLED_TEAMS)) write(b.team, b);
     })
     .immediate();
 }

@@ -193,7 +193,8 @@ export class LiveHub {
     ws.on('message', (data) => {
       // Cut off already (below): what it sent before the cut is not read.
       if (!this.clients.has(client)) return;
-      const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
+      // One Buffer, whole: the server's sockets keep ws's default binaryType, 'nodebuffer'.
+      const bytes = (data as Buffer).length;
       if (bytes > MAX_MESSAGE_BYTES) {
         const why = `message of ${bytes} bytes; a subscribe message is at most ${MAX_MESSAGE_BYTES / 1024} KB`;
         this.reply(client, { type: 'error', message: `${why}. ${SUBSCRIBE_SHAPE}`, errors: [] });

@@ -112,8 +112,7 @@ export function liveStateComputer(sqlite: Database.Database, timezone: string) {
  * and today's rest days in every message, and count them all as offline.
  */
 function onTheFloorToday(a: AgentKpis, dayStart: number): boolean {
-  if (a.status === 'available' || a.status === 'busy' || a.status === 'away') return true;
-  if (a.open > 0 || (a.statusSince !== null && Date.parse(a.statusSince) >= dayStart)) return true;
+  if ((a.status !== null && a.status !== 'offline') || a.open > 0 || (a.statusSince !== null && Date.parse(a.statusSince) >= dayStart)) return true;
   const c = a.callbacks;
   return a.firstResponse.count + a.resolution.count + a.csat.responses + c.scheduled + c.attempts + c.completed > 0;
 }

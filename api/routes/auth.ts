@@ -27,8 +27,7 @@ export function authRoutes(deps: AppDeps) {
       if (!text.ok && 'tooLarge' in text) return c.json({ errors: [{ path: '', message: `body is larger than ${MAX_LOGIN_BYTES / 1024} KB; a login is {"username","password"}` }] }, 413);
       let json: unknown;
       try {
-        // A byte-order mark is taken as /api/events takes it: some clients write one before any text.
-        json = text.ok ? JSON.parse(text.text.replace(/^\uFEFF/, '')) : undefined;
+        json = text.ok ? JSON.parse(text.text) : undefined;
       } catch {
         json = undefined;
       }

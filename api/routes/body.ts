@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 
-/** The body as text; or too large; or not UTF-8, which decoding would quietly turn into U+FFFD. */
+/** The body as text (a byte-order mark dropped); or too large; or not UTF-8, which decoding would quietly turn into U+FFFD. */
 export type BodyResult = { ok: true; text: string } | { ok: false; tooLarge: true } | { ok: false; notUtf8: true };
 
 /** The sender hung up before its body ended: nobody is there to answer, and it is not the server's fault. */
@@ -14,8 +14,11 @@ export class SenderGone extends Error {
 
 const GONE = 'the sender closed the connection before the body ended';
 
+/** UTF-8 text, without the byte-order mark some Windows senders write first (it is not part of any JSON). */
 function decode(buf: Buffer): BodyResult {
-  return isUtf8(buf) ? { ok: true, text: buf.toString('utf8') } : { ok: false, notUtf8: true };
+  if (!isUtf8(buf)) return { ok: false, notUtf8: true };
+  const text = buf.toString('utf8');
+  return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
 export async function readBody(c: Context, maxBytes: number): Promise<BodyResult> {

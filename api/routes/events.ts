@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../app';
-import { failureAnswer, honoAnswer, type Answer } from '../answers';
+import { failureAnswer, honoAnswer, nodeAnswer, type Answer } from '../answers';
 import { authorize, honoAccessors, isDenial, NodeAccessors, type Accessors } from '../auth/middleware';
 import { MAX_LISTED_ERRORS, splitBody, validateEvents, type Refusal } from '../events/parse';
 import { readBody, readIncoming, SenderGone, type BodyResult } from './body';
@@ -76,9 +76,7 @@ async function answerFromNode(deps: AppDeps, req: IncomingMessage, res: ServerRe
   }
   try {
     if (!a) return void res.destroy();
-    const json = JSON.stringify(a.body);
-    res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...a.headers });
-    res.end(json);
+    nodeAnswer(res, a);
   } catch (err) {
     console.error(`POST ${url}: could not answer:`, err);
     res.destroy();

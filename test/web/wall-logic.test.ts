@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatZone, formatPct, partsText, pickLocale, setLocale, t, wholePctParts } from '../../web/lib/i18n';
+import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatZone, onWallClock, formatPct, partsText, pickLocale, setLocale, t, wholePctParts } from '../../web/lib/i18n';
 import { agentRows, callbackRows, median } from '../../web/lib/kpi/agents';
 import { DEFAULT_KPI_TARGETS, levelFor } from '../../api/kpi/targets';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
-import { axisDuration, onWallClock, visibleSlots } from '../../web/lib/charts/options';
+import { axisDuration, visibleSlots } from '../../web/lib/charts/options';
 import { wallOptions } from '../../web/lib/wall/options';
 import { LiveFeed, STALE_AFTER_MS, sameJson } from '../../web/lib/live/live.svelte';
 import { en } from '../../web/lib/i18n/en';

@@ -2,7 +2,7 @@
 // same series ids, so a merge replaces data in place.
 import type { KpiTarget } from '../../../api/kpi/targets';
 import type { TodaySeries } from '../../../api/live/protocol';
-import { durationParts, formatCount, formatHourMinute, partsText, t } from '../i18n';
+import { durationParts, formatCount, formatHourMinute, onWallClock, partsText, t } from '../i18n';
 import type { ChartOption } from './echarts';
 import { palette } from './palette';
 import type { SlotWindow } from './slots';
@@ -16,28 +16,6 @@ export interface ChartContext {
   timezone: string;
   /** Pixels per layout unit of the wall, so text on the canvas scales with the screen like the CSS does. */
   u: number;
-}
-
-const wallClocks = new Map<string, Intl.DateTimeFormat | null>();
-
-/**
- * `at` as the clock on the wall of `timeZone` reads it, written as if that were UTC: the charts plot these, with
- * ECharts' UTC ticks, so ticks fall on the centre's round hours whatever the browser's zone (Kolkata's half
- * hour put them at 01:30, 03:30 of a Shanghai centre's day). The browser's own zone when it does not know that one.
- */
-export function onWallClock(at: number, timeZone: string): number {
-  if (!wallClocks.has(timeZone)) {
-    try {
-      wallClocks.set(timeZone, new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }));
-    } catch {
-      wallClocks.set(timeZone, null);
-    }
-  }
-  const clock = wallClocks.get(timeZone);
-  if (!clock) return at - new Date(at).getTimezoneOffset() * 60_000;
-  const p: Record<string, number> = {};
-  for (const part of clock.formatToParts(at)) p[part.type] = Number(part.value);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) + (((at % 1000) + 1000) % 1000);
 }
 
 function slotPoints<T>(values: T[], ctx: ChartContext, fill: T): [number, T][] {

@@ -128,6 +128,18 @@ function knownZone(timeZone: string): boolean {
   return known;
 }
 
+/**
+ * `at` as the clock on the wall of `timeZone` reads it, written as if that were UTC: the charts plot these, with
+ * ECharts' UTC ticks, so ticks fall on the centre's round hours whatever the browser's zone (Kolkata's half
+ * hour put them at 01:30, 03:30 of a Shanghai centre's day). The browser's own zone when it does not know that one.
+ */
+export function onWallClock(at: number, timeZone: string): number {
+  const p: Record<string, number> = {};
+  const clock = dateFormat('wallClock', { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }, timeZone);
+  for (const part of clock.formatToParts(at)) p[part.type] = Number(part.value);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) + (((at % 1000) + 1000) % 1000);
+}
+
 /** hh:mm in the given zone (the KPI day's zone, for chart axes). */
 export function formatHourMinute(at: number, timeZone?: string): string {
   return dateFormat('hm', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, timeZone).format(at);
