@@ -17,9 +17,19 @@ const schema = z.object({
     }),
   // A header cannot carry a token's surrounding spaces (an env file's CRLF, a stray blank): taken, it would start a
   // server whose every ingest request got 401.
-  INGEST_TOKEN: z.string().regex(/^\S+$/, 'has a space or a line break in it (an env file written with CRLF?), which no Authorization header can carry; remove it').optional(),
-  LIVE_MAX_CLIENTS: z.coerce.number().int().min(1).default(2000),
-  ADMIN_PASSWORD: z.string().optional()
+  INGEST_TOKEN: z
+    .string()
+    .regex(/^\S+$/, 'has a space or a line break in it (an env file written with CRLF?), which no Authorization header can carry; remove it')
+    .regex(/^[\s\x21-\x7e]*$/, 'has a character outside printable ASCII (an accent, a symbol, a control character), which HTTP clients cannot send in a header; use letters, digits and punctuation')
+    .optional(),
+  // Digits only, as PORT: a number coerced from text took 0x10 as 16.
+  LIVE_MAX_CLIENTS: z.string().regex(/^\d+$/, 'expected a whole number of at least 1').transform(Number).pipe(z.number().int().min(1)).default(2000),
+  // A password typed at the login form has no line break or spaces around it: taken with them (an env file's
+  // CRLF), user "admin" could never sign in, and a later value is not read.
+  ADMIN_PASSWORD: z
+    .string()
+    .refine((p) => p === p.trim() && !/[\r\n]/.test(p), 'has a line break or spaces around it (an env file written with CRLF?), which nobody could type at the login form; remove them')
+    .optional()
 });
 
 export type Config = z.output<typeof schema>;

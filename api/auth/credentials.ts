@@ -100,17 +100,23 @@ export interface FirstStart {
 
 /** The label of the token INGEST_TOKEN names: one at a time, so a new value cuts off the old one. */
 const FROM_SETTING = 'INGEST_TOKEN';
+/** The label of the tokens made, and shown once, at first start. */
+const FIRST_START = 'first start';
 
 /**
  * First start on an empty database: user `admin` (ADMIN_PASSWORD or a random password) and, unless
  * INGEST_TOKEN is set, an ingest token; and a display token for the wall. Returns the secrets it made. At every
- * start INGEST_TOKEN's value is the token it names: changed (a leaked token replaced), the old value stops working.
+ * start INGEST_TOKEN's value is the ingest token it names: changed (a leaked token replaced), the old value stops
+ * working, as does the ingest token printed at first start.
  */
 export function bootstrapCredentials(db: Db, opts: { adminPassword?: string; ingestToken?: string; now: number }): FirstStart {
   const made: FirstStart = { notices: [] };
   if (opts.ingestToken) {
-    const replaced = db.delete(apiTokens).where(and(eq(apiTokens.label, FROM_SETTING), ne(apiTokens.tokenHash, sha256(opts.ingestToken)))).run().changes;
-    if (replaced) made.notices.push('INGEST_TOKEN has a new value: the token it named before is no longer accepted.');
+    const other = (label: string) =>
+      db.delete(apiTokens).where(and(eq(apiTokens.role, 'ingest'), eq(apiTokens.label, label), ne(apiTokens.tokenHash, sha256(opts.ingestToken!)))).run().changes > 0;
+    if (other(FROM_SETTING)) made.notices.push('INGEST_TOKEN has a new value: the token it named before is no longer accepted.');
+    // Set to replace the token printed at first start (leaked, or never written down): that one stops too.
+    if (other(FIRST_START)) made.notices.push('INGEST_TOKEN is set: the ingest token printed at first start is no longer accepted.');
     createToken(db, 'ingest', FROM_SETTING, opts.now, opts.ingestToken);
   }
   if (db.select({ username: users.username }).from(users).limit(1).get()) {
@@ -121,7 +127,7 @@ export function bootstrapCredentials(db: Db, opts: { adminPassword?: string; ing
   }
   const password = opts.adminPassword ?? (made.adminPassword = newSecret());
   db.insert(users).values({ username: 'admin', passwordHash: hashPassword(password), role: 'admin', createdAt: opts.now }).run();
-  if (!db.select().from(apiTokens).where(eq(apiTokens.role, 'ingest')).limit(1).get()) made.ingestToken = createToken(db, 'ingest', 'first start', opts.now);
-  made.displayToken = createToken(db, 'display', 'first start', opts.now);
+  if (!db.select().from(apiTokens).where(eq(apiTokens.role, 'ingest')).limit(1).get()) made.ingestToken = createToken(db, 'ingest', FIRST_START, opts.now);
+  made.displayToken = createToken(db, 'display', FIRST_START, opts.now);
   return made;
 }

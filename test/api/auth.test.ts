@@ -150,4 +150,20 @@ describe('ADMIN_PASSWORD and INGEST_TOKEN', () => {
     expect((await t.post(event('r4'))).status).toBe(200);
     expect((await login(JSON.stringify({ username: 'admin', password: 'first-password' }))).status).toBe(200);
   });
+  it('INGEST_TOKEN set after a first start without it cuts off the token printed then; the wall\'s display token stays', async () => {
+    let clock = NOW;
+    t = testApp({ now: () => clock });
+    const event = (id: string) => ({ id, type: 'ticket.created', at: NOW - 60_000, ticket: `T-${id}`, channel: 'chat' });
+    // A first start makes an ingest token only where none exists: not even the test's own.
+    t.rt.db.$client.exec("DELETE FROM api_tokens WHERE role = 'ingest'");
+    const first = bootstrapCredentials(t.rt.db, { now: NOW });
+    expect(first.ingestToken).toEqual(expect.any(String));
+    expect((await t.post(event('p1'), { token: first.ingestToken })).status).toBe(200);
+    const next = bootstrapCredentials(t.rt.db, { ingestToken: 'chosen-token-CCCC', now: NOW + 6_000 });
+    expect(next.notices).toEqual(['INGEST_TOKEN is set: the ingest token printed at first start is no longer accepted.']);
+    clock = NOW + 6_000;
+    expect((await t.post(event('p2'), { token: first.ingestToken })).status).toBe(401);
+    expect((await t.post(event('p3'), { token: 'chosen-token-CCCC' })).status).toBe(200);
+    expect((await t.app.request('/api/kpis', { headers: { authorization: `Bearer ${first.displayToken}` } })).status).not.toBe(401);
+  });
 });

@@ -35,6 +35,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ INGEST_TOKEN: 'plain-token-1234' }).INGEST_TOKEN).toBe('plain-token-1234');
   });
 
+  it('refuses an ingest token no HTTP client can put in a header (an accent, a control character), and never repeats it', () => {
+    for (const token of ['tökenñ€longenough', 'abc\x01defghijklmn'])
+      expect(problems({ INGEST_TOKEN: token })).toEqual([expect.stringMatching(/^INGEST_TOKEN: has a character outside printable ASCII .*punctuation$/)]);
+  });
+
+  it('refuses an admin password with a line break or spaces around it, which nobody could type at the login form', () => {
+    for (const password of ['goodpassword123\r', 'goodpassword123 ', ' goodpassword123'])
+      expect(problems({ ADMIN_PASSWORD: password })).toEqual([expect.stringMatching(/^ADMIN_PASSWORD: has a line break or spaces around it .*remove them$/)]);
+    expect(loadConfig({ ADMIN_PASSWORD: 'correct horse battery' }).ADMIN_PASSWORD).toBe('correct horse battery');
+  });
+
+  it('reads LIVE_MAX_CLIENTS as digits only, as PORT: 0x10 is not 16, nor 1e3 a thousand', () => {
+    for (const n of ['0x10', '1e3', '1.5', ' 5'])
+      expect(problems({ LIVE_MAX_CLIENTS: n })).toEqual([`LIVE_MAX_CLIENTS: expected a whole number of at least 1 (it is ${JSON.stringify(n)})`]);
+    expect(loadConfig({ LIVE_MAX_CLIENTS: '16' }).LIVE_MAX_CLIENTS).toBe(16);
+  });
+
   it('takes empty variables as unset, so the defaults apply', () => {
     expect(loadConfig({ PORT: '', KPI_TIMEZONE: 'Asia/Shanghai' })).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', DATABASE_PATH: './data/kpi.sqlite', LIVE_MAX_CLIENTS: 2000 });
   });
