@@ -19,11 +19,24 @@ export interface Answer {
 export function failureAnswer(err: unknown, what: string): Answer {
   const passing = passingFailure(err);
   if (passing) {
-    console.warn(`${what} refused for now:`, (err as Error).message);
+    warnNowAndThen(`${what} refused for now: ${(err as Error).message}`);
     return { status: 503, body: { error: 'unavailable', message: passing }, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } };
   }
   console.error(`${what} failed:`, err);
   return { status: 500, body: { error: 'internal', message: 'Something went wrong on our side; it has been logged.' } };
+}
+
+/** A warning repeated within this long is counted, not written: a full disk refuses every request, hundreds a second. */
+const REPEAT_QUIET_MS = 60_000;
+const lastWritten = new Map<string, { at: number; since: number }>();
+
+/** Writes `line`, unless it was written less than a minute ago; then says how many like it went unwritten. */
+function warnNowAndThen(line: string, now = Date.now()): void {
+  const last = lastWritten.get(line);
+  if (last && now - last.at < REPEAT_QUIET_MS) return void last.since++;
+  if (lastWritten.size > 100) lastWritten.clear();
+  lastWritten.set(line, { at: now, since: 0 });
+  console.warn(last?.since ? `${line} (${last.since} more like it since this was last written)` : line);
 }
 
 /** Sends an answer through Hono. */

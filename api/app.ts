@@ -31,12 +31,18 @@ export function createApp(deps: AppDeps) {
     if (deps.draining?.()) {
       c.header('Connection', 'close');
       c.header('Retry-After', String(RETRY_AFTER_SECONDS));
-      return c.json({ error: 'unavailable', message: 'The server is restarting; retry in a few seconds.' }, 503);
+      return c.json({ error: 'unavailable', message: 'The server is stopping (to restart, or for good); nothing of this request was stored: send it again once the server is back.' }, 503);
     }
     await next();
   });
   app.route('/api/events', eventsRoutes(deps));
-  app.get('/api/health', requireRole(deps.db, ['ingest', 'display'], deps.now), (c) => c.json({ ok: true, ingest: deps.commits.stats }));
+  // 503 while ingest fails (a full disk, a writer that cannot start), so a monitor sees what senders see.
+  app.get('/api/health', requireRole(deps.db, ['ingest', 'display'], deps.now), (c) => {
+    const failing = deps.commits.failing;
+    if (!failing) return c.json({ ok: true, ingest: deps.commits.stats });
+    const body = { ok: false, ingest: deps.commits.stats, failing: { since: new Date(failing.since).toISOString(), message: failing.message } };
+    return c.json(body, 503);
+  });
   app.route('/api/auth', authRoutes(deps));
   app.route('/api', kpiRoutes(deps));
   // The WebSocket is served on the upgrade (listen.ts); a plain GET is told so, once its caller may see it.

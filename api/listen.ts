@@ -93,7 +93,13 @@ export async function listen(
           await closed;
           clearTimeout(cut);
           await rt.stopWriter();
-          checkpoint(rt.db);
+          // Everything is committed: a checkpoint that fails (a full disk) leaves the WAL beside the database,
+          // where the next start reads it.
+          try {
+            checkpoint(rt.db);
+          } catch (err) {
+            console.warn(`The WAL could not be folded into the database (${(err as Error).message}); it stays beside it and is read at the next start.`);
+          }
           rt.db.$client.close();
         }
       });

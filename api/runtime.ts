@@ -36,9 +36,13 @@ export interface LocalRuntime extends Runtime {
 }
 
 function assemble(db: Db, committer: Committer, now: () => number, onChanged: Set<() => void>, writes: Pick<Runtime, 'startMaintenance' | 'stopWriter' | 'writable'>): Runtime {
-  const commits = new GroupCommit(committer, (accepted) => {
-    if (accepted > 0) changed(onChanged);
-  });
+  const commits = new GroupCommit(
+    committer,
+    (accepted) => {
+      if (accepted > 0) changed(onChanged);
+    },
+    now
+  );
   return { db, commits, now, onChanged, ...writes };
 }
 

@@ -17,11 +17,17 @@ const EVERY_MS = 1_500;
 
 const sqlite = new Database(workerData.path);
 sqlite.pragma('synchronous = NORMAL');
+/** The failure last written, so one that repeats every 1.5 s (a full disk) is written once, and its end too. */
+let failing = null;
 const timer = setInterval(() => {
   try {
     sqlite.pragma('wal_checkpoint(PASSIVE)');
+    if (failing) console.warn('WAL checkpoints work again.');
+    failing = null;
   } catch (err) {
-    console.error('WAL checkpoint (PASSIVE) failed; the next one tries again:', err);
+    if (failing === err.message) return;
+    failing = err.message;
+    console.error(`WAL checkpoint (PASSIVE) failed (${err.code ?? 'no code'}: ${err.message}); it is tried every 1.5 s, and the WAL file grows meanwhile.`);
   }
 }, EVERY_MS);
 

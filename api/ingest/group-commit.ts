@@ -4,7 +4,7 @@
 // the next waits for it. Or on the writer thread (writer.ts): then each event-loop turn's requests are posted
 // at once, and the thread folds whatever waits into its next transaction.
 import type { FloorEvent } from '../events/schema';
-import { IngestUnavailable } from './failure';
+import { IngestUnavailable, passingFailure } from './failure';
 import type { BatchResult } from './ingest';
 
 interface Pending {
@@ -52,10 +52,19 @@ export class GroupCommit {
   private idle: (() => void)[] = [];
   private readonly counted = { commits: 0, batches: 0, events: 0 };
 
+  /** Set while groups fail (a full disk, a writer that cannot start): since when, and the latest reason. Cleared by a commit. */
+  private failingSince: { since: number; message: string } | null = null;
+
   constructor(
     private readonly service: Committer,
-    private readonly onCommitted: (accepted: number) => void = () => {}
+    private readonly onCommitted: (accepted: number) => void = () => {},
+    private readonly now: () => number = Date.now
   ) {}
+
+  /** Whether ingest is failing now (no commit since the last failure), for /api/health. */
+  get failing(): { since: number; message: string } | null {
+    return this.failingSince;
+  }
 
   /** Counters for /api/health and the benchmark: how many requests shared how many commits. */
   get stats(): { commits: number; batches: number; events: number } {
@@ -102,8 +111,12 @@ export class GroupCommit {
 
   private async start(group: Pending[]): Promise<Outcome> {
     try {
-      return { group, results: await this.service.ingestBatches(group.map((p) => p.events)) };
+      const results = await this.service.ingestBatches(group.map((p) => p.events));
+      this.failingSince = null;
+      return { group, results };
     } catch (error) {
+      const message = passingFailure(error) ?? (error instanceof Error ? error.message : String(error));
+      this.failingSince = { since: this.failingSince?.since ?? this.now(), message };
       return { group, error };
     }
   }

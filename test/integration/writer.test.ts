@@ -131,6 +131,21 @@ describe('writer thread trouble, as a sender sees it', () => {
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('2');
       expect(((await res.json()) as { message: string }).message).toMatch(/send (this batch|it) again/);
+      // A monitor polling /api/health sees it too, with since when and why.
+      const health = await app.request('/api/health', { headers: { authorization: `Bearer ${t.tokens.ingest}` } });
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ ok: false, failing: { since: expect.any(String), message: expect.stringMatching(/send (this batch|it) again/) } });
+      // Senders retrying every few ms write one line to the log, not one a request.
+      const refusedLines = () => warnings.mock.calls.filter(([line]) => String(line).includes('refused for now')).length;
+      const before = refusedLines();
+      for (let i = 0; i < 5; i++)
+        await app.request('/api/events', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.tokens.ingest}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ ...event, at: new Date(event.at).toISOString() })
+        });
+      expect(before).toBeLessThanOrEqual(1);
+      expect(refusedLines()).toBe(before);
     } finally {
       await writer.close();
       errors.mockRestore();

@@ -48,6 +48,27 @@ describe('group commit', () => {
     expect(log).toHaveLength(7);
   });
 
+  it('says ingest is failing from the first failed group (a full disk) until the next commit, and since when', async () => {
+    rt = createRuntime({ DATABASE_PATH: ':memory:' });
+    let full = true;
+    const disk: Committer = {
+      ingestBatches: async (batches) => {
+        if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+        return rt.ingest.ingestBatches(batches);
+      }
+    };
+    let clock = 1_000;
+    const commits = new GroupCommit(disk, () => {}, () => clock);
+    expect(commits.failing).toBeNull();
+    await expect(commits.submit(single(1))).rejects.toThrow('disk is full');
+    clock = 5_000;
+    await expect(commits.submit(single(2))).rejects.toThrow('disk is full');
+    expect(commits.failing).toEqual({ since: 1_000, message: expect.stringMatching(/^The server’s disk is full, so nothing was stored/) });
+    full = false;
+    expect(await commits.submit(single(3))).toEqual({ accepted: 1, duplicates: 0 });
+    expect(commits.failing).toBeNull();
+  });
+
   it('hands the writer thread a big batch at once, before the other requests read in the same turn are validated; single events still go as one group', async () => {
     rt = createRuntime({ DATABASE_PATH: ':memory:' });
     const posted: number[][] = [];
