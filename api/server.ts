@@ -68,8 +68,9 @@ async function shutdown(signal: NodeJS.Signals) {
   console.log('Stopped cleanly.');
   process.exit(0);
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+// SIGHUP too: the terminal running `npm start` closed. Node ends the process on it by default, nohup or not
+// (it resets the signal at start), cutting requests in flight.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
 // The secrets made at first start are shown once: so at once, before the dashboard build and the port, which a
 // start may not get through (Ctrl-C during a slow first build, a port already taken).
