@@ -57,6 +57,9 @@ const endpoint = `${args.url.replace(/\/+$/, '')}/api/events`;
 const rate = number(args.rate, 20, 'rate');
 // Beyond this one process cannot make the traffic it would promise, and planning the day's arrivals stalls it.
 const MAX_RATE = 100_000;
+// Below this the peak hour holds under 8 tickets, and the day's plan divides by a rate near zero (1e-50 threw).
+const MIN_RATE = 0.01;
+if (rate < MIN_RATE) fail(`--rate must be at least ${MIN_RATE} events/s (about 8 tickets in the peak hour), got ${JSON.stringify(args.rate)}`);
 if (rate > MAX_RATE) fail(`--rate must be at most ${MAX_RATE.toLocaleString('en')} events/s, got ${JSON.stringify(args.rate)}; run several simulators for more`);
 const timezone = args.timezone ?? process.env.KPI_TIMEZONE;
 const timezoneIssue = timezone === undefined ? null : timezoneProblem(timezone);

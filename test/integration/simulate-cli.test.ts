@@ -59,6 +59,8 @@ describe('npm run simulate', () => {
     [['--token', 'x', '--bogus'], /Unknown option '--bogus'/],
     // Planning a day at this rate stalled the process before its first line.
     [['--token', 'x', '--rate', '1e9'], /--rate must be at most 100,000 events\/s, got "1e9"/],
+    // A rate near zero made the day's plan divide by it: a RangeError and a stack trace.
+    [['--token', 'x', '--rate', '1e-50'], /--rate must be at least 0.01 events\/s \(about 8 tickets in the peak hour\), got "1e-50"/],
     // Node fires a timer longer than ~24.8 days at once: the simulator stopped as it began.
     [['--token', 'x', '--duration', '3000000'], /--duration must be at most 2,147,483 s \(24 days\), got "3000000"; leave it out/],
     [['--token', 'x', '--timezone', 'Mars/Base'], /--timezone must be an IANA timezone such as Asia\/Shanghai, got "Mars\/Base"/],
