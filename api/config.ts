@@ -53,9 +53,12 @@ const SHORT_SECRET = 12;
 
 /** What an operator should hear about the configuration, without refusing to start. */
 export function configWarnings(config: Config): string[] {
-  return (['INGEST_TOKEN', 'ADMIN_PASSWORD'] as const)
+  const warnings = (['INGEST_TOKEN', 'ADMIN_PASSWORD'] as const)
     .filter((k) => config[k] !== undefined && config[k].length < SHORT_SECRET)
     .map((k) => `${k} is shorter than ${SHORT_SECRET} characters: easy to guess; use a longer one outside a test rig.`);
+  if (config.DATABASE_PATH === ':memory:')
+    warnings.push('DATABASE_PATH is :memory:, a database in this process alone: every event is lost when it stops, and each start makes new credentials. Set a file path to keep them.');
+  return warnings;
 }
 
 /** A setting that is not valid; its message names each variable and what is wrong with it. */

@@ -122,7 +122,7 @@ describe('where a token may be sent', () => {
 
 describe('ADMIN_PASSWORD and INGEST_TOKEN', () => {
   it('are taken however short (the spec sets no minimum), with a warning for the operator', async () => {
-    const config = loadConfig({ DATABASE_PATH: ':memory:', ADMIN_PASSWORD: 'admin', INGEST_TOKEN: 'abc' });
+    const config = loadConfig({ DATABASE_PATH: './data/kpi.sqlite', ADMIN_PASSWORD: 'admin', INGEST_TOKEN: 'abc' });
     expect(configWarnings(config)).toEqual([expect.stringMatching(/^INGEST_TOKEN is shorter/), expect.stringMatching(/^ADMIN_PASSWORD is shorter/)]);
     t = testApp({ now: () => NOW });
     bootstrapCredentials(t.rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: NOW });

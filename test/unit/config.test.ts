@@ -1,7 +1,7 @@
 // What an operator reads when a setting is wrong: the variable, what is wrong in plain words, and what it was
 // set to, all at once.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../api/config';
+import { ConfigError, configWarnings, loadConfig } from '../../api/config';
 
 const problems = (env: Record<string, string>): string[] => {
   try {
@@ -50,6 +50,11 @@ describe('loadConfig', () => {
     for (const n of ['0x10', '1e3', '1.5', ' 5'])
       expect(problems({ LIVE_MAX_CLIENTS: n })).toEqual([`LIVE_MAX_CLIENTS: expected a whole number of at least 1 (it is ${JSON.stringify(n)})`]);
     expect(loadConfig({ LIVE_MAX_CLIENTS: '16' }).LIVE_MAX_CLIENTS).toBe(16);
+  });
+
+  it('warns that a database in memory keeps nothing past the process', () => {
+    expect(configWarnings(loadConfig({ DATABASE_PATH: ':memory:', KPI_TIMEZONE: 'UTC' }))).toEqual([expect.stringMatching(/^DATABASE_PATH is :memory:.*every event is lost when it stops/)]);
+    expect(configWarnings(loadConfig({ DATABASE_PATH: './data/kpi.sqlite', KPI_TIMEZONE: 'UTC' }))).toEqual([]);
   });
 
   it('takes empty variables as unset, so the defaults apply', () => {
