@@ -29,6 +29,14 @@ describe('ticket replay', () => {
     expect(fr).toHaveLength(1);
     expect(fr[0].value).toBe(7 * 60_000);
     expect(fr[0].agent).toBe('ann');
+    // After the first response, a bot reply leaves the customer waiting: only an agent reply clears waiting_since.
+    const waiting = ticket([
+      created(0),
+      ev('ticket.replied', 1, { ticket: 'T1', agent: 'ann' }),
+      ev('ticket.customer_replied', 2, { ticket: 'T1' }),
+      ev('ticket.replied', 3, { ticket: 'T1', author: 'bot' })
+    ])!;
+    expect(waiting.state.unattendedSince).toBe(min(2));
   });
 
   it('takes a reply stamped before creation as happening at t0', () => {
