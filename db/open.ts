@@ -2,8 +2,8 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './index';
 
@@ -66,6 +66,11 @@ class ForeignDatabase extends Error {
   readonly code = 'FLOORBOARD_FOREIGN';
 }
 
+/** Thrown when the server's claim (claimForServer) cannot be taken for a reason of its lock file's: the message says why and what to do. */
+class UnusableLock extends Error {
+  readonly code = 'FLOORBOARD_LOCK';
+}
+
 /**
  * A database with tables but none of the migrations' bookkeeping is another application's: migrating it would
  * add fifteen tables to it and switch its journal to WAL. Checked before any pragma changes the file.
@@ -78,20 +83,59 @@ function refuseForeign(sqlite: Database.Database): void {
   }
 }
 
-/** The side file a server holds while it runs (see claimForServer). */
-const serverLockPath = (path: string) => `${path}.server-lock`;
+/**
+ * The side file a server holds while it runs (see claimForServer), named from the database's real path: a
+ * symlink, `./x` or `a/../x` to one database all name one lock. (A hard link is another name for the file and
+ * is not told apart.)
+ */
+function serverLockPath(path: string): string {
+  const real = existsSync(path) ? realpathSync(path) : join(realpathSync(dirname(path)), basename(path));
+  return `${real}.server-lock`;
+}
 const claims: Database.Database[] = [];
+
+/** Who owns `path`, by name where /etc/passwd has it. */
+function ownerOf(path: string): string {
+  const uid = statSync(path).uid;
+  try {
+    const line = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[2] === String(uid));
+    if (line) return `${line.split(':')[0]} (uid ${uid})`;
+  } catch {
+    // No passwd file to read: the number will do.
+  }
+  return `uid ${uid}`;
+}
+
+function unusableLock(lock: string, db: string): UnusableLock {
+  const who = typeof process.getuid === 'function' ? ` (uid ${process.getuid()})` : '';
+  return new UnusableLock(
+    `${lock} (the lock that keeps a second server off ${db}) belongs to ${ownerOf(lock)}, and this user${who} may not write it: ` +
+      `while no Floorboard server runs on the database, delete it (and ${basename(lock)}-journal, if there is one) or chown it to this user`
+  );
+}
 
 /**
  * Claims the database at `path` for this process's server; false when another process holds it. Two servers
  * on one file each keep their own memory of what is stored, and their rollups drift from the events (a trial
  * lost a third of the counts). The claim is an exclusive transaction on a side file, never written, which the
  * operating system releases when the process ends however it ends: a killed server leaves no stale claim.
+ * Throws for a lock file this user may not write, which SQLite would open read-only and "lock" without keeping
+ * anyone out.
  */
 export function claimForServer(path: string): boolean {
   if (path === ':memory:') return true;
   mkdirSync(dirname(path), { recursive: true });
-  const lock = new Database(serverLockPath(path));
+  const lockPath = serverLockPath(path);
+  if (existsSync(lockPath)) {
+    try {
+      accessSync(lockPath, constants.R_OK | constants.W_OK);
+    } catch {
+      throw unusableLock(lockPath, path);
+    }
+  }
+  const lock = new Database(lockPath);
   lock.pragma('busy_timeout = 0');
   try {
     lock.exec('BEGIN EXCLUSIVE');
@@ -100,8 +144,28 @@ export function claimForServer(path: string): boolean {
     if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return false;
     throw err;
   }
+  // Whether the claim keeps anyone out: another connection (the system's locks are per process, SQLite's own
+  // table of them is not) must find the file locked. A read-only open of the lock "locks" nothing.
+  if (!heldElsewhere(lockPath)) {
+    lock.close();
+    throw unusableLock(lockPath, path);
+  }
   claims.push(lock);
   return true;
+}
+
+/** Whether a connection of its own finds the lock at `lockPath` taken. */
+function heldElsewhere(lockPath: string): boolean {
+  const probe = new Database(lockPath, { readonly: true, fileMustExist: true });
+  probe.pragma('busy_timeout = 0');
+  try {
+    probe.prepare('SELECT count(*) FROM sqlite_master').get();
+    return false;
+  } catch (err) {
+    return (err as { code?: unknown }).code === 'SQLITE_BUSY';
+  } finally {
+    probe.close();
+  }
 }
 
 /** Folds the WAL back into the database file and truncates it; run when ingest is idle and at shutdown. */
@@ -115,6 +179,8 @@ export function openFailure(err: unknown, path: string): string | null {
   const why =
     code === 'SQLITE_NOTADB'
       ? `${path} is not a SQLite database (or it is damaged): point DATABASE_PATH at the server's database, or at a new file`
+      : code === 'FLOORBOARD_LOCK'
+      ? (err as Error).message
       : code === 'FLOORBOARD_FOREIGN'
       ? `${path} is another application's database (tables ${(err as Error).message}), which Floorboard leaves as it is: point DATABASE_PATH at the server's database, or at a new file`
       : code === 'EISDIR'
@@ -126,3 +192,4 @@ export function openFailure(err: unknown, path: string): string | null {
           : null;
   return why && `Cannot open the database: ${why}.`;
 }
+

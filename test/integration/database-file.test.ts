@@ -1,0 +1,163 @@
+// What an operator sees when DATABASE_PATH's file, or the lock beside it, is not what a start expects: a lock
+// file this user may not write, another name for a database a server already holds, a damaged file, one a later
+// Floorboard wrote, an empty file given to npm run rebuild, a full disk. Each is refused in one line, exit 2 (no
+// stack trace), with the file left as it was and no side files made beside a file that is refused.
+import { spawn } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { createRuntime } from '../../api/runtime';
+import { startServer } from '../helpers/server';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const NOBODY = 65534;
+const isRoot = process.getuid?.() === 0;
+const noStack = /\n\s+at /;
+
+/** A new directory for a test's database, by its real path (the lock is named from it, and messages show it). */
+const scratchDir = () => realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-dbfile-')));
+
+/** A directory user nobody owns, outside the test run's own temporary directory (which only root may enter). */
+function nobodyDir(): string {
+  const dir = realpathSync(mkdtempSync('/tmp/floorboard-dbfile-nobody-'));
+  chownSync(dir, NOBODY, NOBODY);
+  return dir;
+}
+
+/** chown -R nobody, but leaving out the paths in `keep`. */
+function giveToNobody(dir: string, keep: string[] = []): void {
+  chownSync(dir, NOBODY, NOBODY);
+  for (const name of readdirSync(dir)) if (!keep.includes(join(dir, name))) chownSync(join(dir, name), NOBODY, NOBODY);
+}
+
+/**
+ * Runs an entry point as `npm start` / `npm run rebuild` would, as this user or (when root) as nobody. A server
+ * that gets as far as listening is stopped at once: `listened` says it did, which these tests expect only when
+ * the start was meant to succeed.
+ */
+function launch(script: string, env: Record<string, string>, as: 'self' | 'nobody' = 'self'): Promise<{ code: number | null; out: string; err: string; listened: boolean }> {
+  const node = [process.execPath, '--import', 'tsx', join(ROOT, script)];
+  const [cmd, ...args] = as === 'nobody' ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...node] : node;
+  const home = as === 'nobody' ? { HOME: env.TMPDIR ?? '/tmp' } : {};
+  const proc = spawn(cmd!, args, {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: 'test-admin-password', INGEST_TOKEN: 'test-ingest-token-0123456789', KPI_TIMEZONE: 'UTC', ...home, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let out = '';
+  let err = '';
+  let listened = false;
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+  proc.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (!listened && out.includes('listening on')) {
+      listened = true;
+      proc.kill('SIGTERM');
+    }
+  });
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve) =>
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err, listened });
+    })
+  );
+}
+
+/** A database this code made and migrated, closed (its WAL folded back). */
+function floorboardDatabase(path: string): void {
+  createRuntime({ DATABASE_PATH: path }).db.$client.close();
+}
+
+const bothEntries = ['api/server.ts', 'api/cli/rebuild.ts'];
+
+describe('the database file and its lock, as an operator meets them', () => {
+  it(`a lock file this user may not write (mode 444${isRoot ? ', run as nobody: root ignores modes' : ''}): no server starts, and the refusal names the lock file, its owner and what to do`, async () => {
+    const dir = isRoot ? nobodyDir() : scratchDir();
+    const as = isRoot ? 'nobody' : 'self';
+    try {
+      const path = join(dir, 'kpi.sqlite');
+      const lock = `${path}.server-lock`;
+      floorboardDatabase(path);
+      writeFileSync(lock, '');
+      chmodSync(lock, 0o444);
+      if (isRoot) giveToNobody(dir);
+      const owner = isRoot ? `nobody (uid ${NOBODY})` : `(uid ${process.getuid?.()})`;
+      // SQLite opened such a lock read-only and "locked" it without keeping anyone out: two servers ran on one database.
+      for (const attempt of ['first', 'second']) {
+        const r = await launch('api/server.ts', { DATABASE_PATH: path, TMPDIR: dir }, as);
+        expect(r.listened, `${attempt} server: ${r.out}`).toBe(false);
+        expect(r.code, attempt).toBe(2);
+        expect(r.err, attempt).toContain(`Cannot open the database: ${lock} (the lock that keeps a second server off ${path}) belongs to `);
+        expect(r.err, attempt).toContain(owner);
+        expect(r.err, attempt).toContain('while no Floorboard server runs on the database, delete it');
+        expect(r.err, attempt).not.toMatch(noStack);
+      }
+      const rebuild = await launch('api/cli/rebuild.ts', { DATABASE_PATH: path, TMPDIR: dir }, as);
+      expect([rebuild.code, rebuild.err]).toEqual([2, expect.stringContaining(`${lock} (the lock that keeps a second server off`)]);
+      // What it says to do works.
+      unlinkSync(lock);
+      const after = await launch('api/server.ts', { DATABASE_PATH: path, TMPDIR: dir }, as);
+      expect(after.listened, after.err).toBe(true);
+    } finally {
+      if (isRoot) rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it.skipIf(!isRoot)('(needs root, to run as nobody) a server first started as root, its database then given to nobody: nobody is refused, naming root\'s lock file (mode 644 or 600)', async () => {
+    const dir = nobodyDir();
+    try {
+      const path = join(dir, 'kpi.sqlite');
+      const lock = `${path}.server-lock`;
+      const asRoot = await startServer({ dbPath: path });
+      await asRoot.kill();
+      // The operator chowns the database to the service user; the lock files stay root's.
+      const locks = readdirSync(dir).filter((n) => n.startsWith('kpi.sqlite.server-lock')).map((n) => join(dir, n));
+      expect(locks).toContain(lock);
+      giveToNobody(dir, locks);
+      for (const mode of [0o644, 0o600]) {
+        chmodSync(lock, mode);
+        for (const attempt of ['first', 'second']) {
+          const r = await launch('api/server.ts', { DATABASE_PATH: path, TMPDIR: dir }, 'nobody');
+          expect(r.listened, `mode ${mode.toString(8)}, ${attempt} server: ${r.out}`).toBe(false);
+          expect(r.code).toBe(2);
+          expect(r.err).toContain(`${lock} (the lock that keeps a second server off ${path}) belongs to root (uid 0), and this user (uid ${NOBODY}) may not write it: while no Floorboard server runs`);
+          expect(r.err).not.toMatch(noStack);
+        }
+        const rebuild = await launch('api/cli/rebuild.ts', { DATABASE_PATH: path, TMPDIR: dir }, 'nobody');
+        expect([rebuild.code, rebuild.err]).toEqual([2, expect.stringContaining(`${lock} (the lock that keeps a second server off`)]);
+      }
+      // Deleted as told, the lock is nobody's: one server runs, and a second is refused.
+      for (const l of locks) unlinkSync(l);
+      const first = await launch('api/server.ts', { DATABASE_PATH: path, TMPDIR: dir }, 'nobody');
+      expect(first.listened, first.err).toBe(true);
+      expect(statSync(lock).uid).toBe(NOBODY);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('another name for a database a server holds (a symlink, a symlinked directory, sub/..): a second server and npm run rebuild are refused', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'kpi.sqlite');
+    mkdirSync(join(dir, 'sub'));
+    const aliasDir = `${dir}-alias`;
+    symlinkSync(dir, aliasDir);
+    const first = await startServer({ dbPath: path });
+    try {
+      symlinkSync(path, join(dir, 'link.sqlite'));
+      for (const other of [join(dir, 'link.sqlite'), join(aliasDir, 'kpi.sqlite'), `${dir}/sub/../kpi.sqlite`]) {
+        const r = await launch('api/server.ts', { DATABASE_PATH: other });
+        expect(r.listened, `${other}: ${r.out}`).toBe(false);
+        expect([r.code, r.err], other).toEqual([2, expect.stringContaining(`another Floorboard server (or npm run rebuild) is using ${other}`)]);
+        const rebuild = await launch('api/cli/rebuild.ts', { DATABASE_PATH: other });
+        expect([rebuild.code, rebuild.err], other).toEqual([2, `A Floorboard server is using ${other}; stop it, then rebuild.\n`]);
+      }
+    } finally {
+      await first.kill();
+      unlinkSync(aliasDir);
+    }
+  }, 90_000);
+});
