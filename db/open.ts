@@ -32,7 +32,15 @@ export function openDb(path: string, opts: { migrate?: boolean; cacheKiB?: numbe
     if (main) writable(path);
   }
   const sqlite = new Database(path);
-  if (main) refuseForeign(sqlite);
+  if (main) {
+    try {
+      refuseForeign(sqlite);
+      refuseNewer(sqlite);
+    } catch (err) {
+      sqlite.close();
+      throw err;
+    }
+  }
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a process crash (SIGKILL); only power loss can take the last ones.
   sqlite.pragma('synchronous = NORMAL');
@@ -66,6 +74,11 @@ class ForeignDatabase extends Error {
   readonly code = 'FLOORBOARD_FOREIGN';
 }
 
+/** Thrown for a database that a later Floorboard migrated: its message is when that migration was made. */
+class NewerDatabase extends Error {
+  readonly code = 'FLOORBOARD_NEWER';
+}
+
 /** Thrown when the server's claim (claimForServer) cannot be taken for a reason of its lock file's: the message says why and what to do. */
 class UnusableLock extends Error {
   readonly code = 'FLOORBOARD_LOCK';
@@ -77,9 +90,53 @@ class UnusableLock extends Error {
  */
 function refuseForeign(sqlite: Database.Database): void {
   const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
-  if (tables.length > 0 && !tables.includes('__drizzle_migrations')) {
-    sqlite.close();
+  if (tables.length > 0 && !tables.includes('__drizzle_migrations'))
     throw new ForeignDatabase(tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : ''));
+}
+
+let newestKnown: number | undefined;
+/** When the newest of this code's migrations was made (drizzle records it as the migration's created_at). */
+function newestMigration(): number {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
+  return (newestKnown ??= Math.max(...journal.entries.map((e) => e.when)));
+}
+
+/**
+ * A database whose last migration is newer than this code's newest was written by a later Floorboard: drizzle's
+ * migrate() compares the last created_at with each migration's time and would skip them all, and this code would
+ * then run on tables it does not know. The same rule as drizzle's, so a database this code migrated always opens.
+ */
+function refuseNewer(sqlite: Database.Database): void {
+  const bookkept = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  if (!bookkept) return;
+  const last = sqlite.prepare('SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1').pluck().get() as number | string | null | undefined;
+  if (last != null && Number(last) > newestMigration()) throw new NewerDatabase(new Date(Number(last)).toISOString().slice(0, 10));
+}
+
+/**
+ * The refusals openDb would make, made before the server claims the database, so that a refused path is left
+ * without a lock file beside it: a directory, a file this user may not write, another application's database,
+ * a damaged one, one a later Floorboard wrote. It only reads; and it opens the file as openDb would (not
+ * read-only: a read-only connection leaves a -wal and -shm beside a WAL database, which the last read-write
+ * connection's close removes). What it cannot tell is left to openDb.
+ */
+function checkBeforeClaim(path: string): void {
+  if (!existsSync(path)) return;
+  writable(path);
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(path, { fileMustExist: true });
+  } catch {
+    return; // openDb will say why
+  }
+  try {
+    refuseForeign(sqlite);
+    refuseNewer(sqlite);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'FLOORBOARD_FOREIGN' || code === 'FLOORBOARD_NEWER' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) throw err;
+  } finally {
+    sqlite.close();
   }
 }
 
@@ -121,12 +178,13 @@ function unusableLock(lock: string, db: string): UnusableLock {
  * on one file each keep their own memory of what is stored, and their rollups drift from the events (a trial
  * lost a third of the counts). The claim is an exclusive transaction on a side file, never written, which the
  * operating system releases when the process ends however it ends: a killed server leaves no stale claim.
- * Throws for a lock file this user may not write, which SQLite would open read-only and "lock" without keeping
- * anyone out.
+ * Throws, before making any side file, for a database openDb would refuse (checkBeforeClaim); and for a lock
+ * file this user may not write, which SQLite would open read-only and "lock" without keeping anyone out.
  */
 export function claimForServer(path: string): boolean {
   if (path === ':memory:') return true;
   mkdirSync(dirname(path), { recursive: true });
+  checkBeforeClaim(path);
   const lockPath = serverLockPath(path);
   if (existsSync(lockPath)) {
     try {
@@ -179,6 +237,10 @@ export function openFailure(err: unknown, path: string): string | null {
   const why =
     code === 'SQLITE_NOTADB'
       ? `${path} is not a SQLite database (or it is damaged): point DATABASE_PATH at the server's database, or at a new file`
+      : typeof code === 'string' && code.startsWith('SQLITE_CORRUPT')
+      ? `${path} is damaged (${(err as Error).message}): restore it from a backup, or point DATABASE_PATH at a new file`
+      : code === 'FLOORBOARD_NEWER'
+      ? `${path} was written by a newer Floorboard (its schema has a migration of ${(err as Error).message}, which this version does not know): run that version, or point DATABASE_PATH at another database or a new file`
       : code === 'FLOORBOARD_LOCK'
       ? (err as Error).message
       : code === 'FLOORBOARD_FOREIGN'

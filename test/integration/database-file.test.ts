@@ -160,4 +160,71 @@ describe('the database file and its lock, as an operator meets them', () => {
       unlinkSync(aliasDir);
     }
   }, 90_000);
+
+  it('a damaged database (the first 40,000 bytes of one): exit 2, saying it is damaged and what to do, the file untouched, nothing made beside it', async () => {
+    const dir = scratchDir();
+    floorboardDatabase(join(dir, 'whole.sqlite'));
+    const path = join(dir, 'kpi.sqlite');
+    const bytes = readFileSync(join(dir, 'whole.sqlite')).subarray(0, 40_000);
+    writeFileSync(path, bytes);
+    for (const script of bothEntries) {
+      const r = await launch(script, { DATABASE_PATH: path });
+      expect(r.listened, script).toBe(false);
+      expect(r.code, script).toBe(2);
+      expect(r.err, script).toMatch(new RegExp(`^Cannot open the database: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.*\\): restore it from a backup, or point DATABASE_PATH at a new file\\.\\n$`));
+    }
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['kpi.sqlite', 'whole.sqlite']);
+  }, 60_000);
+
+  it('a database a newer Floorboard migrated: exit 2, saying so and what to do, the file untouched; one this code migrated opens', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'kpi.sqlite');
+    floorboardDatabase(path);
+    // The same rule as drizzle's migrator: the last migration's created_at against this code's newest.
+    const journal = JSON.parse(readFileSync(join(ROOT, 'db', 'migrations', 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
+    const newest = Math.max(...journal.entries.map((e) => e.when));
+    const sqlite = new Database(path);
+    expect(sqlite.prepare('SELECT max(created_at) FROM __drizzle_migrations').pluck().get()).toBe(newest);
+    sqlite.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('a migration of a later release', newest + 86_400_000);
+    sqlite.close();
+    const bytes = readFileSync(path);
+    for (const script of bothEntries) {
+      const r = await launch(script, { DATABASE_PATH: path });
+      expect(r.listened, script).toBe(false);
+      expect(r.code, script).toBe(2);
+      expect(r.err, script).toContain(`${path} was written by a newer Floorboard`);
+      expect(r.err, script).toContain('run that version, or point DATABASE_PATH at another database or a new file');
+      expect(r.err, script).not.toMatch(noStack);
+    }
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['kpi.sqlite']);
+    // Without the later row it is this code's own again, and opens.
+    const own = new Database(path);
+    own.prepare('DELETE FROM __drizzle_migrations WHERE created_at > ?').run(newest);
+    own.close();
+    const r = await launch('api/server.ts', { DATABASE_PATH: path });
+    expect(r.listened, r.err).toBe(true);
+  }, 60_000);
+
+  it("another application's database, or a directory, refused: no lock file or journal left beside it", async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'notes.sqlite');
+    const other = new Database(path);
+    other.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('call the bank back')");
+    other.close();
+    for (const script of bothEntries) {
+      const r = await launch(script, { DATABASE_PATH: path });
+      expect([r.code, r.err], script).toEqual([2, expect.stringContaining(`${path} is another application's database (tables notes)`)]);
+    }
+    expect(readdirSync(dir)).toEqual(['notes.sqlite']);
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    for (const script of bothEntries) {
+      const r = await launch(script, { DATABASE_PATH: data });
+      expect([r.code, r.err], script).toEqual([2, expect.stringContaining(`${data} is a directory`)]);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['data', 'notes.sqlite']);
+    expect(readdirSync(data)).toEqual([]);
+  }, 60_000);
 });
