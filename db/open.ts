@@ -243,6 +243,8 @@ export function openFailure(err: unknown, path: string): string | null {
       ? `${path} was written by a newer Floorboard (its schema has a migration of ${(err as Error).message}, which this version does not know): run that version, or point DATABASE_PATH at another database or a new file`
       : code === 'FLOORBOARD_LOCK'
       ? (err as Error).message
+      : code === 'SQLITE_FULL'
+      ? `the disk holding ${path} is full: free some space, then try again`
       : code === 'FLOORBOARD_FOREIGN'
       ? `${path} is another application's database (tables ${(err as Error).message}), which Floorboard leaves as it is: point DATABASE_PATH at the server's database, or at a new file`
       : code === 'EISDIR'
@@ -255,3 +257,9 @@ export function openFailure(err: unknown, path: string): string | null {
   return why && `Cannot open the database: ${why}.`;
 }
 
+/** What to tell an operator when `npm run rebuild`'s transaction threw: it rolled back, so nothing changed. */
+export function rebuildFailure(err: unknown, path: string): string | null {
+  return (err as { code?: unknown } | null)?.code === 'SQLITE_FULL'
+    ? `Cannot rebuild: the disk holding ${path} is full. Nothing was changed (the rebuild is one transaction, rolled back); free some space and run it again.`
+    : openFailure(err, path);
+}

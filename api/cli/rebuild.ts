@@ -1,8 +1,8 @@
 // npm run rebuild: recompute every fact, rollup and current-state row from the stored events.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { configFailure, loadConfig } from '../config';
 import { createRuntime } from '../runtime';
-import { checkpoint, claimForServer, openFailure } from '../../db/open';
+import { checkpoint, claimForServer, openFailure, rebuildFailure } from '../../db/open';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run rebuild
@@ -14,8 +14,11 @@ The server must be stopped: it keeps its own memory of what is stored.`;
 readFlags({ help: { type: 'boolean', default: false } }, USAGE);
 const config = orExit(loadConfig, configFailure);
 // Opening a path that holds nothing would create an empty database and "rebuild" it: a mistyped path, surely.
-if (config.DATABASE_PATH !== ':memory:' && !existsSync(config.DATABASE_PATH))
-  exit(`There is no database at ${config.DATABASE_PATH}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
+// So would an empty file (as `touch` or a failed copy leaves), which is left as it is.
+if (config.DATABASE_PATH !== ':memory:' && (!existsSync(config.DATABASE_PATH) || (statSync(config.DATABASE_PATH).isFile() && statSync(config.DATABASE_PATH).size === 0)))
+  exit(
+    `There is no database at ${config.DATABASE_PATH}${existsSync(config.DATABASE_PATH) ? ' (the file is empty), nothing to rebuild' : ''}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`
+  );
 // The server's claim: held while one runs, and held here so that none starts while this rebuilds.
 if (!orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH)))
   exit(`A Floorboard server is using ${config.DATABASE_PATH}; stop it, then rebuild.`);
@@ -33,8 +36,15 @@ orExit(
       if (tty) process.stdout.write(`\r${line}`);
       else console.log(line);
     }),
-  (err) => openFailure(err, config.DATABASE_PATH)
+  (err) => {
+    const why = rebuildFailure(err, config.DATABASE_PATH);
+    return why && `${tty ? '\n' : ''}${why}`;
+  }
 );
-checkpoint(rt.db);
+// The rebuild is committed (in the WAL); a full disk here leaves it there, for the next open to fold back.
+orExit(
+  () => checkpoint(rt.db),
+  (err) => ((err as { code?: unknown }).code === 'SQLITE_FULL' ? `${tty ? '\n' : ''}Rebuilt, but the disk holding ${config.DATABASE_PATH} is full: the rebuild is stored in its write-ahead log (-wal), which the next start folds back; free some space first.` : null)
+);
 rt.db.$client.close();
 console.log(`${tty ? '\n' : ''}Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createRuntime } from '../../api/runtime';
+import { openFailure, rebuildFailure } from '../../db/open';
 import { startServer } from '../helpers/server';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -207,6 +208,16 @@ describe('the database file and its lock, as an operator meets them', () => {
     expect(r.listened, r.err).toBe(true);
   }, 60_000);
 
+  it('npm run rebuild on an empty (0-byte) file: exit 2, nothing to rebuild, the file left empty', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'kpi.sqlite');
+    writeFileSync(path, '');
+    const r = await launch('api/cli/rebuild.ts', { DATABASE_PATH: path });
+    expect([r.code, r.err]).toEqual([2, `There is no database at ${path} (the file is empty), nothing to rebuild; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).\n`]);
+    expect(statSync(path).size).toBe(0);
+    expect(readdirSync(dir)).toEqual(['kpi.sqlite']);
+  }, 60_000);
+
   it("another application's database, or a directory, refused: no lock file or journal left beside it", async () => {
     const dir = scratchDir();
     const path = join(dir, 'notes.sqlite');
@@ -227,4 +238,17 @@ describe('the database file and its lock, as an operator meets them', () => {
     expect(readdirSync(dir).sort()).toEqual(['data', 'notes.sqlite']);
     expect(readdirSync(data)).toEqual([]);
   }, 60_000);
+
+  // A full disk cannot be made portably here (tmpfs needs root and a mount): the message is checked, and the
+  // real case by hand (README / the commit that added this).
+  it('npm run rebuild on a full disk (SQLITE_FULL): one line saying so, that nothing was changed, and to free space and run it again', () => {
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    expect(rebuildFailure(full, '/srv/kpi.sqlite')).toBe(
+      'Cannot rebuild: the disk holding /srv/kpi.sqlite is full. Nothing was changed (the rebuild is one transaction, rolled back); free some space and run it again.'
+    );
+    expect(openFailure(full, '/srv/kpi.sqlite')).toBe('Cannot open the database: the disk holding /srv/kpi.sqlite is full: free some space, then try again.');
+    // Anything else is what opening says, or null (a bug: its stack trace is wanted).
+    expect(rebuildFailure(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }), '/srv/kpi.sqlite')).toContain('is held by another process');
+    expect(rebuildFailure(new TypeError('a bug'), '/srv/kpi.sqlite')).toBeNull();
+  });
 });
