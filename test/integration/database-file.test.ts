@@ -2,7 +2,7 @@
 // file this user may not write, another name for a database a server already holds, a damaged file, one a later
 // Floorboard wrote, an empty file given to npm run rebuild, a full disk. Each is refused in one line, exit 2 (no
 // stack trace), with the file left as it was and no side files made beside a file that is refused.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,12 @@ import { startServer } from '../helpers/server';
 const ROOT = join(import.meta.dirname, '..', '..');
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
+/**
+ * Root ignores file modes, so as root the tests of a lock it may not write run as nobody, which needs setpriv and
+ * a checkout nobody may read (a clone under /root is not). Otherwise those tests are skipped, saying why.
+ */
+const nobodyCanRun =
+  isRoot && spawnSync('setpriv', [`--reuid=65534`, `--regid=65534`, '--clear-groups', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(join(import.meta.dirname, '..', '..', 'node_modules', 'tsx', 'package.json'))})`]).status === 0;
 const noStack = /\n\s+at /;
 
 /** A new directory for a test's database, by its real path (the lock is named from it, and messages show it). */
@@ -75,7 +81,7 @@ function floorboardDatabase(path: string): void {
 const bothEntries = ['api/server.ts', 'api/cli/rebuild.ts'];
 
 describe('the database file and its lock, as an operator meets them', () => {
-  it(`a lock file this user may not write (mode 444${isRoot ? ', run as nobody: root ignores modes' : ''}): no server starts, and the refusal names the lock file, its owner and what to do`, async () => {
+  it.skipIf(isRoot && !nobodyCanRun)(`a lock file this user may not write (mode 444${isRoot ? ', run as nobody: root ignores modes; skipped when setpriv or a checkout nobody may read is missing' : ''}): no server starts, and the refusal names the lock file, its owner and what to do`, async () => {
     const dir = isRoot ? nobodyDir() : scratchDir();
     const as = isRoot ? 'nobody' : 'self';
     try {
@@ -107,7 +113,7 @@ describe('the database file and its lock, as an operator meets them', () => {
     }
   }, 90_000);
 
-  it.skipIf(!isRoot)('(needs root, to run as nobody) a server first started as root, its database then given to nobody: nobody is refused, naming root\'s lock file (mode 644 or 600)', async () => {
+  it.skipIf(!nobodyCanRun)('(needs root, setpriv and a checkout nobody may read, to run as nobody) a server first started as root, its database then given to nobody: nobody is refused, naming root\'s lock file (mode 644 or 600)', async () => {
     const dir = nobodyDir();
     try {
       const path = join(dir, 'kpi.sqlite');
