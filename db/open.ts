@@ -97,8 +97,11 @@ function refuseForeign(sqlite: Database.Database): void {
 let newestKnown: number | undefined;
 /** When the newest of this code's migrations was made (drizzle records it as the migration's created_at). */
 function newestMigration(): number {
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
-  return (newestKnown ??= Math.max(...journal.entries.map((e) => e.when)));
+  if (newestKnown === undefined) {
+    const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
+    newestKnown = Math.max(...journal.entries.map((e) => e.when));
+  }
+  return newestKnown;
 }
 
 /**
