@@ -22,21 +22,33 @@ export function failureAnswer(err: unknown, what: string): Answer {
     warnNowAndThen(`${what} refused for now: ${(err as Error).message}`);
     return { status: 503, body: { error: 'unavailable', message: passing }, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } };
   }
+  if (damaged(err)) {
+    // Not a bug of this code's, and no retry mends it: the file on disk must be restored.
+    warnNowAndThen(`${what} failed: the database file is damaged (${(err as Error).message}); stop the server and restore it from a backup`, console.error);
+    return { status: 503, body: { error: 'unavailable', message: DAMAGED } };
+  }
   console.error(`${what} failed:`, err);
   return { status: 500, body: { error: 'internal', message: 'Something went wrong on our side; it has been logged.' } };
+}
+
+const DAMAGED = 'The server’s database file is damaged, so this could not be read or stored; its operator must restore it from a backup (the server log says so too).';
+/** SQLite found the file's pages unreadable: a disk fault or a copy made while the server wrote. */
+function damaged(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
 }
 
 /** A warning repeated within this long is counted, not written: a full disk refuses every request, hundreds a second. */
 const REPEAT_QUIET_MS = 60_000;
 const lastWritten = new Map<string, { at: number; since: number }>();
 
-/** Writes `line`, unless it was written less than a minute ago; then says how many like it went unwritten. */
-function warnNowAndThen(line: string, now = Date.now()): void {
+/** Writes `line` (a warning, unless told), unless it was written less than a minute ago; then says how many like it went unwritten. */
+function warnNowAndThen(line: string, write: (line: string) => void = console.warn, now = Date.now()): void {
   const last = lastWritten.get(line);
   if (last && now - last.at < REPEAT_QUIET_MS) return void last.since++;
   if (lastWritten.size > 100) lastWritten.clear();
   lastWritten.set(line, { at: now, since: 0 });
-  console.warn(last?.since ? `${line} (${last.since} more like it since this was last written)` : line);
+  write(last?.since ? `${line} (${last.since} more like it since this was last written)` : line);
 }
 
 /** Sends an answer through Hono. */

@@ -6,11 +6,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import Database from 'better-sqlite3';
 import { createRuntime } from '../../api/runtime';
 import { openFailure, rebuildFailure } from '../../db/open';
 import { startServer } from '../helpers/server';
+import { testApp } from '../helpers/app';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const NOBODY = 65534;
@@ -256,5 +257,40 @@ describe('the database file and its lock, as an operator meets them', () => {
     // Anything else is what opening says, or null (a bug: its stack trace is wanted).
     expect(rebuildFailure(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }), '/srv/kpi.sqlite')).toContain('is held by another process');
     expect(rebuildFailure(new TypeError('a bug'), '/srv/kpi.sqlite')).toBeNull();
+  });
+
+  it('damage found while serving (a table\'s pages overwritten on disk): reads and batches get 503 saying the file must be restored, not a 500 as for a bug, logged once', async () => {
+    const path = join(scratchDir(), 'kpi.sqlite');
+    const NOW = Date.parse('2026-11-24T12:00:00Z');
+    let t = testApp({ path, now: () => NOW });
+    const created = (i: number) => ({ id: `d${i}`, type: 'ticket.created', at: NOW - 60_000, ticket: `T-${i}`, channel: 'chat' });
+    expect((await t.post([created(1), created(2)])).status).toBe(200);
+    t.close();
+    // The backlog's table, which every KPI answer reads and every open ticket's batch writes: its root page garbled.
+    const sqlite = new Database(path);
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const root = sqlite.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'open_tickets'").pluck().get() as number;
+    const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+    sqlite.close();
+    const bytes = readFileSync(path);
+    bytes.fill(0xa5, (root - 1) * pageSize, root * pageSize);
+    writeFileSync(path, bytes);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      t = testApp({ path, now: () => NOW });
+      for (let i = 0; i < 3; i++) {
+        const read = await t.get('/api/kpis');
+        expect(read.status).toBe(503);
+        expect(read.body.message).toMatch(/database file is damaged.*restore it from a backup/);
+      }
+      const write = await t.post([created(3)]);
+      expect(write.status).toBe(503);
+      expect(write.body.message).toMatch(/database file is damaged/);
+      const lines = errors.mock.calls.map(([line]) => String(line)).filter((l) => l.includes('/api/kpis'));
+      expect(lines).toEqual([expect.stringMatching(/^GET \/api\/kpis failed: the database file is damaged \(.*\); stop the server and restore it from a backup$/)]);
+    } finally {
+      errors.mockRestore();
+      t.close();
+    }
   });
 });
