@@ -4,6 +4,7 @@
 import type { Context } from 'hono';
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { unreadableFile } from '../db/open';
 import { passingFailure, RETRY_AFTER_SECONDS } from './ingest/failure';
 
 export interface Answer {
@@ -22,7 +23,7 @@ export function failureAnswer(err: unknown, what: string): Answer {
     warnNowAndThen(`${what} refused for now: ${(err as Error).message}`);
     return { status: 503, body: { error: 'unavailable', message: passing }, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } };
   }
-  if (damaged(err)) {
+  if (unreadableFile(err)) {
     // Not a bug of this code's, and no retry mends it: the file on disk must be restored.
     warnNowAndThen(`${what} failed: the database file is damaged (${(err as Error).message}); stop the server and restore it from a backup`, console.error);
     return { status: 503, body: { error: 'unavailable', message: DAMAGED } };
@@ -32,11 +33,6 @@ export function failureAnswer(err: unknown, what: string): Answer {
 }
 
 const DAMAGED = 'The server’s database file is damaged, so this could not be read or stored; its operator must restore it from a backup (the server log says so too).';
-/** SQLite found the file's pages unreadable: a disk fault or a copy made while the server wrote. */
-function damaged(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
-}
 
 /** A warning repeated within this long is counted, not written: a full disk refuses every request, hundreds a second. */
 const REPEAT_QUIET_MS = 60_000;

@@ -137,7 +137,7 @@ function checkBeforeClaim(path: string): void {
     refuseNewer(sqlite);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (code === 'FLOORBOARD_FOREIGN' || code === 'FLOORBOARD_NEWER' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) throw err;
+    if (code === 'FLOORBOARD_FOREIGN' || code === 'FLOORBOARD_NEWER' || unreadableFile(err)) throw err;
   } finally {
     sqlite.close();
   }
@@ -232,6 +232,12 @@ function heldElsewhere(lockPath: string): boolean {
 /** Folds the WAL back into the database file and truncates it; run when ingest is idle and at shutdown. */
 export function checkpoint(db: Db): void {
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/** Whether SQLite found the file unreadable as a database: its pages garbled (a disk fault, a copy made mid-write), or not SQLite at all. */
+export function unreadableFile(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
 }
 
 /** What to tell an operator when opening the database at `path` threw for a reason of the file's; null for anything else. */

@@ -1,5 +1,5 @@
 // npm run rebuild: recompute every fact, rollup and current-state row from the stored events.
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { configFailure, loadConfig } from '../config';
 import { createRuntime } from '../runtime';
 import { checkpoint, claimForServer, openFailure, rebuildFailure } from '../../db/open';
@@ -15,10 +15,9 @@ readFlags({ help: { type: 'boolean', default: false } }, USAGE);
 const config = orExit(loadConfig, configFailure);
 // Opening a path that holds nothing would create an empty database and "rebuild" it: a mistyped path, surely.
 // So would an empty file (as `touch` or a failed copy leaves), which is left as it is.
-if (config.DATABASE_PATH !== ':memory:' && (!existsSync(config.DATABASE_PATH) || (statSync(config.DATABASE_PATH).isFile() && statSync(config.DATABASE_PATH).size === 0)))
-  exit(
-    `There is no database at ${config.DATABASE_PATH}${existsSync(config.DATABASE_PATH) ? ' (the file is empty), nothing to rebuild' : ''}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`
-  );
+const file = config.DATABASE_PATH === ':memory:' ? undefined : (statSync(config.DATABASE_PATH, { throwIfNoEntry: false }) ?? null);
+if (file === null || (file?.isFile() && file.size === 0))
+  exit(`There is no database at ${config.DATABASE_PATH}${file ? ' (the file is empty), nothing to rebuild' : ''}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
 // The server's claim: held while one runs, and held here so that none starts while this rebuilds.
 if (!orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH)))
   exit(`A Floorboard server is using ${config.DATABASE_PATH}; stop it, then rebuild.`);

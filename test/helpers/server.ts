@@ -19,14 +19,31 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs an entry point (`api/...ts`) to its end, as the npm scripts do: node with the tsx loader, in the project root. */
-export function runEntry(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs an entry point (`api/...ts`) to its end, as the npm scripts do: node with the tsx loader, in the project
+ * root. `prefix` runs it through another command (`setpriv …`, to run as another user); with `stopWhenListening`, a
+ * server that gets as far as listening is sent SIGTERM at once, and `listened` says it did.
+ */
+export function runEntry(
+  script: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+  opts: { prefix?: string[]; stopWhenListening?: boolean } = {}
+): Promise<{ code: number | null; out: string; err: string; listened: boolean }> {
+  const [cmd, ...rest] = [...(opts.prefix ?? []), process.execPath, '--import', 'tsx', join(ROOT, script), ...args];
+  const proc = spawn(cmd!, rest, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  let listened = false;
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (opts.stopWhenListening && !listened && out.includes('listening on')) {
+      listened = true;
+      proc.kill('SIGTERM');
+    }
+  });
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out, err })));
+  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out, err, listened })));
 }
 
 export interface RunningServer {

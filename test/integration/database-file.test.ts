@@ -2,7 +2,7 @@
 // file this user may not write, another name for a database a server already holds, a damaged file, one a later
 // Floorboard wrote, an empty file given to npm run rebuild, a full disk. Each is refused in one line, exit 2 (no
 // stack trace), with the file left as it was and no side files made beside a file that is refused.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 import Database from 'better-sqlite3';
 import { createRuntime } from '../../api/runtime';
 import { openFailure, rebuildFailure } from '../../db/open';
-import { startServer } from '../helpers/server';
+import { runEntry, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
 import { testApp } from '../helpers/app';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -45,33 +45,11 @@ function giveToNobody(dir: string, keep: string[] = []): void {
  * that gets as far as listening is stopped at once: `listened` says it did, which these tests expect only when
  * the start was meant to succeed.
  */
-function launch(script: string, env: Record<string, string>, as: 'self' | 'nobody' = 'self'): Promise<{ code: number | null; out: string; err: string; listened: boolean }> {
-  const node = [process.execPath, '--import', 'tsx', join(ROOT, script)];
-  const [cmd, ...args] = as === 'nobody' ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...node] : node;
-  const home = as === 'nobody' ? { HOME: env.TMPDIR ?? '/tmp' } : {};
-  const proc = spawn(cmd!, args, {
-    cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: 'test-admin-password', INGEST_TOKEN: 'test-ingest-token-0123456789', KPI_TIMEZONE: 'UTC', ...home, ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
-  let out = '';
-  let err = '';
-  let listened = false;
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
-  proc.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (!listened && out.includes('listening on')) {
-      listened = true;
-      proc.kill('SIGTERM');
-    }
-  });
-  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) =>
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err, listened });
-    })
-  );
+function launch(script: string, env: Record<string, string>, as: 'self' | 'nobody' = 'self') {
+  const prefix = as === 'nobody' ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] : [];
+  const home: Record<string, string> = as === 'nobody' ? { HOME: env.TMPDIR ?? '/tmp' } : {};
+  const settings = { HOST: '127.0.0.1', PORT: '0', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: 'test-admin-password', INGEST_TOKEN: TEST_INGEST_TOKEN, KPI_TIMEZONE: 'UTC' };
+  return runEntry(script, [], { ...settings, ...home, ...env }, { prefix, stopWhenListening: true });
 }
 
 /** A database this code made and migrated, closed (its WAL folded back). */
