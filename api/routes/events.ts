@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../app';
 import { failureAnswer, honoAnswer, nodeAnswer, type Answer } from '../answers';
 import { authorize, honoAccessors, isDenial, NodeAccessors, type Accessors } from '../auth/middleware';
-import { MAX_LISTED_ERRORS, splitBody, validateEvents, type Refusal } from '../events/parse';
+import { splitBody, validateEvents, type Refusal } from '../events/parse';
 import { readBody, readIncoming, SenderGone, type BodyResult } from './body';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -35,10 +35,11 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
   return { status: 200, body: await deps.commits.submit(valid.events) };
 }
 
-/** A refused batch's answer: its faults, and where their listing stopped if it did. */
+/** A refused batch's answer: its faults, and where their listing stopped if it did (at MAX_LISTED_ERRORS, events/parse.ts). */
 function refused(r: Refusal): Answer {
   if (r.stoppedAt === undefined) return { status: 400, body: { errors: r.errors } };
-  const message = `the first ${MAX_LISTED_ERRORS} faults are listed; the events from index ${r.stoppedAt} on were not checked. Mend these and send the batch again.`;
+  // Listing stops at the end of the event that reached MAX_LISTED_ERRORS, with all of its faults: a few more, at most.
+  const message = `the first ${r.errors.length} faults are listed; the events from index ${r.stoppedAt} on were not checked. Mend these and send the batch again.`;
   return { status: 400, body: { errors: r.errors, stoppedAt: r.stoppedAt, message } };
 }
 

@@ -182,6 +182,16 @@ describe('POST /api/events rejects, storing nothing', () => {
     await expectUnchanged();
   });
 
+  it('a batch whose 1,000th fault falls inside an event: all of that event\'s faults, and a message giving the count listed', async () => {
+    // Three faults an event: the 334th event (index 333) takes the list from 999 to 1,002.
+    const broken = Array.from({ length: 600 }, (_, i) => ({ ...created(`br3-${i}`, 'T-x'), channel: 'fax', priority: 'p9', team: 5 }));
+    const r = await t.post(broken);
+    expect([r.status, r.body.errors.length, r.body.stoppedAt]).toEqual([400, 1002, 334]);
+    expect(r.body.errors.filter((e: { index: number }) => e.index === 333)).toHaveLength(3);
+    expect(r.body.message).toMatch(/^the first 1002 faults are listed/);
+    await expectUnchanged();
+  });
+
   it('a compressed body with 415, saying to send it uncompressed', async () => {
     const res = await t.app.request('/api/events', {
       method: 'POST',
