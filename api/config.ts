@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { isValidTimezone } from './kpi/time';
 import { IN_PLAIN_WORDS } from './plain-words';
 
+/** The longest password a sign-in takes (POST /api/auth/login), and so the longest ADMIN_PASSWORD. */
+export const MAX_PASSWORD_CHARS = 1024;
+
 const schema = z.object({
   // Digits only: a number coerced from text took " " as port 0 (any free port, without a word) and 0x9A60 as 39520.
   PORT: z.string().regex(/^\d+$/, 'expected a whole number from 0 to 65535').transform(Number).pipe(z.number().max(65535)).default(3000),
@@ -29,6 +32,8 @@ const schema = z.object({
   ADMIN_PASSWORD: z
     .string()
     .refine((p) => p === p.trim() && !/[\r\n]/.test(p), 'has a line break or spaces around it (an env file written with CRLF?), which nobody could type at the login form; remove them')
+    // Taken, a longer one would make user "admin" whom no sign-in could reach (POST /api/auth/login refuses it).
+    .refine((p) => p.length <= MAX_PASSWORD_CHARS, `is longer than the ${MAX_PASSWORD_CHARS} characters a sign-in takes, so nobody could sign in with it; choose a shorter one`)
     .optional()
 });
 

@@ -4,6 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { login, logout } from '../auth/credentials';
+import { MAX_PASSWORD_CHARS } from '../config';
 import { SESSION_COOKIE, principalOf, requireRole } from '../auth/middleware';
 import { readBody } from './body';
 import { issuesToErrors } from './params';
@@ -18,7 +19,7 @@ const field = (max: number) =>
     .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected a string') })
     .min(1, 'is empty')
     .max(max, `must be at most ${max} characters`);
-const loginBody = z.object({ username: field(128), password: field(1024) });
+const loginBody = z.object({ username: field(128), password: field(MAX_PASSWORD_CHARS) });
 
 export function authRoutes(deps: AppDeps) {
   return new Hono()

@@ -46,6 +46,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADMIN_PASSWORD: 'correct horse battery' }).ADMIN_PASSWORD).toBe('correct horse battery');
   });
 
+  it('refuses an admin password longer than the login form takes (1,024 characters), with which nobody could sign in, and never repeats it', () => {
+    const long = 'p'.repeat(1025);
+    expect(problems({ ADMIN_PASSWORD: long })).toEqual([expect.stringMatching(/^ADMIN_PASSWORD: is longer than the 1024 characters a sign-in takes/)]);
+    expect(problems({ ADMIN_PASSWORD: long })[0]).not.toContain(long);
+    expect(loadConfig({ ADMIN_PASSWORD: 'p'.repeat(1024) }).ADMIN_PASSWORD).toHaveLength(1024);
+  });
+
   it('reads LIVE_MAX_CLIENTS as digits only, as PORT: 0x10 is not 16, nor 1e3 a thousand', () => {
     for (const n of ['0x10', '1e3', '1.5', ' 5'])
       expect(problems({ LIVE_MAX_CLIENTS: n })).toEqual([`LIVE_MAX_CLIENTS: expected a whole number of at least 1 (it is ${JSON.stringify(n)})`]);
