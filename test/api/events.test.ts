@@ -77,6 +77,30 @@ describe('POST /api/events accepts', () => {
     expect(missing.status).toBe(400);
     expect(missing.body.errors[0].path).toBe('channel');
   });
+
+  it('NDJSON with CRLF line endings and blank lines between events, as written on Windows', async () => {
+    const lines = [created('crlf-1', 'T-crlf-1'), created('crlf-2', 'T-crlf-2')].map((e) => JSON.stringify(e));
+    const nd = `${lines[0]}\r\n\r\n   \r\n${lines[1]}\r\n\r\n`;
+    expect(await t.post(nd, { raw: true, contentType: 'application/x-ndjson; charset=utf-8' })).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    expect((await t.kpis()).tickets.created).toBe(3);
+  });
+
+  it('a body declared Content-Encoding: identity, which is no encoding at all', async () => {
+    const res = await t.app.request('/api/events', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.tokens.ingest}`, 'content-type': 'application/json', 'content-encoding': 'Identity' },
+      body: JSON.stringify(created('id-1', 'T-id'))
+    });
+    expect([res.status, await res.json()]).toEqual([200, { accepted: 1, duplicates: 0 }]);
+  });
+
+  it('a body of exactly 10 MB (10,485,760 bytes); one byte more is 413', async () => {
+    const event = JSON.stringify(created('mb-1', 'T-mb'));
+    const exact = event + ' '.repeat(10 * 1024 * 1024 - event.length);
+    expect(await t.post(exact + ' ', { raw: true })).toMatchObject({ status: 413 });
+    await expectUnchanged();
+    expect(await t.post(exact, { raw: true })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+  });
 });
 
 describe('POST /api/events rejects, storing nothing', () => {
@@ -114,7 +138,8 @@ describe('POST /api/events rejects, storing nothing', () => {
     // Written by hand: JSON.stringify escapes a lone surrogate in lower case.
     ['a lone low surrogate escaped in upper case in a team name', () => t.post(`[${JSON.stringify(created('u17', 'T-40')).replace(/}$/, ',"team":"wal\\uDC00let"}')}]`, { raw: true }), 400, { path: 'team', message: /lone surrogate/ }],
     ['NDJSON sent without its Content-Type', () => t.post(`${JSON.stringify(created('u15', 'T-38'))}\n${JSON.stringify(created('u16', 'T-39'))}`, { raw: true }), 400, { message: /application\/x-ndjson/ }],
-    ['a mixed valid/invalid batch', () => t.post([created('m1', 'T-27'), created('m2', 'T-28'), { ...created('m3', 'T-29'), priority: 'meh' }]), 400, { index: 2, path: 'priority' }]
+    ['a mixed valid/invalid batch', () => t.post([created('m1', 'T-27'), created('m2', 'T-28'), { ...created('m3', 'T-29'), priority: 'meh' }]), 400, { index: 2, path: 'priority' }],
+    ['a callback scheduled with no due', () => t.post({ id: 'u27', type: 'callback.scheduled', at: at(1), callback: 'C-10', reason: 'other' }), 400, { path: 'due', message: /^required: expected ISO-8601/ }]
   ];
   for (const [name, send, status, expected] of cases) {
     it(name, async () => {
@@ -189,6 +214,17 @@ describe('POST /api/events rejects, storing nothing', () => {
     expect([r.status, r.body.errors.length, r.body.stoppedAt]).toEqual([400, 1002, 334]);
     expect(r.body.errors.filter((e: { index: number }) => e.index === 333)).toHaveLength(3);
     expect(r.body.message).toMatch(/^the first 1002 faults are listed/);
+    await expectUnchanged();
+  });
+
+  it('every bad NDJSON line, each at its own index and line number (blank lines are skipped, not counted)', async () => {
+    const nd = `${JSON.stringify(created('nd-1', 'T-nd-1'))}\n{oops\n\n[1,\n`;
+    const r = await t.post(nd, { raw: true, contentType: 'application/x-ndjson' });
+    expect(r.status).toBe(400);
+    expect(r.body.errors.map((e: { index: number; path: string; message: string }) => [e.index, e.path, e.message.replace(/:.*/, '')])).toEqual([
+      [1, '', 'line 2 is not valid JSON'],
+      [2, '', 'line 4 is not valid JSON']
+    ]);
     await expectUnchanged();
   });
 
