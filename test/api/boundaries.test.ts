@@ -139,4 +139,29 @@ describe('rules on their exact boundaries', () => {
     expect(of('ann').resolution.count).toBe(1);
     expect(of('bob').resolution.count).toBe(0);
   });
+
+  it('withinTarget uses the default target of each priority: FRT exactly at it is within, 1 ms more is breached', async () => {
+    t = testApp({ now: () => NOW });
+    const priorities = Object.keys(DEFAULT_FIRST_RESPONSE_TARGET_SEC) as (keyof typeof DEFAULT_FIRST_RESPONSE_TARGET_SEC)[];
+    expect(DEFAULT_FIRST_RESPONSE_TARGET_SEC).toEqual({ urgent: 300, high: 1800, normal: 7200, low: 28800 });
+    const t0 = at('00:00:00.000');
+    for (const priority of priorities) {
+      const targetMs = DEFAULT_FIRST_RESPONSE_TARGET_SEC[priority] * 1000;
+      await send([
+        chat(`on-${priority}`, t0, { priority }),
+        e('ticket.replied', t0 + targetMs, { ticket: `on-${priority}`, agent: 'ann' }),
+        chat(`late-${priority}`, t0, { priority }),
+        e('ticket.replied', t0 + targetMs + 1, { ticket: `late-${priority}`, agent: 'ann' })
+      ]);
+      expect((await t.kpis({ priority })).firstResponse, priority).toMatchObject({ count: 2, withinTarget: 1, breached: 1 });
+    }
+  });
+
+  it('an event may be stamped at most 5 minutes ahead of the server clock: exactly 5 minutes is taken, 1 ms more is refused', async () => {
+    t = testApp({ now: () => NOW });
+    const ahead = await t.post([chat('A1', NOW + 5 * 60_000 + 1)]);
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.errors).toEqual([{ index: 0, path: 'at', message: 'at is 300.001 s in the future by the server clock; at most 300 s is allowed' }]);
+    expect(await t.post([chat('A2', NOW + 5 * 60_000)])).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+  });
 });
