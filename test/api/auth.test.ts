@@ -89,6 +89,21 @@ describe('POST /api/auth/login', () => {
     for (const cookie of ['floorboard_session=not-a-session', 'floorboard_session=%ZZ'])
       expect((await t.app.request('/api/auth/me', { headers: { cookie } })).status).toBe(401);
   });
+
+  it('ends a session 12 hours after sign-in: the cookie says so, and the server refuses it from then on', async () => {
+    let clock = NOW;
+    t = testApp({ now: () => clock });
+    t.rt.db.insert(users).values({ username: 'mei', passwordHash: hashPassword('wallet-floor-7'), role: 'manager', createdAt: NOW }).run();
+    const res = await login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }));
+    expect(res.headers.get('set-cookie')).toMatch(/Max-Age=43200/);
+    const cookie = cookieOf(res);
+    const me = () => t.app.request('/api/auth/me', { headers: { cookie } });
+    clock = NOW + 12 * 3_600_000 - 1;
+    expect((await me()).status).toBe(200);
+    clock = NOW + 12 * 3_600_000;
+    expect((await me()).status).toBe(401);
+    expect((await t.app.request('/api/kpis', { headers: { cookie } })).status).toBe(401);
+  });
 });
 
 describe('POST /api/events with a byte-order mark', () => {
@@ -108,6 +123,15 @@ describe('where a token may be sent', () => {
     expect(viaQuery.status).toBe(401);
     expect((await t.app.request(`/api/kpis?token=${t.tokens.manager}`)).status).toBe(401);
     expect((await t.kpis()).tickets.created).toBe(0);
+  });
+
+  it('takes the Bearer scheme in any case, as HTTP reads authentication schemes', async () => {
+    t = testApp({ now: () => NOW });
+    for (const scheme of ['bearer', 'BEARER'])
+      expect((await t.app.request('/api/kpis', { headers: { authorization: `${scheme} ${t.tokens.supervisor}` } })).status, scheme).toBe(200);
+    const event = { id: 'lc-1', type: 'ticket.created', at: NOW - 60_000, ticket: 'T-lc', channel: 'email' };
+    const posted = await t.app.request('/api/events', { method: 'POST', headers: { authorization: `bearer ${t.tokens.ingest}` }, body: JSON.stringify(event) });
+    expect(posted.status).toBe(200);
   });
 
   it('answers a plain GET /api/live with 401, 403 or 426 Upgrade Required, never 404', async () => {
