@@ -129,6 +129,28 @@ describe('GET /api/kpis', () => {
     expect(k.tickets.created).toBe(1);
   });
 
+  it('starts today at the first of two midnights where DST repeats midnight (Havana: 00:00–01:00 twice on 1 November 2026)', async () => {
+    const noon = Date.parse('2026-11-01T17:00:00Z');
+    t = testApp({ now: () => noon, timezone: 'America/Havana' });
+    const chat = (id: string, at: string) => ({ id, type: 'ticket.created', at, ticket: id, channel: 'chat' });
+    // 23:30 on 31 October (UTC−4), then 00:30 on 1 November twice: first in UTC−4, then in UTC−5 after the clocks go back.
+    expect((await t.post([chat('h-31st', '2026-11-01T03:30:00Z'), chat('h-1st-first', '2026-11-01T04:30:00Z'), chat('h-1st-again', '2026-11-01T05:30:00Z')])).status).toBe(200);
+    const k = await t.kpis();
+    expect([k.from, k.to, k.tickets.created]).toEqual(['2026-11-01T04:00:00.000Z', '2026-11-02T05:00:00.000Z', 2]);
+    // The same day picked by dates alone; and 31 October ends where 1 November begins.
+    expect((await t.kpis({ from: '2026-11-01', to: '2026-11-02' })).tickets.created).toBe(2);
+    const day31 = await t.kpis({ from: '2026-10-31', to: '2026-11-01' });
+    expect([day31.to, day31.tickets.created]).toEqual(['2026-11-01T04:00:00.000Z', 1]);
+  });
+
+  it('reads negative epoch ms in from and to: a window before 1970, as history has no lower bound', async () => {
+    t = testApp({ now: () => NOW });
+    const chat = (id: string, at: number) => ({ id, type: 'ticket.created', at, ticket: id, channel: 'chat' });
+    expect((await t.post([chat('neg-1', -3_600_000), chat('neg-2', -90_000_000)])).status).toBe(200);
+    const k = await t.kpis({ from: -86_400_000, to: 0 });
+    expect([k.from, k.to, k.tickets.created]).toEqual(['1969-12-31T00:00:00.000Z', '1970-01-01T00:00:00.000Z', 1]);
+  });
+
   it('rejects bad parameters with 400 and says which', async () => {
     t = testApp({ now: () => NOW });
     const refused = async (endpoint: string, cases: string[][]) => {
