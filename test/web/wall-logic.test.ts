@@ -120,6 +120,12 @@ describe('tile colours', () => {
     expect(levelFor(t['firstResponse.p50Sec'], 600)).toBe('ok');
     expect(levelFor(t['firstResponse.p50Sec'], 601)).toBe('warn');
   });
+  it('are amber, not red, exactly on the critical line: red is past it', () => {
+    expect(levelFor(t['firstResponse.withinTargetPct'], 80)).toBe('warn');
+    expect(levelFor(t['csat.pct'], 70)).toBe('warn');
+    expect(levelFor(t['firstResponse.p50Sec'], 1800)).toBe('warn');
+    expect(levelFor(t['firstResponse.p50Sec'], 1801)).toBe('critical');
+  });
   it('make one overdue callback amber and five red: none is the target', () => {
     expect([0, 1, 4, 5].map((n) => levelFor(t['backlog.callbacksOverdue'], n))).toEqual(['ok', 'warn', 'warn', 'critical']);
     expect(levelFor(t['csat.pct'], null)).toBe('none');
