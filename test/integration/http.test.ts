@@ -57,6 +57,14 @@ describe('POST /api/events over HTTP', () => {
     expect((await post(JSON.stringify(event('h4')))).status).toBe(200);
   });
 
+  it('takes a streamed body of exactly 10 MB (10,485,760 bytes), and answers 413 to one byte more', async () => {
+    const json = JSON.stringify(event('h10mb'));
+    const padded = json + ' '.repeat(10 * 1024 * 1024 - json.length);
+    const chunks = (text: string) => Array.from({ length: Math.ceil(text.length / (1024 * 1024)) }, (_, i) => text.slice(i * 1024 * 1024, (i + 1) * 1024 * 1024));
+    expect((await post(chunks(padded + ' '), { 'content-type': 'application/json' })).status).toBe(413);
+    expect(await post(chunks(padded), { 'content-type': 'application/json' })).toMatchObject({ status: 200, body: { accepted: 1, duplicates: 0 } });
+  });
+
   it('refuses a body that is not UTF-8 instead of storing U+FFFD, which could make two ids one', async () => {
     const bytes = (id: string) => Buffer.concat([Buffer.from(`{"id":"${id}`), Buffer.from([0xc3]), Buffer.from(`","type":"ticket.created","at":${Date.now() - 1000},"ticket":"T-${id}","channel":"web"}`)]);
     const r = await post(bytes('u8a'), { 'content-type': 'application/json' });
