@@ -77,7 +77,8 @@ interface Client {
   req: IncomingMessage;
   filters: KpiFilters;
   scope: string;
-  alive: boolean;
+  /** Ping rounds since its last pong. */
+  unanswered: number;
   /** The seq of the last message sent to this client: each client's messages count n, n+1, n+2… (SPEC.md). */
   seq: number;
   /** The snapshot a subscription is owed, due at most once per minIntervalMs; later subscriptions meanwhile join it. */
@@ -182,9 +183,9 @@ export class LiveHub {
   }
 
   private connect(ws: WebSocket, req: IncomingMessage): void {
-    const client: Client = { ws, req, filters: {}, scope: scopeKey({}), alive: true, seq: 0, owed: null, lastSnapshotAt: 0 };
+    const client: Client = { ws, req, filters: {}, scope: scopeKey({}), unanswered: 0, seq: 0, owed: null, lastSnapshotAt: 0 };
     this.clients.add(client);
-    ws.on('pong', () => (client.alive = true));
+    ws.on('pong', () => (client.unanswered = 0));
     ws.on('close', () => {
       this.clients.delete(client);
       if (client.owed) clearTimeout(client.owed);
@@ -372,7 +373,9 @@ export class LiveHub {
     // Each distinct credential checked once a round: a thousand walls usually share one display token.
     const checked = new Map<string, Principal | null>();
     for (const c of this.clients) {
-      if (!c.alive) {
+      // Two rounds unanswered: one may be the server's fault, held past a round (a long query, a paused machine)
+      // with the wall's answer waiting unread, and every wall, answered or not, would be dropped at once.
+      if (c.unanswered >= 2) {
         this.stats.droppedDead++;
         this.clients.delete(c);
         c.ws.terminate();
@@ -388,7 +391,7 @@ export class LiveHub {
         c.ws.close(principal ? 4403 : 4401, principal ? 'no longer allowed the live feed' : 'signed out, or the session or token has expired');
         continue;
       }
-      c.alive = false;
+      c.unanswered++;
       c.ws.ping();
     }
   }

@@ -1,5 +1,6 @@
 // The live hub with real `ws` clients against a real listening server (in this process, so the hub's
 // timings can be shortened and its counters read).
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,11 @@ function connect(token = tokens.display) {
   };
   return { ws, messages, until, opened: new Promise((r, j) => (ws.once('open', r), ws.once('error', j))) };
 }
+
+/** A wall in a process of its own: it answers each ping 20 ms late, and says "open" once connected. */
+const WALL = `const ws = new (require('ws'))(process.argv[1], { autoPong: false });
+ws.on('open', () => console.log('open'));
+ws.on('ping', (data) => setTimeout(() => ws.pong(data), 20));`;
 
 async function post(events: unknown[]) {
   const res = await fetch(`http://127.0.0.1:${running!.port}/api/events`, {
@@ -349,8 +355,29 @@ describe('live hub', () => {
     const alive = connect();
     await Promise.all([dead.opened, alive.opened]);
     (dead.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    await new Promise((r) => setTimeout(r, 700));
+    // Two rounds unanswered, then dropped at the third (~450 ms).
+    await new Promise((r) => setTimeout(r, 1000));
     expect(hub.stats.droppedDead).toBe(1);
     expect(hub.size).toBe(1);
+  });
+
+  it('keeps clients that answered while the server was busy (a long query, a paused machine)', async () => {
+    const hub = (await start({ pingMs: 150 })).hub;
+    // The wall runs in another process, so it answers pings while this one is held, 20 ms later, as over Wi-Fi.
+    const wall = spawn(process.execPath, ['-e', WALL, `ws://127.0.0.1:${running!.port}/api/live?token=${tokens.display}`], { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise((r) => wall.stdout.once('data', r));
+      // Held for two ping rounds at a time: each wall's pong arrives meanwhile, unread when the server resumes.
+      for (let i = 0; i < 5; i++) {
+        const until = Date.now() + 300;
+        while (Date.now() < until);
+        await new Promise((r) => setImmediate(r));
+      }
+      await new Promise((r) => setTimeout(r, 400));
+      expect(hub.stats.droppedDead).toBe(0);
+      expect(hub.size).toBe(1);
+    } finally {
+      wall.kill();
+    }
   });
 });
