@@ -109,7 +109,19 @@ const FIRST_START = 'first start';
  * start INGEST_TOKEN's value is the ingest token it names: changed (a leaked token replaced), the old value stops
  * working, as does the ingest token printed at first start.
  */
-export function bootstrapCredentials(db: Db, opts: { adminPassword?: string; ingestToken?: string; now: number }): FirstStart {
+export function bootstrapCredentials(db: Db, opts: { adminPassword?: string; ingestToken?: string; now: number; show?: (made: FirstStart) => void }): FirstStart {
+  // One transaction: a start killed midway (SIGKILL, power) leaves all of it or none. Autocommitted one by one, a
+  // kill after the admin's insert left a user whose random password was never shown, and no ingest or display
+  // token, and the next start, finding a user, made none. `show` prints the secrets before the commit: killed
+  // after it, they were shown; killed before it, nothing was stored, and the next start makes and shows others.
+  return db.$client.transaction(() => {
+    const made = makeCredentials(db, opts);
+    opts.show?.(made);
+    return made;
+  }).immediate();
+}
+
+function makeCredentials(db: Db, opts: { adminPassword?: string; ingestToken?: string; now: number }): FirstStart {
   const made: FirstStart = { notices: [] };
   if (opts.ingestToken) {
     const other = (label: string) =>

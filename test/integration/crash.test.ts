@@ -1,14 +1,18 @@
 // A real server is killed with SIGKILL while clients stream batches. After a restart on the same file,
 // every acknowledged batch is there exactly once, every batch is all-or-nothing, and rollups equal a rebuild.
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createIngestService } from '../../api/ingest/ingest';
+import { createRuntime } from '../../api/runtime';
 import { defaultTargets } from '../../api/kpi/targets';
 import { derivedTables } from '../helpers/derived';
-import { TEST_INGEST_TOKEN, startServer } from '../helpers/server';
+import { TEST_INGEST_TOKEN, freePort, startServer } from '../helpers/server';
+
+const ROOT = join(import.meta.dirname, '..', '..');
 
 const BASE = Date.now() - 2 * 3_600_000;
 
@@ -112,4 +116,61 @@ describe('crash safety', () => {
     expect(derivedTables(sqlite)).toEqual(incremental);
     sqlite.close();
   });
+});
+
+describe('a first start killed while it makes the credentials', () => {
+  // The first start makes user `admin` (a random password), the ingest token and the display token, and shows
+  // each once. A SIGKILL between those writes must not leave an admin whose password was never shown, nor a
+  // database with no ingest token: the next start makes and shows them, or they were shown already.
+  it('leaves the next start with an admin password and an ingest token that were shown and work', async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-first-')), 'kpi.sqlite');
+    // Migrated and empty, as a first start killed after its migrations leaves it; a trigger makes the ingest
+    // token's insert take seconds, so the kill lands after the admin's insert and before the tokens'.
+    createRuntime({ DATABASE_PATH: dbPath }).db.$client.close();
+    const setup = new Database(dbPath);
+    setup.exec(`CREATE TRIGGER slow_token BEFORE INSERT ON api_tokens BEGIN
+      SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000) SELECT x FROM c);
+    END`);
+    setup.close();
+    const env = { ADMIN_PASSWORD: '', INGEST_TOKEN: '', HOST: '127.0.0.1', KPI_TIMEZONE: 'UTC', FLOORBOARD_SKIP_WEB_BUILD: '1', DATABASE_PATH: dbPath };
+    const first = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'api', 'server.ts')], { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    first.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const firstExit = new Promise((resolve) => first.once('exit', resolve));
+    // Kill once the server has held the write lock for half a second: it is inside the slow insert.
+    const probe = new Database(dbPath, { timeout: 0 });
+    let heldSince = 0;
+    for (const t0 = Date.now(); Date.now() - t0 < 30_000; ) {
+      await new Promise((r) => setTimeout(r, 20));
+      let held = false;
+      try {
+        probe.exec('BEGIN IMMEDIATE; ROLLBACK');
+      } catch {
+        held = true;
+      }
+      heldSince = held ? heldSince || Date.now() : 0;
+      if (heldSince && Date.now() - heldSince > 500) break;
+    }
+    expect(heldSince).toBeGreaterThan(0);
+    first.kill('SIGKILL');
+    await firstExit;
+    probe.exec('DROP TRIGGER slow_token');
+    probe.close();
+
+    const port = await freePort();
+    const next = await startServer({ dbPath, port, env: { ...env, ADMIN_PASSWORD: '', INGEST_TOKEN: '' } });
+    try {
+      const shown = out + next.output();
+      const password = /Created user "admin" with password: (\S+)/.exec(shown)?.[1];
+      const token = /Ingest token \(shown once\): (\S+)/.exec(shown)?.[1];
+      expect(password, shown).toBeDefined();
+      expect(token, shown).toBeDefined();
+      const login = await fetch(`${next.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+      expect(login.status).toBe(200);
+      const health = await fetch(`${next.url}/api/health`, { headers: { authorization: `Bearer ${token}` } });
+      expect(health.status).toBe(200);
+    } finally {
+      await next.kill('SIGTERM');
+    }
+  }, 60_000);
 });
