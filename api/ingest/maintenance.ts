@@ -27,6 +27,25 @@ const COMPACT_QUIET_MS = 10_000;
 const COMPACT_MAX_WAIT_MS = 60_000;
 
 /**
+ * How long the periodic checkpoint waits for readers on an older snapshot. The server's own queries end within
+ * it; a long read (a backup, a sqlite3 shell left in a transaction) does not, and waiting the connection's busy
+ * timeout (5 s) for it held every commit and acknowledgement behind it for 5 s, every 30 s, while it stayed.
+ * Given up, the checkpoint has still copied what it could, as a PASSIVE one does; the next tries again.
+ */
+const CHECKPOINT_WAIT_MS = 100;
+
+/** The checkpoint every CHECKPOINT_EVERY_MS, on the thread that writes. */
+export function periodicCheckpoint(db: Db): void {
+  const busy = db.$client.pragma('busy_timeout', { simple: true }) as number;
+  db.$client.pragma(`busy_timeout = ${CHECKPOINT_WAIT_MS}`);
+  try {
+    checkpoint(db);
+  } finally {
+    db.$client.pragma(`busy_timeout = ${busy}`);
+  }
+}
+
+/**
  * Starts the chores; the returned function stops them. `replayDue` (the ingest service's) brings the backlog
  * up to now for events that were stamped ahead of the clock; `onReplayed` hears when that changed something.
  */
@@ -34,7 +53,7 @@ export function startMaintenance(db: Db, now: () => number, replayDue: (now: num
   const stopSampler = startBacklogSampler(db.$client, now);
   const timer = setInterval(() => {
     try {
-      checkpoint(db);
+      periodicCheckpoint(db);
     } catch (err) {
       // Autocheckpoints still bound the WAL; the next tick tries again.
       console.error('WAL checkpoint failed:', err);

@@ -1,11 +1,14 @@
 // Under sustained ingest the WAL must stay bounded: a checkpoint every 16,000 pages (~66 MB of WAL), so the
 // file never holds more than that and one commit. Without checkpoints these events grow it past 130 MB.
+import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recentEvents, batches } from '../bench/workload';
 import { TEST_INGEST_TOKEN, startServer } from '../helpers/server';
+import { WRITER_CACHE_KIB, openDb } from '../../db/open';
+import { periodicCheckpoint } from '../../api/ingest/maintenance';
 
 const WAL_LIMIT_BYTES = 72 * 1024 * 1024;
 
@@ -30,4 +33,31 @@ describe('WAL under sustained ingest', () => {
     expect(await server.kill('SIGTERM')).toBe(0);
     expect(walSize()).toBe(0);
   }, 120_000);
+});
+
+describe('WAL checkpoints beside a long read', () => {
+  // A reader holding an old snapshot (a backup, a sqlite3 shell left in a transaction) keeps the WAL from being
+  // reset. The writer thread's checkpoint every 30 s waited out the whole busy timeout (5 s) for it, holding every
+  // commit and acknowledgement behind it for 5 s, every 30 s, for as long as the reader stayed.
+  it('gives up at once rather than holding the writer for the busy timeout', () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-walreader-')), 'kpi.sqlite');
+    const db = openDb(dbPath, { cacheKiB: WRITER_CACHE_KIB });
+    db.$client.exec('CREATE TABLE scratch (x)');
+    const insert = db.$client.prepare('INSERT INTO scratch VALUES (?)');
+    insert.run(1);
+    const reader = new Database(dbPath, { readonly: true });
+    reader.exec('BEGIN');
+    expect(reader.prepare('SELECT count(*) FROM scratch').pluck().get()).toBe(1);
+    for (let i = 0; i < 100; i++) insert.run(i);
+    const t0 = performance.now();
+    periodicCheckpoint(db);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    // The writer goes on, and once the reader has gone the checkpoint folds the WAL back and empties it.
+    insert.run(101);
+    reader.exec('COMMIT');
+    reader.close();
+    periodicCheckpoint(db);
+    expect(statSync(`${dbPath}-wal`).size).toBe(0);
+    db.$client.close();
+  });
 });
