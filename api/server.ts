@@ -25,19 +25,6 @@ const claimed = orExit(() => claimForServer(config.DATABASE_PATH), (err) => open
 if (!claimed)
   exit(`Cannot start: another Floorboard server (or npm run rebuild) is using ${config.DATABASE_PATH}. Two servers on one database would each keep their own count of it; stop the other, or set DATABASE_PATH to another database.`);
 const rt = orExit(() => createServerRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
-// The secrets made at first start are shown once: so at once, before the dashboard build and the port, which a
-// start may not get through (Ctrl-C during a slow first build, a port already taken), and before they are
-// committed, so that a start killed in between has either shown them or stored none of them.
-const firstStart = bootstrapCredentials(rt.db, {
-  adminPassword: config.ADMIN_PASSWORD,
-  ingestToken: config.INGEST_TOKEN,
-  now: rt.now(),
-  show: (made) => {
-    if (made.adminPassword) console.log(`Created user "admin" with password: ${made.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
-    if (made.ingestToken) console.log(`Ingest token (shown once): ${made.ingestToken}`);
-  }
-});
-
 /** Why the server could not listen, for the errors an operator can mend. */
 const LISTEN_FAILURES: Record<string, (c: Config) => string> = {
   EADDRINUSE: (c) => `port ${c.PORT} is already in use (another Floorboard, or another program); stop it or set PORT to a free port`,
@@ -83,6 +70,19 @@ async function shutdown(signal: NodeJS.Signals) {
 // (it resets the signal at start), cutting requests in flight.
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
+// The secrets made at first start are shown once: so at once, before the dashboard build and the port, which a
+// start may not get through (Ctrl-C during a slow first build, a port already taken), and before they are
+// committed, so that a start killed in between has either shown them or stored none of them. After the signal
+// handlers: a Ctrl-C as they appear still shows the wall's address.
+const firstStart = bootstrapCredentials(rt.db, {
+  adminPassword: config.ADMIN_PASSWORD,
+  ingestToken: config.INGEST_TOKEN,
+  now: rt.now(),
+  show: (made) => {
+    if (made.adminPassword) console.log(`Created user "admin" with password: ${made.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
+    if (made.ingestToken) console.log(`Ingest token (shown once): ${made.ingestToken}`);
+  }
+});
 for (const notice of firstStart.notices) console.warn(`Note: ${notice}`);
 
 const staticDir = await ensureDashboardBuilt();
