@@ -18,6 +18,10 @@ const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
  * pcache1Truncate then drops everything above the database's size), so the commit's cost grows with the cache.
  */
 export const QUERY_CACHE_KIB = 65_536;
+
+/** How long a connection waits for a lock another holds before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
 /**
  * 8 MiB: what the writer reads again (index pages, recent rollup and fact pages) stays cached. Against 64 MiB,
  * in alternating runs: 8 batched clients +4 % on a fresh server, +6 % on a running one; 32 clients +8 %.
@@ -44,7 +48,7 @@ export function openDb(path: string, opts: { migrate?: boolean; cacheKiB?: numbe
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a process crash (SIGKILL); only power loss can take the last ones.
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`cache_size = -${opts.cacheKiB ?? QUERY_CACHE_KIB}`);
   sqlite.pragma('temp_store = MEMORY');
@@ -229,9 +233,19 @@ function heldElsewhere(lockPath: string): boolean {
   }
 }
 
-/** Folds the WAL back into the database file and truncates it; run when ingest is idle and at shutdown. */
-export function checkpoint(db: Db): void {
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+/**
+ * Folds the WAL back into the database file and truncates it; run when ingest is idle and at shutdown. `waitMs`
+ * bounds its wait for readers on an older snapshot (else the busy timeout's 5 s): given up, it has still copied
+ * what it could, as a PASSIVE checkpoint does.
+ */
+export function checkpoint(db: Db, opts: { waitMs?: number } = {}): void {
+  if (opts.waitMs === undefined) return void db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  db.$client.pragma(`busy_timeout = ${opts.waitMs}`);
+  try {
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.$client.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
 }
 
 /** Whether SQLite found the file unreadable as a database: its pages garbled (a disk fault, a copy made mid-write), or not SQLite at all. */

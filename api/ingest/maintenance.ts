@@ -30,20 +30,11 @@ const COMPACT_MAX_WAIT_MS = 60_000;
  * How long the periodic checkpoint waits for readers on an older snapshot. The server's own queries end within
  * it; a long read (a backup, a sqlite3 shell left in a transaction) does not, and waiting the connection's busy
  * timeout (5 s) for it held every commit and acknowledgement behind it for 5 s, every 30 s, while it stayed.
- * Given up, the checkpoint has still copied what it could, as a PASSIVE one does; the next tries again.
  */
 const CHECKPOINT_WAIT_MS = 100;
 
-/** The checkpoint every CHECKPOINT_EVERY_MS, on the thread that writes. */
-export function periodicCheckpoint(db: Db): void {
-  const busy = db.$client.pragma('busy_timeout', { simple: true }) as number;
-  db.$client.pragma(`busy_timeout = ${CHECKPOINT_WAIT_MS}`);
-  try {
-    checkpoint(db);
-  } finally {
-    db.$client.pragma(`busy_timeout = ${busy}`);
-  }
-}
+/** The checkpoint every CHECKPOINT_EVERY_MS, on the thread that writes; the next tries again what this gave up. */
+export const periodicCheckpoint = (db: Db): void => checkpoint(db, { waitMs: CHECKPOINT_WAIT_MS });
 
 /**
  * Starts the chores; the returned function stops them. `replayDue` (the ingest service's) brings the backlog

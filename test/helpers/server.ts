@@ -22,13 +22,14 @@ export function freePort(): Promise<number> {
 /**
  * Runs an entry point (`api/...ts`) to its end, as the npm scripts do: node with the tsx loader, in the project
  * root. `prefix` runs it through another command (`setpriv …`, to run as another user); with `stopWhenListening`, a
- * server that gets as far as listening is sent SIGTERM at once, and `listened` says it did.
+ * server that gets as far as listening is sent SIGTERM at once, and `listened` says it did; `killWhen` sends the
+ * signal it resolves to.
  */
 export function runEntry(
   script: string,
   args: string[] = [],
   env: Record<string, string> = {},
-  opts: { prefix?: string[]; stopWhenListening?: boolean } = {}
+  opts: { prefix?: string[]; stopWhenListening?: boolean; killWhen?: Promise<NodeJS.Signals> } = {}
 ): Promise<{ code: number | null; out: string; err: string; listened: boolean }> {
   const [cmd, ...rest] = [...(opts.prefix ?? []), process.execPath, '--import', 'tsx', join(ROOT, script), ...args];
   const proc = spawn(cmd!, rest, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -43,6 +44,7 @@ export function runEntry(
     }
   });
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  void opts.killWhen?.then((signal) => proc.kill(signal));
   return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out, err, listened })));
 }
 

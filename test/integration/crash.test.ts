@@ -1,7 +1,6 @@
 // A real server is killed with SIGKILL while clients stream batches. After a restart on the same file,
 // every acknowledged batch is there exactly once, every batch is all-or-nothing, and rollups equal a rebuild.
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +9,7 @@ import { createIngestService } from '../../api/ingest/ingest';
 import { createRuntime } from '../../api/runtime';
 import { defaultTargets } from '../../api/kpi/targets';
 import { derivedTables } from '../helpers/derived';
-import { TEST_INGEST_TOKEN, freePort, startServer } from '../helpers/server';
-
-const ROOT = join(import.meta.dirname, '..', '..');
+import { TEST_INGEST_TOKEN, freePort, runEntry, startServer } from '../helpers/server';
 
 const BASE = Date.now() - 2 * 3_600_000;
 
@@ -133,10 +130,8 @@ describe('a first start killed while it makes the credentials', () => {
     END`);
     setup.close();
     const env = { ADMIN_PASSWORD: '', INGEST_TOKEN: '', HOST: '127.0.0.1', KPI_TIMEZONE: 'UTC', FLOORBOARD_SKIP_WEB_BUILD: '1', DATABASE_PATH: dbPath };
-    const first = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'api', 'server.ts')], { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    first.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    const firstExit = new Promise((resolve) => first.once('exit', resolve));
+    let kill!: (signal: NodeJS.Signals) => void;
+    const first = runEntry('api/server.ts', [], { ...env, PORT: '0' }, { killWhen: new Promise((resolve) => (kill = resolve)) });
     // Kill once the server has held the write lock for half a second: it is inside the slow insert.
     const probe = new Database(dbPath, { timeout: 0 });
     let heldSince = 0;
@@ -152,8 +147,8 @@ describe('a first start killed while it makes the credentials', () => {
       if (heldSince && Date.now() - heldSince > 500) break;
     }
     expect(heldSince).toBeGreaterThan(0);
-    first.kill('SIGKILL');
-    await firstExit;
+    kill('SIGKILL');
+    const { out } = await first;
     probe.exec('DROP TRIGGER slow_token');
     probe.close();
 
