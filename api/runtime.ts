@@ -71,7 +71,7 @@ export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runt
   let checkpointer: Checkpointer | null = null;
   const startWriterMaintenance = () => {
     writer.maintain();
-    checkpointer ??= new Checkpointer(config.DATABASE_PATH);
+    checkpointer ??= new Checkpointer(config.DATABASE_PATH, (off) => writer.ownCheckpointsOff(off));
     // The writer's chores stop with the thread (writer.close() ends both); the checkpointer stops now.
     return () => void checkpointer?.close();
   };

@@ -28,6 +28,9 @@ const BUSY_TIMEOUT_MS = 5000;
  */
 export const WRITER_CACHE_KIB = 8_192;
 
+/** The WAL pages at which a commit checkpoints (see openDb). */
+export const WAL_AUTOCHECKPOINT_PAGES = 16_000;
+
 export function openDb(path: string, opts: { migrate?: boolean; cacheKiB?: number } = {}): Db {
   const main = opts.migrate ?? true;
   if (path !== ':memory:') {
@@ -57,7 +60,7 @@ export function openDb(path: string, opts: { migrate?: boolean; cacheKiB?: numbe
   // page once however often it changed: every 64 MB rather than every 16 MB, batched ingest ran ~10 % faster.
   // In the server a checkpointer thread (api/ingest/checkpointer.ts) does the copying beforehand, beside the
   // writer, so this checkpoint finds little left to do.
-  sqlite.pragma('wal_autocheckpoint = 16000');
+  sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   sqlite.pragma('journal_size_limit = 100663296');
   const db = drizzle(sqlite, { schema }) as Db;
   // The writer thread's connection skips this: the main thread migrated before starting it.
@@ -232,6 +235,19 @@ function heldElsewhere(lockPath: string): boolean {
     probe.close();
   }
 }
+
+/**
+ * Turns the connection's own checkpoints, in the commit past WAL_AUTOCHECKPOINT_PAGES and every 30 s
+ * (api/ingest/maintenance.ts), off or on again. The server's writer turns them off while the checkpointer thread
+ * copies back a WAL a long reader kept from being reset: the first commit after the reader let go copied all of it
+ * (1.6 GB after a 30 s hold under 8 batched clients), and every acknowledgement waited 3.3 s behind it.
+ */
+export function ownCheckpoints(db: Db, on: boolean): void {
+  db.$client.pragma(`wal_autocheckpoint = ${on ? WAL_AUTOCHECKPOINT_PAGES : 0}`);
+}
+
+/** Whether the connection checkpoints on its own (ownCheckpoints). */
+export const checkpointsOwn = (db: Db): boolean => db.$client.pragma('wal_autocheckpoint', { simple: true }) !== 0;
 
 /**
  * Folds the WAL back into the database file and truncates it; run when ingest is idle and at shutdown. `waitMs`

@@ -1,6 +1,12 @@
 // The checkpointer thread's body (checkpointer.ts): a PASSIVE checkpoint every 1.5 s. One that finds the
 // checkpoint lock taken (the writer's own checkpoint) or nothing new in the WAL returns at once.
 //
+// It also tells the main thread when the WAL has outgrown what the writer's checkpoints keep it to: a reader
+// holding an old snapshot (a backup, a sqlite3 shell left in BEGIN) stopped them from resetting it. The writer
+// then leaves its own checkpoints off (db/open.ts, ownCheckpoints) and this thread copies the WAL back once the
+// reader lets go, round after round until a round finds little left; before, the writer's first commit after
+// the reader did all of it, and held every acknowledgement meanwhile.
+//
 // Plain JavaScript with better-sqlite3 alone, unlike the writer thread: it needs no TypeScript loader, schema or
 // migrations, so starting it takes a few milliseconds instead of compiling those again on a core the first
 // requests need. The file is in WAL mode already (db/open.ts made it so); the checkpoint syncs as NORMAL does.
@@ -14,25 +20,52 @@ import { parentPort, workerData } from 'node:worker_threads';
  * event-to-screen tails stayed as short as at 0.5 s (README.md, Benchmarks).
  */
 const EVERY_MS = 1_500;
+/** WAL pages past which the writer's checkpoints (every 16,000 pages, db/open.ts) were kept from resetting it. */
+const HELD_PAGES = 32_000;
+/** A round that copied no more than this (16 MB) leaves the writer's next checkpoint as little as it usually finds. */
+const CAUGHT_UP_PAGES = 4_000;
 
 const sqlite = new Database(workerData.path);
 sqlite.pragma('synchronous = NORMAL');
+/** Bytes a WAL frame takes: a page and its 24-byte header. */
+const FRAME_BYTES = sqlite.pragma('page_size', { simple: true }) + 24;
 /** The failure last written, so one that repeats every 1.5 s (a full disk) is written once, and its end too. */
 let failing = null;
-const timer = setInterval(() => {
+/** Whether the writer has been told to leave its checkpoints to this thread. */
+let catchingUp = false;
+/** Frames of the WAL copied back as of the last round (the WAL's frame numbers start again at each reset). */
+let copiedBefore = 0;
+let timer = setTimeout(round, EVERY_MS);
+
+function round() {
+  timer = setTimeout(round, checkpointOnce() ? 0 : EVERY_MS);
+}
+
+/** One PASSIVE checkpoint; true when the next should follow at once. */
+function checkpointOnce() {
+  let result;
   try {
-    sqlite.pragma('wal_checkpoint(PASSIVE)');
+    [result] = sqlite.pragma('wal_checkpoint(PASSIVE)');
     if (failing) console.warn('WAL checkpoints work again.');
     failing = null;
   } catch (err) {
-    if (failing === err.message) return;
+    if (failing !== err.message)
+      console.error(`WAL checkpoint (PASSIVE) failed (${err.code ?? 'no code'}: ${err.message}); it is tried every 1.5 s, and the WAL file grows meanwhile.`);
     failing = err.message;
-    console.error(`WAL checkpoint (PASSIVE) failed (${err.code ?? 'no code'}: ${err.message}); it is tried every 1.5 s, and the WAL file grows meanwhile.`);
+    return false;
   }
-}, EVERY_MS);
+  const { busy, log, checkpointed } = result;
+  if (busy || log < 0) return false; // the writer's own checkpoint held the lock: nothing learnt
+  const copied = checkpointed >= copiedBefore ? checkpointed - copiedBefore : checkpointed;
+  copiedBefore = checkpointed;
+  const held = log > HELD_PAGES && !(checkpointed === log && copied <= CAUGHT_UP_PAGES);
+  if (held !== catchingUp) parentPort.postMessage({ ownCheckpointsOff: (catchingUp = held), walBytes: log * FRAME_BYTES });
+  // All the reader let go of is copied: what the writer appended meanwhile is copied at once, not in 1.5 s.
+  return held && checkpointed === log;
+}
 
 parentPort.on('message', () => {
-  clearInterval(timer);
+  clearTimeout(timer);
   sqlite.close();
   parentPort.close();
 });

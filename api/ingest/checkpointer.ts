@@ -5,6 +5,10 @@
 // its own, which never block the writer: they copy what has been committed while commits go on. The writer's
 // own checkpoint then finds most pages copied and synced, and completes the WAL's reset, which must be done by
 // a writer between two commits for the file to stay bounded under a steady load.
+//
+// A WAL that a long reader kept from being reset is copied back here too, not by the writer's first commit
+// after the reader lets go: the thread says when the writer should leave its own checkpoints off, and when
+// it may take them up again (checkpointer-thread.mjs).
 import { Worker } from 'node:worker_threads';
 
 export class Checkpointer {
@@ -13,11 +17,26 @@ export class Checkpointer {
   readonly closed: Promise<void>;
   private closing = false;
 
-  constructor(path: string) {
+  /** `ownCheckpointsOff`: whether the writer should leave its checkpoints to this thread (db/open.ts, ownCheckpoints). */
+  constructor(path: string, ownCheckpointsOff: (off: boolean) => void = () => {}) {
     this.worker = new Worker(new URL('./checkpointer-thread.mjs', import.meta.url), { workerData: { path } });
+    this.worker.on('message', (m: { ownCheckpointsOff: boolean; walBytes: number }) => {
+      const mb = Math.round(m.walBytes / 1e6).toLocaleString('en');
+      if (m.ownCheckpointsOff)
+        console.warn(
+          `The WAL has grown to ${mb} MB: a reader holds an old snapshot of the database (a backup, a sqlite3 shell left in a transaction), and the WAL cannot be reset until it lets go. It grows meanwhile, and is copied back beside ingest once the reader has gone.`
+        );
+      else console.warn(`The WAL held by a long reader is copied back (${mb} MB); it is reset and kept bounded again.`);
+      ownCheckpointsOff(m.ownCheckpointsOff);
+    });
     // Should it fail, the writer's own checkpoints still bound the WAL, as before this thread.
     this.worker.on('error', (err) => console.error('WAL checkpointer thread failed; the writer checkpoints alone:', err));
-    this.closed = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.closed = new Promise((resolve) =>
+      this.worker.once('exit', () => {
+        ownCheckpointsOff(false);
+        resolve();
+      })
+    );
   }
 
   /** Ends the thread after the checkpoint in progress, if any. */

@@ -4,7 +4,7 @@
 // 30 s. They write, so they run where the writes run: on the writer thread in the server (writer-thread.ts),
 // so the main thread never waits for the write lock, or in this thread for the CLI and tests. Either way a
 // timer fires between two transactions, never inside one.
-import { checkpoint, type Db } from '../../db/open';
+import { checkpoint, checkpointsOwn, type Db } from '../../db/open';
 import { startBacklogSampler } from '../live/backlog-sampler';
 import { compactRollups } from './rollup-compaction';
 
@@ -33,8 +33,14 @@ const COMPACT_MAX_WAIT_MS = 60_000;
  */
 const CHECKPOINT_WAIT_MS = 100;
 
-/** The checkpoint every CHECKPOINT_EVERY_MS, on the thread that writes; the next tries again what this gave up. */
-export const periodicCheckpoint = (db: Db): void => checkpoint(db, { waitMs: CHECKPOINT_WAIT_MS });
+/**
+ * The checkpoint every CHECKPOINT_EVERY_MS, on the thread that writes; the next tries again what this gave up.
+ * Skipped while the connection's own checkpoints are off (ownCheckpoints in db/open.ts): the checkpointer
+ * thread is copying back a WAL a long reader held, which this would otherwise copy on the writer's thread.
+ */
+export function periodicCheckpoint(db: Db): void {
+  if (checkpointsOwn(db)) checkpoint(db, { waitMs: CHECKPOINT_WAIT_MS });
+}
 
 /**
  * Starts the chores; the returned function stops them. `replayDue` (the ingest service's) brings the backlog

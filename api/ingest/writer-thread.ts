@@ -6,7 +6,7 @@
 // transaction in flight; everything that arrived meanwhile shares this thread's next transaction. So the
 // thread never sits idle waiting for a round trip through a main thread that is busy validating a body.
 import { parentPort, workerData } from 'node:worker_threads';
-import { WRITER_CACHE_KIB, openDb } from '../../db/open';
+import { WRITER_CACHE_KIB, openDb, ownCheckpoints } from '../../db/open';
 import { defaultTargets } from '../kpi/targets';
 import { parseEventRecord } from './event-record';
 import { createIngestService, type Bodies } from './ingest';
@@ -14,8 +14,9 @@ import { startMaintenance } from './maintenance';
 import type { GroupAnswer, WriterOptions, WriterReply, WriterRequest } from './writer';
 import { commitGroups, takeGroups, type Posted } from './writer-inbox';
 
-const { path, memoSubjects, maintain } = workerData as WriterOptions;
+const { path, memoSubjects, maintain, ownCheckpointsOff } = workerData as WriterOptions;
 const db = openDb(path, { migrate: false, cacheKiB: WRITER_CACHE_KIB });
+if (ownCheckpointsOff) ownCheckpoints(db, false);
 const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now: Date.now, memoSubjects });
 const port = parentPort!;
 /** Maintenance, here: it tells the main thread when replaying events whose time has come changed something (the live hub broadcasts). */
@@ -39,6 +40,7 @@ port.on('message', (m: WriterRequest) => {
     stopMaintenance ??= startChores();
     return;
   }
+  if (m.kind === 'ownCheckpoints') return ownCheckpoints(db, m.on);
   // close: the main thread sends it once every group it posted has been answered; should any still wait, they
   // are committed and answered first.
   while (inbox.length) commitInbox();

@@ -10,6 +10,8 @@ export type WriterRequest =
   /** Events as JSON texts: serialized once here, where there is time to spare, then stored as they are. */
   | { kind: 'ingest'; id: number; bodies: Bodies }
   | { kind: 'maintain' }
+  /** The checkpointer thread is copying back a WAL a long reader held (checkpointer.ts): the writer's own checkpoints off, or on again. */
+  | { kind: 'ownCheckpoints'; on: boolean }
   | { kind: 'close' };
 /** One group's answer. `commit`: the thread's count of transactions, the one that stored this group. */
 export type GroupAnswer =
@@ -29,6 +31,8 @@ export interface WriterOptions {
   memoSubjects?: number;
   /** Runs the backlog sampler and the WAL checkpoints (maintenance.ts); see `maintain()`. */
   maintain?: boolean;
+  /** Its connection's own checkpoints start off (db/open.ts, ownCheckpoints); see `ownCheckpointsOff()`. */
+  ownCheckpointsOff?: boolean;
 }
 
 interface Waiting {
@@ -79,6 +83,13 @@ export class WriterThread {
     if (this.opts.maintain) return;
     this.opts.maintain = true;
     this.worker?.postMessage({ kind: 'maintain' } satisfies WriterRequest);
+  }
+
+  /** Whether the thread's connection should leave its checkpoints to the checkpointer thread (and any thread that replaces it). */
+  ownCheckpointsOff(off: boolean): void {
+    if ((this.opts.ownCheckpointsOff ?? false) === off) return;
+    this.opts.ownCheckpointsOff = off;
+    if (!this.closing) this.worker?.postMessage({ kind: 'ownCheckpoints', on: !off } satisfies WriterRequest);
   }
 
   private spawn(): void {

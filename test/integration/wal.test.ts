@@ -1,7 +1,7 @@
 // Under sustained ingest the WAL must stay bounded: a checkpoint every 16,000 pages (~66 MB of WAL), so the
 // file never holds more than that and one commit. Without checkpoints these events grow it past 130 MB.
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,4 +62,63 @@ describe('WAL checkpoints beside a long read', () => {
     expect(statSync(`${dbPath}-wal`).size).toBe(0);
     db.$client.close();
   });
+});
+
+/**
+ * The WAL's frames and how many of them are copied back into the database file, read from the wal-index
+ * (the -shm file; sqlite.org/walformat.html: mxFrame at byte 16 of its header, nBackfill at byte 96), so a
+ * test can see what a checkpoint did without running one.
+ */
+function walIndex(dbPath: string): { mxFrame: number; nBackfill: number } {
+  const shm = readFileSync(`${dbPath}-shm`);
+  return { mxFrame: shm.readUInt32LE(16), nBackfill: shm.readUInt32LE(96) };
+}
+
+describe('a WAL a long reader held', () => {
+  // While a reader holds an old snapshot, the WAL grows; once it let go, the writer's checkpoint in the next
+  // commit copied all of it back, and every acknowledgement and live update waited behind it (3.3 s after a 30 s
+  // hold under 8 batched clients, 1.6 GB). The checkpointer thread copies it back now, beside the writer.
+  it('is copied back beside ingest, not in the commit after the reader, and shrinks to its bound again', async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-walheld-')), 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    const walSize = () => (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
+    const bodies = batches(recentEvents(300_000, 13), 100).map((b) => JSON.stringify(b));
+    let next = 0;
+    const send = async () => {
+      if (next >= bodies.length) throw new Error(`ran out of events, the WAL at ${walSize()} bytes:\n${server.output()}`);
+      const res = await fetch(`${server.url}/api/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
+        body: bodies[next++]
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    };
+    const sendUntil = (done: () => boolean) => Promise.all(Array.from({ length: 8 }, async () => { while (!done()) await send(); }));
+    try {
+      await send();
+      const reader = new Database(dbPath, { readonly: true });
+      reader.exec('BEGIN');
+      expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBeGreaterThan(0);
+      // Past twice the 16,000 pages at which the writer checkpoints, the server says a reader holds the WAL.
+      await sendUntil(() => server.output().includes('a reader holds an old snapshot'));
+      const held = walSize();
+      expect(held).toBeGreaterThan(32_000 * 4096);
+      reader.exec('COMMIT');
+      reader.close();
+
+      await send();
+      const index = walIndex(dbPath);
+      expect(index.mxFrame).toBeGreaterThan(32_000);
+      expect(index.nBackfill).toBeLessThan(index.mxFrame / 2);
+
+      await sendUntil(() => server.output().includes('is copied back'));
+      // The writer's next checkpoint finds it all copied and resets the WAL, and the commit after truncates the
+      // file to its 96 MiB limit.
+      await sendUntil(() => walSize() <= 96 * 1024 * 1024);
+      expect(walSize()).toBeLessThan(held);
+    } finally {
+      expect(await server.kill('SIGTERM')).toBe(0);
+    }
+  }, 120_000);
 });
