@@ -1,6 +1,6 @@
 // Wires the long-lived pieces of one process: database, ingest, group commit. Used by server.ts, the CLI
 // commands and tests, so they all run the same assembly.
-import { openDb, type Db } from '../db/open';
+import { openDb, ownCheckpoints, type Db } from '../db/open';
 import type { Config } from './config';
 import { Checkpointer } from './ingest/checkpointer';
 import { GroupCommit, type Committer } from './ingest/group-commit';
@@ -66,6 +66,10 @@ export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => 
 export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runtime {
   if (config.DATABASE_PATH === ':memory:') return createRuntime(config);
   const db = openDb(config.DATABASE_PATH);
+  // This connection commits only sign-ins and sign-outs. Its own checkpoint, in the first of them past the WAL's
+  // 16,000 pages, would copy the WAL back on the thread that answers requests (all of a WAL a long reader held);
+  // the writer thread and the checkpointer thread keep the WAL bounded, and shutdown's checkpoint folds it back.
+  ownCheckpoints(db, false);
   const onChanged = new Set<() => void>();
   const writer = new WriterThread({ path: config.DATABASE_PATH }, () => changed(onChanged));
   let checkpointer: Checkpointer | null = null;
