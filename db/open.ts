@@ -95,7 +95,7 @@ class UnusableLock extends Error {
  * A database with tables but none of the migrations' bookkeeping is another application's: migrating it would
  * add fifteen tables to it and switch its journal to WAL. Checked before any pragma changes the file.
  */
-function refuseForeign(sqlite: Database.Database): void {
+export function refuseForeign(sqlite: Database.Database): void {
   const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
   if (tables.length > 0 && !tables.includes('__drizzle_migrations'))
     throw new ForeignDatabase(tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : ''));

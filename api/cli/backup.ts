@@ -1,0 +1,102 @@
+// npm run backup -- --to <file>: a copy of the database at DATABASE_PATH as of one moment, taken beside a running
+// server (or not), checked, and only then given its name.
+import { fork } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { configFailure, loadConfig } from '../config';
+import { openFailure, refuseForeign } from '../../db/open';
+import { exit, orExit, readFlags } from './exit';
+
+const USAGE = `Usage: npm run backup -- --to <file>
+
+Copies the database at DATABASE_PATH to <file> as it stood when the copy began (SQLite's VACUUM INTO), whether a
+server is running on it or not, then checks the copy. It never overwrites a file.
+A server goes on meanwhile; its write-ahead log grows until the copy is done, and is folded back after.
+To restore: stop the server, move the copy to DATABASE_PATH (removing the old file's -wal and -shm), start it.`;
+
+const flags = readFlags({ to: { type: 'string' }, help: { type: 'boolean', default: false } }, USAGE);
+if (!flags.to) exit(`--to is missing: name the file to write the copy to.\n\n${USAGE}`);
+const config = orExit(loadConfig, configFailure);
+const source = config.DATABASE_PATH;
+if (source === ':memory:') exit('DATABASE_PATH is :memory:, a database no other process can read: there is nothing to back up.');
+const target = resolve(flags.to);
+const file = statSync(source, { throwIfNoEntry: false });
+if (!file || (file.isFile() && file.size === 0))
+  exit(`There is no database at ${source}${file ? ' (the file is empty)' : ''}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
+if (existsSync(target)) exit(`${target} exists already: name a new file (a backup never overwrites one).`);
+
+/** The bytes the copy will take: the database's pages in use (VACUUM leaves out the free ones). */
+const expected = orExit(
+  () => {
+    const sqlite = new Database(source, { fileMustExist: true });
+    try {
+      refuseForeign(sqlite);
+      const pragma = (name: string) => sqlite.pragma(name, { simple: true }) as number;
+      return pragma('page_size') * (pragma('page_count') - pragma('freelist_count'));
+    } finally {
+      sqlite.close();
+    }
+  },
+  (err) => openFailure(err, source)
+);
+orExit(
+  () => mkdirSync(dirname(target), { recursive: true }),
+  (err) => `Cannot write ${target}: ${(err as Error).message}.`
+);
+const partial = `${target}.partial`;
+/** The partial copy and the rollback journal SQLite keeps beside it while it writes. */
+const removePartial = () => [partial, `${partial}-journal`].forEach((f) => rmSync(f, { force: true }));
+removePartial();
+
+const size = (bytes: number) =>
+  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;
+const started = performance.now();
+const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+console.log(`Backing up ${source} (${size(expected)} in use) to ${target}…`);
+const copier = fork(new URL('./backup-copy.mjs', import.meta.url), [source, partial], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+// On a terminal the progress line rewrites itself; into a log file or CI, a line every 10 s.
+const tty = process.stdout.isTTY;
+let reported = 0;
+const progress = setInterval(() => {
+  const written = statSync(partial, { throwIfNoEntry: false })?.size ?? 0;
+  const line = `  ${size(written)} of ${size(expected)} copied (${Math.min(99, Math.floor((100 * written) / Math.max(expected, 1)))} %)`;
+  if (tty) process.stdout.write(`\r${line}`);
+  else if (performance.now() - started >= reported + 10_000) (reported += 10_000), console.log(line);
+}, 1000);
+const stopped = (signal: NodeJS.Signals) => {
+  copier.kill('SIGKILL');
+  removePartial();
+  exit(`${tty ? '\n' : ''}Stopped by ${signal} after ${seconds()} s: no backup written (the partial copy is removed).`, signal === 'SIGINT' ? 130 : 143);
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopped(signal));
+
+const result = await new Promise<{ ok: boolean; code?: string; message?: string }>((done) => {
+  copier.once('message', (m) => done(m as { ok: boolean }));
+  copier.once('exit', (code, signal) => done({ ok: false, message: `the copying process ended (${signal ?? `exit ${code}`}) before it finished` }));
+});
+clearInterval(progress);
+if (tty) process.stdout.write('\n');
+if (!result.ok) {
+  removePartial();
+  const why =
+    result.code === 'SQLITE_FULL'
+      ? `the disk holding ${dirname(target)} is full (the copy needs ${size(expected)})`
+      : result.code === 'SQLITE_CANTOPEN'
+        ? `${partial} cannot be written (${result.message}): check that this user may write in ${dirname(target)}`
+        : (openFailure(result, source) ?? result.message);
+  exit(`Backup failed, nothing written: ${why}.`, 1);
+}
+
+console.log(`Copied in ${seconds()} s; checking the copy…`);
+const check = new Database(partial, { readonly: true, fileMustExist: true });
+const sound = check.pragma('quick_check', { simple: true });
+const events = check.prepare('SELECT count(*) FROM events').pluck().get() as number;
+check.close();
+if (sound !== 'ok') {
+  removePartial();
+  exit(`Backup failed, nothing written: the copy failed SQLite's quick_check (${String(sound)}); the disk may be failing.`, 1);
+}
+renameSync(partial, target);
+console.log(`Done in ${seconds()} s: ${target}, ${size(statSync(target).size)}, ${events.toLocaleString('en')} events; SQLite's quick_check finds it sound.`);
+process.exit(0);

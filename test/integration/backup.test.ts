@@ -1,0 +1,110 @@
+// npm run backup: a copy of the database as of one moment, taken while a server ingests, that a server can run on;
+// and the refusals, which write nothing.
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createIngestService } from '../../api/ingest/ingest';
+import { defaultTargets } from '../../api/kpi/targets';
+import { batches, recentEvents } from '../bench/workload';
+import { derivedTables } from '../helpers/derived';
+import { TEST_INGEST_TOKEN, runEntry, startServer } from '../helpers/server';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'floorboard-backup-'));
+const backup = (dbPath: string, args: string[]) => runEntry('api/cli/backup.ts', args, { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' });
+
+describe('npm run backup', () => {
+  it('copies the database beside a server that goes on ingesting: every event acknowledged before it, rollups equal to a rebuild, and a server starts on it', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const target = join(dir, 'backups', 'kpi-copy.sqlite');
+    const server = await startServer({ dbPath });
+    const bodies = batches(recentEvents(60_000, 21), 100);
+    const post = async (batch: (typeof bodies)[number]) => {
+      const res = await fetch(`${server.url}/api/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(batch)
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    };
+    let next = 0;
+    for (; next < 200; next++) await post(bodies[next]);
+    const before = bodies.slice(0, next).flat().map((e) => e.id as string);
+    const sentBefore = next;
+    // Four clients go on sending while it copies.
+    let copying = true;
+    const senders = [0, 1, 2, 3].map(async () => {
+      while (copying && next < bodies.length) await post(bodies[next++]);
+    });
+    let r: Awaited<ReturnType<typeof backup>>;
+    try {
+      r = await backup(dbPath, ['--to', target]);
+    } finally {
+      copying = false;
+      await Promise.all(senders);
+      expect(await server.kill('SIGTERM')).toBe(0);
+    }
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Done in [\d.]+ s: .*kpi-copy\.sqlite, [\d.]+ (KB|MB|GB), [\d,]+ events; SQLite's quick_check finds it sound\./);
+    expect(existsSync(`${target}.partial`)).toBe(false);
+    expect(next).toBeGreaterThan(sentBefore);
+
+    const copy = new Database(target);
+    const has = copy.prepare('SELECT count(*) FROM events WHERE id = ?').pluck();
+    expect(before.filter((id) => has.get(id) !== 1)).toEqual([]);
+    const stored = copy.prepare('SELECT count(*) FROM events').pluck().get() as number;
+    expect(r.out).toContain(`${stored.toLocaleString('en')} events`);
+    // One moment's database: its rollups are those of its events.
+    const incremental = derivedTables(copy);
+    createIngestService(copy, { targetSec: defaultTargets, now: Date.now }).rebuild();
+    expect(derivedTables(copy)).toEqual(incremental);
+    copy.close();
+
+    const restored = await startServer({ dbPath: target });
+    try {
+      const res = await fetch(`${restored.url}/api/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(bodies[0])
+      });
+      expect(await res.json()).toEqual({ accepted: 0, duplicates: bodies[0].length });
+    } finally {
+      expect(await restored.kill('SIGTERM')).toBe(0);
+    }
+  }, 120_000);
+
+  it('refuses, writing nothing: no --to, a file that exists, no database, another application’s database', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    expect(await server.kill('SIGTERM')).toBe(0);
+
+    const missing = await backup(dbPath, []);
+    expect([missing.code, missing.err.split('\n')[0]]).toEqual([2, '--to is missing: name the file to write the copy to.']);
+
+    const taken = join(dir, 'taken.sqlite');
+    writeFileSync(taken, 'last week’s backup\n');
+    const exists = await backup(dbPath, ['--to', taken]);
+    expect([exists.code, exists.err]).toEqual([2, `${taken} exists already: name a new file (a backup never overwrites one).\n`]);
+    expect(readFileSync(taken, 'utf8')).toBe('last week’s backup\n');
+
+    const nothing = await backup(join(dir, 'typo.sqlite'), ['--to', join(dir, 'a.sqlite')]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.err).toContain(`There is no database at ${join(dir, 'typo.sqlite')}`);
+
+    const foreign = join(dir, 'crm.sqlite');
+    const other = new Database(foreign);
+    other.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)');
+    other.close();
+    const refused = await backup(foreign, ['--to', join(dir, 'b.sqlite')]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(`${foreign} is another application's database`);
+    expect(refused.err).not.toMatch(/\n\s+at /);
+
+    for (const name of ['a.sqlite', 'b.sqlite', 'a.sqlite.partial', 'b.sqlite.partial']) expect(existsSync(join(dir, name)), name).toBe(false);
+  }, 60_000);
+});
