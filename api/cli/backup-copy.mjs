@@ -1,16 +1,24 @@
-// npm run backup's copying process (backup.ts): VACUUM INTO from the database to the partial file, in a process of
-// its own so that a Ctrl-C or SIGTERM can stop it mid-copy (a thread inside SQLite's VACUUM cannot be stopped
-// until it returns, and holds its process's exit until then). Plain JavaScript with better-sqlite3 alone: it
-// starts in a few milliseconds. One read transaction: the copy is the database as of the moment it began.
+// npm run backup's copying process (backup.ts): VACUUM INTO from the database to the partial file, then SQLite's
+// quick_check of the copy, in a process of its own so that a Ctrl-C or SIGTERM can stop it at any point (a thread
+// inside SQLite cannot be stopped until the statement returns, and holds its process's exit until then). Plain
+// JavaScript with better-sqlite3 alone: it starts in a few milliseconds. One read transaction: the copy is the
+// database as of the moment it began.
 import Database from 'better-sqlite3';
 
+// A Ctrl-C at the terminal reaches this process too: the parent decides, and ends this one itself.
+for (const signal of ['SIGINT', 'SIGHUP']) process.on(signal, () => {});
 const [source, partial] = process.argv.slice(2);
 try {
   const sqlite = new Database(source, { fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
   sqlite.prepare('VACUUM INTO ?').run(partial);
   sqlite.close();
-  process.send({ ok: true });
+  process.send({ kind: 'copied' });
+  const copy = new Database(partial, { readonly: true, fileMustExist: true });
+  const sound = copy.pragma('quick_check', { simple: true });
+  const events = copy.prepare('SELECT count(*) FROM events').pluck().get();
+  copy.close();
+  process.send({ kind: 'checked', sound, events });
 } catch (err) {
-  process.send({ ok: false, code: err.code, message: err.message });
+  process.send({ kind: 'failed', code: err.code, message: err.message });
 }

@@ -71,13 +71,17 @@ const stopped = (signal: NodeJS.Signals) => {
 };
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopped(signal));
 
-const result = await new Promise<{ ok: boolean; code?: string; message?: string }>((done) => {
-  copier.once('message', (m) => done(m as { ok: boolean }));
-  copier.once('exit', (code, signal) => done({ ok: false, message: `the copying process ended (${signal ?? `exit ${code}`}) before it finished` }));
+type Report = { kind: 'copied' } | { kind: 'checked'; sound: string; events: number } | { kind: 'failed'; code?: string; message: string };
+const result = await new Promise<Exclude<Report, { kind: 'copied' }>>((done) => {
+  copier.on('message', (m: Report) => {
+    if (m.kind !== 'copied') return done(m);
+    clearInterval(progress);
+    console.log(`${tty ? '\n' : ''}Copied in ${seconds()} s; checking the copy…`);
+  });
+  copier.once('exit', (code, signal) => done({ kind: 'failed', message: `the copying process ended (${signal ?? `exit ${code}`}) before it finished` }));
 });
 clearInterval(progress);
-if (tty) process.stdout.write('\n');
-if (!result.ok) {
+if (result.kind === 'failed') {
   removePartial();
   const why =
     result.code === 'SQLITE_FULL'
@@ -87,16 +91,10 @@ if (!result.ok) {
         : (openFailure(result, source) ?? result.message);
   exit(`Backup failed, nothing written: ${why}.`, 1);
 }
-
-console.log(`Copied in ${seconds()} s; checking the copy…`);
-const check = new Database(partial, { readonly: true, fileMustExist: true });
-const sound = check.pragma('quick_check', { simple: true });
-const events = check.prepare('SELECT count(*) FROM events').pluck().get() as number;
-check.close();
-if (sound !== 'ok') {
+if (result.sound !== 'ok') {
   removePartial();
-  exit(`Backup failed, nothing written: the copy failed SQLite's quick_check (${String(sound)}); the disk may be failing.`, 1);
+  exit(`Backup failed, nothing written: the copy failed SQLite's quick_check (${result.sound}); the disk may be failing.`, 1);
 }
 renameSync(partial, target);
-console.log(`Done in ${seconds()} s: ${target}, ${size(statSync(target).size)}, ${events.toLocaleString('en')} events; SQLite's quick_check finds it sound.`);
+console.log(`Done in ${seconds()} s: ${target}, ${size(statSync(target).size)}, ${result.events.toLocaleString('en')} events; SQLite's quick_check finds it sound.`);
 process.exit(0);
