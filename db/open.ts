@@ -116,7 +116,7 @@ function newestMigration(): number {
  * migrate() compares the last created_at with each migration's time and would skip them all, and this code would
  * then run on tables it does not know. The same rule as drizzle's, so a database this code migrated always opens.
  */
-function refuseNewer(sqlite: Database.Database): void {
+export function refuseNewer(sqlite: Database.Database): void {
   const bookkept = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
   if (!bookkept) return;
   const last = sqlite.prepare('SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1').pluck().get() as number | string | null | undefined;
@@ -191,10 +191,11 @@ function unusableLock(lock: string, db: string): UnusableLock {
  * Throws, before making any side file, for a database openDb would refuse (checkBeforeClaim); and for a lock
  * file this user may not write, which SQLite would open read-only and "lock" without keeping anyone out.
  */
-export function claimForServer(path: string): boolean {
+export function claimForServer(path: string, opts: { checkFile?: boolean } = {}): boolean {
   if (path === ':memory:') return true;
   mkdirSync(dirname(path), { recursive: true });
-  checkBeforeClaim(path);
+  // npm run restore claims a file it is about to replace, damaged or not.
+  if (opts.checkFile ?? true) checkBeforeClaim(path);
   const lockPath = serverLockPath(path);
   if (existsSync(lockPath)) {
     try {

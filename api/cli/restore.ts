@@ -1,0 +1,82 @@
+// npm run restore -- --from <backup>: puts a backup (npm run backup) in place of the database at DATABASE_PATH while
+// no server runs, after checking it, and keeps the database it replaces, write-ahead log and all, beside it. Done
+// by hand, a copy over the file that left the old -wal beside it would have that log replayed onto the backup.
+import { copyFileSync, existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { configFailure, loadConfig } from '../config';
+import { claimForServer, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
+import { exit, orExit, readFlags } from './exit';
+
+const USAGE = `Usage: npm run restore -- --from <backup>
+
+Puts <backup>, a copy npm run backup made, in place of the database at DATABASE_PATH, after checking it. The server
+must be stopped. The database it replaces is kept beside it, with its write-ahead log, as
+<DATABASE_PATH>.replaced-<time>: delete it once the server runs well on the restored one.`;
+
+const flags = readFlags({ from: { type: 'string' }, help: { type: 'boolean', default: false } }, USAGE);
+if (!flags.from) exit(`--from is missing: name the backup to restore.\n\n${USAGE}`);
+const config = orExit(loadConfig, configFailure);
+const target = config.DATABASE_PATH;
+if (target === ':memory:') exit('DATABASE_PATH is :memory:, which no file holds: there is nothing to restore into.');
+const from = resolve(flags.from);
+if (!statSync(from, { throwIfNoEntry: false })?.isFile()) exit(`There is no backup at ${from}.`);
+if (existsSync(target) && realpathSync(from) === realpathSync(target)) exit(`${from} is the database at DATABASE_PATH itself, not a backup of it.`);
+
+/** What the backup holds, once it is known to be a sound Floorboard database this version runs. */
+const backup = orExit(
+  () => {
+    const sqlite = new Database(from, { readonly: true, fileMustExist: true });
+    try {
+      refuseForeign(sqlite);
+      refuseNewer(sqlite);
+      if (!sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get())
+        throw Object.assign(new Error('no tables'), { code: 'FLOORBOARD_FOREIGN' });
+      const sound = sqlite.pragma('quick_check', { simple: true }) as string;
+      const { events, newest } = sqlite.prepare('SELECT count(*) AS events, max(received_at) AS newest FROM events').get() as { events: number; newest: number | null };
+      return { sound, events, newest };
+    } finally {
+      sqlite.close();
+    }
+  },
+  (err) => {
+    const code = (err as { code?: unknown }).code;
+    const why = unreadableFile(err)
+      ? 'is not a sound SQLite database'
+      : code === 'FLOORBOARD_FOREIGN'
+        ? 'is not a Floorboard database'
+        : code === 'FLOORBOARD_NEWER'
+          ? 'was written by a newer Floorboard, which this version cannot run'
+          : null;
+    return why && `${from} ${why}: nothing was restored. Name a file npm run backup wrote.`;
+  }
+);
+if (backup.sound !== 'ok') exit(`${from} failed SQLite's quick_check (${backup.sound}): nothing was restored. Try an older backup.`);
+
+// The server's claim, held until this process ends: no server may be running on the database, nor start meanwhile.
+// The file itself is not checked: it is being replaced, damaged or not.
+if (!orExit(() => claimForServer(target, { checkFile: false }), (err) => openFailure(err, target)))
+  exit(`A Floorboard server (or npm run rebuild) is using ${target}; stop it, then restore.`);
+
+// The copy first, under another name: should it fail (a full disk), the database is as it was.
+const restoring = `${target}.restoring`;
+orExit(
+  () => copyFileSync(from, restoring),
+  (err) => {
+    rmSync(restoring, { force: true });
+    return `Cannot copy ${from} to ${restoring} (${(err as Error).message}); nothing was restored.`;
+  }
+);
+const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+const replaced = `${target}.replaced-${stamp}`;
+const kept = ['', '-wal', '-shm', '-journal'].filter((suffix) => existsSync(target + suffix));
+for (const suffix of kept) renameSync(target + suffix, replaced + suffix);
+renameSync(restoring, target);
+
+const newest = backup.newest === null ? 'no events' : `the newest received ${new Date(backup.newest).toISOString()}`;
+console.log(`Restored ${target} from ${from}: ${backup.events.toLocaleString('en')} events, ${newest}.`);
+console.log(
+  kept.includes('')
+    ? `The database it replaced is kept as ${replaced}${kept.length > 1 ? ` (with its ${kept.filter(Boolean).join(', ')})` : ''}; delete it once the server runs well on the restored one.`
+    : `There was no database at ${target} before.`
+);

@@ -1,0 +1,117 @@
+// npm run restore: a backup put in place of the database while no server runs, the database it replaced kept with
+// its write-ahead log; and the refusals, which change nothing.
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { batches, recentEvents } from '../bench/workload';
+import { TEST_INGEST_TOKEN, runEntry, startServer, type RunningServer } from '../helpers/server';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'floorboard-restore-'));
+const command = (script: string, dbPath: string, args: string[]) => runEntry(script, args, { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' });
+const [first, second] = batches(recentEvents(400, 31), 200);
+const ids = (batch: typeof first) => [...new Set(batch.map((e) => e.id as string))];
+/** The second batch's events the first does not hold (the simulator sends a few again later, as webhooks do). */
+const onlySecond = ids(second).filter((id) => !ids(first).includes(id));
+
+async function post(server: RunningServer, batch: typeof first): Promise<{ accepted: number; duplicates: number }> {
+  const res = await fetch(`${server.url}/api/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(batch)
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { accepted: number; duplicates: number };
+}
+
+/** Which of `wanted` the database at `path` holds. */
+function stored(path: string, wanted: string[]): string[] {
+  const sqlite = new Database(path, { readonly: true });
+  const has = sqlite.prepare('SELECT count(*) FROM events WHERE id = ?').pluck();
+  const found = wanted.filter((id) => has.get(id) === 1);
+  sqlite.close();
+  return found;
+}
+
+describe('npm run restore', () => {
+  it('puts the backup in place, keeps the database it replaced (with its WAL), and a server runs on it as of the backup', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    let server = await startServer({ dbPath });
+    await post(server, first);
+    expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'monday.sqlite')])).code).toBe(0);
+    await post(server, second);
+    // Killed, so the second batch is still in the WAL beside the file: it must move with the file it belongs to.
+    await server.kill('SIGKILL');
+    expect(existsSync(`${dbPath}-wal`)).toBe(true);
+
+    const r = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'monday.sqlite')]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`Restored ${dbPath} from ${join(dir, 'monday.sqlite')}: ${ids(first).length} events, the newest received \\d{4}-\\d\\d-\\d\\dT`));
+    const replaced = readdirSync(dir).find((f) => /^kpi\.sqlite\.replaced-[\dT-]+Z$/.test(f));
+    expect(replaced).toBeDefined();
+    expect(r.out).toContain(`kept as ${join(dir, replaced!)} (with its -wal`);
+    expect(stored(join(dir, replaced!), ids(second))).toEqual(ids(second));
+    expect(stored(dbPath, onlySecond)).toEqual([]);
+    expect(existsSync(`${dbPath}-wal`)).toBe(false);
+
+    server = await startServer({ dbPath });
+    try {
+      expect(await post(server, first)).toEqual({ accepted: 0, duplicates: first.length });
+      expect((await post(server, second)).accepted).toBe(onlySecond.length);
+    } finally {
+      expect(await server.kill('SIGTERM')).toBe(0);
+    }
+  }, 60_000);
+
+  it('restores over a damaged database, keeping the damaged one', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    await post(server, first);
+    expect(await server.kill('SIGTERM')).toBe(0);
+    expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
+    writeFileSync(dbPath, 'pages garbled by a failing disk');
+    const r = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'b.sqlite')]);
+    expect(r.code).toBe(0);
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+    const replaced = readdirSync(dir).find((f) => f.startsWith('kpi.sqlite.replaced-'))!;
+    expect(readFileSync(join(dir, replaced), 'utf8')).toBe('pages garbled by a failing disk');
+  }, 60_000);
+
+  it('refuses, changing nothing: a running server, no --from, no backup there, a damaged or foreign backup, the database itself', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    try {
+      await post(server, first);
+      expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
+      await post(server, second);
+      const running = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'b.sqlite')]);
+      expect([running.code, running.err]).toEqual([2, `A Floorboard server (or npm run rebuild) is using ${dbPath}; stop it, then restore.\n`]);
+    } finally {
+      expect(await server.kill('SIGTERM')).toBe(0);
+    }
+
+    const missing = await command('api/cli/restore.ts', dbPath, []);
+    expect([missing.code, missing.err.split('\n')[0]]).toEqual([2, '--from is missing: name the backup to restore.']);
+    const nowhere = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'typo.sqlite')]);
+    expect([nowhere.code, nowhere.err]).toEqual([2, `There is no backup at ${join(dir, 'typo.sqlite')}.\n`]);
+    writeFileSync(join(dir, 'bad.sqlite'), 'not a database at all');
+    const bad = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'bad.sqlite')]);
+    expect([bad.code, bad.err]).toEqual([2, `${join(dir, 'bad.sqlite')} is not a sound SQLite database: nothing was restored. Name a file npm run backup wrote.\n`]);
+    const crm = new Database(join(dir, 'crm.sqlite'));
+    crm.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)');
+    crm.close();
+    const foreign = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'crm.sqlite')]);
+    expect([foreign.code, foreign.err]).toEqual([2, `${join(dir, 'crm.sqlite')} is not a Floorboard database: nothing was restored. Name a file npm run backup wrote.\n`]);
+    const itself = await command('api/cli/restore.ts', dbPath, ['--from', dbPath]);
+    expect([itself.code, itself.err]).toEqual([2, `${dbPath} is the database at DATABASE_PATH itself, not a backup of it.\n`]);
+
+    // Both batches still there, nothing set aside.
+    expect(stored(dbPath, [...ids(first), ...onlySecond])).toHaveLength(ids(first).length + onlySecond.length);
+    expect(readdirSync(dir).filter((f) => f.includes('.replaced-') || f.endsWith('.restoring'))).toEqual([]);
+  }, 60_000);
+});
