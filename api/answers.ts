@@ -25,7 +25,7 @@ export function failureAnswer(err: unknown, what: string): Answer {
   }
   if (unreadableFile(err)) {
     // Not a bug of this code's, and no retry mends it: the file on disk must be restored.
-    warnNowAndThen(`${what} failed: the database file is damaged (${(err as Error).message}); stop the server and restore it from a backup`, console.error);
+    warnNowAndThen(`${what} failed: the database file is damaged (${(err as Error).message}); stop the server and restore it from a backup (npm run restore -- --from <backup>)`, console.error);
     return { status: 503, body: { error: 'unavailable', message: DAMAGED } };
   }
   console.error(`${what} failed:`, err);

@@ -278,7 +278,7 @@ export function openFailure(err: unknown, path: string): string | null {
     code === 'SQLITE_NOTADB'
       ? `${path} is not a SQLite database (or it is damaged): point DATABASE_PATH at the server's database, or at a new file`
       : typeof code === 'string' && code.startsWith('SQLITE_CORRUPT')
-      ? `${path} is damaged (${(err as Error).message}): restore it from a backup, or point DATABASE_PATH at a new file`
+      ? `${path} is damaged (${(err as Error).message}): restore it from a backup (npm run restore -- --from <backup>), or point DATABASE_PATH at a new file`
       : code === 'FLOORBOARD_NEWER'
       ? `${path} was written by a newer Floorboard (its schema has a migration of ${(err as Error).message}, which this version does not know): run that version, or point DATABASE_PATH at another database or a new file`
       : code === 'FLOORBOARD_LOCK'

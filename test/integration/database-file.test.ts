@@ -157,7 +157,7 @@ describe('the database file and its lock, as an operator meets them', () => {
       const r = await launch(script, { DATABASE_PATH: path });
       expect(r.listened, script).toBe(false);
       expect(r.code, script).toBe(2);
-      expect(r.err, script).toMatch(new RegExp(`^Cannot open the database: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.*\\): restore it from a backup, or point DATABASE_PATH at a new file\\.\\n$`));
+      expect(r.err, script).toMatch(new RegExp(`^Cannot open the database: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.*\\): restore it from a backup \\(npm run restore -- --from <backup>\\), or point DATABASE_PATH at a new file\\.\\n$`));
     }
     expect(readFileSync(path).equals(bytes)).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['kpi.sqlite', 'whole.sqlite']);
@@ -265,7 +265,7 @@ describe('the database file and its lock, as an operator meets them', () => {
       expect(write.status).toBe(503);
       expect(write.body.message).toMatch(/database file is damaged/);
       const lines = errors.mock.calls.map(([line]) => String(line)).filter((l) => l.includes('/api/kpis'));
-      expect(lines).toEqual([expect.stringMatching(/^GET \/api\/kpis failed: the database file is damaged \(.*\); stop the server and restore it from a backup$/)]);
+      expect(lines).toEqual([expect.stringMatching(/^GET \/api\/kpis failed: the database file is damaged \(.*\); stop the server and restore it from a backup \(npm run restore -- --from <backup>\)$/)]);
     } finally {
       errors.mockRestore();
       t.close();
