@@ -8,6 +8,16 @@ import { createRuntime } from '../../api/runtime';
 const ROOT = join(import.meta.dirname, '..', '..');
 export const TEST_INGEST_TOKEN = 'test-ingest-token-0123456789';
 
+/** Sends `events` to a running server's POST /api/events with the test ingest token: the status and the answer. */
+export async function postEvents(url: string, events: unknown): Promise<{ status: number; body: { accepted?: number; duplicates?: number } }> {
+  const res = await fetch(`${url}/api/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events)
+  });
+  return { status: res.status, body: (await res.json()) as { accepted?: number; duplicates?: number } };
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();

@@ -9,7 +9,7 @@ import { createIngestService } from '../../api/ingest/ingest';
 import { defaultTargets } from '../../api/kpi/targets';
 import { batches, recentEvents } from '../bench/workload';
 import { derivedTables } from '../helpers/derived';
-import { TEST_INGEST_TOKEN, runEntry, startServer } from '../helpers/server';
+import { postEvents, runEntry, startServer } from '../helpers/server';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'floorboard-backup-'));
 const backup = (dbPath: string, args: string[]) => runEntry('api/cli/backup.ts', args, { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' });
@@ -21,15 +21,7 @@ describe('npm run backup', () => {
     const target = join(dir, 'backups', 'kpi-copy.sqlite');
     const server = await startServer({ dbPath });
     const bodies = batches(recentEvents(60_000, 21), 100);
-    const post = async (batch: (typeof bodies)[number]) => {
-      const res = await fetch(`${server.url}/api/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(batch)
-      });
-      expect(res.status).toBe(200);
-      await res.arrayBuffer();
-    };
+    const post = async (batch: (typeof bodies)[number]) => expect((await postEvents(server.url, batch)).status).toBe(200);
     let next = 0;
     for (; next < 200; next++) await post(bodies[next]);
     const before = bodies.slice(0, next).flat().map((e) => e.id as string);
@@ -66,12 +58,7 @@ describe('npm run backup', () => {
 
     const restored = await startServer({ dbPath: target });
     try {
-      const res = await fetch(`${restored.url}/api/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(bodies[0])
-      });
-      expect(await res.json()).toEqual({ accepted: 0, duplicates: bodies[0].length });
+      expect(await postEvents(restored.url, bodies[0])).toEqual({ status: 200, body: { accepted: 0, duplicates: bodies[0].length } });
     } finally {
       expect(await restored.kill('SIGTERM')).toBe(0);
     }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batches, recentEvents } from '../bench/workload';
-import { TEST_INGEST_TOKEN, runEntry, startServer, type RunningServer } from '../helpers/server';
+import { postEvents, runEntry, startServer, type RunningServer } from '../helpers/server';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'floorboard-restore-'));
 const command = (script: string, dbPath: string, args: string[]) => runEntry(script, args, { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' });
@@ -15,14 +15,10 @@ const ids = (batch: typeof first) => [...new Set(batch.map((e) => e.id as string
 /** The second batch's events the first does not hold (the simulator sends a few again later, as webhooks do). */
 const onlySecond = ids(second).filter((id) => !ids(first).includes(id));
 
-async function post(server: RunningServer, batch: typeof first): Promise<{ accepted: number; duplicates: number }> {
-  const res = await fetch(`${server.url}/api/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(batch)
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { accepted: number; duplicates: number };
+async function post(server: RunningServer, batch: typeof first): Promise<{ accepted?: number; duplicates?: number }> {
+  const answer = await postEvents(server.url, batch);
+  expect(answer.status).toBe(200);
+  return answer.body;
 }
 
 /** Which of `wanted` the database at `path` holds. */
