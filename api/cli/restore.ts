@@ -23,6 +23,12 @@ const from = resolve(flags.from);
 if (!statSync(from, { throwIfNoEntry: false })?.isFile()) exit(`There is no backup at ${from}.`);
 if (existsSync(target) && realpathSync(from) === realpathSync(target)) exit(`${from} is the database at DATABASE_PATH itself, not a backup of it.`);
 
+// The server's claim, held until this process ends: no server may be running on the database, nor start meanwhile.
+// The file itself is not checked: it is being replaced, damaged or not.
+if (!orExit(() => claimForServer(target, { checkFile: false }), (err) => openFailure(err, target)))
+  exit(`A Floorboard server (or npm run rebuild) is using ${target}; stop it, then restore.`);
+
+console.log(`Checking ${from}…`);
 /** What the backup holds, once it is known to be a sound Floorboard database this version runs. */
 const backup = orExit(
   () => {
@@ -53,13 +59,9 @@ const backup = orExit(
 );
 if (backup.sound !== 'ok') exit(`${from} failed SQLite's quick_check (${backup.sound}): nothing was restored. Try an older backup.`);
 
-// The server's claim, held until this process ends: no server may be running on the database, nor start meanwhile.
-// The file itself is not checked: it is being replaced, damaged or not.
-if (!orExit(() => claimForServer(target, { checkFile: false }), (err) => openFailure(err, target)))
-  exit(`A Floorboard server (or npm run rebuild) is using ${target}; stop it, then restore.`);
-
 // The copy first, under another name: should it fail (a full disk), the database is as it was.
 const restoring = `${target}.restoring`;
+console.log(`Copying it to ${restoring} (${(statSync(from).size / 1e6).toLocaleString('en', { maximumFractionDigits: 0 })} MB)…`);
 orExit(
   () => copyFileSync(from, restoring),
   (err) => {
