@@ -25,6 +25,10 @@ const file = statSync(source, { throwIfNoEntry: false });
 if (!file || (file.isFile() && file.size === 0))
   exit(`There is no database at ${source}${file ? ' (the file is empty)' : ''}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
 if (existsSync(target)) exit(`${target} exists already: name a new file (a backup never overwrites one).`);
+// SQLite finds the database's log, its index and its journal by name beside it: a copy written under one of those
+// names is taken for that file by the next connection to open the database, and removed.
+if (['-wal', '-shm', '-journal'].some((suffix) => target === `${resolve(source)}${suffix}`))
+  exit(`${target} is a file SQLite keeps beside the database at ${source}: name a file of its own.`);
 
 /** The bytes the copy will take: the database's pages in use (VACUUM leaves out the free ones). */
 const expected = orExit(

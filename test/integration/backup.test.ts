@@ -94,4 +94,19 @@ describe('npm run backup', () => {
 
     for (const name of ['a.sqlite', 'b.sqlite', 'a.sqlite.partial', 'b.sqlite.partial']) expect(existsSync(join(dir, name)), name).toBe(false);
   }, 60_000);
+
+  // SQLite keeps the database's write-ahead log, its index and its journal beside it under fixed names: a copy
+  // written to one of them was taken for that file by the next connection to open the database, which found no
+  // log there and removed it. The backup said "Done", and was gone.
+  it('refuses a target that is one of the files SQLite keeps beside the database', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    expect(await server.kill('SIGTERM')).toBe(0);
+    for (const suffix of ['-wal', '-shm', '-journal']) {
+      const r = await backup(dbPath, ['--to', `${dbPath}${suffix}`]);
+      expect([r.code, r.err], suffix).toEqual([2, `${dbPath}${suffix} is a file SQLite keeps beside the database at ${dbPath}: name a file of its own.\n`]);
+      expect(existsSync(`${dbPath}${suffix}`), suffix).toBe(false);
+    }
+  }, 60_000);
 });
