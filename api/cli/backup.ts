@@ -22,6 +22,8 @@ const source = config.DATABASE_PATH;
 if (source === ':memory:') exit('DATABASE_PATH is :memory:, a database no other process can read: there is nothing to back up.');
 const target = resolve(flags.to);
 const file = statSync(source, { throwIfNoEntry: false });
+// As the server says it: SQLite's own word for a directory is that it cannot open it, as for a missing permission.
+if (file?.isDirectory()) exit(openFailure(Object.assign(new Error(), { code: 'EISDIR' }), source)!);
 if (!file || (file.isFile() && file.size === 0))
   exit(`There is no database at ${source}${file ? ' (the file is empty)' : ''}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
 if (existsSync(target)) exit(`${target} exists already: name a new file (a backup never overwrites one).`);
@@ -92,7 +94,8 @@ if (result.kind === 'failed') {
       ? `the disk holding ${dirname(target)} is full (the copy needs ${size(expected)})`
       : result.code === 'SQLITE_CANTOPEN'
         ? `${partial} cannot be written (${result.message}): check that this user may write in ${dirname(target)}`
-        : (openFailure(result, source) ?? result.message);
+        : // openFailure's sentence without its opening and full stop: the database did open, and this one ends in one.
+          (openFailure(result, source)?.replace(/^Cannot open the database: (.*)\.$/s, '$1') ?? result.message);
   exit(`Backup failed, nothing written: ${why}.`, 1);
 }
 if (result.sound !== 'ok') {

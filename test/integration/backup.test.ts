@@ -109,4 +109,22 @@ describe('npm run backup', () => {
       expect(existsSync(`${dbPath}${suffix}`), suffix).toBe(false);
     }
   }, 60_000);
+
+  it('says in one sentence why a damaged database or a directory cannot be copied', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    expect(await server.kill('SIGTERM')).toBe(0);
+    // Pages past the schema's, garbled: the file opens, and the copy finds them.
+    const pages = readFileSync(dbPath);
+    pages.fill(0xff, 4096 * 5, 4096 * 8);
+    writeFileSync(dbPath, pages);
+    const damaged = await backup(dbPath, ['--to', join(dir, 'a.sqlite')]);
+    expect(damaged.code).toBe(1);
+    expect(damaged.err).toBe(`Backup failed, nothing written: ${dbPath} is damaged (database disk image is malformed): restore it from a backup, or point DATABASE_PATH at a new file.\n`);
+
+    const folder = await backup(dir, ['--to', join(dir, 'b.sqlite')]);
+    expect([folder.code, folder.err]).toEqual([2, `Cannot open the database: ${dir} is a directory: point DATABASE_PATH at a file in it, such as ${join(dir, 'kpi.sqlite')}.\n`]);
+    for (const name of ['a.sqlite', 'b.sqlite', 'a.sqlite.partial', 'b.sqlite.partial']) expect(existsSync(join(dir, name)), name).toBe(false);
+  }, 60_000);
 });
