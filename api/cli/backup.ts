@@ -1,7 +1,7 @@
 // npm run backup -- --to <file>: a copy of the database at DATABASE_PATH as of one moment, taken beside a running
 // server (or not), checked, and only then given its name.
 import { fork } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
@@ -102,6 +102,22 @@ if (result.sound !== 'ok') {
   removePartial();
   exit(`Backup failed, nothing written: the copy failed SQLite's quick_check (${result.sound}); the disk may be failing.`, 1);
 }
-renameSync(partial, target);
+// A link, not a rename: a rename replaces a file given the target's name while it copied (a second backup to the
+// same name), and a link refuses to. A file system without links (FAT, some network shares) gets the rename,
+// after one more look.
+const taken = () => (removePartial(), `${target} exists already: name a new file (a backup never overwrites one).`);
+orExit(
+  () => {
+    try {
+      linkSync(partial, target);
+      removePartial();
+    } catch (err) {
+      if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      if (existsSync(target)) throw err;
+      renameSync(partial, target);
+    }
+  },
+  (err) => ((err as NodeJS.ErrnoException).code === 'EEXIST' || existsSync(target) ? taken() : null)
+);
 console.log(`Done in ${seconds()} s: ${target}, ${size(statSync(target).size)}, ${result.events.toLocaleString('en')} events; SQLite's quick_check finds it sound.`);
 process.exit(0);

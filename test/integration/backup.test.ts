@@ -127,4 +127,21 @@ describe('npm run backup', () => {
     expect([folder.code, folder.err]).toEqual([2, `Cannot open the database: ${dir} is a directory: point DATABASE_PATH at a file in it, such as ${join(dir, 'kpi.sqlite')}.\n`]);
     for (const name of ['a.sqlite', 'b.sqlite', 'a.sqlite.partial', 'b.sqlite.partial']) expect(existsSync(join(dir, name)), name).toBe(false);
   }, 60_000);
+
+  // Whether the target exists is asked before the copy; a file given its name meanwhile (another backup to the
+  // same name, started a moment later by a second cron entry) was replaced by the rename at the end.
+  it('never overwrites a file that takes the target\'s name while it copies', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    expect(await server.kill('SIGTERM')).toBe(0);
+    const target = join(dir, 'copy.sqlite');
+    const running = backup(dbPath, ['--to', target]);
+    for (let i = 0; i < 20_000 && !existsSync(`${target}.partial`); i++) await new Promise((r) => setTimeout(r, 1));
+    writeFileSync(target, 'the other backup\n');
+    const r = await running;
+    expect(readFileSync(target, 'utf8')).toBe('the other backup\n');
+    expect([r.code, r.err]).toEqual([2, `${target} exists already: name a new file (a backup never overwrites one).\n`]);
+    expect(existsSync(`${target}.partial`)).toBe(false);
+  }, 60_000);
 });
