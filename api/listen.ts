@@ -1,10 +1,11 @@
 // Puts one runtime on one port: the HTTP API, the built dashboard and the live WebSocket. Used by
 // server.ts (the process) and by integration tests, so both run the same assembly.
 import { RequestError, getRequestListener, type ServerType } from '@hono/node-server';
+import { statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { checkpoint } from '../db/open';
+import { checkpoint, type Db } from '../db/open';
 import { endSocket, failureAnswer, nodeAnswer, type Answer } from './answers';
 import { createApp, type AppDeps } from './app';
 import { authenticate, credentialOf, NodeAccessors } from './auth/middleware';
@@ -96,7 +97,12 @@ export async function listen(
           // Everything is committed: a checkpoint that fails (a full disk) leaves the WAL beside the database,
           // where the next start reads it.
           try {
-            checkpoint(rt.db);
+            // A reader on an old snapshot (a backup, a sqlite3 shell left in a transaction) keeps it from being
+            // folded back, and the busy timeout's 5 s did not see it go.
+            if (!checkpoint(rt.db))
+              console.warn(
+                `The WAL (${walMb(rt.db)} MB) stays beside the database: a reader still holds an old snapshot of it (a backup, a sqlite3 shell left in a transaction); it is read at the next start.`
+              );
           } catch (err) {
             console.warn(`The WAL could not be folded into the database (${(err as Error).message}); it stays beside it and is read at the next start.`);
           }
@@ -121,6 +127,9 @@ export async function listen(
 }
 
 /** A request whose Host names no host, or that has none; `why`, what the adapter said of it, if it was what found it. */
+/** The size of the database's WAL file, in MB. */
+const walMb = (db: Db) => Math.round((statSync(`${db.$client.name}-wal`, { throwIfNoEntry: false })?.size ?? 0) / 1e6).toLocaleString('en');
+
 const badHost = (why = ''): Answer => ({
   status: 400,
   body: { error: 'bad_request', message: `the request's Host header is missing or names no host${why && ` (${why})`}; send the server's name or address, such as Host: 127.0.0.1:3000` }

@@ -253,13 +253,15 @@ export const checkpointsOwn = (db: Db): boolean => db.$client.pragma('wal_autoch
 /**
  * Folds the WAL back into the database file and truncates it; run when ingest is idle and at shutdown. `waitMs`
  * bounds its wait for readers on an older snapshot (else the busy timeout's 5 s): given up, it has still copied
- * what it could, as a PASSIVE checkpoint does.
+ * what it could, as a PASSIVE checkpoint does, and returns false (SQLite reports a reader in the way as a result,
+ * not an error).
  */
-export function checkpoint(db: Db, opts: { waitMs?: number } = {}): void {
-  if (opts.waitMs === undefined) return void db.$client.pragma('wal_checkpoint(TRUNCATE)');
+export function checkpoint(db: Db, opts: { waitMs?: number } = {}): boolean {
+  const truncate = () => (db.$client.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]?.busy === 0;
+  if (opts.waitMs === undefined) return truncate();
   db.$client.pragma(`busy_timeout = ${opts.waitMs}`);
   try {
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    return truncate();
   } finally {
     db.$client.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }

@@ -130,3 +130,36 @@ describe('a WAL a long reader held', () => {
     }
   }, 120_000);
 });
+
+describe('shutdown beside a long read', () => {
+  // Shutdown's checkpoint cannot fold back a WAL a reader still holds: it waited the busy timeout, said "Stopped
+  // cleanly." and left the WAL (147 MB here) beside the database without a word.
+  it('says that the WAL stays beside the database, and why', async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-walstop-')), 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    const walSize = () => (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
+    const bodies = batches(recentEvents(20_000, 17), 100).map((b) => JSON.stringify(b));
+    const post = async (body: string) => {
+      const res = await fetch(`${server.url}/api/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
+        body
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    };
+    await post(bodies[0]);
+    const reader = new Database(dbPath, { readonly: true });
+    try {
+      reader.exec('BEGIN');
+      expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBeGreaterThan(0);
+      for (const body of bodies.slice(1)) await post(body);
+      expect(await server.kill('SIGTERM')).toBe(0);
+      expect(walSize()).toBeGreaterThan(0);
+      expect(server.output()).toMatch(/The WAL \([\d,]+ MB\) stays beside the database: a reader still holds an old snapshot of it .*; it is read at the next start\./);
+    } finally {
+      reader.exec('COMMIT');
+      reader.close();
+    }
+  }, 60_000);
+});
