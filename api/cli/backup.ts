@@ -1,7 +1,7 @@
 // npm run backup -- --to <file>: a copy of the database at DATABASE_PATH as of one moment, taken beside a running
 // server (or not), checked, and only then given its name.
 import { fork } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
@@ -53,7 +53,17 @@ orExit(
 const partial = `${target}.partial`;
 /** The partial copy and the rollback journal SQLite keeps beside it while it writes. */
 const removePartial = () => [partial, `${partial}-journal`].forEach((f) => rmSync(f, { force: true }));
-removePartial();
+// Made here, empty (VACUUM INTO writes into an empty file), and only where no file has its name: one there is
+// another backup's to the same name, still copying (a cron entry run again before the last finished), and
+// removing it made both fail. Left by a backup killed outright, it is for the operator to delete.
+orExit(
+  () => closeSync(openSync(partial, 'wx')),
+  (err) =>
+    (err as NodeJS.ErrnoException).code === 'EEXIST'
+      ? `${partial} exists: another backup to ${target} is running, or one was killed before it could remove it; once none runs, delete it.`
+      : `Backup failed, nothing written: ${partial} cannot be written (${(err as Error).message}): check that this user may write in ${dirname(target)}.`
+);
+rmSync(`${partial}-journal`, { force: true });
 
 const size = (bytes: number) =>
   bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;

@@ -144,4 +144,22 @@ describe('npm run backup', () => {
     expect([r.code, r.err]).toEqual([2, `${target} exists already: name a new file (a backup never overwrites one).\n`]);
     expect(existsSync(`${target}.partial`)).toBe(false);
   }, 60_000);
+
+  // Two backups to one name (a cron entry that runs again before the last has finished): the second removed the
+  // first's partial copy as a leftover, and both failed, one of them saying "disk I/O error", the other with a stack trace.
+  it('leaves alone a partial copy another backup to the same name is writing', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    expect(await server.kill('SIGTERM')).toBe(0);
+    const target = join(dir, 'copy.sqlite');
+    writeFileSync(`${target}.partial`, 'another backup, half-way\n');
+    const r = await backup(dbPath, ['--to', target]);
+    expect([r.code, r.err]).toEqual([
+      2,
+      `${target}.partial exists: another backup to ${target} is running, or one was killed before it could remove it; once none runs, delete it.\n`
+    ]);
+    expect(readFileSync(`${target}.partial`, 'utf8')).toBe('another backup, half-way\n');
+    expect(existsSync(target)).toBe(false);
+  }, 60_000);
 });
