@@ -1,7 +1,8 @@
 // npm run backup -- --to <file>: a copy of the database at DATABASE_PATH as of one moment, taken beside a running
 // server (or not), checked, and only then given its name.
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
@@ -53,6 +54,22 @@ orExit(
 const partial = `${target}.partial`;
 /** The partial copy and the rollback journal SQLite keeps beside it while it writes. */
 const removePartial = () => [partial, `${partial}-journal`].forEach((f) => rmSync(f, { force: true }));
+
+const size = (bytes: number) =>
+  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;
+const started = performance.now();
+const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+// On a terminal the progress line rewrites itself; into a log file or CI, a line every 10 s.
+const tty = process.stdout.isTTY;
+let copier: ChildProcess | null = null;
+// Before the partial copy is made: a signal in between would end the process and leave it, for the next
+// backup to the same name to refuse. The exit code is the shell's for the signal, as npm start's.
+const stopped = (signal: NodeJS.Signals) => {
+  copier?.kill('SIGKILL');
+  removePartial();
+  exit(`${tty ? '\n' : ''}Stopped by ${signal} after ${seconds()} s: no backup written (the partial copy is removed).`, 128 + constants.signals[signal]);
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopped(signal));
 // Made here, empty (VACUUM INTO writes into an empty file), and only where no file has its name: one there is
 // another backup's to the same name, still copying (a cron entry run again before the last finished), and
 // removing it made both fail. Left by a backup killed outright, it is for the operator to delete.
@@ -65,14 +82,8 @@ orExit(
 );
 rmSync(`${partial}-journal`, { force: true });
 
-const size = (bytes: number) =>
-  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;
-const started = performance.now();
-const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 console.log(`Backing up ${source} (${size(expected)} in use) to ${target}…`);
-const copier = fork(new URL('./backup-copy.mjs', import.meta.url), [source, partial], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-// On a terminal the progress line rewrites itself; into a log file or CI, a line every 10 s.
-const tty = process.stdout.isTTY;
+copier = fork(new URL('./backup-copy.mjs', import.meta.url), [source, partial], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 let reported = 0;
 const progress = setInterval(() => {
   const written = statSync(partial, { throwIfNoEntry: false })?.size ?? 0;
@@ -80,12 +91,6 @@ const progress = setInterval(() => {
   if (tty) process.stdout.write(`\r${line}`);
   else if (performance.now() - started >= reported + 10_000) (reported += 10_000), console.log(line);
 }, 1000);
-const stopped = (signal: NodeJS.Signals) => {
-  copier.kill('SIGKILL');
-  removePartial();
-  exit(`${tty ? '\n' : ''}Stopped by ${signal} after ${seconds()} s: no backup written (the partial copy is removed).`, signal === 'SIGINT' ? 130 : 143);
-};
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopped(signal));
 
 type Report = { kind: 'copied' } | { kind: 'checked'; sound: string; events: number } | { kind: 'failed'; code?: string; message: string };
 const result = await new Promise<Exclude<Report, { kind: 'copied' }>>((done) => {

@@ -162,4 +162,21 @@ describe('npm run backup', () => {
     expect(readFileSync(`${target}.partial`, 'utf8')).toBe('another backup, half-way\n');
     expect(existsSync(target)).toBe(false);
   }, 60_000);
+
+  // The terminal running it closed: exit 129, the shell's code for SIGHUP, as npm start's (it said 143, SIGTERM's).
+  it('stops on SIGHUP with its exit code, leaving nothing', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    expect(await server.kill('SIGTERM')).toBe(0);
+    const target = join(dir, 'copy.sqlite');
+    const partialMade = (async (): Promise<NodeJS.Signals> => {
+      while (!existsSync(`${target}.partial`)) await new Promise((r) => setTimeout(r, 1));
+      return 'SIGHUP';
+    })();
+    const r = await runEntry('api/cli/backup.ts', ['--to', target], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' }, { killWhen: partialMade });
+    expect(r.code).toBe(129);
+    expect(r.err).toMatch(/^Stopped by SIGHUP after [\d.]+ s: no backup written \(the partial copy is removed\)\.\n$/);
+    for (const name of ['copy.sqlite', 'copy.sqlite.partial', 'copy.sqlite.partial-journal']) expect(existsSync(join(dir, name)), name).toBe(false);
+  }, 60_000);
 });
