@@ -21,7 +21,9 @@ if (!flags.to) exit(`--to is missing: name the file to write the copy to.\n\n${U
 const config = orExit(loadConfig, configFailure);
 const source = config.DATABASE_PATH;
 if (source === ':memory:') exit('DATABASE_PATH is :memory:, a database no other process can read: there is nothing to back up.');
-const target = resolve(flags.to);
+// npm runs scripts in the project's directory; a relative --to means the one the command was typed in, which npm
+// passes as INIT_CWD.
+const target = resolve(process.env.INIT_CWD ?? '.', flags.to);
 const file = statSync(source, { throwIfNoEntry: false });
 // As the server says it: SQLite's own word for a directory is that it cannot open it, as for a missing permission.
 if (file?.isDirectory()) exit(openFailure(Object.assign(new Error(), { code: 'EISDIR' }), source)!);

@@ -1,9 +1,9 @@
 // npm run backup: a copy of the database as of one moment, taken while a server ingests, that a server can run on;
 // and the refusals, which write nothing.
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createIngestService } from '../../api/ingest/ingest';
 import { defaultTargets } from '../../api/kpi/targets';
@@ -178,5 +178,19 @@ describe('npm run backup', () => {
     expect(r.code).toBe(129);
     expect(r.err).toMatch(/^Stopped by SIGHUP after [\d.]+ s: no backup written \(the partial copy is removed\)\.\n$/);
     for (const name of ['copy.sqlite', 'copy.sqlite.partial', 'copy.sqlite.partial-journal']) expect(existsSync(join(dir, name)), name).toBe(false);
+  }, 60_000);
+
+  // npm runs a script in the project's directory, not the one the command was typed in (it passes that one as
+  // INIT_CWD): a relative --to went into the project's directory.
+  it('writes a relative --to where npm was run', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    expect(await server.kill('SIGTERM')).toBe(0);
+    const name = `${basename(dir)}.sqlite`;
+    const r = await runEntry('api/cli/backup.ts', ['--to', name], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', INIT_CWD: dir });
+    rmSync(join(import.meta.dirname, '..', '..', name), { force: true });
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, name))).toBe(true);
   }, 60_000);
 });
