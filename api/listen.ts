@@ -126,10 +126,10 @@ export async function listen(
   });
 }
 
-/** A request whose Host names no host, or that has none; `why`, what the adapter said of it, if it was what found it. */
 /** The size of the database's WAL file, in MB. */
 const walMb = (db: Db) => Math.round((statSync(`${db.$client.name}-wal`, { throwIfNoEntry: false })?.size ?? 0) / 1e6).toLocaleString('en');
 
+/** A request whose Host names no host, or that has none; `why`, what the adapter said of it, if it was what found it. */
 const badHost = (why = ''): Answer => ({
   status: 400,
   body: { error: 'bad_request', message: `the request's Host header is missing or names no host${why && ` (${why})`}; send the server's name or address, such as Host: 127.0.0.1:3000` }
