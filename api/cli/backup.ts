@@ -1,7 +1,7 @@
 // npm run backup -- --to <file>: a copy of the database at DATABASE_PATH as of one moment, taken beside a running
 // server (or not), checked, and only then given its name.
 import { fork, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -30,9 +30,10 @@ if (file?.isDirectory()) exit(openFailure(Object.assign(new Error(), { code: 'EI
 if (!file || (file.isFile() && file.size === 0))
   exit(`There is no database at ${source}${file ? ' (the file is empty)' : ''}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
 if (existsSync(target)) exit(`${target} exists already: name a new file (a backup never overwrites one).`);
-// SQLite finds the database's log, its index and its journal by name beside it: a copy written under one of those
-// names is taken for that file by the next connection to open the database, and removed.
-if (['-wal', '-shm', '-journal'].some((suffix) => target === `${resolve(source)}${suffix}`))
+// SQLite finds the database's log, its index and its journal by name beside it (beside the file a link names): a
+// copy written under one of those names is taken for that file by the next connection to open the database, and removed.
+const sourceNames = [resolve(source), realpathSync(source)];
+if (['-wal', '-shm', '-journal'].some((suffix) => sourceNames.some((name) => target === `${name}${suffix}`)))
   exit(`${target} is a file SQLite keeps beside the database at ${source}: name a file of its own.`);
 
 /** The bytes the copy will take: the database's pages in use (VACUUM leaves out the free ones). */

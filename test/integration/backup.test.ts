@@ -1,7 +1,7 @@
 // npm run backup: a copy of the database as of one moment, taken while a server ingests, that a server can run on;
 // and the refusals, which write nothing.
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +108,11 @@ describe('npm run backup', () => {
       expect([r.code, r.err], suffix).toEqual([2, `${dbPath}${suffix} is a file SQLite keeps beside the database at ${dbPath}: name a file of its own.\n`]);
       expect(existsSync(`${dbPath}${suffix}`), suffix).toBe(false);
     }
+    // SQLite follows a link to the database, and keeps those files beside the file it names.
+    const link = join(scratch(), 'kpi.sqlite');
+    symlinkSync(dbPath, link);
+    const r = await backup(link, ['--to', `${dbPath}-wal`]);
+    expect([r.code, r.err]).toEqual([2, `${dbPath}-wal is a file SQLite keeps beside the database at ${link}: name a file of its own.\n`]);
   }, 60_000);
 
   it('says in one sentence why a damaged database or a directory cannot be copied', async () => {
