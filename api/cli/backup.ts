@@ -14,7 +14,7 @@ const USAGE = `Usage: npm run backup -- --to <file>
 Copies the database at DATABASE_PATH to <file> as it stood when the copy began (SQLite's VACUUM INTO), whether a
 server is running on it or not, then checks the copy. It never overwrites a file.
 A server goes on meanwhile; its write-ahead log grows until the copy is done, and is folded back after.
-To restore: stop the server, move the copy to DATABASE_PATH (removing the old file's -wal and -shm), start it.`;
+To restore: stop the server, run npm run restore -- --from <file>, and start it again.`;
 
 const flags = readFlags({ to: { type: 'string' }, help: { type: 'boolean', default: false } }, USAGE);
 if (!flags.to) exit(`--to is missing: name the file to write the copy to.\n\n${USAGE}`);

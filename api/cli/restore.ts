@@ -19,7 +19,8 @@ if (!flags.from) exit(`--from is missing: name the backup to restore.\n\n${USAGE
 const config = orExit(loadConfig, configFailure);
 const target = config.DATABASE_PATH;
 if (target === ':memory:') exit('DATABASE_PATH is :memory:, which no file holds: there is nothing to restore into.');
-const from = resolve(flags.from);
+// npm runs scripts in the project's directory; a relative --from means the one the command was typed in (INIT_CWD).
+const from = resolve(process.env.INIT_CWD ?? '.', flags.from);
 if (!statSync(from, { throwIfNoEntry: false })?.isFile()) exit(`There is no backup at ${from}.`);
 if (existsSync(target) && realpathSync(from) === realpathSync(target)) exit(`${from} is the database at DATABASE_PATH itself, not a backup of it.`);
 

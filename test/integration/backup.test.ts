@@ -126,7 +126,7 @@ describe('npm run backup', () => {
     writeFileSync(dbPath, pages);
     const damaged = await backup(dbPath, ['--to', join(dir, 'a.sqlite')]);
     expect(damaged.code).toBe(1);
-    expect(damaged.err).toBe(`Backup failed, nothing written: ${dbPath} is damaged (database disk image is malformed): restore it from a backup, or point DATABASE_PATH at a new file.\n`);
+    expect(damaged.err).toBe(`Backup failed, nothing written: ${dbPath} is damaged (database disk image is malformed): restore it from a backup (npm run restore -- --from <backup>), or point DATABASE_PATH at a new file.\n`);
 
     const folder = await backup(dir, ['--to', join(dir, 'b.sqlite')]);
     expect([folder.code, folder.err]).toEqual([2, `Cannot open the database: ${dir} is a directory: point DATABASE_PATH at a file in it, such as ${join(dir, 'kpi.sqlite')}.\n`]);

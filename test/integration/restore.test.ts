@@ -77,6 +77,19 @@ describe('npm run restore', () => {
     expect(readFileSync(join(dir, replaced), 'utf8')).toBe('pages garbled by a failing disk');
   }, 60_000);
 
+  // npm runs a script in the project's directory, passing the one the command was typed in as INIT_CWD.
+  it('reads a relative --from where npm was run', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    await post(server, first);
+    expect(await server.kill('SIGTERM')).toBe(0);
+    expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
+    const r = await runEntry('api/cli/restore.ts', ['--from', 'b.sqlite'], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', INIT_CWD: dir });
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toContain(`from ${join(dir, 'b.sqlite')}:`);
+  }, 60_000);
+
   it('refuses, changing nothing: a running server, no --from, no backup there, a damaged or foreign backup, the database itself', async () => {
     const dir = scratch();
     const dbPath = join(dir, 'kpi.sqlite');
