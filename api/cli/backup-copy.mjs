@@ -8,17 +8,21 @@ import Database from 'better-sqlite3';
 // A Ctrl-C at the terminal reaches this process too: the parent decides, and ends this one itself.
 for (const signal of ['SIGINT', 'SIGHUP']) process.on(signal, () => {});
 const [source, partial] = process.argv.slice(2);
+// Should the parent be killed outright, the copy is nobody's: this process ends quietly (its .partial stays, for the
+// next backup to the same name to name).
+process.on('disconnect', () => process.exit(1));
+const tell = (message) => process.send(message, (err) => err && process.exit(1));
 try {
   const sqlite = new Database(source, { fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
   sqlite.prepare('VACUUM INTO ?').run(partial);
   sqlite.close();
-  process.send({ kind: 'copied' });
+  tell({ kind: 'copied' });
   const copy = new Database(partial, { readonly: true, fileMustExist: true });
   const sound = copy.pragma('quick_check', { simple: true });
   const events = copy.prepare('SELECT count(*) FROM events').pluck().get();
   copy.close();
-  process.send({ kind: 'checked', sound, events });
+  tell({ kind: 'checked', sound, events });
 } catch (err) {
-  process.send({ kind: 'failed', code: err.code, message: err.message });
+  tell({ kind: 'failed', code: err.code, message: err.message });
 }

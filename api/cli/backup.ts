@@ -42,6 +42,9 @@ const expected = orExit(
     const sqlite = new Database(source, { fileMustExist: true });
     try {
       refuseForeign(sqlite);
+      // A SQLite file with no tables at all (not another application's either): nothing of Floorboard's to copy.
+      if (!sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get())
+        exit(`${source} holds no Floorboard tables (a new, empty SQLite file?): there is nothing to back up; set DATABASE_PATH to the server's.`);
       const pragma = (name: string) => sqlite.pragma(name, { simple: true }) as number;
       return pragma('page_size') * (pragma('page_count') - pragma('freelist_count'));
     } finally {

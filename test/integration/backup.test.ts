@@ -64,7 +64,7 @@ describe('npm run backup', () => {
     }
   }, 120_000);
 
-  it('refuses, writing nothing: no --to, a file that exists, no database, another application’s database', async () => {
+  it('refuses, writing nothing: no --to, a file that exists, no database, another application’s database, a file with no tables', async () => {
     const dir = scratch();
     const dbPath = join(dir, 'kpi.sqlite');
     const server = await startServer({ dbPath });
@@ -92,7 +92,15 @@ describe('npm run backup', () => {
     expect(refused.err).toContain(`${foreign} is another application's database`);
     expect(refused.err).not.toMatch(/\n\s+at /);
 
-    for (const name of ['a.sqlite', 'b.sqlite', 'a.sqlite.partial', 'b.sqlite.partial']) expect(existsSync(join(dir, name)), name).toBe(false);
+    // A SQLite file with no tables at all: it said "no such table: events" after copying it.
+    const blank = join(dir, 'blank.sqlite');
+    const empty = new Database(blank);
+    empty.pragma('user_version = 1');
+    empty.close();
+    const none = await backup(blank, ['--to', join(dir, 'c.sqlite')]);
+    expect([none.code, none.err]).toEqual([2, `${blank} holds no Floorboard tables (a new, empty SQLite file?): there is nothing to back up; set DATABASE_PATH to the server's.\n`]);
+
+    for (const name of ['a.sqlite', 'b.sqlite', 'c.sqlite', 'a.sqlite.partial', 'b.sqlite.partial', 'c.sqlite.partial']) expect(existsSync(join(dir, name)), name).toBe(false);
   }, 60_000);
 
   // SQLite keeps the database's write-ahead log, its index and its journal beside it under fixed names: a copy
@@ -130,7 +138,15 @@ describe('npm run backup', () => {
 
     const folder = await backup(dir, ['--to', join(dir, 'b.sqlite')]);
     expect([folder.code, folder.err]).toEqual([2, `Cannot open the database: ${dir} is a directory: point DATABASE_PATH at a file in it, such as ${join(dir, 'kpi.sqlite')}.\n`]);
-    for (const name of ['a.sqlite', 'b.sqlite', 'a.sqlite.partial', 'b.sqlite.partial']) expect(existsSync(join(dir, name)), name).toBe(false);
+    // A SQLite file with no tables at all: it said "no such table: events" after copying it.
+    const blank = join(dir, 'blank.sqlite');
+    const empty = new Database(blank);
+    empty.pragma('user_version = 1');
+    empty.close();
+    const none = await backup(blank, ['--to', join(dir, 'c.sqlite')]);
+    expect([none.code, none.err]).toEqual([2, `${blank} holds no Floorboard tables (a new, empty SQLite file?): there is nothing to back up; set DATABASE_PATH to the server's.\n`]);
+
+    for (const name of ['a.sqlite', 'b.sqlite', 'c.sqlite', 'a.sqlite.partial', 'b.sqlite.partial', 'c.sqlite.partial']) expect(existsSync(join(dir, name)), name).toBe(false);
   }, 60_000);
 
   // Whether the target exists is asked before the copy; a file given its name meanwhile (another backup to the
