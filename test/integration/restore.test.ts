@@ -30,6 +30,17 @@ function stored(path: string, wanted: string[]): string[] {
   return found;
 }
 
+/** A stopped server's database holding the first batch, and its backup, b.sqlite, in the same directory. */
+async function backedUp(): Promise<{ dir: string; dbPath: string }> {
+  const dir = scratch();
+  const dbPath = join(dir, 'kpi.sqlite');
+  const server = await startServer({ dbPath });
+  await post(server, first);
+  expect(await server.kill('SIGTERM')).toBe(0);
+  expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
+  return { dir, dbPath };
+}
+
 describe('npm run restore', () => {
   it('puts the backup in place, keeps the database it replaced (with its WAL), and a server runs on it as of the backup', async () => {
     const dir = scratch();
@@ -63,12 +74,7 @@ describe('npm run restore', () => {
   }, 60_000);
 
   it('restores over a damaged database, keeping the damaged one', async () => {
-    const dir = scratch();
-    const dbPath = join(dir, 'kpi.sqlite');
-    const server = await startServer({ dbPath });
-    await post(server, first);
-    expect(await server.kill('SIGTERM')).toBe(0);
-    expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
+    const { dir, dbPath } = await backedUp();
     writeFileSync(dbPath, 'pages garbled by a failing disk');
     const r = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'b.sqlite')]);
     expect(r.code).toBe(0);
@@ -79,12 +85,7 @@ describe('npm run restore', () => {
 
   // npm runs a script in the project's directory, passing the one the command was typed in as INIT_CWD.
   it('reads a relative --from where npm was run', async () => {
-    const dir = scratch();
-    const dbPath = join(dir, 'kpi.sqlite');
-    const server = await startServer({ dbPath });
-    await post(server, first);
-    expect(await server.kill('SIGTERM')).toBe(0);
-    expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
+    const { dir, dbPath } = await backedUp();
     const r = await runEntry('api/cli/restore.ts', ['--from', 'b.sqlite'], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', INIT_CWD: dir });
     expect([r.code, r.err]).toEqual([0, '']);
     expect(r.out).toContain(`from ${join(dir, 'b.sqlite')}:`);
