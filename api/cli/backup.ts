@@ -68,11 +68,13 @@ const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 // On a terminal the progress line rewrites itself; into a log file or CI, a line every 10 s.
 const tty = process.stdout.isTTY;
 let copier: ChildProcess | null = null;
+/** Whether the partial copy is this backup's to remove (until made, one there is another backup's). */
+let ours = false;
 // Before the partial copy is made: a signal in between would end the process and leave it, for the next
 // backup to the same name to refuse. The exit code is the shell's for the signal, as npm start's.
 const stopped = (signal: NodeJS.Signals) => {
   copier?.kill('SIGKILL');
-  removePartial();
+  if (ours) removePartial();
   exit(`${tty ? '\n' : ''}Stopped by ${signal} after ${seconds()} s: no backup written (the partial copy is removed).`, 128 + constants.signals[signal]);
 };
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopped(signal));
@@ -86,6 +88,7 @@ orExit(
       ? `${partial} exists: another backup to ${target} is running, or one was killed before it could remove it; once none runs, delete it.`
       : `Backup failed, nothing written: ${partial} cannot be written (${(err as Error).message}): check that this user may write in ${dirname(target)}.`
 );
+ours = true;
 rmSync(`${partial}-journal`, { force: true });
 
 console.log(`Backing up ${source} (${size(expected)} in use) to ${target}…`);
