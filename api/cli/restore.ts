@@ -50,12 +50,15 @@ const backup = orExit(
     const code = (err as { code?: unknown }).code;
     const why = unreadableFile(err)
       ? 'is not a sound SQLite database'
+      : // SQLite's word for a file this user may not read (or whose directory it may not write, for a WAL's index).
+        code === 'SQLITE_CANTOPEN'
+        ? `cannot be read (${(err as Error).message}): check that this user may read it, and write in its directory`
       : code === 'FLOORBOARD_FOREIGN'
         ? 'is not a Floorboard database'
         : code === 'FLOORBOARD_NEWER'
           ? 'was written by a newer Floorboard, which this version cannot run'
           : null;
-    return why && `${from} ${why}: nothing was restored. Name a file npm run backup wrote.`;
+    return why && `${from} ${why}: nothing was restored.${code === 'SQLITE_CANTOPEN' ? '' : ' Name a file npm run backup wrote.'}`;
   }
 );
 if (backup.sound !== 'ok') exit(`${from} failed SQLite's quick_check (${backup.sound}): nothing was restored. Try an older backup.`);

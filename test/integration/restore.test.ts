@@ -1,10 +1,11 @@
 // npm run restore: a backup put in place of the database while no server runs, the database it replaced kept with
 // its write-ahead log; and the refusals, which change nothing.
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDb } from '../../db/open';
 import { batches, recentEvents } from '../bench/workload';
 import { postEvents, runEntry, startServer, type RunningServer } from '../helpers/server';
 
@@ -123,5 +124,38 @@ describe('npm run restore', () => {
     // Both batches still there, nothing set aside.
     expect(stored(dbPath, [...ids(first), ...onlySecond])).toHaveLength(ids(first).length + onlySecond.length);
     expect(readdirSync(dir).filter((f) => f.includes('.replaced-') || f.endsWith('.restoring'))).toEqual([]);
+  }, 60_000);
+});
+
+/** A fresh database at `dbPath` (migrated, as a server leaves it) holding `events` events, and a backup of it at `to`. */
+function madeWithBackup(dbPath: string, to: string, events = 0): void {
+  const db = openDb(dbPath);
+  db.$client.exec("INSERT INTO subjects (sid, subject) VALUES (1, 's')");
+  const add = db.$client.prepare("INSERT INTO events (id, type, at, sid, body, received_at) VALUES (?, 'x', 1, 1, '{}', 1)");
+  for (let i = 0; i < events; i++) add.run(`e${i}`);
+  db.$client.exec(`VACUUM INTO '${to}'`);
+  db.$client.close();
+}
+const count = (path: string) => {
+  const sqlite = new Database(path, { readonly: true });
+  const n = sqlite.prepare('SELECT count(*) FROM events').pluck().get();
+  sqlite.close();
+  return n;
+};
+
+describe('npm run restore, as operators use it', () => {
+  // Root reads any file: as root, this runs the restore as nobody, in a directory outside the test run's own
+  // temporary one (which only root may enter).
+  it.skipIf(process.getuid?.() !== 0)('says so, without a stack trace, when this user may not read the backup', async () => {
+    const dir = realpathSync(mkdtempSync('/tmp/floorboard-restore-nobody-'));
+    chownSync(dir, 65534, 65534);
+    const dbPath = join(dir, 'kpi.sqlite');
+    madeWithBackup(join(dir, 'root.sqlite'), join(dir, 'b.sqlite'));
+    chmodSync(join(dir, 'b.sqlite'), 0o600);
+    const r = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', TMPDIR: dir, HOME: dir }, {
+      prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+    });
+    expect([r.code, r.err]).toEqual([2, `${join(dir, 'b.sqlite')} cannot be read (unable to open database file): check that this user may read it, and write in its directory: nothing was restored.\n`]);
+    expect(existsSync(dbPath)).toBe(false);
   }, 60_000);
 });
