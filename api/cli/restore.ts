@@ -74,8 +74,13 @@ orExit(
   }
 );
 const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
-const replaced = `${target}.replaced-${stamp}`;
-const kept = ['', '-wal', '-shm', '-journal'].filter((suffix) => existsSync(target + suffix));
+const sideFiles = ['', '-wal', '-shm', '-journal'];
+// A rename replaces a file of the new name without a word: a restore run again within the second (the wrong
+// backup named first) would have overwritten the database the first one set aside, and left its -wal beside
+// another database. The name taken is one none of whose files exists.
+let replaced = `${target}.replaced-${stamp}`;
+for (let n = 2; sideFiles.some((suffix) => existsSync(replaced + suffix)); n++) replaced = `${target}.replaced-${stamp}-${n}`;
+const kept = sideFiles.filter((suffix) => existsSync(target + suffix));
 for (const suffix of kept) renameSync(target + suffix, replaced + suffix);
 renameSync(restoring, target);
 

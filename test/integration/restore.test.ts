@@ -144,6 +144,19 @@ const count = (path: string) => {
 };
 
 describe('npm run restore, as operators use it', () => {
+  it('never overwrites a database an earlier restore set aside, within the same second', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    madeWithBackup(dbPath, join(dir, 'b.sqlite'));
+    // The names a restore in the next few seconds would give the database it replaces, taken already.
+    const now = Date.now();
+    const taken = Array.from({ length: 30 }, (_, s) => `${dbPath}.replaced-${new Date(now + s * 1000).toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}`);
+    for (const name of taken) writeFileSync(name, 'set aside earlier');
+    const r = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'b.sqlite')]);
+    expect([r.code, r.err]).toEqual([0, '']);
+    for (const name of taken) expect(readFileSync(name, 'utf8')).toBe('set aside earlier');
+    expect(readdirSync(dir).filter((f) => f.includes('.replaced-'))).toHaveLength(taken.length + 1);
+  }, 60_000);
   // Root reads any file: as root, this runs the restore as nobody, in a directory outside the test run's own
   // temporary one (which only root may enter).
   it.skipIf(process.getuid?.() !== 0)('says so, without a stack trace, when this user may not read the backup', async () => {
