@@ -1,8 +1,8 @@
 // npm run restore -- --from <backup>: puts a backup (npm run backup) in place of the database at DATABASE_PATH while
 // no server runs, after checking it, and keeps the database it replaces, write-ahead log and all, beside it. Done
 // by hand, a copy over the file that left the old -wal beside it would have that log replayed onto the backup.
-import { copyFileSync, existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, existsSync, lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
 import { claimForServer, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
@@ -17,8 +17,13 @@ must be stopped. The database it replaces is kept beside it, with its write-ahea
 const flags = readFlags({ from: { type: 'string' }, help: { type: 'boolean', default: false } }, USAGE);
 if (!flags.from) exit(`--from is missing: name the backup to restore.\n\n${USAGE}`);
 const config = orExit(loadConfig, configFailure);
-const target = config.DATABASE_PATH;
-if (target === ':memory:') exit('DATABASE_PATH is :memory:, which no file holds: there is nothing to restore into.');
+if (config.DATABASE_PATH === ':memory:') exit('DATABASE_PATH is :memory:, which no file holds: there is nothing to restore into.');
+// SQLite follows a link at DATABASE_PATH to the file it names, and keeps its -wal beside that file: that file is
+// the one replaced, where the link points (a data volume, say). Renamed over, the link became a file beside it,
+// and the database it replaced a link, its WAL left behind.
+let target = resolve(config.DATABASE_PATH);
+for (let hops = 0; hops < 40 && lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink(); hops++)
+  target = resolve(dirname(target), readlinkSync(target));
 // npm runs scripts in the project's directory; a relative --from means the one the command was typed in (INIT_CWD).
 const from = resolve(process.env.INIT_CWD ?? '.', flags.from);
 if (!statSync(from, { throwIfNoEntry: false })?.isFile()) exit(`There is no backup at ${from}.`);

@@ -144,6 +144,22 @@ const count = (path: string) => {
 };
 
 describe('npm run restore, as operators use it', () => {
+  it('replaces the file a symlinked DATABASE_PATH names (and its WAL), leaving the link', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'volume'));
+    const real = join(dir, 'volume', 'kpi.sqlite');
+    madeWithBackup(real, join(dir, 'b.sqlite'), 3);
+    const link = join(dir, 'kpi.sqlite');
+    symlinkSync(real, link);
+    const r = await command('api/cli/restore.ts', link, ['--from', join(dir, 'b.sqlite')]);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(count(link)).toBe(3);
+    const replaced = readdirSync(join(dir, 'volume')).filter((f) => f.startsWith('kpi.sqlite.replaced-'));
+    expect(replaced).toHaveLength(1);
+    expect(lstatSync(join(dir, 'volume', replaced[0]!)).isFile()).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.includes('.replaced-'))).toEqual([]);
+  }, 60_000);
   it('never overwrites a database an earlier restore set aside, within the same second', async () => {
     const dir = scratch();
     const dbPath = join(dir, 'kpi.sqlite');
