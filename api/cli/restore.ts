@@ -1,7 +1,7 @@
 // npm run restore -- --from <backup>: puts a backup (npm run backup) in place of the database at DATABASE_PATH while
 // no server runs, after checking it, and keeps the database it replaces, write-ahead log and all, beside it. Done
 // by hand, a copy over the file that left the old -wal beside it would have that log replayed onto the backup.
-import { copyFileSync, existsSync, lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
@@ -34,12 +34,24 @@ if (existsSync(target) && realpathSync(from) === realpathSync(target)) exit(`${f
 if (!orExit(() => claimForServer(target, { checkFile: false }), (err) => openFailure(err, target)))
   exit(`A Floorboard server (or npm run rebuild) is using ${target}; stop it, then restore.`);
 
+/** The backup's WAL and its index, as they were: a read-only connection to a WAL-mode file makes both, and leaves them. */
+const besideBackup = ['-wal', '-shm'].filter((suffix) => existsSync(from + suffix));
+/** `work` on a read-only connection to the backup, which then leaves nothing beside it that was not there. */
+function readBackup<T>(work: (sqlite: Database.Database) => T): T {
+  const sqlite = new Database(from, { readonly: true, fileMustExist: true });
+  try {
+    return work(sqlite);
+  } finally {
+    sqlite.close();
+    for (const suffix of ['-wal', '-shm']) if (!besideBackup.includes(suffix)) rmSync(from + suffix, { force: true });
+  }
+}
+
 console.log(`Checking ${from}…`);
 /** What the backup holds, once it is known to be a sound Floorboard database this version runs. */
 const backup = orExit(
-  () => {
-    const sqlite = new Database(from, { readonly: true, fileMustExist: true });
-    try {
+  () =>
+    readBackup((sqlite) => {
       refuseForeign(sqlite);
       refuseNewer(sqlite);
       if (!sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get())
@@ -47,10 +59,7 @@ const backup = orExit(
       const sound = sqlite.pragma('quick_check', { simple: true }) as string;
       const { events, newest } = sqlite.prepare('SELECT count(*) AS events, max(received_at) AS newest FROM events').get() as { events: number; newest: number | null };
       return { sound, events, newest };
-    } finally {
-      sqlite.close();
-    }
-  },
+    }),
   (err) => {
     const code = (err as { code?: unknown }).code;
     const why = unreadableFile(err)
@@ -71,10 +80,17 @@ if (backup.sound !== 'ok') exit(`${from} failed SQLite's quick_check (${backup.s
 // The copy first, under another name: should it fail (a full disk), the database is as it was.
 const restoring = `${target}.restoring`;
 console.log(`Copying it to ${restoring} (${(statSync(from).size / 1e6).toLocaleString('en', { maximumFractionDigits: 0 })} MB)…`);
+// Copied by SQLite (VACUUM INTO, as npm run backup makes them), not byte for byte: a backup with a -wal beside it
+// (copied by hand from a server's database) holds what is in that log too, as checked; its file alone held less,
+// or no tables at all, and the server would have started on that.
+const removeRestoring = () => [restoring, `${restoring}-journal`].forEach((f) => rmSync(f, { force: true }));
 orExit(
-  () => copyFileSync(from, restoring),
+  () => {
+    removeRestoring(); // VACUUM INTO writes only into a new or empty file: one a killed restore left goes first
+    readBackup((sqlite) => sqlite.prepare('VACUUM INTO ?').run(restoring));
+  },
   (err) => {
-    rmSync(restoring, { force: true });
+    removeRestoring();
     return `Cannot copy ${from} to ${restoring} (${(err as Error).message}); nothing was restored.`;
   }
 );

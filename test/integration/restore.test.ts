@@ -173,6 +173,31 @@ describe('npm run restore, as operators use it', () => {
     for (const name of taken) expect(readFileSync(name, 'utf8')).toBe('set aside earlier');
     expect(readdirSync(dir).filter((f) => f.includes('.replaced-'))).toHaveLength(taken.length + 1);
   }, 60_000);
+  it('restores what it checked of a backup with a write-ahead log beside it, and leaves no side files by the backup', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    madeWithBackup(dbPath, join(dir, 'b.sqlite'), 2);
+    // A backup copied by hand, its last events still in its WAL.
+    const copied = join(dir, 'copied.sqlite');
+    const db = openDb(copied);
+    db.$client.pragma('wal_autocheckpoint = 0');
+    db.$client.exec("INSERT INTO subjects (sid, subject) VALUES (1, 's'); INSERT INTO events (id, type, at, sid, body, received_at) VALUES ('in-wal', 'x', 1, 1, '{}', 1)");
+    copyFileSync(copied, join(dir, 'walled.sqlite'));
+    copyFileSync(`${copied}-wal`, join(dir, 'walled.sqlite-wal'));
+    db.$client.close();
+    const r = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'walled.sqlite')]);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toContain(': 1 events');
+    expect(count(dbPath)).toBe(1);
+
+    // A WAL-mode backup with no log beside it: checking it makes none that stays.
+    const plain = join(dir, 'plain.sqlite');
+    copyFileSync(copied, plain);
+    expect(readFileSync(plain)[18]).toBe(2);
+    const again = await command('api/cli/restore.ts', dbPath, ['--from', plain]);
+    expect([again.code, again.err]).toEqual([0, '']);
+    expect(existsSync(`${plain}-wal`) || existsSync(`${plain}-shm`)).toBe(false);
+  }, 60_000);
   // Root reads any file: as root, this runs the restore as nobody, in a directory outside the test run's own
   // temporary one (which only root may enter).
   it.skipIf(process.getuid?.() !== 0)('says so, without a stack trace, when this user may not read the backup', async () => {
