@@ -26,7 +26,10 @@ for (let hops = 0; hops < 40 && lstatSync(target, { throwIfNoEntry: false })?.is
   target = resolve(dirname(target), readlinkSync(target));
 // npm runs scripts in the project's directory; a relative --from means the one the command was typed in (INIT_CWD).
 const from = resolve(process.env.INIT_CWD ?? '.', flags.from);
-if (!statSync(from, { throwIfNoEntry: false })?.isFile()) exit(`There is no backup at ${from}.`);
+const fromStat = statSync(from, { throwIfNoEntry: false });
+// Said as it is: "no backup at" a directory sent the operator looking for a missing file.
+if (fromStat?.isDirectory()) exit(`${from} is a directory: name the backup file in it (npm run backup -- --to wrote one file).`);
+if (!fromStat?.isFile()) exit(`There is no backup at ${from}.`);
 if (existsSync(target) && realpathSync(from) === realpathSync(target)) exit(`${from} is the database at DATABASE_PATH itself, not a backup of it.`);
 
 // The server's claim, held until this process ends: no server may be running on the database, nor start meanwhile.

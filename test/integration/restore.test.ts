@@ -212,4 +212,10 @@ describe('npm run restore, as operators use it', () => {
     expect([r.code, r.err]).toEqual([2, `${join(dir, 'b.sqlite')} cannot be read (unable to open database file): check that this user may read it, and write in its directory: nothing was restored.\n`]);
     expect(existsSync(dbPath)).toBe(false);
   }, 60_000);
+
+  it('names a directory given as the backup as one', async () => {
+    const dir = scratch();
+    const r = await command('api/cli/restore.ts', join(dir, 'kpi.sqlite'), ['--from', dir]);
+    expect([r.code, r.err]).toEqual([2, `${dir} is a directory: name the backup file in it (npm run backup -- --to wrote one file).\n`]);
+  }, 60_000);
 });
