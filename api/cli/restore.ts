@@ -108,8 +108,8 @@ const kept = sideFiles.filter((suffix) => existsSync(target + suffix));
 for (const suffix of kept) renameSync(target + suffix, replaced + suffix);
 renameSync(restoring, target);
 
-const newest = backup.newest === null ? 'no events' : `the newest received ${new Date(backup.newest).toISOString()}`;
-console.log(`Restored ${target} from ${from}: ${backup.events.toLocaleString('en')} events, ${newest}.`);
+const newest = backup.newest === null ? '' : `, the newest received ${new Date(backup.newest).toISOString()}`;
+console.log(`Restored ${target} from ${from}: ${backup.events.toLocaleString('en')} events${newest}.`);
 console.log(
   kept.includes('')
     ? `The database it replaced is kept as ${replaced}${kept.length > 1 ? ` (with its ${kept.filter(Boolean).join(', ')})` : ''}; delete it once the server runs well on the restored one.`
