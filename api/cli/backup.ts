@@ -6,7 +6,7 @@ import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
-import { openFailure, refuseForeign } from '../../db/open';
+import { holdsEvents, openFailure, refuseForeign } from '../../db/open';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run backup -- --to <file>
@@ -43,7 +43,7 @@ const expected = orExit(
     try {
       refuseForeign(sqlite);
       // A SQLite file with no tables at all (not another application's either): nothing of Floorboard's to copy.
-      if (!sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get())
+      if (!holdsEvents(sqlite))
         exit(`${source} holds no Floorboard tables (a new, empty SQLite file?): there is nothing to back up; set DATABASE_PATH to the server's.`);
       const pragma = (name: string) => sqlite.pragma(name, { simple: true }) as number;
       return pragma('page_size') * (pragma('page_count') - pragma('freelist_count'));

@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readlinkSync, realpathSync, renameSync, rmSync, 
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
-import { claimForServer, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
+import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run restore -- --from <backup>
@@ -57,7 +57,7 @@ const backup = orExit(
     readBackup((sqlite) => {
       refuseForeign(sqlite);
       refuseNewer(sqlite);
-      if (!sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get())
+      if (!holdsEvents(sqlite))
         throw Object.assign(new Error('no tables'), { code: 'FLOORBOARD_FOREIGN' });
       const sound = sqlite.pragma('quick_check', { simple: true }) as string;
       const { events, newest } = sqlite.prepare('SELECT count(*) AS events, max(received_at) AS newest FROM events').get() as { events: number; newest: number | null };

@@ -1,31 +1,29 @@
 // Under sustained ingest the WAL must stay bounded: a checkpoint every 16,000 pages (~66 MB of WAL), so the
 // file never holds more than that and one commit. Without checkpoints these events grow it past 130 MB.
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recentEvents, batches } from '../bench/workload';
-import { TEST_INGEST_TOKEN, startServer } from '../helpers/server';
+import { postEvents, startServer } from '../helpers/server';
 import { WRITER_CACHE_KIB, openDb } from '../../db/open';
 import { periodicCheckpoint } from '../../api/ingest/maintenance';
 
 const WAL_LIMIT_BYTES = 72 * 1024 * 1024;
+/** The size of the WAL beside the database at `dbPath`, 0 when there is none. */
+const walSizeOf = (dbPath: string) => statSync(`${dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+/** Sends one batch to the server, which must store it. */
+const send = async (url: string, batch: unknown) => expect((await postEvents(url, batch)).status).toBe(200);
 
 describe('WAL under sustained ingest', () => {
   it('stays under 72 MB while 100,000 events stream in, and is folded back at shutdown', async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-wal-')), 'kpi.sqlite');
     const server = await startServer({ dbPath });
-    const walSize = () => (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
+    const walSize = () => walSizeOf(dbPath);
     let largest = 0;
-    const bodies = batches(recentEvents(100_000, 11), 500).map((b) => JSON.stringify(b));
-    for (const body of bodies) {
-      const res = await fetch(`${server.url}/api/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
-        body
-      });
-      expect(res.status).toBe(200);
+    for (const batch of batches(recentEvents(100_000, 11), 500)) {
+      await send(server.url, batch);
       largest = Math.max(largest, walSize());
     }
     expect(largest).toBeGreaterThan(0);
@@ -81,22 +79,16 @@ describe('a WAL a long reader held', () => {
   it('is copied back beside ingest, not in the commits after the reader, and shrinks to its bound again', async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-walheld-')), 'kpi.sqlite');
     const server = await startServer({ dbPath });
-    const walSize = () => (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
-    const bodies = batches(recentEvents(300_000, 13), 100).map((b) => JSON.stringify(b));
+    const walSize = () => walSizeOf(dbPath);
+    const bodies = batches(recentEvents(300_000, 13), 100);
     let next = 0;
-    const send = async () => {
+    const sendNext = async () => {
       if (next >= bodies.length) throw new Error(`ran out of events, the WAL at ${walSize()} bytes:\n${server.output()}`);
-      const res = await fetch(`${server.url}/api/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
-        body: bodies[next++]
-      });
-      expect(res.status).toBe(200);
-      await res.arrayBuffer();
+      await send(server.url, bodies[next++]);
     };
-    const sendUntil = (done: () => boolean) => Promise.all(Array.from({ length: 8 }, async () => { while (!done()) await send(); }));
+    const sendUntil = (done: () => boolean) => Promise.all(Array.from({ length: 8 }, async () => { while (!done()) await sendNext(); }));
     try {
-      await send();
+      await sendNext();
       const reader = new Database(dbPath, { readonly: true });
       reader.exec('BEGIN');
       expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBeGreaterThan(0);
@@ -109,7 +101,7 @@ describe('a WAL a long reader held', () => {
 
       // Neither a batch's commit, on the writer thread, nor a sign-in's, on the thread that answers requests,
       // copies it back.
-      await send();
+      await sendNext();
       const login = await fetch(`${server.url}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -138,17 +130,9 @@ describe('shutdown beside a long read', () => {
   it('says that the WAL stays beside the database, and why', async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-walstop-')), 'kpi.sqlite');
     const server = await startServer({ dbPath });
-    const walSize = () => (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
-    const bodies = batches(recentEvents(20_000, 17), 100).map((b) => JSON.stringify(b));
-    const post = async (body: string) => {
-      const res = await fetch(`${server.url}/api/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
-        body
-      });
-      expect(res.status).toBe(200);
-      await res.arrayBuffer();
-    };
+    const walSize = () => walSizeOf(dbPath);
+    const bodies = batches(recentEvents(20_000, 17), 100);
+    const post = (batch: unknown) => send(server.url, batch);
     await post(bodies[0]);
     const reader = new Database(dbPath, { readonly: true });
     try {
