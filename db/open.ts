@@ -6,6 +6,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSyn
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './index';
+import { refuseUnfinishedRestore } from './restore-plan';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -132,9 +133,11 @@ export function refuseNewer(sqlite: Database.Database): void {
  * without a lock file beside it: a directory, a file this user may not write, another application's database,
  * a damaged one, one a later Floorboard wrote. It only reads; and it opens the file as openDb would (not
  * read-only: a read-only connection leaves a -wal and -shm beside a WAL database, which the last read-write
- * connection's close removes). What it cannot tell is left to openDb.
+ * connection's close removes). What it cannot tell is left to openDb. First, though, one of its own: a database
+ * a restore is part way through replacing (db/restore-plan.ts), which may not be at the path at all.
  */
 function checkBeforeClaim(path: string): void {
+  refuseUnfinishedRestore(path);
   if (!existsSync(path)) return;
   writable(path);
   let sqlite: Database.Database;
@@ -287,7 +290,7 @@ export function openFailure(err: unknown, path: string): string | null {
       ? `${path} is damaged (${(err as Error).message}): restore it from a backup (npm run restore -- --from <backup>), or point DATABASE_PATH at a new file`
       : code === 'FLOORBOARD_NEWER'
       ? `${path} was written by a newer Floorboard (its schema has a migration of ${(err as Error).message}, which this version does not know): run that version, or point DATABASE_PATH at another database or a new file`
-      : code === 'FLOORBOARD_LOCK'
+      : code === 'FLOORBOARD_LOCK' || code === 'FLOORBOARD_RESTORE'
       ? (err as Error).message
       : code === 'SQLITE_FULL'
       ? `the disk holding ${path} is full: free some space, then try again`

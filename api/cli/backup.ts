@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
 import { holdsEvents, openFailure, refuseForeign } from '../../db/open';
+import { refuseUnfinishedRestore } from '../../db/restore-plan';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run backup -- --to <file>
@@ -24,6 +25,8 @@ if (source === ':memory:') exit('DATABASE_PATH is :memory:, a database no other 
 // npm runs scripts in the project's directory; a relative --to means the one the command was typed in, which npm
 // passes as INIT_CWD.
 const target = resolve(process.env.INIT_CWD ?? '.', flags.to);
+// Part way through a restore the database may be missing, or beside a log not its own.
+orExit(() => refuseUnfinishedRestore(source), (err) => openFailure(err, source));
 const file = statSync(source, { throwIfNoEntry: false });
 // As the server says it: SQLite's own word for a directory is that it cannot open it, as for a missing permission.
 if (file?.isDirectory()) exit(openFailure(Object.assign(new Error(), { code: 'EISDIR' }), source)!);

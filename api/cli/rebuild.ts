@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { configFailure, loadConfig } from '../config';
 import { createRuntime } from '../runtime';
 import { checkpoint, claimForServer, openFailure, rebuildFailure } from '../../db/open';
+import { refuseUnfinishedRestore } from '../../db/restore-plan';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run rebuild
@@ -13,6 +14,8 @@ The server must be stopped: it keeps its own memory of what is stored.`;
 // It takes no flags: a --dry-run that rebuilt all the same would be worse than a refusal.
 readFlags({ help: { type: 'boolean', default: false } }, USAGE);
 const config = orExit(loadConfig, configFailure);
+// Part way through a restore the database may be missing, or beside a log not its own: said so, not "no database".
+if (config.DATABASE_PATH !== ':memory:') orExit(() => refuseUnfinishedRestore(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH));
 // Opening a path that holds nothing would create an empty database and "rebuild" it: a mistyped path, surely.
 // So would an empty file (as `touch` or a failed copy leaves), which is left as it is.
 const file = config.DATABASE_PATH === ':memory:' ? undefined : (statSync(config.DATABASE_PATH, { throwIfNoEntry: false }) ?? null);

@@ -1,41 +1,63 @@
 // npm run restore -- --from <backup>: puts a backup (npm run backup) in place of the database at DATABASE_PATH while
 // no server runs, after checking it, and keeps the database it replaces, write-ahead log and all, beside it. Done
 // by hand, a copy over the file that left the old -wal beside it would have that log replayed onto the backup.
-import { existsSync, lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
 import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
+import { carryOut, linkedFile, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run restore -- --from <backup>
 
 Puts <backup>, a copy npm run backup made, in place of the database at DATABASE_PATH, after checking it. The server
 must be stopped. The database it replaces is kept beside it, with its write-ahead log, as
-<DATABASE_PATH>.replaced-<time>: delete it once the server runs well on the restored one.`;
+<DATABASE_PATH>.replaced-<time>: delete it once the server runs well on the restored one.
+Run without --from, it finishes a restore that was stopped part way (killed, or the machine went down).`;
 
 const flags = readFlags({ from: { type: 'string' }, help: { type: 'boolean', default: false } }, USAGE);
-if (!flags.from) exit(`--from is missing: name the backup to restore.\n\n${USAGE}`);
 const config = orExit(loadConfig, configFailure);
 if (config.DATABASE_PATH === ':memory:') exit('DATABASE_PATH is :memory:, which no file holds: there is nothing to restore into.');
-// SQLite follows a link at DATABASE_PATH to the file it names, and keeps its -wal beside that file: that file is
-// the one replaced, where the link points (a data volume, say). Renamed over, the link became a file beside it,
-// and the database it replaced a link, its WAL left behind.
-let target = resolve(config.DATABASE_PATH);
-for (let hops = 0; hops < 40 && lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink(); hops++)
-  target = resolve(dirname(target), readlinkSync(target));
+// The file a link at DATABASE_PATH names, not the link: renamed over, the link became a file beside it, and the
+// database it replaced a link, its WAL left behind.
+const target = linkedFile(config.DATABASE_PATH);
+if (!flags.from && !unfinishedRestore(target)) exit(`--from is missing: name the backup to restore.\n\n${USAGE}`);
+
+/** Says what a restore put in place and where the database it replaced went, given the files it moved there. */
+function tell(plan: RestorePlan, events: string, moved: string[]): void {
+  console.log(`Restored ${target} from ${plan.from}: ${events}.`);
+  console.log(
+    moved.includes('')
+      ? `The database it replaced is kept as ${plan.replaced}${moved.length > 1 ? ` (with its ${moved.filter(Boolean).join(', ')})` : ''}; delete it once the server runs well on the restored one.`
+      : `There was no database at ${target} before.`
+  );
+}
+
 // npm runs scripts in the project's directory; a relative --from means the one the command was typed in (INIT_CWD).
-const from = resolve(process.env.INIT_CWD ?? '.', flags.from);
-const fromStat = statSync(from, { throwIfNoEntry: false });
-// Said as it is: "no backup at" a directory sent the operator looking for a missing file.
-if (fromStat?.isDirectory()) exit(`${from} is a directory: name the backup file in it (npm run backup -- --to wrote one file).`);
-if (!fromStat?.isFile()) exit(`There is no backup at ${from}.`);
-if (existsSync(target) && realpathSync(from) === realpathSync(target)) exit(`${from} is the database at DATABASE_PATH itself, not a backup of it.`);
+const from = flags.from && resolve(process.env.INIT_CWD ?? '.', flags.from);
+if (from) {
+  const fromStat = statSync(from, { throwIfNoEntry: false });
+  // Said as it is: "no backup at" a directory sent the operator looking for a missing file.
+  if (fromStat?.isDirectory()) exit(`${from} is a directory: name the backup file in it (npm run backup -- --to wrote one file).`);
+  if (!fromStat?.isFile()) exit(`There is no backup at ${from}.`);
+  if (existsSync(target) && realpathSync(from) === realpathSync(target)) exit(`${from} is the database at DATABASE_PATH itself, not a backup of it.`);
+}
 
 // The server's claim, held until this process ends: no server may be running on the database, nor start meanwhile.
 // The file itself is not checked: it is being replaced, damaged or not.
 if (!orExit(() => claimForServer(target, { checkFile: false }), (err) => openFailure(err, target)))
   exit(`A Floorboard server (or npm run rebuild) is using ${target}; stop it, then restore.`);
+
+// A restore stopped part way (killed, the machine gone down) is finished first: its copy was checked, and until
+// it is done no server starts on the database. Read under the claim: another restore may have been running.
+const stopped = unfinishedRestore(target);
+if (stopped) {
+  console.log(`Finishing the restore of ${stopped.from} that was stopped part way…`);
+  tell(stopped, 'the copy it had checked', carryOut(target, stopped, { written: true }));
+}
+// Nothing more asked, or the same backup, which is now in place.
+if (!from || from === stopped?.from) process.exit(0);
 
 /** The backup's WAL and its index, as they were: a read-only connection to a WAL-mode file makes both, and leaves them. */
 const besideBackup = ['-wal', '-shm'].filter((suffix) => existsSync(from + suffix));
@@ -98,20 +120,11 @@ orExit(
   }
 );
 const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
-const sideFiles = ['', '-wal', '-shm', '-journal'];
 // A rename replaces a file of the new name without a word: a restore run again within the second (the wrong
 // backup named first) would have overwritten the database the first one set aside, and left its -wal beside
 // another database. The name taken is one none of whose files exists.
 let replaced = `${target}.replaced-${stamp}`;
-for (let n = 2; sideFiles.some((suffix) => existsSync(replaced + suffix)); n++) replaced = `${target}.replaced-${stamp}-${n}`;
-const kept = sideFiles.filter((suffix) => existsSync(target + suffix));
-for (const suffix of kept) renameSync(target + suffix, replaced + suffix);
-renameSync(restoring, target);
-
-const newest = backup.newest === null ? '' : `, the newest received ${new Date(backup.newest).toISOString()}`;
-console.log(`Restored ${target} from ${from}: ${backup.events.toLocaleString('en')} events${newest}.`);
-console.log(
-  kept.includes('')
-    ? `The database it replaced is kept as ${replaced}${kept.length > 1 ? ` (with its ${kept.filter(Boolean).join(', ')})` : ''}; delete it once the server runs well on the restored one.`
-    : `There was no database at ${target} before.`
-);
+for (let n = 2; SIDE_FILES.some((suffix) => existsSync(replaced + suffix)); n++) replaced = `${target}.replaced-${stamp}-${n}`;
+const plan: RestorePlan = { from, restoring, replaced };
+const moved = carryOut(target, plan);
+tell(plan, `${backup.events.toLocaleString('en')} events${backup.newest === null ? '' : `, the newest received ${new Date(backup.newest).toISOString()}`}`, moved);

@@ -219,3 +219,75 @@ describe('npm run restore, as operators use it', () => {
     expect([r.code, r.err]).toEqual([2, `${dir} is a directory: name the backup file in it (npm run backup -- --to wrote one file).\n`]);
   }, 60_000);
 });
+
+const KILL_AFTER_RENAMES = join(import.meta.dirname, '..', 'helpers', 'kill-after-renames.mjs');
+
+describe('npm run restore, stopped part way', () => {
+  // The restore renames the database, its -wal and -shm (a killed server left them), then the checked copy: four
+  // renames, and a kill after any of them.
+  it.each([1, 2, 3, 4])('after its rename %i: nothing runs on the database until npm run restore finishes it', async (renames) => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    await post(server, first);
+    expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
+    await post(server, second);
+    await server.kill('SIGKILL');
+
+    const killed = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], {
+      DATABASE_PATH: dbPath,
+      KPI_TIMEZONE: 'UTC',
+      NODE_OPTIONS: `--import ${KILL_AFTER_RENAMES}`,
+      KILL_AFTER_RENAMES: String(renames)
+    });
+    expect(killed.code).toBe(null);
+
+    // A server (which would have made a new, empty database, or replayed a log onto a file not its own), a rebuild
+    // and a backup all refuse, and say what to do.
+    const refusal = `stopped before it had put it in place: run npm run restore to finish it (the database it replaces is kept as ${dbPath}.replaced-`;
+    const start = await runEntry('api/server.ts', [], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', PORT: '0', FLOORBOARD_SKIP_WEB_BUILD: '1' }, { stopWhenListening: true });
+    expect([start.code, start.listened]).toEqual([2, false]);
+    expect(start.err).toContain(`Cannot open the database: a restore of ${join(dir, 'b.sqlite')} into ${dbPath} ${refusal}`);
+    const rebuild = await command('api/cli/rebuild.ts', dbPath, []);
+    expect([rebuild.code, rebuild.err]).toEqual([2, expect.stringContaining(refusal)]);
+    const backup = await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'during.sqlite')]);
+    expect([backup.code, backup.err]).toEqual([2, expect.stringContaining(refusal)]);
+
+    const finished = await command('api/cli/restore.ts', dbPath, []);
+    expect([finished.code, finished.err]).toEqual([0, '']);
+    expect(finished.out).toContain(`Finishing the restore of ${join(dir, 'b.sqlite')} that was stopped part way…`);
+    expect(finished.out).toMatch(/The database it replaced is kept as .*\.replaced-[\dT-]+Z \(with its -wal, -shm\)/);
+    // The backup in place; the database it replaced whole, its log with it.
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+    expect(stored(dbPath, onlySecond)).toEqual([]);
+    const replaced = readdirSync(dir).filter((f) => f.startsWith('kpi.sqlite.replaced-'));
+    expect(replaced).toHaveLength(3);
+    expect(stored(join(dir, replaced.find((f) => f.endsWith('Z'))!), ids(second))).toEqual(ids(second));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.restoring') || f.endsWith('.restore-plan'))).toEqual([]);
+
+    const again = await startServer({ dbPath });
+    try {
+      expect(await post(again, first)).toEqual({ accepted: 0, duplicates: first.length });
+    } finally {
+      expect(await again.kill('SIGTERM')).toBe(0);
+    }
+  }, 90_000);
+
+  it('named another backup, finishes the stopped restore and then restores that one', async () => {
+    const { dir, dbPath } = await backedUp();
+    madeWithBackup(join(dir, 'other.sqlite'), join(dir, 'other-backup.sqlite'), 5);
+    const killed = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], {
+      DATABASE_PATH: dbPath,
+      KPI_TIMEZONE: 'UTC',
+      NODE_OPTIONS: `--import ${KILL_AFTER_RENAMES}`,
+      KILL_AFTER_RENAMES: '1'
+    });
+    expect(killed.code).toBe(null);
+    const r = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'other-backup.sqlite')]);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toContain(`Restored ${dbPath} from ${join(dir, 'b.sqlite')}: the copy it had checked.`);
+    expect(r.out).toContain(`Restored ${dbPath} from ${join(dir, 'other-backup.sqlite')}: 5 events,`);
+    expect(count(dbPath)).toBe(5);
+    expect(readdirSync(dir).filter((f) => /^kpi\.sqlite\.replaced-[\dT-]+Z(-\d+)?$/.test(f))).toHaveLength(2);
+  }, 60_000);
+});
