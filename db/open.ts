@@ -167,6 +167,9 @@ function serverLockPath(path: string): string {
   return `${real}.server-lock`;
 }
 const claims: Database.Database[] = [];
+// Given up at the end of the process, however it exits: closed, the claim's transaction rolls back and removes its
+// journal, which a process that exited holding it (a refusal after the claim, exit 2) left beside the database.
+process.on('exit', () => claims.splice(0).forEach((lock) => lock.close()));
 
 /** Who owns `path`, by name where /etc/passwd has it. */
 function ownerOf(path: string): string {

@@ -124,6 +124,8 @@ describe('npm run restore', () => {
     // Both batches still there, nothing set aside.
     expect(stored(dbPath, [...ids(first), ...onlySecond])).toHaveLength(ids(first).length + onlySecond.length);
     expect(readdirSync(dir).filter((f) => f.includes('.replaced-') || f.endsWith('.restoring'))).toEqual([]);
+    // Nor any journal of the claim a refusal held when it exited.
+    expect(readdirSync(dir).filter((f) => f.endsWith('-journal'))).toEqual([]);
   }, 60_000);
 });
 
