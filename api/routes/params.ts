@@ -122,7 +122,9 @@ export function filtersOf(q: WindowQuery): KpiFilters {
  * a filter of `%FF` would match nothing and show zeros). `+` reads as a space, as in any form.
  */
 function queryOf(url: string): { ok: true; all: Record<string, string[]> } | { ok: false; errors: ParamError[] } {
-  const all: Record<string, string[]> = {};
+  // No prototype: a parameter named `constructor` or `__proto__` is a name like any other (here it found
+  // Object's own, had no push, and was answered 500).
+  const all: Record<string, string[]> = Object.create(null);
   const errors: ParamError[] = [];
   const start = url.indexOf('?');
   if (start < 0) return { ok: true, all };

@@ -178,6 +178,10 @@ describe('GET /api/kpis', () => {
       // Which of two would count? And a misspelt filter would show the whole centre as if filtered.
       ['team=risk&team=wallet', 'team'],
       ['tema=payments', 'tema'],
+      // Names an object has from its prototype are parameter names like any other (they were answered 500).
+      ['constructor=x', 'constructor'],
+      ['__proto__=x', '__proto__'],
+      ['from=2026-11-24&to=2026-11-25&toString=1', 'toString'],
       // A lenient decoder keeps a broken escape as typed: a filter of "%FF" would show zeros as if filtered.
       ['team=%FF', 'team'],
       ['team=%', 'team'],
@@ -208,6 +212,7 @@ describe('GET /api/kpis', () => {
     await refused('/api/agents', [
       ['channel=chat', 'channel'],
       ['agent=ann', 'agent'],
+      ['hasOwnProperty=1', 'hasOwnProperty'],
       ['from=2026-11-24T00:00:00Z&to=2026-11-23T00:00:00Z', 'to']
     ]);
     expect((await t.get('/api/agents?channel=chat')).body.errors[0].message).toBe('unknown parameter; expected from, to, team');
