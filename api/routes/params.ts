@@ -96,7 +96,8 @@ export function parseWindowQuery(
   const all = read.all;
   const errors: ParamError[] = [];
   for (const [key, values] of Object.entries(all)) {
-    if (!params.includes(key)) errors.push({ path: key, message: `unknown parameter; expected ${params.join(', ')}` });
+    if (key === '') errors.push({ path: key, message: `a value with no parameter's name before its =; expected ${params.join(', ')}` });
+    else if (!params.includes(key)) errors.push({ path: key, message: `unknown parameter; expected ${params.join(', ')}` });
     else if (values.length > 1) errors.push({ path: key, message: `given ${values.length} times; give it once` });
   }
   if (errors.length) return { ok: false, errors };

@@ -216,6 +216,10 @@ describe('GET /api/kpis', () => {
       ['from=2026-11-24T00:00:00Z&to=2026-11-23T00:00:00Z', 'to']
     ]);
     expect((await t.get('/api/agents?channel=chat')).body.errors[0].message).toBe('unknown parameter; expected from, to, team');
+    // A value with no name is said to be one: an "unknown parameter" of path "" said neither what nor where.
+    expect((await t.get('/api/kpis?from=2026-11-24&to=2026-11-25&=wallet')).body.errors).toEqual([
+      { path: '', message: "a value with no parameter's name before its =; expected from, to, team, channel, priority, category, agent" }
+    ]);
   });
 
   it('answers a method an endpoint does not take with 405 and Allow', async () => {
