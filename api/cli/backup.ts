@@ -1,13 +1,12 @@
 // npm run backup -- --to <file>: a copy of the database at DATABASE_PATH as of one moment, taken beside a running
 // server (or not), checked, and only then given its name.
-import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
 import { holdsEvents, openFailure, refuseForeign } from '../../db/open';
 import { refuseUnfinishedRestore } from '../../db/restore-plan';
+import { copyDatabase, seconds, size, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run backup -- --to <file>
@@ -64,23 +63,11 @@ const partial = `${target}.partial`;
 /** The partial copy and the rollback journal SQLite keeps beside it while it writes. */
 const removePartial = () => [partial, `${partial}-journal`].forEach((f) => rmSync(f, { force: true }));
 
-const size = (bytes: number) =>
-  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;
-const started = performance.now();
-const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
-// On a terminal the progress line rewrites itself; into a log file or CI, a line every 10 s.
-const tty = process.stdout.isTTY;
-let copier: ChildProcess | null = null;
 /** Whether the partial copy is this backup's to remove (until made, one there is another backup's). */
 let ours = false;
 // Before the partial copy is made: a signal in between would end the process and leave it, for the next
-// backup to the same name to refuse. The exit code is the shell's for the signal, as npm start's.
-const stopped = (signal: NodeJS.Signals) => {
-  copier?.kill('SIGKILL');
-  if (ours) removePartial();
-  exit(`${tty ? '\n' : ''}Stopped by ${signal} after ${seconds()} s: no backup written (the partial copy is removed).`, 128 + constants.signals[signal]);
-};
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopped(signal));
+// backup to the same name to refuse.
+stopOnSignals(() => { if (ours) removePartial(); }, 'no backup written (the partial copy is removed).');
 // Made here, empty (VACUUM INTO writes into an empty file), and only where no file has its name: one there is
 // another backup's to the same name, still copying (a cron entry run again before the last finished), and
 // removing it made both fail. Left by a backup killed outright, it is for the operator to delete.
@@ -95,25 +82,7 @@ ours = true;
 rmSync(`${partial}-journal`, { force: true });
 
 console.log(`Backing up ${source} (${size(expected)} in use) to ${target}…`);
-copier = fork(new URL('./backup-copy.mjs', import.meta.url), [source, partial], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-let reported = 0;
-const progress = setInterval(() => {
-  const written = statSync(partial, { throwIfNoEntry: false })?.size ?? 0;
-  const line = `  ${size(written)} of ${size(expected)} copied (${Math.min(99, Math.floor((100 * written) / Math.max(expected, 1)))} %)`;
-  if (tty) process.stdout.write(`\r${line}`);
-  else if (performance.now() - started >= reported + 10_000) (reported += 10_000), console.log(line);
-}, 1000);
-
-type Report = { kind: 'copied' } | { kind: 'checked'; sound: string; events: number } | { kind: 'failed'; code?: string; message: string };
-const result = await new Promise<Exclude<Report, { kind: 'copied' }>>((done) => {
-  copier.on('message', (m: Report) => {
-    if (m.kind !== 'copied') return done(m);
-    clearInterval(progress);
-    console.log(`${tty ? '\n' : ''}Copied in ${seconds()} s; checking the copy…`);
-  });
-  copier.once('exit', (code, signal) => done({ kind: 'failed', message: `the copying process ended (${signal ?? `exit ${code}`}) before it finished` }));
-});
-clearInterval(progress);
+const result = await copyDatabase(source, partial, { expected, readOnly: false });
 if (result.kind === 'failed') {
   removePartial();
   const why =

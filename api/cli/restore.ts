@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
 import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
 import { carryOut, linkedFile, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
+import { copyDatabase, size, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run restore -- --from <backup>
@@ -61,64 +62,74 @@ if (!from || from === stopped?.from) process.exit(0);
 
 /** The backup's WAL and its index, as they were: a read-only connection to a WAL-mode file makes both, and leaves them. */
 const besideBackup = ['-wal', '-shm'].filter((suffix) => existsSync(from + suffix));
-/** `work` on a read-only connection to the backup, which then leaves nothing beside it that was not there. */
-function readBackup<T>(work: (sqlite: Database.Database) => T): T {
-  const sqlite = new Database(from, { readonly: true, fileMustExist: true });
-  try {
-    return work(sqlite);
-  } finally {
-    sqlite.close();
-    for (const suffix of ['-wal', '-shm']) if (!besideBackup.includes(suffix)) rmSync(from + suffix, { force: true });
-  }
-}
-
-console.log(`Checking ${from}…`);
-/** What the backup holds, once it is known to be a sound Floorboard database this version runs. */
-const backup = orExit(
-  () =>
-    readBackup((sqlite) => {
-      refuseForeign(sqlite);
-      refuseNewer(sqlite);
-      if (!holdsEvents(sqlite))
-        throw Object.assign(new Error('no tables'), { code: 'FLOORBOARD_FOREIGN' });
-      const sound = sqlite.pragma('quick_check', { simple: true }) as string;
-      const { events, newest } = sqlite.prepare('SELECT count(*) AS events, max(received_at) AS newest FROM events').get() as { events: number; newest: number | null };
-      return { sound, events, newest };
-    }),
-  (err) => {
-    const code = (err as { code?: unknown }).code;
-    const why = unreadableFile(err)
-      ? 'is not a sound SQLite database'
-      : // SQLite's word for a file this user may not read (or whose directory it may not write, for a WAL's index).
-        code === 'SQLITE_CANTOPEN'
-        ? `cannot be read (${(err as Error).message}): check that this user may read it, and write in its directory`
+/** Removes what reading the backup made beside it. */
+const tidyBackup = () => ['-wal', '-shm'].forEach((suffix) => besideBackup.includes(suffix) || rmSync(from + suffix, { force: true }));
+/** Why the backup cannot be restored, for an error reading it that says so; null for anything else. */
+function refused(err: unknown): string | null {
+  const code = (err as { code?: unknown }).code;
+  const why = unreadableFile(err)
+    ? 'is not a sound SQLite database'
+    : // SQLite's word for a file this user may not read (or whose directory it may not write, for a WAL's index).
+      code === 'SQLITE_CANTOPEN'
+      ? `cannot be read (${(err as Error).message}): check that this user may read it, and write in its directory`
       : code === 'FLOORBOARD_FOREIGN'
         ? 'is not a Floorboard database'
         : code === 'FLOORBOARD_NEWER'
           ? 'was written by a newer Floorboard, which this version cannot run'
           : null;
-    return why && `${from} ${why}: nothing was restored.${code === 'SQLITE_CANTOPEN' ? '' : ' Name a file npm run backup wrote.'}`;
-  }
-);
-if (backup.sound !== 'ok') exit(`${from} failed SQLite's quick_check (${backup.sound}): nothing was restored. Try an older backup.`);
+  return why && `${from} ${why}: nothing was restored.${code === 'SQLITE_CANTOPEN' ? '' : ' Name a file npm run backup wrote.'}`;
+}
 
-// The copy first, under another name: should it fail (a full disk), the database is as it was.
-const restoring = `${target}.restoring`;
-console.log(`Copying it to ${restoring} (${(statSync(from).size / 1e6).toLocaleString('en', { maximumFractionDigits: 0 })} MB)…`);
-// Copied by SQLite (VACUUM INTO, as npm run backup makes them), not byte for byte: a backup with a -wal beside it
-// (copied by hand from a server's database) holds what is in that log too, as checked; its file alone held less,
-// or no tables at all, and the server would have started on that.
-const removeRestoring = () => [restoring, `${restoring}-journal`].forEach((f) => rmSync(f, { force: true }));
-orExit(
-  () => {
-    removeRestoring(); // VACUUM INTO writes only into a new or empty file: one a killed restore left goes first
-    readBackup((sqlite) => sqlite.prepare('VACUUM INTO ?').run(restoring));
-  },
-  (err) => {
-    removeRestoring();
-    return `Cannot copy ${from} to ${restoring} (${(err as Error).message}); nothing was restored.`;
+console.log(`Checking ${from}…`);
+/** The bytes of the backup's pages in use, once it is known to be a Floorboard database this version runs. */
+const expected = orExit(() => {
+  const sqlite = new Database(from, { readonly: true, fileMustExist: true });
+  try {
+    refuseForeign(sqlite);
+    refuseNewer(sqlite);
+    if (!holdsEvents(sqlite)) throw Object.assign(new Error('no tables'), { code: 'FLOORBOARD_FOREIGN' });
+    const pragma = (name: string) => sqlite.pragma(name, { simple: true }) as number;
+    return pragma('page_size') * (pragma('page_count') - pragma('freelist_count'));
+  } finally {
+    sqlite.close();
+    tidyBackup();
   }
-);
+}, refused);
+
+// The copy first, under another name: should it fail (a full disk) or be stopped, the database is as it was.
+// Copied by SQLite (VACUUM INTO, as npm run backup makes them), not byte for byte: a backup with a -wal beside it
+// (copied by hand from a server's database) holds what is in that log too; its file alone held less, or no
+// tables at all, and the server would have started on that. Then the copy's pages are checked: they are what
+// the server will run on.
+const restoring = `${target}.restoring`;
+const removeRestoring = () => [restoring, `${restoring}-journal`].forEach((f) => rmSync(f, { force: true }));
+stopOnSignals(() => (removeRestoring(), tidyBackup()), 'nothing was restored (the partial copy is removed).');
+removeRestoring(); // VACUUM INTO writes only into a new or empty file: one a killed restore left goes first
+console.log(`Copying it to ${restoring} (${size(expected)})…`);
+const copy = await copyDatabase(from, restoring, { expected, readOnly: true });
+tidyBackup();
+if (copy.kind === 'failed') {
+  removeRestoring();
+  exit(
+    refused(copy) ??
+      (copy.code === 'SQLITE_FULL'
+        ? `Cannot copy ${from}: the disk holding ${target} is full (the copy needs ${size(expected)}); nothing was restored.`
+        : `Cannot copy ${from} to ${restoring} (${copy.message}); nothing was restored.`)
+  );
+}
+if (copy.sound !== 'ok') {
+  removeRestoring();
+  exit(`The copy of ${from} failed SQLite's quick_check (${copy.sound}): nothing was restored. Try an older backup.`);
+}
+const newest = orExit(() => {
+  const sqlite = new Database(restoring, { readonly: true, fileMustExist: true });
+  try {
+    return sqlite.prepare('SELECT max(received_at) FROM events').pluck().get() as number | null;
+  } finally {
+    sqlite.close();
+  }
+}, () => null);
+
 const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
 // A rename replaces a file of the new name without a word: a restore run again within the second (the wrong
 // backup named first) would have overwritten the database the first one set aside, and left its -wal beside
@@ -127,4 +138,4 @@ let replaced = `${target}.replaced-${stamp}`;
 for (let n = 2; SIDE_FILES.some((suffix) => existsSync(replaced + suffix)); n++) replaced = `${target}.replaced-${stamp}-${n}`;
 const plan: RestorePlan = { from, restoring, replaced };
 const moved = carryOut(target, plan);
-tell(plan, `${backup.events.toLocaleString('en')} events${backup.newest === null ? '' : `, the newest received ${new Date(backup.newest).toISOString()}`}`, moved);
+tell(plan, `${copy.events.toLocaleString('en')} events${newest === null ? '' : `, the newest received ${new Date(newest).toISOString()}`}`, moved);

@@ -215,6 +215,20 @@ describe('npm run restore, as operators use it', () => {
     expect(existsSync(dbPath)).toBe(false);
   }, 60_000);
 
+  // A Ctrl-C while it copies: the shell's exit code for SIGINT, the copy gone, the database as it was.
+  it('stops on a Ctrl-C while it copies, leaving the database as it was and no copy', async () => {
+    const { dir, dbPath } = await backedUp();
+    const copying = (async (): Promise<NodeJS.Signals> => {
+      while (!existsSync(`${dbPath}.restoring`)) await new Promise((r) => setTimeout(r, 1));
+      return 'SIGINT';
+    })();
+    const r = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' }, { killWhen: copying });
+    expect(r.code).toBe(130);
+    expect(r.err).toMatch(/^Stopped by SIGINT after [\d.]+ s: nothing was restored \(the partial copy is removed\)\.\n$/);
+    expect(readdirSync(dir).sort()).toEqual(['b.sqlite', 'kpi.sqlite', 'kpi.sqlite.server-lock']);
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+  }, 60_000);
+
   it('names a directory given as the backup as one', async () => {
     const dir = scratch();
     const r = await command('api/cli/restore.ts', join(dir, 'kpi.sqlite'), ['--from', dir]);

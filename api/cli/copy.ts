@@ -1,0 +1,66 @@
+// The copying npm run backup and npm run restore share: SQLite's VACUUM INTO from one database file into a new
+// one and a quick_check of the copy, in a process of their own (backup-copy.mjs) so that a Ctrl-C, SIGTERM or
+// SIGHUP stops them at any point; a progress line meanwhile; and on a signal, the copy removed and the process
+// ended with the shell's code for it.
+import { fork, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { constants } from 'node:os';
+import { exit } from './exit';
+
+export type Copy = { kind: 'checked'; sound: string; events: number } | { kind: 'failed'; code?: string; message: string };
+
+export const size = (bytes: number) =>
+  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;
+const started = performance.now();
+/** Seconds since the command started, to a tenth. */
+export const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+// On a terminal the progress line rewrites itself; into a log file or CI, a line every 10 s.
+const tty = process.stdout.isTTY;
+let copier: ChildProcess | null = null;
+
+/**
+ * From now on SIGINT, SIGTERM and SIGHUP kill the copying process, run `cleanUp` and end this one with `said`
+ * and the shell's exit code for the signal (128 + its number), as npm start does.
+ */
+export function stopOnSignals(cleanUp: () => void, said: string): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => {
+      copier?.kill('SIGKILL');
+      cleanUp();
+      exit(`${tty ? '\n' : ''}Stopped by ${signal} after ${seconds()} s: ${said}`, 128 + constants.signals[signal]);
+    });
+}
+
+/**
+ * Copies the database `source` into `copy`, a new or empty file, as it stood when the copy began, then checks the
+ * copy: `expected` bytes are what the progress line counts to. `readOnly` opens the source read-only (a backup
+ * being restored); else as a server's connection would, waiting its turn for a busy database.
+ */
+export async function copyDatabase(source: string, copy: string, opts: { expected: number; readOnly: boolean }): Promise<Copy> {
+  copier = fork(new URL('./backup-copy.mjs', import.meta.url), [source, copy, opts.readOnly ? 'read-only' : 'read-write'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+  });
+  let reported = 0;
+  const progress = setInterval(() => {
+    const written = statSync(copy, { throwIfNoEntry: false })?.size ?? 0;
+    const line = `  ${size(written)} of ${size(opts.expected)} copied (${Math.min(99, Math.floor((100 * written) / Math.max(opts.expected, 1)))} %)`;
+    if (tty) process.stdout.write(`\r${line}`);
+    else if (performance.now() - started >= reported + 10_000) (reported += 10_000), console.log(line);
+  }, 1000);
+  type Report = { kind: 'copied' } | Copy;
+  const child = copier;
+  try {
+    return await new Promise<Copy>((done) => {
+      child.on('message', (m: Report) => {
+        if (m.kind !== 'copied') return done(m);
+        clearInterval(progress);
+        console.log(`${tty ? '\n' : ''}Copied in ${seconds()} s; checking the copy…`);
+      });
+      child.once('exit', (code, signal) => done({ kind: 'failed', message: `the copying process ended (${signal ?? `exit ${code}`}) before it finished` }));
+    });
+  } finally {
+    clearInterval(progress);
+    // The channel to it keeps both processes alive; closed, the copying process ends (its work is done).
+    if (child.connected) child.disconnect();
+  }
+}
