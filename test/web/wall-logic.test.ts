@@ -328,6 +328,30 @@ describe('LiveFeed', () => {
     stop2();
   });
 
+  it('says so when a wall that was showing figures is signed out or its token revoked, instead of only reconnecting', async () => {
+    const feed = new LiveFeed({ token: 'revoked' });
+    const stop = feed.listen();
+    FakeSocket.all[0].message(snapshot(1));
+    // The server ends a live feed whose token was deleted or whose session ended with 4401.
+    FakeSocket.all[0].drop(4401);
+    expect(feed.stale).toBe(true);
+    expect(feed.unauthorised).toBe(true);
+    stop();
+    // A server restarted since refuses the handshake itself: the browser sees only 1006, and a plain GET says why.
+    const other = new LiveFeed({ token: 'revoked' });
+    const stop2 = other.listen();
+    FakeSocket.all.at(-1)!.message(snapshot(1));
+    FakeSocket.all.at(-1)!.drop(1006);
+    for (let i = 0; i < 2; i++) {
+      const n = FakeSocket.all.length;
+      while (FakeSocket.all.length === n) vi.advanceTimersByTime(50);
+      FakeSocket.all.at(-1)!.drop(1006);
+    }
+    await vi.waitFor(() => expect(other.unauthorised).toBe(true));
+    expect(other.message?.seq).toBe(1);
+    stop2();
+  });
+
   it('does not blame the token when the server accepts it but handshakes still fail (426 to a plain GET)', async () => {
     const probed = vi.fn(async () => ({ status: 426 }));
     vi.stubGlobal('fetch', probed);

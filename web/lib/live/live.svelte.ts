@@ -176,10 +176,12 @@ export class LiveFeed {
 
   #ended(code: number | null): void {
     this.fresh = false;
-    if (!this.#gotData) {
+    // A wall showing figures is refused too: the server ends its feed (4401) once its token is deleted or its
+    // session ends, and a restarted server refuses its handshakes; its banner must say so, not only "reconnecting".
+    if (code !== null && REFUSED_CODES.has(code)) this.unauthorised = true;
+    else if (!this.#gotData) {
       this.#failures++;
-      if (code !== null && REFUSED_CODES.has(code)) this.unauthorised = true;
-      else if (!this.#opened && this.#failures >= 2 && !this.message) void this.#probe();
+      if (!this.#opened && this.#failures >= 2) void this.#probe();
     }
     this.#scheduleReconnect();
   }
@@ -193,7 +195,7 @@ export class LiveFeed {
     this.#probing = true;
     try {
       const res = await fetch(this.#url('http'), { cache: 'no-store' });
-      if ((res.status === 401 || res.status === 403) && !this.message) this.unauthorised = true;
+      if (res.status === 401 || res.status === 403) this.unauthorised = true;
     } catch {
       // Unreachable.
     } finally {
