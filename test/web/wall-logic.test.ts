@@ -395,6 +395,20 @@ describe('LiveFeed', () => {
     expect(sameJson([[1, 2]], [[1, 3]])).toBe(false);
   });
 
+  it('tells time by the server’s clock, not by a wall whose own clock is minutes off', () => {
+    // The TV's clock is five minutes fast; the server stamps its messages with the right time.
+    vi.setSystemTime(new Date('2026-11-24T10:05:00Z'));
+    const feed = new LiveFeed();
+    const stop = feed.listen();
+    FakeSocket.all[0].message({ ...snapshot(1), at: '2026-11-24T10:00:00.000Z' });
+    expect(feed.secondsSinceAt).toBe(0);
+    expect(feed.clock).toBe(Date.parse('2026-11-24T10:00:00Z'));
+    vi.advanceTimersByTime(3000);
+    expect(feed.secondsSinceAt).toBe(3);
+    expect(feed.clock).toBe(Date.parse('2026-11-24T10:00:03Z'));
+    stop();
+  });
+
   it('counts the oldest wait up from the message time, frozen once stale', () => {
     vi.setSystemTime(new Date('2026-11-24T10:00:00Z'));
     const feed = new LiveFeed();

@@ -50,8 +50,13 @@ export class LiveFeed {
       this.today['callbacks.scheduled'] === 0
   );
 
-  /** The instant the figures on screen describe: the browser clock while fresh, the last message's `at` once stale. */
-  clock = $derived(this.message && !this.fresh ? Date.parse(this.message.at) : this.now);
+  /**
+   * The instant the figures on screen describe, on the server's clock: the last message's `at`, moved on by the time
+   * since it came while fresh, frozen once stale. Never the browser's own clock, which on a TV may be minutes off.
+   */
+  clock = $derived(
+    this.message ? Date.parse(this.message.at) + (this.fresh && this.lastMessageAt !== null ? Math.max(0, this.now - this.lastMessageAt) : 0) : this.now
+  );
   /** Whole seconds since the last message came (browser clock), while stale: how old the figures on screen are. */
   staleForSec = $derived(this.stale && this.lastMessageAt !== null ? Math.max(0, Math.floor((this.now - this.lastMessageAt) / 1000)) : null);
   /** Whole seconds since the message's `at`, for figures that count up between messages (the oldest wait). */
