@@ -8,6 +8,7 @@ import { wallOptions } from '../../web/lib/wall/options';
 import { LiveFeed, STALE_AFTER_MS, sameJson } from '../../web/lib/live/live.svelte';
 import { en } from '../../web/lib/i18n/en';
 import { zhCN } from '../../web/lib/i18n/zh-cn';
+import { Session } from '../../web/lib/auth/session.svelte';
 
 // As the agents board shows them (digits and units as one text here).
 const formatWholePct = (v: number) => partsText(wholePctParts(v));
@@ -420,5 +421,25 @@ describe('LiveFeed', () => {
     expect(feed.stale).toBe(true);
     expect(feed.secondsSinceAt).toBe(0);
     stop();
+  });
+});
+
+describe('signing in', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('blames the password only for a 401: a server that cannot sign anyone in now (503, a full disk) says so', async () => {
+    const session = new Session();
+    vi.stubGlobal('fetch', vi.fn(async () => ({ ok: false, status: 503, json: async () => ({ error: 'unavailable' }) })));
+    await session.login('admin', 'right-password');
+    expect(session.error).toBe('failed');
+    expect(session.errorStatus).toBe(503);
+    setLocale('en');
+    expect(t('landing.loginFailed', { status: 503 })).toMatch(/could not sign you in \(503\)\. Try again/);
+    vi.stubGlobal('fetch', vi.fn(async () => ({ ok: false, status: 401, json: async () => ({ error: 'unauthorized' }) })));
+    await session.login('admin', 'wrong-password');
+    expect(session.error).toBe('wrong');
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    await session.login('admin', 'right-password');
+    expect(session.error).toBe('unreachable');
   });
 });

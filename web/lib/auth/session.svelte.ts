@@ -7,7 +7,10 @@ export interface Me {
 export class Session {
   me = $state<Me | null>(null);
   checked = $state(false);
-  error = $state<'wrong' | 'unreachable' | null>(null);
+  /** Why the last sign-in failed: refused (401), no answer at all, or the server failed (a 5xx: a full disk, a busy database). */
+  error = $state<'wrong' | 'unreachable' | 'failed' | null>(null);
+  /** The HTTP status of a failed sign-in, to quote in the message. */
+  errorStatus = $state<number | null>(null);
   busy = $state(false);
 
   async refresh(): Promise<void> {
@@ -24,10 +27,15 @@ export class Session {
   async login(username: string, password: string): Promise<void> {
     this.busy = true;
     this.error = null;
+    this.errorStatus = null;
     try {
       const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
       if (res.ok) this.me = (await res.json()) as Me;
-      else this.error = 'wrong';
+      else {
+        // Only a 401 says the password is wrong: a 503 (disk full) told to retype it would never get anyone in.
+        this.error = res.status === 401 ? 'wrong' : 'failed';
+        this.errorStatus = res.status;
+      }
     } catch {
       this.error = 'unreachable';
     } finally {

@@ -7,6 +7,7 @@ export const en = {
   'landing.logout': 'Sign out',
   'landing.loginWrong': 'Wrong username or password.',
   'landing.loginUnreachable': 'The server cannot be reached; check that it is running.',
+  'landing.loginFailed': 'The server could not sign you in ({status}). Try again in a minute; if it keeps failing, the server log says why.',
   'landing.loginHint': 'On first start the server prints the admin password once (or set ADMIN_PASSWORD).',
   'landing.signedIn': 'Signed in as {user} ({role}).',
   'landing.language': 'Language',
