@@ -1,7 +1,9 @@
 // What a supervisor sees: the wall in real Chromium against a real server process.
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDashboardBuilt } from '../../api/web-build';
@@ -13,6 +15,8 @@ let server: RunningServer;
 let dbPath: string;
 let port: number;
 let wallToken: string;
+/** A second display token, deleted while a wall shows figures with it. */
+let revokedToken: string;
 
 const events = (list: Record<string, unknown>[]) =>
   fetch(`${server.url}/api/events`, {
@@ -44,6 +48,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
   wallToken = seedToken(dbPath, 'display');
+  revokedToken = seedToken(dbPath, 'display');
   port = await freePort();
   server = await startServer({ dbPath, port, env: { FLOORBOARD_SKIP_WEB_BUILD: '' } });
   await events([created(), created('risk'), { id: `st-${Date.now()}`, type: 'agent.status', at: Date.now() - 5000, agent: 'li.wei', name: 'Li Wei', team: 'wallet', status: 'available' }]);
@@ -190,6 +195,20 @@ describe('wall display', () => {
     const text = await page.textContent('body');
     expect(text).toMatch(/[\u4e00-\u9fff]{2,}/);
     expect(await page.textContent('[data-testid="as-of"]')).toMatch(/[\u4e00-\u9fff]/);
+    await page.close();
+  });
+
+  it('says what to do when the token of a wall already showing figures is revoked, instead of only "Reconnecting"', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${server.url}/wall?token=${revokedToken}&lang=en`);
+    await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
+    const db = new Database(dbPath);
+    db.prepare('DELETE FROM api_tokens WHERE token_hash = ?').run(createHash('sha256').update(revokedToken).digest('hex'));
+    db.close();
+    // The server checks a wall's credentials at every ping (5 s) and ends the feed of a deleted token.
+    await page.waitForSelector('[data-stale]', { timeout: 20_000 });
+    await page.waitForFunction(() => /token in this address was refused/.test(document.querySelector('[data-stale]')?.textContent ?? ''), null, { timeout: 10_000 });
+    expect(await valueOf(page, 'tickets.created')).not.toBeNull();
     await page.close();
   });
 
