@@ -221,6 +221,9 @@ describe('wall display', () => {
     // When the figures are from, and how old they are: the age counts up while the server is away.
     const banner = await page.textContent('[data-stale]');
     expect(banner).toMatch(/as of \d{1,2}:\d{2}:\d{2}, \d+s old/);
+    // Below the figures, hiding none of them: the charts' times stay readable, as does an agents board's last row.
+    const overlap = await page.evaluate(() => document.querySelector('main')!.getBoundingClientRect().bottom - document.querySelector('[data-stale]')!.getBoundingClientRect().top);
+    expect(overlap).toBeLessThanOrEqual(0);
     await page.waitForFunction((first) => document.querySelector('[data-stale]')?.textContent !== first, banner, { timeout: 5_000 });
     expect(await valueOf(page, 'tickets.created')).toBe(before);
 
