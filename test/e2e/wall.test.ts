@@ -225,6 +225,12 @@ describe('wall display', () => {
     const overlap = await page.evaluate(() => document.querySelector('main')!.getBoundingClientRect().bottom - document.querySelector('[data-stale]')!.getBoundingClientRect().top);
     expect(overlap).toBeLessThanOrEqual(0);
     await page.waitForFunction((first) => document.querySelector('[data-stale]')?.textContent !== first, banner, { timeout: 5_000 });
+    // What a screen reader is given to announce (the banner is an alert) says when the figures are from, and stays
+    // put while the age on screen counts: an alert whose text changed every second was announced every second.
+    const spoken = await page.locator('[data-stale]').ariaSnapshot();
+    expect(spoken).toMatch(/as of \d{1,2}:\d{2}:\d{2}/);
+    await page.waitForTimeout(2_100);
+    expect(await page.locator('[data-stale]').ariaSnapshot()).toBe(spoken);
     expect(await valueOf(page, 'tickets.created')).toBe(before);
 
     server = await startServer({ dbPath, port });
