@@ -165,6 +165,14 @@ describe('wall display', () => {
     await real.page.close();
   });
 
+  it('says in its own language that the server refused the team in its address, not in the server\'s English', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${server.url}/wall?token=${wallToken}&lang=zh-CN&team=${'t'.repeat(129)}`);
+    await page.waitForSelector('[data-server-error]', { timeout: 15_000 });
+    expect(await page.textContent('[data-server-error]')).toBe('服务器无法使用本页地址中的团队名称（?team=），请核对地址。');
+    await page.close();
+  });
+
   it('says why it shows nothing, and what to do: a refused token is wrong or revoked; with none, sign in on the start page', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
     await page.goto(`${server.url}/wall?token=not-a-token&lang=en`);

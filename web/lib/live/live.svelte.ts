@@ -29,7 +29,12 @@ export class LiveFeed {
   /** The socket is open and has delivered data within STALE_AFTER_MS. */
   fresh = $state(false);
   unauthorised = $state(false);
-  serverError = $state<string | null>(null);
+  /**
+   * What the server said went wrong, sorted for the wall to say in its own language: the address's filters refused
+   * (a ?team= too long, or holding control characters), or anything else (the figures could not be computed).
+   * `said` is the server's own words, in English.
+   */
+  serverError = $state<{ kind: 'address' | 'failed'; said: string } | null>(null);
   /** Browser clock, ticking once a second while listening. */
   now = $state(Date.now());
 
@@ -144,7 +149,7 @@ export class LiveFeed {
     }
     this.#lastSign = Date.now();
     if (msg.type === 'error') {
-      this.serverError = msg.message;
+      this.serverError = { kind: msg.errors?.some((e) => e.path.startsWith('filters')) ? 'address' : 'failed', said: msg.message };
       return;
     }
     if (msg.type !== 'snapshot' && msg.type !== 'update') return;
