@@ -31,15 +31,27 @@ export function linkedFile(path: string): string {
 
 const planPath = (path: string) => `${linkedFile(path)}.restore-plan`;
 
-/** The plan of a restore into the database at `path` that has not finished; null when there is none. */
-export function unfinishedRestore(path: string): RestorePlan | null {
-  const file = planPath(path);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RestorePlan) : null;
-}
-
 /** Thrown for a database a restore is part way through replacing: its message says what to do. */
 class UnfinishedRestore extends Error {
   readonly code = 'FLOORBOARD_RESTORE';
+}
+
+/**
+ * The plan of a restore into the database at `path` that has not finished; null when there is none. Throws
+ * (FLOORBOARD_RESTORE) for one that cannot be read, edited by hand, say: what the renames were is then unknown.
+ */
+export function unfinishedRestore(path: string): RestorePlan | null {
+  const file = planPath(path);
+  if (!existsSync(file)) return null;
+  try {
+    const plan = JSON.parse(readFileSync(file, 'utf8')) as Partial<RestorePlan> | null;
+    if (typeof plan?.from === 'string' && typeof plan.restoring === 'string' && typeof plan.replaced === 'string') return plan as RestorePlan;
+  } catch {
+    // Said below.
+  }
+  throw new UnfinishedRestore(
+    `${file}, the plan of a restore into ${linkedFile(path)} that stopped part way, cannot be read: put the files it names back by hand, then delete it`
+  );
 }
 
 /** Throws (FLOORBOARD_RESTORE) while a restore into the database at `path` has not finished. */

@@ -289,6 +289,17 @@ describe('npm run restore, stopped part way', () => {
     }
   }, 90_000);
 
+  it('refuses, and says so, a plan it cannot read (edited by hand): what its renames were is not known', async () => {
+    const { dir, dbPath } = await backedUp();
+    writeFileSync(`${dbPath}.restore-plan`, '{"from": "b.sqlite"');
+    const said = `${dbPath}.restore-plan, the plan of a restore into ${dbPath} that stopped part way, cannot be read: put the files it names back by hand, then delete it.\n`;
+    const start = await runEntry('api/server.ts', [], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', PORT: '0', FLOORBOARD_SKIP_WEB_BUILD: '1' }, { stopWhenListening: true });
+    expect([start.code, start.listened, start.err]).toEqual([2, false, `Cannot open the database: ${said}`]);
+    const finish = await command('api/cli/restore.ts', dbPath, []);
+    expect([finish.code, finish.err]).toEqual([2, `Cannot open the database: ${said}`]);
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+  }, 60_000);
+
   it('named another backup, finishes the stopped restore and then restores that one', async () => {
     const { dir, dbPath } = await backedUp();
     madeWithBackup(join(dir, 'other.sqlite'), join(dir, 'other-backup.sqlite'), 5);
