@@ -7,7 +7,8 @@ import { statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { exit } from './exit';
 
-export type Copy = { kind: 'checked'; sound: string; events: number } | { kind: 'failed'; code?: string; message: string };
+/** The copy checked (`newest`, when the newest event was received, for a read-only source), or why it failed. */
+export type Copy = { kind: 'checked'; sound: string; events: number; newest: number | null } | { kind: 'failed'; code?: string; message: string };
 
 export const size = (bytes: number) =>
   bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;

@@ -23,7 +23,9 @@ if (config.DATABASE_PATH === ':memory:') exit('DATABASE_PATH is :memory:, which 
 // The file a link at DATABASE_PATH names, not the link: renamed over, the link became a file beside it, and the
 // database it replaced a link, its WAL left behind.
 const target = linkedFile(config.DATABASE_PATH);
-if (!flags.from && !unfinishedRestore(target)) exit(`--from is missing: name the backup to restore.\n\n${USAGE}`);
+/** The plan of a restore into the database stopped part way, if there is one (one that cannot be read is refused). */
+const planned = () => orExit(() => unfinishedRestore(target), (err) => openFailure(err, target));
+if (!flags.from && !planned()) exit(`--from is missing: name the backup to restore.\n\n${USAGE}`);
 
 /** Says what a restore put in place and where the database it replaced went, given the files it moved there. */
 function tell(plan: RestorePlan, events: string, moved: string[]): void {
@@ -52,7 +54,7 @@ if (!orExit(() => claimForServer(target, { checkFile: false }), (err) => openFai
 
 // A restore stopped part way (killed, the machine gone down) is finished first: its copy was checked, and until
 // it is done no server starts on the database. Read under the claim: another restore may have been running.
-const stopped = unfinishedRestore(target);
+const stopped = planned();
 if (stopped) {
   console.log(`Finishing the restore of ${stopped.from} that was stopped part way…`);
   tell(stopped, 'the copy it had checked', carryOut(target, stopped, { written: true }));
@@ -121,14 +123,6 @@ if (copy.sound !== 'ok') {
   removeRestoring();
   exit(`The copy of ${from} failed SQLite's quick_check (${copy.sound}): nothing was restored. Try an older backup.`);
 }
-const newest = orExit(() => {
-  const sqlite = new Database(restoring, { readonly: true, fileMustExist: true });
-  try {
-    return sqlite.prepare('SELECT max(received_at) FROM events').pluck().get() as number | null;
-  } finally {
-    sqlite.close();
-  }
-}, () => null);
 
 const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
 // A rename replaces a file of the new name without a word: a restore run again within the second (the wrong
@@ -138,4 +132,7 @@ let replaced = `${target}.replaced-${stamp}`;
 for (let n = 2; SIDE_FILES.some((suffix) => existsSync(replaced + suffix)); n++) replaced = `${target}.replaced-${stamp}-${n}`;
 const plan: RestorePlan = { from, restoring, replaced };
 const moved = carryOut(target, plan);
-tell(plan, `${copy.events.toLocaleString('en')} events${newest === null ? '' : `, the newest received ${new Date(newest).toISOString()}`}`, moved);
+tell(plan, `${copy.events.toLocaleString('en')} events${copy.newest === null ? '' : `, the newest received ${new Date(copy.newest).toISOString()}`}`, moved);
+// A Ctrl-C from here on waited for the renames (a signal's handler runs once the code running now has finished):
+// they are done, and it is not said to have stopped anything.
+process.exit(0);
