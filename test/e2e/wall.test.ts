@@ -170,6 +170,8 @@ describe('wall display', () => {
     await page.goto(`${server.url}/wall?token=${wallToken}&lang=zh-CN&team=${'t'.repeat(129)}`);
     await page.waitForSelector('[data-server-error]', { timeout: 15_000 });
     expect(await page.textContent('[data-server-error]')).toBe('服务器无法使用本页地址中的团队名称（?team=），请核对地址。');
+    // Connected, and refused: no "connecting" that no retry will end.
+    expect(await page.textContent('.screen .title')).toBe('无法显示此地址');
     await page.close();
   });
 

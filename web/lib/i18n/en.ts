@@ -33,6 +33,7 @@ export const en = {
   'wall.unauthorisedHelp': 'Sign in on the start page, or add ?token=… (a display token) to the address of this page.',
   'wall.tokenRefused': 'The display token in this address was refused: it is wrong, or was revoked. Ask an admin for a current one.',
   'wall.signIn': 'Go to the start page to sign in',
+  'wall.addressTitle': 'This address cannot be shown',
   'wall.addressRefused': 'The server cannot use the team named in this address (?team=): check the address.',
   'wall.serverFailed': 'The server could not compute the live figures (its log says why); they will appear as soon as it can.',
   'wall.asOf': 'as of {time} {zone}',

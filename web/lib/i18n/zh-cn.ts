@@ -34,6 +34,7 @@ export const zhCN: Dictionary = {
   'wall.unauthorisedHelp': '请在首页登录，或在本页地址后加上 ?token=…（大屏令牌）。',
   'wall.tokenRefused': '地址中的大屏令牌被拒绝：令牌有误或已被撤销。请向管理员索取有效令牌。',
   'wall.signIn': '前往首页登录',
+  'wall.addressTitle': '无法显示此地址',
   'wall.addressRefused': '服务器无法使用本页地址中的团队名称（?team=），请核对地址。',
   'wall.serverFailed': '服务器暂时未能计算实时数据（原因见服务器日志），恢复后将自动显示。',
   'wall.asOf': '数据截至 {time} {zone}',
