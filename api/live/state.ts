@@ -6,7 +6,7 @@ import { DEFAULT_KPI_TARGETS } from '../kpi/targets';
 import { dayWindow } from '../kpi/time';
 import type { AgentKpis, KpiFilters } from '../kpi/types';
 import { getAgents } from '../queries/getAgents';
-import { HOUR_MS } from '../ingest/rollup-delta';
+import { FIVE_MIN_MS, HOUR_MS } from '../ingest/rollup-delta';
 import { getBacklog } from '../queries/getBacklog';
 import { getKpis } from '../queries/getKpis';
 import { cached, onSnapshot, rollupDim, scanFacts, windowTotals } from '../queries/windowTotals';
@@ -31,18 +31,21 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
   const frt: Histogram[] = Array.from({ length: slots }, () => ({}));
   const until = Math.min(day.to, now + 1);
   const dim = rollupDim(filters);
+  /** The whole centre's open tickets, net, that each 5-minute bucket added (for its backlog curve). */
+  const opened = new Map<number, number>();
   if (dim) {
     const rows = cached(
       sqlite,
-      `SELECT bucket, created, resolved, fr_hist FROM rollups WHERE level = 0 AND dim = ? AND value = ? AND bucket >= ? AND bucket < ?${filters.team === undefined ? '' : ' AND team = ?'}`
+      `SELECT bucket, created, resolved, reopened, abandoned, fr_hist FROM rollups WHERE level = 0 AND dim = ? AND value = ? AND bucket >= ? AND bucket < ?${filters.team === undefined ? '' : ' AND team = ?'}`
     )
       .raw()
-      .all(dim.dim, dim.value, day.from, until, ...(filters.team === undefined ? [] : [filters.team])) as [number, number, number, Buffer | null][];
-    for (const [bucket, c, r, hist] of rows) {
+      .all(dim.dim, dim.value, day.from, until, ...(filters.team === undefined ? [] : [filters.team])) as [number, number, number, number, number, Buffer | null][];
+    for (const [bucket, c, r, reopened, abandoned, hist] of rows) {
       const slot = Math.floor((bucket - day.from) / SLOT_MS);
       created[slot] += c;
       resolved[slot] += r;
       if (hist) mergeHistogram(frt[slot], decodeHistogram(hist));
+      opened.set(bucket, (opened.get(bucket) ?? 0) + c - r + reopened - abandoned);
     }
   } else {
     // Two non-team filters have no rollup: count from facts.
@@ -59,14 +62,38 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
     created,
     resolved,
     firstResponseP90Sec: frt.map((h) => histogramPercentile(h, 0.9)),
-    backlog: backlogCurve(sqlite, filters, day, until)
+    backlog: isWholeCentre(filters) ? wholeCentreBacklog(sqlite, opened, day, until) : backlogCurve(sqlite, filters, day, until)
   };
 }
 
+const isWholeCentre = (filters: KpiFilters) => Object.values(filters).every((v) => v === undefined);
+
 /**
- * Open tickets through the day: the per-minute samples, and before the first of them (a server started
- * mid-day) the count rebuilt from facts at each 15-minute mark: open = created − resolved + reopened −
- * abandoned up to then. Exact for the whole centre; for one team it follows each fact's team at its time.
+ * The whole centre's open tickets through the day, at every 5-minute mark and now, from the facts: open =
+ * created − resolved + reopened − abandoned up to then, which is exact for the whole centre, and a function of
+ * the events stored, whatever order they came in. Its per-minute samples were not: a sample taken while a day's
+ * events were still arriving (a demo's backfill, a helpdesk catching up after an outage) kept the count of that
+ * moment, and the curve dropped to it (13 open among 184, in a demo started at 20:35).
+ */
+function wholeCentreBacklog(sqlite: Database.Database, opened: ReadonlyMap<number, number>, day: { from: number }, until: number): [number, number][] {
+  const before = windowTotals(sqlite, 0, day.from, {});
+  let open = before.created - before.resolved + before.reopened - before.abandoned;
+  const curve: [number, number][] = [[day.from, open]];
+  for (let bucket = day.from; bucket < until; bucket += FIVE_MIN_MS) {
+    open += opened.get(bucket) ?? 0;
+    const mark = Math.min(bucket + FIVE_MIN_MS, until - 1); // now, for the bucket now falls in
+    const last = curve[curve.length - 1]!;
+    if (last[0] === mark) last[1] = open;
+    else curve.push([mark, open]);
+  }
+  return curve;
+}
+
+/**
+ * One team's open tickets through the day: the per-minute samples, and before the first of them (a server
+ * started mid-day) the count rebuilt from facts at each 15-minute mark: open = created − resolved + reopened −
+ * abandoned up to then, following each fact's team at its time. The samples are the team's current state as it
+ * stood at each minute: a ticket moved to another team leaves the first team's rebuilt count one too high.
  */
 function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { from: number; to: number }, until: number): [number, number][] {
   const samples = cached(sqlite, 'SELECT minute, open FROM backlog_samples WHERE team = ? AND minute >= ? AND minute < ? ORDER BY minute')

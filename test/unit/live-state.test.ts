@@ -48,12 +48,15 @@ describe('today series', () => {
     expect(Math.abs(s.firstResponseP90Sec[34]! - 600)).toBeLessThanOrEqual(12);
     expect(s.firstResponseP90Sec[0]).toBeNull();
 
-    // No samples yet (a server started at 10:00): the curve is rebuilt from facts, starting with yesterday's Y.
+    // The whole centre's curve is rebuilt from facts at every 5 minutes, starting with yesterday's Y, up to now.
     expect(s.backlog[0]).toEqual([DAY, 1]);
     const atTime = (ms: number) => s.backlog.find(([m]) => m === ms)?.[1];
+    expect(atTime(at(8, 5))).toBe(2);
     expect(atTime(at(8, 15))).toBe(3);
     expect(atTime(at(8, 30))).toBe(4);
     expect(atTime(at(9, 15))).toBe(2);
+    expect(s.backlog.at(-1)).toEqual([NOW, 2]);
+    expect(s.backlog).toHaveLength(1 + 120);
 
     const risk = computeLiveState(t.rt.db.$client, { team: 'risk' }, NOW, 'UTC').series;
     expect(risk.created.reduce((a, b) => a + b, 0)).toBe(1);
@@ -63,16 +66,38 @@ describe('today series', () => {
     expect(chatNormal.firstResponseP90Sec[34]).toEqual(s.firstResponseP90Sec[34]);
   });
 
-  it('uses the per-minute samples once they exist', async () => {
+  it("uses a team's per-minute samples once they exist", async () => {
     t = testApp({ now: () => NOW });
-    await t.post([ev('ticket.created', at(9, 0), { ticket: 'A', channel: 'chat' })]);
+    await t.post([ev('ticket.created', at(9, 0), { ticket: 'A', channel: 'chat', team: 'risk' })]);
     sampleBacklog(t.rt.db.$client, at(0, 10));
     sampleBacklog(t.rt.db.$client, NOW);
-    const s = computeLiveState(t.rt.db.$client, {}, NOW, 'UTC').series;
+    const s = computeLiveState(t.rt.db.$client, { team: 'risk' }, NOW, 'UTC').series;
     expect(s.backlog).toEqual([
       [at(0, 10), 1],
       [NOW, 1]
     ]);
+  });
+
+  // A demo's backfill, or a helpdesk catching up after an outage: the day's events arrive after minutes were
+  // sampled. The whole centre's curve is what the events say, not what had arrived when each minute was sampled.
+  it("draws the whole centre's backlog from the events stored, whatever had arrived when a minute was sampled", async () => {
+    const day = [
+      ...['A', 'B', 'C', 'D'].map((ticket, i) => ev('ticket.created', at(8, i * 10), { ticket, channel: 'chat' })),
+      ev('ticket.resolved', at(9, 0), { ticket: 'A' }),
+      ev('ticket.resolved', at(9, 20), { ticket: 'B' })
+    ];
+    t = testApp({ now: () => NOW });
+    await t.post(day);
+    const inOrder = computeLiveState(t.rt.db.$client, {}, NOW, 'UTC').series.backlog;
+    t.close();
+
+    t = testApp({ now: () => NOW });
+    await t.post(day.slice(0, 1));
+    sampleBacklog(t.rt.db.$client, at(9, 30)); // one ticket known then
+    await t.post(day.slice(1));
+    const late = computeLiveState(t.rt.db.$client, {}, NOW, 'UTC').series.backlog;
+    expect(late).toEqual(inOrder);
+    expect(late.find(([m]) => m === at(9, 30))?.[1]).toBe(2);
   });
 });
 
