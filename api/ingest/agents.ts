@@ -8,6 +8,9 @@ import { orderKey } from './subjects';
 type Field = 'seen_team' | 'status_team' | 'name';
 type Keys = Partial<Record<Field, string>>;
 
+/** Newest first by (at, id), ids compared as replay compares them (kpi/replay.ts). */
+const latestFirst = (a: { at: number; id: string }, b: { at: number; id: string }) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
 export function agentStore(sqlite: Database.Database) {
   const known = new Map<string, Keys>();
   const s = {
@@ -73,11 +76,14 @@ export function agentStore(sqlite: Database.Database) {
      */
     refreshStatus(agent: string, sid: number, asOf: number, ahead: boolean): number | null {
       for (let limit = 8; ; limit *= 4) {
-        const rows = s.history.all(sid, asOf, limit) as { at: number; id: string; status: string }[];
+        // Ties in time ordered again as replay orders ids (UTF-16 code units; SQLite compares UTF-8 bytes, which
+        // differ for ids with characters above U+FFFF), so status and team agree on which event is the latest.
+        const rows = (s.history.all(sid, asOf, limit) as { at: number; id: string; status: string }[]).sort(latestFirst);
         if (rows.length === 0) break;
         const current = rows[0].status;
         const run = rows.findIndex((r) => r.status !== current);
-        if (run >= 0 || rows.length < limit) {
+        // The rows at the oldest time read may be only some of those at that time: a run ending there is not known yet.
+        if ((run >= 0 && rows[run].at > rows[rows.length - 1].at) || rows.length < limit) {
           const since = rows[(run >= 0 ? run : rows.length) - 1].at;
           s.setStatus.run(current, orderKey(rows[0].at, rows[0].id), since, agent);
           break;

@@ -164,4 +164,21 @@ describe('rules on their exact boundaries', () => {
     expect(ahead.body.errors).toEqual([{ index: 0, path: 'at', message: 'at is 300.001 s in the future by the server clock; at most 300 s is allowed' }]);
     expect(await t.post([chat('A2', NOW + 5 * 60_000)])).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
   });
+
+  it('agent.status events at the same time: the later by id sets both status and team, ids compared as replay compares them', async () => {
+    // By UTF-16 code units (JavaScript's <), '\uff01' comes after '\u{1f4b3}' (a surrogate pair, \ud83d…);
+    // by UTF-8 bytes (SQLite's ORDER BY) it comes before. One event is the latest, whichever field is read.
+    for (const reversed of [false, true]) {
+      t = testApp({ now: () => NOW });
+      const events = [
+        e('agent.status', at('11:00:00.000'), { agent: 'ann', status: 'busy', team: 'later' }, '\uff01'),
+        e('agent.status', at('11:00:00.000'), { agent: 'ann', status: 'away', team: 'earlier' }, '\u{1f4b3}'),
+        e('agent.status', at('10:00:00.000'), { agent: 'ann', status: 'away' })
+      ];
+      await send(reversed ? events.reverse() : events);
+      expect((await t.agents()).agents).toMatchObject([{ agent: 'ann', status: 'busy', team: 'later', statusSince: iso('11:00:00.000') }]);
+      t.close();
+    }
+    t = testApp({ now: () => NOW });
+  });
 });
