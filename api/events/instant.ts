@@ -12,8 +12,11 @@ export const INSTANT_EXPECTED = 'expected ISO-8601 with Z or an offset (e.g. 202
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/i;
 
-/** Days in a month of the proleptic Gregorian calendar (month 1–12). */
-export const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+/**
+ * Days in a month of the proleptic Gregorian calendar (month 1–12). Date.UTC reads years 0–99 as 1900–1999
+ * (1900 is no leap year, year 0 is); 400 years on, the calendar is the same.
+ */
+export const daysIn = (year: number, month: number) => new Date(Date.UTC(year + 400, month, 0)).getUTCDate();
 
 /** The number written by `count` digits of `v` from `from`, or -1 if any of them is not a digit. */
 function digits(v: string, from: number, count: number): number {

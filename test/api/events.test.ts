@@ -46,6 +46,11 @@ describe('POST /api/events accepts', () => {
     expect(r).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
   });
 
+  it('backfills to 29 February of year 0, a leap year of the proleptic calendar (Date.UTC reads years 0–99 as 1900–1999)', async () => {
+    expect(await t.post({ ...created('y0-1', 'T-y0'), at: '0000-02-29T10:00:00Z' })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+    expect((await t.post({ ...created('y0-2', 'T-y0'), at: '0100-02-29T10:00:00Z' })).body.errors).toEqual([{ index: 0, path: 'at', message: '0100-02-29T10:00:00Z: 0100-02 has no day 29' }]);
+  });
+
   it('takes team names in Chinese and with emoji, as UTF-8 or as escaped surrogate pairs, and files them under one name', async () => {
     // The same team, 钱包 💳, once as plain UTF-8 and once with every character escaped (as some senders write JSON).
     const escaped = '\\u94b1\\u5305 \\uD83D\\uDCB3';
