@@ -4,8 +4,11 @@ import type { Context } from 'hono';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 
-/** The body as text (a byte-order mark dropped); or too large; or not UTF-8, which decoding would quietly turn into U+FFFD. */
-export type BodyResult = { ok: true; text: string } | { ok: false; tooLarge: true } | { ok: false; notUtf8: true };
+/**
+ * The body as text (a byte-order mark dropped); or too large; or not UTF-8, which decoding would quietly turn
+ * into U+FFFD; or holding NUL bytes, as UTF-16 or UTF-32 without a byte-order mark does (valid UTF-8, but never JSON).
+ */
+export type BodyResult = { ok: true; text: string } | { ok: false; tooLarge: true } | { ok: false; notUtf8: true } | { ok: false; nulBytes: true };
 
 /** The sender hung up before its body ended: nobody is there to answer, and it is not the server's fault. */
 export class SenderGone extends Error {
@@ -17,6 +20,7 @@ const GONE = 'the sender closed the connection before the body ended';
 /** UTF-8 text, without the byte-order mark some Windows senders write first (it is not part of any JSON). */
 function decode(buf: Buffer): BodyResult {
   if (!isUtf8(buf)) return { ok: false, notUtf8: true };
+  if (buf.includes(0)) return { ok: false, nulBytes: true };
   const text = buf.toString('utf8');
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }

@@ -27,6 +27,8 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
     return { status: 415, body: { errors: [{ index: 0, path: '', message: `Content-Encoding ${encoding} is not accepted; send the body uncompressed` }] } };
   const body = await req.body(MAX_BODY_BYTES);
   if (!body.ok && 'tooLarge' in body) return { status: 413, body: { errors: [{ index: 0, path: '', message: 'body is larger than 10 MB; send smaller batches' }] } };
+  if (!body.ok && 'nulBytes' in body)
+    return { status: 400, body: { errors: [{ index: 0, path: '', message: 'body holds NUL bytes, which JSON text never does: UTF-16 or UTF-32? send JSON encoded as UTF-8' }] } };
   if (!body.ok) return { status: 400, body: { errors: [{ index: 0, path: '', message: 'body is not valid UTF-8; send JSON encoded as UTF-8' }] } };
   const split = splitBody(body.text, (req.header('content-type') ?? '').toLowerCase().includes('ndjson'));
   if (!split.ok) return refused(split);

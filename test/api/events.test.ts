@@ -233,6 +233,16 @@ describe('POST /api/events rejects, storing nothing', () => {
     await expectUnchanged();
   });
 
+  it('a body in UTF-16 without a byte-order mark, saying to send UTF-8 (its bytes are valid UTF-8, read as NULs between the characters)', async () => {
+    const res = await t.app.request('/api/events', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.tokens.ingest}`, 'content-type': 'application/json; charset=utf-16le' },
+      body: Buffer.from(JSON.stringify(created('u16-1', 'T-u16')), 'utf16le')
+    });
+    expect([res.status, await res.json()]).toEqual([400, { errors: [{ index: 0, path: '', message: expect.stringMatching(/NUL bytes.*send JSON encoded as UTF-8/) }] }]);
+    await expectUnchanged();
+  });
+
   it('a compressed body with 415, saying to send it uncompressed', async () => {
     const res = await t.app.request('/api/events', {
       method: 'POST',
