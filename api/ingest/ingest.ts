@@ -111,11 +111,14 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const events = index.bodies(sid).map(parseEventRecord);
     const freshIds = new Set(fresh.map((e) => e.id));
     const stored = events.filter((e) => !freshIds.has(e.id));
-    const created = stored.filter((e) => e.type === 'ticket.created').map((e) => e.at);
-    const t0 = subject[0] === 't' && created.length ? Math.min(...created) : -Infinity;
+    // Loops, not spread arguments: a subject may have hundreds of thousands of events (a flood of webhooks),
+    // more than a call takes arguments (RangeError), which failed every later batch naming it.
+    let t0 = Infinity;
+    if (subject[0] === 't') for (const e of stored) if (e.type === 'ticket.created' && e.at < t0) t0 = e.at;
+    if (t0 === Infinity) t0 = -Infinity;
     const times = new Set(stored.map((e) => Math.max(e.at, t0)));
     const facts: StoredFact[] = [];
-    for (const at of times) facts.push(...(s.factsAt.all(at, subject) as StoredFact[]));
+    for (const at of times) for (const f of s.factsAt.all(at, subject) as StoredFact[]) facts.push(f);
     return { events, facts, state: null };
   }
 
@@ -169,7 +172,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const cached = known.memo;
     // A memo loaded now already holds the fresh events (they were just inserted); a cached one gets them added.
     const memo = cached ?? (known.memo = load(known, fresh));
-    if (cached) memo.events.push(...fresh);
+    if (cached) for (const e of fresh) memo.events.push(e);
     const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], opts.targetSec, asOf) : replayCallback(memo.events as CallbackEvent[], asOf);
     // Replayed again when its first event after `asOf` comes: its state may change then (replay's `changesAt` is
     // never earlier), and the team an assignment or a schedule gives an agent counts from then (agents.note),

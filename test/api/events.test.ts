@@ -99,6 +99,19 @@ describe('POST /api/events accepts', () => {
     expect([res.status, await res.json()]).toEqual([200, { accepted: 1, duplicates: 0 }]);
   });
 
+  it('events of a ticket named by more events than a call takes arguments (150,000 creations), once it is read back from the database', async () => {
+    t.close();
+    // A memo of one subject: the ticket is forgotten after two others and read back, its 150,000 events and all.
+    t = testApp({ now: () => NOW, memoSubjects: 1 });
+    for (let b = 0; b < 3; b++) {
+      const flood = Array.from({ length: 50_000 }, (_, i) => ({ id: `fl-${b}-${i}`, type: 'ticket.created', at: NOW - 60_000 - i, ticket: 'T-flood', channel: 'chat' }));
+      expect(await t.post(flood)).toEqual({ status: 200, body: { accepted: 50_000, duplicates: 0 } });
+      for (const other of ['p', 'q']) await t.post(created(`fl-${b}-${other}`, `T-fl-${b}-${other}`));
+    }
+    expect(await t.post({ id: 'fl-r', type: 'ticket.resolved', at: at(0.5), ticket: 'T-flood', agent: 'ann' })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+    expect((await t.kpis()).tickets).toMatchObject({ created: 7, resolved: 1 });
+  });
+
   it('a body of exactly 10 MB (10,485,760 bytes); one byte more is 413', async () => {
     const event = JSON.stringify(created('mb-1', 'T-mb'));
     const exact = event + ' '.repeat(10 * 1024 * 1024 - event.length);
