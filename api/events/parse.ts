@@ -125,7 +125,8 @@ export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unkno
       if (line.trim() === '') continue;
       if (errors.length >= MAX_LISTED_ERRORS) return { ok: false, errors, stoppedAt: raw.length + errors.length };
       try {
-        raw.push(JSON.parse(line));
+        // A byte-order mark opens each of several files joined into one body (the body's own is dropped in body.ts).
+        raw.push(JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line));
       } catch (e) {
         errors.push({ index: raw.length + errors.length, path: '', message: `line ${lineNo + 1} is not valid JSON: ${(e as Error).message}` });
       }

@@ -90,6 +90,11 @@ describe('POST /api/events accepts', () => {
     expect((await t.kpis()).tickets.created).toBe(3);
   });
 
+  it('NDJSON made by joining files that each begin with a byte-order mark, as Windows tools write them', async () => {
+    const nd = [created('bom-1', 'T-bom-1'), created('bom-2', 'T-bom-2')].map((e) => `\ufeff${JSON.stringify(e)}\r\n`).join('');
+    expect(await t.post(nd, { raw: true, contentType: 'application/x-ndjson' })).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+  });
+
   it('a body declared Content-Encoding: identity, which is no encoding at all', async () => {
     const res = await t.app.request('/api/events', {
       method: 'POST',
