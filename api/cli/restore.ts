@@ -2,7 +2,7 @@
 // no server runs, after checking it, and keeps the database it replaces, write-ahead log and all, beside it. Done
 // by hand, a copy over the file that left the old -wal beside it would have that log replayed onto the backup.
 import { existsSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
 import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
@@ -27,6 +27,12 @@ const target = linkedFile(config.DATABASE_PATH);
 const planned = () => orExit(() => unfinishedRestore(target), (err) => openFailure(err, target));
 if (!flags.from && !planned()) exit(`--from is missing: name the backup to restore.\n\n${USAGE}`);
 
+/** The real paths of the files a restore, the server and SQLite keep beside the database at `file`. */
+const besideDatabase = (file: string) =>
+  ['.restoring', '.restoring-journal', '.restore-plan', '.server-lock', '.server-lock-journal', '-wal', '-shm', '-journal'].map((suffix) =>
+    join(realpathSync(dirname(file)), basename(file) + suffix)
+  );
+
 /** Says what a restore put in place and where the database it replaced went, given the files it moved there. */
 function tell(plan: RestorePlan, events: string, moved: string[]): void {
   console.log(`Restored ${target} from ${plan.from}: ${events}.`);
@@ -45,6 +51,11 @@ if (from) {
   if (fromStat?.isDirectory()) exit(`${from} is a directory: name the backup file in it (npm run backup -- --to wrote one file).`);
   if (!fromStat?.isFile()) exit(`There is no backup at ${from}.`);
   if (existsSync(target) && realpathSync(from) === realpathSync(target)) exit(`${from} is the database at DATABASE_PATH itself, not a backup of it.`);
+  // A file kept beside the database: the copy a killed restore left (removed before copying, so the backup named went
+  // with it), the plan (gone once the stopped restore it names is finished), the server's lock (which this
+  // process holds: reading it ended in a stack trace), the database's log or its index.
+  const beside = existsSync(dirname(target)) && besideDatabase(target).find((name) => name === realpathSync(from));
+  if (beside) exit(`${from} is a file kept beside the database at ${target}, not a backup: name a file npm run backup wrote.`);
 }
 
 // The server's claim, held until this process ends: no server may be running on the database, nor start meanwhile.

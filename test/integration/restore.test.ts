@@ -229,6 +229,20 @@ describe('npm run restore, as operators use it', () => {
     expect(stored(dbPath, ids(first))).toEqual(ids(first));
   }, 60_000);
 
+  // The copy a killed restore left was removed before copying, the backup named with it; the server's lock, held by
+  // the restore itself, ended in a stack trace.
+  it('refuses a file kept beside the database named as the backup, deleting nothing', async () => {
+    const { dir, dbPath } = await backedUp();
+    copyFileSync(join(dir, 'b.sqlite'), `${dbPath}.restoring`);
+    for (const name of [`${dbPath}.restoring`, `${dbPath}.server-lock`]) {
+      const r = await command('api/cli/restore.ts', dbPath, ['--from', name]);
+      expect([r.code, r.err]).toEqual([2, `${name} is a file kept beside the database at ${dbPath}, not a backup: name a file npm run backup wrote.\n`]);
+    }
+    expect(count(`${dbPath}.restoring`)).toBe(ids(first).length);
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+    expect(readdirSync(dir).filter((f) => f.includes('.replaced-'))).toEqual([]);
+  }, 60_000);
+
   it('names a directory given as the backup as one', async () => {
     const dir = scratch();
     const r = await command('api/cli/restore.ts', join(dir, 'kpi.sqlite'), ['--from', dir]);
