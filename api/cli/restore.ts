@@ -89,8 +89,11 @@ function refused(err: unknown): string | null {
         ? 'is not a Floorboard database'
         : code === 'FLOORBOARD_NEWER'
           ? 'was written by a newer Floorboard, which this version cannot run'
-          : null;
-  return why && `${from} ${why}: nothing was restored.${code === 'SQLITE_CANTOPEN' ? '' : ' Name a file npm run backup wrote.'}`;
+          : // Locked past the busy timeout by a process writing it (a rollback-journal database): it ended in a stack trace.
+            code === 'SQLITE_BUSY'
+            ? 'is locked by another process writing it: wait until it has finished, or name another backup'
+            : null;
+  return why && `${from} ${why}: nothing was restored.${code === 'SQLITE_CANTOPEN' || code === 'SQLITE_BUSY' ? '' : ' Name a file npm run backup wrote.'}`;
 }
 
 console.log(`Checking ${from}…`);

@@ -243,6 +243,24 @@ describe('npm run restore, as operators use it', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.replaced-'))).toEqual([]);
   }, 60_000);
 
+  it('says so, without a stack trace, when another process holds the backup locked', async () => {
+    const { dir, dbPath } = await backedUp();
+    const writer = new Database(join(dir, 'b.sqlite'));
+    writer.exec('BEGIN EXCLUSIVE; DELETE FROM events');
+    try {
+      const r = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'b.sqlite')]);
+      expect([r.code, r.err]).toEqual([
+        2,
+        `${join(dir, 'b.sqlite')} is locked by another process writing it: wait until it has finished, or name another backup: nothing was restored.\n`
+      ]);
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+    expect(readdirSync(dir).filter((f) => f.includes('.replaced-') || f.includes('.restoring'))).toEqual([]);
+  }, 60_000);
+
   it('names a directory given as the backup as one', async () => {
     const dir = scratch();
     const r = await command('api/cli/restore.ts', join(dir, 'kpi.sqlite'), ['--from', dir]);
