@@ -29,7 +29,8 @@ export function linkedFile(path: string): string {
   return file;
 }
 
-const planPath = (path: string) => `${linkedFile(path)}.restore-plan`;
+/** Where the plan of a restore into the database at `path` is kept. */
+export const planPath = (path: string) => `${linkedFile(path)}.restore-plan`;
 
 /** Thrown for a database a restore is part way through replacing: its message says what to do. */
 class UnfinishedRestore extends Error {
@@ -89,7 +90,15 @@ function syncDirectory(dir: string): void {
  */
 export function carryOut(target: string, plan: RestorePlan, opts: { written?: boolean } = {}): string[] {
   const file = planPath(target);
-  if (!opts.written) durably(file, JSON.stringify(plan));
+  if (!opts.written)
+    try {
+      durably(file, JSON.stringify(plan));
+    } catch (err) {
+      // Not written (a full disk), and no file renamed: a plan left empty kept every server off the database, saying
+      // to put back by hand files that had not moved.
+      rmSync(file, { force: true });
+      throw err;
+    }
   if (existsSync(plan.restoring)) {
     for (const suffix of SIDE_FILES)
       if (existsSync(target + suffix) && !existsSync(plan.replaced + suffix)) renameSync(target + suffix, plan.replaced + suffix);

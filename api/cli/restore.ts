@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
 import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
-import { carryOut, linkedFile, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
+import { carryOut, linkedFile, planPath, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
 import { copyDatabase, size, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
@@ -43,6 +43,25 @@ function tell(plan: RestorePlan, events: string, moved: string[]): void {
   );
 }
 
+/**
+ * What to say when carrying out `plan` threw for a reason of the file system's (a full disk, a database file
+ * bind-mounted into a container, which cannot be renamed over); null for a bug. Before the plan was written
+ * nothing was renamed, and the copy goes; after, the plan stays, for npm run restore to finish.
+ */
+function carryOutFailure(err: unknown, plan: RestorePlan): string | null {
+  const { code, syscall, message } = err as NodeJS.ErrnoException;
+  if (typeof syscall !== 'string') return null;
+  const why = code === 'ENOSPC' ? `the disk holding ${target} is full` : message;
+  if (!existsSync(planPath(target))) {
+    rmSync(plan.restoring, { force: true });
+    return `Cannot write ${planPath(target)} (${why}): nothing was restored.`;
+  }
+  return (
+    `The restore of ${plan.from} stopped part way (${why}): once that is put right, run npm run restore to finish it. ` +
+    `Until then no server starts on ${target}; the database it replaces is kept as ${plan.replaced}.`
+  );
+}
+
 // npm runs scripts in the project's directory; a relative --from means the one the command was typed in (INIT_CWD).
 const from = flags.from && resolve(process.env.INIT_CWD ?? '.', flags.from);
 if (from) {
@@ -68,7 +87,7 @@ if (!orExit(() => claimForServer(target, { checkFile: false }), (err) => openFai
 const stopped = planned();
 if (stopped) {
   console.log(`Finishing the restore of ${stopped.from} that was stopped part way…`);
-  tell(stopped, 'the copy it had checked', carryOut(target, stopped, { written: true }));
+  tell(stopped, 'the copy it had checked', orExit(() => carryOut(target, stopped, { written: true }), (err) => carryOutFailure(err, stopped)));
 }
 // Nothing more asked, or the same backup, which is now in place.
 if (!from || from === stopped?.from) process.exit(0);
@@ -145,7 +164,7 @@ const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z'
 let replaced = `${target}.replaced-${stamp}`;
 for (let n = 2; SIDE_FILES.some((suffix) => existsSync(replaced + suffix)); n++) replaced = `${target}.replaced-${stamp}-${n}`;
 const plan: RestorePlan = { from, restoring, replaced };
-const moved = carryOut(target, plan);
+const moved = orExit(() => carryOut(target, plan), (err) => carryOutFailure(err, plan));
 tell(plan, `${copy.events.toLocaleString('en')} events${copy.newest === null ? '' : `, the newest received ${new Date(copy.newest).toISOString()}`}`, moved);
 // A Ctrl-C from here on waited for the renames (a signal's handler runs once the code running now has finished):
 // they are done, and it is not said to have stopped anything.

@@ -350,3 +350,35 @@ describe('npm run restore, stopped part way', () => {
     expect(readdirSync(dir).filter((f) => /^kpi\.sqlite\.replaced-[\dT-]+Z(-\d+)?$/.test(f))).toHaveLength(2);
   }, 60_000);
 });
+
+const FAIL_FS = join(import.meta.dirname, '..', 'helpers', 'fail-fs.mjs');
+
+describe('npm run restore, when the file system refuses', () => {
+  // A plan left empty kept every server off the database, saying to put back by hand files that had not moved.
+  it('a full disk as it writes the plan: nothing restored, no plan or copy left, and says so without a stack trace', async () => {
+    const { dir, dbPath } = await backedUp();
+    const r = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], {
+      DATABASE_PATH: dbPath,
+      KPI_TIMEZONE: 'UTC',
+      NODE_OPTIONS: `--import ${FAIL_FS}`,
+      FAIL_WRITE_ENDING: '.restore-plan'
+    });
+    expect([r.code, r.err]).toEqual([2, `Cannot write ${dbPath}.restore-plan (the disk holding ${dbPath} is full): nothing was restored.\n`]);
+    expect(readdirSync(dir).sort()).toEqual(['b.sqlite', 'kpi.sqlite', 'kpi.sqlite.server-lock']);
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+  }, 60_000);
+
+  it('a database file that cannot be renamed (bind-mounted): says the restore stopped part way, and npm run restore finishes it', async () => {
+    const { dir, dbPath } = await backedUp();
+    const env = { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: `--import ${FAIL_FS}` };
+    const r = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], { ...env, FAIL_RENAME: '1' });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      new RegExp(`^The restore of ${join(dir, 'b.sqlite')} stopped part way \\(EBUSY: .*\\): once that is put right, run npm run restore to finish it\\. Until then no server starts on ${dbPath}; the database it replaces is kept as ${dbPath}\\.replaced-[\\dT-]+Z\\.\\n$`)
+    );
+    const finished = await runEntry('api/cli/restore.ts', [], env);
+    expect([finished.code, finished.err]).toEqual([0, '']);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.restoring') || f.endsWith('.restore-plan'))).toEqual([]);
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+  }, 60_000);
+});
