@@ -6,7 +6,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSyn
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './index';
-import { refuseUnfinishedRestore } from './restore-plan';
+import { linkedFile, refuseUnfinishedRestore } from './restore-plan';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -163,7 +163,10 @@ function checkBeforeClaim(path: string): void {
  * is not told apart.)
  */
 function serverLockPath(path: string): string {
-  const real = existsSync(path) ? realpathSync(path) : join(realpathSync(dirname(path)), basename(path));
+  // A link to a file not made yet is followed too: named from the link, the first server's lock was not the one a
+  // second server or npm run restore looked for once the server had made the file it names.
+  const file = linkedFile(path);
+  const real = existsSync(file) ? realpathSync(file) : join(existsSync(dirname(file)) ? realpathSync(dirname(file)) : dirname(file), basename(file));
   return `${real}.server-lock`;
 }
 const claims: Database.Database[] = [];

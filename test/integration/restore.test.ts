@@ -162,6 +162,23 @@ describe('npm run restore, as operators use it', () => {
     expect(lstatSync(join(dir, 'volume', replaced[0]!)).isFile()).toBe(true);
     expect(readdirSync(dir).filter((f) => f.includes('.replaced-'))).toEqual([]);
   }, 60_000);
+  // Named from the link while the file it names was not made yet, the server's lock was not the one the restore looked
+  // for: the restore renamed the database away under the running server, whose writes then went to the file set aside.
+  it('refuses while a server runs that started on a link to a file it made', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'volume'));
+    const link = join(dir, 'kpi.sqlite');
+    symlinkSync(join(dir, 'volume', 'kpi.sqlite'), link);
+    madeWithBackup(join(dir, 'other.sqlite'), join(dir, 'b.sqlite'), 2);
+    const server = await startServer({ dbPath: link });
+    try {
+      const r = await command('api/cli/restore.ts', link, ['--from', join(dir, 'b.sqlite')]);
+      expect([r.code, r.err]).toEqual([2, `A Floorboard server (or npm run rebuild) is using ${join(dir, 'volume', 'kpi.sqlite')}; stop it, then restore.\n`]);
+    } finally {
+      expect(await server.kill('SIGTERM')).toBe(0);
+    }
+    expect(readdirSync(join(dir, 'volume')).filter((f) => f.includes('.replaced-'))).toEqual([]);
+  }, 60_000);
   it('never overwrites a database an earlier restore set aside, within the same second', async () => {
     const dir = scratch();
     const dbPath = join(dir, 'kpi.sqlite');
