@@ -23,6 +23,8 @@ if (config.DATABASE_PATH === ':memory:') exit('DATABASE_PATH is :memory:, which 
 // The file a link at DATABASE_PATH names, not the link: renamed over, the link became a file beside it, and the
 // database it replaced a link, its WAL left behind.
 const target = linkedFile(config.DATABASE_PATH);
+// A directory (DATABASE_PATH=./data) was moved aside whole, the database in it too, and the operator told to delete it.
+if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) exit(openFailure(Object.assign(new Error(), { code: 'EISDIR' }), target)!);
 /** The plan of a restore into the database stopped part way, if there is one (one that cannot be read is refused). */
 const planned = () => orExit(() => unfinishedRestore(target), (err) => openFailure(err, target));
 if (!flags.from && !planned()) exit(`--from is missing: name the backup to restore.\n\n${USAGE}`);

@@ -278,6 +278,14 @@ describe('npm run restore, as operators use it', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.replaced-') || f.includes('.restoring'))).toEqual([]);
   }, 60_000);
 
+  it('refuses a directory at DATABASE_PATH, moving nothing', async () => {
+    const { dir, dbPath } = await backedUp();
+    const r = await command('api/cli/restore.ts', dir, ['--from', join(dir, 'b.sqlite')]);
+    expect([r.code, r.err]).toEqual([2, `Cannot open the database: ${dir} is a directory: point DATABASE_PATH at a file in it, such as ${join(dir, 'kpi.sqlite')}.\n`]);
+    expect(existsSync(dir) && lstatSync(dir).isDirectory()).toBe(true);
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+  }, 60_000);
+
   it('names a directory given as the backup as one', async () => {
     const dir = scratch();
     const r = await command('api/cli/restore.ts', join(dir, 'kpi.sqlite'), ['--from', dir]);
