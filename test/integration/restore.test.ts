@@ -278,6 +278,27 @@ describe('npm run restore, as operators use it', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.replaced-') || f.includes('.restoring'))).toEqual([]);
   }, 60_000);
 
+  it('says so, without a stack trace, of a backup whose writer stopped part way (a hot journal beside it)', async () => {
+    const { dir, dbPath } = await backedUp();
+    const from = join(dir, 'b.sqlite');
+    // A journal of a write stopped part way, as a killed writer leaves it: the file changed, the journal holding what it was.
+    const writer = new Database(from);
+    writer.pragma('cache_size = 1');
+    writer.exec("BEGIN; UPDATE events SET body = zeroblob(5000)");
+    copyFileSync(from, join(dir, 'hot.sqlite'));
+    copyFileSync(`${from}-journal`, join(dir, 'hot.sqlite-journal'));
+    writer.exec('ROLLBACK');
+    writer.close();
+    const hot = join(dir, 'hot.sqlite');
+    const r = await command('api/cli/restore.ts', dbPath, ['--from', hot]);
+    expect([r.code, r.err]).toEqual([
+      2,
+      `${hot} was being written when its writer stopped, and ${hot}-journal beside it holds what to roll back, which reading it cannot do: open it once with sqlite3 (which rolls that back), or name another backup: nothing was restored.\n`
+    ]);
+    expect(existsSync(`${hot}-journal`)).toBe(true);
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+  }, 60_000);
+
   it('refuses a directory at DATABASE_PATH, moving nothing', async () => {
     const { dir, dbPath } = await backedUp();
     const r = await command('api/cli/restore.ts', dir, ['--from', join(dir, 'b.sqlite')]);
