@@ -45,7 +45,11 @@ export function unfinishedRestore(path: string): RestorePlan | null {
   const file = planPath(path);
   if (!existsSync(file)) return null;
   try {
-    const plan = JSON.parse(readFileSync(file, 'utf8')) as Partial<RestorePlan> | null;
+    const text = readFileSync(file, 'utf8');
+    // Made but not yet written (killed, or the machine went down, before it was synced): no rename comes before
+    // that, so the database is as it was. Taken for unreadable, it kept every server off it, with no way to finish.
+    if (text === '') return null;
+    const plan = JSON.parse(text) as Partial<RestorePlan> | null;
     if (typeof plan?.from === 'string' && typeof plan.restoring === 'string' && typeof plan.replaced === 'string') return plan as RestorePlan;
   } catch {
     // Said below.
@@ -67,7 +71,7 @@ export function refuseUnfinishedRestore(path: string): void {
 
 /** Writes `data` to `file` and makes it, and its name in the directory, durable before returning. */
 function durably(file: string, data: string): void {
-  writeFileSync(file, data, { flag: 'wx' });
+  writeFileSync(file, data); // over an empty one only (unfinishedRestore): npm run restore finished any other first
   const fd = openSync(file, 'r');
   fsyncSync(fd);
   closeSync(fd);

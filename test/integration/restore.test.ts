@@ -378,6 +378,19 @@ describe('npm run restore, stopped part way', () => {
     expect(stored(dbPath, ids(first))).toEqual(ids(first));
   }, 60_000);
 
+  // What a kill between making the plan and writing it leaves, or a machine gone down before it was synced: no file
+  // had been renamed. It kept every server off the database, saying to put back by hand files that had not moved.
+  it('a plan made but never written: the database is as it was, a server starts, and a restore runs', async () => {
+    const { dir, dbPath } = await backedUp();
+    writeFileSync(`${dbPath}.restore-plan`, '');
+    const start = await runEntry('api/server.ts', [], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', PORT: '0', FLOORBOARD_SKIP_WEB_BUILD: '1' }, { stopWhenListening: true });
+    expect([start.listened, start.err]).toEqual([true, '']);
+    const r = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'b.sqlite')]);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.restoring') || f.endsWith('.restore-plan'))).toEqual([]);
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+  }, 60_000);
+
   it('named another backup, finishes the stopped restore and then restores that one', async () => {
     const { dir, dbPath } = await backedUp();
     madeWithBackup(join(dir, 'other.sqlite'), join(dir, 'other-backup.sqlite'), 5);
