@@ -107,6 +107,18 @@ export function carryOut(target: string, plan: RestorePlan, opts: { written?: bo
     for (const suffix of SIDE_FILES)
       if (existsSync(target + suffix) && !existsSync(plan.replaced + suffix)) renameSync(target + suffix, plan.replaced + suffix);
     renameSync(plan.restoring, target);
+  } else if (!existsSync(target)) {
+    // The checked copy is gone (deleted by hand while the restore was stopped) and nothing took the database's
+    // place: the restore cannot be finished, and was said to be, and the next start made a new, empty database.
+    // The files set aside go back, the database itself last, so that a kill meanwhile leaves this to do again.
+    for (const suffix of [...SIDE_FILES].reverse())
+      if (existsSync(plan.replaced + suffix) && !existsSync(target + suffix)) renameSync(plan.replaced + suffix, target + suffix);
+    syncDirectory(dirname(target));
+    rmSync(file, { force: true });
+    throw new UnfinishedRestore(
+      `${plan.restoring}, the checked copy of ${plan.from} that a stopped restore was putting in place, is gone: the database it was ` +
+        `replacing is back at ${target}, and nothing was restored. To restore it, run npm run restore -- --from ${plan.from} again`
+    );
   }
   syncDirectory(dirname(target));
   rmSync(file, { force: true });

@@ -52,6 +52,7 @@ function tell(plan: RestorePlan, events: string, moved: string[]): void {
  */
 function carryOutFailure(err: unknown, plan: RestorePlan): string | null {
   const { code, syscall, message } = err as NodeJS.ErrnoException;
+  if (code === 'FLOORBOARD_RESTORE') return `${message}.`;
   if (typeof syscall !== 'string') return null;
   const why = code === 'ENOSPC' ? `the disk holding ${target} is full` : message;
   if (!existsSync(planPath(target))) {

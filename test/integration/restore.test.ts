@@ -1,7 +1,7 @@
 // npm run restore: a backup put in place of the database while no server runs, the database it replaced kept with
 // its write-ahead log; and the refusals, which change nothing.
 import Database from 'better-sqlite3';
-import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -389,6 +389,35 @@ describe('npm run restore, stopped part way', () => {
     expect([r.code, r.err]).toEqual([0, '']);
     expect(readdirSync(dir).filter((f) => f.endsWith('.restoring') || f.endsWith('.restore-plan'))).toEqual([]);
     expect(stored(dbPath, ids(first))).toEqual(ids(first));
+  }, 60_000);
+
+  // Said to be finished, the restore left no database at DATABASE_PATH, and the next start made a new, empty one.
+  it('its checked copy deleted by hand meanwhile: puts the database back, and says nothing was restored', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    await post(server, first);
+    expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
+    await post(server, second);
+    await server.kill('SIGKILL');
+    const killed = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], {
+      DATABASE_PATH: dbPath,
+      KPI_TIMEZONE: 'UTC',
+      NODE_OPTIONS: `--import ${KILL_AFTER_RENAMES}`,
+      KILL_AFTER_RENAMES: '2'
+    });
+    expect(killed.code).toBe(null);
+    rmSync(`${dbPath}.restoring`);
+
+    const r = await command('api/cli/restore.ts', dbPath, []);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `${dbPath}.restoring, the checked copy of ${join(dir, 'b.sqlite')} that a stopped restore was putting in place, is gone: ` +
+        `the database it was replacing is back at ${dbPath}, and nothing was restored. To restore it, run npm run restore -- --from ${join(dir, 'b.sqlite')} again.\n`
+    );
+    expect(readdirSync(dir).filter((f) => f.includes('.replaced-') || f.endsWith('.restore-plan'))).toEqual([]);
+    // The database as it was, its log with it.
+    expect(stored(dbPath, [...ids(first), ...onlySecond])).toHaveLength(ids(first).length + onlySecond.length);
   }, 60_000);
 
   it('named another backup, finishes the stopped restore and then restores that one', async () => {
