@@ -102,13 +102,15 @@ const tidyBackup = () => ['-wal', '-shm'].forEach((suffix) => besideBackup.inclu
 /** Why the backup cannot be restored, for an error reading it that says so; null for anything else. */
 function refused(err: unknown): string | null {
   const code = (err as { code?: unknown }).code;
+  const cannotRead = code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY_') && code !== 'SQLITE_READONLY_ROLLBACK');
   const why = unreadableFile(err)
     ? 'is not a sound SQLite database'
     : // A hot journal: a read-only connection may not roll it back, and the read ended in a stack trace.
       code === 'SQLITE_READONLY_ROLLBACK'
       ? `was being written when its writer stopped, and ${from}-journal beside it holds what to roll back, which reading it cannot do: open it once with sqlite3 (which rolls that back), or name another backup`
-      : // SQLite's word for a file this user may not read (or whose directory it may not write, for a WAL's index).
-      code === 'SQLITE_CANTOPEN'
+      : // SQLite's word for a file this user may not read (or whose directory it may not write, for a WAL's index:
+      // READONLY_DIRECTORY, for a WAL-mode backup in a directory this user may not write, ended in a stack trace).
+      cannotRead
       ? `cannot be read (${(err as Error).message}): check that this user may read it, and write in its directory`
       : code === 'FLOORBOARD_FOREIGN'
         ? 'is not a Floorboard database'
@@ -118,7 +120,7 @@ function refused(err: unknown): string | null {
             code === 'SQLITE_BUSY'
             ? 'is locked by another process writing it: wait until it has finished, or name another backup'
             : null;
-  return why && `${from} ${why}: nothing was restored.${code === 'SQLITE_CANTOPEN' || code === 'SQLITE_BUSY' || code === 'SQLITE_READONLY_ROLLBACK' ? '' : ' Name a file npm run backup wrote.'}`;
+  return why && `${from} ${why}: nothing was restored.${cannotRead || code === 'SQLITE_BUSY' || code === 'SQLITE_READONLY_ROLLBACK' ? '' : ' Name a file npm run backup wrote.'}`;
 }
 
 console.log(`Checking ${from}…`);

@@ -232,6 +232,23 @@ describe('npm run restore, as operators use it', () => {
     expect(existsSync(dbPath)).toBe(false);
   }, 60_000);
 
+  // A WAL-mode backup (copied by hand from a server's database) needs its index made beside it: in a directory this
+  // user may not write (a read-only mount of backups), reading it ended in a SQLITE_READONLY_DIRECTORY stack trace.
+  it.skipIf(process.getuid?.() !== 0)('says so, without a stack trace, of a WAL-mode backup in a directory this user may not write', async () => {
+    const dir = realpathSync(mkdtempSync('/tmp/floorboard-restore-nobody-'));
+    chownSync(dir, 65534, 65534);
+    const backups = realpathSync(mkdtempSync('/tmp/floorboard-restore-backups-'));
+    chmodSync(backups, 0o755);
+    const from = join(backups, 'copied.sqlite');
+    openDb(from).$client.close();
+    expect(readFileSync(from)[18]).toBe(2);
+    const r = await runEntry('api/cli/restore.ts', ['--from', from], { DATABASE_PATH: join(dir, 'kpi.sqlite'), KPI_TIMEZONE: 'UTC', TMPDIR: dir, HOME: dir }, {
+      prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+    });
+    expect([r.code, r.err]).toEqual([2, `${from} cannot be read (attempt to write a readonly database): check that this user may read it, and write in its directory: nothing was restored.\n`]);
+    expect(existsSync(join(dir, 'kpi.sqlite'))).toBe(false);
+  }, 60_000);
+
   // A Ctrl-C while it copies: the shell's exit code for SIGINT, the copy gone, the database as it was.
   it('stops on a Ctrl-C while it copies, leaving the database as it was and no copy', async () => {
     const { dir, dbPath } = await backedUp();
