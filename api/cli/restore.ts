@@ -83,7 +83,8 @@ if (from) {
 // The server's claim, held until this process ends: no server may be running on the database, nor start meanwhile.
 // The file itself is not checked: it is being replaced, damaged or not.
 if (!orExit(() => claimForServer(target, { checkFile: false }), (err) => openFailure(err, target)))
-  exit(`A Floorboard server (or npm run rebuild) is using ${target}; stop it, then restore.`);
+  // Another restore too: told of a server alone, an operator who had started one in another terminal went looking for a server.
+  exit(`A Floorboard server, npm run rebuild or another npm run restore is using ${target}; stop it (or let a restore finish), then restore.`);
 
 // A restore stopped part way (killed, the machine gone down) is finished first: its copy was checked, and until
 // it is done no server starts on the database. Read under the claim: another restore may have been running.

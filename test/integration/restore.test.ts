@@ -1,6 +1,7 @@
 // npm run restore: a backup put in place of the database while no server runs, the database it replaced kept with
 // its write-ahead log; and the refusals, which change nothing.
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,7 +102,7 @@ describe('npm run restore', () => {
       expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
       await post(server, second);
       const running = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'b.sqlite')]);
-      expect([running.code, running.err]).toEqual([2, `A Floorboard server (or npm run rebuild) is using ${dbPath}; stop it, then restore.\n`]);
+      expect([running.code, running.err]).toEqual([2, `A Floorboard server, npm run rebuild or another npm run restore is using ${dbPath}; stop it (or let a restore finish), then restore.\n`]);
     } finally {
       expect(await server.kill('SIGTERM')).toBe(0);
     }
@@ -173,7 +174,7 @@ describe('npm run restore, as operators use it', () => {
     const server = await startServer({ dbPath: link });
     try {
       const r = await command('api/cli/restore.ts', link, ['--from', join(dir, 'b.sqlite')]);
-      expect([r.code, r.err]).toEqual([2, `A Floorboard server (or npm run rebuild) is using ${join(dir, 'volume', 'kpi.sqlite')}; stop it, then restore.\n`]);
+      expect([r.code, r.err]).toEqual([2, `A Floorboard server, npm run rebuild or another npm run restore is using ${join(dir, 'volume', 'kpi.sqlite')}; stop it (or let a restore finish), then restore.\n`]);
     } finally {
       expect(await server.kill('SIGTERM')).toBe(0);
     }
@@ -321,6 +322,32 @@ describe('npm run restore, as operators use it', () => {
     const r = await command('api/cli/restore.ts', dir, ['--from', join(dir, 'b.sqlite')]);
     expect([r.code, r.err]).toEqual([2, `Cannot open the database: ${dir} is a directory: point DATABASE_PATH at a file in it, such as ${join(dir, 'kpi.sqlite')}.\n`]);
     expect(existsSync(dir) && lstatSync(dir).isDirectory()).toBe(true);
+    expect(stored(dbPath, ids(first))).toEqual(ids(first));
+  }, 60_000);
+
+  it('refuses while another restore runs, saying so', async () => {
+    const { dir, dbPath } = await backedUp();
+    madeWithBackup(join(dir, 'other.sqlite'), join(dir, 'other-backup.sqlite'), 5);
+    // The first held still while it copies.
+    const root = join(import.meta.dirname, '..', '..');
+    const first_ = spawn(process.execPath, ['--import', 'tsx', join(root, 'api/cli/restore.ts'), '--from', join(dir, 'b.sqlite')], {
+      cwd: root,
+      env: { ...process.env, DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' },
+      stdio: 'ignore'
+    });
+    const ended = new Promise<number | null>((resolve) => first_.once('exit', resolve));
+    while (!existsSync(`${dbPath}.restoring`)) await new Promise((r) => setTimeout(r, 1));
+    first_.kill('SIGSTOP');
+    try {
+      const second = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'other-backup.sqlite')]);
+      expect([second.code, second.err]).toEqual([
+        2,
+        `A Floorboard server, npm run rebuild or another npm run restore is using ${dbPath}; stop it (or let a restore finish), then restore.\n`
+      ]);
+    } finally {
+      first_.kill('SIGCONT');
+    }
+    expect(await ended).toBe(0);
     expect(stored(dbPath, ids(first))).toEqual(ids(first));
   }, 60_000);
 
