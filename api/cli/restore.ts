@@ -1,7 +1,7 @@
 // npm run restore -- --from <backup>: puts a backup (npm run backup) in place of the database at DATABASE_PATH while
 // no server runs, after checking it, and keeps the database it replaces, write-ahead log and all, beside it. Done
 // by hand, a copy over the file that left the old -wal beside it would have that log replayed onto the backup.
-import { existsSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
@@ -23,6 +23,8 @@ if (config.DATABASE_PATH === ':memory:') exit('DATABASE_PATH is :memory:, which 
 // The file a link at DATABASE_PATH names, not the link: renamed over, the link became a file beside it, and the
 // database it replaced a link, its WAL left behind.
 const target = linkedFile(config.DATABASE_PATH);
+// Still a link after linkedFile's 40 hops: links that lead round in a loop, which stat refuses (ELOOP).
+if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) exit(`${config.DATABASE_PATH} is a link that leads round in a loop of links: point DATABASE_PATH at the database file.`);
 // A directory (DATABASE_PATH=./data) was moved aside whole, the database in it too, and the operator told to delete it.
 if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) exit(openFailure(Object.assign(new Error(), { code: 'EISDIR' }), target)!);
 /** The plan of a restore into the database stopped part way, if there is one (one that cannot be read is refused). */

@@ -351,6 +351,15 @@ describe('npm run restore, as operators use it', () => {
     expect(stored(dbPath, ids(first))).toEqual(ids(first));
   }, 60_000);
 
+  it('refuses a DATABASE_PATH whose links lead round in a loop, without a stack trace', async () => {
+    const { dir } = await backedUp();
+    symlinkSync(join(dir, 'b-link'), join(dir, 'a-link'));
+    symlinkSync(join(dir, 'a-link'), join(dir, 'b-link'));
+    const r = await command('api/cli/restore.ts', join(dir, 'a-link'), ['--from', join(dir, 'b.sqlite')]);
+    expect([r.code, r.err]).toEqual([2, `${join(dir, 'a-link')} is a link that leads round in a loop of links: point DATABASE_PATH at the database file.\n`]);
+    expect(lstatSync(join(dir, 'a-link')).isSymbolicLink()).toBe(true);
+  }, 60_000);
+
   it('names a directory given as the backup as one', async () => {
     const dir = scratch();
     const r = await command('api/cli/restore.ts', join(dir, 'kpi.sqlite'), ['--from', dir]);
