@@ -369,25 +369,35 @@ describe('npm run restore, as operators use it', () => {
 
 const KILL_AFTER_RENAMES = join(import.meta.dirname, '..', 'helpers', 'kill-after-renames.mjs');
 
+/** A killed server's database (the second batch still in its WAL) with a backup of the first, b.sqlite, beside it. */
+async function walledWithBackup(): Promise<{ dir: string; dbPath: string }> {
+  const dir = scratch();
+  const dbPath = join(dir, 'kpi.sqlite');
+  const server = await startServer({ dbPath });
+  await post(server, first);
+  expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
+  await post(server, second);
+  await server.kill('SIGKILL');
+  return { dir, dbPath };
+}
+
+/** npm run restore -- --from `from`, SIGKILLed just after its `renames`-th rename. */
+async function restoreKilledAfter(dbPath: string, from: string, renames: number): Promise<void> {
+  const killed = await runEntry('api/cli/restore.ts', ['--from', from], {
+    DATABASE_PATH: dbPath,
+    KPI_TIMEZONE: 'UTC',
+    NODE_OPTIONS: `--import ${KILL_AFTER_RENAMES}`,
+    KILL_AFTER_RENAMES: String(renames)
+  });
+  expect(killed.code).toBe(null);
+}
+
 describe('npm run restore, stopped part way', () => {
   // The restore renames the database, its -wal and -shm (a killed server left them), then the checked copy: four
   // renames, and a kill after any of them.
   it.each([1, 2, 3, 4])('after its rename %i: nothing runs on the database until npm run restore finishes it', async (renames) => {
-    const dir = scratch();
-    const dbPath = join(dir, 'kpi.sqlite');
-    const server = await startServer({ dbPath });
-    await post(server, first);
-    expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
-    await post(server, second);
-    await server.kill('SIGKILL');
-
-    const killed = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], {
-      DATABASE_PATH: dbPath,
-      KPI_TIMEZONE: 'UTC',
-      NODE_OPTIONS: `--import ${KILL_AFTER_RENAMES}`,
-      KILL_AFTER_RENAMES: String(renames)
-    });
-    expect(killed.code).toBe(null);
+    const { dir, dbPath } = await walledWithBackup();
+    await restoreKilledAfter(dbPath, join(dir, 'b.sqlite'), renames);
 
     // A server (which would have made a new, empty database, or replayed a log onto a file not its own), a rebuild
     // and a backup all refuse, and say what to do.
@@ -446,20 +456,8 @@ describe('npm run restore, stopped part way', () => {
 
   // Said to be finished, the restore left no database at DATABASE_PATH, and the next start made a new, empty one.
   it('its checked copy deleted by hand meanwhile: puts the database back, and says nothing was restored', async () => {
-    const dir = scratch();
-    const dbPath = join(dir, 'kpi.sqlite');
-    const server = await startServer({ dbPath });
-    await post(server, first);
-    expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
-    await post(server, second);
-    await server.kill('SIGKILL');
-    const killed = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], {
-      DATABASE_PATH: dbPath,
-      KPI_TIMEZONE: 'UTC',
-      NODE_OPTIONS: `--import ${KILL_AFTER_RENAMES}`,
-      KILL_AFTER_RENAMES: '2'
-    });
-    expect(killed.code).toBe(null);
+    const { dir, dbPath } = await walledWithBackup();
+    await restoreKilledAfter(dbPath, join(dir, 'b.sqlite'), 2);
     rmSync(`${dbPath}.restoring`);
 
     const r = await command('api/cli/restore.ts', dbPath, []);
@@ -476,13 +474,7 @@ describe('npm run restore, stopped part way', () => {
   it('named another backup, finishes the stopped restore and then restores that one', async () => {
     const { dir, dbPath } = await backedUp();
     madeWithBackup(join(dir, 'other.sqlite'), join(dir, 'other-backup.sqlite'), 5);
-    const killed = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], {
-      DATABASE_PATH: dbPath,
-      KPI_TIMEZONE: 'UTC',
-      NODE_OPTIONS: `--import ${KILL_AFTER_RENAMES}`,
-      KILL_AFTER_RENAMES: '1'
-    });
-    expect(killed.code).toBe(null);
+    await restoreKilledAfter(dbPath, join(dir, 'b.sqlite'), 1);
     const r = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'other-backup.sqlite')]);
     expect([r.code, r.err]).toEqual([0, '']);
     expect(r.out).toContain(`Restored ${dbPath} from ${join(dir, 'b.sqlite')}: the copy it had checked.`);
