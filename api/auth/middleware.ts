@@ -80,6 +80,36 @@ export function authorize(db: Db, req: Accessors, needs: Role[], now: number, qu
 
 export const isDenial = (p: Principal | Denial): p is Denial => 'status' in p;
 
+/**
+ * The page that sent the request is of this site: same host and port as the request is addressed to (a
+ * browser always sends Origin on a WebSocket and on a POST; a client without one, such as curl, is no page).
+ * Behind a reverse proxy that rewrites Host (nginx's default), the host the browser asked for arrives as
+ * X-Forwarded-Host, which a page's script cannot set: a page of another site still names its own origin, and is refused.
+ */
+export function fromThisSite(req: Pick<Accessors, 'header'>): boolean {
+  const origin = req.header('origin');
+  if (origin === undefined) return true;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  // Node joins a repeated header with commas: the first proxy's value is what the browser asked for.
+  const asked = String(req.header('x-forwarded-host') ?? '').split(',')[0].trim();
+  return host === req.header('host') || (asked !== '' && host === asked);
+}
+
+/**
+ * A request that changes something, signed in with the session cookie from a page of another site: refused. The
+ * browser sends the cookie with any page's request to this host (another port's, a sibling subdomain's: SameSite=Lax
+ * counts them as one site), and a text/plain POST needs no preflight. A token is the caller's own.
+ */
+export function crossSiteSession(req: Accessors, what: string): Denial | null {
+  if (credentialOf(req)?.kind !== 'session' || fromThisSite(req)) return null;
+  return { status: 403, body: { error: 'forbidden', message: `A page from another site may not ${what} with your session.` } };
+}
+
 /** Lets the request through when the caller holds `need` (or any of several). */
 export function requireRole(db: Db, need: Role | Role[], now: () => number): MiddlewareHandler {
   const needs = Array.isArray(need) ? need : [need];

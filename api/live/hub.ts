@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { endSocket } from '../answers';
 import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
-import { allows } from '../auth/middleware';
+import { allows, fromThisSite, NodeAccessors } from '../auth/middleware';
 import { IN_PLAIN_WORDS, quote } from '../plain-words';
 import { filterFields, issuesToErrors } from '../routes/params';
 import type { ErrorMessage } from './protocol';
@@ -30,26 +30,6 @@ const subscribeMessage = z.object({
 });
 /** What a client refused for the connection cap is told to wait. */
 const RETRY_AFTER_S = 5;
-
-/**
- * The page that opened the socket is of this site: same host and port as the request is addressed to (a
- * browser always sends Origin). Behind a reverse proxy that rewrites Host (nginx's default), the host the
- * browser asked for arrives as X-Forwarded-Host, which a page's script cannot set on a WebSocket: a page of
- * another site still names its own origin, and is refused.
- */
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    return false;
-  }
-  // Node joins a repeated header with commas: the first proxy's value is what the browser asked for.
-  const asked = String(req.headers['x-forwarded-host'] ?? '').split(',')[0].trim();
-  return host === req.headers.host || (asked !== '' && host === asked);
-}
 
 const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${FILTER_NAMES.map((k) => `${k}?`).join(',')}}}`;
 
@@ -170,7 +150,7 @@ export class LiveHub {
     if (!allows(principal.role, 'display')) return refuse(403, 'Forbidden', 'forbidden', `The live feed needs the display role or above; this is ${principal.role}.`);
     // A session cookie goes with any page's request to this host (another port's too): only this site's pages may
     // use it here. A token in the address or a header is the caller's own (an empty one is none).
-    if (this.o.bySession(req) && !sameOrigin(req))
+    if (this.o.bySession(req) && !fromThisSite(new NodeAccessors(req)))
       return refuse(403, 'Forbidden', 'forbidden', 'A page from another site may not open the live feed with your session.');
     // The address takes the wall's token only: filters in it would be ignored, and the whole centre shown as if filtered.
     const unknown = [...url.searchParams.keys()].find((k) => k !== 'token');

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { login, logout } from '../auth/credentials';
 import { MAX_PASSWORD_CHARS } from '../config';
-import { SESSION_COOKIE, principalOf, requireRole } from '../auth/middleware';
+import { SESSION_COOKIE, crossSiteSession, honoAccessors, principalOf, requireRole } from '../auth/middleware';
 import { readBody } from './body';
 import { issuesToErrors } from './params';
 import { quote } from '../plain-words';
@@ -43,6 +43,9 @@ export function authRoutes(deps: AppDeps) {
       return c.json({ username: body.data.username, role: session.role });
     })
     .post('/logout', (c) => {
+      // A page of another site could sign a supervisor's wall out.
+      const crossSite = crossSiteSession(honoAccessors(c), 'sign you out');
+      if (crossSite) return c.json(crossSite.body, crossSite.status);
       const token = getCookie(c, SESSION_COOKIE);
       const signedIn = token !== undefined && logout(deps.db, token);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../app';
 import { failureAnswer, honoAnswer, nodeAnswer, type Answer } from '../answers';
-import { authorize, honoAccessors, isDenial, NodeAccessors, type Accessors } from '../auth/middleware';
+import { authorize, crossSiteSession, honoAccessors, isDenial, NodeAccessors, type Accessors } from '../auth/middleware';
 import { splitBody, validateEvents, type Refusal } from '../events/parse';
 import { readBody, readIncoming, SenderGone, type BodyResult } from './body';
 
@@ -21,6 +21,8 @@ interface EventsRequest extends Accessors {
 export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Answer> {
   const who = authorize(deps.db, req, ['ingest'], deps.now());
   if (isDenial(who)) return who;
+  const crossSite = crossSiteSession(req, 'post events');
+  if (crossSite) return crossSite;
   // A compressed body read as text would be called "not UTF-8", which does not say what to change.
   const encoding = req.header('content-encoding')?.trim().toLowerCase();
   if (encoding && encoding !== 'identity')

@@ -191,3 +191,27 @@ describe('ADMIN_PASSWORD and INGEST_TOKEN', () => {
     expect((await t.app.request('/api/kpis', { headers: { authorization: `Bearer ${first.displayToken}` } })).status).not.toBe(401);
   });
 });
+
+describe('a session cookie on a state-changing request', () => {
+  it('is refused from a page of another site (or another port of this host), which the browser sends the cookie from: 403, nothing stored', async () => {
+    t = testApp({ now: () => NOW });
+    t.rt.db.insert(users).values({ username: 'ada', passwordHash: hashPassword('floor-admin-1'), role: 'admin', createdAt: NOW }).run();
+    const cookie = cookieOf(await login(JSON.stringify({ username: 'ada', password: 'floor-admin-1' })));
+    const event = { id: 'csrf-1', type: 'ticket.created', at: NOW - 60_000, ticket: 'T-csrf', channel: 'email' };
+    // What a page's fetch(…, { credentials: 'include' }) sends: text/plain needs no preflight.
+    const post = (origin: string) =>
+      t.app.request('/api/events', { method: 'POST', headers: { cookie, origin, host: 'floor.example.com', 'content-type': 'text/plain' }, body: JSON.stringify(event) });
+    for (const origin of ['http://evil.example.com', 'http://floor.example.com:8080', 'null']) {
+      const res = await post(origin);
+      expect(res.status, origin).toBe(403);
+      expect((await res.json()).message, origin).toMatch(/another site/);
+    }
+    expect((await t.kpis()).tickets.created).toBe(0);
+    const logout = await t.app.request('/api/auth/logout', { method: 'POST', headers: { cookie, origin: 'http://evil.example.com', host: 'floor.example.com' } });
+    expect(logout.status).toBe(403);
+    expect((await t.app.request('/api/auth/me', { headers: { cookie } })).status).toBe(200);
+    // The dashboard's own pages, and a client that sends no Origin (curl), are served.
+    expect((await post('http://floor.example.com')).status).toBe(200);
+    expect((await t.kpis()).tickets.created).toBe(1);
+  });
+});
