@@ -19,15 +19,19 @@ const FILTER_NAMES = Object.keys(filterFields);
 /** `null` reads as absent, as in events ("team": null for "all teams"). */
 const withoutNulls = (v: unknown) =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null)) : v;
-const subscribeMessage = z.object({
-  type: z.literal('subscribe'),
-  filters: z.preprocess(
-    withoutNulls,
-    z.strictObject(filterFields, {
-      error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.map(quote).join(', ')}; expected ${FILTER_NAMES.join(', ')}` : undefined)
-    })
-  )
-});
+// A filter written beside "filters" (`{"type":"subscribe","filters":{},"team":"risk"}`) would as quietly be ignored.
+const subscribeMessage = z.strictObject(
+  {
+    type: z.literal('subscribe'),
+    filters: z.preprocess(
+      withoutNulls,
+      z.strictObject(filterFields, {
+        error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.map(quote).join(', ')}; expected ${FILTER_NAMES.join(', ')}` : undefined)
+      })
+    )
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map(quote).join(', ')} beside "type" and "filters": filters go inside "filters"` : undefined) }
+);
 /** What a client refused for the connection cap is told to wait. */
 const RETRY_AFTER_S = 5;
 

@@ -206,6 +206,15 @@ describe('live hub', () => {
     };
     // A typo would otherwise show the whole centre on a wall with nobody to notice.
     expect((await errorFor({ teams: 'wallet' })).errors).toEqual([{ path: 'filters', message: 'unknown filter "teams"; expected team, channel, priority, category, agent' }]);
+    // A filter written beside "filters" instead of in it would as quietly show the whole centre.
+    const before = c.messages.length;
+    c.ws.send(JSON.stringify({ type: 'subscribe', filters: {}, team: 'wallet' }));
+    await c.until(() => false, 300).catch(() => {});
+    const after = c.messages.slice(before);
+    expect(after.filter((m) => m.type === 'error')).toEqual([
+      expect.objectContaining({ errors: [{ path: '', message: 'unknown key "team" beside "type" and "filters": filters go inside "filters"' }] })
+    ]);
+    expect(after.filter((m) => m.type !== 'error' && !m.filters.team)).toEqual([]);
     const fax = await errorFor({ channel: 'fax' });
     expect(fax.errors).toEqual([{ path: 'filters.channel', message: expect.stringMatching(/not a channel; expected one of phone/) }]);
     // Names no event can hold (ingest refuses them) would only ever show zeros.
