@@ -69,10 +69,21 @@ export interface Denial {
   body: { error: 'unauthorized' | 'forbidden'; message: string };
 }
 
+/**
+ * What a 401 says: `how` to sign in when nothing was sent; that a token sent is not accepted, or a session has
+ * ended, when one was (told only to sign in, a wall whose token was revoked, or a person signed out, is not told why).
+ */
+export function whyUnauthorized(req: Accessors, queryToken = false, how = 'Sign in, or send Authorization: Bearer <token>.'): string {
+  const kind = credentialOf(req, queryToken)?.kind;
+  if (kind === 'token') return `The token sent is not one this server accepts (mistyped, or revoked). ${how}`;
+  if (kind === 'session') return 'Your session has ended (signed out, or 12 hours after signing in): sign in again.';
+  return how;
+}
+
 /** Who the caller is, if they hold `needs` (any of them); otherwise the refusal to send. */
 export function authorize(db: Db, req: Accessors, needs: Role[], now: number, queryToken = false): Principal | Denial {
   const principal = authenticate(db, req, now, queryToken);
-  if (!principal) return { status: 401, body: { error: 'unauthorized', message: 'Sign in, or send Authorization: Bearer <token>.' } };
+  if (!principal) return { status: 401, body: { error: 'unauthorized', message: whyUnauthorized(req, queryToken) } };
   if (!needs.some((n) => allows(principal.role, n)))
     return { status: 403, body: { error: 'forbidden', message: `This needs the ${needs.join(' or ')} role; you are ${principal.role}.` } };
   return principal;

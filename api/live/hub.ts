@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { endSocket } from '../answers';
 import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
-import { allows, fromThisSite, NodeAccessors } from '../auth/middleware';
+import { allows, fromThisSite, NodeAccessors, whyUnauthorized } from '../auth/middleware';
 import { IN_PLAIN_WORDS, quote } from '../plain-words';
 import { filterFields, issuesToErrors } from '../routes/params';
 import type { ErrorMessage } from './protocol';
@@ -150,7 +150,7 @@ export class LiveHub {
     if (!url) return refuse(400, 'Bad Request', 'bad_request', `${quote(req.url)} is not an address; the live data is at /api/live`);
     if (url.pathname !== '/api/live' && url.pathname !== '/api/live/') return false;
     const principal = this.o.authenticate(req);
-    if (!principal) return refuse(401, 'Unauthorized', 'unauthorized', 'Sign in, or give the wall\'s display token as ?token=.');
+    if (!principal) return refuse(401, 'Unauthorized', 'unauthorized', whyUnauthorized(new NodeAccessors(req), true, 'Sign in, or give the wall\'s display token as ?token=.'));
     if (!allows(principal.role, 'display')) return refuse(403, 'Forbidden', 'forbidden', `The live feed needs the display role or above; this is ${principal.role}.`);
     // A session cookie goes with any page's request to this host (another port's too): only this site's pages may
     // use it here. A token in the address or a header is the caller's own (an empty one is none).

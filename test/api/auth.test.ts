@@ -215,3 +215,17 @@ describe('a session cookie on a state-changing request', () => {
     expect((await t.kpis()).tickets.created).toBe(1);
   });
 });
+
+describe('a 401', () => {
+  it('says what was wrong: no credentials, a token the server does not accept, or a session that has ended', async () => {
+    withManager();
+    const cookie = cookieOf(await login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' })));
+    await t.app.request('/api/auth/logout', { method: 'POST', headers: { cookie } });
+    const why = async (headers: Record<string, string>) => (await (await t.app.request('/api/kpis', { headers })).json()).message as string;
+    expect(await why({})).toBe('Sign in, or send Authorization: Bearer <token>.');
+    expect(await why({ authorization: 'Bearer revoked-or-mistyped' })).toMatch(/^The token sent is not one this server accepts \(mistyped, or revoked\)/);
+    expect(await why({ cookie })).toMatch(/^Your session has ended \(signed out, or 12 hours after signing in\): sign in again\.$/);
+    const event = { id: 'u-1', type: 'ticket.created', at: NOW - 60_000, ticket: 'T-u', channel: 'email' };
+    expect((await t.post(event, { token: 'revoked-or-mistyped' })).body.message).toMatch(/^The token sent is not one this server accepts/);
+  });
+});

@@ -275,6 +275,17 @@ describe('live hub', () => {
       });
     const base = `ws://127.0.0.1:${running!.port}/api/live`;
     expect(await status(base)).toBe(401);
+    // The refusal says what was wrong: a token given, but not one the server accepts (mistyped, or revoked).
+    const refusal = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(`${base}?token=revoked-or-mistyped`);
+      ws.on('error', () => {});
+      ws.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(JSON.parse(body).message));
+      });
+    });
+    expect(refusal).toMatch(/^The token sent is not one this server accepts \(mistyped, or revoked\)/);
     expect(await status(`${base}?token=${tokens.ingest}`)).toBe(403);
     // Filters in the address would be ignored, and the whole centre shown as if filtered.
     expect(await status(`${base}?token=${tokens.display}&team=risk`)).toBe(400);
