@@ -1,5 +1,6 @@
 // The live hub: WebSocket clients grouped by scope (their filters). After a change, or every few seconds for
 // time-driven changes, it computes each distinct scope once and fans the same message out to its clients.
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -63,6 +64,11 @@ interface Client {
   scope: string;
   /** Ping rounds since its last pong. */
   unanswered: number;
+  /**
+   * What its last pings carried (random bytes): only a pong that echoes one counts. A client may send pongs
+   * unasked, and one that never reads would otherwise stay, its unread messages queued, for as long as it likes.
+   */
+  pings: Buffer[];
   /** The seq of the last message sent to this client: each client's messages count n, n+1, n+2… (SPEC.md). */
   seq: number;
   /** The snapshot a subscription is owed, due at most once per minIntervalMs; later subscriptions meanwhile join it. */
@@ -167,9 +173,9 @@ export class LiveHub {
   }
 
   private connect(ws: WebSocket, req: IncomingMessage): void {
-    const client: Client = { ws, req, filters: {}, scope: scopeKey({}), unanswered: 0, seq: 0, owed: null, lastSnapshotAt: 0 };
+    const client: Client = { ws, req, filters: {}, scope: scopeKey({}), unanswered: 0, pings: [], seq: 0, owed: null, lastSnapshotAt: 0 };
     this.clients.add(client);
-    ws.on('pong', () => (client.unanswered = 0));
+    ws.on('pong', (data) => client.pings.some((p) => p.equals(data)) && (client.unanswered = 0));
     ws.on('close', () => {
       this.clients.delete(client);
       if (client.owed) clearTimeout(client.owed);
@@ -376,7 +382,10 @@ export class LiveHub {
         continue;
       }
       c.unanswered++;
-      c.ws.ping();
+      // The rounds a client may leave unanswered (above): a pong to any of them is an answer.
+      const payload = randomBytes(8);
+      c.pings = [payload, ...c.pings.slice(0, 1)];
+      c.ws.ping(payload);
     }
   }
 

@@ -381,6 +381,22 @@ describe('live hub', () => {
     expect(hub.size).toBe(1);
   });
 
+  it('drops a client that never reads though it sends pongs unasked: only a pong to a ping it read counts', async () => {
+    const hub = (await start({ pingMs: 150 })).hub;
+    const dead = connect();
+    await dead.opened;
+    (dead.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    // Its messages (and the pings among them) queue unread, up to maxBufferedBytes each such client, for as long as it stays.
+    const unasked = setInterval(() => dead.ws.pong(), 50);
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+    } finally {
+      clearInterval(unasked);
+    }
+    expect(hub.stats.droppedDead).toBe(1);
+    expect(hub.size).toBe(0);
+  });
+
   it('keeps clients that answered while the server was busy (a long query, a paused machine)', async () => {
     const hub = (await start({ pingMs: 150 })).hub;
     // The wall runs in another process, so it answers pings while this one is held, 20 ms later, as over Wi-Fi.
