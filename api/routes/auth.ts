@@ -39,7 +39,10 @@ export function authRoutes(deps: AppDeps) {
       if (!body.success) return c.json({ errors: issuesToErrors(body.error) }, 400);
       const session = await login(deps.db, body.data.username, body.data.password, deps.now());
       if (!session) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
-      setCookie(c, SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 12 * 3600 });
+      // Secure when the browser came over HTTPS (a proxy in front says so): a page over plain HTTP, or a
+      // network on the way, could otherwise have it sent in the clear. Over plain HTTP a browser drops a Secure cookie.
+      const https = c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto')?.split(',')[0].trim().toLowerCase() === 'https';
+      setCookie(c, SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 12 * 3600, secure: https });
       return c.json({ username: body.data.username, role: session.role });
     })
     .post('/logout', (c) => {

@@ -41,6 +41,17 @@ describe('POST /api/auth/login', () => {
     expect((await logout({})).status).toBe(401);
   });
 
+  it('marks the session cookie Secure when the browser reached the server over HTTPS (a proxy in front), so it never goes out over plain HTTP', async () => {
+    withManager();
+    const body = JSON.stringify({ username: 'mei', password: 'wallet-floor-7' });
+    const viaProxy = await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' }, body });
+    expect(viaProxy.headers.get('set-cookie')).toMatch(/; Secure/);
+    const direct = await t.app.request('https://floor.example.com/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(direct.headers.get('set-cookie')).toMatch(/; Secure/);
+    // Over plain HTTP (a server on the floor's own network) the browser would drop a Secure cookie: it is not marked so.
+    expect((await login(body)).headers.get('set-cookie')).not.toMatch(/Secure/);
+  });
+
   it('refuses a wrong password or an unknown user with 401 and sets no cookie', async () => {
     withManager();
     for (const body of [{ username: 'mei', password: 'wallet-floor-8' }, { username: 'nobody', password: 'wallet-floor-7' }]) {
