@@ -361,7 +361,7 @@ export class LiveHub {
 
   private ping(): void {
     // Each distinct credential checked once a round: a thousand walls usually share one display token.
-    const checked = new Map<string, Principal | null>();
+    const checked = new Map<string, Principal | null | undefined>();
     for (const c of this.clients) {
       // Two rounds unanswered: one may be the server's fault, held past a round (a long query, a paused machine)
       // with the wall's answer waiting unread, and every wall, answered or not, would be dropped at once.
@@ -372,9 +372,10 @@ export class LiveHub {
         continue;
       }
       const key = `${c.req.headers.authorization}\n${c.req.url}\n${c.req.headers.cookie}`;
-      if (!checked.has(key)) checked.set(key, this.o.authenticate(c.req));
+      if (!checked.has(key)) checked.set(key, this.checkAgain(c.req));
       const principal = checked.get(key);
-      if (!principal || !allows(principal.role, 'display')) {
+      // undefined: not known (a read of the database failed), and the wall keeps its feed until a check says otherwise.
+      if (principal === null || (principal && !allows(principal.role, 'display'))) {
         // Signed out, the session expired, or the token was deleted: the wall says so instead of reconnecting.
         this.stats.signedOut++;
         this.clients.delete(c);
@@ -382,10 +383,24 @@ export class LiveHub {
         continue;
       }
       c.unanswered++;
-      // The rounds a client may leave unanswered (above): a pong to any of them is an answer.
-      const payload = randomBytes(8);
-      c.pings = [payload, ...c.pings.slice(0, 1)];
-      c.ws.ping(payload);
+      c.ws.ping(this.pingPayload(c));
+    }
+  }
+
+  /** A ping's random bytes, remembered among the rounds a client may leave unanswered (above): a pong to any of them is an answer. */
+  private pingPayload(c: Client): Buffer {
+    const payload = randomBytes(8);
+    c.pings = [payload, ...c.pings.slice(0, 1)];
+    return payload;
+  }
+
+  /** A client's credentials checked again; undefined when the check itself failed, which thrown here would end the process (a timer's). */
+  private checkAgain(req: IncomingMessage): Principal | null | undefined {
+    try {
+      return this.o.authenticate(req);
+    } catch (err) {
+      console.error('live: checking a client\'s credentials again failed; it keeps its feed until a check succeeds:', err);
+      return undefined;
     }
   }
 

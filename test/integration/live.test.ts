@@ -397,6 +397,25 @@ describe('live hub', () => {
     expect(hub.size).toBe(0);
   });
 
+  it('keeps its clients, and the process, when checking their credentials again fails (a read error of the database)', async () => {
+    let calls = 0;
+    const hub = (
+      await start({
+        pingMs: 100,
+        authenticate: () => {
+          if (calls++ === 0) return { role: 'display' };
+          throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+        }
+      })
+    ).hub;
+    const wall = connect();
+    await wall.until((m) => m.type === 'snapshot');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(calls).toBeGreaterThan(2);
+    expect(hub.size).toBe(1);
+    await wall.until((m) => m.type === 'update');
+  });
+
   it('keeps clients that answered while the server was busy (a long query, a paused machine)', async () => {
     const hub = (await start({ pingMs: 150 })).hub;
     // The wall runs in another process, so it answers pings while this one is held, 20 ms later, as over Wi-Fi.
