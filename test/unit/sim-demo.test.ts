@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startDemo } from '../../api/sim/demo';
+import { ticketsPerHourForEventRate } from '../../api/sim/rates';
 import { createSimulator, type RawEvent } from '../../api/sim/simulator';
 
 const TZ = 'Asia/Shanghai';
@@ -38,6 +39,19 @@ describe('startDemo', () => {
     const expected = createSimulator({ start: MIDNIGHT, timezone: TZ, seed: 5 }).advance(NOW);
     expect(JSON.stringify(batches.flat())).toBe(JSON.stringify(expected));
   });
+
+  it('backfills every event at a high --rate: a 15-minute slice held more than it keeps pending, and lost the oldest', async () => {
+    const ticketsPerHour = ticketsPerHourForEventRate(1000);
+    const now = MIDNIGHT + 20 * 60_000;
+    let sent = 0;
+    let live = false;
+    const demo = startDemo({ send: async (events) => void (sent += events.length), now: () => now, timezone: TZ, idPrefix: '', ticketsPerHour, tickMs: 5, onLive: () => (live = true) });
+    await until(() => live, 60_000);
+    await demo.stop();
+    const expected = createSimulator({ start: MIDNIGHT, timezone: TZ, ticketsPerHour }).advance(now).length;
+    expect(expected).toBeGreaterThan(100_000);
+    expect(sent).toBe(expected);
+  }, 90_000);
 
   it('stopped during the backfill, says so and never starts streaming', async () => {
     const lines: string[] = [];
