@@ -101,8 +101,14 @@ async function send(events: RawEvent[]): Promise<void> {
     return;
   }
   // Resending cannot mend these, and every batch after would get the same.
-  if (res.status === 401 || res.status === 403 || res.status === 404) {
-    const mend = res.status === 404 ? '--url is the server\'s own address (http://host:port), without /api/events' : 'check --token';
+  // 405: --url has a path (http://host:port/wall), and POST {path}/api/events is a page of the dashboard.
+  if (res.status === 401 || res.status === 403 || res.status === 404 || res.status === 405) {
+    const mend =
+      res.status === 404
+        ? '--url is the server\'s own address (http://host:port), without /api/events'
+        : res.status === 405
+          ? '--url is the server\'s own address (http://host:port), without a path'
+          : 'check --token';
     console.error(`${clock()} ${res.status} from ${endpoint}: ${mend} (${text.slice(0, 200)})`);
     process.exitCode = 1;
     void shutdown();

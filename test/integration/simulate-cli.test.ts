@@ -42,6 +42,13 @@ describe('npm run simulate', () => {
     expect(r.out).toMatch(/404 from .*\/api\/events\/api\/events: --url is the server's own address \(http:\/\/host:port\), without \/api\/events/);
   }, 30_000);
 
+  it('stops at once with exit code 1 when --url has a path, which names a page of the dashboard', async () => {
+    const r = await simulate(['--url', `${server.url}/wall`, '--token', TEST_INGEST_TOKEN, '--rate', '50', '--duration', '5']);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(/405 from .*\/wall\/api\/events: --url is the server's own address \(http:\/\/host:port\), without a path/);
+    expect(r.out).not.toMatch(/batch of \d+ rejected/);
+  }, 30_000);
+
   it('says which address it cannot reach while no server answers there, keeps trying until --duration ends, and exits 1 having delivered nothing', async () => {
     const port = await freePort();
     const r = await simulate(['--url', `http://127.0.0.1:${port}`, '--token', 'x', '--rate', '50', '--duration', '1']);
