@@ -304,6 +304,9 @@ export function openFailure(err: unknown, path: string): string | null {
       ? `${path} is another application's database (tables ${(err as Error).message}), which Floorboard leaves as it is: point DATABASE_PATH at the server's database, or at a new file`
       : code === 'EISDIR'
       ? `${path} is a directory: point DATABASE_PATH at a file in it, such as ${join(path, 'kpi.sqlite')}`
+      : // The directory to make for it is a file: mkdir says EEXIST (ENOTDIR is a file further up).
+        code === 'EEXIST' && (err as { syscall?: unknown }).syscall === 'mkdir'
+        ? `${path} cannot be made: ${dirname(path)} is a file, not a directory; point DATABASE_PATH at a file in a directory`
       : code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY'))
         ? `${path} cannot be opened (${(err as Error).message}): check that the directory exists or can be made, and that this user may write there`
         : code === 'SQLITE_BUSY'

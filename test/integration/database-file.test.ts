@@ -224,6 +224,19 @@ describe('the database file and its lock, as an operator meets them', () => {
     expect(readdirSync(data)).toEqual([]);
   }, 60_000);
 
+  it('npm start with DATABASE_PATH in a "directory" that is a file: exit 2, saying so, not an EEXIST stack trace; the file untouched', async () => {
+    const dir = scratchDir();
+    const file = join(dir, 'data');
+    writeFileSync(file, 'notes');
+    const path = join(file, 'kpi.sqlite');
+    // npm run rebuild makes no directory: it finds no database there, and says so.
+    const r = await launch('api/server.ts', { DATABASE_PATH: path });
+    expect([r.code, r.err]).toEqual([2, expect.stringContaining(`${path} cannot be made: ${file} is a file, not a directory`)]);
+    expect(r.err).not.toMatch(noStack);
+    expect(readFileSync(file, 'utf8')).toBe('notes');
+    expect(readdirSync(dir)).toEqual(['data']);
+  }, 60_000);
+
   // A full disk cannot be made portably here (tmpfs needs root and a mount): the message is checked, and the
   // real case by hand (README / the commit that added this).
   it('npm run rebuild on a full disk (SQLITE_FULL): one line saying so, that nothing was changed, and to free space and run it again', () => {
