@@ -69,11 +69,17 @@ export function openDb(path: string, opts: { migrate?: boolean; cacheKiB?: numbe
   return db;
 }
 
-/** Throws (EACCES, EROFS, EISDIR) unless this process may write the database and, for its WAL files, its directory. */
+/**
+ * Throws (EACCES, EROFS, EISDIR, FLOORBOARD_NOT_FILE) unless this process may write the database and, for its WAL
+ * files, its directory.
+ */
 function writable(path: string): void {
   accessSync(dirname(path), constants.W_OK);
   if (!existsSync(path)) return;
-  if (statSync(path).isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+  const stat = statSync(path);
+  if (stat.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+  // A device or a pipe (DATABASE_PATH=/dev/null, for "keep nothing"): SQLite's "disk I/O error" was a stack trace.
+  if (!stat.isFile()) throw Object.assign(new Error(`${path} is not a file`), { code: 'FLOORBOARD_NOT_FILE' });
   accessSync(path, constants.W_OK);
 }
 
@@ -304,6 +310,8 @@ export function openFailure(err: unknown, path: string): string | null {
       ? `${path} is another application's database (tables ${(err as Error).message}), which Floorboard leaves as it is: point DATABASE_PATH at the server's database, or at a new file`
       : code === 'EISDIR'
       ? `${path} is a directory: point DATABASE_PATH at a file in it, such as ${join(path, 'kpi.sqlite')}`
+      : code === 'FLOORBOARD_NOT_FILE'
+      ? `${path} is not a regular file (a device, a pipe or a socket): point DATABASE_PATH at a file, or at :memory: for a database that keeps nothing`
       : // The directory to make for it is a file: mkdir says EEXIST (ENOTDIR is a file further up).
         code === 'EEXIST' && (err as { syscall?: unknown }).syscall === 'mkdir'
         ? `${path} cannot be made: ${dirname(path)} is a file, not a directory; point DATABASE_PATH at a file in a directory`

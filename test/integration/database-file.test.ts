@@ -237,6 +237,18 @@ describe('the database file and its lock, as an operator meets them', () => {
     expect(readdirSync(dir)).toEqual(['data']);
   }, 60_000);
 
+  it('a DATABASE_PATH that is not a regular file (a pipe, as /dev/null is a device): exit 2, saying so, not a "disk I/O error" stack trace; nothing made beside it', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'kpi.sqlite');
+    expect(spawnSync('mkfifo', [path]).status).toBe(0);
+    for (const script of bothEntries) {
+      const r = await launch(script, { DATABASE_PATH: path });
+      expect([r.code, r.err], script).toEqual([2, expect.stringContaining(`${path} is not a regular file (a device, a pipe or a socket)`)]);
+      expect(r.err).not.toMatch(noStack);
+    }
+    expect(readdirSync(dir)).toEqual(['kpi.sqlite']);
+  }, 60_000);
+
   // A full disk cannot be made portably here (tmpfs needs root and a mount): the message is checked, and the
   // real case by hand (README / the commit that added this).
   it('npm run rebuild on a full disk (SQLITE_FULL): one line saying so, that nothing was changed, and to free space and run it again', () => {
