@@ -53,6 +53,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADMIN_PASSWORD: 'p'.repeat(1024) }).ADMIN_PASSWORD).toHaveLength(1024);
   });
 
+  it('refuses a DATABASE_PATH with a line break or spaces around it, which would start on a new, empty database beside the real one', () => {
+    for (const path of ['./data/kpi.sqlite\r', './data/kpi.sqlite ', ' /srv/floorboard/kpi.sqlite'])
+      expect(problems({ DATABASE_PATH: path })).toEqual([`DATABASE_PATH: has a line break or spaces around it (an env file written with CRLF?), which would name another, new database; remove them (it is ${JSON.stringify(path)})`]);
+    expect(loadConfig({ DATABASE_PATH: '/srv/my data/kpi.sqlite', KPI_TIMEZONE: 'UTC' }).DATABASE_PATH).toBe('/srv/my data/kpi.sqlite');
+  });
+
   it('reads LIVE_MAX_CLIENTS as digits only, as PORT: 0x10 is not 16, nor 1e3 a thousand', () => {
     for (const n of ['0x10', '1e3', '1.5', ' 5'])
       expect(problems({ LIVE_MAX_CLIENTS: n })).toEqual([`LIVE_MAX_CLIENTS: expected a whole number of at least 1 (it is ${JSON.stringify(n)})`]);
