@@ -95,7 +95,19 @@ async function send(events: RawEvent[]): Promise<void> {
   });
   const text = await res.text();
   if (res.ok) {
-    const body = JSON.parse(text) as { accepted?: number; duplicates?: number };
+    let body: { accepted?: number; duplicates?: number } | undefined;
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      // Another program answers there (a web page, a proxy's own 200): the same batch was sent again for ever,
+      // saying only that some text "is not valid JSON".
+    }
+    if (typeof body?.accepted !== 'number') {
+      console.error(`${clock()} ${res.status} from ${endpoint} is not a Floorboard server's answer: --url is the address of npm start (http://host:port) (${text.slice(0, 200)})`);
+      process.exitCode = 1;
+      void shutdown();
+      return;
+    }
     stats.sent += events.length;
     stats.duplicates += body.duplicates ?? 0;
     return;

@@ -1,6 +1,8 @@
 // `npm run simulate`, as an operator runs it against a real server: it streams the simulated centre until its
 // --duration ends, and refuses options it cannot use before sending anything.
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +49,20 @@ describe('npm run simulate', () => {
     expect(r.code, r.out).toBe(1);
     expect(r.out).toMatch(/405 from .*\/wall\/api\/events: --url is the server's own address \(http:\/\/host:port\), without a path/);
     expect(r.out).not.toMatch(/batch of \d+ rejected/);
+  }, 30_000);
+
+  it('stops at once with exit code 1 when --url names another program, which answers 200 with a page of its own', async () => {
+    const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Router admin</title>'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      const r = await simulate(['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '50', '--duration', '5']);
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toContain(`200 from ${url}/api/events is not a Floorboard server's answer: --url is the address of npm start (http://host:port) (<!doctype html>`);
+      expect(r.out).not.toContain('will retry');
+    } finally {
+      other.close();
+    }
   }, 30_000);
 
   it('says which address it cannot reach while no server answers there, keeps trying until --duration ends, and exits 1 having delivered nothing', async () => {
