@@ -21,6 +21,13 @@ const schema = z.object({
     .string()
     .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone)
     .superRefine((tz, ctx) => {
+      // TZ set as a rule (UTC0, :/etc/localtime, as containers do) or to no zone: ICU names no zone, and the
+      // server counted days from UTC's midnight while saying "timezone undefined".
+      if (!tz)
+        return ctx.addIssue({
+          code: 'custom',
+          message: `is not set, and this machine's timezone has no IANA name to default to (TZ is ${JSON.stringify(process.env.TZ ?? '')}); set KPI_TIMEZONE to the centre's zone, such as Asia/Shanghai`
+        });
       const problem = timezoneProblem(tz);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),

@@ -1,5 +1,7 @@
 // What an operator reads when a setting is wrong: the variable, what is wrong in plain words, and what it was
 // set to, all at once.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configWarnings, loadConfig } from '../../api/config';
 
@@ -58,6 +60,16 @@ describe('loadConfig', () => {
       expect(problems({ DATABASE_PATH: path })).toEqual([`DATABASE_PATH: has a line break or spaces around it (an env file written with CRLF?), which would name another, new database; remove them (it is ${JSON.stringify(path)})`]);
     expect(loadConfig({ DATABASE_PATH: '/srv/my data/kpi.sqlite', KPI_TIMEZONE: 'UTC' }).DATABASE_PATH).toBe('/srv/my data/kpi.sqlite');
   });
+
+  it('refuses to start unset when the machine\'s timezone has no IANA name (TZ=UTC0, TZ=:/etc/localtime): it said "timezone undefined" and counted from UTC', () => {
+    for (const tz of ['UTC0', ':/etc/localtime', 'Nowhere/Land']) {
+      const script = `import('./api/config.ts').then((m) => { try { console.log(m.loadConfig({}).KPI_TIMEZONE); } catch (e) { console.log(e.message); } })`;
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(import.meta.dirname, '..', '..'), env: { ...process.env, TZ: tz }, encoding: 'utf8' });
+      expect(r.stdout.trim(), tz).toBe(
+        `Invalid configuration:\n  KPI_TIMEZONE: is not set, and this machine's timezone has no IANA name to default to (TZ is ${JSON.stringify(tz)}); set KPI_TIMEZONE to the centre's zone, such as Asia/Shanghai`
+      );
+    }
+  }, 30_000);
 
   it('reads LIVE_MAX_CLIENTS as digits only, as PORT: 0x10 is not 16, nor 1e3 a thousand', () => {
     for (const n of ['0x10', '1e3', '1.5', ' 5'])
