@@ -78,7 +78,8 @@ function durably(file: string, data: string): void {
   syncDirectory(dirname(file));
 }
 
-function syncDirectory(dir: string): void {
+/** Makes the names in `dir` (a file linked or renamed into it) durable: a power cut can lose a name whose directory was not synced. */
+export function syncDirectory(dir: string): void {
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);

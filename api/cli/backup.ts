@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
 import { holdsEvents, openFailure, refuseForeign } from '../../db/open';
-import { refuseUnfinishedRestore } from '../../db/restore-plan';
+import { refuseUnfinishedRestore, syncDirectory } from '../../db/restore-plan';
 import { copyDatabase, seconds, size, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
@@ -115,5 +115,8 @@ orExit(
   },
   (err) => ((err as NodeJS.ErrnoException).code === 'EEXIST' || existsSync(target) ? taken() : null)
 );
+// The copy's pages SQLite syncs as it writes them (VACUUM INTO takes its connection's synchronous setting, FULL in
+// backup-copy.mjs); its name, an entry in the directory, is synced here before "Done".
+syncDirectory(dirname(target));
 console.log(`Done in ${seconds()} s: ${target}, ${size(statSync(target).size)}, ${result.events.toLocaleString('en')} events; SQLite's quick_check finds it sound.`);
 process.exit(0);

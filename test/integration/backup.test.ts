@@ -186,6 +186,21 @@ describe('npm run backup', () => {
 
   // npm runs a script in the project's directory, not the one the command was typed in (it passes that one as
   // INIT_CWD): a relative --to went into the project's directory.
+  // Linked into place, the backup's name is an entry in its directory: unsynced, a power cut after "Done" could lose it.
+  it('makes the backup\'s name durable before it says Done', async () => {
+    const { dir, dbPath } = await newDatabase();
+    const record = join(dir, 'fsyncs.txt');
+    writeFileSync(record, '');
+    const r = await runEntry('api/cli/backup.ts', ['--to', join(dir, 'backups', 'b.sqlite')], {
+      DATABASE_PATH: dbPath,
+      KPI_TIMEZONE: 'UTC',
+      NODE_OPTIONS: `--import ${join(import.meta.dirname, '..', 'helpers', 'record-fsyncs.mjs')}`,
+      RECORD_FSYNCS: record
+    });
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(readFileSync(record, 'utf8').split('\n')).toContain(join(dir, 'backups'));
+  }, 60_000);
+
   it('writes a relative --to where npm was run', async () => {
     const { dir, dbPath } = await newDatabase();
     const name = `${basename(dir)}.sqlite`;
