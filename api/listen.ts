@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { checkpoint, type Db } from '../db/open';
 import { endSocket, failureAnswer, nodeAnswer, type Answer } from './answers';
 import { createApp, type AppDeps } from './app';
-import { authenticate, credentialOf, NodeAccessors } from './auth/middleware';
+import { authenticate, NodeAccessors } from './auth/middleware';
 import type { Config } from './config';
 import { LiveHub, type HubOptions } from './live/hub';
 import { liveStateComputer } from './live/state';
@@ -50,7 +50,6 @@ export async function listen(
   const hub = new LiveHub({
     compute: (filters) => liveState(filters, rt.now()),
     authenticate: (req) => authenticate(rt.db, new NodeAccessors(req), rt.now(), true),
-    bySession: (req) => credentialOf(new NodeAccessors(req), true)?.kind === 'session',
     now: rt.now,
     maxClients: config.LIVE_MAX_CLIENTS,
     ...opts.hub

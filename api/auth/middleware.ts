@@ -112,12 +112,13 @@ export function fromThisSite(req: Pick<Accessors, 'header'>): boolean {
 }
 
 /**
- * A request that changes something, signed in with the session cookie from a page of another site: refused. The
- * browser sends the cookie with any page's request to this host (another port's, a sibling subdomain's: SameSite=Lax
- * counts them as one site), and a text/plain POST needs no preflight. A token is the caller's own.
+ * A request that changes something (or opens the live feed), signed in with the session cookie from a page of
+ * another site: refused. The browser sends the cookie with any page's request to this host (another port's, a
+ * sibling subdomain's: SameSite=Lax counts them as one site), and a text/plain POST needs no preflight. A token is
+ * the caller's own. The Origin first: machines send none, and their requests (every batch of events) read no more.
  */
-export function crossSiteSession(req: Accessors, what: string): Denial | null {
-  if (credentialOf(req)?.kind !== 'session' || fromThisSite(req)) return null;
+export function crossSiteSession(req: Accessors, what: string, queryToken = false): Denial | null {
+  if (fromThisSite(req) || credentialOf(req, queryToken)?.kind !== 'session') return null;
   return { status: 403, body: { error: 'forbidden', message: `A page from another site may not ${what} with your session.` } };
 }
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { endSocket } from '../answers';
 import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
-import { allows, fromThisSite, NodeAccessors, whyUnauthorized } from '../auth/middleware';
+import { allows, crossSiteSession, NodeAccessors, whyUnauthorized } from '../auth/middleware';
 import { IN_PLAIN_WORDS, quote } from '../plain-words';
 import { filterFields, issuesToErrors } from '../routes/params';
 import type { ErrorMessage } from './protocol';
@@ -41,8 +41,6 @@ const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${FILTER_NAMES.
 export interface HubOptions {
   compute: (filters: KpiFilters) => LiveState;
   authenticate: (req: IncomingMessage) => Principal | null;
-  /** Whether the request signs in with the session cookie (not a token): only this site's pages may. */
-  bySession: (req: IncomingMessage) => boolean;
   now?: () => number;
   maxClients?: number;
   /** Fewest ms between two broadcasts (coalescing): 100 ms = at most 10 updates a second. */
@@ -160,8 +158,8 @@ export class LiveHub {
     if (!allows(principal.role, 'display')) return refuse(403, 'Forbidden', 'forbidden', `The live feed needs the display role or above; this is ${principal.role}.`);
     // A session cookie goes with any page's request to this host (another port's too): only this site's pages may
     // use it here. A token in the address or a header is the caller's own (an empty one is none).
-    if (this.o.bySession(req) && !fromThisSite(new NodeAccessors(req)))
-      return refuse(403, 'Forbidden', 'forbidden', 'A page from another site may not open the live feed with your session.');
+    const crossSite = crossSiteSession(new NodeAccessors(req), 'open the live feed', true);
+    if (crossSite) return refuse(403, 'Forbidden', 'forbidden', crossSite.body.message);
     // The address takes the wall's token only: filters in it would be ignored, and the whole centre shown as if filtered.
     const unknown = [...url.searchParams.keys()].find((k) => k !== 'token');
     if (unknown !== undefined)
