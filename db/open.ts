@@ -108,6 +108,10 @@ export function refuseForeign(sqlite: Database.Database): void {
     throw new ForeignDatabase(tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : ''));
 }
 
+/** Whether the database holds Floorboard's events table: a new, empty SQLite file does not, and passes refuseForeign. */
+export const holdsEvents = (sqlite: Database.Database): boolean =>
+  sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
+
 let newestKnown: number | undefined;
 /** When the newest of this code's migrations was made (drizzle records it as the migration's created_at). */
 function newestMigration(): number {
@@ -123,10 +127,6 @@ function newestMigration(): number {
  * migrate() compares the last created_at with each migration's time and would skip them all, and this code would
  * then run on tables it does not know. The same rule as drizzle's, so a database this code migrated always opens.
  */
-/** Whether the database holds Floorboard's events table: a new, empty SQLite file does not, and passes refuseForeign. */
-export const holdsEvents = (sqlite: Database.Database): boolean =>
-  sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
-
 export function refuseNewer(sqlite: Database.Database): void {
   const bookkept = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
   if (!bookkept) return;

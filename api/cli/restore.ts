@@ -74,11 +74,12 @@ if (from) {
   // Said as it is: "no backup at" a directory sent the operator looking for a missing file.
   if (fromStat?.isDirectory()) exit(`${from} is a directory: name the backup file in it (npm run backup -- --to wrote one file).`);
   if (!fromStat?.isFile()) exit(`There is no backup at ${from}.`);
-  if (existsSync(target) && realpathSync(from) === realpathSync(target)) exit(`${from} is the database at DATABASE_PATH itself, not a backup of it.`);
+  const real = realpathSync(from);
+  if (existsSync(target) && real === realpathSync(target)) exit(`${from} is the database at DATABASE_PATH itself, not a backup of it.`);
   // A file kept beside the database: the copy a killed restore left (removed before copying, so the backup named went
   // with it), the plan (gone once the stopped restore it names is finished), the server's lock (which this
   // process holds: reading it ended in a stack trace), the database's log or its index.
-  const beside = existsSync(dirname(target)) && besideDatabase(target).find((name) => name === realpathSync(from));
+  const beside = existsSync(dirname(target)) && besideDatabase(target).includes(real);
   if (beside) exit(`${from} is a file kept beside the database at ${target}, not a backup: name a file npm run backup wrote.`);
 }
 
@@ -105,25 +106,20 @@ const tidyBackup = () => ['-wal', '-shm'].forEach((suffix) => besideBackup.inclu
 /** Why the backup cannot be restored, for an error reading it that says so; null for anything else. */
 function refused(err: unknown): string | null {
   const code = (err as { code?: unknown }).code;
-  const cannotRead = code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY_') && code !== 'SQLITE_READONLY_ROLLBACK');
-  const why = unreadableFile(err)
-    ? 'is not a sound SQLite database'
-    : // A hot journal: a read-only connection may not roll it back, and the read ended in a stack trace.
-      code === 'SQLITE_READONLY_ROLLBACK'
-      ? `was being written when its writer stopped, and ${from}-journal beside it holds what to roll back, which reading it cannot do: open it once with sqlite3 (which rolls that back), or name another backup`
-      : // SQLite's word for a file this user may not read (or whose directory it may not write, for a WAL's index:
-      // READONLY_DIRECTORY, for a WAL-mode backup in a directory this user may not write, ended in a stack trace).
-      cannotRead
-      ? `cannot be read (${(err as Error).message}): check that this user may read it, and write in its directory`
-      : code === 'FLOORBOARD_FOREIGN'
-        ? 'is not a Floorboard database'
-        : code === 'FLOORBOARD_NEWER'
-          ? 'was written by a newer Floorboard, which this version cannot run'
-          : // Locked past the busy timeout by a process writing it (a rollback-journal database): it ended in a stack trace.
-            code === 'SQLITE_BUSY'
-            ? 'is locked by another process writing it: wait until it has finished, or name another backup'
-            : null;
-  return why && `${from} ${why}: nothing was restored.${cannotRead || code === 'SQLITE_BUSY' || code === 'SQLITE_READONLY_ROLLBACK' ? '' : ' Name a file npm run backup wrote.'}`;
+  const say = (why: string, advice = ' Name a file npm run backup wrote.') => `${from} ${why}: nothing was restored.${advice}`;
+  if (unreadableFile(err)) return say('is not a sound SQLite database');
+  if (code === 'FLOORBOARD_FOREIGN') return say('is not a Floorboard database');
+  if (code === 'FLOORBOARD_NEWER') return say('was written by a newer Floorboard, which this version cannot run');
+  // A hot journal: a read-only connection may not roll it back, and the read ended in a stack trace.
+  if (code === 'SQLITE_READONLY_ROLLBACK')
+    return say(`was being written when its writer stopped, and ${from}-journal beside it holds what to roll back, which reading it cannot do: open it once with sqlite3 (which rolls that back), or name another backup`, '');
+  // SQLite's word for a file this user may not read, or whose directory it may not write (for a WAL's index:
+  // READONLY_DIRECTORY, for a WAL-mode backup in a directory this user may not write, ended in a stack trace).
+  if (code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY_')))
+    return say(`cannot be read (${(err as Error).message}): check that this user may read it, and write in its directory`, '');
+  // Locked past the busy timeout by a process writing it (a rollback-journal database): it ended in a stack trace.
+  if (code === 'SQLITE_BUSY') return say('is locked by another process writing it: wait until it has finished, or name another backup', '');
+  return null;
 }
 
 console.log(`Checking ${from}…`);
