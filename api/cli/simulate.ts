@@ -83,6 +83,14 @@ function unanswered(err: unknown): Error {
   return new Error(`cannot reach ${endpoint} (${e.cause?.code ?? e.message}); is the server running there?`);
 }
 
+/** What to change for an answer no resend can mend. 405: --url has a path (http://host:port/wall), and POST {path}/api/events is a page. */
+const FATAL: Partial<Record<number, string>> = {
+  401: 'check --token',
+  403: 'check --token',
+  404: "--url is the server's own address (http://host:port), without /api/events",
+  405: "--url is the server's own address (http://host:port), without a path"
+};
+
 /** 2xx: counted. 4xx: printed and dropped, since resending cannot fix it. 5xx or no answer: thrown, and retried. */
 async function send(events: RawEvent[]): Promise<void> {
   const res = await fetch(endpoint, {
@@ -94,6 +102,12 @@ async function send(events: RawEvent[]): Promise<void> {
     throw unanswered(err);
   });
   const text = await res.text();
+  /** Resending cannot mend this, and every batch after would get the same: said, and the simulator stops. */
+  const giveUp = (why: string) => {
+    console.error(`${clock()} ${res.status} from ${endpoint}${why} (${text.slice(0, 200)})`);
+    process.exitCode = 1;
+    void shutdown();
+  };
   if (res.ok) {
     let body: { accepted?: number; duplicates?: number } | undefined;
     try {
@@ -102,30 +116,13 @@ async function send(events: RawEvent[]): Promise<void> {
       // Another program answers there (a web page, a proxy's own 200): the same batch was sent again for ever,
       // saying only that some text "is not valid JSON".
     }
-    if (typeof body?.accepted !== 'number') {
-      console.error(`${clock()} ${res.status} from ${endpoint} is not a Floorboard server's answer: --url is the address of npm start (http://host:port) (${text.slice(0, 200)})`);
-      process.exitCode = 1;
-      void shutdown();
-      return;
-    }
+    if (typeof body?.accepted !== 'number') return giveUp(" is not a Floorboard server's answer: --url is the address of npm start (http://host:port)");
     stats.sent += events.length;
     stats.duplicates += body.duplicates ?? 0;
     return;
   }
-  // Resending cannot mend these, and every batch after would get the same.
-  // 405: --url has a path (http://host:port/wall), and POST {path}/api/events is a page of the dashboard.
-  if (res.status === 401 || res.status === 403 || res.status === 404 || res.status === 405) {
-    const mend =
-      res.status === 404
-        ? '--url is the server\'s own address (http://host:port), without /api/events'
-        : res.status === 405
-          ? '--url is the server\'s own address (http://host:port), without a path'
-          : 'check --token';
-    console.error(`${clock()} ${res.status} from ${endpoint}: ${mend} (${text.slice(0, 200)})`);
-    process.exitCode = 1;
-    void shutdown();
-    return;
-  }
+  const mend = FATAL[res.status];
+  if (mend) return giveUp(`: ${mend}`);
   if (res.status >= 400 && res.status < 500) {
     stats.rejectedBatches++;
     stats.rejectedEvents += events.length;
