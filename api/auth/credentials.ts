@@ -1,6 +1,6 @@
 // Passwords, tokens and sessions: hashing and lookup. No HTTP here (see auth/middleware.ts).
 import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
-import { and, eq, gt, ne } from 'drizzle-orm';
+import { and, eq, gt, lte, ne } from 'drizzle-orm';
 import type { Db } from '../../db/open';
 import { apiTokens, sessions, users } from '../../db/index';
 
@@ -71,7 +71,11 @@ export async function login(db: Db, username: string, password: string, now: num
   const matches = await verifyPasswordOffThread(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
   if (!user || !matches) return null;
   const token = newSecret();
-  db.insert(sessions).values({ tokenHash: sha256(token), username, expiresAt: now + SESSION_MS }).run();
+  db.$client.transaction(() => {
+    // Sessions past their 12 hours are dead rows: each sign-in clears them, so the table holds only live ones.
+    db.delete(sessions).where(lte(sessions.expiresAt, now)).run();
+    db.insert(sessions).values({ tokenHash: sha256(token), username, expiresAt: now + SESSION_MS }).run();
+  })();
   return { token, role: user.role };
 }
 

@@ -9,6 +9,13 @@ import { SESSION_COOKIE, crossSiteSession, honoAccessors, principalOf, requireRo
 import { readBody } from './body';
 import { issuesToErrors } from './params';
 import { quote } from '../plain-words';
+import { LoginThrottle } from '../auth/throttle';
+
+/** The peer's address as the socket has it (node-server's env); '' where there is none (app.request in tests). */
+function peerAddress(env: unknown): string {
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? '';
+}
 
 /** A login body is a name and a password: anyone may post one, so it is read no further than this. */
 const MAX_LOGIN_BYTES = 16 * 1024;
@@ -22,6 +29,7 @@ const field = (max: number) =>
 const loginBody = z.object({ username: field(128), password: field(MAX_PASSWORD_CHARS) });
 
 export function authRoutes(deps: AppDeps) {
+  const throttle = new LoginThrottle();
   return new Hono()
     .post('/login', async (c) => {
       const text = await readBody(c, MAX_LOGIN_BYTES);
@@ -37,13 +45,26 @@ export function authRoutes(deps: AppDeps) {
         return c.json({ errors: [{ path: '', message: `expected a JSON object {"username","password"}, got ${quote(json)}` }] }, 400);
       const body = loginBody.safeParse(json);
       if (!body.success) return c.json({ errors: issuesToErrors(body.error) }, 400);
-      const session = await login(deps.db, body.data.username, body.data.password, deps.now());
-      if (!session) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
+      const { username, password } = body.data;
+      const address = peerAddress(c.env);
+      // Held: refused before the password is hashed, so a guesser neither learns anything nor costs a hash.
+      const held = throttle.heldFor(address, username, deps.now());
+      if (held > 0) {
+        const seconds = Math.ceil(held / 1000);
+        c.header('Retry-After', String(seconds));
+        return c.json({ error: 'too_many_attempts', retryAfterSec: seconds, message: `Too many wrong passwords for ${quote(username)} from this address: try again in ${seconds} s.` }, 429);
+      }
+      const session = await login(deps.db, username, password, deps.now());
+      if (!session) {
+        throttle.wrong(address, username, deps.now());
+        return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
+      }
+      throttle.right(address, username);
       // Secure when the browser came over HTTPS (a proxy in front says so): a page over plain HTTP, or a
       // network on the way, could otherwise have it sent in the clear. Over plain HTTP a browser drops a Secure cookie.
       const https = c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto')?.split(',')[0].trim().toLowerCase() === 'https';
       setCookie(c, SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 12 * 3600, secure: https });
-      return c.json({ username: body.data.username, role: session.role });
+      return c.json({ username, role: session.role });
     })
     .post('/logout', (c) => {
       // A page of another site could sign a supervisor's wall out.

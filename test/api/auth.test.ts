@@ -1,6 +1,6 @@
 // People sign in with a password and get a session cookie (SPEC.md, Roles); these are the endpoints behind it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { users } from '../../db/index';
+import { sessions, users } from '../../db/index';
 import { bootstrapCredentials, hashPassword } from '../../api/auth/credentials';
 import { configWarnings, loadConfig } from '../../api/config';
 import { testApp } from '../helpers/app';
@@ -114,6 +114,33 @@ describe('POST /api/auth/login', () => {
     clock = NOW + 12 * 3_600_000;
     expect((await me()).status).toBe(401);
     expect((await t.app.request('/api/kpis', { headers: { cookie } })).status).toBe(401);
+    // The ended session is not kept: the next sign-in clears it from the table.
+    await login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }));
+    expect(t.rt.db.select().from(sessions).all()).toHaveLength(1);
+  });
+
+  it('holds a guesser back: after 5 wrong passwords for a name, 429 with Retry-After, doubling with each wrong try, without checking the password', async () => {
+    let clock = NOW;
+    t = testApp({ now: () => clock });
+    t.rt.db.insert(users).values({ username: 'mei', passwordHash: hashPassword('wallet-floor-7'), role: 'manager', createdAt: NOW }).run();
+    const as = (password: string, username = 'mei') => login(JSON.stringify({ username, password }));
+    for (let i = 0; i < 5; i++) expect((await as(`guess-${i}`)).status).toBe(401);
+    // Even the right password waits: a guesser must not learn that a held try would have been right.
+    const held = await as('wallet-floor-7');
+    expect(held.status).toBe(429);
+    expect(held.headers.get('retry-after')).toBe('30');
+    expect(await held.json()).toMatchObject({ error: 'too_many_attempts', retryAfterSec: 30, message: expect.stringMatching(/too many wrong passwords for "mei".*30 s/i) });
+    // Another name is not held.
+    expect((await as('x', 'admin')).status).toBe(401);
+    // After the hold one more try; wrong again, the hold doubles.
+    clock += 30_000;
+    expect((await as('guess-5')).status).toBe(401);
+    expect((await as('wallet-floor-7')).headers.get('retry-after')).toBe('60');
+    clock += 60_000;
+    // Right at last: signed in, and the count starts afresh.
+    expect((await as('wallet-floor-7')).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await as(`typo-${i}`)).status).toBe(401);
+    expect((await as('wallet-floor-7')).status).toBe(200);
   });
 });
 

@@ -137,6 +137,20 @@ describe('wall display', () => {
     await page.close();
   });
 
+  it('after five wrong passwords for a name, says how long to wait rather than "wrong password" again', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${server.url}/?lang=en`);
+    // A name of its own: the hold falls on this name from this address, and the other tests sign in as admin.
+    await page.fill('input[name=username]', 'night.shift');
+    for (let i = 0; i < 6; i++) {
+      await page.fill('input[name=password]', `guess-${i}`);
+      await page.click('button[type=submit]');
+      await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('button[type=submit]')?.disabled);
+    }
+    expect(await page.textContent('[role=alert]')).toMatch(/too many wrong passwords for this name: try again in 30s/i);
+    await page.close();
+  });
+
   it('switches page from its tabs, by mouse or keyboard, and keeps the page in the address', async () => {
     const { page, errors } = await openWall({ width: 1366, height: 768 }, '&lang=en');
     await page.click('header nav a:has-text("Callbacks")');

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../api/app';
-import { createToken } from '../../api/auth/credentials';
+import { createToken, hashPassword } from '../../api/auth/credentials';
+import { users } from '../../db/index';
 import { loadConfig } from '../../api/config';
 import { listen, type Listening } from '../../api/listen';
 import { createRuntime } from '../../api/runtime';
@@ -21,6 +22,7 @@ beforeAll(async () => {
   const rt = createRuntime(config);
   token = createToken(rt.db, 'ingest', 'test', Date.now());
   displayToken = createToken(rt.db, 'display', 'test', Date.now());
+  rt.db.insert(users).values({ username: 'mei', passwordHash: hashPassword('wallet-floor-7'), role: 'manager', createdAt: Date.now() }).run();
   app = createApp({ db: rt.db, config, commits: rt.commits, now: rt.now });
   running = await listen(rt, config);
 });
@@ -129,5 +131,24 @@ describe('POST /api/events over HTTP', () => {
       if (what.startsWith('a good batch')) expected.body = { accepted: 0, duplicates: 2 };
       expect({ what, ...(await post(body, headers)) }).toEqual({ what, ...expected });
     }
+  });
+});
+
+describe('POST /api/auth/login over HTTP', () => {
+  /** A sign-in from a given loopback address (Linux answers on all of 127.0.0.0/8). */
+  const loginFrom = (localAddress: string, password: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: running.port, localAddress, path: '/api/auth/login', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ username: 'mei', password }));
+    });
+
+  it('holds back the address that guessed, not the person at another desk', async () => {
+    for (let i = 0; i < 5; i++) expect(await loginFrom('127.0.0.66', `guess-${i}`)).toBe(401);
+    expect(await loginFrom('127.0.0.66', 'wallet-floor-7')).toBe(429);
+    expect(await loginFrom('127.0.0.7', 'wallet-floor-7')).toBe(200);
   });
 });

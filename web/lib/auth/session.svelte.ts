@@ -7,10 +7,15 @@ export interface Me {
 export class Session {
   me = $state<Me | null>(null);
   checked = $state(false);
-  /** Why the last sign-in failed: refused (401), no answer at all, or the server failed (a 5xx: a full disk, a busy database). */
-  error = $state<'wrong' | 'unreachable' | 'failed' | null>(null);
+  /**
+   * Why the last sign-in failed: refused (401), held after too many wrong passwords (429), no answer at all, or
+   * the server failed (a 5xx: a full disk, a busy database).
+   */
+  error = $state<'wrong' | 'held' | 'unreachable' | 'failed' | null>(null);
   /** The HTTP status of a failed sign-in, to quote in the message. */
   errorStatus = $state<number | null>(null);
+  /** When held: the seconds the server said to wait. */
+  retryAfterSec = $state<number | null>(null);
   busy = $state(false);
 
   async refresh(): Promise<void> {
@@ -33,8 +38,9 @@ export class Session {
       if (res.ok) this.me = (await res.json()) as Me;
       else {
         // Only a 401 says the password is wrong: a 503 (disk full) told to retype it would never get anyone in.
-        this.error = res.status === 401 ? 'wrong' : 'failed';
+        this.error = res.status === 401 ? 'wrong' : res.status === 429 ? 'held' : 'failed';
         this.errorStatus = res.status;
+        this.retryAfterSec = res.status === 429 ? Number(res.headers.get('retry-after')) || null : null;
       }
     } catch {
       this.error = 'unreachable';

@@ -6,6 +6,7 @@ export const en = {
   'landing.login': 'Sign in',
   'landing.logout': 'Sign out',
   'landing.loginWrong': 'Wrong username or password.',
+  'landing.loginHeld': 'Too many wrong passwords for this name: try again in {wait}.',
   'landing.loginUnreachable': 'The server cannot be reached; check that it is running.',
   'landing.loginFailed': 'The server could not sign you in ({status}). Try again in a minute; if it keeps failing, the server log says why.',
   'landing.loginHint': 'On first start the server prints the admin password once (or set ADMIN_PASSWORD).',

@@ -1,0 +1,51 @@
+// Wrong passwords, counted per address and username: guessing a password is held to a few tries a minute.
+
+/** Wrong passwords in a row that cost nothing: a person mistyping. */
+const FREE_TRIES = 5;
+/** The first hold after them; each wrong password after a hold doubles it, up to MAX_HOLD_MS. */
+const FIRST_HOLD_MS = 30_000;
+const MAX_HOLD_MS = 15 * 60_000;
+/** A name and address with no wrong password for this long starts afresh. */
+const FORGET_MS = 60 * 60_000;
+/** Addresses and names remembered at once; past it, the longest-quiet are forgotten first. */
+const MAX_KEYS = 10_000;
+
+interface Tries {
+  wrong: number;
+  last: number;
+  heldUntil: number;
+}
+
+/**
+ * Per address and username, so a guesser on one machine does not lock the admin out of another. Behind a
+ * reverse proxy every sign-in comes from the proxy's address, and the hold then falls on the username alone:
+ * X-Forwarded-For is not read, since anyone can write one to start afresh at each guess.
+ */
+export class LoginThrottle {
+  private readonly tries = new Map<string, Tries>();
+
+  /** Milliseconds until this address may try this name again; 0 when it may now. */
+  heldFor(address: string, username: string, now: number): number {
+    const t = this.tries.get(key(address, username));
+    return t ? Math.max(0, t.heldUntil - now) : 0;
+  }
+
+  wrong(address: string, username: string, now: number): void {
+    const k = key(address, username);
+    const before = this.tries.get(k);
+    const t: Tries = before && now - before.last < FORGET_MS ? before : { wrong: 0, last: now, heldUntil: 0 };
+    t.wrong++;
+    t.last = now;
+    if (t.wrong >= FREE_TRIES) t.heldUntil = now + Math.min(MAX_HOLD_MS, FIRST_HOLD_MS * 2 ** (t.wrong - FREE_TRIES));
+    // Re-inserted, so the map's order is the order of last wrong passwords and the first key is the quietest.
+    this.tries.delete(k);
+    this.tries.set(k, t);
+    while (this.tries.size > MAX_KEYS) this.tries.delete(this.tries.keys().next().value!);
+  }
+
+  right(address: string, username: string): void {
+    this.tries.delete(key(address, username));
+  }
+}
+
+const key = (address: string, username: string) => `${address}\u0000${username}`;
