@@ -63,19 +63,25 @@ function inTimeOrder<E extends { at: number; id: string }>(events: readonly E[])
   return events;
 }
 
-/** Values that change over a ticket's life; `valueAt(t)` is the latest set at or before t. */
+/** Values that change over a ticket's life, set in time order; `valueAt(t)` is the latest set at or before t. */
 class Timeline<T> {
   private points: { at: number; value: T }[] = [];
   set(at: number, value: T) {
     this.points.push({ at, value });
   }
+  /**
+   * Points are set in time order (replay's), so a binary search: a scan from the start for each fact made a
+   * ticket's replay quadratic in its events, 270 ms for one escalated 8,000 times, on the writer's thread.
+   */
   valueAt(at: number): T | null {
-    let found: T | null = null;
-    for (const p of this.points) {
-      if (p.at > at) break;
-      found = p.value;
+    let lo = 0;
+    let hi = this.points.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.points[mid].at <= at) lo = mid + 1;
+      else hi = mid;
     }
-    return found;
+    return lo > 0 ? this.points[lo - 1].value : null;
   }
   get last(): T | null {
     return this.points.length ? this.points[this.points.length - 1].value : null;
