@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { addToHistogram, decodeHistogram, histogramPercentile, mergeHistogram, type Histogram } from '../kpi/histogram';
 import { DEFAULT_KPI_TARGETS } from '../kpi/targets';
 import { dayWindow } from '../kpi/time';
+import { MAX_EPOCH_MS } from '../events/instant';
 import type { AgentKpis, KpiFilters } from '../kpi/types';
 import { getAgents } from '../queries/getAgents';
 import { FIVE_MIN_MS, HOUR_MS } from '../ingest/rollup-delta';
@@ -76,7 +77,7 @@ const isWholeCentre = (filters: KpiFilters) => Object.values(filters).every((v) 
  * moment, and the curve dropped to it (13 open among 184, in a demo started at 20:35).
  */
 function wholeCentreBacklog(sqlite: Database.Database, opened: ReadonlyMap<number, number>, day: { from: number }, until: number): [number, number][] {
-  const before = windowTotals(sqlite, 0, day.from, {});
+  const before = windowTotals(sqlite, -MAX_EPOCH_MS, day.from, {});
   let open = before.created - before.resolved + before.reopened - before.abandoned;
   const curve: [number, number][] = [[day.from, open]];
   for (let bucket = day.from; bucket < until; bucket += FIVE_MIN_MS) {
@@ -103,7 +104,7 @@ function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { fro
   const firstSample = samples.length ? samples[0][0] : until;
   if (firstSample - day.from < SLOT_MS) return samples;
   const scope = filters.team === undefined ? {} : { team: filters.team };
-  const before = windowTotals(sqlite, 0, day.from, scope);
+  const before = windowTotals(sqlite, -MAX_EPOCH_MS, day.from, scope);
   let open = before.created - before.resolved + before.reopened - before.abandoned;
   const derived: [number, number][] = [[day.from, open]];
   for (let t = day.from; t + SLOT_MS <= firstSample; t += SLOT_MS) {

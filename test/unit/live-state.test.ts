@@ -27,6 +27,7 @@ describe('today series', () => {
     t = testApp({ now: () => NOW });
     await t.post([
       ev('ticket.created', at(-1, 0), { ticket: 'Y', channel: 'chat' }), // yesterday: open at midnight
+      ev('ticket.created', Date.parse('1969-07-20T20:17:00Z'), { ticket: 'H', channel: 'phone' }), // backfilled history, never closed
       ev('ticket.created', at(8, 1), { ticket: 'A', channel: 'chat' }),
       ev('ticket.created', at(8, 14), { ticket: 'B', channel: 'chat', team: 'risk' }),
       ev('ticket.created', at(8, 20), { ticket: 'C', channel: 'chat' }),
@@ -48,14 +49,16 @@ describe('today series', () => {
     expect(Math.abs(s.firstResponseP90Sec[34]! - 600)).toBeLessThanOrEqual(12);
     expect(s.firstResponseP90Sec[0]).toBeNull();
 
-    // The whole centre's curve is rebuilt from facts at every 5 minutes, starting with yesterday's Y, up to now.
-    expect(s.backlog[0]).toEqual([DAY, 1]);
+    // The whole centre's curve is rebuilt from facts at every 5 minutes, starting with yesterday's Y and 1969's H
+    // (before the epoch: times before 1970 are as much history as any), up to now, where it is the backlog's count.
+    expect(s.backlog[0]).toEqual([DAY, 2]);
     const atTime = (ms: number) => s.backlog.find(([m]) => m === ms)?.[1];
-    expect(atTime(at(8, 5))).toBe(2);
-    expect(atTime(at(8, 15))).toBe(3);
-    expect(atTime(at(8, 30))).toBe(4);
-    expect(atTime(at(9, 15))).toBe(2);
-    expect(s.backlog.at(-1)).toEqual([NOW, 2]);
+    expect(atTime(at(8, 5))).toBe(3);
+    expect(atTime(at(8, 15))).toBe(4);
+    expect(atTime(at(8, 30))).toBe(5);
+    expect(atTime(at(9, 15))).toBe(3);
+    expect(s.backlog.at(-1)).toEqual([NOW, 3]);
+    expect((await t.kpis({})).backlog.open).toBe(3);
     expect(s.backlog).toHaveLength(1 + 120);
 
     const risk = computeLiveState(t.rt.db.$client, { team: 'risk' }, NOW, 'UTC').series;
