@@ -58,7 +58,8 @@ export function agentStore(sqlite: Database.Database) {
      * by `asOf`: an event stamped ahead of the clock is noted again then (the ingest service's `replayDue`).
      */
     note(e: FloorEvent, asOf: number): void {
-      const agent = 'agent' in e ? e.agent : undefined;
+      // A bot reply's agent, where a helpdesk fills it, names the bot: no agent of the floor, and none is listed.
+      const agent = 'agent' in e && !(e.type === 'ticket.replied' && e.author === 'bot') ? e.agent : undefined;
       if (!agent) return;
       keysOf(agent);
       if (e.at > asOf) return;

@@ -281,4 +281,14 @@ describe('GET /api/agents', () => {
     expect(bob.csat).toMatchObject({ responses: 1, positive: 0 });
     expect((await t.agents({ team: 'risk' })).agents).toEqual([]);
   });
+
+  it('does not list a bot as an agent when the helpdesk names it in a bot reply', async () => {
+    t = testApp({ now: () => NOW });
+    await t.post([
+      { id: 'b1', type: 'ticket.created', at: m(0), ticket: 'B1', channel: 'chat' },
+      { id: 'b2', type: 'ticket.replied', at: m(1), ticket: 'B1', author: 'bot', agent: 'wallet-bot' },
+      { id: 'b3', type: 'ticket.replied', at: m(2), ticket: 'B1', agent: 'ann' }
+    ]);
+    expect((await t.agents()).agents.map((a: { agent: string }) => a.agent)).toEqual(['ann']);
+  });
 });
