@@ -128,9 +128,12 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
   };
 }
 
-/** Ids unique per day and settings for a backfilled run (so restarts dedupe), per start otherwise. */
+/**
+ * Ids unique per day and settings for a backfilled run (so restarts dedupe), per start and settings otherwise:
+ * simulators started in the same second with other seeds (as "run several simulators" does) shared ids, and
+ * the server dropped each one's events as the other's duplicates.
+ */
 function runTag(zone: Zone, start: number, backfill: boolean, seed: number, ticketsPerHour: number | undefined): string {
-  if (!backfill) return `${Math.floor(start / 1000).toString(36)}-`;
   const variant = (seed === DEFAULT_SEED ? '' : `s${seed}`) + (ticketsPerHour === undefined ? '' : `r${Math.round(ticketsPerHour)}`);
-  return `${zone.dateTag(start)}${variant}-`;
+  return `${backfill ? zone.dateTag(start) : Math.floor(start / 1000).toString(36)}${variant}-`;
 }

@@ -108,3 +108,24 @@ describe('startDemo', () => {
     expect(delivered.find((e) => e.type === 'ticket.created')?.ticket).toMatch(/^T-r1-\d{6}$/);
   });
 });
+
+describe('startDemo without backfill', () => {
+  it('gives two simulators started in the same second with different seeds ids of their own, so neither loses its events to the other as duplicates', async () => {
+    const firstHour = async (seed: number): Promise<Set<string>> => {
+      const sent: RawEvent[] = [];
+      let clock = NOW;
+      let live = false;
+      const demo = startDemo({ send: async (e) => void sent.push(...e), now: () => clock, timezone: TZ, seed, backfill: false, tickMs: 5, log: () => {}, onLive: () => (live = true) });
+      await until(() => live);
+      clock += 6 * 3_600_000;
+      await until(() => sent.length > 100);
+      await demo.stop();
+      return new Set(sent.map((e) => e.id));
+    };
+    // "Run several simulators for more": started together by a script, each with a seed of its own.
+    const a = await firstHour(1);
+    const b = await firstHour(2);
+    expect(a.size).toBeGreaterThan(100);
+    expect([...b].filter((id) => a.has(id))).toEqual([]);
+  });
+});
