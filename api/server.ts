@@ -7,13 +7,15 @@ import { exit, orExit, readFlags } from './cli/exit';
 import { configFailure, configWarnings, loadConfig, type Config } from './config';
 import { validateEvents } from './events/parse';
 import { listen, type Listening } from './listen';
+import { newestEventAt } from './queries/newestEventAt';
 import { createServerRuntime } from './runtime';
 import { ensureDashboardBuilt } from './web-build';
 
 const USAGE = `Usage: npm start [-- --demo]
 
 Serves the API, the live WebSocket and the dashboard on PORT, with the database at DATABASE_PATH.
-  --demo    stream a realistic simulated day into the database (backfilled from local midnight)
+  --demo    stream a realistic simulated day into the database (backfilled from local midnight, or from
+            the start of a demo run that went on past it)
   --help    show this
 Settings are environment variables (PORT, HOST, DATABASE_PATH, KPI_TIMEZONE, …): see README.md.`;
 
@@ -103,6 +105,8 @@ if (args.demo) {
         if (!valid.ok) throw new Error(`demo produced invalid events: ${JSON.stringify(valid.errors.slice(0, 3))}`);
         return rt.commits.submit(valid.events);
       },
+      // A run begun on an earlier day that reached today is carried on, not sent again beside today's (sim/demo.ts).
+      newestStored: (idPrefix) => newestEventAt(rt.db.$client, idPrefix),
       log: (m) => console.log(`[demo] ${m}`)
     });
 }

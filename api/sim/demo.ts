@@ -20,10 +20,17 @@ export interface DemoOptions {
   retryMs?: number;
   /** Called once the backfill is done and real-time streaming begins. */
   onLive?: () => void;
+  /**
+   * The time of the newest stored event whose id starts with the prefix, if any (the server reads its database):
+   * a backfilled run of an earlier day whose events reach today is carried on, not started afresh beside it.
+   */
+  newestStored?: (idPrefix: string) => number | undefined;
 }
 
 /** Holding more than this while the server is unreachable would only grow memory; the oldest go first. */
 const MAX_PENDING = 100_000;
+/** How many days back a restart looks for a run still going: a longer one is started afresh today. */
+const RESUME_DAYS = 7;
 
 /**
  * Feeds a server as if the centre were live: today so far in one go, then every tick whatever is due. Starting
@@ -40,8 +47,12 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
   const zone = new Zone(opts.timezone ?? (process.env.KPI_TIMEZONE || undefined));
   const backfill = opts.backfill ?? true;
   const t0 = now();
-  const start = backfill ? zone.startOfDay(t0) : t0;
+  const today = zone.startOfDay(t0);
+  // Restarted on a later day than its run began, today's run would send the night again under other ids.
+  const resumed = backfill && opts.idPrefix === undefined ? runGoingOn(zone, today, seed, opts.ticketsPerHour, opts.newestStored) : undefined;
+  const start = backfill ? (resumed ?? today) : t0;
   const idPrefix = opts.idPrefix ?? runTag(zone, start, backfill, seed, opts.ticketsPerHour);
+  if (resumed !== undefined) log(`carrying on the run begun ${new Date(start).toISOString()}, whose events reach today`);
   const sim = createSimulator({ seed, start, timezone: zone.name, ticketsPerHour: opts.ticketsPerHour, idPrefix });
 
   let stopped = false;
@@ -126,6 +137,20 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
       await running;
     }
   };
+}
+
+/**
+ * The local midnight a backfilled run of an earlier day began, when its newest stored event is of today: the
+ * run went on past midnight, and a restart carries it on (re-sending its events, which the server ignores).
+ */
+function runGoingOn(zone: Zone, today: number, seed: number, ticketsPerHour: number | undefined, newestStored: DemoOptions['newestStored']): number | undefined {
+  if (!newestStored) return undefined;
+  for (let day = today, k = 0; k < RESUME_DAYS; k++) {
+    day = zone.startOfDay(day - 1);
+    const newest = newestStored(`ev-${runTag(zone, day, true, seed, ticketsPerHour)}`);
+    if (newest !== undefined) return newest >= today ? day : undefined;
+  }
+  return undefined;
 }
 
 /**

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { validateEvents } from '../../api/events/parse';
+import { newestEventAt } from '../../api/queries/newestEventAt';
+import { createRuntime } from '../../api/runtime';
 import { startDemo } from '../../api/sim/demo';
 import { ticketsPerHourForEventRate } from '../../api/sim/rates';
 import { createSimulator, type RawEvent } from '../../api/sim/simulator';
@@ -128,4 +131,98 @@ describe('startDemo without backfill', () => {
     expect(a.size).toBeGreaterThan(100);
     expect([...b].filter((id) => a.has(id))).toEqual([]);
   });
+});
+
+describe('startDemo restarted on a later day', () => {
+  const HOUR = 3_600_000;
+  const atOf = (e: RawEvent): number => (typeof e.at === 'number' ? e.at : Date.parse(e.at));
+
+  /** Runs a backfilled demo on a database (`stored`) from `from` on its clock, moves the clock to `to`, and stops. */
+  async function runDemo(stored: Map<string, RawEvent>, from: number, to: number): Promise<RawEvent[]> {
+    const sent: RawEvent[] = [];
+    let clock = from;
+    let live = false;
+    // What the server answers from its database: the time of the newest event whose id starts so.
+    const newestStored = (prefix: string) => {
+      let newest: string | undefined;
+      for (const id of stored.keys()) if (id.startsWith(prefix) && (newest === undefined || id > newest)) newest = id;
+      return newest === undefined ? undefined : atOf(stored.get(newest)!);
+    };
+    const demo = startDemo({
+      send: async (events) => {
+        sent.push(...events);
+        for (const e of events) stored.set(e.id, e);
+      },
+      now: () => clock,
+      newestStored,
+      timezone: TZ,
+      batchSize: 1_000_000,
+      tickMs: 5,
+      log: () => {},
+      onLive: () => (live = true)
+    });
+    await until(() => live);
+    clock = to;
+    // One batch takes everything up to the clock: once an event of its last half hour is in, all of it is.
+    await until(() => sent.some((e) => atOf(e) > to - HOUR / 2));
+    await demo.stop();
+    return sent;
+  }
+
+  const createdIn = (events: Iterable<RawEvent>, from: number, to: number) =>
+    new Set([...events].filter((e) => e.type === 'ticket.created' && atOf(e) >= from && atOf(e) < to).map((e) => e.ticket)).size;
+
+  it('after running through the night, carries on that run: the night is not sent a second time under other ids', async () => {
+    const stored = new Map<string, RawEvent>();
+    // Started at 20:00, left running overnight, restarted at 09:00 (a deploy, a crash).
+    await runDemo(stored, MIDNIGHT - 4 * HOUR, MIDNIGHT + 9 * HOUR);
+    const night = createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 9 * HOUR);
+    expect(night).toBeGreaterThan(50);
+    const restarted = await runDemo(stored, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR);
+    expect(createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 9 * HOUR)).toBe(night);
+    // It goes on streaming after the restart.
+    expect(createdIn(restarted, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR)).toBeGreaterThan(20);
+  }, 30_000);
+
+  it('after a run that stopped the evening before, starts today afresh from midnight', async () => {
+    const stored = new Map<string, RawEvent>();
+    await runDemo(stored, MIDNIGHT - 4 * HOUR, MIDNIGHT - HOUR);
+    const restarted = await runDemo(stored, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR);
+    expect(restarted[0].id).toMatch(/^ev-261124-0+1$/);
+    expect(createdIn(restarted, MIDNIGHT, MIDNIGHT + 9 * HOUR)).toBeGreaterThan(50);
+  }, 30_000);
+
+  it('reads the run to carry on from a Floorboard database, as npm start -- --demo does', async () => {
+    let clock = MIDNIGHT - 4 * HOUR;
+    const rt = createRuntime({ DATABASE_PATH: ':memory:' }, () => clock);
+    const run = async (from: number, to: number): Promise<void> => {
+      clock = from;
+      let live = false;
+      const demo = startDemo({
+        send: async (raw) => {
+          const valid = validateEvents(raw, clock);
+          if (!valid.ok) throw new Error(JSON.stringify(valid.errors.slice(0, 3)));
+          rt.ingest.ingest(valid.events);
+        },
+        now: () => clock,
+        newestStored: (idPrefix) => newestEventAt(rt.db.$client, idPrefix),
+        timezone: TZ,
+        batchSize: 1_000_000,
+        tickMs: 5,
+        log: () => {},
+        onLive: () => (live = true)
+      });
+      await until(() => live);
+      clock = to;
+      await until(() => (rt.db.$client.prepare('SELECT max(at) FROM events').pluck().get() as number) > to - 5 * 60_000);
+      await demo.stop();
+    };
+    const created = () => rt.db.$client.prepare("SELECT count(*) FROM events WHERE type = 'ticket.created' AND at >= ?").pluck().get(MIDNIGHT) as number;
+    await run(MIDNIGHT - 4 * HOUR, MIDNIGHT + 9 * HOUR);
+    const night = created();
+    expect(night).toBeGreaterThan(50);
+    await run(MIDNIGHT + 9 * HOUR, MIDNIGHT + 9 * HOUR + 10 * 60_000);
+    // Ten minutes more of the same run: a dozen tickets or so, not the night's again.
+    expect(created() - night).toBeLessThan(night / 4);
+  }, 30_000);
 });
