@@ -163,11 +163,12 @@ export class Tickets {
     const rng = core.rng;
     const agent = t.agent!;
     core.emit('ticket.resolved', { ticket: t.id, agent: agent.id }, t.source);
-    this.letGo(t);
-    t.units = 0;
+    // Booked before letting go: the last call of a shift, or before a break, would log the agent off first.
     if (t.category === 'pre_approval_followup' && rng.chance(0.45)) this.callback('pre_approval', t, agent);
     else if (t.escalated && rng.chance(0.35)) this.callback('complaint_followup', t, agent);
     else if (rng.chance(0.04)) this.callback(rng.chance(0.6) ? 'customer_request' : 'other', t, agent);
+    this.letGo(t);
+    t.units = 0;
 
     if (!t.reopened && rng.chance(0.06)) {
       core.after(rng.logUniform(1, 48) * HOUR, () => this.reopen(t));

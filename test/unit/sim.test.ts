@@ -320,6 +320,22 @@ describe('simulator', () => {
     expect(Math.min(...shifts)).toBeGreaterThanOrEqual(2);
   });
 
+  it('credits a callback\'s scheduling only to an agent the wall shows at work then, not one gone home or on a break', () => {
+    const status = new Map<string, string>();
+    const inTime = [...new Map(events.map((e) => [e.id, e])).values()].sort((a, b) => atOf(a) - atOf(b) || (a.id < b.id ? -1 : 1));
+    let credited = 0;
+    const elsewhere: string[] = [];
+    for (const e of inTime) {
+      if (e.type === 'agent.status') status.set(e.agent as string, e.status as string);
+      if (e.type !== 'callback.scheduled' || e.agent === undefined) continue;
+      credited++;
+      // A bad rating at 3 am was "scheduled" by the agent of the ticket, asleep at home, on the agents board.
+      if (!['available', 'busy'].includes(status.get(e.agent as string) ?? 'offline')) elsewhere.push(`${e.agent} ${status.get(e.agent as string)} ${e.reason} at ${new Date(atOf(e)).toISOString()}`);
+    }
+    expect(credited).toBeGreaterThan(300);
+    expect(elsewhere).toEqual([]);
+  });
+
   it('staggers breaks on a rota: at night someone is always logged in and not on a break', () => {
     const zone = new Zone(TZ);
     const status = new Map<string, string>();
