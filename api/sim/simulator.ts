@@ -46,7 +46,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   // Beyond the rate the roster is sized for, each named agent stands for a pod: more capacity, same names.
   const pod = Math.max(1, Math.round(perHour / REFERENCE_TICKETS_PER_HOUR));
   const floor = new Floor(core, zone, CAPACITY_UNITS * pod);
-  const tickets = new Tickets(core, floor, new Callbacks(core, floor, zone, tag), tag, pod);
+  const tickets = new Tickets(core, floor, new Callbacks(core, floor, zone, tag), tag, pod, zone);
   floor.begin();
 
   if (perHour > 0) {

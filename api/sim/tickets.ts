@@ -1,9 +1,10 @@
 import type { Channel, Priority } from '../events/schema';
 import type { CallbackReason, Callbacks } from './callbacks';
-import { CALL_UNITS, CATEGORIES, CHANNELS, COMMENTS, WRITING_MINUTES, ESCALATION_RATE, PRIORITY_MIX, PRIORITY_SPEED, ROUTING, type Category, type Team } from './centre';
+import { CALL_UNITS, CATEGORIES, CHANNELS, COMMENTS, WRITING_MINUTES, ESCALATION_RATE, PRIORITY_MIX, PRIORITY_SPEED, ROUTING, arrivalShape, type Category, type Team } from './centre';
 import type { Core, Source } from './core';
 import type { Agent, Floor } from './floor';
 import { Weighted, weights } from './random';
+import type { Zone } from './zone';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -52,7 +53,8 @@ export class Tickets {
     private readonly callbacks: Callbacks,
     private readonly tag: string,
     /** How many people each named agent stands for (see createSimulator). */
-    private readonly pod: number
+    private readonly pod: number,
+    private readonly zone: Zone
   ) {}
 
   arrive(): void {
@@ -127,7 +129,9 @@ export class Tickets {
     const profile = CHANNELS[t.channel];
     if (t.rounds > 0 && profile.customer > 0) {
       t.rounds--;
-      core.after(rng.logNormal(profile.customer * SEC, 0.8), () => this.customerReply(t));
+      const answer = () => rng.logNormal(profile.customer * SEC, 0.8);
+      // A live chat is answered there and then; a message, in the hours its customer is up.
+      core.at(profile.sync ? core.now + answer() : this.awake(answer), () => this.customerReply(t));
     } else {
       core.after(rng.logNormal(profile.wrap * SEC, 0.6), () => this.resolve(t));
     }
@@ -171,10 +175,10 @@ export class Tickets {
     t.units = 0;
 
     if (!t.reopened && rng.chance(0.06)) {
-      core.after(rng.logUniform(1, 48) * HOUR, () => this.reopen(t));
+      core.at(this.awake(() => rng.logUniform(1, 48) * HOUR), () => this.reopen(t));
     } else if (rng.chance(0.35)) {
-      const survey = CHANNELS[t.channel].sync ? rng.between(1, 15) * MIN : rng.logUniform(10, 24 * 60) * MIN;
-      core.after(survey, () => this.rate(t));
+      const survey = CHANNELS[t.channel].sync ? core.now + rng.between(1, 15) * MIN : this.awake(() => rng.logUniform(10, 24 * 60) * MIN);
+      core.at(survey, () => this.rate(t));
     } else {
       t.done = true;
     }
@@ -244,6 +248,18 @@ export class Tickets {
     this.floor.release(t.agent, t.units);
     t.lastAgent = t.agent;
     t.agent = null;
+  }
+
+  /**
+   * When a customer's own move comes (a reply to a message, a reopening, a survey answered hours on), `delay` after
+   * now: drawn again until it falls in the hours people are up, as new tickets are. Drawn once, reopenings came
+   * at night as often as at the late-morning peak.
+   */
+  private awake(delay: () => number): number {
+    const { core } = this;
+    let t = core.now + delay();
+    for (let k = 0; k < 50 && !core.rng.chance(arrivalShape(this.zone.hourOfDay(t), false)); k++) t = core.now + delay();
+    return t;
   }
 
   private replyDelay(t: Ticket): number {

@@ -336,6 +336,24 @@ describe('simulator', () => {
     expect(elsewhere).toEqual([]);
   });
 
+  it('has customers reopen and rate when they are awake: the small hours are quiet for those too, not only for new tickets', () => {
+    const zone = new Zone(TZ);
+    const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+    const perHour = (pred: (e: RawEvent) => boolean, from: number, to: number) =>
+      unique.filter((e) => pred(e) && zone.hourOfDay(atOf(e)) >= from && zone.hourOfDay(atOf(e)) < to).length / (to - from);
+    const kinds: [string, (e: RawEvent) => boolean][] = [
+      ['reopened', (e) => e.type === 'ticket.reopened'],
+      ['rated', (e) => e.type === 'ticket.rated']
+    ];
+    for (const [kind, pred] of kinds) {
+      const night = perHour(pred, 1, 6);
+      const morning = perHour(pred, 9, 13);
+      expect(morning, kind).toBeGreaterThan(5);
+      // New tickets come at 1:00–6:00 at a tenth of the late morning's rate; reopenings came at three quarters of it.
+      expect(night / morning, `${kind}: ${night.toFixed(1)} an hour at night, ${morning.toFixed(1)} in the morning`).toBeLessThan(0.25);
+    }
+  });
+
   it('staggers breaks on a rota: at night someone is always logged in and not on a break', () => {
     const zone = new Zone(TZ);
     const status = new Map<string, string>();
