@@ -64,6 +64,11 @@ if (rate > MAX_RATE) fail(`--rate must be at most ${MAX_RATE.toLocaleString('en'
 const timezone = args.timezone ?? process.env.KPI_TIMEZONE;
 const timezoneIssue = timezone === undefined ? null : timezoneProblem(timezone);
 if (timezoneIssue) fail(`${args.timezone === undefined ? 'KPI_TIMEZONE' : '--timezone'} ${timezoneIssue}, got ${JSON.stringify(timezone)}`);
+// As npm start refuses it: with TZ set as a rule (UTC0, :/etc/localtime, as containers do) or empty, ICU names no
+// zone, and the day was shaped on UTC's clock unsaid, or a RangeError's stack trace ended the run.
+const machineZone = Intl.DateTimeFormat().resolvedOptions().timeZone as string | undefined;
+if (timezone === undefined && (!machineZone || timezoneProblem(machineZone)))
+  fail(`KPI_TIMEZONE is not set, and this machine's timezone has no IANA name to default to (TZ is ${JSON.stringify(process.env.TZ ?? '')}); give the centre's zone, such as --timezone Asia/Shanghai`);
 const seed = Math.floor(number(args.seed, 1, 'seed'));
 const duration = args.duration === undefined ? undefined : number(args.duration, 0, 'duration');
 // A timer longer than 2^31 − 1 ms fires at once (Node sets it to 1 ms): --duration 3000000 would stop as it began.
@@ -155,7 +160,7 @@ const demo = startDemo({
   send,
   seed,
   ticketsPerHour,
-  timezone,
+  timezone: timezone ?? machineZone,
   backfill: args.backfill,
   log: (msg) => console.log(`${clock()} ${msg}`),
   onLive: () => {

@@ -96,4 +96,12 @@ describe('npm run simulate', () => {
       expect(r.out).toMatch(message);
       expect(r.out).toMatch(/Usage: npm run simulate/);
     }, 30_000);
+
+  // As npm start does: the day's shape on UTC's clock, or a RangeError's stack trace (TZ empty), said nothing of it.
+  for (const tz of [':/etc/localtime', 'UTC0', ''])
+    it(`without --timezone or KPI_TIMEZONE, on a machine whose TZ (${JSON.stringify(tz)}) names no zone, exits 2 asking for --timezone`, async () => {
+      const r = await runEntry('api/cli/simulate.ts', ['--token', 'x', '--url', 'http://127.0.0.1:9', '--duration', '1'], {}, { prefix: ['env', '-u', 'KPI_TIMEZONE', `TZ=${tz}`] });
+      expect(r.code, r.out + r.err).toBe(2);
+      expect(r.err).toMatch(/this machine's timezone has no IANA name .*--timezone Asia\/Shanghai/);
+    }, 30_000);
 });
