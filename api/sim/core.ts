@@ -45,11 +45,13 @@ export class Core {
     this.at(this.now + ms, run);
   }
 
-  emit(type: EventType, fields: Record<string, unknown>, source: Source = 'helpdesk'): void {
+  /** `webhook` false: delivered once and on time, drawing nothing from the centre's randomness. */
+  emit(type: EventType, fields: Record<string, unknown>, source: Source = 'helpdesk', webhook = true): void {
     if (this.now < this.start) return;
     const at = source === 'phone' ? this.now : this.iso(this.now);
     // Zero-padded: ids of one millisecond then sort (SPEC.md: by at, then id) in the order they were made.
     const event: RawEvent = { id: `ev-${this.tag}${String(++this.eventCount).padStart(9, '0')}`, type, at, ...fields };
+    if (!webhook) return void this.out.push(event);
     const rng = this.rng;
     let delivered = this.now;
     if (rng.next() < LATE_SHARE) {

@@ -86,9 +86,14 @@ export class Floor {
       this.core.at(next, () => roll(next));
     };
     roll(today);
-    // Whoever is already logged in when the simulation starts shows up as such.
+    // Every agent's status when the simulation starts, logged off too: a run stopped the day before left the
+    // agents it had at work shown so, and those not on shift today read as logged in since then. The logged-off
+    // ones are a roll call, sent once and on time, so the centre's own randomness (and its day) is as before.
     this.core.at(this.core.start, () => {
-      for (const a of this.agents) if (a.status !== 'offline') this.emitStatus(a);
+      for (const a of this.agents) {
+        if (a.status !== 'offline') this.emitStatus(a);
+        else this.core.emit('agent.status', { agent: a.id, status: a.status, name: a.name, team: a.team }, 'helpdesk', false);
+      }
     });
   }
 

@@ -192,6 +192,19 @@ describe('startDemo restarted on a later day', () => {
     expect(createdIn(restarted, MIDNIGHT, MIDNIGHT + 9 * HOUR)).toBeGreaterThan(50);
   }, 30_000);
 
+  it('after a run stopped the day before, shows nobody still logged in from it: agents off today read offline', async () => {
+    const stored = new Map<string, RawEvent>();
+    // Stopped at 17:00 the day before, with the day shift at work; started again at 10:00.
+    await runDemo(stored, MIDNIGHT - 17 * HOUR, MIDNIGHT - 7 * HOUR);
+    await runDemo(stored, MIDNIGHT + 10 * HOUR, MIDNIGHT + 11 * HOUR);
+    // Each agent's status now, as the agents board reads it: the latest by (at, id).
+    const latest = new Map<string, RawEvent>();
+    for (const e of [...stored.values()].sort((a, b) => atOf(a) - atOf(b) || (a.id < b.id ? -1 : 1))) if (e.type === 'agent.status') latest.set(e.agent as string, e);
+    const stale = [...latest.values()].filter((e) => e.status !== 'offline' && atOf(e) < MIDNIGHT).map((e) => `${e.agent} ${e.status} since ${new Date(atOf(e)).toISOString()}`);
+    expect(latest.size).toBeGreaterThan(40);
+    expect(stale).toEqual([]);
+  }, 30_000);
+
   it('reads the run to carry on from a Floorboard database, as npm start -- --demo does', async () => {
     let clock = MIDNIGHT - 4 * HOUR;
     const rt = createRuntime({ DATABASE_PATH: ':memory:' }, () => clock);
