@@ -14,8 +14,8 @@ import { ensureDashboardBuilt } from './web-build';
 const USAGE = `Usage: npm start [-- --demo]
 
 Serves the API, the live WebSocket and the dashboard on PORT, with the database at DATABASE_PATH.
-  --demo    stream a realistic simulated day into the database (backfilled from local midnight, or from
-            the start of a demo run that went on past it)
+  --demo    stream a realistic simulated day into the database (backfilled from local midnight, or
+            carrying on a demo run begun in the last 7 days, from its start)
   --help    show this
 Settings are environment variables (PORT, HOST, DATABASE_PATH, KPI_TIMEZONE, …): see README.md.`;
 
@@ -105,7 +105,7 @@ if (args.demo) {
         if (!valid.ok) throw new Error(`demo produced invalid events: ${JSON.stringify(valid.errors.slice(0, 3))}`);
         return rt.commits.submit(valid.events);
       },
-      // A run begun on an earlier day that reached today is carried on, not sent again beside today's (sim/demo.ts).
+      // A run begun on an earlier day is carried on, not started afresh beside it (sim/demo.ts).
       newestStored: (idPrefix) => newestEventAt(rt.db.$client, idPrefix),
       log: (m) => console.log(`[demo] ${m}`)
     });

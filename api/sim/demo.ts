@@ -22,14 +22,14 @@ export interface DemoOptions {
   onLive?: () => void;
   /**
    * The time of the newest stored event whose id starts with the prefix, if any (the server reads its database):
-   * a backfilled run of an earlier day whose events reach today is carried on, not started afresh beside it.
+   * a backfilled run of an earlier day is carried on, not started afresh beside it.
    */
   newestStored?: (idPrefix: string) => number | undefined;
 }
 
 /** Holding more than this while the server is unreachable would only grow memory; the oldest go first. */
 const MAX_PENDING = 100_000;
-/** How many days back a restart looks for a run still going: a longer one is started afresh today. */
+/** How many days back a restart looks for a run to carry on: an older one is left, and today started afresh. */
 const RESUME_DAYS = 7;
 
 /**
@@ -48,11 +48,12 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
   const backfill = opts.backfill ?? true;
   const t0 = now();
   const today = zone.startOfDay(t0);
-  // Restarted on a later day than its run began, today's run would send the night again under other ids.
-  const resumed = backfill && opts.idPrefix === undefined ? runGoingOn(zone, today, seed, opts.ticketsPerHour, opts.newestStored) : undefined;
+  // Restarted on a later day than its run began, today's run would send the night again under other ids, and
+  // leave the tickets the run had open at its stop open for ever.
+  const resumed = backfill && opts.idPrefix === undefined ? runToCarryOn(zone, today, seed, opts.ticketsPerHour, opts.newestStored) : undefined;
   const start = backfill ? (resumed ?? today) : t0;
   const idPrefix = opts.idPrefix ?? runTag(zone, start, backfill, seed, opts.ticketsPerHour);
-  if (resumed !== undefined) log(`carrying on the run begun ${new Date(start).toISOString()}, whose events reach today`);
+  if (resumed !== undefined) log(`carrying on the run begun ${new Date(start).toISOString()}`);
   const sim = createSimulator({ seed, start, timezone: zone.name, ticketsPerHour: opts.ticketsPerHour, idPrefix });
 
   let stopped = false;
@@ -140,15 +141,15 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
 }
 
 /**
- * The local midnight a backfilled run of an earlier day began, when its newest stored event is of today: the
- * run went on past midnight, and a restart carries it on (re-sending its events, which the server ignores).
+ * The local midnight the latest backfilled run of an earlier day began, if it has stored events: a restart carries
+ * it on (re-sending its events, which the server ignores), its night and its open tickets with it, and fills the
+ * time it was stopped as a backfill fills the morning.
  */
-function runGoingOn(zone: Zone, today: number, seed: number, ticketsPerHour: number | undefined, newestStored: DemoOptions['newestStored']): number | undefined {
+function runToCarryOn(zone: Zone, today: number, seed: number, ticketsPerHour: number | undefined, newestStored: DemoOptions['newestStored']): number | undefined {
   if (!newestStored) return undefined;
   for (let day = today, k = 0; k < RESUME_DAYS; k++) {
     day = zone.startOfDay(day - 1);
-    const newest = newestStored(`ev-${runTag(zone, day, true, seed, ticketsPerHour)}`);
-    if (newest !== undefined) return newest >= today ? day : undefined;
+    if (newestStored(`ev-${runTag(zone, day, true, seed, ticketsPerHour)}`) !== undefined) return day;
   }
   return undefined;
 }
