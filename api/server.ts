@@ -7,7 +7,7 @@ import { exit, orExit, readFlags } from './cli/exit';
 import { configFailure, configWarnings, loadConfig, type Config } from './config';
 import { validateEvents } from './events/parse';
 import { listen, type Listening } from './listen';
-import { newestEventAt } from './queries/newestEventAt';
+import { hasEventWithIdPrefix } from './queries/hasEventWithIdPrefix';
 import { createServerRuntime } from './runtime';
 import { ensureDashboardBuilt } from './web-build';
 
@@ -106,7 +106,7 @@ if (args.demo) {
         return rt.commits.submit(valid.events);
       },
       // A run begun on an earlier day is carried on, not started afresh beside it (sim/demo.ts).
-      newestStored: (idPrefix) => newestEventAt(rt.db.$client, idPrefix),
+      hasStored: (idPrefix) => hasEventWithIdPrefix(rt.db.$client, idPrefix),
       log: (m) => console.log(`[demo] ${m}`)
     });
 }

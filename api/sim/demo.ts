@@ -21,10 +21,10 @@ export interface DemoOptions {
   /** Called once the backfill is done and real-time streaming begins. */
   onLive?: () => void;
   /**
-   * The time of the newest stored event whose id starts with the prefix, if any (the server reads its database):
-   * a backfilled run of an earlier day is carried on, not started afresh beside it.
+   * Whether an event whose id starts with the prefix is stored (the server reads its database): a backfilled
+   * run of an earlier day is carried on, not started afresh beside it.
    */
-  newestStored?: (idPrefix: string) => number | undefined;
+  hasStored?: (idPrefix: string) => boolean;
 }
 
 /** Holding more than this while the server is unreachable would only grow memory; the oldest go first. */
@@ -50,7 +50,7 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
   const today = zone.startOfDay(t0);
   // Restarted on a later day than its run began, today's run would send the night again under other ids, and
   // leave the tickets the run had open at its stop open for ever.
-  const resumed = backfill && opts.idPrefix === undefined ? runToCarryOn(zone, today, seed, opts.ticketsPerHour, opts.newestStored) : undefined;
+  const resumed = backfill && opts.idPrefix === undefined ? runToCarryOn(zone, today, seed, opts.ticketsPerHour, opts.hasStored) : undefined;
   const start = backfill ? (resumed ?? today) : t0;
   const idPrefix = opts.idPrefix ?? runTag(zone, start, backfill, seed, opts.ticketsPerHour);
   if (resumed !== undefined) log(`carrying on the run begun ${new Date(start).toISOString()}`);
@@ -145,11 +145,11 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
  * it on (re-sending its events, which the server ignores), its night and its open tickets with it, and fills the
  * time it was stopped as a backfill fills the morning.
  */
-function runToCarryOn(zone: Zone, today: number, seed: number, ticketsPerHour: number | undefined, newestStored: DemoOptions['newestStored']): number | undefined {
-  if (!newestStored) return undefined;
+function runToCarryOn(zone: Zone, today: number, seed: number, ticketsPerHour: number | undefined, hasStored: DemoOptions['hasStored']): number | undefined {
+  if (!hasStored) return undefined;
   for (let day = today, k = 0; k < RESUME_DAYS; k++) {
     day = zone.startOfDay(day - 1);
-    if (newestStored(`ev-${runTag(zone, day, true, seed, ticketsPerHour)}`) !== undefined) return day;
+    if (hasStored(`ev-${runTag(zone, day, true, seed, ticketsPerHour)}`)) return day;
   }
   return undefined;
 }
