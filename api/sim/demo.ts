@@ -143,13 +143,12 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
 /**
  * The local midnight the latest backfilled run of an earlier day began, if it has stored events: a restart carries
  * it on (re-sending its events, which the server ignores), its night and its open tickets with it, and fills the
- * time it was stopped as a backfill fills the morning.
+ * time it was stopped as a backfill fills the morning. A run begun today is today's, which a restart sends again.
  */
 function runToCarryOn(zone: Zone, today: number, seed: number, ticketsPerHour: number | undefined, hasStored: DemoOptions['hasStored']): number | undefined {
   if (!hasStored) return undefined;
-  for (let day = today, k = 0; k < RESUME_DAYS; k++) {
-    day = zone.startOfDay(day - 1);
-    if (hasStored(`ev-${runTag(zone, day, true, seed, ticketsPerHour)}`)) return day;
+  for (let day = today, k = 0; k <= RESUME_DAYS; k++, day = zone.startOfDay(day - 1)) {
+    if (hasStored(`ev-${runTag(zone, day, true, seed, ticketsPerHour)}`)) return day === today ? undefined : day;
   }
   return undefined;
 }

@@ -197,6 +197,18 @@ describe('startDemo restarted on a later day', () => {
     expect(openFromYesterday(stored.values())).toBe(openFromYesterday(uninterrupted));
   }, 30_000);
 
+  it('restarted on a day it already ran, sends that day again rather than carry on an older run beside it', async () => {
+    const stored = new Map<string, RawEvent>();
+    await runDemo(stored, MIDNIGHT - 4 * HOUR, MIDNIGHT - HOUR);
+    // A run begun today (as a version that never carried a run on began one), then a restart the same day.
+    const today = new Map<string, RawEvent>();
+    await runDemo(today, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR);
+    for (const [id, e] of today) stored.set(id, e);
+    await runDemo(stored, MIDNIGHT + 10 * HOUR, MIDNIGHT + 11 * HOUR);
+    const created = createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 10 * HOUR);
+    expect(created).toBe(createdIn(today.values(), MIDNIGHT, MIDNIGHT + 10 * HOUR));
+  }, 30_000);
+
   it('after a run too old to carry on, shows nobody still logged in from it: agents off today read offline', async () => {
     const stored = new Map<string, RawEvent>();
     // Stopped at 17:00 eight days before, with the day shift at work; started again at 10:00, afresh.
