@@ -96,7 +96,10 @@ const FATAL: Partial<Record<number, string>> = {
   405: "--url is the server's own address (http://host:port), without a path"
 };
 
-/** 2xx: counted. 4xx: printed and dropped, since resending cannot fix it. 5xx or no answer: thrown, and retried. */
+/** Answers that say "not now" rather than "not this": a proxy's timeout, a rate limit. Sent again, as a 5xx is. */
+const LATER = new Set([408, 429]);
+
+/** 2xx: counted. 4xx: printed and dropped, since resending cannot fix it. 408, 429, 5xx or no answer: thrown, and retried. */
 async function send(events: RawEvent[]): Promise<void> {
   const res = await fetch(endpoint, {
     method: 'POST',
@@ -128,7 +131,7 @@ async function send(events: RawEvent[]): Promise<void> {
   }
   const mend = FATAL[res.status];
   if (mend) return giveUp(`: ${mend}`);
-  if (res.status >= 400 && res.status < 500) {
+  if (res.status >= 400 && res.status < 500 && !LATER.has(res.status)) {
     stats.rejectedBatches++;
     stats.rejectedEvents += events.length;
     let detail = text;

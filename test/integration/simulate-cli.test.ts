@@ -65,6 +65,38 @@ describe('npm run simulate', () => {
     }
   }, 30_000);
 
+  for (const status of [408, 429]) {
+    it(`sends a batch again after ${status} (a proxy's timeout, a rate limit), rather than drop it as a bad batch`, async () => {
+      const refused: string[] = [];
+      const stored = new Set<string>();
+      const proxy = createServer((req, res) => {
+        let body = '';
+        req.on('data', (d) => (body += d));
+        req.on('end', () => {
+          const ids = (JSON.parse(body) as { id: string }[]).map((e) => e.id);
+          if (refused.length === 0) {
+            refused.push(...ids);
+            return res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":"busy"}');
+          }
+          for (const id of ids) stored.add(id);
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: ids.length, duplicates: 0 }));
+        });
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+        const r = await simulate(['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '50', '--duration', '4']);
+        expect(r.code, r.out).toBe(0);
+        expect(r.out).toContain('will retry');
+        expect(r.out).not.toMatch(/rejected with/);
+        expect(refused.length).toBeGreaterThan(0);
+        expect(refused.filter((id) => !stored.has(id))).toEqual([]);
+      } finally {
+        proxy.close();
+      }
+    }, 30_000);
+  }
+
   it('says which address it cannot reach while no server answers there, keeps trying until --duration ends, and exits 1 having delivered nothing', async () => {
     const port = await freePort();
     const r = await simulate(['--url', `http://127.0.0.1:${port}`, '--token', 'x', '--rate', '50', '--duration', '1']);
