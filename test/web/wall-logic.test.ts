@@ -185,8 +185,8 @@ describe('agents board', () => {
     expect(cut.hidden).toBe(2);
     expect(callbackRows([agent('idle')], 3)).toEqual({ shown: [], hidden: 0 });
   });
-  it('counts agents by status, unknown as offline', () => {
-    expect(agentsByStatus([agent('a'), agent('b', { status: 'available' }), agent('c', { status: null })])).toEqual({ available: 1, busy: 1, away: 0, offline: 1 });
+  it('counts agents by status, one who never sent a status as unknown, not offline', () => {
+    expect(agentsByStatus([agent('a'), agent('b', { status: 'available' }), agent('c', { status: null })])).toEqual({ available: 1, busy: 1, away: 0, offline: 0, unknown: 1 });
   });
 });
 

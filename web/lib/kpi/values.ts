@@ -59,10 +59,13 @@ export function isAgentStatus(status: string | null): status is AgentStatus {
   return (AGENT_STATUSES as readonly (string | null)[]).includes(status);
 }
 
-/** Agents by status; an agent with no known status counts as offline. */
-export function agentsByStatus(agents: AgentKpis[]): Record<AgentStatus, number> {
-  const counts: Record<AgentStatus, number> = { available: 0, busy: 0, away: 0, offline: 0 };
-  for (const agent of agents) counts[isAgentStatus(agent.status) ? agent.status : 'offline']++;
+/** What the wall says of an agent's status: one of the spec's, or unknown for an agent known only from their work. */
+export type ShownStatus = AgentStatus | 'unknown';
+
+/** Agents by status; an agent who never sent one is unknown, as the agents board says, not offline. */
+export function agentsByStatus(agents: AgentKpis[]): Record<ShownStatus, number> {
+  const counts: Record<ShownStatus, number> = { available: 0, busy: 0, away: 0, offline: 0, unknown: 0 };
+  for (const agent of agents) counts[isAgentStatus(agent.status) ? agent.status : 'unknown']++;
   return counts;
 }
 

@@ -1,0 +1,78 @@
+// The agents and callbacks pages as the floor changes under them: agents who never said their status, agents
+// logging off, and what the pages say when there is nothing to list.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDashboardBuilt } from '../../api/web-build';
+import { launchChromium } from '../helpers/browser';
+import { postEvents, seedToken, startServer, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+let wallToken: string;
+
+const MIN = 60_000;
+let n = 0;
+const id = (what: string) => `al-${what}-${++n}`;
+const status = (agent: string, s: string, at = Date.now() - MIN, extra: Record<string, unknown> = {}) => ({
+  id: id('st'),
+  type: 'agent.status',
+  at,
+  agent,
+  status: s,
+  ...extra
+});
+/** An open ticket assigned to `agent`: an agent the floor knows from work alone, with no status of their own. */
+function assigned(agent: string, team = 'wallet') {
+  const ticket = id('T');
+  return [
+    { id: id('c'), type: 'ticket.created', at: Date.now() - 2 * MIN, ticket, channel: 'chat', team },
+    { id: id('a'), type: 'ticket.assigned', at: Date.now() - MIN, ticket, agent, team }
+  ];
+}
+
+async function send(events: unknown[]) {
+  expect((await postEvents(server.url, events)).status).toBe(200);
+}
+
+async function openWall(query: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  await page.goto(`${server.url}/wall?token=${wallToken}${query}`);
+  await page.waitForSelector('[data-kpi="agents.available"]', { timeout: 15_000 });
+  return page;
+}
+
+const tile = (page: Page, status: string) => page.getAttribute(`[data-kpi="agents.${status}"]`, 'data-value');
+
+beforeAll(async () => {
+  await ensureDashboardBuilt();
+  browser = await launchChromium();
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
+  wallToken = seedToken(dbPath, 'display');
+  server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '' } });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+describe('agents page', () => {
+  it('counts an agent who never said a status as Unknown on the status tile, as the board says, not as Offline', async () => {
+    await send([
+      status('ana.on', 'available', Date.now() - 5 * MIN, { name: 'Ana On', team: 'wallet' }),
+      status('gus.gone', 'offline', Date.now() - 5 * MIN, { name: 'Gus Gone', team: 'wallet' }),
+      ...assigned('nell.nostatus')
+    ]);
+    const page = await openWall('&page=agents&lang=en');
+    await page.waitForSelector('.row[data-agent="nell.nostatus"]');
+    expect(await page.textContent('.row[data-agent="nell.nostatus"] .status')).toContain('Unknown');
+    expect(await tile(page, 'available')).toBe('1');
+    expect(await tile(page, 'offline')).toBe('1');
+    expect(await tile(page, 'unknown')).toBe('1');
+    expect(await page.textContent('[data-kpi="agents.unknown"]')).toContain('Unknown');
+    await page.close();
+  });
+});
