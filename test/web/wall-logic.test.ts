@@ -171,6 +171,15 @@ describe('agents board', () => {
     expect(rows.map((r) => r.agent.agent)).toEqual(['slow', 'b', 'c', 'd', 'home']);
     expect(rows.at(-1)!.level).toBe('critical');
   });
+  it('lists names in the order of the wall\'s language, numbers by value: pinyin in Chinese whatever the browser\'s own language', () => {
+    const named = (names: string[]) => names.map((name, i) => agent(`id${i}`, { name }));
+    setLocale('zh-CN');
+    const chinese = named(['张伟', '王芳', '陈静', '李娜']);
+    expect(agentRows(chinese).map((r) => r.agent.name)).toEqual(['陈静', '李娜', '王芳', '张伟']);
+    expect(callbackRows(chinese.map((a: any) => ({ ...a, callbacks: { ...a.callbacks, attempts: 1 } })), 10).shown.map((a) => a.name)).toEqual(['陈静', '李娜', '王芳', '张伟']);
+    setLocale('en');
+    expect(agentRows(named(['Agent 16', 'Agent 8', 'Agent 100'])).map((r) => r.agent.name)).toEqual(['Agent 8', 'Agent 16', 'Agent 100']);
+  });
   it('does not compare against a team of fewer than three', () => {
     const rows = agentRows([agent('a1'), agent('a2', { firstResponse: { ...agent('x').firstResponse, p50Sec: 9000 } })]);
     expect(rows.every((r) => r.level === 'none')).toBe(true);

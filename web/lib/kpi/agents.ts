@@ -1,6 +1,7 @@
 // The agents board: each agent beside their team's median, flagged when much worse, those on shift needing help first.
 import type { AgentKpis } from '../../../api/kpi/types';
 import type { KpiLevel } from '../../../api/kpi/targets';
+import { getLocale, type Locale } from '../i18n/locale.svelte';
 import { AGENT_STATUSES, isAgentStatus } from './values';
 
 export interface Compared {
@@ -56,6 +57,18 @@ function handledLevel(value: number | null, med: number | null): KpiLevel {
   return value <= med * 0.5 ? 'warn' : 'ok';
 }
 
+const collators = new Map<Locale, Intl.Collator>();
+/**
+ * Names in the order of the wall's language, whatever the browser's: Chinese names by pinyin (the TV's own locale
+ * put 张 before 陈), and numbers by value ("Agent 8" before "Agent 16").
+ */
+function byName(a: AgentKpis, b: AgentKpis): number {
+  const locale = getLocale();
+  let collator = collators.get(locale);
+  if (!collator) collators.set(locale, (collator = new Intl.Collator(locale, { numeric: true })));
+  return collator.compare(a.name ?? a.agent, b.name ?? b.agent);
+}
+
 function worst(levels: KpiLevel[]): KpiLevel {
   return levels.includes('critical') ? 'critical' : levels.includes('warn') ? 'warn' : levels.includes('ok') ? 'ok' : 'none';
 }
@@ -87,7 +100,7 @@ export function agentRows(agents: AgentKpis[]): AgentRow[] {
       gone(a.agent) - gone(b.agent) ||
       RANK[a.level] - RANK[b.level] ||
       statusRank(a.agent) - statusRank(b.agent) ||
-      (a.agent.name ?? a.agent.agent).localeCompare(b.agent.name ?? b.agent.agent)
+      byName(a.agent, b.agent)
   );
 }
 
@@ -102,7 +115,7 @@ export function callbackRows(agents: AgentKpis[], max: number): { shown: AgentKp
       (a, b) =>
         b.callbacks.attempts - a.callbacks.attempts ||
         b.callbacks.completed - a.callbacks.completed ||
-        (a.name ?? a.agent).localeCompare(b.name ?? b.agent)
+        byName(a, b)
     );
   return { shown: busy.slice(0, max), hidden: Math.max(0, busy.length - max) };
 }
