@@ -40,7 +40,7 @@ async function send(events: unknown[]) {
 async function openWall(query: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   await page.goto(`${server.url}/wall?token=${wallToken}${query}`);
-  await page.waitForSelector('[data-kpi="agents.available"]', { timeout: 15_000 });
+  await page.waitForSelector('main [data-kpi]', { timeout: 15_000 });
   return page;
 }
 
@@ -75,4 +75,15 @@ describe('agents page', () => {
     expect(await page.textContent('[data-kpi="agents.unknown"]')).toContain('Unknown');
     await page.close();
   });
+});
+
+describe('empty boards', () => {
+  it('says no agent is on shift or at work today, not that none was ever reported, when the floor knows agents from before today', async () => {
+    await send([status('yan.yesterday', 'offline', Date.now() - 30 * 60 * MIN, { name: 'Yan Yesterday', team: 'quiet' })]);
+    const page = await openWall('&page=agents&lang=en&team=quiet');
+    await page.waitForSelector('.board .empty');
+    expect(await page.textContent('.board .empty')).toBe('No agent is on shift or has worked today');
+    await page.close();
+  });
+
 });

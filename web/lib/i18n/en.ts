@@ -110,7 +110,7 @@ export const en = {
   'board.open': 'Open',
   'board.median': 'team {value}',
   'board.more': '+{count} more',
-  'board.empty': 'No agents reported yet',
+  'board.empty': 'No agent is on shift or has worked today',
   'board.noCallbackWork': 'No callbacks scheduled, attempted or completed today',
   'board.callbacks': 'Callbacks by agent',
   'board.attempts': 'Attempts',
