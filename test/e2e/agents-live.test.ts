@@ -86,4 +86,15 @@ describe('empty boards', () => {
     await page.close();
   });
 
+  it('does not say no callbacks were scheduled today beside a tile counting those scheduled with no agent', async () => {
+    const callback = id('CB');
+    await send([
+      status('cal.m', 'available', Date.now() - 5 * MIN, { name: 'Cal M', team: 'calm' }),
+      { id: id('cs'), type: 'callback.scheduled', at: Date.now() - MIN, callback, reason: 'customer_request', due: Date.now() + 60 * MIN, team: 'calm' }
+    ]);
+    const page = await openWall('&page=callbacks&lang=en&team=calm');
+    await page.waitForFunction(() => document.querySelector('[data-kpi="callbacks.scheduled"]')?.getAttribute('data-value') === '1', null, { timeout: 5000 });
+    expect(await page.textContent('.panel .empty')).toBe('No agent has scheduled, attempted or completed a callback today');
+    await page.close();
+  });
 });

@@ -111,7 +111,7 @@ export const en = {
   'board.median': 'team {value}',
   'board.more': '+{count} more',
   'board.empty': 'No agent is on shift or has worked today',
-  'board.noCallbackWork': 'No callbacks scheduled, attempted or completed today',
+  'board.noCallbackWork': 'No agent has scheduled, attempted or completed a callback today',
   'board.callbacks': 'Callbacks by agent',
   'board.attempts': 'Attempts',
   'board.completed': 'Completed',

@@ -112,7 +112,7 @@ export const zhCN: Dictionary = {
   'board.median': '团队 {value}',
   'board.more': '另有 {count} 人',
   'board.empty': '今日暂无在岗或有工作的坐席',
-  'board.noCallbackWork': '今日暂无回呼（未安排、未拨打、未完成）',
+  'board.noCallbackWork': '今日暂无坐席预约、拨打或完成回呼',
   'board.callbacks': '坐席回呼',
   'board.attempts': '拨打',
   'board.completed': '完成',
