@@ -63,7 +63,8 @@ describe('agents page', () => {
   it('counts an agent who never said a status as Unknown on the status tile, as the board says, not as Offline', async () => {
     await send([
       status('ana.on', 'available', Date.now() - 5 * MIN, { name: 'Ana On', team: 'wallet' }),
-      status('gus.gone', 'offline', Date.now() - 5 * MIN, { name: 'Gus Gone', team: 'wallet' }),
+      // Logged off just now: an agent offline since before today, with nothing today, is not on the wall at all.
+      status('gus.gone', 'offline', Date.now() - 1000, { name: 'Gus Gone', team: 'wallet' }),
       ...assigned('nell.nostatus')
     ]);
     const page = await openWall('&page=agents&lang=en');
