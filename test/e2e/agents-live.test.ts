@@ -78,6 +78,26 @@ describe('agents page', () => {
   });
 });
 
+describe('a team\'s wall', () => {
+  it('counts the team\'s own agents on its status tile, and names the team of a helper from another one on its board', async () => {
+    const ticket = id('T');
+    await send([
+      status('wes.wallet', 'available', Date.now() - 5 * MIN, { name: 'Wes Wallet', team: 'overflow-w' }),
+      status('pat.payments', 'available', Date.now() - 5 * MIN, { name: 'Pat Payments', team: 'overflow-p' }),
+      // Pat answered one of the wallet team's chats when nobody there was free (overflow routing).
+      { id: id('c'), type: 'ticket.created', at: Date.now() - 3 * MIN, ticket, channel: 'chat', team: 'overflow-w' },
+      { id: id('a'), type: 'ticket.assigned', at: Date.now() - 2 * MIN, ticket, agent: 'pat.payments', team: 'overflow-w' },
+      { id: id('r'), type: 'ticket.replied', at: Date.now() - 2 * MIN, ticket, agent: 'pat.payments' }
+    ]);
+    const page = await openWall('&page=agents&lang=en&team=overflow-w');
+    await page.waitForSelector('.row[data-agent="pat.payments"]');
+    expect(await tile(page, 'available')).toBe('1');
+    expect(await page.textContent('.row[data-agent="pat.payments"] .cell:first-child')).toContain('overflow-p');
+    expect(await page.textContent('.row[data-agent="wes.wallet"] .cell:first-child')).not.toContain('overflow-w');
+    await page.close();
+  });
+});
+
 describe('empty boards', () => {
   it('says no agent is on shift or at work today, not that none was ever reported, when the floor knows agents from before today', async () => {
     await send([status('yan.yesterday', 'offline', Date.now() - 30 * 60 * MIN, { name: 'Yan Yesterday', team: 'quiet' })]);
