@@ -67,6 +67,17 @@ export interface RunningServer {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * A fixed-offset zone where it is now about noon: a browser test that seeds "today" with events minutes old
+ * finds them all in today whenever it runs, where in UTC a run just after midnight put some in yesterday.
+ */
+export function middayZone(now = Date.now()): string {
+  let offset = 12 - new Date(now).getUTCHours();
+  if (offset < -12) offset += 24;
+  // Etc/GMT's signs are POSIX's, the other way round: Etc/GMT-8 is 8 hours ahead of UTC.
+  return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
 export async function startServer(opts: { dbPath: string; port?: number; env?: Record<string, string>; args?: string[] }): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   let out = '';
