@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDashboardBuilt } from '../../api/web-build';
 import { launchChromium } from '../helpers/browser';
-import { postEvents, seedToken, startServer, type RunningServer } from '../helpers/server';
+import { middayZone, postEvents, seedToken, startServer, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
@@ -51,7 +51,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
   wallToken = seedToken(dbPath, 'display');
-  server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '' } });
+  // Its events are minutes old: in a zone where it is noon they are today's whenever it runs.
+  server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '', KPI_TIMEZONE: middayZone() } });
 }, 180_000);
 
 afterAll(async () => {
