@@ -83,6 +83,9 @@ const firstStart = bootstrapCredentials(rt.db, {
   show: (made) => {
     if (made.adminPassword) console.log(`Created user "admin" with password: ${made.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
     if (made.ingestToken) console.log(`Ingest token (shown once): ${made.ingestToken}`);
+    // The wall's address waits for the port; its token does not, so a start killed before it listens (SIGKILL
+    // in a slow first build) has shown it too.
+    if (made.displayToken) console.log(`Wall display token (shown once): ${made.displayToken}  (its address follows once the server listens)`);
   }
 });
 for (const notice of firstStart.notices) console.warn(`Note: ${notice}`);

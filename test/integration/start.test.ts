@@ -32,7 +32,7 @@ describe('command-line entry points that cannot do their work', () => {
     }
   }, 60_000);
 
-  it('npm start on a new database shows the password and ingest token it made before building or listening, which a start may not get through', async () => {
+  it('npm start on a new database shows the password, ingest token and wall display token it made before building or listening, which a start may not get through', async () => {
     const server = await startServer({ dbPath: scratch(), env: { ADMIN_PASSWORD: '', INGEST_TOKEN: '' } });
     try {
       // The wall's address needs the port: it follows.
@@ -43,6 +43,10 @@ describe('command-line entry points that cannot do their work', () => {
       expect(out).toMatch(/Ingest token \(shown once\): \S+/);
       expect(at('Created user')).toBeLessThan(at('listening on'));
       expect(at('Ingest token')).toBeLessThan(at('listening on'));
+      // The wall's token too (a SIGKILL before the port would lose it), and its address, once listening, holds the same.
+      const early = /Wall display token \(shown once\): (\S+)/.exec(out);
+      expect(at('Wall display token')).toBeLessThan(at('listening on'));
+      expect(out).toContain(`/wall?token=${early?.[1]}`);
     } finally {
       await server.kill();
     }
