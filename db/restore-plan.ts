@@ -9,6 +9,13 @@ import { dirname, resolve } from 'node:path';
 /** The files SQLite keeps for a database at a path: the database itself, its log, the log's index, its journal. */
 export const SIDE_FILES = ['', '-wal', '-shm', '-journal'] as const;
 
+/**
+ * The suffixes of every file kept beside a database: a restore's checked copy and its journal, a restore's plan,
+ * the server's lock and its journal, and SQLite's own. A backup written under one of these names is taken for
+ * that file, and removed or overwritten (a restore clears `.restoring` before copying).
+ */
+export const BESIDE_DATABASE = ['.restoring', '.restoring-journal', '.restore-plan', '.server-lock', '.server-lock-journal', '-wal', '-shm', '-journal'] as const;
+
 export interface RestorePlan {
   /** The backup, as named to npm run restore. */
   from: string;

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
 import { holdsEvents, openFailure, refuseForeign } from '../../db/open';
-import { refuseUnfinishedRestore, syncDirectory } from '../../db/restore-plan';
+import { BESIDE_DATABASE, refuseUnfinishedRestore, syncDirectory } from '../../db/restore-plan';
 import { copyDatabase, seconds, size, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
@@ -31,12 +31,13 @@ const file = statSync(source, { throwIfNoEntry: false });
 if (file?.isDirectory()) exit(openFailure(Object.assign(new Error(), { code: 'EISDIR' }), source)!);
 if (!file || (file.isFile() && file.size === 0))
   exit(`There is no database at ${source}${file ? ' (the file is empty)' : ''}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
-if (existsSync(target)) exit(`${target} exists already: name a new file (a backup never overwrites one).`);
-// SQLite finds the database's log, its index and its journal by name beside it (beside the file a link names): a
-// copy written under one of those names is taken for that file by the next connection to open the database, and removed.
+// SQLite finds the database's log, its index and its journal by name beside it (beside the file a link names), as
+// the server its lock and a restore its copy and plan: a copy written under one of those names is taken for that
+// file, and removed (the next connection to open the database, the next restore) or overwritten.
 const sourceNames = [resolve(source), realpathSync(source)];
-if (['-wal', '-shm', '-journal'].some((suffix) => sourceNames.some((name) => target === `${name}${suffix}`)))
-  exit(`${target} is a file SQLite keeps beside the database at ${source}: name a file of its own.`);
+if (BESIDE_DATABASE.some((suffix) => sourceNames.some((name) => target === `${name}${suffix}`)))
+  exit(`${target} is a file kept beside the database at ${source}: name a file of its own.`);
+if (existsSync(target)) exit(`${target} exists already: name a new file (a backup never overwrites one).`);
 
 /** The bytes the copy will take: the database's pages in use (VACUUM leaves out the free ones). */
 const expected = orExit(

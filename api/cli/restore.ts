@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
 import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
-import { carryOut, linkedFile, planPath, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
+import { BESIDE_DATABASE, carryOut, linkedFile, planPath, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
 import { copyDatabase, size, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
@@ -33,7 +33,7 @@ if (!flags.from && !planned()) exit(`--from is missing: name the backup to resto
 
 /** The real paths of the files a restore, the server and SQLite keep beside the database at `file`. */
 const besideDatabase = (file: string) =>
-  ['.restoring', '.restoring-journal', '.restore-plan', '.server-lock', '.server-lock-journal', '-wal', '-shm', '-journal'].map((suffix) =>
+  BESIDE_DATABASE.map((suffix) =>
     join(realpathSync(dirname(file)), basename(file) + suffix)
   );
 

@@ -111,19 +111,22 @@ describe('npm run backup', () => {
 
   // SQLite keeps the database's write-ahead log, its index and its journal beside it under fixed names: a copy
   // written to one of them was taken for that file by the next connection to open the database, which found no
-  // log there and removed it. The backup said "Done", and was gone.
-  it('refuses a target that is one of the files SQLite keeps beside the database', async () => {
+  // log there and removed it. The backup said "Done", and was gone. So with the restore's copy (which the next
+  // restore clears before copying) and plan, and the server's lock.
+  it('refuses a target that is one of the files SQLite, a restore or the server keeps beside the database', async () => {
     const { dir, dbPath } = await newDatabase();
-    for (const suffix of ['-wal', '-shm', '-journal']) {
+    for (const suffix of ['-wal', '-shm', '-journal', '.restoring', '.restoring-journal', '.restore-plan', '.server-lock', '.server-lock-journal']) {
+      // The server's lock stays beside a database a server has run on: refused for what it is all the same.
+      const there = existsSync(`${dbPath}${suffix}`);
       const r = await backup(dbPath, ['--to', `${dbPath}${suffix}`]);
-      expect([r.code, r.err], suffix).toEqual([2, `${dbPath}${suffix} is a file SQLite keeps beside the database at ${dbPath}: name a file of its own.\n`]);
-      expect(existsSync(`${dbPath}${suffix}`), suffix).toBe(false);
+      expect([r.code, r.err], suffix).toEqual([2, `${dbPath}${suffix} is a file kept beside the database at ${dbPath}: name a file of its own.\n`]);
+      expect(existsSync(`${dbPath}${suffix}`), suffix).toBe(there);
     }
     // SQLite follows a link to the database, and keeps those files beside the file it names.
     const link = join(scratch(), 'kpi.sqlite');
     symlinkSync(dbPath, link);
     const r = await backup(link, ['--to', `${dbPath}-wal`]);
-    expect([r.code, r.err]).toEqual([2, `${dbPath}-wal is a file SQLite keeps beside the database at ${link}: name a file of its own.\n`]);
+    expect([r.code, r.err]).toEqual([2, `${dbPath}-wal is a file kept beside the database at ${link}: name a file of its own.\n`]);
   }, 60_000);
 
   it('says in one sentence why a damaged database or a directory cannot be copied', async () => {
