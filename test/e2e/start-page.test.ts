@@ -1,0 +1,47 @@
+// What a person sees on the start page: signing in and out, and the way on to the wall, in real Chromium.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDashboardBuilt } from '../../api/web-build';
+import { launchChromium } from '../helpers/browser';
+import { startServer, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+
+beforeAll(async () => {
+  await ensureDashboardBuilt();
+  browser = await launchChromium();
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-start-')), 'kpi.sqlite');
+  server = await startServer({ dbPath, port: Number(process.env.E2E_PORT) || undefined, env: { FLOORBOARD_SKIP_WEB_BUILD: '' } });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+async function signIn(page: import('playwright-core').Page): Promise<void> {
+  await page.fill('input[name=password]', 'test-admin-password');
+  await page.press('input[name=password]', 'Enter');
+  await page.waitForSelector('a.wall');
+}
+
+describe('start page', () => {
+  it('takes a wall address opened before signing in back to that wall, its team and page kept', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${server.url}/wall?team=wallet&page=agents&lang=zh-CN`);
+    await page.waitForSelector('text=未授权', { timeout: 15_000 });
+    await page.click('main a');
+    await page.waitForSelector('input[name=password]');
+    await signIn(page);
+    await page.click('a.wall');
+    await page.waitForURL(/\/wall/);
+    const url = new URL(page.url());
+    expect([url.searchParams.get('team'), url.searchParams.get('page'), url.searchParams.get('lang')]).toEqual(['wallet', 'agents', 'zh-CN']);
+    expect(await page.getAttribute('header nav a[aria-current=page]', 'href')).toContain('page=agents');
+    await page.close();
+  });
+});
