@@ -44,4 +44,21 @@ describe('start page', () => {
     expect(await page.getAttribute('header nav a[aria-current=page]', 'href')).toContain('page=agents');
     await page.close();
   });
+
+  it('says so when signing out fails, and does not show the page as signed out while the session goes on', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await signIn(page);
+    await page.route('**/api/auth/logout', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"unavailable"}' }));
+    await page.click('.signed-in button');
+    await page.waitForSelector('[role=alert]');
+    expect(await page.textContent('[role=alert]')).toMatch(/could not sign you out/i);
+    expect(await page.textContent('.signed-in')).toMatch(/Signed in as admin/);
+    await page.unroute('**/api/auth/logout');
+    await page.click('.signed-in button');
+    await page.waitForSelector('input[name=password]');
+    expect(await page.$('[role=alert]')).toBeNull();
+    await context.close();
+  });
 });

@@ -17,6 +17,8 @@ export class Session {
   /** When held: the seconds the server said to wait. */
   retryAfterSec = $state<number | null>(null);
   busy = $state(false);
+  /** The last sign-out failed: the session may well go on, so the page must not show it ended. */
+  logoutFailed = $state(false);
 
   async refresh(): Promise<void> {
     try {
@@ -50,7 +52,17 @@ export class Session {
   }
 
   async logout(): Promise<void> {
-    await fetch('/api/auth/logout', { method: 'POST' }).catch(() => {});
-    this.me = null;
+    this.busy = true;
+    this.logoutFailed = false;
+    try {
+      const res = await fetch('/api/auth/logout', { method: 'POST' });
+      // A 401: no session was left to end (signed out in another tab, or expired), so signed out all the same.
+      if (res.ok || res.status === 401) this.me = null;
+      else this.logoutFailed = true;
+    } catch {
+      this.logoutFailed = true;
+    } finally {
+      this.busy = false;
+    }
   }
 }

@@ -10,6 +10,7 @@ export const en = {
   'landing.loginUnreachable': 'The server cannot be reached; check that it is running.',
   'landing.loginFailed': 'The server could not sign you in ({status}). Try again in a minute; if it keeps failing, the server log says why.',
   'landing.loginHint': 'On first start the server prints the admin password once (or set ADMIN_PASSWORD).',
+  'landing.logoutFailed': 'The server could not sign you out: this browser is still signed in. Try again in a moment.',
   'landing.signedIn': 'Signed in as {user} ({role}).',
   'landing.language': 'Language',
   'role.ingest': 'ingest',

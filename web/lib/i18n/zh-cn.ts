@@ -11,6 +11,7 @@ export const zhCN: Dictionary = {
   'landing.loginUnreachable': '无法连接服务器，请确认服务已启动。',
   'landing.loginFailed': '服务器暂时无法完成登录（{status}）。请稍后重试；如果一直失败，原因见服务器日志。',
   'landing.loginHint': '首次启动时服务器会打印一次管理员密码（或设置 ADMIN_PASSWORD）。',
+  'landing.logoutFailed': '服务器未能让你退出登录：此浏览器仍处于登录状态。请稍后重试。',
   'landing.signedIn': '已登录：{user}（{role}）。',
   'landing.language': '语言',
   'role.ingest': '数据接入',
