@@ -61,4 +61,16 @@ describe('start page', () => {
     expect(await page.$('[role=alert]')).toBeNull();
     await context.close();
   });
+
+  it('leaves the keyboard on the sign-in form after signing out, not back at the top of the page', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await signIn(page);
+    await page.focus('.signed-in button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('input[name=password]');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'password');
+    await context.close();
+  });
 });
