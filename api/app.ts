@@ -73,7 +73,17 @@ export function createApp(deps: AppDeps) {
       c.header('Allow', 'GET, HEAD');
       return c.json({ error: 'method_not_allowed', message: `${c.req.path} is a page of the dashboard: GET it, not ${c.req.method}.` }, 405);
     });
+    // A chunk's name carries a hash of its content: a browser keeps it for good. Anything else (index.html above
+    // all, which names this build's chunks, deleted by the next) it asks for afresh each time.
+    app.use('*', async (c, next) => {
+      await next();
+      const chunk = c.res.ok && c.req.path.startsWith('/_app/immutable/');
+      c.res.headers.set('Cache-Control', chunk ? 'public, max-age=31536000, immutable' : 'no-cache');
+    });
     app.use('*', serveStatic({ root: dir }));
+    // A file of the build that is not there (an earlier build's chunk, asked for by a page opened before an
+    // upgrade) is a 404: the page in its place is no script.
+    app.get('/_app/*', (c) => c.json({ error: 'not_found', message: `No file ${c.req.path} in this build of the dashboard.` }, 404));
     app.get('*', serveStatic({ root: dir, path: 'index.html' }));
   }
 

@@ -1,0 +1,40 @@
+// How the API serves the built dashboard: what a browser may keep, and what it must ask for again.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../api/app';
+import { loadConfig } from '../../api/config';
+import { testApp } from '../helpers/app';
+
+let t: ReturnType<typeof testApp>;
+afterEach(() => t.close());
+
+function siteApp() {
+  t = testApp();
+  const site = mkdtempSync(join(tmpdir(), 'floorboard-site-'));
+  writeFileSync(join(site, 'index.html'), '<!doctype html><script type="module" src="/_app/immutable/entry/start.B1.js"></script>');
+  mkdirSync(join(site, '_app', 'immutable', 'entry'), { recursive: true });
+  writeFileSync(join(site, '_app', 'immutable', 'entry', 'start.B1.js'), 'export {};');
+  writeFileSync(join(site, '_app', 'version.json'), '{"version":"1"}');
+  return createApp({ db: t.rt.db, config: loadConfig({ DATABASE_PATH: ':memory:' }), commits: t.rt.commits, now: Date.now, staticDir: site });
+}
+
+describe('the dashboard\'s files', () => {
+  it('has a browser ask for the page again every time, since an upgrade deletes the chunks an old copy names', async () => {
+    const app = siteApp();
+    for (const path of ['/', '/wall?lang=zh-CN', '/index.html', '/_app/version.json']) {
+      const res = await app.request(path);
+      expect([path, res.status, res.headers.get('cache-control')]).toEqual([path, 200, 'no-cache']);
+    }
+  });
+
+  it('lets a browser keep a chunk, whose name changes with its content, and answers 404 for one that is gone', async () => {
+    const app = siteApp();
+    const chunk = await app.request('/_app/immutable/entry/start.B1.js');
+    expect([chunk.status, chunk.headers.get('cache-control')]).toEqual([200, 'public, max-age=31536000, immutable']);
+    // The chunk of an earlier build, asked for by a page opened before an upgrade: not the page in its place.
+    const gone = await app.request('/_app/immutable/entry/start.A0.js');
+    expect([gone.status, gone.headers.get('content-type')]).toEqual([404, 'application/json']);
+  });
+});
