@@ -73,4 +73,20 @@ describe('start page', () => {
     await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'password');
     await context.close();
   });
+
+  it('no longer says "signed in" once shown again after signing out in another tab', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const first = await context.newPage();
+    await first.goto(`${server.url}/?lang=en`);
+    await signIn(first);
+    const second = await context.newPage();
+    await second.goto(`${server.url}/?lang=en`);
+    await second.click('.signed-in button');
+    await second.waitForSelector('input[name=password]');
+    // The first tab is shown again, as switching back to it does (headless Chromium keeps every tab visible).
+    await first.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await first.waitForSelector('input[name=password]');
+    expect(await first.$('.signed-in')).toBeNull();
+    await context.close();
+  });
 });

@@ -23,12 +23,25 @@ export class Session {
   async refresh(): Promise<void> {
     try {
       const res = await fetch('/api/auth/me', { cache: 'no-store' });
-      this.me = res.ok ? ((await res.json()) as Me) : null;
+      // Only an answer changes who is signed in: a server that is down or failing says nothing about the session.
+      if (res.ok) this.me = (await res.json()) as Me;
+      else if (res.status === 401 || res.status === 403) this.me = null;
     } catch {
-      this.me = null;
+      // Kept as it was: see above.
     } finally {
       this.checked = true;
     }
+  }
+
+  /**
+   * Asks again whenever the page is shown: a sign-out in another tab, or a session that ended while the page
+   * stood open, would otherwise leave it saying "signed in". Returns its cleanup.
+   */
+  listen(): () => void {
+    void this.refresh();
+    const onShow = () => document.visibilityState === 'visible' && void this.refresh();
+    document.addEventListener('visibilitychange', onShow);
+    return () => document.removeEventListener('visibilitychange', onShow);
   }
 
   async login(username: string, password: string): Promise<void> {
