@@ -89,4 +89,19 @@ describe('start page', () => {
     expect(await first.$('.signed-in')).toBeNull();
     await context.close();
   });
+
+  it('puts the keyboard back on the password after a refused sign-in sent with the button', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${server.url}/?lang=en`);
+    // A name of its own, so that no hold falls on admin.
+    await page.fill('input[name=username]', 'keyboard.user');
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.focus('button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[role=alert]');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'password');
+    await page.keyboard.type('second-guess');
+    expect(await page.inputValue('input[name=password]')).toBe('second-guess');
+    await page.close();
+  });
 });
