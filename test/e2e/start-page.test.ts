@@ -104,4 +104,13 @@ describe('start page', () => {
     expect(await page.inputValue('input[name=password]')).toBe('second-guess');
     await page.close();
   });
+
+  it('signs in with the name as a phone\'s keyboard leaves it, a space after the word it completed', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US', isMobile: true, hasTouch: true });
+    await page.goto(`${server.url}/?lang=en`);
+    await page.fill('input[name=username]', 'admin ');
+    await signIn(page);
+    expect(await page.textContent('.signed-in')).toMatch(/Signed in as admin/);
+    await page.close();
+  });
 });
