@@ -113,4 +113,12 @@ describe('start page', () => {
     expect(await page.textContent('.signed-in')).toMatch(/Signed in as admin/);
     await page.close();
   });
+
+  it('names an address that does not exist as it was written, Chinese included, not in percent escapes', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    await page.goto(`${server.url}/看板?lang=zh-CN`);
+    await page.waitForSelector('main a');
+    expect(await page.textContent('main')).toMatch(/没有这个页面：\/看板。/);
+    await page.close();
+  });
 });
