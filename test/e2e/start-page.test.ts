@@ -121,4 +121,22 @@ describe('start page', () => {
     expect(await page.textContent('main')).toMatch(/没有这个页面：\/看板。/);
     await page.close();
   });
+
+  it('drops a failed sign-out\'s warning once the session has ended some other way and someone signs in again', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const first = await context.newPage();
+    await first.goto(`${server.url}/?lang=en`);
+    await signIn(first);
+    await first.route('**/api/auth/logout', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{}' }));
+    await first.click('.signed-in button');
+    await first.waitForSelector('[role=alert]');
+    const second = await context.newPage();
+    await second.goto(`${server.url}/?lang=en`);
+    await second.click('.signed-in button');
+    await second.waitForSelector('input[name=password]');
+    await first.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await signIn(first);
+    expect(await first.$('[role=alert]')).toBeNull();
+    await context.close();
+  });
 });

@@ -48,6 +48,8 @@ export class Session {
     this.busy = true;
     this.error = null;
     this.errorStatus = null;
+    // A sign-out that failed before belongs to a session that has ended since (this form shows only then).
+    this.logoutFailed = false;
     try {
       const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
       if (res.ok) this.me = (await res.json()) as Me;
