@@ -139,4 +139,18 @@ describe('start page', () => {
     expect(await first.$('[role=alert]')).toBeNull();
     await context.close();
   });
+
+  it('keeps the keyboard on the language chosen from the keyboard', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${server.url}/?lang=en`);
+    await page.waitForSelector('input[name=password]');
+    await page.focus('nav a[lang="zh-CN"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('lang') === 'zh-CN');
+    // Tab goes on from there, to the form, not from the page's start.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
+    await page.close();
+  });
 });
