@@ -153,4 +153,14 @@ describe('start page', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
     await page.close();
   });
+
+  it('forgets the password once signed in: signed out, the form does not hold it for the next person at the desk', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${server.url}/?lang=en`);
+    await signIn(page);
+    await page.click('.signed-in button');
+    await page.waitForSelector('input[name=password]');
+    expect(await page.inputValue('input[name=password]')).toBe('');
+    await page.close();
+  });
 });
