@@ -4,6 +4,9 @@ export interface Me {
   role: string;
 }
 
+/** How long a sign-in waits for the server's answer. */
+export const LOGIN_TIMEOUT_MS = 15_000;
+
 export class Session {
   me = $state<Me | null>(null);
   checked = $state(false);
@@ -51,7 +54,13 @@ export class Session {
     // A sign-out that failed before belongs to a session that has ended since (this form shows only then).
     this.logoutFailed = false;
     try {
-      const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      // A server that never answers would leave the button disabled until a reload: after 15 s it counts as unreachable.
+      const res = await fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+        signal: AbortSignal.timeout(LOGIN_TIMEOUT_MS)
+      });
       if (res.ok) this.me = (await res.json()) as Me;
       else {
         // Only a 401 says the password is wrong: a 503 (disk full) told to retype it would never get anyone in.

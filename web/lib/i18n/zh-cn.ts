@@ -7,7 +7,7 @@ export const zhCN: Dictionary = {
   'landing.login': '登录',
   'landing.logout': '退出登录',
   'landing.loginWrong': '用户名或密码错误。',
-  'landing.loginHeld': '此用户名密码错误次数过多，请 {wait}后重试。',
+  'landing.loginHeld': '此用户名密码错误次数过多，请{wait}后重试。',
   'landing.loginUnreachable': '无法连接服务器，请确认服务已启动。',
   'landing.loginFailed': '服务器暂时无法完成登录（{status}）。请稍后重试；如果一直失败，原因见服务器日志。',
   'landing.loginHint': '首次启动时服务器会打印一次管理员密码（或设置 ADMIN_PASSWORD）。',
