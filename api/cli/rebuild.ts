@@ -1,6 +1,7 @@
 // npm run rebuild: recompute every fact, rollup and current-state row from the stored events.
 import { statSync } from 'node:fs';
 import { configFailure, loadConfig } from '../config';
+import type { RebuildStage } from '../ingest/ingest';
 import { createRuntime } from '../runtime';
 import { checkpoint, claimForServer, openFailure, rebuildFailure } from '../../db/open';
 import { refuseUnfinishedRestore } from '../../db/restore-plan';
@@ -28,15 +29,23 @@ const rt = orExit(() => createRuntime(config), (err) => openFailure(err, config.
 const events = rt.db.$client.prepare('SELECT count(*) FROM events').pluck().get() as number;
 console.log(`Rebuilding ${config.DATABASE_PATH}: ${events.toLocaleString('en')} events…`);
 const started = performance.now();
-// On a terminal the progress line rewrites itself; into a log file or CI, each report is a line of its own.
+/** What each stage of the rebuild counts (ingest.ts, RebuildStage). */
+const COUNTED: Record<RebuildStage, string> = {
+  events: 'events read for the agents they name',
+  subjects: 'tickets, callbacks and agents replayed',
+  rollups: 'hours, days and weeks summed from the 5-minute rollups'
+};
+// On a terminal the progress line rewrites itself, a line a stage; into a log file or CI, each report is a line of its own.
 const tty = process.stdout.isTTY;
+let shown: RebuildStage | undefined;
 orExit(
   () =>
-    rt.ingest.rebuild((done, total) => {
+    rt.ingest.rebuild((done, total, stage) => {
       const pct = total ? Math.round((100 * done) / total) : 100;
-      const line = `  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} tickets, callbacks and agents replayed (${pct} %)`;
-      if (tty) process.stdout.write(`\r${line}`);
+      const line = `  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} ${COUNTED[stage]} (${pct} %)`;
+      if (tty) process.stdout.write(`${shown && shown !== stage ? '\n' : '\r'}${line}`);
       else console.log(line);
+      shown = stage;
     }),
   (err) => {
     const why = rebuildFailure(err, config.DATABASE_PATH);

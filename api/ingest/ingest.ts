@@ -22,6 +22,11 @@ export interface BatchResult {
   duplicates: number;
 }
 
+/** The stages of a rebuild, in order: events read (for the agents they name), subjects replayed, hours, days and weeks summed. */
+export type RebuildStage = 'events' | 'subjects' | 'rollups';
+/** Told how far a rebuild is: `done` of `total` in `stage`. */
+export type RebuildProgress = (done: number, total: number, stage: RebuildStage) => void;
+
 /** A fact as stored: with its row id. */
 type StoredFact = Fact & { id: number };
 
@@ -301,16 +306,22 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     return { events: index.bodies(sid).map(parseEventRecord), facts: [], state: NO_ROW };
   }
 
-  /** Recomputes every fact, rollup and current-state row from the stored events. */
-  const rebuildAll = sqlite.transaction((onProgress?: (done: number, total: number) => void) => {
+  /** Recomputes every fact, rollup and current-state row from the stored events, saying how far each stage is. */
+  const rebuildAll = sqlite.transaction((onProgress?: RebuildProgress) => {
     forget();
     const asOf = opts.now();
     beginReplays();
     sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM rollup_stale; DELETE FROM open_tickets; DELETE FROM pending_callbacks; DELETE FROM agents;');
     // In pages: better-sqlite3 cannot write while a read cursor is open on the same connection.
     const page = sqlite.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT 10000');
-    for (let after = 0, rows: { seq: number; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].seq)
+    const events = sqlite.prepare('SELECT count(*) FROM events').pluck().get() as number;
+    let read = 0;
+    onProgress?.(0, events, 'events');
+    for (let after = 0, rows: { seq: number; body: string }[]; (rows = page.all(after) as typeof rows).length; after = rows[rows.length - 1].seq) {
       for (const r of rows) agents.note(parseEventRecord(r.body), asOf);
+      read += rows.length;
+      if (onProgress && (read % 100_000 < rows.length || read === events)) onProgress(read, events, 'events');
+    }
     const all = sqlite.prepare('SELECT subject, sid FROM subjects ORDER BY sid').all() as { subject: string; sid: number }[];
     all.forEach(({ subject, sid }, i) => {
       // Each subject is replayed once, so it is not kept: memory stays bounded on big databases.
@@ -318,14 +329,24 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       // Write now and then, for the same reason.
       if (rollups.pending > 50_000) rollups.flush();
       if (i % 50_000 === 0) backlog.flush();
-      if (onProgress && i % 10_000 === 0) onProgress(i, all.length);
+      if (onProgress && i % 10_000 === 0) onProgress(i, all.length, 'subjects');
     });
     writeQueued();
-    compactRollups(sqlite);
-    onProgress?.(all.length, all.length);
+    onProgress?.(all.length, all.length, 'subjects');
+    // Every hour, day and week is stale now: summed in rounds, a twentieth or so at a time, to say how far it is.
+    const stale = sqlite.prepare('SELECT count(*) FROM rollup_stale').pluck().get() as number;
+    const round = Math.max(500, Math.ceil(stale / 20));
+    onProgress?.(0, stale, 'rollups');
+    for (let left = stale; left > 0; ) {
+      const next = compactRollups(sqlite, { maxBuckets: round }).left;
+      // A round that summed nothing would sum nothing again: what is left is read from finer rows meanwhile.
+      if (next >= left) break;
+      left = next;
+      onProgress?.(stale - left, stale, 'rollups');
+    }
   });
 
-  function rebuild(onProgress?: (done: number, total: number) => void): void {
+  function rebuild(onProgress?: RebuildProgress): void {
     try {
       rebuildAll.immediate(onProgress);
     } finally {
