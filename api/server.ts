@@ -6,6 +6,7 @@ import { bootstrapCredentials } from './auth/credentials';
 import { exit, orExit, readFlags } from './cli/exit';
 import { configFailure, configWarnings, loadConfig, type Config } from './config';
 import { validateEvents } from './events/parse';
+import { derivedByOlderRules } from './ingest/derived-rules';
 import { listen, type Listening } from './listen';
 import { hasEventWithIdPrefix } from './queries/hasEventWithIdPrefix';
 import { createServerRuntime } from './runtime';
@@ -27,6 +28,10 @@ const claimed = orExit(() => claimForServer(config.DATABASE_PATH), (err) => open
 if (!claimed)
   exit(`Cannot start: another Floorboard server (or npm run rebuild) is using ${config.DATABASE_PATH}. Two servers on one database would each keep their own count of it; stop the other, or set DATABASE_PATH to another database.`);
 const rt = orExit(() => createServerRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
+if (derivedByOlderRules(rt.db.$client))
+  console.warn(
+    `Warning: the numbers stored in ${config.DATABASE_PATH} were derived from its events by an older Floorboard's rules, and keep them until recomputed: stop the server and run npm run rebuild.`
+  );
 /** Why the server could not listen, for the errors an operator can mend. */
 const LISTEN_FAILURES: Record<string, (c: Config) => string> = {
   EADDRINUSE: (c) => `port ${c.PORT} is already in use (another Floorboard, or another program); stop it or set PORT to a free port`,

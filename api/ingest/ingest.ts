@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { CallbackEvent, FloorEvent, TicketEvent } from '../events/schema';
 import { replayCallback, replayTicket, type CallbackState, type Fact, type TargetLookup, type TicketState } from '../kpi/replay';
 import { agentStore } from './agents';
+import { markDerived, markIfEmpty } from './derived-rules';
 import { eventRecord, parseEventRecord } from './event-record';
 import { NO_ROW, backlogRows, type NoRow } from './backlog-rows';
 import { FACT_FIELDS, factRows } from './fact-rows';
@@ -91,6 +92,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const subjects = new Lru<string, Subject>(opts.memoSubjects ?? 50_000);
   const upcoming = new Upcoming();
   upcoming.load(sqlite);
+  markIfEmpty(sqlite);
 
   /** The subject, numbered the first time it is seen. */
   function subjectNamed(subject: string): Subject {
@@ -344,6 +346,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       left = next;
       onProgress?.(stale - left, stale, 'rollups');
     }
+    markDerived(sqlite);
   });
 
   function rebuild(onProgress?: RebuildProgress): void {

@@ -1,5 +1,7 @@
-// `npm run rebuild` as an operator watches it: every stage of the work says how far it is, so a rebuild of a big
-// database never sits on one line while it reads every event or sums the hour, day and week rollups.
+// `npm run rebuild` as an operator meets it: every stage of the work says how far it is, so a rebuild of a big
+// database never sits on one line while it reads every event or sums the hour, day and week rollups; and
+// `npm start` on a database whose numbers an older Floorboard's rules derived says to run it.
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,5 +36,29 @@ describe('npm run rebuild', () => {
     expect(read).toBeLessThan(replayed);
     expect(replayed).toBeLessThan(summed);
     expect(summed).toBeLessThan(at(/^Done in /));
+  }, 60_000);
+
+  it('npm start on a database an older Floorboard derived says to run it, and no longer once it has run; a new database never says so', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'floorboard-rebuild-')), 'kpi.sqlite');
+    // The start need not listen: what it says of the database comes first. HOST is no address of this machine,
+    // so no port is taken and the start ends there (exit 1, saying so).
+    const start = () => runEntry('api/server.ts', [], { DATABASE_PATH: path, HOST: '192.0.2.1', PORT: '46001', KPI_TIMEZONE: 'UTC', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: 'pw-for-the-test', INGEST_TOKEN: '' });
+    const older = /derived from its events by an older Floorboard's rules.*npm run rebuild/;
+    const rt = createRuntime({ DATABASE_PATH: path });
+    rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' }), ev('ticket.replied', 1, { ticket: 'T1', author: 'bot', agent: 'helpbot' })]));
+    rt.db.$client.close();
+    const fresh = await start();
+    expect(fresh.err).toContain('HOST 192.0.2.1 is not an address of this machine');
+    expect(fresh.err).not.toMatch(older);
+
+    // As a Floorboard from before the rules were numbered left it (SQLite's user_version 0).
+    const old = new Database(path);
+    old.pragma('user_version = 0');
+    old.close();
+    expect((await start()).err).toMatch(older);
+    expect((await runEntry('api/cli/rebuild.ts', [], { DATABASE_PATH: path, KPI_TIMEZONE: 'UTC' })).code).toBe(0);
+    const after = await start();
+    expect(after.err).toContain('HOST 192.0.2.1 is not an address of this machine');
+    expect(after.err).not.toMatch(older);
   }, 60_000);
 });
