@@ -1,13 +1,10 @@
 // The agents board on a wall of 36 agents (three columns): every value and team median can be read whole, in
 // English and in Chinese; only a long name may end in an ellipsis.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDashboardBuilt } from '../../api/web-build';
-import { launchChromium, requireCjkFont } from '../helpers/browser';
-import { TEST_INGEST_TOKEN, middayZone, seedToken, startServer, type RunningServer } from '../helpers/server';
+import { requireCjkFont } from '../helpers/browser';
+import { startDashboard } from '../helpers/dashboard';
+import { TEST_INGEST_TOKEN, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
@@ -46,12 +43,8 @@ function floor(now: number): Record<string, unknown>[] {
 }
 
 beforeAll(async () => {
-  await ensureDashboardBuilt();
-  browser = await launchChromium();
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
-  wallToken = seedToken(dbPath, 'display');
-  // Its first responses come minutes before now: in a zone where it is noon they are today's whenever it runs.
-  server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '', KPI_TIMEZONE: middayZone() } });
+  // Its events are minutes old: startDashboard's zone, where it is noon, has them today whenever it runs.
+  ({ browser, server, wallToken } = await startDashboard());
   const r = await fetch(`${server.url}/api/events`, {
     method: 'POST',
     headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },

@@ -1,13 +1,9 @@
 // The agents and callbacks pages as the floor changes under them: agents who never said their status, agents
 // logging off, and what the pages say when there is nothing to list.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDashboardBuilt } from '../../api/web-build';
-import { launchChromium } from '../helpers/browser';
-import { middayZone, postEvents, seedToken, startServer, type RunningServer } from '../helpers/server';
+import { startDashboard } from '../helpers/dashboard';
+import { postEvents, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
@@ -47,12 +43,8 @@ async function openWall(query: string): Promise<Page> {
 const tile = (page: Page, status: string) => page.getAttribute(`[data-kpi="agents.${status}"]`, 'data-value');
 
 beforeAll(async () => {
-  await ensureDashboardBuilt();
-  browser = await launchChromium();
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
-  wallToken = seedToken(dbPath, 'display');
-  // Its events are minutes old: in a zone where it is noon they are today's whenever it runs.
-  server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '', KPI_TIMEZONE: middayZone() } });
+  // Its events are minutes old: startDashboard's zone, where it is noon, has them today whenever it runs.
+  ({ browser, server, wallToken } = await startDashboard());
 }, 180_000);
 
 afterAll(async () => {

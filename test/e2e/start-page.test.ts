@@ -1,21 +1,14 @@
 // What a person sees on the start page: signing in and out, and the way on to the wall, in real Chromium.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDashboardBuilt } from '../../api/web-build';
-import { launchChromium } from '../helpers/browser';
-import { startServer, type RunningServer } from '../helpers/server';
+import { startDashboard } from '../helpers/dashboard';
+import type { RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
 
 beforeAll(async () => {
-  await ensureDashboardBuilt();
-  browser = await launchChromium();
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-start-')), 'kpi.sqlite');
-  server = await startServer({ dbPath, port: Number(process.env.E2E_PORT) || undefined, env: { FLOORBOARD_SKIP_WEB_BUILD: '' } });
+  ({ browser, server } = await startDashboard());
 }, 180_000);
 
 afterAll(async () => {

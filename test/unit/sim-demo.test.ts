@@ -137,20 +137,21 @@ describe('startDemo restarted on a later day', () => {
   const HOUR = 3_600_000;
   const atOf = (e: RawEvent): number => (typeof e.at === 'number' ? e.at : Date.parse(e.at));
 
-  /** Runs a backfilled demo on a database (`stored`) from `from` on its clock, moves the clock to `to`, and stops. */
-  async function runDemo(stored: Map<string, RawEvent>, from: number, to: number): Promise<RawEvent[]> {
-    const sent: RawEvent[] = [];
-    let clock = from;
+  /** A store the demo sends to: what it keeps, whether an id with a prefix is stored, and whether it holds events up to a time. */
+  interface Store {
+    send(events: RawEvent[]): void;
+    hasStored(idPrefix: string): boolean;
+    reached(to: number): boolean;
+  }
+
+  /** Runs a backfilled demo into `store` from `from` on `clock`, moves the clock to `to`, and stops once the store has it all. */
+  async function runInto(store: Store, clock: { now: number }, from: number, to: number): Promise<void> {
+    clock.now = from;
     let live = false;
-    // What the server answers from its database: whether an event whose id starts so is stored.
-    const hasStored = (prefix: string) => [...stored.keys()].some((id) => id.startsWith(prefix));
     const demo = startDemo({
-      send: async (events) => {
-        sent.push(...events);
-        for (const e of events) stored.set(e.id, e);
-      },
-      now: () => clock,
-      hasStored,
+      send: async (events) => store.send(events),
+      now: () => clock.now,
+      hasStored: (prefix) => store.hasStored(prefix),
       timezone: TZ,
       batchSize: 1_000_000,
       tickMs: 5,
@@ -158,10 +159,29 @@ describe('startDemo restarted on a later day', () => {
       onLive: () => (live = true)
     });
     await until(() => live);
-    clock = to;
-    // One batch takes everything up to the clock: once an event of its last half hour is in, all of it is.
-    await until(() => sent.some((e) => atOf(e) > to - HOUR / 2));
+    clock.now = to;
+    await until(() => store.reached(to));
     await demo.stop();
+  }
+
+  /** Runs a backfilled demo on a database (`stored`) from `from` on its clock, moves the clock to `to`, and stops. */
+  async function runDemo(stored: Map<string, RawEvent>, from: number, to: number): Promise<RawEvent[]> {
+    const sent: RawEvent[] = [];
+    await runInto(
+      {
+        send: (events) => {
+          sent.push(...events);
+          for (const e of events) stored.set(e.id, e);
+        },
+        // What the server answers from its database: whether an event whose id starts so is stored.
+        hasStored: (prefix) => [...stored.keys()].some((id) => id.startsWith(prefix)),
+        // One batch takes everything up to the clock: once an event of its last half hour is in, all of it is.
+        reached: (t) => sent.some((e) => atOf(e) > t - HOUR / 2)
+      },
+      { now: from },
+      from,
+      to
+    );
     return sent;
   }
 
@@ -223,30 +243,18 @@ describe('startDemo restarted on a later day', () => {
   }, 30_000);
 
   it('reads the run to carry on from a Floorboard database, as npm start -- --demo does', async () => {
-    let clock = MIDNIGHT - 4 * HOUR;
-    const rt = createRuntime({ DATABASE_PATH: ':memory:' }, () => clock);
-    const run = async (from: number, to: number): Promise<void> => {
-      clock = from;
-      let live = false;
-      const demo = startDemo({
-        send: async (raw) => {
-          const valid = validateEvents(raw, clock);
-          if (!valid.ok) throw new Error(JSON.stringify(valid.errors.slice(0, 3)));
-          rt.ingest.ingest(valid.events);
-        },
-        now: () => clock,
-        hasStored: (idPrefix) => hasEventWithIdPrefix(rt.db.$client, idPrefix),
-        timezone: TZ,
-        batchSize: 1_000_000,
-        tickMs: 5,
-        log: () => {},
-        onLive: () => (live = true)
-      });
-      await until(() => live);
-      clock = to;
-      await until(() => (rt.db.$client.prepare('SELECT max(at) FROM events').pluck().get() as number) > to - 5 * 60_000);
-      await demo.stop();
+    const clock = { now: MIDNIGHT - 4 * HOUR };
+    const rt = createRuntime({ DATABASE_PATH: ':memory:' }, () => clock.now);
+    const database: Store = {
+      send: (raw) => {
+        const valid = validateEvents(raw, clock.now);
+        if (!valid.ok) throw new Error(JSON.stringify(valid.errors.slice(0, 3)));
+        rt.ingest.ingest(valid.events);
+      },
+      hasStored: (idPrefix) => hasEventWithIdPrefix(rt.db.$client, idPrefix),
+      reached: (t) => (rt.db.$client.prepare('SELECT max(at) FROM events').pluck().get() as number) > t - 5 * 60_000
     };
+    const run = (from: number, to: number) => runInto(database, clock, from, to);
     const created = () => rt.db.$client.prepare("SELECT count(*) FROM events WHERE type = 'ticket.created' AND at >= ?").pluck().get(MIDNIGHT) as number;
     await run(MIDNIGHT - 4 * HOUR, MIDNIGHT + 9 * HOUR);
     const night = created();
