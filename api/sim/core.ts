@@ -45,13 +45,9 @@ export class Core {
     this.at(this.now + ms, run);
   }
 
-  /** `webhook` false: delivered once and on time, drawing nothing from the centre's randomness. */
-  emit(type: EventType, fields: Record<string, unknown>, source: Source = 'helpdesk', webhook = true): void {
+  emit(type: EventType, fields: Record<string, unknown>, source: Source = 'helpdesk'): void {
     if (this.now < this.start) return;
-    const at = source === 'phone' ? this.now : this.iso(this.now);
-    // Zero-padded: ids of one millisecond then sort (SPEC.md: by at, then id) in the order they were made.
-    const event: RawEvent = { id: `ev-${this.tag}${String(++this.eventCount).padStart(9, '0')}`, type, at, ...fields };
-    if (!webhook) return void this.out.push(event);
+    const event = this.event(type, source === 'phone' ? this.now : this.iso(this.now), fields);
     const rng = this.rng;
     let delivered = this.now;
     if (rng.next() < LATE_SHARE) {
@@ -62,6 +58,19 @@ export class Core {
     }
     // A retry after a lost acknowledgement: the very same event again, a little later.
     if (rng.next() < DUPLICATE_SHARE) this.deliverAt(delivered + Math.round(rng.between(1_000, 90_000)), { ...event });
+  }
+
+  /**
+   * A state as it stood before the run began, stamped `at` (before `start`): sent once with the run's first events,
+   * drawing nothing from the centre's randomness.
+   */
+  standing(type: EventType, fields: Record<string, unknown>, at: number): void {
+    this.out.push(this.event(type, this.iso(at), fields));
+  }
+
+  private event(type: EventType, at: string | number, fields: Record<string, unknown>): RawEvent {
+    // Zero-padded: ids of one millisecond then sort (SPEC.md: by at, then id) in the order they were made.
+    return { id: `ev-${this.tag}${String(++this.eventCount).padStart(9, '0')}`, type, at, ...fields };
   }
 
   /** Runs everything due up to and including toMs; returns the events delivered in that span, in delivery order. */

@@ -88,11 +88,12 @@ export class Floor {
     roll(today);
     // Every agent's status when the simulation starts, logged off too: a run stopped the day before left the
     // agents it had at work shown so, and those not on shift today read as logged in since then. The logged-off
-    // ones are a roll call, sent once and on time, so the centre's own randomness (and its day) is as before.
+    // ones are a roll call stamped just before the run's day, drawing nothing from the centre's randomness (its
+    // day is as before): logging off today would list every agent on the board, and in every live message.
     this.core.at(this.core.start, () => {
       for (const a of this.agents) {
         if (a.status !== 'offline') this.emitStatus(a);
-        else this.core.emit('agent.status', { agent: a.id, status: a.status, name: a.name, team: a.team }, 'helpdesk', false);
+        else this.core.standing('agent.status', { agent: a.id, status: a.status, name: a.name, team: a.team }, today - 1);
       }
     });
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateEvents } from '../../api/events/parse';
 import { hasEventWithIdPrefix } from '../../api/queries/hasEventWithIdPrefix';
+import { computeLiveState } from '../../api/live/state';
 import { createRuntime } from '../../api/runtime';
 import { startDemo } from '../../api/sim/demo';
 import { ticketsPerHourForEventRate } from '../../api/sim/rates';
@@ -242,10 +243,10 @@ describe('startDemo restarted on a later day', () => {
     expect(stale).toEqual([]);
   }, 30_000);
 
-  it('reads the run to carry on from a Floorboard database, as npm start -- --demo does', async () => {
-    const clock = { now: MIDNIGHT - 4 * HOUR };
+  /** A Floorboard database in this process, on `clock`, that takes what the demo sends as the server would. */
+  function database(clock: { now: number }) {
     const rt = createRuntime({ DATABASE_PATH: ':memory:' }, () => clock.now);
-    const database: Store = {
+    const store: Store = {
       send: (raw) => {
         const valid = validateEvents(raw, clock.now);
         if (!valid.ok) throw new Error(JSON.stringify(valid.errors.slice(0, 3)));
@@ -254,7 +255,13 @@ describe('startDemo restarted on a later day', () => {
       hasStored: (idPrefix) => hasEventWithIdPrefix(rt.db.$client, idPrefix),
       reached: (t) => (rt.db.$client.prepare('SELECT max(at) FROM events').pluck().get() as number) > t - 5 * 60_000
     };
-    const run = (from: number, to: number) => runInto(database, clock, from, to);
+    return { rt, store };
+  }
+
+  it('reads the run to carry on from a Floorboard database, as npm start -- --demo does', async () => {
+    const clock = { now: MIDNIGHT - 4 * HOUR };
+    const { rt, store } = database(clock);
+    const run = (from: number, to: number) => runInto(store, clock, from, to);
     const created = () => rt.db.$client.prepare("SELECT count(*) FROM events WHERE type = 'ticket.created' AND at >= ?").pluck().get(MIDNIGHT) as number;
     await run(MIDNIGHT - 4 * HOUR, MIDNIGHT + 9 * HOUR);
     const night = created();
@@ -262,5 +269,20 @@ describe('startDemo restarted on a later day', () => {
     await run(MIDNIGHT + 9 * HOUR, MIDNIGHT + 9 * HOUR + 10 * 60_000);
     // Ten minutes more of the same run: a dozen tickets or so, not the night's again.
     expect(created() - night).toBeLessThan(night / 4);
+  }, 30_000);
+
+  it('started on a new database, lists on the wall the agents on shift or at work today, not the whole roster as logged off today', async () => {
+    const clock = { now: MIDNIGHT };
+    const { rt, store } = database(clock);
+    await runInto(store, clock, MIDNIGHT, MIDNIGHT + 10 * HOUR);
+    const { agents } = computeLiveState(rt.db.$client, {}, clock.now, TZ);
+    const roster = rt.db.$client.prepare('SELECT count(*) FROM agents').pluck().get() as number;
+    // Offline with nothing done today: a night shift that logged off after midnight, and no one else. The run's roll
+    // call (every agent's status as the run begins) is no logging off today.
+    const offDuty = agents.filter((a) => a.status === 'offline' && a.open === 0 && a.firstResponse.count + a.resolution.count + a.callbacks.attempts === 0);
+    expect(offDuty.filter((a) => Date.parse(a.statusSince!) === MIDNIGHT).map((a) => a.agent)).toEqual([]);
+    expect(offDuty.length).toBeLessThan(roster / 10);
+    expect(agents.length).toBeLessThan(roster);
+    expect(agents.filter((a) => a.status !== 'offline').length).toBeGreaterThan(10);
   }, 30_000);
 });
