@@ -15,12 +15,15 @@ The server must be stopped: it keeps its own memory of what is stored.`;
 // It takes no flags: a --dry-run that rebuilt all the same would be worse than a refusal.
 readFlags({ help: { type: 'boolean', default: false } }, USAGE);
 const config = orExit(loadConfig, configFailure);
+// A new database in this process alone, empty: "Done" would say something had been rebuilt.
+if (config.DATABASE_PATH === ':memory:')
+  exit("DATABASE_PATH is :memory:, a database no other process can read: there is nothing to rebuild; set DATABASE_PATH to the server's file.");
 // Part way through a restore the database may be missing, or beside a log not its own: said so, not "no database".
-if (config.DATABASE_PATH !== ':memory:') orExit(() => refuseUnfinishedRestore(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH));
+orExit(() => refuseUnfinishedRestore(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH));
 // Opening a path that holds nothing would create an empty database and "rebuild" it: a mistyped path, surely.
 // So would an empty file (as `touch` or a failed copy leaves), which is left as it is.
-const file = config.DATABASE_PATH === ':memory:' ? undefined : (statSync(config.DATABASE_PATH, { throwIfNoEntry: false }) ?? null);
-if (file === null || (file?.isFile() && file.size === 0))
+const file = statSync(config.DATABASE_PATH, { throwIfNoEntry: false }) ?? null;
+if (file === null || (file.isFile() && file.size === 0))
   exit(`There is no database at ${config.DATABASE_PATH}${file ? ' (the file is empty), nothing to rebuild' : ''}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
 // The server's claim: held while one runs, and held here so that none starts while this rebuilds.
 if (!orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH)))

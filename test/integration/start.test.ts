@@ -159,4 +159,10 @@ describe('command-line entry points that cannot do their work', () => {
     expect(r.err).toContain(`There is no database at ${path}`);
     expect(existsSync(path)).toBe(false);
   }, 60_000);
+
+  it('npm run rebuild with DATABASE_PATH=:memory:: exit 2, saying there is nothing to rebuild, not "Done"', async () => {
+    const r = await run('api/cli/rebuild.ts', { DATABASE_PATH: ':memory:' });
+    expect([r.code, r.err]).toEqual([2, 'DATABASE_PATH is :memory:, a database no other process can read: there is nothing to rebuild; set DATABASE_PATH to the server\'s file.\n']);
+    expect(r.out).not.toContain('Done');
+  }, 60_000);
 });
