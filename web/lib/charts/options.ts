@@ -18,12 +18,28 @@ export interface ChartContext {
   u: number;
 }
 
+/**
+ * The x axis is the time since the day began, counted from the centre's clock at its start (written as UTC, so
+ * ticks fall on its round hours): the same as each instant's wall-clock time on an ordinary day, but on a day the
+ * clocks change an hour repeated is plotted twice, side by side, and an hour skipped leaves no gap. Labels read
+ * each tick back as an instant, in the centre's zone.
+ */
+function plotAt(ctx: ChartContext, at: number): number {
+  const from = Date.parse(ctx.series.from);
+  return onWallClock(from, ctx.timezone) + (at - from);
+}
+
+function instantAt(ctx: ChartContext, x: number): number {
+  const from = Date.parse(ctx.series.from);
+  return from + (x - onWallClock(from, ctx.timezone));
+}
+
 function slotPoints<T>(values: T[], ctx: ChartContext, fill: T): [number, T][] {
   const { first, last } = ctx.slots;
   const slot = ctx.series.slotMs || 900_000;
   const from = Date.parse(ctx.series.from);
   const points: [number, T][] = [];
-  for (let i = first; i <= last; i++) points.push([onWallClock(from + i * slot + slot / 2, ctx.timezone), values[i] ?? fill]);
+  for (let i = first; i <= last; i++) points.push([plotAt(ctx, from + i * slot + slot / 2), values[i] ?? fill]);
   return points;
 }
 
@@ -46,7 +62,7 @@ function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval
   const font = Math.round(ctx.u * 1.05);
   const label = { color: palette.muted, fontSize: font };
   return {
-    // The x values are wall-clock times written as UTC (onWallClock): ticks and labels are read in UTC.
+    // The x values are wall-clock times written as UTC (plotAt): ticks are placed in UTC.
     useUTC: true,
     animationDurationUpdate: 400,
     // Canvas text cannot inherit CSS; an invalid family like 'inherit' silently falls back to 10px sans-serif.
@@ -54,10 +70,10 @@ function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval
     grid: { left: ctx.u * 0.4, right: ctx.u * 1.2, top: ctx.u * 0.8, bottom: ctx.u * 0.2, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     xAxis: {
       type: 'time',
-      min: onWallClock(min, ctx.timezone),
-      max: onWallClock(max, ctx.timezone),
+      min: plotAt(ctx, min),
+      max: plotAt(ctx, max),
       splitNumber: 6,
-      axisLabel: { ...label, hideOverlap: true, formatter: (value: number) => formatHourMinute(value, 'UTC') },
+      axisLabel: { ...label, hideOverlap: true, formatter: (value: number) => formatHourMinute(instantAt(ctx, value), ctx.timezone) },
       axisLine: { lineStyle: { color: palette.axis } },
       axisTick: { show: false },
       splitLine: { show: false }
@@ -85,7 +101,7 @@ export function createdResolvedOption(ctx: ChartContext): ChartOption {
 }
 
 export function backlogOption(ctx: ChartContext): ChartOption {
-  const data = ctx.series.backlog.filter(([at]) => at >= ctx.slots.min).map(([at, n]): [number, number] => [onWallClock(at, ctx.timezone), n]);
+  const data = ctx.series.backlog.filter(([at]) => at >= ctx.slots.min).map(([at, n]): [number, number] => [plotAt(ctx, at), n]);
   return {
     ...frame(ctx, (v) => formatCount(v)),
     series: [

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TodaySeries } from '../../api/live/protocol';
+import { backlogOption, createdResolvedOption, slotWindow, type ChartContext } from '../../web/lib/charts/options';
+import { setLocale } from '../../web/lib/i18n';
+
+// The option builders read the page's font; the test has no page.
+beforeAll(() => {
+  vi.stubGlobal('document', { body: {}, documentElement: {} });
+  vi.stubGlobal('getComputedStyle', () => ({ fontFamily: 'sans-serif' }));
+  setLocale('en');
+});
+afterAll(() => vi.unstubAllGlobals());
+
+const SLOT = 900_000;
+function context(from: string, slots: number, first: number, last: number, timezone: string): ChartContext {
+  const start = Date.parse(from);
+  const created = Array.from({ length: slots }, (_, i) => i + 1);
+  const backlog = Array.from({ length: last + 1 }, (_, i): [number, number] => [start + i * SLOT, i]);
+  const series: TodaySeries = { slotMs: SLOT, from, created, resolved: created, firstResponseP90Sec: [], backlog };
+  return { series, slots: slotWindow(series, first, last), timezone, u: 20 };
+}
+const xs = (data: unknown) => (data as [number, number][]).map(([x]) => x);
+const increasing = (v: number[]) => v.every((x, i) => i === 0 || x > v[i - 1]);
+type Axis = { min: number; max: number; axisLabel: { formatter: (v: number) => string } };
+
+describe('wall charts on a day the clocks change', () => {
+  // New York, 2026-11-01: 01:00–02:00 happens twice (EDT, then EST); the day has 25 hours, 100 slots.
+  const fallBack = context('2026-11-01T04:00:00.000Z', 100, 0, 15, 'America/New_York');
+  it('give the repeated hour its own place: no slot drawn over another, the backlog never runs back', () => {
+    const bars = createdResolvedOption(fallBack).series as { data: unknown }[];
+    expect(increasing(xs(bars[0].data))).toBe(true);
+    expect(new Set(xs(bars[0].data)).size).toBe(16);
+    const line = backlogOption(fallBack).series as { data: unknown }[];
+    expect(increasing(xs(line[0].data))).toBe(true);
+  });
+  it('label each hour as the centre’s clocks read it: 00:00, 01:00, 01:00 again, 02:00', () => {
+    const axis = createdResolvedOption(fallBack).xAxis as Axis;
+    expect(axis.max - axis.min).toBe(4 * 3_600_000);
+    expect([0, 1, 2, 3].map((h) => axis.axisLabel.formatter(axis.min + h * 3_600_000))).toEqual(['00:00', '01:00', '01:00', '02:00']);
+  });
+  it('leave no empty hour where the clocks skip one (2026-03-08, 23 hours)', () => {
+    const spring = context('2026-03-08T05:00:00.000Z', 92, 0, 15, 'America/New_York');
+    const axis = createdResolvedOption(spring).xAxis as Axis;
+    expect(axis.max - axis.min).toBe(4 * 3_600_000);
+    expect([0, 1, 2, 3].map((h) => axis.axisLabel.formatter(axis.min + h * 3_600_000))).toEqual(['00:00', '01:00', '03:00', '04:00']);
+  });
+  it('still put ticks on the centre’s round hours on an ordinary day, in a half-hour zone', () => {
+    const kolkata = context('2026-12-04T18:30:00.000Z', 96, 36, 51, 'Asia/Kolkata');
+    const axis = createdResolvedOption(kolkata).xAxis as Axis;
+    expect(axis.min).toBe(Date.UTC(2026, 11, 5, 9));
+    expect(axis.axisLabel.formatter(axis.min)).toBe('09:00');
+  });
+});
