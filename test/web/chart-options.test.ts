@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TodaySeries } from '../../api/live/protocol';
 import { backlogOption, createdResolvedOption, slotWindow, type ChartContext } from '../../web/lib/charts/options';
+import { finishedSlots, visibleSlots } from '../../web/lib/charts/slots';
 import { setLocale } from '../../web/lib/i18n';
 
 // The option builders read the page's font; the test has no page.
@@ -49,5 +50,17 @@ describe('wall charts on a day the clocks change', () => {
     const axis = createdResolvedOption(kolkata).xAxis as Axis;
     expect(axis.min).toBe(Date.UTC(2026, 11, 5, 9));
     expect(axis.axisLabel.formatter(axis.min)).toBe('09:00');
+  });
+});
+
+describe('the tickets-today sparkline', () => {
+  it('ends with the last quarter hour that is over, not the first minute of the one in progress', () => {
+    // Five tickets every 15 minutes since 08:00; at 12:31 the slot in progress has one so far.
+    const created = Array.from({ length: 96 }, (_, i) => (i < 32 ? 0 : i < 50 ? 5 : i === 50 ? 1 : 0));
+    const series: TodaySeries = { slotMs: SLOT, from: '2026-11-24T00:00:00.000Z', created, resolved: created, firstResponseP90Sec: [], backlog: [] };
+    const window = visibleSlots(series, '2026-11-24T12:31:00.000Z');
+    const spark = finishedSlots(series.created, window);
+    expect(spark.at(-1)).toBe(5);
+    expect(spark).toHaveLength(window.last - window.first);
   });
 });

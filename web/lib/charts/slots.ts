@@ -32,3 +32,11 @@ export function slotWindow(series: TodaySeries, first: number, last: number): Sl
   const from = Date.parse(series.from);
   return { first, last, min: from + first * slot, max: from + (last + 1) * slot };
 }
+
+/**
+ * A count per slot for a tile's sparkline: the slots on screen whose 15 minutes are over. The slot in progress
+ * holds only its first minutes' count, and as the line's last point it read as a collapse every quarter hour.
+ */
+export function finishedSlots(counts: number[], window: SlotWindow): number[] {
+  return counts.slice(window.first, window.last);
+}
