@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TodaySeries } from '../../api/live/protocol';
-import { backlogOption, createdResolvedOption, slotWindow, type ChartContext } from '../../web/lib/charts/options';
+import { DEFAULT_KPI_TARGETS, levelFor } from '../../api/kpi/targets';
+import { backlogOption, createdResolvedOption, firstResponseP90Option, slotWindow, type ChartContext } from '../../web/lib/charts/options';
 import { finishedSlots, visibleSlots } from '../../web/lib/charts/slots';
 import { setLocale } from '../../web/lib/i18n';
 
@@ -62,5 +63,19 @@ describe('the tickets-today sparkline', () => {
     const spark = finishedSlots(series.created, window);
     expect(spark.at(-1)).toBe(5);
     expect(spark).toHaveLength(window.last - window.first);
+  });
+});
+
+describe('the first-response p90 chart', () => {
+  type Piece = { lt?: number; lte?: number; gt?: number; gte?: number; color: string };
+  const colourOf = (pieces: Piece[], v: number) =>
+    pieces.find((p) => (p.lt === undefined || v < p.lt) && (p.lte === undefined || v <= p.lte) && (p.gt === undefined || v > p.gt) && (p.gte === undefined || v >= p.gte))?.color;
+  it('colours a slot as its tile would: on target at exactly the target, amber exactly on the critical line', () => {
+    const target = DEFAULT_KPI_TARGETS['firstResponse.p90Sec'];
+    const ctx = context('2026-11-24T00:00:00.000Z', 96, 32, 47, 'UTC');
+    const pieces = (firstResponseP90Option(ctx, target).visualMap as { pieces: Piece[] }).pieces;
+    const colour = { ok: colourOf(pieces, target.warn - 60), warn: colourOf(pieces, target.warn + 60), critical: colourOf(pieces, target.critical + 60) };
+    expect(new Set(Object.values(colour)).size).toBe(3);
+    for (const v of [target.warn, target.warn + 1, target.critical, target.critical + 1]) expect(colourOf(pieces, v)).toBe(colour[levelFor(target, v) as 'ok']);
   });
 });

@@ -124,7 +124,7 @@ export function firstResponseP90Option(ctx: ChartContext, target: KpiTarget | un
   const data = slotPoints<number | null>(ctx.series.firstResponseP90Sec, ctx, null);
   const peak = Math.max(0, ...data.map(([, v]) => v ?? 0));
   const lines: { yAxis: number; lineStyle: { color: string } }[] = target ? [{ yAxis: target.warn, lineStyle: { color: palette.warn } }] : [];
-  if (target && peak >= target.warn) lines.push({ yAxis: target.critical, lineStyle: { color: palette.critical } });
+  if (target && peak > target.warn) lines.push({ yAxis: target.critical, lineStyle: { color: palette.critical } });
   const option = frame(ctx, axisDuration);
   return {
     ...option,
@@ -136,9 +136,10 @@ export function firstResponseP90Option(ctx: ChartContext, target: KpiTarget | un
           dimension: 1,
           seriesIndex: 0,
           pieces: [
-            { lt: target.warn, color: palette.frt },
-            { gte: target.warn, lt: target.critical, color: palette.warn },
-            { gte: target.critical, color: palette.critical }
+            // As the tiles (levelFor): on target at exactly the target, amber exactly on the critical line.
+            { lte: target.warn, color: palette.frt },
+            { gt: target.warn, lte: target.critical, color: palette.warn },
+            { gt: target.critical, color: palette.critical }
           ]
         }
       : [],
