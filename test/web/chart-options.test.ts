@@ -79,3 +79,15 @@ describe('the first-response p90 chart', () => {
     for (const v of [target.warn, target.warn + 1, target.critical, target.critical + 1]) expect(colourOf(pieces, v)).toBe(colour[levelFor(target, v) as 'ok']);
   });
 });
+
+describe('the charts’ window', () => {
+  it('keeps the morning on screen after a flood: one quarter hour of 500 tickets is not when the day got busy', () => {
+    // Five tickets a quarter hour from 08:00; at 14:00 an outage brings 500 in one slot; it is now 20:00.
+    const created = Array.from({ length: 96 }, (_, i) => (i === 56 ? 500 : i >= 32 && i < 80 ? 5 : 0));
+    const series: TodaySeries = { slotMs: SLOT, from: '2026-11-24T00:00:00.000Z', created, resolved: created, firstResponseP90Sec: [], backlog: [] };
+    expect(visibleSlots(series, '2026-11-24T20:00:00.000Z')).toMatchObject({ first: 28, last: 80 });
+    // The overnight trickle still is not worth the width.
+    const night = created.map((n, i) => (i < 32 && i % 3 === 0 ? 1 : n));
+    expect(visibleSlots({ ...series, created: night }, '2026-11-24T20:00:00.000Z')).toMatchObject({ first: 28, last: 80 });
+  });
+});

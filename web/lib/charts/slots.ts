@@ -14,14 +14,17 @@ export interface SlotWindow {
 }
 
 /**
- * From an hour before the day got busy (a tenth of its peak; the overnight trickle is not worth the width) up to
- * the slot that holds `at`, and never less than four hours.
+ * From an hour before the day got busy (a quarter of a typical slot's tickets, the median of those with any; the
+ * overnight trickle is not worth the width) up to the slot that holds `at`, and never less than four hours. Not a
+ * share of the peak: one quarter hour of an outage's flood made that the moment the day got busy, and the morning
+ * before it left the charts.
  */
 export function visibleSlots(series: TodaySeries, at: string): SlotWindow {
   const slot = series.slotMs || 900_000;
   const last = Math.max(0, Math.floor((Date.parse(at) - Date.parse(series.from)) / slot));
-  const peak = Math.max(0, ...series.created.slice(0, last + 1));
-  let busy = series.created.findIndex((n) => n > 0 && n >= peak / 10);
+  const counts = series.created.slice(0, last + 1).filter((n) => n > 0).sort((a, b) => a - b);
+  const typical = counts.length ? counts[Math.floor(counts.length / 2)]! : 0;
+  let busy = series.created.findIndex((n) => n > 0 && n >= typical / 4);
   if (busy < 0 || busy > last) busy = last;
   busy = Math.max(0, busy - (busy % HOUR_SLOTS) - HOUR_SLOTS);
   return slotWindow(series, Math.max(0, Math.min(busy, last - MIN_SPAN_SLOTS + 1)), last);
