@@ -91,3 +91,14 @@ describe('the charts’ window', () => {
     expect(visibleSlots({ ...series, created: night }, '2026-11-24T20:00:00.000Z')).toMatchObject({ first: 28, last: 80 });
   });
 });
+
+describe('the first-response p90 axis', () => {
+  it('keeps to a few round steps when a slot’s p90 is weeks (a ticket first answered a month late, alone in its slot)', () => {
+    const ctx = context('2026-11-24T00:00:00.000Z', 96, 32, 47, 'UTC');
+    ctx.series.firstResponseP90Sec = ctx.series.created.map((_, i) => (i === 40 ? 30 * 86_400 : 600));
+    const axis = firstResponseP90Option(ctx, DEFAULT_KPI_TARGETS['firstResponse.p90Sec']).yAxis as { max: number; interval: number };
+    expect(axis.max / axis.interval).toBeLessThanOrEqual(5);
+    expect(axis.max).toBeGreaterThanOrEqual(30 * 86_400);
+    expect(axis.interval % 86_400).toBe(0);
+  });
+});

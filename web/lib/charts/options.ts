@@ -48,7 +48,8 @@ const DURATION_STEPS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 
 /** A y-axis for durations with round steps (5m, 10m, 30m, 1h…) that always shows the warn threshold. */
 function durationAxis(peak: number, floor: number): { max: number; interval: number } {
   const top = Math.max(peak, floor, 60) * 1.1;
-  const interval = DURATION_STEPS.find((step) => top / step <= 4) ?? 86400;
+  // Past 4 days, whole days (a ticket first answered weeks late, alone in its slot, made one line a day).
+  const interval = DURATION_STEPS.find((step) => top / step <= 4) ?? Math.ceil(top / 4 / 86400) * 86400;
   return { max: Math.ceil(top / interval) * interval, interval };
 }
 
