@@ -61,7 +61,8 @@ const MAX_RATE = 100_000;
 const MIN_RATE = 0.01;
 if (rate < MIN_RATE) fail(`--rate must be at least ${MIN_RATE} events/s (about 8 tickets in the peak hour), got ${JSON.stringify(args.rate)}`);
 if (rate > MAX_RATE) fail(`--rate must be at most ${MAX_RATE.toLocaleString('en')} events/s, got ${JSON.stringify(args.rate)}; run several simulators for more`);
-const timezone = args.timezone ?? process.env.KPI_TIMEZONE;
+// Empty (an env file's `KPI_TIMEZONE=`) is no setting, as npm start and the demo read it: it was refused as no IANA zone.
+const timezone = args.timezone ?? (process.env.KPI_TIMEZONE || undefined);
 const timezoneIssue = timezone === undefined ? null : timezoneProblem(timezone);
 if (timezoneIssue) fail(`${args.timezone === undefined ? 'KPI_TIMEZONE' : '--timezone'} ${timezoneIssue}, got ${JSON.stringify(timezone)}`);
 // As npm start refuses it: with TZ set as a rule (UTC0, :/etc/localtime, as containers do) or empty, ICU names no

@@ -129,6 +129,13 @@ describe('npm run simulate', () => {
       expect(r.out).toMatch(/Usage: npm run simulate/);
     }, 30_000);
 
+  // As npm start and the demo read it: an env file's `KPI_TIMEZONE=` is no setting, and the machine's zone applies.
+  it('takes an empty KPI_TIMEZONE as unset, as npm start does, and streams on the machine\'s zone', async () => {
+    const r = await runEntry('api/cli/simulate.ts', ['--url', server.url, '--token', TEST_INGEST_TOKEN, '--rate', '200', '--duration', '1'], { KPI_TIMEZONE: '', INGEST_TOKEN: '' });
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.out).toMatch(/done: sent [1-9]/);
+  }, 30_000);
+
   // As npm start does: the day's shape on UTC's clock, or a RangeError's stack trace (TZ empty), said nothing of it.
   for (const tz of [':/etc/localtime', 'UTC0', ''])
     it(`without --timezone or KPI_TIMEZONE, on a machine whose TZ (${JSON.stringify(tz)}) names no zone, exits 2 asking for --timezone`, async () => {
