@@ -1,7 +1,8 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
 
-const api = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+// Empty (an env file's `PORT=`) is no setting, as npm start reads it: the proxy aimed at port 80.
+const api = `http://127.0.0.1:${process.env.PORT || 3000}`;
 
 export default defineConfig({
   plugins: [sveltekit()],
