@@ -60,11 +60,12 @@ async function buildInto(site: string, release: () => void): Promise<boolean> {
   const fresh = join(work, 'site');
   const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: ROOT,
-    stdio: 'inherit',
+    stdio: ['inherit', 'pipe', 'inherit'],
     // Vite builds for development when NODE_ENV says so (vitest sets "test"): Svelte's dev runtime, about three
     // times the wall's CPU on every live update, served by the next `npm start` as well.
     env: { ...process.env, NODE_ENV: 'production', FLOORBOARD_BUILD_DIR: fresh }
   });
+  forwardBuildLog(child.stdout!);
   const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   const stop = (signal: NodeJS.Signals) => {
     child.kill('SIGTERM');
@@ -84,6 +85,24 @@ async function buildInto(site: string, release: () => void): Promise<boolean> {
     for (const s of SIGNALS) process.off(s, stop);
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The build's output, shown as it comes, less SvelteKit's "Run npm run preview to preview your production build
+ * locally.": this project has no such script, and an operator told to run it at first start got npm's "Missing script".
+ */
+function forwardBuildLog(out: NodeJS.ReadableStream): void {
+  let partial = '';
+  const show = (line: string) => {
+    if (!line.replace(/\x1b\[[0-9;]*m/g, '').includes('npm run preview')) process.stdout.write(`${line}\n`);
+  };
+  out.setEncoding('utf8');
+  out.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop()!;
+    lines.forEach(show);
+  });
+  out.on('end', () => partial && show(partial));
 }
 
 /** Takes the lock file at `path` (its holder's pid inside), waiting while a live process holds it; returns its release. */

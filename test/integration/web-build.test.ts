@@ -52,6 +52,13 @@ describe('the dashboard build at start', () => {
     expect(leftovers(site)).toEqual([]);
   }, 180_000);
 
+  it('says nothing of `npm run preview`, a command this project does not have', async () => {
+    const start = startFor(scratchSite());
+    expect(await start.exit).toBe(0);
+    expect(start.out).toContain('Building the dashboard');
+    expect(start.out).not.toContain('npm run preview');
+  }, 180_000);
+
   it.skipIf(!existsSync('/proc/self/environ'))('a start stopped during its build stops the build and keeps the site it had', async () => {
     const site = scratchSite();
     expect(await ensureDashboardBuilt(site)).toBe(site);
