@@ -16,6 +16,12 @@ import { withDb } from './scratch';
 const { values: opts } = parseArgs({
   options: { tickets: { type: 'string', default: '1000000' }, events: { type: 'string', default: '200000' }, only: { type: 'string' }, repeat: { type: 'string', default: '3' } }
 });
+const SECTIONS = ['ingest', 'queries', 'live'];
+// A misspelt section (--only ingset) ran none and exited 0, as if measured.
+if (opts.only !== undefined && !SECTIONS.includes(opts.only)) {
+  console.error(`--only must be one of ${SECTIONS.join(', ')}, got ${JSON.stringify(opts.only)}`);
+  process.exit(2);
+}
 const repeat = Number(opts.repeat);
 /**
  * Keep-alive clients posting batches concurrently; concurrent batches share a commit (group commit). More
