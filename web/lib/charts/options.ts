@@ -22,24 +22,21 @@ export interface ChartContext {
  * The x axis is the time since the day began, counted from the centre's clock at its start (written as UTC, so
  * ticks fall on its round hours): the same as each instant's wall-clock time on an ordinary day, but on a day the
  * clocks change an hour repeated is plotted twice, side by side, and an hour skipped leaves no gap. Labels read
- * each tick back as an instant, in the centre's zone.
+ * each tick back as an instant, in the centre's zone. So x = instant + shift, one shift for the whole day (taken
+ * once a chart: onWallClock formats a date).
  */
-function plotAt(ctx: ChartContext, at: number): number {
+function shiftOf(ctx: ChartContext): number {
   const from = Date.parse(ctx.series.from);
-  return onWallClock(from, ctx.timezone) + (at - from);
-}
-
-function instantAt(ctx: ChartContext, x: number): number {
-  const from = Date.parse(ctx.series.from);
-  return from + (x - onWallClock(from, ctx.timezone));
+  return onWallClock(from, ctx.timezone) - from;
 }
 
 function slotPoints<T>(values: T[], ctx: ChartContext, fill: T): [number, T][] {
   const { first, last } = ctx.slots;
   const slot = ctx.series.slotMs || 900_000;
   const from = Date.parse(ctx.series.from);
+  const shift = shiftOf(ctx);
   const points: [number, T][] = [];
-  for (let i = first; i <= last; i++) points.push([plotAt(ctx, from + i * slot + slot / 2), values[i] ?? fill]);
+  for (let i = first; i <= last; i++) points.push([from + i * slot + slot / 2 + shift, values[i] ?? fill]);
   return points;
 }
 
@@ -60,10 +57,11 @@ export function axisDuration(sec: number): string {
 
 function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval = 1): ChartOption {
   const { min, max } = ctx.slots;
+  const shift = shiftOf(ctx);
   const font = Math.round(ctx.u * 1.05);
   const label = { color: palette.muted, fontSize: font };
   return {
-    // The x values are wall-clock times written as UTC (plotAt): ticks are placed in UTC.
+    // The x values are wall-clock times written as UTC (shiftOf): ticks are placed in UTC.
     useUTC: true,
     animationDurationUpdate: 400,
     // Canvas text cannot inherit CSS; an invalid family like 'inherit' silently falls back to 10px sans-serif.
@@ -71,10 +69,10 @@ function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval
     grid: { left: ctx.u * 0.4, right: ctx.u * 1.2, top: ctx.u * 0.8, bottom: ctx.u * 0.2, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     xAxis: {
       type: 'time',
-      min: plotAt(ctx, min),
-      max: plotAt(ctx, max),
+      min: min + shift,
+      max: max + shift,
       splitNumber: 6,
-      axisLabel: { ...label, hideOverlap: true, formatter: (value: number) => formatHourMinute(instantAt(ctx, value), ctx.timezone) },
+      axisLabel: { ...label, hideOverlap: true, formatter: (value: number) => formatHourMinute(value - shift, ctx.timezone) },
       axisLine: { lineStyle: { color: palette.axis } },
       axisTick: { show: false },
       splitLine: { show: false }
@@ -102,7 +100,8 @@ export function createdResolvedOption(ctx: ChartContext): ChartOption {
 }
 
 export function backlogOption(ctx: ChartContext): ChartOption {
-  const data = ctx.series.backlog.filter(([at]) => at >= ctx.slots.min).map(([at, n]): [number, number] => [plotAt(ctx, at), n]);
+  const shift = shiftOf(ctx);
+  const data = ctx.series.backlog.filter(([at]) => at >= ctx.slots.min).map(([at, n]): [number, number] => [at + shift, n]);
   return {
     ...frame(ctx, (v) => formatCount(v)),
     series: [
