@@ -15,12 +15,15 @@ export function markDerived(sqlite: Database.Database): void {
   sqlite.pragma(`user_version = ${DERIVED_RULES}`);
 }
 
+const behind = (sqlite: Database.Database) => (sqlite.pragma('user_version', { simple: true }) as number) < DERIVED_RULES;
+const anyEvent = (sqlite: Database.Database) => sqlite.prepare('SELECT 1 FROM events LIMIT 1').get() !== undefined;
+
 /** Whether the database holds events whose derived rows an older Floorboard's rules computed. */
 export function derivedByOlderRules(sqlite: Database.Database): boolean {
-  return (sqlite.pragma('user_version', { simple: true }) as number) < DERIVED_RULES && sqlite.prepare('SELECT 1 FROM events LIMIT 1').get() !== undefined;
+  return behind(sqlite) && anyEvent(sqlite);
 }
 
 /** Marks a database with no events yet: what it will derive, it derives by this code's rules. */
 export function markIfEmpty(sqlite: Database.Database): void {
-  if ((sqlite.pragma('user_version', { simple: true }) as number) < DERIVED_RULES && sqlite.prepare('SELECT 1 FROM events LIMIT 1').get() === undefined) markDerived(sqlite);
+  if (behind(sqlite) && !anyEvent(sqlite)) markDerived(sqlite);
 }
