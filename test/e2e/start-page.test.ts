@@ -22,6 +22,17 @@ async function signIn(page: import('playwright-core').Page): Promise<void> {
   await page.waitForSelector('a.wall');
 }
 
+/** A new English page, signed in, whose sign-out the server then fails (503): the warning is up when it returns. */
+async function signOutFailing(context: import('playwright-core').BrowserContext, body: string): Promise<import('playwright-core').Page> {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/?lang=en`);
+  await signIn(page);
+  await page.route('**/api/auth/logout', (route) => route.fulfill({ status: 503, contentType: 'application/json', body }));
+  await page.click('.signed-in button');
+  await page.waitForSelector('[role=alert]');
+  return page;
+}
+
 describe('start page', () => {
   it('takes a wall address opened before signing in back to that wall, its team and page kept', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
@@ -40,12 +51,7 @@ describe('start page', () => {
 
   it('says so when signing out fails, and does not show the page as signed out while the session goes on', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
-    await page.route('**/api/auth/logout', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"unavailable"}' }));
-    await page.click('.signed-in button');
-    await page.waitForSelector('[role=alert]');
+    const page = await signOutFailing(context, '{"error":"unavailable"}');
     expect(await page.textContent('[role=alert]')).toMatch(/could not sign you out/i);
     expect(await page.textContent('.signed-in')).toMatch(/Signed in as admin/);
     await page.unroute('**/api/auth/logout');
@@ -117,12 +123,7 @@ describe('start page', () => {
 
   it('drops a failed sign-out\'s warning once the session has ended some other way and someone signs in again', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    const first = await context.newPage();
-    await first.goto(`${server.url}/?lang=en`);
-    await signIn(first);
-    await first.route('**/api/auth/logout', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{}' }));
-    await first.click('.signed-in button');
-    await first.waitForSelector('[role=alert]');
+    const first = await signOutFailing(context, '{}');
     const second = await context.newPage();
     await second.goto(`${server.url}/?lang=en`);
     await second.click('.signed-in button');
