@@ -41,6 +41,11 @@ async function openWall(size: { width: number; height: number }, query = '') {
   return { page, errors };
 }
 
+/** A mark left on a page's window: gone once the page has been loaded again. */
+interface Marked {
+  openedBefore?: boolean;
+}
+
 const valueOf = (page: Page, kpi: string) => page.getAttribute(`[data-kpi="${kpi}"]`, 'data-value');
 
 beforeAll(async () => {
@@ -257,10 +262,30 @@ describe('wall display', () => {
     expect(await page.locator('[data-stale]').ariaSnapshot()).toBe(spoken);
     expect(await valueOf(page, 'tickets.created')).toBe(before);
 
+    // Back with the same dashboard: the wall asks which the server serves, and stays as it is (no reload).
+    await page.evaluate(() => ((window as unknown as Marked).openedBefore = true));
+    const asked = page.waitForResponse('**/_app/version.json', { timeout: 30_000 });
     server = await startServer({ dbPath, port });
     await events([created()]);
     await page.waitForSelector('[data-stale]', { state: 'detached', timeout: 30_000 });
     await page.waitForFunction((expected) => document.querySelector('[data-kpi="tickets.created"]')?.getAttribute('data-value') === String(expected), Number(before) + 1, { timeout: 10_000 });
+    await (await asked).finished();
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as unknown as Marked).openedBefore)).toBe(true);
+    await page.close();
+  });
+
+  it('loads the new dashboard by itself when its server comes back upgraded', async () => {
+    const { page } = await openWall({ width: 1280, height: 720 });
+    await page.evaluate(() => ((window as unknown as Marked).openedBefore = true));
+    // The restarted server serves another build than the one on screen.
+    await page.route('**/_app/version.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ version: 'upgraded' }) }));
+    await server.kill('SIGTERM');
+    await page.waitForSelector('[data-stale]', { timeout: 20_000 });
+    server = await startServer({ dbPath, port });
+    await page.waitForFunction(() => (window as unknown as Marked).openedBefore === undefined, null, { timeout: 30_000 });
+    await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
+    expect(await page.$('[data-stale]')).toBeNull();
     await page.close();
   });
 });
