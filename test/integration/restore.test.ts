@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { openDb } from '../../db/open';
 import { batches, recentEvents } from '../bench/workload';
 import { postEvents, runEntry, startServer, type RunningServer } from '../helpers/server';
@@ -218,10 +218,17 @@ describe('npm run restore, as operators use it', () => {
     expect([again.code, again.err]).toEqual([0, '']);
     expect(existsSync(`${plain}-wal`) || existsSync(`${plain}-shm`)).toBe(false);
   }, 60_000);
+  /** A new directory in /tmp itself, removed when the test ends. */
+  function outsideTmp(prefix: string): string {
+    const dir = realpathSync(mkdtempSync(join('/tmp', prefix)));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  }
+
   // Root reads any file: as root, this runs the restore as nobody, in a directory outside the test run's own
   // temporary one (which only root may enter).
   it.skipIf(process.getuid?.() !== 0)('says so, without a stack trace, when this user may not read the backup', async () => {
-    const dir = realpathSync(mkdtempSync('/tmp/floorboard-restore-nobody-'));
+    const dir = outsideTmp('floorboard-restore-nobody-');
     chownSync(dir, 65534, 65534);
     const dbPath = join(dir, 'kpi.sqlite');
     madeWithBackup(join(dir, 'root.sqlite'), join(dir, 'b.sqlite'));
@@ -236,9 +243,9 @@ describe('npm run restore, as operators use it', () => {
   // A WAL-mode backup (copied by hand from a server's database) needs its index made beside it: in a directory this
   // user may not write (a read-only mount of backups), reading it ended in a SQLITE_READONLY_DIRECTORY stack trace.
   it.skipIf(process.getuid?.() !== 0)('says so, without a stack trace, of a WAL-mode backup in a directory this user may not write', async () => {
-    const dir = realpathSync(mkdtempSync('/tmp/floorboard-restore-nobody-'));
+    const dir = outsideTmp('floorboard-restore-nobody-');
     chownSync(dir, 65534, 65534);
-    const backups = realpathSync(mkdtempSync('/tmp/floorboard-restore-backups-'));
+    const backups = outsideTmp('floorboard-restore-backups-');
     chmodSync(backups, 0o755);
     const from = join(backups, 'copied.sqlite');
     openDb(from).$client.close();
