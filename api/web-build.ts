@@ -89,7 +89,8 @@ async function buildInto(site: string, release: () => void): Promise<boolean> {
 
 /**
  * The build's output, shown as it comes, less SvelteKit's "Run npm run preview to preview your production build
- * locally.": this project has no such script, and an operator told to run it at first start got npm's "Missing script".
+ * locally.": a start builds only to serve the build itself, so an operator told at first start to run another command
+ * would be sent the wrong way.
  */
 function forwardBuildLog(out: NodeJS.ReadableStream): void {
   let partial = '';

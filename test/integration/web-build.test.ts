@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { ensureDashboardBuilt } from '../../api/web-build';
+import { freePort } from '../helpers/server';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -52,7 +53,7 @@ describe('the dashboard build at start', () => {
     expect(leftovers(site)).toEqual([]);
   }, 180_000);
 
-  it('says nothing of `npm run preview`, a command this project does not have', async () => {
+  it('says nothing of `npm run preview` at a start, which goes on to serve what it built', async () => {
     const start = startFor(scratchSite());
     expect(await start.exit).toBe(0);
     expect(start.out).toContain('Building the dashboard');
@@ -76,4 +77,29 @@ describe('the dashboard build at start', () => {
     expect(leftovers(site)).toEqual([]);
     expect(existsSync(join(ROOT, 'build.lock')), 'the lock is released').toBe(false);
   }, 180_000);
+});
+
+describe('npm run preview', () => {
+  // `npm run build` ends with SvelteKit's "Run npm run preview to preview your production build locally".
+  it('which `npm run build` says to run, serves the built dashboard', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'floorboard-preview-'));
+    const port = await freePort();
+    const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'kpi.sqlite'), KPI_TIMEZONE: 'UTC', ADMIN_PASSWORD: 'preview-password' };
+    const proc = spawn('npm', ['run', 'preview'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (out += d));
+    let exited = false;
+    const exit = new Promise((resolve) => proc.once('exit', resolve)).finally(() => (exited = true));
+    try {
+      await vi.waitFor(() => expect(exited || out.includes('listening on'), out).toBe(true), { timeout: 180_000, interval: 100 });
+      expect(out).toContain('listening on');
+      const page = await fetch(`http://127.0.0.1:${port}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('/_app/immutable/');
+    } finally {
+      proc.kill('SIGTERM');
+      await exit;
+    }
+  }, 240_000);
 });
