@@ -65,6 +65,18 @@ describe('i18n', () => {
     expect(formatPct(100)).toBe('100%');
     expect(formatPct(88.666)).toBe('88.7%');
   });
+  it('never rounds a rate that is not zero down to 0 %: one abandoned ticket in 3,000 is not none', () => {
+    setLocale('en');
+    expect(formatPct(100 / 3000)).toBe('<0.1%');
+    expect(formatPct(0.05)).toBe('0.1%');
+    expect(formatPct(0)).toBe('0%');
+    expect(formatWholePct(0.3)).toBe('<1%');
+    expect(formatWholePct(0.5)).toBe('1%');
+    expect(formatWholePct(0)).toBe('0%');
+    setLocale('zh-CN');
+    expect(formatPct(0.01)).toBe('<0.1%');
+    setLocale('en');
+  });
   it('picks the language from ?lang, else the browser', () => {
     expect(pickLocale('zh-CN', 'en-US')).toBe('zh-CN');
     expect(pickLocale('en', 'zh-TW')).toBe('en');

@@ -44,10 +44,15 @@ export function countParts(value: number | null | undefined): Part[] {
 
 export function pctParts(value: number | null | undefined): Part[] {
   if (!isNumber(value)) return [{ text: t('value.none') }];
-  // 99.96 % must not be shown as a rounded-up 100 %, which would claim perfection.
-  const shown = value >= 99.95 && value < 100 ? 99.9 : value;
+  // 99.96 % must not be shown as a rounded-up 100 %, which would claim perfection; nor one abandoned call in 3,000
+  // (0.03 %) as 0 %, which would claim none.
+  if (value > 0 && value < 0.05) return [{ text: '<' }, ...pctOf(0.1)];
+  return pctOf(value >= 99.95 && value < 100 ? 99.9 : value);
+}
+
+function pctOf(value: number): Part[] {
   return numberFormat('pct', { style: 'percent', maximumFractionDigits: 1 })
-    .formatToParts(shown / 100)
+    .formatToParts(value / 100)
     .map((part) => (part.type === 'percentSign' ? { text: part.value, unit: true } : { text: part.value }));
 }
 
@@ -94,9 +99,11 @@ export const elapsedParts = (seconds: number | null | undefined) =>
  * "2h 05m"). "15分12秒" did not fit an agent row of the three-column wall and was cut to "15分1…".
  */
 export const briefDurationParts = toTheMinuteFrom(600);
-/** Whole percent as parts, for dense tables where a decimal would not fit ("77 %", never a rounded-up 100 %). */
-export const wholePctParts = (value: number | null | undefined) =>
-  pctParts(typeof value === 'number' && Number.isFinite(value) ? (value >= 99.5 && value < 100 ? 99 : Math.round(value)) : value);
+/** Whole percent as parts, for dense tables where a decimal would not fit ("77 %", never a rounded-up 100 %, nor 0 % for some). */
+export const wholePctParts = (value: number | null | undefined): Part[] =>
+  typeof value === 'number' && value > 0 && value < 0.5
+    ? [{ text: '<' }, ...pctOf(1)]
+    : pctParts(typeof value === 'number' && Number.isFinite(value) ? (value >= 99.5 && value < 100 ? 99 : Math.round(value)) : value);
 
 /** hh:mm:ss in the given zone (the KPI day's, so the wall's clock agrees with its charts), else the browser's. */
 export function formatClock(at: Date | number, timeZone?: string): string {
