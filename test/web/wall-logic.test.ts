@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatZone, onWallClock, formatPct, partsText, pickLocale, setLocale, t, wholePctParts } from '../../web/lib/i18n';
+import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatZone, onWallClock, formatPct, partsText, pickLocale, setLocale, t, wholePctParts, type ValueKind } from '../../web/lib/i18n';
 import { agentRows, callbackRows, median } from '../../web/lib/kpi/agents';
 import { DEFAULT_KPI_TARGETS, levelFor } from '../../api/kpi/targets';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
 import { axisDuration, visibleSlots } from '../../web/lib/charts/options';
 import { wallOptions } from '../../web/lib/wall/options';
+import { tileFigure } from '../../web/lib/wall/tile';
 import { LiveFeed, STALE_AFTER_MS, sameJson } from '../../web/lib/live/live.svelte';
 import { en } from '../../web/lib/i18n/en';
 import { zhCN } from '../../web/lib/i18n/zh-cn';
@@ -138,6 +139,46 @@ describe('tile colours', () => {
     expect(levelFor(t['csat.pct'], 70)).toBe('warn');
     expect(levelFor(t['firstResponse.p50Sec'], 1800)).toBe('warn');
     expect(levelFor(t['firstResponse.p50Sec'], 1801)).toBe('critical');
+  });
+  it('never show a figure that reads as meeting the target in amber or red: a miss is rounded away from the line', () => {
+    setLocale('en');
+    const shown = (kpi: string, kind: ValueKind, value: number) => {
+      const figure = tileFigure(kind, value, t[kpi]);
+      return `${partsText(figure.parts)} ${figure.level}`;
+    };
+    expect(shown('firstResponse.withinTargetPct', 'pct', 89.96)).toBe('89.9% warn');
+    expect(shown('firstResponse.withinTargetPct', 'pct', 90.04)).toBe('90% ok');
+    expect(shown('firstResponse.withinTargetPct', 'pct', 79.97)).toBe('79.9% critical');
+    expect(shown('csat.pct', 'pct', 70)).toBe('70% warn');
+    expect(shown('tickets.abandonedPct', 'pct', 5.04)).toBe('5.1% warn');
+    expect(shown('tickets.abandonedPct', 'pct', 5.05)).toBe('5.1% warn');
+    expect(shown('csat.pct', 'pct', 79.95)).toBe('79.9% warn');
+    expect(shown('tickets.abandonedPct', 'pct', 4.96)).toBe('5% ok');
+    expect(shown('tickets.abandonedPct', 'pct', 10.01)).toBe('10.1% critical');
+    expect(shown('firstResponse.p50Sec', 'duration', 600.4)).toBe('10m 01s warn');
+    expect(shown('firstResponse.p50Sec', 'duration', 600)).toBe('10m 00s ok');
+    expect(shown('resolution.p50Sec', 'duration', 4 * 3600 + 30)).toBe('4h 01m warn');
+    expect(shown('backlog.oldestUnattendedSec', 'duration', 3600.5)).toBe('1h 01m critical');
+    expect(shown('firstResponse.withinTargetPct', 'pct', 0.02)).toBe('<0.1% critical');
+    // A figure that already reads as a miss is shown as always: the same as the p90 tile beside it shows it.
+    expect(shown('firstResponse.p50Sec', 'duration', 605.5)).toBe('10m 05s warn');
+    expect(shown('backlog.oldestUnattendedSec', 'duration', 40 * 86400 + 21)).toBe('40d 00h critical');
+    expect(shown('tickets.abandonedPct', 'pct', 7.04)).toBe('7% warn');
+    setLocale('zh-CN');
+    expect(shown('firstResponse.p50Sec', 'duration', 600.4)).toBe('10分01秒 warn');
+    setLocale('en');
+  });
+  it('agree with the figure shown, read back as a number, at any value near a line', () => {
+    setLocale('en');
+    const readBack = (kind: ValueKind, text: string) =>
+      kind === 'pct' ? Number(text.replace('%', '')) : [...text.matchAll(/(\d+)([dhms])/g)].reduce((sum, [, n, u]) => sum + Number(n) * { d: 86400, h: 3600, m: 60, s: 1 }[u as 'd'], 0);
+    const kinds: [string, ValueKind, number][] = [['firstResponse.withinTargetPct', 'pct', 0.001], ['tickets.abandonedPct', 'pct', 0.001], ['firstResponse.p50Sec', 'duration', 0.01], ['resolution.p50Sec', 'duration', 0.6]];
+    for (const [kpi, kind, step] of kinds)
+      for (const line of [t[kpi].warn, t[kpi].critical])
+        for (let i = -2000; i <= 2000; i++) {
+          const figure = tileFigure(kind, line + i * step, t[kpi]);
+          expect([kpi, line + i * step, levelFor(t[kpi], readBack(kind, partsText(figure.parts)))]).toEqual([kpi, line + i * step, figure.level]);
+        }
   });
   it('make one overdue callback amber and five red: none is the target', () => {
     expect([0, 1, 4, 5].map((n) => levelFor(t['backlog.callbacksOverdue'], n))).toEqual(['ok', 'warn', 'warn', 'critical']);

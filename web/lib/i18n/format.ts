@@ -158,5 +158,27 @@ export function valueParts(kind: ValueKind, value: number | null | undefined, co
   return kind === 'duration' ? durationParts(value, compact) : kind === 'pct' ? pctParts(value) : countParts(value);
 }
 
+const plainPct = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1, useGrouping: false });
+
+/**
+ * `value` at the precision `valueParts` shows it to (a tenth of a percent; a second, or a minute past an hour, or an
+ * hour past a day), rounded as shown (`nearest`: durations are cut down, the rest rounded), down or up. A rate that
+ * is not zero is never rounded to 0 %, nor one short of 100 % up to it.
+ */
+export function roundedAsShown(kind: ValueKind, value: number, direction: 'nearest' | 'down' | 'up'): number {
+  const round = direction === 'down' || (direction === 'nearest' && kind === 'duration') ? Math.floor : direction === 'up' ? Math.ceil : Math.round;
+  if (kind === 'pct') {
+    // Nearest by the very rounding the tile's Intl format does (5.05 % is "5%", 79.95 % "80%"); down and up with a
+    // nudge that keeps float noise (0.7 * 10 = 7.000000000000001) from moving a figure that is exact already.
+    const shown =
+      direction === 'nearest'
+        ? Number(plainPct.format(value / 100).replace('%', ''))
+        : round(value * 10 + (direction === 'up' ? -1e-9 : 1e-9)) / 10;
+    return (shown === 0 && value > 0) || (shown >= 100 && value < 100) ? value : shown;
+  }
+  const step = kind === 'count' || value < 3600 ? 1 : value < 86400 ? 60 : 3600;
+  return round(value / step) * step;
+}
+
 export const formatValue = (kind: ValueKind, value: number | null | undefined, compact = false) =>
   partsText(valueParts(kind, value, compact));
