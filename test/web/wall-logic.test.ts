@@ -328,6 +328,15 @@ describe('LiveFeed', () => {
     vi.unstubAllGlobals();
   });
 
+  it('counts on a team\'s wall its own agents and those of no known team who worked for it, as its board lists them', () => {
+    const feed = new LiveFeed({ filters: { team: 'cards' } });
+    const stop = feed.listen();
+    FakeSocket.all[0].open();
+    const agents = [agent('a', { team: 'cards' }), agent('b', { team: null, status: null }), agent('c', { team: null, status: 'away' }), agent('d', { team: 'risk' })];
+    FakeSocket.all[0].message({ ...snapshot(1, { team: 'cards' }), agents });
+    expect(feed.agentCounts).toEqual({ available: 0, busy: 1, away: 1, offline: 0, unknown: 1 });
+    stop();
+  });
   it('passes the token, subscribes, goes stale after silence, reconnects and clears once data arrives', async () => {
     const feed = new LiveFeed({ filters: { team: 'cards' }, token: 'a b' });
     const stop = feed.listen();

@@ -62,10 +62,14 @@ export function isAgentStatus(status: string | null): status is AgentStatus {
 /** What the wall says of an agent's status: one of the spec's, or unknown for an agent known only from their work. */
 export type ShownStatus = AgentStatus | 'unknown';
 
-/** Agents by status; an agent who never sent one is unknown, as the agents board says, not offline. */
-export function agentsByStatus(agents: AgentKpis[]): Record<ShownStatus, number> {
+/**
+ * Agents by status; an agent who never sent one is unknown, as the agents board says, not offline. A team's wall
+ * counts its own agents and those of no known team who worked for it (the board lists them as its own), not those
+ * of other teams who took its work by overflow routing, who are not on its floor.
+ */
+export function agentsByStatus(agents: AgentKpis[], team?: string): Record<ShownStatus, number> {
   const counts: Record<ShownStatus, number> = { available: 0, busy: 0, away: 0, offline: 0, unknown: 0 };
-  for (const agent of agents) counts[isAgentStatus(agent.status) ? agent.status : 'unknown']++;
+  for (const agent of agents) if (!team || agent.team === null || agent.team === team) counts[isAgentStatus(agent.status) ? agent.status : 'unknown']++;
   return counts;
 }
 

@@ -43,11 +43,7 @@ export class LiveFeed {
   today = $derived(this.message ? kpiValues(this.message.windows.today) : null);
   lastHour = $derived(this.message ? kpiValues(this.message.windows.lastHour) : null);
   agents = $derived(this.message?.agents ?? []);
-  /**
-   * A team's wall counts the team's own agents: the feed also lists those of other teams who worked for it today
-   * (a chat taken by overflow routing), who are not on its floor.
-   */
-  agentCounts = $derived(agentsByStatus(this.#wanted.team ? this.agents.filter((a) => a.team === this.#wanted.team) : this.agents));
+  agentCounts = $derived(agentsByStatus(this.agents, this.#wanted.team));
   targets = $derived(this.message?.targets ?? DEFAULT_KPI_TARGETS);
   /** Nothing to show in this scope: no ticket, callback or agent today, none open. A new database, or a team that has none (a misspelt ?team=). */
   nothingYet = $derived(
