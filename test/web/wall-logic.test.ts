@@ -264,8 +264,22 @@ describe('kpi values', () => {
     };
     const v = kpiValues(k);
     expect(v['firstResponse.withinTargetPct']).toBe(90);
-    expect(v['tickets.abandonedPct']).toBe(5);
+    // Abandoned out of the contacts that met an end in the queue (an agent's first response, or the customer leaving).
+    expect(v['tickets.abandonedPct']).toBeCloseTo((100 * 10) / 60, 9);
     expect(v['callbacks.onTimePct']).toBeNull();
+  });
+
+  it('never reads abandonment over 100 %: just after midnight, two chats of last night left and one came in', () => {
+    const k: any = {
+      tickets: { created: 1, resolved: 0, reopened: 0, escalated: 0, abandoned: 2 },
+      firstResponse: { count: 0, avgSec: null, p50Sec: null, p90Sec: null, withinTarget: 0, breached: 0 },
+      resolution: { count: 0, avgSec: null, p50Sec: null, p90Sec: null },
+      csat: { responses: 0, positive: 0, pct: null, avg: null },
+      callbacks: { scheduled: 0, attempts: 0, connected: 0, completed: 0, completedOnTime: 0, confirmed: 0 },
+      backlog: { open: 1, unassigned: 1, unattended: 1, oldestUnattendedSec: 30, callbacksPending: 0, callbacksOverdue: 0 }
+    };
+    expect(kpiValues(k)['tickets.abandonedPct']).toBe(100);
+    expect(kpiValues({ ...k, tickets: { ...k.tickets, abandoned: 0 } })['tickets.abandonedPct']).toBeNull();
   });
 });
 

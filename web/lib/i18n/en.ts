@@ -88,7 +88,7 @@ export const en = {
   'sub.ofFirstResponses.one': 'of {count} first response',
   'sub.ratings': '{count} ratings',
   'sub.ratings.one': '{count} rating',
-  'sub.ofCreated': '{count} of {total} created',
+  'sub.ofOffered': '{count} of {total} offered',
   'sub.ofCompleted': '{count} of {total} completed',
   'sub.ofOpen': 'of {total} open',
   'sub.ofPending': 'of {total} pending',

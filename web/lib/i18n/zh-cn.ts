@@ -89,7 +89,7 @@ export const zhCN: Dictionary = {
   'sub.ofFirstResponses.one': '共 {count} 次首次响应',
   'sub.ratings': '{count} 条评价',
   'sub.ratings.one': '{count} 条评价',
-  'sub.ofCreated': '{total} 单中 {count} 单',
+  'sub.ofOffered': '{total} 单进线中 {count} 单',
   'sub.ofCompleted': '{total} 个中 {count} 个',
   'sub.ofOpen': '未结共 {total}',
   'sub.ofPending': '待回呼共 {total}',
