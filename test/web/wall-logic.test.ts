@@ -495,6 +495,36 @@ describe('LiveFeed', () => {
     stop();
   });
 
+  it('goes stale after silence and says how old its figures are when the TV\'s clock is put back meanwhile', () => {
+    // A TV that booted with its clock an hour fast is put right by NTP while the wall runs.
+    vi.setSystemTime(new Date('2026-11-24T10:00:00Z'));
+    const feed = new LiveFeed();
+    const stop = feed.listen();
+    FakeSocket.all[0].message(snapshot(1));
+    vi.setSystemTime(new Date('2026-11-24T09:00:00Z'));
+    vi.advanceTimersByTime(2000);
+    expect(feed.clock).toBe(Date.parse(feed.message!.at) + 2000);
+    vi.advanceTimersByTime(STALE_AFTER_MS - 1000);
+    expect(feed.stale).toBe(true);
+    expect(feed.staleForSec).toBe(13);
+    stop();
+  });
+
+  it('counts the time a machine slept in the age of its figures', () => {
+    vi.setSystemTime(new Date('2026-11-24T10:00:00Z'));
+    const feed = new LiveFeed();
+    const stop = feed.listen();
+    FakeSocket.all[0].message(snapshot(1));
+    FakeSocket.all[0].drop();
+    vi.advanceTimersByTime(1000);
+    expect(feed.staleForSec).toBe(1);
+    // Asleep for two hours: no timer ran, and performance.now() stood still.
+    vi.setSystemTime(Date.now() + 2 * 3_600_000);
+    vi.advanceTimersByTime(1000);
+    expect(feed.staleForSec).toBe(2 * 3600 + 2);
+    stop();
+  });
+
   it('counts the oldest wait up from the message time, frozen once stale', () => {
     vi.setSystemTime(new Date('2026-11-24T10:00:00Z'));
     const feed = new LiveFeed();

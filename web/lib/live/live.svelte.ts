@@ -21,10 +21,30 @@ export interface LiveFeedOptions {
   url?: string;
 }
 
+/**
+ * A clock for ages and silences, in ms from its start. It runs with performance.now(), which a browser clock set back
+ * or forward (a TV's wrong clock put right) does not move, but takes the browser clock's step when that is over a
+ * second longer, as after the machine slept, through which performance.now() stands still. It never runs back, and
+ * errs on the old side.
+ */
+function elapsedClock(): () => number {
+  let perf = performance.now();
+  let date = Date.now();
+  let total = 0;
+  return () => {
+    const p = performance.now();
+    const d = Date.now();
+    total += d - date > p - perf + 1000 ? d - date : p - perf;
+    [perf, date] = [p, d];
+    return total;
+  };
+}
+
 export class LiveFeed {
+  #elapsed = elapsedClock();
   /** The last accepted snapshot or update. It stays on screen while the feed is stale. */
   message = $state.raw<LiveMessage | null>(null);
-  /** When (browser clock) `message` arrived. */
+  /** When `message` arrived, on the clock of `now`. */
   lastMessageAt = $state<number | null>(null);
   /** The socket is open and has delivered data within STALE_AFTER_MS. */
   fresh = $state(false);
@@ -35,8 +55,8 @@ export class LiveFeed {
    * `said` is the server's own words, in English.
    */
   serverError = $state<{ kind: 'address' | 'failed'; said: string } | null>(null);
-  /** Browser clock, ticking once a second while listening. */
-  now = $state(Date.now());
+  /** Ms on an elapsedClock(), ticking once a second while listening: ages and silences are measured on it. */
+  now = $state(this.#elapsed());
 
   stale = $derived(this.message !== null && !this.fresh);
   asOf = $derived(this.message ? new Date(this.message.at) : null);
@@ -57,12 +77,15 @@ export class LiveFeed {
 
   /**
    * The instant the figures on screen describe, on the server's clock: the last message's `at`, moved on by the time
-   * since it came while fresh, frozen once stale. Never the browser's own clock, which on a TV may be minutes off.
+   * since it came while fresh, frozen once stale. Never the browser's own clock, which on a TV may be minutes off
+   * (that, with no figures yet).
    */
   clock = $derived(
-    this.message ? Date.parse(this.message.at) + (this.fresh && this.lastMessageAt !== null ? Math.max(0, this.now - this.lastMessageAt) : 0) : this.now
+    this.message
+      ? Date.parse(this.message.at) + (this.fresh && this.lastMessageAt !== null ? Math.max(0, this.now - this.lastMessageAt) : 0)
+      : Date.now()
   );
-  /** Whole seconds since the last message came (browser clock), while stale: how old the figures on screen are. */
+  /** Whole seconds since the last message came, while stale: how old the figures on screen are. */
   staleForSec = $derived(this.stale && this.lastMessageAt !== null ? Math.max(0, Math.floor((this.now - this.lastMessageAt) / 1000)) : null);
   /** Whole seconds since the message's `at`, for figures that count up between messages (the oldest wait). */
   secondsSinceAt = $derived(this.message ? Math.max(0, Math.floor((this.clock - Date.parse(this.message.at)) / 1000)) : 0);
@@ -77,7 +100,7 @@ export class LiveFeed {
   #gotData = false;
   #opened = false;
   #seq = -1;
-  /** Browser time of the last sign of life: a message, or the start of the current attempt. */
+  /** `now` at the last sign of life: a message, or the start of the current attempt. */
   #lastSign = 0;
   #probing = false;
 
@@ -114,7 +137,7 @@ export class LiveFeed {
 
   #connect(): void {
     this.#retry = undefined;
-    this.#lastSign = Date.now();
+    this.#lastSign = this.#elapsed();
     this.#gotData = false;
     this.#opened = false;
     this.#seq = -1;
@@ -147,7 +170,7 @@ export class LiveFeed {
     } catch {
       return;
     }
-    this.#lastSign = Date.now();
+    this.#lastSign = this.#elapsed();
     if (msg.type === 'error') {
       this.serverError = { kind: msg.errors?.some((e) => e.path.startsWith('filters')) ? 'address' : 'failed', said: msg.message };
       return;
@@ -170,14 +193,14 @@ export class LiveFeed {
       if (sameJson(previous.series, msg.series)) msg.series = previous.series;
       if (sameJson(previous.targets, msg.targets)) msg.targets = previous.targets;
     }
-    this.now = Date.now();
+    this.now = this.#elapsed();
     this.lastMessageAt = this.now;
     this.message = msg;
     this.fresh = true;
   }
 
   #tick(): void {
-    this.now = Date.now();
+    this.now = this.#elapsed();
     if (this.#ws && this.now - this.#lastSign > STALE_AFTER_MS) {
       this.#drop(4000);
       this.#ended(null);
