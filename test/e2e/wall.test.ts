@@ -173,6 +173,22 @@ describe('wall display', () => {
     await page.close();
   });
 
+  it('on a rotating wall, keeps a page picked from its tabs for the whole turn its progress bar shows', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.clock.install();
+    await page.goto(`${server.url}/wall?token=${wallToken}&rotate=30&lang=en`);
+    await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
+    const current = () => page.getAttribute('header nav a[aria-current=page]', 'href');
+    await page.clock.runFor(25_000);
+    expect(await current()).toContain('page=overview');
+    await page.click('header nav a:has-text("Agents")');
+    await page.clock.runFor(10_000);
+    expect(await current()).toContain('page=agents');
+    await page.clock.runFor(21_000);
+    expect(await current()).toContain('page=callbacks');
+    await page.close();
+  });
+
   it('says when a scope has nothing at all, as a misspelt ?team= would: not a wall of zeros that looks like a quiet floor', async () => {
     const { page } = await openWall({ width: 1920, height: 1080 }, '&lang=en&team=walet');
     await page.waitForSelector('[data-nothing-yet]');
