@@ -269,6 +269,14 @@ describe('wall display', () => {
     // Below the figures, hiding none of them: the charts' times stay readable, as does an agents board's last row.
     const overlap = await page.evaluate(() => document.querySelector('main')!.getBoundingClientRect().bottom - document.querySelector('[data-stale]')!.getBoundingClientRect().top);
     expect(overlap).toBeLessThanOrEqual(0);
+    // The age reads on from the time ("as of 12:01:41, 2s old"), with no gap before its comma.
+    const gap = await page.evaluate(() => {
+      const age = document.querySelector('[data-stale] [aria-hidden]')!;
+      const time = document.createRange();
+      time.selectNodeContents(age.previousSibling!);
+      return age.getBoundingClientRect().left - time.getBoundingClientRect().right;
+    });
+    expect(Math.abs(gap)).toBeLessThan(1);
     await page.waitForFunction((first) => document.querySelector('[data-stale]')?.textContent !== first, banner, { timeout: 5_000 });
     // What a screen reader is given to announce (the banner is an alert) says when the figures are from, and stays
     // put while the age on screen counts: an alert whose text changed every second was announced every second.
