@@ -191,6 +191,8 @@ describe('wall options', () => {
     expect(wallOptions(new URLSearchParams('team=cards&rotate=30&page=agents&token=abc'))).toEqual({ team: 'cards', rotateSec: 30, page: 'agents', token: 'abc' });
     expect(wallOptions(new URLSearchParams('rotate=1&page=nope'))).toMatchObject({ rotateSec: 5, page: 'overview', team: null, token: null });
     expect(wallOptions(new URLSearchParams('rotate=abc')).rotateSec).toBeNull();
+    // A browser fires a timer of over 2^31 - 1 ms (24.8 days) at once: ?rotate=9999999 flipped pages without end.
+    expect(wallOptions(new URLSearchParams('rotate=9999999')).rotateSec).toBe(86_400);
   });
 });
 

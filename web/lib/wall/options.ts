@@ -11,13 +11,15 @@ export interface WallOptions {
 }
 
 const MIN_ROTATE_SEC = 5;
+/** A day: a browser fires a timer longer than 2^31 - 1 ms (24.8 days) at once, which flipped pages without end. */
+const MAX_ROTATE_SEC = 86_400;
 
 export function wallOptions(params: URLSearchParams): WallOptions {
   const rotate = Number(params.get('rotate'));
   const page = params.get('page');
   return {
     team: params.get('team')?.trim() || null,
-    rotateSec: Number.isFinite(rotate) && rotate > 0 ? Math.max(MIN_ROTATE_SEC, rotate) : null,
+    rotateSec: Number.isFinite(rotate) && rotate > 0 ? Math.min(MAX_ROTATE_SEC, Math.max(MIN_ROTATE_SEC, rotate)) : null,
     page: (WALL_PAGES as readonly string[]).includes(page ?? '') ? (page as WallPage) : 'overview',
     token: params.get('token') || null
   };
