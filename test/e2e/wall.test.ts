@@ -142,6 +142,26 @@ describe('wall display', () => {
     await page.close();
   });
 
+  it('offers the way to sign in again on a signed-in wall whose session ended while it showed figures', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await page.fill('input[name=password]', 'test-admin-password');
+    await page.press('input[name=password]', 'Enter');
+    await page.click('a.wall');
+    await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
+    const wallAddress = new URL(page.url());
+    // Signed out at the desk (another tab of the same browser): the server ends the wall's feed.
+    const desk = await context.newPage();
+    await desk.goto(`${server.url}/`);
+    expect(await desk.evaluate(() => fetch('/api/auth/logout', { method: 'POST' }).then((r) => r.status))).toBeLessThan(300);
+    await page.waitForSelector('[data-stale] a', { timeout: 20_000 });
+    await page.click('[data-stale] a');
+    await page.waitForSelector('input[name=password]');
+    expect(new URL(page.url()).search).toBe(wallAddress.search);
+    await context.close();
+  });
+
   it('after five wrong passwords for a name, says how long to wait rather than "wrong password" again', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await page.goto(`${server.url}/?lang=en`);
