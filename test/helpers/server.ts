@@ -18,11 +18,24 @@ export async function postEvents(url: string, events: unknown): Promise<{ status
   return { status: res.status, body: (await res.json()) as { accepted?: number; duplicates?: number } };
 }
 
-export function freePort(): Promise<number> {
+/** A port no one listens on: any, or one of `TEST_PORTS` ("44000-44099") on a machine that allows tests only those. */
+export async function freePort(): Promise<number> {
+  const range = /^(\d+)-(\d+)$/.exec(process.env.TEST_PORTS ?? '');
+  if (!range) return listenOnce(0);
+  const [low, high] = [Number(range[1]), Number(range[2])];
+  for (let tries = 0; tries < 200; tries++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    const free = await listenOnce(port).catch(() => null);
+    if (free !== null) return free;
+  }
+  throw new Error(`No free port in TEST_PORTS=${process.env.TEST_PORTS}`);
+}
+
+function listenOnce(wanted: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
+    s.listen(wanted, '127.0.0.1', () => {
       const { port } = s.address() as { port: number };
       s.close(() => resolve(port));
     });
