@@ -1,0 +1,62 @@
+// What a wall says to someone who cannot tell its colours apart, reads it from across the room, or drives it by
+// keyboard or screen reader: in real Chromium against a real server.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDashboard } from '../helpers/dashboard';
+import { postEvents, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+let wallToken: string;
+
+const MIN = 60_000;
+
+/** WCAG 2 contrast ratio of two computed CSS colours ("rgb(r, g, b)"). */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, bl] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+async function openWall(query = '', size = { width: 1920, height: 1080 }): Promise<Page> {
+  const page = await browser.newPage({ viewport: size });
+  await page.goto(`${server.url}/wall?token=${wallToken}${query}`);
+  await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
+  return page;
+}
+
+beforeAll(async () => {
+  ({ browser, server, wallToken } = await startDashboard());
+  const now = Date.now();
+  // One ticket waiting 70 minutes for a first response (past the longest wait's critical hour), one answered.
+  const { status } = await postEvents(server.url, [
+    { id: 'a11y-1', type: 'ticket.created', at: now - 70 * MIN, ticket: 'A-1', channel: 'chat', team: 'wallet' },
+    { id: 'a11y-2', type: 'ticket.created', at: now - 10 * MIN, ticket: 'A-2', channel: 'chat', team: 'wallet' },
+    { id: 'a11y-3', type: 'ticket.replied', at: now - 9 * MIN, ticket: 'A-2', agent: 'li.wei' }
+  ]);
+  expect(status).toBe(200);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+describe('the wall, for every reader', () => {
+  it('names the pages it is not on in text that can be read (WCAG AA, 4.5:1), and a missing figure too (3:1, large)', async () => {
+    const page = await openWall('&lang=en');
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const tabs = await page.$$eval('header nav a:not([aria-current])', (links) => links.map((a) => getComputedStyle(a).color));
+    expect(tabs).toHaveLength(2);
+    for (const colour of tabs) expect(contrast(colour, background)).toBeGreaterThanOrEqual(4.5);
+    const missing = await page.$eval('[data-kpi="callbacks.onTimePct"] .value', (p) => [getComputedStyle(p).color, getComputedStyle(p.closest('article')!).backgroundColor]);
+    expect(contrast(missing[0], missing[1])).toBeGreaterThanOrEqual(3);
+    await page.close();
+  });
+});
