@@ -38,7 +38,9 @@ beforeAll(async () => {
   const { status } = await postEvents(server.url, [
     { id: 'a11y-1', type: 'ticket.created', at: now - 70 * MIN, ticket: 'A-1', channel: 'chat', team: 'wallet' },
     { id: 'a11y-2', type: 'ticket.created', at: now - 10 * MIN, ticket: 'A-2', channel: 'chat', team: 'wallet' },
-    { id: 'a11y-3', type: 'ticket.replied', at: now - 9 * MIN, ticket: 'A-2', agent: 'li.wei' }
+    { id: 'a11y-3', type: 'ticket.replied', at: now - 9 * MIN, ticket: 'A-2', agent: 'li.wei' },
+    // A callback due five minutes ago: one overdue, which misses its target of none (amber, not yet red).
+    { id: 'a11y-4', type: 'callback.scheduled', at: now - 30 * MIN, callback: 'CB-1', reason: 'pre_approval', due: now - 5 * MIN, team: 'wallet' }
   ]);
   expect(status).toBe(200);
 }, 180_000);
@@ -58,5 +60,30 @@ describe('the wall, for every reader', () => {
     const missing = await page.$eval('[data-kpi="callbacks.onTimePct"] .value', (p) => [getComputedStyle(p).color, getComputedStyle(p.closest('article')!).backgroundColor]);
     expect(contrast(missing[0], missing[1])).toBeGreaterThanOrEqual(3);
     await page.close();
+  });
+
+  it('says which tiles miss their target by a flag of its own shape and name, not by their colour alone', async () => {
+    const page = await openWall('&lang=en');
+    const flag = (kpi: string) => page.locator(`[data-kpi="${kpi}"] h2 [role=img]`);
+    await expect.poll(() => page.getAttribute('[data-kpi="backlog.callbacksOverdue"]', 'data-level')).toBe('warn');
+    expect(await page.getAttribute('[data-kpi="backlog.oldestUnattendedSec"]', 'data-level')).toBe('critical');
+    expect(await flag('backlog.callbacksOverdue').count()).toBe(1);
+    expect(await flag('backlog.callbacksOverdue').getAttribute('aria-label')).toBe('Target missed');
+    expect(await flag('backlog.oldestUnattendedSec').getAttribute('aria-label')).toBe('Past the critical line');
+    // Amber and red differ in shape too (a triangle, a circle), for whoever cannot tell the two colours apart.
+    expect(await flag('backlog.callbacksOverdue').locator('path').count()).toBe(2);
+    expect(await flag('backlog.oldestUnattendedSec').locator('circle').count()).toBe(1);
+    for (const kpi of ['backlog.callbacksOverdue', 'backlog.oldestUnattendedSec']) {
+      const [tile, mark] = [await page.locator(`[data-kpi="${kpi}"]`).boundingBox(), await flag(kpi).boundingBox()];
+      expect(mark!.width).toBeGreaterThan(10);
+      expect(mark!.x + mark!.width).toBeLessThanOrEqual(tile!.x + tile!.width);
+    }
+    // A tile on target has none.
+    expect(await page.getAttribute('[data-kpi="backlog.unattended"]', 'data-level')).toBe('ok');
+    expect(await flag('backlog.unattended').count()).toBe(0);
+    await page.close();
+    const zh = await openWall('&lang=zh-CN');
+    await expect.poll(() => zh.getAttribute('[data-kpi="backlog.oldestUnattendedSec"] h2 [role=img]', 'aria-label')).toBe('严重未达标');
+    await zh.close();
   });
 });

@@ -48,6 +48,8 @@ export const en = {
   'wall.team': 'Team {team}',
   'wall.today': 'Today',
   'wall.now': 'Now',
+  'level.warn': 'Target missed',
+  'level.critical': 'Past the critical line',
 
   'page.overview': 'Overview',
   'page.agents': 'Agents',

@@ -49,6 +49,8 @@ export const zhCN: Dictionary = {
   'wall.team': '团队 {team}',
   'wall.today': '今日',
   'wall.now': '当前',
+  'level.warn': '未达标',
+  'level.critical': '严重未达标',
 
   'page.overview': '总览',
   'page.agents': '坐席',
