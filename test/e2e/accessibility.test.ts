@@ -86,4 +86,19 @@ describe('the wall, for every reader', () => {
     await expect.poll(() => zh.getAttribute('[data-kpi="backlog.oldestUnattendedSec"] h2 [role=img]', 'aria-label')).toBe('严重未达标');
     await zh.close();
   });
+
+  it('gives each chart a text alternative, in the wall\'s language, that says what the chart shows', async () => {
+    const page = await openWall('&lang=en');
+    const charts = page.locator('.chart[role=img]');
+    await expect.poll(() => charts.count()).toBe(3);
+    const [createdResolved, backlog, p90] = await charts.evaluateAll((all) => all.map((c) => c.getAttribute('aria-label') ?? ''));
+    // Two tickets created today, none resolved; the one answered had its first response a minute after it came in.
+    expect(createdResolved).toMatch(/^Today 2 created and 0 resolved; most created in a quarter hour: 1, from \d\d:\d\d$/);
+    expect(backlog).toMatch(/^2 open now; most today: 2, at \d\d:\d\d$/);
+    expect(p90).toMatch(/^First response p90 1m 00s in the quarter hour from \d\d:\d\d; highest today 1m 00s, from \d\d:\d\d; target ≤ 30m$/);
+    await page.close();
+    const zh = await openWall('&lang=zh-CN');
+    await expect.poll(() => zh.locator('.chart[role=img]').first().getAttribute('aria-label')).toMatch(/^今日新建 2 单，解决 0 单；/);
+    await zh.close();
+  });
 });

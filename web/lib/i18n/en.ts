@@ -104,6 +104,12 @@ export const en = {
   'chart.frtP90': 'First response p90 · per 15 min',
   'chart.warn': 'warn',
   'chart.critical': 'critical',
+  'chart.createdResolvedAlt': 'Today {created} created and {resolved} resolved',
+  'chart.createdPeakAlt': '; most created in a quarter hour: {peak}, from {time}',
+  'chart.backlogAlt': '{open} open now; most today: {peak}, at {time}',
+  'chart.frtP90Alt': 'First response p90 {value} in the quarter hour from {time}; highest today {peak}, from {peakTime}',
+  'chart.frtP90NoneAlt': 'No first responses today',
+  'chart.targetAlt': '; target ≤ {target}',
 
   'board.agent': 'Agent',
   'board.status': 'Status',

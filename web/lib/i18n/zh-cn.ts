@@ -105,6 +105,12 @@ export const zhCN: Dictionary = {
   'chart.frtP90': '首次响应 p90 · 每 15 分钟',
   'chart.warn': '预警',
   'chart.critical': '严重',
+  'chart.createdResolvedAlt': '今日新建 {created} 单，解决 {resolved} 单',
+  'chart.createdPeakAlt': '；单个 15 分钟最多新建 {peak} 单（{time} 起）',
+  'chart.backlogAlt': '当前未结 {open} 单；今日最多 {peak} 单（{time}）',
+  'chart.frtP90Alt': '{time} 起 15 分钟内首次响应 p90 为 {value}；今日最高 {peak}（{peakTime} 起）',
+  'chart.frtP90NoneAlt': '今日暂无首次响应',
+  'chart.targetAlt': '；目标 ≤ {target}',
 
   'board.agent': '坐席',
   'board.status': '状态',
