@@ -101,4 +101,30 @@ describe('the wall, for every reader', () => {
     await expect.poll(() => zh.locator('.chart[role=img]').first().getAttribute('aria-label')).toMatch(/^今日新建 2 单，解决 0 单；/);
     await zh.close();
   });
+
+  it('keeps still for a viewer who asked for reduced motion: no endless spinner or pulse while it connects or reconnects', async () => {
+    const endless = (page: Page) =>
+      page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations === Infinity).length);
+    const connecting = await browser.newPage({ viewport: { width: 1920, height: 1080 }, reducedMotion: 'reduce' });
+    // A feed that opens and never speaks: the wall says it is connecting.
+    await connecting.routeWebSocket(/\/api\/live/, () => {});
+    await connecting.goto(`${server.url}/wall?token=${wallToken}&lang=en`);
+    await connecting.waitForSelector('text=Connecting');
+    expect(await endless(connecting)).toBe(0);
+    await connecting.close();
+
+    const reconnecting = await browser.newPage({ viewport: { width: 1920, height: 1080 }, reducedMotion: 'reduce' });
+    // The first feed is the server's, then cut; every later one opens and never speaks.
+    let feeds = 0;
+    await reconnecting.routeWebSocket(/\/api\/live/, (ws) => {
+      if (feeds++ === 0) {
+        ws.connectToServer();
+        setTimeout(() => ws.close(), 2000);
+      }
+    });
+    await reconnecting.goto(`${server.url}/wall?token=${wallToken}&lang=en`);
+    await reconnecting.waitForSelector('[data-stale]', { timeout: 30_000 });
+    expect(await endless(reconnecting)).toBe(0);
+    await reconnecting.close();
+  });
 });

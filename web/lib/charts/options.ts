@@ -1,5 +1,6 @@
 // The three wall charts as ECharts options, built from each live message's `series`. Every builder returns the
 // same series ids, so a merge replaces data in place.
+import { prefersReducedMotion } from 'svelte/motion';
 import type { KpiTarget } from '../../../api/kpi/targets';
 import type { TodaySeries } from '../../../api/live/protocol';
 import { durationParts, formatCount, formatHourMinute, onWallClock, partsText, t } from '../i18n';
@@ -63,6 +64,8 @@ function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval
   return {
     // The x values are wall-clock times written as UTC (shiftOf): ticks are placed in UTC.
     useUTC: true,
+    // Bars that grow and lines that slide at every update are motion a viewer can ask their system to spare them.
+    animation: !prefersReducedMotion.current,
     animationDurationUpdate: 400,
     // Canvas text cannot inherit CSS; an invalid family like 'inherit' silently falls back to 10px sans-serif.
     textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
