@@ -29,7 +29,7 @@ describe('i18n', () => {
     setLocale('zh-CN');
     expect(formatDuration(252)).toBe('4分12秒');
     expect(formatDuration(7500)).toBe('2小时05分');
-    expect(t('wall.stale', { time: '12:00:01' }) + t('wall.staleAge', { age: '2分' })).toBe('正在重新连接 — 数据截至 12:00:01，已过 2分');
+    expect(t('wall.stale', { time: '12:00:01' }) + t('wall.staleAge', { age: '2分' })).toBe('正在重新连接——数据截至 12:00:01，已过 2分');
     setLocale('en');
     expect(t('wall.stale', { time: '12:00:01' }) + t('wall.staleAge', { age: '2m' })).toBe('Reconnecting — figures as of 12:00:01, 2m old');
   });
