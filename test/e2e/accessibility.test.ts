@@ -136,4 +136,34 @@ describe('the wall, for every reader', () => {
     expect(await page.textContent('[data-kpi="callbacks.onTimePct"] footer span')).toBe('已完成 0 通中的 0 通');
     await page.close();
   });
+
+  // Last: its tickets would change the figures the tests above read.
+  it('flags on the agents board the figure that needs help, by shape and name as well as by its colour', async () => {
+    const now = Date.now();
+    const team = [
+      ['a11y.fast1', 60],
+      ['a11y.fast2', 60],
+      ['a11y.slow', 300]
+    ] as const;
+    const { status } = await postEvents(
+      server.url,
+      team.flatMap(([agent, frt]) => [
+        { id: `${agent}-st`, type: 'agent.status', at: now - 30 * MIN, agent, team: 'risk', status: 'available' },
+        { id: `${agent}-c`, type: 'ticket.created', at: now - 20 * MIN, ticket: `T-${agent}`, channel: 'chat', team: 'risk' },
+        { id: `${agent}-r`, type: 'ticket.replied', at: now - 20 * MIN + frt * 1000, ticket: `T-${agent}`, agent }
+      ])
+    );
+    expect(status).toBe(200);
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${server.url}/wall?token=${wallToken}&lang=en&team=risk&page=agents`);
+    const slow = page.locator('.row[data-agent="a11y.slow"]');
+    await slow.waitFor({ timeout: 15_000 });
+    // Five minutes to a first response, against the team's minute: the row and its cell are red, and say so.
+    expect(await slow.getAttribute('data-level')).toBe('critical');
+    expect(await slow.locator('[role=img]').count()).toBe(1);
+    expect(await slow.locator('[role=img]').getAttribute('aria-label')).toBe('Past the critical line');
+    expect(await slow.locator('[role=img]').evaluate((flag) => flag.closest('.cell')?.textContent)).toMatch(/^5m \d\ds/);
+    expect(await page.locator('.row[data-agent="a11y.fast1"] [role=img]').count()).toBe(0);
+    await page.close();
+  });
 });
