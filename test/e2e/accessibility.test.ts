@@ -166,4 +166,29 @@ describe('the wall, for every reader', () => {
     expect(await page.locator('.row[data-agent="a11y.fast1"] [role=img]').count()).toBe(0);
     await page.close();
   });
+
+  // After the one above, whose agents it reads.
+  it('reads the agents and callbacks boards to a screen reader as tables: each figure in its row, under its column', async () => {
+    const now = Date.now();
+    const { status } = await postEvents(server.url, [
+      { id: 'a11y-cb2', type: 'callback.scheduled', at: now - 10 * MIN, callback: 'CB-2', reason: 'complaint_followup', due: now + 60 * MIN, agent: 'a11y.fast1', team: 'risk' }
+    ]);
+    expect(status).toBe(200);
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${server.url}/wall?token=${wallToken}&lang=en&team=risk&page=agents`);
+    const agents = page.getByRole('table', { name: 'Agents' });
+    await agents.waitFor({ timeout: 15_000 });
+    expect(await agents.getByRole('columnheader').allTextContents()).toEqual(['Agent', 'Status', 'Handled', 'FRT p50', 'CSAT']);
+    const slow = agents.getByRole('row').filter({ hasText: 'a11y.slow' });
+    expect(await slow.getByRole('cell').count()).toBe(5);
+    expect(await slow.getByRole('cell').nth(3).textContent()).toMatch(/^5m \d\ds/);
+
+    await page.goto(`${server.url}/wall?token=${wallToken}&lang=zh-CN&team=risk&page=callbacks`);
+    const callbacks = page.getByRole('table', { name: '坐席回呼' });
+    await callbacks.waitFor({ timeout: 15_000 });
+    expect(await callbacks.getByRole('columnheader').allTextContents()).toEqual(['坐席', '预约', '拨打', '接通', '完成', '已确认', '准时']);
+    const fast = callbacks.getByRole('row').filter({ hasText: 'a11y.fast1' });
+    expect(await fast.getByRole('cell').allTextContents()).toEqual(['a11y.fast1', '1', '0', '0', '0', '0', '—']);
+    await page.close();
+  });
 });
