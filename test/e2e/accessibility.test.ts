@@ -51,12 +51,14 @@ afterAll(async () => {
 });
 
 describe('the wall, for every reader', () => {
-  it('names the pages it is not on in text that can be read (WCAG AA, 4.5:1), and a missing figure too (3:1, large)', async () => {
+  it('names its pages in a landmark so called, those it is not on in text that can be read (WCAG AA, 4.5:1), and a missing figure too (3:1, large)', async () => {
     const page = await openWall('&lang=en');
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const tabs = await page.$$eval('header nav a:not([aria-current])', (links) => links.map((a) => getComputedStyle(a).color));
     expect(tabs).toHaveLength(2);
     for (const colour of tabs) expect(contrast(colour, background)).toBeGreaterThanOrEqual(4.5);
+    // A screen reader names the tabs' landmark for what it holds, not the product's name.
+    expect(await page.getByRole('navigation', { name: 'Wall pages' }).getByRole('link').allInnerTexts()).toEqual(['Overview', 'Agents', 'Callbacks']);
     const missing = await page.$eval('[data-kpi="callbacks.onTimePct"] .value', (p) => [getComputedStyle(p).color, getComputedStyle(p.closest('article')!).backgroundColor]);
     expect(contrast(missing[0], missing[1])).toBeGreaterThanOrEqual(3);
     await page.close();

@@ -51,6 +51,7 @@ export const en = {
   'level.warn': 'Target missed',
   'level.critical': 'Past the critical line',
 
+  'wall.pages': 'Wall pages',
   'page.overview': 'Overview',
   'page.agents': 'Agents',
   'page.callbacks': 'Callbacks',

@@ -52,6 +52,7 @@ export const zhCN: Dictionary = {
   'level.warn': '未达标',
   'level.critical': '严重未达标',
 
+  'wall.pages': '大屏页面',
   'page.overview': '总览',
   'page.agents': '坐席',
   'page.callbacks': '回呼',
