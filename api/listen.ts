@@ -160,7 +160,8 @@ const CLIENT_ERRORS: Record<string, [status: number, reason: string, message: st
   HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'the request line and headers are larger than 16 KB; send a shorter address or fewer headers'],
   // What `curl -g '…?team=风控'` sends: raw UTF-8 in the request line, which HTTP/1.1 does not allow.
   HPE_INVALID_URL: [400, 'Bad Request', 'the address has characters an address must percent-encode: text such as 风控 is written as its UTF-8 bytes, %E9%A3%8E%E6%8E%A7 (curl does it with -G --data-urlencode)'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'the request did not arrive in time (a Content-Length larger than the body sent?)']
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'the request did not arrive in time (a Content-Length larger than the body sent?)'],
+  HPE_INVALID_EOF_STATE: [400, 'Bad Request', 'the connection was closed before the body ended (a Content-Length larger than the body sent?); nothing of it was stored']
 };
 
 /**
@@ -177,7 +178,10 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   // commit is under way. Its answer goes first, as HTTP orders them; written now, this one would take its place
   // (Node then ends the connection, and this answer is written only if it is still open).
   const pending = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (!pending || pending.writableFinished) return answer();
+  // Unless that request is the one that failed: its body broke off (a malformed chunk, the connection closed
+  // early) or never came in time. Its handler waits for the rest, so it would never be answered, and the
+  // connection never closed.
+  if (!pending || pending.writableFinished || (!pending.req.complete && !pending.headersSent)) return answer();
   pending.once('finish', answer);
   pending.once('close', () => pending.writableFinished || socket.destroy());
 }

@@ -91,6 +91,34 @@ describe('POST /api/events over HTTP', () => {
     }
   });
 
+  it('answers a body that breaks off (a malformed chunk, a connection closed before its Content-Length) with 400 and frees the connection', async () => {
+    const head = `POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\n`;
+    /** Sends `request`, then `then` on the socket; what came back, and whether the server closed its side of the connection. */
+    const send = (request: string, then: 'end' | 'destroy' | null) =>
+      new Promise<{ answer: string; freed: boolean }>((resolve) => {
+        let answer = '';
+        const freed = new Promise((r) => running.server.once('connection', (serverSide) => serverSide.once('close', r)));
+        const socket = connect(running.port, '127.0.0.1', () => {
+          socket.write(request);
+          if (then) setTimeout(() => socket[then](), 100);
+        });
+        socket.on('error', () => {});
+        socket.on('data', (d) => (answer += d));
+        socket.on('end', () => socket.end());
+        const closed = new Promise((r) => socket.once('close', r));
+        void Promise.all([freed, closed]).then(() => resolve({ answer, freed: true }));
+      });
+    const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    const chunk = await send(`${head}Transfer-Encoding: chunked\r\n\r\n5\r\n[{"id\r\nzz\r\n`, null);
+    expect(chunk.answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(bodyOf(chunk.answer).message).toMatch(/not valid HTTP\/1\.1 \(HPE_INVALID_CHUNK_SIZE\)/);
+    const halfClosed = await send(`${head}Content-Length: 1000\r\n\r\n[{"id":"cut"`, 'end');
+    expect(halfClosed.answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(bodyOf(halfClosed.answer).message).toMatch(/closed before the body ended/);
+    expect(await send(`${head}Content-Length: 1000\r\n\r\n[{"id":"cut"`, 'destroy')).toMatchObject({ freed: true });
+    expect(await post(JSON.stringify(event('after-cut')))).toMatchObject({ status: 200, body: { accepted: 1 } });
+  });
+
   it('says what was wrong with a request Node cannot parse (headers over 16 KB, not HTTP at all, an address not percent-encoded)', async () => {
     const raw = (text: string) =>
       new Promise<string>((resolve) => {
