@@ -26,6 +26,15 @@ export function passingFailure(err: unknown): string | null {
   return PASSING.find(([prefix]) => code.startsWith(prefix))?.[1] ?? null;
 }
 
+/**
+ * Another connection holds the database (SQLITE_BUSY once the busy timeout has passed, SQLITE_LOCKED): every
+ * batch would wait and fail alike, so a shared transaction refused for it is not retried batch by batch.
+ */
+export function heldElsewhere(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
 /** An error that crossed from the writer thread as a message, with its SQLite code kept for `passingFailure`. */
 export function revive(message: string, code: string | undefined): Error {
   return Object.assign(new Error(message), code ? { code } : {});

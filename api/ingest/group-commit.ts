@@ -4,7 +4,7 @@
 // the next waits for it. Or on the writer thread (writer.ts): then each event-loop turn's requests are posted
 // at once, and the thread folds whatever waits into its next transaction.
 import type { FloorEvent } from '../events/schema';
-import { IngestUnavailable, passingFailure } from './failure';
+import { heldElsewhere, IngestUnavailable, passingFailure } from './failure';
 import type { BatchResult } from './ingest';
 
 interface Pending {
@@ -125,7 +125,9 @@ export class GroupCommit {
     const { group } = outcome;
     if ('error' in outcome) {
       // The shared transaction rolled back as a whole; retry alone so one failure only fails its own request.
-      if (group.length === 1) return group[0].reject(outcome.error);
+      // Not while the database is held elsewhere: each retry would wait the busy timeout (5 s) again, and the
+      // last sender of a group of 20 heard its 503 after 105 s.
+      if (group.length === 1 || heldElsewhere(outcome.error)) return void group.forEach((p) => p.reject(outcome.error));
       for (const p of group) await this.settle(await this.start([p]));
       return;
     }

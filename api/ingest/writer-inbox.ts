@@ -1,5 +1,7 @@
 // The writer thread's inbox: the groups of requests the main thread posted while a transaction ran, folded
-// into ONE transaction; if that fails, each group alone, so one failure fails only its own group.
+// into ONE transaction; if that fails, each group alone, so one failure fails only its own group (not while another
+// connection holds the database: then every group fails alike).
+import { heldElsewhere } from './failure';
 import { takeGroup } from './group-commit';
 import type { BatchResult, Bodies } from './ingest';
 import type { GroupAnswer } from './writer';
@@ -26,8 +28,9 @@ export function commitGroups(groups: Posted[], store: (bodies: Bodies) => BatchR
     for (const p of groups) answer({ kind: 'committed', id: p.id, results: results.slice(at, (at += p.bodies.length)), commit: commit + 1 });
     return 1;
   } catch (err) {
-    if (groups.length === 1) {
-      answer(failed(groups[0].id, err));
+    // Held by another connection, each group alone would wait the busy timeout again, one after the other.
+    if (groups.length === 1 || heldElsewhere(err)) {
+      for (const p of groups) answer(failed(p.id, err));
       return 0;
     }
     // The shared transaction rolled back as a whole: each group alone.

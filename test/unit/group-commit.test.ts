@@ -48,6 +48,24 @@ describe('group commit', () => {
     expect(log).toHaveLength(7);
   });
 
+  it('refuses a whole group at once while another process holds the database, after one wait for its lock', async () => {
+    rt = createRuntime({ DATABASE_PATH: ':memory:' });
+    let waits = 0;
+    // Each attempt waits the connection's busy timeout (5 s in the server) before SQLITE_BUSY.
+    const held: Committer = {
+      maxInFlight: Infinity,
+      ingestBatches: async () => {
+        waits++;
+        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      }
+    };
+    const commits = new GroupCommit(held);
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => commits.submit(single(i))));
+    expect(outcomes.map((o) => o.status === 'rejected' && String(o.reason))).toEqual(Array(20).fill('Error: database is locked'));
+    // Retried one by one, the twentieth sender heard its 503 after 21 waits (105 s): most clients give up first.
+    expect(waits).toBe(1);
+  });
+
   it('says ingest is failing from the first failed group (a full disk) until the next commit, and since when', async () => {
     rt = createRuntime({ DATABASE_PATH: ':memory:' });
     let full = true;

@@ -41,6 +41,18 @@ describe('writer inbox', () => {
     ]);
   });
 
+  it('while another process holds the database, fails every group after one wait for its lock, not one wait per group', () => {
+    const log: number[] = [];
+    const replies: GroupAnswer[] = [];
+    const held = (bodies: Bodies): BatchResult[] => {
+      log.push(bodies.length);
+      throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    };
+    expect(commitGroups([group(1, ['a']), group(2, ['b']), group(3, ['c'])], held, (r) => replies.push(r), 0)).toBe(0);
+    expect(log).toEqual([3]);
+    expect(replies).toEqual([1, 2, 3].map((id) => ({ kind: 'failed', id, message: 'database is locked', code: 'SQLITE_BUSY' })));
+  });
+
   it('takes at most MAX_GROUP_EVENTS events a transaction, but always at least one group', () => {
     const big = (id: number) => group(id, Array.from({ length: MAX_GROUP_EVENTS / 2 + 1 }, () => 'x'));
     const inbox = [big(1), big(2), group(3, ['y'])];
