@@ -65,6 +65,10 @@ export async function listen(
     const honoListener = getRequestListener(app.fetch, { hostname: config.HOST, errorHandler: answerUnreadRequest });
     // A request with no Host is answered below in the API's words (Node's own check answers an empty 400).
     const server = createServer({ requireHostHeader: false }, (req, res) => void (fastEvents(req, res) || answeredBadHost(req, res) || honoListener(req, res)));
+    // A sender may close its side of the connection once its request is sent (`nc -N`, some embedded clients).
+    // Node's default then drops the requests not yet answered: a batch was stored, and its 200 never sent. With
+    // this, each is answered, and the connection closes after the last.
+    (server as { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
     // Node answers an Expect it does not know with an empty 417.
     server.on('checkExpectation', (req, res) =>
       nodeAnswer(res, {

@@ -10,7 +10,7 @@ import { createToken, hashPassword } from '../../api/auth/credentials';
 import { users } from '../../db/index';
 import { loadConfig } from '../../api/config';
 import { listen, type Listening } from '../../api/listen';
-import { createRuntime } from '../../api/runtime';
+import { createServerRuntime } from '../../api/runtime';
 
 let running: Listening;
 let token: string;
@@ -19,7 +19,7 @@ let displayToken: string;
 let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-http-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1' });
-  const rt = createRuntime(config);
+  const rt = createServerRuntime(config);
   token = createToken(rt.db, 'ingest', 'test', Date.now());
   displayToken = createToken(rt.db, 'display', 'test', Date.now());
   rt.db.insert(users).values({ username: 'mei', passwordHash: hashPassword('wallet-floor-7'), role: 'manager', createdAt: Date.now() }).run();
@@ -89,6 +89,20 @@ describe('POST /api/events over HTTP', () => {
     } finally {
       errors.mockRestore();
     }
+  });
+
+  it('acknowledges a batch whose sender closes its side of the connection once the request is sent (as `nc -N` does)', async () => {
+    const body = JSON.stringify([event('half-1'), event('half-2')]);
+    const answer = await new Promise<string>((resolve) => {
+      let got = '';
+      const socket = connect(running.port, '127.0.0.1', () =>
+        socket.end(`POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
+      );
+      socket.on('data', (d) => (got += d));
+      socket.on('close', () => resolve(got));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toContain('{"accepted":2,"duplicates":0}');
   });
 
   it('answers a body that breaks off (a malformed chunk, a connection closed before its Content-Length) with 400 and frees the connection', async () => {
