@@ -37,12 +37,17 @@ export async function readBody(c: Context, maxBytes: number): Promise<BodyResult
 export function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   if (Number(incoming.headers['content-length'] ?? NaN) > maxBytes) return Promise.resolve({ ok: false, tooLarge: true });
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
     incoming.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      // Keep draining (without keeping) so the connection stays usable for the 413 answer.
-      if (size <= maxBytes) chunks.push(chunk);
+      if (size <= maxBytes) return void chunks.push(chunk);
+      // Answered once the cap is passed: a sender streaming more (an export piped to curl, a stream that never
+      // ends) hears 413 without sending the rest. The rest is drained, not kept, so the connection stays usable.
+      if (size - chunk.length <= maxBytes) {
+        chunks = [];
+        resolve({ ok: false, tooLarge: true });
+      }
     });
     // Each fires once a request; `on` is cheaper than `once`, and no named closures (see NodeAccessors).
     incoming.on('end', () => {

@@ -59,6 +59,17 @@ describe('POST /api/events over HTTP', () => {
     expect((await post(JSON.stringify(event('h4')))).status).toBe(200);
   });
 
+  it('answers 413 once a streamed body passes 10 MB, without waiting for the rest (an export piped to curl, a stream that never ends)', async () => {
+    const req = http.request({ host: '127.0.0.1', port: running.port, path: '/api/events', method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' } });
+    req.on('error', () => {});
+    const answered = new Promise<number>((resolve) => req.once('response', (res) => resolve(res.statusCode!)));
+    const line = JSON.stringify(event('stream')) + '\n';
+    for (let sent = 0; sent <= 10 * 1024 * 1024; sent += line.length * 1000) req.write(line.repeat(1000));
+    // The body has not ended: the sender is still streaming.
+    expect(await answered).toBe(413);
+    req.destroy();
+  });
+
   it('takes a streamed body of exactly 10 MB (10,485,760 bytes), and answers 413 to one byte more', async () => {
     const json = JSON.stringify(event('h10mb'));
     const padded = json + ' '.repeat(10 * 1024 * 1024 - json.length);
