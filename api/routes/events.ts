@@ -48,7 +48,16 @@ function refused(r: Refusal): Answer {
 }
 
 export function eventsRoutes(deps: AppDeps) {
-  return new Hono().post('/', async (c) => honoAnswer(c, await postEvents(deps, { ...honoAccessors(c), body: (max) => readBody(c, max) })));
+  return new Hono().post('/', async (c) => {
+    try {
+      return honoAnswer(c, await postEvents(deps, { ...honoAccessors(c), body: (max) => readBody(c, max) }));
+    } catch (err) {
+      // A real socket reaches this route too (`/api/events/?…`, an absolute address): a sender that hung up
+      // mid-body is nobody's fault, not a failure to log, and nobody reads the answer.
+      if (!(err instanceof SenderGone)) throw err;
+      return c.body(null, 400);
+    }
+  });
 }
 
 /** A post as Node received it: the accessors and the body stream of one request, in one object. */

@@ -89,12 +89,15 @@ describe('POST /api/events over HTTP', () => {
   it('lets a sender hang up mid-body without logging it as a server failure, and goes on serving', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      const socket = connect(running.port, '127.0.0.1');
-      await new Promise((r) => socket.once('connect', r));
-      socket.write(`POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{"id":"gone"`);
-      await new Promise((r) => setTimeout(r, 100));
-      socket.destroy();
-      await new Promise((r) => setTimeout(r, 200));
+      // The address as most senders write it, with a slash before a query, and in the absolute form.
+      for (const target of ['/api/events', '/api/events/?source=pbx', 'http://x/api/events']) {
+        const socket = connect(running.port, '127.0.0.1');
+        await new Promise((r) => socket.once('connect', r));
+        socket.write(`POST ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{"id":"gone"`);
+        await new Promise((r) => setTimeout(r, 100));
+        socket.destroy();
+        await new Promise((r) => setTimeout(r, 200));
+      }
       expect(errors).not.toHaveBeenCalled();
       expect((await post(JSON.stringify(event('after-gone')))).status).toBe(200);
     } finally {
