@@ -89,12 +89,18 @@ function unanswered(err: unknown): Error {
   return new Error(`cannot reach ${endpoint} (${e.cause?.code ?? e.message}); is the server running there?`);
 }
 
-/** What to change for an answer no resend can mend. 405: --url has a path (http://host:port/wall), and POST {path}/api/events is a page. */
+/**
+ * What --url has too many: POST {path}/api/events is a page of the dashboard (405), or nothing at all (404) on a
+ * server without a dashboard build; --url http://host:port/api/events is one way to get there.
+ */
+const extraPath = /\/api\/events\/*$/.test(base.pathname) ? 'without /api/events' : 'without a path';
+
+/** What to change for an answer no resend can mend. */
 const FATAL: Partial<Record<number, string>> = {
   401: 'check --token',
   403: 'check --token',
-  404: "--url is the server's own address (http://host:port), without /api/events",
-  405: "--url is the server's own address (http://host:port), without a path"
+  404: `--url is the server's own address (http://host:port), ${extraPath}`,
+  405: `--url is the server's own address (http://host:port), ${extraPath}`
 };
 
 /** Answers that say "not now" rather than "not this": a proxy's timeout, a rate limit. Sent again, as a 5xx is. */
