@@ -15,7 +15,11 @@ const PASSING: [prefix: string, message: string][] = [
   ['SQLITE_BUSY', 'The database is busy (another process, such as `npm run rebuild`, holds it); send this batch again in a few seconds.'],
   ['SQLITE_LOCKED', 'The database is busy; send this batch again in a few seconds.'],
   ['SQLITE_FULL', 'The server’s disk is full, so nothing was stored; free space on it, then send this batch again.'],
-  ['SQLITE_IOERR', 'The server could not write to its disk, so nothing was stored; send this batch again in a few seconds.']
+  ['SQLITE_IOERR', 'The server could not write to its disk, so nothing was stored; send this batch again in a few seconds.'],
+  // The file, its directory or its -wal/-shm became read-only to the server (a volume remounted read-only, a
+  // restore run as another user): its operator must mend it, and the batches kept by their senders meanwhile.
+  ['SQLITE_READONLY', 'The server cannot write its database (it became read-only to the server), so nothing was stored; send this batch again once its operator has mended that.'],
+  ['SQLITE_CANTOPEN', 'The server cannot open its database files, so nothing was stored; send this batch again once its operator has mended that.']
 ];
 
 /** The sender-facing message if `err` passes, or null if it is a bug. */

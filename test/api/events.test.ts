@@ -312,3 +312,27 @@ describe('POST /api/events while the database is held by another process', () =>
     }
   });
 });
+
+describe('POST /api/events while the database cannot be written', () => {
+  // What SQLite says when the file, its directory or its -wal/-shm became read-only to the server (a volume
+  // remounted read-only, a restore run as another user): query_only gives the same SQLITE_READONLY.
+  it('answers 503 saying so, stores nothing, and takes the same batch once it can write again', async () => {
+    const s = testApp({ now: () => NOW });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      s.rt.db.$client.pragma('query_only = ON');
+      const batch = [created('ro-1', 'T-50')];
+      const refused = await s.post(batch);
+      expect(refused.status).toBe(503);
+      expect(refused.body.message).toMatch(/cannot write its database.*send this batch again/);
+      s.rt.db.$client.pragma('query_only = OFF');
+      expect((await s.kpis()).tickets.created).toBe(0);
+      expect(await s.post(batch)).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+    } finally {
+      errors.mockRestore();
+      warnings.mockRestore();
+      s.close();
+    }
+  });
+});
