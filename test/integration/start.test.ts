@@ -132,6 +132,25 @@ describe('command-line entry points that cannot do their work', () => {
     }
   }, 60_000);
 
+  it('a flag given twice (npm run backup --to a --to b, npm run restore --from a --from b, npm start --demo --demo): exit 2, saying so, nothing written', async () => {
+    const path = scratch();
+    const dir = join(path, '..');
+    const db = new Database(path);
+    db.exec('CREATE TABLE __drizzle_migrations (id INTEGER); CREATE TABLE events (id TEXT)');
+    db.close();
+    const [a, b] = [join(dir, 'a.sqlite'), join(dir, 'b.sqlite')];
+    const backup = await run('api/cli/backup.ts', { DATABASE_PATH: path }, ['--to', a, `--to=${b}`]);
+    expect([backup.code, backup.err.split('\n')[0]]).toEqual([2, '--to is given more than once: give it once.']);
+    expect([existsSync(a), existsSync(b)]).toEqual([false, false]);
+    const restore = await run('api/cli/restore.ts', { DATABASE_PATH: join(dir, 'other.sqlite') }, ['--from', path, '--from', path]);
+    expect([restore.code, restore.err.split('\n')[0]]).toEqual([2, '--from is given more than once: give it once.']);
+    expect(existsSync(join(dir, 'other.sqlite'))).toBe(false);
+    const fresh = join(dir, 'fresh.sqlite');
+    const started = await runEntry('api/server.ts', ['--demo', '--demo'], { HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: fresh, KPI_TIMEZONE: 'UTC', FLOORBOARD_SKIP_WEB_BUILD: '1' }, { stopWhenListening: true });
+    expect([started.code, started.err.split('\n')[0]]).toEqual([2, '--demo is given more than once: give it once.']);
+    expect(existsSync(fresh)).toBe(false);
+  }, 60_000);
+
   it("npm start and npm run rebuild on another application's SQLite database, or on a directory: exit 2, saying so, nothing changed", async () => {
     const path = scratch();
     const other = new Database(path);
