@@ -19,7 +19,11 @@ const schema = z.object({
     .default('./data/kpi.sqlite'),
   KPI_TIMEZONE: z
     .string()
-    .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone)
+    // TZ set empty: ICU names the zone Etc/Unknown, which no formatter takes; no default, as for TZ=UTC0.
+    .default(() => {
+      const machine = Intl.DateTimeFormat().resolvedOptions().timeZone as string | undefined;
+      return machine === 'Etc/Unknown' ? '' : machine ?? '';
+    })
     .superRefine((tz, ctx) => {
       // TZ set as a rule (UTC0, :/etc/localtime, as containers do) or to no zone: ICU names no zone, and the
       // server counted days from UTC's midnight while saying "timezone undefined".

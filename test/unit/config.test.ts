@@ -61,8 +61,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_PATH: '/srv/my data/kpi.sqlite', KPI_TIMEZONE: 'UTC' }).DATABASE_PATH).toBe('/srv/my data/kpi.sqlite');
   });
 
-  it('refuses to start unset when the machine\'s timezone has no IANA name (TZ=UTC0, TZ=:/etc/localtime): it said "timezone undefined" and counted from UTC', () => {
-    for (const tz of ['UTC0', ':/etc/localtime', 'Nowhere/Land']) {
+  it('refuses to start unset when the machine\'s timezone has no IANA name (TZ=UTC0, TZ=:/etc/localtime, TZ= empty): it said "timezone undefined" and counted from UTC', () => {
+    // TZ set empty (an env file's `TZ=`): ICU names the zone Etc/Unknown, and the start blamed a KPI_TIMEZONE nobody set.
+    for (const tz of ['UTC0', ':/etc/localtime', 'Nowhere/Land', '']) {
       const script = `import('./api/config.ts').then((m) => { try { console.log(m.loadConfig({}).KPI_TIMEZONE); } catch (e) { console.log(e.message); } })`;
       const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(import.meta.dirname, '..', '..'), env: { ...process.env, TZ: tz }, encoding: 'utf8' });
       expect(r.stdout.trim(), tz).toBe(
