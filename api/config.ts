@@ -16,6 +16,11 @@ const schema = z.object({
     .string()
     .min(1)
     .refine((p) => p === p.trim(), 'has a line break or spaces around it (an env file written with CRLF?), which would name another, new database; remove them')
+    // SQLite took "/srv/floorboard/" for the file /srv/floorboard, and made the database where the directory was meant.
+    .superRefine((p, ctx) => {
+      if (p.endsWith('/'))
+        ctx.addIssue({ code: 'custom', message: `ends in a slash, which names a directory: point it at a file in that directory, such as ${p}kpi.sqlite` });
+    })
     .default('./data/kpi.sqlite'),
   KPI_TIMEZONE: z
     .string()

@@ -171,6 +171,14 @@ describe('command-line entry points that cannot do their work', () => {
     expect([r.code, r.err]).toEqual([2, expect.stringContaining(`${dir} is a directory: point DATABASE_PATH at a file in it`)]);
   }, 60_000);
 
+  it('npm start with a DATABASE_PATH ending in a slash, which names a directory: exit 2, saying so, and no file made in its place', async () => {
+    const dir = join(scratch(), '..', 'floorboard');
+    const r = await runEntry('api/server.ts', [], { HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: `${dir}/`, KPI_TIMEZONE: 'UTC', FLOORBOARD_SKIP_WEB_BUILD: '1' }, { stopWhenListening: true });
+    expect([r.code, r.listened]).toEqual([2, false]);
+    expect(r.err).toContain(`DATABASE_PATH: ends in a slash, which names a directory: point it at a file in that directory, such as ${dir}/kpi.sqlite`);
+    expect(existsSync(dir)).toBe(false);
+  }, 60_000);
+
   it('npm run rebuild on a path with no database: exit 2, and no empty database made there', async () => {
     const path = scratch();
     const r = await run('api/cli/rebuild.ts', { DATABASE_PATH: path });
