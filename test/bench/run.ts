@@ -1,8 +1,5 @@
-// npm run bench — prints figures and ratios measured in this run. Options:
-//   --tickets N   tickets in the query-latency database (default 1,000,000; cached in data/bench/)
-//   --events N    events for the ingest runs (default 200,000)
-//   --only ingest|queries|live
-import { parseArgs } from 'node:util';
+// npm run bench — prints figures and ratios measured in this run (options: USAGE below).
+import { exit, readFlags } from '../../api/cli/exit';
 import { startServer } from '../helpers/server';
 import { baselineEventsPerSec } from './baseline';
 import { batchedBodies, closeClients, drive, health, inProcessEventsPerSec, startBareHttp } from './ingest';
@@ -13,16 +10,36 @@ import { sampleThreads, threadShares, type ThreadShare } from './threads';
 import { recentEvents } from './workload';
 import { withDb } from './scratch';
 
-const { values: opts } = parseArgs({
-  options: { tickets: { type: 'string', default: '1000000' }, events: { type: 'string', default: '200000' }, only: { type: 'string' }, repeat: { type: 'string', default: '3' } }
-});
+const USAGE = `Usage: npm run bench [-- options]
+
+Measures ingest, query latency and event-to-screen latency, each beside a baseline measured in the same run.
+  --only SECTION   ingest, queries or live alone
+  --tickets N      tickets in the query-latency database (default 1000000; cached in data/bench/)
+  --events N       events for the ingest runs (default 200000)
+  --repeat N       runs of each ingest figure, of which the median is shown (default 3)
+  --help           show this`;
+
+// Unknown flags ended in parseArgs' stack trace, --help among them.
+const opts = readFlags(
+  {
+    tickets: { type: 'string', default: '1000000' },
+    events: { type: 'string', default: '200000' },
+    only: { type: 'string' },
+    repeat: { type: 'string', default: '3' },
+    help: { type: 'boolean', default: false }
+  },
+  USAGE
+);
 const SECTIONS = ['ingest', 'queries', 'live'];
 // A misspelt section (--only ingset) ran none and exited 0, as if measured.
-if (opts.only !== undefined && !SECTIONS.includes(opts.only)) {
-  console.error(`--only must be one of ${SECTIONS.join(', ')}, got ${JSON.stringify(opts.only)}`);
-  process.exit(2);
-}
-const repeat = Number(opts.repeat);
+if (opts.only !== undefined && !SECTIONS.includes(opts.only)) exit(`--only must be one of ${SECTIONS.join(', ')}, got ${JSON.stringify(opts.only)}`);
+// Read as Number, --repeat 0 or abc measured nothing and printed NaN as every figure, and --events abc no workload.
+const count = (name: 'tickets' | 'events' | 'repeat'): number => {
+  const text = opts[name];
+  if (!/^\d+$/.test(text) || Number(text) < 1) exit(`--${name} must be a whole number of at least 1, got ${JSON.stringify(text)}\n\n${USAGE}`);
+  return Number(text);
+};
+const [tickets, eventCount, repeat] = [count('tickets'), count('events'), count('repeat')];
 /**
  * Keep-alive clients posting batches concurrently; concurrent batches share a commit (group commit). More
  * senders make larger commits, and a commit's cost grows slower than its size, so both counts are shown.
@@ -33,11 +50,11 @@ console.log(`Floorboard benchmark — ${new Date().toISOString()} — node ${pro
 
 if (!opts.only || opts.only === 'ingest') {
   heading('Ingest');
-  const events = recentEvents(Number(opts.events));
+  const events = recentEvents(eventCount);
   const { bodies, counts } = batchedBodies(events, 100);
   // As many other events (another seed: other tickets, agents' days and ids), sent next, to the same server: a
   // running server, its code compiled and its database already holding the first workload.
-  const later = batchedBodies(recentEvents(Number(opts.events), 8), 100);
+  const later = batchedBodies(recentEvents(eventCount, 8), 100);
   console.log(`  workload: ${fmt(events.length)} simulated events (realistic lifecycles, ~1 % duplicates, some late), median of ${repeat} runs`);
   console.log(`  HTTP batched: 100 events a POST, to a fresh server, then ${fmt(events.length)} other events to the same server (running)`);
 
@@ -127,7 +144,7 @@ if (!opts.only || opts.only === 'ingest') {
 
 if (!opts.only || opts.only === 'queries') {
   heading('Query latency');
-  const path = benchDatabase(Number(opts.tickets), console.log);
+  const path = benchDatabase(tickets, console.log);
   await queryLatency(path, 300);
 }
 

@@ -1,4 +1,5 @@
-// `npm run bench -- --only ingest|queries|live`: a section it does not have is refused, not a run that measures nothing.
+// `npm run bench`'s flags: a section it does not have, a flag it does not take, or a count that is not one is refused,
+// not a run that measures nothing.
 import { describe, expect, it } from 'vitest';
 import { runEntry } from '../helpers/server';
 
@@ -8,5 +9,23 @@ describe('npm run bench', () => {
       const r = await runEntry('test/bench/run.ts', ['--only', only]);
       expect(r.code, r.out + r.err).toBe(2);
       expect(r.err).toContain('--only must be one of ingest, queries, live');
+    }, 60_000);
+
+  it('refuses a flag it does not take with exit code 2 and its usage, no stack trace; --help shows the usage', async () => {
+    const bogus = await runEntry('test/bench/run.ts', ['--only', 'ingest', '--bogus']);
+    expect([bogus.code, bogus.err.split('\n')[0]]).toEqual([2, "Unknown option '--bogus'"]);
+    expect(bogus.err).toContain('Usage: npm run bench');
+    expect(bogus.err).not.toMatch(/\n\s+at /);
+    const help = await runEntry('test/bench/run.ts', ['--help']);
+    expect([help.code, help.out.split('\n')[0]]).toEqual([0, 'Usage: npm run bench [-- options]']);
+  }, 60_000);
+
+  // Each would measure nothing (no runs, or no events) and print NaN as every figure.
+  for (const [flag, value] of [['--repeat', '0'], ['--repeat', 'three'], ['--events', 'abc'], ['--events', '-5']])
+    it(`refuses ${flag} ${value} with exit code 2 before measuring`, async () => {
+      const r = await runEntry('test/bench/run.ts', ['--only', 'ingest', ...(flag === '--events' ? [] : ['--events', '10']), `${flag}=${value}`]);
+      expect(r.code, r.out + r.err).toBe(2);
+      expect(r.err).toContain(`${flag} must be a whole number of at least 1, got "${value}"`);
+      expect(r.out).not.toContain('NaN');
     }, 60_000);
 });
