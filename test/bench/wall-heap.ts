@@ -1,6 +1,6 @@
 // The wall must run for weeks: its JS heap, measured in Chromium over a long run of ~10 updates a second,
 // must stay flat (±10 % after warm-up). Usage:
-//   npx tsx test/bench/wall-heap.ts [--warmup-minutes 45] [--minutes 30] [--sample-seconds 30] [--readings 5]
+//   npm run bench:heap -- [--warmup-minutes 45] [--minutes 30] [--sample-seconds 30] [--readings 5]
 //
 // What is measured, and why:
 // - The clock starts once the demo has replayed today and streams live events: the replay (~130k tickets) takes
@@ -24,9 +24,9 @@
 //   timestamps) would show there as a count that keeps growing, with code compiled for each shape.
 // - The day's data grows while this runs (a backlog sample a minute, a 15-minute slot every quarter hour), so
 //   each sample also counts the points the charts show, read from the last message the wall received.
-import { parseArgs } from 'node:util';
 import type { CDPSession } from 'playwright-core';
 import type { TodaySeries } from '../../api/live/protocol';
+import { exit, readFlags } from '../../api/cli/exit';
 import { startDemo } from '../../api/sim/demo';
 import { ensureDashboardBuilt } from '../../api/web-build';
 import { visibleSlots } from '../../web/lib/charts/slots';
@@ -35,18 +35,39 @@ import { TEST_INGEST_TOKEN, seedToken, startServer } from '../helpers/server';
 import { withDb } from './scratch';
 import { fmt, heading, median, row } from './stats';
 
-const { values: o } = parseArgs({
-  options: {
+const USAGE = `Usage: npm run bench:heap [-- options]
+
+The wall's JS heap in Chromium over a long run of live updates, after JIT warm-up (test/bench/wall-heap.ts says how).
+  --warmup-minutes N   live traffic before the reference sample (default 45; 0 for none)
+  --minutes N          the measured window after it (default 30)
+  --sample-seconds N   time between samples (default 30)
+  --readings N         full GCs a sample, of which the lowest heap is kept (default 5)
+  --help               show this`;
+
+// Unknown flags ended in parseArgs' stack trace, --help among them; and a count read as Number (abc, 0 seconds
+// between samples) ran Chromium for nothing, or sampled without pause.
+const o = readFlags(
+  {
     'warmup-minutes': { type: 'string', default: '45' },
     minutes: { type: 'string', default: '30' },
     'sample-seconds': { type: 'string', default: '30' },
-    readings: { type: 'string', default: '5' }
-  }
-});
-const warmupMinutes = Number(o['warmup-minutes']);
-const minutes = Number(o.minutes);
-const every = Number(o['sample-seconds']) * 1000;
-const readings = Math.max(1, Number(o.readings));
+    readings: { type: 'string', default: '5' },
+    help: { type: 'boolean', default: false }
+  },
+  USAGE
+);
+/** The flag's value as a number of at least `least`, or exit 2 saying so. */
+function amount(name: 'warmup-minutes' | 'minutes' | 'sample-seconds' | 'readings', least: number, whole = false): number {
+  const text = o[name];
+  const n = Number(text);
+  if (!(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(text) || n < least)
+    exit(`--${name} must be ${whole ? 'a whole number' : 'a number'} of at least ${least}, got ${JSON.stringify(text)}\n\n${USAGE}`);
+  return n;
+}
+const warmupMinutes = amount('warmup-minutes', 0);
+const minutes = amount('minutes', 1);
+const every = amount('sample-seconds', 1) * 1000;
+const readings = amount('readings', 1, true);
 
 const MB = 2 ** 20;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
