@@ -9,7 +9,13 @@ export const MAX_PASSWORD_CHARS = 1024;
 const schema = z.object({
   // Digits only: a number coerced from text took " " as port 0 (any free port, without a word) and 0x9A60 as 39520.
   PORT: z.string().regex(/^\d+$/, 'expected a whole number from 0 to 65535').transform(Number).pipe(z.number().max(65535)).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Taken with an env file's CRLF, the start made the database and showed its first secrets, a wall address with a
+  // carriage return in it, and only then failed to look the name up.
+  HOST: z
+    .string()
+    .min(1)
+    .refine((h) => h === h.trim(), 'has a line break or spaces around it (an env file written with CRLF?), which no address has; remove them')
+    .default('0.0.0.0'),
   // Taken with an env file's CRLF, the path named a new, empty database beside the real one ("kpi.sqlite\r"): the
   // start printed fresh credentials, and the dashboard showed no events, with nothing visible in its log line.
   DATABASE_PATH: z

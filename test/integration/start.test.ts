@@ -88,6 +88,17 @@ describe('command-line entry points that cannot do their work', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   }, 60_000);
 
+  it('npm start with a HOST that has a line break or spaces around it (an env file written with CRLF): exit 2, naming HOST, before any database is made', async () => {
+    const path = scratch();
+    const r = await run('api/server.ts', { PORT: '0', DATABASE_PATH: path, HOST: '127.0.0.1\r' });
+    expect([r.code, r.err]).toEqual([
+      2,
+      'Invalid configuration:\n  HOST: has a line break or spaces around it (an env file written with CRLF?), which no address has; remove them (it is "127.0.0.1\\r")\n'
+    ]);
+    expect(r.out).not.toContain('Created user');
+    expect(existsSync(path)).toBe(false);
+  }, 60_000);
+
   it('npm start and npm run rebuild on a file that is not a database: exit 2, saying so, the file untouched', async () => {
     const path = scratch();
     writeFileSync(path, 'the minutes of the Monday meeting\n');
