@@ -22,11 +22,12 @@ function plainWords(issue: z.core.$ZodRawIssue): string | undefined {
     }
     case 'too_small':
       if (issue.origin === 'string') return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
-      if (issue.origin === 'number') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`;
+      // 'int': past JavaScript's whole numbers (a setting such as LIVE_MAX_CLIENTS=99999999999999999999).
+      if (issue.origin === 'number' || issue.origin === 'int') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}`;
       return undefined;
     case 'too_big':
       if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
-      if (issue.origin === 'number') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`;
+      if (issue.origin === 'number' || issue.origin === 'int') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}`;
       return undefined;
     default:
       return undefined;

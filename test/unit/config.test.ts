@@ -76,6 +76,8 @@ describe('loadConfig', () => {
     for (const n of ['0x10', '1e3', '1.5', ' 5'])
       expect(problems({ LIVE_MAX_CLIENTS: n })).toEqual([`LIVE_MAX_CLIENTS: expected a whole number of at least 1 (it is ${JSON.stringify(n)})`]);
     expect(loadConfig({ LIVE_MAX_CLIENTS: '16' }).LIVE_MAX_CLIENTS).toBe(16);
+    // Past JavaScript's whole numbers: said plainly, not as zod's "Too big: expected int to be <=…".
+    expect(problems({ LIVE_MAX_CLIENTS: '99999999999999999999' })).toEqual(['LIVE_MAX_CLIENTS: must be at most 9007199254740991 (it is "99999999999999999999")']);
   });
 
   it('warns that a database in memory keeps nothing past the process', () => {
