@@ -24,6 +24,10 @@ if (source === ':memory:') exit('DATABASE_PATH is :memory:, a database no other 
 // npm runs scripts in the project's directory; a relative --to means the one the command was typed in, which npm
 // passes as INIT_CWD.
 const target = resolve(process.env.INIT_CWD ?? '.', flags.to);
+// resolve() drops a trailing slash: --to /backups/ wrote the copy to a file named /backups.
+const inDirectory = `such as ${resolve(target, 'kpi.sqlite')}`;
+if (flags.to.endsWith('/')) exit(`${flags.to} names a directory: name the file to write in it, ${inDirectory}.`);
+if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) exit(`${target} is a directory: name the file to write in it, ${inDirectory}.`);
 // Part way through a restore the database may be missing, or beside a log not its own.
 orExit(() => refuseUnfinishedRestore(source), (err) => openFailure(err, source));
 const file = statSync(source, { throwIfNoEntry: false });

@@ -1,12 +1,13 @@
 // npm run backup: a copy of the database as of one moment, taken while a server ingests, that a server can run on;
 // and the refusals, which write nothing.
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createIngestService } from '../../api/ingest/ingest';
 import { defaultTargets } from '../../api/kpi/targets';
+import { openDb } from '../../db/open';
 import { batches, recentEvents } from '../bench/workload';
 import { derivedTables } from '../helpers/derived';
 import { postEvents, runEntry, startServer } from '../helpers/server';
@@ -107,6 +108,20 @@ describe('npm run backup', () => {
     expect([none.code, none.err]).toEqual([2, `${blank} holds no Floorboard tables (a new, empty SQLite file?): there is nothing to back up; set DATABASE_PATH to the server's.\n`]);
 
     for (const name of ['a.sqlite', 'b.sqlite', 'c.sqlite', 'a.sqlite.partial', 'b.sqlite.partial', 'c.sqlite.partial']) expect(existsSync(join(dir, name)), name).toBe(false);
+  }, 60_000);
+
+  it('refuses a --to that names a directory (one there, or a path ending in a slash), writing nothing: not a file with the directory\'s name', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    openDb(dbPath).$client.close();
+    const backups = join(dir, 'backups');
+    const slash = await backup(dbPath, ['--to', `${backups}/`]);
+    expect([slash.code, slash.err]).toEqual([2, `${backups}/ names a directory: name the file to write in it, such as ${join(backups, 'kpi.sqlite')}.\n`]);
+    expect(existsSync(backups)).toBe(false);
+    mkdirSync(backups);
+    const there = await backup(dbPath, ['--to', backups]);
+    expect([there.code, there.err]).toEqual([2, `${backups} is a directory: name the file to write in it, such as ${join(backups, 'kpi.sqlite')}.\n`]);
+    expect(readdirSync(backups)).toEqual([]);
   }, 60_000);
 
   // SQLite keeps the database's write-ahead log, its index and its journal beside it under fixed names: a copy
