@@ -1,4 +1,5 @@
 // Configuration from the environment (SPEC.md "Configuration"), validated once at start.
+import { homedir } from 'node:os';
 import { z } from 'zod';
 import { isValidTimezone } from './kpi/time';
 import { IN_PLAIN_WORDS } from './plain-words';
@@ -22,10 +23,17 @@ const schema = z.object({
     .string()
     .min(1)
     .refine((p) => p === p.trim(), 'has a line break or spaces around it (an env file written with CRLF?), which would name another, new database; remove them')
-    // SQLite took "/srv/floorboard/" for the file /srv/floorboard, and made the database where the directory was meant.
     .superRefine((p, ctx) => {
+      // SQLite took "/srv/floorboard/" for the file /srv/floorboard, and made the database where the directory was meant.
       if (p.endsWith('/'))
         ctx.addIssue({ code: 'custom', message: `ends in a slash, which names a directory: point it at a file in that directory, such as ${p}kpi.sqlite` });
+      // Read literally, ~/floorboard/kpi.sqlite made a new database in a directory named ~ in the project, and the
+      // start's line named it as the path the operator meant.
+      if (p === '~' || p.startsWith('~/'))
+        ctx.addIssue({
+          code: 'custom',
+          message: `starts with ~, which only a shell reads as the home directory (an env file does not): write it out, such as ${homedir()}${p.slice(1)}`
+        });
     })
     .default('./data/kpi.sqlite'),
   KPI_TIMEZONE: z

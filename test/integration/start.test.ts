@@ -2,9 +2,9 @@
 // stack trace, and exits non-zero; and the secrets `npm start` made at first start, shown only once, are
 // shown all the same.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -188,6 +188,20 @@ describe('command-line entry points that cannot do their work', () => {
     expect([r.code, r.listened]).toEqual([2, false]);
     expect(r.err).toContain(`DATABASE_PATH: ends in a slash, which names a directory: point it at a file in that directory, such as ${dir}/kpi.sqlite`);
     expect(existsSync(dir)).toBe(false);
+  }, 60_000);
+
+  it('npm start with a DATABASE_PATH starting with ~ (written in an env file, which no shell expands): exit 2, saying to write the home directory out, and no ~ directory made', async () => {
+    const name = `floorboard-${process.pid}-${Date.now()}`;
+    const literal = join(ROOT, '~', name);
+    try {
+      const r = await runEntry('api/server.ts', [], { HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: `~/${name}/kpi.sqlite`, KPI_TIMEZONE: 'UTC', FLOORBOARD_SKIP_WEB_BUILD: '1' }, { stopWhenListening: true });
+      expect([r.code, r.listened]).toEqual([2, false]);
+      expect(r.err).toContain(`DATABASE_PATH: starts with ~, which only a shell reads as the home directory (an env file does not): write it out, such as ${join(homedir(), name, 'kpi.sqlite')}`);
+      expect(existsSync(literal)).toBe(false);
+    } finally {
+      rmSync(literal, { recursive: true, force: true });
+      if (existsSync(join(ROOT, '~')) && readdirSync(join(ROOT, '~')).length === 0) rmSync(join(ROOT, '~'), { recursive: true });
+    }
   }, 60_000);
 
   it('npm run rebuild on a path with no database: exit 2, and no empty database made there', async () => {
