@@ -51,6 +51,7 @@ const schema = z.object({
           code: 'custom',
           message: `is not set, and this machine's timezone has no IANA name to default to (TZ is ${JSON.stringify(process.env.TZ ?? '')}); set KPI_TIMEZONE to the centre's zone, such as Asia/Shanghai`
         });
+      if (tz !== tz.trim()) return ctx.addIssue({ code: 'custom', message: 'has a line break or spaces around it (an env file written with CRLF?); remove them' });
       const problem = timezoneProblem(tz);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),

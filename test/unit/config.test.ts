@@ -21,6 +21,9 @@ describe('loadConfig', () => {
       expect(problems({ PORT: port })).toEqual([`PORT: expected a whole number from 0 to 65535 (it is ${JSON.stringify(port)})`]);
     expect(problems({ PORT: '70000', LIVE_MAX_CLIENTS: '0' })).toEqual(['PORT: must be at most 65535 (it is "70000")', 'LIVE_MAX_CLIENTS: must be at least 1 (it is "0")']);
     expect(problems({ KPI_TIMEZONE: 'Mars/Base' })).toEqual(['KPI_TIMEZONE: must be an IANA timezone such as Asia/Shanghai (it is "Mars/Base")']);
+    // As DATABASE_PATH's: "must be an IANA timezone such as Asia/Shanghai (it is "Asia/Shanghai\r")" read as a contradiction.
+    for (const tz of ['Asia/Shanghai\r', ' Asia/Shanghai'])
+      expect(problems({ KPI_TIMEZONE: tz })).toEqual([`KPI_TIMEZONE: has a line break or spaces around it (an env file written with CRLF?); remove them (it is ${JSON.stringify(tz)})`]);
   });
 
   it('refuses a timezone abbreviation, which names other zones than the one meant (CST is read as Chicago), and takes IANA names, UTC and GMT', () => {
