@@ -1,6 +1,7 @@
 // npm run backup -- --to <file>: a copy of the database at DATABASE_PATH as of one moment, taken beside a running
 // server (or not), checked, and only then given its name.
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadConfig } from '../config';
@@ -21,6 +22,11 @@ if (!flags.to) exit(`--to is missing: name the file to write the copy to.\n\n${U
 const config = orExit(loadConfig, configFailure);
 const source = config.DATABASE_PATH;
 if (source === ':memory:') exit('DATABASE_PATH is :memory:, a database no other process can read: there is nothing to back up.');
+// Read literally, --to=~/backups/x.sqlite (bash expands no ~ after an =) made a directory named ~ where the command was typed.
+if (flags.to === '~' || flags.to.startsWith('~/'))
+  exit(
+    `${flags.to} starts with ~, which the shell did not read as the home directory (after --to=, or in quotes): write --to ${flags.to}, with a space, or ${homedir()}${flags.to.slice(1)}.`
+  );
 // npm runs scripts in the project's directory; a relative --to means the one the command was typed in, which npm
 // passes as INIT_CWD.
 const target = resolve(process.env.INIT_CWD ?? '.', flags.to);

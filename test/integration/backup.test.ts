@@ -2,7 +2,7 @@
 // and the refusals, which write nothing.
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createIngestService } from '../../api/ingest/ingest';
@@ -122,6 +122,15 @@ describe('npm run backup', () => {
     const there = await backup(dbPath, ['--to', backups]);
     expect([there.code, there.err]).toEqual([2, `${backups} is a directory: name the file to write in it, such as ${join(backups, 'kpi.sqlite')}.\n`]);
     expect(readdirSync(backups)).toEqual([]);
+  }, 60_000);
+
+  it('refuses a --to starting with ~, which the shell left as it is (--to=~/x), writing nothing: not a directory named ~ where the command was typed', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    openDb(dbPath).$client.close();
+    const r = await runEntry('api/cli/backup.ts', ['--to=~/backups/kpi.sqlite'], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', INIT_CWD: dir });
+    expect([r.code, r.err]).toEqual([2, `~/backups/kpi.sqlite starts with ~, which the shell did not read as the home directory (after --to=, or in quotes): write --to ~/backups/kpi.sqlite, with a space, or ${join(homedir(), 'backups', 'kpi.sqlite')}.\n`]);
+    expect(existsSync(join(dir, '~'))).toBe(false);
   }, 60_000);
 
   // SQLite keeps the database's write-ahead log, its index and its journal beside it under fixed names: a copy
