@@ -24,6 +24,7 @@ export function orExit<T>(work: () => T, explain: (err: unknown) => string | nul
  * command's `options`, prints `usage` and exits 0.
  */
 export function readFlags<O extends NonNullable<ParseArgsConfig['options']>>(options: O, usage: string) {
+  tookByNpm(Object.keys(options));
   const { values, tokens } = orExit(() => parseArgs({ options, tokens: true }), (err) => `${(err as Error).message}\n\n${usage}`);
   // parseArgs keeps the last of a repeated flag without a word: `--to a.sqlite --to b.sqlite` wrote b alone, and
   // `--from` twice restored the second backup named.
@@ -38,4 +39,18 @@ export function readFlags<O extends NonNullable<ParseArgsConfig['options']>>(opt
     process.exit(0);
   }
   return values;
+}
+
+/**
+ * A flag written before npm's `--` (npm start --demo) is taken by npm as a setting of its own and never reaches the
+ * command, which ran without it, npm saying only "Unknown cli config". npm hands such a setting on as
+ * npm_config_<name>: one of the command's flags there, and not among its arguments, is refused, saying where to write it.
+ */
+function tookByNpm(names: string[]): void {
+  const script = process.env.npm_lifecycle_event;
+  if (!script) return;
+  const given = (name: string) => process.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+  const taken = names.find((name) => name !== 'help' && process.env[`npm_config_${name.replace(/-/g, '_')}`] !== undefined && !given(name));
+  if (taken)
+    exit(`npm took --${taken} as a setting of its own, so it did not reach this command: write it after --, as in ${script === 'start' ? 'npm start' : `npm run ${script}`} -- --${taken}`);
 }

@@ -162,6 +162,16 @@ describe('command-line entry points that cannot do their work', () => {
     expect(existsSync(fresh)).toBe(false);
   }, 60_000);
 
+  it('npm start --demo without npm\'s -- (npm takes the flag, and hands it on only as npm_config_demo): exit 2, saying where to write it, not a start without the demo', async () => {
+    const path = scratch();
+    const env = { HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: path, KPI_TIMEZONE: 'UTC', FLOORBOARD_SKIP_WEB_BUILD: '1', npm_lifecycle_event: 'start', npm_config_demo: 'true' };
+    const r = await runEntry('api/server.ts', [], env, { stopWhenListening: true });
+    expect([r.code, r.listened, r.err]).toEqual([2, false, 'npm took --demo as a setting of its own, so it did not reach this command: write it after --, as in npm start -- --demo\n']);
+    expect(existsSync(path)).toBe(false);
+    const simulate = await runEntry('api/cli/simulate.ts', ['50'], { npm_lifecycle_event: 'simulate', npm_config_rate: 'true' });
+    expect([simulate.code, simulate.err]).toEqual([2, 'npm took --rate as a setting of its own, so it did not reach this command: write it after --, as in npm run simulate -- --rate\n']);
+  }, 60_000);
+
   it("npm start and npm run rebuild on another application's SQLite database, or on a directory: exit 2, saying so, nothing changed", async () => {
     const path = scratch();
     const other = new Database(path);
