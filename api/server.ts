@@ -1,5 +1,6 @@
 // The process: reads the environment, bootstraps credentials, builds the dashboard if needed, listens on
 // PORT (API, dashboard and live WebSocket on one port), optionally runs the demo, and shuts down cleanly.
+import { createServer as createNetServer } from 'node:net';
 import { constants } from 'node:os';
 import { claimForServer, openFailure } from '../db/open';
 import { bootstrapCredentials } from './auth/credentials';
@@ -24,14 +25,6 @@ const args = readFlags({ demo: { type: 'boolean', default: false }, help: { type
 
 const config = orExit(loadConfig, configFailure);
 for (const warning of configWarnings(config)) console.warn(`Warning: ${warning}`);
-const claimed = orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH));
-if (!claimed)
-  exit(`Cannot start: another Floorboard server (or npm run rebuild) is using ${config.DATABASE_PATH}. Two servers on one database would each keep their own count of it; stop the other, or set DATABASE_PATH to another database.`);
-const rt = orExit(() => createServerRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
-if (derivedByOlderRules(rt.db.$client))
-  console.warn(
-    `Warning: the numbers stored in ${config.DATABASE_PATH} were derived from its events by an older Floorboard's rules, and keep them until recomputed: stop the server and run npm run rebuild.`
-  );
 /** Why the server could not listen, for the errors an operator can mend. */
 const LISTEN_FAILURES: Record<string, (c: Config) => string> = {
   EADDRINUSE: (c) => `port ${c.PORT} is already in use (another Floorboard, or another program); stop it or set PORT to a free port`,
@@ -40,6 +33,31 @@ const LISTEN_FAILURES: Record<string, (c: Config) => string> = {
   EAI_AGAIN: (c) => `HOST ${JSON.stringify(c.HOST)} could not be looked up (no name server answered); set HOST to an address, or to 0.0.0.0`,
   EACCES: (c) => `port ${c.PORT} needs privileges this process does not have; set PORT to 1024 or above`
 };
+
+/**
+ * Whether PORT on HOST can be listened on, tried before the database is opened: a start refused for its port (taken,
+ * privileged, not an address here) makes nothing, where it made the database and showed a first start's secrets.
+ * The listen itself still says why, should the port be taken in between.
+ */
+function portProblem(c: Config): Promise<NodeJS.ErrnoException | null> {
+  if (c.PORT === 0) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => resolve(err));
+    probe.listen({ port: c.PORT, host: c.HOST, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
+}
+const cannotListen = (err: NodeJS.ErrnoException) => `Floorboard cannot listen: ${LISTEN_FAILURES[err.code ?? '']?.(config) ?? String(err)}.`;
+const portRefused = await portProblem(config);
+if (portRefused) exit(cannotListen(portRefused), 1);
+const claimed = orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH));
+if (!claimed)
+  exit(`Cannot start: another Floorboard server (or npm run rebuild) is using ${config.DATABASE_PATH}. Two servers on one database would each keep their own count of it; stop the other, or set DATABASE_PATH to another database.`);
+const rt = orExit(() => createServerRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
+if (derivedByOlderRules(rt.db.$client))
+  console.warn(
+    `Warning: the numbers stored in ${config.DATABASE_PATH} were derived from its events by an older Floorboard's rules, and keep them until recomputed: stop the server and run npm run rebuild.`
+  );
 
 // An address to open in a browser: every interface is reachable as localhost, and an IPv6 address goes in brackets.
 const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -98,7 +116,7 @@ for (const notice of firstStart.notices) console.warn(`Note: ${notice}`);
 const staticDir = await ensureDashboardBuilt();
 listening = await listen(rt, config, { staticDir }).catch((err: NodeJS.ErrnoException) => {
   showWallAddress();
-  return exit(`Floorboard cannot listen: ${LISTEN_FAILURES[err.code ?? '']?.(config) ?? String(err)}.`, 1);
+  return exit(cannotListen(err), 1);
 });
 console.log(`Floorboard listening on http://${host}:${listening.port} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);
 showWallAddress(listening.port);
