@@ -315,7 +315,8 @@ export function openFailure(err: unknown, path: string): string | null {
       : // The directory to make for it is a file: mkdir says EEXIST (ENOTDIR is a file further up).
         code === 'EEXIST' && (err as { syscall?: unknown }).syscall === 'mkdir'
         ? `${path} cannot be made: ${dirname(path)} is a file, not a directory; point DATABASE_PATH at a file in a directory`
-      : code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY'))
+      : // EPERM: a file frozen with chattr +i, which refuses root too.
+        code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY'))
         ? `${path} cannot be opened (${(err as Error).message}): check that the directory exists or can be made, and that this user may write there`
         : code === 'SQLITE_BUSY'
           ? `${path} is held by another process (a server, or npm run rebuild); stop it and try again`

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import Database from 'better-sqlite3';
 import { createRuntime } from '../../api/runtime';
-import { openFailure, rebuildFailure } from '../../db/open';
+import { openDb, openFailure, rebuildFailure } from '../../db/open';
 import { runEntry, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
 import { testApp } from '../helpers/app';
 
@@ -23,6 +23,15 @@ const isRoot = process.getuid?.() === 0;
 const nobodyCanRun =
   isRoot && spawnSync('setpriv', [`--reuid=65534`, `--regid=65534`, '--clear-groups', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(join(import.meta.dirname, '..', '..', 'node_modules', 'tsx', 'package.json'))})`]).status === 0;
 const noStack = /\n\s+at /;
+
+/** Whether this user may make a file immutable here (chattr +i), as root with CAP_LINUX_IMMUTABLE on ext4 may. */
+function canFreeze(): boolean {
+  const file = join(mkdtempSync(join(tmpdir(), 'floorboard-freeze-')), 'f');
+  writeFileSync(file, '');
+  const frozen = spawnSync('chattr', ['+i', file]).status === 0;
+  if (frozen) spawnSync('chattr', ['-i', file]);
+  return frozen;
+}
 
 /** A new directory for a test's database, by its real path (the lock is named from it, and messages show it). */
 const scratchDir = () => realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-dbfile-')));
@@ -247,6 +256,24 @@ describe('the database file and its lock, as an operator meets them', () => {
       expect(r.err).not.toMatch(noStack);
     }
     expect(readdirSync(dir)).toEqual(['kpi.sqlite']);
+  }, 60_000);
+
+  // An immutable file (chattr +i: a file a backup tool or an admin froze) refuses even root. Skipped where this user
+  // may not set the flag (no CAP_LINUX_IMMUTABLE, or a file system without it).
+  it.skipIf(!canFreeze())('a database file frozen with chattr +i: exit 2, saying it cannot be opened and what to check, not an EPERM stack trace', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'kpi.sqlite');
+    openDb(path).$client.close();
+    expect(spawnSync('chattr', ['+i', path]).status).toBe(0);
+    try {
+      for (const script of bothEntries) {
+        const r = await launch(script, { DATABASE_PATH: path });
+        expect([r.code, r.err], script).toEqual([2, expect.stringContaining(`Cannot open the database: ${path} cannot be opened (`)]);
+        expect(r.err).not.toMatch(noStack);
+      }
+    } finally {
+      spawnSync('chattr', ['-i', path]);
+    }
   }, 60_000);
 
   // A full disk cannot be made portably here (tmpfs needs root and a mount): the message is checked, and the
