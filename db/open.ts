@@ -81,6 +81,9 @@ function writable(path: string): void {
   // A device or a pipe (DATABASE_PATH=/dev/null, for "keep nothing"): SQLite's "disk I/O error" was a stack trace.
   if (!stat.isFile()) throw Object.assign(new Error(`${path} is not a file`), { code: 'FLOORBOARD_NOT_FILE' });
   accessSync(path, constants.W_OK);
+  // Its WAL files, where a process that was killed left them (another user's, or frozen): SQLite opened the database
+  // all the same, and the first write ended the start in a SQLITE_READONLY stack trace.
+  for (const side of [`${path}-wal`, `${path}-shm`]) if (existsSync(side)) accessSync(side, constants.W_OK);
 }
 
 /** Thrown for a SQLite database that holds another application's tables. */

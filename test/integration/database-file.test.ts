@@ -260,21 +260,30 @@ describe('the database file and its lock, as an operator meets them', () => {
 
   // An immutable file (chattr +i: a file a backup tool or an admin froze) refuses even root. Skipped where this user
   // may not set the flag (no CAP_LINUX_IMMUTABLE, or a file system without it).
-  it.skipIf(!canFreeze())('a database file frozen with chattr +i: exit 2, saying it cannot be opened and what to check, not an EPERM stack trace', async () => {
-    const dir = scratchDir();
-    const path = join(dir, 'kpi.sqlite');
-    openDb(path).$client.close();
-    expect(spawnSync('chattr', ['+i', path]).status).toBe(0);
-    try {
-      for (const script of bothEntries) {
-        const r = await launch(script, { DATABASE_PATH: path });
-        expect([r.code, r.err], script).toEqual([2, expect.stringContaining(`Cannot open the database: ${path} cannot be opened (`)]);
-        expect(r.err).not.toMatch(noStack);
+  for (const frozen of ['the database file', 'the -wal a killed server left beside it'])
+    it.skipIf(!canFreeze())(`${frozen} frozen with chattr +i: exit 2, saying it cannot be opened and what to check, not an EPERM or SQLITE_READONLY stack trace`, async () => {
+      const dir = scratchDir();
+      const path = join(dir, 'kpi.sqlite');
+      openDb(path).$client.close();
+      let file = path;
+      if (frozen !== 'the database file') {
+        // Killed outright with a write in its WAL: the -wal and -shm stay beside the database.
+        const script = `const d = new (require('better-sqlite3'))(${JSON.stringify(path)}); d.pragma('user_version = 1'); process.kill(process.pid, 'SIGKILL');`;
+        spawnSync(process.execPath, ['-e', script], { cwd: join(import.meta.dirname, '..', '..') });
+        file = `${path}-wal`;
+        expect(statSync(file).size).toBeGreaterThan(0);
       }
-    } finally {
-      spawnSync('chattr', ['-i', path]);
-    }
-  }, 60_000);
+      expect(spawnSync('chattr', ['+i', file]).status).toBe(0);
+      try {
+        for (const script of bothEntries) {
+          const r = await launch(script, { DATABASE_PATH: path });
+          expect([r.code, r.err], script).toEqual([2, expect.stringContaining(`Cannot open the database: ${path} cannot be opened (`)]);
+          expect(r.err).not.toMatch(noStack);
+        }
+      } finally {
+        spawnSync('chattr', ['-i', file]);
+      }
+    }, 60_000);
 
   // A full disk cannot be made portably here (tmpfs needs root and a mount): the message is checked, and the
   // real case by hand (README / the commit that added this).
