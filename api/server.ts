@@ -21,6 +21,13 @@ Serves the API, the live WebSocket and the dashboard on PORT, with the database 
   --help    show this
 Settings are environment variables (PORT, HOST, DATABASE_PATH, KPI_TIMEZONE, …): see README.md.`;
 
+// Whatever read its log went away (npm start | head, a pipe to a logger that stopped): it goes on serving, its lines
+// dropped, where the next line it wrote ended the process in an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+
 const args = readFlags({ demo: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } }, USAGE);
 
 const config = orExit(loadConfig, configFailure);

@@ -84,6 +84,25 @@ describe('command-line entry points that cannot do their work', () => {
     }
   }, 60_000);
 
+  it('keeps serving, and stops cleanly, when whatever reads its log goes away (npm start | head)', async () => {
+    const port = await freePort();
+    const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: scratch(), FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: '', INGEST_TOKEN: TEST_INGEST_TOKEN, KPI_TIMEZONE: 'UTC' };
+    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'api', 'server.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    let err = '';
+    proc.stderr.on('data', (d) => (err += d));
+    let out = '';
+    await new Promise<void>((resolve) => proc.stdout.on('data', (d) => (out += d).includes('listening on') && resolve()));
+    // The reader of its standard output is gone: every line it writes from now on meets a closed pipe (EPIPE).
+    proc.stdout.destroy();
+    const health = () => fetch(`http://127.0.0.1:${port}/api/health`, { headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` } }).then((r) => r.status);
+    expect(await health()).toBe(200);
+    // What it says as it stops goes to the closed pipe.
+    proc.kill('SIGTERM');
+    expect(await exited, err).toBe(0);
+    expect(err).not.toMatch(/EPIPE/);
+  }, 60_000);
+
   it('npm start with a bad KPI_TIMEZONE: exit 2, naming the variable, no stack trace', async () => {
     const r = await run('api/server.ts', { PORT: '0', DATABASE_PATH: scratch(), KPI_TIMEZONE: 'Mars/Base' });
     expect(r.code).toBe(2);
