@@ -40,15 +40,15 @@ describe('npm run rebuild', () => {
 
   it('npm start on a database an older Floorboard derived says to run it, and no longer once it has run; a new database never says so', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'floorboard-rebuild-')), 'kpi.sqlite');
-    // The start need not listen: what it says of the database comes first. HOST is no address of this machine,
-    // so no port is taken and the start ends there (exit 1, saying so).
-    const start = () => runEntry('api/server.ts', [], { DATABASE_PATH: path, HOST: '192.0.2.1', PORT: '46001', KPI_TIMEZONE: 'UTC', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: 'pw-for-the-test', INGEST_TOKEN: '' });
+    // What it says of the database comes before it listens; it is stopped as soon as it does.
+    const start = () =>
+      runEntry('api/server.ts', [], { DATABASE_PATH: path, HOST: '127.0.0.1', PORT: '0', KPI_TIMEZONE: 'UTC', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: 'pw-for-the-test', INGEST_TOKEN: '' }, { stopWhenListening: true });
     const older = /derived from its events by an older Floorboard's rules.*npm run rebuild/;
     const rt = createRuntime({ DATABASE_PATH: path });
     rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' }), ev('ticket.replied', 1, { ticket: 'T1', author: 'bot', agent: 'helpbot' })]));
     rt.db.$client.close();
     const fresh = await start();
-    expect(fresh.err).toContain('HOST 192.0.2.1 is not an address of this machine');
+    expect(fresh.listened).toBe(true);
     expect(fresh.err).not.toMatch(older);
 
     // As a Floorboard from before the rules were numbered left it (SQLite's user_version 0).
@@ -58,7 +58,7 @@ describe('npm run rebuild', () => {
     expect((await start()).err).toMatch(older);
     expect((await runEntry('api/cli/rebuild.ts', [], { DATABASE_PATH: path, KPI_TIMEZONE: 'UTC' })).code).toBe(0);
     const after = await start();
-    expect(after.err).toContain('HOST 192.0.2.1 is not an address of this machine');
+    expect(after.listened).toBe(true);
     expect(after.err).not.toMatch(older);
   }, 60_000);
 });
