@@ -112,6 +112,21 @@ export class ConfigError extends Error {
 const SECRETS: ReadonlySet<string> = new Set(['INGEST_TOKEN', 'ADMIN_PASSWORD']);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return parseEnv(schema, env);
+}
+
+const databaseSchema = schema.pick({ DATABASE_PATH: true });
+
+/**
+ * What `npm run rebuild`, `backup` and `restore` read: DATABASE_PATH alone. A setting only the server uses (a PORT
+ * set wrong, no KPI_TIMEZONE where TZ names no zone) refused an operator's backup taken before mending it.
+ */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): z.output<typeof databaseSchema> {
+  return parseEnv(databaseSchema, env);
+}
+
+/** `env` read by `schema` (unset and empty alike), or a ConfigError naming each variable that is not valid. */
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')), IN_PLAIN_WORDS);
   if (!parsed.success) {
     // The value as set, since a number read from text no longer shows what was typed ("abc" became NaN).

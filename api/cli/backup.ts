@@ -4,7 +4,7 @@ import { closeSync, existsSync, linkSync, mkdirSync, openSync, realpathSync, ren
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { configFailure, loadConfig } from '../config';
+import { configFailure, loadDatabaseConfig } from '../config';
 import { holdsEvents, openFailure, refuseForeign } from '../../db/open';
 import { BESIDE_DATABASE, refuseUnfinishedRestore, syncDirectory } from '../../db/restore-plan';
 import { copyDatabase, seconds, size, stopOnSignals } from './copy';
@@ -19,7 +19,7 @@ To restore: stop the server, run npm run restore -- --from <file>, and start it 
 
 const flags = readFlags({ to: { type: 'string' }, help: { type: 'boolean', default: false } }, USAGE);
 if (!flags.to) exit(`--to is missing: name the file to write the copy to.\n\n${USAGE}`);
-const config = orExit(loadConfig, configFailure);
+const config = orExit(loadDatabaseConfig, configFailure);
 const source = config.DATABASE_PATH;
 if (source === ':memory:') exit('DATABASE_PATH is :memory:, a database no other process can read: there is nothing to back up.');
 // Read literally, --to=~/backups/x.sqlite (bash expands no ~ after an =) made a directory named ~ where the command was typed.

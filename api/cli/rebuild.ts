@@ -1,6 +1,6 @@
 // npm run rebuild: recompute every fact, rollup and current-state row from the stored events.
 import { statSync } from 'node:fs';
-import { configFailure, loadConfig } from '../config';
+import { configFailure, loadDatabaseConfig } from '../config';
 import type { RebuildStage } from '../ingest/ingest';
 import { createRuntime } from '../runtime';
 import { checkpoint, claimForServer, openFailure, rebuildFailure } from '../../db/open';
@@ -14,7 +14,7 @@ The server must be stopped: it keeps its own memory of what is stored.`;
 
 // It takes no flags: a --dry-run that rebuilt all the same would be worse than a refusal.
 readFlags({ help: { type: 'boolean', default: false } }, USAGE);
-const config = orExit(loadConfig, configFailure);
+const config = orExit(loadDatabaseConfig, configFailure);
 // A new database in this process alone, empty: "Done" would say something had been rebuilt.
 if (config.DATABASE_PATH === ':memory:')
   exit("DATABASE_PATH is :memory:, a database no other process can read: there is nothing to rebuild; set DATABASE_PATH to the server's file.");

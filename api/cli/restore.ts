@@ -4,7 +4,7 @@
 import { existsSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { configFailure, loadConfig } from '../config';
+import { configFailure, loadDatabaseConfig } from '../config';
 import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
 import { BESIDE_DATABASE, carryOut, linkedFile, planPath, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
 import { copyDatabase, size, stopOnSignals } from './copy';
@@ -18,7 +18,7 @@ must be stopped. The database it replaces is kept beside it, with its write-ahea
 Run without --from, it finishes a restore that was stopped part way (killed, or the machine went down).`;
 
 const flags = readFlags({ from: { type: 'string' }, help: { type: 'boolean', default: false } }, USAGE);
-const config = orExit(loadConfig, configFailure);
+const config = orExit(loadDatabaseConfig, configFailure);
 if (config.DATABASE_PATH === ':memory:') exit('DATABASE_PATH is :memory:, which no file holds: there is nothing to restore into.');
 // The file a link at DATABASE_PATH names, not the link: renamed over, the link became a file beside it, and the
 // database it replaced a link, its WAL left behind.

@@ -11,6 +11,21 @@ import { ev, valid } from '../helpers/events';
 import { runEntry } from '../helpers/server';
 
 describe('npm run rebuild', () => {
+  // They use DATABASE_PATH alone: an operator backing up before mending the server's settings was refused for them.
+  it('as npm run backup and npm run restore, needs DATABASE_PATH alone: a PORT set wrong, or no KPI_TIMEZONE where TZ names no zone, stops none of them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'floorboard-dbonly-'));
+    const path = join(dir, 'kpi.sqlite');
+    const rt = createRuntime({ DATABASE_PATH: path });
+    rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' })]));
+    rt.db.$client.close();
+    const env = { DATABASE_PATH: path, PORT: 'abc', TZ: 'UTC0', KPI_TIMEZONE: '', HOST: ' ' };
+    const backup = join(dir, 'b.sqlite');
+    for (const [script, args] of [['api/cli/rebuild.ts', []], ['api/cli/backup.ts', ['--to', backup]], ['api/cli/restore.ts', ['--from', backup]]] as const) {
+      const r = await runEntry(script, [...args], env);
+      expect([r.code, r.err], script).toEqual([0, '']);
+    }
+  }, 60_000);
+
   it('shows the progress of each stage, from reading the events to summing the rollups, each to 100 %, then Done', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'floorboard-rebuild-')), 'kpi.sqlite');
     const rt = createRuntime({ DATABASE_PATH: path });
