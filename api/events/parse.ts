@@ -112,6 +112,16 @@ function checkNotAhead(at: number, now: number, index: number, errors: EventErro
  */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
+/** Whether `text` is one JSON document. */
+function wholeJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Splits a request body into raw events: one object, a JSON array, or NDJSON (one event per line).
  * `wellFormed`: no string in them can hold a lone surrogate (for `validateEvents`).
@@ -124,13 +134,22 @@ export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unkno
     for (const [lineNo, line] of text.split('\n').entries()) {
       if (line.trim() === '') continue;
       if (errors.length >= MAX_LISTED_ERRORS) return { ok: false, errors, stoppedAt: raw.length + errors.length };
+      let event: unknown;
       try {
         // A byte-order mark opens each of several files joined into one body (the body's own is dropped in body.ts).
-        raw.push(JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line));
+        event = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
       } catch (e) {
         errors.push({ index: raw.length + errors.length, path: '', message: `line ${lineNo + 1} is not valid JSON: ${(e as Error).message}` });
+        continue;
       }
+      // Told only "expected an event object", a sender of a JSON array had nothing to say what to change.
+      if (Array.isArray(event))
+        errors.push({ index: raw.length + errors.length, path: '', message: `line ${lineNo + 1} is a JSON array, where NDJSON holds one event a line: send an array with Content-Type: application/json` });
+      else raw.push(event);
     }
+    // One event written over several lines: an error a line, none of them saying why.
+    if (errors.length && raw.length === 0 && text.trim().includes('\n') && wholeJson(text))
+      return { ok: false, errors: [{ index: 0, path: '', message: 'the body is one JSON document written over several lines, where NDJSON holds one event a line: send it with Content-Type: application/json' }] };
     if (errors.length) return { ok: false, errors };
     if (raw.length === 0) return { ok: false, errors: [{ index: 0, path: '', message: 'the body holds no events' }] };
     return { ok: true, raw, wellFormed };

@@ -161,6 +161,9 @@ describe('POST /api/events rejects, storing nothing', () => {
     // Written by hand: JSON.stringify escapes a lone surrogate in lower case.
     ['a lone low surrogate escaped in upper case in a team name', () => t.post(`[${JSON.stringify(created('u17', 'T-40')).replace(/}$/, ',"team":"wal\\uDC00let"}')}]`, { raw: true }), 400, { path: 'team', message: /lone surrogate/ }],
     ['NDJSON sent without its Content-Type', () => t.post(`${JSON.stringify(created('u15', 'T-38'))}\n${JSON.stringify(created('u16', 'T-39'))}`, { raw: true }), 400, { message: /application\/x-ndjson/ }],
+    // The other way round: a JSON array, or one event written over several lines, sent as NDJSON.
+    ['a JSON array sent as NDJSON', () => t.post(JSON.stringify([created('u28', 'T-45'), created('u29', 'T-46')]), { raw: true, contentType: 'application/x-ndjson' }), 400, { index: 0, path: '', message: /^line 1 is a JSON array.*application\/json/ }],
+    ['pretty-printed JSON sent as NDJSON', () => t.post(JSON.stringify(created('u30', 'T-47'), null, 2), { raw: true, contentType: 'application/x-ndjson' }), 400, { index: 0, path: '', message: /^the body is one JSON document written over several lines.*application\/json/ }],
     ['a mixed valid/invalid batch', () => t.post([created('m1', 'T-27'), created('m2', 'T-28'), { ...created('m3', 'T-29'), priority: 'meh' }]), 400, { index: 2, path: 'priority' }],
     ['a callback scheduled with no due', () => t.post({ id: 'u27', type: 'callback.scheduled', at: at(1), callback: 'C-10', reason: 'other' }), 400, { path: 'due', message: /^required: expected ISO-8601/ }]
   ];
