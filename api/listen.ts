@@ -69,6 +69,13 @@ export async function listen(
     // Node's default then drops the requests not yet answered: a batch was stored, and its 200 never sent. With
     // this, each is answered, and the connection closes after the last.
     (server as { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
+    // A sender waiting for 100 Continue: a batch is told to go on only once its body is wanted, so one refused (no
+    // token, over 10 MB) hears why without sending it; any other request is told at once, as Node does by itself.
+    server.on('checkContinue', (req, res) => {
+      if (fastEvents(req, res, true)) return;
+      res.writeContinue();
+      void (answeredBadHost(req, res) || honoListener(req, res));
+    });
     // Node answers an Expect it does not know with an empty 417.
     server.on('checkExpectation', (req, res) =>
       nodeAnswer(res, {

@@ -33,9 +33,14 @@ export async function readBody(c: Context, maxBytes: number): Promise<BodyResult
   return buf.length > maxBytes ? { ok: false, tooLarge: true } : decode(buf);
 }
 
-/** Reads Node's request stream, keeping at most `maxBytes`. Plain listeners: an async iterator per request cost more. */
-export function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+/**
+ * Reads Node's request stream, keeping at most `maxBytes`. Plain listeners: an async iterator per request cost more.
+ * `goOn`: sends a client that asked (Expect: 100-continue) the 100 Continue it waits for before sending the body.
+ */
+export function readIncoming(incoming: IncomingMessage, maxBytes: number, goOn?: () => void): Promise<BodyResult> {
   if (Number(incoming.headers['content-length'] ?? NaN) > maxBytes) return Promise.resolve({ ok: false, tooLarge: true });
+  // A sender waiting for 100 Continue (`goOn`) is told to send its body only now, its request accepted so far.
+  goOn?.();
   return new Promise((resolve, reject) => {
     let chunks: Buffer[] = [];
     let size = 0;

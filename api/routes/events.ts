@@ -62,8 +62,16 @@ export function eventsRoutes(deps: AppDeps) {
 
 /** A post as Node received it: the accessors and the body stream of one request, in one object. */
 class NodeEventsRequest extends NodeAccessors implements EventsRequest {
+  constructor(
+    req: IncomingMessage,
+    /** The response's writeContinue, for a sender waiting for it (Expect: 100-continue) until its body is wanted. */
+    private readonly goOn?: () => void
+  ) {
+    super(req);
+  }
+
   body(maxBytes: number): Promise<BodyResult> {
-    return readIncoming(this.req, maxBytes);
+    return readIncoming(this.req, maxBytes, this.goOn);
   }
 }
 
@@ -72,19 +80,28 @@ class NodeEventsRequest extends NodeAccessors implements EventsRequest {
  * straight to Node's response. Returns false for any other request, which then goes to Hono.
  */
 export function eventsFastPath(deps: AppDeps) {
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
+  /** `waiting`: the sender asked for 100 Continue (Expect: 100-continue), which is sent only once its body is wanted. */
+  return (req: IncomingMessage, res: ServerResponse, waiting = false): boolean => {
     if (req.method !== 'POST' || deps.draining?.()) return false;
     const url = req.url ?? '';
     if (url !== '/api/events' && url !== '/api/events/' && !url.startsWith('/api/events?')) return false;
-    void answerFromNode(deps, req, res, url);
+    void answerFromNode(deps, req, res, url, waiting);
     return true;
   };
 }
 
-async function answerFromNode(deps: AppDeps, req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+async function answerFromNode(deps: AppDeps, req: IncomingMessage, res: ServerResponse, url: string, waiting: boolean): Promise<void> {
   let a: Answer | null;
+  let toldToGoOn = false;
   try {
-    a = await postEvents(deps, new NodeEventsRequest(req));
+    const goOn = () => {
+      toldToGoOn = true;
+      res.writeContinue();
+    };
+    a = await postEvents(deps, new NodeEventsRequest(req, waiting ? goOn : undefined));
+    // Refused before its body was wanted (no token, too large): it was never told to send it, and whether it sends it
+    // anyway, no answer reads it; the connection ends with this answer.
+    if (a && waiting && !toldToGoOn) a = { ...a, headers: { ...a.headers, connection: 'close' } };
   } catch (err) {
     a = err instanceof SenderGone ? null : failureAnswer(err, `POST ${url}`);
   }

@@ -147,6 +147,37 @@ describe('POST /api/events over HTTP', () => {
     expect(await post(JSON.stringify(event('after-cut')))).toMatchObject({ status: 200, body: { accepted: 1 } });
   });
 
+  // A client that waits for 100 Continue before it sends its body (curl does for bodies over 1 MB): refused ones
+  // hear why at once, without sending a body no answer will read; the rest are told to go on.
+  it('answers Expect: 100-continue with 413 or 401 before the body when it will be refused, and with 100 Continue otherwise', async () => {
+    const ask = (headers: string, body: string | null) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(running.port, '127.0.0.1', () =>
+          socket.write(`POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n${headers}\r\n`)
+        );
+        let got = '';
+        socket.on('data', (d) => {
+          got += d;
+          // Told to go on: the body goes now, and the final answer follows.
+          if (body !== null && got.startsWith('HTTP/1.1 100 Continue\r\n\r\n') && !got.includes('sent')) {
+            got += 'sent';
+            socket.write(body);
+          }
+          if (/\r\n\r\n\{.*\}$/s.test(got)) socket.destroy();
+        });
+        socket.on('close', () => resolve(got.replace('sent', '')));
+      });
+    const big = await ask(`Authorization: Bearer ${token}\r\nContent-Length: ${20 * 1024 * 1024}\r\n`, null);
+    expect(big).toMatch(/^HTTP\/1\.1 413 /);
+    expect(big).toMatch(/connection: close/i);
+    const stranger = await ask('Content-Length: 100\r\n', null);
+    expect(stranger).toMatch(/^HTTP\/1\.1 401 /);
+    const body = JSON.stringify(event('continued'));
+    const good = await ask(`Authorization: Bearer ${token}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`, body);
+    expect(good).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+    expect(JSON.parse(good.slice(good.lastIndexOf('\r\n\r\n') + 4))).toEqual({ accepted: 1, duplicates: 0 });
+  });
+
   it('says what was wrong with a request Node cannot parse (headers over 16 KB, not HTTP at all, an address not percent-encoded)', async () => {
     const raw = (text: string) =>
       new Promise<string>((resolve) => {
