@@ -43,36 +43,67 @@ export function periodicCheckpoint(db: Db): void {
 }
 
 /**
+ * Logs a chore's failure once, not every round it repeats: a full disk failed compaction every 2 s, and wrote
+ * its stack trace to the log 1,800 times an hour. A new failure is written again, and the chore's recovery once.
+ */
+function failureLog(chore: string, meanwhile: string) {
+  let failing: string | null = null;
+  return {
+    failed(err: unknown): void {
+      const code = (err as { code?: unknown } | null)?.code;
+      const message = err instanceof Error ? err.message : String(err);
+      if (failing !== message) {
+        const line = `${chore} failed (${typeof code === 'string' ? `${code}: ` : ''}${message}); ${meanwhile}`;
+        // SQLite's own failures (a full disk, a read-only file) say all in a line; anything else is a bug, with its stack.
+        if (typeof code === 'string' && code.startsWith('SQLITE_')) console.error(line);
+        else console.error(line, err);
+      }
+      failing = message;
+    },
+    worked(): void {
+      if (failing !== null) console.warn(`${chore} works again.`);
+      failing = null;
+    }
+  };
+}
+
+/**
  * Starts the chores; the returned function stops them. `replayDue` (the ingest service's) brings the backlog
  * up to now for events that were stamped ahead of the clock; `onReplayed` hears when that changed something.
  */
 export function startMaintenance(db: Db, now: () => number, replayDue: (now: number) => number, onReplayed: () => void): () => void {
   const stopSampler = startBacklogSampler(db.$client, now);
+  const checkpointLog = failureLog('WAL checkpoint', 'it is tried every 30 s, and autocheckpoints still bound the WAL meanwhile.');
   const timer = setInterval(() => {
     try {
       periodicCheckpoint(db);
+      checkpointLog.worked();
     } catch (err) {
-      // Autocheckpoints still bound the WAL; the next tick tries again.
-      console.error('WAL checkpoint failed:', err);
+      checkpointLog.failed(err);
     }
   }, CHECKPOINT_EVERY_MS);
   timer.unref();
+  const compactionLog = failureLog('rollup compaction', 'it is tried every 2 s, and queries read the buckets it has not summed from finer rows meanwhile.');
   const compaction = setInterval(() => {
     try {
       const t = now();
       compactRollups(db.$client, { maxBuckets: COMPACT_MAX_BUCKETS, endedBy: t, lastMarkBy: t - COMPACT_QUIET_MS, firstMarkBy: t - COMPACT_MAX_WAIT_MS });
+      compactionLog.worked();
     } catch (err) {
-      // Queries read stale buckets from finer rows meanwhile; the next round tries again.
-      console.error('rollup compaction failed:', err);
+      compactionLog.failed(err);
     }
   }, COMPACT_EVERY_MS);
   compaction.unref();
+  const upcomingLog = failureLog(
+    'replaying events whose time has come',
+    'it is tried every second, and the backlog keeps its state as of those events’ arrival meanwhile.'
+  );
   const upcoming = setInterval(() => {
     try {
       if (replayDue(now()) > 0) onReplayed();
+      upcomingLog.worked();
     } catch (err) {
-      // The backlog keeps its state as of those events' arrival meanwhile; the next second tries again.
-      console.error('replaying events whose time has come failed:', err);
+      upcomingLog.failed(err);
     }
   }, UPCOMING_EVERY_MS);
   upcoming.unref();

@@ -1,8 +1,10 @@
 // Hours, days and weeks are summed from the level below after ingest; until then queries read them from finer rows.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startMaintenance } from '../../api/ingest/maintenance';
 import { compactRollups } from '../../api/ingest/rollup-compaction';
 import { coverWindow } from '../../api/queries/windowTotals';
 import { createRuntime, type LocalRuntime } from '../../api/runtime';
+import { testApp } from '../helpers/app';
 import { ev, valid } from '../helpers/events';
 
 const H = 3_600_000;
@@ -99,5 +101,48 @@ describe('rollup compaction', () => {
     expect(pieces[0][0]).toBe(from);
     expect(pieces[pieces.length - 1][1]).toBe(to);
     for (let i = 1; i < pieces.length; i++) expect(pieces[i][0]).toBe(pieces[i - 1][1]);
+  });
+});
+
+describe('rollup compaction on a full disk', () => {
+  afterEach(() => (vi.useRealTimers(), vi.restoreAllMocks()));
+
+  it('leaves every answer as it was, says so once rather than every round, and sums the buckets once there is room', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    // Both days have ended when the events come; the marks they leave are quiet a minute later.
+    let clock = DAY + 2 * D;
+    const now = () => clock;
+    const t = testApp({ now });
+    rt = t.rt;
+    for (let h = 0; h < 30; h++)
+      expect((await t.post(Array.from({ length: 20 }, (_, i) => ev('ticket.created', h * 60 + i * 3, { ticket: `T${h}-${i}`, channel: i % 2 ? 'chat' : 'email', team: 'payments' })))).status).toBe(200);
+    const windows = [[DAY, DAY + D], [DAY + 90 * 60_000, DAY + 29.5 * H], [DAY - D, DAY + 2 * D]];
+    const answers = async () => Promise.all(windows.map(([from, to]) => t.kpis({ from, to })));
+    clock += 60_000;
+    const before = await answers();
+    expect(before[0].tickets.created).toBe(460); // T0 is 01:00: 23 of the 30 hours on DAY
+    // The disk is full: SQLite may not grow the file by a page.
+    const pages = t.rt.db.$client.pragma('page_count', { simple: true }) as number;
+    t.rt.db.$client.pragma(`max_page_count = ${pages}`);
+    // The chores' timers only: a round every 2 s, the backlog sample every minute.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    const stop = startMaintenance(t.rt.db, now, () => 0, () => {});
+    try {
+      await vi.advanceTimersByTimeAsync(20_000);
+      const compactionLines = () => errors.mock.calls.filter((c) => String(c[0]).includes('compaction'));
+      expect(stale().length).toBeGreaterThan(0);
+      expect(compactionLines()).toHaveLength(1);
+      expect(String(compactionLines()[0][0])).toContain('SQLITE_FULL');
+      expect(await answers()).toEqual(before);
+      // Room again: the next rounds (24 buckets each) sum every bucket, say so once, and the answers stay the same.
+      t.rt.db.$client.pragma('max_page_count = 4294967294');
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(stale()).toEqual([]);
+      expect(warnings.mock.calls.filter((c) => String(c[0]).includes('compaction works again'))).toHaveLength(1);
+      expect(await answers()).toEqual(before);
+    } finally {
+      stop();
+    }
   });
 });
