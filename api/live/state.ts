@@ -95,9 +95,17 @@ function wholeCentreBacklog(sqlite: Database.Database, opened: ReadonlyMap<numbe
  * started mid-day) the count rebuilt from facts at each 15-minute mark: open = created − resolved + reopened −
  * abandoned up to then, following each fact's team at its time. The samples are the team's current state as it
  * stood at each minute: a ticket moved to another team leaves the first team's rebuilt count one too high.
+ * A minute sampled (its whole-centre row is there) without a row for the team had none of its work open: the
+ * sampler writes the teams with some. Read as a gap, the line joined the counts around it, and a team whose
+ * work was all done kept its last count to the end of the day, beside a tile reading 0. (Past the sampler's
+ * MAX_SAMPLED_TEAMS, a team left out of a minute had at most the least of those sampled: 0 is read then too.)
  */
 function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { from: number; to: number }, until: number): [number, number][] {
-  const samples = cached(sqlite, 'SELECT minute, open FROM backlog_samples WHERE team = ? AND minute >= ? AND minute < ? ORDER BY minute')
+  const samples = cached(
+    sqlite,
+    `SELECT centre.minute, coalesce(team.open, 0) FROM backlog_samples centre LEFT JOIN backlog_samples team ON team.team = ? AND team.minute = centre.minute
+     WHERE centre.team = '' AND centre.minute >= ? AND centre.minute < ? ORDER BY centre.minute`
+  )
     .raw()
     .all(filters.team ?? '', day.from, day.to) as [number, number][];
   if (filters.channel || filters.priority || filters.category || filters.agent) return samples;

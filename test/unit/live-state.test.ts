@@ -81,6 +81,36 @@ describe('today series', () => {
     ]);
   });
 
+  it("draws a team's backlog at 0 through the minutes it has no open work, as its tile reads", async () => {
+    let now = at(9, 0);
+    t = testApp({ now: () => now });
+    await t.post([
+      ev('ticket.created', at(8, 0), { ticket: 'A', channel: 'chat', team: 'risk' }),
+      ev('ticket.created', at(8, 0), { ticket: 'B', channel: 'chat', team: 'wallet' })
+    ]);
+    for (let m = 0; m < 10; m++) sampleBacklog(t.rt.db.$client, at(9, m));
+    now = at(9, 10);
+    await t.post([ev('ticket.resolved', at(9, 10), { ticket: 'A' })]);
+    for (let m = 10; m < 20; m++) sampleBacklog(t.rt.db.$client, at(9, m));
+    now = at(9, 20);
+    await t.post([ev('ticket.created', at(9, 20), { ticket: 'C', channel: 'chat', team: 'risk' })]);
+    for (let m = 20; m < 25; m++) sampleBacklog(t.rt.db.$client, at(9, m));
+    now = at(9, 25);
+    const risk = computeLiveState(t.rt.db.$client, { team: 'risk' }, now, 'UTC');
+    const curve = new Map(risk.series.backlog);
+    expect(curve.get(at(9, 9))).toBe(1);
+    // Resolved at 09:10: nothing of risk's is open until C at 09:20, and the chart says so rather than joining 1 to 1.
+    expect(curve.get(at(9, 10))).toBe(0);
+    expect(curve.get(at(9, 19))).toBe(0);
+    expect(curve.get(at(9, 20))).toBe(1);
+    now = at(9, 30);
+    await t.post([ev('ticket.resolved', at(9, 30), { ticket: 'C' })]);
+    for (let m = 30; m < 35; m++) sampleBacklog(t.rt.db.$client, at(9, m));
+    const later = computeLiveState(t.rt.db.$client, { team: 'risk' }, at(9, 35), 'UTC');
+    expect(later.windows.today.backlog.open).toBe(0);
+    expect(later.series.backlog.at(-1)).toEqual([at(9, 34), 0]);
+  });
+
   // A demo's backfill, or a helpdesk catching up after an outage: the day's events arrive after minutes were
   // sampled. The whole centre's curve is what the events say, not what had arrived when each minute was sampled.
   it("draws the whole centre's backlog from the events stored, whatever had arrived when a minute was sampled", async () => {
