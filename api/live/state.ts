@@ -32,7 +32,7 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
   const frt: Histogram[] = Array.from({ length: slots }, () => ({}));
   const until = Math.min(day.to, now + 1);
   const dim = rollupDim(filters);
-  /** The whole centre's open tickets, net, that each 5-minute bucket added (for its backlog curve). */
+  /** The open tickets, net, that each 5-minute bucket added (for a backlog curve rebuilt from facts). */
   const opened = new Map<number, number>();
   if (dim) {
     const rows = cached(
@@ -63,21 +63,34 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
     created,
     resolved,
     firstResponseP90Sec: frt.map((h) => histogramPercentile(h, 0.9)),
-    backlog: isWholeCentre(filters) ? wholeCentreBacklog(sqlite, opened, day, until) : backlogCurve(sqlite, filters, day, until)
+    backlog: isRebuilt(filters) ? rebuiltBacklog(sqlite, filters, opened, day, until) : backlogCurve(sqlite, filters, day, until)
   };
 }
 
-const isWholeCentre = (filters: KpiFilters) => Object.values(filters).every((v) => v === undefined);
+/**
+ * Whether the backlog curve is rebuilt from facts: for the whole centre, a channel or a category, which a ticket
+ * keeps all its life (its creation's), so each fact's count follows the ticket. Its team, priority and assignee
+ * change: a ticket escalated to urgent would stay in normal's rebuilt count once resolved. A channel and a
+ * category together have no rollup, and their count before today would scan every fact ever stored.
+ */
+const isRebuilt = (filters: KpiFilters) =>
+  filters.team === undefined && filters.priority === undefined && filters.agent === undefined && rollupDim(filters) !== null;
 
 /**
- * The whole centre's open tickets through the day, at every 5-minute mark and now, from the facts: open =
- * created − resolved + reopened − abandoned up to then, which is exact for the whole centre, and a function of
- * the events stored, whatever order they came in. Its per-minute samples were not: a sample taken while a day's
- * events were still arriving (a demo's backfill, a helpdesk catching up after an outage) kept the count of that
- * moment, and the curve dropped to it (13 open among 184, in a demo started at 20:35).
+ * The open tickets through the day (the whole centre's, a channel's or a category's), at every 5-minute mark and
+ * now, from the facts: open = created − resolved + reopened − abandoned up to then, which is exact for them, and
+ * a function of the events stored, whatever order they came in. The per-minute samples were not: a sample taken
+ * while a day's events were still arriving (a demo's backfill, a helpdesk catching up after an outage) kept the
+ * count of that moment, and the curve dropped to it (13 open among 184, in a demo started at 20:35).
  */
-function wholeCentreBacklog(sqlite: Database.Database, opened: ReadonlyMap<number, number>, day: { from: number }, until: number): [number, number][] {
-  const before = windowTotals(sqlite, -MAX_EPOCH_MS, day.from, {});
+function rebuiltBacklog(
+  sqlite: Database.Database,
+  filters: KpiFilters,
+  opened: ReadonlyMap<number, number>,
+  day: { from: number },
+  until: number
+): [number, number][] {
+  const before = windowTotals(sqlite, -MAX_EPOCH_MS, day.from, filters);
   let open = before.created - before.resolved + before.reopened - before.abandoned;
   const curve: [number, number][] = [[day.from, open]];
   for (let bucket = day.from; bucket < until; bucket += FIVE_MIN_MS) {
@@ -101,6 +114,9 @@ function wholeCentreBacklog(sqlite: Database.Database, opened: ReadonlyMap<numbe
  * MAX_SAMPLED_TEAMS, a team left out of a minute had at most the least of those sampled: 0 is read then too.)
  */
 function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { from: number; to: number }, until: number): [number, number][] {
+  // No samples are kept per channel, priority, category or agent: the team's (or the centre's) were drawn under
+  // such a filter's tile. The count now is what can be said.
+  if (filters.channel || filters.priority || filters.category || filters.agent) return [[until - 1, getBacklog(sqlite, filters, until - 1).open]];
   const samples = cached(
     sqlite,
     `SELECT centre.minute, coalesce(team.open, 0) FROM backlog_samples centre LEFT JOIN backlog_samples team ON team.team = ? AND team.minute = centre.minute
@@ -108,7 +124,6 @@ function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { fro
   )
     .raw()
     .all(filters.team ?? '', day.from, day.to) as [number, number][];
-  if (filters.channel || filters.priority || filters.category || filters.agent) return samples;
   const firstSample = samples.length ? samples[0][0] : until;
   if (firstSample - day.from < SLOT_MS) return samples;
   const scope = filters.team === undefined ? {} : { team: filters.team };

@@ -111,6 +111,38 @@ describe('today series', () => {
     expect(later.series.backlog.at(-1)).toEqual([at(9, 34), 0]);
   });
 
+  it('draws a channel\'s or a category\'s own backlog, and never the whole centre\'s under another filter', async () => {
+    const now = at(9, 30);
+    t = testApp({ now: () => now });
+    await t.post([
+      ev('ticket.created', at(-2, 0), { ticket: 'Y', channel: 'phone', category: 'refund' }), // yesterday: open at midnight
+      ev('ticket.created', at(8, 0), { ticket: 'A', channel: 'chat', team: 'risk' }),
+      ev('ticket.created', at(8, 0), { ticket: 'B', channel: 'chat', team: 'wallet' }),
+      ev('ticket.created', at(8, 30), { ticket: 'P', channel: 'phone', category: 'refund', team: 'risk' }),
+      ev('ticket.resolved', at(9, 0), { ticket: 'P' }),
+      ev('ticket.resolved', at(9, 5), { ticket: 'Y' }),
+      ev('ticket.escalated', at(9, 10), { ticket: 'A', priority: 'urgent' })
+    ]);
+    for (let m = 0; m < 30; m++) sampleBacklog(t.rt.db.$client, at(9, m));
+    for (const filters of [{ channel: 'phone' }, { category: 'refund' }]) {
+      const s = computeLiveState(t.rt.db.$client, filters, now, 'UTC');
+      const curve = new Map(s.series.backlog);
+      expect(curve.get(DAY)).toBe(1);
+      expect(curve.get(at(8, 35))).toBe(2);
+      expect(curve.get(at(9, 5))).toBe(1);
+      expect(curve.get(at(9, 10))).toBe(0);
+      expect(s.series.backlog.at(-1)).toEqual([now, s.windows.today.backlog.open]);
+    }
+    // A priority or an agent changes over a ticket's life, a team's samples are not split further, and a channel
+    // and a category together have no rollup to rebuild from: such a scope's curve holds its own count now, as
+    // the tile, not the centre's or the team's.
+    for (const filters of [{ priority: 'urgent' }, { agent: 'ann' }, { team: 'risk', channel: 'phone' }, { channel: 'phone', category: 'refund' }]) {
+      const s = computeLiveState(t.rt.db.$client, filters, now, 'UTC');
+      expect(s.series.backlog).toEqual([[now, s.windows.today.backlog.open]]);
+    }
+    expect(computeLiveState(t.rt.db.$client, { priority: 'urgent' }, now, 'UTC').windows.today.backlog.open).toBe(1);
+  });
+
   // A demo's backfill, or a helpdesk catching up after an outage: the day's events arrive after minutes were
   // sampled. The whole centre's curve is what the events say, not what had arrived when each minute was sampled.
   it("draws the whole centre's backlog from the events stored, whatever had arrived when a minute was sampled", async () => {
