@@ -31,6 +31,9 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
   const resolved = new Array<number>(slots).fill(0);
   const frt: Histogram[] = Array.from({ length: slots }, () => ({}));
   const until = Math.min(day.to, now + 1);
+  // The 5-minute bucket now falls in is read whole, from rollups or facts alike: facts stamped ahead of the clock
+  // count at their own time, as in today's tiles.
+  const end = Math.min(day.to, Math.ceil(until / FIVE_MIN_MS) * FIVE_MIN_MS);
   const dim = rollupDim(filters);
   /** The open tickets, net, that each 5-minute bucket added (for a backlog curve rebuilt from facts). */
   const opened = new Map<number, number>();
@@ -50,7 +53,7 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
     }
   } else {
     // Two non-team filters have no rollup: count from facts.
-    for (const f of scanFacts(sqlite, day.from, until, filters)) {
+    for (const f of scanFacts(sqlite, day.from, end, filters)) {
       const slot = Math.floor((f.at - day.from) / SLOT_MS);
       if (f.kind === 'created') created[slot]++;
       else if (f.kind === 'resolved') resolved[slot]++;
@@ -63,7 +66,7 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
     created,
     resolved,
     firstResponseP90Sec: frt.map((h) => histogramPercentile(h, 0.9)),
-    backlog: isRebuilt(filters) ? rebuiltBacklog(sqlite, filters, opened, day, until) : backlogCurve(sqlite, filters, day, until)
+    backlog: isRebuilt(filters) ? rebuiltBacklog(sqlite, filters, opened, day, until, end) : backlogCurve(sqlite, filters, day, until)
   };
 }
 
@@ -88,7 +91,8 @@ function rebuiltBacklog(
   filters: KpiFilters,
   opened: ReadonlyMap<number, number>,
   day: { from: number },
-  until: number
+  until: number,
+  end: number
 ): [number, number][] {
   const before = windowTotals(sqlite, -MAX_EPOCH_MS, day.from, filters);
   let open = before.created - before.resolved + before.reopened - before.abandoned;
@@ -100,6 +104,9 @@ function rebuiltBacklog(
     if (last[0] === mark) last[1] = open;
     else curve.push([mark, open]);
   }
+  // Now is not the end of its bucket: what is stamped after it (a sender's clock a few minutes fast) is not open yet.
+  const ahead = windowTotals(sqlite, until, end, filters);
+  curve[curve.length - 1]![1] -= ahead.created - ahead.resolved + ahead.reopened - ahead.abandoned;
   return curve;
 }
 

@@ -143,6 +143,26 @@ describe('today series', () => {
     expect(computeLiveState(t.rt.db.$client, { priority: 'urgent' }, now, 'UTC').windows.today.backlog.open).toBe(1);
   });
 
+  it('ends the backlog curve at the backlog now, a ticket stamped a few minutes ahead of the clock not open yet', async () => {
+    const now = at(10, 1);
+    t = testApp({ now: () => now });
+    await t.post([
+      ev('ticket.created', now - 30_000, { ticket: 'B', channel: 'chat', priority: 'high' }),
+      ev('ticket.created', now + 120_000, { ticket: 'A', channel: 'chat', priority: 'high' }) // a sender's clock 2 minutes fast
+    ]);
+    for (const filters of [{}, { channel: 'chat' }, { channel: 'chat', category: 'other' }]) {
+      const s = computeLiveState(t.rt.db.$client, filters, now, 'UTC');
+      expect(s.windows.today.backlog.open).toBe(1);
+      expect(s.series.backlog.at(-1)).toEqual([now, 1]);
+    }
+    // Counted at its own time, as every fact: today's tile and its bars hold it, whichever way the bars are read.
+    for (const filters of [{ channel: 'chat' }, { channel: 'chat', priority: 'high' }]) {
+      const s = computeLiveState(t.rt.db.$client, filters, now, 'UTC');
+      expect(s.windows.today.tickets.created).toBe(2);
+      expect(s.series.created[40]).toBe(2);
+    }
+  });
+
   // A demo's backfill, or a helpdesk catching up after an outage: the day's events arrive after minutes were
   // sampled. The whole centre's curve is what the events say, not what had arrived when each minute was sampled.
   it("draws the whole centre's backlog from the events stored, whatever had arrived when a minute was sampled", async () => {
