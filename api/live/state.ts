@@ -131,8 +131,12 @@ function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { fro
   )
     .raw()
     .all(filters.team ?? '', day.from, day.to) as [number, number][];
+  // Samples are a minute apart, and the tile is the backlog now: the curve ends where the tile stands.
+  const last = samples.at(-1);
+  const current: [number, number] = [until - 1, getBacklog(sqlite, filters, until - 1).open];
+  const upToNow = last?.[0] === current[0] ? [...samples.slice(0, -1), current] : [...samples, current];
   const firstSample = samples.length ? samples[0][0] : until;
-  if (firstSample - day.from < SLOT_MS) return samples;
+  if (firstSample - day.from < SLOT_MS) return upToNow;
   const scope = filters.team === undefined ? {} : { team: filters.team };
   const before = windowTotals(sqlite, -MAX_EPOCH_MS, day.from, scope);
   let open = before.created - before.resolved + before.reopened - before.abandoned;
@@ -142,7 +146,7 @@ function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { fro
     open += slot.created - slot.resolved + slot.reopened - slot.abandoned;
     derived.push([t + SLOT_MS, open]);
   }
-  return [...derived, ...samples];
+  return [...derived, ...upToNow];
 }
 
 /** Charts need no more than this freshness (the backlog curve may rebuild the morning from rollups). */

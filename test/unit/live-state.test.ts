@@ -81,6 +81,25 @@ describe('today series', () => {
     ]);
   });
 
+  it("ends a team's backlog curve at its backlog now, between the minute's samples", async () => {
+    let now = at(9, 0);
+    t = testApp({ now: () => now });
+    await t.post([ev('ticket.created', at(8, 0), { ticket: 'A', channel: 'chat', team: 'risk' })]);
+    sampleBacklog(t.rt.db.$client, at(9, 0));
+    now = at(9, 0) + 30_000;
+    await t.post([ev('ticket.resolved', now, { ticket: 'A' })]);
+    now += 10_000;
+    const s = computeLiveState(t.rt.db.$client, { team: 'risk' }, now, 'UTC');
+    expect(s.windows.today.backlog.open).toBe(0);
+    expect(s.series.backlog.slice(-2)).toEqual([
+      [at(9, 0), 1],
+      [now, 0]
+    ]);
+    // Just after midnight, before the day's first sample: the count now, not an empty chart.
+    const midnight = computeLiveState(t.rt.db.$client, { team: 'risk' }, at(24, 0) + 5_000, 'UTC');
+    expect(midnight.series.backlog).toEqual([[at(24, 0) + 5_000, 0]]);
+  });
+
   it("draws a team's backlog at 0 through the minutes it has no open work, as its tile reads", async () => {
     let now = at(9, 0);
     t = testApp({ now: () => now });
@@ -108,7 +127,7 @@ describe('today series', () => {
     for (let m = 30; m < 35; m++) sampleBacklog(t.rt.db.$client, at(9, m));
     const later = computeLiveState(t.rt.db.$client, { team: 'risk' }, at(9, 35), 'UTC');
     expect(later.windows.today.backlog.open).toBe(0);
-    expect(later.series.backlog.at(-1)).toEqual([at(9, 34), 0]);
+    expect(new Map(later.series.backlog).get(at(9, 34))).toBe(0);
   });
 
   it('draws a channel\'s or a category\'s own backlog, and never the whole centre\'s under another filter', async () => {
