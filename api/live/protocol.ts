@@ -9,7 +9,7 @@ export interface TodaySeries {
   created: number[];
   resolved: number[];
   firstResponseP90Sec: (number | null)[];
-  /** Open backlog sampled once a minute: [epoch ms, open tickets]. */
+  /** Open tickets through the day, ending with the backlog now: [epoch ms, open tickets] (api/live/state.ts says how each scope is read). */
   backlog: [number, number][];
 }
 
