@@ -6,6 +6,7 @@
 // timer fires between two transactions, never inside one.
 import { checkpoint, checkpointsOwn, type Db } from '../../db/open';
 import { startBacklogSampler } from '../live/backlog-sampler';
+import { failureLog } from './failure-log';
 import { compactRollups } from './rollup-compaction';
 
 const CHECKPOINT_EVERY_MS = 30_000;
@@ -42,30 +43,6 @@ export function periodicCheckpoint(db: Db): void {
   if (checkpointsOwn(db)) checkpoint(db, { waitMs: CHECKPOINT_WAIT_MS });
 }
 
-/**
- * Logs a chore's failure once, not every round it repeats: a full disk failed compaction every 2 s, and wrote
- * its stack trace to the log 1,800 times an hour. A new failure is written again, and the chore's recovery once.
- */
-function failureLog(chore: string, meanwhile: string) {
-  let failing: string | null = null;
-  return {
-    failed(err: unknown): void {
-      const code = (err as { code?: unknown } | null)?.code;
-      const message = err instanceof Error ? err.message : String(err);
-      if (failing !== message) {
-        const line = `${chore} failed (${typeof code === 'string' ? `${code}: ` : ''}${message}); ${meanwhile}`;
-        // SQLite's own failures (a full disk, a read-only file) say all in a line; anything else is a bug, with its stack.
-        if (typeof code === 'string' && code.startsWith('SQLITE_')) console.error(line);
-        else console.error(line, err);
-      }
-      failing = message;
-    },
-    worked(): void {
-      if (failing !== null) console.warn(`${chore} works again.`);
-      failing = null;
-    }
-  };
-}
 
 /**
  * Starts the chores; the returned function stops them. `replayDue` (the ingest service's) brings the backlog

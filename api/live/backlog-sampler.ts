@@ -1,5 +1,6 @@
 // Once a minute, writes the backlog of the whole centre and of each team into backlog_samples.
 import type Database from 'better-sqlite3';
+import { failureLog } from '../ingest/failure-log';
 import { backlogByTeam, type TeamBacklog } from '../queries/getBacklog';
 
 export const MINUTE_MS = 60_000;
@@ -37,12 +38,13 @@ export function sampleBacklog(sqlite: Database.Database, now: number): void {
 }
 
 export function startBacklogSampler(sqlite: Database.Database, now: () => number): () => void {
+  const log = failureLog('backlog sample', "it is tried every minute, and a team's backlog chart has a gap meanwhile.");
   const sample = () => {
     try {
       sampleBacklog(sqlite, now());
+      log.worked();
     } catch (err) {
-      // A missed sample leaves a one-minute gap in the backlog chart; the next minute tries again.
-      console.error('backlog sample failed:', err);
+      log.failed(err);
     }
   };
   sample();

@@ -145,4 +145,33 @@ describe('rollup compaction on a full disk', () => {
       stop();
     }
   });
+
+  it('says once that the backlog sample fails, not every minute, and once that it works again', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    let clock = DAY + 12 * H;
+    const now = () => clock;
+    const t = testApp({ now });
+    rt = t.rt;
+    expect((await t.post([ev('ticket.created', 11 * 60, { ticket: 'T1', channel: 'chat', team: 'payments' })])).status).toBe(200);
+    // The file can no longer be written (a few rows would still fit a full disk's last pages).
+    t.rt.db.$client.pragma('query_only = ON');
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    const stop = startMaintenance(t.rt.db, now, () => 0, () => {});
+    const sampleLines = () => errors.mock.calls.filter((c) => String(c[0]).includes('backlog sample'));
+    try {
+      for (let minute = 0; minute < 5; minute++) {
+        clock += 60_000;
+        await vi.advanceTimersByTimeAsync(60_000);
+      }
+      expect(sampleLines()).toHaveLength(1);
+      expect(String(sampleLines()[0][0])).toContain('SQLITE_READONLY');
+      t.rt.db.$client.pragma('query_only = OFF');
+      clock += 60_000;
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(warnings.mock.calls.filter((c) => String(c[0]).includes('backlog sample works again'))).toHaveLength(1);
+    } finally {
+      stop();
+    }
+  });
 });
