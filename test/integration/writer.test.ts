@@ -21,11 +21,14 @@ import { testApp } from '../helpers/app';
 import { derivedTables } from '../helpers/derived';
 
 const NOW = Date.now();
-/** The simulated history ends on a busy afternoon, whatever the hour the tests run at: arrivals follow the hour of day. */
+/**
+ * The simulated history ends on a busy afternoon, whatever the hour the tests run at and the machine's zone: arrivals
+ * follow the hour of day in the simulator's zone, here UTC's.
+ */
 const BUSY = Date.UTC(2026, 10, 24, 14);
 
 function simulatedBatches(count: number, size: number): FloorEvent[][] {
-  const raw = [...generateHistory({ from: BUSY - 6 * 3_600_000, to: BUSY - 60_000, seed: 11, ticketsPerHour: 400, idPrefix: 'w-' })].flat();
+  const raw = [...generateHistory({ from: BUSY - 6 * 3_600_000, to: BUSY - 60_000, seed: 11, ticketsPerHour: 400, idPrefix: 'w-', timezone: 'UTC' })].flat();
   if (raw.length < count * size) throw new Error(`the simulator made ${raw.length} events; ${count * size} needed`);
   const valid = validateEvents(raw.slice(0, count * size), NOW);
   if (!valid.ok) throw new Error(JSON.stringify(valid.errors.slice(0, 3)));

@@ -12,8 +12,9 @@ import { derivedTables } from '../helpers/derived';
 
 const TO = Date.parse('2026-11-24T12:00:00Z');
 
+// Arrivals follow the hour of day in the simulator's zone: UTC's, not the machine's, whose night it may be.
 function dayOfEvents() {
-  const raw = [...generateHistory({ from: TO - 6 * 3_600_000, to: TO, seed: 3, ticketsPerHour: 60, idPrefix: 'si-' })].flat();
+  const raw = [...generateHistory({ from: TO - 6 * 3_600_000, to: TO, seed: 3, ticketsPerHour: 60, idPrefix: 'si-', timezone: 'UTC' })].flat();
   const r = validateEvents(raw, TO);
   if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
   return r.events;
