@@ -10,6 +10,8 @@ import { openDb } from '../../db/open';
 import { batches, recentEvents } from '../bench/workload';
 import { postEvents, runEntry, startServer, type RunningServer } from '../helpers/server';
 
+/** Preloaded, it keeps the copy under way until HOLD_COPY_UNTIL exists: a Ctrl-C then finds it copying, whatever the load. */
+const HOLD_COPY = join(import.meta.dirname, '..', 'helpers', 'hold-copy.mjs');
 const scratch = () => mkdtempSync(join(tmpdir(), 'floorboard-restore-'));
 const command = (script: string, dbPath: string, args: string[]) => runEntry(script, args, { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' });
 const [first, second] = batches(recentEvents(400, 31), 200);
@@ -264,7 +266,8 @@ describe('npm run restore, as operators use it', () => {
       while (!existsSync(`${dbPath}.restoring`)) await new Promise((r) => setTimeout(r, 1));
       return 'SIGINT';
     })();
-    const r = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' }, { killWhen: copying });
+    const env = { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: `--import ${HOLD_COPY}`, HOLD_COPY_UNTIL: join(dir, 'never') };
+    const r = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], env, { killWhen: copying });
     expect(r.code).toBe(130);
     expect(r.err).toMatch(/^Stopped by SIGINT after [\d.]+ s: nothing was restored \(the partial copy is removed\)\.\n$/);
     expect(readdirSync(dir).sort()).toEqual(['b.sqlite', 'kpi.sqlite', 'kpi.sqlite.server-lock']);
