@@ -12,6 +12,9 @@ import { batches, recentEvents } from '../bench/workload';
 import { derivedTables } from '../helpers/derived';
 import { postEvents, runEntry, startServer } from '../helpers/server';
 
+/** Preloaded, it keeps the copy under way until HOLD_COPY_UNTIL exists: a test acts during it, whatever the load. */
+const HOLD_COPY = join(import.meta.dirname, '..', 'helpers', 'hold-copy.mjs');
+const held = (until: string) => ({ NODE_OPTIONS: `--import ${HOLD_COPY}`, HOLD_COPY_UNTIL: until });
 const scratch = () => mkdtempSync(join(tmpdir(), 'floorboard-backup-'));
 const backup = (dbPath: string, args: string[]) => runEntry('api/cli/backup.ts', args, { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' });
 
@@ -173,9 +176,10 @@ describe('npm run backup', () => {
   it('never overwrites a file that takes the target\'s name while it copies', async () => {
     const { dir, dbPath } = await newDatabase();
     const target = join(dir, 'copy.sqlite');
-    const running = backup(dbPath, ['--to', target]);
-    for (let i = 0; i < 20_000 && !existsSync(`${target}.partial`); i++) await new Promise((r) => setTimeout(r, 1));
+    const running = runEntry('api/cli/backup.ts', ['--to', target], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', ...held(join(dir, 'go on')) });
+    while (!existsSync(`${target}.partial`)) await new Promise((r) => setTimeout(r, 1));
     writeFileSync(target, 'the other backup\n');
+    writeFileSync(join(dir, 'go on'), '');
     const r = await running;
     expect(readFileSync(target, 'utf8')).toBe('the other backup\n');
     expect([r.code, r.err]).toEqual([2, `${target} exists already: name a new file (a backup never overwrites one).\n`]);
@@ -205,7 +209,7 @@ describe('npm run backup', () => {
       while (!existsSync(`${target}.partial`)) await new Promise((r) => setTimeout(r, 1));
       return 'SIGHUP';
     })();
-    const r = await runEntry('api/cli/backup.ts', ['--to', target], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' }, { killWhen: partialMade });
+    const r = await runEntry('api/cli/backup.ts', ['--to', target], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', ...held(join(dir, 'never')) }, { killWhen: partialMade });
     expect(r.code).toBe(129);
     expect(r.err).toMatch(/^Stopped by SIGHUP after [\d.]+ s: no backup written \(the partial copy is removed\)\.\n$/);
     for (const name of ['copy.sqlite', 'copy.sqlite.partial', 'copy.sqlite.partial-journal']) expect(existsSync(join(dir, name)), name).toBe(false);
