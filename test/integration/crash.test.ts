@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createIngestService } from '../../api/ingest/ingest';
 import { createRuntime } from '../../api/runtime';
 import { defaultTargets } from '../../api/kpi/targets';
@@ -60,7 +60,9 @@ describe('clean shutdown', () => {
     const statuses: number[] = [];
     let stop = false;
     const clients = [0, 1, 2].map((c) => stream(server.url, c, acked, () => stop, statuses));
-    await new Promise((r) => setTimeout(r, 1000));
+    // Until the server has acknowledged a few batches, however slowly a loaded machine runs it: a second's sleep
+    // found none acknowledged on a server held up at its start.
+    await vi.waitFor(() => expect(acked.length).toBeGreaterThan(3), { timeout: 30_000, interval: 20 });
     expect(await server.kill(signal)).toBe(0);
     stop = true;
     await Promise.all(clients);
@@ -84,7 +86,7 @@ describe('crash safety', () => {
     const acked: string[][] = [];
     let stop = false;
     const clients = [0, 1, 2, 3].map((c) => stream(server.url, c, acked, () => stop, []));
-    await new Promise((r) => setTimeout(r, 1500));
+    await vi.waitFor(() => expect(acked.length).toBeGreaterThan(5), { timeout: 30_000, interval: 20 });
     await server.kill('SIGKILL');
     stop = true;
     await Promise.all(clients);
