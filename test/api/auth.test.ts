@@ -184,14 +184,14 @@ describe('where a token may be sent', () => {
 
 describe('ADMIN_PASSWORD and INGEST_TOKEN', () => {
   it('are taken however short (the spec sets no minimum), with a warning for the operator', async () => {
-    const config = loadConfig({ DATABASE_PATH: './data/kpi.sqlite', ADMIN_PASSWORD: 'admin', INGEST_TOKEN: 'abc' });
+    const config = loadConfig({ DATABASE_PATH: './data/kpi.sqlite', ADMIN_PASSWORD: 'admin', INGEST_TOKEN: 'abc', KPI_TIMEZONE: 'UTC' });
     expect(configWarnings(config)).toEqual([expect.stringMatching(/^INGEST_TOKEN is shorter/), expect.stringMatching(/^ADMIN_PASSWORD is shorter/)]);
     t = testApp({ now: () => NOW });
     bootstrapCredentials(t.rt.db, { adminPassword: config.ADMIN_PASSWORD, ingestToken: config.INGEST_TOKEN, now: NOW });
     expect((await login(JSON.stringify({ username: 'admin', password: 'admin' }))).status).toBe(200);
     const event = { id: 'short-1', type: 'ticket.created', at: NOW - 60_000, ticket: 'T-s', channel: 'chat' };
     expect(await t.post(event, { token: 'abc' })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
-    expect(configWarnings(loadConfig({ ADMIN_PASSWORD: 'a-long-enough-one', INGEST_TOKEN: 'another-long-token' }))).toEqual([]);
+    expect(configWarnings(loadConfig({ ADMIN_PASSWORD: 'a-long-enough-one', INGEST_TOKEN: 'another-long-token', KPI_TIMEZONE: 'UTC' }))).toEqual([]);
   });
 
   it('INGEST_TOKEN given a new value cuts off the old one (a leaked token replaced); ADMIN_PASSWORD changed later says it is not read', async () => {

@@ -17,7 +17,7 @@ function siteApp() {
   mkdirSync(join(site, '_app', 'immutable', 'entry'), { recursive: true });
   writeFileSync(join(site, '_app', 'immutable', 'entry', 'start.B1.js'), 'export {};');
   writeFileSync(join(site, '_app', 'version.json'), '{"version":"1"}');
-  return createApp({ db: t.rt.db, config: loadConfig({ DATABASE_PATH: ':memory:' }), commits: t.rt.commits, now: Date.now, staticDir: site });
+  return createApp({ db: t.rt.db, config: loadConfig({ DATABASE_PATH: ':memory:', KPI_TIMEZONE: 'UTC' }), commits: t.rt.commits, now: Date.now, staticDir: site });
 }
 
 describe('the dashboard\'s files', () => {

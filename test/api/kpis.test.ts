@@ -242,7 +242,7 @@ describe('GET /api/kpis', () => {
     t = testApp({ now: () => NOW });
     const site = mkdtempSync(join(tmpdir(), 'floorboard-site-'));
     writeFileSync(join(site, 'index.html'), '<!doctype html><title>Floorboard</title>');
-    const app = createApp({ db: t.rt.db, config: loadConfig({ DATABASE_PATH: ':memory:' }), commits: t.rt.commits, now: () => NOW, staticDir: site });
+    const app = createApp({ db: t.rt.db, config: loadConfig({ DATABASE_PATH: ':memory:', KPI_TIMEZONE: 'UTC' }), commits: t.rt.commits, now: () => NOW, staticDir: site });
     expect((await app.request('/wall')).status).toBe(200);
     expect((await app.request('/', { method: 'HEAD' })).status).toBe(200);
     for (const [method, path] of [['POST', '/'], ['PUT', '/index.html'], ['DELETE', '/wall']]) {
