@@ -18,7 +18,7 @@ let displayToken: string;
 /** The Hono app over the same runtime, to compare the Node fast path's answers with. */
 let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
-  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-http-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-http-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: 'UTC' });
   const rt = createServerRuntime(config);
   token = createToken(rt.db, 'ingest', 'test', Date.now());
   displayToken = createToken(rt.db, 'display', 'test', Date.now());

@@ -116,7 +116,7 @@ describe('writer thread trouble, as a sender sees it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'floorboard-writer-'));
     const t = testApp();
     const writer = new WriterThread({ path: dir });
-    const app = createApp({ db: t.rt.db, config: loadConfig({ DATABASE_PATH: ':memory:' }), commits: new GroupCommit(writer), now: Date.now });
+    const app = createApp({ db: t.rt.db, config: loadConfig({ DATABASE_PATH: ':memory:', KPI_TIMEZONE: 'UTC' }), commits: new GroupCommit(writer), now: Date.now });
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
