@@ -137,6 +137,9 @@ describe('the wall, for every reader', () => {
     await expect.poll(() => footer.textContent()).toMatch(/^进线 \d 单中 0 单$/);
     expect(await footer.evaluate((span) => span.scrollWidth <= span.clientWidth)).toBe(true);
     expect(await page.textContent('[data-kpi="callbacks.onTimePct"] footer span')).toBe('完成 0 通中 0 通');
+    // No attempt yet: said so, where the connect rate read "接通率 —".
+    await page.click('a[href*="page=callbacks"]');
+    await expect.poll(() => page.textContent('[data-kpi="callbacks.connected"] footer span')).toBe('暂无拨打');
     await page.close();
   });
 

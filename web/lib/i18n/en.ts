@@ -97,6 +97,7 @@ export const en = {
   'sub.ofPending': 'of {total} pending',
   'sub.resolved': '{count} resolved',
   'sub.connectRate': '{pct} of attempts',
+  'sub.noAttempts': 'no attempts yet',
 
   'chart.createdResolved': 'Created vs resolved · per 15 min',
   'chart.created': 'Created',

@@ -98,6 +98,7 @@ export const zhCN: Dictionary = {
   'sub.ofPending': '待回呼共 {total}',
   'sub.resolved': '已解决 {count}',
   'sub.connectRate': '接通率 {pct}',
+  'sub.noAttempts': '暂无拨打',
 
   'chart.createdResolved': '新建与解决 · 每 15 分钟',
   'chart.created': '新建',
