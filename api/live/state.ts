@@ -25,7 +25,7 @@ export const scopeKey = (f: KpiFilters) =>
  * Today's 15-minute curves: created, resolved and first-response p90, read from the 5-minute rollups (three
  * rows a slot), so their cost does not grow with the day's traffic; and the backlog curve.
  */
-export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day: { from: number; to: number }, now: number): TodaySeries {
+export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day: { from: number; to: number }, now: number, openNow: number): TodaySeries {
   const slots = Math.ceil((day.to - day.from) / SLOT_MS);
   const created = new Array<number>(slots).fill(0);
   const resolved = new Array<number>(slots).fill(0);
@@ -66,7 +66,7 @@ export function todaySeries(sqlite: Database.Database, filters: KpiFilters, day:
     created,
     resolved,
     firstResponseP90Sec: frt.map((h) => histogramPercentile(h, 0.9)),
-    backlog: isRebuilt(filters) ? rebuiltBacklog(sqlite, filters, opened, day, until, end) : backlogCurve(sqlite, filters, day, until)
+    backlog: isRebuilt(filters) ? rebuiltBacklog(sqlite, filters, opened, day, until, end) : backlogCurve(sqlite, filters, day, until, openNow)
   };
 }
 
@@ -120,10 +120,10 @@ function rebuiltBacklog(
  * work was all done kept its last count to the end of the day, beside a tile reading 0. (Past the sampler's
  * MAX_SAMPLED_TEAMS, a team left out of a minute had at most the least of those sampled: 0 is read then too.)
  */
-function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { from: number; to: number }, until: number): [number, number][] {
+function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { from: number; to: number }, until: number, openNow: number): [number, number][] {
   // No samples are kept per channel, priority, category or agent: the team's (or the centre's) were drawn under
   // such a filter's tile. The count now is what can be said.
-  if (filters.channel || filters.priority || filters.category || filters.agent) return [[until - 1, getBacklog(sqlite, filters, until - 1).open]];
+  if (filters.channel || filters.priority || filters.category || filters.agent) return [[until - 1, openNow]];
   const samples = cached(
     sqlite,
     `SELECT centre.minute, coalesce(team.open, 0) FROM backlog_samples centre LEFT JOIN backlog_samples team ON team.team = ? AND team.minute = centre.minute
@@ -133,7 +133,7 @@ function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { fro
     .all(filters.team ?? '', day.from, day.to) as [number, number][];
   // Samples are a minute apart, and the tile is the backlog now: the curve ends where the tile stands.
   const last = samples.at(-1);
-  const current: [number, number] = [until - 1, getBacklog(sqlite, filters, until - 1).open];
+  const current: [number, number] = [until - 1, openNow];
   const upToNow = last?.[0] === current[0] ? [...samples.slice(0, -1), current] : [...samples, current];
   const firstSample = samples.length ? samples[0][0] : until;
   if (firstSample - day.from < SLOT_MS) return upToNow;
@@ -159,12 +159,14 @@ export function liveStateComputer(sqlite: Database.Database, timezone: string) {
     onSnapshot(sqlite, () => {
       const key = scopeKey(filters);
       const today = dayWindow(now, timezone);
-      let hit = series.get(key);
-      if (!hit || now - hit.at > SERIES_MAX_AGE_MS || hit.from !== today.from) {
-        if (series.size > 200) series.clear();
-        series.set(key, (hit = { at: now, from: today.from, value: todaySeries(sqlite, filters, today, now) }));
-      }
-      return liveStateOnSnapshot(sqlite, filters, now, timezone, hit.value);
+      return liveStateOnSnapshot(sqlite, filters, now, timezone, (openNow) => {
+        let hit = series.get(key);
+        if (!hit || now - hit.at > SERIES_MAX_AGE_MS || hit.from !== today.from) {
+          if (series.size > 200) series.clear();
+          series.set(key, (hit = { at: now, from: today.from, value: todaySeries(sqlite, filters, today, now, openNow) }));
+        }
+        return hit.value;
+      });
     });
 }
 
@@ -185,13 +187,20 @@ function onTheFloorToday(a: AgentKpis, dayStart: number): boolean {
  * 134 messages so at 1,500 events/s). The charts' series, when `liveStateComputer` reuses one, may be up to
  * SERIES_MAX_AGE_MS older than the rest.
  */
-export function computeLiveState(sqlite: Database.Database, filters: KpiFilters, now: number, timezone: string, series?: TodaySeries): LiveState {
-  return onSnapshot(sqlite, () => liveStateOnSnapshot(sqlite, filters, now, timezone, series));
+export function computeLiveState(sqlite: Database.Database, filters: KpiFilters, now: number, timezone: string): LiveState {
+  return onSnapshot(sqlite, () => liveStateOnSnapshot(sqlite, filters, now, timezone));
 }
 
-function liveStateOnSnapshot(sqlite: Database.Database, filters: KpiFilters, now: number, timezone: string, series?: TodaySeries): LiveState {
+/** `seriesFor`: the charts' series, given the backlog now (where a backlog curve ends), made afresh or reused. */
+function liveStateOnSnapshot(
+  sqlite: Database.Database,
+  filters: KpiFilters,
+  now: number,
+  timezone: string,
+  seriesFor = (openNow: number) => todaySeries(sqlite, filters, dayWindow(now, timezone), now, openNow)
+): LiveState {
   const today = dayWindow(now, timezone);
-  // The backlog is "now", whatever the window: both windows share one count.
+  // The backlog is "now", whatever the window: both windows and the end of the backlog curve share one count.
   const backlog = getBacklog(sqlite, filters, now);
   return {
     at: new Date(now).toISOString(),
@@ -202,7 +211,7 @@ function liveStateOnSnapshot(sqlite: Database.Database, filters: KpiFilters, now
       lastHour: getKpis(sqlite, { from: now - HOUR_MS, to: now }, filters, now, backlog)
     },
     agents: getAgents(sqlite, today, filters.team).filter((a) => onTheFloorToday(a, today.from)),
-    series: series ?? todaySeries(sqlite, filters, today, now),
+    series: seriesFor(backlog.open),
     targets: DEFAULT_KPI_TARGETS
   };
 }
