@@ -42,12 +42,18 @@ export function countParts(value: number | null | undefined): Part[] {
   return isNumber(value) ? [{ text: numberFormat('count', { maximumFractionDigits: 0 }).format(value) }] : [{ text: t('value.none') }];
 }
 
-export function pctParts(value: number | null | undefined): Part[] {
+/** Percent as parts, to a tenth of a percent. */
+export const pctParts = (value: number | null | undefined): Part[] => pctToStep(value, 0.1);
+
+/**
+ * Percent as parts to `step` (a tenth, or a whole percent). 99.96 % must not be shown as a rounded-up 100 %, which
+ * would claim perfection; nor one abandoned call in 3,000 (0.03 %) as 0 %, which would claim none.
+ */
+function pctToStep(value: number | null | undefined, step: 0.1 | 1): Part[] {
   if (!isNumber(value)) return [{ text: t('value.none') }];
-  // 99.96 % must not be shown as a rounded-up 100 %, which would claim perfection; nor one abandoned call in 3,000
-  // (0.03 %) as 0 %, which would claim none.
-  if (value > 0 && value < 0.05) return [{ text: '<' }, ...pctOf(0.1)];
-  return pctOf(value >= 99.95 && value < 100 ? 99.9 : value);
+  if (value > 0 && value < step / 2) return [{ text: '<' }, ...pctOf(step)];
+  if (value >= 100 - step / 2 && value < 100) return pctOf(100 - step);
+  return pctOf(step === 1 ? Math.round(value) : value);
 }
 
 function pctOf(value: number): Part[] {
@@ -100,10 +106,7 @@ export const elapsedParts = (seconds: number | null | undefined) =>
  */
 export const briefDurationParts = toTheMinuteFrom(600);
 /** Whole percent as parts, for dense tables where a decimal would not fit ("77 %", never a rounded-up 100 %, nor 0 % for some). */
-export const wholePctParts = (value: number | null | undefined): Part[] =>
-  typeof value === 'number' && value > 0 && value < 0.5
-    ? [{ text: '<' }, ...pctOf(1)]
-    : pctParts(typeof value === 'number' && Number.isFinite(value) ? (value >= 99.5 && value < 100 ? 99 : Math.round(value)) : value);
+export const wholePctParts = (value: number | null | undefined): Part[] => pctToStep(value, 1);
 
 /** hh:mm:ss in the given zone (the KPI day's, so the wall's clock agrees with its charts), else the browser's. */
 export function formatClock(at: Date | number, timeZone?: string): string {
