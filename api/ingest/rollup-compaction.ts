@@ -39,6 +39,12 @@ export interface CompactionLimits {
    */
   lastMarkBy?: number;
   firstMarkBy?: number;
+  /**
+   * No more buckets once the round has taken this long (by `clock`, in ms): always one at least, so every round
+   * moves on. A busy day's bucket takes tens of ms to sum, and ingest waits for the whole round.
+   */
+  maxMs?: number;
+  clock?: () => number;
 }
 
 /** What a round summed, per coarser level, and how many buckets stay stale. */
@@ -48,7 +54,7 @@ export type Compacted = Record<Coarser['name'], number> & { left: number };
 /** Sums stale hours, then days, then weeks again, within `limits`. */
 export function compactRollups(
   sqlite: Database.Database,
-  { maxBuckets = Infinity, endedBy = Infinity, lastMarkBy = Infinity, firstMarkBy = -Infinity }: CompactionLimits = {}
+  { maxBuckets = Infinity, endedBy = Infinity, lastMarkBy = Infinity, firstMarkBy = -Infinity, maxMs = Infinity, clock = performance.now.bind(performance) }: CompactionLimits = {}
 ): Compacted {
   let s = statements.get(sqlite);
   if (!s) statements.set(sqlite, (s = prepareCompaction(sqlite)));
@@ -67,8 +73,12 @@ export function compactRollups(
       const summed = new Set(chosen.map((b) => b.bucket));
       staleBelow = stale.filter((b) => b.level === level && !summed.has(b.bucket)).map((b) => b.bucket);
     }
-    const done = { ...(Object.fromEntries(LEVELS.slice(1).map((l) => [l.name, 0])) as Record<Coarser['name'], number>), left: stale.length - todo.length };
-    for (const { level, bucket } of todo) {
+    const done = { ...(Object.fromEntries(LEVELS.slice(1).map((l) => [l.name, 0])) as Record<Coarser['name'], number>), left: stale.length };
+    const started = clock();
+    // `todo` is finest first, and a bucket is chosen only with the finer ones it is summed from: stopping anywhere
+    // leaves no bucket summed from rows still stale.
+    for (const [i, { level, bucket }] of todo.entries()) {
+      if (i > 0 && clock() - started >= maxMs) break;
       const sums = (st.finer.all(level - 1, bucket, bucket + LEVELS[level].size) as FinerSums[]).map((row) => {
         // An hour sums 12 rows of each (dim, value, team), a day 24 and a week 7: sparse histogram sums.
         const sum = new RollupSum(false);
@@ -85,6 +95,7 @@ export function compactRollups(
       }
       st.unmark.run(level, bucket);
       done[LEVELS[level].name]++;
+      done.left--;
     }
     return done;
   });

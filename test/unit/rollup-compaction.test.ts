@@ -70,6 +70,29 @@ describe('rollup compaction', () => {
     expect(stale()).toEqual([[1, DAY + 2 * H], [2, DAY], [3, WEEK]]);
   });
 
+  it('stops a round once it has taken its time, one bucket at least, and sums the rest in the rounds after', () => {
+    // Tickets in 30 hours over two days: 30 hours, 2 days and a week stale, as a backfill leaves them.
+    const tickets = Array.from({ length: 30 }, (_, h) => ev('ticket.created', h * 60 + 5, { ticket: `T${h}`, channel: h % 2 ? 'chat' : 'email', team: 'payments' }));
+    const twin = createRuntime({ DATABASE_PATH: ':memory:' });
+    rt = createRuntime({ DATABASE_PATH: ':memory:' });
+    for (const r of [rt, twin]) r.ingest.ingest(valid(tickets));
+    const rows = (r: LocalRuntime) => r.db.$client.prepare('SELECT * FROM rollups ORDER BY level, dim, value, team, bucket').raw().all();
+    // A clock on which every bucket takes 10 ms: a 25 ms round sums three.
+    let ms = 0;
+    const limits = { endedBy: WEEK + 14 * D, maxMs: 25, clock: () => (ms += 10) - 10 };
+    const rounds = [];
+    for (let r = compactRollups(rt.db.$client, limits); rounds.push(r) && r.left > 0; r = compactRollups(rt.db.$client, limits)) ms = 0;
+    expect(rounds.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, i) => ({ hours: 3, days: 0, weeks: 0, left: 30 - 3 * i })));
+    expect(rounds.at(-1)).toEqual({ hours: 0, days: 2, weeks: 1, left: 0 });
+    // However it was cut, the rows are those of one round with no limit.
+    compactRollups(twin.db.$client);
+    expect(rows(rt)).toEqual(rows(twin));
+    twin.db.$client.close();
+    // A bucket that alone takes longer than the round's time is still summed: a round always moves on.
+    rt.ingest.ingest(valid([ev('ticket.created', 40 * 60, { ticket: 'L', channel: 'chat', team: 'payments' })]));
+    expect(compactRollups(rt.db.$client, { endedBy: WEEK + 14 * D, maxMs: 0 })).toMatchObject({ hours: 1 });
+  });
+
   it('covers a window with a stale day and a stale hour from the level below, with no gap and no overlap', () => {
     const from = DAY + 1.5 * H;
     const to = DAY + 3 * D;
@@ -135,7 +158,7 @@ describe('rollup compaction on a full disk', () => {
       expect(compactionLines()).toHaveLength(1);
       expect(String(compactionLines()[0][0])).toContain('SQLITE_FULL');
       expect(await answers()).toEqual(before);
-      // Room again: the next rounds (24 buckets each) sum every bucket, say so once, and the answers stay the same.
+      // Room again: the next rounds sum every bucket, say so once, and the answers stay the same.
       t.rt.db.$client.pragma('max_page_count = 4294967294');
       await vi.advanceTimersByTimeAsync(4_000);
       expect(stale()).toEqual([]);
