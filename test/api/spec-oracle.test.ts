@@ -3,6 +3,7 @@
 // callbacks, windows and filters.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compactRollups } from '../../api/ingest/rollup-compaction';
 import { testApp } from '../helpers/app';
 import { backlogModel, expectNear, matches, modelOf, windowModel, type Ev, type Filters } from '../helpers/spec-model';
 
@@ -75,10 +76,17 @@ describe('the numbers, against the spec read literally', () => {
         fc.array(ticket, { minLength: 1, maxLength: 8 }),
         fc.array(callback, { maxLength: 4 }),
         fc.array(fc.tuple(fc.integer({ min: -60, max: 8 * 60 }), fc.integer({ min: 1, max: 10 * 60 }), fc.constantFrom(...FILTERS)), { minLength: 1, maxLength: 4 }),
-        async (tickets, callbacks, windows) => {
+        fc.nat(),
+        fc.constantFrom(undefined, 1, 3),
+        async (tickets, callbacks, windows, split, maxBuckets) => {
           const events = eventsOf(tickets, callbacks);
           const t = testApp({ now: () => NOW });
-          expect((await t.post(events)).status).toBe(200);
+          // Some events arrive after the hours, days and weeks of the others were summed (all, or the first few).
+          const cut = split % (events.length + 1);
+          for (const part of [events.slice(0, cut), events.slice(cut)]) {
+            if (part.length) expect((await t.post(part)).status).toBe(200);
+            compactRollups(t.rt.db.$client, { maxBuckets });
+          }
           const { tickets: ticketModels, callbacks: callbackModels, facts } = modelOf(events);
           const named = [...new Set(events.flatMap((e) => (e.agent === undefined ? [] : [e.agent as string])))].sort();
 
