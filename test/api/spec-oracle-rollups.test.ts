@@ -12,7 +12,7 @@ import { backlogModel, expectNear, matches, modelOf, windowModel, type Ev, type 
 
 const H = 3_600_000;
 const D = 24 * H;
-const RUNS = Number(process.env.FC_RUNS ?? 25);
+const RUNS = Number(process.env.FC_RUNS ?? 15);
 
 /** The zones, and a day of each (its local date) whose simulated traffic is stored, with the day before. */
 const ZONES: [string, string[]][] = [
@@ -161,6 +161,21 @@ describe('the numbers over rollups compacted or not, in any zone, against the sp
       const named = [...new Set(all.flatMap((e) => (typeof e.agent === 'string' ? [e.agent] : [])))].sort();
       expect(rows.map((a) => a.agent).sort()).toEqual(named);
       for (const a of rows) expect(a.open, a.agent).toBe(tickets.filter((m) => m.open?.assignee === a.agent).length);
+      // Status, since when (the start of the latest run of it), name and team: the latest events by (at, id), however late they came.
+      const byTime = asModel(all).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const a of rows as any[]) {
+        const statuses = byTime.filter((e) => e.type === 'agent.status' && e.agent === a.agent);
+        const last = statuses.at(-1);
+        let since = statuses.length - 1;
+        while (since > 0 && statuses[since - 1].status === last?.status) since--;
+        const seen = byTime.filter((e) => (e.type === 'ticket.assigned' || e.type === 'callback.scheduled') && e.agent === a.agent && e.team !== undefined).at(-1);
+        expect({ status: a.status, statusSince: a.statusSince, name: a.name, team: a.team }, a.agent).toEqual({
+          status: last?.status ?? null,
+          statusSince: last ? new Date(statuses[since].at).toISOString() : null,
+          name: statuses.filter((e) => e.name !== undefined).at(-1)?.name ?? null,
+          team: statuses.filter((e) => e.team !== undefined).at(-1)?.team ?? seen?.team ?? null
+        });
+      }
       t.close();
     }, 600_000);
   }
