@@ -30,6 +30,7 @@ export class LoginThrottle {
     return t ? Math.max(0, t.heldUntil - now) : 0;
   }
 
+  /** A try, counted as wrong as it begins (see the login route); `right` forgives it and every one before. */
   wrong(address: string, username: string, now: number): void {
     const k = key(address, username);
     const before = this.tries.get(k);

@@ -54,11 +54,11 @@ export function authRoutes(deps: AppDeps) {
         c.header('Retry-After', String(seconds));
         return c.json({ error: 'too_many_attempts', retryAfterSec: seconds, message: `Too many wrong passwords for ${quote(username)} from this address: try again in ${seconds} s.` }, 429);
       }
+      // Counted as wrong before the hash is checked, and forgiven if right: guesses sent all at once would otherwise
+      // each pass the hold while the others' hashes ran, and a guesser try thousands at a time.
+      throttle.wrong(address, username, deps.now());
       const session = await login(deps.db, username, password, deps.now());
-      if (!session) {
-        throttle.wrong(address, username, deps.now());
-        return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
-      }
+      if (!session) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
       throttle.right(address, username);
       // Secure when the browser came over HTTPS (a proxy in front says so): a page over plain HTTP, or a
       // network on the way, could otherwise have it sent in the clear. Over plain HTTP a browser drops a Secure cookie.

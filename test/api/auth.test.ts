@@ -142,6 +142,22 @@ describe('POST /api/auth/login', () => {
     for (let i = 0; i < 4; i++) expect((await as(`typo-${i}`)).status).toBe(401);
     expect((await as('wallet-floor-7')).status).toBe(200);
   });
+  it('holds guesses sent all at once as it holds them one by one: no more than 5 wrong passwords are checked before the hold', async () => {
+    withManager();
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => login(JSON.stringify({ username: 'mei', password: `guess-${i}` }))));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(35);
+    expect((await login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }))).status).toBe(429);
+  });
+
+  it('lets the right password through among wrong ones sent at once, and counts afresh after it', async () => {
+    withManager();
+    const tries = ['typo-1', 'typo-2', 'wallet-floor-7', 'typo-3'].map((password) => login(JSON.stringify({ username: 'mei', password })));
+    expect((await Promise.all(tries)).map((r) => r.status)).toEqual([401, 401, 200, 401]);
+    for (let i = 0; i < 4; i++) expect((await login(JSON.stringify({ username: 'mei', password: `again-${i}` }))).status).toBe(401);
+    expect((await login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }))).status).toBe(200);
+  });
 });
 
 describe('POST /api/events with a byte-order mark', () => {
