@@ -12,6 +12,24 @@ export default {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ pages: site, assets: site, fallback: 'index.html', strict: false }),
+    // Written into the page as a <meta> with the hash of the one inline script SvelteKit starts the app with, so a
+    // script injected into the page does not run. Svelte's templates carry style attributes, hence 'unsafe-inline'
+    // for styles; ws: and wss: for the live feed, which CSP's 'self' does not name in every browser a TV may have.
+    // The server's own header (api/security-headers.ts) adds what a <meta> cannot: frame-ancestors.
+    csp: {
+      mode: 'hash',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:'],
+        'font-src': ['self'],
+        'connect-src': ['self', 'ws:', 'wss:'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self']
+      }
+    },
     files: {
       src: 'web',
       routes: 'web/routes',

@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { unreadableFile } from '../db/open';
 import { passingFailure, RETRY_AFTER_SECONDS } from './ingest/failure';
+import { API_HEADERS } from './security-headers';
 
 export interface Answer {
   status: 200 | 400 | 401 | 403 | 413 | 415 | 417 | 500 | 503;
@@ -56,7 +57,7 @@ export function honoAnswer(c: Context, a: Answer): Response {
 /** Sends an answer on Node's own response (the ingest fast path, and what the listener answers before Hono). */
 export function nodeAnswer(res: ServerResponse, a: Answer): void {
   const json = JSON.stringify(a.body);
-  res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...a.headers });
+  res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...API_HEADERS, ...a.headers });
   res.end(json);
 }
 

@@ -12,6 +12,7 @@ import { RETRY_AFTER_SECONDS } from './ingest/failure';
 import { authRoutes } from './routes/auth';
 import { eventsRoutes } from './routes/events';
 import { kpiRoutes } from './routes/kpis';
+import { securityHeaders } from './security-headers';
 
 export interface AppDeps {
   db: Db;
@@ -27,6 +28,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   // Not strict: /api/kpis/ is /api/kpis, as a person typing an address or a client joining paths expects.
   const app = new Hono({ strict: false });
+  app.use('*', securityHeaders());
   app.use('*', async (c, next) => {
     if (deps.draining?.()) {
       c.header('Connection', 'close');

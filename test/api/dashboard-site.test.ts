@@ -37,4 +37,20 @@ describe('the dashboard\'s files', () => {
     const gone = await app.request('/_app/immutable/entry/start.A0.js');
     expect([gone.status, gone.headers.get('content-type')]).toEqual([404, 'application/json']);
   });
+
+  it('tells a browser not to sniff, frame on another site or pass the wall\'s ?token= address on, and to keep no API answer', async () => {
+    const app = siteApp();
+    const page = await app.request(`/wall?token=${t.tokens.display}`);
+    const chunk = await app.request('/_app/immutable/entry/start.B1.js');
+    const kpis = await app.request('/api/kpis', { headers: { authorization: `Bearer ${t.tokens.supervisor}` } });
+    const refused = await app.request('/api/kpis');
+    const posted = await app.request('/api/events', { method: 'POST', headers: { authorization: `Bearer ${t.tokens.ingest}` }, body: '[]' });
+    for (const [what, res] of Object.entries({ page, chunk, kpis, refused, posted })) {
+      expect(res.headers.get('x-content-type-options'), what).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), what).toBe('strict-origin');
+      expect(res.headers.get('content-security-policy'), what).toMatch(/frame-ancestors 'self'/);
+    }
+    for (const [what, res] of Object.entries({ kpis, refused, posted })) expect(res.headers.get('cache-control'), what).toBe('no-store');
+    expect([page.headers.get('cache-control'), chunk.headers.get('cache-control')]).toEqual(['no-cache', 'public, max-age=31536000, immutable']);
+  });
 });

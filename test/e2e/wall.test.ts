@@ -249,6 +249,33 @@ describe('wall display', () => {
     await page.close();
   });
 
+  it('shows its figures under its Content-Security-Policy, which runs no injected script, and sends no Referer holding its token', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const referers: string[] = [];
+    page.on('request', (r) => referers.push(r.headers().referer ?? ''));
+    const res = await page.goto(`${server.url}/wall?token=${wallToken}`);
+    expect(res?.headers()['content-security-policy']).toMatch(/frame-ancestors 'self'/);
+    expect(await page.getAttribute('meta[http-equiv="content-security-policy"]', 'content')).toMatch(/script-src 'self' 'sha256-/);
+    await page.waitForSelector('[data-kpi="tickets.created"][data-value]', { timeout: 15_000 });
+    await page.waitForSelector('canvas', { timeout: 15_000 });
+    expect(errors).toEqual([]);
+    const injected = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.body.append(script);
+      return (window as { injected?: boolean }).injected ?? false;
+    });
+    expect(injected).toBe(false);
+    expect(referers.length).toBeGreaterThan(1);
+    expect(referers.filter((r) => r.includes(wallToken))).toEqual([]);
+    // The batch answered from Node's own response (the ingest fast path) is kept by no one either.
+    const posted = await fetch(`${server.url}/api/events`, { method: 'POST', headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` }, body: JSON.stringify(created()) });
+    expect([posted.status, posted.headers.get('cache-control'), posted.headers.get('x-content-type-options')]).toEqual([200, 'no-store', 'nosniff']);
+    await page.close();
+  });
+
   it('answers an address that does not exist with a page saying so and a way back, in the chosen language', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/login?lang=zh-CN`);
