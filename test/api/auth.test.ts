@@ -270,6 +270,22 @@ describe('a session cookie on a state-changing request', () => {
   });
 });
 
+describe('a sign-in from a page of another site', () => {
+  it('is refused, so a page on another port or subdomain cannot swap the session of a wall or desk for one of its choosing', async () => {
+    withManager();
+    const body = JSON.stringify({ username: 'mei', password: 'wallet-floor-7' });
+    const signIn = (origin?: string) =>
+      t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'text/plain', host: 'floor.example.com', ...(origin ? { origin } : {}) }, body });
+    for (const origin of ['http://evil.example.com', 'http://floor.example.com:8080', 'null']) {
+      const res = await signIn(origin);
+      expect([origin, res.status, res.headers.get('set-cookie')]).toEqual([origin, 403, null]);
+      expect((await res.json()).message, origin).toMatch(/another site/);
+    }
+    // The start page's own sign-in, and a client that sends no Origin (curl), are served.
+    for (const origin of ['http://floor.example.com', undefined]) expect((await signIn(origin)).status, origin).toBe(200);
+  });
+});
+
 describe('a 401', () => {
   it('says what was wrong: no credentials, a token the server does not accept, or a session that has ended', async () => {
     withManager();
