@@ -156,12 +156,16 @@ export class NodeAccessors implements Accessors {
   }
 
   cookie(name: string): string | undefined {
-    this.cookies ??= new Map(
-      (this.req.headers.cookie ?? '').split(';').map((c) => {
+    if (!this.cookies) {
+      this.cookies = new Map();
+      // The first of a name counts, as hono/cookie reads it for every other route: two of one name come from a
+      // sibling subdomain's or a longer path's cookie, and the live feed and the ingest path must see the same session.
+      for (const c of (this.req.headers.cookie ?? '').split(';')) {
         const i = c.indexOf('=');
-        return [c.slice(0, i).trim(), decodeCookie(c.slice(i + 1).trim())] as [string, string];
-      })
-    );
+        const key = c.slice(0, i).trim();
+        if (!this.cookies.has(key)) this.cookies.set(key, decodeCookie(c.slice(i + 1).trim()));
+      }
+    }
     return this.cookies.get(name);
   }
 }

@@ -197,7 +197,12 @@ describe('POST /api/events over HTTP', () => {
   });
 
   it('answers every request as the Hono route does (the listener serves POST /api/events itself)', async () => {
+    const signedIn = await app.request('/api/auth/login', { method: 'POST', body: JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }) });
+    const session = signedIn.headers.get('set-cookie')!.split(';')[0];
     const cases: [string, string, Record<string, string>][] = [
+      // Two cookies of the name (one set for a sibling subdomain, or a longer path): the first, as the other routes read it.
+      ['two session cookies, the first signed in', JSON.stringify(event('f1')), { authorization: '', cookie: `${session}; floorboard_session=ended-or-made-up` }],
+      ['two session cookies, the second signed in', JSON.stringify(event('f1')), { authorization: '', cookie: `floorboard_session=ended-or-made-up; ${session}` }],
       ['no token', JSON.stringify(event('f1')), { authorization: '' }],
       ['a wrong token', JSON.stringify(event('f1')), { authorization: 'Bearer nope' }],
       ['a display token', JSON.stringify(event('f1')), { authorization: `Bearer ${displayToken}` }],
