@@ -1,4 +1,5 @@
-// `npm start` must work right after `npm install`: build the dashboard when build/ is missing or older than web/.
+// `npm start` must work right after `npm install`: build the dashboard when build/ is missing or older than web/
+// (or the build's configuration).
 //
 // A build writes into a directory of its own and is moved into place whole once it succeeded, so a build
 // that is cut short never leaves half a site (index.html naming files another build wrote) to be served. One
@@ -12,24 +13,26 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = join(ROOT, 'build');
-const SOURCES = [join(ROOT, 'web'), join(ROOT, 'api', 'live'), join(ROOT, 'api', 'kpi')];
+/** What the site is built from: its code, and the build's own configuration (svelte.config.js writes the page's CSP). */
+const SOURCES = [join(ROOT, 'web'), join(ROOT, 'api', 'live'), join(ROOT, 'api', 'kpi'), join(ROOT, 'svelte.config.js'), join(ROOT, 'vite.config.ts')];
 /** One lock for every build of this checkout, whatever its target: they all write through .svelte-kit/. */
 const LOCK = join(ROOT, 'build.lock');
 /** How long a start waits for another process's build before building itself. */
 const LOCK_WAIT_MS = 180_000;
 
-function newestMtime(dir: string): number {
+/** The newest change to a file, or to any file in a directory. */
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
   return newest;
 }
 
-function isStale(site: string): boolean {
+/** Whether `site` is missing or older than any of `sources` (files or directories). */
+export function isStale(site: string, sources = SOURCES): boolean {
   const index = join(site, 'index.html');
-  return !existsSync(index) || SOURCES.filter(existsSync).some((d) => newestMtime(d) > statSync(index).mtimeMs);
+  return !existsSync(index) || sources.filter(existsSync).some((d) => newestMtime(d) > statSync(index).mtimeMs);
 }
 
 /** `site` (default build/), built first if missing or older than its sources; undefined when there is none to serve. */
