@@ -90,6 +90,9 @@ export function eventsFastPath(deps: AppDeps) {
   };
 }
 
+/** A post as the log names it: by its path, as the Hono routes are, since a sender may have put a token in the query string. */
+const logged = (url: string) => `POST ${url.split('?')[0]}`;
+
 async function answerFromNode(deps: AppDeps, req: IncomingMessage, res: ServerResponse, url: string, waiting: boolean): Promise<void> {
   let a: Answer | null;
   let toldToGoOn = false;
@@ -106,13 +109,13 @@ async function answerFromNode(deps: AppDeps, req: IncomingMessage, res: ServerRe
     // anyway, no answer reads it; the connection ends with this answer.
     if (a && waiting && !toldToGoOn) a = { ...a, headers: { ...a.headers, connection: 'close' } };
   } catch (err) {
-    a = err instanceof SenderGone ? null : failureAnswer(err, `POST ${url}`);
+    a = err instanceof SenderGone ? null : failureAnswer(err, logged(url));
   }
   try {
     if (!a) return void res.destroy();
     nodeAnswer(res, a);
   } catch (err) {
-    console.error(`POST ${url}: could not answer:`, err);
+    console.error(`${logged(url)}: could not answer:`, err);
     res.destroy();
   }
 }

@@ -17,9 +17,10 @@ let token: string;
 let displayToken: string;
 /** The Hono app over the same runtime, to compare the Node fast path's answers with. */
 let app: ReturnType<typeof createApp>;
+let rt: ReturnType<typeof createServerRuntime>;
 beforeAll(async () => {
   const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-http-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: 'UTC' });
-  const rt = createServerRuntime(config);
+  rt = createServerRuntime(config);
   token = createToken(rt.db, 'ingest', 'test', Date.now());
   displayToken = createToken(rt.db, 'display', 'test', Date.now());
   rt.db.insert(users).values({ username: 'mei', passwordHash: hashPassword('wallet-floor-7'), role: 'manager', createdAt: Date.now() }).run();
@@ -101,6 +102,28 @@ describe('POST /api/events over HTTP', () => {
       expect(errors).not.toHaveBeenCalled();
       expect((await post(JSON.stringify(event('after-gone')))).status).toBe(200);
     } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('logs a failed batch by its path alone: a token a sender put in the address stays out of the log', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const submit = vi.spyOn(rt.commits, 'submit').mockRejectedValueOnce(new Error('a bug in the writer'));
+    try {
+      const answer = await new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          { host: '127.0.0.1', port: running.port, path: '/api/events?token=sender-secret-42&source=crm', method: 'POST', headers: { authorization: `Bearer ${token}` } },
+          (res) => (res.resume(), resolve(res.statusCode!))
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify(event('logged')));
+      });
+      expect(answer).toBe(500);
+      const lines = errors.mock.calls.map((call) => call.map(String).join(' '));
+      expect(lines).toEqual([expect.stringMatching(/^POST \/api\/events failed: Error: a bug in the writer/)]);
+      expect(lines.join('\n')).not.toContain('sender-secret-42');
+    } finally {
+      submit.mockRestore();
       errors.mockRestore();
     }
   });
