@@ -1,4 +1,5 @@
-// Once a minute, writes the backlog of the whole centre and of each team into backlog_samples.
+// Once a minute, writes the backlog of the whole centre and of each team into backlog_samples, and deletes the
+// samples no chart reads any more.
 import type Database from 'better-sqlite3';
 import { failureLog } from '../ingest/failure-log';
 import { backlogByTeam, type TeamBacklog } from '../queries/getBacklog';
@@ -10,6 +11,16 @@ export const MINUTE_MS = 60_000;
  * 20,000 teams made each sample scan the open tickets 20,000 times, holding ingest up for 16–18 s a minute.
  */
 export const MAX_SAMPLED_TEAMS = 500;
+
+/**
+ * Samples kept: the wall's chart reads today's (state.ts, backlogCurve), and a day in the centre's zone is at
+ * most 25 h long, whatever its offset. Kept for ever, they grew by a row per team a minute (2.6M a year for 4
+ * teams), beside a chart that reads a day of them.
+ */
+export const SAMPLES_KEPT_MS = 2 * 24 * 60 * MINUTE_MS;
+
+/** Deletes the samples older than SAMPLES_KEPT_MS, through the index by minute (migration 0012). */
+export const PRUNE_SAMPLES = 'DELETE FROM backlog_samples WHERE minute < ?';
 
 export function sampleBacklog(sqlite: Database.Database, now: number): void {
   // A database where no ticket or callback counts yet has no backlog to chart; a zero sampled before a backfill
@@ -33,6 +44,7 @@ export function sampleBacklog(sqlite: Database.Database, now: number): void {
       const teams = byTeam.filter((b): b is TeamBacklog & { team: string } => b.team !== null);
       teams.sort((x, y) => y.open + y.pending - (x.open + x.pending) || (x.team < y.team ? -1 : 1));
       for (const b of teams.slice(0, MAX_SAMPLED_TEAMS)) write(b.team, b);
+      sqlite.prepare(PRUNE_SAMPLES).run(minute - SAMPLES_KEPT_MS);
     })
     .immediate();
 }
