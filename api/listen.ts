@@ -50,7 +50,6 @@ export async function listen(
   const hub = new LiveHub({
     compute: (filters) => liveState(filters, rt.now()),
     authenticate: (req) => authenticate(rt.db, new NodeAccessors(req), rt.now(), true),
-    now: rt.now,
     maxClients: config.LIVE_MAX_CLIENTS,
     ...opts.hub
   });

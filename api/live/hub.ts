@@ -41,7 +41,6 @@ const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${FILTER_NAMES.
 export interface HubOptions {
   compute: (filters: KpiFilters) => LiveState;
   authenticate: (req: IncomingMessage) => Principal | null;
-  now?: () => number;
   maxClients?: number;
   /** Fewest ms between two broadcasts (coalescing): 100 ms = at most 10 updates a second. */
   minIntervalMs?: number;
@@ -94,7 +93,11 @@ export class LiveHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * MAX_MESSAGE_BYTES });
   private readonly clients = new Set<Client>();
   private readonly o: Required<HubOptions>;
-  /** The earliest time the next round may start. */
+  /**
+   * The earliest time the next round may start. The hub's times are the monotonic clock's (performance.now()):
+   * on the wall clock, NTP setting the machine's time back by hours left this hours ahead, and every wall
+   * without an update (and every subscription without its snapshot) until the clock had caught up.
+   */
   private nextRoundAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private broadcasting = false;
@@ -109,7 +112,7 @@ export class LiveHub {
   readonly stats = { broadcasts: 0, computations: 0, skippedSlow: 0, droppedDead: 0, refused: 0, signedOut: 0 };
 
   constructor(opts: HubOptions) {
-    this.o = { now: Date.now, maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, subscriptionMsPerSecond: 250, ...opts };
+    this.o = { maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, subscriptionMsPerSecond: 250, ...opts };
     this.intervals.push(setInterval(() => this.markDirty(), this.o.heartbeatMs), setInterval(() => this.ping(), this.o.pingMs));
   }
 
@@ -138,7 +141,7 @@ export class LiveHub {
       return;
     }
     if (this.timer) return;
-    const wait = Math.max(0, this.nextRoundAt - this.o.now());
+    const wait = Math.max(0, this.nextRoundAt - performance.now());
     this.timer = setTimeout(() => this.broadcast(), wait);
   }
 
@@ -241,7 +244,7 @@ export class LiveHub {
    * subscriptions by the thousand (one display token is enough) gets one snapshot per minIntervalMs, of the
    * filters it sent last, instead of holding every request and every wall up for seconds.
    */
-  private owe(client: Client, wait = Math.max(0, client.lastSnapshotAt + this.o.minIntervalMs - this.o.now())): void {
+  private owe(client: Client, wait = Math.max(0, client.lastSnapshotAt + this.o.minIntervalMs - performance.now())): void {
     if (client.owed) return;
     client.owed = setTimeout(() => {
       client.owed = null;
@@ -262,7 +265,7 @@ export class LiveHub {
 
   private isFresh(scope: string): boolean {
     const cached = this.latest.get(scope);
-    return cached !== undefined && cached.generation === this.generation && this.o.now() - cached.at < this.o.heartbeatMs;
+    return cached !== undefined && cached.generation === this.generation && performance.now() - cached.at < this.o.heartbeatMs;
   }
 
   /** A new client (or a new subscription) gets its scope's latest state, computed again only if stale. */
@@ -273,7 +276,7 @@ export class LiveHub {
       this.stats.skippedSlow++;
       return;
     }
-    client.lastSnapshotAt = this.o.now();
+    client.lastSnapshotAt = performance.now();
     try {
       let state = this.isFresh(client.scope) ? this.latest.get(client.scope)!.state : null;
       if (!state) {
@@ -292,7 +295,7 @@ export class LiveHub {
     this.stats.computations++;
     const generation = this.generation;
     const state = this.o.compute(filters);
-    this.latest.set(scope, { generation, at: this.o.now(), state });
+    this.latest.set(scope, { generation, at: performance.now(), state });
     return state;
   }
 
@@ -302,7 +305,7 @@ export class LiveHub {
    */
   private broadcast(): void {
     this.timer = null;
-    const started = this.o.now();
+    const started = performance.now();
     if (this.clients.size === 0) {
       this.nextRoundAt = started + this.o.minIntervalMs;
       return;
@@ -323,7 +326,7 @@ export class LiveHub {
         this.broadcasting = false;
         // At most one round per minIntervalMs, and never more than half the time spent on rounds: a slow
         // round waits as long again before the next, so ingest keeps its share of the event loop.
-        const ended = this.o.now();
+        const ended = performance.now();
         this.nextRoundAt = Math.max(started + this.o.minIntervalMs, ended + (ended - started));
         if (this.dirtyDuringRound) {
           this.dirtyDuringRound = false;

@@ -1,0 +1,96 @@
+// The live feed across a step of the machine's clock (NTP setting it back, or forward, by hours): walls keep
+// their updates and subscriptions their snapshots.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { createToken } from '../../api/auth/credentials';
+import { loadConfig } from '../../api/config';
+import { listen, type Listening } from '../../api/listen';
+import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
+import { createRuntime } from '../../api/runtime';
+
+const HOUR = 3_600_000;
+let running: Listening | null = null;
+const sockets: WebSocket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.terminate();
+  await running?.close();
+  running = null;
+  vi.restoreAllMocks();
+});
+
+/** The machine's clock, `offset` ms from the real one: the whole process reads it, as after an NTP step. */
+function steppableClock() {
+  const real = Date.now.bind(Date);
+  const clock = { offset: 0 };
+  vi.spyOn(Date, 'now').mockImplementation(() => real() + clock.offset);
+  return clock;
+}
+
+async function start() {
+  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-live-clock-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: 'UTC' });
+  const rt = createRuntime(config);
+  const tokens = { display: createToken(rt.db, 'display', 'wall', Date.now()), ingest: createToken(rt.db, 'ingest', 'test', Date.now()) };
+  running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000 } });
+  const port = running.port;
+  const post = async (events: unknown[]) => {
+    const res = await fetch(`http://127.0.0.1:${port}/api/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' },
+      body: JSON.stringify(events)
+    });
+    expect(res.status).toBe(200);
+  };
+  const connect = () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live?token=${tokens.display}`);
+    sockets.push(ws);
+    const messages: ServerMessage[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(String(d))));
+    type Live = SnapshotMessage | UpdateMessage;
+    const until = async (pred: (m: Live) => boolean, ms = 3000): Promise<Live> => {
+      for (let waited = 0; waited < ms; waited += 50) {
+        const found = messages.find((m) => m.type !== 'error' && pred(m as Live));
+        if (found) return found as Live;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no matching message in ${ms} ms; got ${messages.length}`);
+    };
+    return { ws, messages, until, opened: new Promise((r, j) => (ws.once('open', r), ws.once('error', j))) };
+  };
+  return { post, connect };
+}
+
+const created = (id: string, team = 'wallet') => ({ id, type: 'ticket.created', at: Date.now() - 1000, ticket: id, channel: 'chat', team });
+
+describe('the live feed across a clock step', () => {
+  it('goes on updating the walls after the clock is set back by hours, and answers subscriptions', async () => {
+    const clock = steppableClock();
+    const { post, connect } = await start();
+    const wall = connect();
+    await wall.until((m) => m.type === 'update');
+    clock.offset = -3 * HOUR;
+    const seen = wall.messages.length;
+    // A heartbeat's update, then a commit's, as before the step: not three hours later.
+    await wall.until((m) => m.type === 'update' && wall.messages.indexOf(m) >= seen);
+    await post([created('T1')]);
+    await wall.until((m) => m.type === 'update' && m.windows.today.tickets.created === 1);
+    // A wall subscribing now gets its snapshot at once.
+    const risk = connect();
+    await risk.opened;
+    await risk.until((m) => m.type === 'snapshot');
+    risk.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: 'risk' } }));
+    await risk.until((m) => m.type === 'snapshot' && m.filters.team === 'risk');
+  });
+
+  it('goes on updating the walls after the clock is set forward by hours', async () => {
+    const clock = steppableClock();
+    const { post, connect } = await start();
+    const wall = connect();
+    await wall.until((m) => m.type === 'update');
+    clock.offset = 3 * HOUR;
+    await post([created('T1')]);
+    await wall.until((m) => m.type === 'update' && m.windows.today.tickets.created === 1);
+  });
+});
