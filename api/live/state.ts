@@ -161,7 +161,9 @@ export function liveStateComputer(sqlite: Database.Database, timezone: string) {
       const today = dayWindow(now, timezone);
       return liveStateOnSnapshot(sqlite, filters, now, timezone, (openNow) => {
         let hit = series.get(key);
-        if (!hit || now - hit.at > SERIES_MAX_AGE_MS || hit.from !== today.from) {
+        // A series made later than now is one the clock has been set back from (NTP): reused, the charts stood still
+        // for as long as the step, hours, beside tiles that moved on.
+        if (!hit || now < hit.at || now - hit.at > SERIES_MAX_AGE_MS || hit.from !== today.from) {
           if (series.size > 200) series.clear();
           series.set(key, (hit = { at: now, from: today.from, value: todaySeries(sqlite, filters, today, now, openNow) }));
         }
