@@ -130,8 +130,10 @@ function backlogCurve(sqlite: Database.Database, filters: KpiFilters, day: { fro
      WHERE centre.team = '' AND centre.minute >= ? AND centre.minute < ? ORDER BY centre.minute`
   )
     .raw()
-    .all(filters.team ?? '', day.from, day.to) as [number, number][];
-  // Samples are a minute apart, and the tile is the backlog now: the curve ends where the tile stands.
+    .all(filters.team ?? '', day.from, until) as [number, number][];
+  // Samples are a minute apart, and the tile is the backlog now: the curve ends where the tile stands. Those after
+  // now were taken while the clock was ahead (NTP has set it back since): drawn, the line ran on past now and
+  // back to the tile's count, until the clock had caught up with them.
   const last = samples.at(-1);
   const current: [number, number] = [until - 1, openNow];
   const upToNow = last?.[0] === current[0] ? [...samples.slice(0, -1), current] : [...samples, current];
