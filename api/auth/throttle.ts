@@ -26,14 +26,14 @@ export class LoginThrottle {
 
   /** Milliseconds until this address may try this name again; 0 when it may now. */
   heldFor(address: string, username: string, now: number): number {
-    const t = this.tries.get(key(address, username));
+    const t = this.entry(key(address, username), now);
     return t ? Math.max(0, t.heldUntil - now) : 0;
   }
 
   /** A try, counted as wrong as it begins (see the login route); `right` forgives it and every one before. */
   wrong(address: string, username: string, now: number): void {
     const k = key(address, username);
-    const before = this.tries.get(k);
+    const before = this.entry(k, now);
     const t: Tries = before && now - before.last < FORGET_MS ? before : { wrong: 0, last: now, heldUntil: 0 };
     t.wrong++;
     t.last = now;
@@ -42,6 +42,17 @@ export class LoginThrottle {
     this.tries.delete(k);
     this.tries.set(k, t);
     while (this.tries.size > MAX_KEYS) this.tries.delete(this.tries.keys().next().value!);
+  }
+
+  /**
+   * The tries of a key, moved back with the clock when NTP has set it back since the last of them, so a hold lasts
+   * no longer than it was set for. Left as they were, a 30 s hold with the clock set back three hours held a
+   * person out for three hours and 30 s.
+   */
+  private entry(k: string, now: number): Tries | undefined {
+    const t = this.tries.get(k);
+    if (t && now < t.last) (t.heldUntil -= t.last - now), (t.last = now);
+    return t;
   }
 
   right(address: string, username: string): void {

@@ -142,6 +142,7 @@ describe('POST /api/auth/login', () => {
     for (let i = 0; i < 4; i++) expect((await as(`typo-${i}`)).status).toBe(401);
     expect((await as('wallet-floor-7')).status).toBe(200);
   });
+
   it('holds guesses sent all at once as it holds them one by one: no more than 5 wrong passwords are checked before the hold', async () => {
     withManager();
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => login(JSON.stringify({ username: 'mei', password: `guess-${i}` }))));
@@ -157,6 +158,20 @@ describe('POST /api/auth/login', () => {
     expect((await Promise.all(tries)).map((r) => r.status)).toEqual([401, 401, 200, 401]);
     for (let i = 0; i < 4; i++) expect((await login(JSON.stringify({ username: 'mei', password: `again-${i}` }))).status).toBe(401);
     expect((await login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }))).status).toBe(200);
+  });
+
+  it('holds a name no longer than its hold when NTP sets the clock back by hours', async () => {
+    let clock = NOW;
+    t = testApp({ now: () => clock });
+    t.rt.db.insert(users).values({ username: 'mei', passwordHash: hashPassword('wallet-floor-7'), role: 'manager', createdAt: NOW }).run();
+    const as = (password: string) => login(JSON.stringify({ username: 'mei', password }));
+    for (let i = 0; i < 5; i++) expect((await as(`guess-${i}`)).status).toBe(401);
+    clock -= 3 * 3_600_000;
+    const held = await as('wallet-floor-7');
+    expect(held.status).toBe(429);
+    expect(Number(held.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+    clock += 30_000;
+    expect((await as('wallet-floor-7')).status).toBe(200);
   });
 });
 
