@@ -69,7 +69,7 @@ export function startMaintenance(db: Db, now: () => number, replayDue: (now: num
       const t = now();
       // Only buckets that have ended: the current hour and day would be summed again every round while they fill
       // (18 ms and 45 ms at 1M tickets), and a window covering them reads at most 12 and 24 finer rows instead.
-      const r = compactRollups(db.$client, { maxMs: COMPACT_MAX_MS, endedBy: t, lastMarkBy: t - COMPACT_QUIET_MS, firstMarkBy: t - COMPACT_MAX_WAIT_MS });
+      const r = compactRollups(db.$client, { maxMs: COMPACT_MAX_MS, endedBy: t, lastMarkBy: t - COMPACT_QUIET_MS, firstMarkBy: t - COMPACT_MAX_WAIT_MS, now: t });
       again = r.hours + r.days + r.weeks > 0 && r.left > 0;
       compactionLog.worked();
     } catch (err) {

@@ -23,7 +23,10 @@ function prepareCompaction(sqlite: Database.Database) {
       `SELECT dim, value, team, ${ROLLUP_SUMS}, ${HISTOGRAM_RUN} AS hists FROM rollups WHERE level = ? AND ${DIMS_IN} AND bucket >= ? AND bucket < ? GROUP BY dim, value, team`
     ),
     clear: sqlite.prepare(`DELETE FROM rollups WHERE level = ? AND ${DIMS_IN} AND bucket = ?`),
-    unmark: sqlite.prepare('DELETE FROM rollup_stale WHERE level = ? AND bucket = ?')
+    unmark: sqlite.prepare('DELETE FROM rollup_stale WHERE level = ? AND bucket = ?'),
+    marksBack: sqlite.prepare(
+      'UPDATE rollup_stale SET first_marked_at = min(first_marked_at, @now), marked_at = min(marked_at, @now) WHERE marked_at > @now OR first_marked_at > @now'
+    )
   };
 }
 
@@ -44,7 +47,14 @@ export interface CompactionLimits {
    * moves on. A busy day's bucket takes tens of ms to sum, and ingest waits for the whole round.
    */
   maxMs?: number;
+  /** A clock that never steps, in ms, for `maxMs` (performance.now). */
   clock?: () => number;
+  /**
+   * The time now: a mark stamped after it was made before NTP set the clock back, and is taken as made now. Left
+   * as it was, a bucket marked then waited, quiet or not, until the clock had caught up with its mark (hours), and
+   * every window over it read finer rows meanwhile.
+   */
+  now?: number;
 }
 
 /** What a round summed, per coarser level, and how many buckets stay stale. */
@@ -54,12 +64,13 @@ export type Compacted = Record<Coarser['name'], number> & { left: number };
 /** Sums stale hours, then days, then weeks again, within `limits`. */
 export function compactRollups(
   sqlite: Database.Database,
-  { maxBuckets = Infinity, endedBy = Infinity, lastMarkBy = Infinity, firstMarkBy = -Infinity, maxMs = Infinity, clock = performance.now.bind(performance) }: CompactionLimits = {}
+  { maxBuckets = Infinity, endedBy = Infinity, lastMarkBy = Infinity, firstMarkBy = -Infinity, maxMs = Infinity, clock = performance.now.bind(performance), now }: CompactionLimits = {}
 ): Compacted {
   let s = statements.get(sqlite);
   if (!s) statements.set(sqlite, (s = prepareCompaction(sqlite)));
   const st = s;
   const run = sqlite.transaction(() => {
+    if (now !== undefined) st.marksBack.run({ now });
     const stale = st.stale.all() as { level: Coarser['level']; bucket: number; firstMarkedAt: number; markedAt: number }[];
     const due = stale.filter((b) => b.bucket + LEVELS[b.level].size <= endedBy && (b.markedAt <= lastMarkBy || b.firstMarkedAt <= firstMarkBy));
     const todo: typeof stale = [];

@@ -198,3 +198,28 @@ describe('rollup compaction on a full disk', () => {
     }
   });
 });
+
+describe('rollup compaction across a clock set back', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('sums the buckets marked while the clock was ahead once ingest is quiet, not once the clock has caught up', async () => {
+    // Friday: the ticket's hour, day and week (to Thursday) have all ended.
+    let clock = DAY + 3 * D;
+    rt = createRuntime({ DATABASE_PATH: ':memory:' }, () => clock);
+    rt.ingest.ingest(valid([ev('ticket.created', 10, { ticket: 'A', channel: 'chat' })]));
+    expect(stale()).toHaveLength(3);
+    clock -= 3 * H; // NTP sets the clock back three hours
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    const stop = startMaintenance(rt.db, () => clock, () => 0, () => {});
+    try {
+      for (let s = 0; s < 30; s++) {
+        clock += 1_000;
+        await vi.advanceTimersByTimeAsync(1_000);
+      }
+      expect(stale()).toEqual([]);
+      expect(rt.db.$client.prepare("SELECT level, created FROM rollups WHERE level > 0 AND dim = 'all' ORDER BY level").raw().all()).toEqual([[1, 1], [2, 1], [3, 1]]);
+    } finally {
+      stop();
+    }
+  });
+});
