@@ -42,7 +42,9 @@ const lastWritten = new Map<string, { at: number; since: number }>();
 /** Writes `line` (a warning, unless told), unless it was written less than a minute ago; then says how many like it went unwritten. */
 function warnNowAndThen(line: string, write: (line: string) => void = console.warn, now = Date.now()): void {
   const last = lastWritten.get(line);
-  if (last && now - last.at < REPEAT_QUIET_MS) return void last.since++;
+  // Written "later" than now: NTP has set the clock back since, and the line is due again (else it went unwritten
+  // for as long as the step, hours, while every batch was refused).
+  if (last && now >= last.at && now - last.at < REPEAT_QUIET_MS) return void last.since++;
   if (lastWritten.size > 100) lastWritten.clear();
   lastWritten.set(line, { at: now, since: 0 });
   write(last?.since ? `${line} (${last.since} more like it since this was last written)` : line);
