@@ -50,7 +50,11 @@ function changed(listeners: Set<() => void>): void {
   for (const fn of listeners) fn();
 }
 
-export function createRuntime(config: Pick<Config, 'DATABASE_PATH'>, now: () => number = Date.now, opts: { memoSubjects?: number; tailLimit?: number } = {}): LocalRuntime {
+export function createRuntime(
+  config: Pick<Config, 'DATABASE_PATH'>,
+  now: () => number = Date.now,
+  opts: { memoSubjects?: number; tailLimit?: number; memoIdleMs?: number } = {}
+): LocalRuntime {
   const db = openDb(config.DATABASE_PATH);
   const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, ...opts });
   const onChanged = new Set<() => void>();

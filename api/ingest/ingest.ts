@@ -36,7 +36,19 @@ interface Subject {
   subject: string;
   sid: number;
   memo: SubjectMemo | null;
+  /** When a transaction last stored events of it (the server's clock), to let its memo go once it is idle. */
+  touched: number;
 }
+
+/**
+ * A memo no transaction has used for this long is let go (the subject's number stays), and read back should the
+ * subject come again (a late rating, a reopening). Kept until the LRU dropped them, the memos of 50,000–100,000
+ * subjects held a writer thread at 550–715 MB after six weeks at the demo's rate, most of them tickets closed weeks
+ * before; now they are at most those of the last two hours.
+ */
+const MEMO_IDLE_MS = 2 * 3_600_000;
+/** How often the idle memos are looked for: at the first transaction this long after the last look. */
+const MEMO_SWEEP_EVERY_MS = 60_000;
 
 /** What replay needs of a subject, kept in memory while the subject is active so it is not read back. */
 interface SubjectMemo {
@@ -82,7 +94,10 @@ function prepare(sqlite: Database.Database) {
 
 export type IngestService = ReturnType<typeof createIngestService>;
 
-export function createIngestService(sqlite: Database.Database, opts: { targetSec: TargetLookup; now: () => number; memoSubjects?: number; tailLimit?: number }) {
+export function createIngestService(
+  sqlite: Database.Database,
+  opts: { targetSec: TargetLookup; now: () => number; memoSubjects?: number; tailLimit?: number; memoIdleMs?: number }
+) {
   const s = prepare(sqlite);
   const rollups = new RollupWriter(sqlite, opts.now);
   const agents = agentStore(sqlite);
@@ -93,6 +108,16 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
   const upcoming = new Upcoming();
   upcoming.load(sqlite);
   markIfEmpty(sqlite);
+  const memoIdleMs = opts.memoIdleMs ?? MEMO_IDLE_MS;
+  let lastSweep = -Infinity;
+
+  /** Lets go the memos of subjects idle for `memoIdleMs`, once a MEMO_SWEEP_EVERY_MS at most. */
+  function sweepIdleMemos(now: number): void {
+    // After NTP set the clock back, the next look is counted from the new time.
+    if (now - lastSweep < MEMO_SWEEP_EVERY_MS && now >= lastSweep) return;
+    lastSweep = now;
+    for (const known of subjects.values()) if (known.memo !== null && known.touched < now - memoIdleMs) known.memo = null;
+  }
 
   /** The subject, numbered the first time it is seen. */
   function subjectNamed(subject: string): Subject {
@@ -104,7 +129,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       // read back (a third of the events of a busy day start a ticket or a callback), and it has no
       // current-state row to delete should its first replay leave it closed.
       const memo: SubjectMemo | null = inserted.changes && subject[0] !== 'a' ? { events: [], facts: [], state: NO_ROW } : null;
-      subjects.set(subject, (known = { subject, sid, memo }));
+      subjects.set(subject, (known = { subject, sid, memo, touched: 0 }));
     }
     return known;
   }
@@ -231,6 +256,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
 
   const transact = sqlite.transaction((batches: readonly (readonly FloorEvent[])[], bodies: Bodies | undefined): BatchResult[] => {
     const receivedAt = opts.now();
+    sweepIdleMemos(receivedAt);
     beginReplays();
     // Each subject this transaction stored events of, with them. It holds the subject itself too, memo and all,
     // whatever the LRU evicts meanwhile.
@@ -252,7 +278,10 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
       }
       return { accepted, duplicates: batch.length - accepted };
     });
-    for (const { known, fresh } of dirty.values()) replaySubject(known, fresh, receivedAt);
+    for (const { known, fresh } of dirty.values()) {
+      known.touched = receivedAt;
+      replaySubject(known, fresh, receivedAt);
+    }
     endReplays();
     return results;
   });
@@ -262,6 +291,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     beginReplays();
     for (const [subject, from] of due) {
       const known = subjectNamed(subject);
+      known.touched = now;
       replaySubject(known, [], now);
       // The teams and names its events give agents, now that their time has come: a ticket's or callback's
       // events are in the memo replay just used; of an agent's (agents keep no memo), those that came due.
@@ -327,7 +357,7 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     const all = sqlite.prepare('SELECT subject, sid FROM subjects ORDER BY sid').all() as { subject: string; sid: number }[];
     all.forEach(({ subject, sid }, i) => {
       // Each subject is replayed once, so it is not kept: memory stays bounded on big databases.
-      replaySubject({ subject, sid, memo: null }, [], asOf, cleared);
+      replaySubject({ subject, sid, memo: null, touched: asOf }, [], asOf, cleared);
       // Write now and then, for the same reason.
       if (rollups.pending > 50_000) rollups.flush();
       if (i % 50_000 === 0) backlog.flush();
@@ -357,5 +387,12 @@ export function createIngestService(sqlite: Database.Database, opts: { targetSec
     }
   }
 
-  return { ingestBatches, ingest: (events: readonly FloorEvent[]) => ingestBatches([events])[0], rebuild, replayDue };
+  /** Subjects whose memo is held now (tests read it). */
+  const memoized = () => {
+    let n = 0;
+    for (const known of subjects.values()) if (known.memo !== null) n++;
+    return n;
+  };
+
+  return { ingestBatches, ingest: (events: readonly FloorEvent[]) => ingestBatches([events])[0], rebuild, replayDue, memoized };
 }

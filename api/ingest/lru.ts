@@ -39,6 +39,12 @@ export class Lru<K, V> {
     this.old.clear();
   }
 
+  /** Every value held, in no particular order. */
+  *values(): IterableIterator<V> {
+    yield* this.young.values();
+    yield* this.old.values();
+  }
+
   get size(): number {
     return this.young.size + this.old.size;
   }

@@ -105,6 +105,8 @@ export class RollupSum {
   }
 }
 
+const BUCKETS_KEPT = 2 * 288 * 8;
+
 /** One rollup row held in memory: its key columns, its counters and histograms as of this transaction, and its last encodings. */
 interface CachedRow {
   key: [level: number, dim: string, value: string, bucket: number, team: string];
@@ -129,7 +131,12 @@ type BucketRows = Map<string, Map<string, CachedRow>>;
  * the cache then holds changes that were never committed.
  */
 export class RollupWriter {
-  private readonly cache = new Lru<string, BucketRows>(20_000);
+  /**
+   * (5-minute bucket, team) pairs kept parsed: two days of a centre of eight teams (the LRU holds up to twice
+   * this). 20,000 kept up to ~46 days of a demo centre's rows, ~12 KB a pair, ~480 MB of a writer thread that
+   * grew for six weeks; ingest writes the current hours' rows, and a late event's older rows are read back.
+   */
+  private readonly cache = new Lru<string, BucketRows>(BUCKETS_KEPT);
   /** Buckets with rows not yet written, also found here if the cache evicted them meanwhile. */
   private readonly dirtyBuckets = new Map<string, BucketRows>();
   private readonly dirty: CachedRow[] = [];
