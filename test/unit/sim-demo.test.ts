@@ -286,3 +286,46 @@ describe('startDemo restarted on a later day', () => {
     expect(agents.filter((a) => a.status !== 'offline').length).toBeGreaterThan(10);
   }, 30_000);
 });
+
+describe('startDemo while the server is away', () => {
+  it('loses nothing when more piles up than it keeps pending: the simulated clock waits for the server, then catches up', async () => {
+    // npm run simulate at 1,000 events/s, with the server down for four minutes around noon (a restart, a rebuild).
+    const ticketsPerHour = ticketsPerHourForEventRate(1000);
+    const noon = MIDNIGHT + 12 * 3_600_000;
+    const clock = { now: noon };
+    let down = true;
+    let refused = 0;
+    let live = false;
+    const delivered: RawEvent[] = [];
+    const demo = startDemo({
+      send: async (events) => {
+        if (down) {
+          refused++;
+          throw new Error('connection refused');
+        }
+        delivered.push(...events);
+      },
+      now: () => clock.now,
+      timezone: TZ,
+      ticketsPerHour,
+      backfill: false,
+      idPrefix: 'o-',
+      tickMs: 5,
+      retryMs: 5,
+      log: () => {},
+      onLive: () => (live = true)
+    });
+    await until(() => live);
+    clock.now += 4 * 60_000;
+    const expected = createSimulator({ start: noon, timezone: TZ, ticketsPerHour, idPrefix: 'o-' }).advance(clock.now);
+    // More than the demo keeps pending (100,000).
+    expect(expected.length).toBeGreaterThan(120_000);
+    await until(() => refused > 3);
+    down = false;
+    const last = expected[expected.length - 1].id;
+    await until(() => delivered.some((e) => e.id === last), 60_000);
+    await demo.stop();
+    expect(delivered.length).toBe(expected.length);
+    expect(JSON.stringify(delivered)).toBe(JSON.stringify(expected));
+  }, 90_000);
+});
