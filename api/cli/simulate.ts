@@ -106,8 +106,21 @@ const FATAL: Partial<Record<number, string>> = {
 /** Answers that say "not now" rather than "not this": a proxy's timeout, a rate limit. Sent again, as a 5xx is. */
 const LATER = new Set([408, 429]);
 
-/** 2xx: counted. 4xx: printed and dropped, since resending cannot fix it. 408, 429, 5xx or no answer: thrown, and retried. */
+/**
+ * The most events a POST carries once a 413 said a batch was too large (a proxy's body limit in front of the
+ * server, say): halved at each 413, so every event goes in batches that fit.
+ */
+let batchLimit = Infinity;
+
+/**
+ * 2xx: counted. 413: sent again in halves. Other 4xx: printed and dropped, since resending cannot fix it. 408, 429,
+ * 5xx or no answer: thrown, and retried.
+ */
 async function send(events: RawEvent[]): Promise<void> {
+  if (events.length > batchLimit) {
+    for (let i = 0; i < events.length && !stopping; i += batchLimit) await send(events.slice(i, i + batchLimit));
+    return;
+  }
   const res = await fetch(endpoint, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -135,6 +148,13 @@ async function send(events: RawEvent[]): Promise<void> {
     stats.sent += events.length;
     stats.duplicates += body.duplicates ?? 0;
     return;
+  }
+  // Too large for the server, or for a proxy in front of it: dropped as a bad batch, every batch's events were lost.
+  if (res.status === 413) {
+    if (events.length === 1) return giveUp(': a single event is larger than it takes; raise the body limit of the proxy in front of the server');
+    batchLimit = Math.ceil(events.length / 2);
+    console.error(`${clock()} 413 from ${endpoint}: a batch of ${events.length} events is larger than it takes (a proxy's body limit?); sending batches of ${batchLimit}`);
+    return send(events);
   }
   const mend = FATAL[res.status];
   if (mend) return giveUp(`: ${mend}`);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_INGEST_TOKEN, freePort, runEntry, startServer, type RunningServer } from '../helpers/server';
+import { TEST_INGEST_TOKEN, freePort, middayZone, runEntry, startServer, type RunningServer } from '../helpers/server';
 
 /**
  * The simulator CLI's exit code and everything it printed, its zone set: on a machine whose TZ names no zone
@@ -100,6 +100,44 @@ describe('npm run simulate', () => {
       }
     }, 30_000);
   }
+
+  it('sends a batch too large for a proxy in front of the server (413) again in smaller ones, losing none of it', async () => {
+    // A proxy whose body limit (16 KB here, nginx's client_max_body_size) is under a backfill's batch of 500 events.
+    const LIMIT = 16_384;
+    const refused = new Set<string>();
+    const stored = new Set<string>();
+    const proxy = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const ids = (JSON.parse(body) as { id: string }[]).map((e) => e.id);
+        if (Buffer.byteLength(body) > LIMIT) {
+          for (const id of ids) refused.add(id);
+          return res.writeHead(413, { 'content-type': 'text/html' }).end('<html><head><title>413 Request Entity Too Large</title></head></html>');
+        }
+        let duplicates = 0;
+        for (const id of ids) stored.has(id) ? duplicates++ : stored.add(id);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: ids.length - duplicates, duplicates }));
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      // Backfilled from midnight in a zone where it is now about noon: thousands of events, in batches of 500.
+      const r = await runEntry('api/cli/simulate.ts', ['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '0.5', '--backfill', '--duration', '1'], {
+        INGEST_TOKEN: '',
+        KPI_TIMEZONE: middayZone()
+      });
+      const out = r.out + r.err;
+      expect(r.code, out).toBe(0);
+      expect(refused.size, out).toBeGreaterThan(0);
+      expect([...refused].filter((id) => !stored.has(id))).toEqual([]);
+      expect(out).not.toMatch(/rejected with 413/);
+      expect(out).toMatch(/413 from .*: a batch of 500 events is larger than it takes .*; sending batches of 250/);
+    } finally {
+      proxy.close();
+    }
+  }, 60_000);
 
   it('says which address it cannot reach while no server answers there, keeps trying until --duration ends, and exits 1 having delivered nothing', async () => {
     const port = await freePort();
