@@ -25,6 +25,11 @@ export interface DemoOptions {
    * run of an earlier day is carried on, not started afresh beside it.
    */
   hasStored?: (idPrefix: string) => boolean;
+  /**
+   * The time of the newest stored event whose id starts with the prefix (the highest such id: a run's ids count
+   * up), so that a run begun more than RESUME_DAYS ago that is still going is carried on, not doubled.
+   */
+  lastStoredAt?: (idPrefix: string) => number | undefined;
 }
 
 /**
@@ -32,8 +37,13 @@ export interface DemoOptions {
  * catches up once it is back, a slice at a time, as the backfill does), so an outage loses nothing.
  */
 const MAX_PENDING = 100_000;
-/** How many days back a restart looks for a run to carry on: an older one is left, and today started afresh. */
+/**
+ * How many days back a restart looks for a run to carry on, and how long a stop of an older run may have lasted
+ * for it to be carried on too: an older run stopped longer ago is left, and today started afresh.
+ */
 const RESUME_DAYS = 7;
+/** How far back a restart looks for an older run still going (a wall's demo left running for months). */
+const LIVE_RUN_DAYS = 400;
 
 /**
  * Feeds a server as if the centre were live: today so far in one go, then every tick whatever is due. Starting
@@ -53,7 +63,7 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
   const today = zone.startOfDay(t0);
   // Restarted on a later day than its run began, today's run would send the night again under other ids, and
   // leave the tickets the run had open at its stop open for ever.
-  const resumed = backfill && opts.idPrefix === undefined ? runToCarryOn(zone, today, seed, opts.ticketsPerHour, opts.hasStored) : undefined;
+  const resumed = backfill && opts.idPrefix === undefined ? runToCarryOn(zone, today, seed, opts.ticketsPerHour, opts) : undefined;
   const start = backfill ? (resumed ?? today) : t0;
   const idPrefix = opts.idPrefix ?? runTag(zone, start, backfill, seed, opts.ticketsPerHour);
   if (resumed !== undefined) log(`carrying on the run begun ${new Date(start).toISOString()}`);
@@ -150,11 +160,18 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
  * The local midnight the latest backfilled run of an earlier day began, if it has stored events: a restart carries
  * it on (re-sending its events, which the server ignores), its night and its open tickets with it, and fills the
  * time it was stopped as a backfill fills the morning. A run begun today is today's, which a restart sends again.
+ * A run begun more than RESUME_DAYS ago is carried on while it is still going (stored events of the last
+ * RESUME_DAYS): a wall's demo left running for eight days was started afresh beside itself, today's tickets twice.
  */
-function runToCarryOn(zone: Zone, today: number, seed: number, ticketsPerHour: number | undefined, hasStored: DemoOptions['hasStored']): number | undefined {
+function runToCarryOn(zone: Zone, today: number, seed: number, ticketsPerHour: number | undefined, stored: Pick<DemoOptions, 'hasStored' | 'lastStoredAt'>): number | undefined {
+  const { hasStored, lastStoredAt } = stored;
   if (!hasStored) return undefined;
-  for (let day = today, k = 0; k <= RESUME_DAYS; k++, day = zone.startOfDay(day - 1)) {
-    if (hasStored(`ev-${runTag(zone, day, true, seed, ticketsPerHour)}`)) return day === today ? undefined : day;
+  const recent = today - RESUME_DAYS * 86_400_000;
+  for (let day = today, k = 0; k <= (lastStoredAt ? LIVE_RUN_DAYS : RESUME_DAYS); k++, day = zone.startOfDay(day - 1)) {
+    const prefix = `ev-${runTag(zone, day, true, seed, ticketsPerHour)}`;
+    if (!hasStored(prefix)) continue;
+    if (k > RESUME_DAYS && (lastStoredAt!(prefix) ?? -Infinity) < recent) return undefined;
+    return day === today ? undefined : day;
   }
   return undefined;
 }

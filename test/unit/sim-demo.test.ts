@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateEvents } from '../../api/events/parse';
 import { hasEventWithIdPrefix } from '../../api/queries/hasEventWithIdPrefix';
+import { lastEventAtWithIdPrefix } from '../../api/queries/lastEventAtWithIdPrefix';
 import { computeLiveState } from '../../api/live/state';
 import { createRuntime } from '../../api/runtime';
 import { startDemo } from '../../api/sim/demo';
@@ -142,6 +143,8 @@ describe('startDemo restarted on a later day', () => {
   interface Store {
     send(events: RawEvent[]): void;
     hasStored(idPrefix: string): boolean;
+    /** The time of the newest stored event whose id starts with the prefix (the highest such id: ids count up). */
+    lastStoredAt?(idPrefix: string): number | undefined;
     reached(to: number): boolean;
   }
 
@@ -153,6 +156,7 @@ describe('startDemo restarted on a later day', () => {
       send: async (events) => store.send(events),
       now: () => clock.now,
       hasStored: (prefix) => store.hasStored(prefix),
+      lastStoredAt: store.lastStoredAt && ((prefix) => store.lastStoredAt!(prefix)),
       timezone: TZ,
       batchSize: 1_000_000,
       tickMs: 5,
@@ -176,6 +180,10 @@ describe('startDemo restarted on a later day', () => {
         },
         // What the server answers from its database: whether an event whose id starts so is stored.
         hasStored: (prefix) => [...stored.keys()].some((id) => id.startsWith(prefix)),
+        lastStoredAt: (prefix) => {
+          const ids = [...stored.keys()].filter((id) => id.startsWith(prefix)).sort();
+          return ids.length === 0 ? undefined : atOf(stored.get(ids[ids.length - 1])!);
+        },
         // One batch takes everything up to the clock: once an event of its last half hour is in, all of it is.
         reached: (t) => sent.some((e) => atOf(e) > t - HOUR / 2)
       },
@@ -200,6 +208,17 @@ describe('startDemo restarted on a later day', () => {
     // It goes on streaming after the restart.
     expect(createdIn(restarted, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR)).toBeGreaterThan(20);
   }, 30_000);
+
+  it('after running for more than a week without a stop, carries on that run: today is not sent a second time under other ids', async () => {
+    const stored = new Map<string, RawEvent>();
+    // A wall's demo started eight days ago at 20:00 and left running; restarted at 09:00 (a deploy, a reboot).
+    await runDemo(stored, MIDNIGHT - 8 * 24 * HOUR + 20 * HOUR, MIDNIGHT + 9 * HOUR);
+    const morning = createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 9 * HOUR);
+    expect(morning).toBeGreaterThan(100);
+    const restarted = await runDemo(stored, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR);
+    expect(createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 9 * HOUR)).toBe(morning);
+    expect(createdIn(restarted, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR)).toBeGreaterThan(20);
+  }, 60_000);
 
   it('after a run that stopped the evening before, carries it on: none of its tickets stays open for ever', async () => {
     const stored = new Map<string, RawEvent>();
@@ -253,6 +272,7 @@ describe('startDemo restarted on a later day', () => {
         rt.ingest.ingest(valid.events);
       },
       hasStored: (idPrefix) => hasEventWithIdPrefix(rt.db.$client, idPrefix),
+      lastStoredAt: (idPrefix) => lastEventAtWithIdPrefix(rt.db.$client, idPrefix),
       reached: (t) => (rt.db.$client.prepare('SELECT max(at) FROM events').pluck().get() as number) > t - 5 * 60_000
     };
     return { rt, store };
@@ -270,6 +290,17 @@ describe('startDemo restarted on a later day', () => {
     // Ten minutes more of the same run: a dozen tickets or so, not the night's again.
     expect(created() - night).toBeLessThan(night / 4);
   }, 30_000);
+
+  it('reads from a Floorboard database whether a run begun more than a week ago is still going, as npm start -- --demo does', async () => {
+    const clock = { now: MIDNIGHT };
+    const { rt, store } = database(clock);
+    const created = () => rt.db.$client.prepare("SELECT count(*) FROM events WHERE type = 'ticket.created' AND at >= ?").pluck().get(MIDNIGHT) as number;
+    await runInto(store, clock, MIDNIGHT - 8 * 24 * HOUR + 20 * HOUR, MIDNIGHT + 9 * HOUR);
+    const morning = created();
+    await runInto(store, clock, MIDNIGHT + 9 * HOUR, MIDNIGHT + 9 * HOUR + 10 * 60_000);
+    // Ten minutes more of the same run: a dozen tickets or so, not the morning's again.
+    expect(created() - morning).toBeLessThan(morning / 4);
+  }, 60_000);
 
   it('started on a new database, lists on the wall the agents on shift or at work today, not the whole roster as logged off today', async () => {
     const clock = { now: MIDNIGHT };
