@@ -10,7 +10,7 @@ import { validateEvents } from './events/parse';
 import { derivedByOlderRules } from './ingest/derived-rules';
 import { listen, type Listening } from './listen';
 import { hasEventWithIdPrefix } from './queries/hasEventWithIdPrefix';
-import { lastEventAtWithIdPrefix } from './queries/lastEventAtWithIdPrefix';
+import { newestEventWithIdPrefix } from './queries/newestEventWithIdPrefix';
 import { createServerRuntime } from './runtime';
 import { ensureDashboardBuilt } from './web-build';
 
@@ -141,7 +141,7 @@ if (args.demo) {
       },
       // A run begun on an earlier day is carried on, not started afresh beside it (sim/demo.ts).
       hasStored: (idPrefix) => hasEventWithIdPrefix(rt.db.$client, idPrefix),
-      lastStoredAt: (idPrefix) => lastEventAtWithIdPrefix(rt.db.$client, idPrefix),
+      newestStored: (idPrefix) => newestEventWithIdPrefix(rt.db.$client, idPrefix),
       log: (m) => console.log(`[demo] ${m}`)
     });
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EVENTS_PER_TICKET } from './rates';
 import { DEFAULT_SEED, DEFAULT_TICKETS_PER_HOUR, createSimulator, type RawEvent } from './simulator';
 import { Zone } from './zone';
@@ -26,10 +27,10 @@ export interface DemoOptions {
    */
   hasStored?: (idPrefix: string) => boolean;
   /**
-   * The time of the newest stored event whose id starts with the prefix (the highest such id: a run's ids count
-   * up), so that a run begun more than RESUME_DAYS ago that is still going is carried on, not doubled.
+   * The stored event with the highest id that starts with the prefix (a run's newest: its ids count up), so that a
+   * run begun more than RESUME_DAYS ago that is still going, or one begun part way through a day, is carried on.
    */
-  lastStoredAt?: (idPrefix: string) => number | undefined;
+  newestStored?: (idPrefix: string) => { id: string; at: number } | undefined;
 }
 
 /**
@@ -61,12 +62,26 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
   const backfill = opts.backfill ?? true;
   const t0 = now();
   const today = zone.startOfDay(t0);
+  // A sender that can ask what is stored (the demo in the server) tags a backfilled run with the simulator's
+  // version too, so that a restart after a code change can tell the stored run is not one it would make.
+  const version = opts.hasStored && opts.idPrefix === undefined ? simulatorVersion() : undefined;
   // Restarted on a later day than its run began, today's run would send the night again under other ids, and
   // leave the tickets the run had open at its stop open for ever.
-  const resumed = backfill && opts.idPrefix === undefined ? runToCarryOn(zone, today, seed, opts.ticketsPerHour, opts) : undefined;
-  const start = backfill ? (resumed ?? today) : t0;
-  const idPrefix = opts.idPrefix ?? runTag(zone, start, backfill, seed, opts.ticketsPerHour);
-  if (resumed !== undefined) log(`carrying on the run begun ${new Date(start).toISOString()}`);
+  const found = backfill && opts.idPrefix === undefined ? runToCarryOn(zone, today, seed, opts.ticketsPerHour, version, opts) : undefined;
+  // Another version's run has today in the database: carried on (re-sent "the same" day), the changed simulator's
+  // events under the same ids were dropped as duplicates until its count passed the stored run's, and its tickets
+  // merged with the stored run's; started afresh from midnight, today's tickets would be there twice. This
+  // version's run begins now (at the minute, which its ids name, so that a restart carries it on).
+  const another = found !== undefined && !found.own;
+  const start = another ? zone.atHour(today, Math.floor(zone.hourOfDay(t0) * 60) / 60) : backfill ? (found?.begun ?? today) : t0;
+  const partWay = backfill && start !== zone.startOfDay(start);
+  const idPrefix = opts.idPrefix ?? runTag(zone, start, backfill, seed, opts.ticketsPerHour, version, partWay);
+  if (another)
+    log(
+      `the demo run in the database was made by another version of the simulator: this one's begins now, under ids of its own ` +
+        `(carrying the other on would mix the two; the tickets it left open stay open: start on a new DATABASE_PATH for a day of this version alone)`
+    );
+  else if (found !== undefined && start !== today) log(`carrying on the run begun ${new Date(start).toISOString()}`);
   const sim = createSimulator({ seed, start, timezone: zone.name, ticketsPerHour: opts.ticketsPerHour, idPrefix });
 
   let stopped = false;
@@ -157,31 +172,66 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
 }
 
 /**
- * The local midnight the latest backfilled run of an earlier day began, if it has stored events: a restart carries
- * it on (re-sending its events, which the server ignores), its night and its open tickets with it, and fills the
- * time it was stopped as a backfill fills the morning. A run begun today is today's, which a restart sends again.
- * A run begun more than RESUME_DAYS ago is carried on while it is still going (stored events of the last
- * RESUME_DAYS): a wall's demo left running for eight days was started afresh beside itself, today's tickets twice.
+ * When the latest backfilled run of this or an earlier day began (its local midnight, or the minute this version
+ * began part way through a day another version had begun), if it has stored events, and whether this version of
+ * the simulator made it (`own`): a restart carries an own run on (re-sending its events, which the server ignores),
+ * its night and its open tickets with it, and fills the time it was stopped as a backfill fills the morning. A run
+ * begun more than RESUME_DAYS ago is carried on while it is still going (stored events of the last RESUME_DAYS): a
+ * wall's demo left running for eight days was started afresh beside itself, today's tickets twice. Another
+ * version's run counts only while it has events of today: one that stopped before is left, as a run too old to
+ * carry on.
  */
-function runToCarryOn(zone: Zone, today: number, seed: number, ticketsPerHour: number | undefined, stored: Pick<DemoOptions, 'hasStored' | 'lastStoredAt'>): number | undefined {
-  const { hasStored, lastStoredAt } = stored;
+function runToCarryOn(
+  zone: Zone,
+  today: number,
+  seed: number,
+  ticketsPerHour: number | undefined,
+  version: string | undefined,
+  stored: Pick<DemoOptions, 'hasStored' | 'newestStored'>
+): { begun: number; own: boolean } | undefined {
+  const { hasStored, newestStored } = stored;
   if (!hasStored) return undefined;
   const recent = today - RESUME_DAYS * 86_400_000;
-  for (let day = today, k = 0; k <= (lastStoredAt ? LIVE_RUN_DAYS : RESUME_DAYS); k++, day = zone.startOfDay(day - 1)) {
-    const prefix = `ev-${runTag(zone, day, true, seed, ticketsPerHour)}`;
-    if (!hasStored(prefix)) continue;
-    if (k > RESUME_DAYS && (lastStoredAt!(prefix) ?? -Infinity) < recent) return undefined;
-    return day === today ? undefined : day;
+  const going = (prefix: string) => (newestStored?.(prefix)?.at ?? -Infinity) >= recent;
+  for (let day = today, k = 0; k <= (newestStored ? LIVE_RUN_DAYS : RESUME_DAYS); k++, day = zone.startOfDay(day - 1)) {
+    // Any version's run of that day: its ids start so, whatever follows.
+    const anyVersion = `ev-${runTag(zone, day, true, seed, ticketsPerHour)}`;
+    if (!hasStored(anyVersion)) continue;
+    const own = `ev-${runTag(zone, day, true, seed, ticketsPerHour, version)}`;
+    if (hasStored(own)) return k <= RESUME_DAYS || going(own) ? { begun: day, own: true } : undefined;
+    // This version's, begun part way through the day (`….HHMM-`): the latest.
+    const partWay = version === undefined ? undefined : newestStored?.(`${own.slice(0, -1)}.`);
+    const hhmm = partWay === undefined ? null : /\.(\d\d)(\d\d)-/.exec(partWay.id.slice(own.length - 1));
+    if (partWay && hhmm) return k <= RESUME_DAYS || partWay.at >= recent ? { begun: zone.atHour(day, Number(hhmm[1]) + Number(hhmm[2]) / 60), own: true } : undefined;
+    // Another version's: in the way while it has events of today (today's own run, or one still going).
+    const last = day === today ? today : newestStored?.(anyVersion)?.at;
+    return last === undefined || last >= today ? { begun: day, own: false } : undefined;
   }
   return undefined;
 }
 
+/** What this simulator makes, in short: a digest of a reference day's events, which a change to what it does changes. */
+let versionDigest: string | undefined;
+function simulatorVersion(): string {
+  if (versionDigest === undefined) {
+    const day = Date.UTC(2026, 0, 5);
+    const events = createSimulator({ start: day, timezone: 'UTC', seed: DEFAULT_SEED, idPrefix: '' }).advance(day + 86_400_000);
+    versionDigest = createHash('sha256').update(JSON.stringify(events)).digest('hex').slice(0, 6);
+  }
+  return versionDigest;
+}
+
 /**
- * Ids unique per day and settings for a backfilled run (so restarts dedupe), per start and settings otherwise:
- * simulators started in the same second with other seeds (as "run several simulators" does) shared ids, and
- * the server dropped each one's events as the other's duplicates.
+ * Ids unique per day, settings and version for a backfilled run (so restarts dedupe), per start and settings
+ * otherwise: simulators started in the same second with other seeds (as "run several simulators" does) shared ids,
+ * and the server dropped each one's events as the other's duplicates.
  */
-function runTag(zone: Zone, start: number, backfill: boolean, seed: number, ticketsPerHour: number | undefined): string {
+function runTag(zone: Zone, start: number, backfill: boolean, seed: number, ticketsPerHour: number | undefined, version?: string, partWay = false): string {
   const variant = (seed === DEFAULT_SEED ? '' : `s${seed}`) + (ticketsPerHour === undefined ? '' : `r${Math.round(ticketsPerHour)}`);
-  return `${backfill ? zone.dateTag(start) : Math.floor(start / 1000).toString(36)}${variant}-`;
+  if (!backfill) return `${Math.floor(start / 1000).toString(36)}${variant}-`;
+  if (version === undefined) return `${zone.dateTag(start)}${variant}-`;
+  // A run begun part way through the day names its local minute: `261124-3fa9c1.1005-`.
+  const minute = Math.round(zone.hourOfDay(start) * 60);
+  const at = partWay ? `.${String(Math.floor(minute / 60)).padStart(2, '0')}${String(minute % 60).padStart(2, '0')}` : '';
+  return `${zone.dateTag(start)}${variant}-${version}${at}-`;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateEvents } from '../../api/events/parse';
 import { hasEventWithIdPrefix } from '../../api/queries/hasEventWithIdPrefix';
-import { lastEventAtWithIdPrefix } from '../../api/queries/lastEventAtWithIdPrefix';
+import { newestEventWithIdPrefix } from '../../api/queries/newestEventWithIdPrefix';
 import { computeLiveState } from '../../api/live/state';
 import { createRuntime } from '../../api/runtime';
 import { startDemo } from '../../api/sim/demo';
@@ -143,8 +143,8 @@ describe('startDemo restarted on a later day', () => {
   interface Store {
     send(events: RawEvent[]): void;
     hasStored(idPrefix: string): boolean;
-    /** The time of the newest stored event whose id starts with the prefix (the highest such id: ids count up). */
-    lastStoredAt?(idPrefix: string): number | undefined;
+    /** The stored event with the highest id that starts with the prefix (a run's newest: ids count up). */
+    newestStored?(idPrefix: string): { id: string; at: number } | undefined;
     reached(to: number): boolean;
   }
 
@@ -156,7 +156,7 @@ describe('startDemo restarted on a later day', () => {
       send: async (events) => store.send(events),
       now: () => clock.now,
       hasStored: (prefix) => store.hasStored(prefix),
-      lastStoredAt: store.lastStoredAt && ((prefix) => store.lastStoredAt!(prefix)),
+      newestStored: store.newestStored && ((prefix) => store.newestStored!(prefix)),
       timezone: TZ,
       batchSize: 1_000_000,
       tickMs: 5,
@@ -180,9 +180,9 @@ describe('startDemo restarted on a later day', () => {
         },
         // What the server answers from its database: whether an event whose id starts so is stored.
         hasStored: (prefix) => [...stored.keys()].some((id) => id.startsWith(prefix)),
-        lastStoredAt: (prefix) => {
+        newestStored: (prefix) => {
           const ids = [...stored.keys()].filter((id) => id.startsWith(prefix)).sort();
-          return ids.length === 0 ? undefined : atOf(stored.get(ids[ids.length - 1])!);
+          return ids.length === 0 ? undefined : { id: ids[ids.length - 1], at: atOf(stored.get(ids[ids.length - 1])!) };
         },
         // One batch takes everything up to the clock: once an event of its last half hour is in, all of it is.
         reached: (t) => sent.some((e) => atOf(e) > t - HOUR / 2)
@@ -218,6 +218,52 @@ describe('startDemo restarted on a later day', () => {
     const restarted = await runDemo(stored, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR);
     expect(createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 9 * HOUR)).toBe(morning);
     expect(createdIn(restarted, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR)).toBeGreaterThan(20);
+  }, 60_000);
+
+  it('after a code change, neither carries on the stored run under the same ids (mixing two simulators) nor sends the day again beside it', async () => {
+    const stored = new Map<string, RawEvent>();
+    // Today's run as an earlier version made it (its ids, 'ev-261124-…'), left running until 10:00.
+    const clock = { now: MIDNIGHT + 10 * HOUR };
+    let live = false;
+    const before = startDemo({ send: async (events) => void events.forEach((e) => stored.set(e.id, e)), now: () => clock.now, timezone: TZ, idPrefix: '261124-', batchSize: 1_000_000, tickMs: 5, onLive: () => (live = true) });
+    await until(() => live);
+    await before.stop();
+    const morning = createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 10 * HOUR);
+    expect(morning).toBeGreaterThan(100);
+    const storedIds = new Set(stored.keys());
+    const lines: string[] = [];
+    const sent: RawEvent[] = [];
+    clock.now = MIDNIGHT + 10 * HOUR;
+    live = false;
+    const after = startDemo({
+      send: async (events) => void events.forEach((e) => (sent.push(e), stored.set(e.id, e))),
+      now: () => clock.now,
+      hasStored: (prefix) => [...stored.keys()].some((id) => id.startsWith(prefix)),
+      newestStored: (prefix) => {
+        const ids = [...stored.keys()].filter((id) => id.startsWith(prefix)).sort();
+        return ids.length === 0 ? undefined : { id: ids[ids.length - 1], at: atOf(stored.get(ids[ids.length - 1])!) };
+      },
+      timezone: TZ,
+      batchSize: 1_000_000,
+      tickMs: 5,
+      log: (m) => lines.push(m),
+      onLive: () => (live = true)
+    });
+    await until(() => live);
+    clock.now = MIDNIGHT + 11 * HOUR;
+    await until(() => sent.some((e) => atOf(e) > MIDNIGHT + 10.5 * HOUR));
+    await after.stop();
+    // The morning once, and none of what this version sends taken for a duplicate of the other's.
+    expect(createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 10 * HOUR)).toBe(morning);
+    expect(sent.filter((e) => storedIds.has(e.id)).map((e) => e.id)).toEqual([]);
+    expect(createdIn(sent, MIDNIGHT + 10 * HOUR, MIDNIGHT + 11 * HOUR)).toBeGreaterThan(20);
+    expect(lines.join('\n')).toMatch(/made by another version of the simulator: this one's begins now/);
+    // Restarted again, with no change: that run is carried on, not begun once more beside itself.
+    const hour = createdIn(stored.values(), MIDNIGHT + 10 * HOUR, MIDNIGHT + 11 * HOUR);
+    await runDemo(stored, MIDNIGHT + 11 * HOUR, MIDNIGHT + 12 * HOUR);
+    expect(createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 10 * HOUR)).toBe(morning);
+    expect(createdIn(stored.values(), MIDNIGHT + 10 * HOUR, MIDNIGHT + 11 * HOUR)).toBe(hour);
+    expect(createdIn(stored.values(), MIDNIGHT + 11 * HOUR, MIDNIGHT + 12 * HOUR)).toBeGreaterThan(20);
   }, 60_000);
 
   it('after a run that stopped the evening before, carries it on: none of its tickets stays open for ever', async () => {
@@ -272,7 +318,7 @@ describe('startDemo restarted on a later day', () => {
         rt.ingest.ingest(valid.events);
       },
       hasStored: (idPrefix) => hasEventWithIdPrefix(rt.db.$client, idPrefix),
-      lastStoredAt: (idPrefix) => lastEventAtWithIdPrefix(rt.db.$client, idPrefix),
+      newestStored: (idPrefix) => newestEventWithIdPrefix(rt.db.$client, idPrefix),
       reached: (t) => (rt.db.$client.prepare('SELECT max(at) FROM events').pluck().get() as number) > t - 5 * 60_000
     };
     return { rt, store };
