@@ -122,6 +122,22 @@ describe('simulator', () => {
     expect(urgentShare('feature_question')).toBeLessThan(0.1);
   });
 
+  it('hears about a wallet\'s troubles, every one of them; bots answer on every channel but the phone; some tickets come back, some go up', () => {
+    const share = (pred: (e: RawEvent) => boolean) => created.filter(pred).length / created.length;
+    // Unconfirmed payments, pre-approval follow-ups, refunds, frozen accounts, security scares, feature questions.
+    for (const category of ['unconfirmed_payment', 'pre_approval_followup', 'refund', 'frozen_account', 'security_alert', 'feature_question'])
+      expect(share((e) => e.category === category), category).toBeGreaterThan(0.03);
+    const channelOf = new Map(created.map((e) => [e.ticket, e.channel]));
+    const botChannels = new Set(events.filter((e) => e.type === 'ticket.replied' && e.author === 'bot').map((e) => channelOf.get(e.ticket)));
+    expect([...botChannels].sort()).toEqual(Object.keys(CHANNELS).filter((c) => c !== 'phone').sort());
+    // As a centre's numbers run: a few per cent of tickets each, neither none nor most.
+    for (const type of ['ticket.reopened', 'ticket.escalated']) {
+      const tickets = new Set(events.filter((e) => e.type === type).map((e) => e.ticket)).size / created.length;
+      expect(tickets, type).toBeGreaterThan(0.02);
+      expect(tickets, type).toBeLessThan(0.12);
+    }
+  });
+
   it('abandons only before any agent reply, and mostly calls and chats', () => {
     let abandoned = 0;
     let syncAbandoned = 0;
