@@ -106,6 +106,9 @@ const FATAL: Partial<Record<number, string>> = {
 /** Answers that say "not now" rather than "not this": a proxy's timeout, a rate limit. Sent again, as a 5xx is. */
 const LATER = new Set([408, 429]);
 
+/** How far the simulated centre's clock runs behind this machine's: as far as the server's clock is behind it. */
+let lagMs = 0;
+
 /**
  * The most events a POST carries once a 413 said a batch was too large (a proxy's body limit in front of the
  * server, say): halved at each 413, so every event goes in batches that fit.
@@ -113,8 +116,8 @@ const LATER = new Set([408, 429]);
 let batchLimit = Infinity;
 
 /**
- * 2xx: counted. 413: sent again in halves. Other 4xx: printed and dropped, since resending cannot fix it. 408, 429,
- * 5xx or no answer: thrown, and retried.
+ * 2xx: counted. 413: sent again in halves. 400 for events ahead of the server's clock alone, 408, 429, 5xx or no
+ * answer: thrown, and retried. Other 4xx: printed and dropped, since resending cannot fix it.
  */
 async function send(events: RawEvent[]): Promise<void> {
   if (events.length > batchLimit) {
@@ -159,15 +162,24 @@ async function send(events: RawEvent[]): Promise<void> {
   const mend = FATAL[res.status];
   if (mend) return giveUp(`: ${mend}`);
   if (res.status >= 400 && res.status < 500 && !LATER.has(res.status)) {
-    stats.rejectedBatches++;
-    stats.rejectedEvents += events.length;
-    let detail = text;
+    let errors: { index: number; path: string; message: string }[] | undefined;
     try {
-      const { errors } = JSON.parse(text) as { errors?: { index: number; path: string; message: string }[] };
-      if (errors) detail = errors.slice(0, 5).map((e) => `  #${e.index} ${e.path || '(event)'}: ${e.message}`).join('\n') + (errors.length > 5 ? `\n  … ${errors.length - 5} more` : '');
+      ({ errors } = JSON.parse(text) as { errors?: typeof errors });
     } catch {
       // Not the documented error shape; show the raw body.
     }
+    // Stamped ahead of the server's clock (a clock behind this machine's), and nothing else: the simulated centre
+    // runs as far behind as the server's clock, and the batch is sent again once that clock reaches it. Dropped as
+    // a bad batch, every batch was, with nothing delivered, until Ctrl-C.
+    const ahead = errors?.map((e) => (e.path === 'at' ? Number(/^at is ([\d.]+) s in the future by the server clock/.exec(e.message)?.[1]) : NaN));
+    if (ahead?.length && ahead.every((sec) => sec >= 0)) {
+      lagMs = Math.max(lagMs, Math.ceil(Math.max(...ahead) * 1000) + 1000);
+      throw new Error(`the server's clock is about ${Math.round(lagMs / 1000)} s behind this machine's: the simulated centre runs that far behind to suit it, and the batch is sent again; set both clocks right (NTP)`);
+    }
+    stats.rejectedBatches++;
+    stats.rejectedEvents += events.length;
+    let detail = text;
+    if (errors) detail = errors.slice(0, 5).map((e) => `  #${e.index} ${e.path || '(event)'}: ${e.message}`).join('\n') + (errors.length > 5 ? `\n  … ${errors.length - 5} more` : '');
     console.error(`${clock()} batch of ${events.length} rejected with ${res.status}:\n${detail}`);
     return;
   }
@@ -188,6 +200,7 @@ const report = setInterval(() => {
 let deadline: ReturnType<typeof setTimeout> | undefined;
 const demo = startDemo({
   send,
+  now: () => Date.now() - lagMs,
   seed,
   ticketsPerHour,
   timezone: timezone ?? machineZone,

@@ -139,6 +139,44 @@ describe('npm run simulate', () => {
     }
   }, 60_000);
 
+  it('runs behind a server whose clock is behind, and sends again what it refused as stamped in the future, rather than drop every batch', async () => {
+    // A server 3 s behind this machine that takes nothing ahead of its clock (Floorboard takes 5 minutes: a clock
+    // 6 minutes behind is the same case), answering as Floorboard does.
+    const BEHIND_MS = 3_000;
+    const refused = new Set<string>();
+    const stored = new Set<string>();
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const events = JSON.parse(body) as { id: string; at: string | number }[];
+        const now = Date.now() - BEHIND_MS;
+        const errors = events
+          .map((e, index) => ({ index, ahead: (typeof e.at === 'number' ? e.at : Date.parse(e.at)) - now }))
+          .filter((e) => e.ahead > 0)
+          .map(({ index, ahead }) => ({ index, path: 'at', message: `at is ${ahead / 1000} s in the future by the server clock; at most 0 s is allowed` }));
+        if (errors.length) {
+          for (const e of events) refused.add(e.id);
+          return res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ errors }));
+        }
+        for (const e of events) stored.add(e.id);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: events.length, duplicates: 0 }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const r = await simulate(['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '50', '--duration', '5']);
+      expect(r.code, r.out).toBe(0);
+      expect(refused.size, r.out).toBeGreaterThan(0);
+      expect([...refused].filter((id) => !stored.has(id))).toEqual([]);
+      expect(r.out).not.toMatch(/rejected with 400/);
+      expect(r.out).toMatch(/will retry: the server's clock is about \d+ s behind this machine's: the simulated centre runs that far behind .*set both clocks right \(NTP\)/);
+    } finally {
+      server.close();
+    }
+  }, 30_000);
+
   it('says which address it cannot reach while no server answers there, keeps trying until --duration ends, and exits 1 having delivered nothing', async () => {
     const port = await freePort();
     const r = await simulate(['--url', `http://127.0.0.1:${port}`, '--token', 'x', '--rate', '50', '--duration', '1']);
