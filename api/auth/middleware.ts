@@ -144,7 +144,7 @@ export function honoAccessors(c: Context): Accessors {
  */
 export class NodeAccessors implements Accessors {
   private url: URL | undefined;
-  private cookies: Map<string, string> | undefined;
+  private cookies: Record<string, string> | undefined;
   constructor(readonly req: IncomingMessage) {}
 
   header(name: string): string | undefined {
@@ -156,25 +156,13 @@ export class NodeAccessors implements Accessors {
   }
 
   cookie(name: string): string | undefined {
-    if (!this.cookies) {
-      this.cookies = new Map();
-      // The first of a name counts, as hono/cookie reads it for every other route: two of one name come from a
-      // sibling subdomain's or a longer path's cookie, and the live feed and the ingest path must see the same session.
-      for (const c of (this.req.headers.cookie ?? '').split(';')) {
-        const i = c.indexOf('=');
-        const key = c.slice(0, i).trim();
-        if (!this.cookies.has(key)) this.cookies.set(key, decodeCookie(c.slice(i + 1).trim()));
-      }
-    }
-    return this.cookies.get(name);
+    // Read by hono/cookie itself, as every other route reads it: the first of a name counts (two come from a sibling
+    // subdomain's or a longer path's cookie), a quoted value is unquoted, and one hono cannot read (a backslash, as
+    // Python quotes a comma) is passed over for the next. Read otherwise, the live feed and the ingest path saw
+    // another session than /api/auth/me, or none (401 'your session has ended').
+    const header = this.req.headers.cookie;
+    this.cookies ??= header ? getCookie({ req: { raw: { headers: { get: () => header } } } } as unknown as Context) : {};
+    return this.cookies[name];
   }
 }
 
-/** A cookie value as sent, %-escapes decoded; a malformed escape leaves it as it is (a bad cookie is no reason for a 500). */
-function decodeCookie(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}

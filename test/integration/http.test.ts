@@ -226,6 +226,9 @@ describe('POST /api/events over HTTP', () => {
       // Two cookies of the name (one set for a sibling subdomain, or a longer path): the first, as the other routes read it.
       ['two session cookies, the first signed in', JSON.stringify(event('f1')), { authorization: '', cookie: `${session}; floorboard_session=ended-or-made-up` }],
       ['two session cookies, the second signed in', JSON.stringify(event('f1')), { authorization: '', cookie: `floorboard_session=ended-or-made-up; ${session}` }],
+      // Quoted (RFC 6265 allows it), and one no cookie reader takes (a backslash, as Python quotes a comma): read as the other routes read them.
+      ['the session cookie quoted', JSON.stringify(event('f1')), { authorization: '', cookie: session.replace('=', '="') + '"' }],
+      ['an unreadable cookie of the name, then the session', JSON.stringify(event('f1')), { authorization: '', cookie: `floorboard_session="a\\054b"; ${session}` }],
       ['no token', JSON.stringify(event('f1')), { authorization: '' }],
       ['a wrong token', JSON.stringify(event('f1')), { authorization: 'Bearer nope' }],
       ['a display token', JSON.stringify(event('f1')), { authorization: `Bearer ${displayToken}` }],
