@@ -106,6 +106,9 @@ const FATAL: Partial<Record<number, string>> = {
 /** Answers that say "not now" rather than "not this": a proxy's timeout, a rate limit. Sent again, as a 5xx is. */
 const LATER = new Set([408, 429]);
 
+/** An event's `at` in ms (the phone system's are epoch ms, the rest ISO text). */
+const msOf = (at: string | number | undefined) => (typeof at === 'number' ? at : Date.parse(at ?? ''));
+
 /** How far the simulated centre's clock runs behind this machine's: as far as the server's clock is behind it. */
 let lagMs = 0;
 
@@ -178,8 +181,13 @@ async function send(events: RawEvent[]): Promise<void> {
     // runs as far behind as the server's clock, and the batch is sent again once that clock reaches it. Dropped as
     // a bad batch, every batch was, with nothing delivered, until Ctrl-C.
     const ahead = errors?.map((e) => (e.path === 'at' ? Number(/^at is ([\d.]+) s in the future by the server clock/.exec(e.message)?.[1]) : NaN));
-    if (ahead?.length && ahead.every((sec) => sec >= 0)) {
-      lagMs = Math.max(lagMs, Math.ceil(Math.max(...ahead) * 1000) + 1000);
+    if (errors && ahead?.length && ahead.every((sec) => sec >= 0)) {
+      // The server's clock, read off an event's time and how far ahead of it that was: the events were made already
+      // lagMs behind (or a while ago), so how far ahead they were is not how far behind the server is. Taken as the
+      // lag, a clock set back a second time left the centre as far ahead of it as before, and every batch refused.
+      const serverNow = Math.min(...errors.map((e, i) => msOf(events[e.index]?.at) - ahead[i] * 1000));
+      const behind = Number.isFinite(serverNow) ? Date.now() - serverNow : Math.max(...ahead) * 1000;
+      lagMs = Math.max(lagMs, Math.ceil(behind) + 1000);
       throw new Error(`the server's clock is about ${Math.round(lagMs / 1000)} s behind this machine's: the simulated centre runs that far behind to suit it, and the batch is sent again; set both clocks right (NTP)`);
     }
     stats.rejectedBatches++;

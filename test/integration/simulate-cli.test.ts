@@ -182,6 +182,44 @@ describe('npm run simulate', () => {
     }
   }, 30_000);
 
+  it('runs as far behind as the server clock when it is set back again, rather than have every batch refused from then on', async () => {
+    // A server 3 s behind that takes nothing ahead of its clock, whose clock NTP sets back 4 s more once it has taken
+    // a batch: the simulated centre, already 4 s behind, is still 3 s ahead of it.
+    let behindMs = 3_000;
+    let storedAfterStep = 0;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const events = JSON.parse(body) as { id: string; at: string | number }[];
+        const now = Date.now() - behindMs;
+        const errors = events
+          .map((e, index) => ({ index, ahead: (typeof e.at === 'number' ? e.at : Date.parse(e.at)) - now }))
+          .filter((e) => e.ahead > 0)
+          .map(({ index, ahead }) => ({ index, path: 'at', message: `at is ${ahead / 1000} s in the future by the server clock; at most 0 s is allowed` }));
+        if (errors.length) return res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ errors }));
+        if (behindMs > 3_000) storedAfterStep += events.length;
+        behindMs = 7_000;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: events.length, duplicates: 0 }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      // In a zone where it is about noon: events every moment, so every batch holds some of the newest.
+      const run = await runEntry('api/cli/simulate.ts', ['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '200', '--duration', '14'], {
+        INGEST_TOKEN: '',
+        KPI_TIMEZONE: middayZone()
+      });
+      const out = run.out + run.err;
+      expect(run.code, out).toBe(0);
+      // Each batch sent again took the events made meanwhile, 3 s ahead of the server as they were: none was taken again.
+      expect(storedAfterStep, out).toBeGreaterThan(0);
+    } finally {
+      server.close();
+    }
+  }, 40_000);
+
   it('says which address it cannot reach while no server answers there, keeps trying until --duration ends, and exits 1 having delivered nothing', async () => {
     const port = await freePort();
     const r = await simulate(['--url', `http://127.0.0.1:${port}`, '--token', 'x', '--rate', '50', '--duration', '1']);
