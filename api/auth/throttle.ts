@@ -58,6 +58,35 @@ export class LoginThrottle {
   right(address: string, username: string): void {
     this.tries.delete(key(address, username));
   }
+
+  /** Passwords of a key being checked now, counted as wrong until they are known (see `wrong`). */
+  private readonly checking = new Map<string, Set<Promise<unknown>>>();
+
+  /** Counts `check` (a password being checked) as being checked until it settles. */
+  track(address: string, username: string, check: Promise<unknown>): void {
+    const k = key(address, username);
+    const set = this.checking.get(k) ?? this.checking.set(k, new Set()).get(k)!;
+    set.add(check);
+    const settled = () => {
+      set.delete(check);
+      if (set.size === 0 && this.checking.get(k) === set) this.checking.delete(k);
+    };
+    check.then(settled, settled);
+  }
+
+  /**
+   * Milliseconds this address may not try this name, once the passwords of it being checked now are known: a hold
+   * those set while still counted as wrong is lifted should one of them be right. Refused at once, the desks signing
+   * in as one name together past the fifth, or a double click after four typos, were told 'too many wrong passwords'.
+   */
+  async heldOnceChecked(address: string, username: string, now: () => number): Promise<number> {
+    for (;;) {
+      const held = this.heldFor(address, username, now());
+      const set = this.checking.get(key(address, username));
+      if (held === 0 || !set?.size) return held;
+      await Promise.allSettled([...set]);
+    }
+  }
 }
 
 const key = (address: string, username: string) => `${address}\u0000${username}`;

@@ -51,7 +51,8 @@ export function authRoutes(deps: AppDeps) {
       const { username, password } = body.data;
       const address = peerAddress(c.env);
       // Held: refused before the password is hashed, so a guesser neither learns anything nor costs a hash.
-      const held = throttle.heldFor(address, username, deps.now());
+      // Not held: counted below at once, with no await between (guesses sent together would all pass otherwise).
+      const held = throttle.heldFor(address, username, deps.now()) && (await throttle.heldOnceChecked(address, username, deps.now));
       if (held > 0) {
         const seconds = Math.ceil(held / 1000);
         c.header('Retry-After', String(seconds));
@@ -60,7 +61,9 @@ export function authRoutes(deps: AppDeps) {
       // Counted as wrong before the hash is checked, and forgiven if right: guesses sent all at once would otherwise
       // each pass the hold while the others' hashes ran, and a guesser try thousands at a time.
       throttle.wrong(address, username, deps.now());
-      const session = await login(deps.db, username, password, deps.now());
+      const checking = login(deps.db, username, password, deps.now());
+      throttle.track(address, username, checking);
+      const session = await checking;
       if (!session) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
       throttle.right(address, username);
       // Secure when the browser came over HTTPS (a proxy in front says so): a page over plain HTTP, or a
