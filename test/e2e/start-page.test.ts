@@ -1,8 +1,9 @@
 // What a person sees on the start page: signing in and out, and the way on to the wall, in real Chromium.
+import { createServer, request } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
-import type { RunningServer } from '../helpers/server';
+import { freePort, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
@@ -156,5 +157,30 @@ describe('start page', () => {
     await page.waitForSelector('input[name=password]');
     expect(await page.inputValue('input[name=password]')).toBe('');
     await page.close();
+  });
+
+  it('says why a sign-in through a proxy that rewrites Host is refused, not to try again in a minute', async () => {
+    // nginx's default: the request reaches the server addressed to the server's own host, the page's origin not named.
+    const target = new URL(server.url);
+    const proxy = createServer((req, res) => {
+      const forward = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(forward);
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`http://localhost:${port}/?lang=en`);
+    await page.fill('input[name=password]', 'test-admin-password');
+    await page.press('input[name=password]', 'Enter');
+    await page.waitForSelector('[role=alert]');
+    const said = await page.textContent('[role=alert]');
+    expect(said).not.toMatch(/try again/i);
+    expect(said).toMatch(/X-Forwarded-Host/);
+    await page.close();
+    proxy.closeAllConnections();
+    await new Promise((resolve) => proxy.close(resolve));
   });
 });

@@ -11,10 +11,11 @@ export class Session {
   me = $state<Me | null>(null);
   checked = $state(false);
   /**
-   * Why the last sign-in failed: refused (401), held after too many wrong passwords (429), no answer at all, or
-   * the server failed (a 5xx: a full disk, a busy database).
+   * Why the last sign-in failed: refused (401), held after too many wrong passwords (429), taken for another site's
+   * (403: the page's origin is not the host the server was asked for, as behind a proxy that rewrites Host), no
+   * answer at all, or the server failed (a 5xx: a full disk, a busy database).
    */
-  error = $state<'wrong' | 'held' | 'unreachable' | 'failed' | null>(null);
+  error = $state<'wrong' | 'held' | 'crossSite' | 'unreachable' | 'failed' | null>(null);
   /** The HTTP status of a failed sign-in, to quote in the message. */
   errorStatus = $state<number | null>(null);
   /** When held: the seconds the server said to wait. */
@@ -63,8 +64,9 @@ export class Session {
       });
       if (res.ok) this.me = (await res.json()) as Me;
       else {
-        // Only a 401 says the password is wrong: a 503 (disk full) told to retype it would never get anyone in.
-        this.error = res.status === 401 ? 'wrong' : res.status === 429 ? 'held' : 'failed';
+        // Only a 401 says the password is wrong: a 503 (disk full) told to retype it would never get anyone in. A 403
+        // comes again at every try, until whoever runs the proxy passes the page's host on.
+        this.error = res.status === 401 ? 'wrong' : res.status === 429 ? 'held' : res.status === 403 ? 'crossSite' : 'failed';
         this.errorStatus = res.status;
         this.retryAfterSec = res.status === 429 ? Number(res.headers.get('retry-after')) || null : null;
       }

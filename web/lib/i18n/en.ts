@@ -9,6 +9,8 @@ export const en = {
   'landing.loginHeld': 'Too many wrong passwords for this name: try again in {wait}.',
   'landing.loginUnreachable': 'The server cannot be reached; check that it is running.',
   'landing.loginFailed': 'The server could not sign you in ({status}). Try again in a minute; if it keeps failing, the server log says why.',
+  'landing.loginCrossSite':
+    'The server refused this sign-in as sent from another site\'s page (403). If this is the dashboard\'s own address, a proxy in front of the server must pass on the host this page was opened at (Host, or X-Forwarded-Host).',
   'landing.loginHint': 'On first start the server prints the admin password once (or set ADMIN_PASSWORD).',
   'landing.logoutFailed': 'The server could not sign you out: this browser is still signed in. Try again in a moment.',
   'landing.signedIn': 'Signed in as {user} ({role}).',
