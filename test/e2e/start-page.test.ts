@@ -160,19 +160,9 @@ describe('start page', () => {
   });
 
   it('says why a sign-in through a proxy that rewrites Host is refused, not to try again in a minute', async () => {
-    // nginx's default: the request reaches the server addressed to the server's own host, the page's origin not named.
-    const target = new URL(server.url);
-    const proxy = createServer((req, res) => {
-      const forward = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      req.pipe(forward);
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+    const proxy = await hostRewritingProxy();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    await page.goto(`http://localhost:${port}/?lang=en`);
+    await page.goto(`http://localhost:${proxy.port}/?lang=en`);
     await page.fill('input[name=password]', 'test-admin-password');
     await page.press('input[name=password]', 'Enter');
     await page.waitForSelector('[role=alert]');
@@ -180,7 +170,48 @@ describe('start page', () => {
     expect(said).not.toMatch(/try again/i);
     expect(said).toMatch(/X-Forwarded-Host/);
     await page.close();
-    proxy.closeAllConnections();
-    await new Promise((resolve) => proxy.close(resolve));
+    await proxy.close();
+  });
+
+  it('says why a sign-out through a proxy that rewrites Host is refused, not to try again in a moment', async () => {
+    // Signed in at the server's own address; the cookie goes to the proxy's too (another port of the same host).
+    const proxy = await hostRewritingProxy();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const direct = await context.newPage();
+    await direct.goto(`${server.url}/?lang=en`);
+    await signIn(direct);
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${proxy.port}/?lang=en`);
+    await page.click('.signed-in button');
+    await page.waitForSelector('[role=alert]');
+    const said = await page.textContent('[role=alert]');
+    expect(said).not.toMatch(/try again/i);
+    expect(said).toMatch(/X-Forwarded-Host/);
+    await context.close();
+    await proxy.close();
   });
 });
+
+/**
+ * A reverse proxy as nginx's default: requests reach the server addressed to the server's own host (Host
+ * rewritten), so the page's origin is not the host the server was asked for.
+ */
+async function hostRewritingProxy(): Promise<{ port: number; close: () => Promise<void> }> {
+  const target = new URL(server.url);
+  const proxy = createServer((req, res) => {
+    const forward = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(forward);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+  return {
+    port,
+    close: () => {
+      proxy.closeAllConnections();
+      return new Promise((resolve) => proxy.close(() => resolve()));
+    }
+  };
+}

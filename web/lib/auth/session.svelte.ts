@@ -23,6 +23,8 @@ export class Session {
   busy = $state(false);
   /** The last sign-out failed: the session may well go on, so the page must not show it ended. */
   logoutFailed = $state(false);
+  /** It was refused as another site's (403), as behind a proxy that rewrites Host: no retry will do. */
+  logoutCrossSite = $state(false);
 
   async refresh(): Promise<void> {
     try {
@@ -80,11 +82,15 @@ export class Session {
   async logout(): Promise<void> {
     this.busy = true;
     this.logoutFailed = false;
+    this.logoutCrossSite = false;
     try {
       const res = await fetch('/api/auth/logout', { method: 'POST' });
       // A 401: no session was left to end (signed out in another tab, or expired), so signed out all the same.
       if (res.ok || res.status === 401) this.me = null;
-      else this.logoutFailed = true;
+      else {
+        this.logoutFailed = true;
+        this.logoutCrossSite = res.status === 403;
+      }
     } catch {
       this.logoutFailed = true;
     } finally {
