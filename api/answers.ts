@@ -40,7 +40,7 @@ const REPEAT_QUIET_MS = 60_000;
 const lastWritten = new Map<string, { at: number; since: number }>();
 
 /** Writes `line` (a warning, unless told), unless it was written less than a minute ago; then says how many like it went unwritten. */
-function warnNowAndThen(line: string, write: (line: string) => void = console.warn, now = Date.now()): void {
+export function warnNowAndThen(line: string, write: (line: string) => void = console.warn, now = Date.now()): void {
   const last = lastWritten.get(line);
   // Written "later" than now: NTP has set the clock back since, and the line is due again (else it went unwritten
   // for as long as the step, hours, while every batch was refused).

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { getCookie } from 'hono/cookie';
 import type { Db } from '../../db/open';
 import { roleOfSession, roleOfToken, type Role } from './credentials';
+import { warnNowAndThen } from '../answers';
 
 export const SESSION_COOKIE = 'floorboard_session';
 
@@ -119,7 +120,22 @@ export function fromThisSite(req: Pick<Accessors, 'header'>): boolean {
  */
 export function crossSiteSession(req: Accessors, what: string, queryToken = false): Denial | null {
   if (fromThisSite(req) || credentialOf(req, queryToken)?.kind !== 'session') return null;
+  logCrossSite(req, what);
   return { status: 403, body: { error: 'forbidden', message: `A page from another site may not ${what} with your session.` } };
+}
+
+/**
+ * Says in the log (once a minute for the same hosts) that a page's request was refused as another site's, and
+ * which hosts did not match: behind a proxy that rewrites Host, every sign-in is refused so, and the operator
+ * setting it up would otherwise find nothing in the log to say why.
+ */
+export function logCrossSite(req: Pick<Accessors, 'header'>, what: string): void {
+  const forwarded = req.header('x-forwarded-host');
+  warnNowAndThen(
+    `Refused to ${what} for a page of ${JSON.stringify(req.header('origin'))}: this server was asked for Host ${JSON.stringify(req.header('host') ?? '')}` +
+      (forwarded === undefined ? ', with no X-Forwarded-Host' : `, X-Forwarded-Host ${JSON.stringify(forwarded)}`) +
+      '. A page of another site is refused; behind a reverse proxy, pass on the host the browser asked for (nginx: proxy_set_header X-Forwarded-Host $http_host;).'
+  );
 }
 
 /** Lets the request through when the caller holds `need` (or any of several). */

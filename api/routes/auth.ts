@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { login, logout } from '../auth/credentials';
 import { MAX_PASSWORD_CHARS } from '../config';
-import { SESSION_COOKIE, crossSiteSession, fromThisSite, honoAccessors, principalOf, requireRole } from '../auth/middleware';
+import { SESSION_COOKIE, crossSiteSession, fromThisSite, honoAccessors, logCrossSite, principalOf, requireRole } from '../auth/middleware';
 import { readBody } from './body';
 import { issuesToErrors } from './params';
 import { quote } from '../plain-words';
@@ -34,7 +34,10 @@ export function authRoutes(deps: AppDeps) {
     .post('/login', async (c) => {
       // A page of another site (another port of this host, a sibling subdomain: the same site to SameSite) could
       // post a text/plain login of its own choosing, and put its session in place of a wall's or a desk's.
-      if (!fromThisSite(honoAccessors(c))) return c.json({ error: 'forbidden', message: 'A page from another site may not sign you in here: sign in on this site\'s start page.' }, 403);
+      if (!fromThisSite(honoAccessors(c))) {
+        logCrossSite(honoAccessors(c), 'sign you in');
+        return c.json({ error: 'forbidden', message: 'A page from another site may not sign you in here: sign in on this site\'s start page.' }, 403);
+      }
       const text = await readBody(c, MAX_LOGIN_BYTES);
       if (!text.ok && 'tooLarge' in text) return c.json({ errors: [{ path: '', message: `body is larger than ${MAX_LOGIN_BYTES / 1024} KB; a login is {"username","password"}` }] }, 413);
       let json: unknown;

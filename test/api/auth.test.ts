@@ -1,5 +1,5 @@
 // People sign in with a password and get a session cookie (SPEC.md, Roles); these are the endpoints behind it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessions, users } from '../../db/index';
 import { bootstrapCredentials, hashPassword } from '../../api/auth/credentials';
 import { configWarnings, loadConfig } from '../../api/config';
@@ -306,6 +306,24 @@ describe('a sign-in from a page of another site', () => {
     }
     // The start page's own sign-in, and a client that sends no Origin (curl), are served.
     for (const origin of ['http://floor.example.com', undefined]) expect((await signIn(origin)).status, origin).toBe(200);
+  });
+});
+
+describe('a refusal of another site\'s page', () => {
+  it('is logged once a minute with the host the server was asked for, so an operator behind a proxy that rewrites Host can see why', async () => {
+    withManager();
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const body = JSON.stringify({ username: 'mei', password: 'wallet-floor-7' });
+      // A proxy at floor.example.com:8443 that passes Host on as the server's own address.
+      const headers = { 'content-type': 'application/json', host: '10.0.0.5:3000', origin: 'https://floor.example.com:8443' };
+      for (let i = 0; i < 3; i++) expect((await t.app.request('/api/auth/login', { method: 'POST', headers, body })).status).toBe(403);
+      const lines = warnings.mock.calls.map((call) => String(call[0]));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/sign you in.*floor\.example\.com:8443.*10\.0\.0\.5:3000.*X-Forwarded-Host/);
+    } finally {
+      warnings.mockRestore();
+    }
   });
 });
 
