@@ -79,4 +79,29 @@ describe('backlog samples over months', () => {
       db.$client.close();
     }
   });
+
+  it('keep today\'s samples on upgrade though one was stamped days ahead by a clock since set right', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fb-samples-')), 'old.sqlite');
+    const migrations = join(import.meta.dirname, '..', '..', 'db', 'migrations');
+    const dir = mkdtempSync(join(tmpdir(), 'fb-migrations-'));
+    cpSync(migrations, dir, { recursive: true });
+    const journal = JSON.parse(readFileSync(join(dir, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+    journal.entries = journal.entries.filter((e) => e.tag <= '0011');
+    writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
+    const old = new Database(path);
+    migrate(drizzle(old), { migrationsFolder: dir });
+    // The migration reads SQLite's clock, the machine's: samples of the last hour, and one from a clock once 3 days ahead.
+    const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+    const insert = old.prepare("INSERT INTO backlog_samples (minute, team, open, unassigned, unattended, callbacks_pending, callbacks_overdue) VALUES (?, '', 1, 0, 0, 0, 0)");
+    for (let m = 60; m >= 1; m--) insert.run(now - m * MINUTE);
+    insert.run(now + 3 * DAY);
+    old.close();
+
+    const db = openDb(path);
+    try {
+      expect(count(db.$client, `minute < ${now}`)).toBe(60);
+    } finally {
+      db.$client.close();
+    }
+  });
 });
