@@ -2,6 +2,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import { getCookie } from 'hono/cookie';
+import { parse as parseCookie } from 'hono/utils/cookie';
 import type { Db } from '../../db/open';
 import { roleOfSession, roleOfToken, type Role } from './credentials';
 import { warnNowAndThen } from '../answers';
@@ -160,7 +161,6 @@ export function honoAccessors(c: Context): Accessors {
  */
 export class NodeAccessors implements Accessors {
   private url: URL | undefined;
-  private cookies: Record<string, string> | undefined;
   constructor(readonly req: IncomingMessage) {}
 
   header(name: string): string | undefined {
@@ -172,13 +172,12 @@ export class NodeAccessors implements Accessors {
   }
 
   cookie(name: string): string | undefined {
-    // Read by hono/cookie itself, as every other route reads it: the first of a name counts (two come from a sibling
+    // Read by hono's own parser, as getCookie reads it for every other route: the first of a name counts (two come from a sibling
     // subdomain's or a longer path's cookie), a quoted value is unquoted, and one hono cannot read (a backslash, as
     // Python quotes a comma) is passed over for the next. Read otherwise, the live feed and the ingest path saw
     // another session than /api/auth/me, or none (401 'your session has ended').
     const header = this.req.headers.cookie;
-    this.cookies ??= header ? getCookie({ req: { raw: { headers: { get: () => header } } } } as unknown as Context) : {};
-    return this.cookies[name];
+    return header ? parseCookie(header, name)[name] : undefined;
   }
 }
 
