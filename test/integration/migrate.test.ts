@@ -1,9 +1,7 @@
 // Upgrading keeps what was stored: a database written before subjects were numbered (migration 0003) opens,
 // and events arriving afterwards replay together with the ones stored before, as if nothing had changed.
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,24 +10,12 @@ import { subjectOf } from '../../api/ingest/subjects';
 import { getKpis } from '../../api/queries/getKpis';
 import { createRuntime } from '../../api/runtime';
 import { derivedTables } from '../helpers/derived';
+import { MIGRATIONS, olderDatabase } from '../helpers/older-database';
 import { ev, min, valid } from '../helpers/events';
 
-const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'migrations');
 /** When drizzle-kit made a migration (drizzle records it as the migration's created_at). */
 const journalWhen = (tag: string) =>
   (JSON.parse(readFileSync(join(MIGRATIONS, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string; when: number }[] }).entries.find((e) => e.tag === tag)!.when;
-
-/** A database migrated only up to `upTo` (a journal tag), as an older release left it. */
-function olderDatabase(path: string, upTo: string): Database.Database {
-  const dir = mkdtempSync(join(tmpdir(), 'fb-migrations-'));
-  cpSync(MIGRATIONS, dir, { recursive: true });
-  const journal = JSON.parse(readFileSync(join(dir, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === upTo) + 1);
-  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
-  const sqlite = new Database(path);
-  migrate(drizzle(sqlite), { migrationsFolder: dir });
-  return sqlite;
-}
 
 const before = valid([
   ev('ticket.created', 0, { ticket: 'T1', channel: 'chat', priority: 'high', team: 'wallet' }),

@@ -1,8 +1,6 @@
 // A server left running for months: the backlog samples hold what today's chart reads, not every minute it ran.
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +8,7 @@ import { PRUNE_SAMPLES, SAMPLES_KEPT_MS, sampleBacklog } from '../../api/live/ba
 import { computeLiveState } from '../../api/live/state';
 import { openDb } from '../../db/open';
 import { testApp } from '../helpers/app';
+import { olderDatabase } from '../helpers/older-database';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -59,14 +58,7 @@ describe('backlog samples over months', () => {
 
   it('are cut to two days when a database from before the index by minute is upgraded', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'fb-samples-')), 'old.sqlite');
-    const migrations = join(import.meta.dirname, '..', '..', 'db', 'migrations');
-    const dir = mkdtempSync(join(tmpdir(), 'fb-migrations-'));
-    cpSync(migrations, dir, { recursive: true });
-    const journal = JSON.parse(readFileSync(join(dir, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-    journal.entries = journal.entries.filter((e) => e.tag <= '0011');
-    writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
-    const old = new Database(path);
-    migrate(drizzle(old), { migrationsFolder: dir });
+    const old = olderDatabase(path, '0011_events_ahead');
     craftSamples(old, 400);
     old.close();
 
@@ -82,14 +74,7 @@ describe('backlog samples over months', () => {
 
   it('keep today\'s samples on upgrade though one was stamped days ahead by a clock since set right', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'fb-samples-')), 'old.sqlite');
-    const migrations = join(import.meta.dirname, '..', '..', 'db', 'migrations');
-    const dir = mkdtempSync(join(tmpdir(), 'fb-migrations-'));
-    cpSync(migrations, dir, { recursive: true });
-    const journal = JSON.parse(readFileSync(join(dir, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-    journal.entries = journal.entries.filter((e) => e.tag <= '0011');
-    writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
-    const old = new Database(path);
-    migrate(drizzle(old), { migrationsFolder: dir });
+    const old = olderDatabase(path, '0011_events_ahead');
     // The migration reads SQLite's clock, the machine's: samples of the last hour, and one from a clock once 3 days ahead.
     const now = Math.floor(Date.now() / MINUTE) * MINUTE;
     const insert = old.prepare("INSERT INTO backlog_samples (minute, team, open, unassigned, unattended, callbacks_pending, callbacks_overdue) VALUES (?, '', 1, 0, 0, 0, 0)");
