@@ -55,7 +55,7 @@ if (!opts.only || opts.only === 'ingest') {
   // As many other events (another seed: other tickets, agents' days and ids), sent next, to the same server: a
   // running server, its code compiled and its database already holding the first workload.
   const later = batchedBodies(recentEvents(eventCount, 8), 100);
-  console.log(`  workload: ${fmt(events.length)} simulated events (realistic lifecycles, ~1 % duplicates, some late), median of ${repeat} runs`);
+  console.log(`  workload: ${fmt(events.length)} simulated events (a weekday from midnight UTC, the same in every run: realistic lifecycles, ~1 % duplicates, some late), median of ${repeat} runs`);
   console.log(`  HTTP batched: 100 events a POST, to a fresh server, then ${fmt(events.length)} other events to the same server (running)`);
 
   const base: number[] = [];
