@@ -11,7 +11,7 @@ import type { Principal } from '../auth/middleware';
 import { allows, crossSiteSession, NodeAccessors, whyUnauthorized } from '../auth/middleware';
 import { IN_PLAIN_WORDS, quote } from '../plain-words';
 import { filterFields, issuesToErrors } from '../routes/params';
-import type { ErrorMessage } from './protocol';
+import { LIVE_CLOSE, type ErrorMessage } from './protocol';
 import { scopeKey, type LiveState } from './state';
 
 // The same filters as GET /api/kpis; a key it does not know (a typo such as "teams") is an error here, or a wall
@@ -33,6 +33,8 @@ const subscribeMessage = z.strictObject(
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map(quote).join(', ')} beside "type" and "filters": filters go inside "filters"` : undefined) }
 );
+/** A close reason is at most 123 bytes. */
+const OTHER_SITE_REASON = 'the page is not of the host asked for: another site, or a proxy that rewrites Host (pass on Host or X-Forwarded-Host)';
 /** What a client refused for the connection cap is told to wait. */
 const RETRY_AFTER_S = 5;
 
@@ -156,13 +158,19 @@ export class LiveHub {
     const url = addressOf(req.url);
     if (!url) return refuse(400, 'Bad Request', 'bad_request', `${quote(req.url)} is not an address; the live data is at /api/live`);
     if (url.pathname !== '/api/live' && url.pathname !== '/api/live/') return false;
+    // A session cookie goes with any page's request to this host (another port's too): only this site's pages may
+    // use it here. A token in the address or a header is the caller's own (an empty one is none). Refused before the
+    // session is read (a page of another site learns nothing of it), and after the handshake, with a close code: a
+    // refused handshake is only "closed" to a browser, and the wall behind a proxy that rewrites Host said
+    // "Connecting…" for ever, where now it says what to set at the proxy.
+    if (crossSiteSession(new NodeAccessors(req), 'open the live feed', true)) {
+      this.stats.refused++;
+      this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(LIVE_CLOSE.otherSite, OTHER_SITE_REASON));
+      return true;
+    }
     const principal = this.o.authenticate(req);
     if (!principal) return refuse(401, 'Unauthorized', 'unauthorized', whyUnauthorized(new NodeAccessors(req), true, 'Sign in, or give the wall\'s display token as ?token=.'));
     if (!allows(principal.role, 'display')) return refuse(403, 'Forbidden', 'forbidden', `The live feed needs the display role or above; this is ${principal.role}.`);
-    // A session cookie goes with any page's request to this host (another port's too): only this site's pages may
-    // use it here. A token in the address or a header is the caller's own (an empty one is none).
-    const crossSite = crossSiteSession(new NodeAccessors(req), 'open the live feed', true);
-    if (crossSite) return refuse(403, 'Forbidden', 'forbidden', crossSite.body.message);
     // The address takes the wall's token only: filters in it would be ignored, and the whole centre shown as if filtered.
     const unknown = [...url.searchParams.keys()].find((k) => k !== 'token');
     if (unknown !== undefined)
@@ -380,7 +388,7 @@ export class LiveHub {
         // Signed out, the session expired, or the token was deleted: the wall says so instead of reconnecting.
         this.stats.signedOut++;
         this.clients.delete(c);
-        c.ws.close(principal ? 4403 : 4401, principal ? 'no longer allowed the live feed' : 'signed out, or the session or token has expired');
+        c.ws.close(principal ? LIVE_CLOSE.forbidden : LIVE_CLOSE.signedOut, principal ? 'no longer allowed the live feed' : 'signed out, or the session or token has expired');
         continue;
       }
       c.unanswered++;

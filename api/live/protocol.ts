@@ -51,3 +51,11 @@ export interface SubscribeMessage {
 }
 
 export type ClientMessage = SubscribeMessage;
+
+/**
+ * Close codes (the application's, 4000–4999) with which the hub ends a live connection, so that a browser, which
+ * sees no HTTP status of a refused handshake, can say why: signed out or the token revoked; below the display
+ * role; a session cookie sent from a page whose Origin is not the host the server was asked for (another site's
+ * page, or this one behind a proxy that rewrites Host), accepted only to be told so.
+ */
+export const LIVE_CLOSE = { signedOut: 4401, forbidden: 4403, otherSite: 4409 } as const;

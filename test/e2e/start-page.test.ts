@@ -1,9 +1,9 @@
 // What a person sees on the start page: signing in and out, and the way on to the wall, in real Chromium.
-import { createServer, request } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
-import { freePort, type RunningServer } from '../helpers/server';
+import { hostRewritingProxy } from '../helpers/proxy';
+import type { RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
@@ -160,7 +160,7 @@ describe('start page', () => {
   });
 
   it('says why a sign-in through a proxy that rewrites Host is refused, not to try again in a minute', async () => {
-    const proxy = await hostRewritingProxy();
+    const proxy = await hostRewritingProxy(server.url);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await page.goto(`http://localhost:${proxy.port}/?lang=en`);
     await page.fill('input[name=password]', 'test-admin-password');
@@ -175,7 +175,7 @@ describe('start page', () => {
 
   it('says why a sign-out through a proxy that rewrites Host is refused, not to try again in a moment', async () => {
     // Signed in at the server's own address; the cookie goes to the proxy's too (another port of the same host).
-    const proxy = await hostRewritingProxy();
+    const proxy = await hostRewritingProxy(server.url);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const direct = await context.newPage();
     await direct.goto(`${server.url}/?lang=en`);
@@ -191,27 +191,3 @@ describe('start page', () => {
     await proxy.close();
   });
 });
-
-/**
- * A reverse proxy as nginx's default: requests reach the server addressed to the server's own host (Host
- * rewritten), so the page's origin is not the host the server was asked for.
- */
-async function hostRewritingProxy(): Promise<{ port: number; close: () => Promise<void> }> {
-  const target = new URL(server.url);
-  const proxy = createServer((req, res) => {
-    const forward = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(forward);
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
-  return {
-    port,
-    close: () => {
-      proxy.closeAllConnections();
-      return new Promise((resolve) => proxy.close(() => resolve()));
-    }
-  };
-}

@@ -326,13 +326,26 @@ describe('live hub', () => {
     };
     // A page of another site (or another port of this host) that the browser sends the cookie from; an empty
     // token in the address is no token, and the cookie is what signs in.
-    const status = (ws: WebSocket) => new Promise((resolve) => (ws.on('unexpected-response', (_req, res) => resolve(res.statusCode)), ws.on('open', () => resolve(101))));
-    for (const query of ['', '?token=', '?token']) expect(await status(open('http://127.0.0.1:1', query)), query).toBe(403);
+    // It is refused with a close code a browser can read (a refused handshake is only "closed" to its scripts), and
+    // sent nothing before it: 4409, the wall's "a proxy must pass on Host".
+    const status = (ws: WebSocket) =>
+      new Promise((resolve) => {
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
+        ws.on('message', () => resolve('a message'));
+        ws.on('close', (code) => resolve(code));
+        ws.on('open', () => setTimeout(() => resolve(101), 300));
+      });
+    for (const query of ['', '?token=', '?token']) expect(await status(open('http://127.0.0.1:1', query)), query).toBe(4409);
     // Behind a proxy that rewrites Host (nginx's default), the host the browser asked for comes as X-Forwarded-Host;
     // a page of another site behind the same proxy still names its own origin.
     const proxied = (origin: string) => open(origin, '', { host: '127.0.0.1:3000', 'x-forwarded-host': 'floor.example.com' });
-    expect(await status(proxied('https://floor.example.com'))).toBe(101);
-    expect(await status(proxied('https://evil.example.net'))).toBe(403);
+    expect(await status(proxied('https://floor.example.com'))).toBe('a message');
+    expect(await status(proxied('https://evil.example.net'))).toBe(4409);
+    // A session ended is no different from another site's page: nothing of the session is read for it.
+    const ended = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live`, { headers: { cookie: 'floorboard_session=ended', origin: 'http://127.0.0.1:1' } });
+    sockets.push(ended);
+    ended.on('error', () => {});
+    expect(await status(ended)).toBe(4409);
     const own = open(http);
     await new Promise((resolve) => own.once('message', resolve));
     const closed = new Promise<number>((resolve) => own.on('close', (code) => resolve(code)));

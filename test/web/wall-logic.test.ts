@@ -442,6 +442,21 @@ describe('LiveFeed', () => {
     stop2();
   });
 
+  it('says a proxy must pass on Host when the server takes its page for another site\'s (4409), and keeps trying', () => {
+    const feed = new LiveFeed();
+    const stop = feed.listen();
+    FakeSocket.all[0].open();
+    FakeSocket.all[0].drop(4409);
+    expect(feed.refusal).toBe('otherSite');
+    expect(feed.unauthorised).toBe(false);
+    vi.advanceTimersByTime(1000);
+    expect(FakeSocket.all.length).toBe(2);
+    FakeSocket.all[1].open();
+    FakeSocket.all[1].message(snapshot(1));
+    expect(feed.refusal).toBeNull();
+    stop();
+  });
+
   it('does not blame the token when the server accepts it but handshakes still fail (426 to a plain GET)', async () => {
     const probed = vi.fn(async () => ({ status: 426 }));
     vi.stubGlobal('fetch', probed);

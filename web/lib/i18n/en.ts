@@ -39,6 +39,9 @@ export const en = {
   'wall.unauthorisedHelp': 'Sign in on the start page, or add ?token=… (a display token) to the address of this page.',
   'wall.tokenRefused': 'The display token in this address was refused: it is wrong, or was revoked. Ask an admin for a current one.',
   'wall.signIn': 'Go to the start page to sign in',
+  'wall.otherSiteTitle': 'Refused as another site\'s page',
+  'wall.otherSite':
+    'The server refused this wall\'s live feed as opened from another site\'s page. If this is the dashboard\'s own address, a proxy in front of the server must pass on the host this page was opened at (Host, or X-Forwarded-Host). The wall keeps trying.',
   'wall.addressTitle': 'This address cannot be shown',
   'wall.addressRefused': 'The server cannot use the team named in this address (?team=): check the address.',
   'wall.serverFailed': 'The server could not compute the live figures (its log says why); they will appear as soon as it can.',

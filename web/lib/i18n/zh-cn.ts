@@ -38,6 +38,8 @@ export const zhCN: Dictionary = {
   'wall.unauthorisedHelp': '请在首页登录，或在本页地址后加上 ?token=…（大屏令牌）。',
   'wall.tokenRefused': '地址中的大屏令牌被拒绝：令牌有误或已被撤销。请向管理员索取有效令牌。',
   'wall.signIn': '前往首页登录',
+  'wall.otherSiteTitle': '被当作其他网站的页面拒绝',
+  'wall.otherSite': '服务器把此大屏的实时数据连接当作来自其他网站的页面，已拒绝。如果这就是看板本身的地址，服务器前面的代理须转发本页所用的主机名（Host 或 X-Forwarded-Host）。大屏会继续重试。',
   'wall.addressTitle': '无法显示此地址',
   'wall.addressRefused': '服务器无法使用本页地址中的团队名称（?team=），请核对地址。',
   'wall.serverFailed': '服务器暂时未能计算实时数据（原因见服务器日志），恢复后将自动显示。',

@@ -2,7 +2,7 @@
 // reconnect loop. Pages read the fields; `listen()` runs the socket and hands back its own cleanup.
 import type { KpiFilters } from '../../../api/kpi/types';
 import { DEFAULT_KPI_TARGETS } from '../../../api/kpi/targets';
-import type { ClientMessage, ServerMessage, SnapshotMessage, UpdateMessage } from '../../../api/live/protocol';
+import { LIVE_CLOSE, type ClientMessage, type ServerMessage, type SnapshotMessage, type UpdateMessage } from '../../../api/live/protocol';
 import { agentsByStatus, kpiValues } from '../kpi/values';
 
 export type LiveMessage = SnapshotMessage | UpdateMessage;
@@ -12,7 +12,7 @@ export const STALE_AFTER_MS = 12_000;
 const BACKOFF_START_MS = 500;
 const BACKOFF_CAP_MS = 10_000;
 /** Close codes a server may use to refuse a socket after the upgrade. */
-const REFUSED_CODES = new Set([1008, 4401, 4403]);
+const REFUSED_CODES = new Set<number>([1008, LIVE_CLOSE.signedOut, LIVE_CLOSE.forbidden]);
 
 export interface LiveFeedOptions {
   filters?: KpiFilters;
@@ -49,6 +49,11 @@ export class LiveFeed {
   /** The socket is open and has delivered data within STALE_AFTER_MS. */
   fresh = $state(false);
   unauthorised = $state(false);
+  /**
+   * Why the server refuses this wall's connections for now, while it keeps trying: its page is taken for another
+   * site's (a proxy that rewrites Host, which an operator must set right).
+   */
+  refusal = $state<'otherSite' | null>(null);
   /**
    * What the server said went wrong, sorted for the wall to say in its own language: the address's filters refused
    * (a ?team= too long, or holding control characters), or anything else (the figures could not be computed).
@@ -184,6 +189,7 @@ export class LiveFeed {
     this.#attempt = 0;
     this.#failures = 0;
     this.unauthorised = false;
+    this.refusal = null;
     this.serverError = null;
     // Every update carries the whole state, but the today-series (the charts) changes only every few seconds and
     // the targets hardly ever: keep the objects on screen while their content is the same, so what derives from
@@ -211,7 +217,8 @@ export class LiveFeed {
     this.fresh = false;
     // A wall showing figures is refused too: the server ends its feed (4401) once its token is deleted or its
     // session ends, and a restarted server refuses its handshakes; its banner must say so, not only "reconnecting".
-    if (code !== null && REFUSED_CODES.has(code)) this.unauthorised = true;
+    if (code !== null && REFUSED_CODES.has(code)) [this.unauthorised, this.refusal] = [true, null];
+    else if (code === LIVE_CLOSE.otherSite) [this.unauthorised, this.refusal] = [false, 'otherSite'];
     else if (!this.#gotData) {
       this.#failures++;
       if (!this.#opened && this.#failures >= 2) void this.#probe();
@@ -228,7 +235,7 @@ export class LiveFeed {
     this.#probing = true;
     try {
       const res = await fetch(this.#url('http'), { cache: 'no-store' });
-      if (res.status === 401 || res.status === 403) this.unauthorised = true;
+      if (res.status === 401 || res.status === 403) [this.unauthorised, this.refusal] = [true, null];
     } catch {
       // Unreachable.
     } finally {

@@ -1,0 +1,51 @@
+// The wall behind a reverse proxy, and what it says when it cannot connect: in real Chromium, against a real server.
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDashboard } from '../helpers/dashboard';
+import { hostRewritingProxy } from '../helpers/proxy';
+import { postEvents, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+
+beforeAll(async () => {
+  ({ browser, server } = await startDashboard());
+  const id = `proxy-${Date.now()}`;
+  expect((await postEvents(server.url, [{ id, type: 'ticket.created', at: Date.now() - 2000, ticket: id, channel: 'chat', team: 'wallet' }])).status).toBe(200);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+/** A browser signed in at the server's own address: its cookie goes to every port of that host, the proxy's too. */
+async function signedIn(): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/?lang=en`);
+  await page.fill('input[name=password]', 'test-admin-password');
+  await page.press('input[name=password]', 'Enter');
+  await page.waitForSelector('a.wall');
+  await page.close();
+  return context;
+}
+
+describe('the wall behind a reverse proxy', () => {
+  it('says what to set at a proxy that rewrites Host, in English and Chinese, and connects by itself once it is set', async () => {
+    const proxy = await hostRewritingProxy(server.url);
+    const context = await signedIn();
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${proxy.port}/wall?lang=en`);
+    await page.waitForFunction(() => /X-Forwarded-Host/.test(document.querySelector('main')?.textContent ?? ''), null, { timeout: 20_000 });
+    expect(await page.textContent('main')).not.toMatch(/Connecting/);
+    const zh = await context.newPage();
+    await zh.goto(`http://127.0.0.1:${proxy.port}/wall?lang=zh-CN`);
+    await zh.waitForFunction(() => /代理.*X-Forwarded-Host/.test(document.querySelector('main')?.textContent ?? ''), null, { timeout: 20_000 });
+    // Still trying: with the proxy put right, the figures come without a reload.
+    proxy.passHost = true;
+    await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 20_000 });
+    await context.close();
+    await proxy.close();
+  });
+});
