@@ -12,6 +12,7 @@ import { RETRY_AFTER_SECONDS } from './ingest/failure';
 import { authRoutes } from './routes/auth';
 import { eventsRoutes } from './routes/events';
 import { kpiRoutes } from './routes/kpis';
+import { LIVE_RETRY_AFTER_S } from './live/hub';
 import { securityHeaders } from './security-headers';
 
 export interface AppDeps {
@@ -21,6 +22,8 @@ export interface AppDeps {
   now: () => number;
   /** True while shutting down: new requests are refused with 503. */
   draining?: () => boolean;
+  /** Why a live connection would be refused now (LIVE_MAX_CLIENTS all in use), else null: see the plain GET /api/live. */
+  liveFull?: () => string | null;
   /** Directory of the built dashboard, served with an SPA fallback. */
   staticDir?: string;
 }
@@ -47,10 +50,16 @@ export function createApp(deps: AppDeps) {
   });
   app.route('/api/auth', authRoutes(deps));
   app.route('/api', kpiRoutes(deps));
-  // The WebSocket is served on the upgrade (listen.ts); a plain GET is told so, once its caller may see it.
+  // The WebSocket is served on the upgrade (listen.ts); a plain GET is told so, once its caller may see it, or
+  // why an upgrade would be refused now: the wall asks it when its handshakes fail, which it cannot tell apart.
   app.get('/api/live', (c) => {
     const who = authorize(deps.db, honoAccessors(c), ['display'], deps.now(), true);
     if (isDenial(who)) return c.json(who.body, who.status);
+    const full = deps.liveFull?.();
+    if (full) {
+      c.header('Retry-After', String(LIVE_RETRY_AFTER_S));
+      return c.json({ error: 'unavailable', message: full }, 503);
+    }
     return c.json({ error: 'upgrade_required', message: 'GET /api/live is a WebSocket: connect with Upgrade: websocket.' }, 426);
   });
   // Each endpoint's methods, read off the routes above (HEAD goes with GET): a request with another method

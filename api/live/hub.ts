@@ -36,7 +36,7 @@ const subscribeMessage = z.strictObject(
 /** A close reason is at most 123 bytes. */
 const OTHER_SITE_REASON = 'the page is not of the host asked for: another site, or a proxy that rewrites Host (pass on Host or X-Forwarded-Host)';
 /** What a client refused for the connection cap is told to wait. */
-const RETRY_AFTER_S = 5;
+export const LIVE_RETRY_AFTER_S = 5;
 
 const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${FILTER_NAMES.map((k) => `${k}?`).join(',')}}}`;
 
@@ -175,10 +175,18 @@ export class LiveHub {
     const unknown = [...url.searchParams.keys()].find((k) => k !== 'token');
     if (unknown !== undefined)
       return refuse(400, 'Bad Request', 'bad_request', `unknown parameter ${quote(unknown)}: the address takes token only; send filters in a subscribe message`);
-    if (this.clients.size >= this.o.maxClients)
-      return refuse(503, 'Service Unavailable', 'unavailable', `This server takes ${this.o.maxClients} live connections, all in use (LIVE_MAX_CLIENTS); retry shortly.`, `Retry-After: ${RETRY_AFTER_S}\r\n`);
+    const full = this.fullBecause();
+    if (full !== null) return refuse(503, 'Service Unavailable', 'unavailable', full, `Retry-After: ${LIVE_RETRY_AFTER_S}\r\n`);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, req));
     return true;
+  }
+
+  /**
+   * Why one connection more is refused (all LIVE_MAX_CLIENTS in use), else null. A plain GET /api/live is answered
+   * so too: a refused handshake is only "closed" to a browser, and the wall asks that to say why.
+   */
+  fullBecause(): string | null {
+    return this.clients.size >= this.o.maxClients ? `This server takes ${this.o.maxClients} live connections, all in use (LIVE_MAX_CLIENTS); retry shortly.` : null;
   }
 
   private connect(ws: WebSocket, req: IncomingMessage): void {

@@ -311,6 +311,10 @@ describe('live hub', () => {
     });
     expect(refused).toMatchObject({ status: 503, retryAfter: '5' });
     expect(JSON.parse(refused.body)).toEqual({ error: 'unavailable', message: expect.stringContaining('LIVE_MAX_CLIENTS') });
+    // A browser sees a refused handshake only as closed: the wall asks a plain GET why, and is told the same.
+    const asked = await fetch(`http://127.0.0.1:${running!.port}/api/live?token=${tokens.display}`);
+    expect([asked.status, asked.headers.get('retry-after')]).toEqual([503, '5']);
+    expect(await asked.json()).toEqual(JSON.parse(refused.body));
   });
 
   it("ends a signed-in user's live feed once the session is signed out (4401, which the wall shows), and takes the session cookie only from this site's pages", async () => {

@@ -42,6 +42,9 @@ export const en = {
   'wall.otherSiteTitle': 'Refused as another site\'s page',
   'wall.otherSite':
     'The server refused this wall\'s live feed as opened from another site\'s page. If this is the dashboard\'s own address, a proxy in front of the server must pass on the host this page was opened at (Host, or X-Forwarded-Host). The wall keeps trying.',
+  'wall.fullTitle': 'All live connections in use',
+  'wall.full':
+    'The server takes no more live connections: all it allows (LIVE_MAX_CLIENTS) are in use. The wall connects as soon as one is free; for more walls, raise LIVE_MAX_CLIENTS.',
   'wall.addressTitle': 'This address cannot be shown',
   'wall.addressRefused': 'The server cannot use the team named in this address (?team=): check the address.',
   'wall.serverFailed': 'The server could not compute the live figures (its log says why); they will appear as soon as it can.',

@@ -51,9 +51,10 @@ export class LiveFeed {
   unauthorised = $state(false);
   /**
    * Why the server refuses this wall's connections for now, while it keeps trying: its page is taken for another
-   * site's (a proxy that rewrites Host, which an operator must set right).
+   * site's (a proxy that rewrites Host, which an operator must set right), or all its live connections are in use
+   * (LIVE_MAX_CLIENTS).
    */
-  refusal = $state<'otherSite' | null>(null);
+  refusal = $state<'otherSite' | 'full' | null>(null);
   /**
    * What the server said went wrong, sorted for the wall to say in its own language: the address's filters refused
    * (a ?team= too long, or holding control characters), or anything else (the figures could not be computed).
@@ -227,15 +228,17 @@ export class LiveFeed {
   }
 
   // A refused WebSocket handshake looks the same as a dead server from the browser; a plain GET tells them apart.
-  // Our server answers it 401 or 403 when the token is refused. Anything else (426 for a good token whose
-  // handshakes fail all the same, as behind a proxy that drops Upgrade; a network error; a 5xx) is not the
-  // token's fault, so keep showing "Connecting…" and keep trying.
+  // Our server answers it 401 or 403 when the token is refused, 503 naming LIVE_MAX_CLIENTS when no connection is
+  // free. Anything else (426 for a good token whose handshakes fail all the same, as behind a proxy that drops
+  // Upgrade; a network error; another 5xx, a server stopping) is not the token's fault, so keep showing
+  // "Connecting…" and keep trying.
   async #probe(): Promise<void> {
     if (this.#probing) return;
     this.#probing = true;
     try {
       const res = await fetch(this.#url('http'), { cache: 'no-store' });
       if (res.status === 401 || res.status === 403) [this.unauthorised, this.refusal] = [true, null];
+      else [this.unauthorised, this.refusal] = [false, res.status === 503 && (await res.text()).includes('LIVE_MAX_CLIENTS') ? 'full' : null];
     } catch {
       // Unreachable.
     } finally {

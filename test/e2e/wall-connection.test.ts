@@ -1,15 +1,17 @@
 // The wall behind a reverse proxy, and what it says when it cannot connect: in real Chromium, against a real server.
+import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
 import { hostRewritingProxy } from '../helpers/proxy';
-import { postEvents, type RunningServer } from '../helpers/server';
+import { middayZone, postEvents, seedToken, startServer, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
+let dbPath: string;
 
 beforeAll(async () => {
-  ({ browser, server } = await startDashboard());
+  ({ browser, server, dbPath } = await startDashboard());
   const id = `proxy-${Date.now()}`;
   expect((await postEvents(server.url, [{ id, type: 'ticket.created', at: Date.now() - 2000, ticket: id, channel: 'chat', team: 'wallet' }])).status).toBe(200);
 }, 180_000);
@@ -47,5 +49,28 @@ describe('the wall behind a reverse proxy', () => {
     await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 20_000 });
     await context.close();
     await proxy.close();
+  });
+});
+
+describe('the wall refused for now', () => {
+  it('says the server takes no more live connections (LIVE_MAX_CLIENTS), not "Connecting…", and connects once one is free', async () => {
+    // A server of its own, on another database, that takes one wall.
+    const full = join(dbPath, '..', 'full.sqlite');
+    const token = seedToken(full, 'display');
+    const one = await startServer({ dbPath: full, env: { FLOORBOARD_SKIP_WEB_BUILD: '', KPI_TIMEZONE: middayZone(), LIVE_MAX_CLIENTS: '1' } });
+    try {
+      const first = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      await first.goto(`${one.url}/wall?token=${token}&lang=en`);
+      await first.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
+      const second = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      await second.goto(`${one.url}/wall?token=${token}&lang=en`);
+      await second.waitForFunction(() => /LIVE_MAX_CLIENTS/.test(document.querySelector('main')?.textContent ?? ''), null, { timeout: 20_000 });
+      expect(await second.textContent('main')).not.toMatch(/Connecting|Not authorised/);
+      await first.close();
+      await second.waitForSelector('[data-kpi="tickets.created"]', { timeout: 20_000 });
+      await second.close();
+    } finally {
+      await one.kill('SIGTERM');
+    }
   });
 });
