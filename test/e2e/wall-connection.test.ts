@@ -9,9 +9,10 @@ import { middayZone, postEvents, seedToken, startServer, type RunningServer } fr
 let browser: Browser;
 let server: RunningServer;
 let dbPath: string;
+let wallToken: string;
 
 beforeAll(async () => {
-  ({ browser, server, dbPath } = await startDashboard());
+  ({ browser, server, dbPath, wallToken } = await startDashboard());
   const id = `proxy-${Date.now()}`;
   expect((await postEvents(server.url, [{ id, type: 'ticket.created', at: Date.now() - 2000, ticket: id, channel: 'chat', team: 'wallet' }])).status).toBe(200);
 }, 180_000);
@@ -48,6 +49,21 @@ describe('the wall behind a reverse proxy', () => {
     proxy.passHost = true;
     await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 20_000 });
     await context.close();
+    await proxy.close();
+  });
+});
+
+describe('the wall behind a proxy that does not pass WebSockets on', () => {
+  it('says the proxy must pass WebSocket upgrades on, not "Connecting…" for ever, and connects once it does', async () => {
+    const proxy = await hostRewritingProxy(server.url);
+    proxy.dropUpgrade = true;
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`http://127.0.0.1:${proxy.port}/wall?token=${wallToken}&lang=en`);
+    await page.waitForFunction(() => /Upgrade/.test(document.querySelector('main')?.textContent ?? ''), null, { timeout: 30_000 });
+    expect(await page.textContent('main')).not.toMatch(/Connecting|Not authorised/);
+    proxy.dropUpgrade = false;
+    await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 20_000 });
+    await page.close();
     await proxy.close();
   });
 });

@@ -471,6 +471,30 @@ describe('LiveFeed', () => {
     stop();
   });
 
+  it('says a proxy is not passing WebSockets on once two checks in a row find the server serving it (426), not after one', async () => {
+    const probed = vi.fn(async () => ({ status: 426, text: async () => '' }));
+    vi.stubGlobal('fetch', probed);
+    const feed = new LiveFeed();
+    const stop = feed.listen();
+    const failAgain = async (times: number) => {
+      for (let i = 0; i < times; i++) {
+        const n = FakeSocket.all.length;
+        FakeSocket.all.at(-1)!.drop(1006);
+        await vi.waitFor(() => expect(probed.mock.calls.length).toBeGreaterThanOrEqual(Math.max(0, n - 1)));
+        while (FakeSocket.all.length === n) vi.advanceTimersByTime(50);
+      }
+    };
+    await failAgain(2);
+    expect(feed.refusal).toBeNull();
+    await failAgain(1);
+    await vi.waitFor(() => expect(feed.refusal).toBe('noUpgrade'));
+    expect(feed.unauthorised).toBe(false);
+    FakeSocket.all.at(-1)!.open();
+    FakeSocket.all.at(-1)!.message(snapshot(1));
+    expect(feed.refusal).toBeNull();
+    stop();
+  });
+
   it('keeps the series and targets objects of the last message while their content is the same', () => {
     const feed = new LiveFeed();
     const stop = feed.listen();

@@ -45,6 +45,9 @@ export const en = {
   'wall.fullTitle': 'All live connections in use',
   'wall.full':
     'The server takes no more live connections: all it allows (LIVE_MAX_CLIENTS) are in use. The wall connects as soon as one is free; for more walls, raise LIVE_MAX_CLIENTS.',
+  'wall.noUpgradeTitle': 'The live connection does not get through',
+  'wall.noUpgrade':
+    'The server answers at this address, but its live connection (a WebSocket) does not get through. A proxy in front of the server must pass WebSocket upgrades on (nginx: proxy_http_version 1.1, and the Upgrade and Connection headers). The wall keeps trying.',
   'wall.addressTitle': 'This address cannot be shown',
   'wall.addressRefused': 'The server cannot use the team named in this address (?team=): check the address.',
   'wall.serverFailed': 'The server could not compute the live figures (its log says why); they will appear as soon as it can.',

@@ -42,6 +42,8 @@ export const zhCN: Dictionary = {
   'wall.otherSite': '服务器把此大屏的实时数据连接当作来自其他网站的页面，已拒绝。如果这就是看板本身的地址，服务器前面的代理须转发本页所用的主机名（Host 或 X-Forwarded-Host）。大屏会继续重试。',
   'wall.fullTitle': '实时连接已满',
   'wall.full': '服务器的实时连接已全部占用（上限由 LIVE_MAX_CLIENTS 设定），暂不接受新的连接。一有空闲，大屏即自动连上；如需更多大屏，请调高 LIVE_MAX_CLIENTS。',
+  'wall.noUpgradeTitle': '实时连接无法建立',
+  'wall.noUpgrade': '服务器在此地址可以访问，但实时连接（WebSocket）无法建立。服务器前面的代理须转发 WebSocket 升级请求（nginx：proxy_http_version 1.1，并转发 Upgrade 和 Connection 请求头）。大屏会继续重试。',
   'wall.addressTitle': '无法显示此地址',
   'wall.addressRefused': '服务器无法使用本页地址中的团队名称（?team=），请核对地址。',
   'wall.serverFailed': '服务器暂时未能计算实时数据（原因见服务器日志），恢复后将自动显示。',

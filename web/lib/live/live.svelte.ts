@@ -6,6 +6,8 @@ import { LIVE_CLOSE, type ClientMessage, type ServerMessage, type SnapshotMessag
 import { agentsByStatus, kpiValues } from '../kpi/values';
 
 export type LiveMessage = SnapshotMessage | UpdateMessage;
+/** Why the server cannot be reached for now, for a reason someone must put right (LiveFeed.refusal). */
+export type Refusal = 'otherSite' | 'full' | 'noUpgrade';
 
 /** The server sends something at least every 5 s; browsers cannot see its protocol pings. */
 export const STALE_AFTER_MS = 12_000;
@@ -51,10 +53,10 @@ export class LiveFeed {
   unauthorised = $state(false);
   /**
    * Why the server refuses this wall's connections for now, while it keeps trying: its page is taken for another
-   * site's (a proxy that rewrites Host, which an operator must set right), or all its live connections are in use
-   * (LIVE_MAX_CLIENTS).
+   * site's (a proxy that rewrites Host, which an operator must set right); all its live connections are in use
+   * (LIVE_MAX_CLIENTS); or its handshakes never arrive as such (a proxy that does not pass WebSockets on).
    */
-  refusal = $state<'otherSite' | 'full' | null>(null);
+  refusal = $state<Refusal | null>(null);
   /**
    * What the server said went wrong, sorted for the wall to say in its own language: the address's filters refused
    * (a ?team= too long, or holding control characters), or anything else (the figures could not be computed).
@@ -109,6 +111,8 @@ export class LiveFeed {
   /** `now` at the last sign of life: a message, or the start of the current attempt. */
   #lastSign = 0;
   #probing = false;
+  /** Checks in a row that found the server serving this wall, handshakes failing all the same. */
+  #upgradesLost = 0;
 
   constructor(options: LiveFeedOptions = {}) {
     this.#options = options;
@@ -191,6 +195,7 @@ export class LiveFeed {
     this.#failures = 0;
     this.unauthorised = false;
     this.refusal = null;
+    this.#upgradesLost = 0;
     this.serverError = null;
     // Every update carries the whole state, but the today-series (the charts) changes only every few seconds and
     // the targets hardly ever: keep the objects on screen while their content is the same, so what derives from
@@ -229,16 +234,20 @@ export class LiveFeed {
 
   // A refused WebSocket handshake looks the same as a dead server from the browser; a plain GET tells them apart.
   // Our server answers it 401 or 403 when the token is refused, 503 naming LIVE_MAX_CLIENTS when no connection is
-  // free. Anything else (426 for a good token whose handshakes fail all the same, as behind a proxy that drops
-  // Upgrade; a network error; another 5xx, a server stopping) is not the token's fault, so keep showing
-  // "Connecting…" and keep trying.
+  // free, and 426 when a handshake would be taken: twice in a row (not a server that came back between the two), a
+  // proxy between is passing handshakes on as plain GETs. A network error or another 5xx (a server stopping) says
+  // nothing new: "Connecting…", and keep trying.
   async #probe(): Promise<void> {
     if (this.#probing) return;
     this.#probing = true;
     try {
       const res = await fetch(this.#url('http'), { cache: 'no-store' });
       if (res.status === 401 || res.status === 403) [this.unauthorised, this.refusal] = [true, null];
-      else [this.unauthorised, this.refusal] = [false, res.status === 503 && (await res.text()).includes('LIVE_MAX_CLIENTS') ? 'full' : null];
+      else {
+        this.#upgradesLost = res.status === 426 ? this.#upgradesLost + 1 : 0;
+        const full = res.status === 503 && (await res.text()).includes('LIVE_MAX_CLIENTS');
+        [this.unauthorised, this.refusal] = [false, full ? 'full' : this.#upgradesLost >= 2 ? 'noUpgrade' : null];
+      }
     } catch {
       // Unreachable.
     } finally {
