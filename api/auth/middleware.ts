@@ -102,15 +102,28 @@ export const isDenial = (p: Principal | Denial): p is Denial => 'status' in p;
 export function fromThisSite(req: Pick<Accessors, 'header'>): boolean {
   const origin = req.header('origin');
   if (origin === undefined) return true;
-  let host: string;
+  let page: URL;
   try {
-    host = new URL(origin).host;
+    page = new URL(origin);
   } catch {
     return false;
   }
   // Node joins a repeated header with commas: the first proxy's value is what the browser asked for.
   const asked = String(req.header('x-forwarded-host') ?? '').split(',')[0].trim();
-  return host === req.header('host') || (asked !== '' && host === asked);
+  return sameHost(page, req.header('host')) || (asked !== '' && sameHost(page, asked));
+}
+
+/**
+ * A Host header names the page's host: read as the page's scheme reads it, so a proxy that writes the scheme's own
+ * port (nginx's `$host:$server_port`: "floor.example.com:443") or capitals names the host the Origin names without them.
+ */
+function sameHost(page: URL, host: string | undefined): boolean {
+  if (!host || /[/?#@\\]/.test(host)) return false;
+  try {
+    return new URL(`${page.protocol}//${host}`).host === page.host;
+  } catch {
+    return false;
+  }
 }
 
 /**

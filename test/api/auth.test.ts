@@ -309,6 +309,26 @@ describe('a sign-in from a page of another site', () => {
   });
 });
 
+describe('a page of this site behind a proxy', () => {
+  it('is served when the proxy names the host with its scheme\'s own port (nginx: $host:$server_port) or in capitals, as the browser\'s Origin does not', async () => {
+    withManager();
+    const body = JSON.stringify({ username: 'mei', password: 'wallet-floor-7' });
+    const signIn = (headers: Record<string, string>) => t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const served: Record<string, string>[] = [
+      { origin: 'https://floor.example.com', host: '10.0.0.5:3000', 'x-forwarded-host': 'floor.example.com:443' },
+      { origin: 'http://floor.example.com', host: 'floor.example.com:80' },
+      { origin: 'http://floor.example.com', host: 'Floor.Example.COM' }
+    ];
+    for (const headers of served) expect((await signIn(headers)).status, JSON.stringify(headers)).toBe(200);
+    // Another port is another page's, whatever the scheme's own port.
+    const refused: Record<string, string>[] = [
+      { origin: 'http://floor.example.com', host: '10.0.0.5:3000', 'x-forwarded-host': 'floor.example.com:443' },
+      { origin: 'https://floor.example.com', host: 'floor.example.com:80' }
+    ];
+    for (const headers of refused) expect((await signIn(headers)).status, JSON.stringify(headers)).toBe(403);
+  });
+});
+
 describe('a refusal of another site\'s page', () => {
   it('is logged once a minute with the host the server was asked for, so an operator behind a proxy that rewrites Host can see why', async () => {
     withManager();
