@@ -48,6 +48,11 @@ describe('the wall behind a reverse proxy', () => {
     // Still trying: with the proxy put right, the figures come without a reload.
     proxy.passHost = true;
     await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 20_000 });
+    // The proxy set back (a reload of an old configuration): the wall keeps its figures and says what to set.
+    proxy.passHost = false;
+    proxy.cutWebSockets();
+    await page.waitForFunction(() => /X-Forwarded-Host/.test(document.querySelector('[data-stale]')?.textContent ?? ''), null, { timeout: 20_000 });
+    expect(await page.getAttribute('[data-kpi="tickets.created"]', 'data-value')).not.toBeNull();
     await context.close();
     await proxy.close();
   });

@@ -12,6 +12,8 @@ export interface Proxy {
   port: number;
   passHost: boolean;
   dropUpgrade: boolean;
+  /** Ends the WebSockets it carries, as a proxy reloaded with a new configuration does. */
+  cutWebSockets(): void;
   close(): Promise<void>;
 }
 
@@ -41,8 +43,9 @@ export async function hostRewritingProxy(serverUrl: string): Promise<Proxy> {
       upstream.pipe(socket);
       socket.pipe(upstream);
     });
-    const end = () => (upstream.destroy(), socket.destroy());
-    upgraded.add({ destroy: end });
+    const carried = { destroy: () => (upgraded.delete(carried), upstream.destroy(), socket.destroy()) };
+    const end = carried.destroy;
+    upgraded.add(carried);
     upstream.on('error', end);
     upstream.on('close', end);
     socket.on('error', end);
@@ -54,6 +57,7 @@ export async function hostRewritingProxy(serverUrl: string): Promise<Proxy> {
     port,
     passHost: false,
     dropUpgrade: false,
+    cutWebSockets: () => upgraded.forEach((u) => u.destroy()),
     close: () => {
       server.closeAllConnections();
       for (const u of upgraded) u.destroy();
