@@ -165,7 +165,11 @@ export class LiveHub {
     // "Connecting…" for ever, where now it says what to set at the proxy.
     if (crossSiteSession(new NodeAccessors(req), 'open the live feed', true)) {
       this.stats.refused++;
-      this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(LIVE_CLOSE.otherSite, OTHER_SITE_REASON));
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        // A frame no client may send, before its close: an 'error' nobody listened for would end the process.
+        ws.on('error', () => ws.terminate());
+        ws.close(LIVE_CLOSE.otherSite, OTHER_SITE_REASON);
+      });
       return true;
     }
     const principal = this.o.authenticate(req);

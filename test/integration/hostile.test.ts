@@ -68,6 +68,17 @@ describe('the server stays up', () => {
 });
 
 describe('the server stays up, and answers in its own words', () => {
+  it('when a page of another site, refused the live feed (4409), sends a frame no client may send before the close', async () => {
+    server = await startServer({ dbPath: dbPath() });
+    const answer = await raw(
+      server.port,
+      `GET /api/live HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: http://127.0.0.1:1\r\nCookie: floorboard_session=any\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n\x81\x05hello`
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 101 /);
+    expect(await alive(server)).toBe(200);
+    expect(server.proc.exitCode).toBeNull();
+  });
+
   it('when a client resets the connection while a WebSocket upgrade to nowhere is answered', async () => {
     server = await startServer({ dbPath: dbPath() });
     for (let i = 0; i < 5; i++) {
