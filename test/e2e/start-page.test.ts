@@ -149,6 +149,21 @@ describe('start page', () => {
     await page.close();
   });
 
+  it('speaks the language ?lang= names with an underscore as locales are often written (en_US), whatever the browser\'s', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    for (const [lang, shown] of [
+      ['en_US', 'en'],
+      ['EN_gb', 'en'],
+      ['zh_CN', 'zh-CN']
+    ]) {
+      await page.goto(`${server.url}/?lang=${lang}`);
+      await page.waitForSelector('input[name=password]');
+      expect([lang, await page.evaluate(() => document.documentElement.lang)]).toEqual([lang, shown]);
+    }
+    expect(await page.textContent('h1')).toBe('Floorboard 现场看板');
+    await page.close();
+  });
+
   it('forgets the password once signed in: signed out, the form does not hold it for the next person at the desk', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await page.goto(`${server.url}/?lang=en`);

@@ -13,9 +13,12 @@ export function setLocale(locale: Locale): void {
   if (typeof document !== 'undefined') document.documentElement.lang = locale;
 }
 
-/** `?lang=` wins; otherwise the browser's language (any zh-* → zh-CN); otherwise English. */
+/**
+ * `?lang=` wins, written with a hyphen or as locales often are with an underscore (en_US, zh_CN); otherwise the
+ * browser's language (any zh-* → zh-CN); otherwise English.
+ */
 export function pickLocale(param: string | null | undefined, browserLanguage: string | undefined): Locale {
-  const wanted = param?.trim().toLowerCase();
+  const wanted = param?.trim().toLowerCase().replaceAll('_', '-');
   if (wanted === 'en' || wanted?.startsWith('en-')) return 'en';
   if (wanted === 'zh' || wanted?.startsWith('zh')) return 'zh-CN';
   return browserLanguage?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
