@@ -164,6 +164,18 @@ describe('start page', () => {
     await page.close();
   });
 
+  it('speaks the first language of the browser\'s list it has: Chinese for a reader of French, then Chinese', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    // The browser's preferred languages, in order, as its settings list them (Accept-Language, navigator.languages).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setUserAgentOverride', { userAgent: await page.evaluate(() => navigator.userAgent), acceptLanguage: 'fr-FR,zh-CN' });
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('input[name=password]');
+    expect(await page.textContent('h1')).toBe('Floorboard 现场看板');
+    await context.close();
+  });
+
   it('forgets the password once signed in: signed out, the form does not hold it for the next person at the desk', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await page.goto(`${server.url}/?lang=en`);

@@ -83,6 +83,9 @@ describe('i18n', () => {
     expect(pickLocale('en', 'zh-TW')).toBe('en');
     expect(pickLocale(null, 'zh-HK')).toBe('zh-CN');
     expect(pickLocale(null, 'de-DE')).toBe('en');
+    expect(pickLocale(null, ['fr-FR', 'zh-CN', 'en'])).toBe('zh-CN');
+    expect(pickLocale('fr', ['de', 'en-GB', 'zh'])).toBe('en');
+    expect(pickLocale('en_US', ['zh-CN'])).toBe('en');
   });
 });
 

@@ -13,13 +13,18 @@ export function setLocale(locale: Locale): void {
   if (typeof document !== 'undefined') document.documentElement.lang = locale;
 }
 
-/**
- * `?lang=` wins, written with a hyphen or as locales often are with an underscore (en_US, zh_CN); otherwise the
- * browser's language (any zh-* → zh-CN); otherwise English.
- */
-export function pickLocale(param: string | null | undefined, browserLanguage: string | undefined): Locale {
-  const wanted = param?.trim().toLowerCase().replaceAll('_', '-');
+/** The locale a language tag names, written with a hyphen or as locales often are with an underscore (en_US, zh_CN). */
+function localeOf(tag: string | null | undefined): Locale | null {
+  const wanted = tag?.trim().toLowerCase().replaceAll('_', '-');
   if (wanted === 'en' || wanted?.startsWith('en-')) return 'en';
-  if (wanted === 'zh' || wanted?.startsWith('zh')) return 'zh-CN';
-  return browserLanguage?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  return wanted?.startsWith('zh') ? 'zh-CN' : null;
+}
+
+/**
+ * `?lang=` wins; otherwise the first of the browser's languages, in its order of preference, that is one of these
+ * (any zh-* → zh-CN: French, then Chinese, is Chinese); otherwise English.
+ */
+export function pickLocale(param: string | null | undefined, browserLanguages: string | readonly string[] | undefined): Locale {
+  const languages = typeof browserLanguages === 'string' ? [browserLanguages] : (browserLanguages ?? []);
+  return localeOf(param) ?? languages.map(localeOf).find((locale) => locale !== null) ?? 'en';
 }
