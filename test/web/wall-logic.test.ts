@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatZone, onWallClock, formatPct, partsText, pickLocale, setLocale, t, wholePctParts, type ValueKind } from '../../web/lib/i18n';
+import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatValue, formatZone, onWallClock, formatPct, partsText, pickLocale, setLocale, t, wholePctParts, type ValueKind } from '../../web/lib/i18n';
 import { agentRows, callbackRows, median } from '../../web/lib/kpi/agents';
 import { DEFAULT_KPI_TARGETS, levelFor } from '../../api/kpi/targets';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
@@ -29,9 +29,19 @@ describe('i18n', () => {
     setLocale('zh-CN');
     expect(formatDuration(252)).toBe('4分12秒');
     expect(formatDuration(7500)).toBe('2小时05分');
-    expect(t('wall.stale', { time: '12:00:01' }) + t('wall.staleAge', { age: '2分' })).toBe('正在重新连接——数据截至 12:00:01，已过 2分');
+    expect(t('wall.stale', { time: '12:00:01' }) + t('wall.staleAge', { age: '2分钟' })).toBe('正在重新连接——数据截至 12:00:01，已过 2分钟');
     setLocale('en');
     expect(t('wall.stale', { time: '12:00:01' }) + t('wall.staleAge', { age: '2m' })).toBe('Reconnecting — figures as of 12:00:01, 2m old');
+  });
+  it('writes minutes with no seconds after them as 分钟 in Chinese, where 30分 alone reads as 30 points', () => {
+    setLocale('zh-CN');
+    const target = t('sub.targetMax', { value: formatValue('duration', 1800, true) });
+    const age = t('wall.staleAge', { age: partsText(elapsedParts(75)) });
+    expect([target, age, formatBriefDuration(15 * 60 + 12), axisDuration(600)]).toEqual(['目标 ≤ 30分钟', '，已过 1分钟', '15分钟', '10分钟']);
+    // Minutes before seconds, or after hours, are 分.
+    expect([formatDuration(252), formatDuration(7500), axisDuration(5400)]).toEqual(['4分12秒', '2小时05分', '1小时30分']);
+    setLocale('en');
+    expect([formatValue('duration', 1800, true), formatElapsed(75)]).toEqual(['30m', '1m']);
   });
   it('counts in the singular for exactly one, in English', () => {
     setLocale('en');
@@ -55,8 +65,8 @@ describe('i18n', () => {
     expect(formatBriefDuration(15 * 60 + 12)).toBe('15m');
     expect(formatBriefDuration(2 * 3600 + 5 * 60 + 40)).toBe('2h 05m');
     setLocale('zh-CN');
-    expect(formatElapsed(12 * 60 + 39)).toBe('12分');
-    expect(formatBriefDuration(15 * 60 + 12)).toBe('15分');
+    expect(formatElapsed(12 * 60 + 39)).toBe('12分钟');
+    expect(formatBriefDuration(15 * 60 + 12)).toBe('15分钟');
     expect(formatElapsed(16 * 3600 + 12 * 60)).toBe('16小时');
     setLocale('en');
   });
@@ -112,7 +122,7 @@ describe('chart axes', () => {
     const ticks = [0, 1800, 3600, 5400, 7200];
     expect(ticks.map(axisDuration)).toEqual(['0', '30m', '1h', '1h 30m', '2h']);
     setLocale('zh-CN');
-    expect(ticks.map(axisDuration)).toEqual(['0', '30分', '1小时', '1小时30分', '2小时']);
+    expect(ticks.map(axisDuration)).toEqual(['0', '30分钟', '1小时', '1小时30分', '2小时']);
     setLocale('en');
   });
   it('plot times as the centre’s wall clock reads them, so ticks fall on its round hours in any browser', () => {

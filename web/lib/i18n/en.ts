@@ -148,6 +148,7 @@ export const en = {
   'unit.d': 'd',
   'unit.h': 'h',
   'unit.m': 'm',
+  'unit.mAlone': 'm',
   'unit.s': 's',
   'unit.sep': ' '
 } as const;

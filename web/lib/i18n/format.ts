@@ -64,7 +64,7 @@ function pctOf(value: number): Part[] {
 
 /**
  * "45s", "4m 12s", "2h 05m", "3d 04h" (zh-CN: "4分12秒", "2小时05分"): the two largest units, the second padded.
- * `compact` drops a zero second unit ("30m", "4h"), for thresholds rather than ticking values.
+ * `compact` drops a zero second unit ("30m", "4h"; zh-CN "30分钟"), for thresholds rather than ticking values.
  */
 export function durationParts(seconds: number | null | undefined, compact = false): Part[] {
   if (!isNumber(seconds)) return [{ text: t('value.none') }];
@@ -77,8 +77,11 @@ export function durationParts(seconds: number | null | undefined, compact = fals
         : total < 86400
           ? [Math.floor(total / 3600), 'unit.h', Math.floor(total / 60) % 60, 'unit.m']
           : [Math.floor(total / 86400), 'unit.d', Math.floor(total / 3600) % 24, 'unit.h'];
-  const parts: Part[] = [{ text: numberFormat('int', { maximumFractionDigits: 0 }).format(big) }, { text: t(bigUnit as 'unit.s'), unit: true }];
-  if (small !== null && smallUnit !== null && !(compact && small === 0)) {
+  const showSmall = small !== null && smallUnit !== null && !(compact && small === 0);
+  // Minutes with no seconds after them are 分钟 in Chinese: "30分" alone reads as 30 points (4分12秒 and 2小时05分 are right).
+  const unit = bigUnit === 'unit.m' && !showSmall ? 'unit.mAlone' : bigUnit;
+  const parts: Part[] = [{ text: numberFormat('int', { maximumFractionDigits: 0 }).format(big) }, { text: t(unit as 'unit.s'), unit: true }];
+  if (showSmall) {
     const sep = t('unit.sep');
     if (sep) parts.push({ text: sep });
     parts.push({ text: numberFormat('pad2', { minimumIntegerDigits: 2, useGrouping: false }).format(small) });

@@ -144,6 +144,7 @@ export const zhCN: Dictionary = {
   'unit.d': '天',
   'unit.h': '小时',
   'unit.m': '分',
+  'unit.mAlone': '分钟',
   'unit.s': '秒',
   'unit.sep': ''
 };
