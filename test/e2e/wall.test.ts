@@ -120,7 +120,7 @@ describe('wall display', () => {
     ]);
     await page.waitForFunction(() => document.querySelector('[data-kpi="callbacks.completed"]')?.getAttribute('data-value') === '2', null, { timeout: 5000 });
     const footer = async (kpi: string) => (await page.textContent(`[data-kpi="${kpi}"] footer`))?.trim();
-    expect(await footer('callbacks.connected')).toBe('50% of attempts');
+    expect(await footer('callbacks.connected')).toBe('50.0% of attempts');
     expect(await footer('callbacks.confirmed')).toBe('1 of 2 completed');
     expect(await page.textContent('[data-agent="li.wei"]')).toMatch(/Li Wei\s*2\s*2\s*1\s*2\s*1\s*100%/);
     await page.close();

@@ -70,17 +70,26 @@ describe('i18n', () => {
     expect(formatElapsed(16 * 3600 + 12 * 60)).toBe('16小时');
     setLocale('en');
   });
+  it('writes every rate to a tenth, a whole one too: 87.0 % beside 94.1 %, not a figure that changes size as it crosses a whole percent', () => {
+    for (const locale of ['en', 'zh-CN'] as const) {
+      setLocale(locale);
+      expect([87, 87.04, 94.1, 0.96, 50].map((v) => partsText(tileFigure('pct', v, undefined).parts))).toEqual(['87.0%', '87.0%', '94.1%', '1.0%', '50.0%']);
+      // A target is a whole percent, and said as one.
+      expect(formatValue('pct', 90, true)).toBe('90%');
+    }
+    setLocale('en');
+  });
   it('never rounds up to a perfect 100 %', () => {
     setLocale('en');
     expect(formatPct(99.97)).toBe('99.9%');
-    expect(formatPct(100)).toBe('100%');
+    expect(formatPct(100)).toBe('100.0%');
     expect(formatPct(88.666)).toBe('88.7%');
   });
   it('never rounds a rate that is not zero down to 0 %: one abandoned ticket in 3,000 is not none', () => {
     setLocale('en');
     expect(formatPct(100 / 3000)).toBe('<0.1%');
     expect(formatPct(0.05)).toBe('0.1%');
-    expect(formatPct(0)).toBe('0%');
+    expect(formatPct(0)).toBe('0.0%');
     expect(formatWholePct(0.3)).toBe('<1%');
     expect(formatWholePct(0.5)).toBe('1%');
     expect(formatWholePct(0)).toBe('0%');
@@ -162,13 +171,13 @@ describe('tile colours', () => {
       return `${partsText(figure.parts)} ${figure.level}`;
     };
     expect(shown('firstResponse.withinTargetPct', 'pct', 89.96)).toBe('89.9% warn');
-    expect(shown('firstResponse.withinTargetPct', 'pct', 90.04)).toBe('90% ok');
+    expect(shown('firstResponse.withinTargetPct', 'pct', 90.04)).toBe('90.0% ok');
     expect(shown('firstResponse.withinTargetPct', 'pct', 79.97)).toBe('79.9% critical');
-    expect(shown('csat.pct', 'pct', 70)).toBe('70% warn');
+    expect(shown('csat.pct', 'pct', 70)).toBe('70.0% warn');
     expect(shown('tickets.abandonedPct', 'pct', 5.04)).toBe('5.1% warn');
     expect(shown('tickets.abandonedPct', 'pct', 5.05)).toBe('5.1% warn');
     expect(shown('csat.pct', 'pct', 79.95)).toBe('79.9% warn');
-    expect(shown('tickets.abandonedPct', 'pct', 4.96)).toBe('5% ok');
+    expect(shown('tickets.abandonedPct', 'pct', 4.96)).toBe('5.0% ok');
     expect(shown('tickets.abandonedPct', 'pct', 10.01)).toBe('10.1% critical');
     expect(shown('firstResponse.p50Sec', 'duration', 600.4)).toBe('10m 01s warn');
     expect(shown('firstResponse.p50Sec', 'duration', 600)).toBe('10m 00s ok');
@@ -178,7 +187,7 @@ describe('tile colours', () => {
     // A figure that already reads as a miss is shown as always: the same as the p90 tile beside it shows it.
     expect(shown('firstResponse.p50Sec', 'duration', 605.5)).toBe('10m 05s warn');
     expect(shown('backlog.oldestUnattendedSec', 'duration', 40 * 86400 + 21)).toBe('40d 00h critical');
-    expect(shown('tickets.abandonedPct', 'pct', 7.04)).toBe('7% warn');
+    expect(shown('tickets.abandonedPct', 'pct', 7.04)).toBe('7.0% warn');
     setLocale('zh-CN');
     expect(shown('firstResponse.p50Sec', 'duration', 600.4)).toBe('10分01秒 warn');
     setLocale('en');

@@ -42,22 +42,27 @@ export function countParts(value: number | null | undefined): Part[] {
   return isNumber(value) ? [{ text: numberFormat('count', { maximumFractionDigits: 0 }).format(value) }] : [{ text: t('value.none') }];
 }
 
-/** Percent as parts, to a tenth of a percent. */
-export const pctParts = (value: number | null | undefined): Part[] => pctToStep(value, 0.1);
+/**
+ * Percent as parts, to a tenth of a percent, a tenth of 0 written too ("87.0%" beside "94.1%": "87%" was drawn larger
+ * than its neighbours, and a figure grew and shrank as it crossed a whole percent); `compact`, for a target, without it ("90%").
+ */
+export const pctParts = (value: number | null | undefined, compact = false): Part[] => pctToStep(value, 0.1, compact);
 
 /**
  * Percent as parts to `step` (a tenth, or a whole percent). 99.96 % must not be shown as a rounded-up 100 %, which
  * would claim perfection; nor one abandoned call in 3,000 (0.03 %) as 0 %, which would claim none.
  */
-function pctToStep(value: number | null | undefined, step: 0.1 | 1): Part[] {
+function pctToStep(value: number | null | undefined, step: 0.1 | 1, compact = false): Part[] {
   if (!isNumber(value)) return [{ text: t('value.none') }];
-  if (value > 0 && value < step / 2) return [{ text: '<' }, ...pctOf(step)];
-  if (value >= 100 - step / 2 && value < 100) return pctOf(100 - step);
-  return pctOf(step === 1 ? Math.round(value) : value);
+  const digits = step === 1 ? 0 : 1;
+  const minDigits = compact ? 0 : digits;
+  if (value > 0 && value < step / 2) return [{ text: '<' }, ...pctOf(step, minDigits, digits)];
+  if (value >= 100 - step / 2 && value < 100) return pctOf(100 - step, minDigits, digits);
+  return pctOf(step === 1 ? Math.round(value) : value, minDigits, digits);
 }
 
-function pctOf(value: number): Part[] {
-  return numberFormat('pct', { style: 'percent', maximumFractionDigits: 1 })
+function pctOf(value: number, minDigits: number, maxDigits: number): Part[] {
+  return numberFormat(`pct${minDigits}${maxDigits}`, { style: 'percent', minimumFractionDigits: minDigits, maximumFractionDigits: maxDigits })
     .formatToParts(value / 100)
     .map((part) => (part.type === 'percentSign' ? { text: part.value, unit: true } : { text: part.value }));
 }
@@ -161,7 +166,7 @@ export function formatHourMinute(at: number, timeZone?: string): string {
 export type ValueKind = 'count' | 'duration' | 'pct';
 
 export function valueParts(kind: ValueKind, value: number | null | undefined, compact = false): Part[] {
-  return kind === 'duration' ? durationParts(value, compact) : kind === 'pct' ? pctParts(value) : countParts(value);
+  return kind === 'duration' ? durationParts(value, compact) : kind === 'pct' ? pctParts(value, compact) : countParts(value);
 }
 
 const plainPct = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1, useGrouping: false });
