@@ -106,19 +106,24 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal
 // The secrets made at first start are shown once: so at once, before the dashboard build and the port, which a
 // start may not get through (Ctrl-C during a slow first build, a port already taken), and before they are
 // committed, so that a start killed in between has either shown them or stored none of them. After the signal
-// handlers: a Ctrl-C as they appear still shows the wall's address.
-const firstStart = bootstrapCredentials(rt.db, {
-  adminPassword: config.ADMIN_PASSWORD,
-  ingestToken: config.INGEST_TOKEN,
-  now: rt.now(),
-  show: (made) => {
-    if (made.adminPassword) console.log(`Created user "admin" with password: ${made.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
-    if (made.ingestToken) console.log(`Ingest token (shown once): ${made.ingestToken}`);
-    // The wall's address waits for the port; its token does not, so a start killed before it listens (SIGKILL
-    // in a slow first build) has shown it too.
-    if (made.displayToken) console.log(`Wall display token (shown once): ${made.displayToken}  (its address follows once the server listens)`);
-  }
-});
+// handlers: a Ctrl-C as they appear still shows the wall's address. The first start reading the sign-in tables:
+// their pages garbled on disk (the schema sound), it ended in a SQLITE_CORRUPT stack trace, not in what to do.
+const firstStart = orExit(
+  () =>
+    bootstrapCredentials(rt.db, {
+      adminPassword: config.ADMIN_PASSWORD,
+      ingestToken: config.INGEST_TOKEN,
+      now: rt.now(),
+      show: (made) => {
+        if (made.adminPassword) console.log(`Created user "admin" with password: ${made.adminPassword}  (shown once; set ADMIN_PASSWORD to choose it)`);
+        if (made.ingestToken) console.log(`Ingest token (shown once): ${made.ingestToken}`);
+        // The wall's address waits for the port; its token does not, so a start killed before it listens (SIGKILL
+        // in a slow first build) has shown it too.
+        if (made.displayToken) console.log(`Wall display token (shown once): ${made.displayToken}  (its address follows once the server listens)`);
+      }
+    }),
+  (err) => openFailure(err, config.DATABASE_PATH)
+);
 for (const notice of firstStart.notices) console.warn(`Note: ${notice}`);
 
 const staticDir = await ensureDashboardBuilt();

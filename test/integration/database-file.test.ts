@@ -68,6 +68,19 @@ function floorboardDatabase(path: string): void {
 
 const bothEntries = ['api/server.ts', 'api/cli/rebuild.ts'];
 
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Overwrites the root page of a table or index of the (closed) database at `path`, as a failing disk might: the schema stays readable. */
+function garble(path: string, name: string): void {
+  const sqlite = new Database(path);
+  const root = sqlite.prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').pluck().get(name) as number;
+  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+  sqlite.close();
+  const bytes = readFileSync(path);
+  bytes.fill(0xa5, (root - 1) * pageSize, root * pageSize);
+  writeFileSync(path, bytes);
+}
+
 describe('the database file and its lock, as an operator meets them', () => {
   it.skipIf(isRoot && !nobodyCanRun)(`a lock file this user may not write (mode 444${isRoot ? ', run as nobody: root ignores modes; skipped when setpriv or a checkout nobody may read is missing' : ''}): no server starts, and the refusal names the lock file, its owner and what to do`, async () => {
     const dir = isRoot ? nobodyDir() : scratchDir();
@@ -170,6 +183,18 @@ describe('the database file and its lock, as an operator meets them', () => {
     }
     expect(readFileSync(path).equals(bytes)).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['kpi.sqlite', 'whole.sqlite']);
+  }, 60_000);
+
+  it('a database whose sign-in tables are damaged (the pages of its users, or its API tokens, garbled; the schema sound): npm start exits 2 saying it is damaged and what to do, not a stack trace', async () => {
+    for (const table of ['users', 'api_tokens']) {
+      const path = join(scratchDir(), 'kpi.sqlite');
+      floorboardDatabase(path);
+      garble(path, table);
+      const r = await launch('api/server.ts', { DATABASE_PATH: path });
+      expect(r.listened, table).toBe(false);
+      expect(r.err, table).toMatch(new RegExp(`^Cannot open the database: ${escaped(path)} is damaged \\(.*\\): restore it from a backup \\(npm run restore -- --from <backup>\\), or point DATABASE_PATH at a new file\\.\\n$`));
+      expect(r.code, table).toBe(2);
+    }
   }, 60_000);
 
   it('a database a newer Floorboard migrated: exit 2, saying so and what to do, the file untouched; one this code migrated opens', async () => {
