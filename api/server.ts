@@ -2,7 +2,7 @@
 // PORT (API, dashboard and live WebSocket on one port), optionally runs the demo, and shuts down cleanly.
 import { createServer as createNetServer } from 'node:net';
 import { constants } from 'node:os';
-import { claimForServer, openFailure } from '../db/open';
+import { claimForServer, openFailure, unreadableFile } from '../db/open';
 import { bootstrapCredentials } from './auth/credentials';
 import { exit, orExit, readFlags } from './cli/exit';
 import { configFailure, configWarnings, loadConfig, type Config } from './config';
@@ -129,6 +129,8 @@ for (const notice of firstStart.notices) console.warn(`Note: ${notice}`);
 const staticDir = await ensureDashboardBuilt();
 listening = await listen(rt, config, { staticDir }).catch((err: NodeJS.ErrnoException) => {
   showWallAddress();
+  // The writer thread found pages of the database garbled as it opened it (ingest/writer.ts): said as for any damaged file.
+  if (unreadableFile(err)) return exit(openFailure(err, config.DATABASE_PATH)!);
   return exit(cannotListen(err), 1);
 });
 console.log(`Floorboard listening on http://${host}:${listening.port} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);

@@ -15,10 +15,23 @@ import type { GroupAnswer, WriterOptions, WriterReply, WriterRequest } from './w
 import { commitGroups, takeGroups, type Posted } from './writer-inbox';
 
 const { path, memoSubjects, maintain, ownCheckpointsOff } = workerData as WriterOptions;
-const db = openDb(path, { migrate: false, cacheKiB: WRITER_CACHE_KIB });
-if (ownCheckpointsOff) ownCheckpoints(db, false);
-const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now: Date.now, memoSubjects });
 const port = parentPort!;
+
+/** Its connection and ingest service; or, when opening throws (a damaged file), the thread says why and ends. */
+function open() {
+  try {
+    const db = openDb(path, { migrate: false, cacheKiB: WRITER_CACHE_KIB });
+    if (ownCheckpointsOff) ownCheckpoints(db, false);
+    return { db, ingest: createIngestService(db.$client, { targetSec: defaultTargets, now: Date.now, memoSubjects }) };
+  } catch (err) {
+    // Thrown, better-sqlite3's error reached the main thread as its code alone, its message lost.
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    port.postMessage({ kind: 'unopened', code: typeof code === 'string' ? code : undefined, message: String(message) } satisfies WriterReply);
+    // Messages posted before the thread ends are delivered before its exit event.
+    process.exit(1);
+  }
+}
+const { db, ingest } = open();
 /** Maintenance, here: it tells the main thread when replaying events whose time has come changed something (the live hub broadcasts). */
 const startChores = () => startMaintenance(db, Date.now, ingest.replayDue, () => port.postMessage({ kind: 'replayed' } satisfies WriterReply));
 let stopMaintenance = maintain ? startChores() : null;

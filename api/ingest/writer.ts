@@ -2,6 +2,8 @@
 // and resolves once they are committed. On two cores, HTTP, validation and queries then run beside the
 // transactions instead of waiting for them.
 import { Worker } from 'node:worker_threads';
+import { openFailure, unreadableFile } from '../../db/open';
+import { warnNowAndThen } from '../answers';
 import type { FloorEvent } from '../events/schema';
 import { IngestUnavailable, revive } from './failure';
 import type { BatchResult, Bodies } from './ingest';
@@ -23,6 +25,8 @@ export type WriterReply =
   /** Subjects whose events stamped ahead of the clock have come were replayed: the backlog as of now changed. */
   | { kind: 'replayed' }
   | { kind: 'ready' }
+  /** The thread could not open the database, and ends: why, as SQLite said it. */
+  | { kind: 'unopened'; code?: string; message: string }
   | { kind: 'closed' };
 
 /** What the thread is started with. */
@@ -56,6 +60,10 @@ export class WriterThread {
   private closing: Promise<void> | null = null;
   /** The current thread opened its database. One that dies before that is failing at start. */
   private ready = false;
+  /** Why the last thread could not open the database, until one does. */
+  private unopened: Error | null = null;
+  /** Some thread opened the database: `started` has resolved. */
+  private everReady = false;
   private backoffMs = 0;
   private respawn: NodeJS.Timeout | null = null;
   /** Threads started after the first (tests read it). */
@@ -68,13 +76,17 @@ export class WriterThread {
   /** Resolves when the first thread has opened its database (it loads and compiles its code first). */
   readonly started: Promise<void>;
   private onStarted: () => void = () => {};
+  /** Rejects `started`: the first thread found the database file damaged, which no new thread mends. */
+  private onDamaged: (err: Error) => void = () => {};
 
   /** `onReplayed`: the thread's maintenance replayed subjects whose events stamped ahead of the clock have come. */
   constructor(
     private readonly opts: WriterOptions,
     private readonly onReplayed: () => void = () => {}
   ) {
-    this.started = new Promise((resolve) => (this.onStarted = resolve));
+    this.started = new Promise((resolve, reject) => ((this.onStarted = resolve), (this.onDamaged = reject)));
+    // Awaited by the server before it listens; others need not hear of it.
+    this.started.catch(() => {});
     this.spawn();
   }
 
@@ -98,7 +110,8 @@ export class WriterThread {
     this.lastCommit = 0;
     const worker = new Worker(new URL('./writer-boot.mjs', import.meta.url), { workerData: this.opts, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.on('message', (m: WriterReply) => {
-      if (m.kind === 'ready') (this.ready = true), this.onStarted();
+      if (m.kind === 'ready') (this.ready = this.everReady = true), (this.unopened = null), this.onStarted();
+      else if (m.kind === 'unopened') this.unopened = revive(m.message, m.code);
       else if (m.kind === 'answers') for (const a of m.answers) this.answered(a);
       else if (m.kind === 'replayed') this.onReplayed();
     });
@@ -108,12 +121,22 @@ export class WriterThread {
     worker.on('error', (err) => console.error('ingest writer thread failed:', err));
     worker.on('exit', (code) => {
       this.worker = null;
-      const failure = new IngestUnavailable(
-        `The ingest writer thread stopped (exit code ${code}) before confirming this batch; send it again (events already stored count as duplicates).`
-      );
+      const unopened = this.ready ? null : this.unopened;
+      // Pages of the file garbled on disk, met as the thread opened it: no resend mends that, and each batch is told
+      // to have the file restored (answers.ts), where it was told to send again in a few seconds, for ever.
+      const damaged = unopened && unreadableFile(unopened) ? unopened : null;
+      const failure =
+        damaged ??
+        new IngestUnavailable(
+          `The ingest writer thread stopped (exit code ${code}) before confirming this batch; send it again (events already stored count as duplicates).`
+        );
       for (const w of this.waiting.values()) w.reject(failure);
       this.waiting.clear();
       if (this.closing) return;
+      // Once a minute, what to do, not an object dump at every try. Damaged at the first start, the server says it and stops.
+      if (damaged && !this.everReady) this.onDamaged(damaged);
+      else if (unopened)
+        warnNowAndThen(`The ingest writer thread cannot start. ${openFailure(unopened, this.opts.path) ?? `Cannot open the database: ${unopened.message}.`}`, console.error);
       // One that keeps failing at start (a database it cannot open) is retried ever more slowly, not in a hot
       // loop, and senders hear 503 meanwhile. Otherwise the next thread starts at once and batches queue for it.
       this.backoffMs = this.ready ? 0 : Math.min(Math.max(this.backoffMs * 2, 100), MAX_BACKOFF_MS);
@@ -137,7 +160,10 @@ export class WriterThread {
   /** Stores and replays the batches in one transaction on the writer thread; resolves after its commit. */
   ingestBatches(batches: readonly (readonly FloorEvent[])[]): Promise<BatchResult[]> {
     const worker = this.worker;
-    if (!worker) return Promise.reject(new IngestUnavailable('The ingest writer thread cannot start; send this batch again in a few seconds.'));
+    if (!worker)
+      return Promise.reject(
+        this.unopened && unreadableFile(this.unopened) ? this.unopened : new IngestUnavailable('The ingest writer thread cannot start; send this batch again in a few seconds.')
+      );
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });

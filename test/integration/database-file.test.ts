@@ -12,6 +12,7 @@ import { createRuntime } from '../../api/runtime';
 import { openDb, openFailure, rebuildFailure } from '../../db/open';
 import { runEntry, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
 import { testApp } from '../helpers/app';
+import { ev, valid } from '../helpers/events';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const NOBODY = 65534;
@@ -196,6 +197,20 @@ describe('the database file and its lock, as an operator meets them', () => {
       expect(r.code, table).toBe(2);
     }
   }, 60_000);
+
+  it('a database whose events are damaged (the pages of the events, or of their index the ingest writer reads as it starts, garbled): npm start exits 2 saying it is damaged and what to do, not a server whose ingest is told to retry for ever', async () => {
+    for (const table of ['events', 'events_ahead']) {
+      const path = join(scratchDir(), 'kpi.sqlite');
+      const rt = createRuntime({ DATABASE_PATH: path });
+      rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' })]));
+      rt.db.$client.close();
+      garble(path, table);
+      const r = await launch('api/server.ts', { DATABASE_PATH: path });
+      expect(r.listened, table).toBe(false);
+      expect(r.err, table).toMatch(new RegExp(`^Cannot open the database: ${escaped(path)} is damaged \\(.*\\): restore it from a backup \\(npm run restore -- --from <backup>\\), or point DATABASE_PATH at a new file\\.\\n$`));
+      expect(r.code, table).toBe(2);
+    }
+  }, 90_000);
 
   it('a database a newer Floorboard migrated: exit 2, saying so and what to do, the file untouched; one this code migrated opens', async () => {
     const dir = scratchDir();

@@ -2,7 +2,7 @@
 // queries and writes backlog samples and sessions. Nothing may fail for being concurrent, numbers must be
 // the same as in one thread, and a dead thread must fail only what it was doing.
 import Database from 'better-sqlite3';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -150,6 +150,44 @@ describe('writer thread trouble, as a sender sees it', () => {
       expect(refused, 'a refusal written twice').toEqual([...new Set(refused)]);
     } finally {
       await writer.close();
+      errors.mockRestore();
+      warnings.mockRestore();
+      t.close();
+    }
+  }, 20_000);
+
+  it('a thread replacing a dead one that finds the file damaged: each POST is told the file must be restored, not to send again in a few seconds, and the log says what to do once', async () => {
+    const { path, db, writer } = start();
+    const t = testApp();
+    const app = createApp({ db: t.rt.db, config: loadConfig({ DATABASE_PATH: ':memory:', KPI_TIMEZONE: 'UTC' }), commits: new GroupCommit(writer), now: Date.now });
+    const [stored, next] = simulatedBatches(2, 50);
+    await writer.ingestBatches([stored]);
+    // The events' root page garbled on disk, as a failing disk might, and the thread dies (out of memory, say).
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    const root = db.$client.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'events'").pluck().get() as number;
+    const pageSize = db.$client.pragma('page_size', { simple: true }) as number;
+    const bytes = readFileSync(path);
+    bytes.fill(0xa5, (root - 1) * pageSize, root * pageSize);
+    writeFileSync(path, bytes);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await (writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      const post = () =>
+        app.request('/api/events', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.tokens.ingest}`, 'content-type': 'application/json' },
+          body: JSON.stringify(next.map((e) => ({ ...e, at: new Date(e.at).toISOString() })))
+        });
+      for (let i = 0; i < 20 && writer.restarts < 3; i++) await new Promise((r) => setTimeout(r, 250));
+      for (let i = 0; i < 3; i++) {
+        const res = await post();
+        expect(res.status).toBe(503);
+        expect(((await res.json()) as { message: string }).message).toMatch(/database file is damaged.*restore it from a backup/);
+      }
+      const said = errors.mock.calls.map(([line]) => String(line)).filter((l) => l.includes('writer thread'));
+      expect(said).toEqual([expect.stringMatching(/^The ingest writer thread cannot start\. Cannot open the database: .* is damaged \(.*\): restore it from a backup \(npm run restore -- --from <backup>\)/)]);
+    } finally {
       errors.mockRestore();
       warnings.mockRestore();
       t.close();
