@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { configFailure, loadDatabaseConfig } from '../config';
 import { holdsEvents, openFailure, refuseForeign } from '../../db/open';
 import { BESIDE_DATABASE, refuseUnfinishedRestore, syncDirectory } from '../../db/restore-plan';
-import { copyDatabase, seconds, size, stopOnSignals } from './copy';
+import { copyDatabase, fileOnTheWay, seconds, size, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run backup -- --to <file>
@@ -33,6 +33,8 @@ const target = resolve(process.env.INIT_CWD ?? '.', flags.to);
 // resolve() drops a trailing slash: --to /backups/ wrote the copy to a file named /backups.
 const inDirectory = `such as ${resolve(target, 'kpi.sqlite')}`;
 if (flags.to.endsWith('/')) exit(`${flags.to} names a directory: name the file to write in it, ${inDirectory}.`);
+const inFile = fileOnTheWay(target);
+if (inFile) exit(`${target} lies inside ${inFile}, a file, not a directory: name a file in a directory.`);
 if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) exit(`${target} is a directory: name the file to write in it, ${inDirectory}.`);
 // Part way through a restore the database may be missing, or beside a log not its own.
 orExit(() => refuseUnfinishedRestore(source), (err) => openFailure(err, source));

@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { constants } from 'node:os';
+import { dirname } from 'node:path';
 import { exit } from './exit';
 
 /** The copy checked (`newest`, when the newest event was received, for a read-only source), or why it failed. */
@@ -18,6 +19,23 @@ export const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 // On a terminal the progress line rewrites itself; into a log file or CI, a line every 10 s.
 const tty = process.stdout.isTTY;
 let copier: ChildProcess | null = null;
+
+/**
+ * The file standing where `path` needs a directory (`/backups/weekly.sqlite/kpi.sqlite`: `/backups/weekly.sqlite`),
+ * or null. Looked at first: stat and mkdir then throw ENOTDIR, which ended the command in a stack trace.
+ */
+export function fileOnTheWay(path: string): string | null {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const stat = statSync(dir, { throwIfNoEntry: false });
+      if (stat) return stat.isDirectory() ? null : dir;
+    } catch (err) {
+      // ENOTDIR: a file further up, found in a later round.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+    }
+  }
+  return null;
+}
 
 /**
  * From now on SIGINT, SIGTERM and SIGHUP kill the copying process, run `cleanUp` and end this one with `said`

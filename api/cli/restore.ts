@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { configFailure, loadDatabaseConfig } from '../config';
 import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
 import { BESIDE_DATABASE, carryOut, linkedFile, planPath, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
-import { copyDatabase, size, stopOnSignals } from './copy';
+import { copyDatabase, fileOnTheWay, size, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run restore -- --from <backup>
@@ -22,7 +22,8 @@ const config = orExit(loadDatabaseConfig, configFailure);
 if (config.DATABASE_PATH === ':memory:') exit('DATABASE_PATH is :memory:, which no file holds: there is nothing to restore into.');
 // The file a link at DATABASE_PATH names, not the link: renamed over, the link became a file beside it, and the
 // database it replaced a link, its WAL left behind.
-const target = linkedFile(config.DATABASE_PATH);
+// Inside a file (DATABASE_PATH=./data/kpi.sqlite, ./data a file), lstat's ENOTDIR was a stack trace.
+const target = orExit(() => linkedFile(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH));
 // Still a link after linkedFile's 40 hops: links that lead round in a loop, which stat refuses (ELOOP).
 if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) exit(`${config.DATABASE_PATH} is a link that leads round in a loop of links: point DATABASE_PATH at the database file.`);
 // A directory (DATABASE_PATH=./data) was moved aside whole, the database in it too, and the operator told to delete it.
@@ -70,6 +71,8 @@ function carryOutFailure(err: unknown, plan: RestorePlan): string | null {
 // npm runs scripts in the project's directory; a relative --from means the one the command was typed in (INIT_CWD).
 const from = flags.from && resolve(process.env.INIT_CWD ?? '.', flags.from);
 if (from) {
+  const inFile = fileOnTheWay(from);
+  if (inFile) exit(`There is no backup at ${from}: ${inFile} is a file, not a directory (name it alone, if it is the backup).`);
   const fromStat = statSync(from, { throwIfNoEntry: false });
   // Said as it is: "no backup at" a directory sent the operator looking for a missing file.
   if (fromStat?.isDirectory()) exit(`${from} is a directory: name the backup file in it (npm run backup -- --to wrote one file).`);

@@ -127,6 +127,16 @@ describe('npm run backup', () => {
     expect(readdirSync(backups)).toEqual([]);
   }, 60_000);
 
+  it('refuses a --to inside a file (a backup named where a directory was meant), writing nothing: not an ENOTDIR stack trace', async () => {
+    const { dir, dbPath } = await newDatabase();
+    writeFileSync(join(dir, 'weekly.sqlite'), 'last week’s backup\n');
+    for (const to of [join(dir, 'weekly.sqlite', 'kpi.sqlite'), join(dir, 'weekly.sqlite', 'dec', 'kpi.sqlite')]) {
+      const r = await backup(dbPath, ['--to', to]);
+      expect([r.code, r.err]).toEqual([2, `${to} lies inside ${join(dir, 'weekly.sqlite')}, a file, not a directory: name a file in a directory.\n`]);
+    }
+    expect(readFileSync(join(dir, 'weekly.sqlite'), 'utf8')).toBe('last week’s backup\n');
+  }, 60_000);
+
   it('refuses a --to starting with ~, which the shell left as it is (--to=~/x), writing nothing: not a directory named ~ where the command was typed', async () => {
     const dir = scratch();
     const dbPath = join(dir, 'kpi.sqlite');

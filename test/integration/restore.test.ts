@@ -370,6 +370,19 @@ describe('npm run restore, as operators use it', () => {
     expect(lstatSync(join(dir, 'a-link')).isSymbolicLink()).toBe(true);
   }, 60_000);
 
+  it('says so, without a stack trace, when the backup, or DATABASE_PATH, lies inside a file (a file named where a directory was meant)', async () => {
+    const dir = scratch();
+    madeWithBackup(join(dir, 'kpi.sqlite'), join(dir, 'b.sqlite'), 3);
+    const inside = join(dir, 'b.sqlite', 'kpi.sqlite');
+    const from = await command('api/cli/restore.ts', join(dir, 'kpi.sqlite'), ['--from', inside]);
+    expect([from.code, from.err]).toEqual([2, `There is no backup at ${inside}: ${join(dir, 'b.sqlite')} is a file, not a directory (name it alone, if it is the backup).\n`]);
+    const into = await command('api/cli/restore.ts', inside, ['--from', join(dir, 'kpi.sqlite')]);
+    expect(into.code).toBe(2);
+    expect(into.err).toMatch(new RegExp(`^Cannot open the database: ${inside.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be opened \\(ENOTDIR.*\\): check that the directory exists`));
+    expect(readdirSync(dir).sort()).toEqual(['b.sqlite', 'kpi.sqlite']);
+    expect(count(join(dir, 'kpi.sqlite'))).toBe(3);
+  }, 60_000);
+
   it('names a directory given as the backup as one', async () => {
     const dir = scratch();
     const r = await command('api/cli/restore.ts', join(dir, 'kpi.sqlite'), ['--from', dir]);
