@@ -60,10 +60,12 @@ export async function copyDatabase(source: string, copy: string, opts: { expecte
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   });
   let reported = 0;
+  /** A progress line on the terminal that no line break has ended yet. */
+  let lineOpen = false;
   const progress = setInterval(() => {
     const written = statSync(copy, { throwIfNoEntry: false })?.size ?? 0;
     const line = `  ${size(written)} of ${size(opts.expected)} copied (${Math.min(99, Math.floor((100 * written) / Math.max(opts.expected, 1)))} %)`;
-    if (tty) process.stdout.write(`\r${line}`);
+    if (tty) (process.stdout.write(`\r${line}`), (lineOpen = true));
     else if (performance.now() - started >= reported + 10_000) (reported += 10_000), console.log(line);
   }, 1000);
   type Report = { kind: 'copied' } | Copy;
@@ -73,12 +75,15 @@ export async function copyDatabase(source: string, copy: string, opts: { expecte
       child.on('message', (m: Report) => {
         if (m.kind !== 'copied') return done(m);
         clearInterval(progress);
-        console.log(`${tty ? '\n' : ''}Copied in ${seconds()} s; checking the copy…`);
+        console.log(`${lineOpen ? '\n' : ''}Copied in ${seconds()} s; checking the copy…`);
+        lineOpen = false;
       });
       child.once('exit', (code, signal) => done({ kind: 'failed', message: `the copying process ended (${signal ?? `exit ${code}`}) before it finished` }));
     });
   } finally {
     clearInterval(progress);
+    // What the command says next (why the copy failed) begins a line of its own: it was written on the end of the progress line.
+    if (lineOpen) process.stdout.write('\n');
     // The channel to it keeps both processes alive; closed, the copying process ends (its work is done).
     if (child.connected) child.disconnect();
   }

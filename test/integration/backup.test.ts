@@ -1,6 +1,7 @@
 // npm run backup: a copy of the database as of one moment, taken while a server ingests, that a server can run on;
 // and the refusals, which write nothing.
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -14,6 +15,8 @@ import { postEvents, runEntry, startServer } from '../helpers/server';
 
 /** Preloaded, it keeps the copy under way until HOLD_COPY_UNTIL exists: a test acts during it, whatever the load. */
 const HOLD_COPY = join(import.meta.dirname, '..', 'helpers', 'hold-copy.mjs');
+/** Preloaded, it has the copy fail as on a full disk once FAIL_COPY_AFTER_MS have passed. */
+const FAIL_COPY = join(import.meta.dirname, '..', 'helpers', 'fail-copy.mjs');
 const held = (until: string) => ({ NODE_OPTIONS: `--import ${HOLD_COPY}`, HOLD_COPY_UNTIL: until });
 const scratch = () => mkdtempSync(join(tmpdir(), 'floorboard-backup-'));
 const backup = (dbPath: string, args: string[]) => runEntry('api/cli/backup.ts', args, { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' });
@@ -209,6 +212,19 @@ describe('npm run backup', () => {
     ]);
     expect(readFileSync(`${target}.partial`, 'utf8')).toBe('another backup, half-way\n');
     expect(existsSync(target)).toBe(false);
+  }, 60_000);
+
+  // On a terminal the progress line rewrites itself in place, with no line break after it.
+  it.skipIf(spawnSync('script', ['-V']).status !== 0)('on a terminal (needs script(1)), a failure after the progress line is said on a line of its own', async () => {
+    const { dir, dbPath } = await newDatabase();
+    const target = join(dir, 'copy.sqlite');
+    const env = { ...process.env, DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: `--import ${FAIL_COPY}`, FAIL_COPY_AFTER_MS: '1500' };
+    const command = `${process.execPath} --import tsx api/cli/backup.ts --to ${target}`;
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: join(import.meta.dirname, '..', '..'), env, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/copied \(\d+ %\)/);
+    expect(r.stdout).toMatch(/\nBackup failed, nothing written: the disk holding .* is full/);
+    for (const name of ['copy.sqlite', 'copy.sqlite.partial']) expect(existsSync(join(dir, name)), name).toBe(false);
   }, 60_000);
 
   // The terminal running it closed: exit 129, the shell's code for SIGHUP, as npm start's (it said 143, SIGTERM's).
