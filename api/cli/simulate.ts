@@ -119,16 +119,31 @@ let lagMs = 0;
 let batchLimit = Infinity;
 
 /**
+ * How far into the batch being sent the server has taken it (acknowledged, or refused for good), by its first event:
+ * after a 413 split it, a failure of a later part keeps the whole batch for the next try. Sent whole again, the parts
+ * already taken went twice, and the summary counted them as sent and as duplicates again.
+ */
+let taken: { first: RawEvent | undefined; count: number } = { first: undefined, count: 0 };
+
+/** Delivers a batch the demo holds, again if it failed before: what the server took of it last time is skipped. */
+async function send(events: RawEvent[]): Promise<void> {
+  if (taken.first !== events[0]) taken = { first: events[0], count: 0 };
+  await post(events.slice(Math.min(taken.count, events.length)));
+  taken = { first: undefined, count: 0 };
+}
+
+/**
  * 2xx: counted. 413: sent again in halves. 400 for events ahead of the server's clock alone, 408, 429, 5xx or no
  * answer: thrown, and retried. Other 4xx: printed and dropped, since resending cannot fix it.
  */
-async function send(events: RawEvent[]): Promise<void> {
+async function post(events: RawEvent[]): Promise<void> {
+  if (events.length === 0) return;
   if (events.length > batchLimit) {
     // On by what was sent, not by the limit: a 413 on a part halves the limit meanwhile, and stepping by the new one
     // sent the end of that part again (counted as duplicates, 346 in a backfill of 10,421 behind a 16 KB limit).
     for (let i = 0; i < events.length && !stopping; ) {
       const part = events.slice(i, i + batchLimit);
-      await send(part);
+      await post(part);
       i += part.length;
     }
     return;
@@ -159,6 +174,7 @@ async function send(events: RawEvent[]): Promise<void> {
     if (typeof body?.accepted !== 'number') return giveUp(" is not a Floorboard server's answer: --url is the address of npm start (http://host:port)");
     stats.sent += events.length;
     stats.duplicates += body.duplicates ?? 0;
+    taken.count += events.length;
     return;
   }
   // Too large for the server, or for a proxy in front of it: dropped as a bad batch, every batch's events were lost.
@@ -166,7 +182,7 @@ async function send(events: RawEvent[]): Promise<void> {
     if (events.length === 1) return giveUp(': a single event is larger than it takes; raise the body limit of the proxy in front of the server');
     batchLimit = Math.ceil(events.length / 2);
     console.error(`${clock()} 413 from ${endpoint}: a batch of ${events.length} events is larger than it takes (a proxy's body limit?); sending batches of ${batchLimit}`);
-    return send(events);
+    return post(events);
   }
   const mend = FATAL[res.status];
   if (mend) return giveUp(`: ${mend}`);
@@ -192,6 +208,7 @@ async function send(events: RawEvent[]): Promise<void> {
     }
     stats.rejectedBatches++;
     stats.rejectedEvents += events.length;
+    taken.count += events.length;
     let detail = text;
     if (errors) detail = errors.slice(0, 5).map((e) => `  #${e.index} ${e.path || '(event)'}: ${e.message}`).join('\n') + (errors.length > 5 ? `\n  … ${errors.length - 5} more` : '');
     console.error(`${clock()} batch of ${events.length} rejected with ${res.status}:\n${detail}`);

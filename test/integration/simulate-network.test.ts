@@ -1,0 +1,84 @@
+// `npm run simulate` against a real server behind a proxy that misbehaves as networks and busy servers do: a body
+// limit, a rate limit, a failure in the middle of a batch.
+import { mkdtempSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_INGEST_TOKEN, freePort, middayZone, runEntry, startServer, type RunningServer } from '../helpers/server';
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer({ dbPath: join(mkdtempSync(join(tmpdir(), 'floorboard-simulate-net-')), 'kpi.sqlite') });
+});
+afterAll(() => server?.kill());
+
+/** What the proxy answers itself, or undefined to hand the POST on to the server. */
+type Refusal = { status: number; headers?: Record<string, string>; body: string } | undefined;
+
+/**
+ * A proxy in front of the server: `refuse` sees each POST's body and ids first. Every event the server acknowledged
+ * is in `acknowledged`, and `resent` lists the POSTs made mostly of events it had already acknowledged (the
+ * simulator sends 1 % of its events twice on purpose, each a while after the first, never most of a POST).
+ */
+async function proxy(refuse: (body: string, ids: string[]) => Refusal) {
+  const acknowledged = new Set<string>();
+  const resent: number[] = [];
+  const posts: string[][] = [];
+  const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      const ids = (JSON.parse(body) as { id: string }[]).map((e) => e.id);
+      posts.push(ids);
+      const refusal = refuse(body, ids);
+      if (refusal) return res.writeHead(refusal.status, { 'content-type': 'application/json', ...refusal.headers }).end(refusal.body);
+      void fetch(`${server.url}/api/events`, { method: 'POST', headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' }, body }).then(async (answer) => {
+        const text = await answer.text();
+        if (answer.ok) {
+          if (ids.length > 4 && ids.filter((id) => acknowledged.has(id)).length > ids.length / 2) resent.push(ids.length);
+          for (const id of ids) acknowledged.add(id);
+        }
+        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(text);
+      });
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}`, acknowledged, resent, posts, close: () => http.close() };
+}
+
+/** The simulator, backfilling from midnight in a zone where it is about noon (thousands of events, in batches of 500). */
+async function backfill(url: string, extra: string[] = []) {
+  const r = await runEntry('api/cli/simulate.ts', ['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '0.5', '--backfill', '--duration', '1', ...extra], {
+    INGEST_TOKEN: '',
+    KPI_TIMEZONE: middayZone()
+  });
+  return { code: r.code, out: r.out + r.err };
+}
+
+describe('npm run simulate over a bad network', () => {
+  it('after a 413 split a batch, a failure of a later part sends again only what the server has not acknowledged', async () => {
+    const LIMIT = 16_384;
+    let failedOnce = false;
+    const p = await proxy((body, ids) => {
+      if (Buffer.byteLength(body) > LIMIT) return { status: 413, body: '{"error":"too large"}' };
+      // The second part of the first split batch: its first part was taken.
+      if (!failedOnce && p.acknowledged.size > 0 && !ids.some((id) => p.acknowledged.has(id))) {
+        failedOnce = true;
+        return { status: 503, headers: { 'retry-after': '1' }, body: '{"error":"unavailable"}' };
+      }
+      return undefined;
+    });
+    try {
+      const r = await backfill(p.url);
+      expect(r.code, r.out).toBe(0);
+      expect(failedOnce, r.out).toBe(true);
+      expect(r.out).toMatch(/sending batches of 250/);
+      // The part the server took was sent again with the part it had not (and counted as sent and as duplicates twice).
+      expect(p.resent, r.out).toEqual([]);
+    } finally {
+      p.close();
+    }
+  }, 90_000);
+});
