@@ -214,7 +214,22 @@ async function post(events: RawEvent[]): Promise<void> {
     console.error(`${clock()} batch of ${events.length} rejected with ${res.status}:\n${detail}`);
     return;
   }
-  throw new Error(`${res.status} ${res.statusText} ${text.slice(0, 200)}`);
+  const error = new Error(`${res.status} ${res.statusText} ${text.slice(0, 200)}`);
+  const wait = retryAfterMs(res.headers.get('retry-after'));
+  if (wait === undefined) throw error;
+  // A rate limiter's "come back in two minutes" was asked again every 2 s, which many take as cause to ban longer.
+  error.message += `; waiting ${Math.round(wait / 1000)} s before sending again, as its Retry-After asks`;
+  throw Object.assign(error, { retryAfterMs: wait });
+}
+
+/** The longest Retry-After waited for: an hour, whatever a proxy asks. */
+const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** A Retry-After header's wait in ms (seconds, or an HTTP date), or undefined when there is none to read. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const ms = /^\s*\d+\s*$/.test(header) ? Number(header) * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
 }
 
 const ticketsPerHour = ticketsPerHourForEventRate(rate);

@@ -4,7 +4,10 @@ import { DEFAULT_SEED, DEFAULT_TICKETS_PER_HOUR, createSimulator, type RawEvent 
 import { Zone } from './zone';
 
 export interface DemoOptions {
-  /** Delivers one batch; resolve when stored. A rejection keeps the batch for the next tick (server down, 5xx). */
+  /**
+   * Delivers one batch; resolve when stored. A rejection keeps the batch for the next tick (server down, 5xx), after
+   * retryMs, or longer when it carries `retryAfterMs` (the server's Retry-After).
+   */
   send: (events: RawEvent[]) => Promise<unknown>;
   now?: () => number;
   seed?: number;
@@ -89,6 +92,8 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
   let wake: (() => void) | undefined;
   let pending: RawEvent[] = [];
   let failing = false;
+  /** How long to wait after the last failed send: retryMs, or as long as that failure asked. */
+  let retryWait = retryMs;
 
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -114,6 +119,7 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
       try {
         await opts.send(batch);
       } catch (e) {
+        retryWait = Math.max(retryMs, (e as { retryAfterMs?: number }).retryAfterMs ?? 0);
         if (!failing) log(`sending failed, will retry: ${(e as Error).message}`);
         failing = true;
         return false;
@@ -132,7 +138,7 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
       take(sim.advance(t));
       const before = pending.length;
       // Backfilled history is worth waiting for: hold on until the server takes it.
-      while (!(await flush(true)) && !stopped) await pause(retryMs);
+      while (!(await flush(true)) && !stopped) await pause(retryWait);
       sent += before - pending.length;
     }
     const rest = pending.length;
@@ -151,7 +157,7 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
       // 1,000 events/s, all but the last 100 s), and the tickets whose creation went with it counted nowhere.
       while (sim.now < now() && pending.length < MAX_PENDING / 2) take(sim.advance(Math.min(sim.now + sliceMs, now())));
       const ok = await flush();
-      if (!stopped) await pause(ok ? tickMs : retryMs);
+      if (!stopped) await pause(ok ? tickMs : retryWait);
     }
   };
 

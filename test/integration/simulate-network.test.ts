@@ -81,4 +81,24 @@ describe('npm run simulate over a bad network', () => {
       p.close();
     }
   }, 90_000);
+
+  for (const status of [429, 503])
+    it(`waits as long as a ${status}'s Retry-After asks before sending again, rather than every 2 s`, async () => {
+      // A rate limiter in front of the server that asks for two minutes' rest: asked again sooner, many lengthen the ban.
+      const p = await proxy(() => (p.posts.length === 1 ? { status, headers: { 'retry-after': '120' }, body: '{"error":"slow down"}' } : undefined));
+      try {
+        const r = await runEntry('api/cli/simulate.ts', ['--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '50', '--duration', '5'], {
+          INGEST_TOKEN: '',
+          KPI_TIMEZONE: middayZone()
+        });
+        const out = r.out + r.err;
+        expect(out).toMatch(new RegExp(`will retry: ${status} .*waiting 120 s .*Retry-After`));
+        expect(p.posts.length, out).toBe(1);
+        // Stopped (--duration) while it waits: at once, saying nothing was delivered.
+        expect(r.code, out).toBe(1);
+        expect(out).toMatch(/done: sent 0 /);
+      } finally {
+        p.close();
+      }
+    }, 60_000);
 });
