@@ -12,6 +12,7 @@ import { listen, type Listening } from './listen';
 import { hasEventWithIdPrefix } from './queries/hasEventWithIdPrefix';
 import { newestEventWithIdPrefix } from './queries/newestEventWithIdPrefix';
 import { createServerRuntime } from './runtime';
+import type { Demo } from './sim/demo';
 import { ensureDashboardBuilt } from './web-build';
 
 const USAGE = `Usage: npm start [-- --demo]
@@ -83,7 +84,7 @@ function showWallAddress(port: number | null = null): void {
 // waits for the port, is shown all the same, and the process ends. A build under way ends itself on the same
 // signal (web-build.ts), its listener running after this one: the exit waits a turn to let it clean up.
 let listening: Listening | null = null;
-let demo: { stop(): Promise<void> } | null = null;
+let demo: Demo | null = null;
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals) {
   if (stopping) return;

@@ -141,7 +141,9 @@ async function post(events: RawEvent[]): Promise<void> {
   if (events.length > batchLimit) {
     // On by what was sent, not by the limit: a 413 on a part halves the limit meanwhile, and stepping by the new one
     // sent the end of that part again (counted as duplicates, 346 in a backfill of 10,421 behind a 16 KB limit).
-    for (let i = 0; i < events.length && !stopping; ) {
+    // On until an answer no resend can mend; a stop sends the rest, as it sends all it holds (a part left out was
+    // taken as delivered).
+    for (let i = 0; i < events.length && process.exitCode !== 1; ) {
       const part = events.slice(i, i + batchLimit);
       await post(part);
       i += part.length;
@@ -217,10 +219,14 @@ async function post(events: RawEvent[]): Promise<void> {
   const error = new Error(`${res.status} ${res.statusText} ${text.slice(0, 200)}`);
   const wait = retryAfterMs(res.headers.get('retry-after'));
   if (wait === undefined) throw error;
+  restUntil = Date.now() + wait;
   // A rate limiter's "come back in two minutes" was asked again every 2 s, which many take as cause to ban longer.
   error.message += `; waiting ${Math.round(wait / 1000)} s before sending again, as its Retry-After asks`;
   throw Object.assign(error, { retryAfterMs: wait });
 }
+
+/** Until when the server asked not to be sent anything (Retry-After): a stop before then sends it nothing either. */
+let restUntil = 0;
 
 /** The longest Retry-After waited for: an hour, whatever a proxy asks. */
 const MAX_RETRY_AFTER_MS = 3_600_000;
@@ -263,8 +269,14 @@ async function shutdown(): Promise<void> {
   stopping = true;
   clearTimeout(deadline);
   clearInterval(report);
-  await demo.stop();
-  console.log(`${clock()} done: sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents}`);
+  // Not after an answer no resend can mend (a wrong token), which every batch would get, nor while asked to wait.
+  const deliverHeld = process.exitCode !== 1 && Date.now() >= restUntil;
+  // Said at once: with a request in flight to a server that does not answer, a Ctrl-C was silent for up to 30 s.
+  const held = demo.held();
+  if (held > 0 && deliverHeld) console.log(`${clock()} stopping: sending the ${held} event${held === 1 ? '' : 's'} it holds (Ctrl-C again to quit at once)`);
+  const { unsent } = await demo.stop({ deliverHeld });
+  console.log(`${clock()} done: sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents}${unsent ? ` · not sent ${unsent}` : ''}`);
+  if (unsent) console.error(`${clock()} ${unsent} event${unsent === 1 ? '' : 's'} made were never delivered: the server did not take them before the stop`);
   // A run that delivered nothing did not do its job, whatever stopped it.
   if (stats.sent === 0 && !process.exitCode) {
     console.error(`${clock()} no events were delivered to ${endpoint}`);
@@ -274,8 +286,11 @@ async function shutdown(): Promise<void> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    // A second Ctrl-C means "now", even with a request hanging.
-    if (stopping) process.exit(130);
+    // A second Ctrl-C means "now", even with a request hanging: what was delivered, and what not, is still said.
+    if (stopping) {
+      console.log(`${clock()} quit: sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents} · not sent ${demo.held()}`);
+      process.exit(130);
+    }
     void shutdown();
   });
 }

@@ -54,7 +54,17 @@ const LIVE_RUN_DAYS = 400;
  * from local midnight with the same seed reproduces the same ids, so a restarted demo re-sends retries, not new
  * tickets.
  */
-export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
+export interface Demo {
+  /** Events made and not yet delivered (held while the server does not take them, or in flight). */
+  held(): number;
+  /**
+   * Stops making events; with `deliverHeld`, first sends what it holds, once (a stream's ids name its own start, so
+   * no later run sends them). Resolves with how many it made that were never delivered.
+   */
+  stop(opts?: { deliverHeld?: boolean }): Promise<{ unsent: number }>;
+}
+
+export function startDemo(opts: DemoOptions): Demo {
   const now = opts.now ?? Date.now;
   const log = opts.log ?? (() => {});
   const seed = opts.seed ?? DEFAULT_SEED;
@@ -112,15 +122,18 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
   const peakEventsPerMs = ((opts.ticketsPerHour ?? DEFAULT_TICKETS_PER_HOUR) * EVENTS_PER_TICKET) / 3_600_000;
   const sliceMs = Math.max(100, Math.min(15 * 60_000, Math.floor(MAX_PENDING / 4 / peakEventsPerMs)));
 
-  /** Sends what is pending in batches (only whole ones if asked); false when a batch failed and stays pending. */
-  const flush = async (wholeBatchesOnly = false): Promise<boolean> => {
-    while (pending.length >= (wholeBatchesOnly ? batchSize : 1) && !stopped) {
+  /**
+   * Sends what is pending in batches (only whole ones if asked), until stopped unless `last`; false when a batch
+   * failed and stays pending.
+   */
+  const flush = async (wholeBatchesOnly = false, last = false): Promise<boolean> => {
+    while (pending.length >= (wholeBatchesOnly ? batchSize : 1) && (!stopped || last)) {
       const batch = pending.slice(0, batchSize);
       try {
         await opts.send(batch);
       } catch (e) {
         retryWait = Math.max(retryMs, (e as { retryAfterMs?: number }).retryAfterMs ?? 0);
-        if (!failing) log(`sending failed, will retry: ${(e as Error).message}`);
+        if (!failing || last) log(`sending failed${stopped ? '' : ', will retry'}: ${(e as Error).message}`);
         failing = true;
         return false;
       }
@@ -168,11 +181,15 @@ export function startDemo(opts: DemoOptions): { stop(): Promise<void> } {
   })().catch((e) => log(`demo stopped: ${(e as Error).stack ?? e}`));
 
   return {
-    async stop() {
+    held: () => pending.length,
+    async stop({ deliverHeld = false } = {}) {
       stopped = true;
       clearTimeout(timer);
       wake?.();
       await running;
+      // Dropped, the events made while the server was away (up to MAX_PENDING / 2), or a catch-up's, were lost unsaid.
+      if (deliverHeld) await flush(false, true);
+      return { unsent: pending.length };
     }
   };
 }

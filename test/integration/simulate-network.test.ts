@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_INGEST_TOKEN, freePort, middayZone, runEntry, startServer, type RunningServer } from '../helpers/server';
 
+/** Resolves once `cond` holds, polling. */
+const until = async (cond: () => boolean) => {
+  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+};
+
 let server: RunningServer;
 beforeAll(async () => {
   server = await startServer({ dbPath: join(mkdtempSync(join(tmpdir(), 'floorboard-simulate-net-')), 'kpi.sqlite') });
@@ -101,4 +106,45 @@ describe('npm run simulate over a bad network', () => {
         p.close();
       }
     }, 60_000);
+
+  it('on SIGTERM sends the server what it holds, made while the server did not take it, and says it is stopping', async () => {
+    // The server is away (503 with no Retry-After: tried again every 2 s) and is back as the simulator is stopped.
+    let away = true;
+    const refused = new Set<string>();
+    const p = await proxy((_body, ids) => {
+      if (!away) return undefined;
+      for (const id of ids) refused.add(id);
+      return { status: 503, body: '{"error":"unavailable"}' };
+    });
+    try {
+      let stop!: (signal: NodeJS.Signals) => void;
+      const killWhen = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
+      const run = runEntry('api/cli/simulate.ts', ['--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'], { INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() }, { killWhen });
+      // Three tries refused: a few seconds of events held.
+      await until(() => p.posts.length >= 3);
+      away = false;
+      stop('SIGTERM');
+      const r = await run;
+      const out = r.out + r.err;
+      expect(out).toMatch(/stopping: sending the \d+ events? it holds/);
+      // Events made and held were dropped at the stop, never sent: the wall never showed the last seconds' tickets.
+      expect([...refused].filter((id) => !p.acknowledged.has(id)).length, out).toBe(0);
+      expect(refused.size, out).toBeGreaterThan(0);
+      expect(r.code, out).toBe(0);
+      expect(out).not.toMatch(/not sent/);
+    } finally {
+      p.close();
+    }
+  }, 60_000);
+
+  it('stopped while no server answers, says how many events it made were never sent', async () => {
+    const port = await freePort();
+    const r = await runEntry('api/cli/simulate.ts', ['--url', `http://127.0.0.1:${port}`, '--token', TEST_INGEST_TOKEN, '--rate', '200', '--duration', '3'], {
+      INGEST_TOKEN: '',
+      KPI_TIMEZONE: middayZone()
+    });
+    const out = r.out + r.err;
+    expect(r.code, out).toBe(1);
+    expect(out).toMatch(/done: sent 0 · duplicates 0 · rejected 0 · not sent [1-9]\d*/);
+  }, 60_000);
 });
