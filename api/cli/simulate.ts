@@ -46,6 +46,13 @@ const args = readFlags(
 
 const token = args.token ?? process.env.INGEST_TOKEN;
 if (!token) fail('an ingest token is needed: --token or INGEST_TOKEN');
+// As npm start refuses such an INGEST_TOKEN: fetch cannot put it in a header, and every POST failed as "cannot reach
+// the server; is it running there?", sent again for ever. Spaces around it are dropped, as fetch drops them.
+const foreign = /[^\x21-\x7e]/.exec(token.trim());
+if (foreign)
+  fail(
+    `${args.token === undefined ? 'INGEST_TOKEN' : '--token'} has a character outside printable ASCII (${JSON.stringify(foreign[0])}, U+${foreign[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, at ${foreign.index}), which no HTTP header can carry; copy the token again`
+  );
 let base: URL;
 try {
   base = new URL(args.url);

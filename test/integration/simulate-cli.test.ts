@@ -234,6 +234,8 @@ describe('npm run simulate', () => {
     [['--url', 'ftp://example.com', '--token', 'x'], /--url must start with http/],
     [['--token', 'x', '--rate', 'lots'], /--rate must be a positive number, got "lots"/],
     [['--rate', '10'], /an ingest token is needed/],
+    // fetch cannot put it in a header: every POST failed as "cannot reach …; is the server running there?", for ever.
+    [['--token', 'tok\u2014en'], /--token has a character outside printable ASCII \("\u2014", U\+2014, at 3\), which no HTTP header can carry/],
     [['--token', 'x', '--bogus'], /Unknown option '--bogus'/],
     // Planning a day at this rate stalled the process before its first line.
     [['--token', 'x', '--rate', '1e9'], /--rate must be at most 100,000 events\/s, got "1e9"/],
