@@ -96,6 +96,9 @@ function unanswered(err: unknown): Error {
   return new Error(`cannot reach ${endpoint} (${e.cause?.code ?? e.message}); is the server running there?`);
 }
 
+/** What TLS says of a server that answered its hello in plain HTTP (OpenSSL's words vary with its version). */
+const PLAIN_HTTP = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
+
 /**
  * What --url has too many: POST {path}/api/events is a page of the dashboard (405), or nothing at all (404) on a
  * server without a dashboard build; --url http://host:port/api/events is one way to get there.
@@ -163,6 +166,14 @@ async function post(events: RawEvent[]): Promise<void> {
     body: JSON.stringify(events),
     signal: AbortSignal.timeout(TIMEOUT_S * 1000)
   }).catch((err: unknown) => {
+    const code = (err as { cause?: { code?: string } }).cause?.code ?? '';
+    // An HTTP answer to a TLS hello: no resend mends it. Said as "cannot reach …; is the server running there?" of a
+    // server that was, and sent again for ever.
+    if (base.protocol === 'https:' && PLAIN_HTTP.has(code)) {
+      process.exitCode = 1;
+      void shutdown();
+      throw new Error(`${endpoint} answers in plain HTTP, not HTTPS: --url is ${args.url.replace(/^https:/, 'http:')} (${code})`);
+    }
     throw unanswered(err);
   });
   const text = await res.text();

@@ -55,6 +55,15 @@ describe('npm run simulate', () => {
     expect(r.out).not.toMatch(/batch of \d+ rejected/);
   }, 30_000);
 
+  it('stops at once with exit code 1 when --url says https:// to a server that speaks plain HTTP, saying to write http://', async () => {
+    const url = server.url.replace('http://', 'https://');
+    const r = await simulate(['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '50', '--duration', '20']);
+    expect(r.code, r.out).toBe(1);
+    // It said "cannot reach …; is the server running there?" of a server that is, and tried again until --duration ended.
+    expect(r.out).toContain(`${url}/api/events answers in plain HTTP, not HTTPS: --url is ${server.url}`);
+    expect(r.out).not.toContain('will retry');
+  }, 60_000);
+
   it('stops at once with exit code 1 when --url names another program, which answers 200 with a page of its own', async () => {
     const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Router admin</title>'));
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
