@@ -96,6 +96,8 @@ function unanswered(err: unknown): Error {
   return new Error(`cannot reach ${endpoint} (${e.cause?.code ?? e.message}); is the server running there?`);
 }
 
+const NOT_FLOORBOARD = " is not a Floorboard server's answer: --url is the address of npm start (http://host:port)";
+
 /** What TLS says of a server that answered its hello in plain HTTP (OpenSSL's words vary with its version). */
 const PLAIN_HTTP = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
 
@@ -191,7 +193,7 @@ async function post(events: RawEvent[]): Promise<void> {
       // Another program answers there (a web page, a proxy's own 200): the same batch was sent again for ever,
       // saying only that some text "is not valid JSON".
     }
-    if (typeof body?.accepted !== 'number') return giveUp(" is not a Floorboard server's answer: --url is the address of npm start (http://host:port)");
+    if (typeof body?.accepted !== 'number') return giveUp(NOT_FLOORBOARD);
     stats.sent += events.length;
     stats.duplicates += body.duplicates ?? 0;
     taken.count += events.length;
@@ -211,7 +213,9 @@ async function post(events: RawEvent[]): Promise<void> {
     try {
       ({ errors } = JSON.parse(text) as { errors?: typeof errors });
     } catch {
-      // Not the documented error shape; show the raw body.
+      // Floorboard answers in JSON: a page is another program's (nginx's 400 to plain HTTP at its HTTPS port), which
+      // every batch gets, and every batch was dropped as a bad one for as long as it ran.
+      return giveUp(NOT_FLOORBOARD);
     }
     // Stamped ahead of the server's clock (a clock behind this machine's), and nothing else: the simulated centre
     // runs as far behind as the server's clock, and the batch is sent again once that clock reaches it. Dropped as

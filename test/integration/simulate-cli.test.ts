@@ -78,6 +78,29 @@ describe('npm run simulate', () => {
     }
   }, 30_000);
 
+  it('stops at once with exit code 1 when a proxy answers 400 with a page of its own (plain HTTP to its HTTPS port), rather than drop every batch', async () => {
+    // nginx's answer to http:// at a port it serves HTTPS on.
+    const page = '<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head><body></body></html>';
+    let posts = 0;
+    const other = createServer((_req, res) => {
+      posts++;
+      res.writeHead(400, { 'content-type': 'text/html' }).end(page);
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      const r = await simulate(['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '200', '--duration', '5']);
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toContain(`400 from ${url}/api/events is not a Floorboard server's answer: --url is the address of npm start (http://host:port) (<html><head><title>400 The plain HTTP request was sent to HTTPS port`);
+      // Every batch was dropped as a bad one, for as long as it ran.
+      expect(r.out).not.toMatch(/rejected with 400/);
+      expect(posts).toBe(1);
+    } finally {
+      other.close();
+    }
+  }, 30_000);
+
   for (const status of [408, 429]) {
     it(`sends a batch again after ${status} (a proxy's timeout, a rate limit), rather than drop it as a bad batch`, async () => {
       const refused: string[] = [];
