@@ -297,8 +297,9 @@ async function shutdown(): Promise<void> {
   const held = demo.held();
   if (held > 0 && deliverHeld) console.log(`${clock()} stopping: sending the ${held} event${held === 1 ? '' : 's'} it holds (Ctrl-C again to quit at once)`);
   const { unsent } = await demo.stop({ deliverHeld });
-  console.log(`${clock()} done: sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents}${unsent ? ` · not sent ${unsent}` : ''}`);
-  if (unsent) console.error(`${clock()} ${unsent} event${unsent === 1 ? '' : 's'} made were never delivered: the server did not take them before the stop`);
+  console.log(`${clock()} done: sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents}${unsent ? ` · not acknowledged ${unsent}` : ''}`);
+  if (unsent)
+    console.error(`${clock()} ${unsent} event${unsent === 1 ? '' : 's'} it made ${unsent === 1 ? 'was' : 'were'} not acknowledged before the stop: not stored, but for any of a request the server did not answer`);
   // A run that delivered nothing did not do its job, whatever stopped it.
   if (stats.sent === 0 && !process.exitCode) {
     console.error(`${clock()} no events were delivered to ${endpoint}`);
@@ -310,7 +311,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     // A second Ctrl-C means "now", even with a request hanging: what was delivered, and what not, is still said.
     if (stopping) {
-      console.log(`${clock()} quit: sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents} · not sent ${demo.held()}`);
+      console.log(`${clock()} quit: sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents} · not acknowledged ${demo.held()}`);
       process.exit(130);
     }
     void shutdown();

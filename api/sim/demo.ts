@@ -59,7 +59,7 @@ export interface Demo {
   held(): number;
   /**
    * Stops making events; with `deliverHeld`, first sends what it holds, once (a stream's ids name its own start, so
-   * no later run sends them). Resolves with how many it made that were never delivered.
+   * no later run sends them). Resolves with how many it made that the server did not acknowledge.
    */
   stop(opts?: { deliverHeld?: boolean }): Promise<{ unsent: number }>;
 }
@@ -102,6 +102,8 @@ export function startDemo(opts: DemoOptions): Demo {
   let wake: (() => void) | undefined;
   let pending: RawEvent[] = [];
   let failing = false;
+  /** Whether a send failed once stopped (the one in flight then): the server is not taking them, and is not asked again. */
+  let failedStopped = false;
   /** How long to wait after the last failed send: retryMs, or as long as that failure asked. */
   let retryWait = retryMs;
 
@@ -133,6 +135,7 @@ export function startDemo(opts: DemoOptions): Demo {
         await opts.send(batch);
       } catch (e) {
         retryWait = Math.max(retryMs, (e as { retryAfterMs?: number }).retryAfterMs ?? 0);
+        failedStopped = stopped;
         if (!failing || last) log(`sending failed${stopped ? '' : ', will retry'}: ${(e as Error).message}`);
         failing = true;
         return false;
@@ -188,7 +191,7 @@ export function startDemo(opts: DemoOptions): Demo {
       wake?.();
       await running;
       // Dropped, the events made while the server was away (up to MAX_PENDING / 2), or a catch-up's, were lost unsaid.
-      if (deliverHeld) await flush(false, true);
+      if (deliverHeld && !failedStopped) await flush(false, true);
       return { unsent: pending.length };
     }
   };
