@@ -307,6 +307,13 @@ async function shutdown(): Promise<void> {
   }
 }
 
+// Its output piped into a program that ended (`| head -1`, a log shipper that died): the next line threw EPIPE, a
+// stack trace, and what it held was lost. It stops as on Ctrl-C, its output going nowhere.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  void shutdown();
+});
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     // A second Ctrl-C means "now", even with a request hanging: what was delivered, and what not, is still said.
