@@ -49,11 +49,6 @@ const RESUME_DAYS = 7;
 /** How far back a restart looks for an older run still going (a wall's demo left running for months). */
 const LIVE_RUN_DAYS = 400;
 
-/**
- * Feeds a server as if the centre were live: today so far in one go, then every tick whatever is due. Starting
- * from local midnight with the same seed reproduces the same ids, so a restarted demo re-sends retries, not new
- * tickets.
- */
 export interface Demo {
   /** Events made and not yet delivered (held while the server does not take them, or in flight). */
   held(): number;
@@ -64,6 +59,11 @@ export interface Demo {
   stop(opts?: { deliverHeld?: boolean }): Promise<{ unsent: number }>;
 }
 
+/**
+ * Feeds a server as if the centre were live: today so far in one go, then every tick whatever is due. Starting
+ * from local midnight with the same seed reproduces the same ids, so a restarted demo re-sends retries, not new
+ * tickets.
+ */
 export function startDemo(opts: DemoOptions): Demo {
   const now = opts.now ?? Date.now;
   const log = opts.log ?? (() => {});
