@@ -17,6 +17,13 @@ Streams a realistic, deterministic support centre to POST {url}/api/events.
   --duration S       stop after S seconds of live streaming (default: until Ctrl-C)
   --timezone ZONE    IANA zone for the day's shape (default $KPI_TIMEZONE, else this machine's)
   --help             show this help
+
+While the server is away or busy it holds what it made and sends it again (every 2 s, or after a 429's or 503's
+Retry-After); past 50,000 events held, the simulated clock waits. A batch refused as too large (413) is sent in
+halves. Stopped (Ctrl-C, SIGTERM, --duration), it sends what it holds, then says how many events the server
+acknowledged, how many of them were duplicates, and how many it did not acknowledge; Ctrl-C again quits at once.
+Exit code 1 when nothing was delivered, or at an answer only a change here mends (--token, --url); 2 for options
+it cannot use.
 `;
 
 function fail(message: string): never {

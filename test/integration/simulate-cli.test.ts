@@ -261,6 +261,14 @@ describe('npm run simulate', () => {
     expect(r.out).toContain(`no events were delivered to http://127.0.0.1:${port}/api/events`);
   }, 30_000);
 
+  it('--help says what it does while the server is away and when stopped, and its exit codes', async () => {
+    const r = await simulate(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Retry-After/);
+    expect(r.out).toMatch(/Stopped \(Ctrl-C, SIGTERM, --duration\), it sends what it holds/);
+    expect(r.out).toMatch(/Exit code 1 when nothing was delivered/);
+  }, 30_000);
+
   for (const [args, message] of [
     [['--url', 'notaurl', '--token', 'x'], /--url must be a server's address/],
     [['--url', 'ftp://example.com', '--token', 'x'], /--url must start with http/],
