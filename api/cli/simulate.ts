@@ -131,6 +131,33 @@ const msOf = (at: string | number | undefined) => (typeof at === 'number' ? at :
 /** How far the simulated centre's clock runs behind this machine's: as far as the server's clock is behind it. */
 let lagMs = 0;
 
+/** How far an answer's Date is behind this machine's clock, in ms. */
+function behindByDate(date: string | null): number | undefined {
+  const ms = Date.now() - Date.parse(date ?? '');
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * Whether answers' Date tells the clock that refused events as ahead of it: it told the same as their refusal did.
+ * A proxy's Date, from another machine's clock, would have the centre catch up, be refused, and fall behind again.
+ */
+let datesTell = false;
+
+/**
+ * Runs no further behind than the server's clock is now, by its answer's Date (whole seconds, so read up to 1 s
+ * further behind than it is, and a second more to spare): a clock set right again (NTP) after it ran behind left the
+ * centre as far behind as it once was for the rest of the run, every ticket reaching the wall that much late.
+ */
+function catchUp(date: string | null): void {
+  const byDate = behindByDate(date);
+  if (!datesTell || byDate === undefined) return;
+  const behind = Math.max(0, byDate) + 1000;
+  // Not for the second the Date's rounding moves it by.
+  if (behind + 1000 >= lagMs) return;
+  lagMs = behind;
+  console.log(`${clock()} the server's clock is set right again (about ${Math.round(behind / 1000)} s behind this machine's): the simulated centre runs that far behind now`);
+}
+
 /**
  * The most events a POST carries once a 413 said a batch was too large (a proxy's body limit in front of the
  * server, say): halved at each 413, so every event goes in batches that fit.
@@ -204,6 +231,7 @@ async function post(events: RawEvent[]): Promise<void> {
     stats.sent += events.length;
     stats.duplicates += body.duplicates ?? 0;
     taken.count += events.length;
+    if (lagMs > 0) catchUp(res.headers.get('date'));
     return;
   }
   // Too large for the server, or for a proxy in front of it: dropped as a bad batch, every batch's events were lost.
@@ -235,6 +263,9 @@ async function post(events: RawEvent[]): Promise<void> {
       const serverNow = Math.min(...errors.map((e, i) => msOf(events[e.index]?.at) - ahead[i] * 1000));
       const behind = Number.isFinite(serverNow) ? Date.now() - serverNow : Math.max(...ahead) * 1000;
       lagMs = Math.max(lagMs, Math.ceil(behind) + 1000);
+      // Its Date is the clock that refused them only if it tells the same (not a proxy's own, on another machine).
+      const byDate = behindByDate(res.headers.get('date'));
+      datesTell = byDate !== undefined && Math.abs(byDate - behind) <= 2000;
       throw new Error(`the server's clock is about ${Math.round(lagMs / 1000)} s behind this machine's: the simulated centre runs that far behind to suit it, and the batch is sent again; set both clocks right (NTP)`);
     }
     stats.rejectedBatches++;
