@@ -23,6 +23,34 @@ beforeAll(async () => {
 });
 afterAll(() => server?.kill());
 
+
+/**
+ * A server whose clock is `behindMs()` behind this machine's and that takes nothing ahead of it (Floorboard takes 5
+ * minutes: a clock 6 minutes behind is the same case), answering a batch with any such event 400 as Floorboard does.
+ * `taken` hears each batch it stores, with its clock then, before the answer; `refused` each it does not. With
+ * `date`, its answers' Date is its own clock's, as a server's is (else this machine's, as Node writes it).
+ */
+function serverBehind(opts: { behindMs: () => number; taken: (events: { id: string; at: number }[], now: number) => void; refused?: (ids: string[]) => void; date?: boolean }) {
+  return createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      const events = (JSON.parse(body) as { id: string; at: string | number }[]).map((e) => ({ id: e.id, at: typeof e.at === 'number' ? e.at : Date.parse(e.at) }));
+      const now = Date.now() - opts.behindMs();
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(opts.date ? { date: new Date(now).toUTCString() } : {}) };
+      const errors = events
+        .map((e, index) => ({ index, ahead: e.at - now }))
+        .filter((e) => e.ahead > 0)
+        .map(({ index, ahead }) => ({ index, path: 'at', message: `at is ${ahead / 1000} s in the future by the server clock; at most 0 s is allowed` }));
+      if (errors.length) {
+        opts.refused?.(events.map((e) => e.id));
+        return res.writeHead(400, headers).end(JSON.stringify({ errors }));
+      }
+      opts.taken(events, now);
+      res.writeHead(200, headers).end(JSON.stringify({ accepted: events.length, duplicates: 0 }));
+    });
+  });
+}
 describe('npm run simulate', () => {
   it('streams events that the server stores, and stops after --duration with a summary', async () => {
     const r = await simulate(['--url', server.url, '--token', TEST_INGEST_TOKEN, '--rate', '200', '--duration', '2']);
@@ -177,28 +205,13 @@ describe('npm run simulate', () => {
   }, 60_000);
 
   it('runs behind a server whose clock is behind, and sends again what it refused as stamped in the future, rather than drop every batch', async () => {
-    // A server 3 s behind this machine that takes nothing ahead of its clock (Floorboard takes 5 minutes: a clock
-    // 6 minutes behind is the same case), answering as Floorboard does.
-    const BEHIND_MS = 3_000;
+    // A server 3 s behind this machine.
     const refused = new Set<string>();
     const stored = new Set<string>();
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (d) => (body += d));
-      req.on('end', () => {
-        const events = JSON.parse(body) as { id: string; at: string | number }[];
-        const now = Date.now() - BEHIND_MS;
-        const errors = events
-          .map((e, index) => ({ index, ahead: (typeof e.at === 'number' ? e.at : Date.parse(e.at)) - now }))
-          .filter((e) => e.ahead > 0)
-          .map(({ index, ahead }) => ({ index, path: 'at', message: `at is ${ahead / 1000} s in the future by the server clock; at most 0 s is allowed` }));
-        if (errors.length) {
-          for (const e of events) refused.add(e.id);
-          return res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ errors }));
-        }
-        for (const e of events) stored.add(e.id);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: events.length, duplicates: 0 }));
-      });
+    const server = serverBehind({
+      behindMs: () => 3_000,
+      taken: (events) => events.forEach((e) => stored.add(e.id)),
+      refused: (ids) => ids.forEach((id) => refused.add(id))
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
@@ -220,26 +233,16 @@ describe('npm run simulate', () => {
     let behindMs = 6_000;
     let newestAfterFix = -Infinity;
     let lastNow = 0;
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (d) => (body += d));
-      req.on('end', () => {
-        const events = JSON.parse(body) as { id: string; at: string | number }[];
-        const now = Date.now() - behindMs;
-        const headers = { 'content-type': 'application/json', date: new Date(now).toUTCString() };
-        const ats = events.map((e) => (typeof e.at === 'number' ? e.at : Date.parse(e.at)));
-        const errors = ats
-          .map((at, index) => ({ index, ahead: at - now }))
-          .filter((e) => e.ahead > 0)
-          .map(({ index, ahead }) => ({ index, path: 'at', message: `at is ${ahead / 1000} s in the future by the server clock; at most 0 s is allowed` }));
-        if (errors.length) return res.writeHead(400, headers).end(JSON.stringify({ errors }));
+    const server = serverBehind({
+      behindMs: () => behindMs,
+      date: true,
+      taken: (events, now) => {
         if (behindMs === 0) {
-          newestAfterFix = Math.max(newestAfterFix, ...ats);
+          for (const e of events) newestAfterFix = Math.max(newestAfterFix, e.at);
           lastNow = now;
         }
         behindMs = 0;
-        res.writeHead(200, headers).end(JSON.stringify({ accepted: events.length, duplicates: 0 }));
-      });
+      }
     });
     const port = await freePort();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -264,21 +267,12 @@ describe('npm run simulate', () => {
     // a batch: the simulated centre, already 4 s behind, is still 3 s ahead of it.
     let behindMs = 3_000;
     let storedAfterStep = 0;
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (d) => (body += d));
-      req.on('end', () => {
-        const events = JSON.parse(body) as { id: string; at: string | number }[];
-        const now = Date.now() - behindMs;
-        const errors = events
-          .map((e, index) => ({ index, ahead: (typeof e.at === 'number' ? e.at : Date.parse(e.at)) - now }))
-          .filter((e) => e.ahead > 0)
-          .map(({ index, ahead }) => ({ index, path: 'at', message: `at is ${ahead / 1000} s in the future by the server clock; at most 0 s is allowed` }));
-        if (errors.length) return res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ errors }));
+    const server = serverBehind({
+      behindMs: () => behindMs,
+      taken: (events) => {
         if (behindMs > 3_000) storedAfterStep += events.length;
         behindMs = 7_000;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: events.length, duplicates: 0 }));
-      });
+      }
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
