@@ -235,12 +235,20 @@ describe('wall display', () => {
     await page.close();
   });
 
-  it('says why it shows nothing, and what to do: a refused token is wrong or revoked; with none, sign in on the start page', async () => {
+  it('says why it shows nothing, and what to do: a refused token is wrong or revoked, an ingest token is not the wall\'s; with none, sign in on the start page', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
     await page.goto(`${server.url}/wall?token=not-a-token&lang=en`);
     await page.waitForSelector('text=Not authorised', { timeout: 15_000 });
     expect(await page.textContent('main')).toMatch(/token in this address was refused/);
     expect(await page.$('main a')).toBeNull();
+    // The ingest token, printed at first start beside the display token, pasted into the wall's address: it is not
+    // wrong or revoked (it posts events), and the wall says which token it needs.
+    await page.goto(`${server.url}/wall?token=${TEST_INGEST_TOKEN}&lang=en`);
+    await page.waitForSelector('text=Not authorised', { timeout: 15_000 });
+    expect(await page.textContent('main')).toMatch(/ingest token.*display token/);
+    await page.goto(`${server.url}/wall?token=${TEST_INGEST_TOKEN}&lang=zh-CN`);
+    await page.waitForSelector('text=未授权', { timeout: 15_000 });
+    expect(await page.textContent('main')).toMatch(/事件.*大屏令牌/);
     await page.goto(`${server.url}/wall?lang=zh-CN`);
     await page.waitForSelector('text=未授权', { timeout: 15_000 });
     await page.click('main a');

@@ -51,6 +51,8 @@ export class LiveFeed {
   /** The socket is open and has delivered data within STALE_AFTER_MS. */
   fresh = $state(false);
   unauthorised = $state(false);
+  /** Refused for its role, its credentials good (403): an ingest token, which posts events only, given to a wall. */
+  forbidden = $state(false);
   /**
    * Why the server refuses this wall's connections for now, while it keeps trying: its page is taken for another
    * site's (a proxy that rewrites Host, which an operator must set right); all its live connections are in use
@@ -194,6 +196,7 @@ export class LiveFeed {
     this.#attempt = 0;
     this.#failures = 0;
     this.unauthorised = false;
+    this.forbidden = false;
     this.refusal = null;
     this.#upgradesLost = 0;
     this.serverError = null;
@@ -223,7 +226,7 @@ export class LiveFeed {
     this.fresh = false;
     // A wall showing figures is refused too: the server ends its feed (4401) once its token is deleted or its
     // session ends, and a restarted server refuses its handshakes; its banner must say so, not only "reconnecting".
-    if (code !== null && REFUSED_CODES.has(code)) [this.unauthorised, this.refusal] = [true, null];
+    if (code !== null && REFUSED_CODES.has(code)) [this.unauthorised, this.forbidden, this.refusal] = [true, code === LIVE_CLOSE.forbidden, null];
     else if (code === LIVE_CLOSE.otherSite) [this.unauthorised, this.refusal] = [false, 'otherSite'];
     else if (!this.#gotData) {
       this.#failures++;
@@ -242,7 +245,7 @@ export class LiveFeed {
     this.#probing = true;
     try {
       const res = await fetch(this.#url('http'), { cache: 'no-store' });
-      if (res.status === 401 || res.status === 403) [this.unauthorised, this.refusal] = [true, null];
+      if (res.status === 401 || res.status === 403) [this.unauthorised, this.forbidden, this.refusal] = [true, res.status === 403, null];
       else {
         this.#upgradesLost = res.status === 426 ? this.#upgradesLost + 1 : 0;
         const full = res.status === 503 && (await res.text()).includes('LIVE_MAX_CLIENTS');
