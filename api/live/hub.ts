@@ -35,6 +35,8 @@ const subscribeMessage = z.strictObject(
 );
 /** A close reason is at most 123 bytes. */
 const OTHER_SITE_REASON = 'the page is not of the host asked for: another site, or a proxy that rewrites Host (pass on Host or X-Forwarded-Host)';
+/** How long a socket closed 4409 has to answer the close before it is cut. */
+const OTHER_SITE_CLOSE_WAIT_MS = 2_000;
 /** What a client refused for the connection cap is told to wait. */
 export const LIVE_RETRY_AFTER_S = 5;
 
@@ -169,6 +171,8 @@ export class LiveHub {
         // A frame no client may send, before its close: an 'error' nobody listened for would end the process.
         ws.on('error', () => ws.terminate());
         ws.close(LIVE_CLOSE.otherSite, OTHER_SITE_REASON);
+        // Left to ws, one whose client never answered the close was held for 30 s, outside LIVE_MAX_CLIENTS.
+        setTimeout(() => ws.terminate(), OTHER_SITE_CLOSE_WAIT_MS).unref();
       });
       return true;
     }

@@ -18,11 +18,11 @@ afterEach(async () => {
 const dbPath = () => join(mkdtempSync(join(tmpdir(), 'floorboard-hostile-')), 'kpi.sqlite');
 
 /** Sends `request` as raw bytes; resolves with what came back once the server ends the connection. */
-function raw(port: number, request: string): Promise<string> {
+function raw(port: number, request: string, encoding: BufferEncoding = 'utf8'): Promise<string> {
   return new Promise((resolve, reject) => {
     let got = '';
     const socket = connect(port, '127.0.0.1', () => socket.write(request));
-    socket.on('data', (d) => (got += d.toString()));
+    socket.on('data', (d) => (got += d.toString(encoding)));
     socket.on('end', () => resolve(got));
     socket.on('error', reject);
   });
@@ -78,6 +78,21 @@ describe('the server stays up, and answers in its own words', () => {
     expect(await alive(server)).toBe(200);
     expect(server.proc.exitCode).toBeNull();
   });
+
+  it('when pages of another site, refused the live feed (4409), never answer the close: each is cut, not held for 30 s', async () => {
+    server = await startServer({ dbPath: dbPath() });
+    // No LIVE_MAX_CLIENTS counts them: held for ws's 30 s close timeout, a page could keep any number open.
+    const answer = await raw(
+      server.port,
+      `GET /api/live HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: http://127.0.0.1:1\r\nCookie: floorboard_session=any\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      'latin1'
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 101 /);
+    // The close frame, code 4409, then the socket ended by the server.
+    expect(answer).toContain('\x88');
+    expect(answer).toContain(String.fromCharCode(4409 >> 8, 4409 & 0xff));
+    expect(await alive(server)).toBe(200);
+  }, 15_000);
 
   it('when a client resets the connection while a WebSocket upgrade to nowhere is answered', async () => {
     server = await startServer({ dbPath: dbPath() });
