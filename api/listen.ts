@@ -110,7 +110,7 @@ export async function listen(
             // folded back, and the busy timeout's 5 s did not see it go.
             if (!checkpoint(rt.db))
               console.warn(
-                `The WAL (${walMb(rt.db)} MB) stays beside the database: a reader still holds an old snapshot of it (a backup, a sqlite3 shell left in a transaction); it is read at the next start.`
+                `The WAL (${walSize(rt.db)}) stays beside the database: a reader still holds an old snapshot of it (a backup, a sqlite3 shell left in a transaction); it is read at the next start.`
               );
           } catch (err) {
             console.warn(`The WAL could not be folded into the database (${(err as Error).message}); it stays beside it and is read at the next start.`);
@@ -136,7 +136,11 @@ export async function listen(
 }
 
 /** The size of the database's WAL file, in MB. */
-const walMb = (db: Db) => Math.round((statSync(`${db.$client.name}-wal`, { throwIfNoEntry: false })?.size ?? 0) / 1e6).toLocaleString('en');
+/** The WAL's size in words: in KB under 1 MB, where a whole number of MB read "0 MB" for a WAL that stays. */
+const walSize = (db: Db) => {
+  const bytes = statSync(`${db.$client.name}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+  return bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} KB` : `${Math.round(bytes / 1e6).toLocaleString('en')} MB`;
+};
 
 /** A request whose Host names no host, or that has none; `why`, what the adapter said of it, if it was what found it. */
 const badHost = (why = ''): Answer => ({

@@ -147,4 +147,25 @@ describe('shutdown beside a long read', () => {
       reader.close();
     }
   }, 60_000);
+  // A WAL under 1 MB was said to be "0 MB": a log line telling an operator a WAL stays beside the database, of no size.
+  it('says how large a small WAL it leaves, not "0 MB"', async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-walsmall-')), 'kpi.sqlite');
+    const server = await startServer({ dbPath });
+    const [first, second] = batches(recentEvents(40, 19), 20);
+    await send(server.url, first);
+    const reader = new Database(dbPath, { readonly: true });
+    try {
+      reader.exec('BEGIN');
+      expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBeGreaterThan(0);
+      await send(server.url, second);
+      expect(await server.kill('SIGTERM')).toBe(0);
+      const bytes = walSizeOf(dbPath);
+      expect(bytes).toBeGreaterThan(0);
+      expect(bytes).toBeLessThan(1e6);
+      expect(server.output()).toContain(`The WAL (${Math.ceil(bytes / 1e3)} KB) stays beside the database`);
+    } finally {
+      reader.exec('COMMIT');
+      reader.close();
+    }
+  }, 60_000);
 });
