@@ -147,7 +147,9 @@ export function refuseNewer(sqlite: Database.Database): void {
  */
 function checkBeforeClaim(path: string): void {
   refuseUnfinishedRestore(path);
-  if (!existsSync(path)) return;
+  // Links that lead round in a loop "exist" no more than a missing file, but stat refuses them (ELOOP): SQLite said
+  // only "unable to open database file", after the lock was made beside them.
+  if (!existsSync(path)) return void statSync(path, { throwIfNoEntry: false });
   writable(path);
   let sqlite: Database.Database;
   try {
@@ -311,6 +313,8 @@ export function openFailure(err: unknown, path: string): string | null {
       ? `the disk holding ${path} is full: free some space, then try again`
       : code === 'FLOORBOARD_FOREIGN'
       ? `${path} is another application's database (tables ${(err as Error).message}), which Floorboard leaves as it is: point DATABASE_PATH at the server's database, or at a new file`
+      : code === 'ELOOP'
+      ? `${path} is a link that leads round in a loop of links: point DATABASE_PATH at the database file`
       : code === 'EISDIR'
       ? `${path} is a directory: point DATABASE_PATH at a file in it, such as ${join(path, 'kpi.sqlite')}`
       : code === 'FLOORBOARD_NOT_FILE'

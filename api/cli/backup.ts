@@ -38,7 +38,7 @@ if (inFile) exit(`${target} lies inside ${inFile}, a file, not a directory: name
 if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) exit(`${target} is a directory: name the file to write in it, ${inDirectory}.`);
 // Part way through a restore the database may be missing, or beside a log not its own.
 orExit(() => refuseUnfinishedRestore(source), (err) => openFailure(err, source));
-const file = statSync(source, { throwIfNoEntry: false });
+const file = orExit(() => statSync(source, { throwIfNoEntry: false }), (err) => openFailure(err, source));
 // As the server says it: SQLite's own word for a directory is that it cannot open it, as for a missing permission.
 if (file?.isDirectory()) exit(openFailure(Object.assign(new Error(), { code: 'EISDIR' }), source)!);
 if (!file || (file.isFile() && file.size === 0))

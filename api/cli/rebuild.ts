@@ -22,7 +22,7 @@ if (config.DATABASE_PATH === ':memory:')
 orExit(() => refuseUnfinishedRestore(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH));
 // Opening a path that holds nothing would create an empty database and "rebuild" it: a mistyped path, surely.
 // So would an empty file (as `touch` or a failed copy leaves), which is left as it is.
-const file = statSync(config.DATABASE_PATH, { throwIfNoEntry: false }) ?? null;
+const file = orExit(() => statSync(config.DATABASE_PATH, { throwIfNoEntry: false }), (err) => openFailure(err, config.DATABASE_PATH)) ?? null;
 if (file === null || (file.isFile() && file.size === 0))
   exit(`There is no database at ${config.DATABASE_PATH}${file ? ' (the file is empty), nothing to rebuild' : ''}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
 // The server's claim: held while one runs, and held here so that none starts while this rebuilds.

@@ -252,6 +252,23 @@ describe('the database file and its lock, as an operator meets them', () => {
     expect(readdirSync(dir)).toEqual(['kpi.sqlite']);
   }, 60_000);
 
+  // npm run rebuild and backup ended in an ELOOP stack trace, and npm start said the file "cannot be opened (unable
+  // to open database file)" and to check the directory; npm run restore already named the loop.
+  it('a DATABASE_PATH whose links lead round in a loop: npm start, rebuild and backup exit 2 naming the loop, without a stack trace', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'a-link');
+    symlinkSync(join(dir, 'b-link'), path);
+    symlinkSync(path, join(dir, 'b-link'));
+    const loop = `Cannot open the database: ${path} is a link that leads round in a loop of links: point DATABASE_PATH at the database file.\n`;
+    for (const script of bothEntries) {
+      const r = await launch(script, { DATABASE_PATH: path });
+      expect([r.code, r.err], script).toEqual([2, loop]);
+    }
+    const backup = await runEntry('api/cli/backup.ts', ['--to', join(dir, 'copy.sqlite')], { DATABASE_PATH: path });
+    expect([backup.code, backup.err]).toEqual([2, loop]);
+    expect(readdirSync(dir).sort()).toEqual(['a-link', 'b-link']);
+  }, 60_000);
+
   it("another application's database, or a directory, refused: no lock file or journal left beside it", async () => {
     const dir = scratchDir();
     const path = join(dir, 'notes.sqlite');
