@@ -35,7 +35,8 @@ const inDirectory = `such as ${resolve(target, 'kpi.sqlite')}`;
 if (flags.to.endsWith('/')) exit(`${flags.to} names a directory: name the file to write in it, ${inDirectory}.`);
 const inFile = fileOnTheWay(target);
 if (inFile) exit(`${target} lies inside ${inFile}, a file, not a directory: name a file in a directory.`);
-if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) exit(`${target} is a directory: name the file to write in it, ${inDirectory}.`);
+const loop = (err: unknown) => ((err as { code?: unknown }).code === 'ELOOP' ? `${target} is a link that leads round in a loop of links: name a file.` : null);
+if (orExit(() => statSync(target, { throwIfNoEntry: false }), loop)?.isDirectory()) exit(`${target} is a directory: name the file to write in it, ${inDirectory}.`);
 // Part way through a restore the database may be missing, or beside a log not its own.
 orExit(() => refuseUnfinishedRestore(source), (err) => openFailure(err, source));
 const file = orExit(() => statSync(source, { throwIfNoEntry: false }), (err) => openFailure(err, source));

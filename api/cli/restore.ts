@@ -73,7 +73,10 @@ const from = flags.from && resolve(process.env.INIT_CWD ?? '.', flags.from);
 if (from) {
   const inFile = fileOnTheWay(from);
   if (inFile) exit(`There is no backup at ${from}: ${inFile} is a file, not a directory (name it alone, if it is the backup).`);
-  const fromStat = statSync(from, { throwIfNoEntry: false });
+  const fromStat = orExit(
+    () => statSync(from, { throwIfNoEntry: false }),
+    (err) => ((err as { code?: unknown }).code === 'ELOOP' ? `${from} is a link that leads round in a loop of links: name the backup file.` : null)
+  );
   // Said as it is: "no backup at" a directory sent the operator looking for a missing file.
   if (fromStat?.isDirectory()) exit(`${from} is a directory: name the backup file in it (npm run backup -- --to wrote one file).`);
   if (!fromStat?.isFile()) exit(`There is no backup at ${from}.`);

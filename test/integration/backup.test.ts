@@ -130,6 +130,18 @@ describe('npm run backup', () => {
     expect(readdirSync(backups)).toEqual([]);
   }, 60_000);
 
+  // An ELOOP stack trace, exit 1.
+  it('names a --to whose links lead round in a loop as one, without a stack trace', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    openDb(dbPath).$client.close();
+    const to = join(dir, 'a-link');
+    symlinkSync(join(dir, 'b-link'), to);
+    symlinkSync(to, join(dir, 'b-link'));
+    const r = await backup(dbPath, ['--to', to]);
+    expect([r.code, r.err]).toEqual([2, `${to} is a link that leads round in a loop of links: name a file.\n`]);
+  }, 60_000);
+
   it('refuses a --to inside a file (a backup named where a directory was meant), writing nothing: not an ENOTDIR stack trace', async () => {
     const { dir, dbPath } = await newDatabase();
     writeFileSync(join(dir, 'weekly.sqlite'), 'last week’s backup\n');

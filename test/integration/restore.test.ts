@@ -383,6 +383,16 @@ describe('npm run restore, as operators use it', () => {
     expect(count(join(dir, 'kpi.sqlite'))).toBe(3);
   }, 60_000);
 
+  // An ELOOP stack trace, exit 1.
+  it('names a --from whose links lead round in a loop as one, without a stack trace', async () => {
+    const dir = scratch();
+    const from = join(dir, 'a-link');
+    symlinkSync(join(dir, 'b-link'), from);
+    symlinkSync(from, join(dir, 'b-link'));
+    const r = await command('api/cli/restore.ts', join(dir, 'kpi.sqlite'), ['--from', from]);
+    expect([r.code, r.err]).toEqual([2, `${from} is a link that leads round in a loop of links: name the backup file.\n`]);
+  }, 60_000);
+
   it('names a directory given as the backup as one', async () => {
     const dir = scratch();
     const r = await command('api/cli/restore.ts', join(dir, 'kpi.sqlite'), ['--from', dir]);
