@@ -1,7 +1,7 @@
 // The process: reads the environment, bootstraps credentials, builds the dashboard if needed, listens on
 // PORT (API, dashboard and live WebSocket on one port), optionally runs the demo, and shuts down cleanly.
 import { createServer as createNetServer } from 'node:net';
-import { constants } from 'node:os';
+import { constants, networkInterfaces } from 'node:os';
 import { claimForServer, openFailure, unreadableFile } from '../db/open';
 import { bootstrapCredentials } from './auth/credentials';
 import { exit, orExit, readFlags } from './cli/exit';
@@ -77,6 +77,17 @@ function showWallAddress(port: number | null = null): void {
   wallShown = true;
   const at = port ?? (config.PORT || '<PORT>');
   console.log(`Wall display (token shown once): http://${host}:${at}/wall?token=${firstStart.displayToken}`);
+  // Listening on every address, localhost opens the wall on this machine alone: a wall TV needs one of its network's.
+  if (config.HOST === '0.0.0.0' || config.HOST === '::')
+    for (const address of networkAddresses()) console.log(`  from another machine (a wall TV): http://${address}:${at}/wall?token=${firstStart.displayToken}`);
+}
+
+/** This machine's IPv4 addresses on its networks (not loopback). */
+function networkAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => a.family === 'IPv4' && !a.internal)
+    .map((a) => a.address);
 }
 
 // A signal stops the server cleanly once it listens: the demo's traffic first, then acknowledged work finished.

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { homedir, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -50,6 +50,21 @@ describe('command-line entry points that cannot do their work', () => {
       const early = /Wall display token \(shown once\): (\S+)/.exec(out);
       expect(at('Wall display token')).toBeLessThan(at('listening on'));
       expect(out).toContain(`/wall?token=${early?.[1]}`);
+    } finally {
+      await server.kill();
+    }
+  }, 60_000);
+
+  it('npm start listening on every address (HOST 0.0.0.0, the default) shows the wall at this machine\'s network addresses too, which a wall TV can open, not at localhost alone', async () => {
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && a.family === 'IPv4' && !a.internal)
+      .map((a) => a!.address);
+    const server = await startServer({ dbPath: scratch(), env: { HOST: '0.0.0.0', ADMIN_PASSWORD: '', INGEST_TOKEN: '' } });
+    try {
+      await expect.poll(() => server.output()).toContain(`http://localhost:${server.port}/wall?token=`);
+      const token = /Wall display token \(shown once\): (\S+)/.exec(server.output())?.[1];
+      for (const address of lan) expect(server.output()).toContain(`http://${address}:${server.port}/wall?token=${token}`);
     } finally {
       await server.kill();
     }
