@@ -12,7 +12,7 @@ import { authenticate, NodeAccessors } from './auth/middleware';
 import type { Config } from './config';
 import { LiveHub, type HubOptions } from './live/hub';
 import { liveStateComputer } from './live/state';
-import { quote } from './plain-words';
+import { quote, size } from './plain-words';
 import { eventsFastPath } from './routes/events';
 import type { Runtime } from './runtime';
 
@@ -135,12 +135,8 @@ export async function listen(
   });
 }
 
-/** The size of the database's WAL file, in MB. */
-/** The WAL's size in words: in KB under 1 MB, where a whole number of MB read "0 MB" for a WAL that stays. */
-const walSize = (db: Db) => {
-  const bytes = statSync(`${db.$client.name}-wal`, { throwIfNoEntry: false })?.size ?? 0;
-  return bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} KB` : `${Math.round(bytes / 1e6).toLocaleString('en')} MB`;
-};
+/** The size of the database's WAL file, in words (a whole number of MB read "0 MB" for a WAL that stays). */
+const walSize = (db: Db) => size(statSync(`${db.$client.name}-wal`, { throwIfNoEntry: false })?.size ?? 0);
 
 /** A request whose Host names no host, or that has none; `why`, what the adapter said of it, if it was what found it. */
 const badHost = (why = ''): Answer => ({

@@ -67,3 +67,6 @@ export function quote(sent: unknown): string {
   return text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS - 1)}…` : text;
 }
 
+/** A size in bytes, in words: KB under a megabyte (never "0 MB"), MB, then GB. */
+export const size = (bytes: number) =>
+  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;

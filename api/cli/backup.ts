@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { configFailure, loadDatabaseConfig } from '../config';
 import { holdsEvents, openFailure, refuseForeign } from '../../db/open';
 import { BESIDE_DATABASE, refuseUnfinishedRestore, syncDirectory } from '../../db/restore-plan';
-import { copyDatabase, fileOnTheWay, seconds, size, stopOnSignals } from './copy';
+import { size } from '../plain-words';
+import { copyDatabase, fileOnTheWay, seconds, statOrLoop, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run backup -- --to <file>
@@ -35,8 +36,7 @@ const inDirectory = `such as ${resolve(target, 'kpi.sqlite')}`;
 if (flags.to.endsWith('/')) exit(`${flags.to} names a directory: name the file to write in it, ${inDirectory}.`);
 const inFile = fileOnTheWay(target);
 if (inFile) exit(`${target} lies inside ${inFile}, a file, not a directory: name a file in a directory.`);
-const loop = (err: unknown) => ((err as { code?: unknown }).code === 'ELOOP' ? `${target} is a link that leads round in a loop of links: name a file.` : null);
-if (orExit(() => statSync(target, { throwIfNoEntry: false }), loop)?.isDirectory()) exit(`${target} is a directory: name the file to write in it, ${inDirectory}.`);
+if (statOrLoop(target, 'a file')?.isDirectory()) exit(`${target} is a directory: name the file to write in it, ${inDirectory}.`);
 // Part way through a restore the database may be missing, or beside a log not its own.
 orExit(() => refuseUnfinishedRestore(source), (err) => openFailure(err, source));
 const file = orExit(() => statSync(source, { throwIfNoEntry: false }), (err) => openFailure(err, source));

@@ -3,22 +3,32 @@
 // SIGHUP stops them at any point; a progress line meanwhile; and on a signal, the copy removed and the process
 // ended with the shell's code for it.
 import { fork, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
-import { exit } from './exit';
+import { size } from '../plain-words';
+import { exit, orExit } from './exit';
 
 /** The copy checked (`newest`, when the newest event was received, for a read-only source), or why it failed. */
 export type Copy = { kind: 'checked'; sound: string; events: number; newest: number | null } | { kind: 'failed'; code?: string; message: string };
 
-export const size = (bytes: number) =>
-  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;
 const started = performance.now();
 /** Seconds since the command started, to a tenth. */
 export const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 // On a terminal the progress line rewrites itself; into a log file or CI, a line every 10 s.
 const tty = process.stdout.isTTY;
 let copier: ChildProcess | null = null;
+
+/**
+ * `path`'s stat (undefined when nothing is there); or, for links that lead round in a loop (ELOOP, where stat threw a
+ * stack trace), the command ends saying so and to name `instead`.
+ */
+export function statOrLoop(path: string, instead: string): Stats | undefined {
+  return orExit(
+    () => statSync(path, { throwIfNoEntry: false }),
+    (err) => ((err as { code?: unknown }).code === 'ELOOP' ? `${path} is a link that leads round in a loop of links: name ${instead}.` : null)
+  );
+}
 
 /**
  * The file standing where `path` needs a directory (`/backups/weekly.sqlite/kpi.sqlite`: `/backups/weekly.sqlite`),

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { configFailure, loadDatabaseConfig } from '../config';
 import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
 import { BESIDE_DATABASE, carryOut, linkedFile, planPath, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
-import { copyDatabase, fileOnTheWay, size, stopOnSignals } from './copy';
+import { size } from '../plain-words';
+import { copyDatabase, fileOnTheWay, statOrLoop, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run restore -- --from <backup>
@@ -73,10 +74,7 @@ const from = flags.from && resolve(process.env.INIT_CWD ?? '.', flags.from);
 if (from) {
   const inFile = fileOnTheWay(from);
   if (inFile) exit(`There is no backup at ${from}: ${inFile} is a file, not a directory (name it alone, if it is the backup).`);
-  const fromStat = orExit(
-    () => statSync(from, { throwIfNoEntry: false }),
-    (err) => ((err as { code?: unknown }).code === 'ELOOP' ? `${from} is a link that leads round in a loop of links: name the backup file.` : null)
-  );
+  const fromStat = statOrLoop(from, 'the backup file');
   // Said as it is: "no backup at" a directory sent the operator looking for a missing file.
   if (fromStat?.isDirectory()) exit(`${from} is a directory: name the backup file in it (npm run backup -- --to wrote one file).`);
   if (!fromStat?.isFile()) exit(`There is no backup at ${from}.`);
