@@ -92,6 +92,8 @@ if (duration !== undefined && duration > MAX_DURATION_S)
   fail(`--duration must be at most ${MAX_DURATION_S.toLocaleString('en')} s (24 days), got ${JSON.stringify(args.duration)}; leave it out to stream until Ctrl-C`);
 
 const stats = { sent: 0, duplicates: 0, rejectedBatches: 0, rejectedEvents: 0 };
+/** What a stop says was delivered, and how many it made the server did not acknowledge. */
+const tally = (unsent: number) => `sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents}${unsent ? ` · not acknowledged ${unsent}` : ''}`;
 const clock = () => new Date().toTimeString().slice(0, 8);
 
 const TIMEOUT_S = 30;
@@ -335,7 +337,7 @@ async function shutdown(): Promise<void> {
   const held = demo.held();
   if (held > 0 && deliverHeld) console.log(`${clock()} stopping: sending the ${held} event${held === 1 ? '' : 's'} it holds (Ctrl-C again to quit at once)`);
   const { unsent } = await demo.stop({ deliverHeld });
-  console.log(`${clock()} done: sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents}${unsent ? ` · not acknowledged ${unsent}` : ''}`);
+  console.log(`${clock()} done: ${tally(unsent)}`);
   if (unsent)
     console.error(`${clock()} ${unsent} event${unsent === 1 ? '' : 's'} it made ${unsent === 1 ? 'was' : 'were'} not acknowledged before the stop: not stored, but for any of a request the server did not answer`);
   // A run that delivered nothing did not do its job, whatever stopped it.
@@ -356,7 +358,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     // A second Ctrl-C means "now", even with a request hanging: what was delivered, and what not, is still said.
     if (stopping) {
-      console.log(`${clock()} quit: sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents} · not acknowledged ${demo.held()}`);
+      console.log(`${clock()} quit: ${tally(demo.held())}`);
       process.exit(130);
     }
     void shutdown();
