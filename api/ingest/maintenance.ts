@@ -71,7 +71,10 @@ export function startMaintenance(db: Db, now: () => number, replayDue: (now: num
       // (18 ms and 45 ms at 1M tickets), and a window covering them reads at most 12 and 24 finer rows instead.
       const r = compactRollups(db.$client, { maxMs: COMPACT_MAX_MS, endedBy: t, lastMarkBy: t - COMPACT_QUIET_MS, firstMarkBy: t - COMPACT_MAX_WAIT_MS, now: t });
       again = r.hours + r.days + r.weeks > 0 && r.left > 0;
-      compactionLog.worked();
+      // Works again once a round ends with nothing it could do left. On a full disk a slow round, cut short after a
+      // few buckets, can fit in the pages left free between rounds that fail: the log said "works again" and the
+      // failure again, round after round.
+      if (!again) compactionLog.worked();
     } catch (err) {
       compactionLog.failed(err);
     }
