@@ -10,6 +10,7 @@ import { validateEvents } from './events/parse';
 import { derivedByOlderRules } from './ingest/derived-rules';
 import { listen, type Listening } from './listen';
 import { hasEventWithIdPrefix } from './queries/hasEventWithIdPrefix';
+import { hasStoredEvents } from './queries/hasStoredEvents';
 import { newestEventWithIdPrefix } from './queries/newestEventWithIdPrefix';
 import { createServerRuntime } from './runtime';
 import type { Demo } from './sim/demo';
@@ -147,6 +148,13 @@ listening = await listen(rt, config, { staticDir }).catch((err: NodeJS.ErrnoExce
 });
 console.log(`Floorboard listening on http://${host}:${listening.port} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);
 showWallAddress(listening.port);
+// A database with nothing in it yet (a first start): the dashboard stays at zero until events come, so say how they
+// come, and how to see it move meanwhile.
+if (!args.demo && !hasStoredEvents(rt.db.$client)) {
+  const base = `http://${host}:${listening.port}`;
+  console.log(`No events yet: the helpdesk, phone system and callback dialer POST them to ${base}/api/events with "Authorization: Bearer <ingest token>" (README.md, Sending events).`);
+  console.log(`  To see the dashboard with simulated traffic: stop it and npm start -- --demo, or beside it npm run simulate -- --url ${base} --token <ingest token>`);
+}
 
 // The simulator is loaded only for --demo, so a production process never carries it.
 if (args.demo) {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
-import { freePort, runEntry, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
+import { freePort, postEvents, runEntry, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -67,6 +67,29 @@ describe('command-line entry points that cannot do their work', () => {
       for (const address of lan) expect(server.output()).toContain(`http://${address}:${server.port}/wall?token=${token}`);
     } finally {
       await server.kill();
+    }
+  }, 60_000);
+
+  it('npm start on a database with no events says where events are sent, with which token, and how to see a simulated day; once events are stored, not again', async () => {
+    const path = scratch();
+    const server = await startServer({ dbPath: path });
+    try {
+      await expect.poll(() => server.output()).toContain('npm start -- --demo');
+      const out = server.output();
+      expect(out).toContain(`POST them to http://127.0.0.1:${server.port}/api/events with "Authorization: Bearer <ingest token>"`);
+      expect(out).toContain(`npm run simulate -- --url http://127.0.0.1:${server.port} --token <ingest token>`);
+      expect((await postEvents(server.url, { id: 'e1', type: 'ticket.created', at: Date.now(), ticket: 'T-1', channel: 'chat' })).status).toBe(200);
+    } finally {
+      await server.kill();
+    }
+    const again = await startServer({ dbPath: path });
+    try {
+      // Said as it starts listening, before it answers anything: once it has answered, it would be there.
+      expect((await fetch(`${again.url}/api/health`, { headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` } })).status).toBe(200);
+      expect(again.output()).not.toContain('/api/events');
+      expect(again.output()).not.toContain('--demo');
+    } finally {
+      await again.kill();
     }
   }, 60_000);
 
