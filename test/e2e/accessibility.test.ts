@@ -104,6 +104,18 @@ describe('the wall, for every reader', () => {
     await zh.close();
   });
 
+  it('says of a backlog that nothing was open all day just that, not a "most today" of 0 at a time when nothing happened', async () => {
+    for (const [lang, said] of [
+      ['en', '0 open now'],
+      ['zh-CN', '当前未结 0 单']
+    ]) {
+      // A team with no work today: its backlog read 0 at every minute.
+      const page = await openWall(`&lang=${lang}&team=a11y-nobody`);
+      await expect.poll(() => page.locator('.chart[role=img]').nth(1).getAttribute('aria-label')).toBe(said);
+      await page.close();
+    }
+  });
+
   it('keeps still for a viewer who asked for reduced motion: no endless spinner or pulse while it connects or reconnects', async () => {
     const endless = (page: Page) =>
       page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations === Infinity).length);

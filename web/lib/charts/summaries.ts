@@ -28,7 +28,9 @@ export function backlogSummary(ctx: ChartContext): string {
   const points = ctx.series.backlog.filter(([at]) => at >= ctx.slots.min);
   if (!points.length) return t('wall.noData');
   const peak = points.reduce((best, point) => (point[1] > best[1] ? point : best));
-  return t('chart.backlogAlt', { open: formatCount(points[points.length - 1]![1]), peak: formatCount(peak[1]), time: clock(peak[0], ctx) });
+  const now = t('chart.backlogAlt', { open: formatCount(points[points.length - 1]![1]) });
+  // Nothing open all day has no busiest moment: its first point would be named as one.
+  return peak[1] === 0 ? now : `${now}${t('chart.backlogPeakAlt', { peak: formatCount(peak[1]), time: clock(peak[0], ctx) })}`;
 }
 
 export function firstResponseP90Summary(ctx: ChartContext, target: KpiTarget | undefined): string {
