@@ -7,9 +7,10 @@ import type { RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
+let wallToken: string;
 
 beforeAll(async () => {
-  ({ browser, server } = await startDashboard());
+  ({ browser, server, wallToken } = await startDashboard());
 }, 180_000);
 
 afterAll(async () => {
@@ -184,6 +185,32 @@ describe('start page', () => {
     await page.waitForSelector('input[name=password]');
     expect(await page.inputValue('input[name=password]')).toBe('');
     await page.close();
+  });
+
+  it('takes the keyboard from the wall back to the start page, where it signs out, in the wall\'s language and with its address options', async () => {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?lang=zh-CN&page=agents`);
+    await signIn(page);
+    await page.waitForFunction(() => document.activeElement?.classList.contains('wall'));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('header nav a[aria-current=page]', { timeout: 15_000 });
+    // The wall's first stop, before its pages' tabs.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('/?lang=zh-CN&page=agents');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.signed-in button');
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('退出登录');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('input[name=password]');
+    // A wall opened with its display token leads there too, without the token: the start page has no use for it.
+    await page.goto(`${server.url}/wall?token=${wallToken}&lang=en&team=wallet`);
+    await page.waitForSelector('header nav a[aria-current=page]', { timeout: 15_000 });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('/?lang=en&team=wallet');
+    await context.close();
   });
 
   it('says why a sign-in through a proxy that rewrites Host is refused, not to try again in a minute', async () => {

@@ -40,6 +40,7 @@ export const en = {
   'wall.tokenRefused': 'The display token in this address was refused: it is wrong, or was revoked. Ask an admin for a current one.',
   'wall.tokenNotDisplay':
     'The token in this address is not a display token: it may post events (the ingest token) but not show the wall. Use the wall\'s display token, printed at the server\'s first start beside the ingest token.',
+  'wall.home': 'Start page: sign in or out, language',
   'wall.signIn': 'Go to the start page to sign in',
   'wall.otherSiteTitle': 'Refused as another site\'s page',
   'wall.otherSite':
