@@ -218,6 +218,12 @@ describe('wall display', () => {
     const { page } = await openWall({ width: 1920, height: 1080 }, '&lang=en&team=walet');
     await page.waitForSelector('[data-nothing-yet]');
     expect(await page.textContent('[data-nothing-yet]')).toMatch(/Nothing for team "walet" today/);
+    // Below the charts, not over their time axes.
+    const notice = (await page.locator('[data-nothing-yet]').boundingBox())!;
+    for (const chart of await page.locator('.chart').all()) {
+      const box = (await chart.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(notice.y);
+    }
     const real = await openWall({ width: 1920, height: 1080 }, '&lang=en&team=wallet');
     await real.page.waitForTimeout(1500);
     expect(await real.page.$('[data-nothing-yet]')).toBeNull();
