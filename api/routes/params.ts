@@ -58,22 +58,27 @@ const QUERY_INSTANT_EXPECTED = `expected a date (2026-11-24, from midnight in th
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * A window's bounds and the filters, read apart: each is checked whatever is wrong with the other (zod skips an
+ * object's own checks once a field has failed, and an empty team hid a missing `from`).
+ */
 function windowQueryIn(tz: string) {
   const bound = instantSchema(z.string(), (s) => parseBound(s, tz));
-  return z
-    .object({ from: bound.optional(), to: bound.optional(), ...filterFields })
-    .superRefine((q, ctx) => {
-      if ((q.from === undefined) !== (q.to === undefined)) {
-        const missing = q.from === undefined ? 'from' : 'to';
-        return ctx.addIssue({ code: 'custom', path: [missing], message: `${missing} is missing: give both from and to, or neither (today)` });
-      }
-      // The instants as read (a date alone is midnight in the configured timezone), which a window of dates hides.
-      if (q.from !== undefined && q.to !== undefined && q.from >= q.to)
-        ctx.addIssue({ code: 'custom', path: ['to'], message: `from must be before to: from is ${iso(q.from)}, to is ${iso(q.to)}` });
-    });
+  return { bounds: z.object({ from: bound.optional(), to: bound.optional() }), filters: z.object(filterFields) };
 }
 
-export type WindowQuery = z.output<ReturnType<typeof windowQueryIn>>;
+/** What is wrong with a window as a whole: one bound without the other (unless given twice), or one that ends before it begins. */
+function windowFaults({ from, to }: { from?: number; to?: number }, given: readonly string[]): ParamError[] {
+  if ((from === undefined) !== (to === undefined)) {
+    const missing = from === undefined ? 'from' : 'to';
+    return given.includes(missing) ? [] : [{ path: missing, message: `${missing} is missing: give both from and to, or neither (today)` }];
+  }
+  // The instants as read (a date alone is midnight in the configured timezone), which a window of dates hides.
+  if (from !== undefined && to !== undefined && from >= to) return [{ path: 'to', message: `from must be before to: from is ${iso(from)}, to is ${iso(to)}` }];
+  return [];
+}
+
+export type WindowQuery = { from?: number; to?: number } & z.output<ReturnType<typeof windowQueryIn>['filters']>;
 
 const queries = new Map<string, ReturnType<typeof windowQueryIn>>();
 
@@ -84,7 +89,8 @@ export const AGENT_PARAMS = ['from', 'to', 'team'];
 /**
  * Reads a window query from every value of every parameter of a request's address: one given twice (which of
  * them would count?), one the endpoint does not take (a typo such as `tema=`, or a filter the endpoint cannot
- * apply, would show the whole centre as if filtered) or one not validly escaped is an error.
+ * apply, would show the whole centre as if filtered) or one not validly escaped is an error. Every fault is
+ * listed, as a batch of events lists them, so that a query is mended in one go.
  */
 export function parseWindowQuery(
   url: string,
@@ -93,18 +99,24 @@ export function parseWindowQuery(
 ): { ok: true; query: WindowQuery } | { ok: false; errors: ParamError[] } {
   const read = queryOf(url);
   if (!read.ok) return read;
-  const all = read.all;
   const errors: ParamError[] = [];
-  for (const [key, values] of Object.entries(all)) {
+  const once: Record<string, string> = Object.create(null);
+  for (const [key, values] of Object.entries(read.all)) {
     if (key === '') errors.push({ path: key, message: `a value with no parameter's name before its =; expected ${params.join(', ')}` });
     else if (!params.includes(key)) errors.push({ path: key, message: `unknown parameter; expected ${params.join(', ')}` });
     else if (values.length > 1) errors.push({ path: key, message: `given ${values.length} times; give it once` });
+    else once[key] = values[0];
   }
-  if (errors.length) return { ok: false, errors };
   let schema = queries.get(tz);
   if (!schema) queries.set(tz, (schema = windowQueryIn(tz)));
-  const q = schema.safeParse(Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[0]])), IN_PLAIN_WORDS);
-  return q.success ? { ok: true, query: q.data } : { ok: false, errors: issuesToErrors(q.error) };
+  const bounds = schema.bounds.safeParse({ from: once.from, to: once.to }, IN_PLAIN_WORDS);
+  if (!bounds.success) errors.push(...issuesToErrors(bounds.error));
+  else errors.push(...windowFaults(bounds.data, Object.keys(read.all)));
+  const rest = Object.fromEntries(Object.entries(once).filter(([k]) => k !== 'from' && k !== 'to'));
+  const filtersRead = schema.filters.safeParse(rest, IN_PLAIN_WORDS);
+  if (!filtersRead.success) errors.push(...issuesToErrors(filtersRead.error));
+  if (errors.length || !bounds.success || !filtersRead.success) return { ok: false, errors };
+  return { ok: true, query: { ...bounds.data, ...filtersRead.data } };
 }
 
 export function resolveWindow(q: WindowQuery, now: number, tz: string): { from: number; to: number } {

@@ -222,6 +222,24 @@ describe('GET /api/kpis', () => {
     ]);
   });
 
+  it('lists every fault of a query in one 400: a misspelt or repeated parameter, or a bad filter, does not hide a bad window', async () => {
+    t = testApp({ now: () => NOW });
+    const paths = async (q: string, endpoint = '/api/kpis') => {
+      const r = await t.get(`${endpoint}?${q}`);
+      expect(r.status, q).toBe(400);
+      return (r.body.errors as { path: string }[]).map((e) => e.path);
+    };
+    expect(await paths('tema=wallet&from=2026-11-24T00:00:00&to=2026-11-25')).toEqual(['tema', 'from']);
+    expect(await paths('channel=chat&channel=email&priority=URGENT')).toEqual(['channel', 'priority']);
+    expect(await paths('team=&to=2026-11-25')).toEqual(['from', 'team']);
+    expect(await paths('agent=a%00b&from=2026-11-25&to=2026-11-24')).toEqual(['to', 'agent']);
+    expect(await paths('channel=chat&team=a&team=b&from=2026-11-30T00:00:00Z', '/api/agents')).toEqual(['channel', 'team', 'to']);
+    // A bound given twice is not also said to be missing.
+    expect((await t.get('/api/kpis?from=2026-11-24&from=2026-11-25')).body.errors).toEqual([
+      { path: 'from', message: 'given 2 times; give it once' }
+    ]);
+  });
+
   it('answers a method an endpoint does not take with 405 and Allow', async () => {
     t = testApp({ now: () => NOW });
     const get = await t.app.request('/api/events');
