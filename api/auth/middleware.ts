@@ -79,6 +79,9 @@ export function whyUnauthorized(req: Accessors, queryToken = false, how = 'Sign 
   const kind = credentialOf(req, queryToken)?.kind;
   if (kind === 'token') return `The token sent is not one this server accepts (mistyped, or revoked). ${how}`;
   if (kind === 'session') return 'Your session has ended (signed out, or 12 hours after signing in): sign in again.';
+  // A token given as the wall's is: told only to sign in, a script holding a good token was not told why it was refused.
+  if (!queryToken && req.query('token') !== undefined)
+    return '?token= is read only by the live feed (/api/live), where a browser cannot send a header; anywhere else a token in the address would only end up in logs: send it as Authorization: Bearer <token>.';
   return how;
 }
 

@@ -280,6 +280,12 @@ describe('GET /api/kpis', () => {
     expect((await t.get('/api/kpis', t.tokens.ingest)).status).toBe(403);
     expect((await t.get('/api/agents', null)).status).toBe(401);
     expect((await t.get('/api/kpis', t.tokens.manager)).status).toBe(200);
+    // A good token in the address, as the wall's is given: read by the live feed alone, and the 401 says so.
+    for (const path of ['/api/kpis', '/api/agents']) {
+      const r = await t.get(`${path}?token=${t.tokens.supervisor}`, null);
+      expect(r.status).toBe(401);
+      expect(r.body.message).toMatch(/^\?token= is read only by the live feed \(\/api\/live\).*send it as Authorization: Bearer <token>/);
+    }
   });
 });
 
