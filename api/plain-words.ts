@@ -70,3 +70,6 @@ export function quote(sent: unknown): string {
 /** A size in bytes, in words: KB under a megabyte (never "0 MB"), MB, then GB. */
 export const size = (bytes: number) =>
   bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;
+
+/** A count and the thing it counts, "1 event" or "1,234 events": one is in the singular. */
+export const counted = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;

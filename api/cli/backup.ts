@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { configFailure, loadDatabaseConfig } from '../config';
 import { holdsEvents, openFailure, refuseForeign } from '../../db/open';
 import { BESIDE_DATABASE, refuseUnfinishedRestore, syncDirectory } from '../../db/restore-plan';
-import { size } from '../plain-words';
+import { counted, size } from '../plain-words';
 import { copyDatabase, fileOnTheWay, seconds, statOrLoop, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
@@ -132,5 +132,5 @@ orExit(
 // The copy's pages SQLite syncs as it writes them (VACUUM INTO takes its connection's synchronous setting, FULL in
 // backup-copy.mjs); its name, an entry in the directory, is synced here before "Done".
 syncDirectory(dirname(target));
-console.log(`Done in ${seconds()} s: ${target}, ${size(statSync(target).size)}, ${result.events.toLocaleString('en')} events; SQLite's quick_check finds it sound.`);
+console.log(`Done in ${seconds()} s: ${target}, ${size(statSync(target).size)}, ${counted(result.events, 'event')}; SQLite's quick_check finds it sound.`);
 process.exit(0);

@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { configFailure, loadDatabaseConfig } from '../config';
 import type { RebuildStage } from '../ingest/ingest';
+import { counted } from '../plain-words';
 import { createRuntime } from '../runtime';
 import { checkpoint, claimForServer, openFailure, rebuildFailure } from '../../db/open';
 import { refuseUnfinishedRestore } from '../../db/restore-plan';
@@ -30,13 +31,13 @@ if (!orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err
   exit(`A Floorboard server is using ${config.DATABASE_PATH}; stop it, then rebuild.`);
 const rt = orExit(() => createRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
 const events = rt.db.$client.prepare('SELECT count(*) FROM events').pluck().get() as number;
-console.log(`Rebuilding ${config.DATABASE_PATH}: ${events.toLocaleString('en')} events…`);
+console.log(`Rebuilding ${config.DATABASE_PATH}: ${counted(events, 'event')}…`);
 const started = performance.now();
-/** What each stage of the rebuild counts (ingest.ts, RebuildStage). */
-const COUNTED: Record<RebuildStage, string> = {
-  events: 'events read for the agents they name',
-  subjects: 'tickets, callbacks and agents replayed',
-  rollups: 'hours, days and weeks summed from the 5-minute rollups'
+/** What each stage of the rebuild counts (ingest.ts, RebuildStage): out of one, and out of more. */
+const COUNTED: Record<RebuildStage, [one: string, many: string]> = {
+  events: ['event read for the agents it names', 'events read for the agents they name'],
+  subjects: ['ticket, callback or agent replayed', 'tickets, callbacks and agents replayed'],
+  rollups: ['hour, day or week summed from the 5-minute rollups', 'hours, days and weeks summed from the 5-minute rollups']
 };
 // On a terminal the progress line rewrites itself, a line a stage; into a log file or CI, each report is a line of its own.
 const tty = process.stdout.isTTY;
@@ -45,7 +46,7 @@ orExit(
   () =>
     rt.ingest.rebuild((done, total, stage) => {
       const pct = total ? Math.round((100 * done) / total) : 100;
-      const line = `  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} ${COUNTED[stage]} (${pct} %)`;
+      const line = `  ${done.toLocaleString('en')} / ${counted(total, ...COUNTED[stage])} (${pct} %)`;
       if (tty) process.stdout.write(`${shown && shown !== stage ? '\n' : '\r'}${line}`);
       else console.log(line);
       shown = stage;

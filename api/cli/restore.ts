@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { configFailure, loadDatabaseConfig } from '../config';
 import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
 import { BESIDE_DATABASE, carryOut, linkedFile, planPath, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
-import { size } from '../plain-words';
+import { counted, size } from '../plain-words';
 import { copyDatabase, fileOnTheWay, statOrLoop, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
@@ -176,7 +176,7 @@ let replaced = `${target}.replaced-${stamp}`;
 for (let n = 2; SIDE_FILES.some((suffix) => existsSync(replaced + suffix)); n++) replaced = `${target}.replaced-${stamp}-${n}`;
 const plan: RestorePlan = { from, restoring, replaced };
 const moved = orExit(() => carryOut(target, plan), (err) => carryOutFailure(err, plan));
-tell(plan, `${copy.events.toLocaleString('en')} events${copy.newest === null ? '' : `, the newest received ${new Date(copy.newest).toISOString()}`}`, moved);
+tell(plan, `${counted(copy.events, 'event')}${copy.newest === null ? '' : `, the newest received ${new Date(copy.newest).toISOString()}`}`, moved);
 // A Ctrl-C from here on waited for the renames (a signal's handler runs once the code running now has finished):
 // they are done, and it is not said to have stopped anything.
 process.exit(0);

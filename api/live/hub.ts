@@ -9,7 +9,7 @@ import { endSocket } from '../answers';
 import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
 import { allows, crossSiteSession, NodeAccessors, whyUnauthorized } from '../auth/middleware';
-import { IN_PLAIN_WORDS, quote } from '../plain-words';
+import { counted, IN_PLAIN_WORDS, quote } from '../plain-words';
 import { filterFields, issuesToErrors } from '../routes/params';
 import { LIVE_CLOSE, type ErrorMessage } from './protocol';
 import { scopeKey, type LiveState } from './state';
@@ -194,7 +194,7 @@ export class LiveHub {
    * so too: a refused handshake is only "closed" to a browser, and the wall asks that to say why.
    */
   fullBecause(): string | null {
-    return this.clients.size >= this.o.maxClients ? `This server takes ${this.o.maxClients} live connections, all in use (LIVE_MAX_CLIENTS); retry shortly.` : null;
+    return this.clients.size >= this.o.maxClients ? `This server takes ${counted(this.o.maxClients, 'live connection')} (LIVE_MAX_CLIENTS), ${this.o.maxClients === 1 ? 'and it is' : 'all'} in use; retry shortly.` : null;
   }
 
   private connect(ws: WebSocket, req: IncomingMessage): void {

@@ -310,7 +310,8 @@ describe('live hub', () => {
       });
     });
     expect(refused).toMatchObject({ status: 503, retryAfter: '5' });
-    expect(JSON.parse(refused.body)).toEqual({ error: 'unavailable', message: expect.stringContaining('LIVE_MAX_CLIENTS') });
+    // One connection is counted in the singular: "takes 1 live connections" read as a typo on the wall's status screen and in logs.
+    expect(JSON.parse(refused.body)).toEqual({ error: 'unavailable', message: 'This server takes 1 live connection (LIVE_MAX_CLIENTS), and it is in use; retry shortly.' });
     // A browser sees a refused handshake only as closed: the wall asks a plain GET why, and is told the same.
     const asked = await fetch(`http://127.0.0.1:${running!.port}/api/live?token=${tokens.display}`);
     expect([asked.status, asked.headers.get('retry-after')]).toEqual([503, '5']);

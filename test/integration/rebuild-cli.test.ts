@@ -26,6 +26,23 @@ describe('npm run rebuild', () => {
     }
   }, 60_000);
 
+  it('counts one event in the singular: rebuild, backup and restore say "1 event", not "1 events"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'floorboard-one-'));
+    const path = join(dir, 'kpi.sqlite');
+    const rt = createRuntime({ DATABASE_PATH: path });
+    rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' })]));
+    rt.db.$client.close();
+    const env = { DATABASE_PATH: path, KPI_TIMEZONE: 'UTC' };
+    const backup = join(dir, 'b.sqlite');
+    const rebuilt = await runEntry('api/cli/rebuild.ts', [], env);
+    const copied = await runEntry('api/cli/backup.ts', ['--to', backup], env);
+    const restored = await runEntry('api/cli/restore.ts', ['--from', backup], env);
+    expect(rebuilt.out).toContain(`Rebuilding ${path}: 1 event…`);
+    expect(copied.out).toMatch(/, 1 event; SQLite's quick_check finds it sound\./);
+    expect(restored.out).toContain(`Restored ${path} from ${backup}: 1 event, the newest received `);
+    expect([rebuilt.out, copied.out, restored.out].join('')).not.toMatch(/\b1 events/);
+  }, 60_000);
+
   it('shows the progress of each stage, from reading the events to summing the rollups, each to 100 %, then Done', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'floorboard-rebuild-')), 'kpi.sqlite');
     const rt = createRuntime({ DATABASE_PATH: path });

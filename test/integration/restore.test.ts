@@ -209,7 +209,7 @@ describe('npm run restore, as operators use it', () => {
     db.$client.close();
     const r = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'walled.sqlite')]);
     expect([r.code, r.err]).toEqual([0, '']);
-    expect(r.out).toContain(': 1 events');
+    expect(r.out).toContain(': 1 event, ');
     expect(count(dbPath)).toBe(1);
 
     // A WAL-mode backup with no log beside it: checking it makes none that stays.
