@@ -13,7 +13,7 @@ import { authRoutes } from './routes/auth';
 import { eventsRoutes } from './routes/events';
 import { kpiRoutes } from './routes/kpis';
 import { LIVE_RETRY_AFTER_S } from './live/hub';
-import { securityHeaders } from './security-headers';
+import { isApiPath, securityHeaders } from './security-headers';
 
 export interface AppDeps {
   db: Db;
@@ -75,6 +75,14 @@ export function createApp(deps: AppDeps) {
     if (!allowed) return c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${c.req.path}.` }, 404);
     c.header('Allow', allowed.join(', '));
     return c.json({ error: 'method_not_allowed', message: `${c.req.path} takes ${allowed.join(' or ')}, not ${c.req.method}.` }, 405);
+  });
+  // The API's paths are lower case. /API/kpis was served the dashboard's page (200, HTML), which a script read as
+  // an answer and a person as the start page: it is the API's 404, naming the path meant.
+  app.use('*', async (c, next) => {
+    if (!isApiPath(c.req.path)) return next();
+    const meant = c.req.path.toLowerCase().replace(/(.)\/$/, '$1');
+    const hint = methods.has(meant) ? `: the API's paths are lower case, as in ${meant}` : '';
+    return c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${c.req.path}${hint}.` }, 404);
   });
 
   const dir = deps.staticDir;

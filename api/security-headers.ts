@@ -15,11 +15,14 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'SAMEORIGIN'
 };
 
+/** Whether `path` is the API's: its first segment is "api", in any case (/API/kpis is answered as the API's 404). */
+export const isApiPath = (path: string) => /^\/api(\/|$)/i.test(path);
+
 /** An API answer is figures for one caller's credentials, as of now: no browser or proxy keeps it. */
 export const API_HEADERS: Record<string, string> = { ...SECURITY_HEADERS, 'cache-control': 'no-store' };
 
 export const securityHeaders = (): MiddlewareHandler => async (c, next) => {
   await next();
-  const headers = c.req.path.startsWith('/api/') || c.req.path === '/api' ? API_HEADERS : SECURITY_HEADERS;
+  const headers = isApiPath(c.req.path) ? API_HEADERS : SECURITY_HEADERS;
   for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
 };

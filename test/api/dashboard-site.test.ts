@@ -53,4 +53,21 @@ describe('the dashboard\'s files', () => {
     for (const [what, res] of Object.entries({ kpis, refused, posted })) expect(res.headers.get('cache-control'), what).toBe('no-store');
     expect([page.headers.get('cache-control'), chunk.headers.get('cache-control')]).toEqual(['no-cache', 'public, max-age=31536000, immutable']);
   });
+
+  // The API's paths are lower case. /API/kpis (a caps-lock, a client that upper-cases paths) was served the
+  // dashboard's page with 200: a script read HTML where it expected JSON, and a person saw the start page.
+  it('answers any path under /api, whatever its case, with the API\'s JSON 404, never the dashboard\'s page', async () => {
+    const app = siteApp();
+    for (const path of ['/API/kpis', '/Api/agents/', '/aPi/nope', '/API', '/API/', '/api', '/api/', '/api/nope', '/api/nope/', '/API/live']) {
+      for (const method of ['GET', 'POST']) {
+        const res = await app.request(path, { method, headers: { authorization: `Bearer ${t.tokens.admin}` } });
+        const body = (await res.json()) as { error?: string; message?: string };
+        expect([path, method, res.status, res.headers.get('cache-control'), body.error], `${method} ${path}`).toEqual([path, method, 404, 'no-store', 'not_found']);
+      }
+    }
+    const upper = (await (await app.request('/API/kpis')).json()) as { message: string };
+    expect(upper.message).toBe('No endpoint GET /API/kpis: the API\'s paths are lower case, as in /api/kpis.');
+    // The endpoints themselves, with or without a trailing slash, are as before.
+    for (const path of ['/api/kpis', '/api/kpis/']) expect((await app.request(path, { headers: { authorization: `Bearer ${t.tokens.admin}` } })).status).toBe(200);
+  });
 });
