@@ -73,3 +73,16 @@ export const size = (bytes: number) =>
 
 /** A count and the thing it counts, "1 event" or "1,234 events": one is in the singular. */
 export const counted = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+const UNITS: [name: string, ms: number][] = [['year', 365.25 * 86_400_000], ['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000], ['second', 1000]];
+
+/**
+ * A length of time in the largest unit it fills, as a person says it: "6 minutes", "about 3 years", "about 1.5
+ * days" (a tenth below 10 of the unit, "about" where rounded).
+ */
+export function duration(ms: number): string {
+  const [unit, unitMs] = UNITS.find(([, u]) => ms >= u) ?? UNITS[UNITS.length - 1]!;
+  const n = ms / unitMs;
+  const shown = n < 10 ? Math.round(n * 10) / 10 : Math.round(n);
+  return `${shown === n ? '' : 'about '}${counted(shown, unit)}`;
+}

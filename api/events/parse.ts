@@ -1,4 +1,4 @@
-import { IN_PLAIN_WORDS, quote } from '../plain-words';
+import { duration, IN_PLAIN_WORDS, quote } from '../plain-words';
 import { parseInstant } from './instant';
 import { EVENT_TYPES, MAX_FUTURE_MS, OPTIONAL_FIELDS, STORED_STRINGS, envelopeSchema, eventSchemas, type EventType, type FloorEvent } from './schema';
 
@@ -100,9 +100,12 @@ function checkStoredText(fields: Record<string, unknown>, index: number, wellFor
   if (broken) errors.push({ index, path: broken, message: 'holds a lone surrogate (\\ud800–\\udfff without its pair), which is not text' });
 }
 
-/** SPEC.md: an event's `at` is at most 5 minutes ahead of the server clock. */
+/**
+ * SPEC.md: an event's `at` is at most 5 minutes ahead of the server clock. How far ahead is said in words too: a
+ * year typed wrong was "94608000 s". The seconds stay first, as they were: npm run simulate reads them.
+ */
 function checkNotAhead(at: number, now: number, index: number, errors: EventError[]): void {
-  if (at > now + MAX_FUTURE_MS) errors.push({ index, path: 'at', message: `at is ${(at - now) / 1000} s in the future by the server clock; at most ${MAX_FUTURE_MS / 1000} s is allowed` });
+  if (at > now + MAX_FUTURE_MS) errors.push({ index, path: 'at', message: `at is ${(at - now) / 1000} s in the future by the server clock (${duration(at - now)}); at most ${MAX_FUTURE_MS / 1000} s (${duration(MAX_FUTURE_MS)}) is allowed` });
 }
 
 /**

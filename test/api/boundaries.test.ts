@@ -161,8 +161,23 @@ describe('rules on their exact boundaries', () => {
     t = testApp({ now: () => NOW });
     const ahead = await t.post([chat('A1', NOW + 5 * 60_000 + 1)]);
     expect(ahead.status).toBe(400);
-    expect(ahead.body.errors).toEqual([{ index: 0, path: 'at', message: 'at is 300.001 s in the future by the server clock; at most 300 s is allowed' }]);
+    expect(ahead.body.errors).toEqual([{ index: 0, path: 'at', message: 'at is 300.001 s in the future by the server clock (about 5 minutes); at most 300 s (5 minutes) is allowed' }]);
     expect(await t.post([chat('A2', NOW + 5 * 60_000)])).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+  });
+
+  // A year typed wrong, or a clock set years ahead, was "at is 94672800 s in the future": a number nobody reads as years.
+  it('says how far ahead an event is in words a person reads, from minutes to years, naming its index and field', async () => {
+    t = testApp({ now: () => NOW });
+    const HOUR = 3_600_000;
+    const ahead = await t.post([chat('B0', NOW), chat('B1', NOW + 6 * 60_000), chat('B2', NOW + 5 * HOUR), chat('B3', NOW + 36 * HOUR), chat('B4', Date.parse('2029-11-24T12:00:00Z'))]);
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.errors.map((e: { index: number; path: string; message: string }) => [e.index, e.path, /\(([^)]+)\);/.exec(e.message)?.[1]])).toEqual([
+      [1, 'at', '6 minutes'],
+      [2, 'at', '5 hours'],
+      [3, 'at', '1.5 days'],
+      [4, 'at', 'about 3 years']
+    ]);
+    expect(ahead.body.errors[3].message).toBe('at is 94694400 s in the future by the server clock (about 3 years); at most 300 s (5 minutes) is allowed');
   });
 
   it('agent.status events at the same time: the later by id sets both status and team, ids compared as replay compares them', async () => {
