@@ -8,7 +8,7 @@ import { configFailure, loadDatabaseConfig } from '../config';
 import { holdsEvents, openFailure, refuseForeign } from '../../db/open';
 import { BESIDE_DATABASE, refuseUnfinishedRestore, syncDirectory } from '../../db/restore-plan';
 import { counted, size } from '../plain-words';
-import { copyDatabase, fileOnTheWay, seconds, statOrLoop, stopOnSignals } from './copy';
+import { copyDatabase, deniedOnTheWay, fileOnTheWay, seconds, statOrLoop, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run backup -- --to <file>
@@ -34,9 +34,11 @@ const target = resolve(process.env.INIT_CWD ?? '.', flags.to);
 // resolve() drops a trailing slash: --to /backups/ wrote the copy to a file named /backups.
 const inDirectory = `such as ${resolve(target, 'kpi.sqlite')}`;
 if (flags.to.endsWith('/')) exit(`${flags.to} names a directory: name the file to write in it, ${inDirectory}.`);
+/** What to say when this user may not reach or make the directory `target` goes in. */
+const cannotWrite = (why: string) => `Cannot write ${target}: ${why}; name a --to in a directory this user may write, or give it that permission.`;
 const inFile = fileOnTheWay(target);
 if (inFile) exit(`${target} lies inside ${inFile}, a file, not a directory: name a file in a directory.`);
-if (statOrLoop(target, 'a file')?.isDirectory()) exit(`${target} is a directory: name the file to write in it, ${inDirectory}.`);
+if (statOrLoop(target, 'a file', cannotWrite)?.isDirectory()) exit(`${target} is a directory: name the file to write in it, ${inDirectory}.`);
 // Part way through a restore the database may be missing, or beside a log not its own.
 orExit(() => refuseUnfinishedRestore(source), (err) => openFailure(err, source));
 const file = orExit(() => statSync(source, { throwIfNoEntry: false }), (err) => openFailure(err, source));
@@ -71,7 +73,10 @@ const expected = orExit(
 );
 orExit(
   () => mkdirSync(dirname(target), { recursive: true }),
-  (err) => `Cannot write ${target}: ${(err as Error).message}.`
+  (err) => {
+    const why = deniedOnTheWay(err, target);
+    return why ? cannotWrite(why) : `Cannot write ${target}: ${(err as Error).message}.`;
+  }
 );
 const partial = `${target}.partial`;
 /** The partial copy and the rollback journal SQLite keeps beside it while it writes. */

@@ -3,7 +3,7 @@
 // SIGHUP stops them at any point; a progress line meanwhile; and on a signal, the copy removed and the process
 // ended with the shell's code for it.
 import { fork, type ChildProcess } from 'node:child_process';
-import { statSync, type Stats } from 'node:fs';
+import { accessSync, constants as fs, statSync, type Stats } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import { size } from '../plain-words';
@@ -21,14 +21,54 @@ let copier: ChildProcess | null = null;
 
 /**
  * `path`'s stat (undefined when nothing is there); or, for links that lead round in a loop (ELOOP, where stat threw a
- * stack trace), the command ends saying so and to name `instead`.
+ * stack trace), the command ends saying so and to name `instead`; and for a directory on the way this user may not
+ * enter (EACCES, a stack trace too), with `denied` of why.
  */
-export function statOrLoop(path: string, instead: string): Stats | undefined {
+export function statOrLoop(path: string, instead: string, denied: (why: string) => string): Stats | undefined {
   return orExit(
     () => statSync(path, { throwIfNoEntry: false }),
-    (err) => ((err as { code?: unknown }).code === 'ELOOP' ? `${path} is a link that leads round in a loop of links: name ${instead}.` : null)
+    (err) => {
+      if ((err as { code?: unknown }).code === 'ELOOP') return `${path} is a link that leads round in a loop of links: name ${instead}.`;
+      const why = deniedOnTheWay(err, path);
+      return why && denied(why);
+    }
   );
 }
+
+/**
+ * Why this user cannot reach `path`, or make the directories it needs, in words naming the directory at fault
+ * (not Node's "EACCES: permission denied, mkdir …"); null for another error.
+ */
+export function deniedOnTheWay(err: unknown, path: string): string | null {
+  const code = (err as { code?: unknown }).code;
+  if (code === 'EROFS') return `${existingAbove(path)} is on a read-only file system`;
+  if (code !== 'EACCES' && code !== 'EPERM') return null;
+  // From the root down, the first directory that is there and may not be entered; past one that is not there, none is.
+  for (const dir of ancestors(path)) {
+    const refused = accessError(dir, fs.X_OK);
+    if (refused === 'ENOENT') break;
+    if (refused) return `this user may not enter ${dir} (permission denied)`;
+  }
+  return `this user may not write in ${existingAbove(path)} (permission denied)`;
+}
+
+/** The directories above `path`, from the root down. */
+const ancestors = (path: string) => {
+  const dirs: string[] = [];
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) dirs.unshift(dir);
+  return dirs;
+};
+/** Why this user may not use `path` so (`mode`, as access(2) takes it): its error code, or null. */
+const accessError = (path: string, mode: number) => {
+  try {
+    accessSync(path, mode);
+    return null;
+  } catch (err) {
+    return String((err as NodeJS.ErrnoException).code);
+  }
+};
+/** The deepest directory above `path` that is there. */
+const existingAbove = (path: string) => ancestors(path).findLast((dir) => accessError(dir, fs.F_OK) === null) ?? '/';
 
 /**
  * The file standing where `path` needs a directory (`/backups/weekly.sqlite/kpi.sqlite`: `/backups/weekly.sqlite`),
@@ -40,8 +80,10 @@ export function fileOnTheWay(path: string): string | null {
       const stat = statSync(dir, { throwIfNoEntry: false });
       if (stat) return stat.isDirectory() ? null : dir;
     } catch (err) {
-      // ENOTDIR: a file further up, found in a later round.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+      // ENOTDIR: a file further up, found in a later round. EACCES: a directory further up this user may not enter,
+      // which the stat of `path` then says.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTDIR' && code !== 'EACCES') throw err;
     }
   }
   return null;

@@ -74,7 +74,7 @@ const from = flags.from && resolve(process.env.INIT_CWD ?? '.', flags.from);
 if (from) {
   const inFile = fileOnTheWay(from);
   if (inFile) exit(`There is no backup at ${from}: ${inFile} is a file, not a directory (name it alone, if it is the backup).`);
-  const fromStat = statOrLoop(from, 'the backup file');
+  const fromStat = statOrLoop(from, 'the backup file', (why) => `Cannot read ${from}: ${why}; give this user that permission, or copy the backup to a directory it may read. Nothing was restored.`);
   // Said as it is: "no backup at" a directory sent the operator looking for a missing file.
   if (fromStat?.isDirectory()) exit(`${from} is a directory: name the backup file in it (npm run backup -- --to wrote one file).`);
   if (!fromStat?.isFile()) exit(`There is no backup at ${from}.`);

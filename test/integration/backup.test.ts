@@ -2,10 +2,10 @@
 // and the refusals, which write nothing.
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createIngestService } from '../../api/ingest/ingest';
 import { defaultTargets } from '../../api/kpi/targets';
 import { openDb } from '../../db/open';
@@ -140,6 +140,34 @@ describe('npm run backup', () => {
     symlinkSync(to, join(dir, 'b-link'));
     const r = await backup(dbPath, ['--to', to]);
     expect([r.code, r.err]).toEqual([2, `${to} is a link that leads round in a loop of links: name a file.\n`]);
+  }, 60_000);
+
+  // Root may write anywhere: as root, this runs the backup as nobody, outside the test run's own temporary directory
+  // (which only root may enter). A --to nobody may reach ended in an EACCES stack trace (exit 1), and one whose
+  // directory cannot be made said "EACCES: permission denied, mkdir …" and no more.
+  it.skipIf(process.getuid?.() !== 0)('says in one line what to do with a --to this user may not reach or make, without a stack trace, writing nothing', async () => {
+    const dir = realpathSync(mkdtempSync('/tmp/floorboard-backup-nobody-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dbPath = join(dir, 'kpi.sqlite');
+    openDb(dbPath).$client.close();
+    for (const path of [dir, ...readdirSync(dir).map((f) => join(dir, f))]) chownSync(path, 65534, 65534);
+    // Root's: one nobody may read but not write in, one nobody may not enter.
+    const readOnly = join(dir, 'read-only');
+    const closed = join(dir, 'closed');
+    mkdirSync(readOnly, { mode: 0o555 });
+    mkdirSync(closed, { mode: 0o700 });
+    const asNobody = (to: string) =>
+      runEntry('api/cli/backup.ts', ['--to', to], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', TMPDIR: dir, HOME: dir }, { prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] });
+    const advice = 'name a --to in a directory this user may write, or give it that permission.';
+    for (const [to, why] of [
+      [join(readOnly, 'weekly', 'b.sqlite'), `this user may not write in ${readOnly} (permission denied)`],
+      [join(closed, 'b.sqlite'), `this user may not enter ${closed} (permission denied)`],
+      [join(closed, 'weekly', 'b.sqlite'), `this user may not enter ${closed} (permission denied)`]
+    ]) {
+      const r = await asNobody(to);
+      expect([r.code, r.err], to).toEqual([2, `Cannot write ${to}: ${why}; ${advice}\n`]);
+    }
+    expect([readdirSync(readOnly), readdirSync(closed)]).toEqual([[], []]);
   }, 60_000);
 
   it('refuses a --to inside a file (a backup named where a directory was meant), writing nothing: not an ENOTDIR stack trace', async () => {

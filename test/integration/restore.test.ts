@@ -242,6 +242,24 @@ describe('npm run restore, as operators use it', () => {
     expect(existsSync(dbPath)).toBe(false);
   }, 60_000);
 
+  // A backup in a directory this user may not enter (a root-only backups directory) ended in an EACCES stack trace.
+  it.skipIf(process.getuid?.() !== 0)('says so in one line, without a stack trace, of a backup in a directory this user may not enter', async () => {
+    const dir = outsideTmp('floorboard-restore-nobody-');
+    chownSync(dir, 65534, 65534);
+    const closed = join(dir, 'closed');
+    mkdirSync(closed, { mode: 0o700 });
+    madeWithBackup(join(dir, 'root.sqlite'), join(closed, 'b.sqlite'));
+    const dbPath = join(dir, 'kpi.sqlite');
+    const r = await runEntry('api/cli/restore.ts', ['--from', join(closed, 'b.sqlite')], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', TMPDIR: dir, HOME: dir }, {
+      prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+    });
+    expect([r.code, r.err]).toEqual([
+      2,
+      `Cannot read ${join(closed, 'b.sqlite')}: this user may not enter ${closed} (permission denied); give this user that permission, or copy the backup to a directory it may read. Nothing was restored.\n`
+    ]);
+    expect(existsSync(dbPath)).toBe(false);
+  }, 60_000);
+
   // A WAL-mode backup (copied by hand from a server's database) needs its index made beside it: in a directory this
   // user may not write (a read-only mount of backups), reading it ended in a SQLITE_READONLY_DIRECTORY stack trace.
   it.skipIf(process.getuid?.() !== 0)('says so, without a stack trace, of a WAL-mode backup in a directory this user may not write', async () => {
