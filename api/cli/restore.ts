@@ -1,7 +1,7 @@
 // npm run restore -- --from <backup>: puts a backup (npm run backup) in place of the database at DATABASE_PATH while
 // no server runs, after checking it, and keeps the database it replaces, write-ahead log and all, beside it. Done
 // by hand, a copy over the file that left the old -wal beside it would have that log replayed onto the backup.
-import { existsSync, lstatSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants as fs, existsSync, lstatSync, openSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadDatabaseConfig } from '../config';
@@ -117,6 +117,11 @@ function refused(err: unknown): string | null {
   // A hot journal: a read-only connection may not roll it back, and the read ended in a stack trace.
   if (code === 'SQLITE_READONLY_ROLLBACK')
     return say(`was being written when its writer stopped, and ${from}-journal beside it holds what to roll back, which reading it cannot do: open it once with sqlite3 (which rolls that back), or name another backup`, '');
+  if ((code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY_'))) && walInReadOnlyPlace(from!))
+    return say(
+      `is in WAL mode (a server's file copied as it was), which SQLite reads only by writing its index (-shm) beside it, and ${dirname(from!)} cannot be written (read-only media, or not this user's to write)`,
+      ' Copy it, with its -wal if one is beside it, to a directory this user may write, and restore from that copy.'
+    );
   // SQLite's word for a file this user may not read, or whose directory it may not write (for a WAL's index:
   // READONLY_DIRECTORY, for a WAL-mode backup in a directory this user may not write, ended in a stack trace).
   if (code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY_')))
@@ -124,6 +129,32 @@ function refused(err: unknown): string | null {
   // Locked past the busy timeout by a process writing it (a rollback-journal database): it ended in a stack trace.
   if (code === 'SQLITE_BUSY') return say('is locked by another process writing it: wait until it has finished, or name another backup', '');
   return null;
+}
+
+/**
+ * Whether `file` is a WAL-mode database this user may read in a directory it may not write (a read-only mount of
+ * backups): SQLite cannot read it there, and it must be copied to a place that can be written first.
+ */
+function walInReadOnlyPlace(file: string): boolean {
+  const header = Buffer.alloc(20);
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, header, 0, header.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  // The file format's read and write versions: 2 for WAL.
+  if (header[18] !== 2) return false;
+  try {
+    accessSync(dirname(file), fs.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 console.log(`Checking ${from}…`);

@@ -1,7 +1,7 @@
 // npm run restore: a backup put in place of the database while no server runs, the database it replaced kept with
 // its write-ahead log; and the refusals, which change nothing.
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -262,7 +262,7 @@ describe('npm run restore, as operators use it', () => {
 
   // A WAL-mode backup (copied by hand from a server's database) needs its index made beside it: in a directory this
   // user may not write (a read-only mount of backups), reading it ended in a SQLITE_READONLY_DIRECTORY stack trace.
-  it.skipIf(process.getuid?.() !== 0)('says so, without a stack trace, of a WAL-mode backup in a directory this user may not write', async () => {
+  it.skipIf(process.getuid?.() !== 0)('says to copy it to a place that can be written, without a stack trace, of a WAL-mode backup in a directory this user may not write (read-only media)', async () => {
     const dir = outsideTmp('floorboard-restore-nobody-');
     chownSync(dir, 65534, 65534);
     const backups = outsideTmp('floorboard-restore-backups-');
@@ -273,7 +273,30 @@ describe('npm run restore, as operators use it', () => {
     const r = await runEntry('api/cli/restore.ts', ['--from', from], { DATABASE_PATH: join(dir, 'kpi.sqlite'), KPI_TIMEZONE: 'UTC', TMPDIR: dir, HOME: dir }, {
       prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
     });
-    expect([r.code, r.err]).toEqual([2, `${from} cannot be read (attempt to write a readonly database): check that this user may read it, and write in its directory: nothing was restored.\n`]);
+    // Told to check that it may write in the directory, an operator with backups on read-only media had nothing to
+    // change: the way is to copy the backup somewhere it can be written first.
+    expect([r.code, r.err]).toEqual([
+      2,
+      `${from} is in WAL mode (a server's file copied as it was), which SQLite reads only by writing its index (-shm) beside it, and ${backups} cannot be written (read-only media, or not this user's to write): nothing was restored. Copy it, with its -wal if one is beside it, to a directory this user may write, and restore from that copy.\n`
+    ]);
+    expect(existsSync(join(dir, 'kpi.sqlite'))).toBe(false);
+  }, 60_000);
+
+  // On a read-only mount SQLite says only "unable to open database file" (SQLITE_CANTOPEN), whoever runs it.
+  it.skipIf(process.getuid?.() !== 0)('says the same of a WAL-mode backup on a read-only mount', async (ctx) => {
+    const dir = outsideTmp('floorboard-restore-ro-');
+    const [source, mounted] = [join(dir, 'source'), join(dir, 'mounted')];
+    mkdirSync(source);
+    mkdirSync(mounted);
+    openDb(join(source, 'copied.sqlite')).$client.close();
+    if (spawnSync('mount', ['--bind', '-o', 'ro', source, mounted]).status !== 0) return ctx.skip('mount --bind -o ro is not allowed here');
+    onTestFinished(() => void spawnSync('umount', [mounted]));
+    const from = join(mounted, 'copied.sqlite');
+    const r = await command('api/cli/restore.ts', join(dir, 'kpi.sqlite'), ['--from', from]);
+    expect([r.code, r.err]).toEqual([
+      2,
+      `${from} is in WAL mode (a server's file copied as it was), which SQLite reads only by writing its index (-shm) beside it, and ${mounted} cannot be written (read-only media, or not this user's to write): nothing was restored. Copy it, with its -wal if one is beside it, to a directory this user may write, and restore from that copy.\n`
+    ]);
     expect(existsSync(join(dir, 'kpi.sqlite'))).toBe(false);
   }, 60_000);
 
