@@ -15,6 +15,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = join(ROOT, 'build');
 /** What the site is built from: its code, and the build's own configuration (svelte.config.js writes the page's CSP). */
 const SOURCES = [join(ROOT, 'web'), join(ROOT, 'api', 'live'), join(ROOT, 'api', 'kpi'), join(ROOT, 'svelte.config.js'), join(ROOT, 'vite.config.ts')];
+const VITE = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
 /** One lock for every build of this checkout, whatever its target: they all write through .svelte-kit/. */
 const LOCK = join(ROOT, 'build.lock');
 /** How long a start waits for another process's build before building itself. */
@@ -39,19 +40,43 @@ export function isStale(site: string, sources = SOURCES): boolean {
 export async function ensureDashboardBuilt(site = BUILD): Promise<string | undefined> {
   if (!isStale(site)) return site;
   if (process.env.FLOORBOARD_SKIP_WEB_BUILD) return existsSync(join(site, 'index.html')) ? site : undefined;
-  const release = await lock(LOCK);
+  // A checkout this user may not write (another user's, pulled since the last build) ended the start in an EACCES
+  // stack trace: the lock, the build's directory and .svelte-kit/ are all written in it.
+  const writeRefused = (err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw err;
+    return notBuilt(`this user may not write in ${ROOT} (${code})`, 'run npm run build as a user who may (the checkout\'s owner), then restart the server', site);
+  };
+  const release = await lock(LOCK).catch((err: unknown) => writeRefused(err));
+  if (typeof release !== 'function') return release;
   try {
     // Another process may have built it while this one waited for the lock.
     if (!isStale(site)) return site;
     // What a build killed outright (SIGKILL) left behind: only the lock's holder builds, so none is in use.
     for (const name of readdirSync(dirname(site))) if (name.startsWith(`${basename(site)}.building-`)) rmSync(join(dirname(site), name), { recursive: true, force: true });
+    // Vite is a development dependency: `npm install --omit=dev` leaves it out, and `npm run build` cannot run either.
+    if (!existsSync(VITE)) return notBuilt('Vite, which builds it, is not installed (npm install --omit=dev leaves it out)', 'run npm install, then restart the server', site);
     console.log('Building the dashboard (first start or web/ changed)…');
-    if (await buildInto(site, release)) return site;
-    console.error('The dashboard build failed; the API still runs. Run `npm run build` to see why.');
-    return existsSync(join(site, 'index.html')) ? site : undefined;
+    const built = await buildInto(site, release).catch((err: unknown) => writeRefused(err));
+    if (built === true) return site;
+    if (built === false) return notBuilt('vite build failed (its errors are above)', 'mend what they name (npm run build shows them again), then restart the server', site);
+    return built;
   } finally {
     release();
   }
+}
+
+/**
+ * Says that the dashboard could not be built, why, what is served instead, and `todo`; the site to serve. Said
+ * only "the API still runs", a start that served the last build read as one that served none, and the other way.
+ */
+function notBuilt(why: string, todo: string, site: string): string | undefined {
+  const last = existsSync(join(site, 'index.html'));
+  const serving = last
+    ? 'The server goes on with the last build, which lacks what changed in web/ since'
+    : 'The API runs, but there is no dashboard to serve: the wall and the start page are not there';
+  console.error(`The dashboard could not be built: ${why}. ${serving}: ${todo}.`);
+  return last ? site : undefined;
 }
 
 /**
@@ -61,7 +86,7 @@ export async function ensureDashboardBuilt(site = BUILD): Promise<string | undef
 async function buildInto(site: string, release: () => void): Promise<boolean> {
   const work = mkdtempSync(`${site}.building-`);
   const fresh = join(work, 'site');
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+  const child = spawn(process.execPath, [VITE, 'build', '--logLevel', 'warn'], {
     cwd: ROOT,
     stdio: ['inherit', 'pipe', 'inherit'],
     // Vite builds for development when NODE_ENV says so (vitest sets "test"): Svelte's dev runtime, about three

@@ -1,12 +1,12 @@
 // The dashboard build that `npm start` runs when build/ is missing or older than web/: two starts at once
 // build once and serve one whole site; a start stopped during its build stops the build too and leaves the
 // site it had. (A site mixing two builds' files loads as a blank page on the wall.)
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ensureDashboardBuilt } from '../../api/web-build';
 import { freePort } from '../helpers/server';
 
@@ -31,13 +31,18 @@ function buildsRunningFor(site: string): number[] {
 
 const leftovers = (site: string) => readdirSync(dirname(site)).filter((n) => n.startsWith(`${basename(site)}.building-`));
 
-/** A process that does what `npm start` does first: ensures `site` is built. Its output is gathered in `out`. */
-function startFor(site: string) {
+/**
+ * A process that does what `npm start` does first: ensures `site` is built. Its output is gathered in `out`, its
+ * errors in `err`; `env` is added to its environment, and `prefix` runs it through another command (`setpriv …`).
+ */
+function startFor(site: string, opts: { env?: Record<string, string>; prefix?: string[] } = {}) {
   const script = join(dirname(site), 'start.mts');
   writeFileSync(script, `import { ensureDashboardBuilt } from ${JSON.stringify(join(ROOT, 'api', 'web-build.ts'))};\nawait ensureDashboardBuilt(${JSON.stringify(site)});\n`);
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const run = { proc, out: '', exit: new Promise<number | string | null>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal))) };
+  const [cmd, ...args] = [...(opts.prefix ?? []), process.execPath, '--import', 'tsx', script];
+  const proc = spawn(cmd!, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = { proc, out: '', err: '', exit: new Promise<number | string | null>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal))) };
   proc.stdout.on('data', (d) => (run.out += d));
+  proc.stderr.on('data', (d) => (run.err += d));
   return run;
 }
 
@@ -77,6 +82,51 @@ describe('the dashboard build at start', () => {
     expect(leftovers(site)).toEqual([]);
     expect(existsSync(join(ROOT, 'build.lock')), 'the lock is released').toBe(false);
   }, 180_000);
+});
+
+/** Preloaded, it has the start's `vite build` fail at once. */
+const FAIL_BUILD = { NODE_OPTIONS: `--import ${join(ROOT, 'test', 'helpers', 'fail-build.mjs')}` };
+/** `site` as an earlier build left it, older than web/: a start builds it again. */
+function lastBuild(site: string): void {
+  mkdirSync(site);
+  writeFileSync(join(site, 'index.html'), '<!doctype html>');
+  utimesSync(join(site, 'index.html'), new Date(0), new Date(0));
+}
+
+// It said "The dashboard build failed; the API still runs. Run `npm run build` to see why." whether a dashboard was
+// served or none, after the build's errors; and a checkout this user may not write ended the start in a stack trace.
+describe('a start whose dashboard build fails', () => {
+  it('says so, whether it serves the last build or no dashboard, and what to do', async () => {
+    const none = startFor(scratchSite(), { env: FAIL_BUILD });
+    const site = scratchSite();
+    lastBuild(site);
+    const last = startFor(site, { env: FAIL_BUILD });
+    expect(await Promise.all([none.exit, last.exit])).toEqual([0, 0]);
+    expect(none.err).toContain(
+      'The dashboard could not be built: vite build failed (its errors are above). The API runs, but there is no dashboard to serve: the wall and the start page are not there: mend what they name (npm run build shows them again), then restart the server.\n'
+    );
+    expect(last.err).toContain(
+      'The dashboard could not be built: vite build failed (its errors are above). The server goes on with the last build, which lacks what changed in web/ since: mend what they name (npm run build shows them again), then restart the server.\n'
+    );
+    expect(readFileSync(join(site, 'index.html'), 'utf8')).toBe('<!doctype html>');
+  }, 60_000);
+
+  const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+  /** Whether this runs as root in a checkout user nobody may read but not write, as a service user meets one. */
+  const checkoutNotNobodys =
+    process.getuid?.() === 0 && spawnSync(nobody[0]!, [...nobody.slice(1), process.execPath, '-e', `fs.accessSync(${JSON.stringify(ROOT)}, fs.constants.W_OK)`]).status === 1;
+  it.skipIf(!checkoutNotNobodys)('says, in a checkout this user may not write, what to do, and serves the last build: no stack trace', async () => {
+    const dir = realpathSync(mkdtempSync('/tmp/floorboard-build-nobody-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const site = join(dir, 'build');
+    lastBuild(site);
+    for (const path of [dir, site, join(site, 'index.html')]) chownSync(path, 65534, 65534);
+    const start = startFor(site, { prefix: nobody, env: { HOME: dir, TMPDIR: dir } });
+    expect(await start.exit).toBe(0);
+    expect(start.err).toBe(
+      `The dashboard could not be built: this user may not write in ${ROOT} (EACCES). The server goes on with the last build, which lacks what changed in web/ since: run npm run build as a user who may (the checkout's owner), then restart the server.\n`
+    );
+  }, 60_000);
 });
 
 describe('npm run preview', () => {
