@@ -104,6 +104,10 @@ export function createApp(deps: AppDeps) {
     // upgrade) is a 404: the page in its place is no script.
     app.get('/_app/*', (c) => c.json({ error: 'not_found', message: `No file ${c.req.path} in this build of the dashboard.` }, 404));
     app.get('*', serveStatic({ root: dir, path: 'index.html' }));
+  } else {
+    // No dashboard built (its build failed at start, which the log says): a page asked for says so, where a wall TV
+    // showed "404 Not Found" and nobody could tell why.
+    app.get('*', (c) => c.text("The dashboard is not built on this server: the server's log says why, at its start, and what to do. The API answers at /api.", 503));
   }
 
   app.onError((err, c) => honoAnswer(c, failureAnswer(err, `${c.req.method} ${c.req.path}`)));

@@ -70,4 +70,15 @@ describe('the dashboard\'s files', () => {
     // The endpoints themselves, with or without a trailing slash, are as before.
     for (const path of ['/api/kpis', '/api/kpis/']) expect((await app.request(path, { headers: { authorization: `Bearer ${t.tokens.admin}` } })).status).toBe(200);
   });
+
+  // A start whose dashboard build failed, with no earlier build, serves the API alone.
+  it('says, with no dashboard built, that it is not built, where a wall TV showed "404 Not Found"', async () => {
+    t = testApp();
+    for (const path of ['/', '/wall?token=x&page=agents']) {
+      const res = await t.app.request(path);
+      expect([path, res.status, await res.text()]).toEqual([path, 503, "The dashboard is not built on this server: the server's log says why, at its start, and what to do. The API answers at /api."]);
+    }
+    expect((await t.app.request('/api/nope')).status).toBe(404);
+    expect((await t.app.request('/wall', { method: 'POST' })).status).toBe(404);
+  });
 });
