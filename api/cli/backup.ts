@@ -35,7 +35,8 @@ const target = resolve(process.env.INIT_CWD ?? '.', flags.to);
 const inDirectory = `such as ${resolve(target, 'kpi.sqlite')}`;
 if (flags.to.endsWith('/')) exit(`${flags.to} names a directory: name the file to write in it, ${inDirectory}.`);
 /** What to say when this user may not reach or make the directory `target` goes in. */
-const cannotWrite = (why: string) => `Cannot write ${target}: ${why}; name a --to in a directory this user may write, or give it that permission.`;
+const cannotWrite = (why: string) =>
+  `Cannot write ${target}: ${why}; name a --to in a directory this user may write${why.endsWith('(permission denied)') ? ', or give it that permission' : ''}.`;
 const inFile = fileOnTheWay(target);
 if (inFile) exit(`${target} lies inside ${inFile}, a file, not a directory: name a file in a directory.`);
 if (statOrLoop(target, 'a file', cannotWrite)?.isDirectory()) exit(`${target} is a directory: name the file to write in it, ${inDirectory}.`);
@@ -95,7 +96,9 @@ orExit(
   (err) =>
     (err as NodeJS.ErrnoException).code === 'EEXIST'
       ? `${partial} exists: another backup to ${target} is running, or one was killed before it could remove it; once none runs, delete it.`
-      : `Backup failed, nothing written: ${partial} cannot be written (${(err as Error).message}): check that this user may write in ${dirname(target)}.`
+      : deniedOnTheWay(err, partial) === null
+        ? `Backup failed, nothing written: ${partial} cannot be written (${(err as Error).message}): check that this user may write in ${dirname(target)}.`
+        : cannotWrite(deniedOnTheWay(err, partial)!)
 );
 ours = true;
 rmSync(`${partial}-journal`, { force: true });

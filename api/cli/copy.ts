@@ -36,20 +36,22 @@ export function statOrLoop(path: string, instead: string, denied: (why: string) 
 }
 
 /**
- * Why this user cannot reach `path`, or make the directories it needs, in words naming the directory at fault
- * (not Node's "EACCES: permission denied, mkdir …"); null for another error.
+ * Why this user cannot reach `path`, or make the directories it needs or the file itself, in words naming the
+ * directory at fault (not Node's "EACCES: permission denied, mkdir …", nor the ENOENT its recursive mkdir says on a
+ * read-only mount); null for another error.
  */
 export function deniedOnTheWay(err: unknown, path: string): string | null {
-  const code = (err as { code?: unknown }).code;
-  if (code === 'EROFS') return `${existingAbove(path)} is on a read-only file system`;
-  if (code !== 'EACCES' && code !== 'EPERM') return null;
+  if (!['EACCES', 'EPERM', 'EROFS', 'ENOENT'].includes(String((err as { code?: unknown }).code))) return null;
   // From the root down, the first directory that is there and may not be entered; past one that is not there, none is.
   for (const dir of ancestors(path)) {
     const refused = accessError(dir, fs.X_OK);
     if (refused === 'ENOENT') break;
     if (refused) return `this user may not enter ${dir} (permission denied)`;
   }
-  return `this user may not write in ${existingAbove(path)} (permission denied)`;
+  const above = existingAbove(path);
+  const refused = accessError(above, fs.W_OK);
+  if (refused === 'EROFS') return `${above} is on a read-only file system`;
+  return refused ? `this user may not write in ${above} (permission denied)` : null;
 }
 
 /** The directories above `path`, from the root down. */

@@ -161,6 +161,7 @@ describe('npm run backup', () => {
     const advice = 'name a --to in a directory this user may write, or give it that permission.';
     for (const [to, why] of [
       [join(readOnly, 'weekly', 'b.sqlite'), `this user may not write in ${readOnly} (permission denied)`],
+      [join(readOnly, 'b.sqlite'), `this user may not write in ${readOnly} (permission denied)`],
       [join(closed, 'b.sqlite'), `this user may not enter ${closed} (permission denied)`],
       [join(closed, 'weekly', 'b.sqlite'), `this user may not enter ${closed} (permission denied)`]
     ]) {
@@ -168,6 +169,21 @@ describe('npm run backup', () => {
       expect([r.code, r.err], to).toEqual([2, `Cannot write ${to}: ${why}; ${advice}\n`]);
     }
     expect([readdirSync(readOnly), readdirSync(closed)]).toEqual([[], []]);
+  }, 60_000);
+
+  // On a read-only mount a directory to make said "ENOENT: no such file or directory, mkdir …", of one that was there.
+  it.skipIf(process.getuid?.() !== 0)('says a --to on a read-only mount is on one, without a stack trace, writing nothing', async (ctx) => {
+    const { dir, dbPath } = await newDatabase();
+    const [source, mounted] = [join(dir, 'source'), join(dir, 'mounted')];
+    mkdirSync(source);
+    mkdirSync(mounted);
+    if (spawnSync('mount', ['--bind', '-o', 'ro', source, mounted]).status !== 0) return ctx.skip('mount --bind -o ro is not allowed here');
+    onTestFinished(() => void spawnSync('umount', [mounted]));
+    for (const to of [join(mounted, 'b.sqlite'), join(mounted, 'weekly', 'b.sqlite')]) {
+      const r = await backup(dbPath, ['--to', to]);
+      expect([r.code, r.err], to).toEqual([2, `Cannot write ${to}: ${mounted} is on a read-only file system; name a --to in a directory this user may write.\n`]);
+    }
+    expect(readdirSync(source)).toEqual([]);
   }, 60_000);
 
   it('refuses a --to inside a file (a backup named where a directory was meant), writing nothing: not an ENOTDIR stack trace', async () => {
