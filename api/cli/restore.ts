@@ -117,18 +117,32 @@ function refused(err: unknown): string | null {
   // A hot journal: a read-only connection may not roll it back, and the read ended in a stack trace.
   if (code === 'SQLITE_READONLY_ROLLBACK')
     return say(`was being written when its writer stopped, and ${from}-journal beside it holds what to roll back, which reading it cannot do: open it once with sqlite3 (which rolls that back), or name another backup`, '');
-  if ((code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY_'))) && walInReadOnlyPlace(from!))
+  const cannotOpen = code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY_'));
+  // Told to check that it may "read it, and write in its directory", an operator looked at the directory for nothing.
+  if (cannotOpen && !readable(from!))
+    return say('cannot be read by this user (permission denied)', ' Give this user read permission on it, or copy it to a file this user may read.');
+  if (cannotOpen && walInReadOnlyPlace(from!))
     return say(
       `is in WAL mode (a server's file copied as it was), which SQLite reads only by writing its index (-shm) beside it, and ${dirname(from!)} cannot be written (read-only media, or not this user's to write)`,
       ' Copy it, with its -wal if one is beside it, to a directory this user may write, and restore from that copy.'
     );
   // SQLite's word for a file this user may not read, or whose directory it may not write (for a WAL's index:
   // READONLY_DIRECTORY, for a WAL-mode backup in a directory this user may not write, ended in a stack trace).
-  if (code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY_')))
+  if (cannotOpen)
     return say(`cannot be read (${(err as Error).message}): check that this user may read it, and write in its directory`, '');
   // Locked past the busy timeout by a process writing it (a rollback-journal database): it ended in a stack trace.
   if (code === 'SQLITE_BUSY') return say('is locked by another process writing it: wait until it has finished, or name another backup', '');
   return null;
+}
+
+/** Whether this user may read `file`. */
+function readable(file: string): boolean {
+  try {
+    accessSync(file, fs.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -238,7 +238,10 @@ describe('npm run restore, as operators use it', () => {
     const r = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', TMPDIR: dir, HOME: dir }, {
       prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
     });
-    expect([r.code, r.err]).toEqual([2, `${join(dir, 'b.sqlite')} cannot be read (unable to open database file): check that this user may read it, and write in its directory: nothing was restored.\n`]);
+    expect([r.code, r.err]).toEqual([
+      2,
+      `${join(dir, 'b.sqlite')} cannot be read by this user (permission denied): nothing was restored. Give this user read permission on it, or copy it to a file this user may read.\n`
+    ]);
     expect(existsSync(dbPath)).toBe(false);
   }, 60_000);
 
