@@ -74,8 +74,8 @@ function notBuilt(why: string, todo: string, site: string): string | undefined {
   const last = existsSync(join(site, 'index.html'));
   const serving = last
     ? 'The server goes on with the last build, which lacks what changed in web/ since'
-    : 'The API runs, but there is no dashboard to serve: the wall and the start page are not there';
-  console.error(`The dashboard could not be built: ${why}. ${serving}: ${todo}.`);
+    : 'The API runs without it (the wall and the start page say it is not built)';
+  console.error(`The dashboard could not be built: ${why}. ${serving}; ${todo}.`);
   return last ? site : undefined;
 }
 

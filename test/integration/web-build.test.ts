@@ -103,10 +103,10 @@ describe('a start whose dashboard build fails', () => {
     const last = startFor(site, { env: FAIL_BUILD });
     expect(await Promise.all([none.exit, last.exit])).toEqual([0, 0]);
     expect(none.err).toContain(
-      'The dashboard could not be built: vite build failed (its errors are above). The API runs, but there is no dashboard to serve: the wall and the start page are not there: mend what they name (npm run build shows them again), then restart the server.\n'
+      'The dashboard could not be built: vite build failed (its errors are above). The API runs without it (the wall and the start page say it is not built); mend what they name (npm run build shows them again), then restart the server.\n'
     );
     expect(last.err).toContain(
-      'The dashboard could not be built: vite build failed (its errors are above). The server goes on with the last build, which lacks what changed in web/ since: mend what they name (npm run build shows them again), then restart the server.\n'
+      'The dashboard could not be built: vite build failed (its errors are above). The server goes on with the last build, which lacks what changed in web/ since; mend what they name (npm run build shows them again), then restart the server.\n'
     );
     expect(readFileSync(join(site, 'index.html'), 'utf8')).toBe('<!doctype html>');
   }, 60_000);
@@ -124,7 +124,7 @@ describe('a start whose dashboard build fails', () => {
     const start = startFor(site, { prefix: nobody, env: { HOME: dir, TMPDIR: dir } });
     expect(await start.exit).toBe(0);
     expect(start.err).toBe(
-      `The dashboard could not be built: this user may not write in ${ROOT} (EACCES). The server goes on with the last build, which lacks what changed in web/ since: run npm run build as a user who may (the checkout's owner), then restart the server.\n`
+      `The dashboard could not be built: this user may not write in ${ROOT} (EACCES). The server goes on with the last build, which lacks what changed in web/ since; run npm run build as a user who may (the checkout's owner), then restart the server.\n`
     );
   }, 60_000);
 });
