@@ -12,6 +12,7 @@ import { RETRY_AFTER_SECONDS } from './ingest/failure';
 import { authRoutes } from './routes/auth';
 import { eventsRoutes } from './routes/events';
 import { kpiRoutes } from './routes/kpis';
+import type { ScanThread } from './queries/scans';
 import { LIVE_RETRY_AFTER_S } from './live/hub';
 import { isApiPath, securityHeaders } from './security-headers';
 
@@ -24,6 +25,8 @@ export interface AppDeps {
   draining?: () => boolean;
   /** Why a live connection would be refused now (LIVE_MAX_CLIENTS all in use), else null: see the plain GET /api/live. */
   liveFull?: () => string | null;
+  /** Where KPI queries only a scan of facts answers run, off this thread (queries/scans.ts); else here. */
+  scans?: Pick<ScanThread, 'kpis'>;
   /** Directory of the built dashboard, served with an SPA fallback. */
   staticDir?: string;
 }

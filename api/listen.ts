@@ -43,7 +43,7 @@ export async function listen(
   // and until then the first requests would wait.
   await Promise.race([rt.writable(), new Promise((resolve) => setTimeout(resolve, WRITER_START_WAIT_MS).unref())]);
   let draining = false;
-  const deps: AppDeps = { db: rt.db, config, commits: rt.commits, now: rt.now, staticDir: opts.staticDir, draining: () => draining, liveFull: () => hub.fullBecause() };
+  const deps: AppDeps = { db: rt.db, config, commits: rt.commits, now: rt.now, scans: rt.scans, staticDir: opts.staticDir, draining: () => draining, liveFull: () => hub.fullBecause() };
   const app = createApp(deps);
   const fastEvents = eventsFastPath(deps);
   const liveState = liveStateComputer(rt.db.$client, config.KPI_TIMEZONE);

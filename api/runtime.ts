@@ -8,6 +8,7 @@ import { createIngestService, type IngestService } from './ingest/ingest';
 import { startMaintenance } from './ingest/maintenance';
 import { WriterThread } from './ingest/writer';
 import { defaultTargets } from './kpi/targets';
+import { ScanThread } from './queries/scans';
 
 export interface Runtime {
   /** The main thread's connection: queries, the live state, credentials. */
@@ -24,8 +25,10 @@ export interface Runtime {
    * the checkpointer thread (ingest/checkpointer.ts); returns how to stop them.
    */
   startMaintenance(): () => void;
-  /** Ends the writer thread and the checkpointer thread, if there are. The caller closes `db`. */
+  /** Ends the writer thread, the checkpointer thread and the scan thread, if there are. The caller closes `db`. */
   stopWriter(): Promise<void>;
+  /** The server's: KPI queries only a scan of facts answers run there, off the thread that answers requests (queries/scans.ts). */
+  scans?: ScanThread;
   /** Resolves once events can be committed: the writer thread, if there is one, has opened the database. */
   writable(): Promise<void>;
 }
@@ -83,8 +86,9 @@ export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runt
     // The writer's chores stop with the thread (writer.close() ends both); the checkpointer stops now.
     return () => void checkpointer?.close();
   };
+  const scans = new ScanThread(config.DATABASE_PATH);
   const stopWriter = async () => {
-    await Promise.all([writer.close(), checkpointer?.close()]);
+    await Promise.all([writer.close(), checkpointer?.close(), scans.close()]);
   };
-  return assemble(db, writer, Date.now, onChanged, { startMaintenance: startWriterMaintenance, stopWriter, writable: () => writer.started });
+  return { ...assemble(db, writer, Date.now, onChanged, { startMaintenance: startWriterMaintenance, stopWriter, writable: () => writer.started }), scans };
 }

@@ -10,6 +10,7 @@ import { createToken, hashPassword } from '../../api/auth/credentials';
 import { users } from '../../db/index';
 import { loadConfig } from '../../api/config';
 import { listen, type Listening } from '../../api/listen';
+import { ScanThread } from '../../api/queries/scans';
 import { createServerRuntime } from '../../api/runtime';
 
 let running: Listening;
@@ -268,5 +269,51 @@ describe('POST /api/auth/login over HTTP', () => {
     for (let i = 0; i < 5; i++) expect(await loginFrom('127.0.0.66', `guess-${i}`)).toBe(401);
     expect(await loginFrom('127.0.0.66', 'wallet-floor-7')).toBe(429);
     expect(await loginFrom('127.0.0.7', 'wallet-floor-7')).toBe(200);
+  });
+});
+
+describe('GET /api/kpis over HTTP with two filters besides team', () => {
+  /** A ticket an hour ago, answered and resolved, in the given channel and priority. */
+  const ticket = (id: string, channel: string, priority: string, replyMin: number) => {
+    const at = Date.now() - 3_600_000;
+    return [
+      { id: `${id}-c`, type: 'ticket.created', at, ticket: id, channel, priority, team: 'wallet', category: 'refund' },
+      { id: `${id}-r`, type: 'ticket.replied', at: at + replyMin * 60_000, ticket: id, agent: 'ann' },
+      { id: `${id}-s`, type: 'ticket.resolved', at: at + (replyMin + 10) * 60_000, ticket: id }
+    ];
+  };
+
+  it('answers as the in-process query does, from the scan thread, saying nothing went wrong', async () => {
+    const events = [...ticket('k1', 'chat', 'high', 3), ...ticket('k2', 'chat', 'high', 7), ...ticket('k3', 'chat', 'normal', 1), ...ticket('k4', 'email', 'high', 20)];
+    expect((await post(JSON.stringify(events), { 'content-type': 'application/json' })).status).toBe(200);
+    const errors = vi.spyOn(console, 'error');
+    const supervisor = createToken(rt.db, 'supervisor', 'test', Date.now());
+    const query = `/api/kpis?${new URLSearchParams({ from: String(Date.now() - 2 * 3_600_000), to: String(Date.now()), channel: 'chat', priority: 'high' })}`;
+    const res = await fetch(`http://127.0.0.1:${running.port}${query}`, { headers: { authorization: `Bearer ${supervisor}` } });
+    expect(res.status).toBe(200);
+    const got = await res.json();
+    // Two tickets match: answered after 3 and 7 minutes.
+    expect(got.tickets.created).toBe(2);
+    expect(got.firstResponse).toMatchObject({ count: 2, p50Sec: 180, p90Sec: 420 });
+    const here = await app.request(query, { headers: { authorization: `Bearer ${supervisor}` } });
+    expect(got).toEqual(await here.json());
+    expect(errors.mock.calls.filter((c) => String(c[0]).includes('scan thread'))).toEqual([]);
+    errors.mockRestore();
+  });
+
+  it('answers on the main thread, and says so, when the scan thread cannot', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    // A thread whose file holds no tables: its every scan fails.
+    const scans = new ScanThread(join(mkdtempSync(join(tmpdir(), 'floorboard-scan-')), 'empty.sqlite'));
+    const config = loadConfig({ DATABASE_PATH: ':memory:', KPI_TIMEZONE: 'UTC' });
+    const broken = createApp({ db: rt.db, config, commits: rt.commits, now: rt.now, scans });
+    const supervisor = createToken(rt.db, 'supervisor', 'test', Date.now());
+    const query = `/api/kpis?${new URLSearchParams({ from: String(Date.now() - 2 * 3_600_000), to: String(Date.now()), channel: 'chat', priority: 'high' })}`;
+    const res = await broken.request(query, { headers: { authorization: `Bearer ${supervisor}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(await (await app.request(query, { headers: { authorization: `Bearer ${supervisor}` } })).json());
+    expect(errors.mock.calls.filter((c) => String(c[0]).includes('the scan thread could not answer'))).toHaveLength(1);
+    errors.mockRestore();
+    await scans.close();
   });
 });
