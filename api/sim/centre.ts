@@ -109,8 +109,6 @@ export const ESCALATION_RATE: Record<Category, number> = {
   other: 0.03
 };
 
-/** Async channels are answered faster when the ticket matters more. */
-export const PRIORITY_SPEED: Record<Priority, number> = { urgent: 0.2, high: 0.5, normal: 1, low: 1.6 };
 
 /** Durations are medians in seconds. */
 export interface ChannelProfile {
@@ -123,7 +121,10 @@ export interface ChannelProfile {
   patience: number;
   /** Share of the channel's customers who would leave a queue at all (in-app chat vs. an in-app form). */
   impatient: number;
-  /** From assignment to the agent's reply. */
+  /**
+   * On a call or chat, from assignment to the agent's reply; in an inbox, writing the reply, one at a time (a short
+   * in-app answer takes less than an email). Inbox work waits for a free hand in the team's queue, oldest first.
+   */
   reply: number;
   /** From an agent reply to the customer's answer. */
   customer: number;
@@ -138,14 +139,11 @@ export interface ChannelProfile {
 export const CHANNELS: Record<Channel, ChannelProfile> = {
   phone: { weight: 22, sync: true, bot: 0, patience: 120, impatient: 1, reply: 8, customer: 0, wrap: 420, rounds: 0, expect: 60 },
   chat: { weight: 30, sync: true, bot: 0.6, patience: 300, impatient: 1, reply: 40, customer: 80, wrap: 120, rounds: 2.2, expect: 120 },
-  app: { weight: 22, sync: false, bot: 0.5, patience: 1200, impatient: 0.1, reply: 300, customer: 900, wrap: 900, rounds: 1, expect: 900 },
-  email: { weight: 12, sync: false, bot: 0.7, patience: 0, impatient: 0, reply: 3600, customer: 10800, wrap: 3600, rounds: 0.9, expect: 14400 },
-  web: { weight: 8, sync: false, bot: 0.4, patience: 0, impatient: 0, reply: 1800, customer: 7200, wrap: 2400, rounds: 0.7, expect: 3600 },
-  social: { weight: 6, sync: false, bot: 0.3, patience: 0, impatient: 0, reply: 1200, customer: 2400, wrap: 1800, rounds: 1, expect: 3600 }
+  app: { weight: 22, sync: false, bot: 0.5, patience: 1200, impatient: 0.1, reply: 120, customer: 900, wrap: 900, rounds: 1, expect: 900 },
+  email: { weight: 12, sync: false, bot: 0.7, patience: 0, impatient: 0, reply: 300, customer: 10800, wrap: 3600, rounds: 0.9, expect: 14400 },
+  web: { weight: 8, sync: false, bot: 0.4, patience: 0, impatient: 0, reply: 240, customer: 7200, wrap: 2400, rounds: 0.7, expect: 3600 },
+  social: { weight: 6, sync: false, bot: 0.3, patience: 0, impatient: 0, reply: 150, customer: 2400, wrap: 1800, rounds: 1, expect: 3600 }
 };
-
-/** Minutes an agent spends writing one inbox reply: one at a time, each taking a unit of capacity (a call still fits beside it). */
-export const WRITING_MINUTES = 4;
 
 /**
  * Capacity units per agent at the reference load: a chat or writing an inbox reply takes one, a call two, so an

@@ -11,6 +11,11 @@ const MIN = 60_000;
  * on shift to finish a call while risk and general sit free.
  */
 export const OVERFLOW_AFTER_MS = 30_000;
+/**
+ * Inbox work waits longer for its own team (an email is not a caller on hold), then goes to whoever has a hand free:
+ * a night's general queue waited for the day shift, and the wall's oldest wait read eight hours each morning.
+ */
+export const INBOX_OVERFLOW_AFTER_MS = 10 * MIN;
 
 export interface Agent extends AgentProfile {
   /** Sync capacity units; `load` of them are taken by calls and chats in progress. */
@@ -20,6 +25,8 @@ export interface Agent extends AgentProfile {
   inbox: number;
   /** Inbox replies being written now: one at a time each (a pod writes as many as it has people). */
   writing: number;
+  /** Replies owed on its own tickets (a customer wrote back), oldest first: written before new inbox work is taken. */
+  owed: Fifo<Reply>;
   onShift: boolean;
   away: boolean;
   /** Break time came while on a call or chat: the break's minutes. Takes no new work, and goes once it is finished. */
@@ -29,6 +36,14 @@ export interface Agent extends AgentProfile {
   status: AgentStatus;
   /** How this agent's customers tend to rate, around the centre's mean. */
   skill: number;
+}
+
+/** A reply an agent owes on a ticket it holds. */
+export interface Reply {
+  /** Writes it now (the agent is taking work and has a free hand). */
+  write(): void;
+  /** The agent is going (a break, the shift's end): the ticket goes back to its team's queue, for whoever is free. */
+  handOver(): void;
 }
 
 /** Someone waiting in a team queue for an agent: a new ticket, an escalation, a handover. */
@@ -65,7 +80,7 @@ export class Floor {
     cap: number
   ) {
     const rng = core.rng;
-    this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, writing: 0, onShift: false, away: false, breakDue: null, leaving: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
+    this.agents = ROSTER.map((p) => ({ ...p, cap, load: 0, inbox: 0, writing: 0, owed: new Fifo<Reply>(), onShift: false, away: false, breakDue: null, leaving: false, status: 'offline', skill: rng.between(-0.35, 0.35) }));
     for (const team of TEAMS) this.teams.set(team, { agents: this.agents.filter((a) => a.team === team), sync: new Fifo(), inbox: new Fifo(), turn: 0 });
     // Teams interleaved on the rota (each team's first, then each team's second…), so no team is all away at once.
     for (const shift of new Set(this.agents.map((a) => a.shift))) {
@@ -102,15 +117,23 @@ export class Floor {
     const team = this.team(w.team);
     (w.units ? team.sync : team.inbox).push(w);
     this.dispatch(w.team);
-    if (w.units && !w.taken) this.core.after(OVERFLOW_AFTER_MS, () => this.overflow(w));
+    if (!w.taken) this.core.after(w.units ? OVERFLOW_AFTER_MS : INBOX_OVERFLOW_AFTER_MS, () => this.overflow(w));
   }
 
-  /** A live customer who has waited OVERFLOW_AFTER_MS for their team goes to the least loaded agent on the floor with room. */
+  /**
+   * A live customer who has waited OVERFLOW_AFTER_MS for their team goes to the least loaded agent on the floor with
+   * room; inbox work after INBOX_OVERFLOW_AFTER_MS, to the one with fewest tickets among those with a hand free.
+   */
   private overflow(w: Waiter): void {
     if (w.gone || w.taken) return;
     let best: Agent | null = null;
-    for (const a of this.agents) if (this.hasRoom(a, w.units) && (best === null || a.load < best.load)) best = a;
+    for (const a of this.agents) if (this.fits(a, w.units) && (best === null || (w.units ? a.load < best.load : a.inbox < best.inbox))) best = a;
     if (best) this.give(w, best);
+  }
+
+  /** Takes this work now: room for a call or chat, or, for inbox work, a free hand and no reply of its own owed. */
+  private fits(a: Agent, units: number): boolean {
+    return units > 0 ? this.hasRoom(a, units) : this.takesWork(a) && this.canWrite(a) && a.owed.size === 0;
   }
 
   private give(w: Waiter, agent: Agent): void {
@@ -133,6 +156,26 @@ export class Floor {
   write(agent: Agent, ms: number): void {
     agent.writing++;
     this.occupy(agent, 1, ms, () => agent.writing--);
+  }
+
+  /**
+   * A reply the agent owes on its own ticket: written as soon as its hand is free, after those owed before it; handed
+   * back to the team at once if the agent is not taking work (a break, or gone home), as a helpdesk reassigns.
+   */
+  owe(agent: Agent, reply: Reply): void {
+    if (!this.takesWork(agent)) return reply.handOver();
+    agent.owed.push(reply);
+    this.writeOwed(agent);
+  }
+
+  /** Writes what the agent owes while it has a free hand. */
+  private writeOwed(agent: Agent): void {
+    while (agent.owed.size > 0 && this.takesWork(agent) && this.canWrite(agent)) agent.owed.shift()!.write();
+  }
+
+  /** Going away: the replies still owed go back to the team's queue rather than wait out the break or the night. */
+  private handOverOwed(agent: Agent): void {
+    for (let r = agent.owed.shift(); r !== undefined; r = agent.owed.shift()) r.handOver();
   }
 
   release(agent: Agent, units: number): void {
@@ -186,23 +229,31 @@ export class Floor {
     return this.teams.get(name)!;
   }
 
-  /** Work for an agent who has just come free: the team's queue, overflow's, then any team's caller kept waiting too long. */
+  /**
+   * Work for an agent who has just come free: the replies it owes, the team's queue, overflow's, then any team's caller,
+   * or inbox work, kept waiting too long.
+   */
   private dispatchFor(agent: Agent): void {
+    this.writeOwed(agent);
     this.dispatch(agent.team);
     if (agent.team === OVERFLOW_TEAM) for (const t of TEAMS) if (t !== OVERFLOW_TEAM) this.dispatch(t);
-    const since = this.core.now - OVERFLOW_AFTER_MS;
     for (const name of TEAMS) {
       if (name === agent.team) continue;
-      const { sync } = this.team(name);
-      for (;;) {
-        const w = sync.peek();
-        if (w !== undefined && (w.gone || w.taken)) {
-          sync.shift();
-          continue;
+      const { sync, inbox } = this.team(name);
+      for (const [queue, since] of [
+        [sync, this.core.now - OVERFLOW_AFTER_MS],
+        [inbox, this.core.now - INBOX_OVERFLOW_AFTER_MS]
+      ] as const) {
+        for (;;) {
+          const w = queue.peek();
+          if (w !== undefined && (w.gone || w.taken)) {
+            queue.shift();
+            continue;
+          }
+          if (w === undefined || w.since > since || !this.fits(agent, w.units)) break;
+          queue.shift();
+          this.give(w, agent);
         }
-        if (w === undefined || w.since > since || !this.hasRoom(agent, w.units)) break;
-        sync.shift();
-        this.give(w, agent);
       }
     }
   }
@@ -223,7 +274,11 @@ export class Floor {
     }
   }
 
-  /** The least loaded online agent with room, from the team or, if the team has nobody logged in, from overflow. */
+  /**
+   * The least loaded online agent with room, from the team or, if the team has nobody logged in, from overflow. Inbox
+   * work goes to the one with fewest tickets among those with a hand free and nothing owed: a new email waits in the
+   * team's queue, oldest first, until somebody can write to it.
+   */
   private pick(name: Team, units: number): Agent | null {
     let found = this.pickFrom(this.team(name), units);
     if (found === undefined && name !== OVERFLOW_TEAM) found = this.pickFrom(this.team(OVERFLOW_TEAM), units);
@@ -240,7 +295,7 @@ export class Floor {
       const a = team.agents[(first + k) % n];
       if (!this.takesWork(a)) continue;
       if (best === undefined) best = null;
-      if (units > 0 ? a.load + units > a.cap || (best !== null && a.load >= best.load) : best !== null && a.inbox >= best.inbox) continue;
+      if (!this.fits(a, units) || (best !== null && (units > 0 ? a.load >= best.load : a.inbox >= best.inbox))) continue;
       best = a;
     }
     return best;
@@ -294,9 +349,12 @@ export class Floor {
     if (!a.onShift) return;
     a.breakDue = null;
     a.leaving = a.load > 0;
+    if (!a.leaving) {
+      a.onShift = false;
+      a.away = false;
+    }
+    this.handOverOwed(a);
     if (a.leaving) return;
-    a.onShift = false;
-    a.away = false;
     this.refresh(a);
     // The last of a team to go: what waits for it goes to overflow now, not when the next customer comes.
     this.dispatch(a.team);
@@ -307,10 +365,12 @@ export class Floor {
     if (!a.onShift || a.leaving) return;
     if (a.load > 0) {
       a.breakDue = minutes;
+      this.handOverOwed(a);
       return;
     }
     a.breakDue = null;
     a.away = true;
+    this.handOverOwed(a);
     this.refresh(a);
     this.dispatch(a.team);
     this.core.after(minutes * MIN, () => {

@@ -46,17 +46,19 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   // Beyond the rate the roster is sized for, each named agent stands for a pod: more capacity, same names.
   const pod = Math.max(1, Math.round(perHour / REFERENCE_TICKETS_PER_HOUR));
   const floor = new Floor(core, zone, CAPACITY_UNITS * pod);
-  const tickets = new Tickets(core, floor, new Callbacks(core, floor, zone, tag), tag, pod, zone);
+  const tickets = new Tickets(core, floor, new Callbacks(core, floor, zone, tag), tag, zone);
   floor.begin();
 
   if (perHour > 0) {
     // Non-homogeneous Poisson arrivals by thinning: candidates at the peak rate, kept in proportion to the hour's shape.
     const meanGap = 3_600_000 / perHour;
+    // Their own stream: the same seed brings the same customers at the same times whatever the floor does with them.
+    const arrivals = new Rng(((opts.seed ?? DEFAULT_SEED) ^ 0x9e3779b9) >>> 0);
     const nextArrival = (from: number): number => {
       for (let t = from; ; ) {
-        t += rng.exp(meanGap);
+        t += arrivals.exp(meanGap);
         const dow = zone.dayOfWeek(t);
-        if (rng.next() < arrivalShape(zone.hourOfDay(t), dow === 0 || dow === 6)) return t;
+        if (arrivals.next() < arrivalShape(zone.hourOfDay(t), dow === 0 || dow === 6)) return t;
       }
     };
     const arrive = (): void => {

@@ -1,6 +1,6 @@
 import type { Channel, Priority } from '../events/schema';
 import type { CallbackReason, Callbacks } from './callbacks';
-import { CALL_UNITS, CATEGORIES, CHANNELS, COMMENTS, WRITING_MINUTES, ESCALATION_RATE, PRIORITY_MIX, PRIORITY_SPEED, ROUTING, arrivalShape, type Category, type Team } from './centre';
+import { CALL_UNITS, CATEGORIES, CHANNELS, COMMENTS, ESCALATION_RATE, PRIORITY_MIX, ROUTING, arrivalShape, type Category, type Team } from './centre';
 import type { Core, Source } from './core';
 import type { Agent, Floor } from './floor';
 import { Weighted, weights } from './random';
@@ -52,8 +52,6 @@ export class Tickets {
     private readonly floor: Floor,
     private readonly callbacks: Callbacks,
     private readonly tag: string,
-    /** How many people each named agent stands for (see createSimulator). */
-    private readonly pod: number,
     private readonly zone: Zone
   ) {}
 
@@ -105,18 +103,43 @@ export class Tickets {
     t.agent = agent;
     t.units = units;
     this.core.emit('ticket.assigned', { ticket: t.id, agent: agent.id, team: agent.team }, t.source);
-    this.core.after(this.replyDelay(t), () => this.agentReply(t));
+    this.replyNext(t);
   }
 
-  private agentReply(t: Ticket): void {
-    if (t.done || !this.present(t, () => this.agentReply(t))) return;
+  /**
+   * The assignee's next reply. On a call or chat it follows in the conversation's time; inbox work waits for the
+   * agent's hand (its own tickets' replies first, oldest first; see Floor.owe) and is sent once written. Drawn at
+   * random from assignment, an email's reply came hours on whatever the floor was doing: the wall's oldest wait
+   * read hours, red all day, on a floor with hands free.
+   */
+  private replyNext(t: Ticket): void {
+    if (t.units > 0) return void this.core.after(this.replyDelay(t), () => this.agentReply(t));
+    const agent = t.agent!;
+    // Owed no more once the ticket is done or has gone to someone else (an escalation to risk) meanwhile.
+    const stale = () => t.done || t.agent !== agent;
+    this.floor.owe(agent, {
+      write: () => {
+        if (stale()) return;
+        const ms = this.core.rng.logNormal(CHANNELS[t.channel].reply * SEC, 0.5);
+        // Sent before the hand is free: a break or the shift's end that waited for it comes after.
+        this.core.after(ms, () => this.agentReply(t, true));
+        this.floor.write(agent, ms);
+      },
+      handOver: () => {
+        if (stale()) return;
+        this.letGo(t);
+        this.queue(t, 0);
+      }
+    });
+  }
+
+  /** `written`: an inbox reply its agent has just finished writing, sent whatever the agent does next. */
+  private agentReply(t: Ticket, written = false): void {
+    if (t.done || (!written && !this.present(t, () => this.agentReply(t)))) return;
     const { core } = this;
     const rng = core.rng;
     const agent = t.agent!;
-    // An inbox reply waits while the agent is writing another.
-    if (t.units === 0 && !this.floor.canWrite(agent)) return void core.after(rng.between(1, 4) * MIN, () => this.agentReply(t));
     core.emit('ticket.replied', { ticket: t.id, author: 'agent', agent: agent.id }, t.source);
-    if (t.units === 0) this.floor.write(agent, rng.logNormal(WRITING_MINUTES * MIN, 0.5));
     if (t.firstReply < 0) {
       t.firstReply = core.now;
       if (t.category === 'unconfirmed_payment' && rng.chance(0.2)) this.callback('unconfirmed_payment', t, agent);
@@ -140,7 +163,7 @@ export class Tickets {
   private customerReply(t: Ticket): void {
     if (t.done) return;
     this.core.emit('ticket.customer_replied', { ticket: t.id }, t.source);
-    this.core.after(this.replyDelay(t), () => this.agentReply(t));
+    this.replyNext(t);
   }
 
   private escalate(t: Ticket): void {
@@ -157,7 +180,7 @@ export class Tickets {
       this.queue(t, t.units);
     } else {
       core.emit('ticket.escalated', { ticket: t.id, priority: t.priority }, t.source);
-      core.after(this.replyDelay(t), () => this.agentReply(t));
+      this.replyNext(t);
     }
   }
 
@@ -193,7 +216,7 @@ export class Tickets {
     if (previous && this.floor.takesWork(previous)) {
       t.agent = previous;
       previous.inbox++;
-      this.core.after(this.replyDelay(t), () => this.agentReply(t));
+      this.replyNext(t);
     } else {
       this.queue(t, 0);
     }
@@ -262,13 +285,10 @@ export class Tickets {
     return t;
   }
 
+  /** On a call or chat: the agent's next line, slower the more it is juggling. */
   private replyDelay(t: Ticket): number {
-    const rng = this.core.rng;
-    const profile = CHANNELS[t.channel];
     const agent = t.agent!;
-    if (t.units > 0) return rng.logNormal(profile.reply * SEC * (1 + agent.load / agent.cap), 0.5);
-    const busy = 1 + agent.inbox / (25 * this.pod);
-    return rng.logNormal(profile.reply * SEC * PRIORITY_SPEED[t.priority] * busy, 0.8);
+    return this.core.rng.logNormal(CHANNELS[t.channel].reply * SEC * (1 + agent.load / agent.cap), 0.5);
   }
 
   private callback(reason: CallbackReason, t: Ticket, agent: Agent | null): void {

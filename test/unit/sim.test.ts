@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateEvents } from '../../api/events/parse';
+import { DEFAULT_KPI_TARGETS } from '../../api/kpi/targets';
+import type { Channel } from '../../api/events/schema';
 import { CHANNELS, ROSTER, TEAMS } from '../../api/sim/centre';
 import { generateHistory } from '../../api/sim/history';
 import { createSimulator, type RawEvent, type SimulatorOptions } from '../../api/sim/simulator';
@@ -105,7 +107,9 @@ describe('simulator', () => {
     const perHour = new Array<number>(24).fill(0);
     for (const e of created) perHour[Math.floor(zone.hourOfDay(atOf(e)))]++;
     expect(perHour[11]).toBeGreaterThan(5 * perHour[4]);
-    expect(perHour[20]).toBeGreaterThan(perHour[16]);
+    // The evening peak over the afternoon lull, as bands of three hours: single hours differ by ~2 SD over three days.
+    const band = (from: number) => perHour[from] + perHour[from + 1] + perHour[from + 2];
+    expect(band(19)).toBeGreaterThan(band(15));
     // ~120 at the peak hour by default.
     expect(perHour[11] / 3).toBeGreaterThan(80);
     expect(perHour[11] / 3).toBeLessThan(160);
@@ -222,14 +226,52 @@ describe('simulator', () => {
       const rating = list.find((e) => e.type === 'ticket.rated');
       const reply = list.find((e) => e.type === 'ticket.replied' && e.author === 'agent');
       if (!rating || !reply || list[0].type !== 'ticket.created') continue;
-      const waited = atOf(reply) - atOf(list[0]);
-      if (waited < 2 * MIN) fast.push(rating.score as number);
-      if (waited > 60 * MIN) slow.push(rating.score as number);
+      // Fast and slow for what the channel leads customers to expect: a minute on hold is long, on an email short.
+      const waited = (atOf(reply) - atOf(list[0])) / 1000 / CHANNELS[list[0].channel as Channel].expect;
+      if (waited <= 0.5) fast.push(rating.score as number);
+      if (waited > 1) slow.push(rating.score as number);
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(fast.length).toBeGreaterThan(50);
-    expect(slow.length).toBeGreaterThan(50);
-    expect(mean(fast)).toBeGreaterThan(mean(slow) + 0.3);
+    expect(slow.length, `${fast.length} fast ${mean(fast)}, ${slow.length} slow ${mean(slow)}`).toBeGreaterThan(50);
+    expect(mean(fast)).toBeGreaterThan(mean(slow) + 0.1);
+  });
+
+  it('keeps the wall\'s oldest wait within its target most of the day, as a well-run floor does', () => {
+    // What the wall shows (SPEC.md backlog): the longest any open ticket has waited for an agent, from its creation
+    // or from the customer's last message, every five minutes. Inbox replies drawn at random from assignment, hours
+    // for an email, kept it past the red line (DEFAULT_KPI_TARGETS) all day.
+    const waits: [number, number][] = [];
+    for (const list of byTicket.values()) {
+      if (list[0].type !== 'ticket.created') continue;
+      let from: number | null = atOf(list[0]);
+      let answered = false;
+      for (const e of list) {
+        const at = atOf(e);
+        if (e.type === 'ticket.replied' && e.author !== 'bot') {
+          if (from !== null) waits.push([from, at]);
+          from = null;
+          answered = true;
+        } else if (e.type === 'ticket.customer_replied' && answered) from ??= at;
+        else if (e.type === 'ticket.resolved' || e.type === 'ticket.abandoned') {
+          if (from !== null) waits.push([from, at]);
+          from = null;
+        }
+      }
+      if (from !== null) waits.push([from, Infinity]);
+    }
+    const { warn, critical } = DEFAULT_KPI_TARGETS['backlog.oldestUnattendedSec'];
+    let samples = 0;
+    let overWarn = 0;
+    let overCritical = 0;
+    for (let t = MONDAY + 5 * MIN; t < MONDAY + 3 * DAY; t += 5 * MIN, samples++) {
+      let oldest = 0;
+      for (const [a, b] of waits) if (a <= t && b > t) oldest = Math.max(oldest, (t - a) / 1000);
+      if (oldest > warn) overWarn++;
+      if (oldest > critical) overCritical++;
+    }
+    expect(overWarn / samples, `amber or red ${overWarn} of ${samples} five-minute marks`).toBeLessThan(1 / 3);
+    expect(overCritical / samples, `red ${overCritical} of ${samples}`).toBeLessThan(0.15);
   });
 
   it('schedules callbacks that are dialled in calling hours, completed or cancelled', () => {
