@@ -156,7 +156,7 @@ export class Tickets {
       // A live chat is answered there and then; a message, in the hours its customer is up.
       core.at(profile.sync ? core.now + answer() : this.awake(answer), () => this.customerReply(t));
     } else {
-      core.after(rng.logNormal(profile.wrap * SEC, 0.6), () => this.resolve(t));
+      core.after(rng.logNormal(profile.wrap * SEC, 0.75), () => this.resolve(t));
     }
   }
 

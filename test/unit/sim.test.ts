@@ -216,6 +216,17 @@ describe('simulator', () => {
     return { channels: [...offered.keys()], lostPct, answerSec, talkSec, scores };
   })();
   const share = (xs: number[], f: (x: number) => boolean) => xs.filter(f).length / xs.length;
+  const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.ceil(q * xs.length) - 1];
+
+  it('talks on the phone about as long as real calls last', () => {
+    // Talk time: shared/datasets/anonymous_bank_callcenter_1999_february.tsv, ser_time of answered calls, median 107 s,
+    // 90th percentile 409 s; pwc_call_center_dataset.csv, AvgTalkDuration, 226 s and 378 s. Seven minutes at the
+    // median was three times either.
+    expect(pct(real.talkSec, 0.5), 'phone talk p50').toBeGreaterThan(90);
+    expect(pct(real.talkSec, 0.5), 'phone talk p50').toBeLessThan(240);
+    expect(pct(real.talkSec, 0.9), 'phone talk p90').toBeGreaterThan(300);
+    expect(pct(real.talkSec, 0.9), 'phone talk p90').toBeLessThan(600);
+  });
 
   it('has ratings shaped as real surveys are: mostly fives, and a tail of ones and twos', () => {
     // pwc_call_center_dataset.csv, "Satisfaction rating": 20 % ones and twos (where 6 % were simulated). Its 30 % of
