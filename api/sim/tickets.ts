@@ -87,7 +87,7 @@ export class Tickets {
       });
     }
     if (profile.patience > 0 && rng.chance(profile.impatient)) {
-      core.after(SEC * Math.max(15, rng.logNormal(profile.patience, 0.7)), () => this.abandon(t));
+      core.after(SEC * Math.max(5, rng.logNormal(profile.patience, 1)), () => this.abandon(t));
     }
     this.queue(t, profile.sync ? (channel === 'phone' ? CALL_UNITS : 1) : 0);
   }

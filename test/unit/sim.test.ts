@@ -157,7 +157,7 @@ describe('simulator', () => {
     expect(syncAbandoned / abandoned).toBeGreaterThan(0.7);
   });
 
-  it('loses few calls and chats at any time of day: nights, the morning ramp and the evening peak alike', () => {
+  it('loses no more calls and chats at any time of day than a busy real centre: nights, the morning ramp and the evening peak alike', () => {
     const zone = new Zone(TZ);
     // Local hours: the night crew, the morning ramp and peak, the afternoon handover, the evening peak.
     const bands = [
@@ -177,11 +177,12 @@ describe('simulator', () => {
     }
     for (const b of bands) {
       expect(b.live, b.name).toBeGreaterThan(50);
-      expect(b.lost / b.live, `${b.name}: ${b.lost} of ${b.live} abandoned`).toBeLessThan(0.08);
+      // The Technion bank's worst day lost 21 % of its calls (see the figures below), more than this; chats are lost less.
+      expect(b.lost / b.live, `${b.name}: ${b.lost} of ${b.live} abandoned`).toBeLessThan(0.15);
     }
     // Yet some do hang up: a centre that never loses a caller is not one a supervisor would recognise.
     const lost = bands.reduce((n, b) => n + b.lost, 0) / bands.reduce((n, b) => n + b.live, 0);
-    expect(lost).toBeGreaterThan(0.01);
+    expect(lost).toBeGreaterThan(0.03);
   });
 
   // What a supervisor would compare with a real centre's figures: the three days' offered and lost contacts by channel,
@@ -226,6 +227,19 @@ describe('simulator', () => {
     expect(pct(real.talkSec, 0.5), 'phone talk p50').toBeLessThan(240);
     expect(pct(real.talkSec, 0.9), 'phone talk p90').toBeGreaterThan(300);
     expect(pct(real.talkSec, 0.9), 'phone talk p90').toBeLessThan(600);
+  });
+
+  it('loses about as many calls as real centres do, yet stays under the wall\'s red line over all channels', () => {
+    // The bank's calls that queued or reached an agent (outcome HANG vs AGENT, as test/datasets/bank.ts reads them):
+    // 12.7 % abandoned, 13 % on a median day, 5-21 % by day; the PwC set ("Answered (Y/N)") 19 %. A simulated 1-4 %
+    // was a centre nobody hangs up on.
+    expect(real.lostPct(['phone']), 'phone abandoned %').toBeGreaterThan(5);
+    expect(real.lostPct(['phone']), 'phone abandoned %').toBeLessThan(20);
+    // Over every channel (the wall's tile: an email is never abandoned), under its red line.
+    expect(real.lostPct(real.channels), 'all abandoned %').toBeLessThan(DEFAULT_KPI_TARGETS['tickets.abandonedPct'].critical);
+    // Speed of answer: the bank's median 5 s and 90th percentile 129 s (ser_start - queue entry); PwC's 68 s and 114 s.
+    expect(pct(real.answerSec, 0.5), 'phone answer p50').toBeLessThan(60);
+    expect(pct(real.answerSec, 0.9), 'phone answer p90').toBeLessThan(150);
   });
 
   it('has ratings shaped as real surveys are: mostly fives, and a tail of ones and twos', () => {
