@@ -17,6 +17,12 @@ async function simulate(args: string[]): Promise<{ code: number | null; out: str
   return { code: r.code, out: r.out + r.err };
 }
 
+/** Listens on a free port (one of TEST_PORTS where the machine allows tests only those). */
+async function listenOn(http: ReturnType<typeof createServer>): Promise<void> {
+  const port = await freePort();
+  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+}
+
 let server: RunningServer;
 beforeAll(async () => {
   server = await startServer({ dbPath: join(mkdtempSync(join(tmpdir(), 'floorboard-simulate-')), 'kpi.sqlite') });
@@ -94,7 +100,7 @@ describe('npm run simulate', () => {
 
   it('stops at once with exit code 1 when --url names another program, which answers 200 with a page of its own', async () => {
     const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Router admin</title>'));
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    await listenOn(other);
     try {
       const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
       const r = await simulate(['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '50', '--duration', '5']);
@@ -146,7 +152,7 @@ describe('npm run simulate', () => {
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: ids.length, duplicates: 0 }));
         });
       });
-      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      await listenOn(proxy);
       try {
         const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
         const r = await simulate(['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '50', '--duration', '4']);
@@ -184,7 +190,7 @@ describe('npm run simulate', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: ids.length - duplicates, duplicates }));
       });
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    await listenOn(proxy);
     try {
       const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
       // Backfilled from midnight in a zone where it is now about noon: thousands of events, in batches of 500.
@@ -213,7 +219,7 @@ describe('npm run simulate', () => {
       taken: (events) => events.forEach((e) => stored.add(e.id)),
       refused: (ids) => ids.forEach((id) => refused.add(id))
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await listenOn(server);
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const r = await simulate(['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '50', '--duration', '5']);
@@ -274,7 +280,7 @@ describe('npm run simulate', () => {
         behindMs = 7_000;
       }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await listenOn(server);
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       // In a zone where it is about noon: events every moment, so every batch holds some of the newest.
