@@ -20,8 +20,9 @@ Streams a realistic, deterministic support centre to POST {url}/api/events.
 
 While the server is away or busy it holds what it made and sends it again (every 2 s, or after a 429's or 503's
 Retry-After); past 50,000 events held, the simulated clock waits. A batch refused as too large (413) is sent in
-halves. Stopped (Ctrl-C, SIGTERM, --duration), it sends what it holds, then says how many events the server
-acknowledged, how many of them were duplicates, and how many it did not acknowledge; Ctrl-C again quits at once.
+halves. Stopped (Ctrl-C, SIGTERM, SIGHUP as its terminal closes, --duration), it sends what it holds, then says how
+many events the server acknowledged, how many of them were duplicates, and how many it did not acknowledge; Ctrl-C
+again quits at once.
 Exit code 1 when nothing was delivered, or at an answer only a change here mends (--token, --url); 2 for options
 it cannot use.
 `;
@@ -354,7 +355,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   void shutdown();
 });
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// SIGHUP is its terminal closing (an SSH session dropped): it ended the process at once, what it held lost unsaid.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     // A second Ctrl-C means "now", even with a request hanging: what was delivered, and what not, is still said.
     if (stopping) {

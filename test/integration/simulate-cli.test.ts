@@ -310,7 +310,7 @@ describe('npm run simulate', () => {
     const r = await simulate(['--help']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Retry-After/);
-    expect(r.out).toMatch(/Stopped \(Ctrl-C, SIGTERM, --duration\), it sends what it holds/);
+    expect(r.out).toMatch(/Stopped \(Ctrl-C, SIGTERM, SIGHUP as its terminal closes, --duration\), it sends what it holds/);
     expect(r.out).toMatch(/Exit code 1 when nothing was delivered/);
   }, 30_000);
 

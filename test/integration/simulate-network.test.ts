@@ -108,35 +108,37 @@ describe('npm run simulate over a bad network', () => {
       }
     }, 60_000);
 
-  it('on SIGTERM sends the server what it holds, made while the server did not take it, and says it is stopping', async () => {
-    // The server is away (503 with no Retry-After: tried again every 2 s) and is back as the simulator is stopped.
-    let away = true;
-    const refused = new Set<string>();
-    const p = await proxy((_body, ids) => {
-      if (!away) return undefined;
-      for (const id of ids) refused.add(id);
-      return { status: 503, body: '{"error":"unavailable"}' };
-    });
-    try {
-      let stop!: (signal: NodeJS.Signals) => void;
-      const killWhen = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
-      const run = runEntry('api/cli/simulate.ts', ['--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'], { INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() }, { killWhen });
-      // Three tries refused: a few seconds of events held.
-      await until(() => p.posts.length >= 3);
-      away = false;
-      stop('SIGTERM');
-      const r = await run;
-      const out = r.out + r.err;
-      expect(out).toMatch(/stopping: sending the \d+ events? it holds/);
-      // Events made and held were dropped at the stop, never sent: the wall never showed the last seconds' tickets.
-      expect([...refused].filter((id) => !p.acknowledged.has(id)).length, out).toBe(0);
-      expect(refused.size, out).toBeGreaterThan(0);
-      expect(r.code, out).toBe(0);
-      expect(out).not.toMatch(/not acknowledged/);
-    } finally {
-      p.close();
-    }
-  }, 60_000);
+  // SIGHUP is the terminal it runs in closing: it ended the process at once, and what it held was lost unsaid.
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const)
+    it(`on ${signal} sends the server what it holds, made while the server did not take it, and says it is stopping`, async () => {
+      // The server is away (503 with no Retry-After: tried again every 2 s) and is back as the simulator is stopped.
+      let away = true;
+      const refused = new Set<string>();
+      const p = await proxy((_body, ids) => {
+        if (!away) return undefined;
+        for (const id of ids) refused.add(id);
+        return { status: 503, body: '{"error":"unavailable"}' };
+      });
+      try {
+        let stop!: (signal: NodeJS.Signals) => void;
+        const killWhen = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
+        const run = runEntry('api/cli/simulate.ts', ['--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'], { INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() }, { killWhen });
+        // Three tries refused: a few seconds of events held.
+        await until(() => p.posts.length >= 3);
+        away = false;
+        stop(signal);
+        const r = await run;
+        const out = r.out + r.err;
+        expect(out).toMatch(/stopping: sending the \d+ events? it holds/);
+        // Events made and held were dropped at the stop, never sent: the wall never showed the last seconds' tickets.
+        expect([...refused].filter((id) => !p.acknowledged.has(id)).length, out).toBe(0);
+        expect(refused.size, out).toBeGreaterThan(0);
+        expect(r.code, out).toBe(0);
+        expect(out).not.toMatch(/not acknowledged/);
+      } finally {
+        p.close();
+      }
+    }, 60_000);
 
   it('stopped while no server answers, says how many events it made the server did not acknowledge', async () => {
     const port = await freePort();
