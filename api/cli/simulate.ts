@@ -174,6 +174,9 @@ let batchLimit = Infinity;
  */
 let taken: { first: RawEvent | undefined; count: number } = { first: undefined, count: 0 };
 
+/** Whether the server has answered a POST yet. */
+let answered = false;
+
 /** Delivers a batch the demo holds, again if it failed before: what the server took of it last time is skipped. */
 async function send(events: RawEvent[]): Promise<void> {
   if (taken.first !== events[0]) taken = { first: events[0], count: 0 };
@@ -213,8 +216,16 @@ async function post(events: RawEvent[]): Promise<void> {
       void shutdown();
       throw new Error(`${endpoint} answers in plain HTTP, not HTTPS: --url is ${args.url.replace(/^https:/, 'http:')} (${code})`);
     }
+    // A host no name server knows (a typo) was tried every 2 s for ever. One that answered before is sent to again,
+    // as a refused connection is: a container's name is unknown while it restarts.
+    if (code === 'ENOTFOUND' && !answered) {
+      process.exitCode = 1;
+      void shutdown();
+      throw new Error(`${endpoint}: no host is named ${base.hostname} (ENOTFOUND): check --url`);
+    }
     throw unanswered(err);
   });
+  answered = true;
   const text = await res.text();
   /** Resending cannot mend this, and every batch after would get the same: said, and the simulator stops. */
   const giveUp = (why: string) => {

@@ -306,6 +306,14 @@ describe('npm run simulate', () => {
     expect(r.out).toContain(`no events were delivered to http://127.0.0.1:${port}/api/events`);
   }, 30_000);
 
+  it('stops at once with exit code 1 when --url names a host that does not exist, saying so, rather than try it for ever', async () => {
+    // A typo in the host: it said "cannot reach …; is the server running there?" and tried again every 2 s until Ctrl-C.
+    const r = await simulate(['--url', 'http://no-such-host.invalid:3000', '--token', 'x', '--rate', '50', '--duration', '20']);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain('no host is named no-such-host.invalid (ENOTFOUND): check --url');
+    expect(r.out).not.toContain('will retry');
+  }, 60_000);
+
   it('--help says what it does while the server is away and when stopped, and its exit codes', async () => {
     const r = await simulate(['--help']);
     expect(r.code).toBe(0);
