@@ -181,8 +181,15 @@ let answered = false;
 async function send(events: RawEvent[]): Promise<void> {
   if (taken.first !== events[0]) taken = { first: events[0], count: 0 };
   await post(events.slice(Math.min(taken.count, events.length)));
+  // Given up on at an answer no resend can mend (a wrong token): the demo holds it no more, and the stop's summary
+  // counted it nowhere, as if delivered.
+  if (gaveUp) refusedAtStop += events.length - taken.count;
   taken = { first: undefined, count: 0 };
 }
+
+/** Whether an answer no resend can mend stopped the run, and how many events of the batch it refused were not taken. */
+let gaveUp = false;
+let refusedAtStop = 0;
 
 /**
  * 2xx: counted. 413: sent again in halves. 400 for events ahead of the server's clock alone, 408, 429, 5xx or no
@@ -230,6 +237,7 @@ async function post(events: RawEvent[]): Promise<void> {
   /** Resending cannot mend this, and every batch after would get the same: said, and the simulator stops. */
   const giveUp = (why: string) => {
     console.error(`${clock()} ${res.status} from ${endpoint}${why} (${text.slice(0, 200)})`);
+    gaveUp = true;
     process.exitCode = 1;
     void shutdown();
   };
@@ -348,7 +356,7 @@ async function shutdown(): Promise<void> {
   // Said at once: with a request in flight to a server that does not answer, a Ctrl-C was silent for up to 30 s.
   const held = demo.held();
   if (held > 0 && deliverHeld) console.log(`${clock()} stopping: sending the ${held} event${held === 1 ? '' : 's'} it holds (Ctrl-C again to quit at once)`);
-  const { unsent } = await demo.stop({ deliverHeld });
+  const unsent = (await demo.stop({ deliverHeld })).unsent + refusedAtStop;
   console.log(`${clock()} done: ${tally(unsent)}`);
   if (unsent)
     console.error(`${clock()} ${unsent} event${unsent === 1 ? '' : 's'} it made ${unsent === 1 ? 'was' : 'were'} not acknowledged before the stop: not stored, but for any of a request the server did not answer`);
@@ -371,7 +379,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     // A second Ctrl-C means "now", even with a request hanging: what was delivered, and what not, is still said.
     if (stopping) {
-      console.log(`${clock()} quit: ${tally(demo.held())}`);
+      console.log(`${clock()} quit: ${tally(demo.held() + refusedAtStop)}`);
       process.exit(130);
     }
     void shutdown();

@@ -73,6 +73,8 @@ describe('npm run simulate', () => {
     const r = await simulate(['--url', server.url, '--token', 'not-the-token', '--rate', '50', '--duration', '30']);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/401 .* check --token/);
+    // The batch the server refused was left out of the summary, as if it had been delivered.
+    expect(r.out).toMatch(/done: sent 0 · duplicates 0 · rejected 0 · not acknowledged [1-9]\d*/);
   }, 30_000);
 
   it('stops at once with exit code 1 when --url names the endpoint instead of the server', async () => {
