@@ -151,6 +151,18 @@ describe('npm run simulate over a bad network', () => {
     expect(out).toMatch(/done: sent 0 · duplicates 0 · rejected 0 · not acknowledged [1-9]\d*/);
   }, 60_000);
 
+  it('run twice with --backfill, says the second time that the server already held the day it sent again', async () => {
+    await backfill(server.url);
+    const r = await backfill(server.url);
+    expect(r.code, r.out).toBe(0);
+    // It said only "backfilled 9984 events", as if the server had taken a day it already held.
+    const said = /the server stored (\d+) of the (\d+) backfilled events as new and already held (\d+): today was backfilled there before/.exec(r.out);
+    expect(said, r.out).not.toBeNull();
+    const [stored, backfilled, held] = said!.slice(1).map(Number) as [number, number, number];
+    expect(stored + held).toBe(backfilled);
+    expect(held, r.out).toBeGreaterThan(backfilled / 2);
+  }, 90_000);
+
   it('piped into a program that ends (| head -1), stops as on Ctrl-C, with no stack trace', async () => {
     const proc = spawn(process.execPath, ['--import', 'tsx', 'api/cli/simulate.ts', '--url', server.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'], {
       cwd: join(import.meta.dirname, '..', '..'),
