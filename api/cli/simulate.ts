@@ -85,7 +85,10 @@ if (timezoneIssue) fail(`${args.timezone === undefined ? 'KPI_TIMEZONE' : '--tim
 const machineZone = Intl.DateTimeFormat().resolvedOptions().timeZone as string | undefined;
 if (timezone === undefined && (!machineZone || timezoneProblem(machineZone)))
   fail(`KPI_TIMEZONE is not set, and this machine's timezone has no IANA name to default to (TZ is ${JSON.stringify(process.env.TZ ?? '')}); give the centre's zone, such as --timezone Asia/Shanghai`);
-const seed = Math.floor(number(args.seed, 1, 'seed'));
+// The simulator's randomness keeps 32 bits of it: a fraction or a larger seed replayed another seed's centre, unsaid.
+const MAX_SEED = 2 ** 32 - 1;
+const seed = number(args.seed, 1, 'seed');
+if (!Number.isInteger(seed) || seed > MAX_SEED) fail(`--seed must be a whole number from 1 to ${MAX_SEED.toLocaleString('en')}, got ${JSON.stringify(args.seed)}`);
 const duration = args.duration === undefined ? undefined : number(args.duration, 0, 'duration');
 // A timer longer than 2^31 − 1 ms fires at once (Node sets it to 1 ms): --duration 3000000 would stop as it began.
 const MAX_DURATION_S = Math.floor((2 ** 31 - 1) / 1000);

@@ -329,6 +329,10 @@ describe('npm run simulate', () => {
     [['--url', 'ftp://example.com', '--token', 'x'], /--url must start with http/],
     [['--token', 'x', '--rate', 'lots'], /--rate must be a positive number, got "lots"/],
     [['--rate', '10'], /an ingest token is needed/],
+    // Taken as 1 (and 0.5 as 0): the run replayed another seed's centre than the one asked for, unsaid.
+    [['--token', 'x', '--seed', '1.5', '--duration', '1'], /--seed must be a whole number from 1 to 4,294,967,295, got "1.5"/],
+    // The simulator's randomness keeps 32 bits of it: seed 4294967297 replayed seed 1's centre.
+    [['--token', 'x', '--seed', '4294967297', '--duration', '1'], /--seed must be a whole number from 1 to 4,294,967,295, got "4294967297"/],
     // fetch cannot put it in a header: every POST failed as "cannot reach …; is the server running there?", for ever.
     [['--token', 'tok\u2014en'], /--token has a character outside printable ASCII \("\u2014", U\+2014, at 3\), which no HTTP header can carry/],
     [['--token', 'x', '--bogus'], /Unknown option '--bogus'/],
