@@ -164,6 +164,12 @@ export function createSender({ url, base, endpoint, token, stop, clock }: Sender
         stop();
         throw new Error(`${endpoint}: no host is named ${base.hostname} (ENOTFOUND): check --url`);
       }
+      // Never tried (X11's 6000, IRC's 6667…): it said "cannot reach … (fetch failed)" and asked again for ever.
+      if ((err as { cause?: Error }).cause?.message === 'bad port') {
+        process.exitCode = 1;
+        stop();
+        throw new Error(`${endpoint}: port ${base.port} is one that fetch, as browsers, refuses to connect to, and so would the wall's: run the server on another PORT`);
+      }
       throw unanswered(err);
     });
     answered = true;

@@ -316,6 +316,15 @@ describe('npm run simulate', () => {
     expect(r.out).not.toContain('will retry');
   }, 60_000);
 
+  it('stops at once with exit code 1 when --url has a port fetch refuses to connect to, saying so, rather than try it for ever', async () => {
+    // X11's port, among those fetch and browsers refuse: it said "cannot reach … (fetch failed); is the server running
+    // there?" of a port it never tried, every 2 s until Ctrl-C.
+    const r = await simulate(['--url', 'http://127.0.0.1:6000', '--token', 'x', '--rate', '50', '--duration', '20']);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain('port 6000 is one that fetch, as browsers, refuses to connect to');
+    expect(r.out).not.toContain('will retry');
+  }, 60_000);
+
   it('--help says what it does while the server is away and when stopped, and its exit codes', async () => {
     const r = await simulate(['--help']);
     expect(r.code).toBe(0);
