@@ -68,6 +68,9 @@ try {
   fail(`--url must be a server's address such as http://127.0.0.1:3000, got ${JSON.stringify(args.url)}`);
 }
 if (base.protocol !== 'http:' && base.protocol !== 'https:') fail(`--url must start with http:// or https://, got ${JSON.stringify(args.url)}`);
+// /api/events is written after it: after a query or fragment (the wall's address pasted, ?token=…), it posted to the
+// page, and the 405 said to write it "without a path".
+if (/[?#]/.test(args.url)) fail(`--url is the server's own address (http://host:port), without a ?query or #fragment, got ${JSON.stringify(args.url)}`);
 const endpoint = `${args.url.replace(/\/+$/, '')}/api/events`;
 const rate = number(args.rate, 20, 'rate');
 // Beyond this one process cannot make the traffic it would promise, and planning the day's arrivals stalls it.

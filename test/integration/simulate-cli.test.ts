@@ -336,6 +336,9 @@ describe('npm run simulate', () => {
   for (const [args, message] of [
     [['--url', 'notaurl', '--token', 'x'], /--url must be a server's address/],
     [['--url', 'ftp://example.com', '--token', 'x'], /--url must start with http/],
+    // The wall's address pasted: /api/events went after its query ("…/wall?token=abc/api/events"), and the 405 said "without a path".
+    [['--url', 'http://127.0.0.1:42099/wall?token=abc', '--token', 'x', '--duration', '1'], /--url is the server's own address \(http:\/\/host:port\), without a \?query or #fragment, got "http:\/\/127.0.0.1:42099\/wall\?token=abc"/],
+    [['--url', 'http://127.0.0.1:42099#top', '--token', 'x', '--duration', '1'], /--url is the server's own address \(http:\/\/host:port\), without a \?query or #fragment, got "http:\/\/127.0.0.1:42099#top"/],
     [['--token', 'x', '--rate', 'lots'], /--rate must be a positive number, got "lots"/],
     [['--rate', '10'], /an ingest token is needed/],
     // Taken as 1 (and 0.5 as 0): the run replayed another seed's centre than the one asked for, unsaid.
