@@ -68,6 +68,9 @@ try {
   fail(`--url must be a server's address such as http://127.0.0.1:3000, got ${JSON.stringify(args.url)}`);
 }
 if (base.protocol !== 'http:' && base.protocol !== 'https:') fail(`--url must start with http:// or https://, got ${JSON.stringify(args.url)}`);
+// fetch sends nothing to such an address: it said "cannot reach …; is the server running there?" for ever.
+if (base.username || base.password)
+  fail(`--url cannot carry a user name or password (the ingest token is --token), got ${JSON.stringify(args.url.replace(/(\/\/[^:@/]*):[^@/]*@/, '$1:***@'))}`);
 // /api/events is written after it: after a query or fragment (the wall's address pasted, ?token=…), it posted to the
 // page, and the 405 said to write it "without a path".
 if (/[?#]/.test(args.url)) fail(`--url is the server's own address (http://host:port), without a ?query or #fragment, got ${JSON.stringify(args.url)}`);

@@ -338,6 +338,8 @@ describe('npm run simulate', () => {
     [['--url', 'ftp://example.com', '--token', 'x'], /--url must start with http/],
     // The wall's address pasted: /api/events went after its query ("…/wall?token=abc/api/events"), and the 405 said "without a path".
     [['--url', 'http://127.0.0.1:42099/wall?token=abc', '--token', 'x', '--duration', '1'], /--url is the server's own address \(http:\/\/host:port\), without a \?query or #fragment, got "http:\/\/127.0.0.1:42099\/wall\?token=abc"/],
+    // fetch sends no request to such an address: it said "cannot reach …; is the server running there?" for ever.
+    [['--url', 'http://admin:secret@127.0.0.1:42099', '--token', 'x', '--duration', '1'], /--url cannot carry a user name or password \(the ingest token is --token\), got "http:\/\/admin:\*\*\*@127.0.0.1:42099"/],
     [['--url', 'http://127.0.0.1:42099#top', '--token', 'x', '--duration', '1'], /--url is the server's own address \(http:\/\/host:port\), without a \?query or #fragment, got "http:\/\/127.0.0.1:42099#top"/],
     [['--token', 'x', '--rate', 'lots'], /--rate must be a positive number, got "lots"/],
     [['--rate', '10'], /an ingest token is needed/],
