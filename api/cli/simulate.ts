@@ -163,12 +163,13 @@ async function shutdown(): Promise<void> {
   }
 }
 
-// Its output piped into a program that ended (`| head -1`, a log shipper that died): the next line threw EPIPE, a
-// stack trace, and what it held was lost. It stops as on Ctrl-C, its output going nowhere.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
-  void shutdown();
-});
+// Its output or its errors piped into a program that ended (`| head -1`, a log shipper that died): the next line threw
+// EPIPE, a stack trace, and what it held was lost. It stops as on Ctrl-C, its output going nowhere.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    void shutdown();
+  });
 
 // SIGHUP is its terminal closing (an SSH session dropped): it ended the process at once, what it held lost unsaid.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

@@ -178,4 +178,25 @@ describe('npm run simulate over a bad network', () => {
     expect(err).not.toMatch(/EPIPE|at .*\(node:/);
     expect(code, err).toBe(0);
   }, 60_000);
+
+  it('its errors piped into a program that ends (2> >(logger), the logger died), stops as on Ctrl-C, having delivered what it held', async () => {
+    // Every other POST refused as a bad batch: a line on stderr each time.
+    const p = await proxy((_body, ids) => (p.posts.length % 2 ? { status: 400, body: JSON.stringify({ errors: [{ index: 0, path: 'type', message: `no such type (${ids[0]})` }] }) } : undefined));
+    try {
+      const proc = spawn(process.execPath, ['--import', 'tsx', 'api/cli/simulate.ts', '--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'], {
+        cwd: join(import.meta.dirname, '..', '..'),
+        env: { ...process.env, INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() },
+        stdio: ['ignore', 'pipe', 'pipe']
+      });
+      let out = '';
+      proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      proc.stderr.once('data', () => proc.stderr.destroy());
+      const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+      // The next error line threw EPIPE: an unhandled 'error' event, exit code 1, and what it held lost.
+      expect(code, out).toBe(0);
+      expect(out).toMatch(/done: sent [1-9]/);
+    } finally {
+      p.close();
+    }
+  }, 60_000);
 });
