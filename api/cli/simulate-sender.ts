@@ -113,6 +113,8 @@ export function createSender({ url, base, endpoint, token, stop, clock }: Sender
 
   /** Delivers a batch the demo holds, again if it failed before: what the server took of it last time is skipped. */
   async function send(events: RawEvent[]): Promise<void> {
+    // The stop sends what it holds: after one such answer every batch was sent to get it too, a line each.
+    if (gaveUp) throw new Error('not sent: the server refused the batch before it, as it would this one');
     if (taken.first !== events[0]) taken = { first: events[0], count: 0 };
     await post(events.slice(Math.min(taken.count, events.length)));
     // Given up on at an answer no resend can mend (a wrong token): the demo holds it no more, and the stop's summary

@@ -140,6 +140,30 @@ describe('npm run simulate over a bad network', () => {
       }
     }, 60_000);
 
+  it('stopped while it holds events, and the server then refuses its token, asks once, and counts all it held as not acknowledged', async () => {
+    // The server is away (503), then back with another INGEST_TOKEN as the simulator is stopped.
+    let answer = 503;
+    const p = await proxy(() => ({ status: answer, body: '{"error":"no"}' }));
+    try {
+      let stop!: (signal: NodeJS.Signals) => void;
+      const killWhen = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
+      const run = runEntry('api/cli/simulate.ts', ['--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '1000'], { INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() }, { killWhen });
+      await until(() => p.posts.length >= 2);
+      answer = 401;
+      stop('SIGTERM');
+      const r = await run;
+      const out = r.out + r.err;
+      const held = Number(/stopping: sending the (\d+) events it holds/.exec(out)?.[1]);
+      expect(held, out).toBeGreaterThan(500);
+      // Each batch it held was sent to be refused in turn, a "401 … check --token" line each.
+      expect(out.match(/401 from/g)?.length, out).toBe(1);
+      expect(out).toContain(`not acknowledged ${held}`);
+      expect(r.code, out).toBe(1);
+    } finally {
+      p.close();
+    }
+  }, 60_000);
+
   it('stopped while no server answers, says how many events it made the server did not acknowledge', async () => {
     const port = await freePort();
     const r = await runEntry('api/cli/simulate.ts', ['--url', `http://127.0.0.1:${port}`, '--token', TEST_INGEST_TOKEN, '--rate', '200', '--duration', '3'], {
