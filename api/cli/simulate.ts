@@ -163,11 +163,13 @@ async function shutdown(): Promise<void> {
   }
 }
 
-// Its output or its errors piped into a program that ended (`| head -1`, a log shipper that died): the next line threw
-// EPIPE, a stack trace, and what it held was lost. It stops as on Ctrl-C, its output going nowhere.
+// Its output or its errors piped into a program that ended (`| head -1`, a log shipper that died), or its terminal
+// closed (EIO, after SIGHUP): the next line threw, a stack trace, and what it held was lost. It stops as on Ctrl-C,
+// its output going nowhere.
+const GONE = new Set(['EPIPE', 'EIO', 'ERR_STREAM_DESTROYED']);
 for (const stream of [process.stdout, process.stderr])
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    if (!GONE.has(err.code ?? '')) throw err;
     void shutdown();
   });
 

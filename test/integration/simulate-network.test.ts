@@ -1,7 +1,7 @@
 // `npm run simulate` against a real server behind a proxy that misbehaves as networks and busy servers do: a body
 // limit, a rate limit, a failure in the middle of a batch.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +159,44 @@ describe('npm run simulate over a bad network', () => {
       expect(out.match(/401 from/g)?.length, out).toBe(1);
       expect(out).toContain(`not acknowledged ${held}`);
       expect(r.code, out).toBe(1);
+    } finally {
+      p.close();
+    }
+  }, 60_000);
+
+  it('in a terminal that closes (SIGHUP, then every line it writes fails EIO), sends the server what it holds', async () => {
+    let away = true;
+    const refused = new Set<string>();
+    const p = await proxy((_body, ids) => {
+      if (!away) return undefined;
+      for (const id of ids) refused.add(id);
+      return { status: 503, body: '{"error":"unavailable"}' };
+    });
+    try {
+      // util-linux's script runs it in a terminal of its own, which goes when script is killed, as an SSH session's does.
+      const command = [process.execPath, '--import', 'tsx', 'api/cli/simulate.ts', '--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'].join(' ');
+      const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
+        cwd: join(import.meta.dirname, '..', '..'),
+        env: { ...process.env, INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() },
+        stdio: ['pipe', 'pipe', 'pipe']
+      });
+      terminal.stdout.resume();
+      await until(() => p.posts.length >= 2);
+      const pid = Number(readFileSync(`/proc/${terminal.pid}/task/${terminal.pid}/children`, 'utf8').trim());
+      away = false;
+      terminal.kill('SIGKILL');
+      // Gone, or a zombie no one reaps (PID 1 in a container).
+      const gone = () => {
+        try {
+          return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+        } catch {
+          return true;
+        }
+      };
+      await until(gone);
+      expect(refused.size).toBeGreaterThan(0);
+      // Its "stopping: sending the … events it holds" threw EIO at the closed terminal: it ended, what it held lost.
+      expect([...refused].filter((id) => !p.acknowledged.has(id)).length).toBe(0);
     } finally {
       p.close();
     }
