@@ -55,6 +55,15 @@ async function proxy(refuse: (body: string, ids: string[]) => Refusal) {
 }
 
 /** The simulator, backfilling from midnight in a zone where it is about noon (thousands of events, in batches of 500). */
+/** `npm run simulate` streaming 200 events/s to `url`, its output piped to the test. */
+function streaming(url: string) {
+  return spawn(process.execPath, ['--import', 'tsx', 'api/cli/simulate.ts', '--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '200'], {
+    cwd: join(import.meta.dirname, '..', '..'),
+    env: { ...process.env, INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+}
+
 async function backfill(url: string, extra: string[] = []) {
   const r = await runEntry('api/cli/simulate.ts', ['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '0.5', '--backfill', '--duration', '1', ...extra], {
     INGEST_TOKEN: '',
@@ -226,11 +235,7 @@ describe('npm run simulate over a bad network', () => {
   }, 90_000);
 
   it('piped into a program that ends (| head -1), stops as on Ctrl-C, with no stack trace', async () => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'api/cli/simulate.ts', '--url', server.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'], {
-      cwd: join(import.meta.dirname, '..', '..'),
-      env: { ...process.env, INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() },
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
+    const proc = streaming(server.url);
     let err = '';
     proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
     // The reader takes the first line and ends, as head -1 does.
@@ -245,11 +250,7 @@ describe('npm run simulate over a bad network', () => {
     // Every other POST refused as a bad batch: a line on stderr each time.
     const p = await proxy((_body, ids) => (p.posts.length % 2 ? { status: 400, body: JSON.stringify({ errors: [{ index: 0, path: 'type', message: `no such type (${ids[0]})` }] }) } : undefined));
     try {
-      const proc = spawn(process.execPath, ['--import', 'tsx', 'api/cli/simulate.ts', '--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'], {
-        cwd: join(import.meta.dirname, '..', '..'),
-        env: { ...process.env, INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() },
-        stdio: ['ignore', 'pipe', 'pipe']
-      });
+      const proc = streaming(p.url);
       let out = '';
       proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
       proc.stderr.once('data', () => proc.stderr.destroy());
