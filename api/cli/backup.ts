@@ -37,6 +37,11 @@ if (flags.to.endsWith('/')) exit(`${flags.to} names a directory: name the file t
 /** What to say when this user may not reach or make the directory `target` goes in. */
 const cannotWrite = (why: string) =>
   `Cannot write ${target}: ${why}; name a --to in a directory this user may write${why.endsWith('(permission denied)') ? ', or give it that permission' : ''}.`;
+/** What to say of `err`, met writing `path`: cannotWrite when this user may not reach or make it, else `otherwise`. */
+const writeFailure = (err: unknown, path: string, otherwise: string) => {
+  const why = deniedOnTheWay(err, path);
+  return why ? cannotWrite(why) : otherwise;
+};
 const inFile = fileOnTheWay(target);
 if (inFile) exit(`${target} lies inside ${inFile}, a file, not a directory: name a file in a directory.`);
 if (statOrLoop(target, 'a file', cannotWrite)?.isDirectory()) exit(`${target} is a directory: name the file to write in it, ${inDirectory}.`);
@@ -74,10 +79,7 @@ const expected = orExit(
 );
 orExit(
   () => mkdirSync(dirname(target), { recursive: true }),
-  (err) => {
-    const why = deniedOnTheWay(err, target);
-    return why ? cannotWrite(why) : `Cannot write ${target}: ${(err as Error).message}.`;
-  }
+  (err) => writeFailure(err, target, `Cannot write ${target}: ${(err as Error).message}.`)
 );
 const partial = `${target}.partial`;
 /** The partial copy and the rollback journal SQLite keeps beside it while it writes. */
@@ -96,9 +98,7 @@ orExit(
   (err) =>
     (err as NodeJS.ErrnoException).code === 'EEXIST'
       ? `${partial} exists: another backup to ${target} is running, or one was killed before it could remove it; once none runs, delete it.`
-      : deniedOnTheWay(err, partial) === null
-        ? `Backup failed, nothing written: ${partial} cannot be written (${(err as Error).message}): check that this user may write in ${dirname(target)}.`
-        : cannotWrite(deniedOnTheWay(err, partial)!)
+      : writeFailure(err, partial, `Backup failed, nothing written: ${partial} cannot be written (${(err as Error).message}): check that this user may write in ${dirname(target)}.`)
 );
 ours = true;
 rmSync(`${partial}-journal`, { force: true });

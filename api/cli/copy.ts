@@ -61,7 +61,7 @@ const ancestors = (path: string) => {
   return dirs;
 };
 /** Why this user may not use `path` so (`mode`, as access(2) takes it): its error code, or null. */
-const accessError = (path: string, mode: number) => {
+export const accessError = (path: string, mode: number) => {
   try {
     accessSync(path, mode);
     return null;

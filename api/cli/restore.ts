@@ -1,14 +1,14 @@
 // npm run restore -- --from <backup>: puts a backup (npm run backup) in place of the database at DATABASE_PATH while
 // no server runs, after checking it, and keeps the database it replaces, write-ahead log and all, beside it. Done
 // by hand, a copy over the file that left the old -wal beside it would have that log replayed onto the backup.
-import { accessSync, closeSync, constants as fs, existsSync, lstatSync, openSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { closeSync, constants as fs, existsSync, lstatSync, openSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { configFailure, loadDatabaseConfig } from '../config';
 import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, unreadableFile } from '../../db/open';
 import { BESIDE_DATABASE, carryOut, linkedFile, planPath, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
 import { counted, size } from '../plain-words';
-import { copyDatabase, fileOnTheWay, statOrLoop, stopOnSignals } from './copy';
+import { accessError, copyDatabase, fileOnTheWay, statOrLoop, stopOnSignals } from './copy';
 import { exit, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run restore -- --from <backup>
@@ -119,7 +119,7 @@ function refused(err: unknown): string | null {
     return say(`was being written when its writer stopped, and ${from}-journal beside it holds what to roll back, which reading it cannot do: open it once with sqlite3 (which rolls that back), or name another backup`, '');
   const cannotOpen = code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY_'));
   // Told to check that it may "read it, and write in its directory", an operator looked at the directory for nothing.
-  if (cannotOpen && !readable(from!))
+  if (cannotOpen && accessError(from!, fs.R_OK) !== null)
     return say('cannot be read by this user (permission denied)', ' Give this user read permission on it, or copy it to a file this user may read.');
   if (cannotOpen && walInReadOnlyPlace(from!))
     return say(
@@ -133,16 +133,6 @@ function refused(err: unknown): string | null {
   // Locked past the busy timeout by a process writing it (a rollback-journal database): it ended in a stack trace.
   if (code === 'SQLITE_BUSY') return say('is locked by another process writing it: wait until it has finished, or name another backup', '');
   return null;
-}
-
-/** Whether this user may read `file`. */
-function readable(file: string): boolean {
-  try {
-    accessSync(file, fs.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -162,13 +152,7 @@ function walInReadOnlyPlace(file: string): boolean {
     return false;
   }
   // The file format's read and write versions: 2 for WAL.
-  if (header[18] !== 2) return false;
-  try {
-    accessSync(dirname(file), fs.W_OK);
-    return false;
-  } catch {
-    return true;
-  }
+  return header[18] === 2 && accessError(dirname(file), fs.W_OK) !== null;
 }
 
 console.log(`Checking ${from}…`);
