@@ -54,7 +54,18 @@ async function proxy(refuse: (body: string, ids: string[]) => Refusal) {
   return { url: `http://127.0.0.1:${port}`, acknowledged, resent, posts, close: () => http.close() };
 }
 
-/** The simulator, backfilling from midnight in a zone where it is about noon (thousands of events, in batches of 500). */
+/** A proxy whose server is away (503, no Retry-After) until `back()`; the ids it refused meanwhile are in `refused`. */
+async function awayProxy() {
+  let away = true;
+  const refused = new Set<string>();
+  const p = await proxy((_body, ids) => {
+    if (!away) return undefined;
+    for (const id of ids) refused.add(id);
+    return { status: 503, body: '{"error":"unavailable"}' };
+  });
+  return Object.assign(p, { refused, back: () => void (away = false) });
+}
+
 /** `npm run simulate` streaming 200 events/s to `url`, its output piped to the test. */
 function streaming(url: string) {
   return spawn(process.execPath, ['--import', 'tsx', 'api/cli/simulate.ts', '--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '200'], {
@@ -64,6 +75,7 @@ function streaming(url: string) {
   });
 }
 
+/** The simulator, backfilling from midnight in a zone where it is about noon (thousands of events, in batches of 500). */
 async function backfill(url: string, extra: string[] = []) {
   const r = await runEntry('api/cli/simulate.ts', ['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '0.5', '--backfill', '--duration', '1', ...extra], {
     INGEST_TOKEN: '',
@@ -121,27 +133,21 @@ describe('npm run simulate over a bad network', () => {
   for (const signal of ['SIGTERM', 'SIGHUP'] as const)
     it(`on ${signal} sends the server what it holds, made while the server did not take it, and says it is stopping`, async () => {
       // The server is away (503 with no Retry-After: tried again every 2 s) and is back as the simulator is stopped.
-      let away = true;
-      const refused = new Set<string>();
-      const p = await proxy((_body, ids) => {
-        if (!away) return undefined;
-        for (const id of ids) refused.add(id);
-        return { status: 503, body: '{"error":"unavailable"}' };
-      });
+      const p = await awayProxy();
       try {
         let stop!: (signal: NodeJS.Signals) => void;
         const killWhen = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
         const run = runEntry('api/cli/simulate.ts', ['--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'], { INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() }, { killWhen });
         // Three tries refused: a few seconds of events held.
         await until(() => p.posts.length >= 3);
-        away = false;
+        p.back();
         stop(signal);
         const r = await run;
         const out = r.out + r.err;
         expect(out).toMatch(/stopping: sending the \d+ events? it holds/);
         // Events made and held were dropped at the stop, never sent: the wall never showed the last seconds' tickets.
-        expect([...refused].filter((id) => !p.acknowledged.has(id)).length, out).toBe(0);
-        expect(refused.size, out).toBeGreaterThan(0);
+        expect([...p.refused].filter((id) => !p.acknowledged.has(id)).length, out).toBe(0);
+        expect(p.refused.size, out).toBeGreaterThan(0);
         expect(r.code, out).toBe(0);
         expect(out).not.toMatch(/not acknowledged/);
       } finally {
@@ -174,13 +180,7 @@ describe('npm run simulate over a bad network', () => {
   }, 60_000);
 
   it('in a terminal that closes (SIGHUP, then every line it writes fails EIO), sends the server what it holds', async () => {
-    let away = true;
-    const refused = new Set<string>();
-    const p = await proxy((_body, ids) => {
-      if (!away) return undefined;
-      for (const id of ids) refused.add(id);
-      return { status: 503, body: '{"error":"unavailable"}' };
-    });
+    const p = await awayProxy();
     try {
       // util-linux's script runs it in a terminal of its own, which goes when script is killed, as an SSH session's does.
       const command = [process.execPath, '--import', 'tsx', 'api/cli/simulate.ts', '--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'].join(' ');
@@ -192,7 +192,7 @@ describe('npm run simulate over a bad network', () => {
       terminal.stdout.resume();
       await until(() => p.posts.length >= 2);
       const pid = Number(readFileSync(`/proc/${terminal.pid}/task/${terminal.pid}/children`, 'utf8').trim());
-      away = false;
+      p.back();
       terminal.kill('SIGKILL');
       // Gone, or a zombie no one reaps (PID 1 in a container).
       const gone = () => {
@@ -203,9 +203,9 @@ describe('npm run simulate over a bad network', () => {
         }
       };
       await until(gone);
-      expect(refused.size).toBeGreaterThan(0);
+      expect(p.refused.size).toBeGreaterThan(0);
       // Its "stopping: sending the … events it holds" threw EIO at the closed terminal: it ended, what it held lost.
-      expect([...refused].filter((id) => !p.acknowledged.has(id)).length).toBe(0);
+      expect([...p.refused].filter((id) => !p.acknowledged.has(id)).length).toBe(0);
     } finally {
       p.close();
     }
