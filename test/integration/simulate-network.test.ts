@@ -31,7 +31,15 @@ async function proxy(refuse: (body: string, ids: string[]) => Refusal) {
   const acknowledged = new Set<string>();
   const resent: number[] = [];
   const posts: string[][] = [];
+  /** POSTs not yet answered, and when the last answer went out. */
+  let open = 0;
+  let lastAnswer = 0;
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    open++;
+    res.on('close', () => {
+      open--;
+      lastAnswer = Date.now();
+    });
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
@@ -51,7 +59,12 @@ async function proxy(refuse: (body: string, ids: string[]) => Refusal) {
   });
   const port = await freePort();
   await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${port}`, acknowledged, resent, posts, close: () => http.close() };
+  /**
+   * Whether the simulator is between tries: nothing in flight, and the last answer out `ms` ago (it tries again 2 s
+   * after a failure). A stop while a refused POST's answer was on its way gave that batch up, as the server's.
+   */
+  const idleFor = (ms: number) => open === 0 && lastAnswer > 0 && Date.now() - lastAnswer >= ms;
+  return { url: `http://127.0.0.1:${port}`, acknowledged, resent, posts, idleFor, close: () => http.close() };
 }
 
 /** A proxy whose server is away (503, no Retry-After) until `back()`; the ids it refused meanwhile are in `refused`. */
@@ -139,7 +152,7 @@ describe('npm run simulate over a bad network', () => {
         const killWhen = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
         const run = runEntry('api/cli/simulate.ts', ['--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'], { INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() }, { killWhen });
         // Three tries refused: a few seconds of events held.
-        await until(() => p.posts.length >= 3);
+        await until(() => p.posts.length >= 3 && p.idleFor(500));
         p.back();
         stop(signal);
         const r = await run;
@@ -163,7 +176,7 @@ describe('npm run simulate over a bad network', () => {
       let stop!: (signal: NodeJS.Signals) => void;
       const killWhen = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
       const run = runEntry('api/cli/simulate.ts', ['--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '1000'], { INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() }, { killWhen });
-      await until(() => p.posts.length >= 2);
+      await until(() => p.posts.length >= 2 && p.idleFor(500));
       answer = 401;
       stop('SIGTERM');
       const r = await run;
@@ -190,7 +203,7 @@ describe('npm run simulate over a bad network', () => {
         stdio: ['pipe', 'pipe', 'pipe']
       });
       terminal.stdout.resume();
-      await until(() => p.posts.length >= 2);
+      await until(() => p.posts.length >= 2 && p.idleFor(500));
       const pid = Number(readFileSync(`/proc/${terminal.pid}/task/${terminal.pid}/children`, 'utf8').trim());
       p.back();
       terminal.kill('SIGKILL');
