@@ -17,15 +17,16 @@ import { scopeKey, type LiveState } from './state';
 // The same filters as GET /api/kpis; a key it does not know (a typo such as "teams") is an error here, or a wall
 // would quietly show the whole centre.
 const FILTER_NAMES = Object.keys(filterFields);
-/** `null` reads as absent, as in events ("team": null for "all teams"). */
-const withoutNulls = (v: unknown) =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null)) : v;
+/** `null` reads as absent, as in events ("team": null for "all teams"), and so does a blank, as in a query. */
+const absent = (x: unknown) => x === null || (typeof x === 'string' && x.trim() === '');
+const withoutAbsent = (v: unknown) =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => !absent(x))) : v;
 // A filter written beside "filters" (`{"type":"subscribe","filters":{},"team":"risk"}`) would as quietly be ignored.
 const subscribeMessage = z.strictObject(
   {
     type: z.literal('subscribe'),
     filters: z.preprocess(
-      withoutNulls,
+      withoutAbsent,
       z.strictObject(filterFields, {
         error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown filter ${issue.keys.map(quote).join(', ')}; expected ${FILTER_NAMES.join(', ')}` : undefined)
       })

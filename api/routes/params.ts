@@ -101,17 +101,23 @@ export function parseWindowQuery(
   if (!read.ok) return read;
   const errors: ParamError[] = [];
   const once: Record<string, string> = Object.create(null);
-  for (const [key, values] of Object.entries(read.all)) {
+  const given: string[] = [];
+  for (const [key, all] of Object.entries(read.all)) {
     if (key === '') errors.push({ path: key, message: `a value with no parameter's name before its =; expected ${params.join(', ')}` });
     else if (!params.includes(key)) errors.push({ path: key, message: `unknown parameter; expected ${params.join(', ')}` });
-    else if (values.length > 1) errors.push({ path: key, message: `given ${values.length} times; give it once` });
-    else once[key] = values[0];
+    else {
+      // Blank is not given, as a form's empty field means "any": SPEC.md's `?from=&to=&team=…` was refused whole.
+      const values = all.filter((v) => v.trim() !== '');
+      if (values.length > 0) given.push(key);
+      if (values.length > 1) errors.push({ path: key, message: `given ${values.length} times; give it once` });
+      else if (values.length === 1) once[key] = values[0];
+    }
   }
   let schema = queries.get(tz);
   if (!schema) queries.set(tz, (schema = windowQueryIn(tz)));
   const bounds = schema.bounds.safeParse({ from: once.from, to: once.to }, IN_PLAIN_WORDS);
   if (!bounds.success) errors.push(...issuesToErrors(bounds.error));
-  else errors.push(...windowFaults(bounds.data, Object.keys(read.all)));
+  else errors.push(...windowFaults(bounds.data, given));
   const rest = Object.fromEntries(Object.entries(once).filter(([k]) => k !== 'from' && k !== 'to'));
   const filtersRead = schema.filters.safeParse(rest, IN_PLAIN_WORDS);
   if (!filtersRead.success) errors.push(...issuesToErrors(filtersRead.error));

@@ -192,6 +192,9 @@ describe('live hub', () => {
     // null reads as absent, as in events: "all teams" from a form that sends null.
     c.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: null, channel: 'chat' } }));
     await c.until((m) => m.type === 'snapshot' && m.filters.channel === 'chat' && !('team' in m.filters));
+    // So does a blank, as a query's empty parameter does: a form's cleared field.
+    c.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: '', agent: '  ', channel: 'email' } }));
+    await c.until((m) => m.type === 'snapshot' && m.filters.channel === 'email' && Object.keys(m.filters).length === 1);
     c.ws.send(JSON.stringify({ type: 'subscribe', filters: { team: ' risk ' } }));
     await c.until((m) => m.type === 'snapshot' && m.filters.team === 'risk' && !('channel' in m.filters));
     const errorFor = async (filters: unknown) => {
