@@ -161,7 +161,8 @@ export function startDemo(opts: DemoOptions): Demo {
     await flush();
     sent += rest - pending.length;
     const span = `from ${new Date(start).toISOString()} to ${new Date(sim.now).toISOString()}`;
-    log(stopped ? `backfill stopped: ${sent} events sent, ${span}` : `backfilled ${sent} events ${span}`);
+    const events = `${sent} event${sent === 1 ? '' : 's'}`;
+    log(stopped ? `backfill stopped: ${events} sent, ${span}` : `backfilled ${events} ${span}`);
   };
 
   const stream = async (): Promise<void> => {

@@ -75,6 +75,26 @@ describe('startDemo', () => {
     expect(lines).toEqual([expect.stringMatching(/^backfill stopped: \d+ events sent, from 2026-11-23T16:00:00.000Z to /)]);
   });
 
+  it('says a count of one in the singular: "backfill stopped: 1 event sent"', async () => {
+    const lines: string[] = [];
+    let refuse!: (e: Error) => void;
+    let batches = 0;
+    const demo = startDemo({
+      // The first event taken, the second still on its way at the stop, and then refused.
+      send: () => (++batches === 1 ? Promise.resolve() : new Promise((_resolve, reject) => (refuse = reject))),
+      now: () => MIDNIGHT + 20 * 3_600_000,
+      timezone: TZ,
+      batchSize: 1,
+      tickMs: 5,
+      log: (m) => lines.push(m)
+    });
+    await until(() => batches > 1);
+    const stopped = demo.stop();
+    refuse(new Error('server went away'));
+    await stopped;
+    expect(lines.at(-1)).toMatch(/^backfill stopped: 1 event sent, from /);
+  });
+
   it('tags ids with the local date when backfilling, so a restart re-sends the same ids and another day never collides', async () => {
     const batches: RawEvent[][] = [];
     const demo = startDemo({ send: async (e) => void batches.push(e), now: () => NOW, timezone: TZ, tickMs: 5, log: () => {} });
