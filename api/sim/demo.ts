@@ -140,9 +140,9 @@ export function startDemo(opts: DemoOptions): Demo {
         failing = true;
         return false;
       }
-      if (failing) log('sending again');
-      failing = false;
       pending = pending.slice(batch.length);
+      if (failing) log(`the server takes events again: ${pending.length} more held to send`);
+      failing = false;
     }
     return true;
   };

@@ -106,6 +106,7 @@ describe('startDemo', () => {
 
   it('keeps a batch the server failed to take and sends it again', async () => {
     const delivered: RawEvent[] = [];
+    const lines: string[] = [];
     let calls = 0;
     let clock = MIDNIGHT + 600_000;
     let live = false;
@@ -120,7 +121,7 @@ describe('startDemo', () => {
       idPrefix: 'r1-',
       tickMs: 5,
       retryMs: 5,
-      log: () => {},
+      log: (m) => lines.push(m),
       onLive: () => (live = true)
     });
     await until(() => live);
@@ -129,6 +130,12 @@ describe('startDemo', () => {
     await until(() => delivered.length >= expected.length);
     await demo.stop();
     expect(calls).toBeGreaterThan(2);
+    // Said once as it failed, and once as the server took a batch again, with what it still held: "sending again"
+    // read as one more try, not as delivery back.
+    expect(lines.filter((l) => /^sending failed|server takes|again/.test(l))).toEqual([
+      'sending failed, will retry: connection refused',
+      expect.stringMatching(/^the server takes events again: \d+ more held to send$/)
+    ]);
     expect(JSON.stringify(delivered)).toBe(JSON.stringify(expected));
     expect(delivered.find((e) => e.type === 'ticket.created')?.ticket).toMatch(/^T-r1-\d{6}$/);
   });
