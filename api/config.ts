@@ -118,6 +118,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 const databaseSchema = schema.pick({ DATABASE_PATH: true });
 
 /**
+ * The Fetch standard's blocked ports ("bad port"), which Chromium and Firefox refuse to open (ERR_UNSAFE_PORT): a
+ * dashboard served on one cannot be opened in a browser, nor a wall connect to it.
+ */
+export const BROWSER_REFUSED_PORTS: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123,
+  135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995,
+  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080
+]);
+
+/**
  * What `npm run rebuild`, `backup` and `restore` read: DATABASE_PATH alone. A setting only the server uses (a PORT
  * set wrong, no KPI_TIMEZONE where TZ names no zone) refused an operator's backup taken before mending it.
  */

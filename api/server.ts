@@ -5,7 +5,7 @@ import { constants, networkInterfaces } from 'node:os';
 import { claimForServer, openFailure, unreadableFile } from '../db/open';
 import { bootstrapCredentials } from './auth/credentials';
 import { exit, orExit, readFlags } from './cli/exit';
-import { configFailure, configWarnings, loadConfig, type Config } from './config';
+import { BROWSER_REFUSED_PORTS, configFailure, configWarnings, loadConfig, type Config } from './config';
 import { validateEvents } from './events/parse';
 import { derivedByOlderRules } from './ingest/derived-rules';
 import { listen, type Listening } from './listen';
@@ -148,6 +148,11 @@ listening = await listen(rt, config, { staticDir }).catch((err: NodeJS.ErrnoExce
 });
 console.log(`Floorboard listening on http://${host}:${listening.port} (database ${config.DATABASE_PATH}, timezone ${config.KPI_TIMEZONE})`);
 showWallAddress(listening.port);
+// Served, but no browser opens it: the first a supervisor knew was Chromium's ERR_UNSAFE_PORT at the wall TV.
+if (BROWSER_REFUSED_PORTS.has(listening.port))
+  console.warn(
+    `Note: port ${listening.port} is one browsers refuse to open (ERR_UNSAFE_PORT): the dashboard and the wall cannot be opened at http://${host}:${listening.port}; set PORT to another (machines posting events are served on)`
+  );
 // A database with nothing in it yet (a first start): the dashboard stays at zero until events come, so say how they
 // come, and how to see it move meanwhile.
 if (!args.demo && !hasStoredEvents(rt.db.$client)) {

@@ -3,6 +3,7 @@
 // shown all the same.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { homedir, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,35 @@ describe('command-line entry points that cannot do their work', () => {
       expect(again.output()).not.toContain('--demo');
     } finally {
       await again.kill();
+    }
+  }, 60_000);
+
+  it('npm start on a port browsers refuse to open (X11\'s 6000, IRC\'s 6667): says the dashboard cannot be opened there and what to do, and serves machines on', async () => {
+    // The Fetch standard's blocked ports, as Chromium and Firefox refuse them (ERR_UNSAFE_PORT); the first one free here.
+    let port = 0;
+    for (const p of [6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080, 6000, 6566, 4190]) {
+      const probe = createServer();
+      const free = await new Promise<boolean>((resolve) => probe.once('error', () => resolve(false)).listen(p, '127.0.0.1', () => probe.close(() => resolve(true))));
+      if (free) {
+        port = p;
+        break;
+      }
+    }
+    expect(port, 'every blocked port tried is taken here').toBeGreaterThan(0);
+    const server = await startServer({ dbPath: scratch(), port });
+    try {
+      await expect.poll(() => server.output()).toContain(`port ${port} is one browsers refuse to open`);
+      expect(server.output()).toMatch(new RegExp(`port ${port} is one browsers refuse to open \\(ERR_UNSAFE_PORT\\): the dashboard and the wall cannot be opened at http://127\\.0\\.0\\.1:${port}; set PORT to another`));
+      // The API still answers a machine (node:http keeps no such list).
+      const body = JSON.stringify({ id: 'unsafe-1', type: 'ticket.created', at: Date.now() - 1000, ticket: 'U1', channel: 'chat' });
+      const status = await new Promise<number | undefined>((resolve, reject) =>
+        request(`${server.url}/api/events`, { method: 'POST', headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' } }, (res) => resolve(res.resume().statusCode))
+          .on('error', reject)
+          .end(body)
+      );
+      expect(status).toBe(200);
+    } finally {
+      await server.kill();
     }
   }, 60_000);
 
