@@ -150,7 +150,7 @@ describe('wall display', () => {
   it('offers the way to sign in again on a signed-in wall whose session ended while it showed figures', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/?lang=en`);
+    await page.goto(`${server.url}/?lang=en&team=wallet`);
     await page.fill('input[name=password]', 'test-admin-password');
     await page.press('input[name=password]', 'Enter');
     await page.click('a.wall');
@@ -161,6 +161,8 @@ describe('wall display', () => {
     await desk.goto(`${server.url}/`);
     expect(await desk.evaluate(() => fetch('/api/auth/logout', { method: 'POST' }).then((r) => r.status))).toBeLessThan(300);
     await page.waitForSelector('[data-stale] a', { timeout: 20_000 });
+    // It says what happened, not only how to sign in as if it never had.
+    expect(await page.textContent('[data-stale]')).toMatch(/You were signed out, or your session ended \(12 hours after signing in\): sign in again/);
     await page.click('[data-stale] a');
     await page.waitForSelector('input[name=password]');
     expect(new URL(page.url()).search).toBe(wallAddress.search);

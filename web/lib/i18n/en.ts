@@ -37,6 +37,7 @@ export const en = {
   'wall.connecting': 'Connecting…',
   'wall.unauthorised': 'Not authorised',
   'wall.unauthorisedHelp': 'Sign in on the start page, or add ?token=… (a display token) to the address of this page.',
+  'wall.sessionEnded': 'You were signed out, or your session ended (12 hours after signing in): sign in again on the start page.',
   'wall.tokenRefused': 'The display token in this address was refused: it is wrong, or was revoked. Ask an admin for a current one.',
   'wall.tokenNotDisplay':
     'The token in this address is not a display token: it may post events (the ingest token) but not show the wall. Use the wall\'s display token, printed at the server\'s first start beside the ingest token.',

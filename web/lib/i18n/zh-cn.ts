@@ -36,6 +36,7 @@ export const zhCN: Dictionary = {
   'wall.connecting': '正在连接…',
   'wall.unauthorised': '未授权',
   'wall.unauthorisedHelp': '请在首页登录，或在本页地址后加上 ?token=…（大屏令牌）。',
+  'wall.sessionEnded': '您已退出登录，或登录已过期（登录 12 小时后）：请在首页重新登录。',
   'wall.tokenRefused': '地址中的大屏令牌被拒绝：令牌有误或已被撤销。请向管理员索取有效令牌。',
   'wall.tokenNotDisplay': '地址中的令牌不是大屏令牌：它只能发送事件（接入令牌），不能显示大屏。请改用大屏令牌，服务器首次启动时与接入令牌一同打印。',
   'wall.home': '首页：登录、退出、语言',

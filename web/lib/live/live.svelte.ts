@@ -53,6 +53,8 @@ export class LiveFeed {
   unauthorised = $state(false);
   /** Refused for its role, its credentials good (403): an ingest token, which posts events only, given to a wall. */
   forbidden = $state(false);
+  /** The server ended the feed (4401) for credentials it took before: signed out, the session over, the token deleted. */
+  ended = $state(false);
   /**
    * Why the server refuses this wall's connections for now, while it keeps trying: its page is taken for another
    * site's (a proxy that rewrites Host, which an operator must set right); all its live connections are in use
@@ -197,6 +199,7 @@ export class LiveFeed {
     this.#failures = 0;
     this.unauthorised = false;
     this.forbidden = false;
+    this.ended = false;
     this.refusal = null;
     this.#upgradesLost = 0;
     this.serverError = null;
@@ -226,7 +229,8 @@ export class LiveFeed {
     this.fresh = false;
     // A wall showing figures is refused too: the server ends its feed (4401) once its token is deleted or its
     // session ends, and a restarted server refuses its handshakes; its banner must say so, not only "reconnecting".
-    if (code !== null && REFUSED_CODES.has(code)) [this.unauthorised, this.forbidden, this.refusal] = [true, code === LIVE_CLOSE.forbidden, null];
+    if (code !== null && REFUSED_CODES.has(code))
+      [this.unauthorised, this.forbidden, this.ended, this.refusal] = [true, code === LIVE_CLOSE.forbidden, code === LIVE_CLOSE.signedOut, null];
     else if (code === LIVE_CLOSE.otherSite) [this.unauthorised, this.refusal] = [false, 'otherSite'];
     else if (!this.#gotData) {
       this.#failures++;
