@@ -162,7 +162,7 @@ describe('wall display', () => {
     expect(await desk.evaluate(() => fetch('/api/auth/logout', { method: 'POST' }).then((r) => r.status))).toBeLessThan(300);
     await page.waitForSelector('[data-stale] a', { timeout: 20_000 });
     // It says what happened, not only how to sign in as if it never had.
-    expect(await page.textContent('[data-stale]')).toMatch(/You were signed out, or your session ended \(12 hours after signing in\): sign in again/);
+    expect(await page.textContent('[data-stale]')).toMatch(/You were signed out, or your session ended \(12 hours after signing in\): sign in again on the start page\. Go to the start page to sign in →/);
     await page.click('[data-stale] a');
     await page.waitForSelector('input[name=password]');
     expect(new URL(page.url()).search).toBe(wallAddress.search);
