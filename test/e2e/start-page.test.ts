@@ -115,6 +115,17 @@ describe('start page', () => {
     await page.close();
   });
 
+  it('takes a name of spaces alone as a wrong name, not as a server failing to "try again in a minute"', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${server.url}/?lang=en`);
+    await page.fill('input[name=username]', '   ');
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.press('input[name=password]', 'Enter');
+    await page.waitForSelector('[role=alert]');
+    expect(await page.textContent('[role=alert]')).toBe('Wrong username or password.');
+    await page.close();
+  });
+
   it('names an address that does not exist as it was written, Chinese included, not in percent escapes', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     await page.goto(`${server.url}/看板?lang=zh-CN`);

@@ -607,7 +607,7 @@ describe('LiveFeed', () => {
 describe('signing in', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it('blames the password only for a 401: a server that cannot sign anyone in now (503, a full disk) says so', async () => {
+  it('blames the name or password only for a 401, or a 400 for one no user has: a server that cannot sign anyone in now (503, a full disk) says so', async () => {
     const session = new Session();
     vi.stubGlobal('fetch', vi.fn(async () => ({ ok: false, status: 503, json: async () => ({ error: 'unavailable' }) })));
     await session.login('admin', 'right-password');

@@ -67,8 +67,9 @@ export class Session {
       if (res.ok) this.me = (await res.json()) as Me;
       else {
         // Only a 401 says the password is wrong: a 503 (disk full) told to retype it would never get anyone in. A 403
-        // comes again at every try, until whoever runs the proxy passes the page's host on.
-        this.error = res.status === 401 ? 'wrong' : res.status === 429 ? 'held' : res.status === 403 ? 'crossSite' : 'failed';
+        // comes again at every try, until whoever runs the proxy passes the page's host on. This page's JSON is refused
+        // (400, 413) only for a name or password no user has: empty (a name of spaces alone), or longer than any taken.
+        this.error = res.status === 401 || res.status === 400 || res.status === 413 ? 'wrong' : res.status === 429 ? 'held' : res.status === 403 ? 'crossSite' : 'failed';
         this.errorStatus = res.status;
         this.retryAfterSec = res.status === 429 ? Number(res.headers.get('retry-after')) || null : null;
       }
