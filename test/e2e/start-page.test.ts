@@ -88,6 +88,10 @@ describe('start page', () => {
     await first.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
     await first.waitForSelector('input[name=password]');
     expect(await first.$('.signed-in')).toBeNull();
+    // It says why the form is back, rather than leave the person wondering whether they ever signed in.
+    expect(await first.textContent('form')).toContain('You were signed out (in another tab, or 12 hours after signing in): sign in again.');
+    // The tab that signed out was told nothing: it did so itself.
+    expect(await second.textContent('form')).not.toContain('You were signed out');
     await context.close();
   });
 

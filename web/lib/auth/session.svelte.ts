@@ -21,6 +21,8 @@ export class Session {
   /** When held: the seconds the server said to wait. */
   retryAfterSec = $state<number | null>(null);
   busy = $state(false);
+  /** The session this page showed ended elsewhere (signed out in another tab, or 12 hours on): the page says so. */
+  ended = $state(false);
   /** The last sign-out failed: the session may well go on, so the page must not show it ended. */
   logoutFailed = $state(false);
   /** It was refused as another site's (403), as behind a proxy that rewrites Host: no retry will do. */
@@ -31,7 +33,10 @@ export class Session {
       const res = await fetch('/api/auth/me', { cache: 'no-store' });
       // Only an answer changes who is signed in: a server that is down or failing says nothing about the session.
       if (res.ok) this.me = (await res.json()) as Me;
-      else if (res.status === 401 || res.status === 403) this.me = null;
+      else if (res.status === 401 || res.status === 403) {
+        if (this.me) this.ended = true;
+        this.me = null;
+      }
     } catch {
       // Kept as it was: see above.
     } finally {
@@ -64,7 +69,7 @@ export class Session {
         body: JSON.stringify({ username, password }),
         signal: AbortSignal.timeout(LOGIN_TIMEOUT_MS)
       });
-      if (res.ok) this.me = (await res.json()) as Me;
+      if (res.ok) [this.me, this.ended] = [(await res.json()) as Me, false];
       else {
         // Only a 401 says the password is wrong: a 503 (disk full) told to retype it would never get anyone in. A 403
         // comes again at every try, until whoever runs the proxy passes the page's host on. This page's JSON is refused

@@ -12,6 +12,7 @@ export const en = {
   'landing.loginCrossSite':
     'The server refused this sign-in as sent from another site\'s page (403). If this is the dashboard\'s own address, a proxy in front of the server must pass on the host this page was opened at (Host, or X-Forwarded-Host).',
   'landing.loginHint': 'On first start the server prints the admin password once (or set ADMIN_PASSWORD).',
+  'landing.sessionEnded': 'You were signed out (in another tab, or 12 hours after signing in): sign in again.',
   'landing.logoutFailed': 'The server could not sign you out: this browser is still signed in. Try again in a moment.',
   'landing.logoutCrossSite':
     'The server refused this sign-out as sent from another site\'s page (403): this browser is still signed in. If this is the dashboard\'s own address, a proxy in front of the server must pass on the host this page was opened at (Host, or X-Forwarded-Host).',
