@@ -28,7 +28,7 @@ if (file === null || (file.isFile() && file.size === 0))
   exit(`There is no database at ${config.DATABASE_PATH}${file ? ' (the file is empty), nothing to rebuild' : ''}; set DATABASE_PATH to the server's (default ./data/kpi.sqlite).`);
 // The server's claim: held while one runs, and held here so that none starts while this rebuilds.
 if (!orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH)))
-  exit(`A Floorboard server is using ${config.DATABASE_PATH}; stop it, then rebuild.`);
+  exit(`A Floorboard server, another npm run rebuild or npm run restore is using ${config.DATABASE_PATH}; stop it (or let it finish), then rebuild.`);
 const rt = orExit(() => createRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
 const events = rt.db.$client.prepare('SELECT count(*) FROM events').pluck().get() as number;
 console.log(`Rebuilding ${config.DATABASE_PATH}: ${counted(events, 'event')}…`);

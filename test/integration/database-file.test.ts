@@ -162,7 +162,7 @@ describe('the database file and its lock, as an operator meets them', () => {
         expect(r.listened, `${other}: ${r.out}`).toBe(false);
         expect([r.code, r.err], other).toEqual([2, expect.stringContaining(`another Floorboard server (or npm run rebuild) is using ${other}`)]);
         const rebuild = await launch('api/cli/rebuild.ts', { DATABASE_PATH: other });
-        expect([rebuild.code, rebuild.err], other).toEqual([2, `A Floorboard server is using ${other}; stop it, then rebuild.\n`]);
+        expect([rebuild.code, rebuild.err], other).toEqual([2, `A Floorboard server, another npm run rebuild or npm run restore is using ${other}; stop it (or let it finish), then rebuild.\n`]);
       }
     } finally {
       await first.kill();

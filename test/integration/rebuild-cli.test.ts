@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRuntime } from '../../api/runtime';
+import { claimForServer } from '../../db/open';
 import { ev, valid } from '../helpers/events';
 import { runEntry } from '../helpers/server';
 
@@ -41,6 +42,17 @@ describe('npm run rebuild', () => {
     expect(copied.out).toMatch(/, 1 event; SQLite's quick_check finds it sound\./);
     expect(restored.out).toContain(`Restored ${path} from ${backup}: 1 event, the newest received `);
     expect([rebuilt.out, copied.out, restored.out].join('')).not.toMatch(/\b1 events/);
+  }, 60_000);
+
+  it('a second npm run rebuild while one runs (or a restore) says so, not that a server, which no one started, is using the database', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'floorboard-twice-')), 'kpi.sqlite');
+    const rt = createRuntime({ DATABASE_PATH: path });
+    rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' })]));
+    rt.db.$client.close();
+    // Claimed here as a rebuild or a restore claims it (held until this test file's process ends).
+    expect(claimForServer(path)).toBe(true);
+    const r = await runEntry('api/cli/rebuild.ts', [], { DATABASE_PATH: path, KPI_TIMEZONE: 'UTC' });
+    expect([r.code, r.err]).toEqual([2, `A Floorboard server, another npm run rebuild or npm run restore is using ${path}; stop it (or let it finish), then rebuild.\n`]);
   }, 60_000);
 
   it('shows the progress of each stage, from reading the events to summing the rollups, each to 100 %, then Done', async () => {

@@ -210,7 +210,7 @@ describe('command-line entry points that cannot do their work', () => {
       expect(r.err).toContain(`another Floorboard server (or npm run rebuild) is using ${path}`);
       expect(r.err).not.toMatch(/\n\s+at /);
       const rebuild = await run('api/cli/rebuild.ts', { DATABASE_PATH: path });
-      expect([rebuild.code, rebuild.err]).toEqual([2, `A Floorboard server is using ${path}; stop it, then rebuild.\n`]);
+      expect([rebuild.code, rebuild.err]).toEqual([2, `A Floorboard server, another npm run rebuild or npm run restore is using ${path}; stop it (or let it finish), then rebuild.\n`]);
       // A flag it does not take is refused before anything is opened.
       const dry = await run('api/cli/rebuild.ts', { DATABASE_PATH: path }, ['--dry-run']);
       expect([dry.code, dry.err]).toEqual([2, expect.stringContaining('Usage: npm run rebuild')]);
