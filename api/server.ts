@@ -62,7 +62,9 @@ const portRefused = await portProblem(config);
 if (portRefused) exit(cannotListen(portRefused), 1);
 const claimed = orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH));
 if (!claimed)
-  exit(`Cannot start: another Floorboard server (or npm run rebuild) is using ${config.DATABASE_PATH}. Two servers on one database would each keep their own count of it; stop the other, or set DATABASE_PATH to another database.`);
+  exit(
+    `Cannot start: another Floorboard server, npm run rebuild or npm run restore is using ${config.DATABASE_PATH}. Two servers on one database would each keep their own count of it; stop the other server (or let a rebuild or a restore finish), or set DATABASE_PATH to another database.`
+  );
 const rt = orExit(() => createServerRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
 if (derivedByOlderRules(rt.db.$client))
   console.warn(

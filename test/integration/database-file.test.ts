@@ -160,7 +160,7 @@ describe('the database file and its lock, as an operator meets them', () => {
       for (const other of [join(dir, 'link.sqlite'), join(aliasDir, 'kpi.sqlite'), `${dir}/sub/../kpi.sqlite`]) {
         const r = await launch('api/server.ts', { DATABASE_PATH: other });
         expect(r.listened, `${other}: ${r.out}`).toBe(false);
-        expect([r.code, r.err], other).toEqual([2, expect.stringContaining(`another Floorboard server (or npm run rebuild) is using ${other}`)]);
+        expect([r.code, r.err], other).toEqual([2, expect.stringContaining(`another Floorboard server, npm run rebuild or npm run restore is using ${other}`)]);
         const rebuild = await launch('api/cli/rebuild.ts', { DATABASE_PATH: other });
         expect([rebuild.code, rebuild.err], other).toEqual([2, `A Floorboard server, another npm run rebuild or npm run restore is using ${other}; stop it (or let it finish), then rebuild.\n`]);
       }

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { freePort, postEvents, runEntry, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
+import { claimForServer } from '../../db/open';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -201,13 +202,23 @@ describe('command-line entry points that cannot do their work', () => {
     expect(readFileSync(path, 'utf8')).toBe('the minutes of the Monday meeting\n');
   }, 60_000);
 
+  it('npm start while npm run restore (or rebuild) holds the database: exit 2, naming them, and to let it finish rather than stop it', async () => {
+    const path = scratch();
+    new Database(path).close();
+    // Claimed here as a restore or a rebuild claims it (held until this test file's process ends).
+    expect(claimForServer(path)).toBe(true);
+    const r = await run('api/server.ts', { PORT: '0', DATABASE_PATH: path });
+    expect([r.code, r.err]).toEqual([2, expect.stringContaining(`another Floorboard server, npm run rebuild or npm run restore is using ${path}`)]);
+    expect(r.err).toContain('let a rebuild or a restore finish');
+  }, 60_000);
+
   it('a second npm start, or npm run rebuild, on a database a server is using: exit 2, saying so, while the server serves on', async () => {
     const path = scratch();
     const first = await startServer({ dbPath: path });
     try {
       const r = await run('api/server.ts', { PORT: '0', DATABASE_PATH: path });
       expect(r.code).toBe(2);
-      expect(r.err).toContain(`another Floorboard server (or npm run rebuild) is using ${path}`);
+      expect(r.err).toContain(`another Floorboard server, npm run rebuild or npm run restore is using ${path}`);
       expect(r.err).not.toMatch(/\n\s+at /);
       const rebuild = await run('api/cli/rebuild.ts', { DATABASE_PATH: path });
       expect([rebuild.code, rebuild.err]).toEqual([2, `A Floorboard server, another npm run rebuild or npm run restore is using ${path}; stop it (or let it finish), then rebuild.\n`]);
