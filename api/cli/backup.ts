@@ -23,6 +23,10 @@ if (!flags.to) exit(`--to is missing: name the file to write the copy to.\n\n${U
 const config = orExit(loadDatabaseConfig, configFailure);
 const source = config.DATABASE_PATH;
 if (source === ':memory:') exit('DATABASE_PATH is :memory:, a database no other process can read: there is nothing to back up.');
+// A name read from a file written with CRLF ends in a carriage return: the copy went under a name no restore of the
+// name meant finds, or (a space before it) into a directory named with a space, as DATABASE_PATH would.
+if (flags.to !== flags.to.trim())
+  exit(`--to has a line break or spaces around it (a name read from a file written with CRLF?): remove them (it is ${JSON.stringify(flags.to)}).`);
 // Read literally, --to=~/backups/x.sqlite (bash expands no ~ after an =) made a directory named ~ where the command was typed.
 if (flags.to === '~' || flags.to.startsWith('~/'))
   exit(

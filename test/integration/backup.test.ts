@@ -205,6 +205,17 @@ describe('npm run backup', () => {
     expect(existsSync(join(dir, '~'))).toBe(false);
   }, 60_000);
 
+  it('refuses a --to with a line break or spaces around it (a name read from a CRLF env file), writing nothing: not a backup under a name no restore finds', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    openDb(dbPath).$client.close();
+    for (const to of [`${join(dir, 'kpi-backup.sqlite')}\r`, ` ${join(dir, 'kpi-backup.sqlite')}`, ' ']) {
+      const r = await runEntry('api/cli/backup.ts', ['--to', to], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', INIT_CWD: dir });
+      expect([r.code, r.err], JSON.stringify(to)).toEqual([2, `--to has a line break or spaces around it (a name read from a file written with CRLF?): remove them (it is ${JSON.stringify(to)}).\n`]);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['kpi.sqlite', 'kpi.sqlite-shm', 'kpi.sqlite-wal'].filter((f) => existsSync(join(dir, f))));
+  }, 60_000);
+
   // SQLite keeps the database's write-ahead log, its index and its journal beside it under fixed names: a copy
   // written to one of them was taken for that file by the next connection to open the database, which found no
   // log there and removed it. The backup said "Done", and was gone. So with the restore's copy (which the next
