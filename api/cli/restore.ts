@@ -69,6 +69,10 @@ function carryOutFailure(err: unknown, plan: RestorePlan): string | null {
   );
 }
 
+// A name read from a file written with CRLF ends in a carriage return, which a terminal does not show: "There is no
+// backup at" it read as the very file that is there.
+if (flags.from && flags.from !== flags.from.trim())
+  exit(`--from has a line break or spaces around it (a name read from a file written with CRLF?): remove them (it is ${JSON.stringify(flags.from)}).`);
 // npm runs scripts in the project's directory; a relative --from means the one the command was typed in (INIT_CWD).
 const from = flags.from && resolve(process.env.INIT_CWD ?? '.', flags.from);
 if (from) {

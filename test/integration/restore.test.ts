@@ -46,6 +46,17 @@ async function backedUp(): Promise<{ dir: string; dbPath: string }> {
 }
 
 describe('npm run restore', () => {
+  it('refuses a --from with a line break or spaces around it (a name read from a CRLF file), naming it, not "no backup at" a name the terminal shows as the file that is there', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    writeFileSync(join(dir, 'b.sqlite'), '');
+    for (const from of [`${join(dir, 'b.sqlite')}\r`, ` ${join(dir, 'b.sqlite')}`]) {
+      const r = await command('api/cli/restore.ts', dbPath, ['--from', from]);
+      expect([r.code, r.err], JSON.stringify(from)).toEqual([2, `--from has a line break or spaces around it (a name read from a file written with CRLF?): remove them (it is ${JSON.stringify(from)}).\n`]);
+    }
+    expect(existsSync(dbPath)).toBe(false);
+  }, 60_000);
+
   it('puts the backup in place, keeps the database it replaced (with its WAL), and a server runs on it as of the backup', async () => {
     const dir = scratch();
     const dbPath = join(dir, 'kpi.sqlite');
