@@ -66,17 +66,22 @@ export function roleOfToken(db: Db, token: string, now = Date.now()): Role | nul
   return role;
 }
 
-export async function login(db: Db, username: string, password: string, now: number): Promise<{ token: string; role: Role } | null> {
+/** The role of the user `username` when `password` is theirs; null for a wrong password or an unknown name. */
+export async function checkPassword(db: Db, username: string, password: string): Promise<Role | null> {
   const user = db.select().from(users).where(eq(users.username, username)).get();
   const matches = await verifyPasswordOffThread(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
-  if (!user || !matches) return null;
+  return user && matches ? user.role : null;
+}
+
+/** A new session of `username` (whose password was checked): its token, for the cookie. */
+export function startSession(db: Db, username: string, now: number): string {
   const token = newSecret();
   db.$client.transaction(() => {
     // Sessions past their 12 hours are dead rows: each sign-in clears them, so the table holds only live ones.
     db.delete(sessions).where(lte(sessions.expiresAt, now)).run();
     db.insert(sessions).values({ tokenHash: sha256(token), username, expiresAt: now + SESSION_MS }).run();
   })();
-  return { token, role: user.role };
+  return token;
 }
 
 export function roleOfSession(db: Db, token: string, now: number): { username: string; role: Role } | null {

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
-import { login, logout } from '../auth/credentials';
+import { checkPassword, logout, startSession } from '../auth/credentials';
 import { MAX_PASSWORD_CHARS } from '../config';
 import { SESSION_COOKIE, crossSiteSession, fromThisSite, honoAccessors, logCrossSite, principalOf, requireRole } from '../auth/middleware';
 import { readBody } from './body';
@@ -64,16 +64,19 @@ export function authRoutes(deps: AppDeps) {
       // Counted as wrong before the hash is checked, and forgiven if right: guesses sent all at once would otherwise
       // each pass the hold while the others' hashes ran, and a guesser try thousands at a time.
       throttle.wrong(address, username, deps.now());
-      const checking = login(deps.db, username, password, deps.now());
+      const checking = checkPassword(deps.db, username, password);
       throttle.track(address, username, checking);
-      const session = await checking;
-      if (!session) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
+      const role = await checking;
+      if (!role) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
+      // Forgiven before the session is stored: a right password whose session a full disk refused is no guess, and
+      // counted as one, the admin retrying through the outage was told "too many wrong passwords" and held after it.
       throttle.right(address, username);
+      const token = startSession(deps.db, username, deps.now());
       // Secure when the browser came over HTTPS (a proxy in front says so): a page over plain HTTP, or a
       // network on the way, could otherwise have it sent in the clear. Over plain HTTP a browser drops a Secure cookie.
       const https = c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto')?.split(',')[0].trim().toLowerCase() === 'https';
-      setCookie(c, SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 12 * 3600, secure: https });
-      return c.json({ username, role: session.role });
+      setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 12 * 3600, secure: https });
+      return c.json({ username, role });
     })
     .post('/logout', (c) => {
       // A page of another site could sign a supervisor's wall out.

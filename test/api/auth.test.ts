@@ -143,6 +143,20 @@ describe('POST /api/auth/login', () => {
     expect((await as('wallet-floor-7')).status).toBe(200);
   });
 
+  it('counts no right password as wrong when its session could not be stored (a full disk): never "too many wrong passwords", and signed in once it can be', async () => {
+    withManager();
+    // The sessions table refuses every row, as a full disk refuses the sign-in's write.
+    t.rt.db.$client.exec("CREATE TRIGGER full_disk BEFORE INSERT ON sessions BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END");
+    const right = () => login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }));
+    for (let i = 0; i < 7; i++) {
+      const res = await right();
+      expect(res.status, `try ${i + 1}`).toBeGreaterThanOrEqual(500);
+      expect(JSON.stringify(await res.json())).not.toMatch(/wrong password/i);
+    }
+    t.rt.db.$client.exec('DROP TRIGGER full_disk');
+    expect((await right()).status).toBe(200);
+  });
+
   it('holds guesses sent all at once as it holds them one by one: no more than 5 wrong passwords are checked before the hold', async () => {
     withManager();
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => login(JSON.stringify({ username: 'mei', password: `guess-${i}` }))));
