@@ -1,10 +1,11 @@
 // npm run rebuild: recompute every fact, rollup and current-state row from the stored events.
 import { statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { configFailure, loadDatabaseConfig } from '../config';
 import type { RebuildStage } from '../ingest/ingest';
 import { counted } from '../plain-words';
 import { createRuntime } from '../runtime';
-import { checkpoint, claimForServer, openFailure, rebuildFailure } from '../../db/open';
+import { checkpoint, claimForServer, holdsEvents, openFailure, rebuildFailure, refuseForeign } from '../../db/open';
 import { refuseUnfinishedRestore } from '../../db/restore-plan';
 import { exit, orExit, readFlags } from './exit';
 
@@ -29,6 +30,20 @@ if (file === null || (file.isFile() && file.size === 0))
 // The server's claim: held while one runs, and held here so that none starts while this rebuilds.
 if (!orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH)))
   exit(`A Floorboard server, another npm run rebuild or npm run restore is using ${config.DATABASE_PATH}; stop it (or let it finish), then rebuild.`);
+// So would a SQLite file with no tables (as the sqlite3 shell makes): the server's start would have made them.
+const tables = orExit(
+  () => {
+    const sqlite = new Database(config.DATABASE_PATH, { fileMustExist: true });
+    try {
+      refuseForeign(sqlite);
+      return holdsEvents(sqlite);
+    } finally {
+      sqlite.close();
+    }
+  },
+  (err) => openFailure(err, config.DATABASE_PATH)
+);
+if (!tables) exit(`${config.DATABASE_PATH} holds no Floorboard tables (a new, empty SQLite file?): there is nothing to rebuild; set DATABASE_PATH to the server's.`);
 const rt = orExit(() => createRuntime(config), (err) => openFailure(err, config.DATABASE_PATH));
 const events = rt.db.$client.prepare('SELECT count(*) FROM events').pluck().get() as number;
 console.log(`Rebuilding ${config.DATABASE_PATH}: ${counted(events, 'event')}…`);

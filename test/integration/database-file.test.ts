@@ -252,6 +252,19 @@ describe('the database file and its lock, as an operator meets them', () => {
     expect(readdirSync(dir)).toEqual(['kpi.sqlite']);
   }, 60_000);
 
+  it('npm run rebuild on a SQLite file with no tables (made by the sqlite3 shell, say): exit 2, nothing to rebuild, no Floorboard tables made in it', async () => {
+    const dir = scratchDir();
+    const path = join(dir, 'kpi.sqlite');
+    const empty = new Database(path);
+    empty.pragma('user_version = 7');
+    empty.close();
+    const r = await launch('api/cli/rebuild.ts', { DATABASE_PATH: path });
+    expect([r.code, r.err]).toEqual([2, `${path} holds no Floorboard tables (a new, empty SQLite file?): there is nothing to rebuild; set DATABASE_PATH to the server's.\n`]);
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([]);
+    after.close();
+  }, 60_000);
+
   // npm run rebuild and backup ended in an ELOOP stack trace, and npm start said the file "cannot be opened (unable
   // to open database file)" and to check the directory; npm run restore already named the loop.
   it('a DATABASE_PATH whose links lead round in a loop: npm start, rebuild and backup exit 2 naming the loop, without a stack trace', async () => {
