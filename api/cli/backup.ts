@@ -9,7 +9,7 @@ import { holdsEvents, openFailure, refuseForeign } from '../../db/open';
 import { BESIDE_DATABASE, refuseUnfinishedRestore, syncDirectory } from '../../db/restore-plan';
 import { counted, size } from '../plain-words';
 import { copyDatabase, deniedOnTheWay, fileOnTheWay, seconds, statOrLoop, stopOnSignals } from './copy';
-import { exit, orExit, readFlags } from './exit';
+import { exit, goOnWithoutOutput, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run backup -- --to <file>
 
@@ -18,6 +18,7 @@ server is running on it or not, then checks the copy. It never overwrites a file
 A server goes on meanwhile; its write-ahead log grows until the copy is done, and is folded back after.
 To restore: stop the server, run npm run restore -- --from <file>, and start it again.`;
 
+goOnWithoutOutput();
 const flags = readFlags({ to: { type: 'string' }, help: { type: 'boolean', default: false } }, USAGE);
 if (!flags.to) exit(`--to is missing: name the file to write the copy to.\n\n${USAGE}`);
 const config = orExit(loadDatabaseConfig, configFailure);

@@ -2,6 +2,18 @@
 // saying why and what to do, an exit code, no stack trace. Library modules only describe failures.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/**
+ * Its output piped into a program that ended (`| head -1`, a log shipper that died) or its terminal closed (EIO): the
+ * next line threw an EPIPE stack trace, exit 1, part way through the work (a backup's copy left as `.partial`, no
+ * backup made; a rebuild done, but said to have failed). The work goes on to its end, its lines going nowhere.
+ */
+export function goOnWithoutOutput(): void {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'EIO' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    });
+}
+
 export function exit(message: string, code = 2): never {
   console.error(message);
   process.exit(code);

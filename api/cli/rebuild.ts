@@ -7,7 +7,7 @@ import { counted } from '../plain-words';
 import { createRuntime } from '../runtime';
 import { checkpoint, claimForServer, holdsEvents, openFailure, rebuildFailure, refuseForeign } from '../../db/open';
 import { refuseUnfinishedRestore } from '../../db/restore-plan';
-import { exit, orExit, readFlags } from './exit';
+import { exit, goOnWithoutOutput, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run rebuild
 
@@ -15,6 +15,7 @@ Recomputes every fact, rollup and current-state row of the database at DATABASE_
 The server must be stopped: it keeps its own memory of what is stored.`;
 
 // It takes no flags: a --dry-run that rebuilt all the same would be worse than a refusal.
+goOnWithoutOutput();
 readFlags({ help: { type: 'boolean', default: false } }, USAGE);
 const config = orExit(loadDatabaseConfig, configFailure);
 // A new database in this process alone, empty: "Done" would say something had been rebuilt.

@@ -9,7 +9,7 @@ import { claimForServer, holdsEvents, openFailure, refuseForeign, refuseNewer, u
 import { BESIDE_DATABASE, carryOut, linkedFile, planPath, SIDE_FILES, unfinishedRestore, type RestorePlan } from '../../db/restore-plan';
 import { counted, size } from '../plain-words';
 import { accessError, copyDatabase, fileOnTheWay, statOrLoop, stopOnSignals } from './copy';
-import { exit, orExit, readFlags } from './exit';
+import { exit, goOnWithoutOutput, orExit, readFlags } from './exit';
 
 const USAGE = `Usage: npm run restore -- --from <backup>
 
@@ -18,6 +18,7 @@ must be stopped. The database it replaces is kept beside it, with its write-ahea
 <DATABASE_PATH>.replaced-<time>: delete it once the server runs well on the restored one.
 Run without --from, it finishes a restore that was stopped part way (killed, or the machine went down).`;
 
+goOnWithoutOutput();
 const flags = readFlags({ from: { type: 'string' }, help: { type: 'boolean', default: false } }, USAGE);
 const config = orExit(loadDatabaseConfig, configFailure);
 if (config.DATABASE_PATH === ':memory:') exit('DATABASE_PATH is :memory:, which no file holds: there is nothing to restore into.');

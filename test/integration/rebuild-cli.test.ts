@@ -2,7 +2,8 @@
 // database never sits on one line while it reads every event or sums the hour, day and week rollups; and
 // `npm start` on a database whose numbers an older Floorboard's rules derived says to run it.
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +26,29 @@ describe('npm run rebuild', () => {
       const r = await runEntry(script, [...args], env);
       expect([r.code, r.err], script).toEqual([0, '']);
     }
+  }, 60_000);
+
+  it('as npm run backup and npm run restore, finishes its work when its output is piped into a program that ended (| head -1): no EPIPE stack trace, no backup left .partial', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'floorboard-epipe-'));
+    const path = join(dir, 'kpi.sqlite');
+    const rt = createRuntime({ DATABASE_PATH: path });
+    rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' })]));
+    rt.db.$client.close();
+    const backup = join(dir, 'b.sqlite');
+    const restoredTo = join(dir, 'restored.sqlite');
+    for (const [script, args, dbPath] of [['api/cli/rebuild.ts', [], path], ['api/cli/backup.ts', ['--to', backup], path], ['api/cli/restore.ts', ['--from', backup], restoredTo]] as const) {
+      const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: join(import.meta.dirname, '..', '..'), env: { ...process.env, DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // The reader is gone before the command writes its first line.
+      proc.stdout.destroy();
+      let err = '';
+      proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise((resolve) => proc.once('exit', resolve));
+      expect([code, err], script).toEqual([0, '']);
+    }
+    expect(existsSync(`${backup}.partial`)).toBe(false);
+    const restored = new Database(restoredTo, { readonly: true });
+    expect(restored.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
+    restored.close();
   }, 60_000);
 
   it('counts one event in the singular: rebuild, backup and restore say "1 event", not "1 events"', async () => {
