@@ -51,6 +51,20 @@ function tell(plan: RestorePlan, events: string, moved: string[]): void {
 }
 
 /**
+ * Ends the sessions a checked copy holds, and says how many: a backup's sessions include ones signed out since it
+ * was taken (or stolen, and signed out for that), which opened the dashboard again for the rest of their 12 hours.
+ */
+function endSessions(path: string): number {
+  const db = new Database(path);
+  try {
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get();
+    return has ? db.prepare('DELETE FROM sessions').run().changes : 0;
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * What to say when carrying out `plan` threw for a reason of the file system's (a full disk, a database file
  * bind-mounted into a container, which cannot be renamed over); null for a bug. Before the plan was written
  * nothing was renamed, and the copy goes; after, the plan stays, for npm run restore to finish.
@@ -202,6 +216,11 @@ if (copy.sound !== 'ok') {
   exit(`The copy of ${from} failed SQLite's quick_check (${copy.sound}): nothing was restored. Try an older backup.`);
 }
 
+const ended = orExit(
+  () => endSessions(restoring),
+  (err) => (removeRestoring(), `Cannot end the sessions the copy holds (${(err as Error).message}); nothing was restored.`)
+);
+
 const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
 // A rename replaces a file of the new name without a word: a restore run again within the second (the wrong
 // backup named first) would have overwritten the database the first one set aside, and left its -wal beside
@@ -211,6 +230,7 @@ for (let n = 2; SIDE_FILES.some((suffix) => existsSync(replaced + suffix)); n++)
 const plan: RestorePlan = { from, restoring, replaced };
 const moved = orExit(() => carryOut(target, plan), (err) => carryOutFailure(err, plan));
 tell(plan, `${counted(copy.events, 'event')}${copy.newest === null ? '' : `, the newest received ${new Date(copy.newest).toISOString()}`}`, moved);
+if (ended > 0) console.log(`${counted(ended, 'session')} it held ${ended === 1 ? 'is' : 'are'} ended: everyone signs in again.`);
 // A Ctrl-C from here on waited for the renames (a signal's handler runs once the code running now has finished):
 // they are done, and it is not said to have stopped anything.
 process.exit(0);

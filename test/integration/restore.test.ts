@@ -88,6 +88,36 @@ describe('npm run restore', () => {
     }
   }, 60_000);
 
+  it('signs everyone out: a session the backup held (signed out since, or stolen) opens nothing once restored', async () => {
+    const dir = scratch();
+    const dbPath = join(dir, 'kpi.sqlite');
+    let server = await startServer({ dbPath });
+    const signIn = async () => {
+      const r = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'test-admin-password' }) });
+      expect(r.status).toBe(200);
+      return r.headers.get('set-cookie')!.split(';')[0];
+    };
+    const kpis = async (cookie: string) => (await fetch(`${server.url}/api/kpis`, { headers: { cookie } })).status;
+    const cookie = await signIn();
+    expect(await kpis(cookie)).toBe(200);
+    expect(await server.kill('SIGTERM')).toBe(0);
+    expect((await command('api/cli/backup.ts', dbPath, ['--to', join(dir, 'b.sqlite')])).code).toBe(0);
+    const r = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'b.sqlite')]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('1 session it held is ended: everyone signs in again');
+    server = await startServer({ dbPath });
+    try {
+      expect(await kpis(cookie)).toBe(401);
+      expect(await kpis(await signIn())).toBe(200);
+    } finally {
+      expect(await server.kill('SIGTERM')).toBe(0);
+    }
+    // The backup itself is as it was.
+    const backup = new Database(join(dir, 'b.sqlite'), { readonly: true });
+    expect(backup.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1);
+    backup.close();
+  }, 60_000);
+
   it('restores over a damaged database, keeping the damaged one', async () => {
     const { dir, dbPath } = await backedUp();
     writeFileSync(dbPath, 'pages garbled by a failing disk');
