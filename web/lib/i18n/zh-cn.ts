@@ -13,7 +13,7 @@ export const zhCN: Dictionary = {
   'landing.loginCrossSite': '服务器把此次登录当作来自其他网站，已拒绝（403）。如果这就是看板本身的地址，服务器前面的代理须转发本页所用的主机名（Host 或 X-Forwarded-Host）。',
   'landing.loginHint': '首次启动时服务器会打印一次管理员密码（或设置 ADMIN_PASSWORD）。',
   'landing.sessionEnded': '您已退出登录（在另一个标签页中，或登录 12 小时后到期）：请重新登录。',
-  'landing.logoutFailed': '服务器未能让你退出登录：此浏览器仍处于登录状态。请稍后重试。',
+  'landing.logoutFailed': '服务器未能让您退出登录：此浏览器仍处于登录状态。请稍后重试。',
   'landing.logoutCrossSite': '服务器把此次退出登录当作来自其他网站，已拒绝（403）：此浏览器仍处于登录状态。如果这就是看板本身的地址，服务器前面的代理须转发本页所用的主机名（Host 或 X-Forwarded-Host）。',
   'landing.signedIn': '已登录：{user}（{role}）。',
   'landing.language': '语言',
