@@ -123,8 +123,9 @@ describe('writer thread trouble, as a sender sees it', () => {
       await new Promise((r) => setTimeout(r, 6000));
       // A failing start takes ~0.5 s here. Without the backoff a new thread starts as soon as one fails: 10 or
       // more in 6 s; with it, the waits between them double from 0.1 s, so 5 or 6.
-      expect(writer.restarts).toBeGreaterThan(1);
       expect(writer.restarts).toBeLessThanOrEqual(6);
+      // And it is tried again, however long each start takes: 1.3 to 3.5 s on a loaded machine, which saw one in 6 s.
+      while (writer.restarts < 2) await new Promise((r) => setTimeout(r, 50));
       const [event] = simulatedBatches(1, 1)[0];
       const res = await app.request('/api/events', {
         method: 'POST',
@@ -154,7 +155,7 @@ describe('writer thread trouble, as a sender sees it', () => {
       warnings.mockRestore();
       t.close();
     }
-  }, 20_000);
+  }, 30_000);
 
   it('a thread replacing a dead one that finds the file damaged: each POST is told the file must be restored, not to send again in a few seconds, and the log says what to do once', async () => {
     const { path, db, writer } = start();
