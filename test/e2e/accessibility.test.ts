@@ -1,6 +1,6 @@
 // What a wall says to someone who cannot tell its colours apart, reads it from across the room, or drives it by
 // keyboard or screen reader: in real Chromium against a real server.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
 import { postEvents, type RunningServer } from '../helpers/server';
@@ -129,14 +129,15 @@ describe('the wall, for every reader', () => {
 
     const reconnecting = await browser.newPage({ viewport: { width: 1920, height: 1080 }, reducedMotion: 'reduce' });
     // The first feed is the server's, then cut; every later one opens and never speaks.
-    let feeds = 0;
+    const feeds: WebSocketRoute[] = [];
     await reconnecting.routeWebSocket(/\/api\/live/, (ws) => {
-      if (feeds++ === 0) {
-        ws.connectToServer();
-        setTimeout(() => ws.close(), 2000);
-      }
+      if (feeds.push(ws) === 1) ws.connectToServer();
     });
     await reconnecting.goto(`${server.url}/wall?token=${wallToken}&lang=en`);
+    // Cut once the figures are up: cut 2 s after it opened, a feed whose first message came later (a loaded machine)
+    // left the wall connecting, with no figures to keep under a banner.
+    await reconnecting.waitForSelector('[data-kpi="tickets.created"][data-value]', { timeout: 15_000 });
+    await feeds[0].close();
     await reconnecting.waitForSelector('[data-stale]', { timeout: 30_000 });
     expect(await endless(reconnecting)).toBe(0);
     await reconnecting.close();
