@@ -12,7 +12,8 @@ const TZ = 'Asia/Shanghai';
 const MIDNIGHT = Date.parse('2026-11-24T00:00:00+08:00');
 const NOW = MIDNIGHT + 3 * 3_600_000 + 123_456;
 
-const until = async (cond: () => boolean, ms = 10_000) => {
+/** Resolves once `cond` holds; by default however long the work takes (the test's own timeout is the limit). */
+const until = async (cond: () => boolean, ms = Infinity) => {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out');
