@@ -49,7 +49,7 @@ async function start() {
     const messages: ServerMessage[] = [];
     ws.on('message', (d) => messages.push(JSON.parse(String(d))));
     type Live = SnapshotMessage | UpdateMessage;
-    const until = async (pred: (m: Live) => boolean, ms = 3000): Promise<Live> => {
+    const until = async (pred: (m: Live) => boolean, ms = 30_000): Promise<Live> => {
       for (let waited = 0; waited < ms; waited += 50) {
         const found = messages.find((m) => m.type !== 'error' && pred(m as Live));
         if (found) return found as Live;
