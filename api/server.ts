@@ -4,7 +4,7 @@ import { createServer as createNetServer } from 'node:net';
 import { constants, networkInterfaces } from 'node:os';
 import { claimForServer, openFailure, unreadableFile } from '../db/open';
 import { bootstrapCredentials } from './auth/credentials';
-import { exit, orExit, readFlags } from './cli/exit';
+import { exit, goOnWithoutOutput, orExit, readFlags } from './cli/exit';
 import { BROWSER_REFUSED_PORTS, configFailure, configWarnings, loadConfig, type Config } from './config';
 import { validateEvents } from './events/parse';
 import { derivedByOlderRules } from './ingest/derived-rules';
@@ -26,10 +26,7 @@ Settings are environment variables (PORT, HOST, DATABASE_PATH, KPI_TIMEZONE, …
 
 // Whatever read its log went away (npm start | head, a pipe to a logger that stopped): it goes on serving, its lines
 // dropped, where the next line it wrote ended the process in an EPIPE stack trace.
-for (const stream of [process.stdout, process.stderr])
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-  });
+goOnWithoutOutput();
 
 const args = readFlags({ demo: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } }, USAGE);
 

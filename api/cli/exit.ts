@@ -2,6 +2,9 @@
 // saying why and what to do, an exit code, no stack trace. Library modules only describe failures.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/** How a write fails when whatever read the output has gone: a pipe whose reader ended, a terminal closed. */
+export const OUTPUT_GONE: ReadonlySet<string> = new Set(['EPIPE', 'EIO', 'ERR_STREAM_DESTROYED']);
+
 /**
  * Its output piped into a program that ended (`| head -1`, a log shipper that died) or its terminal closed (EIO): the
  * next line threw an EPIPE stack trace, exit 1, part way through the work (a backup's copy left as `.partial`, no
@@ -10,7 +13,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export function goOnWithoutOutput(): void {
   for (const stream of [process.stdout, process.stderr])
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE' && err.code !== 'EIO' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+      if (!OUTPUT_GONE.has(err.code ?? '')) throw err;
     });
 }
 

@@ -2,7 +2,7 @@
 import { timezoneProblem } from '../config';
 import { startDemo } from '../sim/demo';
 import { ticketsPerHourForEventRate } from '../sim/rates';
-import { exit, readFlags } from './exit';
+import { OUTPUT_GONE, exit, readFlags } from './exit';
 import { createSender } from './simulate-sender';
 
 const USAGE = `Usage: npm run simulate -- [options]
@@ -166,10 +166,9 @@ async function shutdown(): Promise<void> {
 // Its output or its errors piped into a program that ended (`| head -1`, a log shipper that died), or its terminal
 // closed (EIO, after SIGHUP): the next line threw, a stack trace, and what it held was lost. It stops as on Ctrl-C,
 // its output going nowhere.
-const GONE = new Set(['EPIPE', 'EIO', 'ERR_STREAM_DESTROYED']);
 for (const stream of [process.stdout, process.stderr])
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (!GONE.has(err.code ?? '')) throw err;
+    if (!OUTPUT_GONE.has(err.code ?? '')) throw err;
     void shutdown();
   });
 
