@@ -73,12 +73,16 @@ export async function checkPassword(db: Db, username: string, password: string):
   return user && matches ? user.role : null;
 }
 
-/** A new session of `username` (whose password was checked): its token, for the cookie. */
-export function startSession(db: Db, username: string, now: number): string {
+/**
+ * A new session of `username` (whose password was checked): its token, for the cookie. The session the browser's
+ * cookie named, `replacing`, ends with it: kept, a tab or a wall's feed on it outlived the next sign-out.
+ */
+export function startSession(db: Db, username: string, now: number, replacing?: string): string {
   const token = newSecret();
   db.$client.transaction(() => {
     // Sessions past their 12 hours are dead rows: each sign-in clears them, so the table holds only live ones.
     db.delete(sessions).where(lte(sessions.expiresAt, now)).run();
+    if (replacing !== undefined) db.delete(sessions).where(eq(sessions.tokenHash, sha256(replacing))).run();
     db.insert(sessions).values({ tokenHash: sha256(token), username, expiresAt: now + SESSION_MS }).run();
   })();
   return token;

@@ -71,7 +71,7 @@ export function authRoutes(deps: AppDeps) {
       // Forgiven before the session is stored: a right password whose session a full disk refused is no guess, and
       // counted as one, the admin retrying through the outage was told "too many wrong passwords" and held after it.
       throttle.right(address, username);
-      const token = startSession(deps.db, username, deps.now());
+      const token = startSession(deps.db, username, deps.now(), getCookie(c, SESSION_COOKIE));
       // Secure when the browser came over HTTPS (a proxy in front says so): a page over plain HTTP, or a
       // network on the way, could otherwise have it sent in the clear. Over plain HTTP a browser drops a Secure cookie.
       const https = c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto')?.split(',')[0].trim().toLowerCase() === 'https';

@@ -41,6 +41,22 @@ describe('POST /api/auth/login', () => {
     expect((await logout({})).status).toBe(401);
   });
 
+  it('ends the session the browser held when it signs in again: the old cookie opens nothing, so a feed or tab on it cannot outlive the next sign-out', async () => {
+    withManager();
+    const credentials = JSON.stringify({ username: 'mei', password: 'wallet-floor-7' });
+    const first = cookieOf(await login(credentials));
+    const again = await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', cookie: first }, body: credentials });
+    expect(again.status).toBe(200);
+    const second = cookieOf(again);
+    expect(second).not.toBe(first);
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: first } })).status).toBe(401);
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: second } })).status).toBe(200);
+    // Another desk's session, signed in as the same name from another browser, goes on.
+    const elsewhere = cookieOf(await login(credentials));
+    await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', cookie: second }, body: credentials });
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: elsewhere } })).status).toBe(200);
+  });
+
   it('marks the session cookie Secure when the browser reached the server over HTTPS (a proxy in front), so it never goes out over plain HTTP', async () => {
     withManager();
     const body = JSON.stringify({ username: 'mei', password: 'wallet-floor-7' });
