@@ -21,12 +21,10 @@ function peerAddress(env: unknown): string {
 const MAX_LOGIN_BYTES = 16 * 1024;
 
 /** A login field: what is wrong with it in words a person signing in reads (zod's would say "Invalid input"). */
-const field = (max: number) =>
-  z
-    .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected a string') })
-    .min(1, 'is empty')
-    .max(max, `must be at most ${max} characters`);
-const loginBody = z.object({ username: field(128), password: field(MAX_PASSWORD_CHARS) });
+const text = () => z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected a string') });
+const field = (read: z.ZodString, max: number) => read.min(1, 'is empty').max(max, `must be at most ${max} characters`);
+/** The name without spaces around it, as the sign-in page sends it; the password exactly as typed. */
+const loginBody = z.object({ username: field(text().trim(), 128), password: field(text(), MAX_PASSWORD_CHARS) });
 
 export function authRoutes(deps: AppDeps) {
   const throttle = new LoginThrottle();

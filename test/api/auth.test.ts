@@ -57,6 +57,14 @@ describe('POST /api/auth/login', () => {
     expect((await t.app.request('/api/auth/me', { headers: { cookie: elsewhere } })).status).toBe(200);
   });
 
+  it('reads the name as the sign-in page does, without spaces around it (pasted, or typed by a script), and the password exactly', async () => {
+    withManager();
+    const res = await login(JSON.stringify({ username: ' mei\t', password: 'wallet-floor-7' }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ username: 'mei', role: 'manager' });
+    expect((await login(JSON.stringify({ username: 'mei', password: ' wallet-floor-7' }))).status).toBe(401);
+  });
+
   it('marks the session cookie Secure when the browser reached the server over HTTPS (a proxy in front), so it never goes out over plain HTTP', async () => {
     withManager();
     const body = JSON.stringify({ username: 'mei', password: 'wallet-floor-7' });
