@@ -95,6 +95,23 @@ describe('start page', () => {
     await context.close();
   });
 
+  it('left open on a desk, notices within a minute that its session ended elsewhere, without being shown again', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const desk = await context.newPage();
+    // The page's timers on a clock the test moves: a minute passes at once.
+    await desk.clock.install();
+    await desk.goto(`${server.url}/?lang=en`);
+    await signIn(desk);
+    // Signed out by another tab's request: the desk's page is neither reloaded nor shown again.
+    const other = await context.newPage();
+    await other.goto(`${server.url}/?lang=en`);
+    expect(await other.evaluate(async () => (await fetch('/api/auth/logout', { method: 'POST' })).status)).toBe(200);
+    await desk.clock.runFor(61_000);
+    await desk.waitForSelector('input[name=password]');
+    expect(await desk.textContent('form')).toContain('You were signed out (in another tab, or 12 hours after signing in): sign in again.');
+    await context.close();
+  });
+
   it('puts the keyboard back on the password after a refused sign-in sent with the button', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await page.goto(`${server.url}/?lang=en`);

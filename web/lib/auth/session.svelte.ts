@@ -7,6 +7,9 @@ export interface Me {
 /** How long a sign-in waits for the server's answer. */
 export const LOGIN_TIMEOUT_MS = 15_000;
 
+/** How often a page shown signed in asks whether its session still holds. */
+const RECHECK_MS = 60_000;
+
 export class Session {
   me = $state<Me | null>(null);
   checked = $state(false);
@@ -45,14 +48,19 @@ export class Session {
   }
 
   /**
-   * Asks again whenever the page is shown: a sign-out in another tab, or a session that ended while the page
-   * stood open, would otherwise leave it saying "signed in". Returns its cleanup.
+   * Asks again whenever the page is shown, and every minute while it is shown signed in: a sign-out in another tab,
+   * or a session that ended while the page stood open on a desk, would otherwise leave it saying "signed in" for
+   * hours. Returns its cleanup.
    */
   listen(): () => void {
     void this.refresh();
     const onShow = () => document.visibilityState === 'visible' && void this.refresh();
     document.addEventListener('visibilitychange', onShow);
-    return () => document.removeEventListener('visibilitychange', onShow);
+    const every = setInterval(() => this.me && onShow(), RECHECK_MS);
+    return () => {
+      document.removeEventListener('visibilitychange', onShow);
+      clearInterval(every);
+    };
   }
 
   async login(username: string, password: string): Promise<void> {
