@@ -58,7 +58,7 @@ describe('the dashboard\'s files', () => {
   // dashboard's page with 200: a script read HTML where it expected JSON, and a person saw the start page.
   it('answers any path under /api, whatever its case, with the API\'s JSON 404, never the dashboard\'s page', async () => {
     const app = siteApp();
-    for (const path of ['/API/kpis', '/Api/agents/', '/aPi/nope', '/API', '/API/', '/api', '/api/', '/api/nope', '/api/nope/', '/API/live']) {
+    for (const path of ['/API/kpis', '/Api/agents/', '/aPi/nope', '/API', '/API/', '/api', '/api/', '/api/nope', '/api/nope/', '/API/live', '/api%2Fkpis', '/API%2fagents']) {
       for (const method of ['GET', 'POST']) {
         const res = await app.request(path, { method, headers: { authorization: `Bearer ${t.tokens.admin}` } });
         const body = (await res.json()) as { error?: string; message?: string };
