@@ -17,7 +17,8 @@ interface Tries {
 }
 
 /**
- * Per address and username, so a guesser on one machine does not lock the admin out of another. Behind a
+ * Per address (an IPv6 address's /64: see `network`) and username, so a guesser on one machine does not lock the
+ * admin out of another. Behind a
  * reverse proxy every sign-in comes from the proxy's address, and the hold then falls on the username alone:
  * X-Forwarded-For is not read, since anyone can write one to start afresh at each guess.
  */
@@ -89,4 +90,21 @@ export class LoginThrottle {
   }
 }
 
-const key = (address: string, username: string) => `${address}\u0000${username}`;
+const key = (address: string, username: string) => `${network(address)}\u0000${username}`;
+
+/**
+ * The network a guesser holds, as the hold counts it: an IPv6 address's /64 (a home or a server is given a whole
+ * /64, and held per address a guesser took a new one at each try), an IPv4 address as itself, however the socket
+ * writes it (`::ffff:10.0.0.7`).
+ */
+export function network(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (!address.includes(':')) return address;
+  const bare = address.replace(/%.*$/, '').toLowerCase();
+  const [head, tail] = bare.includes('::') ? bare.split('::') : [bare, undefined];
+  const front = head ? head.split(':') : [];
+  const back = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? front : [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
