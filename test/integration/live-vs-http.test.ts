@@ -16,28 +16,19 @@ import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/li
 import { dayWindow } from '../../api/kpi/time';
 import { ScanThread } from '../../api/queries/scans';
 import { createRuntime } from '../../api/runtime';
+import { Rng } from '../../api/sim/random';
 import { freePort } from '../helpers/server';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 type Live = SnapshotMessage | UpdateMessage;
 
-/** A seeded generator (mulberry32), so a failing run is the same run again. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
-  const maybe = <T>(p: number, x: T): T | undefined => (next() < p ? x : undefined);
-  return { next, int, pick, maybe };
+/** The simulator's seeded generator, so a failing run is the same run again, with `maybe`: x at chance p, else absent. */
+class Random extends Rng {
+  maybe<T>(p: number, x: T): T | undefined {
+    return this.chance(p) ? x : undefined;
+  }
 }
-type Rng = ReturnType<typeof random>;
 
 const TEAMS = ['wallet', 'risk'];
 const AGENTS = ['ann', 'bob', 'cy'];
@@ -47,7 +38,7 @@ const CATEGORIES = ['refund', 'other'];
 const FILTER_VALUES: Record<keyof KpiFilters, string[]> = { team: TEAMS, channel: CHANNELS, priority: PRIORITIES, category: CATEGORIES, agent: AGENTS };
 
 /** No filter, one, or two of different kinds. */
-function randomFilters(r: Rng): KpiFilters {
+function randomFilters(r: Random): KpiFilters {
   const keys = Object.keys(FILTER_VALUES) as (keyof KpiFilters)[];
   const n = r.int(0, 2);
   const f: KpiFilters = {};
@@ -204,7 +195,7 @@ interface Subject {
 }
 
 /** One step's random events: new tickets and callbacks, and more events of the older ones, some late, some ahead. */
-function eventsAt(r: Rng, now: number, subjects: Subject[], sent: Record<string, unknown>[], step: number) {
+function eventsAt(r: Random, now: number, subjects: Subject[], sent: Record<string, unknown>[], step: number) {
   const out: Record<string, unknown>[] = [];
   let n = 0;
   const id = () => `s${step}-${n++}`;
@@ -269,7 +260,7 @@ function eventsAt(r: Rng, now: number, subjects: Subject[], sent: Record<string,
 }
 
 async function run(tz: string, seed: number, midnight: number, span: number) {
-  const r = random(seed);
+  const r = new Random(seed);
   const spanMin = span * Number(process.env.LIVE_SPAN_SCALE ?? 1);
   const s = await start(tz, midnight - spanMin * MIN - 7_777);
   // Subscribed before any event arrives, and kept through them all: their updates are checked, not only snapshots.
