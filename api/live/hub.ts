@@ -10,7 +10,7 @@ import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
 import { allows, crossSiteSession, NodeAccessors, whyUnauthorized } from '../auth/middleware';
 import { counted, IN_PLAIN_WORDS, quote } from '../plain-words';
-import { filterFields, issuesToErrors } from '../routes/params';
+import { filterFields, isBlank, issuesToErrors } from '../routes/params';
 import { LIVE_CLOSE, type ErrorMessage } from './protocol';
 import { scopeKey, type LiveState } from './state';
 
@@ -18,7 +18,7 @@ import { scopeKey, type LiveState } from './state';
 // would quietly show the whole centre.
 const FILTER_NAMES = Object.keys(filterFields);
 /** `null` reads as absent, as in events ("team": null for "all teams"), and so does a blank, as in a query. */
-const absent = (x: unknown) => x === null || (typeof x === 'string' && x.trim() === '');
+const absent = (x: unknown) => x === null || isBlank(x);
 const withoutAbsent = (v: unknown) =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => !absent(x))) : v;
 // A filter written beside "filters" (`{"type":"subscribe","filters":{},"team":"risk"}`) would as quietly be ignored.

@@ -21,6 +21,9 @@ const name = z
 const oneOf = (values: readonly [string, ...string[]], what: string) =>
   name.refine((v) => values.includes(v), { message: `not a ${what}; expected one of ${values.join(', ')}` });
 
+/** A value that says nothing (empty, or spaces): a filter or bound given so is one not given, in a query or a subscription. */
+export const isBlank = (v: unknown) => typeof v === 'string' && v.trim() === '';
+
 /** The filters of SPEC.md, the same for GET /api/kpis, /api/agents and a live subscription. */
 export const filterFields = {
   team: name.optional(),
@@ -107,7 +110,7 @@ export function parseWindowQuery(
     else if (!params.includes(key)) errors.push({ path: key, message: `unknown parameter; expected ${params.join(', ')}` });
     else {
       // Blank is not given, as a form's empty field means "any": SPEC.md's `?from=&to=&team=…` was refused whole.
-      const values = all.filter((v) => v.trim() !== '');
+      const values = all.filter((v) => !isBlank(v));
       if (values.length > 0) given.push(key);
       if (values.length > 1) errors.push({ path: key, message: `given ${values.length} times; give it once` });
       else if (values.length === 1) once[key] = values[0];
