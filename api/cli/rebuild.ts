@@ -5,7 +5,7 @@ import { configFailure, loadDatabaseConfig } from '../config';
 import type { RebuildStage } from '../ingest/ingest';
 import { counted } from '../plain-words';
 import { createRuntime } from '../runtime';
-import { checkpoint, claimForServer, holdsEvents, openFailure, rebuildFailure, refuseForeign } from '../../db/open';
+import { checkpoint, claimForServer, holdsEvents, openFailure, rebuildFailure } from '../../db/open';
 import { refuseUnfinishedRestore } from '../../db/restore-plan';
 import { exit, goOnWithoutOutput, orExit, readFlags } from './exit';
 
@@ -32,11 +32,11 @@ if (file === null || (file.isFile() && file.size === 0))
 if (!orExit(() => claimForServer(config.DATABASE_PATH), (err) => openFailure(err, config.DATABASE_PATH)))
   exit(`A Floorboard server, another npm run rebuild or npm run restore is using ${config.DATABASE_PATH}; stop it (or let it finish), then rebuild.`);
 // So would a SQLite file with no tables (as the sqlite3 shell makes): the server's start would have made them.
+// (Another application's tables the claim has refused already.)
 const tables = orExit(
   () => {
     const sqlite = new Database(config.DATABASE_PATH, { fileMustExist: true });
     try {
-      refuseForeign(sqlite);
       return holdsEvents(sqlite);
     } finally {
       sqlite.close();
