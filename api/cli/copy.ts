@@ -77,7 +77,7 @@ const existingAbove = (path: string) => ancestors(path).findLast((dir) => access
  * or null. Looked at first: stat and mkdir then throw ENOTDIR, which ended the command in a stack trace.
  */
 export function fileOnTheWay(path: string): string | null {
-  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+  for (const dir of ancestors(path).reverse()) {
     try {
       const stat = statSync(dir, { throwIfNoEntry: false });
       if (stat) return stat.isDirectory() ? null : dir;
