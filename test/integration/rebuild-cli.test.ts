@@ -12,14 +12,20 @@ import { claimForServer } from '../../db/open';
 import { ev, valid } from '../helpers/events';
 import { runEntry } from '../helpers/server';
 
+/** A database holding one ticket's creation, in a directory of its own, closed. */
+function oneEvent(prefix: string): { dir: string; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const path = join(dir, 'kpi.sqlite');
+  const rt = createRuntime({ DATABASE_PATH: path });
+  rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' })]));
+  rt.db.$client.close();
+  return { dir, path };
+}
+
 describe('npm run rebuild', () => {
   // They use DATABASE_PATH alone: an operator backing up before mending the server's settings was refused for them.
   it('as npm run backup and npm run restore, needs DATABASE_PATH alone: a PORT set wrong, or no KPI_TIMEZONE where TZ names no zone, stops none of them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'floorboard-dbonly-'));
-    const path = join(dir, 'kpi.sqlite');
-    const rt = createRuntime({ DATABASE_PATH: path });
-    rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' })]));
-    rt.db.$client.close();
+    const { dir, path } = oneEvent('floorboard-dbonly-');
     const env = { DATABASE_PATH: path, PORT: 'abc', TZ: 'UTC0', KPI_TIMEZONE: '', HOST: ' ' };
     const backup = join(dir, 'b.sqlite');
     for (const [script, args] of [['api/cli/rebuild.ts', []], ['api/cli/backup.ts', ['--to', backup]], ['api/cli/restore.ts', ['--from', backup]]] as const) {
@@ -29,11 +35,7 @@ describe('npm run rebuild', () => {
   }, 60_000);
 
   it('as npm run backup and npm run restore, finishes its work when its output is piped into a program that ended (| head -1): no EPIPE stack trace, no backup left .partial', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'floorboard-epipe-'));
-    const path = join(dir, 'kpi.sqlite');
-    const rt = createRuntime({ DATABASE_PATH: path });
-    rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' })]));
-    rt.db.$client.close();
+    const { dir, path } = oneEvent('floorboard-epipe-');
     const backup = join(dir, 'b.sqlite');
     const restoredTo = join(dir, 'restored.sqlite');
     for (const [script, args, dbPath] of [['api/cli/rebuild.ts', [], path], ['api/cli/backup.ts', ['--to', backup], path], ['api/cli/restore.ts', ['--from', backup], restoredTo]] as const) {
@@ -52,11 +54,7 @@ describe('npm run rebuild', () => {
   }, 60_000);
 
   it('counts one event in the singular: rebuild, backup and restore say "1 event", not "1 events"', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'floorboard-one-'));
-    const path = join(dir, 'kpi.sqlite');
-    const rt = createRuntime({ DATABASE_PATH: path });
-    rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' })]));
-    rt.db.$client.close();
+    const { dir, path } = oneEvent('floorboard-one-');
     const env = { DATABASE_PATH: path, KPI_TIMEZONE: 'UTC' };
     const backup = join(dir, 'b.sqlite');
     const rebuilt = await runEntry('api/cli/rebuild.ts', [], env);
@@ -69,10 +67,7 @@ describe('npm run rebuild', () => {
   }, 60_000);
 
   it('a second npm run rebuild while one runs (or a restore) says so, not that a server, which no one started, is using the database', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'floorboard-twice-')), 'kpi.sqlite');
-    const rt = createRuntime({ DATABASE_PATH: path });
-    rt.ingest.ingest(valid([ev('ticket.created', 0, { ticket: 'T1', channel: 'chat' })]));
-    rt.db.$client.close();
+    const { path } = oneEvent('floorboard-twice-');
     // Claimed here as a rebuild or a restore claims it (held until this test file's process ends).
     expect(claimForServer(path)).toBe(true);
     const r = await runEntry('api/cli/rebuild.ts', [], { DATABASE_PATH: path, KPI_TIMEZONE: 'UTC' });
