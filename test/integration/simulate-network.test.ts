@@ -196,7 +196,9 @@ describe('npm run simulate over a bad network', () => {
     const p = await awayProxy();
     try {
       // util-linux's script runs it in a terminal of its own, which goes when script is killed, as an SSH session's does.
-      const command = [process.execPath, '--import', 'tsx', 'api/cli/simulate.ts', '--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'].join(' ');
+      // Through exec: script runs $SHELL -c, or with SHELL unset (CI) dash, which keeps itself as the simulator's
+      // parent, died at the hangup at once, and was taken for the simulator, checked before it had sent what it held.
+      const command = ['exec', process.execPath, '--import', 'tsx', 'api/cli/simulate.ts', '--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'].join(' ');
       const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
         cwd: join(import.meta.dirname, '..', '..'),
         env: { ...process.env, INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() },
@@ -205,6 +207,8 @@ describe('npm run simulate over a bad network', () => {
       terminal.stdout.resume();
       await until(() => p.posts.length >= 2 && p.idleFor(500));
       const pid = Number(readFileSync(`/proc/${terminal.pid}/task/${terminal.pid}/children`, 'utf8').trim());
+      // The simulator itself, not a shell around it.
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, 1)).toEqual([process.execPath]);
       p.back();
       terminal.kill('SIGKILL');
       // Gone, or a zombie no one reaps (PID 1 in a container).
