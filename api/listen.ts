@@ -49,6 +49,7 @@ export async function listen(
   const liveState = liveStateComputer(rt.db.$client, config.KPI_TIMEZONE);
   const hub = new LiveHub({
     compute: (filters) => liveState(filters, rt.now()),
+    now: rt.now,
     authenticate: (req) => authenticate(rt.db, new NodeAccessors(req), rt.now(), true),
     maxClients: config.LIVE_MAX_CLIENTS,
     ...opts.hub

@@ -56,6 +56,8 @@ export interface HubOptions {
   maxBufferedBytes?: number;
   /** Of each second, at most this many ms go to computing subscriptions' snapshots (a new client's first is never held). */
   subscriptionMsPerSecond?: number;
+  /** The wall clock the states are computed at: a state of a day that has ended is never reused. */
+  now?: () => number;
 }
 
 interface Client {
@@ -110,14 +112,14 @@ export class LiveHub {
   private closed = false;
   /** Bumped by every change; a scope's last state is reused for new clients while it is current. */
   private generation = 0;
-  private readonly latest = new Map<string, { generation: number; at: number; state: LiveState }>();
+  private readonly latest = new Map<string, { generation: number; at: number; today: { from: number; to: number }; state: LiveState }>();
   private readonly intervals: NodeJS.Timeout[] = [];
   /** This second's time spent computing snapshots for new clients and subscriptions. */
   private budget = { since: 0, spentMs: 0 };
   readonly stats = { broadcasts: 0, computations: 0, skippedSlow: 0, droppedDead: 0, refused: 0, signedOut: 0 };
 
   constructor(opts: HubOptions) {
-    this.o = { maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, subscriptionMsPerSecond: 250, ...opts };
+    this.o = { maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, subscriptionMsPerSecond: 250, now: Date.now, ...opts };
     this.intervals.push(setInterval(() => this.markDirty(), this.o.heartbeatMs), setInterval(() => this.ping(), this.o.pingMs));
   }
 
@@ -288,9 +290,15 @@ export class LiveHub {
     return this.budget.spentMs < this.o.subscriptionMsPerSecond ? null : this.budget.since + 1000 - now;
   }
 
+  /**
+   * Whether a scope's last state may be sent as it is: nothing committed since, computed within a heartbeat, and
+   * its "today" still today. A wall opened just after midnight was sent yesterday's day until the next heartbeat.
+   */
   private isFresh(scope: string): boolean {
     const cached = this.latest.get(scope);
-    return cached !== undefined && cached.generation === this.generation && performance.now() - cached.at < this.o.heartbeatMs;
+    if (cached === undefined || cached.generation !== this.generation || performance.now() - cached.at >= this.o.heartbeatMs) return false;
+    const now = this.o.now();
+    return cached.today.from <= now && now < cached.today.to;
   }
 
   /** A new client (or a new subscription) gets its scope's latest state, computed again only if stale. */
@@ -320,7 +328,8 @@ export class LiveHub {
     this.stats.computations++;
     const generation = this.generation;
     const state = this.o.compute(filters);
-    this.latest.set(scope, { generation, at: performance.now(), state });
+    const today = { from: Date.parse(state.windows.today.from), to: Date.parse(state.windows.today.to) };
+    this.latest.set(scope, { generation, at: performance.now(), today, state });
     return state;
   }
 

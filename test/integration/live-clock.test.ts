@@ -29,11 +29,11 @@ function steppableClock() {
   return clock;
 }
 
-async function start() {
+async function start(hub: { heartbeatMs?: number } = {}) {
   const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-live-clock-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: 'UTC' });
   const rt = createRuntime(config);
   const tokens = { display: createToken(rt.db, 'display', 'wall', Date.now()), ingest: createToken(rt.db, 'ingest', 'test', Date.now()) };
-  running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000 } });
+  running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000, ...hub } });
   const port = running.port;
   const post = async (events: unknown[]) => {
     const res = await fetch(`http://127.0.0.1:${port}/api/events`, {
@@ -92,5 +92,24 @@ describe('the live feed across a clock step', () => {
     clock.offset = 3 * HOUR;
     await post([created('T1')]);
     await wall.until((m) => m.type === 'update' && m.windows.today.tickets.created === 1);
+  });
+
+  it('gives a wall opened just after midnight today\'s numbers, not the last state of yesterday', async () => {
+    const clock = steppableClock();
+    // Midnight (KPI_TIMEZONE is UTC) behind the real clock, so every event is in the writer's past.
+    const midnight = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR;
+    clock.offset = midnight - 3000 - Date.now();
+    // No heartbeat within the test: only the day's end may make the state computed before midnight stale.
+    const { post, connect } = await start({ heartbeatMs: 600_000 });
+    await post([created('T1')]);
+    const before = connect();
+    const yesterday = await before.until((m) => m.type === 'snapshot');
+    expect(yesterday.windows.today.tickets.created).toBe(1);
+    clock.offset = midnight + 1000 - Date.now() + clock.offset;
+    const after = connect();
+    const today = await after.until((m) => m.type === 'snapshot');
+    expect(today.windows.today.from).toBe(new Date(midnight).toISOString());
+    expect(today.windows.today.tickets.created).toBe(0);
+    expect(today.series.from).toBe(new Date(midnight).toISOString());
   });
 });

@@ -172,7 +172,8 @@ describe('live hub', () => {
       const started = performance.now();
       while (performance.now() - started < 40);
       computedAt.push(performance.now());
-      return { at: new Date().toISOString(), timezone: 'UTC', filters } as unknown as LiveState;
+      const today = { from: new Date(0).toISOString(), to: new Date(8.64e15).toISOString() };
+      return { at: new Date().toISOString(), timezone: 'UTC', filters, windows: { today } } as unknown as LiveState;
     };
     await start({ compute, heartbeatMs: 60_000 });
     const clients = Array.from({ length: 20 }, () => connect());
