@@ -169,6 +169,24 @@ describe('wall display', () => {
     await context.close();
   });
 
+  it('says a wall opened after its browser was signed out that it was signed out, as an open wall says, in English and Chinese', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await page.fill('input[name=password]', 'test-admin-password');
+    await page.press('input[name=password]', 'Enter');
+    await page.waitForSelector('a.wall');
+    expect(await page.evaluate(() => fetch('/api/auth/logout', { method: 'POST' }).then((r) => r.status))).toBeLessThan(300);
+    // Loaded afresh (a TV switched on the next morning): its handshake is refused with a bare 401.
+    await page.goto(`${server.url}/wall?lang=en`);
+    await page.waitForSelector('text=Not authorised', { timeout: 15_000 });
+    expect(await page.textContent('main')).toMatch(/You were signed out, or your session ended \(12 hours after signing in\): sign in again on the start page\./);
+    await page.goto(`${server.url}/wall?lang=zh-CN`);
+    await page.waitForSelector('text=未授权', { timeout: 15_000 });
+    expect(await page.textContent('main')).toMatch(/您已退出登录，或登录已过期/);
+    await context.close();
+  });
+
   it('after five wrong passwords for a name, says how long to wait rather than "wrong password" again', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await page.goto(`${server.url}/?lang=en`);

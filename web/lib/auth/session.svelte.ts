@@ -10,6 +10,28 @@ export const LOGIN_TIMEOUT_MS = 15_000;
 /** How often a page shown signed in asks whether its session still holds. */
 const RECHECK_MS = 60_000;
 
+/**
+ * This browser has signed in here: a wall loaded afresh once its session has gone (signed out, or 12 hours on, when
+ * the browser drops the cookie too) is refused with a bare 401, and says "you were signed out" only by this.
+ */
+const SIGNED_IN_KEY = 'floorboard.signedIn';
+
+export function signedInHereBefore(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN_KEY) !== null;
+  } catch {
+    return false; // Storage disabled: the wall says how to sign in, as to a browser that never has.
+  }
+}
+
+function rememberSignedIn(): void {
+  try {
+    localStorage.setItem(SIGNED_IN_KEY, '1');
+  } catch {
+    // See signedInHereBefore.
+  }
+}
+
 export class Session {
   me = $state<Me | null>(null);
   checked = $state(false);
@@ -35,8 +57,10 @@ export class Session {
     try {
       const res = await fetch('/api/auth/me', { cache: 'no-store' });
       // Only an answer changes who is signed in: a server that is down or failing says nothing about the session.
-      if (res.ok) this.me = (await res.json()) as Me;
-      else if (res.status === 401 || res.status === 403) {
+      if (res.ok) {
+        this.me = (await res.json()) as Me;
+        rememberSignedIn();
+      } else if (res.status === 401 || res.status === 403) {
         if (this.me) this.ended = true;
         this.me = null;
       }
@@ -77,8 +101,10 @@ export class Session {
         body: JSON.stringify({ username, password }),
         signal: AbortSignal.timeout(LOGIN_TIMEOUT_MS)
       });
-      if (res.ok) [this.me, this.ended] = [(await res.json()) as Me, false];
-      else {
+      if (res.ok) {
+        [this.me, this.ended] = [(await res.json()) as Me, false];
+        rememberSignedIn();
+      } else {
         // Only a 401 says the password is wrong: a 503 (disk full) told to retype it would never get anyone in. A 403
         // comes again at every try, until whoever runs the proxy passes the page's host on. This page's JSON is refused
         // (400, 413) only for a name or password no user has: empty (a name of spaces alone), or longer than any taken.
