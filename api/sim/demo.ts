@@ -88,7 +88,8 @@ export function startDemo(opts: DemoOptions): Demo {
   const another = found !== undefined && !found.own;
   const start = another ? zone.atHour(today, Math.floor(zone.hourOfDay(t0) * 60) / 60) : backfill ? (found?.begun ?? today) : t0;
   const partWay = backfill && start !== zone.startOfDay(start);
-  const idPrefix = opts.idPrefix ?? runTag(zone, start, backfill, seed, opts.ticketsPerHour, version, partWay);
+  // A run stored before ids named the zone is carried on under its own ids, or its day would be sent again beside it.
+  const idPrefix = opts.idPrefix ?? runTag(zone, start, backfill, seed, opts.ticketsPerHour, version, partWay, !another && found?.zoneless === true);
   if (another)
     log(
       `the demo run in the database was made by another version of the simulator: this one's begins now, under ids of its own ` +
@@ -215,24 +216,26 @@ function runToCarryOn(
   ticketsPerHour: number | undefined,
   version: string | undefined,
   stored: Pick<DemoOptions, 'hasStored' | 'newestStored'>
-): { begun: number; own: boolean } | undefined {
+): { begun: number; own: boolean; zoneless: boolean } | undefined {
   const { hasStored, newestStored } = stored;
   if (!hasStored) return undefined;
   const recent = today - RESUME_DAYS * 86_400_000;
   const going = (prefix: string) => (newestStored?.(prefix)?.at ?? -Infinity) >= recent;
   for (let day = today, k = 0; k <= (newestStored ? LIVE_RUN_DAYS : RESUME_DAYS); k++, day = zone.startOfDay(day - 1)) {
-    // Any version's run of that day: its ids start so, whatever follows.
-    const anyVersion = `ev-${runTag(zone, day, true, seed, ticketsPerHour)}`;
-    if (!hasStored(anyVersion)) continue;
-    const own = `ev-${runTag(zone, day, true, seed, ticketsPerHour, version)}`;
-    if (hasStored(own)) return k <= RESUME_DAYS || going(own) ? { begun: day, own: true } : undefined;
+    // Any version's run of that day: its ids start so, whatever follows; or, stored before ids named the zone, so.
+    const zoneless = !hasStored(`ev-${runTag(zone, day, true, seed, ticketsPerHour)}`);
+    const tag = (v?: string) => `ev-${runTag(zone, day, true, seed, ticketsPerHour, v, false, zoneless)}`;
+    const anyVersion = tag();
+    if (zoneless && !hasStored(anyVersion)) continue;
+    const own = tag(version);
+    if (hasStored(own)) return k <= RESUME_DAYS || going(own) ? { begun: day, own: true, zoneless } : undefined;
     // This version's, begun part way through the day (`….HHMM-`): the latest.
     const partWay = version === undefined ? undefined : newestStored?.(`${own.slice(0, -1)}.`);
     const hhmm = partWay === undefined ? null : /\.(\d\d)(\d\d)-/.exec(partWay.id.slice(own.length - 1));
-    if (partWay && hhmm) return k <= RESUME_DAYS || partWay.at >= recent ? { begun: zone.atHour(day, Number(hhmm[1]) + Number(hhmm[2]) / 60), own: true } : undefined;
+    if (partWay && hhmm) return k <= RESUME_DAYS || partWay.at >= recent ? { begun: zone.atHour(day, Number(hhmm[1]) + Number(hhmm[2]) / 60), own: true, zoneless } : undefined;
     // Another version's: in the way while it has events of today (today's own run, or one still going).
     const last = day === today ? today : newestStored?.(anyVersion)?.at;
-    return last === undefined || last >= today ? { begun: day, own: false } : undefined;
+    return last === undefined || last >= today ? { begun: day, own: false, zoneless } : undefined;
   }
   return undefined;
 }
@@ -249,16 +252,19 @@ function simulatorVersion(): string {
 }
 
 /**
- * Ids unique per day, settings and version for a backfilled run (so restarts dedupe), per start and settings
+ * Ids unique per day, zone, settings and version for a backfilled run (so restarts dedupe), per start and settings
  * otherwise: simulators started in the same second with other seeds (as "run several simulators" does) shared ids,
- * and the server dropped each one's events as the other's duplicates.
+ * and the server dropped each one's events as the other's duplicates. The zone is named by a digest
+ * (`261124z1a2b3c-`): without it, a backfill of the same local date in another zone, a day of other instants, was
+ * dropped whole as the first one's duplicates. `zoneless`: the tag of a run stored before the zone was in it.
  */
-function runTag(zone: Zone, start: number, backfill: boolean, seed: number, ticketsPerHour: number | undefined, version?: string, partWay = false): string {
+function runTag(zone: Zone, start: number, backfill: boolean, seed: number, ticketsPerHour: number | undefined, version?: string, partWay = false, zoneless = false): string {
   const variant = (seed === DEFAULT_SEED ? '' : `s${seed}`) + (ticketsPerHour === undefined ? '' : `r${Math.round(ticketsPerHour)}`);
   if (!backfill) return `${Math.floor(start / 1000).toString(36)}${variant}-`;
-  if (version === undefined) return `${zone.dateTag(start)}${variant}-`;
+  const day = `${zone.dateTag(start)}${variant}${zoneless ? '' : `z${createHash('sha256').update(zone.name).digest('hex').slice(0, 6)}`}`;
+  if (version === undefined) return `${day}-`;
   // A run begun part way through the day names its local minute: `261124-3fa9c1.1005-`.
   const minute = Math.round(zone.hourOfDay(start) * 60);
   const at = partWay ? `.${String(Math.floor(minute / 60)).padStart(2, '0')}${String(minute % 60).padStart(2, '0')}` : '';
-  return `${zone.dateTag(start)}${variant}-${version}${at}-`;
+  return `${day}-${version}${at}-`;
 }

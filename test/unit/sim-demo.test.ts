@@ -101,8 +101,26 @@ describe('startDemo', () => {
     const demo = startDemo({ send: async (e) => void batches.push(e), now: () => NOW, timezone: TZ, tickMs: 5, log: () => {} });
     await until(() => batches.length > 0);
     await demo.stop();
-    expect(batches[0][0].id).toMatch(/^ev-261124-\d+$/);
-    expect(batches.flat().find((e) => e.type === 'ticket.created')?.ticket).toMatch(/^T-261124-\d{6}$/);
+    expect(batches[0][0].id).toMatch(/^ev-261124z[0-9a-f]{6}-\d+$/);
+    expect(batches.flat().find((e) => e.type === 'ticket.created')?.ticket).toMatch(/^T-261124z[0-9a-f]{6}-\d{6}$/);
+  });
+
+  it('tags a backfill\'s ids with its zone too: another zone\'s day of the same date is a day of its own, none of its events taken for duplicates', async () => {
+    const sent = new Map<string, RawEvent[]>();
+    // At NOW it is the 24th in Tokyo as in Shanghai, an hour later: the same local date, other instants.
+    for (const timezone of [TZ, 'Asia/Tokyo']) {
+      const batches: RawEvent[] = [];
+      const demo = startDemo({ send: async (e) => void batches.push(...e), now: () => NOW, timezone, tickMs: 5, log: () => {} });
+      await until(() => batches.length > 0);
+      await demo.stop();
+      sent.set(timezone, batches);
+    }
+    const ids = new Set(sent.get(TZ)!.map((e) => e.id));
+    const tickets = new Set(sent.get(TZ)!.map((e) => e.ticket).filter(Boolean));
+    const tokyo = sent.get('Asia/Tokyo')!;
+    expect(tokyo.length).toBeGreaterThan(100);
+    expect(tokyo.filter((e) => ids.has(e.id)).map((e) => e.id)).toEqual([]);
+    expect(tokyo.filter((e) => tickets.has(e.ticket)).map((e) => e.ticket)).toEqual([]);
   });
 
   it('keeps a batch the server failed to take and sends it again', async () => {
@@ -235,6 +253,21 @@ describe('startDemo restarted on a later day', () => {
     expect(createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 9 * HOUR)).toBe(night);
     // It goes on streaming after the restart.
     expect(createdIn(restarted, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR)).toBeGreaterThan(20);
+  }, 30_000);
+
+  it('carries on a run stored before its ids named the zone, under that run\'s ids: the day is not sent again beside it', async () => {
+    const made = new Map<string, RawEvent>();
+    await runDemo(made, MIDNIGHT + 2 * HOUR, MIDNIGHT + 9 * HOUR);
+    // The same run as the version before stored it: `ev-261124-<version>-…`, without `z<zone>`.
+    const zoneless = (e: RawEvent): RawEvent => JSON.parse(JSON.stringify(e).replace(/(\d{6})z[0-9a-f]{6}-/g, '$1-'));
+    const stored = new Map([...made.values()].map((e) => [zoneless(e).id, zoneless(e)]));
+    expect([...stored.keys()][0]).toMatch(/^ev-261124-[0-9a-f]{6}-\d+$/);
+    const morning = createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 9 * HOUR);
+    expect(morning).toBeGreaterThan(50);
+    const restarted = await runDemo(stored, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR);
+    expect(createdIn(stored.values(), MIDNIGHT, MIDNIGHT + 9 * HOUR)).toBe(morning);
+    expect(createdIn(restarted, MIDNIGHT + 9 * HOUR, MIDNIGHT + 10 * HOUR)).toBeGreaterThan(20);
+    expect(restarted.filter((e) => !e.id.startsWith('ev-261124-'))).toEqual([]);
   }, 30_000);
 
   it('after running for more than a week without a stop, carries on that run: today is not sent a second time under other ids', async () => {
