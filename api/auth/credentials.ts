@@ -1,6 +1,6 @@
 // Passwords, tokens and sessions: hashing and lookup. No HTTP here (see auth/middleware.ts).
 import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
-import { and, eq, gt, lte, ne } from 'drizzle-orm';
+import { and, eq, gt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/open';
 import { apiTokens, sessions, users } from '../../db/index';
 
@@ -66,11 +66,22 @@ export function roleOfToken(db: Db, token: string, now = Date.now()): Role | nul
   return role;
 }
 
-/** The role of the user `username` when `password` is theirs; null for a wrong password or an unknown name. */
-export async function checkPassword(db: Db, username: string, password: string): Promise<Role | null> {
-  const user = db.select().from(users).where(eq(users.username, username)).get();
+/**
+ * The user `username` names, as stored: that name, else the one user whose name it is in other capitals ("Admin"
+ * for admin, as a phone's keyboard writes it). Two such (stored before migration 0013 refused them) name neither.
+ */
+function userNamed(db: Db, username: string) {
+  const exact = db.select().from(users).where(eq(users.username, username)).get();
+  if (exact) return exact;
+  const folded = db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).limit(2).all();
+  return folded.length === 1 ? folded[0] : undefined;
+}
+
+/** The user (their name as stored, and role) when `password` is theirs; null for a wrong password or an unknown name. */
+export async function checkPassword(db: Db, username: string, password: string): Promise<{ username: string; role: Role } | null> {
+  const user = userNamed(db, username);
   const matches = await verifyPasswordOffThread(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
-  return user && matches ? user.role : null;
+  return user && matches ? { username: user.username, role: user.role } : null;
 }
 
 /**

@@ -90,7 +90,8 @@ export class LoginThrottle {
   }
 }
 
-const key = (address: string, username: string) => `${network(address)}\u0000${username}`;
+/** A name in other capitals is the same name to a sign-in ("Admin" is admin), and to its hold. */
+const key = (address: string, username: string) => `${network(address)}\u0000${username.toLowerCase()}`;
 
 /**
  * The network a guesser holds, as the hold counts it: an IPv6 address's /64 (a home or a server is given a whole

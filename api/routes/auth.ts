@@ -64,17 +64,17 @@ export function authRoutes(deps: AppDeps) {
       throttle.wrong(address, username, deps.now());
       const checking = checkPassword(deps.db, username, password);
       throttle.track(address, username, checking);
-      const role = await checking;
-      if (!role) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
+      const user = await checking;
+      if (!user) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
       // Forgiven before the session is stored: a right password whose session a full disk refused is no guess, and
       // counted as one, the admin retrying through the outage was told "too many wrong passwords" and held after it.
       throttle.right(address, username);
-      const token = startSession(deps.db, username, deps.now(), getCookie(c, SESSION_COOKIE));
+      const token = startSession(deps.db, user.username, deps.now(), getCookie(c, SESSION_COOKIE));
       // Secure when the browser came over HTTPS (a proxy in front says so): a page over plain HTTP, or a
       // network on the way, could otherwise have it sent in the clear. Over plain HTTP a browser drops a Secure cookie.
       const https = c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto')?.split(',')[0].trim().toLowerCase() === 'https';
       setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 12 * 3600, secure: https });
-      return c.json({ username, role });
+      return c.json(user);
     })
     .post('/logout', (c) => {
       // A page of another site could sign a supervisor's wall out.
