@@ -187,6 +187,24 @@ describe('wall display', () => {
     await context.close();
   });
 
+  it('remembers the session it showed figures with, signed in before this dashboard was: reloaded once it has ended, says it was signed out', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/wall?lang=en`);
+    await page.waitForSelector('text=Not authorised', { timeout: 15_000 });
+    const auth = (path: string, body?: unknown) =>
+      page.evaluate(([p, b]) => fetch(p as string, { method: 'POST', headers: { 'content-type': 'application/json' }, body: b as string | undefined }).then((r) => r.status), [path, body === undefined ? undefined : JSON.stringify(body)]);
+    // Signed in by no page of this dashboard's (a bookmarklet, or the dashboard before this one).
+    expect(await auth('/api/auth/login', { username: 'admin', password: 'test-admin-password' })).toBe(200);
+    await page.reload();
+    await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
+    expect(await auth('/api/auth/logout')).toBe(200);
+    await page.reload();
+    await page.waitForSelector('text=Not authorised', { timeout: 15_000 });
+    expect(await page.textContent('main')).toMatch(/You were signed out, or your session ended/);
+    await context.close();
+  });
+
   it('after five wrong passwords for a name, says how long to wait rather than "wrong password" again', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await page.goto(`${server.url}/?lang=en`);

@@ -24,7 +24,7 @@ export function signedInHereBefore(): boolean {
   }
 }
 
-function rememberSignedIn(): void {
+export function rememberSignedIn(): void {
   try {
     localStorage.setItem(SIGNED_IN_KEY, '1');
   } catch {
