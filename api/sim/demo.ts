@@ -261,10 +261,14 @@ function simulatorVersion(): string {
 function runTag(zone: Zone, start: number, backfill: boolean, seed: number, ticketsPerHour: number | undefined, version?: string, partWay = false, zoneless = false): string {
   const variant = (seed === DEFAULT_SEED ? '' : `s${seed}`) + (ticketsPerHour === undefined ? '' : `r${Math.round(ticketsPerHour)}`);
   if (!backfill) return `${Math.floor(start / 1000).toString(36)}${variant}-`;
-  const day = `${zone.dateTag(start)}${variant}${zoneless ? '' : `z${createHash('sha256').update(zone.name).digest('hex').slice(0, 6)}`}`;
+  const day = `${zone.dateTag(start)}${variant}${zoneless ? '' : `z${zoneDigest(zone)}`}`;
   if (version === undefined) return `${day}-`;
-  // A run begun part way through the day names its local minute: `261124-3fa9c1.1005-`.
+  // A run begun part way through the day names its local minute: `261124z1a2b3c-3fa9c1.1005-`.
   const minute = Math.round(zone.hourOfDay(start) * 60);
   const at = partWay ? `.${String(Math.floor(minute / 60)).padStart(2, '0')}${String(minute % 60).padStart(2, '0')}` : '';
   return `${day}-${version}${at}-`;
 }
+
+/** The zone, in short: as Intl names it, so `asia/shanghai` and `Asia/Shanghai` (one zone) send one day's ids. */
+const zoneDigest = (zone: Zone) =>
+  createHash('sha256').update(new Intl.DateTimeFormat('en', { timeZone: zone.name }).resolvedOptions().timeZone).digest('hex').slice(0, 6);

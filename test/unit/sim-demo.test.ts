@@ -108,7 +108,7 @@ describe('startDemo', () => {
   it('tags a backfill\'s ids with its zone too: another zone\'s day of the same date is a day of its own, none of its events taken for duplicates', async () => {
     const sent = new Map<string, RawEvent[]>();
     // At NOW it is the 24th in Tokyo as in Shanghai, an hour later: the same local date, other instants.
-    for (const timezone of [TZ, 'Asia/Tokyo']) {
+    for (const timezone of [TZ, 'Asia/Tokyo', 'asia/shanghai']) {
       const batches: RawEvent[] = [];
       const demo = startDemo({ send: async (e) => void batches.push(...e), now: () => NOW, timezone, tickMs: 5, log: () => {} });
       await until(() => batches.length > 0);
@@ -121,6 +121,9 @@ describe('startDemo', () => {
     expect(tokyo.length).toBeGreaterThan(100);
     expect(tokyo.filter((e) => ids.has(e.id)).map((e) => e.id)).toEqual([]);
     expect(tokyo.filter((e) => tickets.has(e.ticket)).map((e) => e.ticket)).toEqual([]);
+    // The same zone however it is written: the same day, under the same ids.
+    const first = (timezone: string) => sent.get(timezone)!.slice(0, 100).map((e) => e.id);
+    expect(first('asia/shanghai')).toEqual(first(TZ));
   });
 
   it('keeps a batch the server failed to take and sends it again', async () => {
