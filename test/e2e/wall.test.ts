@@ -283,6 +283,24 @@ describe('wall display', () => {
     await page.close();
   });
 
+  it('says under its stale figures that the server cannot compute them, not only "Reconnecting", and recovers by itself', async () => {
+    const { page } = await openWall({ width: 1280, height: 720 }, '&lang=en');
+    // A table the live figures read is gone from under the running server: every computation fails, and is logged.
+    const db = new Database(dbPath);
+    db.pragma('busy_timeout = 5000');
+    try {
+      db.exec('ALTER TABLE pending_callbacks RENAME TO pending_callbacks_away');
+      await page.waitForSelector('[data-stale] small:has-text("could not compute the live figures")', { timeout: 40_000 });
+      // It said "Reconnecting — figures as of …" alone, as if the network were down, for as long as the fault lasted.
+      expect(await page.textContent('[data-stale]')).toMatch(/Reconnecting.*The server could not compute the live figures \(its log says why\)/);
+    } finally {
+      db.exec('ALTER TABLE pending_callbacks_away RENAME TO pending_callbacks');
+      db.close();
+    }
+    await page.waitForSelector('[data-stale]', { state: 'detached', timeout: 40_000 });
+    await page.close();
+  });
+
   it('says why it shows nothing, and what to do: a refused token is wrong or revoked, an ingest token is not the wall\'s; with none, sign in on the start page', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
     await page.goto(`${server.url}/wall?token=not-a-token&lang=en`);
