@@ -493,6 +493,29 @@ describe('LiveFeed', () => {
     stop();
   });
 
+  it('asks again why its handshakes fail when a check hangs (a proxy that holds the GET), and says the token is refused', async () => {
+    // The first check is held unanswered for as long as nothing aborts it; the ones after are answered 401.
+    const probed = vi.fn(
+      (_url: string, init?: { signal?: AbortSignal }) =>
+        probed.mock.calls.length > 1
+          ? Promise.resolve({ status: 401 })
+          : new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))
+    );
+    vi.stubGlobal('fetch', probed);
+    const feed = new LiveFeed({ token: 'revoked' });
+    const stop = feed.listen();
+    // Two minutes of handshakes refused: with the first check never ending, no other was made, and it said "Connecting…".
+    let dropped = 0;
+    for (let waited = 0; waited < 120_000; waited += 50) {
+      while (dropped < FakeSocket.all.length) FakeSocket.all[dropped++].drop(1006);
+      vi.advanceTimersByTime(50);
+      await Promise.resolve();
+    }
+    await vi.waitFor(() => expect(feed.unauthorised).toBe(true));
+    expect(probed.mock.calls.length).toBeGreaterThan(1);
+    stop();
+  });
+
   it('says a proxy is not passing WebSockets on once two checks in a row find the server serving it (426), not after one', async () => {
     const probed = vi.fn(async () => ({ status: 426, text: async () => '' }));
     vi.stubGlobal('fetch', probed);

@@ -13,6 +13,8 @@ export type Refusal = 'otherSite' | 'full' | 'noUpgrade';
 export const STALE_AFTER_MS = 12_000;
 const BACKOFF_START_MS = 500;
 const BACKOFF_CAP_MS = 10_000;
+/** How long the check of why handshakes fail may take before it is given up, and made again at the next failure. */
+const PROBE_TIMEOUT_MS = 10_000;
 /** Close codes a server may use to refuse a socket after the upgrade. */
 const REFUSED_CODES = new Set<number>([1008, LIVE_CLOSE.signedOut, LIVE_CLOSE.forbidden]);
 
@@ -247,8 +249,11 @@ export class LiveFeed {
   async #probe(): Promise<void> {
     if (this.#probing) return;
     this.#probing = true;
+    // A check held unanswered (a proxy that queues it) was the last made: the wall said "Connecting…" for as long.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), PROBE_TIMEOUT_MS);
     try {
-      const res = await fetch(this.#url('http'), { cache: 'no-store' });
+      const res = await fetch(this.#url('http'), { cache: 'no-store', signal: abort.signal });
       if (res.status === 401 || res.status === 403) [this.unauthorised, this.forbidden, this.refusal] = [true, res.status === 403, null];
       else {
         this.#upgradesLost = res.status === 426 ? this.#upgradesLost + 1 : 0;
@@ -256,8 +261,9 @@ export class LiveFeed {
         [this.unauthorised, this.refusal] = [false, full ? 'full' : this.#upgradesLost >= 2 ? 'noUpgrade' : null];
       }
     } catch {
-      // Unreachable.
+      // Unreachable, or no answer in time.
     } finally {
+      clearTimeout(timer);
       this.#probing = false;
     }
   }
