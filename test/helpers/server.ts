@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createToken, type Role } from '../../api/auth/credentials';
 import { createRuntime } from '../../api/runtime';
 
@@ -17,6 +18,12 @@ export async function postEvents(url: string, events: unknown): Promise<{ status
   });
   return { status: res.status, body: (await res.json()) as { accepted?: number; duplicates?: number } };
 }
+
+/**
+ * NODE_OPTIONS that load `module` (a path) into a child first. Named by its file: URL, where a space is %20: NODE_OPTIONS
+ * splits at spaces, and in a checkout at a path with one in it `--import <path>` was "Cannot find module '/tmp/my'".
+ */
+export const preloading = (module: string): string => `--import ${pathToFileURL(module).href}`;
 
 /** A port no one listens on: any, or one of `TEST_PORTS` ("44000-44099") on a machine that allows tests only those. */
 export async function freePort(): Promise<number> {

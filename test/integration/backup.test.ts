@@ -11,13 +11,13 @@ import { defaultTargets } from '../../api/kpi/targets';
 import { openDb } from '../../db/open';
 import { batches, recentEvents } from '../bench/workload';
 import { derivedTables } from '../helpers/derived';
-import { postEvents, runEntry, startServer } from '../helpers/server';
+import { postEvents, preloading, runEntry, startServer } from '../helpers/server';
 
 /** Preloaded, it keeps the copy under way until HOLD_COPY_UNTIL exists: a test acts during it, whatever the load. */
 const HOLD_COPY = join(import.meta.dirname, '..', 'helpers', 'hold-copy.mjs');
 /** Preloaded, it has the copy fail as on a full disk once FAIL_COPY_AFTER_MS have passed. */
 const FAIL_COPY = join(import.meta.dirname, '..', 'helpers', 'fail-copy.mjs');
-const held = (until: string) => ({ NODE_OPTIONS: `--import ${HOLD_COPY}`, HOLD_COPY_UNTIL: until });
+const held = (until: string) => ({ NODE_OPTIONS: preloading(HOLD_COPY), HOLD_COPY_UNTIL: until });
 const scratch = () => mkdtempSync(join(tmpdir(), 'floorboard-backup-'));
 const backup = (dbPath: string, args: string[]) => runEntry('api/cli/backup.ts', args, { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC' });
 
@@ -285,8 +285,9 @@ describe('npm run backup', () => {
   it.skipIf(spawnSync('script', ['-V']).status !== 0)('on a terminal (needs script(1)), a failure after the progress line is said on a line of its own', async () => {
     const { dir, dbPath } = await newDatabase();
     const target = join(dir, 'copy.sqlite');
-    const env = { ...process.env, DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: `--import ${FAIL_COPY}`, FAIL_COPY_AFTER_MS: '1500' };
-    const command = `${process.execPath} --import tsx api/cli/backup.ts --to ${target}`;
+    const env = { ...process.env, DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: preloading(FAIL_COPY), FAIL_COPY_AFTER_MS: '1500' };
+    // Quoted for the shell script runs it with: a space in a path (a temporary directory's) split the command.
+    const command = [process.execPath, '--import', 'tsx', 'api/cli/backup.ts', '--to', target].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
     const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: join(import.meta.dirname, '..', '..'), env, encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/copied \(\d+ %\)/);
@@ -318,7 +319,7 @@ describe('npm run backup', () => {
     const r = await runEntry('api/cli/backup.ts', ['--to', join(dir, 'backups', 'b.sqlite')], {
       DATABASE_PATH: dbPath,
       KPI_TIMEZONE: 'UTC',
-      NODE_OPTIONS: `--import ${join(import.meta.dirname, '..', 'helpers', 'record-fsyncs.mjs')}`,
+      NODE_OPTIONS: preloading(join(import.meta.dirname, '..', 'helpers', 'record-fsyncs.mjs')),
       RECORD_FSYNCS: record
     });
     expect([r.code, r.err]).toEqual([0, '']);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openDb } from '../../db/open';
 import { batches, recentEvents } from '../bench/workload';
-import { postEvents, runEntry, startServer, type RunningServer } from '../helpers/server';
+import { postEvents, preloading, runEntry, startServer, type RunningServer } from '../helpers/server';
 
 /** Preloaded, it keeps the copy under way until HOLD_COPY_UNTIL exists: a Ctrl-C then finds it copying, whatever the load. */
 const HOLD_COPY = join(import.meta.dirname, '..', 'helpers', 'hold-copy.mjs');
@@ -351,7 +351,7 @@ describe('npm run restore, as operators use it', () => {
       while (!existsSync(`${dbPath}.restoring`)) await new Promise((r) => setTimeout(r, 1));
       return 'SIGINT';
     })();
-    const env = { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: `--import ${HOLD_COPY}`, HOLD_COPY_UNTIL: join(dir, 'never') };
+    const env = { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: preloading(HOLD_COPY), HOLD_COPY_UNTIL: join(dir, 'never') };
     const r = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], env, { killWhen: copying });
     expect(r.code).toBe(130);
     expect(r.err).toMatch(/^Stopped by SIGINT after [\d.]+ s: nothing was restored \(the partial copy is removed\)\.\n$/);
@@ -426,7 +426,7 @@ describe('npm run restore, as operators use it', () => {
     // The first held while it copies, until the file `go on` exists: a copy of 200 events takes milliseconds, and a
     // test process the machine's load kept waiting longer found it finished (and waited for its copy for ever).
     const goOn = join(dir, 'go on');
-    const ended = runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: `--import ${HOLD_COPY}`, HOLD_COPY_UNTIL: goOn });
+    const ended = runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: preloading(HOLD_COPY), HOLD_COPY_UNTIL: goOn });
     while (!existsSync(`${dbPath}.restoring`)) await new Promise((r) => setTimeout(r, 1));
     try {
       const second = await command('api/cli/restore.ts', dbPath, ['--from', join(dir, 'other-backup.sqlite')]);
@@ -499,7 +499,7 @@ async function restoreKilledAfter(dbPath: string, from: string, renames: number)
   const killed = await runEntry('api/cli/restore.ts', ['--from', from], {
     DATABASE_PATH: dbPath,
     KPI_TIMEZONE: 'UTC',
-    NODE_OPTIONS: `--import ${KILL_AFTER_RENAMES}`,
+    NODE_OPTIONS: preloading(KILL_AFTER_RENAMES),
     KILL_AFTER_RENAMES: String(renames)
   });
   expect(killed.code).toBe(null);
@@ -606,7 +606,7 @@ describe('npm run restore, when the file system refuses', () => {
     const r = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], {
       DATABASE_PATH: dbPath,
       KPI_TIMEZONE: 'UTC',
-      NODE_OPTIONS: `--import ${FAIL_FS}`,
+      NODE_OPTIONS: preloading(FAIL_FS),
       FAIL_WRITE_ENDING: '.restore-plan'
     });
     expect([r.code, r.err]).toEqual([2, `Cannot write ${dbPath}.restore-plan (the disk holding ${dbPath} is full): nothing was restored.\n`]);
@@ -616,7 +616,7 @@ describe('npm run restore, when the file system refuses', () => {
 
   it('a database file that cannot be renamed (bind-mounted): says the restore stopped part way, and npm run restore finishes it', async () => {
     const { dir, dbPath } = await backedUp();
-    const env = { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: `--import ${FAIL_FS}` };
+    const env = { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: preloading(FAIL_FS) };
     const r = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], { ...env, FAIL_RENAME: '1' });
     expect(r.code).toBe(2);
     expect(r.err).toMatch(

@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ensureDashboardBuilt } from '../../api/web-build';
-import { freePort } from '../helpers/server';
+import { freePort, preloading } from '../helpers/server';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -85,7 +85,7 @@ describe('the dashboard build at start', () => {
 });
 
 /** Preloaded, it has the start's `vite build` fail at once. */
-const FAIL_BUILD = { NODE_OPTIONS: `--import ${join(ROOT, 'test', 'helpers', 'fail-build.mjs')}` };
+const FAIL_BUILD = { NODE_OPTIONS: preloading(join(ROOT, 'test', 'helpers', 'fail-build.mjs')) };
 /** `site` as an earlier build left it, older than web/: a start builds it again. */
 function lastBuild(site: string): void {
   mkdirSync(site);
