@@ -2,7 +2,7 @@
 // build once and serve one whole site; a start stopped during its build stops the build too and leaves the
 // site it had. (A site mixing two builds' files loads as a blank page on the wall.)
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,8 @@ const leftovers = (site: string) => readdirSync(dirname(site)).filter((n) => n.s
 function startFor(site: string, opts: { env?: Record<string, string>; prefix?: string[] } = {}) {
   const script = join(dirname(site), 'start.mts');
   writeFileSync(script, `import { ensureDashboardBuilt } from ${JSON.stringify(join(ROOT, 'api', 'web-build.ts'))};\nawait ensureDashboardBuilt(${JSON.stringify(site)});\n`);
+  // Readable by the user `prefix` runs it as: under umask 077 (root's, on some machines) it was root's alone.
+  chmodSync(script, 0o644);
   const [cmd, ...args] = [...(opts.prefix ?? []), process.execPath, '--import', 'tsx', script];
   const proc = spawn(cmd!, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const run = { proc, out: '', err: '', exit: new Promise<number | string | null>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal))) };
@@ -112,9 +114,15 @@ describe('a start whose dashboard build fails', () => {
   }, 60_000);
 
   const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
-  /** Whether this runs as root in a checkout user nobody may read but not write, as a service user meets one. */
+  /**
+   * Whether this runs as root in a checkout user nobody may read but not write, as a service user meets one. One
+   * nobody may not read either (cloned under umask 077) was taken for it, and the start failed on its own files.
+   */
+  const asNobody = (check: string) => spawnSync(nobody[0]!, [...nobody.slice(1), process.execPath, '-e', check]).status;
   const checkoutNotNobodys =
-    process.getuid?.() === 0 && spawnSync(nobody[0]!, [...nobody.slice(1), process.execPath, '-e', `fs.accessSync(${JSON.stringify(ROOT)}, fs.constants.W_OK)`]).status === 1;
+    process.getuid?.() === 0 &&
+    asNobody(`fs.accessSync(${JSON.stringify(join(ROOT, 'api', 'web-build.ts'))}, fs.constants.R_OK)`) === 0 &&
+    asNobody(`fs.accessSync(${JSON.stringify(ROOT)}, fs.constants.W_OK)`) === 1;
   it.skipIf(!checkoutNotNobodys)('says, in a checkout this user may not write, what to do, and serves the last build: no stack trace', async () => {
     const dir = realpathSync(mkdtempSync('/tmp/floorboard-build-nobody-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
