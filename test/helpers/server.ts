@@ -1,5 +1,5 @@
 // Runs the real server as a child process (tsx api/server.ts), as `npm start` would, on a free port.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +8,17 @@ import { createRuntime } from '../../api/runtime';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const TEST_INGEST_TOKEN = 'test-ingest-token-0123456789';
+
+/** `runEntry`'s `prefix` that runs a command as user nobody (uid 65534), where root would ignore file modes. */
+export const AS_NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+
+/**
+ * Whether this checkout's commands can run as nobody: as root, with setpriv, in a checkout and node_modules nobody
+ * may read. One cloned under /root, or under umask 077, is not: the test failed as node could not load a line of it.
+ */
+export const canRunAsNobody: boolean =
+  process.getuid?.() === 0 &&
+  spawnSync(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), process.execPath, '-e', `for (const f of ${JSON.stringify([join(ROOT, 'api', 'server.ts'), join(ROOT, 'node_modules', 'tsx', 'package.json')])}) require('fs').accessSync(f, 4)`]).status === 0;
 
 /** Sends `events` to a running server's POST /api/events with the test ingest token: the status and the answer. */
 export async function postEvents(url: string, events: unknown): Promise<{ status: number; body: { accepted?: number; duplicates?: number } }> {

@@ -2,7 +2,7 @@
 // and the refusals, which write nothing.
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -11,7 +11,7 @@ import { defaultTargets } from '../../api/kpi/targets';
 import { openDb } from '../../db/open';
 import { batches, recentEvents } from '../bench/workload';
 import { derivedTables } from '../helpers/derived';
-import { postEvents, preloading, runEntry, startServer } from '../helpers/server';
+import { AS_NOBODY, canRunAsNobody, postEvents, preloading, runEntry, startServer } from '../helpers/server';
 
 /** Preloaded, it keeps the copy under way until HOLD_COPY_UNTIL exists: a test acts during it, whatever the load. */
 const HOLD_COPY = join(import.meta.dirname, '..', 'helpers', 'hold-copy.mjs');
@@ -145,7 +145,7 @@ describe('npm run backup', () => {
   // Root may write anywhere: as root, this runs the backup as nobody, outside the test run's own temporary directory
   // (which only root may enter). A --to nobody may reach ended in an EACCES stack trace (exit 1), and one whose
   // directory cannot be made said "EACCES: permission denied, mkdir …" and no more.
-  it.skipIf(process.getuid?.() !== 0)('says in one line what to do with a --to this user may not reach or make, without a stack trace, writing nothing', async () => {
+  it.skipIf(!canRunAsNobody)('says in one line what to do with a --to this user may not reach or make, without a stack trace, writing nothing', async () => {
     const dir = realpathSync(mkdtempSync('/tmp/floorboard-backup-nobody-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const dbPath = join(dir, 'kpi.sqlite');
@@ -154,10 +154,13 @@ describe('npm run backup', () => {
     // Root's: one nobody may read but not write in, one nobody may not enter.
     const readOnly = join(dir, 'read-only');
     const closed = join(dir, 'closed');
-    mkdirSync(readOnly, { mode: 0o555 });
-    mkdirSync(closed, { mode: 0o700 });
+    mkdirSync(readOnly);
+    mkdirSync(closed);
+    // Set, not asked of mkdir, which the umask narrows: under 077 nobody could not enter `readOnly` either.
+    chmodSync(readOnly, 0o555);
+    chmodSync(closed, 0o700);
     const asNobody = (to: string) =>
-      runEntry('api/cli/backup.ts', ['--to', to], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', TMPDIR: dir, HOME: dir }, { prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] });
+      runEntry('api/cli/backup.ts', ['--to', to], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', TMPDIR: dir, HOME: dir }, { prefix: AS_NOBODY });
     const advice = 'name a --to in a directory this user may write, or give it that permission.';
     for (const [to, why] of [
       [join(readOnly, 'weekly', 'b.sqlite'), `this user may not write in ${readOnly} (permission denied)`],

@@ -10,19 +10,13 @@ import { describe, expect, it, vi } from 'vitest';
 import Database from 'better-sqlite3';
 import { createRuntime } from '../../api/runtime';
 import { openDb, openFailure, rebuildFailure } from '../../db/open';
-import { runEntry, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
+import { AS_NOBODY, canRunAsNobody, runEntry, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
 import { testApp } from '../helpers/app';
 import { ev, valid } from '../helpers/events';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
-/**
- * Root ignores file modes, so as root the tests of a lock it may not write run as nobody, which needs setpriv and
- * a checkout nobody may read (a clone under /root is not). Otherwise those tests are skipped, saying why.
- */
-const nobodyCanRun =
-  isRoot && spawnSync('setpriv', [`--reuid=65534`, `--regid=65534`, '--clear-groups', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(join(import.meta.dirname, '..', '..', 'node_modules', 'tsx', 'package.json'))})`]).status === 0;
 const noStack = /\n\s+at /;
 
 /** Whether this user may make a file immutable here (chattr +i), as root with CAP_LINUX_IMMUTABLE on ext4 may. */
@@ -56,7 +50,7 @@ function giveToNobody(dir: string, keep: string[] = []): void {
  * the start was meant to succeed.
  */
 function launch(script: string, env: Record<string, string>, as: 'self' | 'nobody' = 'self') {
-  const prefix = as === 'nobody' ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] : [];
+  const prefix = as === 'nobody' ? AS_NOBODY : [];
   const home: Record<string, string> = as === 'nobody' ? { HOME: env.TMPDIR ?? '/tmp' } : {};
   const settings = { HOST: '127.0.0.1', PORT: '0', FLOORBOARD_SKIP_WEB_BUILD: '1', ADMIN_PASSWORD: 'test-admin-password', INGEST_TOKEN: TEST_INGEST_TOKEN, KPI_TIMEZONE: 'UTC' };
   return runEntry(script, [], { ...settings, ...home, ...env }, { prefix, stopWhenListening: true });
@@ -83,7 +77,7 @@ function garble(path: string, name: string): void {
 }
 
 describe('the database file and its lock, as an operator meets them', () => {
-  it.skipIf(isRoot && !nobodyCanRun)(`a lock file this user may not write (mode 444${isRoot ? ', run as nobody: root ignores modes; skipped when setpriv or a checkout nobody may read is missing' : ''}): no server starts, and the refusal names the lock file, its owner and what to do`, async () => {
+  it.skipIf(isRoot && !canRunAsNobody)(`a lock file this user may not write (mode 444${isRoot ? ', run as nobody: root ignores modes; skipped when setpriv or a checkout nobody may read is missing' : ''}): no server starts, and the refusal names the lock file, its owner and what to do`, async () => {
     const dir = isRoot ? nobodyDir() : scratchDir();
     const as = isRoot ? 'nobody' : 'self';
     try {
@@ -115,7 +109,7 @@ describe('the database file and its lock, as an operator meets them', () => {
     }
   }, 90_000);
 
-  it.skipIf(!nobodyCanRun)('(needs root, setpriv and a checkout nobody may read, to run as nobody) a server first started as root, its database then given to nobody: nobody is refused, naming root\'s lock file (mode 644 or 600)', async () => {
+  it.skipIf(!canRunAsNobody)('(needs root, setpriv and a checkout nobody may read, to run as nobody) a server first started as root, its database then given to nobody: nobody is refused, naming root\'s lock file (mode 644 or 600)', async () => {
     const dir = nobodyDir();
     try {
       const path = join(dir, 'kpi.sqlite');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openDb } from '../../db/open';
 import { batches, recentEvents } from '../bench/workload';
-import { postEvents, preloading, runEntry, startServer, type RunningServer } from '../helpers/server';
+import { AS_NOBODY, canRunAsNobody, postEvents, preloading, runEntry, startServer, type RunningServer } from '../helpers/server';
 
 /** Preloaded, it keeps the copy under way until HOLD_COPY_UNTIL exists: a Ctrl-C then finds it copying, whatever the load. */
 const HOLD_COPY = join(import.meta.dirname, '..', 'helpers', 'hold-copy.mjs');
@@ -270,14 +270,14 @@ describe('npm run restore, as operators use it', () => {
 
   // Root reads any file: as root, this runs the restore as nobody, in a directory outside the test run's own
   // temporary one (which only root may enter).
-  it.skipIf(process.getuid?.() !== 0)('says so, without a stack trace, when this user may not read the backup', async () => {
+  it.skipIf(!canRunAsNobody)('says so, without a stack trace, when this user may not read the backup', async () => {
     const dir = outsideTmp('floorboard-restore-nobody-');
     chownSync(dir, 65534, 65534);
     const dbPath = join(dir, 'kpi.sqlite');
     madeWithBackup(join(dir, 'root.sqlite'), join(dir, 'b.sqlite'));
     chmodSync(join(dir, 'b.sqlite'), 0o600);
     const r = await runEntry('api/cli/restore.ts', ['--from', join(dir, 'b.sqlite')], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', TMPDIR: dir, HOME: dir }, {
-      prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+      prefix: AS_NOBODY
     });
     expect([r.code, r.err]).toEqual([
       2,
@@ -287,7 +287,7 @@ describe('npm run restore, as operators use it', () => {
   }, 60_000);
 
   // A backup in a directory this user may not enter (a root-only backups directory) ended in an EACCES stack trace.
-  it.skipIf(process.getuid?.() !== 0)('says so in one line, without a stack trace, of a backup in a directory this user may not enter', async () => {
+  it.skipIf(!canRunAsNobody)('says so in one line, without a stack trace, of a backup in a directory this user may not enter', async () => {
     const dir = outsideTmp('floorboard-restore-nobody-');
     chownSync(dir, 65534, 65534);
     const closed = join(dir, 'closed');
@@ -295,7 +295,7 @@ describe('npm run restore, as operators use it', () => {
     madeWithBackup(join(dir, 'root.sqlite'), join(closed, 'b.sqlite'));
     const dbPath = join(dir, 'kpi.sqlite');
     const r = await runEntry('api/cli/restore.ts', ['--from', join(closed, 'b.sqlite')], { DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', TMPDIR: dir, HOME: dir }, {
-      prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+      prefix: AS_NOBODY
     });
     expect([r.code, r.err]).toEqual([
       2,
@@ -306,16 +306,18 @@ describe('npm run restore, as operators use it', () => {
 
   // A WAL-mode backup (copied by hand from a server's database) needs its index made beside it: in a directory this
   // user may not write (a read-only mount of backups), reading it ended in a SQLITE_READONLY_DIRECTORY stack trace.
-  it.skipIf(process.getuid?.() !== 0)('says to copy it to a place that can be written, without a stack trace, of a WAL-mode backup in a directory this user may not write (read-only media)', async () => {
+  it.skipIf(!canRunAsNobody)('says to copy it to a place that can be written, without a stack trace, of a WAL-mode backup in a directory this user may not write (read-only media)', async () => {
     const dir = outsideTmp('floorboard-restore-nobody-');
     chownSync(dir, 65534, 65534);
     const backups = outsideTmp('floorboard-restore-backups-');
     chmodSync(backups, 0o755);
     const from = join(backups, 'copied.sqlite');
     openDb(from).$client.close();
+    // Readable by nobody whatever the umask: under 077 it was refused as unreadable, before its directory was looked at.
+    chmodSync(from, 0o644);
     expect(readFileSync(from)[18]).toBe(2);
     const r = await runEntry('api/cli/restore.ts', ['--from', from], { DATABASE_PATH: join(dir, 'kpi.sqlite'), KPI_TIMEZONE: 'UTC', TMPDIR: dir, HOME: dir }, {
-      prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+      prefix: AS_NOBODY
     });
     // Told to check that it may write in the directory, an operator with backups on read-only media had nothing to
     // change: the way is to copy the backup somewhere it can be written first.
