@@ -10,6 +10,7 @@ import { loadConfig } from '../../api/config';
 import { listen, type Listening } from '../../api/listen';
 import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
 import { createRuntime } from '../../api/runtime';
+import { middayZone } from '../helpers/server';
 
 const HOUR = 3_600_000;
 let running: Listening | null = null;
@@ -29,8 +30,10 @@ function steppableClock() {
   return clock;
 }
 
-async function start(hub: { heartbeatMs?: number } = {}) {
-  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-live-clock-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: 'UTC' });
+// About noon in the centre's zone (unless a test asks for another), so the clock's steps of 3 hours, and a ticket a
+// second old, stay in one day.
+async function start(hub: { heartbeatMs?: number } = {}, zone = middayZone()) {
+  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-live-clock-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: zone });
   const rt = createRuntime(config);
   const tokens = { display: createToken(rt.db, 'display', 'wall', Date.now()), ingest: createToken(rt.db, 'ingest', 'test', Date.now()) };
   running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000, ...hub } });
@@ -100,7 +103,7 @@ describe('the live feed across a clock step', () => {
     const midnight = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR;
     clock.offset = midnight - 3000 - Date.now();
     // No heartbeat within the test: only the day's end may make the state computed before midnight stale.
-    const { post, connect } = await start({ heartbeatMs: 600_000 });
+    const { post, connect } = await start({ heartbeatMs: 600_000 }, 'UTC');
     await post([created('T1')]);
     const before = connect();
     const yesterday = await before.until((m) => m.type === 'snapshot');

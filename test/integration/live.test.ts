@@ -14,6 +14,7 @@ import type { LiveState } from '../../api/live/state';
 import type { KpiFilters } from '../../api/kpi/types';
 import type { ErrorMessage, ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
 import { createRuntime } from '../../api/runtime';
+import { middayZone } from '../helpers/server';
 
 let running: Listening | null = null;
 const ADMIN_PASSWORD = 'live-test-admin-password';
@@ -25,8 +26,10 @@ afterEach(async () => {
   running = null;
 });
 
+// In a zone where it is about noon: on UTC's clock a ticket created a second before a post just after midnight
+// was yesterday's, and a test waiting for today's count to reach 1 waited 30 s and failed.
 async function start(hub: Partial<HubOptions> = {}) {
-  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-live-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: 'UTC' });
+  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-live-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: middayZone() });
   const rt = createRuntime(config);
   tokens = { display: createToken(rt.db, 'display', 'wall', Date.now()), ingest: createToken(rt.db, 'ingest', 'test', Date.now()) };
   bootstrapCredentials(rt.db, { adminPassword: ADMIN_PASSWORD, now: Date.now() });
