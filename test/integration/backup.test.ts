@@ -288,7 +288,8 @@ describe('npm run backup', () => {
   it.skipIf(spawnSync('script', ['-V']).status !== 0)('on a terminal (needs script(1)), a failure after the progress line is said on a line of its own', async () => {
     const { dir, dbPath } = await newDatabase();
     const target = join(dir, 'copy.sqlite');
-    const env = { ...process.env, DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: preloading(FAIL_COPY), FAIL_COPY_AFTER_MS: '1500' };
+    // script runs the command with $SHELL -c: a service account's (/usr/sbin/nologin) ran nothing; /bin/sh is everywhere.
+    const env = { ...process.env, SHELL: '/bin/sh', DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: preloading(FAIL_COPY), FAIL_COPY_AFTER_MS: '1500' };
     // Quoted for the shell script runs it with: a space in a path (a temporary directory's) split the command.
     const command = [process.execPath, '--import', 'tsx', 'api/cli/backup.ts', '--to', target].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
     const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: join(import.meta.dirname, '..', '..'), env, encoding: 'utf8' });

@@ -198,10 +198,11 @@ describe('npm run simulate over a bad network', () => {
       // util-linux's script runs it in a terminal of its own, which goes when script is killed, as an SSH session's does.
       // Through exec: script runs $SHELL -c, or with SHELL unset (CI) dash, which keeps itself as the simulator's
       // parent, died at the hangup at once, and was taken for the simulator, checked before it had sent what it held.
+      // SHELL is /bin/sh's, as CI's: a service account's (/usr/sbin/nologin) ran nothing, and the test waited 60 s.
       const command = ['exec', process.execPath, '--import', 'tsx', 'api/cli/simulate.ts', '--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'].join(' ');
       const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
         cwd: join(import.meta.dirname, '..', '..'),
-        env: { ...process.env, INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() },
+        env: { ...process.env, SHELL: '/bin/sh', INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() },
         stdio: ['pipe', 'pipe', 'pipe']
       });
       terminal.stdout.resume();
