@@ -124,6 +124,9 @@ export async function startServer(opts: { dbPath: string; port?: number; env?: R
       INGEST_TOKEN: TEST_INGEST_TOKEN,
       ADMIN_PASSWORD: 'test-admin-password',
       KPI_TIMEZONE: 'UTC',
+      // Empty is unset, its default: exported where the tests run (LIVE_MAX_CLIENTS=1, an operator's env file), it
+      // was the test server's, and a wall test's second page waited for a connection the first still held.
+      LIVE_MAX_CLIENTS: '',
       FLOORBOARD_SKIP_WEB_BUILD: '1',
       ...opts.env
     },
