@@ -36,6 +36,20 @@ export async function postEvents(url: string, events: unknown): Promise<{ status
  */
 export const preloading = (module: string): string => `--import ${pathToFileURL(module).href}`;
 
+/** The product's settings (README, Configuration): a command a test runs takes them from the test alone. */
+const SETTINGS = ['PORT', 'HOST', 'DATABASE_PATH', 'KPI_TIMEZONE', 'INGEST_TOKEN', 'ADMIN_PASSWORD', 'LIVE_MAX_CLIENTS'];
+
+/**
+ * This process's environment less the product's settings. Exported where the tests ran (an operator's env file),
+ * they were every test command's: LIVE_MAX_CLIENTS=1 left a wall test's second page waiting for a connection, an
+ * INGEST_TOKEN made a start say its token had changed.
+ */
+function inherited(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of SETTINGS) delete env[name];
+  return env;
+}
+
 /** A port no one listens on: any, or one of `TEST_PORTS` ("44000-44099") on a machine that allows tests only those. */
 export async function freePort(): Promise<number> {
   const range = /^(\d+)-(\d+)$/.exec(process.env.TEST_PORTS ?? '');
@@ -73,7 +87,7 @@ export function runEntry(
   opts: { prefix?: string[]; stopWhenListening?: boolean; killWhen?: Promise<NodeJS.Signals> } = {}
 ): Promise<{ code: number | null; out: string; err: string; listened: boolean }> {
   const [cmd, ...rest] = [...(opts.prefix ?? []), process.execPath, '--import', 'tsx', join(ROOT, script), ...args];
-  const proc = spawn(cmd!, rest, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(cmd!, rest, { cwd: ROOT, env: { ...inherited(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   let listened = false;
@@ -117,16 +131,13 @@ export async function startServer(opts: { dbPath: string; port?: number; env?: R
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'api', 'server.ts'), ...(opts.args ?? [])], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...inherited(),
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_PATH: opts.dbPath,
       INGEST_TOKEN: TEST_INGEST_TOKEN,
       ADMIN_PASSWORD: 'test-admin-password',
       KPI_TIMEZONE: 'UTC',
-      // Empty is unset, its default: exported where the tests run (LIVE_MAX_CLIENTS=1, an operator's env file), it
-      // was the test server's, and a wall test's second page waited for a connection the first still held.
-      LIVE_MAX_CLIENTS: '',
       FLOORBOARD_SKIP_WEB_BUILD: '1',
       ...opts.env
     },
