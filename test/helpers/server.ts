@@ -16,9 +16,13 @@ export const AS_NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-
  * Whether this checkout's commands can run as nobody: as root, with setpriv, in a checkout and node_modules nobody
  * may read. One cloned under /root, or under umask 077, is not: the test failed as node could not load a line of it.
  */
-export const canRunAsNobody: boolean =
-  process.getuid?.() === 0 &&
-  spawnSync(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), process.execPath, '-e', `for (const f of ${JSON.stringify([join(ROOT, 'api', 'server.ts'), join(ROOT, 'node_modules', 'tsx', 'package.json')])}) require('fs').accessSync(f, 4)`]).status === 0;
+export function canRunAsNobody(): boolean {
+  // Asked once, by the files that run a command as nobody: not a process started at every import of this module.
+  return (nobodyCan ??=
+    process.getuid?.() === 0 &&
+    spawnSync(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), process.execPath, '-e', `for (const f of ${JSON.stringify([join(ROOT, 'api', 'server.ts'), join(ROOT, 'node_modules', 'tsx', 'package.json')])}) require('fs').accessSync(f, 4)`]).status === 0);
+}
+let nobodyCan: boolean | undefined;
 
 /** Sends `events` to a running server's POST /api/events with the test ingest token: the status and the answer. */
 export async function postEvents(url: string, events: unknown): Promise<{ status: number; body: { accepted?: number; duplicates?: number } }> {

@@ -145,7 +145,7 @@ describe('npm run backup', () => {
   // Root may write anywhere: as root, this runs the backup as nobody, outside the test run's own temporary directory
   // (which only root may enter). A --to nobody may reach ended in an EACCES stack trace (exit 1), and one whose
   // directory cannot be made said "EACCES: permission denied, mkdir …" and no more.
-  it.skipIf(!canRunAsNobody)('says in one line what to do with a --to this user may not reach or make, without a stack trace, writing nothing', async () => {
+  it.skipIf(!canRunAsNobody())('says in one line what to do with a --to this user may not reach or make, without a stack trace, writing nothing', async () => {
     const dir = realpathSync(mkdtempSync('/tmp/floorboard-backup-nobody-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const dbPath = join(dir, 'kpi.sqlite');

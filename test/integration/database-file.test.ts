@@ -77,7 +77,7 @@ function garble(path: string, name: string): void {
 }
 
 describe('the database file and its lock, as an operator meets them', () => {
-  it.skipIf(isRoot && !canRunAsNobody)(`a lock file this user may not write (mode 444${isRoot ? ', run as nobody: root ignores modes; skipped when setpriv or a checkout nobody may read is missing' : ''}): no server starts, and the refusal names the lock file, its owner and what to do`, async () => {
+  it.skipIf(isRoot && !canRunAsNobody())(`a lock file this user may not write (mode 444${isRoot ? ', run as nobody: root ignores modes; skipped when setpriv or a checkout nobody may read is missing' : ''}): no server starts, and the refusal names the lock file, its owner and what to do`, async () => {
     const dir = isRoot ? nobodyDir() : scratchDir();
     const as = isRoot ? 'nobody' : 'self';
     try {
@@ -109,7 +109,7 @@ describe('the database file and its lock, as an operator meets them', () => {
     }
   }, 90_000);
 
-  it.skipIf(!canRunAsNobody)('(needs root, setpriv and a checkout nobody may read, to run as nobody) a server first started as root, its database then given to nobody: nobody is refused, naming root\'s lock file (mode 644 or 600)', async () => {
+  it.skipIf(!canRunAsNobody())('(needs root, setpriv and a checkout nobody may read, to run as nobody) a server first started as root, its database then given to nobody: nobody is refused, naming root\'s lock file (mode 644 or 600)', async () => {
     const dir = nobodyDir();
     try {
       const path = join(dir, 'kpi.sqlite');

@@ -270,7 +270,7 @@ describe('npm run restore, as operators use it', () => {
 
   // Root reads any file: as root, this runs the restore as nobody, in a directory outside the test run's own
   // temporary one (which only root may enter).
-  it.skipIf(!canRunAsNobody)('says so, without a stack trace, when this user may not read the backup', async () => {
+  it.skipIf(!canRunAsNobody())('says so, without a stack trace, when this user may not read the backup', async () => {
     const dir = outsideTmp('floorboard-restore-nobody-');
     chownSync(dir, 65534, 65534);
     const dbPath = join(dir, 'kpi.sqlite');
@@ -287,7 +287,7 @@ describe('npm run restore, as operators use it', () => {
   }, 60_000);
 
   // A backup in a directory this user may not enter (a root-only backups directory) ended in an EACCES stack trace.
-  it.skipIf(!canRunAsNobody)('says so in one line, without a stack trace, of a backup in a directory this user may not enter', async () => {
+  it.skipIf(!canRunAsNobody())('says so in one line, without a stack trace, of a backup in a directory this user may not enter', async () => {
     const dir = outsideTmp('floorboard-restore-nobody-');
     chownSync(dir, 65534, 65534);
     const closed = join(dir, 'closed');
@@ -306,7 +306,7 @@ describe('npm run restore, as operators use it', () => {
 
   // A WAL-mode backup (copied by hand from a server's database) needs its index made beside it: in a directory this
   // user may not write (a read-only mount of backups), reading it ended in a SQLITE_READONLY_DIRECTORY stack trace.
-  it.skipIf(!canRunAsNobody)('says to copy it to a place that can be written, without a stack trace, of a WAL-mode backup in a directory this user may not write (read-only media)', async () => {
+  it.skipIf(!canRunAsNobody())('says to copy it to a place that can be written, without a stack trace, of a WAL-mode backup in a directory this user may not write (read-only media)', async () => {
     const dir = outsideTmp('floorboard-restore-nobody-');
     chownSync(dir, 65534, 65534);
     const backups = outsideTmp('floorboard-restore-backups-');

@@ -118,7 +118,7 @@ describe('a start whose dashboard build fails', () => {
    * nobody may not read either (cloned under umask 077) was taken for it, and the start failed on its own files.
    */
   const checkoutNotNobodys =
-    canRunAsNobody && spawnSync(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), process.execPath, '-e', `fs.accessSync(${JSON.stringify(ROOT)}, fs.constants.W_OK)`]).status === 1;
+    canRunAsNobody() && spawnSync(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), process.execPath, '-e', `fs.accessSync(${JSON.stringify(ROOT)}, fs.constants.W_OK)`]).status === 1;
   it.skipIf(!checkoutNotNobodys)('says, in a checkout this user may not write, what to do, and serves the last build: no stack trace', async () => {
     const dir = realpathSync(mkdtempSync('/tmp/floorboard-build-nobody-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
