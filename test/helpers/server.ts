@@ -40,6 +40,9 @@ export async function postEvents(url: string, events: unknown): Promise<{ status
  */
 export const preloading = (module: string): string => `--import ${pathToFileURL(module).href}`;
 
+/** `words` as one command line for a shell (script(1) hands its command to one): each quoted, spaces in paths and all. */
+export const shellCommand = (words: string[]): string => words.map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
+
 /** The product's settings (README, Configuration): a command a test runs takes them from the test alone. */
 const SETTINGS = ['PORT', 'HOST', 'DATABASE_PATH', 'KPI_TIMEZONE', 'INGEST_TOKEN', 'ADMIN_PASSWORD', 'LIVE_MAX_CLIENTS'];
 

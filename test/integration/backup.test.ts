@@ -11,7 +11,7 @@ import { defaultTargets } from '../../api/kpi/targets';
 import { openDb } from '../../db/open';
 import { batches, recentEvents } from '../bench/workload';
 import { derivedTables } from '../helpers/derived';
-import { AS_NOBODY, canRunAsNobody, postEvents, preloading, runEntry, startServer } from '../helpers/server';
+import { AS_NOBODY, canRunAsNobody, postEvents, preloading, runEntry, shellCommand, startServer } from '../helpers/server';
 
 /** Preloaded, it keeps the copy under way until HOLD_COPY_UNTIL exists: a test acts during it, whatever the load. */
 const HOLD_COPY = join(import.meta.dirname, '..', 'helpers', 'hold-copy.mjs');
@@ -291,7 +291,7 @@ describe('npm run backup', () => {
     // script runs the command with $SHELL -c: a service account's (/usr/sbin/nologin) ran nothing; /bin/sh is everywhere.
     const env = { ...process.env, SHELL: '/bin/sh', DATABASE_PATH: dbPath, KPI_TIMEZONE: 'UTC', NODE_OPTIONS: preloading(FAIL_COPY), FAIL_COPY_AFTER_MS: '1500' };
     // Quoted for the shell script runs it with: a space in a path (a temporary directory's) split the command.
-    const command = [process.execPath, '--import', 'tsx', 'api/cli/backup.ts', '--to', target].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
+    const command = shellCommand([process.execPath, '--import', 'tsx', 'api/cli/backup.ts', '--to', target]);
     const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: join(import.meta.dirname, '..', '..'), env, encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/copied \(\d+ %\)/);

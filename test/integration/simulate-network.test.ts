@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_INGEST_TOKEN, freePort, middayZone, runEntry, startServer, type RunningServer } from '../helpers/server';
+import { TEST_INGEST_TOKEN, freePort, middayZone, runEntry, shellCommand, startServer, type RunningServer } from '../helpers/server';
 
 /** Resolves once `cond` holds, polling. */
 const until = async (cond: () => boolean) => {
@@ -199,7 +199,7 @@ describe('npm run simulate over a bad network', () => {
       // Through exec: script runs $SHELL -c, or with SHELL unset (CI) dash, which keeps itself as the simulator's
       // parent, died at the hangup at once, and was taken for the simulator, checked before it had sent what it held.
       // SHELL is /bin/sh's, as CI's: a service account's (/usr/sbin/nologin) ran nothing, and the test waited 60 s.
-      const command = ['exec', process.execPath, '--import', 'tsx', 'api/cli/simulate.ts', '--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'].join(' ');
+      const command = `exec ${shellCommand([process.execPath, '--import', 'tsx', 'api/cli/simulate.ts', '--url', p.url, '--token', TEST_INGEST_TOKEN, '--rate', '200'])}`;
       const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
         cwd: join(import.meta.dirname, '..', '..'),
         env: { ...process.env, SHELL: '/bin/sh', INGEST_TOKEN: '', KPI_TIMEZONE: middayZone() },
