@@ -2,6 +2,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
+import { signIn } from '../helpers/browser';
 import { hostRewritingProxy } from '../helpers/proxy';
 import type { RunningServer } from '../helpers/server';
 
@@ -17,12 +18,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.kill('SIGTERM');
 });
-
-async function signIn(page: import('playwright-core').Page): Promise<void> {
-  await page.fill('input[name=password]', 'test-admin-password');
-  await page.press('input[name=password]', 'Enter');
-  await page.waitForSelector('a.wall');
-}
 
 /** A new English page, signed in, whose sign-out the server then fails (503): the warning is up when it returns. */
 async function signOutFailing(context: import('playwright-core').BrowserContext, body: string): Promise<import('playwright-core').Page> {

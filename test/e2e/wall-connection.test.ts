@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
+import { signIn } from '../helpers/browser';
 import { hostRewritingProxy } from '../helpers/proxy';
 import { middayZone, postEvents, seedToken, startServer, type RunningServer } from '../helpers/server';
 
@@ -27,9 +28,7 @@ async function signedIn(): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
   const page = await context.newPage();
   await page.goto(`${server.url}/?lang=en`);
-  await page.fill('input[name=password]', 'test-admin-password');
-  await page.press('input[name=password]', 'Enter');
-  await page.waitForSelector('a.wall');
+  await signIn(page);
   await page.close();
   return context;
 }

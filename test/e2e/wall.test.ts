@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDashboardBuilt } from '../../api/web-build';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, signIn } from '../helpers/browser';
 import { TEST_INGEST_TOKEN, freePort, middayZone, seedToken, startServer, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
@@ -134,9 +134,7 @@ describe('wall display', () => {
     await page.click('button[type=submit]');
     await page.waitForSelector('[role=alert]');
     expect(await page.textContent('[role=alert]')).toMatch(/用户名或密码错误/);
-    await page.fill('input[name=password]', 'test-admin-password');
-    await page.press('input[name=password]', 'Enter');
-    await page.waitForSelector('a.wall');
+    await signIn(page);
     expect(await page.textContent('.signed-in')).toMatch(/admin（管理员）/);
     // The form is gone: the keyboard goes on to the wall's link, not back to the top of the page.
     await page.waitForFunction(() => document.activeElement?.classList.contains('wall'));
@@ -151,8 +149,7 @@ describe('wall display', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${server.url}/?lang=en&team=wallet`);
-    await page.fill('input[name=password]', 'test-admin-password');
-    await page.press('input[name=password]', 'Enter');
+    await signIn(page);
     await page.click('a.wall');
     await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
     const wallAddress = new URL(page.url());
@@ -173,9 +170,7 @@ describe('wall display', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${server.url}/?lang=en`);
-    await page.fill('input[name=password]', 'test-admin-password');
-    await page.press('input[name=password]', 'Enter');
-    await page.waitForSelector('a.wall');
+    await signIn(page);
     expect(await page.evaluate(() => fetch('/api/auth/logout', { method: 'POST' }).then((r) => r.status))).toBeLessThan(300);
     // Loaded afresh (a TV switched on the next morning): its handshake is refused with a bare 401.
     await page.goto(`${server.url}/wall?lang=en`);

@@ -1,7 +1,7 @@
 // Debian's Chromium driven by Playwright. Playwright cannot download browsers here (nor in a user's CI).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
@@ -33,4 +33,11 @@ export function requireCjkFont(): void {
   }
   if (!families.trim())
     throw new Error('No Chinese font found (fc-list :lang=zh is empty): install one with `apt-get install -y fonts-noto-cjk` (bash .ci/run does).');
+}
+
+/** Signs `page`, showing the start page, in as the test servers' admin (ADMIN_PASSWORD test-admin-password). */
+export async function signIn(page: Page): Promise<void> {
+  await page.fill('input[name=password]', 'test-admin-password');
+  await page.press('input[name=password]', 'Enter');
+  await page.waitForSelector('a.wall');
 }
