@@ -3,17 +3,19 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** How a write fails when whatever read the output has gone: a pipe whose reader ended, a terminal closed. */
-export const OUTPUT_GONE: ReadonlySet<string> = new Set(['EPIPE', 'EIO', 'ERR_STREAM_DESTROYED']);
+const OUTPUT_GONE: ReadonlySet<string> = new Set(['EPIPE', 'EIO', 'ERR_STREAM_DESTROYED']);
 
 /**
  * Its output piped into a program that ended (`| head -1`, a log shipper that died) or its terminal closed (EIO): the
  * next line threw an EPIPE stack trace, exit 1, part way through the work (a backup's copy left as `.partial`, no
- * backup made; a rebuild done, but said to have failed). The work goes on to its end, its lines going nowhere.
+ * backup made; a rebuild done, but said to have failed). The work goes on to its end, its lines going nowhere;
+ * `onGone` is told each time (the simulator stops, as on Ctrl-C).
  */
-export function goOnWithoutOutput(): void {
+export function goOnWithoutOutput(onGone?: () => void): void {
   for (const stream of [process.stdout, process.stderr])
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (!OUTPUT_GONE.has(err.code ?? '')) throw err;
+      onGone?.();
     });
 }
 

@@ -2,7 +2,7 @@
 import { timezoneProblem } from '../config';
 import { startDemo } from '../sim/demo';
 import { ticketsPerHourForEventRate } from '../sim/rates';
-import { OUTPUT_GONE, exit, readFlags } from './exit';
+import { exit, goOnWithoutOutput, readFlags } from './exit';
 import { createSender } from './simulate-sender';
 
 const USAGE = `Usage: npm run simulate -- [options]
@@ -166,11 +166,7 @@ async function shutdown(): Promise<void> {
 // Its output or its errors piped into a program that ended (`| head -1`, a log shipper that died), or its terminal
 // closed (EIO, after SIGHUP): the next line threw, a stack trace, and what it held was lost. It stops as on Ctrl-C,
 // its output going nowhere.
-for (const stream of [process.stdout, process.stderr])
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (!OUTPUT_GONE.has(err.code ?? '')) throw err;
-    void shutdown();
-  });
+goOnWithoutOutput(() => void shutdown());
 
 // SIGHUP is its terminal closing (an SSH session dropped): it ended the process at once, what it held lost unsaid.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
