@@ -112,7 +112,7 @@ export class LiveHub {
   private closed = false;
   /** Bumped by every change; a scope's last state is reused for new clients while it is current. */
   private generation = 0;
-  private readonly latest = new Map<string, { generation: number; at: number; today: { from: number; to: number }; state: LiveState }>();
+  private readonly latest = new Map<string, { generation: number; at: number; state: LiveState }>();
   private readonly intervals: NodeJS.Timeout[] = [];
   /** This second's time spent computing snapshots for new clients and subscriptions. */
   private budget = { since: 0, spentMs: 0 };
@@ -298,7 +298,8 @@ export class LiveHub {
     const cached = this.latest.get(scope);
     if (cached === undefined || cached.generation !== this.generation || performance.now() - cached.at >= this.o.heartbeatMs) return false;
     const now = this.o.now();
-    return cached.today.from <= now && now < cached.today.to;
+    const today = cached.state.windows.today;
+    return Date.parse(today.from) <= now && now < Date.parse(today.to);
   }
 
   /** A new client (or a new subscription) gets its scope's latest state, computed again only if stale. */
@@ -328,8 +329,7 @@ export class LiveHub {
     this.stats.computations++;
     const generation = this.generation;
     const state = this.o.compute(filters);
-    const today = { from: Date.parse(state.windows.today.from), to: Date.parse(state.windows.today.to) };
-    this.latest.set(scope, { generation, at: performance.now(), today, state });
+    this.latest.set(scope, { generation, at: performance.now(), state });
     return state;
   }
 
