@@ -54,8 +54,8 @@ export const en = {
   'wall.noUpgrade':
     'The server answers at this address, but its live connection (a WebSocket) does not get through. A proxy in front of the server must pass WebSocket upgrades on (nginx: proxy_http_version 1.1, and the Upgrade and Connection headers). The wall keeps trying.',
   'wall.addressTitle': 'This address cannot be shown',
-  'wall.addressRefused': 'The server cannot use the team named in this address (?team=): check the address.',
-  'wall.serverFailed': 'The server could not compute the live figures (its log says why); they will appear as soon as it can.',
+  'wall.addressError': 'The server cannot use the team named in this address (?team=): check the address.',
+  'wall.failedError': 'The server could not compute the live figures (its log says why); they will appear as soon as it can.',
   'wall.asOf': 'as of {time} {zone}',
   'wall.noData': 'no data yet',
   'wall.nothingYet': 'No events have come in today. The helpdesk, phone system and callback dialer send them to POST /api/events.',
