@@ -2,7 +2,7 @@
 // server.ts (the process) and by integration tests, so both run the same assembly.
 import { RequestError, getRequestListener, type ServerType } from '@hono/node-server';
 import { statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkpoint, type Db } from '../db/open';
@@ -124,6 +124,7 @@ export async function listen(
     server.on('upgrade', (req, socket, head) => {
       // Node hands the socket over without its error listener: a client that resets it while it is being answered
       // would raise an error nobody handles, and end the process.
+      if (!/\bwebsocket\b/i.test(req.headers.upgrade ?? '')) return servedAsHttp1(server, req, socket, head);
       socket.on('error', () => socket.destroy());
       // Thrown here, an error would end the process (no framework catches it): one request must not take the server down.
       try {
@@ -134,6 +135,33 @@ export async function listen(
       }
     });
   });
+}
+
+/**
+ * A request asking to upgrade to anything but a WebSocket (h2c: `curl --http2` on an http:// address, Java's
+ * HttpClient, some monitors) is served as the HTTP/1.1 request it also is, as if it had no Upgrade header, which
+ * RFC 9110 (7.8) lets a server do. Node has taken the socket from its parser by now: the request is handed back to
+ * the server as it was sent, less that header, with whatever followed it (its body, requests pipelined behind it).
+ * Taken for a WebSocket, a batch of events was answered 404 "no WebSocket at /api/events", and nothing stored.
+ */
+function servedAsHttp1(server: Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  // Pipelined behind a request still being answered (a batch whose commit is under way), it waits for that answer,
+  // which the connection's old state sends and would not pass the connection on from.
+  const pending = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (pending && !pending.writableFinished) {
+    // Node took its error listener off with the parser: a reset meanwhile would end the process. Taken off again
+    // once the server has the connection back, or a keep-alive connection would gather one a request.
+    const gone = () => socket.destroy();
+    socket.on('error', gone);
+    return void pending.once('finish', () => {
+      socket.off('error', gone);
+      servedAsHttp1(server, req, socket, head);
+    });
+  }
+  const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() !== 'upgrade') lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+  socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
+  server.emit('connection', socket);
 }
 
 /** The size of the database's WAL file, in words (a whole number of MB read "0 MB" for a WAL that stays). */

@@ -1,0 +1,75 @@
+// What real senders, proxies and broken clients put on the wire, sent as raw bytes to a real server process:
+// each gets a clear answer, and the server goes on serving.
+import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_INGEST_TOKEN, startServer, type RunningServer } from '../helpers/server';
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer({ dbPath: join(mkdtempSync(join(tmpdir(), 'floorboard-transport-')), 'kpi.sqlite') });
+});
+afterAll(() => server?.kill('SIGKILL'));
+
+/** Sends `request` as raw bytes; resolves with what came back once `answers` answers have (or the server ended the connection). */
+function raw(request: string, answers = 1): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const socket = connect(server.port, '127.0.0.1', () => socket.write(request));
+    socket.on('data', (d) => {
+      got += d.toString('latin1');
+      if (bodies(got).length >= answers) socket.end();
+    });
+    socket.on('close', () => resolve(got));
+    socket.on('error', reject);
+  });
+}
+
+/** Each answer's status and JSON body, in the order they came. */
+function bodies(got: string): { status: number; body: any }[] {
+  const out: { status: number; body: any }[] = [];
+  for (let rest = got; rest.startsWith('HTTP/1.1 '); ) {
+    const end = rest.indexOf('\r\n\r\n');
+    const length = /\r\ncontent-length: (\d+)/i.exec(rest.slice(0, end));
+    if (end < 0 || !length || rest.length < end + 4 + Number(length[1])) break;
+    const text = rest.slice(end + 4, end + 4 + Number(length[1]));
+    out.push({ status: Number(rest.slice(9, 12)), body: text && JSON.parse(text) });
+    rest = rest.slice(end + 4 + Number(length[1]));
+  }
+  return out;
+}
+
+const event = (id: string) => JSON.stringify({ id, type: 'ticket.created', at: Date.now() - 1000, ticket: `T-${id}`, channel: 'chat' });
+
+describe('a request that asks to upgrade to another protocol than WebSocket', () => {
+  // curl --http2 on an http:// address, Java's HttpClient (HTTP/2 by default) and some monitors ask so: a server
+  // that does not speak it answers the request as HTTP/1.1, as if the Upgrade header were not there (RFC 9110, 7.8).
+  const h2c = 'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n';
+
+  it('is answered as HTTP/1.1: a batch of events is stored, and the connection serves the next request', async () => {
+    const body = event('h2c-1');
+    const post = `POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_INGEST_TOKEN}\r\nContent-Type: application/json\r\n${h2c}Content-Length: ${body.length}\r\n\r\n${body}`;
+    const health = `GET /api/health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_INGEST_TOKEN}\r\n${h2c}\r\n`;
+    const answers = bodies(await raw(post + health, 2));
+    expect(answers).toEqual([
+      { status: 200, body: { accepted: 1, duplicates: 0 } },
+      { status: 200, body: expect.objectContaining({ ok: true }) }
+    ]);
+  });
+
+  it('serves a keep-alive connection that asks so at every request without gathering listeners on it', async () => {
+    const health = `GET /api/health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_INGEST_TOKEN}\r\n${h2c}\r\n`;
+    const socket = connect(server.port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d) => (got += d.toString('latin1')));
+    for (let i = 1; i <= 15; i++) {
+      socket.write(health);
+      while (bodies(got).length < i) await new Promise((r) => setTimeout(r, 5));
+    }
+    socket.destroy();
+    expect(bodies(got).map((a) => a.status)).toEqual(Array(15).fill(200));
+    expect(server.output()).not.toContain('MaxListenersExceededWarning');
+  });
+});
