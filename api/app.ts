@@ -1,5 +1,5 @@
 // Builds the Hono app with its routes mounted. Nothing listens here (see server.ts), so tests call app.request().
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,20 +73,25 @@ export function createApp(deps: AppDeps) {
       const list = methods.get(r.path) ?? methods.set(r.path, []).get(r.path)!;
       for (const m of r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]) if (!list.includes(m)) list.push(m);
     }
+  /**
+   * The API's 404, naming the endpoint meant when the path is one written in capitals or with a doubled slash: /API/kpis,
+   * or //api/events from a sender whose base address ends in a slash. Each was served the dashboard's page (200, HTML,
+   * and a POST 405 "GET it"), which a script read as an answer and a person as the start page.
+   */
+  const noEndpoint = (c: Context) => {
+    const path = new URL(c.req.url).pathname;
+    const meant = path.toLowerCase().replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+    const rules = [path !== path.toLowerCase() && 'lower case', path.includes('//') && 'written with one slash between their parts'].filter(Boolean);
+    const hint = methods.has(meant) ? `: the API's paths are ${rules.join(', ') || 'lower case'}, as in ${meant}` : '';
+    return c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${path}${hint}.` }, 404);
+  };
   app.all('/api/*', (c) => {
     const allowed = methods.get(c.req.path);
-    if (!allowed) return c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${c.req.path}.` }, 404);
+    if (!allowed) return noEndpoint(c);
     c.header('Allow', allowed.join(', '));
     return c.json({ error: 'method_not_allowed', message: `${c.req.path} takes ${allowed.join(' or ')}, not ${c.req.method}.` }, 405);
   });
-  // The API's paths are lower case. /API/kpis was served the dashboard's page (200, HTML), which a script read as
-  // an answer and a person as the start page: it is the API's 404, naming the path meant.
-  app.use('*', async (c, next) => {
-    if (!isApiPath(c.req.path)) return next();
-    const meant = c.req.path.toLowerCase().replace(/(.)\/$/, '$1');
-    const hint = methods.has(meant) ? `: the API's paths are lower case, as in ${meant}` : '';
-    return c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${c.req.path}${hint}.` }, 404);
-  });
+  app.use('*', async (c, next) => (isApiPath(c.req.path) ? noEndpoint(c) : next()));
 
   const dir = deps.staticDir;
   if (dir && existsSync(join(dir, 'index.html'))) {

@@ -16,10 +16,11 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * Whether `path` is the API's: its first segment is "api", in any case (/API/kpis is answered as the API's 404), or
- * reads as one once its escaped slash is read (/api%2Fkpis, from a client that escaped the whole path).
+ * Whether `path` is the API's: its first segment is "api", in any case (/API/kpis is answered as the API's 404), after
+ * one slash or more (//api/events, from a base address that ends in a slash), or reads as one once its escaped slash
+ * is read (/api%2Fkpis, from a client that escaped the whole path).
  */
-export const isApiPath = (path: string) => /^\/api(\/|%2f|$)/i.test(path);
+export const isApiPath = (path: string) => /^\/+api(\/|%2f|$)/i.test(path);
 
 /** An API answer is figures for one caller's credentials, as of now: no browser or proxy keeps it. */
 export const API_HEADERS: Record<string, string> = { ...SECURITY_HEADERS, 'cache-control': 'no-store' };

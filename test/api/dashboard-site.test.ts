@@ -71,6 +71,26 @@ describe('the dashboard\'s files', () => {
     for (const path of ['/api/kpis', '/api/kpis/']) expect((await app.request(path, { headers: { authorization: `Bearer ${t.tokens.admin}` } })).status).toBe(200);
   });
 
+  // A sender whose base address ends in a slash (`http://floor:3000/` + `/api/events`) asks for //api/events: its
+  // batch was told 405, "a page of the dashboard: GET it", and a script's GET //api/kpis read the start page's HTML.
+  it('answers an API path written with a doubled slash with the API\'s 404, naming the path meant', async () => {
+    const app = siteApp();
+    const cases: [string, string, string][] = [
+      ['POST', '//api/events', '/api/events'],
+      ['GET', '//api/kpis', '/api/kpis'],
+      ['GET', '///api/kpis?team=risk', '/api/kpis'],
+      ['GET', '/api//agents', '/api/agents'],
+      ['GET', '/api/kpis//', '/api/kpis'],
+      ['GET', '//API/health', '/api/health']
+    ];
+    for (const [method, path, meant] of cases) {
+      const res = await app.request(path, { method, headers: { authorization: `Bearer ${t.tokens.admin}` }, body: method === 'POST' ? '[]' : undefined });
+      const body = (await res.json()) as { error?: string; message?: string };
+      expect([method, path, res.status, res.headers.get('cache-control'), body.error], `${method} ${path}`).toEqual([method, path, 404, 'no-store', 'not_found']);
+      expect(body.message, `${method} ${path}`).toMatch(new RegExp(`^No endpoint ${method} ${path.split('?')[0]}: .* as in ${meant}\\.$`));
+    }
+  });
+
   // A start whose dashboard build failed, with no earlier build, serves the API alone.
   it('says, with no dashboard built, that it is not built, where a wall TV showed "404 Not Found"', async () => {
     t = testApp();
