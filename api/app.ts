@@ -95,8 +95,10 @@ export function createApp(deps: AppDeps) {
 
   const dir = deps.staticDir;
   if (dir && existsSync(join(dir, 'index.html'))) {
-    // The dashboard's files are read, never written: another method is a 405, not the page as if it had worked.
-    app.on(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'], '*', (c) => {
+    // The dashboard's files are read, never written: any other method (a cache's PURGE, a WebDAV client's PROPFIND
+    // too, which a list of methods missed) is a 405, not the page as if it had worked.
+    app.use('*', async (c, next) => {
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
       c.header('Allow', 'GET, HEAD');
       return c.json({ error: 'method_not_allowed', message: `${c.req.path} is a page of the dashboard: GET it, not ${c.req.method}.` }, 405);
     });

@@ -91,6 +91,17 @@ describe('the dashboard\'s files', () => {
     }
   });
 
+  // A cache's PURGE, a WebDAV client's PROPFIND, the new QUERY: the page was served 200 as if it had done what was
+  // asked, or a bare "404 Not Found" for a page the browser would have been served.
+  it('answers any method but GET and HEAD on a page or file of the dashboard with 405 and Allow', async () => {
+    const app = siteApp();
+    for (const path of ['/', '/wall', '/index.html', '/_app/version.json'])
+      for (const method of ['POST', 'DELETE', 'PURGE', 'PROPFIND', 'SEARCH', 'QUERY', 'LINK']) {
+        const res = await app.request(path, { method });
+        expect([method, path, res.status, res.headers.get('allow'), res.headers.get('content-type')]).toEqual([method, path, 405, 'GET, HEAD', 'application/json']);
+      }
+  });
+
   // A start whose dashboard build failed, with no earlier build, serves the API alone.
   it('says, with no dashboard built, that it is not built, where a wall TV showed "404 Not Found"', async () => {
     t = testApp();
