@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkpoint, type Db } from '../db/open';
 import { endSocket, failureAnswer, nodeAnswer, type Answer } from './answers';
+import { API_HEADERS } from './security-headers';
 import { createApp, type AppDeps } from './app';
 import { authenticate, NodeAccessors } from './auth/middleware';
 import type { Config } from './config';
@@ -64,7 +65,7 @@ export async function listen(
     // POST /api/events is answered from Node's request directly (routes/events.ts); the rest goes to Hono.
     const honoListener = getRequestListener(app.fetch, { hostname: config.HOST, errorHandler: answerUnreadRequest });
     // A request with no Host is answered below in the API's words (Node's own check answers an empty 400).
-    const server = createServer({ requireHostHeader: false }, (req, res) => void (fastEvents(req, res) || answeredBadHost(req, res) || honoListener(req, res)));
+    const server = createServer({ requireHostHeader: false }, (req, res) => void (fastEvents(req, res) || answeredBadHost(req, res) || answeredNotAPath(req, res) || honoListener(req, res)));
     // A sender may close its side of the connection once its request is sent (`nc -N`, some embedded clients).
     // Node's default then drops the requests not yet answered: a batch was stored, and its 200 never sent. With
     // this, each is answered, and the connection closes after the last.
@@ -74,7 +75,7 @@ export async function listen(
     server.on('checkContinue', (req, res) => {
       if (fastEvents(req, res, true)) return;
       res.writeContinue();
-      void (answeredBadHost(req, res) || honoListener(req, res));
+      void (answeredBadHost(req, res) || answeredNotAPath(req, res) || honoListener(req, res));
     });
     // Node answers an Expect it does not know with an empty 417.
     server.on('checkExpectation', (req, res) =>
@@ -181,6 +182,24 @@ function answeredBadHost(req: IncomingMessage, res: ServerResponse): boolean {
   return true;
 }
 
+/** The methods some path of this server takes. */
+const METHODS = 'GET, HEAD, POST';
+
+/**
+ * A request whose target is not a path (`*`, `ftp://x/…`, an uppercase `HTTP://`, which the adapter reads as a path
+ * after the Host) gets a 400 saying so; true when it was answered. The adapter's own answer blamed the Host header.
+ * `OPTIONS *` asks what the server takes, and is told.
+ */
+function answeredNotAPath(req: IncomingMessage, res: ServerResponse): boolean {
+  const target = req.url ?? '';
+  if (target.startsWith('/') || target.startsWith('http://') || target.startsWith('https://')) return false;
+  if (req.method === 'OPTIONS' && target === '*') res.writeHead(204, { allow: METHODS, ...API_HEADERS }).end();
+  else nodeAnswer(res, { status: 400, body: { error: 'bad_request', message: notAPath(target) } });
+  return true;
+}
+
+const notAPath = (target: string) => `the request's target ${quote(target)} is not a path: send one that begins with a slash, such as /api/kpis (or a whole http:// address)`;
+
 /**
  * A request the adapter could not make a fetch Request of (a Host header that names no host, `Host: [`); its
  * own answer is an empty 400. Anything else thrown before Hono's handlers is ours, and logged.
@@ -192,6 +211,15 @@ function answerUnreadRequest(err: unknown): Response {
       ? badHost(err.message)
       : { status: 400, body: { error: 'bad_request', message: `the request's address is not one a URL can hold (${err.message}); send a path such as /api/kpis, its special characters percent-encoded` } };
   return Response.json(a.body, { status: a.status, headers: a.headers });
+}
+
+/** The target Node could not parse, as sent, read around where it stopped (the packet may hold requests pipelined before it). */
+function requestTarget(err: NodeJS.ErrnoException): string | null {
+  const { rawPacket, bytesParsed } = err as { rawPacket?: Buffer; bytesParsed?: number };
+  if (!rawPacket || bytesParsed === undefined) return null;
+  const packet = rawPacket.toString('latin1');
+  const end = packet.indexOf(' ', bytesParsed);
+  return packet.slice(packet.lastIndexOf(' ', bytesParsed) + 1, end < 0 ? undefined : end);
 }
 
 /** Node's parse failures an operator or sender can mend: status, reason phrase, what to do. */
@@ -209,7 +237,10 @@ const CLIENT_ERRORS: Record<string, [status: number, reason: string, message: st
  */
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-  const [status, reason, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', `the request is not valid HTTP/1.1 (${err.code ?? err.message})`];
+  const [status, reason, known] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', `the request is not valid HTTP/1.1 (${err.code ?? err.message})`];
+  // Not a path at all (`GET api/kpis`, no slash first), rather than text an address must percent-encode.
+  const target = err.code === 'HPE_INVALID_URL' ? requestTarget(err) : null;
+  const message = target !== null && !target.startsWith('/') && !/[^\x21-\x7e]/.test(target) ? notAPath(target) : known;
   const answer = () => {
     if (socket.writable) endSocket(socket, status, reason, { error: 'bad_request', message });
   };

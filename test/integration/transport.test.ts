@@ -73,3 +73,33 @@ describe('a request that asks to upgrade to another protocol than WebSocket', ()
     expect(server.output()).not.toContain('MaxListenersExceededWarning');
   });
 });
+
+describe('a request whose target is not a path', () => {
+  /** The one answer to `request`: its status, its Allow header and its JSON body's message. */
+  const answer = async (request: string) => {
+    const got = await raw(request);
+    return { status: Number(got.slice(9, 12)), allow: /\r\nallow: ([^\r]*)/i.exec(got)?.[1], message: bodies(got)[0]?.body?.message as string | undefined };
+  };
+
+  it('says the target is not a path (no leading slash, `*`, another scheme), not that its Host is bad or its text not percent-encoded', async () => {
+    for (const target of ['api/kpis', '*', 'ftp://x/api/kpis', 'x:1']) {
+      const got = await answer(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(got, target).toEqual({ status: 400, allow: undefined, message: expect.stringContaining('is not a path') });
+      expect(got.message, target).not.toMatch(/Host|percent-encode/);
+    }
+    // Text typed into the address as it reads is still told how to write it.
+    expect((await answer(`GET /api/kpis?team=\xe9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).message).toMatch(/percent-encode/);
+    // Pipelined behind a batch, it is told so after the batch's answer, which goes first.
+    const body = event('before-not-a-path');
+    const post = `POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_INGEST_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const piped = bodies(await raw(`${post}GET api/kpis HTTP/1.1\r\nHost: x\r\n\r\n`, 2));
+    expect(piped).toEqual([
+      { status: 200, body: { accepted: 1, duplicates: 0 } },
+      { status: 400, body: { error: 'bad_request', message: expect.stringContaining('"api/kpis" is not a path') } }
+    ]);
+  });
+
+  it('answers OPTIONS * (what the server takes) with the methods it takes', async () => {
+    expect(await answer('OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toEqual({ status: 204, allow: 'GET, HEAD, POST', message: undefined });
+  });
+});
