@@ -122,6 +122,12 @@ export async function listen(
       });
     });
     server.on('clientError', answerClientError);
+    // CONNECT asks a proxy for a tunnel (a client whose proxy setting names this server). Unheard, Node drops the
+    // connection without a word, which the client reports as a network fault.
+    server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+      socket.on('error', () => socket.destroy());
+      endSocket(socket, 405, 'Method Not Allowed', { error: 'method_not_allowed', message: `CONNECT ${quote(req.url)}: this server is not a proxy; send requests to it directly (is a proxy setting, such as HTTPS_PROXY, naming it?)` }, `Allow: ${METHODS}\r\n`);
+    });
     server.on('upgrade', (req, socket, head) => {
       // Node hands the socket over without its error listener: a client that resets it while it is being answered
       // would raise an error nobody handles, and end the process.

@@ -102,4 +102,11 @@ describe('a request whose target is not a path', () => {
   it('answers OPTIONS * (what the server takes) with the methods it takes', async () => {
     expect(await answer('OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toEqual({ status: 204, allow: 'GET, HEAD, POST', message: undefined });
   });
+
+  it('answers CONNECT (a client that takes this server for its proxy) with 405 saying so, where the connection was dropped unanswered', async () => {
+    const got = await answer('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+    expect(got).toMatchObject({ status: 405, allow: 'GET, HEAD, POST', message: expect.stringMatching(/not a proxy/) });
+    const health = await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` } });
+    expect(health.status).toBe(200);
+  });
 });
