@@ -36,8 +36,8 @@ const subscribeMessage = z.strictObject(
 );
 /** A close reason is at most 123 bytes. */
 const OTHER_SITE_REASON = 'the page is not of the host asked for: another site, or a proxy that rewrites Host (pass on Host or X-Forwarded-Host)';
-/** How long a socket closed 4409 has to answer the close before it is cut. */
-const OTHER_SITE_CLOSE_WAIT_MS = 2_000;
+/** How long a socket closed 4409 (or for a flood of messages) has to answer the close before it is cut. */
+const CLOSE_ANSWER_WAIT_MS = 2_000;
 /** What a client refused for the connection cap is told to wait. */
 export const LIVE_RETRY_AFTER_S = 5;
 
@@ -54,6 +54,8 @@ export interface HubOptions {
   pingMs?: number;
   /** A client with more than this many bytes unsent skips updates until it catches up. */
   maxBufferedBytes?: number;
+  /** A client that sends more messages than this in a second is ended (MAX_MESSAGES_PER_SECOND). */
+  maxMessagesPerSecond?: number;
   /** Of each second, at most this many ms go to computing subscriptions' snapshots (a new client's first is never held). */
   subscriptionMsPerSecond?: number;
   /** The wall clock the states are computed at: a state of a day that has ended is never reused. */
@@ -78,11 +80,19 @@ interface Client {
   /** The snapshot a subscription is owed, due at most once per minIntervalMs; later subscriptions meanwhile join it. */
   owed: NodeJS.Timeout | null;
   lastSnapshotAt: number;
+  /** Messages received in the second since `since` (the monotonic clock's ms). */
+  received: { since: number; count: number };
 }
 
 
 /** A subscribe message is a few hundred bytes; one over this ends the connection, with the reason. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
+/**
+ * A wall sends a subscribe message when its filters change; a client sending more in a second than this (a script
+ * that subscribes at every render, in a loop) is ended, with the reason. Each message is read on the thread that
+ * answers every request: at ~150,000 a second one client held the answers to everyone else for 0.4–0.9 s.
+ */
+export const MAX_MESSAGES_PER_SECOND = 1000;
 
 function addressOf(target: string | undefined): URL | null {
   try {
@@ -119,7 +129,7 @@ export class LiveHub {
   readonly stats = { broadcasts: 0, computations: 0, skippedSlow: 0, droppedDead: 0, refused: 0, signedOut: 0 };
 
   constructor(opts: HubOptions) {
-    this.o = { maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, subscriptionMsPerSecond: 250, now: Date.now, ...opts };
+    this.o = { maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, maxMessagesPerSecond: MAX_MESSAGES_PER_SECOND, subscriptionMsPerSecond: 250, now: Date.now, ...opts };
     this.intervals.push(setInterval(() => this.markDirty(), this.o.heartbeatMs), setInterval(() => this.ping(), this.o.pingMs));
   }
 
@@ -175,7 +185,7 @@ export class LiveHub {
         ws.on('error', () => ws.terminate());
         ws.close(LIVE_CLOSE.otherSite, OTHER_SITE_REASON);
         // Left to ws, one whose client never answered the close was held for 30 s, outside LIVE_MAX_CLIENTS.
-        setTimeout(() => ws.terminate(), OTHER_SITE_CLOSE_WAIT_MS).unref();
+        setTimeout(() => ws.terminate(), CLOSE_ANSWER_WAIT_MS).unref();
       });
       return true;
     }
@@ -201,7 +211,7 @@ export class LiveHub {
   }
 
   private connect(ws: WebSocket, req: IncomingMessage): void {
-    const client: Client = { ws, req, filters: {}, scope: scopeKey({}), unanswered: 0, pings: [], seq: 0, owed: null, lastSnapshotAt: 0 };
+    const client: Client = { ws, req, filters: {}, scope: scopeKey({}), unanswered: 0, pings: [], seq: 0, owed: null, lastSnapshotAt: 0, received: { since: 0, count: 0 } };
     this.clients.add(client);
     ws.on('pong', (data) => client.pings.some((p) => p.equals(data)) && (client.unanswered = 0));
     ws.on('close', () => {
@@ -212,6 +222,14 @@ export class LiveHub {
     ws.on('message', (data) => {
       // Cut off already (below): what it sent before the cut is not read.
       if (!this.clients.has(client)) return;
+      if (this.flooding(client)) {
+        this.clients.delete(client);
+        if (client.owed) clearTimeout(client.owed);
+        ws.close(1008, `over ${this.o.maxMessagesPerSecond} messages in a second; a wall sends a subscribe message when its filters change`);
+        // Its frames still on their way are read, unheeded, until the close is answered: 2 s at most.
+        setTimeout(() => ws.terminate(), CLOSE_ANSWER_WAIT_MS).unref();
+        return;
+      }
       // One Buffer, whole: the server's sockets keep ws's default binaryType, 'nodebuffer'.
       const bytes = (data as Buffer).length;
       if (bytes > MAX_MESSAGE_BYTES) {
@@ -228,6 +246,13 @@ export class LiveHub {
       }
     });
     this.snapshot(client);
+  }
+
+  /** Counts a message from `client`: true once it has sent more than maxMessagesPerSecond in a second. */
+  private flooding(client: Client): boolean {
+    const now = performance.now();
+    if (now - client.received.since >= 1000) client.received = { since: now, count: 0 };
+    return ++client.received.count > this.o.maxMessagesPerSecond;
   }
 
   /**
