@@ -23,10 +23,14 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
   if (isDenial(who)) return who;
   const crossSite = crossSiteSession(req, 'post events');
   if (crossSite) return crossSite;
-  // A compressed body read as text would be called "not UTF-8", which does not say what to change.
+  // A compressed body read as text would be called "not UTF-8", which does not say what to change. Node takes the
+  // chunks of `Transfer-Encoding: gzip, chunked` off and leaves the gzip.
   const encoding = req.header('content-encoding')?.trim().toLowerCase();
   if (encoding && encoding !== 'identity')
     return { status: 415, body: { errors: [{ index: 0, path: '', message: `Content-Encoding ${encoding} is not accepted; send the body uncompressed` }] } };
+  const transfer = req.header('transfer-encoding')?.toLowerCase().replace(/\s*,?\s*chunked\s*$/, '').trim();
+  if (transfer && transfer !== 'identity')
+    return { status: 415, body: { errors: [{ index: 0, path: '', message: `Transfer-Encoding ${transfer} is not accepted; send the body uncompressed` }] } };
   const body = await req.body(MAX_BODY_BYTES);
   if (!body.ok && 'tooLarge' in body) return { status: 413, body: { errors: [{ index: 0, path: '', message: 'body is larger than 10 MB; send smaller batches' }] } };
   if (!body.ok && 'nulBytes' in body)
