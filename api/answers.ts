@@ -9,7 +9,7 @@ import { passingFailure, RETRY_AFTER_SECONDS } from './ingest/failure';
 import { API_HEADERS } from './security-headers';
 
 export interface Answer {
-  status: 200 | 400 | 401 | 403 | 413 | 415 | 417 | 500 | 503;
+  status: 200 | 400 | 401 | 403 | 411 | 413 | 415 | 417 | 500 | 503;
   body: unknown;
   headers?: Record<string, string>;
 }

@@ -36,11 +36,22 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
   if (!body.ok && 'nulBytes' in body)
     return { status: 400, body: { errors: [{ index: 0, path: '', message: 'body holds NUL bytes, which JSON text never does: UTF-16 or UTF-32? send JSON encoded as UTF-8' }] } };
   if (!body.ok) return { status: 400, body: { errors: [{ index: 0, path: '', message: 'body is not valid UTF-8; send JSON encoded as UTF-8' }] } };
+  if (body.text === '') return emptyBody(req);
   const split = splitBody(body.text, (req.header('content-type') ?? '').toLowerCase().includes('ndjson'));
   if (!split.ok) return refused(split);
   const valid = validateEvents(split.raw, deps.now(), split.wellFormed);
   if (!valid.ok) return refused(valid);
   return { status: 200, body: await deps.commits.submit(valid.events) };
+}
+
+/**
+ * A body of no bytes. Sent with no Content-Length and no chunks (HTTP/1.0, a hand-written sender), what followed the
+ * headers was never read as the body: that is the fault to name, not JSON that "ends too soon".
+ */
+function emptyBody(req: EventsRequest): Answer {
+  if (req.header('content-length') === undefined && req.header('transfer-encoding') === undefined)
+    return { status: 411, body: { errors: [{ index: 0, path: '', message: 'the request has no Content-Length (nor Transfer-Encoding: chunked), so it has no body to read; send the events with their Content-Length' }] } };
+  return { status: 400, body: { errors: [{ index: 0, path: '', message: 'the body is empty; send one event, a JSON array of them, or NDJSON' }] } };
 }
 
 /** A refused batch's answer: its faults, and where their listing stopped if it did (at MAX_LISTED_ERRORS, events/parse.ts). */

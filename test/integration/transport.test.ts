@@ -122,4 +122,11 @@ describe('a batch whose body is not there to read as sent', () => {
     expect(answer).toEqual({ status: 415, body: { errors: [{ index: 0, path: '', message: 'Transfer-Encoding gzip is not accepted; send the body uncompressed' }] } });
   });
 
+  it('says a request with no Content-Length (nor chunks) has no body to read, not that its JSON ends too soon, and an empty body that it is empty', async () => {
+    // HTTP/1.0 with the body after the headers and no length: what a hand-written sender does.
+    const [unmeasured] = bodies(await raw(`${head('', '1.0')}\r\n${event('no-length')}`));
+    expect(unmeasured).toMatchObject({ status: 411, body: { errors: [{ index: 0, path: '', message: expect.stringMatching(/no Content-Length/) }] } });
+    const [empty] = bodies(await raw(`${head('Content-Length: 0\r\nConnection: close\r\n')}\r\n`));
+    expect(empty).toEqual({ status: 400, body: { errors: [{ index: 0, path: '', message: 'the body is empty; send one event, a JSON array of them, or NDJSON' }] } });
+  });
 });
