@@ -63,7 +63,19 @@ export function createApp(deps: AppDeps) {
       c.header('Retry-After', String(LIVE_RETRY_AFTER_S));
       return c.json({ error: 'unavailable', message: full }, 503);
     }
-    return c.json({ error: 'upgrade_required', message: 'GET /api/live is a WebSocket: connect with Upgrade: websocket.' }, 426);
+    // A 426 names the protocol to upgrade to (RFC 9110, 15.5.22). A handshake that arrives as a plain GET lost one
+    // of its two headers on the way, or both: a proxy that passes Upgrade on but not Connection (nginx without
+    // proxy_set_header Connection "upgrade") was told to send the Upgrade: websocket it had sent.
+    c.header('Upgrade', 'websocket');
+    const upgrade = /\bwebsocket\b/i.test(c.req.header('upgrade') ?? '');
+    const connection = /\bupgrade\b/i.test(c.req.header('connection') ?? '');
+    const lost = upgrade
+      ? 'came with Upgrade: websocket but without Connection: Upgrade'
+      : connection
+        ? 'came with Connection: Upgrade but without Upgrade: websocket'
+        : 'came without Upgrade: websocket and Connection: Upgrade';
+    const message = `GET /api/live is a WebSocket, and this request ${lost}: connect as one, through a proxy that passes both headers on (nginx: proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade";).`;
+    return c.json({ error: 'upgrade_required', message }, 426);
   });
   // Each endpoint's methods, read off the routes above (HEAD goes with GET): a request with another method
   // gets 405 and Allow, not 404.

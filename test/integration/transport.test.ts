@@ -5,11 +5,14 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_INGEST_TOKEN, startServer, type RunningServer } from '../helpers/server';
+import { TEST_INGEST_TOKEN, seedToken, startServer, type RunningServer } from '../helpers/server';
 
 let server: RunningServer;
+let display: string;
 beforeAll(async () => {
-  server = await startServer({ dbPath: join(mkdtempSync(join(tmpdir(), 'floorboard-transport-')), 'kpi.sqlite') });
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-transport-')), 'kpi.sqlite');
+  display = seedToken(dbPath, 'display');
+  server = await startServer({ dbPath });
 });
 afterAll(() => server?.kill('SIGKILL'));
 
@@ -128,5 +131,19 @@ describe('a batch whose body is not there to read as sent', () => {
     expect(unmeasured).toMatchObject({ status: 411, body: { errors: [{ index: 0, path: '', message: expect.stringMatching(/no Content-Length/) }] } });
     const [empty] = bodies(await raw(`${head('Content-Length: 0\r\nConnection: close\r\n')}\r\n`));
     expect(empty).toEqual({ status: 400, body: { errors: [{ index: 0, path: '', message: 'the body is empty; send one event, a JSON array of them, or NDJSON' }] } });
+  });
+});
+
+describe('a live feed handshake that lost a header on its way', () => {
+  // A proxy that passes Upgrade on but not Connection (nginx without proxy_set_header Connection "upgrade"), or the
+  // other way round, turns the handshake into a plain GET: the 426 said to send Upgrade: websocket, which it had.
+  it('is told which of the two headers did not arrive, and the 426 names the protocol in Upgrade, as HTTP asks', async () => {
+    const get = (headers: string) => raw(`GET /api/live?token=${display} HTTP/1.1\r\nHost: x\r\n${headers}Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nConnection: close\r\n\r\n`);
+    for (const [headers, missing] of [['Upgrade: websocket\r\n', 'Connection: Upgrade'], ['', 'Upgrade: websocket']]) {
+      const got = await get(headers);
+      const [answer] = bodies(got);
+      expect(answer, headers).toMatchObject({ status: 426, body: { error: 'upgrade_required', message: expect.stringContaining(`without ${missing}`) } });
+      expect(got, headers).toMatch(/\r\nupgrade: websocket\r\n/i);
+    }
   });
 });
