@@ -65,6 +65,8 @@ function refused(r: Refusal): Answer {
 export function eventsRoutes(deps: AppDeps) {
   return new Hono().post('/', async (c) => {
     try {
+      const node = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+      if (node?.incoming && node.outgoing) readRestThenClose(node.incoming, node.outgoing);
       return honoAnswer(c, await postEvents(deps, { ...honoAccessors(c), body: (max) => readBody(c, max) }));
     } catch (err) {
       // A real socket reaches this route too (`/api/events/?…`, an absolute address): a sender that hung up
@@ -128,9 +130,27 @@ async function answerFromNode(deps: AppDeps, req: IncomingMessage, res: ServerRe
   }
   try {
     if (!a) return void res.destroy();
+    if (!(waiting && !toldToGoOn)) readRestThenClose(req, res);
     nodeAnswer(res, a);
   } catch (err) {
     console.error(`${logged(url)}: could not answer:`, err);
     res.destroy();
   }
+}
+
+/**
+ * Answered before its body was all read (too large, no token, compressed), on a connection that ends with the
+ * answer (the sender asked so, as Python's urllib does): Node closed it as soon as the answer was written, the rest of
+ * the body still arriving, and the system reset it; a sender that writes its whole body before it reads read "Broken
+ * pipe", never the 413 that says what to do. The rest is read and dropped first (a sender that stalls is cut after
+ * the server's keep-alive timeout), then the connection is ended.
+ */
+function readRestThenClose(req: IncomingMessage, res: ServerResponse): void {
+  // Once the answer is written (its headers say whether the connection ends with it), before Node ends the connection.
+  res.once('prefinish', () => {
+    const node = res as unknown as { _last: boolean };
+    if (!node._last || req.complete) return;
+    node._last = false;
+    res.once('finish', () => (req.complete ? req.socket.end() : req.once('end', () => req.socket.end())));
+  });
 }
