@@ -77,6 +77,16 @@ describe('rules on their exact boundaries', () => {
     expect((await t.kpis()).backlog).toMatchObject({ callbacksPending: 2, callbacksOverdue: 1 });
   });
 
+  it('backlog: a callback rescheduled exactly now is judged against its new due, not the one it had', async () => {
+    t = testApp({ now: () => at('12:00:00.000') });
+    await send([
+      e('callback.scheduled', at('10:00:00.000'), { callback: 'C1', reason: 'customer_request', due: at('11:00:00.000') }),
+      // "due is the latest scheduled due": the reschedule stamped at this very millisecond has happened.
+      e('callback.scheduled', at('12:00:00.000'), { callback: 'C1', reason: 'customer_request', due: at('13:00:00.000') })
+    ]);
+    expect((await t.kpis()).backlog).toMatchObject({ callbacksPending: 1, callbacksOverdue: 0 });
+  });
+
   it('KPIs over a window [from, to): a fact at from counts, one at to does not (ragged bounds)', async () => {
     t = testApp({ now: () => NOW });
     await send([chat('T1', at('10:02:30.000')), chat('T2', at('10:07:30.000'))]);
