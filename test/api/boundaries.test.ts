@@ -150,6 +150,21 @@ describe('rules on their exact boundaries', () => {
     expect(of('bob').resolution.count).toBe(0);
   });
 
+  it('a fact of no team counts under no team filter, even one spelt as its agent', async () => {
+    t = testApp({ now: () => NOW });
+    // "Attributes of a counted fact (team, …) are those at the fact's time": T1 never had a team.
+    await send([
+      chat('T1', at('10:00:00.000')),
+      e('ticket.replied', at('10:10:00.000'), { ticket: 'T1', agent: 'general' }),
+      e('ticket.resolved', at('10:20:00.000'), { ticket: 'T1', agent: 'general' }),
+      chat('T2', at('10:30:00.000'), { team: 'general' })
+    ]);
+    // A whole day: read from rollups, whose rows are split by team.
+    const k = await t.kpis({ from: '2026-11-24', to: '2026-11-25', team: 'general' });
+    expect([k.tickets.created, k.tickets.resolved, k.firstResponse.count]).toEqual([1, 0, 0]);
+    expect((await t.kpis({ from: '2026-11-24', to: '2026-11-25', agent: 'general' })).tickets.resolved).toBe(1);
+  });
+
   it('withinTarget uses the default target of each priority: FRT exactly at it is within, 1 ms more is breached', async () => {
     t = testApp({ now: () => NOW });
     const priorities = Object.keys(DEFAULT_FIRST_RESPONSE_TARGET_SEC) as (keyof typeof DEFAULT_FIRST_RESPONSE_TARGET_SEC)[];
