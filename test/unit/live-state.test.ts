@@ -272,6 +272,17 @@ describe('the agents a wall is sent', () => {
 });
 
 describe('one live state', () => {
+  it('counts the last hour as [now − 1 h, now), as every window: an hour ago exactly counts, now itself does not', async () => {
+    t = testApp({ now: () => NOW });
+    await t.post([
+      ev('ticket.created', NOW - 3_600_001, { ticket: 'before', channel: 'chat' }),
+      ev('ticket.created', NOW - 3_600_000, { ticket: 'hour-ago', channel: 'chat' }),
+      ev('ticket.created', NOW, { ticket: 'now', channel: 'chat' })
+    ]);
+    const { today, lastHour } = computeLiveState(t.rt.db.$client, {}, NOW, 'UTC').windows;
+    expect([lastHour.tickets.created, today.tickets.created]).toEqual([1, 3]);
+  });
+
   /** The connection, with `between()` run before every read it makes: another connection's commit lands there. */
   function interleaved(sqlite: Database.Database, between: () => void): Database.Database {
     const statement = (s: Database.Statement): Database.Statement =>
