@@ -136,6 +136,19 @@ describe('rules on their exact boundaries', () => {
     expect((await t.kpis()).backlog).toMatchObject({ open: 1, unattended: 1, oldestUnattendedSec: 118 * 60 });
   });
 
+  it('a ticket reopened after the customer’s unanswered message waits from that message (a resolution does not clear waiting_since)', async () => {
+    t = testApp({ now: () => at('12:00:00.000') });
+    await send([
+      chat('T1', at('10:00:00.000')),
+      e('ticket.replied', at('10:01:00.000'), { ticket: 'T1', agent: 'ann' }),
+      e('ticket.customer_replied', at('10:05:00.000'), { ticket: 'T1' }),
+      e('ticket.resolved', at('10:10:00.000'), { ticket: 'T1', agent: 'ann' }),
+      e('ticket.reopened', at('10:20:00.000'), { ticket: 'T1' })
+    ]);
+    // Only an agent reply clears waiting_since (README): the customer has waited since 10:05.
+    expect((await t.kpis()).backlog).toMatchObject({ open: 1, unattended: 1, oldestUnattendedSec: 115 * 60 });
+  });
+
   it('ticket.resolved with no agent is credited to the assignee at its time, not a later one', async () => {
     t = testApp({ now: () => NOW });
     await send([
