@@ -70,6 +70,27 @@ describe('rollup compaction', () => {
     expect(stale()).toEqual([[1, DAY + 2 * H], [2, DAY], [3, WEEK]]);
   });
 
+  it('does not sum a day while its first hour, still being marked, is stale: the day then counts that hour’s tickets', async () => {
+    let clock = DAY + 2 * D;
+    const t = testApp({ now: () => clock });
+    try {
+      const T = clock;
+      // A backfill: a ticket at 05:00 marks the day first; then tickets at 00:10… keep its 00:00 hour busy.
+      expect((await t.post([ev('ticket.created', 240, { ticket: 'A', channel: 'chat' })])).status).toBe(200);
+      for (let i = 0; (clock = T + 30_000 + i * 5_000) <= T + 65_000; i++)
+        expect((await t.post([ev('ticket.created', -50 + i, { ticket: `B${i}`, channel: 'chat' })])).status).toBe(200);
+      // The day was first marked over 60 s ago; its 00:00 hour is neither quiet nor that old. Then all is quiet.
+      const round = (now: number) => compactRollups(t.rt.db.$client, { endedBy: now, lastMarkBy: now - 10_000, firstMarkBy: now - 60_000 });
+      round(clock);
+      clock += 20_000;
+      expect(round(clock)).toMatchObject({ left: 0 });
+      // 24 November, as a manager picks it: A and the eight tickets of 00:00–01:00.
+      expect((await t.kpis({ from: '2026-11-24', to: '2026-11-25' })).tickets.created).toBe(9);
+    } finally {
+      t.close();
+    }
+  });
+
   it('stops a round once it has taken its time, one bucket at least, and sums the rest in the rounds after', () => {
     // Tickets in 30 hours over two days: 30 hours, 2 days and a week stale, as a backfill leaves them.
     const tickets = Array.from({ length: 30 }, (_, h) => ev('ticket.created', h * 60 + 5, { ticket: `T${h}`, channel: h % 2 ? 'chat' : 'email', team: 'payments' }));
