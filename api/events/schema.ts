@@ -40,7 +40,8 @@ export const eventSchemas = {
     category: name.default('other'),
     priority: z.enum(PRIORITIES).default('normal'),
     team: name.optional(),
-    customer: name.optional()
+    // Kept with the event, never shown or filtered on: any string, as SPEC.md has it (an address, a line break).
+    customer: z.string().optional()
   }),
   'ticket.assigned': z.object({ ...envelope, ticket: name, agent: name, team: name.optional() }),
   'ticket.replied': z

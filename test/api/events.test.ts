@@ -83,6 +83,15 @@ describe('POST /api/events accepts', () => {
     expect(missing.body.errors[0].path).toBe('channel');
   });
 
+  it('a customer as the helpdesk holds it, over 128 characters or with a line break: SPEC.md asks only for a string', async () => {
+    const r = await t.post([
+      { ...created('cu-1', 'T-cu-1'), customer: `${'Zoë Wang <zoe.wang@example.com>; '.repeat(5)}account 6222 0000 1111 2222` },
+      { ...created('cu-2', 'T-cu-2'), customer: 'Wang Zoë\nFlat 12, 88 Nanjing Road' }
+    ]);
+    expect(r).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    expect((await t.kpis()).tickets.created).toBe(3);
+  });
+
   it('NDJSON with CRLF line endings and blank lines between events, as written on Windows', async () => {
     const lines = [created('crlf-1', 'T-crlf-1'), created('crlf-2', 'T-crlf-2')].map((e) => JSON.stringify(e));
     const nd = `${lines[0]}\r\n\r\n   \r\n${lines[1]}\r\n\r\n`;
