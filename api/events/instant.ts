@@ -10,8 +10,8 @@ export const MAX_EPOCH_MS = 8.64e15;
 
 export const INSTANT_EXPECTED = 'expected ISO-8601 with Z or an offset (e.g. 2026-11-24T09:30:00Z) or integer epoch milliseconds';
 
-// An offset is ±hh:mm, ±hhmm or, in whole hours, ±hh (ISO-8601 allows all three).
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2})(?::?(\d{2}))?)$/i;
+// An offset is ±hh:mm, ±hhmm or, in whole hours, ±hh; a fraction's decimal sign a point or a comma (ISO-8601 allows each).
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?(?:Z|[+-](\d{2})(?::?(\d{2}))?)$/i;
 
 /**
  * Days in a month of the proleptic Gregorian calendar (month 1–12). Date.UTC reads years 0–99 as 1900–1999
@@ -78,8 +78,9 @@ export function parseInstant(v: unknown): number | string {
   if (day < 1 || (day > 28 && day > daysIn(year, month))) return `${v}: ${m[1]}-${m[2]} has no day ${day}`;
   if (hour > 23 || minute > 59 || second > 59) return `${v}: the time of day is out of range (00:00:00 to 23:59:59)`;
   if (offH > 23 || offM > 59) return `${v}: the offset is out of range`;
-  // Date.parse reads no offset of hours alone: +08 is given to it as +08:00.
-  const ms = Date.parse(m[7] !== undefined && m[8] === undefined ? `${v}:00` : v);
+  // Date.parse reads neither a decimal comma nor an offset of hours alone: given it as a point, and +08 as +08:00.
+  const point = v.replace(',', '.');
+  const ms = Date.parse(m[7] !== undefined && m[8] === undefined ? `${point}:00` : point);
   if (!Number.isFinite(ms) || Math.abs(ms) > MAX_EPOCH_MS) return `${v}: outside the range of dates this server can hold`;
   return ms;
 }

@@ -51,6 +51,11 @@ describe('POST /api/events accepts', () => {
     expect((await t.kpis({ from: '2026-11-24T11:40:00Z', to: '2026-11-24T11:41:00Z' })).tickets.created).toBe(1);
   });
 
+  it('a decimal comma in the seconds, which ISO-8601 prefers to the point, at its own millisecond', async () => {
+    expect(await t.post({ ...created('dc1', 'T-dc1'), at: '2026-11-24T11:45:00,250Z' })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+    expect((await t.kpis({ from: '2026-11-24T11:45:00.250Z', to: '2026-11-24T11:45:00.251Z' })).tickets.created).toBe(1);
+  });
+
   it('backfills to 29 February of year 0, a leap year of the proleptic calendar (Date.UTC reads years 0–99 as 1900–1999)', async () => {
     expect(await t.post({ ...created('y0-1', 'T-y0'), at: '0000-02-29T10:00:00Z' })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
     expect((await t.post({ ...created('y0-2', 'T-y0'), at: '0100-02-29T10:00:00Z' })).body.errors).toEqual([{ index: 0, path: 'at', message: '0100-02-29T10:00:00Z: 0100-02 has no day 29' }]);
