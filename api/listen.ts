@@ -70,6 +70,12 @@ export async function listen(
     // Node's default then drops the requests not yet answered: a batch was stored, and its 200 never sent. With
     // this, each is answered, and the connection closes after the last.
     (server as { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
+    // An idle keep-alive connection is kept KEEP_ALIVE_MS, not Node's 5 s: a sender that posts every few seconds on a
+    // pooled connection, or a proxy whose own pool idles 60 s (a cloud load balancer's default), sent its next POST
+    // as the server closed the connection and saw it fail with a reset, which no client sends again on its own.
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    // Above it, or a request begun as the keep-alive wait ends could be timed out on its headers (Node's advice).
+    server.headersTimeout = KEEP_ALIVE_MS + 1_000;
     // A sender waiting for 100 Continue: a batch is told to go on only once its body is wanted, so one refused (no
     // token, over 10 MB) hears why without sending it; any other request is told at once, as Node does by itself.
     server.on('checkContinue', (req, res) => {
@@ -187,6 +193,9 @@ function answeredBadHost(req: IncomingMessage, res: ServerResponse): boolean {
   nodeAnswer(res, badHost());
   return true;
 }
+
+/** How long an idle keep-alive connection is kept: over the 60 s a load balancer's pool keeps one. */
+const KEEP_ALIVE_MS = 65_000;
 
 /** The methods some path of this server takes. */
 const METHODS = 'GET, HEAD, POST';

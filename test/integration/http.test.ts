@@ -143,6 +143,34 @@ describe('POST /api/events over HTTP', () => {
     expect(answer).toContain('{"accepted":2,"duplicates":0}');
   });
 
+  it('keeps an idle keep-alive connection past 5 s, so a sender that posts every few seconds on a pooled connection is not reset mid-POST', async () => {
+    // Node closes idle connections after 5 s: a webhook sender (or a load balancer, whose own pool idles 60 s) that
+    // sent its next POST as the server closed the connection saw it fail with a reset, and a POST is not resent on its own.
+    const socket = connect(running.port, '127.0.0.1');
+    socket.on('error', () => {});
+    let got = '';
+    let closed = false;
+    socket.on('data', (d) => (got += d));
+    socket.on('close', () => (closed = true));
+    const send = (id: string) => {
+      const body = JSON.stringify([event(id)]);
+      socket.write(`POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    };
+    const answers = async (n: number) => {
+      while ((got.match(/HTTP\/1\.1 \d{3} /g) ?? []).length < n && !closed) await new Promise((r) => setTimeout(r, 20));
+    };
+    send('idle-1');
+    await answers(1);
+    // What clients that pool connections read to know how long one stays usable (undici, among others).
+    expect(got).toMatch(/^keep-alive: timeout=65\r$/im);
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(closed).toBe(false);
+    send('idle-2');
+    await answers(2);
+    socket.destroy();
+    expect(got.match(/\{"accepted":1,"duplicates":0\}/g)).toHaveLength(2);
+  }, 15_000);
+
   it('answers a body that breaks off (a malformed chunk, a connection closed before its Content-Length) with 400 and frees the connection', async () => {
     const head = `POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\n`;
     /** Sends `request`, then `then` on the socket; what came back, and whether the server closed its side of the connection. */
