@@ -57,7 +57,7 @@ export function createApp(deps: AppDeps) {
   // why an upgrade would be refused now: the wall asks it when its handshakes fail, which it cannot tell apart.
   app.get('/api/live', (c) => {
     const who = authorize(deps.db, honoAccessors(c), ['display'], deps.now(), true);
-    if (isDenial(who)) return c.json(who.body, who.status);
+    if (isDenial(who)) return c.json(who.body, who.status, who.headers);
     const full = deps.liveFull?.();
     if (full) {
       c.header('Retry-After', String(LIVE_RETRY_AFTER_S));

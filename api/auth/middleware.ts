@@ -65,10 +65,18 @@ export function principalOf(c: Context): Principal | null {
   return c.get('principal' as never) ?? null;
 }
 
-/** A refusal: 401 without credentials, 403 for a role below the need. */
+/**
+ * How a 401 says to authenticate (RFC 9110, 11.6.1, asks every 401 for one): a bearer token, or signing in on the
+ * start page. Without it, some clients (Android's HttpURLConnection) threw "No authentication challenges found" and
+ * never read the status or the message. Not Basic, which a browser would answer with its own password box.
+ */
+export const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="floorboard"' } as const;
+
+/** A refusal: 401 without credentials (with the CHALLENGE), 403 for a role below the need. */
 export interface Denial {
   status: 401 | 403;
   body: { error: 'unauthorized' | 'forbidden'; message: string };
+  headers?: Record<string, string>;
 }
 
 /**
@@ -88,7 +96,7 @@ export function whyUnauthorized(req: Accessors, queryToken = false, how = 'Sign 
 /** Who the caller is, if they hold `needs` (any of them); otherwise the refusal to send. */
 export function authorize(db: Db, req: Accessors, needs: Role[], now: number, queryToken = false): Principal | Denial {
   const principal = authenticate(db, req, now, queryToken);
-  if (!principal) return { status: 401, body: { error: 'unauthorized', message: whyUnauthorized(req, queryToken) } };
+  if (!principal) return { status: 401, body: { error: 'unauthorized', message: whyUnauthorized(req, queryToken) }, headers: CHALLENGE };
   if (!needs.some((n) => allows(principal.role, n)))
     return { status: 403, body: { error: 'forbidden', message: `This needs the ${needs.join(' or ')} role; you are ${principal.role}.` } };
   return principal;
@@ -160,7 +168,7 @@ export function requireRole(db: Db, need: Role | Role[], now: () => number): Mid
   const needs = Array.isArray(need) ? need : [need];
   return async (c, next) => {
     const who = authorize(db, honoAccessors(c), needs, now());
-    if (isDenial(who)) return c.json(who.body, who.status);
+    if (isDenial(who)) return c.json(who.body, who.status, who.headers);
     c.set('principal' as never, who as never);
     await next();
   };

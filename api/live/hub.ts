@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { endSocket } from '../answers';
 import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
-import { allows, crossSiteSession, NodeAccessors, whyUnauthorized } from '../auth/middleware';
+import { allows, CHALLENGE, crossSiteSession, NodeAccessors, whyUnauthorized } from '../auth/middleware';
 import { counted, IN_PLAIN_WORDS, quote } from '../plain-words';
 import { filterFields, isBlank, issuesToErrors } from '../routes/params';
 import { LIVE_CLOSE, type ErrorMessage } from './protocol';
@@ -34,6 +34,8 @@ const subscribeMessage = z.strictObject(
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map(quote).join(', ')} beside "type" and "filters": filters go inside "filters"` : undefined) }
 );
+/** The CHALLENGE of a refused handshake, as header lines (it is answered on the raw socket). */
+const challengeLines = Object.entries(CHALLENGE).map(([k, v]) => `${k}: ${v}\r\n`).join('');
 /** A close reason is at most 123 bytes. */
 const OTHER_SITE_REASON = 'the page is not of the host asked for: another site, or a proxy that rewrites Host (pass on Host or X-Forwarded-Host)';
 /** How long a socket closed 4409 (or for a flood of messages) has to answer the close before it is cut. */
@@ -190,7 +192,8 @@ export class LiveHub {
       return true;
     }
     const principal = this.o.authenticate(req);
-    if (!principal) return refuse(401, 'Unauthorized', 'unauthorized', whyUnauthorized(new NodeAccessors(req), true, 'Sign in, or give the wall\'s display token as ?token=.'));
+    if (!principal)
+      return refuse(401, 'Unauthorized', 'unauthorized', whyUnauthorized(new NodeAccessors(req), true, 'Sign in, or give the wall\'s display token as ?token=.'), challengeLines);
     if (!allows(principal.role, 'display')) return refuse(403, 'Forbidden', 'forbidden', `The live feed needs the display role or above; this is ${principal.role}.`);
     // The address takes the wall's token only: filters in it would be ignored, and the whole centre shown as if filtered.
     const unknown = [...url.searchParams.keys()].find((k) => k !== 'token');

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { checkPassword, logout, startSession } from '../auth/credentials';
 import { MAX_PASSWORD_CHARS } from '../config';
-import { SESSION_COOKIE, crossSiteSession, fromThisSite, honoAccessors, logCrossSite, principalOf, requireRole } from '../auth/middleware';
+import { CHALLENGE, SESSION_COOKIE, crossSiteSession, fromThisSite, honoAccessors, logCrossSite, principalOf, requireRole } from '../auth/middleware';
 import { readBody } from './body';
 import { issuesToErrors } from './params';
 import { quote } from '../plain-words';
@@ -65,7 +65,7 @@ export function authRoutes(deps: AppDeps) {
       const checking = checkPassword(deps.db, username, password);
       throttle.track(address, username, checking);
       const user = await checking;
-      if (!user) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401);
+      if (!user) return c.json({ error: 'unauthorized', message: 'Wrong username or password.' }, 401, CHALLENGE);
       // Forgiven before the session is stored: a right password whose session a full disk refused is no guess, and
       // counted as one, the admin retrying through the outage was told "too many wrong passwords" and held after it.
       throttle.right(address, username);
@@ -83,7 +83,7 @@ export function authRoutes(deps: AppDeps) {
       const token = getCookie(c, SESSION_COOKIE);
       const signedIn = token !== undefined && logout(deps.db, token);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
-      if (!signedIn) return c.json({ error: 'unauthorized', message: 'There is no session to end: sign in first.' }, 401);
+      if (!signedIn) return c.json({ error: 'unauthorized', message: 'There is no session to end: sign in first.' }, 401, CHALLENGE);
       return c.json({ ok: true });
     })
     .get('/me', requireRole(deps.db, 'display', deps.now), (c) => c.json(principalOf(c)));

@@ -40,6 +40,7 @@ describe('POST /api/auth/login', () => {
     // Like every endpoint, logout answers 401 without credentials: the session is gone, or there never was one.
     expect((await logout({ cookie })).status).toBe(401);
     expect((await logout({})).status).toBe(401);
+    expect((await logout({})).headers.get('www-authenticate')).toBe('Bearer realm="floorboard"');
   });
 
   it('ends the session the browser held when it signs in again: the old cookie opens nothing, so a feed or tab on it cannot outlive the next sign-out', async () => {
@@ -63,7 +64,8 @@ describe('POST /api/auth/login', () => {
     const res = await login(JSON.stringify({ username: ' mei\t', password: 'wallet-floor-7' }));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ username: 'mei', role: 'manager' });
-    expect((await login(JSON.stringify({ username: 'mei', password: ' wallet-floor-7' }))).status).toBe(401);
+    const wrong = await login(JSON.stringify({ username: 'mei', password: ' wallet-floor-7' }));
+    expect([wrong.status, wrong.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="floorboard"']);
   });
 
   it('reads the name in any capitals, as a phone\'s keyboard writes it ("Admin"): signed in as the name stored', async () => {

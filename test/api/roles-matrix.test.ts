@@ -115,10 +115,12 @@ describe('every endpoint × every caller', () => {
         for (const way of ways(caller)) {
           const path = way.query === undefined ? e.path : `${e.path}${e.path.includes('?') ? '&' : '?'}token=${encodeURIComponent(way.query)}`;
           const res = await app.request(path, { method: e.method, headers: { ...way.headers, 'content-type': 'application/json' }, body: e.body?.() });
-          got.push(`${caller} by ${way.how}: ${res.status}`);
+          // A 401 names how to authenticate (RFC 9110, 11.6.1); without it some clients (Android's HttpURLConnection)
+          // threw "No authentication challenges found" and never read the status or the message.
+          got.push(`${caller} by ${way.how}: ${res.status}${res.status === 401 ? ` ${res.headers.get('www-authenticate')}` : ''}`);
           // ?token= is the wall's WebSocket's alone: anywhere else it is no credential at all.
           const status = way.query !== undefined && !e.queryToken && e.served !== 'public' ? 401 : expected(e, caller);
-          want.push(`${caller} by ${way.how}: ${status}`);
+          want.push(`${caller} by ${way.how}: ${status}${status === 401 ? ' Bearer realm="floorboard"' : ''}`);
         }
       expect(got).toEqual(want);
     });

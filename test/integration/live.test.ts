@@ -301,6 +301,13 @@ describe('live hub', () => {
       });
     const base = `ws://127.0.0.1:${running!.port}/api/live`;
     expect(await status(base)).toBe(401);
+    // As every 401, it names how to authenticate (RFC 9110 asks it of every 401).
+    const challenge = await new Promise<string | undefined>((resolve) => {
+      const ws = new WebSocket(base);
+      ws.on('unexpected-response', (_req, res) => resolve(res.headers['www-authenticate']));
+      ws.on('error', () => {});
+    });
+    expect(challenge).toBe('Bearer realm="floorboard"');
     // The refusal says what was wrong: a token given, but not one the server accepts (mistyped, or revoked).
     const refusal = await new Promise<string>((resolve) => {
       const ws = new WebSocket(`${base}?token=revoked-or-mistyped`);
