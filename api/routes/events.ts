@@ -143,7 +143,7 @@ async function answerFromNode(deps: AppDeps, req: IncomingMessage, res: ServerRe
  * answer (the sender asked so, as Python's urllib does): Node closed it as soon as the answer was written, the rest of
  * the body still arriving, and the system reset it; a sender that writes its whole body before it reads read "Broken
  * pipe", never the 413 that says what to do. The rest is read and dropped first (a sender that stalls is cut after
- * the server's keep-alive timeout), then the connection is ended.
+ * the server's keep-alive timeout, KEEP_ALIVE_MS in listen.ts: 65 s), then the connection is ended.
  */
 function readRestThenClose(req: IncomingMessage, res: ServerResponse): void {
   // Once the answer is written (its headers say whether the connection ends with it), before Node ends the connection.
