@@ -158,6 +158,11 @@ export async function listen(
  * Taken for a WebSocket, a batch of events was answered 404 "no WebSocket at /api/events", and nothing stored.
  */
 function servedAsHttp1(server: Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() !== 'upgrade') lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+  // Put back at once, even when it waits (below): with bytes unread, a sender's close (`nc -N`) that comes meanwhile
+  // is read after them. Put back later, the close had ended the connection, and the requests went unanswered.
+  socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
   // Pipelined behind a request still being answered (a batch whose commit is under way), it waits for that answer,
   // which the connection's old state sends and would not pass the connection on from.
   const pending = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
@@ -168,12 +173,9 @@ function servedAsHttp1(server: Server, req: IncomingMessage, socket: Duplex, hea
     socket.on('error', gone);
     return void pending.once('finish', () => {
       socket.off('error', gone);
-      servedAsHttp1(server, req, socket, head);
+      server.emit('connection', socket);
     });
   }
-  const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() !== 'upgrade') lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-  socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
   server.emit('connection', socket);
 }
 

@@ -75,6 +75,29 @@ describe('a request that asks to upgrade to another protocol than WebSocket', ()
     expect(bodies(got).map((a) => a.status)).toEqual(Array(15).fill(200));
     expect(server.output()).not.toContain('MaxListenersExceededWarning');
   });
+
+  /** A batch of `n` events whose ids begin with `prefix`, with `extra` headers. */
+  const batch = (prefix: string, n: number, extra = '') => {
+    const body = `[${Array.from({ length: n }, (_, i) => event(`${prefix}-${i}`)).join(',')}]`;
+    return `POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_INGEST_TOKEN}\r\nContent-Type: application/json\r\n${extra}Content-Length: ${body.length}\r\n\r\n${body}`;
+  };
+
+  // `nc -N` and some embedded senders close their side once their requests are sent, and each is answered (listen.ts,
+  // httpAllowHalfOpen). Asked behind a batch still being committed, the request waited for that answer, and the
+  // close that came meanwhile ended the connection: it and the one behind it were neither stored nor answered.
+  it('is answered behind a batch still being committed, from a sender that closes its side once it has sent', async () => {
+    const socket = connect(server.port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d) => (got += d.toString('latin1')));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.end(batch('h2c-half-a', 2000) + batch('h2c-half-b', 1, h2c) + batch('h2c-half-c', 1));
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(bodies(got)).toEqual([
+      { status: 200, body: { accepted: 2000, duplicates: 0 } },
+      { status: 200, body: { accepted: 1, duplicates: 0 } },
+      { status: 200, body: { accepted: 1, duplicates: 0 } }
+    ]);
+  });
 });
 
 describe('a request whose target is not a path', () => {
