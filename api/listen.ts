@@ -3,7 +3,7 @@
 import { RequestError, getRequestListener, type ServerType } from '@hono/node-server';
 import { statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkpoint, type Db } from '../db/open';
 import { endSocket, failureAnswer, nodeAnswer, type Answer } from './answers';
@@ -173,6 +173,9 @@ function servedAsHttp1(server: Server, req: IncomingMessage, socket: Duplex, hea
     socket.on('error', gone);
     return void pending.once('finish', () => {
       socket.off('error', gone);
+      // That answer's end set the idle limit of a connection waiting for its next request (keepAliveTimeout, 5 s), which
+      // Node lifts when that request comes: this one has come, and a body slower than that was cut off unanswered.
+      (socket as Socket).setTimeout(server.timeout);
       server.emit('connection', socket);
     });
   }

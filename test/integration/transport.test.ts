@@ -98,6 +98,30 @@ describe('a request that asks to upgrade to another protocol than WebSocket', ()
       { status: 200, body: { accepted: 1, duplicates: 0 } }
     ]);
   });
+
+  // Behind a batch being committed, it took the connection on with the idle limit of one waiting for its next request
+  // (Node's keep-alive timeout, 5 s) still set: a body that came after that long was cut off, unanswered, where a
+  // request that asked no upgrade waits for it.
+  it('is answered behind a batch still being committed, its body coming seconds after its headers', async () => {
+    const socket = connect(server.port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d) => (got += d.toString('latin1')));
+    socket.on('error', () => {});
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const late = batch('h2c-late-b', 1, h2c);
+    const split = late.indexOf('\r\n\r\n') + 4;
+    socket.write(batch('h2c-late-a', 2000) + late.slice(0, split));
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    socket.write(late.slice(split));
+    while (bodies(got).length < 2 && !socket.destroyed) await new Promise((resolve) => setTimeout(resolve, 20));
+    socket.destroy();
+    await closed;
+    expect(bodies(got)).toEqual([
+      { status: 200, body: { accepted: 2000, duplicates: 0 } },
+      { status: 200, body: { accepted: 1, duplicates: 0 } }
+    ]);
+  }, 20_000);
 });
 
 describe('a request whose target is not a path', () => {
