@@ -218,7 +218,8 @@ function answeredNotAPath(req: IncomingMessage, res: ServerResponse): boolean {
   return true;
 }
 
-const notAPath = (target: string) => `the request's target ${quote(target)} is not a path: send one that begins with a slash, such as /api/kpis (or a whole http:// address)`;
+/** `target`: as sent, unless only its end is known (see requestTarget). */
+const notAPath = (target?: string) => `the request's target ${target === undefined ? '' : `${quote(target)} `}is not a path: send one that begins with a slash, such as /api/kpis (or a whole http:// address)`;
 
 /**
  * A request the adapter could not make a fetch Request of (a Host header that names no host, `Host: [`); its
@@ -233,13 +234,18 @@ function answerUnreadRequest(err: unknown): Response {
   return Response.json(a.body, { status: a.status, headers: a.headers });
 }
 
-/** The target Node could not parse, as sent, read around where it stopped (the packet may hold requests pipelined before it). */
-function requestTarget(err: NodeJS.ErrnoException): string | null {
+/**
+ * The target Node could not parse, as sent, read around where it stopped (the packet may hold requests pipelined
+ * before it); `whole` is false when the packet holds only its end, its start having come in packets before (a request
+ * typed a key at a time, as Windows' telnet sends it, comes a byte a packet).
+ */
+function requestTarget(err: NodeJS.ErrnoException): { target: string; whole: boolean } | null {
   const { rawPacket, bytesParsed } = err as { rawPacket?: Buffer; bytesParsed?: number };
   if (!rawPacket || bytesParsed === undefined) return null;
   const packet = rawPacket.toString('latin1');
+  const start = packet.lastIndexOf(' ', bytesParsed);
   const end = packet.indexOf(' ', bytesParsed);
-  return packet.slice(packet.lastIndexOf(' ', bytesParsed) + 1, end < 0 ? undefined : end);
+  return { target: packet.slice(start + 1, end < 0 ? undefined : end), whole: start >= 0 };
 }
 
 /** Node's parse failures an operator or sender can mend: status, reason phrase, what to do. */
@@ -258,9 +264,11 @@ const CLIENT_ERRORS: Record<string, [status: number, reason: string, message: st
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
   const [status, reason, known] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', `the request is not valid HTTP/1.1 (${err.code ?? err.message})`];
-  // Not a path at all (`GET api/kpis`, no slash first), rather than text an address must percent-encode.
+  // Not a path at all (`GET api/kpis`, no slash first), rather than text an address must percent-encode. Of a target
+  // seen only in part, printable text is what the parser took for a scheme: a path of it would have parsed.
   const target = err.code === 'HPE_INVALID_URL' ? requestTarget(err) : null;
-  const message = target !== null && !target.startsWith('/') && !/[^\x21-\x7e]/.test(target) ? notAPath(target) : known;
+  const printable = target !== null && !/[^\x21-\x7e]/.test(target.target);
+  const message = printable && !target.whole ? notAPath() : printable && !target.target.startsWith('/') ? notAPath(target.target) : known;
   const answer = () => {
     if (socket.writable) endSocket(socket, status, reason, { error: 'bad_request', message });
   };
