@@ -137,7 +137,8 @@ async function answerFromNode(deps: AppDeps, req: IncomingMessage, res: ServerRe
   }
   try {
     if (!a) return void res.destroy();
-    if (!(waiting && !toldToGoOn)) readRestThenClose(req, res);
+    // A body read whole (every accepted batch) leaves nothing to read: no listener a request for it.
+    if (!req.complete && !(waiting && !toldToGoOn)) readRestThenClose(req, res);
     nodeAnswer(res, a);
   } catch (err) {
     console.error(`${logged(url)}: could not answer:`, err);
