@@ -131,6 +131,7 @@ function wholeJson(text: string): boolean {
  */
 export function splitBody(text: string, ndjson: boolean): { ok: true; raw: unknown[]; wellFormed: boolean } | Refusal {
   const wellFormed = !SURROGATE_ESCAPE.test(text);
+  if (text === '') return { ok: false, errors: [{ index: 0, path: '', message: 'the body is empty; send one event, a JSON array of them, or NDJSON' }] };
   if (ndjson) {
     const raw: unknown[] = [];
     const errors: EventError[] = [];

@@ -25,18 +25,16 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
   if (crossSite) return crossSite;
   // A compressed body read as text would be called "not UTF-8", which does not say what to change. Node takes the
   // chunks of `Transfer-Encoding: gzip, chunked` off and leaves the gzip.
-  const encoding = req.header('content-encoding')?.trim().toLowerCase();
-  if (encoding && encoding !== 'identity')
-    return { status: 415, body: { errors: [{ index: 0, path: '', message: `Content-Encoding ${encoding} is not accepted; send the body uncompressed` }] } };
-  const transfer = req.header('transfer-encoding')?.toLowerCase().replace(/\s*,?\s*chunked\s*$/, '').trim();
-  if (transfer && transfer !== 'identity')
-    return { status: 415, body: { errors: [{ index: 0, path: '', message: `Transfer-Encoding ${transfer} is not accepted; send the body uncompressed` }] } };
+  const coding = compression(req);
+  if (coding) return bodyFault(415, `${coding} is not accepted; send the body uncompressed`);
   const body = await req.body(MAX_BODY_BYTES);
-  if (!body.ok && 'tooLarge' in body) return { status: 413, body: { errors: [{ index: 0, path: '', message: 'body is larger than 10 MB; send smaller batches' }] } };
-  if (!body.ok && 'nulBytes' in body)
-    return { status: 400, body: { errors: [{ index: 0, path: '', message: 'body holds NUL bytes, which JSON text never does: UTF-16 or UTF-32? send JSON encoded as UTF-8' }] } };
-  if (!body.ok) return { status: 400, body: { errors: [{ index: 0, path: '', message: 'body is not valid UTF-8; send JSON encoded as UTF-8' }] } };
-  if (body.text === '') return emptyBody(req);
+  if (!body.ok && 'tooLarge' in body) return bodyFault(413, 'body is larger than 10 MB; send smaller batches');
+  if (!body.ok && 'nulBytes' in body) return bodyFault(400, 'body holds NUL bytes, which JSON text never does: UTF-16 or UTF-32? send JSON encoded as UTF-8');
+  if (!body.ok) return bodyFault(400, 'body is not valid UTF-8; send JSON encoded as UTF-8');
+  // Sent with no Content-Length and no chunks (HTTP/1.0, a hand-written sender), what followed the headers was never
+  // read as the body: that is the fault to name, not JSON that "ends too soon".
+  if (body.text === '' && req.header('content-length') === undefined && req.header('transfer-encoding') === undefined)
+    return bodyFault(411, 'the request has no Content-Length (nor Transfer-Encoding: chunked), so it has no body to read; send the events with their Content-Length');
   const split = splitBody(body.text, (req.header('content-type') ?? '').toLowerCase().includes('ndjson'));
   if (!split.ok) return refused(split);
   const valid = validateEvents(split.raw, deps.now(), split.wellFormed);
@@ -44,14 +42,15 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
   return { status: 200, body: await deps.commits.submit(valid.events) };
 }
 
-/**
- * A body of no bytes. Sent with no Content-Length and no chunks (HTTP/1.0, a hand-written sender), what followed the
- * headers was never read as the body: that is the fault to name, not JSON that "ends too soon".
- */
-function emptyBody(req: EventsRequest): Answer {
-  if (req.header('content-length') === undefined && req.header('transfer-encoding') === undefined)
-    return { status: 411, body: { errors: [{ index: 0, path: '', message: 'the request has no Content-Length (nor Transfer-Encoding: chunked), so it has no body to read; send the events with their Content-Length' }] } };
-  return { status: 400, body: { errors: [{ index: 0, path: '', message: 'the body is empty; send one event, a JSON array of them, or NDJSON' }] } };
+/** A refusal of the body as a whole (not of one event in it), in the shape of every refusal: at index 0, path ''. */
+const bodyFault = (status: Answer['status'], message: string): Answer => ({ status, body: { errors: [{ index: 0, path: '', message }] } });
+
+/** The compression a body is sent with, as `Content-Encoding gzip` or `Transfer-Encoding gzip`; null when none. */
+function compression(req: EventsRequest): string | null {
+  const content = req.header('content-encoding')?.trim().toLowerCase();
+  if (content && content !== 'identity') return `Content-Encoding ${content}`;
+  const transfer = req.header('transfer-encoding')?.toLowerCase().replace(/\s*,?\s*chunked\s*$/, '').trim();
+  return transfer && transfer !== 'identity' ? `Transfer-Encoding ${transfer}` : null;
 }
 
 /** A refused batch's answer: its faults, and where their listing stopped if it did (at MAX_LISTED_ERRORS, events/parse.ts). */
