@@ -38,8 +38,18 @@ const subscribeMessage = z.strictObject(
 const challengeLines = Object.entries(CHALLENGE).map(([k, v]) => `${k}: ${v}\r\n`).join('');
 /** A close reason is at most 123 bytes. */
 const OTHER_SITE_REASON = 'the page is not of the host asked for: another site, or a proxy that rewrites Host (pass on Host or X-Forwarded-Host)';
-/** How long a socket closed 4409 (or for a flood of messages) has to answer the close before it is cut. */
+/** How long a socket the server closes has to answer the close before it is cut. */
 const CLOSE_ANSWER_WAIT_MS = 2_000;
+
+/**
+ * Closes a client's socket with `code` and why, and cuts it should it not answer the close in CLOSE_ANSWER_WAIT_MS.
+ * Left to ws, one that never answered was held for 30 s, outside LIVE_MAX_CLIENTS (it is no longer counted); its
+ * frames still on their way are read, unheeded, meanwhile.
+ */
+function closeThenCut(ws: WebSocket, code: number, reason: string): void {
+  ws.close(code, reason);
+  setTimeout(() => ws.terminate(), CLOSE_ANSWER_WAIT_MS).unref();
+}
 /** What a client refused for the connection cap is told to wait. */
 export const LIVE_RETRY_AFTER_S = 5;
 
@@ -185,9 +195,7 @@ export class LiveHub {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         // A frame no client may send, before its close: an 'error' nobody listened for would end the process.
         ws.on('error', () => ws.terminate());
-        ws.close(LIVE_CLOSE.otherSite, OTHER_SITE_REASON);
-        // Left to ws, one whose client never answered the close was held for 30 s, outside LIVE_MAX_CLIENTS.
-        setTimeout(() => ws.terminate(), CLOSE_ANSWER_WAIT_MS).unref();
+        closeThenCut(ws, LIVE_CLOSE.otherSite, OTHER_SITE_REASON);
       });
       return true;
     }
@@ -228,17 +236,14 @@ export class LiveHub {
       if (this.flooding(client)) {
         this.clients.delete(client);
         if (client.owed) clearTimeout(client.owed);
-        ws.close(1008, `over ${this.o.maxMessagesPerSecond} messages in a second; a wall sends a subscribe message when its filters change`);
-        // Its frames still on their way are read, unheeded, until the close is answered: 2 s at most.
-        setTimeout(() => ws.terminate(), CLOSE_ANSWER_WAIT_MS).unref();
-        return;
+        return closeThenCut(ws, 1008, `over ${this.o.maxMessagesPerSecond} messages in a second; a wall sends a subscribe message when its filters change`);
       }
       // One Buffer, whole: the server's sockets keep ws's default binaryType, 'nodebuffer'.
       const bytes = (data as Buffer).length;
       if (bytes > MAX_MESSAGE_BYTES) {
         const why = `message of ${bytes} bytes; a subscribe message is at most ${MAX_MESSAGE_BYTES / 1024} KB`;
         this.reply(client, { type: 'error', message: `${why}. ${SUBSCRIBE_SHAPE}`, errors: [] });
-        return ws.close(1009, why);
+        return closeThenCut(ws, 1009, why);
       }
       // An error thrown here would end the process: a message the checks below did not foresee gets an answer instead.
       try {
@@ -442,7 +447,7 @@ export class LiveHub {
         // Signed out, the session expired, or the token was deleted: the wall says so instead of reconnecting.
         this.stats.signedOut++;
         this.clients.delete(c);
-        c.ws.close(principal ? LIVE_CLOSE.forbidden : LIVE_CLOSE.signedOut, principal ? 'no longer allowed the live feed' : 'signed out, or the session or token has expired');
+        closeThenCut(c.ws, principal ? LIVE_CLOSE.forbidden : LIVE_CLOSE.signedOut, principal ? 'no longer allowed the live feed' : 'signed out, or the session or token has expired');
         continue;
       }
       c.unanswered++;
