@@ -18,6 +18,8 @@ export const VOLVO_PRIORITY: Record<string, string> = { Major: 'urgent', High: '
 export interface VolvoRow {
   sr: string;
   at: number;
+  /** The time as the file writes it (2012-04-24T09:15:02+01:00), which the helpdesk sends as is. */
+  stamp: string;
   status: string;
   sub: string;
   team: string;
@@ -36,7 +38,7 @@ export function readVolvoRows(file = VOLVO_FILE): VolvoRow[] {
   return lines.map((line) => {
     // No field of this file holds a comma or a quote.
     const f = line.split(',');
-    return { sr: f[c.sr], at: Date.parse(f[c.at]), status: f[c.status], sub: f[c.sub], team: f[c.team], impact: f[c.impact], product: f[c.product], resource: f[c.resource] };
+    return { sr: f[c.sr], at: Date.parse(f[c.at]), stamp: f[c.at], status: f[c.status], sub: f[c.sub], team: f[c.team], impact: f[c.impact], product: f[c.product], resource: f[c.resource] };
   });
 }
 
@@ -54,7 +56,7 @@ export function volvoEvents(rows: VolvoRow[]): Record<string, unknown>[] {
     if (first) [owner, team, replied] = [null, row.team, false];
     // (at, id) sorts a row's events in the order written here: the row index keeps rows apart.
     const id = (step: string) => `${ticket}:${String(i).padStart(6, '0')}:${step}`;
-    const at = row.at;
+    const at = row.stamp;
     const completed = row.status === 'Completed';
     if (first) events.push({ id: id('a'), type: 'ticket.created', at, ticket, channel: 'web', category: row.product, priority: VOLVO_PRIORITY[row.impact], team: row.team });
     else if (previous!.status === 'Completed' && !completed) events.push({ id: id('a'), type: 'ticket.reopened', at, ticket });
