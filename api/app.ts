@@ -123,8 +123,11 @@ export function createApp(deps: AppDeps) {
     });
     app.use('*', serveStatic({ root: dir }));
     // A file of the build that is not there (an earlier build's chunk, asked for by a page opened before an
-    // upgrade) is a 404: the page in its place is no script.
-    app.get('/_app/*', (c) => c.json({ error: 'not_found', message: `No file ${c.req.path} in this build of the dashboard.` }, 404));
+    // upgrade) is a 404: the page in its place is no script. Slashes doubled before _app (a base address ending in
+    // one) too, which the route '/_app/*' did not match.
+    app.get('*', (c, next) =>
+      /^\/+_app\//.test(c.req.path) ? c.json({ error: 'not_found', message: `No file ${c.req.path} in this build of the dashboard.` }, 404) : next()
+    );
     app.get('*', serveStatic({ root: dir, path: 'index.html' }));
   } else {
     // No dashboard built (its build failed at start, which the log says): a page asked for says so, where a wall TV

@@ -38,6 +38,16 @@ describe('the dashboard\'s files', () => {
     expect([gone.status, gone.headers.get('content-type')]).toEqual([404, 'application/json']);
   });
 
+  // A page whose base address ends in a slash asks for //_app/…: it was sent the dashboard's page with 200, which
+  // a browser tries to run as a script ("Unexpected token '<'") where it should have been told the file is not there.
+  it('answers 404 for a missing file of the build however many slashes come before _app, never the page', async () => {
+    const app = siteApp();
+    for (const path of ['/_app/missing.js', '//_app/x.js', '///_app/immutable/entry/start.A0.js', '//_app/immutable/entry/start.B1.js']) {
+      const res = await app.request(path);
+      expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 404, 'application/json']);
+    }
+  });
+
   it('tells a browser not to sniff, frame on another site or pass the wall\'s ?token= address on, and to keep no API answer', async () => {
     const app = siteApp();
     const page = await app.request(`/wall?token=${t.tokens.display}`);
