@@ -20,12 +20,18 @@ export type ParseResult = { ok: true; events: FloorEvent[] } | Refusal;
 
 const isEventType = (t: unknown): t is EventType => typeof t === 'string' && (EVENT_TYPES as string[]).includes(t);
 
-/** The event without its optional fields that are null (null means absent there); the same object when there are none. */
-function withoutNullOptionals(item: Record<string, unknown>, type: EventType): Record<string, unknown> {
+/** No team, as a helpdesk writes it: null, or text that is empty once trimmed (SPEC.md: team is an optional string). */
+const noTeam = (value: unknown) => typeof value === 'string' && value.trim() === '';
+
+/**
+ * The event without its optional fields that are null (null means absent there), nor a team that is empty; the
+ * same object when there are none.
+ */
+function withoutAbsentOptionals(item: Record<string, unknown>, type: EventType): Record<string, unknown> {
   const optional = OPTIONAL_FIELDS[type];
   let copy: Record<string, unknown> | null = null;
   for (const key in item)
-    if (item[key] === null && optional.has(key)) {
+    if ((item[key] === null || (key === 'team' && noTeam(item[key]))) && optional.has(key)) {
       copy ??= { ...item };
       delete copy[key];
     }
@@ -66,7 +72,7 @@ function validateEvent(item: unknown, index: number, now: number, wellFormed: bo
     if (!envelope.success) for (const issue of envelope.error.issues) errors.push({ index, path: issue.path.join('.'), message: issue.message });
     return;
   }
-  const given = withoutNullOptionals(item as Record<string, unknown>, type);
+  const given = withoutAbsentOptionals(item as Record<string, unknown>, type);
   const parsed = eventSchemas[type].safeParse(given);
   if (parsed.success) {
     // zod made `parsed.data` for this call alone, so it becomes the event itself.
