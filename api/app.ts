@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Db } from '../db/open';
 import type { Config } from './config';
 import type { GroupCommit } from './ingest/group-commit';
-import { authorize, honoAccessors, isDenial, requireRole } from './auth/middleware';
+import { authorize, honoAccessors, isDenial, requireRole, twoTokens } from './auth/middleware';
 import { failureAnswer, honoAnswer } from './answers';
 import { RETRY_AFTER_SECONDS } from './ingest/failure';
 import { authRoutes } from './routes/auth';
@@ -56,6 +56,8 @@ export function createApp(deps: AppDeps) {
   // The WebSocket is served on the upgrade (listen.ts); a plain GET is told so, once its caller may see it, or
   // why an upgrade would be refused now: the wall asks it when its handshakes fail, which it cannot tell apart.
   app.get('/api/live', (c) => {
+    const tokens = twoTokens(honoAccessors(c));
+    if (tokens) return c.json({ error: 'bad_request', message: tokens }, 400);
     const who = authorize(deps.db, honoAccessors(c), ['display'], deps.now(), true);
     if (isDenial(who)) return c.json(who.body, who.status, who.headers);
     const full = deps.liveFull?.();

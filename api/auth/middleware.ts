@@ -13,6 +13,8 @@ export const SESSION_COOKIE = 'floorboard_session';
 export interface Accessors {
   header(name: string): string | undefined;
   query(name: string): string | undefined;
+  /** Every value of a query parameter given more than once, in order. */
+  queries(name: string): string[];
   cookie(name: string): string | undefined;
 }
 
@@ -59,6 +61,16 @@ export function credentialOf(req: Accessors, queryToken = false): { kind: 'token
   if (token) return { kind: 'token', secret: token };
   const session = req.cookie(SESSION_COOKIE);
   return session ? { kind: 'session', secret: session } : null;
+}
+
+/**
+ * Why a request that gives `?token=` twice, with two different tokens, is refused (a wall's address pasted into
+ * another, a script that appends its own): which one is meant is unknown, and the first was taken silently. The
+ * same token twice is one.
+ */
+export function twoTokens(req: Accessors): string | null {
+  const tokens = new Set(req.queries('token').filter((t) => t !== ''));
+  return tokens.size > 1 ? `the address gives ?token= ${tokens.size} times, with different tokens: give the wall's token once` : null;
 }
 
 export function principalOf(c: Context): Principal | null {
@@ -175,7 +187,7 @@ export function requireRole(db: Db, need: Role | Role[], now: () => number): Mid
 }
 
 export function honoAccessors(c: Context): Accessors {
-  return { header: (n) => c.req.header(n), query: (n) => c.req.query(n), cookie: (n) => getCookie(c, n) };
+  return { header: (n) => c.req.header(n), query: (n) => c.req.query(n), queries: (n) => c.req.queries(n) ?? [], cookie: (n) => getCookie(c, n) };
 }
 
 /**
@@ -193,6 +205,10 @@ export class NodeAccessors implements Accessors {
 
   query(name: string): string | undefined {
     return (this.url ??= new URL(this.req.url ?? '/', 'http://localhost')).searchParams.get(name) ?? undefined;
+  }
+
+  queries(name: string): string[] {
+    return (this.url ??= new URL(this.req.url ?? '/', 'http://localhost')).searchParams.getAll(name);
   }
 
   cookie(name: string): string | undefined {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { endSocket } from '../answers';
 import type { KpiFilters } from '../kpi/types';
 import type { Principal } from '../auth/middleware';
-import { allows, CHALLENGE, crossSiteSession, NodeAccessors, whyUnauthorized } from '../auth/middleware';
+import { allows, CHALLENGE, crossSiteSession, NodeAccessors, twoTokens, whyUnauthorized } from '../auth/middleware';
 import { counted, IN_PLAIN_WORDS, quote } from '../plain-words';
 import { filterFields, isBlank, issuesToErrors } from '../routes/params';
 import { LIVE_CLOSE, type ErrorMessage } from './protocol';
@@ -185,6 +185,8 @@ export class LiveHub {
     const url = addressOf(req.url);
     if (!url) return refuse(400, 'Bad Request', 'bad_request', `${quote(req.url)} is not an address; the live data is at /api/live`);
     if (url.pathname !== '/api/live' && url.pathname !== '/api/live/') return false;
+    const tokens = twoTokens(new NodeAccessors(req));
+    if (tokens) return refuse(400, 'Bad Request', 'bad_request', tokens);
     // A session cookie goes with any page's request to this host (another port's too): only this site's pages may
     // use it here. A token in the address or a header is the caller's own (an empty one is none). Refused before the
     // session is read (a page of another site learns nothing of it), and after the handshake, with a close code: a

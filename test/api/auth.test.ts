@@ -303,6 +303,15 @@ describe('where a token may be sent', () => {
     expect(wall.status).toBe(426);
     expect((await wall.json()).message).toMatch(/WebSocket/);
   });
+
+  // The wall asks a plain GET /api/live why its handshake failed: with two different ?token= it was told of the
+  // first token's role, as if the second were not there.
+  it('answers GET /api/live with two different ?token= 400, saying so, and takes the same token twice', async () => {
+    t = testApp({ now: () => NOW });
+    const two = await t.app.request(`/api/live?token=${t.tokens.display}&token=${t.tokens.ingest}`);
+    expect([two.status, await two.json()]).toEqual([400, { error: 'bad_request', message: expect.stringMatching(/\?token= 2 times, with different tokens/) }]);
+    expect((await t.app.request(`/api/live?token=${t.tokens.display}&token=${t.tokens.display}`)).status).toBe(426);
+  });
 });
 
 describe('ADMIN_PASSWORD and INGEST_TOKEN', () => {

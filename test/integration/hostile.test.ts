@@ -94,6 +94,27 @@ describe('the server stays up, and answers in its own words', () => {
     expect(await alive(server)).toBe(200);
   }, 15_000);
 
+  // ?token=A&token=B opened the feed as whoever A is, silently: which one the wall meant is unknown.
+  it('refuses a live handshake with two different ?token= with a 400 saying so, and takes the same token twice', async () => {
+    const path = dbPath();
+    const display = seedToken(path, 'display');
+    server = await startServer({ dbPath: path });
+    const handshake = (query: string) =>
+      raw(server!.port, `GET /api/live?${query} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    const two = await handshake(`token=${display}&token=other`);
+    expect(two).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(two.slice(two.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'bad_request', message: expect.stringMatching(/\?token= 2 times, with different tokens/) });
+    const same = connect(server.port, '127.0.0.1');
+    let got = '';
+    same.on('data', (d) => (got += d.toString('latin1')));
+    same.on('error', () => {});
+    await new Promise((resolve) => same.once('connect', resolve));
+    same.write(`GET /api/live?token=${display}&token=${display} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    for (let i = 0; i < 100 && !got.includes('\r\n\r\n'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(got).toMatch(/^HTTP\/1\.1 101 /);
+    same.destroy();
+  });
+
   it('when a client resets the connection while a WebSocket upgrade to nowhere is answered', async () => {
     server = await startServer({ dbPath: dbPath() });
     for (let i = 0; i < 5; i++) {
