@@ -143,6 +143,12 @@ export class LiveHub {
   constructor(opts: HubOptions) {
     this.o = { maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, maxMessagesPerSecond: MAX_MESSAGES_PER_SECOND, subscriptionMsPerSecond: 250, now: Date.now, ...opts };
     this.intervals.push(setInterval(() => this.markDirty(), this.o.heartbeatMs), setInterval(() => this.ping(), this.o.pingMs));
+    // A handshake ws cannot take (no Sec-WebSocket-Key, a Sec-WebSocket-Protocol it cannot read): ws answers it in
+    // plain text unless this listens, where every other refusal is the API's JSON. ws's error says which header.
+    this.wss.on('wsClientError', (err, socket) => {
+      this.stats.refused++;
+      endSocket(socket, 400, 'Bad Request', { error: 'bad_request', message: `${err.message}: the live feed at /api/live takes a WebSocket handshake as RFC 6455 writes it` });
+    });
   }
 
   get size(): number {
@@ -185,6 +191,11 @@ export class LiveHub {
     const url = addressOf(req.url);
     if (!url) return refuse(400, 'Bad Request', 'bad_request', `${quote(req.url)} is not an address; the live data is at /api/live`);
     if (url.pathname !== '/api/live' && url.pathname !== '/api/live/') return false;
+    // The two refusals of ws's whose status or headers are not its wsClientError's 400 (above).
+    if (req.method !== 'GET') return refuse(405, 'Method Not Allowed', 'method_not_allowed', `the live feed opens with GET /api/live, not ${quote(req.method)}`, 'Allow: GET\r\n');
+    const version = req.headers['sec-websocket-version'];
+    if (version !== '13' && version !== '8')
+      return refuse(400, 'Bad Request', 'bad_request', `Sec-WebSocket-Version ${version === undefined ? 'is missing' : `${quote(version)} is not one the live feed speaks`}: send 13`, 'Sec-WebSocket-Version: 13, 8\r\n');
     const tokens = twoTokens(new NodeAccessors(req));
     if (tokens) return refuse(400, 'Bad Request', 'bad_request', tokens);
     // A session cookie goes with any page's request to this host (another port's too): only this site's pages may

@@ -94,6 +94,27 @@ describe('the server stays up, and answers in its own words', () => {
     expect(await alive(server)).toBe(200);
   }, 15_000);
 
+  // ws answers a handshake it cannot take in plain text ("Missing or invalid Sec-WebSocket-Version header"), where
+  // every other refusal of the API is JSON {"error": …}: a client reading the error field found none.
+  it('refuses a live handshake ws cannot take (a bad version, no key, a POST) in the API\'s JSON, with ws\'s status', async () => {
+    const path = dbPath();
+    const display = seedToken(path, 'display');
+    server = await startServer({ dbPath: path });
+    const start = `/api/live?token=${display} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`;
+    const key = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    const answers = {
+      version: await raw(server.port, `GET ${start}${key}Sec-WebSocket-Version: 12\r\n\r\n`),
+      key: await raw(server.port, `GET ${start}Sec-WebSocket-Version: 13\r\n\r\n`),
+      post: await raw(server.port, `POST ${start}${key}Sec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n`)
+    };
+    const seen = Object.fromEntries(
+      Object.entries(answers).map(([what, a]) => [what, [a.match(/^HTTP\/1\.1 (\d+)/)?.[1], /^content-type: application\/json\r$/im.test(a), JSON.parse(a.slice(a.indexOf('\r\n\r\n') + 4)).error]])
+    );
+    expect(seen).toEqual({ version: ['400', true, 'bad_request'], key: ['400', true, 'bad_request'], post: ['405', true, 'method_not_allowed'] });
+    expect(answers.version).toMatch(/^Sec-WebSocket-Version: 13, 8\r$/im);
+    expect(await alive(server)).toBe(200);
+  });
+
   // ?token=A&token=B opened the feed as whoever A is, silently: which one the wall meant is unknown.
   it('refuses a live handshake with two different ?token= with a 400 saying so, and takes the same token twice', async () => {
     const path = dbPath();
