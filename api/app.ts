@@ -31,6 +31,9 @@ export interface AppDeps {
   staticDir?: string;
 }
 
+/** A path ending in a file's name, as a browser asks for a script, a style, an image, a font or a text file. */
+const ASSET = /\.(m?js|css|map|json|html?|txt|xml|ico|png|jpe?g|gif|svg|webp|avif|woff2?|ttf|webmanifest)$/i;
+
 export function createApp(deps: AppDeps) {
   // Not strict: /api/kpis/ is /api/kpis, as a person typing an address or a client joining paths expects.
   const app = new Hono({ strict: false });
@@ -126,9 +129,10 @@ export function createApp(deps: AppDeps) {
     app.use('*', serveStatic({ root: dir }));
     // A file of the build that is not there (an earlier build's chunk, asked for by a page opened before an
     // upgrade) is a 404: the page in its place is no script. Slashes doubled before _app (a base address ending in
-    // one) too, which the route '/_app/*' did not match.
+    // one) too, which the route '/_app/*' did not match; and a file's name anywhere (/favicon.ico, /robots.txt),
+    // which no page of the dashboard has.
     app.get('*', (c, next) =>
-      /^\/+_app\//.test(c.req.path) ? c.json({ error: 'not_found', message: `No file ${c.req.path} in this build of the dashboard.` }, 404) : next()
+      /^\/+_app\//.test(c.req.path) || ASSET.test(c.req.path) ? c.json({ error: 'not_found', message: `No file ${c.req.path} in this build of the dashboard.` }, 404) : next()
     );
     app.get('*', serveStatic({ root: dir, path: 'index.html' }));
   } else {

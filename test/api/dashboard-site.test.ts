@@ -48,6 +48,17 @@ describe('the dashboard\'s files', () => {
     }
   });
 
+  // /favicon.ico (asked for by browsers and by pages that name it), /robots.txt, a script or style a proxy's page names
+  // at the root: each missing one was the dashboard's page with 200, read as an icon, a script, a style.
+  it('answers 404 for a missing file at the root (a name with a file\'s extension), and the page for the dashboard\'s own paths', async () => {
+    const app = siteApp();
+    for (const path of ['/favicon.ico', '/robots.txt', '/x.js', '/styles/site.css', '//x.mjs']) {
+      const res = await app.request(path);
+      expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 404, 'application/json']);
+    }
+    for (const path of ['/', '/wall', '/wall?lang=zh-CN', '/index.html']) expect([path, (await app.request(path)).status]).toEqual([path, 200]);
+  });
+
   it('tells a browser not to sniff, frame on another site or pass the wall\'s ?token= address on, and to keep no API answer', async () => {
     const app = siteApp();
     const page = await app.request(`/wall?token=${t.tokens.display}`);
