@@ -12,7 +12,7 @@ interface AgentRow {
   statusSince: number | null;
 }
 
-/** Per-agent blocks for [from, to), credited per SPEC.md; with `team`, only facts and open tickets of that team count. */
+/** Per-agent blocks for [from, to), credited per SPEC.md; with `team`, only facts of that team count. */
 export function getAgents(sqlite: Database.Database, window: { from: number; to: number }, team: string | undefined): AgentKpis[] {
   return onSnapshot(sqlite, () => agentsOnSnapshot(sqlite, window, team));
 }
@@ -40,20 +40,15 @@ function agentsOnSnapshot(sqlite: Database.Database, window: { from: number; to:
     sqlite,
     'SELECT agent, name, coalesce(status_team, seen_team) AS team, status, status_since AS statusSince FROM agents ORDER BY agent'
   ).all() as AgentRow[];
-  // With a team, the team's open tickets each agent holds, whatever the agent's own team: the backlog's filter
-  // (getBacklog), so the rows add up to the team's backlog and a holder from another team is listed.
   const open = new Map(
-    (cached(
-      sqlite,
-      `SELECT assignee, count(*) AS n FROM open_tickets WHERE assignee IS NOT NULL${team === undefined ? '' : ' AND team = ?'} GROUP BY assignee`
-    ).all(...(team === undefined ? [] : [team])) as {
+    (cached(sqlite, "SELECT assignee, count(*) AS n FROM open_tickets WHERE assignee IS NOT NULL GROUP BY assignee").all() as {
       assignee: string;
       n: number;
     }[]).map((r) => [r.assignee, r.n])
   );
 
   return rows
-    .filter((a) => team === undefined || a.team === team || perAgent.has(a.agent) || open.has(a.agent))
+    .filter((a) => team === undefined || a.team === team || perAgent.has(a.agent))
     .map((a) => {
       const k = totalsToKpis(perAgent.get(a.agent) ?? emptyTotals());
       return {
