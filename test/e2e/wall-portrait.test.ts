@@ -1,0 +1,104 @@
+// The wall on a phone or a tablet held upright, as a manager checks the floor away from the TV: text that can be
+// read, tiles and charts with room, nothing off the side of the screen, every page reachable.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireCjkFont } from '../helpers/browser';
+import { startDashboard } from '../helpers/dashboard';
+import { postEvents, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+let wallToken: string;
+
+const MIN = 60_000;
+
+beforeAll(async () => {
+  requireCjkFont();
+  ({ browser, server, wallToken } = await startDashboard());
+  const now = Date.now();
+  const { status } = await postEvents(server.url, [
+    { id: 'p-st', type: 'agent.status', at: now - 30 * MIN, agent: 'li.wei', name: 'Li Wei', team: 'wallet', status: 'available' },
+    { id: 'p-1', type: 'ticket.created', at: now - 20 * MIN, ticket: 'P-1', channel: 'chat', team: 'wallet' },
+    { id: 'p-2', type: 'ticket.replied', at: now - 19 * MIN, ticket: 'P-1', agent: 'li.wei' },
+    { id: 'p-cb', type: 'callback.scheduled', at: now - 10 * MIN, callback: 'PCB-1', reason: 'pre_approval', due: now + 30 * MIN, agent: 'li.wei', team: 'wallet' }
+  ]);
+  expect(status).toBe(200);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+const px = (page: Page, selector: string) => page.$$eval(selector, (all) => all.map((el) => parseFloat(getComputedStyle(el).fontSize)));
+
+async function open(size: { width: number; height: number }, query: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: size });
+  await page.goto(`${server.url}/wall?token=${wallToken}${query}`);
+  await page.waitForSelector('[data-kpi]', { timeout: 15_000 });
+  return page;
+}
+
+/** No tile's figure taller than the room its tile leaves it, which drew it over the lines under it. */
+async function expectFiguresClear(page: Page): Promise<void> {
+  const overflowing = await page.$$eval('article[data-kpi] .value', (all) =>
+    all.filter((value) => value.scrollHeight > value.clientHeight + 1).map((value) => value.closest('article')!.dataset.kpi)
+  );
+  expect(overflowing).toEqual([]);
+}
+
+/** Whether any two of the boxes overlap. */
+const overlapping = (boxes: { x: number; y: number; width: number; height: number }[]) =>
+  boxes.some((a, i) => boxes.slice(i + 1).some((b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height));
+
+describe('the wall held upright', () => {
+  for (const size of [
+    { width: 390, height: 844 },
+    { width: 768, height: 1024 }
+  ])
+    for (const lang of ['en', 'zh-CN'])
+      it(`at ${size.width}×${size.height} in ${lang}, shows text of a readable size, charts with room, and nothing off the side`, async () => {
+        const page = await open(size, `&lang=${lang}`);
+        // The tiles' names and their small print, the tabs and the time: 12 px and 10 px at least (they were 4–5 px on a phone).
+        for (const size of [...(await px(page, 'article[data-kpi] h2')), ...(await px(page, 'header nav a')), ...(await px(page, '[data-testid="as-of"]'))])
+          expect(size).toBeGreaterThanOrEqual(12);
+        for (const size of await px(page, 'article[data-kpi] footer')) expect(size).toBeGreaterThanOrEqual(10);
+        // The header's brand, tabs and time side by side or on rows of their own, never over each other, all on screen.
+        const header = await Promise.all(['header .name', 'header nav', 'header .as-of'].map((s) => page.locator(s).boundingBox()));
+        expect(overlapping(header.map((b) => b!))).toBe(false);
+        for (const box of header) expect(box!.x + box!.width).toBeLessThanOrEqual(size.width);
+        // Each tile is on screen's width and tall enough for its figure; each chart has room to be read.
+        const tiles = await page.$$eval('article[data-kpi]', (all) => all.map((t) => t.getBoundingClientRect().toJSON() as DOMRect));
+        expect(tiles.length).toBeGreaterThanOrEqual(14);
+        for (const tile of tiles) {
+          expect(tile.x).toBeGreaterThanOrEqual(0);
+          expect(tile.right).toBeLessThanOrEqual(size.width);
+          expect(tile.height).toBeGreaterThanOrEqual(100);
+        }
+        expect(overlapping(tiles)).toBe(false);
+        await expectFiguresClear(page);
+        const charts = await page.$$eval('.chart', (all) => all.map((c) => c.getBoundingClientRect().toJSON() as DOMRect));
+        expect(charts).toHaveLength(3);
+        for (const chart of charts) {
+          expect(chart.height).toBeGreaterThanOrEqual(200);
+          expect(chart.width).toBeGreaterThanOrEqual(size.width * 0.8);
+        }
+        expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
+
+        // The agents board and the callbacks page, from the tabs: their rows as readable as the tiles.
+        await page.click('header nav a[href*="page=agents"]');
+        await page.waitForSelector('.row[data-agent="li.wei"]');
+        for (const size of await px(page, '.row[data-agent] .name')) expect(size).toBeGreaterThanOrEqual(12);
+        // The count of each status and its name, each clear of the others.
+        const counts = await page.$$eval('[data-kpi^="agents."] > span', (all) => all.map((span) => span.getBoundingClientRect().toJSON() as DOMRect));
+        expect(overlapping(counts)).toBe(false);
+        const row = await page.locator('.row[data-agent="li.wei"]').boundingBox();
+        expect(row!.x + row!.width).toBeLessThanOrEqual(size.width);
+        await page.click('header nav a[href*="page=callbacks"]');
+        await page.waitForSelector('.line[data-agent="li.wei"]');
+        for (const size of await px(page, '.line[data-agent]')) expect(size).toBeGreaterThanOrEqual(12);
+        await expectFiguresClear(page);
+        expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
+        await page.close();
+      });
+});
