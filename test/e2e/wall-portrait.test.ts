@@ -101,4 +101,39 @@ describe('the wall held upright', () => {
         expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
         await page.close();
       });
+
+  // Last: its agents would be on the boards the tests above read.
+  it('lists every agent of a floor of 36 on a phone, one to a row, in text as readable as a small floor\'s', async () => {
+    const now = Date.now();
+    const statuses = ['available', 'busy', 'away', 'offline'];
+    const floor = Array.from({ length: 36 }, (_, a) => ({
+      id: `big-${a}`,
+      type: 'agent.status',
+      at: now - (a + 1) * MIN,
+      agent: `big.${a}`,
+      name: `Agent Nr ${a}`,
+      team: 'big',
+      status: statuses[a % 4]
+    }));
+    expect((await postEvents(server.url, floor)).status).toBe(200);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${server.url}/wall?token=${wallToken}&lang=en&team=big&page=agents`);
+    await page.waitForSelector('.row[data-agent]', { timeout: 15_000 });
+    // Three columns of twelve on a TV; on a phone those were 5 px text in columns 110 px wide.
+    expect(await page.locator('.row[data-agent]').count()).toBe(36);
+    expect(await page.locator('.more').count()).toBe(0);
+    for (const size of await px(page, '.row[data-agent] .name')) expect(size).toBeGreaterThanOrEqual(12);
+    const rows = await page.$$eval('.row[data-agent]', (all) => all.map((row) => row.getBoundingClientRect().toJSON() as DOMRect));
+    for (const row of rows) {
+      expect(row.width).toBeGreaterThanOrEqual(300);
+      expect(row.height).toBeGreaterThanOrEqual(30);
+    }
+    expect(overlapping(rows)).toBe(false);
+    // The last is reached by scrolling.
+    await page.locator('.row[data-agent]').last().scrollIntoViewIfNeeded();
+    const last = await page.locator('.row[data-agent]').last().boundingBox();
+    expect(last!.y + last!.height).toBeLessThanOrEqual(844);
+    expect(last!.y).toBeGreaterThanOrEqual(0);
+    await page.close();
+  });
 });
