@@ -1,5 +1,5 @@
-// The wall on a phone or a tablet held upright, as a manager checks the floor away from the TV: text that can be
-// read, tiles and charts with room, nothing off the side of the screen, every page reachable.
+// The wall on a phone or a tablet, held upright or on its side, as a manager checks the floor away from the TV: text
+// that can be read, tiles and charts with room, nothing off the side of the screen, every page reachable.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireCjkFont } from '../helpers/browser';
@@ -51,10 +51,12 @@ async function expectFiguresClear(page: Page): Promise<void> {
 const overlapping = (boxes: { x: number; y: number; width: number; height: number }[]) =>
   boxes.some((a, i) => boxes.slice(i + 1).some((b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height));
 
-describe('the wall held upright', () => {
+describe('the wall on a phone or a tablet', () => {
   for (const size of [
     { width: 390, height: 844 },
-    { width: 768, height: 1024 }
+    { width: 768, height: 1024 },
+    // The phone turned on its side.
+    { width: 844, height: 390 }
   ])
     for (const lang of ['en', 'zh-CN'])
       it(`at ${size.width}×${size.height} in ${lang}, shows text of a readable size, charts with room, and nothing off the side`, async () => {
@@ -92,6 +94,8 @@ describe('the wall held upright', () => {
         // The count of each status and its name, each clear of the others.
         const counts = await page.$$eval('[data-kpi^="agents."] > span', (all) => all.map((span) => span.getBoundingClientRect().toJSON() as DOMRect));
         expect(overlapping(counts)).toBe(false);
+        const bar = await page.locator('.agents .bar').boundingBox();
+        for (const count of counts) expect(count.bottom).toBeLessThanOrEqual(bar!.y);
         const row = await page.locator('.row[data-agent="li.wei"]').boundingBox();
         expect(row!.x + row!.width).toBeLessThanOrEqual(size.width);
         await page.click('header nav a[href*="page=callbacks"]');
