@@ -106,6 +106,19 @@ describe('the wall on a phone or a tablet', () => {
         await page.close();
       });
 
+  // A TV mounted upright is read from across the room and never scrolled: its text grows with its screen, as a wall's.
+  it('gives a 4K TV mounted upright (2160×3840) text as large as a TV on its side, all in view without scrolling', async () => {
+    const landscape = await open({ width: 1920, height: 1080 }, '&lang=en');
+    const wide = Math.min(...(await px(landscape, 'article[data-kpi] h2')));
+    await landscape.close();
+    const page = await open({ width: 2160, height: 3840 }, '&lang=en');
+    for (const size of await px(page, 'article[data-kpi] h2')) expect(size).toBeGreaterThanOrEqual(wide);
+    const boxes = await page.$$eval('article[data-kpi], .chart', (all) => all.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes.length).toBeGreaterThanOrEqual(17);
+    for (const box of boxes) expect(box.bottom).toBeLessThanOrEqual(3840);
+    await page.close();
+  });
+
   // Last: its agents would be on the boards the tests above read.
   it('lists every agent of a floor of 36 on a phone, one to a row, in text as readable as a small floor\'s', async () => {
     const now = Date.now();
