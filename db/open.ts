@@ -1,7 +1,7 @@
 // The one place that opens SQLite: pragmas, migrations, and the WAL checkpoint policy.
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,10 +63,37 @@ export function openDb(path: string, opts: { migrate?: boolean; cacheKiB?: numbe
   // writer, so this checkpoint finds little left to do.
   sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   sqlite.pragma('journal_size_limit = 100663296');
-  const db = drizzle(sqlite, { schema }) as Db;
   // The writer thread's connection skips this: the main thread migrated before starting it.
-  if (main) migrate(db, { migrationsFolder: MIGRATIONS });
-  return db;
+  if (main) {
+    try {
+      migrate(sqlite);
+    } catch (err) {
+      sqlite.close();
+      throw err;
+    }
+  }
+  return drizzle(sqlite, { schema }) as Db;
+}
+
+/**
+ * Applies the migrations the database lacks in one transaction, as drizzle's migrate() does: its table, its rule (each
+ * migration made after the last one applied) and its hashes, so either may migrate a database the other did. Drizzle's
+ * lost why it failed, and the start ended in a DrizzleError stack trace: it wraps SQLite's error without its code
+ * (a database held by another process), and a full disk, which rolls the transaction back itself, had its ROLLBACK
+ * throw "no transaction is active" in place of SQLITE_FULL. Here SQLite's own error reaches openFailure.
+ */
+function migrate(sqlite: Database.Database): void {
+  sqlite.exec('CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)');
+  const last = sqlite.prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1').pluck().get() as number | string | null | undefined;
+  const pending = readMigrationFiles({ migrationsFolder: MIGRATIONS }).filter((m) => last == null || Number(last) < m.folderMillis);
+  if (!pending.length) return;
+  const record = sqlite.prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)');
+  sqlite.transaction(() => {
+    for (const m of pending) {
+      for (const statement of m.sql) sqlite.exec(statement);
+      record.run(m.hash, m.folderMillis);
+    }
+  })();
 }
 
 /**
