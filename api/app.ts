@@ -27,6 +27,8 @@ export interface AppDeps {
   liveFull?: () => string | null;
   /** Where KPI queries only a scan of facts answers run, off this thread (queries/scans.ts); else here. */
   scans?: Pick<ScanThread, 'kpis'>;
+  /** Whether the database's -wal or -shm was deleted under the server (db/side-files.ts), for /api/health. */
+  sideFilesGone?: () => { since: number; message: string } | null;
   /** Directory of the built dashboard, served with an SPA fallback. */
   staticDir?: string;
 }
@@ -49,7 +51,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/events', eventsRoutes(deps));
   // 503 while ingest fails (a full disk, a writer that cannot start), so a monitor sees what senders see.
   app.get('/api/health', requireRole(deps.db, ['ingest', 'display'], deps.now), (c) => {
-    const failing = deps.commits.failing;
+    const failing = deps.commits.failing ?? deps.sideFilesGone?.();
     if (!failing) return c.json({ ok: true, ingest: deps.commits.stats });
     const body = { ok: false, ingest: deps.commits.stats, failing: { since: new Date(failing.since).toISOString(), message: failing.message } };
     return c.json(body, 503);

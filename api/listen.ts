@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkpoint, type Db } from '../db/open';
-import { endSocket, nodeAnswer } from './answers';
+import { endSocket, nodeAnswer, warnNowAndThen } from './answers';
 import { answerClientError, answerConnect, answeredBadHost, answeredNotAPath, answerUnreadRequest, servedAsHttp1 } from './http-edges';
 import { createApp, type AppDeps } from './app';
 import { authenticate, NodeAccessors } from './auth/middleware';
@@ -31,6 +31,9 @@ export interface Listening {
  */
 export const SHUTDOWN_GRACE_MS = 5_000;
 
+/** How often the server looks whether the database's -wal or -shm was deleted under it (db/side-files.ts). */
+const SIDE_FILES_EVERY_MS = 5_000;
+
 /** How long listening waits for the writer thread; one that cannot open the database answers 503 meanwhile. */
 const WRITER_START_WAIT_MS = 15_000;
 
@@ -43,7 +46,25 @@ export async function listen(
   // and until then the first requests would wait.
   await Promise.race([rt.writable(), new Promise((resolve) => setTimeout(resolve, WRITER_START_WAIT_MS).unref())]);
   let draining = false;
-  const deps: AppDeps = { db: rt.db, config, commits: rt.commits, now: rt.now, scans: rt.scans, staticDir: opts.staticDir, draining: () => draining, liveFull: () => hub.fullBecause() };
+  // Looked for every few seconds, so the log says it whether or not a monitor asks /api/health.
+  const sideFilesGone = () => {
+    const gone = rt.sideFilesGone?.() ?? null;
+    if (gone) warnNowAndThen(gone.message, console.error);
+    return gone;
+  };
+  const sideFilesCheck = setInterval(sideFilesGone, SIDE_FILES_EVERY_MS);
+  sideFilesCheck.unref();
+  const deps: AppDeps = {
+    db: rt.db,
+    config,
+    commits: rt.commits,
+    now: rt.now,
+    scans: rt.scans,
+    staticDir: opts.staticDir,
+    draining: () => draining,
+    liveFull: () => hub.fullBecause(),
+    sideFilesGone
+  };
   const app = createApp(deps);
   const fastEvents = eventsFastPath(deps);
   const liveState = liveStateComputer(rt.db.$client, config.KPI_TIMEZONE);
@@ -100,6 +121,7 @@ export async function listen(
         port: (server.address() as AddressInfo).port,
         async close() {
           draining = true;
+          clearInterval(sideFilesCheck);
           hub.close(SHUTDOWN_GRACE_MS);
           stopMaintenance();
           rt.onChanged.delete(onChanged);

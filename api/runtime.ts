@@ -1,6 +1,7 @@
 // Wires the long-lived pieces of one process: database, ingest, group commit. Used by server.ts, the CLI
 // commands and tests, so they all run the same assembly.
 import { openDb, ownCheckpoints, type Db } from '../db/open';
+import { watchSideFiles } from '../db/side-files';
 import type { Config } from './config';
 import { Checkpointer } from './ingest/checkpointer';
 import { GroupCommit, type Committer } from './ingest/group-commit';
@@ -31,6 +32,8 @@ export interface Runtime {
   scans?: ScanThread;
   /** Resolves once events can be committed: the writer thread, if there is one, has opened the database. */
   writable(): Promise<void>;
+  /** The server's: whether the database's -wal or -shm was deleted under it, since when and what to do (db/side-files.ts). */
+  sideFilesGone?: () => { since: number; message: string } | null;
 }
 
 /** A runtime whose transactions run in this thread: the CLI, tests and in-process benchmarks. */
@@ -90,5 +93,6 @@ export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runt
   const stopWriter = async () => {
     await Promise.all([writer.close(), checkpointer?.close(), scans.close()]);
   };
-  return { ...assemble(db, writer, Date.now, onChanged, { startMaintenance: startWriterMaintenance, stopWriter, writable: () => writer.started }), scans };
+  const sideFilesGone = watchSideFiles(config.DATABASE_PATH);
+  return { ...assemble(db, writer, Date.now, onChanged, { startMaintenance: startWriterMaintenance, stopWriter, writable: () => writer.started }), scans, sideFilesGone };
 }

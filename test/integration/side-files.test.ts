@@ -1,0 +1,49 @@
+// The database's -wal and -shm deleted under a running server (by hand, or by a cleaner of old files in /tmp such as
+// systemd-tmpfiles): the server writes on into files no other program sees. A monitor polling /api/health is told so
+// and what to do; a stop copies everything into the database, so nothing acknowledged is lost.
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { postEvents, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
+
+const batch = (prefix: string) =>
+  Array.from({ length: 20 }, (_, i) => ({ id: `${prefix}-${i}`, type: 'ticket.created', at: Date.now() - 60_000, ticket: `${prefix}-T${i}`, channel: 'chat' }));
+
+async function health(url: string) {
+  const res = await fetch(`${url}/api/health`, { headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` } });
+  return { status: res.status, body: (await res.json()) as { ok: boolean; failing?: { since: string; message: string } } };
+}
+
+describe('the -wal or -shm deleted under a running server', () => {
+  for (const side of ['-wal', '-shm'])
+    it(`${side}: /api/health answers 503 naming the file and to restart the server; ingest goes on, and a stop keeps every acknowledged event`, async () => {
+      const path = join(realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-'))), 'kpi.sqlite');
+      const server = await startServer({ dbPath: path });
+      try {
+        expect((await postEvents(server.url, batch('a'))).status).toBe(200);
+        expect((await health(server.url)).status).toBe(200);
+        rmSync(`${path}${side}`);
+        expect((await postEvents(server.url, batch('b'))).status).toBe(200);
+        const told = await health(server.url);
+        expect(told.status).toBe(503);
+        expect(told.body.ok).toBe(false);
+        expect(told.body.failing?.message).toContain(`${path}${side} was deleted while the server ran`);
+        expect(told.body.failing?.message).toContain('stop and start the server');
+        expect(server.output()).toContain(`${path}${side} was deleted while the server ran`);
+      } finally {
+        expect(await server.kill()).toBe(0);
+      }
+      const sqlite = new Database(path, { readonly: true });
+      expect(sqlite.prepare('SELECT count(*) FROM events').pluck().get()).toBe(40);
+      sqlite.close();
+      // Started again, it has its files back, and says nothing is wrong.
+      const again = await startServer({ dbPath: path });
+      try {
+        expect((await health(again.url)).status).toBe(200);
+      } finally {
+        await again.kill();
+      }
+    }, 60_000);
+});
