@@ -353,7 +353,8 @@ export function openFailure(err: unknown, path: string): string | null {
         code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY'))
         ? `${path} cannot be opened (${(err as Error).message}): check that the directory exists or can be made, and that this user may write there`
         : code === 'SQLITE_BUSY'
-          ? `${path} is held by another process (a server, or npm run rebuild); stop it and try again`
+          ? // Said after the claim (claimForServer), which names a Floorboard server, rebuild or restore: this is another program.
+            `${path} is held by another program (a sqlite3 shell left in a transaction, or a tool writing to it): let it finish or stop it, then try again`
           : null;
   return why && `Cannot open the database: ${why}.`;
 }

@@ -349,6 +349,28 @@ describe('the database file and its lock, as an operator meets them', () => {
       }
     }, 60_000);
 
+  // Past the claim, no Floorboard server, rebuild or restore holds it: the start named them all the same, and an operator
+  // looked for a server that was not running.
+  it('npm start while another program holds the database\'s write lock (a sqlite3 shell left in a transaction): exit 2 naming such a program, not a server or a rebuild; it starts once that lets go', async () => {
+    const path = join(scratchDir(), 'kpi.sqlite');
+    floorboardDatabase(path);
+    const holder = new Database(path);
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      const r = await launch('api/server.ts', { DATABASE_PATH: path });
+      expect(r.listened, r.out).toBe(false);
+      expect([r.code, r.err]).toEqual([
+        2,
+        `Cannot open the database: ${path} is held by another program (a sqlite3 shell left in a transaction, or a tool writing to it): let it finish or stop it, then try again.\n`
+      ]);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    const r = await launch('api/server.ts', { DATABASE_PATH: path });
+    expect(r.listened, r.err).toBe(true);
+  }, 60_000);
+
   // A full disk cannot be made portably here (tmpfs needs root and a mount): the message is checked, and the
   // real case by hand (README / the commit that added this).
   it('npm run rebuild on a full disk (SQLITE_FULL): one line saying so, that nothing was changed, and to free space and run it again', () => {
@@ -358,7 +380,7 @@ describe('the database file and its lock, as an operator meets them', () => {
     );
     expect(openFailure(full, '/srv/kpi.sqlite')).toBe('Cannot open the database: the disk holding /srv/kpi.sqlite is full: free some space, then try again.');
     // Anything else is what opening says, or null (a bug: its stack trace is wanted).
-    expect(rebuildFailure(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }), '/srv/kpi.sqlite')).toContain('is held by another process');
+    expect(rebuildFailure(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }), '/srv/kpi.sqlite')).toContain('is held by another program');
     expect(rebuildFailure(new TypeError('a bug'), '/srv/kpi.sqlite')).toBeNull();
   });
 

@@ -50,7 +50,7 @@ describe('a start whose migrations cannot be applied', () => {
       const r = await launch(path);
       expect(r.listened, r.out).toBe(false);
       expect(r.err).not.toMatch(noStack);
-      expect([r.code, r.err]).toEqual([2, expect.stringContaining(`Cannot open the database: ${path} is held by another process`)]);
+      expect([r.code, r.err]).toEqual([2, expect.stringContaining(`Cannot open the database: ${path} is held by another program`)]);
     } finally {
       holder.exec('ROLLBACK');
       holder.close();
