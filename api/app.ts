@@ -4,6 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
+import type { SideFileGone } from '../db/side-files';
 import type { Config } from './config';
 import type { GroupCommit } from './ingest/group-commit';
 import { authorize, honoAccessors, isDenial, requireRole, twoTokens } from './auth/middleware';
@@ -27,8 +28,9 @@ export interface AppDeps {
   liveFull?: () => string | null;
   /** Where KPI queries only a scan of facts answers run, off this thread (queries/scans.ts); else here. */
   scans?: Pick<ScanThread, 'kpis'>;
-  /** Whether the database's -wal or -shm was deleted under the server (db/side-files.ts), for /api/health. */
-  sideFilesGone?: () => { since: number; message: string } | null;
+  /** Whether the database or its -wal or -shm was deleted under the server (db/side-files.ts): looked for now, or as last found. */
+  sideFilesGone?: () => SideFileGone | null;
+  sideFilesFound?: () => SideFileGone | null;
   /** Directory of the built dashboard, served with an SPA fallback. */
   staticDir?: string;
 }

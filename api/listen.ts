@@ -47,9 +47,13 @@ export async function listen(
   await Promise.race([rt.writable(), new Promise((resolve) => setTimeout(resolve, WRITER_START_WAIT_MS).unref())]);
   let draining = false;
   // Looked for every few seconds, so the log says it whether or not a monitor asks /api/health.
+  let copying: Promise<unknown> | null = null;
   const sideFilesGone = () => {
-    const gone = rt.sideFilesGone?.() ?? null;
+    const gone = rt.sideFiles?.check() ?? null;
     if (gone) warnNowAndThen(gone.message, console.error);
+    // The database itself deleted: batches are refused from now on (routes/events.ts), and what the deleted file holds
+    // is copied back to its name, where the next start opens it. A batch in flight that commits meanwhile restarts the copy.
+    if (gone?.side === '' && !copying) copying = copyBack(rt.db, config.DATABASE_PATH);
     return gone;
   };
   const sideFilesCheck = setInterval(sideFilesGone, SIDE_FILES_EVERY_MS);
@@ -63,7 +67,8 @@ export async function listen(
     staticDir: opts.staticDir,
     draining: () => draining,
     liveFull: () => hub.fullBecause(),
-    sideFilesGone
+    sideFilesGone,
+    sideFilesFound: () => rt.sideFiles?.found() ?? null
   };
   const app = createApp(deps);
   const fastEvents = eventsFastPath(deps);
@@ -164,6 +169,16 @@ export async function listen(
       }
     });
   });
+}
+
+/** Copies what the server's connection sees of its (deleted) database to `path`, through SQLite's online backup. */
+async function copyBack(db: Db, path: string): Promise<void> {
+  try {
+    await db.$client.backup(path);
+    console.error(`${path} is copied back, with every batch acknowledged: stop and start the server, which opens it again.`);
+  } catch (err) {
+    console.error(`${path} could not be copied back (${(err as Error).message}): do not stop the server; copy the deleted file from /proc/${process.pid}/fd (ls -l shows it as "${path} (deleted)") to ${path}, then stop and start it.`);
+  }
 }
 
 /** The size of the database's WAL file, in words (a whole number of MB read "0 MB" for a WAL that stays). */

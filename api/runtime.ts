@@ -32,8 +32,8 @@ export interface Runtime {
   scans?: ScanThread;
   /** Resolves once events can be committed: the writer thread, if there is one, has opened the database. */
   writable(): Promise<void>;
-  /** The server's: whether the database's -wal or -shm was deleted under it, since when and what to do (db/side-files.ts). */
-  sideFilesGone?: () => { since: number; message: string } | null;
+  /** The server's: whether the database or its -wal or -shm was deleted under it (db/side-files.ts). */
+  sideFiles?: ReturnType<typeof watchSideFiles>;
 }
 
 /** A runtime whose transactions run in this thread: the CLI, tests and in-process benchmarks. */
@@ -93,6 +93,6 @@ export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runt
   const stopWriter = async () => {
     await Promise.all([writer.close(), checkpointer?.close(), scans.close()]);
   };
-  const sideFilesGone = watchSideFiles(config.DATABASE_PATH);
-  return { ...assemble(db, writer, Date.now, onChanged, { startMaintenance: startWriterMaintenance, stopWriter, writable: () => writer.started }), scans, sideFilesGone };
+  const sideFiles = watchSideFiles(config.DATABASE_PATH);
+  return { ...assemble(db, writer, Date.now, onChanged, { startMaintenance: startWriterMaintenance, stopWriter, writable: () => writer.started }), scans, sideFiles };
 }

@@ -39,6 +39,9 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
   if (!split.ok) return refused(split);
   const valid = validateEvents(split.raw, deps.now(), split.wellFormed);
   if (!valid.ok) return refused(valid);
+  // The database file was deleted under the server (db/side-files.ts): what it stored now would go when it stops.
+  const gone = deps.sideFilesFound?.();
+  if (gone?.side === '') return { status: 503, body: { error: 'unavailable', message: gone.message } };
   return { status: 200, body: await deps.commits.submit(valid.events) };
 }
 

@@ -1,4 +1,4 @@
-// The database's -wal and -shm deleted under a running server (by hand, or by a cleaner of old files in /tmp such as
+// The database file, its -wal or its -shm deleted under a running server (by hand, or by a cleaner of old files in /tmp such as
 // systemd-tmpfiles): the server writes on into files no other program sees. A monitor polling /api/health is told so
 // and what to do; a stop copies everything into the database, so nothing acknowledged is lost.
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -46,4 +46,34 @@ describe('the -wal or -shm deleted under a running server', () => {
         await again.kill();
       }
     }, 60_000);
+
+  it('the database file itself: batches are refused with 503 saying so (their senders keep them), what the server held is copied back to its name, and a restart opens it with every acknowledged event', async () => {
+    const path = join(realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-'))), 'kpi.sqlite');
+    const server = await startServer({ dbPath: path });
+    try {
+      expect((await postEvents(server.url, batch('a'))).status).toBe(200);
+      rmSync(path);
+      const told = await health(server.url);
+      expect(told.status).toBe(503);
+      expect(told.body.failing?.message).toContain(`${path} was deleted while the server ran`);
+      const refused = await postEvents(server.url, batch('b'));
+      expect(refused.status).toBe(503);
+      expect((refused.body as { message?: string }).message).toContain('Batches are refused from then on');
+      await until(() => server.output().includes(`${path} is copied back`));
+    } finally {
+      expect(await server.kill()).toBe(0);
+    }
+    const again = await startServer({ dbPath: path });
+    try {
+      expect((await health(again.url)).status).toBe(200);
+      expect((await postEvents(again.url, [...batch('a'), ...batch('b')])).body).toEqual({ accepted: 20, duplicates: 20 });
+    } finally {
+      await again.kill();
+    }
+  }, 60_000);
 });
+
+/** Waits for `done` to hold, looking every 100 ms (the copy is asynchronous). */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setTimeout(r, 100));
+}
