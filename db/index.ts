@@ -6,3 +6,4 @@ export * from './schema/rollups';
 export * from './schema/tokens';
 export * from './schema/users';
 export * from './schema/backlog';
+export * from './schema/targets';
