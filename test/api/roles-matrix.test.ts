@@ -46,7 +46,7 @@ const CALLERS: Caller[] = ['none', 'wrong token', 'expired session', 'signed-out
 const PEOPLE: Role[] = ['supervisor', 'manager', 'admin'];
 
 interface Endpoint {
-  method: 'GET' | 'POST' | 'HEAD';
+  method: 'GET' | 'POST' | 'PUT' | 'HEAD';
   path: string;
   body?: () => string;
   /** The roles served; any other signed-in caller gets 403. `public`: no credentials needed. */
@@ -66,6 +66,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'HEAD', path: '/api/kpis', served: ['supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/kpis/?team=payments', served: ['supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/agents', served: ['supervisor', 'manager', 'admin'], ok: 200 },
+  { method: 'GET', path: '/api/targets', served: ['display', 'supervisor', 'manager', 'admin'], ok: 200 },
+  { method: 'PUT', path: '/api/targets', body: () => JSON.stringify({ 'csat.pct': { warn: 85, critical: 75 } }), served: ['admin'], ok: 200 },
   { method: 'GET', path: '/api/auth/me', served: ['display', 'supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/live', served: ['display', 'supervisor', 'manager', 'admin'], ok: 426, queryToken: true },
   { method: 'GET', path: '/', served: 'public', ok: 200 },

@@ -1,0 +1,42 @@
+// GET /api/targets (role: display, for the wall too) and PUT /api/targets (role: admin): the KPI targets that
+// colour every screen, an admin's where set, the defaults otherwise.
+import { Hono } from 'hono';
+import type { AppDeps } from '../app';
+import { crossSiteSession, honoAccessors, principalOf, requireRole } from '../auth/middleware';
+import { getKpiTargets } from '../queries/getKpiTargets';
+import { parseTargetChanges } from '../targets/schema';
+import { setKpiTargets } from '../targets/setKpiTargets';
+import { readBody } from './body';
+
+/** Eleven KPIs' targets are a few hundred bytes. */
+const MAX_TARGETS_BYTES = 64 * 1024;
+const SHAPE = '{"<KPI path>":{"warn":n,"critical":n} or null for its default, …}';
+
+export function targetRoutes(deps: AppDeps) {
+  const sqlite = deps.db.$client;
+  const bodyFault = (message: string) => ({ errors: [{ path: '', message }] });
+  return new Hono()
+    .get('/', requireRole(deps.db, 'display', deps.now), (c) => c.json({ targets: getKpiTargets(sqlite) }))
+    .put('/', requireRole(deps.db, 'admin', deps.now), async (c) => {
+      // A page of another site could post targets with an admin's cookie.
+      const crossSite = crossSiteSession(honoAccessors(c), 'change KPI targets');
+      if (crossSite) return c.json(crossSite.body, crossSite.status);
+      const text = await readBody(c, MAX_TARGETS_BYTES);
+      if (!text.ok) {
+        if ('tooLarge' in text) return c.json(bodyFault(`body is larger than ${MAX_TARGETS_BYTES / 1024} KB; expected ${SHAPE}`), 413);
+        return c.json(bodyFault(`body is not UTF-8 text; expected JSON ${SHAPE}`), 400);
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(text.text);
+      } catch (err) {
+        return c.json(bodyFault(`body is not JSON (${(err as Error).message}); expected ${SHAPE}`), 400);
+      }
+      const read = parseTargetChanges(json);
+      if (!read.ok) return c.json({ errors: read.errors }, 400);
+      const who = principalOf(c)!;
+      setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now());
+      return c.json({ targets: getKpiTargets(sqlite) });
+    });
+}
+

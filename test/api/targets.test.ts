@@ -1,0 +1,105 @@
+// Admins set the KPI targets that colour every screen (SPEC.md, Roles: admin "+ targets"): GET /api/targets for
+// anyone who sees the numbers, PUT /api/targets for admins, a partial map of KPI path → {warn, critical}.
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { users } from '../../db/index';
+import { hashPassword } from '../../api/auth/credentials';
+import { DEFAULT_KPI_TARGETS } from '../../api/kpi/targets';
+import { testApp } from '../helpers/app';
+
+const NOW = Date.parse('2026-11-24T12:00:00Z');
+let t: ReturnType<typeof testApp>;
+afterEach(() => t?.close());
+
+const put = async (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${t.tokens.admin}` }) => {
+  const res = await t.app.request('/api/targets', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body)
+  });
+  return { status: res.status, body: (await res.json()) as any };
+};
+const targets = async () => (await t.get('/api/targets', t.tokens.display)).body.targets;
+
+describe('GET /api/targets', () => {
+  it('answers every KPI with its target, its direction and default, and that it is the default', async () => {
+    t = testApp({ now: () => NOW });
+    const got = await targets();
+    expect(Object.keys(got)).toEqual(Object.keys(DEFAULT_KPI_TARGETS));
+    for (const [kpi, d] of Object.entries(DEFAULT_KPI_TARGETS))
+      expect(got[kpi], kpi).toEqual({ ...d, isDefault: true, default: { warn: d.warn, critical: d.critical } });
+  });
+});
+
+describe('PUT /api/targets', () => {
+  it('sets the KPIs named, keeps the rest, and null puts one back to its default', async () => {
+    t = testApp({ now: () => NOW });
+    const set = await put({ 'csat.pct': { warn: 85, critical: 75 }, 'backlog.unattended': { warn: 10, critical: 25.5 } });
+    expect(set.status).toBe(200);
+    expect(set.body.targets['csat.pct']).toEqual({ higherIsBetter: true, warn: 85, critical: 75, isDefault: false, default: { warn: 80, critical: 70 } });
+    const after = await targets();
+    expect(after).toEqual(set.body.targets);
+    expect(after['backlog.unattended']).toMatchObject({ warn: 10, critical: 25.5, isDefault: false });
+    expect(after['firstResponse.p90Sec']).toMatchObject({ warn: 1800, critical: 7200, isDefault: true });
+
+    const reset = await put({ 'csat.pct': null });
+    expect(reset.status).toBe(200);
+    expect(reset.body.targets['csat.pct']).toMatchObject({ warn: 80, critical: 70, isDefault: true });
+    expect(reset.body.targets['backlog.unattended']).toMatchObject({ warn: 10, critical: 25.5, isDefault: false });
+  });
+
+  it('refuses an unknown KPI, a non-number, a negative or a threshold on the wrong side with a 400 naming the KPI and field, and stores nothing of it', async () => {
+    t = testApp({ now: () => NOW });
+    expect((await put({ 'csat.pct': { warn: 85, critical: 75 } })).status).toBe(200);
+    const before = await targets();
+    const good = { 'backlog.unattended': { warn: 5, critical: 9 } };
+    const cases: [unknown, string, RegExp][] = [
+      [{ ...good, 'csat.pcnt': { warn: 1, critical: 0 } }, 'csat.pcnt', /unknown KPI "csat\.pcnt"; expected one of .*csat\.pct/],
+      [{ ...good, 'csat.pct': { warn: '90', critical: 80 } }, 'csat.pct.warn', /expected a number, got the text "90"/],
+      [{ ...good, 'csat.pct': { warn: 90 } }, 'csat.pct.critical', /required/],
+      [{ ...good, 'backlog.oldestUnattendedSec': { warn: -60, critical: 600 } }, 'backlog.oldestUnattendedSec.warn', /at least 0/],
+      [{ ...good, 'callbacks.onTimePct': { warn: 120, critical: 90 } }, 'callbacks.onTimePct.warn', /at most 100/],
+      // Higher is better: red (critical) comes below amber (warn).
+      [{ ...good, 'csat.pct': { warn: 70, critical: 80 } }, 'csat.pct.critical', /csat\.pct: critical \(80\) must be at most warn \(70\)/],
+      // Lower is better: red comes above amber.
+      [{ ...good, 'firstResponse.p90Sec': { warn: 600, critical: 300 } }, 'firstResponse.p90Sec.critical', /firstResponse\.p90Sec: critical \(300\) must be at least warn \(600\)/],
+      [{ ...good, 'csat.pct': { warn: 90, critical: 80, red: 50 } }, 'csat.pct', /unknown field "red"; a target is {"warn","critical"}/],
+      [[good], '', /expected a JSON object/],
+      ['{"csat.pct":', '', /not JSON/]
+    ];
+    for (const [body, path, message] of cases) {
+      const res = await put(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.errors, JSON.stringify(body)).toContainEqual({ path, message: expect.stringMatching(message) });
+      expect(await targets()).toEqual(before);
+    }
+  });
+
+  it('answers only once the targets are committed: another connection to the file reads them at once', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fb-targets-api-')), 'floor.sqlite');
+    t = testApp({ now: () => NOW, path });
+    expect((await put({ 'tickets.abandonedPct': { warn: 3, critical: 6 } })).status).toBe(200);
+    const other = new Database(path, { readonly: true });
+    expect(other.prepare('SELECT kpi, warn, critical FROM kpi_targets').all()).toEqual([{ kpi: 'tickets.abandonedPct', warn: 3, critical: 6 }]);
+    other.close();
+  });
+
+  it('is refused below admin (403), without credentials (401), and from another site\'s page with an admin\'s session', async () => {
+    t = testApp({ now: () => NOW });
+    const change = { 'csat.pct': { warn: 95, critical: 90 } };
+    expect((await put(change, { authorization: `Bearer ${t.tokens.manager}` })).status).toBe(403);
+    expect((await put(change, {})).status).toBe(401);
+    t.rt.db.insert(users).values({ username: 'ada', passwordHash: hashPassword('targets-admin-1'), role: 'admin', createdAt: NOW }).run();
+    const login = await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ada', password: 'targets-admin-1' }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const crossSite = await put(change, { cookie, host: 'floor.example', origin: 'http://evil.example' });
+    expect(crossSite.status).toBe(403);
+    expect((await targets())['csat.pct'].isDefault).toBe(true);
+    const own = await put(change, { cookie, host: 'floor.example', origin: 'http://floor.example' });
+    expect(own.status).toBe(200);
+    expect((await targets())['csat.pct']).toMatchObject({ warn: 95, critical: 90, isDefault: false });
+  });
+});
