@@ -32,6 +32,8 @@ export interface AppDeps {
   /** Whether the database or its -wal or -shm was deleted under the server (db/side-files.ts): looked for now, or as last found. */
   sideFilesGone?: () => SideFileGone | null;
   sideFilesFound?: () => SideFileGone | null;
+  /** Called once an admin's change of KPI targets is committed: the live hub sends them to every wall. */
+  targetsChanged?: () => void;
   /** Directory of the built dashboard, served with an SPA fallback. */
   staticDir?: string;
 }

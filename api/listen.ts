@@ -68,7 +68,8 @@ export async function listen(
     draining: () => draining,
     liveFull: () => hub.fullBecause(),
     sideFilesGone,
-    sideFilesFound: () => rt.sideFiles?.found() ?? null
+    sideFilesFound: () => rt.sideFiles?.found() ?? null,
+    targetsChanged: () => hub.changed()
   };
   const app = createApp(deps);
   const fastEvents = eventsFastPath(deps);

@@ -162,7 +162,7 @@ export class LiveHub {
     return n;
   }
 
-  /** Events were committed, or the time of events stamped ahead of the clock came: every scope may have changed. */
+  /** Events were committed, the time of events stamped ahead of the clock came, or an admin changed KPI targets: every scope may have changed. */
   changed(): void {
     this.generation++;
     this.markDirty();

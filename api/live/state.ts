@@ -2,7 +2,6 @@
 // every client in that scope.
 import type Database from 'better-sqlite3';
 import { addToHistogram, decodeHistogram, histogramPercentile, mergeHistogram, type Histogram } from '../kpi/histogram';
-import { DEFAULT_KPI_TARGETS } from '../kpi/targets';
 import { dayWindow } from '../kpi/time';
 import { MAX_EPOCH_MS } from '../events/instant';
 import type { AgentKpis, KpiFilters } from '../kpi/types';
@@ -10,6 +9,7 @@ import { getAgents } from '../queries/getAgents';
 import { FIVE_MIN_MS, HOUR_MS } from '../ingest/rollup-delta';
 import { getBacklog } from '../queries/getBacklog';
 import { getKpis } from '../queries/getKpis';
+import { kpiTargetsInForce } from '../queries/getKpiTargets';
 import { cached, onSnapshot, rollupDim, scanFacts, windowTotals } from '../queries/windowTotals';
 import type { SnapshotMessage, TodaySeries } from './protocol';
 
@@ -216,6 +216,6 @@ function liveStateOnSnapshot(
     },
     agents: getAgents(sqlite, today, filters.team).filter((a) => onTheFloorToday(a, today.from)),
     series: seriesFor(backlog.open),
-    targets: DEFAULT_KPI_TARGETS
+    targets: kpiTargetsInForce(sqlite)
   };
 }

@@ -36,6 +36,7 @@ export function targetRoutes(deps: AppDeps) {
       if (!read.ok) return c.json({ errors: read.errors }, 400);
       const who = principalOf(c)!;
       setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now());
+      deps.targetsChanged?.();
       return c.json({ targets: getKpiTargets(sqlite) });
     });
 }
