@@ -9,10 +9,11 @@ import type { TargetChange } from './setKpiTargets';
 
 const KPIS = Object.keys(DEFAULT_KPI_TARGETS);
 
-/** A percentage KPI's thresholds are at most 100: a target of 120 % would colour the tile for good. */
+/** A percentage KPI (its path ends in Pct, or is csat.pct) has thresholds of at most 100: 120 % would colour the tile for good. */
+export const isPercentage = (kpi: string) => /pct$/i.test(kpi);
 const level = (kpi: string) => {
   const n = z.number().nonnegative();
-  return kpi.endsWith('Pct') ? n.max(100) : n;
+  return isPercentage(kpi) ? n.max(100) : n;
 };
 
 /** One KPI's change: warn and critical on the sides its direction puts them (a tile turns red only past amber). */

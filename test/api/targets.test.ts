@@ -62,6 +62,7 @@ describe('PUT /api/targets', () => {
       [{ ...good, 'csat.pct': { warn: 90 } }, 'csat.pct.critical', /required/],
       [{ ...good, 'backlog.oldestUnattendedSec': { warn: -60, critical: 600 } }, 'backlog.oldestUnattendedSec.warn', /at least 0/],
       [{ ...good, 'callbacks.onTimePct': { warn: 120, critical: 90 } }, 'callbacks.onTimePct.warn', /at most 100/],
+      [{ ...good, 'csat.pct': { warn: 101, critical: 90 } }, 'csat.pct.warn', /at most 100/],
       // Higher is better: red (critical) comes below amber (warn).
       [{ ...good, 'csat.pct': { warn: 70, critical: 80 } }, 'csat.pct.critical', /csat\.pct: critical \(80\) must be at most warn \(70\)/],
       // Lower is better: red comes above amber.
