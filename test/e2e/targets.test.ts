@@ -1,0 +1,81 @@
+// An admin changes a KPI target in the dashboard, and a wall already showing shows the tile in the new colour,
+// without a reload; a target on the wrong side is told next to its field, and a reset brings the default back.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from '../helpers/browser';
+import { startDashboard } from '../helpers/dashboard';
+import { TEST_INGEST_TOKEN, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+let wallToken: string;
+
+beforeAll(async () => {
+  ({ browser, server, wallToken } = await startDashboard());
+  // Three tickets nobody has answered: 3 unattended, within the default target (warn 20).
+  const at = Date.now() - 5 * 60_000;
+  const events = [1, 2, 3].map((n) => ({ id: `tc-${n}`, type: 'ticket.created', at, ticket: `T-${n}`, channel: 'email', team: 'payments' }));
+  const r = await fetch(`${server.url}/api/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events)
+  });
+  expect(r.status).toBe(200);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+describe('KPI targets, set by an admin in the dashboard', () => {
+  it('colours the wall\'s tile by the new target at once, tells a wrong one next to its field, and resets to the default', async () => {
+    // Not signed in: the view says to sign in as an admin, and shows no form.
+    const stranger = await browser.newPage();
+    await stranger.goto(`${server.url}/admin/targets`);
+    await stranger.locator('[role=alert]').waitFor({ timeout: 15_000 });
+    expect(await stranger.locator('[role=alert]').textContent()).toMatch(/as an admin/);
+    expect(await stranger.locator('input').count()).toBe(0);
+    await stranger.close();
+
+    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await wall.goto(`${server.url}/wall?token=${wallToken}&page=overview`);
+    const level = () => wall.getAttribute('[data-kpi="backlog.unattended"]', 'data-level');
+    await expect.poll(level, { timeout: 15_000 }).toBe('ok');
+
+    const admin = await browser.newPage();
+    await admin.goto(server.url);
+    await signIn(admin);
+    await admin.click('a.targets');
+    const warn = admin.locator('input[name="backlog.unattended.warn"]');
+    const critical = admin.locator('input[name="backlog.unattended.critical"]');
+    await warn.waitFor({ timeout: 15_000 });
+    expect(await admin.locator('[data-target="backlog.unattended"] .default').textContent()).toBe('20 / 50');
+
+    // Lower is better: red comes above amber. Typed from the keyboard, sent with Enter.
+    await warn.fill('2');
+    await critical.fill('1');
+    await critical.press('Enter');
+    const fault = admin.locator('[data-fault="backlog.unattended.critical"]');
+    await fault.waitFor({ timeout: 15_000 });
+    expect(await fault.textContent()).toMatch(/critical \(1\) must be at least warn \(2\)/);
+    expect(await critical.getAttribute('aria-invalid')).toBe('true');
+    expect(await level()).toBe('ok');
+
+    await warn.fill('1');
+    await critical.fill('2');
+    await critical.press('Enter');
+    await admin.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
+    expect(await fault.count()).toBe(0);
+    // 3 unattended, past critical 2: red on the wall, which was not reloaded.
+    await expect.poll(level, { timeout: 15_000 }).toBe('critical');
+
+    const reset = admin.locator('[data-target="backlog.unattended"] button');
+    await reset.focus();
+    await reset.press('Enter');
+    await expect.poll(() => warn.inputValue(), { timeout: 15_000 }).toBe('20');
+    await expect.poll(level, { timeout: 15_000 }).toBe('ok');
+    await admin.close();
+    await wall.close();
+  });
+});
