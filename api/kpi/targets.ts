@@ -1,4 +1,5 @@
-// Built-in KPI targets and SLA first-response targets: the one place defaults live until admins can edit them.
+// Built-in KPI targets and SLA first-response targets: the defaults, and the one list of KPIs and their
+// directions. The targets an admin sets (PUT /api/targets) are kept in kpi_targets and read over these (getKpiTargets).
 import type { Priority } from '../events/schema';
 import type { TargetLookup } from './replay';
 
