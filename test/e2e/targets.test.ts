@@ -78,4 +78,24 @@ describe('KPI targets, set by an admin in the dashboard', () => {
     await admin.close();
     await wall.close();
   });
+
+  it('says the targets are on their way while they load, where the page stood empty under its title', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await signIn(page);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/targets', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/admin/targets?lang=en`);
+    const loading = page.locator('main [role=status]');
+    await loading.waitFor({ timeout: 15_000 });
+    expect(await loading.textContent()).toMatch(/Loading the KPI targets/);
+    release();
+    await page.locator('input[name="csat.pct.warn"]').waitFor({ timeout: 15_000 });
+    expect(await loading.count()).toBe(0);
+    await page.close();
+  });
 });

@@ -27,6 +27,7 @@ export const en = {
   'landing.wall': 'Open the wall display',
   'landing.targets': 'KPI targets',
   'targets.title': 'KPI targets',
+  'targets.loading': 'Loading the KPI targets…',
   'targets.intro': 'A tile is green while it meets its warn target, amber once it misses it, and red once it is past critical too. A KPI you never set keeps its default.',
   'targets.kpi': 'KPI',
   'targets.warn': 'Warn',

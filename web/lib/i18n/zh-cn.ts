@@ -26,6 +26,7 @@ export const zhCN: Dictionary = {
   'landing.wall': '打开大屏',
   'landing.targets': 'KPI 目标',
   'targets.title': 'KPI 目标',
+  'targets.loading': '正在加载 KPI 目标…',
   'targets.intro': '指标达到预警目标时为绿色，未达到时为黄色，超过严重阈值时为红色。未设置的指标使用默认值。',
   'targets.kpi': '指标',
   'targets.warn': '预警',
