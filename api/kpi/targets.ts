@@ -36,7 +36,6 @@ export const DEFAULT_KPI_TARGETS: Record<string, KpiTarget> = {
   'tickets.abandonedPct': { higherIsBetter: false, warn: 5, critical: 10 },
   'backlog.unattended': { higherIsBetter: false, warn: 20, critical: 50 },
   'backlog.oldestUnattendedSec': { higherIsBetter: false, warn: 1800, critical: 3600 },
-  'callbacks.overdue': { higherIsBetter: false, warn: 0, critical: 4 },
   'backlog.callbacksOverdue': { higherIsBetter: false, warn: 0, critical: 4 },
   'callbacks.onTimePct': { higherIsBetter: true, warn: 90, critical: 75 }
 };

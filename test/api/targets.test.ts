@@ -9,6 +9,8 @@ import { users } from '../../db/index';
 import { hashPassword } from '../../api/auth/credentials';
 import { DEFAULT_KPI_TARGETS } from '../../api/kpi/targets';
 import { testApp } from '../helpers/app';
+import { en } from '../../web/lib/i18n/en';
+import { zhCN } from '../../web/lib/i18n/zh-cn';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 let t: ReturnType<typeof testApp>;
@@ -102,5 +104,13 @@ describe('PUT /api/targets', () => {
     const own = await put(change, { cookie, host: 'floor.example', origin: 'http://floor.example' });
     expect(own.status).toBe(200);
     expect((await targets())['csat.pct']).toMatchObject({ warn: 95, critical: 90, isDefault: false });
+  });
+
+  it('lists only KPIs a screen colours, each named in English and Chinese, so an admin knows what each row changes', async () => {
+    t = testApp({ now: () => NOW });
+    const listed = Object.keys(await targets());
+    expect(listed.length).toBeGreaterThan(0);
+    const unnamed = listed.filter((kpi) => !(`kpi.${kpi}` in en) || !(`kpi.${kpi}` in zhCN));
+    expect(unnamed).toEqual([]);
   });
 });
