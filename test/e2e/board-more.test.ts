@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireCjkFont } from '../helpers/browser';
 import { startDashboard } from '../helpers/dashboard';
-import { TEST_INGEST_TOKEN, type RunningServer } from '../helpers/server';
+import { postEvents, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
@@ -17,12 +17,7 @@ beforeAll(async () => {
   ({ browser, server, wallToken } = await startDashboard());
   const at = Date.now() - 5 * 60_000;
   const events = Array.from({ length: AGENTS }, (_, a) => ({ id: `st-${a}`, type: 'agent.status', at, agent: `agent.${a}`, team: 'payments', status: 'available' }));
-  const r = await fetch(`${server.url}/api/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(events)
-  });
-  expect(r.status).toBe(200);
+  expect((await postEvents(server.url, events)).status).toBe(200);
 }, 180_000);
 
 afterAll(async () => {

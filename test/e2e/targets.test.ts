@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../helpers/browser';
 import { startDashboard } from '../helpers/dashboard';
-import { TEST_INGEST_TOKEN, type RunningServer } from '../helpers/server';
+import { postEvents, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
@@ -15,12 +15,7 @@ beforeAll(async () => {
   // Three tickets nobody has answered: 3 unattended, within the default target (warn 20).
   const at = Date.now() - 5 * 60_000;
   const events = [1, 2, 3].map((n) => ({ id: `tc-${n}`, type: 'ticket.created', at, ticket: `T-${n}`, channel: 'email', team: 'payments' }));
-  const r = await fetch(`${server.url}/api/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(events)
-  });
-  expect(r.status).toBe(200);
+  expect((await postEvents(server.url, events)).status).toBe(200);
 }, 180_000);
 
 afterAll(async () => {
