@@ -46,6 +46,11 @@ describe('KPI targets, set by an admin in the dashboard', () => {
     const critical = admin.locator('input[name="backlog.unattended.critical"]');
     await warn.waitFor({ timeout: 15_000 });
     expect(await admin.locator('[data-target="backlog.unattended"] .default').textContent()).toBe('20 / 50');
+    // Durations read as the wall shows them, and a number of seconds typed is read back in hours and minutes.
+    expect(await admin.locator('[data-target="resolution.p50Sec"] .default').textContent()).toBe('4h / 12h');
+    await admin.locator('input[name="resolution.p50Sec.warn"]').fill('5400');
+    expect(await admin.locator('[data-target="resolution.p50Sec"] [data-read="warn"]').textContent()).toBe('1h 30m');
+    await admin.locator('input[name="resolution.p50Sec.warn"]').fill('14400');
 
     // Lower is better: red comes above amber. Typed from the keyboard, sent with Enter.
     await warn.fill('2');
