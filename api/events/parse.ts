@@ -20,18 +20,23 @@ export type ParseResult = { ok: true; events: FloorEvent[] } | Refusal;
 
 const isEventType = (t: unknown): t is EventType => typeof t === 'string' && (EVENT_TYPES as string[]).includes(t);
 
-/** No team, as a helpdesk writes it: null, or text that is empty once trimmed (SPEC.md: team is an optional string). */
-const noTeam = (value: unknown) => typeof value === 'string' && value.trim() === '';
+/**
+ * The optional names a helpdesk writes as empty text when it has none (a team, a category, a resolver, an agent's
+ * name): read as absent, as null is, once trimmed (SPEC.md: each is an optional string). Other optional text (a
+ * customer, a comment) is kept as sent.
+ */
+const BLANK_IS_NONE = new Set(['team', 'category', 'agent', 'name']);
+const blank = (key: string, value: unknown) => BLANK_IS_NONE.has(key) && typeof value === 'string' && value.trim() === '';
 
 /**
- * The event without its optional fields that are null (null means absent there), nor a team that is empty; the
+ * The event without its optional fields that are null (null means absent there), nor a name that is blank; the
  * same object when there are none.
  */
 function withoutAbsentOptionals(item: Record<string, unknown>, type: EventType): Record<string, unknown> {
   const optional = OPTIONAL_FIELDS[type];
   let copy: Record<string, unknown> | null = null;
   for (const key in item)
-    if ((item[key] === null || (key === 'team' && noTeam(item[key]))) && optional.has(key)) {
+    if ((item[key] === null || blank(key, item[key])) && optional.has(key)) {
       copy ??= { ...item };
       delete copy[key];
     }

@@ -115,6 +115,21 @@ describe('POST /api/events accepts', () => {
     expect([zed.team, zed.status, zed.open]).toEqual([null, 'available', 1]);
   });
 
+  it('reads an empty category, resolver or name as absent, as the empty team: the category is other, the resolution the assignee\'s, the name kept', async () => {
+    const before = (await t.kpis({ category: 'other' })).tickets.created;
+    const r = await t.post([
+      { ...created('ec-1', 'T-ec-1'), category: '' },
+      { id: 'ec-2', type: 'agent.status', at: at(8), agent: 'yan', name: 'Yan Li', status: 'available' },
+      { id: 'ec-3', type: 'ticket.assigned', at: at(7), ticket: 'T-ec-1', agent: 'yan' },
+      { id: 'ec-4', type: 'ticket.resolved', at: at(6), ticket: 'T-ec-1', agent: ' ' },
+      { id: 'ec-5', type: 'agent.status', at: at(5), agent: 'yan', name: '', status: 'busy' }
+    ]);
+    expect(r).toEqual({ status: 200, body: { accepted: 5, duplicates: 0 } });
+    expect((await t.kpis({ category: 'other' })).tickets.created).toBe(before + 1);
+    const yan = (await t.agents()).agents.find((a: { agent: string }) => a.agent === 'yan');
+    expect([yan.name, yan.status, yan.resolution.count]).toEqual(['Yan Li', 'busy', 1]);
+  });
+
   it('a customer as the helpdesk holds it, over 128 characters or with a line break: SPEC.md asks only for a string', async () => {
     const r = await t.post([
       { ...created('cu-1', 'T-cu-1'), customer: `${'Zoë Wang <zoe.wang@example.com>; '.repeat(5)}account 6222 0000 1111 2222` },
