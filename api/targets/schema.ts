@@ -11,9 +11,16 @@ const KPIS = Object.keys(DEFAULT_KPI_TARGETS);
 
 /** A percentage KPI (its path ends in Pct, or is csat.pct) has thresholds of at most 100: 120 % would colour the tile for good. */
 export const isPercentage = (kpi: string) => /pct$/i.test(kpi);
+/**
+ * Any other KPI is a count or a duration, which the wall writes whole and to the second: a threshold of 2.5 read
+ * "target ≤ 3" on a tile amber at 3, and 1e308 s filled the tile's target line with digits.
+ */
 const level = (kpi: string) => {
   const n = z.number().nonnegative();
-  return isPercentage(kpi) ? n.max(100) : n;
+  if (isPercentage(kpi)) return n.max(100);
+  const whole = kpi.endsWith('Sec') ? 'expected a whole number of seconds' : 'expected a whole number';
+  // Past JavaScript's whole numbers is too_big, which the plain words say ("must be at most …").
+  return n.int({ error: (issue) => (issue.code === 'invalid_type' ? whole : undefined) });
 };
 
 /** One KPI's change: warn and critical on the sides its direction puts them (a tile turns red only past amber). */

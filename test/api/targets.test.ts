@@ -39,18 +39,18 @@ describe('GET /api/targets', () => {
 describe('PUT /api/targets', () => {
   it('sets the KPIs named, keeps the rest, and null puts one back to its default', async () => {
     t = testApp({ now: () => NOW });
-    const set = await put({ 'csat.pct': { warn: 85, critical: 75 }, 'backlog.unattended': { warn: 10, critical: 25.5 } });
+    const set = await put({ 'csat.pct': { warn: 85, critical: 75 }, 'backlog.unattended': { warn: 10, critical: 25 } });
     expect(set.status).toBe(200);
     expect(set.body.targets['csat.pct']).toEqual({ higherIsBetter: true, warn: 85, critical: 75, isDefault: false, default: { warn: 80, critical: 70 } });
     const after = await targets();
     expect(after).toEqual(set.body.targets);
-    expect(after['backlog.unattended']).toMatchObject({ warn: 10, critical: 25.5, isDefault: false });
+    expect(after['backlog.unattended']).toMatchObject({ warn: 10, critical: 25, isDefault: false });
     expect(after['firstResponse.p90Sec']).toMatchObject({ warn: 1800, critical: 7200, isDefault: true });
 
     const reset = await put({ 'csat.pct': null });
     expect(reset.status).toBe(200);
     expect(reset.body.targets['csat.pct']).toMatchObject({ warn: 80, critical: 70, isDefault: true });
-    expect(reset.body.targets['backlog.unattended']).toMatchObject({ warn: 10, critical: 25.5, isDefault: false });
+    expect(reset.body.targets['backlog.unattended']).toMatchObject({ warn: 10, critical: 25, isDefault: false });
   });
 
   it('refuses an unknown KPI, a non-number, a negative or a threshold on the wrong side with a 400 naming the KPI and field, and stores nothing of it', async () => {
@@ -65,6 +65,10 @@ describe('PUT /api/targets', () => {
       [{ ...good, 'backlog.oldestUnattendedSec': { warn: -60, critical: 600 } }, 'backlog.oldestUnattendedSec.warn', /at least 0/],
       [{ ...good, 'callbacks.onTimePct': { warn: 120, critical: 90 } }, 'callbacks.onTimePct.warn', /at most 100/],
       [{ ...good, 'csat.pct': { warn: 101, critical: 90 } }, 'csat.pct.warn', /at most 100/],
+      // The wall writes counts whole and durations to the second: 2.5 read "target ≤ 3" on a tile amber at 3.
+      [{ ...good, 'backlog.unattended': { warn: 2.5, critical: 5 } }, 'backlog.unattended.warn', /whole number/],
+      [{ ...good, 'firstResponse.p50Sec': { warn: 90.5, critical: 1800 } }, 'firstResponse.p50Sec.warn', /whole number of seconds/],
+      [{ ...good, 'firstResponse.p90Sec': { warn: 1800, critical: 1e308 } }, 'firstResponse.p90Sec.critical', /at most/],
       // Higher is better: red (critical) comes below amber (warn).
       [{ ...good, 'csat.pct': { warn: 70, critical: 80 } }, 'csat.pct.critical', /csat\.pct: critical \(80\) must be at most warn \(70\)/],
       // Lower is better: red comes above amber.
