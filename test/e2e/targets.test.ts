@@ -79,6 +79,31 @@ describe('KPI targets, set by an admin in the dashboard', () => {
     await wall.close();
   });
 
+  it('keeps what an admin typed in one row when they reset another', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await signIn(page);
+    await page.goto(`${server.url}/admin/targets?lang=en`);
+    const abandonedWarn = page.locator('input[name="tickets.abandonedPct.warn"]');
+    await abandonedWarn.waitFor({ timeout: 15_000 });
+    await abandonedWarn.fill('3');
+    await page.locator('input[name="tickets.abandonedPct.critical"]').fill('6');
+    await abandonedWarn.press('Enter');
+    const reset = page.locator('[data-target="tickets.abandonedPct"] button');
+    await reset.waitFor({ timeout: 15_000 });
+
+    // Typed, not saved yet: the reset of another row must not take it away.
+    const csatWarn = page.locator('input[name="csat.pct.warn"]');
+    await csatWarn.fill('85');
+    await reset.click();
+    await expect.poll(() => abandonedWarn.inputValue(), { timeout: 15_000 }).toBe('5');
+    expect(await csatWarn.inputValue()).toBe('85');
+
+    await csatWarn.press('Enter');
+    await expect.poll(async () => (await (await fetch(`${server.url}/api/targets`, { headers: { authorization: `Bearer ${wallToken}` } })).json()).targets['csat.pct'].warn, { timeout: 15_000 }).toBe(85);
+    await page.close();
+  });
+
   it('says the targets are on their way while they load, where the page stood empty under its title', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/?lang=en`);

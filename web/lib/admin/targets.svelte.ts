@@ -53,7 +53,7 @@ export class TargetsEditor {
       if (res?.ok) {
         this.faults = {};
         this.saved = true;
-        this.show(answer.targets);
+        this.show(answer.targets, Object.keys(body));
       } else if (res?.status === 400 && Array.isArray(answer?.errors)) {
         this.faults = Object.fromEntries((answer.errors as { path: string; message: string }[]).map((e) => [e.path, e.message]));
       } else {
@@ -64,7 +64,15 @@ export class TargetsEditor {
     }
   }
 
-  private show(targets: Record<string, KpiTargetSetting>): void {
-    this.rows = Object.entries(targets).map(([kpi, t]) => ({ kpi, ...t, warnInput: t.warn, criticalInput: t.critical }));
+  /**
+   * Shows `targets` in force. A row typed in and not part of the request answered (`sent`) keeps what was typed:
+   * a reset of one KPI took away what the admin had typed in the others.
+   */
+  private show(targets: Record<string, KpiTargetSetting>, sent?: string[]): void {
+    const typed = sent ? this.changes() : {};
+    this.rows = Object.entries(targets).map(([kpi, t]) => {
+      const keep = kpi in typed && !sent!.includes(kpi) ? typed[kpi] : undefined;
+      return { kpi, ...t, warnInput: keep ? keep.warn : t.warn, criticalInput: keep ? keep.critical : t.critical };
+    });
   }
 }
