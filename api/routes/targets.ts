@@ -6,6 +6,7 @@ import { crossSiteSession, honoAccessors, principalOf, requireRole } from '../au
 import { getKpiTargets } from '../queries/getKpiTargets';
 import { parseTargetChanges } from '../targets/schema';
 import { setKpiTargets } from '../targets/setKpiTargets';
+import { inWriteTurn } from '../../db/write-turn';
 import { readBody } from './body';
 
 /** Eleven KPIs' targets are a few hundred bytes. */
@@ -35,7 +36,7 @@ export function targetRoutes(deps: AppDeps) {
       const read = parseTargetChanges(json);
       if (!read.ok) return c.json({ errors: read.errors }, 400);
       const who = principalOf(c)!;
-      setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now());
+      await inWriteTurn(sqlite, () => setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now()));
       deps.targetsChanged?.();
       return c.json({ targets: getKpiTargets(sqlite) });
     });

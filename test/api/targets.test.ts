@@ -94,6 +94,23 @@ describe('PUT /api/targets', () => {
     other.close();
   });
 
+  it('waits its turn while another connection writes (ingest, a backup), and the server answers others meanwhile', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fb-targets-api-')), 'floor.sqlite');
+    t = testApp({ now: () => NOW, path });
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    let answered = false;
+    const saving = put({ 'csat.pct': { warn: 85, critical: 75 } }).then((res) => ((answered = true), res));
+    // A turn of the event loop: the change has reached the database and found it held.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await t.get('/api/targets', t.tokens.display)).status).toBe(200);
+    expect(answered).toBe(false);
+    other.exec('COMMIT');
+    other.close();
+    expect((await saving).status).toBe(200);
+    expect((await targets())['csat.pct']).toMatchObject({ warn: 85, critical: 75, isDefault: false });
+  });
+
   it('is refused below admin (403), without credentials (401), and from another site\'s page with an admin\'s session', async () => {
     t = testApp({ now: () => NOW });
     const change = { 'csat.pct': { warn: 95, critical: 90 } };
