@@ -6,7 +6,8 @@ import { crossSiteSession, honoAccessors, principalOf, requireRole } from '../au
 import { getKpiTargets } from '../queries/getKpiTargets';
 import { parseTargetChanges } from '../targets/schema';
 import { setKpiTargets } from '../targets/setKpiTargets';
-import { inWriteTurn } from '../../db/write-turn';
+import { inWriteTurn } from '../write-turn';
+import { heldElsewhere, RETRY_AFTER_SECONDS } from '../ingest/failure';
 import { readBody } from './body';
 
 /** Eleven KPIs' targets are a few hundred bytes. */
@@ -36,7 +37,14 @@ export function targetRoutes(deps: AppDeps) {
       const read = parseTargetChanges(json);
       if (!read.ok) return c.json({ errors: read.errors }, 400);
       const who = principalOf(c)!;
-      await inWriteTurn(sqlite, () => setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now()));
+      try {
+        await inWriteTurn(sqlite, () => setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now()));
+      } catch (err) {
+        // The answer every other failure gets speaks to a sender of events ("send this batch again").
+        if (!heldElsewhere(err)) throw err;
+        c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+        return c.json({ error: 'unavailable', message: 'The database is busy (another process, such as a backup, holds it): no target was changed; save again in a few seconds.' }, 503);
+      }
       deps.targetsChanged?.();
       return c.json({ targets: getKpiTargets(sqlite) });
     });

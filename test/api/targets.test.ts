@@ -111,6 +111,20 @@ describe('PUT /api/targets', () => {
     expect((await targets())['csat.pct']).toMatchObject({ warn: 85, critical: 75, isDefault: false });
   });
 
+  it('says no target was changed, and to save again, when the database stays busy past its wait', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fb-targets-api-')), 'floor.sqlite');
+    t = testApp({ now: () => NOW, path });
+    t.rt.db.$client.pragma('busy_timeout = 100');
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    const res = await put({ 'csat.pct': { warn: 85, critical: 75 } });
+    other.exec('ROLLBACK');
+    other.close();
+    expect(res.status).toBe(503);
+    expect(res.body.message).toMatch(/no target was changed.*save again/);
+    expect((await targets())['csat.pct'].isDefault).toBe(true);
+  });
+
   it('is refused below admin (403), without credentials (401), and from another site\'s page with an admin\'s session', async () => {
     t = testApp({ now: () => NOW });
     const change = { 'csat.pct': { warn: 95, critical: 90 } };

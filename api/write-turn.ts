@@ -1,13 +1,9 @@
 // A write on the main thread's connection (an admin's change) waits for the write lock off the event loop.
 import type Database from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { heldElsewhere } from './ingest/failure';
 
 const RETRY_MS = 20;
-
-function heldElsewhere(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
-}
 
 /**
  * Runs `write` (a transaction begun IMMEDIATE) once no other connection holds the write lock: tried without SQLite's
