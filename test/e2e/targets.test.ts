@@ -104,6 +104,29 @@ describe('KPI targets, set by an admin in the dashboard', () => {
     await page.close();
   });
 
+  it('tells an admin, in the page\'s language, a save the server never answered and one after signing out in another tab', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?lang=zh-CN`);
+    await signIn(page);
+    await page.goto(`${server.url}/admin/targets?lang=zh-CN`);
+    const csatWarn = page.locator('input[name="csat.pct.warn"]');
+    await csatWarn.waitFor({ timeout: 15_000 });
+    const said = page.locator('form > p.error[role=alert]');
+
+    await page.route('**/api/targets', (route) => (route.request().method() === 'PUT' ? route.abort() : route.continue()));
+    await csatWarn.fill('86');
+    await csatWarn.press('Enter');
+    await said.waitFor({ timeout: 15_000 });
+    expect(await said.textContent()).toMatch(/服务器没有响应/);
+    await page.unroute('**/api/targets');
+
+    // Signed out in another tab: the same cookie's session has ended.
+    expect(await page.evaluate(async () => (await fetch('/api/auth/logout', { method: 'POST' })).status)).toBe(200);
+    await csatWarn.press('Enter');
+    await expect.poll(() => said.textContent(), { timeout: 15_000 }).toMatch(/已退出登录/);
+    await page.close();
+  });
+
   it('says the targets are on their way while they load, where the page stood empty under its title', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/?lang=en`);

@@ -1,5 +1,6 @@
 // The admin's view of the KPI targets: GET /api/targets to show them, PUT /api/targets to change or reset one.
 import type { KpiTargetSetting } from '../../../api/queries/getKpiTargets';
+import { t } from '../i18n';
 
 /** One KPI's row: what is in force, and the inputs as typed (null: an input left empty). */
 export interface TargetRow extends KpiTargetSetting {
@@ -56,8 +57,13 @@ export class TargetsEditor {
         this.show(answer.targets, Object.keys(body));
       } else if (res?.status === 400 && Array.isArray(answer?.errors)) {
         this.faults = Object.fromEntries((answer.errors as { path: string; message: string }[]).map((e) => [e.path, e.message]));
+      } else if (!res) {
+        this.faults = { '': t('targets.noAnswer') };
+      } else if (res.status === 401) {
+        // The session ended since the page loaded (signed out in another tab, or expired): the server's words are for a script.
+        this.faults = { '': t('targets.signedOut') };
       } else {
-        this.faults = { '': answer?.message ?? `${res?.status ?? 'no answer'}` };
+        this.faults = { '': answer?.message ?? `${res.status}` };
       }
     } finally {
       this.busy = false;

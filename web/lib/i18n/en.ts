@@ -43,6 +43,8 @@ export const en = {
   'targets.reset': 'Reset to default',
   'targets.signIn': 'Sign in on the start page as an admin to see and change the KPI targets.',
   'targets.forbidden': 'Only an admin may change the KPI targets.',
+  'targets.noAnswer': 'The server did not answer, so the change may not have been saved: reload this page to see the targets in force.',
+  'targets.signedOut': 'You have been signed out (in another tab?), so nothing was saved: sign in again on the start page, then save.',
   'targets.unavailable': 'The server could not answer. Reload this page in a moment; if it keeps failing, the server log says why.',
   'landing.options': 'Address options',
   'landing.opt.team': 'show one team only',

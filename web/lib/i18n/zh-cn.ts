@@ -42,6 +42,8 @@ export const zhCN: Dictionary = {
   'targets.reset': '恢复默认',
   'targets.signIn': '请在首页以管理员身份登录，以查看和修改 KPI 目标。',
   'targets.forbidden': '只有管理员可以修改 KPI 目标。',
+  'targets.noAnswer': '服务器没有响应，更改可能没有保存：请刷新本页查看当前生效的目标。',
+  'targets.signedOut': '您已退出登录（可能在另一个标签页中），未保存任何更改：请在首页重新登录后再保存。',
   'targets.unavailable': '服务器未能响应。请稍后刷新本页；若仍然失败，请查看服务器日志。',
   'landing.options': '地址参数',
   'landing.opt.team': '只显示一个团队',
