@@ -127,6 +127,21 @@ describe('KPI targets, set by an admin in the dashboard', () => {
     await page.close();
   });
 
+  it('fits a phone\'s screen: every input and Save within its width, no sideways scrolling', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(`${server.url}/?lang=zh-CN`);
+    await signIn(page);
+    await page.goto(`${server.url}/admin/targets?lang=zh-CN`);
+    await page.locator('input[name="csat.pct.critical"]').waitFor({ timeout: 15_000 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBe(0);
+    for (const selector of ['input[name="csat.pct.warn"]', 'input[name="csat.pct.critical"]', 'button[type=submit]']) {
+      const box = (await page.locator(selector).boundingBox())!;
+      expect(box.x + box.width, selector).toBeLessThanOrEqual(360);
+    }
+    await page.close();
+  });
+
   it('says the targets are on their way while they load, where the page stood empty under its title', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/?lang=en`);
