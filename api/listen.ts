@@ -138,6 +138,9 @@ export async function listen(
           await closed;
           clearTimeout(cut);
           await rt.stopWriter();
+          // The database deleted since the last look, or its copy under way: closed first, what the deleted file holds
+          // went with it, and the next start made an empty database. Nothing commits now, so the copy has it all.
+          if (sideFilesGone()?.side === '') await copying;
           // Everything is committed: a checkpoint that fails (a full disk) leaves the WAL beside the database,
           // where the next start reads it.
           try {

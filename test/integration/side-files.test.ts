@@ -71,6 +71,28 @@ describe('the -wal or -shm deleted under a running server', () => {
       await again.kill();
     }
   }, 60_000);
+
+  // Stopped before the next look (every 5 s) found the file gone, the server folded everything into the deleted file
+  // and closed it: the next start made a new, empty database, and every acknowledged event was lost.
+  it('the database file deleted and the server stopped at once: the stop copies it back first, says so, and the next start has every acknowledged event', async () => {
+    const path = join(realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-'))), 'kpi.sqlite');
+    const server = await startServer({ dbPath: path });
+    try {
+      expect((await postEvents(server.url, batch('a'))).status).toBe(200);
+      rmSync(path);
+    } finally {
+      expect(await server.kill()).toBe(0);
+    }
+    const again = await startServer({ dbPath: path });
+    try {
+      expect((await postEvents(again.url, batch('a'))).body).toEqual({ accepted: 0, duplicates: 20 });
+    } finally {
+      await again.kill();
+    }
+    expect(server.output()).toContain(`${path} was deleted while the server ran`);
+    expect(server.output()).toContain(`${path} is copied back`);
+    expect(server.output()).toContain('Stopped cleanly.');
+  }, 60_000);
 });
 
 /** Waits for `done` to hold, looking every 100 ms (the copy is asynchronous). */
