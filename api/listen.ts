@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkpoint, type Db } from '../db/open';
+import { identity } from '../db/side-files';
 import { endSocket, nodeAnswer, warnNowAndThen } from './answers';
 import { answerClientError, answerConnect, answeredBadHost, answeredNotAPath, answerUnreadRequest, servedAsHttp1 } from './http-edges';
 import { createApp, type AppDeps } from './app';
@@ -48,12 +49,19 @@ export async function listen(
   let draining = false;
   // Looked for every few seconds, so the log says it whether or not a monitor asks /api/health.
   let copying: Promise<unknown> | null = null;
+  /** The copy's identity once made (db/side-files.ts): deleted in its turn, it is made again. */
+  let copied: string | null = null;
+  const copyGone = () => copied !== null && identity(config.DATABASE_PATH) !== copied;
   const sideFilesGone = () => {
     const gone = rt.sideFiles?.check() ?? null;
     if (gone) warnNowAndThen(gone.message, console.error);
     // The database itself deleted: batches are refused from now on (routes/events.ts), and what the deleted file holds
     // is copied back to its name, where the next start opens it. A batch in flight that commits meanwhile restarts the copy.
-    if (gone?.side === '' && !copying) copying = copyBack(rt.db, config.DATABASE_PATH);
+    if (gone?.side === '' && (!copying || copyGone())) {
+      if (copying) console.error(`${config.DATABASE_PATH}, copied back, was deleted again: the server copies it back again.`);
+      copied = null;
+      copying = copyBack(rt.db, config.DATABASE_PATH).then((made) => void (made && (copied = identity(config.DATABASE_PATH))));
+    }
     return gone;
   };
   const sideFilesCheck = setInterval(sideFilesGone, SIDE_FILES_EVERY_MS);
@@ -176,12 +184,14 @@ export async function listen(
 }
 
 /** Copies what the server's connection sees of its (deleted) database to `path`, through SQLite's online backup. */
-async function copyBack(db: Db, path: string): Promise<void> {
+async function copyBack(db: Db, path: string): Promise<boolean> {
   try {
     await db.$client.backup(path);
     console.error(`${path} is copied back, with every batch acknowledged: stop and start the server, which opens it again.`);
+    return true;
   } catch (err) {
     console.error(`${path} could not be copied back (${(err as Error).message}): do not stop the server; copy the deleted file from /proc/${process.pid}/fd (ls -l shows it as "${path} (deleted)") to ${path}, then stop and start it.`);
+    return false;
   }
 }
 

@@ -17,7 +17,7 @@ export interface SideFileGone {
 }
 
 /** The file's identity (device and inode), or null when there is none. */
-function identity(file: string): string | null {
+export function identity(file: string): string | null {
   const s = statSync(file, { throwIfNoEntry: false, bigint: true });
   return s ? `${s.dev}:${s.ino}` : null;
 }

@@ -93,6 +93,29 @@ describe('the -wal or -shm deleted under a running server', () => {
     expect(server.output()).toContain(`${path} is copied back`);
     expect(server.output()).toContain('Stopped cleanly.');
   }, 60_000);
+
+  // The copy was made once: deleted in its turn (the same cleaner, or a hand), the server never looked again, and the
+  // stop it asked for lost everything.
+  it('the copied-back database deleted too: the server copies it back again, and the next start has every acknowledged event', async () => {
+    const path = join(realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-'))), 'kpi.sqlite');
+    const server = await startServer({ dbPath: path });
+    try {
+      expect((await postEvents(server.url, batch('a'))).status).toBe(200);
+      rmSync(path);
+      await until(() => server.output().includes(`${path} is copied back`));
+      rmSync(path);
+    } finally {
+      expect(await server.kill()).toBe(0);
+    }
+    const again = await startServer({ dbPath: path });
+    try {
+      expect((await postEvents(again.url, batch('a'))).body).toEqual({ accepted: 0, duplicates: 20 });
+    } finally {
+      await again.kill();
+    }
+    expect(server.output().split(`${path} is copied back`).length - 1).toBe(2);
+    expect(server.output()).toContain(`${path}, copied back, was deleted again`);
+  }, 60_000);
 });
 
 /** Waits for `done` to hold, looking every 100 ms (the copy is asynchronous). */
