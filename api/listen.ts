@@ -15,6 +15,7 @@ import { LiveHub, type HubOptions } from './live/hub';
 import { liveStateComputer } from './live/state';
 import { quote, size } from './plain-words';
 import { eventsFastPath } from './routes/events';
+import type { GroupCommit } from './ingest/group-commit';
 import type { Runtime } from './runtime';
 
 export interface Listening {
@@ -60,7 +61,7 @@ export async function listen(
     if (gone?.side === '' && (!copying || copyGone())) {
       if (copying) console.error(`${config.DATABASE_PATH}, copied back, was deleted again: the server copies it back again.`);
       copied = null;
-      copying = copyBack(rt.db, config.DATABASE_PATH).then((made) => void (made && (copied = identity(config.DATABASE_PATH))));
+      copying = copyBack(rt.db, rt.commits, config.DATABASE_PATH).then((made) => void (made && (copied = identity(config.DATABASE_PATH))));
     }
     return gone;
   };
@@ -183,9 +184,14 @@ export async function listen(
   });
 }
 
-/** Copies what the server's connection sees of its (deleted) database to `path`, through SQLite's online backup. */
-async function copyBack(db: Db, path: string): Promise<boolean> {
+/**
+ * Copies what the server's connection sees of its (deleted) database to `path`, through SQLite's online backup, once
+ * the batches let in before the deletion was found are committed: one committed after the copy was answered 200 and
+ * gone at the next start.
+ */
+async function copyBack(db: Db, commits: GroupCommit, path: string): Promise<boolean> {
   try {
+    await commits.settled();
     await db.$client.backup(path);
     console.error(`${path} is copied back, with every batch acknowledged: stop and start the server, which opens it again.`);
     return true;

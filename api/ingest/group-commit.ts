@@ -142,6 +142,11 @@ export class GroupCommit {
   /** Refuses new work and resolves once everything already submitted is committed and answered. */
   close(): Promise<void> {
     this.closed = true;
+    return this.settled();
+  }
+
+  /** Resolves once everything submitted so far is committed and answered (or failed), taking new work meanwhile. */
+  settled(): Promise<void> {
     if (!this.queue.length && !this.scheduled && this.inFlight === 0 && this.settling === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }

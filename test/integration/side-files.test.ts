@@ -116,9 +116,40 @@ describe('the -wal or -shm deleted under a running server', () => {
     expect(server.output().split(`${path} is copied back`).length - 1).toBe(2);
     expect(server.output()).toContain(`${path}, copied back, was deleted again`);
   }, 60_000);
+
+  // A batch let in before the deletion was found, still waiting for its commit (here behind another program's write
+  // lock) as the copy was made: it committed to the deleted file after the copy, was answered 200, and was gone at the
+  // next start.
+  it('a batch committed after the deletion was found, while the copy was made: the copy waits for it, and the next start has it', async () => {
+    const path = join(realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-'))), 'kpi.sqlite');
+    const server = await startServer({ dbPath: path });
+    const holder = new Database(path);
+    try {
+      expect((await postEvents(server.url, batch('a'))).status).toBe(200);
+      holder.exec('BEGIN IMMEDIATE');
+      const waiting = postEvents(server.url, batch('b'));
+      // Let in and handed to the writer, which waits for the lock (its busy timeout is 5 s).
+      await until(() => false, 500);
+      rmSync(path);
+      expect((await health(server.url)).status).toBe(503);
+      await until(() => server.output().includes(`${path} is copied back`), 1_500);
+      holder.exec('ROLLBACK');
+      expect((await waiting).status).toBe(200);
+      await until(() => server.output().includes(`${path} is copied back`));
+    } finally {
+      holder.close();
+      expect(await server.kill()).toBe(0);
+    }
+    const again = await startServer({ dbPath: path });
+    try {
+      expect((await postEvents(again.url, [...batch('a'), ...batch('b')])).body).toEqual({ accepted: 0, duplicates: 40 });
+    } finally {
+      await again.kill();
+    }
+  }, 60_000);
 });
 
-/** Waits for `done` to hold, looking every 100 ms (the copy is asynchronous). */
-async function until(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((r) => setTimeout(r, 100));
+/** Waits for `done` to hold, looking every 100 ms (the copy is asynchronous); given `atMostMs`, no longer than that. */
+async function until(done: () => boolean, atMostMs = Infinity): Promise<void> {
+  for (let waited = 0; !done() && waited < atMostMs; waited += 100) await new Promise((r) => setTimeout(r, 100));
 }
