@@ -16,10 +16,16 @@ export interface SideFileGone {
   message: string;
 }
 
-/** The file's identity (device and inode), or null when there is none. */
+/** The file's identity (device and inode), or null when there is none to be reached at its name. */
 export function identity(file: string): string | null {
-  const s = statSync(file, { throwIfNoEntry: false, bigint: true });
-  return s ? `${s.dev}:${s.ino}` : null;
+  try {
+    const s = statSync(file, { throwIfNoEntry: false, bigint: true });
+    return s ? `${s.dev}:${s.ino}` : null;
+  } catch {
+    // Its directory now a file (ENOTDIR), a loop of links (ELOOP), a directory this user may no longer enter (EACCES):
+    // the file is gone from its name as surely as deleted, and thrown from the look every 5 s, it ended the process.
+    return null;
+  }
 }
 
 /**

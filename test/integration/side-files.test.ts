@@ -1,7 +1,7 @@
 // The database file, its -wal or its -shm deleted under a running server (by hand, or by a cleaner of old files in /tmp such as
 // systemd-tmpfiles): the server writes on into files no other program sees. A monitor polling /api/health is told so
 // and what to do; a stop copies everything into the database, so nothing acknowledged is lost.
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -145,6 +145,26 @@ describe('the -wal or -shm deleted under a running server', () => {
       expect((await postEvents(again.url, [...batch('a'), ...batch('b')])).body).toEqual({ accepted: 0, duplicates: 40 });
     } finally {
       await again.kill();
+    }
+  }, 60_000);
+
+  // stat threw for anything but "no such file": /api/health answered 500, and the look every 5 s, thrown from a timer,
+  // ended the process, everything it held in the deleted file with it.
+  it('the database\'s directory moved aside and a file put in its place: /api/health says the database is gone (503), and the server goes on', async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-')));
+    const path = join(dir, 'data', 'kpi.sqlite');
+    const server = await startServer({ dbPath: path });
+    try {
+      expect((await postEvents(server.url, batch('a'))).status).toBe(200);
+      renameSync(join(dir, 'data'), join(dir, 'data.old'));
+      writeFileSync(join(dir, 'data'), 'not a directory');
+      const told = await health(server.url);
+      expect(told.status).toBe(503);
+      expect(told.body.failing?.message).toContain(`${path} was deleted while the server ran`);
+      await until(() => server.output().includes(`${path} could not be copied back`));
+      expect((await health(server.url)).status).toBe(503);
+    } finally {
+      await server.kill();
     }
   }, 60_000);
 });
