@@ -1,7 +1,7 @@
 // The database file and its -wal and -shm, which the server's connections hold open for as long as it runs. Deleted
 // under it (by hand, or by a cleaner of old files in /tmp such as systemd-tmpfiles), SQLite goes on without a word in
 // files no other program sees; only closing every connection (a restart) mends that.
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 
 const WHY: Record<string, string> = {
   '': 'the server went on in the deleted file, which goes when it stops. Batches are refused from then on (their senders keep them), and the server copies what it holds back to the same name',
@@ -36,7 +36,9 @@ export function identity(file: string): string | null {
 export function watchSideFiles(path: string, now: () => number = Date.now): { check(): SideFileGone | null; found(): SideFileGone | null } {
   let found: SideFileGone | null = null;
   if (path === ':memory:') return { check: () => null, found: () => null };
-  const noted = Object.keys(WHY).map((side) => ({ side, file: `${path}${side}`, id: identity(`${path}${side}`) }));
+  // SQLite keeps the -wal and -shm beside the file a link names, not beside the link.
+  const real = identity(path) === null ? path : realpathSync(path);
+  const noted = Object.keys(WHY).map((side) => ({ side, file: side ? `${real}${side}` : path, id: identity(side ? `${real}${side}` : path) }));
   return {
     check() {
       if (found) return found;

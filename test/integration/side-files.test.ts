@@ -1,7 +1,7 @@
 // The database file, its -wal or its -shm deleted under a running server (by hand, or by a cleaner of old files in /tmp such as
 // systemd-tmpfiles): the server writes on into files no other program sees. A monitor polling /api/health is told so
 // and what to do; a stop copies everything into the database, so nothing acknowledged is lost.
-import { mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -165,6 +165,26 @@ describe('the -wal or -shm deleted under a running server', () => {
       expect((await health(server.url)).status).toBe(503);
     } finally {
       await server.kill();
+    }
+  }, 60_000);
+
+  // SQLite keeps the -wal and -shm beside the file a link names; the server looked beside the link, found none, and
+  // never looked again.
+  it('DATABASE_PATH a link to the database: its -wal deleted (beside the file the link names) is said by /api/health', async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-')));
+    mkdirSync(join(dir, 'real'));
+    const file = join(dir, 'real', 'kpi.sqlite');
+    const link = join(dir, 'kpi.sqlite');
+    symlinkSync(file, link);
+    const server = await startServer({ dbPath: link });
+    try {
+      expect((await postEvents(server.url, batch('a'))).status).toBe(200);
+      rmSync(`${file}-wal`);
+      const told = await health(server.url);
+      expect(told.status).toBe(503);
+      expect(told.body.failing?.message).toContain(`${file}-wal was deleted while the server ran`);
+    } finally {
+      expect(await server.kill()).toBe(0);
     }
   }, 60_000);
 });
