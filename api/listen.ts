@@ -5,8 +5,8 @@ import { statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkpoint, type Db } from '../db/open';
-import { identity } from '../db/side-files';
-import { endSocket, nodeAnswer, warnNowAndThen } from './answers';
+import { endSocket, nodeAnswer } from './answers';
+import { watchDeletion } from './deleted-database';
 import { answerClientError, answerConnect, answeredBadHost, answeredNotAPath, answerUnreadRequest, servedAsHttp1 } from './http-edges';
 import { createApp, type AppDeps } from './app';
 import { authenticate, NodeAccessors } from './auth/middleware';
@@ -15,7 +15,6 @@ import { LiveHub, type HubOptions } from './live/hub';
 import { liveStateComputer } from './live/state';
 import { quote, size } from './plain-words';
 import { eventsFastPath } from './routes/events';
-import type { GroupCommit } from './ingest/group-commit';
 import type { Runtime } from './runtime';
 
 export interface Listening {
@@ -33,9 +32,6 @@ export interface Listening {
  */
 export const SHUTDOWN_GRACE_MS = 5_000;
 
-/** How often the server looks whether the database's -wal or -shm was deleted under it (db/side-files.ts). */
-const SIDE_FILES_EVERY_MS = 5_000;
-
 /** How long listening waits for the writer thread; one that cannot open the database answers 503 meanwhile. */
 const WRITER_START_WAIT_MS = 15_000;
 
@@ -48,25 +44,7 @@ export async function listen(
   // and until then the first requests would wait.
   await Promise.race([rt.writable(), new Promise((resolve) => setTimeout(resolve, WRITER_START_WAIT_MS).unref())]);
   let draining = false;
-  // Looked for every few seconds, so the log says it whether or not a monitor asks /api/health.
-  let copying: Promise<unknown> | null = null;
-  /** The copy's identity once made (db/side-files.ts): deleted in its turn, it is made again. */
-  let copied: string | null = null;
-  const copyGone = () => copied !== null && identity(config.DATABASE_PATH) !== copied;
-  const sideFilesGone = () => {
-    const gone = rt.sideFiles?.check() ?? null;
-    if (gone) warnNowAndThen(gone.message, console.error);
-    // The database itself deleted: batches are refused from now on (routes/events.ts), and what the deleted file holds
-    // is copied back to its name, where the next start opens it. A batch in flight that commits meanwhile restarts the copy.
-    if (gone?.side === '' && (!copying || copyGone())) {
-      if (copying) console.error(`${config.DATABASE_PATH}, copied back, was deleted again: the server copies it back again.`);
-      copied = null;
-      copying = copyBack(rt.db, rt.commits, config.DATABASE_PATH).then((made) => void (made && (copied = identity(config.DATABASE_PATH))));
-    }
-    return gone;
-  };
-  const sideFilesCheck = setInterval(sideFilesGone, SIDE_FILES_EVERY_MS);
-  sideFilesCheck.unref();
+  const deletion = watchDeletion(rt, config.DATABASE_PATH);
   const deps: AppDeps = {
     db: rt.db,
     config,
@@ -76,8 +54,8 @@ export async function listen(
     staticDir: opts.staticDir,
     draining: () => draining,
     liveFull: () => hub.fullBecause(),
-    sideFilesGone,
-    sideFilesFound: () => rt.sideFiles?.found() ?? null,
+    sideFilesGone: deletion.look,
+    sideFilesFound: deletion.found,
     targetsChanged: () => hub.changed()
   };
   const app = createApp(deps);
@@ -136,7 +114,6 @@ export async function listen(
         port: (server.address() as AddressInfo).port,
         async close() {
           draining = true;
-          clearInterval(sideFilesCheck);
           hub.close(SHUTDOWN_GRACE_MS);
           stopMaintenance();
           rt.onChanged.delete(onChanged);
@@ -147,9 +124,7 @@ export async function listen(
           await closed;
           clearTimeout(cut);
           await rt.stopWriter();
-          // The database deleted since the last look, or its copy under way: closed first, what the deleted file holds
-          // went with it, and the next start made an empty database. Nothing commits now, so the copy has it all.
-          if (sideFilesGone()?.side === '') await copying;
+          await deletion.stop();
           // Everything is committed: a checkpoint that fails (a full disk) leaves the WAL beside the database,
           // where the next start reads it.
           try {
@@ -182,23 +157,6 @@ export async function listen(
       }
     });
   });
-}
-
-/**
- * Copies what the server's connection sees of its (deleted) database to `path`, through SQLite's online backup, once
- * the batches let in before the deletion was found are committed: one committed after the copy was answered 200 and
- * gone at the next start.
- */
-async function copyBack(db: Db, commits: GroupCommit, path: string): Promise<boolean> {
-  try {
-    await commits.settled();
-    await db.$client.backup(path);
-    console.error(`${path} is copied back, with every batch acknowledged: stop and start the server, which opens it again.`);
-    return true;
-  } catch (err) {
-    console.error(`${path} could not be copied back (${(err as Error).message}): do not stop the server; copy the deleted file from /proc/${process.pid}/fd (ls -l shows it as "${path} (deleted)") to ${path}, then stop and start it.`);
-    return false;
-  }
 }
 
 /** The size of the database's WAL file, in words (a whole number of MB read "0 MB" for a WAL that stays). */
