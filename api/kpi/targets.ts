@@ -40,6 +40,10 @@ export const DEFAULT_KPI_TARGETS: Record<string, KpiTarget> = {
   'callbacks.onTimePct': { higherIsBetter: true, warn: 90, critical: 75 }
 };
 
+/** What a KPI's value counts, read off its spec path: seconds (…Sec), a percentage (…Pct, csat.pct), or things. */
+export type KpiKind = 'duration' | 'pct' | 'count';
+export const kpiKind = (kpi: string): KpiKind => (kpi.endsWith('Sec') ? 'duration' : /pct$/i.test(kpi) ? 'pct' : 'count');
+
 export type KpiLevel = 'ok' | 'warn' | 'critical' | 'none';
 
 export function levelFor(target: KpiTarget | undefined, value: number | null | undefined): KpiLevel {

@@ -1,7 +1,7 @@
 // What PUT /api/targets takes: a partial map of KPI path → {warn, critical}, or null for the KPI's default.
 // The KPIs and their directions are DEFAULT_KPI_TARGETS' (api/kpi/targets.ts).
 import { z } from 'zod';
-import { DEFAULT_KPI_TARGETS } from '../kpi/targets';
+import { DEFAULT_KPI_TARGETS, kpiKind } from '../kpi/targets';
 import { IN_PLAIN_WORDS, quote } from '../plain-words';
 import type { ParamError } from '../routes/params';
 import { issuesToErrors } from '../routes/params';
@@ -9,16 +9,15 @@ import type { TargetChange } from './setKpiTargets';
 
 const KPIS = Object.keys(DEFAULT_KPI_TARGETS);
 
-/** A percentage KPI (its path ends in Pct, or is csat.pct) has thresholds of at most 100: 120 % would colour the tile for good. */
-export const isPercentage = (kpi: string) => /pct$/i.test(kpi);
 /**
  * Any other KPI is a count or a duration, which the wall writes whole and to the second: a threshold of 2.5 read
  * "target ≤ 3" on a tile amber at 3, and 1e308 s filled the tile's target line with digits.
  */
 const level = (kpi: string) => {
   const n = z.number().nonnegative();
-  if (isPercentage(kpi)) return n.max(100);
-  const whole = kpi.endsWith('Sec') ? 'expected a whole number of seconds' : 'expected a whole number';
+  // A percentage's thresholds are at most 100: 120 % would colour the tile for good.
+  if (kpiKind(kpi) === 'pct') return n.max(100);
+  const whole = kpiKind(kpi) === 'duration' ? 'expected a whole number of seconds' : 'expected a whole number';
   // Past JavaScript's whole numbers is too_big, which the plain words say ("must be at most …").
   return n.int({ error: (issue) => (issue.code === 'invalid_type' ? whole : undefined) });
 };
