@@ -11,6 +11,18 @@ import { postEvents, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
 const batch = (prefix: string) =>
   Array.from({ length: 20 }, (_, i) => ({ id: `${prefix}-${i}`, type: 'ticket.created', at: Date.now() - 60_000, ticket: `${prefix}-T${i}`, channel: 'chat' }));
 
+const scratchDir = () => realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-')));
+
+/** Runs `check` against a server started again on `path`, then stops it. */
+async function afterRestart(path: string, check: (url: string) => Promise<void>): Promise<void> {
+  const again = await startServer({ dbPath: path });
+  try {
+    await check(again.url);
+  } finally {
+    await again.kill();
+  }
+}
+
 async function health(url: string) {
   const res = await fetch(`${url}/api/health`, { headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` } });
   return { status: res.status, body: (await res.json()) as { ok: boolean; failing?: { since: string; message: string } } };
@@ -19,7 +31,7 @@ async function health(url: string) {
 describe('the -wal or -shm deleted under a running server', () => {
   for (const side of ['-wal', '-shm'])
     it(`${side}: /api/health answers 503 naming the file and to restart the server; ingest goes on, and a stop keeps every acknowledged event`, async () => {
-      const path = join(realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-'))), 'kpi.sqlite');
+      const path = join(scratchDir(), 'kpi.sqlite');
       const server = await startServer({ dbPath: path });
       try {
         expect((await postEvents(server.url, batch('a'))).status).toBe(200);
@@ -39,16 +51,13 @@ describe('the -wal or -shm deleted under a running server', () => {
       expect(sqlite.prepare('SELECT count(*) FROM events').pluck().get()).toBe(40);
       sqlite.close();
       // Started again, it has its files back, and says nothing is wrong.
-      const again = await startServer({ dbPath: path });
-      try {
-        expect((await health(again.url)).status).toBe(200);
-      } finally {
-        await again.kill();
-      }
+      await afterRestart(path, async (url) => {
+        expect((await health(url)).status).toBe(200);
+      });
     }, 60_000);
 
   it('the database file itself: batches are refused with 503 saying so (their senders keep them), what the server held is copied back to its name, and a restart opens it with every acknowledged event', async () => {
-    const path = join(realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-'))), 'kpi.sqlite');
+    const path = join(scratchDir(), 'kpi.sqlite');
     const server = await startServer({ dbPath: path });
     try {
       expect((await postEvents(server.url, batch('a'))).status).toBe(200);
@@ -63,19 +72,16 @@ describe('the -wal or -shm deleted under a running server', () => {
     } finally {
       expect(await server.kill()).toBe(0);
     }
-    const again = await startServer({ dbPath: path });
-    try {
-      expect((await health(again.url)).status).toBe(200);
-      expect((await postEvents(again.url, [...batch('a'), ...batch('b')])).body).toEqual({ accepted: 20, duplicates: 20 });
-    } finally {
-      await again.kill();
-    }
+    await afterRestart(path, async (url) => {
+      expect((await health(url)).status).toBe(200);
+      expect((await postEvents(url, [...batch('a'), ...batch('b')])).body).toEqual({ accepted: 20, duplicates: 20 });
+    });
   }, 60_000);
 
   // Stopped before the next look (every 5 s) found the file gone, the server folded everything into the deleted file
   // and closed it: the next start made a new, empty database, and every acknowledged event was lost.
   it('the database file deleted and the server stopped at once: the stop copies it back first, says so, and the next start has every acknowledged event', async () => {
-    const path = join(realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-'))), 'kpi.sqlite');
+    const path = join(scratchDir(), 'kpi.sqlite');
     const server = await startServer({ dbPath: path });
     try {
       expect((await postEvents(server.url, batch('a'))).status).toBe(200);
@@ -83,12 +89,9 @@ describe('the -wal or -shm deleted under a running server', () => {
     } finally {
       expect(await server.kill()).toBe(0);
     }
-    const again = await startServer({ dbPath: path });
-    try {
-      expect((await postEvents(again.url, batch('a'))).body).toEqual({ accepted: 0, duplicates: 20 });
-    } finally {
-      await again.kill();
-    }
+    await afterRestart(path, async (url) => {
+      expect((await postEvents(url, batch('a'))).body).toEqual({ accepted: 0, duplicates: 20 });
+    });
     expect(server.output()).toContain(`${path} was deleted while the server ran`);
     expect(server.output()).toContain(`${path} is copied back`);
     expect(server.output()).toContain('Stopped cleanly.');
@@ -97,7 +100,7 @@ describe('the -wal or -shm deleted under a running server', () => {
   // The copy was made once: deleted in its turn (the same cleaner, or a hand), the server never looked again, and the
   // stop it asked for lost everything.
   it('the copied-back database deleted too: the server copies it back again, and the next start has every acknowledged event', async () => {
-    const path = join(realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-'))), 'kpi.sqlite');
+    const path = join(scratchDir(), 'kpi.sqlite');
     const server = await startServer({ dbPath: path });
     try {
       expect((await postEvents(server.url, batch('a'))).status).toBe(200);
@@ -107,12 +110,9 @@ describe('the -wal or -shm deleted under a running server', () => {
     } finally {
       expect(await server.kill()).toBe(0);
     }
-    const again = await startServer({ dbPath: path });
-    try {
-      expect((await postEvents(again.url, batch('a'))).body).toEqual({ accepted: 0, duplicates: 20 });
-    } finally {
-      await again.kill();
-    }
+    await afterRestart(path, async (url) => {
+      expect((await postEvents(url, batch('a'))).body).toEqual({ accepted: 0, duplicates: 20 });
+    });
     expect(server.output().split(`${path} is copied back`).length - 1).toBe(2);
     expect(server.output()).toContain(`${path}, copied back, was deleted again`);
   }, 60_000);
@@ -121,7 +121,7 @@ describe('the -wal or -shm deleted under a running server', () => {
   // lock) as the copy was made: it committed to the deleted file after the copy, was answered 200, and was gone at the
   // next start.
   it('a batch committed after the deletion was found, while the copy was made: the copy waits for it, and the next start has it', async () => {
-    const path = join(realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-'))), 'kpi.sqlite');
+    const path = join(scratchDir(), 'kpi.sqlite');
     const server = await startServer({ dbPath: path });
     const holder = new Database(path);
     try {
@@ -140,18 +140,15 @@ describe('the -wal or -shm deleted under a running server', () => {
       holder.close();
       expect(await server.kill()).toBe(0);
     }
-    const again = await startServer({ dbPath: path });
-    try {
-      expect((await postEvents(again.url, [...batch('a'), ...batch('b')])).body).toEqual({ accepted: 0, duplicates: 40 });
-    } finally {
-      await again.kill();
-    }
+    await afterRestart(path, async (url) => {
+      expect((await postEvents(url, [...batch('a'), ...batch('b')])).body).toEqual({ accepted: 0, duplicates: 40 });
+    });
   }, 60_000);
 
   // stat threw for anything but "no such file": /api/health answered 500, and the look every 5 s, thrown from a timer,
   // ended the process, everything it held in the deleted file with it.
   it('the database\'s directory moved aside and a file put in its place: /api/health says the database is gone (503), and the server goes on', async () => {
-    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-')));
+    const dir = scratchDir();
     const path = join(dir, 'data', 'kpi.sqlite');
     const server = await startServer({ dbPath: path });
     try {
@@ -171,7 +168,7 @@ describe('the -wal or -shm deleted under a running server', () => {
   // SQLite keeps the -wal and -shm beside the file a link names; the server looked beside the link, found none, and
   // never looked again.
   it('DATABASE_PATH a link to the database: its -wal deleted (beside the file the link names) is said by /api/health', async () => {
-    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'floorboard-side-')));
+    const dir = scratchDir();
     mkdirSync(join(dir, 'real'));
     const file = join(dir, 'real', 'kpi.sqlite');
     const link = join(dir, 'kpi.sqlite');
