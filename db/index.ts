@@ -7,3 +7,4 @@ export * from './schema/tokens';
 export * from './schema/users';
 export * from './schema/backlog';
 export * from './schema/targets';
+export * from './schema/sla-policies';
