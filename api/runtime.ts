@@ -8,7 +8,6 @@ import { GroupCommit, type Committer } from './ingest/group-commit';
 import { createIngestService, type IngestService } from './ingest/ingest';
 import { startMaintenance } from './ingest/maintenance';
 import { WriterThread } from './ingest/writer';
-import { defaultTargets } from './kpi/targets';
 import { ScanThread } from './queries/scans';
 
 export interface Runtime {
@@ -62,7 +61,7 @@ export function createRuntime(
   opts: { memoSubjects?: number; tailLimit?: number; memoIdleMs?: number } = {}
 ): LocalRuntime {
   const db = openDb(config.DATABASE_PATH);
-  const ingest = createIngestService(db.$client, { targetSec: defaultTargets, now, ...opts });
+  const ingest = createIngestService(db.$client, { now, ...opts });
   const onChanged = new Set<() => void>();
   const startChores = () => startMaintenance(db, now, ingest.replayDue, () => changed(onChanged));
   return { ...assemble(db, ingest, now, onChanged, { startMaintenance: startChores, stopWriter: async () => {}, writable: async () => {} }), ingest };

@@ -22,6 +22,8 @@ export interface Committer {
    */
   readonly maxInFlight?: number;
   readonly commits?: number;
+  /** An SLA policy version was saved: its replays read the policies again before the next batch handed to it. */
+  slaPoliciesChanged?(): void;
 }
 
 /** A group's transaction, done: each request's counts, or why the whole group was not stored. */
@@ -69,6 +71,14 @@ export class GroupCommit {
   /** Counters for /api/health and the benchmark: how many requests shared how many commits. */
   get stats(): { commits: number; batches: number; events: number } {
     return { ...this.counted, commits: this.service.commits ?? this.counted.commits };
+  }
+
+  /**
+   * Tells the committer an SLA policy version was saved. Synchronous: call it right after the save's commit, in the
+   * same turn, so that every batch submitted later (so validated later) is judged with it (routes/sla-policies.ts).
+   */
+  slaPoliciesChanged(): void {
+    this.service.slaPoliciesChanged?.();
   }
 
   submit(events: readonly FloorEvent[]): Promise<BatchResult> {

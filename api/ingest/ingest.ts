@@ -3,6 +3,8 @@
 import type Database from 'better-sqlite3';
 import type { CallbackEvent, FloorEvent, TicketEvent } from '../events/schema';
 import { replayCallback, replayTicket, type CallbackState, type Fact, type TargetLookup, type TicketState } from '../kpi/replay';
+import { slaLookup } from '../kpi/sla-policies';
+import { slaPolicyVersions } from '../queries/getSlaPolicies';
 import { agentStore } from './agents';
 import { markDerived, markIfEmpty } from './derived-rules';
 import { eventRecord, parseEventRecord } from './event-record';
@@ -94,9 +96,13 @@ function prepare(sqlite: Database.Database) {
 
 export type IngestService = ReturnType<typeof createIngestService>;
 
+/**
+ * `targetSec`: the first-response targets, fixed (tests); without it, the SLA policies stored in the database
+ * (api/kpi/sla-policies.ts), read again at the next transaction after `slaPoliciesChanged()`.
+ */
 export function createIngestService(
   sqlite: Database.Database,
-  opts: { targetSec: TargetLookup; now: () => number; memoSubjects?: number; tailLimit?: number; memoIdleMs?: number }
+  opts: { targetSec?: TargetLookup; now: () => number; memoSubjects?: number; tailLimit?: number; memoIdleMs?: number }
 ) {
   const s = prepare(sqlite);
   const rollups = new RollupWriter(sqlite, opts.now);
@@ -110,6 +116,10 @@ export function createIngestService(
   markIfEmpty(sqlite);
   const memoIdleMs = opts.memoIdleMs ?? MEMO_IDLE_MS;
   let lastSweep = -Infinity;
+  const storedTargets = () => slaLookup(slaPolicyVersions(sqlite));
+  let targetSec = opts.targetSec ?? storedTargets();
+  /** An admin saved a version since the policies were read: read again before the next replay. */
+  let policiesChanged = false;
 
   /** Lets go the memos of subjects idle for `memoIdleMs`, once a MEMO_SWEEP_EVERY_MS at most. */
   function sweepIdleMemos(now: number): void {
@@ -205,7 +215,7 @@ export function createIngestService(
     // A memo loaded now already holds the fresh events (they were just inserted); a cached one gets them added.
     const memo = cached ?? (known.memo = load(known, fresh));
     if (cached) for (const e of fresh) memo.events.push(e);
-    const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], opts.targetSec, asOf) : replayCallback(memo.events as CallbackEvent[], asOf);
+    const r = kind === 't' ? replayTicket(memo.events as TicketEvent[], targetSec, asOf) : replayCallback(memo.events as CallbackEvent[], asOf);
     // Replayed again when its first event after `asOf` comes: its state may change then (replay's `changesAt` is
     // never earlier), and the team an assignment or a schedule gives an agent counts from then (agents.note),
     // whether or not the ticket or callback exists yet. `changesAt` is null only when no event lies after
@@ -227,8 +237,14 @@ export function createIngestService(
     rollups.flush();
   }
 
-  /** Starts a transaction's replays: the subject index's pass and the numbering of new facts. */
+  /**
+   * Starts a transaction's replays: the SLA policies read again if a version was saved, the subject index's pass
+   * and the numbering of new facts. Read inside the transaction: should reading fail, so does the transaction,
+   * and the next one reads again; no event is ever judged by a list older than the last save announced.
+   */
   function beginReplays(): void {
+    if (policiesChanged && !opts.targetSec) targetSec = storedTargets();
+    policiesChanged = false;
     index.begin();
     newFacts.begin();
   }
@@ -341,6 +357,8 @@ export function createIngestService(
   /** Recomputes every fact, rollup and current-state row from the stored events, saying how far each stage is. */
   const rebuildAll = sqlite.transaction((onProgress?: RebuildProgress) => {
     forget();
+    // The policies as stored now, as the incremental path has them: a rebuild then equals it.
+    policiesChanged = true;
     const asOf = opts.now();
     beginReplays();
     sqlite.exec('DELETE FROM facts; DELETE FROM rollups; DELETE FROM rollup_stale; DELETE FROM open_tickets; DELETE FROM pending_callbacks; DELETE FROM agents;');
@@ -394,5 +412,12 @@ export function createIngestService(
     return n;
   };
 
-  return { ingestBatches, ingest: (events: readonly FloorEvent[]) => ingestBatches([events])[0], rebuild, replayDue, memoized };
+  /**
+   * An admin saved an SLA policy version (on another connection, or this one): the next transaction reads them
+   * again before it replays anything. The caller says so right after the save's commit, before any batch
+   * validated after it can reach this service (routes/sla-policies.ts says why that is enough).
+   */
+  const slaPoliciesChanged = () => void (policiesChanged = true);
+
+  return { ingestBatches, ingest: (events: readonly FloorEvent[]) => ingestBatches([events])[0], rebuild, replayDue, memoized, slaPoliciesChanged };
 }

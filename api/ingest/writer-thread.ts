@@ -7,7 +7,6 @@
 // thread never sits idle waiting for a round trip through a main thread that is busy validating a body.
 import { parentPort, workerData } from 'node:worker_threads';
 import { WRITER_CACHE_KIB, openDb, ownCheckpoints } from '../../db/open';
-import { defaultTargets } from '../kpi/targets';
 import { parseEventRecord } from './event-record';
 import { createIngestService, type Bodies } from './ingest';
 import { startMaintenance } from './maintenance';
@@ -22,7 +21,7 @@ function open() {
   try {
     const db = openDb(path, { migrate: false, cacheKiB: WRITER_CACHE_KIB });
     if (ownCheckpointsOff) ownCheckpoints(db, false);
-    return { db, ingest: createIngestService(db.$client, { targetSec: defaultTargets, now: Date.now, memoSubjects }) };
+    return { db, ingest: createIngestService(db.$client, { now: Date.now, memoSubjects }) };
   } catch (err) {
     // Thrown, better-sqlite3's error reached the main thread as its code alone, its message lost.
     const { code, message } = err as { code?: unknown; message?: unknown };
@@ -54,6 +53,8 @@ port.on('message', (m: WriterRequest) => {
     return;
   }
   if (m.kind === 'ownCheckpoints') return ownCheckpoints(db, m.on);
+  // Before any batch posted after it is even in the inbox: messages come in the order they were posted.
+  if (m.kind === 'slaPolicies') return ingest.slaPoliciesChanged();
   // close: the main thread sends it once every group it posted has been answered; should any still wait, they
   // are committed and answered first.
   while (inbox.length) commitInbox();

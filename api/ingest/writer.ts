@@ -14,6 +14,8 @@ export type WriterRequest =
   | { kind: 'maintain' }
   /** The checkpointer thread is copying back a WAL a long reader held (checkpointer.ts): the writer's own checkpoints off, or on again. */
   | { kind: 'ownCheckpoints'; on: boolean }
+  /** An SLA policy version was saved: the thread reads the policies again before its next transaction. */
+  | { kind: 'slaPolicies' }
   | { kind: 'close' };
 /** One group's answer. `commit`: the thread's count of transactions, the one that stored this group. */
 export type GroupAnswer =
@@ -155,6 +157,14 @@ export class WriterThread {
     if (a.commit !== this.lastCommit) this.commits++;
     this.lastCommit = a.commit;
     w?.resolve(a.results);
+  }
+
+  /**
+   * An admin saved an SLA policy version: the thread reads them again before it replays the batches posted after
+   * this call. A thread starting now, or started later, reads them as it opens.
+   */
+  slaPoliciesChanged(): void {
+    this.worker?.postMessage({ kind: 'slaPolicies' } satisfies WriterRequest);
   }
 
   /** Stores and replays the batches in one transaction on the writer thread; resolves after its commit. */
