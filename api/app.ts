@@ -13,6 +13,7 @@ import { RETRY_AFTER_SECONDS } from './ingest/failure';
 import { authRoutes } from './routes/auth';
 import { eventsRoutes } from './routes/events';
 import { kpiRoutes } from './routes/kpis';
+import { slaPolicyRoutes } from './routes/sla-policies';
 import { targetRoutes } from './routes/targets';
 import type { ScanThread } from './queries/scans';
 import { LIVE_RETRY_AFTER_S } from './live/hub';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api', kpiRoutes(deps));
   app.route('/api/targets', targetRoutes(deps));
+  app.route('/api/sla-policies', slaPolicyRoutes(deps));
   // The WebSocket is served on the upgrade (listen.ts); a plain GET is told so, once its caller may see it, or
   // why an upgrade would be refused now: the wall asks it when its handshakes fail, which it cannot tell apart.
   app.get('/api/live', (c) => {

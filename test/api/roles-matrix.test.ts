@@ -68,6 +68,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: '/api/agents', served: ['supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/targets', served: ['display', 'supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'PUT', path: '/api/targets', body: () => JSON.stringify({ 'csat.pct': { warn: 85, critical: 75 } }), served: ['admin'], ok: 200 },
+  { method: 'GET', path: '/api/sla-policies', served: ['supervisor', 'manager', 'admin'], ok: 200 },
+  { method: 'PUT', path: '/api/sla-policies', body: () => JSON.stringify({ rules: [{ priority: 'urgent', channel: 'chat', targetSec: 120 }] }), served: ['admin'], ok: 200 },
   { method: 'GET', path: '/api/auth/me', served: ['display', 'supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/live', served: ['display', 'supervisor', 'manager', 'admin'], ok: 426, queryToken: true },
   { method: 'GET', path: '/', served: 'public', ok: 200 },

@@ -1,0 +1,58 @@
+// GET /api/sla-policies (role: supervisor and above) and PUT /api/sla-policies (role: admin): the versions of the
+// first-response targets by priority and channel (api/kpi/sla-policies.ts), newest first, and a new one.
+import { Hono } from 'hono';
+import type { AppDeps } from '../app';
+import { crossSiteSession, honoAccessors, principalOf, requireRole } from '../auth/middleware';
+import { heldElsewhere, RETRY_AFTER_SECONDS } from '../ingest/failure';
+import { getSlaPolicies } from '../queries/getSlaPolicies';
+import { parseSlaPolicy, SLA_POLICY_SHAPE } from '../sla/schema';
+import { saveSlaPolicy } from '../sla/saveSlaPolicy';
+import { inWriteTurn } from '../write-turn';
+import { readBody } from './body';
+
+/** A hundred rules are a few KB. */
+const MAX_POLICY_BYTES = 64 * 1024;
+
+export function slaPolicyRoutes(deps: AppDeps) {
+  const sqlite = deps.db.$client;
+  const bodyFault = (message: string) => ({ errors: [{ path: '', message }] });
+  return new Hono()
+    .get('/', requireRole(deps.db, 'supervisor', deps.now), (c) => c.json(getSlaPolicies(sqlite, deps.now())))
+    .put('/', requireRole(deps.db, 'admin', deps.now), async (c) => {
+      // A page of another site could post a policy with an admin's cookie.
+      const crossSite = crossSiteSession(honoAccessors(c), 'change SLA policies');
+      if (crossSite) return c.json(crossSite.body, crossSite.status);
+      const text = await readBody(c, MAX_POLICY_BYTES);
+      if (!text.ok) {
+        if ('tooLarge' in text) return c.json(bodyFault(`body is larger than ${MAX_POLICY_BYTES / 1024} KB; expected ${SLA_POLICY_SHAPE}`), 413);
+        return c.json(bodyFault(`body is not UTF-8 text; expected JSON ${SLA_POLICY_SHAPE}`), 400);
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(text.text);
+      } catch (err) {
+        return c.json(bodyFault(`body is not JSON (${(err as Error).message}); expected ${SLA_POLICY_SHAPE}`), 400);
+      }
+      const read = parseSlaPolicy(json);
+      if (!read.ok) return c.json({ errors: read.errors }, 400);
+      const who = principalOf(c)!;
+      try {
+        await inWriteTurn(sqlite, () => {
+          // The clock is read in the turn that commits, and ingest is told in that same synchronous turn, before
+          // this thread can validate another batch. So every batch validated before the save was stamped at most
+          // MAX_FUTURE_MS past a time before it, earlier than effectiveFrom, and the old rules judge it rightly
+          // whenever it is stored; every batch validated after the save reaches ingest after the word (the writer
+          // thread takes its messages in order) and is judged with the new version. Read later, after an await,
+          // a batch validated in between could be stamped at effectiveFrom and judged by the old rules.
+          saveSlaPolicy(sqlite, read.rules, who.username ?? `${who.role} token`, deps.now());
+          deps.commits.slaPoliciesChanged();
+        });
+      } catch (err) {
+        // The answer every other failure gets speaks to a sender of events ("send this batch again").
+        if (!heldElsewhere(err)) throw err;
+        c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+        return c.json({ error: 'unavailable', message: 'The database is busy (another process, such as a backup, holds it): no SLA policy was changed; save again in a few seconds.' }, 503);
+      }
+      return c.json(getSlaPolicies(sqlite, deps.now()));
+    });
+}
