@@ -1,3 +1,4 @@
+// The SLA policy versions an admin saved (table sla_policies): all of them for replay, the newest for GET /api/sla-policies.
 import type Database from 'better-sqlite3';
 import type { SlaPolicyVersion, SlaRule } from '../kpi/sla-policies';
 import { DEFAULT_FIRST_RESPONSE_TARGET_SEC } from '../kpi/targets';

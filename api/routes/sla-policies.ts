@@ -43,7 +43,8 @@ export function slaPolicyRoutes(deps: AppDeps) {
           // MAX_FUTURE_MS past a time before it, earlier than effectiveFrom, and the old rules judge it rightly
           // whenever it is stored; every batch validated after the save reaches ingest after the word (the writer
           // thread takes its messages in order) and is judged with the new version. Read later, after an await,
-          // a batch validated in between could be stamped at effectiveFrom and judged by the old rules.
+          // a batch validated in between could be stamped at effectiveFrom and judged by the old rules. (One thing this
+          // cannot see: a clock set back by more than the rest of the minute between a batch's validation and the save.)
           saveSlaPolicy(sqlite, read.rules, who.username ?? `${who.role} token`, deps.now());
           deps.commits.slaPoliciesChanged();
         });
