@@ -230,38 +230,56 @@ const agent = (id: string, over: Record<string, unknown> = {}) => ({
 }) as any;
 
 describe('agents board', () => {
+  const targets = DEFAULT_KPI_TARGETS;
   it('medians', () => {
     expect(median([])).toBeNull();
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
   });
-  it('flags agents much worse than their team median, those first', () => {
-    const slow = agent('slow', { firstResponse: { ...agent('x').firstResponse, p50Sec: 900 } });
-    const rows = agentRows([agent('b'), agent('c'), slow, agent('d')]);
+  const frt = (p50Sec: number) => ({ firstResponse: { ...agent('x').firstResponse, p50Sec } });
+  const csat = (pct: number, responses = 10) => ({ csat: { responses, positive: (pct * responses) / 100, pct, avg: 4 } });
+  it('flags agents past the admin\'s targets, those first, with their team\'s median beside', () => {
+    const rows = agentRows([agent('b'), agent('c'), agent('slow', frt(900)), agent('d')], targets);
     expect(rows[0].agent.agent).toBe('slow');
-    expect(rows[0].level).toBe('critical');
-    expect(rows[0].firstResponseP50.median).toBe(300);
+    expect(rows[0].firstResponseP50).toMatchObject({ level: 'warn', by: 'target', median: 300 });
+    expect(rows[0].level).toBe('warn');
     expect(rows.slice(1).every((r) => r.level === 'ok')).toBe(true);
+    const strict = { ...targets, 'firstResponse.p50Sec': { ...targets['firstResponse.p50Sec'], critical: 800 } };
+    expect(agentRows([agent('slow', frt(900))], strict)[0].level).toBe('critical');
+  });
+  it('flags a team slow together, each at its median, where a comparison with the team saw nothing', () => {
+    const rows = agentRows(['a', 'b', 'c'].map((id) => agent(id, { ...frt(1500), ...csat(60) })), targets);
+    expect(rows.map((r) => [r.firstResponseP50.level, r.csat.level, r.firstResponseP50.median])).toEqual(Array(3).fill(['warn', 'critical', 1500]));
   });
   it('lists those on shift first: an agent gone home is no one to help now, however their day went', () => {
-    const csat = (pct: number) => ({ csat: { responses: 10, positive: pct / 10, pct, avg: 4 } });
     const home = agent('home', { status: 'offline', ...csat(40) });
-    const rows = agentRows([agent('b'), home, agent('c'), agent('slow', { status: 'away', firstResponse: { ...agent('x').firstResponse, p50Sec: 900 } }), agent('d')]);
+    const rows = agentRows([agent('b'), home, agent('c'), agent('slow', { status: 'away', ...frt(900) }), agent('d')], targets);
     expect(rows.map((r) => r.agent.agent)).toEqual(['slow', 'b', 'c', 'd', 'home']);
     expect(rows.at(-1)!.level).toBe('critical');
+  });
+  it('never shows a figure that reads on the better side of the target than its colour', () => {
+    const row = (over: Record<string, unknown>) => agentRows([agent('a', over)], targets)[0];
+    // 10 min 30 s is "10m" to the minute: amber beside "target ≤ 10m" unless shown as 11 minutes.
+    expect(row(frt(630)).firstResponseP50).toMatchObject({ level: 'warn', shown: 660 });
+    expect(row(frt(590)).firstResponseP50).toMatchObject({ level: 'ok', shown: 590 });
+    expect(row(frt(1500)).firstResponseP50.shown).toBe(1500);
+    // 79.6 % is "80%": amber beside "target ≥ 80 %" unless shown as 79 %.
+    expect(row(csat(79.6)).csat).toMatchObject({ level: 'warn', shown: 79 });
+    expect(row(csat(80.4)).csat).toMatchObject({ level: 'ok', shown: 80.4 });
+  });
+  it('colours no satisfaction over fewer than three ratings, and no volume against a team of fewer than three', () => {
+    expect(agentRows([agent('a', csat(0, 2))], targets)[0].csat).toMatchObject({ level: 'none', shown: 0 });
+    const rows = agentRows([agent('a1', { resolution: { ...agent('x').resolution, count: 0 } }), agent('a2', frt(9000))], targets);
+    expect(rows.map((r) => [r.agent.agent, r.handled.level, r.firstResponseP50.level])).toEqual([['a2', 'none', 'critical'], ['a1', 'none', 'ok']]);
   });
   it('lists names in the order of the wall\'s language, numbers by value: pinyin in Chinese whatever the browser\'s own language', () => {
     const named = (names: string[]) => names.map((name, i) => agent(`id${i}`, { name }));
     setLocale('zh-CN');
     const chinese = named(['张伟', '王芳', '陈静', '李娜']);
-    expect(agentRows(chinese).map((r) => r.agent.name)).toEqual(['陈静', '李娜', '王芳', '张伟']);
+    expect(agentRows(chinese, targets).map((r) => r.agent.name)).toEqual(['陈静', '李娜', '王芳', '张伟']);
     expect(callbackRows(chinese.map((a: any) => ({ ...a, callbacks: { ...a.callbacks, attempts: 1 } })), 10).shown.map((a) => a.name)).toEqual(['陈静', '李娜', '王芳', '张伟']);
     setLocale('en');
-    expect(agentRows(named(['Agent 16', 'Agent 8', 'Agent 100'])).map((r) => r.agent.name)).toEqual(['Agent 8', 'Agent 16', 'Agent 100']);
-  });
-  it('does not compare against a team of fewer than three', () => {
-    const rows = agentRows([agent('a1'), agent('a2', { firstResponse: { ...agent('x').firstResponse, p50Sec: 9000 } })]);
-    expect(rows.every((r) => r.level === 'none')).toBe(true);
+    expect(agentRows(named(['Agent 16', 'Agent 8', 'Agent 100']), targets).map((r) => r.agent.name)).toEqual(['Agent 8', 'Agent 16', 'Agent 100']);
   });
   it('lists the agents doing callback work, most attempts first, and says how many did not fit', () => {
     const cb = (scheduled: number, attempts: number, completed: number) => ({ callbacks: { ...agent('x').callbacks, scheduled, attempts, completed } });

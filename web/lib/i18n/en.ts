@@ -162,7 +162,6 @@ export const en = {
   'board.median': 'team {value}',
   'board.more': '+{count} more',
   'board.warn': 'Behind the team',
-  'board.critical': 'Far behind the team',
   'board.empty': 'No agent is on shift or has worked today',
   'board.noCallbackWork': 'No agent has scheduled, attempted or completed a callback today',
   'board.callbacks': 'Callbacks by agent',

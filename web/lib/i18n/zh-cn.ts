@@ -157,7 +157,6 @@ export const zhCN: Dictionary = {
   'board.median': '团队 {value}',
   'board.more': '另有 {count} 人',
   'board.warn': '落后于团队',
-  'board.critical': '远落后于团队',
   'board.empty': '今日暂无在岗或有工作的坐席',
   'board.noCallbackWork': '今日暂无坐席预约、拨打或完成回呼',
   'board.callbacks': '坐席回呼',

@@ -1,13 +1,18 @@
-// The agents board: each agent beside their team's median, flagged when much worse, those on shift needing help first.
+// The agents board: each agent against the admin's targets (the tiles' levelFor), their team's median beside the
+// figure, and those on shift needing help first.
 import type { AgentKpis } from '../../../api/kpi/types';
-import type { KpiLevel } from '../../../api/kpi/targets';
+import { levelFor, type KpiLevel, type KpiTarget } from '../../../api/kpi/targets';
 import { getLocale, type Locale } from '../i18n/locale.svelte';
 import { AGENT_STATUSES, isAgentStatus } from './values';
 
 export interface Compared {
   value: number | null;
+  /** The figure the cell shows: `value`, or rounded the other way where its rounding would read on the wrong side of the target. */
+  shown: number | null;
   median: number | null;
   level: KpiLevel;
+  /** What the level measures against: the admin's target, or (tickets handled, which has none) the team. */
+  by: 'target' | 'team';
 }
 
 export interface AgentRow {
@@ -20,6 +25,8 @@ export interface AgentRow {
 
 /** A median of fewer peers than this says nothing about how one agent compares. */
 const MIN_PEERS = 3;
+/** A rate over fewer than this many (ratings, completed callbacks) is one customer's, not the agent's: shown, never coloured. */
+export const MIN_SAMPLE = 3;
 const RANK: Record<KpiLevel, number> = { critical: 0, warn: 1, ok: 2, none: 2 };
 
 export function median(values: number[]): number | null {
@@ -36,22 +43,27 @@ function teamMedian(peers: AgentKpis[], pick: (agent: AgentKpis) => number | nul
 
 const handledOf = (agent: AgentKpis) => (agent.status === 'offline' && agent.resolution.count === 0 ? null : agent.resolution.count);
 const frtOf = (agent: AgentKpis) => agent.firstResponse.p50Sec;
-const csatOf = (agent: AgentKpis) => (agent.csat.responses >= MIN_PEERS ? agent.csat.pct : null);
+const csatOf = (agent: AgentKpis) => (agent.csat.responses >= MIN_SAMPLE ? agent.csat.pct : null);
 
-// Slower than the team by half again and by two minutes is "needs help"; a third slower and a minute is a warning.
-function frtLevel(value: number | null, med: number | null): KpiLevel {
-  if (value === null || med === null) return 'none';
-  if (value >= med * 1.5 && value - med >= 120) return 'critical';
-  if (value >= med * 1.33 && value - med >= 60) return 'warn';
-  return 'ok';
+/** An agent's callbacks completed on time, in percent, over at least MIN_SAMPLE completed; else null. */
+export const onTimePctOf = (agent: AgentKpis) =>
+  agent.callbacks.completed >= MIN_SAMPLE ? (100 * agent.callbacks.completedOnTime) / agent.callbacks.completed : null;
+
+/**
+ * As on the tiles (tileFigure), a figure never reads as better than its colour: a cell rounds a first response to
+ * the minute from 10 minutes (10 min 30 s is "10m", amber beside "target ≤ 10m": shown "11m") and a satisfaction to
+ * a whole percent (79.6 % is "80%", amber beside "target ≥ 80 %": shown "79%").
+ */
+function agreeing(target: KpiTarget | undefined, value: number | null, asShown: (v: number) => number, other: (v: number) => number): number | null {
+  if (value === null || levelFor(target, asShown(value)) === levelFor(target, value)) return value;
+  return other(value);
 }
+const minuteFrom10 = (round: (v: number) => number) => (v: number) => (v >= 600 && v < 86_400 ? round(v / 60) * 60 : round(v));
+const frtShown = (target: KpiTarget | undefined, v: number | null) => agreeing(target, v, minuteFrom10(Math.floor), minuteFrom10(Math.ceil));
+const pctShown = (target: KpiTarget | undefined, v: number | null) => agreeing(target, v, Math.round, target?.higherIsBetter ? Math.floor : Math.ceil);
 
-function csatLevel(value: number | null, med: number | null): KpiLevel {
-  if (value === null || med === null) return 'none';
-  return med - value >= 15 ? 'critical' : med - value >= 8 ? 'warn' : 'ok';
-}
-
-// Low volume can be a late shift start, so it only ever warns, and never for someone who has logged off.
+// Tickets handled has no target: low volume against the team is the one sign of someone stuck. It can be a late
+// shift start, so it only ever warns, and never for someone who has logged off.
 function handledLevel(value: number | null, med: number | null): KpiLevel {
   if (value === null || med === null || med < 4) return 'none';
   return value <= med * 0.5 ? 'warn' : 'ok';
@@ -73,7 +85,8 @@ function worst(levels: KpiLevel[]): KpiLevel {
   return levels.includes('critical') ? 'critical' : levels.includes('warn') ? 'warn' : levels.includes('ok') ? 'ok' : 'none';
 }
 
-export function agentRows(agents: AgentKpis[]): AgentRow[] {
+/** `targets`: the KPI targets the wall colours by (the live feed's, an admin's change included). */
+export function agentRows(agents: AgentKpis[], targets: Record<string, KpiTarget>): AgentRow[] {
   const teams = new Map<string, AgentKpis[]>();
   for (const agent of agents) {
     const team = agent.team ?? '';
@@ -87,9 +100,30 @@ export function agentRows(agents: AgentKpis[]): AgentRow[] {
   const rows = agents.map((agent): AgentRow => {
     const med = medians.get(agent.team ?? '')!;
     const onShift = agent.status !== 'offline';
-    const handled = { value: agent.resolution.count, median: med.handled, level: onShift ? handledLevel(handledOf(agent), med.handled) : 'none' };
-    const firstResponseP50 = { value: frtOf(agent), median: med.frt, level: frtLevel(frtOf(agent), med.frt) };
-    const csat = { value: agent.csat.pct, median: med.csat, level: csatLevel(csatOf(agent), med.csat) };
+    const frtTarget = targets['firstResponse.p50Sec'];
+    const csatTarget = targets['csat.pct'];
+    const handled: Compared = {
+      value: agent.resolution.count,
+      shown: agent.resolution.count,
+      median: med.handled,
+      level: onShift ? handledLevel(handledOf(agent), med.handled) : 'none',
+      by: 'team'
+    };
+    const firstResponseP50: Compared = {
+      value: frtOf(agent),
+      shown: frtShown(frtTarget, frtOf(agent)),
+      median: med.frt,
+      level: levelFor(frtTarget, frtOf(agent)),
+      by: 'target'
+    };
+    const csatLevel = levelFor(csatTarget, csatOf(agent));
+    const csat: Compared = {
+      value: agent.csat.pct,
+      shown: csatLevel === 'none' ? agent.csat.pct : pctShown(csatTarget, agent.csat.pct),
+      median: med.csat,
+      level: csatLevel,
+      by: 'target'
+    };
     return { agent, handled, firstResponseP50, csat, level: worst([handled.level, firstResponseP50.level, csat.level]) };
   });
   const statusRank = (agent: AgentKpis) => (isAgentStatus(agent.status) ? AGENT_STATUSES.indexOf(agent.status) : AGENT_STATUSES.length);
