@@ -106,6 +106,38 @@ describe('the wall on a phone or a tablet', () => {
         await page.close();
       });
 
+  for (const lang of ['en', 'zh-CN'])
+    it(`shows every heading and figure of the callbacks board whole on a phone held upright (390×844) in ${lang}`, async () => {
+      // The widest figures: ten of everything, all on time (100%).
+      const now = Date.now();
+      const done = Array.from({ length: 10 }, (_, n) => [
+        { id: `w-s-${n}`, type: 'callback.scheduled', at: now - 20 * MIN, callback: `WCB-${n}`, reason: 'other', due: now + 30 * MIN, agent: 'wu.fang', team: 'wallet' },
+        { id: `w-a-${n}`, type: 'callback.attempted', at: now - 5 * MIN, callback: `WCB-${n}`, agent: 'wu.fang', result: 'connected' },
+        { id: `w-c-${n}`, type: 'callback.completed', at: now - 4 * MIN, callback: `WCB-${n}`, outcome: 'confirmed', agent: 'wu.fang' }
+      ]).flat();
+      expect((await postEvents(server.url, done)).status).toBe(200);
+      const page = await open({ width: 390, height: 844 }, `&lang=${lang}&page=callbacks`);
+      await page.waitForSelector('.line[data-agent="wu.fang"]', { timeout: 15_000 });
+      // Each heading's and each figure's text inside its own box, and that box inside its table's: "Sche…", "On ti…" and "10…" were cut.
+      const cut = await page.$$eval('[role=table] [role=columnheader], [role=table] [role=cell]:not(.name)', (all) => {
+        const range = document.createRange();
+        return all
+          .filter((el) => {
+            range.selectNodeContents(el);
+            const text = range.getBoundingClientRect();
+            const box = el.getBoundingClientRect();
+            const table = el.closest('[role=table]')!.getBoundingClientRect();
+            return text.left < box.left - 0.5 || text.right > box.right + 0.5 || box.left < table.left - 0.5 || box.right > table.right + 0.5;
+          })
+          .map((el) => el.textContent);
+      });
+      expect(cut).toEqual([]);
+      expect(await page.locator('[role=table] [role=columnheader]').count()).toBe(7);
+      for (const size of await px(page, '[role=table] [role=columnheader]')) expect(size).toBeGreaterThanOrEqual(10);
+      expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
+      await page.close();
+    });
+
   // A TV mounted upright is read from across the room and never scrolled: its text grows with its screen, as a wall's.
   it('gives a 4K TV mounted upright (2160×3840) text as large as a TV on its side, all in view without scrolling', async () => {
     const landscape = await open({ width: 1920, height: 1080 }, '&lang=en');
