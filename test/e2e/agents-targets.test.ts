@@ -1,5 +1,6 @@
-// The agents board colours each agent by the admin's KPI targets, as the tiles are: a team that is slow together
-// is flagged, not shown as fine beside its own median, and an admin's change reaches the board without a reload.
+// The agents and callbacks boards colour each agent by the admin's KPI targets, as the tiles are: a team that is
+// slow together is flagged, not shown as fine beside its own median, and an admin's change reaches the boards
+// without a reload.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../helpers/browser';
@@ -24,7 +25,18 @@ beforeAll(async () => {
     { id: `a-${agent}`, type: 'ticket.assigned', at: now - 40 * MIN, ticket: `T-${agent}`, agent, team: 'slow' },
     { id: `r-${agent}`, type: 'ticket.replied', at: now - 15 * MIN, ticket: `T-${agent}`, agent }
   ]);
-  expect((await postEvents(server.url, events)).status).toBe(200);
+  // Dan completed four callbacks, one on time (25 %); Eve four, all on time.
+  const callbacks = ['dan', 'eve'].flatMap((agent) =>
+    [0, 1, 2, 3].flatMap((n) => {
+      const callback = `CB-${agent}-${n}`;
+      const late = agent === 'dan' && n > 0;
+      return [
+        { id: `cs-${callback}`, type: 'callback.scheduled', at: now - 50 * MIN, callback, reason: 'other', due: now - 30 * MIN, agent, team: 'calls' },
+        { id: `cc-${callback}`, type: 'callback.completed', at: now - (late ? 20 : 40) * MIN, callback, outcome: 'resolved', agent }
+      ];
+    })
+  );
+  expect((await postEvents(server.url, [...events, ...callbacks])).status).toBe(200);
 }, 180_000);
 
 afterAll(async () => {
@@ -50,7 +62,17 @@ async function putTargets(admin: Page, targets: Record<string, { warn: number; c
   expect(status).toBe(200);
 }
 
-describe('the agents board against the KPI targets', () => {
+/** What a supervisor sees of an agent's callbacks on time: the cell's level, its flag by its name, and its figure. */
+const onTime = (wall: Page, agent: string) =>
+  wall.evaluate((agent) => {
+    const cell = document.querySelector(`.line[data-agent="${agent}"]`)?.lastElementChild as HTMLElement | undefined;
+    if (!cell) return 'no row';
+    const figure = cell.cloneNode(true) as HTMLElement;
+    figure.querySelector('svg')?.remove();
+    return `${cell.dataset.level ?? 'uncoloured'} ${cell.querySelector('svg.flag')?.getAttribute('aria-label') ?? 'no flag'} ${figure.textContent}`;
+  }, agent);
+
+describe('the agents and callbacks boards against the KPI targets', () => {
   it('flags an agent whose first response misses the target however slow the team, and clears it live when the target is relaxed', async () => {
     const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await wall.goto(`${server.url}/wall?token=${wallToken}&page=agents&lang=en`);
@@ -67,6 +89,25 @@ describe('the agents board against the KPI targets', () => {
 
     await putTargets(admin, { 'firstResponse.p50Sec': { warn: 1800, critical: 3600 } });
     for (const agent of AGENTS) await expect.poll(() => seen(wall, agent), { timeout: 15_000 }).toMatch(/^ok no flag 2\dm$/);
+    await admin.close();
+    await wall.close();
+  });
+
+  it('flags an agent whose callbacks on time miss the target on the callbacks page, and clears it live when the target is relaxed', async () => {
+    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await wall.goto(`${server.url}/wall?token=${wallToken}&page=callbacks&lang=en`);
+    await wall.waitForSelector('.line[data-agent="dan"]', { timeout: 15_000 });
+    // 25 % against the default target (≥ 90 %, red under 75 %).
+    await expect.poll(() => onTime(wall, 'dan'), { timeout: 15_000 }).toBe('critical Past the critical line 25%');
+    expect(await onTime(wall, 'eve')).toBe('ok no flag 100%');
+
+    const admin = await browser.newPage();
+    await admin.goto(`${server.url}/?lang=en`);
+    await signIn(admin);
+    await putTargets(admin, { 'callbacks.onTimePct': { warn: 30, critical: 20 } });
+    await expect.poll(() => onTime(wall, 'dan'), { timeout: 15_000 }).toBe('warn Target missed 25%');
+    await putTargets(admin, { 'callbacks.onTimePct': { warn: 25, critical: 20 } });
+    await expect.poll(() => onTime(wall, 'dan'), { timeout: 15_000 }).toBe('ok no flag 25%');
     await admin.close();
     await wall.close();
   });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatValue, formatZone, onWallClock, formatPct, partsText, pickLocale, setLocale, t, wholePctParts, type ValueKind } from '../../web/lib/i18n';
-import { agentRows, callbackRows, median } from '../../web/lib/kpi/agents';
+import { agentRows, callbackRows, median, onTimeCell } from '../../web/lib/kpi/agents';
 import { DEFAULT_KPI_TARGETS, levelFor } from '../../api/kpi/targets';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
 import { axisDuration, visibleSlots } from '../../web/lib/charts/options';
@@ -280,6 +280,16 @@ describe('agents board', () => {
     expect(callbackRows(chinese.map((a: any) => ({ ...a, callbacks: { ...a.callbacks, attempts: 1 } })), 10).shown.map((a) => a.name)).toEqual(['陈静', '李娜', '王芳', '张伟']);
     setLocale('en');
     expect(agentRows(named(['Agent 16', 'Agent 8', 'Agent 100']), targets).map((r) => r.agent.name)).toEqual(['Agent 8', 'Agent 16', 'Agent 100']);
+  });
+  it('colours an agent\'s callbacks on time by the target once three are completed, never reading better than the colour', () => {
+    const done = (completed: number, completedOnTime: number) => agent('a', { callbacks: { ...agent('x').callbacks, completed, completedOnTime } });
+    const target = targets['callbacks.onTimePct'];
+    expect(onTimeCell(done(4, 1), target)).toEqual({ level: 'critical', shown: 25 });
+    expect(onTimeCell(done(4, 4), target)).toEqual({ level: 'ok', shown: 100 });
+    expect(onTimeCell(done(2, 0), target)).toEqual({ level: 'none', shown: 0 });
+    expect(onTimeCell(done(0, 0), target)).toEqual({ level: 'none', shown: null });
+    // 89.6 % is "90%": amber beside "target ≥ 90 %" unless shown as 89 %.
+    expect(onTimeCell(done(250, 224), target)).toEqual({ level: 'warn', shown: 89 });
   });
   it('lists the agents doing callback work, most attempts first, and says how many did not fit', () => {
     const cb = (scheduled: number, attempts: number, completed: number) => ({ callbacks: { ...agent('x').callbacks, scheduled, attempts, completed } });

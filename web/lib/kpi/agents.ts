@@ -45,9 +45,6 @@ const handledOf = (agent: AgentKpis) => (agent.status === 'offline' && agent.res
 const frtOf = (agent: AgentKpis) => agent.firstResponse.p50Sec;
 const csatOf = (agent: AgentKpis) => (agent.csat.responses >= MIN_SAMPLE ? agent.csat.pct : null);
 
-/** An agent's callbacks completed on time, in percent, over at least MIN_SAMPLE completed; else null. */
-export const onTimePctOf = (agent: AgentKpis) =>
-  agent.callbacks.completed >= MIN_SAMPLE ? (100 * agent.callbacks.completedOnTime) / agent.callbacks.completed : null;
 
 /**
  * As on the tiles (tileFigure), a figure never reads as better than its colour: a cell rounds a first response to
@@ -61,6 +58,17 @@ function agreeing(target: KpiTarget | undefined, value: number | null, asShown: 
 const minuteFrom10 = (round: (v: number) => number) => (v: number) => (v >= 600 && v < 86_400 ? round(v / 60) * 60 : round(v));
 const frtShown = (target: KpiTarget | undefined, v: number | null) => agreeing(target, v, minuteFrom10(Math.floor), minuteFrom10(Math.ceil));
 const pctShown = (target: KpiTarget | undefined, v: number | null) => agreeing(target, v, Math.round, target?.higherIsBetter ? Math.floor : Math.ceil);
+
+/**
+ * An agent's callbacks completed on time, in percent, as the callbacks board shows it: coloured by the target
+ * (callbacks.onTimePct) once at least MIN_SAMPLE were completed, its figure never reading better than its colour.
+ */
+export function onTimeCell(agent: AgentKpis, target: KpiTarget | undefined): { shown: number | null; level: KpiLevel } {
+  const { completed, completedOnTime } = agent.callbacks;
+  const value = completed > 0 ? (100 * completedOnTime) / completed : null;
+  const level = completed >= MIN_SAMPLE ? levelFor(target, value) : 'none';
+  return { shown: level === 'none' ? value : pctShown(target, value), level };
+}
 
 // Tickets handled has no target: low volume against the team is the one sign of someone stuck. It can be a late
 // shift start, so it only ever warns, and never for someone who has logged off.
