@@ -56,7 +56,9 @@ describe('the wall on a phone or a tablet', () => {
     { width: 390, height: 844 },
     { width: 768, height: 1024 },
     // The phone turned on its side.
-    { width: 844, height: 390 }
+    { width: 844, height: 390 },
+    // The tablet turned on its side: a fitted wall there had 9 px titles and 8.7 px small print.
+    { width: 1024, height: 768 }
   ])
     for (const lang of ['en', 'zh-CN'])
       it(`at ${size.width}×${size.height} in ${lang}, shows text of a readable size, charts with room, and nothing off the side`, async () => {
@@ -137,6 +139,15 @@ describe('the wall on a phone or a tablet', () => {
       expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
       await page.close();
     });
+
+  // A TV's shape (16:9) is a wall's at any size: a small one (signage at 960×540 CSS pixels) keeps the fitted wall.
+  it('keeps the fitted wall, all in view without scrolling, on a small 16:9 screen (960×540)', async () => {
+    const page = await open({ width: 960, height: 540 }, '&lang=en');
+    const boxes = await page.$$eval('article[data-kpi], .chart', (all) => all.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes.length).toBeGreaterThanOrEqual(17);
+    for (const box of boxes) expect(box.bottom).toBeLessThanOrEqual(540);
+    await page.close();
+  });
 
   // A TV mounted upright is read from across the room and never scrolled: its text grows with its screen, as a wall's.
   it('gives a 4K TV mounted upright (2160×3840) text as large as a TV on its side, all in view without scrolling', async () => {

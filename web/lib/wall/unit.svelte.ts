@@ -5,16 +5,21 @@ const HANDHELD_UNIT = 12;
 
 /** Wider than this, a screen held upright is a TV mounted so (read across the room, never scrolled), not a tablet. */
 const HANDHELD_MAX_WIDTH = 1000;
+/** A screen on its side at most this wide and at most this much wider than tall (4:3, 3:2) is a tablet's: a TV's is 16:9. */
+const TABLET_MAX_WIDTH = 1200;
+const TABLET_MAX_ASPECT = 3 / 2;
 
 /**
- * Whether the screen is a phone's or a tablet's, never a wall's: held upright and at most 1000 px wide, or at most
- * 500 px tall (a phone on its side). app.css's `@media (orientation: portrait) and (max-width: 1000px),
- * (max-height: 500px)`, which each page's layout repeats.
+ * Whether the screen is a phone's or a tablet's, never a wall's: held upright and at most 1000 px wide, at most
+ * 500 px tall (a phone on its side), or a tablet on its side (1024×768 was the fitted wall in 9 px text). app.css's
+ * `@media (orientation: portrait) and (max-width: 1000px), (max-height: 500px), (orientation: landscape) and
+ * (max-width: 1200px) and (max-aspect-ratio: 3/2)`, which each page's layout repeats.
  */
 export function handheld(): boolean {
   const width = innerWidth.current ?? 1920;
   const height = innerHeight.current ?? 1080;
-  return (height >= width && width <= HANDHELD_MAX_WIDTH) || height <= 500;
+  const tabletOnItsSide = width > height && width <= TABLET_MAX_WIDTH && width / height <= TABLET_MAX_ASPECT;
+  return (height >= width && width <= HANDHELD_MAX_WIDTH) || height <= 500 || tabletOnItsSide;
 }
 
 /** The CSS layout unit --u in pixels (see app.css), for canvas text that must scale like the page. */
