@@ -30,9 +30,11 @@ export interface AppDeps {
   liveFull?: () => string | null;
   /** Where KPI queries only a scan of facts answers run, off this thread (queries/scans.ts); else here. */
   scans?: Pick<ScanThread, 'kpis'>;
-  /** Whether the database or its -wal or -shm was deleted under the server (db/side-files.ts): looked for now, or as last found. */
+  /** Whether the database or its -wal or -shm was deleted under the server (db/side-files.ts): looked for now (saying how the save of what it holds stands), or as last found. */
   sideFilesGone?: () => SideFileGone | null;
   sideFilesFound?: () => SideFileGone | null;
+  /** Once the save under way is done (deleted-database.ts): whether every batch committed is where the next start reads it. */
+  sideFilesSaved?: () => Promise<boolean>;
   /** Called once an admin's change of KPI targets is committed: the live hub sends them to every wall. */
   targetsChanged?: () => void;
   /** Directory of the built dashboard, served with an SPA fallback. */

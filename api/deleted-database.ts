@@ -1,51 +1,102 @@
 // The server's watch on its database file and its -wal and -shm (db/side-files.ts), looked at every few seconds so
-// the log says it whether or not a monitor asks /api/health; and, the database itself deleted, the copy back of what
-// the server holds to its name, where the next start opens it.
+// the log says it whether or not a monitor asks /api/health. One found gone, batches are refused (their senders keep
+// them) and what the server holds is saved where the next start reads it: the database itself copied back to its
+// name; a deleted -wal or -shm, copied into the database file by a checkpoint of the connection that has it open.
+import { checkpoint, type Db } from '../db/open';
 import { identity, type SideFileGone } from '../db/side-files';
-import type { Db } from '../db/open';
 import { warnNowAndThen } from './answers';
+import { IngestUnavailable } from './ingest/failure';
 import type { GroupCommit } from './ingest/group-commit';
 import type { Runtime } from './runtime';
 
 const LOOK_EVERY_MS = 5_000;
 
 export interface DeletionWatch {
-  /** Looks now (for /api/health), and starts a copy back the database needs. */
+  /** Looks now (for /api/health) and starts the save a finding needs; its message says how the save stands. */
   look(): SideFileGone | null;
   /** What the last look found, without looking (for every batch). */
   found(): SideFileGone | null;
-  /** At a stop, once nothing commits: looks once more, and waits for a copy back under way. */
+  /** Once the save under way is done: whether every batch committed is where the next start reads it. */
+  saved(): Promise<boolean>;
+  /** At a stop, once nothing commits: looks once more, and waits for a save under way. */
   stop(): Promise<void>;
 }
 
 export function watchDeletion(rt: Pick<Runtime, 'db' | 'commits' | 'sideFiles'>, path: string): DeletionWatch {
-  let copying: Promise<unknown> | null = null;
+  let saving: Promise<boolean> | null = null;
+  /** How the last save ended; null while one is under way. */
+  let saved: boolean | null = null;
   /** The copy's identity once made: deleted in its turn, it is made again. */
   let copied: string | null = null;
   const copyGone = () => copied !== null && identity(path) !== copied;
-  const look = () => {
-    const gone = rt.sideFiles?.check() ?? null;
-    if (gone) warnNowAndThen(gone.message, console.error);
-    // Batches are refused from now on (routes/events.ts); the copy waits for those already let in.
-    if (gone?.side === '' && (!copying || copyGone())) {
-      if (copying) console.error(`${path}, copied back, was deleted again: the server copies it back again.`);
+  const save = (gone: SideFileGone) => {
+    if (gone.side === '') {
+      if (saving && !copyGone()) return;
+      if (saving) console.error(`${path}, copied back, was deleted again: the server copies it back again.`);
       copied = null;
-      copying = copyBack(rt.db, rt.commits, path).then((made) => void (made && (copied = identity(path))));
-    }
+      saving = copyBack(rt.db, rt.commits, path).then((made) => {
+        if (made) copied = identity(path);
+        return made;
+      });
+      // A side file's save that failed (a reader holding an old snapshot) is tried again at the next look.
+    } else if (!saving || saved === false) saving = copyIn(rt.db, rt.commits, path, gone.file);
+    else return;
+    saved = null;
+    void saving.then((ok) => (saved = ok));
+  };
+  const check = () => {
+    const gone = rt.sideFiles?.check() ?? null;
+    if (!gone) return null;
+    warnNowAndThen(gone.message, console.error);
+    // What a batch committed now would be stored in is lost at a crash (a side file) or at the stop (the database).
+    rt.commits.refuse(new IngestUnavailable(gone.message));
+    save(gone);
     return gone;
   };
-  const timer = setInterval(look, LOOK_EVERY_MS);
+  const timer = setInterval(check, LOOK_EVERY_MS);
   timer.unref();
   return {
-    look,
+    look() {
+      const gone = check();
+      return gone && { ...gone, message: `${gone.message} ${standing(gone, saved, path)}` };
+    },
     found: () => rt.sideFiles?.found() ?? null,
+    saved: () => saving ?? Promise.resolve(true),
     async stop() {
       clearInterval(timer);
-      // Deleted since the last look, or its copy under way: closed first, what the deleted file holds went with it,
-      // and the next start made an empty database. Nothing commits now, so the copy has it all.
-      if (look()?.side === '') await copying;
+      // Deleted since the last look, or its save under way: closed first, what the deleted file holds went with it,
+      // and the next start made an empty database. Nothing commits now, so the save has it all.
+      if (check()) await saving;
     }
   };
+}
+
+/** How the save of what the server holds stands, in a sentence for /api/health. */
+function standing(gone: SideFileGone, saved: boolean | null, path: string): string {
+  const back = gone.side === '' ? 'copied back' : 'copied into the database file';
+  if (saved === null) return `It is being ${back}.`;
+  if (saved) return `It is ${back}: every batch acknowledged is in ${path}.`;
+  return `It could not be ${back}: the log says what to do.`;
+}
+
+/**
+ * Copies what the server's connections wrote to a deleted -wal (or with a deleted -shm) into the database file, once
+ * the batches let in before the deletion was found are committed: a checkpoint through the main connection, which
+ * still has the files open. A new connection would make new ones, empty, beside the database.
+ */
+async function copyIn(db: Db, commits: GroupCommit, path: string, file: string): Promise<boolean> {
+  try {
+    await commits.settled();
+    if (!checkpoint(db)) throw new Error('a reader holds an old snapshot of the database: a backup, or a sqlite3 shell left in a transaction');
+    console.error(`Every batch acknowledged is in ${path} now, copied from the deleted ${file}: a crash of the server loses none of them. Stop and start the server to take batches again.`);
+    return true;
+  } catch (err) {
+    warnNowAndThen(
+      `What the server holds could not be copied from the deleted ${file} into ${path} (${(err as Error).message}); it tries again every 5 s. Until it is, stop the server only cleanly (SIGTERM, as npm stop or docker stop send), which copies it; a crash or SIGKILL would lose it.`,
+      console.error
+    );
+    return false;
+  }
 }
 
 /**

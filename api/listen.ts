@@ -56,6 +56,7 @@ export async function listen(
     liveFull: () => hub.fullBecause(),
     sideFilesGone: deletion.look,
     sideFilesFound: deletion.found,
+    sideFilesSaved: deletion.saved,
     targetsChanged: () => hub.changed()
   };
   const app = createApp(deps);

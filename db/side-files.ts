@@ -5,13 +5,14 @@ import { realpathSync, statSync } from 'node:fs';
 
 const WHY: Record<string, string> = {
   '': 'the server went on in the deleted file, which goes when it stops. Batches are refused from then on (their senders keep them), and the server copies what it holds back to the same name',
-  '-wal': 'the server writes on into the deleted file, which no other program sees, and a crash would lose what it has not yet copied into the database',
-  '-shm': "other programs on the database (npm run backup, a sqlite3 shell) no longer see the server's locks, and may read it torn or damage it"
+  '-wal': 'the server went on in the deleted file, which no other program sees and which a crash of the server takes with it. Batches are refused from then on (their senders keep them), and the server copies what it holds into the database file',
+  '-shm': "other programs on the database (npm run backup, a sqlite3 shell) no longer see the server's locks, and may read it torn or damage it. Batches are refused from then on (their senders keep them), and the server copies what it holds into the database file"
 };
 
-/** One of the files deleted or replaced, from when it was first found: which (`side`, '' for the database itself) and what to do. */
+/** One of the files deleted or replaced, from when it was first found: which (`side`, '' for the database itself; `file`, its name) and what to do. */
 export interface SideFileGone {
   side: string;
+  file: string;
   since: number;
   message: string;
 }
@@ -46,8 +47,9 @@ export function watchSideFiles(path: string, now: () => number = Date.now): { ch
       if (gone)
         found = {
           side: gone.side,
+          file: gone.file,
           since: now(),
-          message: `${gone.file} was deleted while the server ran: ${WHY[gone.side]}. Nothing is lost yet: stop and start the server${gone.side === '' ? ' once the log says it is copied' : ' (a stop copies everything into the database)'}, and until then run no other program on the database.`
+          message: `${gone.file} was deleted while the server ran: ${WHY[gone.side]}; stop and start the server once the log says it is copied, and until then run no other program on the database.`
         };
       return found;
     },

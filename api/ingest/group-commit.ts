@@ -50,7 +50,8 @@ export class GroupCommit {
   private inFlight = 0;
   /** Groups whose senders are being answered (or retried alone after a failure). */
   private settling = 0;
-  private closed = false;
+  /** Why new batches are refused, once they are: the server stopping, or its database's files deleted under it (deleted-database.ts). */
+  private refusal: IngestUnavailable | null = null;
   private idle: (() => void)[] = [];
   private readonly counted = { commits: 0, batches: 0, events: 0 };
 
@@ -82,7 +83,7 @@ export class GroupCommit {
   }
 
   submit(events: readonly FloorEvent[]): Promise<BatchResult> {
-    if (this.closed) return Promise.reject(new IngestUnavailable('The server is shutting down; send this batch again in a few seconds.'));
+    if (this.refusal) return Promise.reject(this.refusal);
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       if (!this.scheduled && this.inFlight < (this.service.maxInFlight ?? 1)) {
@@ -151,8 +152,13 @@ export class GroupCommit {
 
   /** Refuses new work and resolves once everything already submitted is committed and answered. */
   close(): Promise<void> {
-    this.closed = true;
+    this.refuse(new IngestUnavailable('The server is shutting down; send this batch again in a few seconds.'));
     return this.settled();
+  }
+
+  /** Refuses new batches from now on with `why` (the first reason given stays); those submitted already are committed and answered. */
+  refuse(why: IngestUnavailable): void {
+    this.refusal ??= why;
   }
 
   /** Resolves once everything submitted so far is committed and answered (or failed), taking new work meanwhile. */

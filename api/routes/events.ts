@@ -5,10 +5,12 @@
 // request skips that work on the main thread (alone it moved throughput within noise: the writer limits it).
 import { Hono } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SideFileGone } from '../../db/side-files';
 import type { AppDeps } from '../app';
 import { failureAnswer, honoAnswer, nodeAnswer, type Answer } from '../answers';
 import { authorize, crossSiteSession, honoAccessors, isDenial, NodeAccessors, type Accessors } from '../auth/middleware';
 import { splitBody, validateEvents, type Refusal } from '../events/parse';
+import { RETRY_AFTER_SECONDS } from '../ingest/failure';
 import { readBody, readIncoming, SenderGone, type BodyResult } from './body';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -39,11 +41,20 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
   if (!split.ok) return refused(split);
   const valid = validateEvents(split.raw, deps.now(), split.wellFormed);
   if (!valid.ok) return refused(valid);
-  // The database file was deleted under the server (db/side-files.ts): what it stored now would go when it stops.
+  // Refused once the database's files were found deleted under the server (deleted-database.ts).
+  const stored = await deps.commits.submit(valid.events);
+  // Committed as they were found deleted, it is in a file a crash (or the stop) loses: acknowledged once it is saved.
   const gone = deps.sideFilesFound?.();
-  if (gone?.side === '') return { status: 503, body: { error: 'unavailable', message: gone.message } };
-  return { status: 200, body: await deps.commits.submit(valid.events) };
+  if (gone && !(await deps.sideFilesSaved!())) return unsaved(gone);
+  return { status: 200, body: stored };
 }
+
+/** A batch stored in a deleted file that the server could not save (deleted-database.ts): not acknowledged, so its sender keeps it. */
+const unsaved = (gone: SideFileGone): Answer => ({
+  status: 503,
+  body: { error: 'unavailable', message: `${gone.message} This batch could not be saved with the rest: send it again once the server is restarted (events it kept count as duplicates).` },
+  headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) }
+});
 
 /** A refusal of the body as a whole (not of one event in it), in the shape of every refusal: at index 0, path ''. */
 const bodyFault = (status: Answer['status'], message: string): Answer => ({ status, body: { errors: [{ index: 0, path: '', message }] } });

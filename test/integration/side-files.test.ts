@@ -1,6 +1,6 @@
 // The database file, its -wal or its -shm deleted under a running server (by hand, or by a cleaner of old files in /tmp such as
-// systemd-tmpfiles): the server writes on into files no other program sees. A monitor polling /api/health is told so
-// and what to do; a stop copies everything into the database, so nothing acknowledged is lost.
+// systemd-tmpfiles): the server would write on into files no other program sees. A monitor polling /api/health is told
+// so and what to do, batches are refused, and nothing acknowledged is lost (side-files-crash.test.ts: nor at a crash).
 import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ async function health(url: string) {
 
 describe('the -wal or -shm deleted under a running server', () => {
   for (const side of ['-wal', '-shm'])
-    it(`${side}: /api/health answers 503 naming the file and to restart the server; ingest goes on, and a stop keeps every acknowledged event`, async () => {
+    it(`${side}: /api/health answers 503 naming the file and to restart the server; batches are refused from then on, and a stop keeps every acknowledged event`, async () => {
       const path = join(scratchDir(), 'kpi.sqlite');
       const server = await startServer({ dbPath: path });
       try {
@@ -44,6 +44,9 @@ describe('the -wal or -shm deleted under a running server', () => {
         expect(told.body.failing?.message).toContain(`${path}${side} was deleted while the server ran`);
         expect(told.body.failing?.message).toContain('stop and start the server');
         expect(server.output()).toContain(`${path}${side} was deleted while the server ran`);
+        const refused = await postEvents(server.url, batch('c'));
+        expect(refused.status).toBe(503);
+        expect((refused.body as { message?: string }).message).toContain('Batches are refused from then on');
       } finally {
         expect(await server.kill()).toBe(0);
       }
