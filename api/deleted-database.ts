@@ -2,7 +2,9 @@
 // the log says it whether or not a monitor asks /api/health. One found gone, batches are refused (their senders keep
 // them) and what the server holds is saved where the next start reads it: the database itself copied back to its
 // name; a deleted -wal or -shm, copied into the database file by a checkpoint of the connection that has it open.
+import { existsSync } from 'node:fs';
 import { checkpoint, type Db } from '../db/open';
+import { SIDE_FILES } from '../db/restore-plan';
 import { identity, type SideFileGone } from '../db/side-files';
 import { warnNowAndThen } from './answers';
 import { IngestUnavailable } from './ingest/failure';
@@ -29,8 +31,14 @@ export function watchDeletion(rt: Pick<Runtime, 'db' | 'commits' | 'sideFiles'>,
   /** The copy's identity once made: deleted in its turn, it is made again. */
   let copied: string | null = null;
   const copyGone = () => copied !== null && identity(path) !== copied;
+  /** Where what the server holds of a database file replaced under it is kept. */
+  let aside: string | null = null;
   const save = (gone: SideFileGone) => {
-    if (gone.side === '') {
+    if (gone.side === '' && gone.replaced) {
+      if (saving) return;
+      aside = asideName(path, gone.since);
+      saving = keepAside(rt.db, rt.commits, path, aside);
+    } else if (gone.side === '') {
       if (saving && !copyGone()) return;
       if (saving) console.error(`${path}, copied back, was deleted again: the server copies it back again.`);
       copied = null;
@@ -58,7 +66,7 @@ export function watchDeletion(rt: Pick<Runtime, 'db' | 'commits' | 'sideFiles'>,
   return {
     look() {
       const gone = check();
-      return gone && { ...gone, message: `${gone.message} ${standing(gone, saved, path)}` };
+      return gone && { ...gone, message: `${gone.message} ${standing(gone, saved, aside ?? path)}` };
     },
     found: () => rt.sideFiles?.found() ?? null,
     saved: () => saving ?? Promise.resolve(true),
@@ -71,12 +79,43 @@ export function watchDeletion(rt: Pick<Runtime, 'db' | 'commits' | 'sideFiles'>,
   };
 }
 
-/** How the save of what the server holds stands, in a sentence for /api/health. */
-function standing(gone: SideFileGone, saved: boolean | null, path: string): string {
-  const back = gone.side === '' ? 'copied back' : 'copied into the database file';
-  if (saved === null) return `It is being ${back}.`;
-  if (saved) return `It is ${back}: every batch acknowledged is in ${path}.`;
-  return `It could not be ${back}: the log says what to do.`;
+/** How the save of what the server holds (to `where`) stands, in a sentence for /api/health. */
+function standing(gone: SideFileGone, saved: boolean | null, where: string): string {
+  const what = gone.side !== '' ? 'copied into the database file' : gone.replaced ? 'kept beside the new file' : 'copied back';
+  if (saved === null) return `It is being ${what}.`;
+  if (saved) return `It is ${what}: every batch acknowledged is in ${where}.`;
+  return `It could not be ${what}: the log says what to do.`;
+}
+
+/** The name `npm run restore` gives the database it replaces (api/cli/restore.ts), one none of whose files exists. */
+function asideName(path: string, at: number): string {
+  const stamp = new Date(at).toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  let aside = `${path}.replaced-${stamp}`;
+  for (let n = 2; SIDE_FILES.some((suffix) => existsSync(aside + suffix)); n++) aside = `${path}.replaced-${stamp}-${n}`;
+  return aside;
+}
+
+/**
+ * Keeps what the server's connection sees of its database, replaced under it by another file, as `aside`, once the
+ * batches let in before that was found are committed; the new file is left as its operator put it there. The server's
+ * -wal, beside the new file now, is emptied into the file it opened: a crash would leave its pages to be read as the
+ * new file's at the next start.
+ */
+async function keepAside(db: Db, commits: GroupCommit, path: string, aside: string): Promise<boolean> {
+  try {
+    await commits.settled();
+    await db.$client.backup(aside);
+    checkpoint(db);
+    console.error(
+      `What the server held of ${path}, every batch acknowledged, is kept as ${aside}; ${path}, the file put in its place, is left as it is: stop and start the server to open it. To go back to what the server held instead, stop it and run npm run restore -- --from ${aside}.`
+    );
+    return true;
+  } catch (err) {
+    console.error(
+      `What the server held of ${path} could not be kept as ${aside} (${(err as Error).message}): do not stop the server; copy the file it opened from /proc/${process.pid}/fd (ls -l shows it as "${path} (deleted)") to another name, then stop and start it.`
+    );
+    return false;
+  }
 }
 
 /**
