@@ -33,24 +33,31 @@ export function watchDeletion(rt: Pick<Runtime, 'db' | 'commits' | 'sideFiles'>,
   const copyGone = () => copied !== null && identity(path) !== copied;
   /** Where what the server holds of a database file replaced under it is kept. */
   let aside: string | null = null;
+  /** The finding the save under way is for: the database itself found gone after a side file needs a save of its own. */
+  let savingFor: SideFileGone | null = null;
   const save = (gone: SideFileGone) => {
+    const again = savingFor === gone;
     if (gone.side === '' && gone.replaced) {
-      if (saving) return;
+      if (again) return;
       aside = asideName(path, gone.since);
       saving = keepAside(rt.db, rt.commits, path, aside);
     } else if (gone.side === '') {
-      if (saving && !copyGone()) return;
-      if (saving) console.error(`${path}, copied back, was deleted again: the server copies it back again.`);
+      if (again && !copyGone()) return;
+      if (again) console.error(`${path}, copied back, was deleted again: the server copies it back again.`);
       copied = null;
       saving = copyBack(rt.db, rt.commits, path).then((made) => {
         if (made) copied = identity(path);
         return made;
       });
       // A side file's save that failed (a reader holding an old snapshot) is tried again at the next look.
-    } else if (!saving || saved === false) saving = copyIn(rt.db, rt.commits, path, gone.file);
+    } else if (!again || saved === false) saving = copyIn(rt.db, rt.commits, path, gone.file);
     else return;
+    savingFor = gone;
     saved = null;
-    void saving.then((ok) => (saved = ok));
+    const current = saving;
+    void current.then((ok) => {
+      if (saving === current) saved = ok;
+    });
   };
   const check = () => {
     const gone = rt.sideFiles?.check() ?? null;

@@ -49,8 +49,8 @@ function sizeOf(file: string): number {
 
 /**
  * Notes the database at `path` and the -wal and -shm beside it as they are now (call it once the connections have
- * opened them). `check()` looks whether one was deleted or replaced since; `found()` says what the last check found,
- * without looking (for every batch).
+ * opened them). `check()` looks whether one was deleted or replaced since (and after a side file, the database itself);
+ * `found()` says what the last check found, without looking (for every batch).
  */
 export function watchSideFiles(path: string, now: () => number = Date.now): { check(): SideFileGone | null; found(): SideFileGone | null } {
   let found: SideFileGone | null = null;
@@ -60,8 +60,13 @@ export function watchSideFiles(path: string, now: () => number = Date.now): { ch
   const noted = Object.keys(WHY).map((side) => ({ side, file: side ? `${real}${side}` : path, id: identity(side ? `${real}${side}` : path) }));
   return {
     check() {
-      if (found) return found;
-      const gone = noted.map((n) => ({ ...n, now: identity(n.file) })).find((n) => n.id !== null && n.now !== n.id);
+      if (found?.side === '') return found;
+      // With a side file gone, the database file is still looked at: deleted in its turn (a cleaner of old files in /tmp
+      // takes the -shm first, its time never changed by the writes through its mapping), it must be copied back.
+      const gone = noted
+        .filter((n) => !found || n.side === '')
+        .map((n) => ({ ...n, now: identity(n.file) }))
+        .find((n) => n.id !== null && n.now !== n.id);
       if (gone) {
         // An empty file at the name is one SQLite made, opening it after the deletion (a thread of the server's own).
         const replaced = gone.now !== null && sizeOf(gone.file) > 0;

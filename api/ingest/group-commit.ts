@@ -152,13 +152,13 @@ export class GroupCommit {
 
   /** Refuses new work and resolves once everything already submitted is committed and answered. */
   close(): Promise<void> {
-    this.refuse(new IngestUnavailable('The server is shutting down; send this batch again in a few seconds.'));
+    this.refusal ??= new IngestUnavailable('The server is shutting down; send this batch again in a few seconds.');
     return this.settled();
   }
 
-  /** Refuses new batches from now on with `why` (the first reason given stays); those submitted already are committed and answered. */
+  /** Refuses new batches from now on with `why` (the latest reason given); those submitted already are committed and answered. */
   refuse(why: IngestUnavailable): void {
-    this.refusal ??= why;
+    this.refusal = why;
   }
 
   /** Resolves once everything submitted so far is committed and answered (or failed), taking new work meanwhile. */

@@ -99,4 +99,41 @@ describe('a side file deleted under a server taking batches, then the server kil
       }
       expect(server.output()).toContain(`is in ${path}`);
     }, 60_000);
+
+  // A cleaner of old files in /tmp takes the -shm first (the server writes it through a mapping, which leaves its
+  // modification time as it was), and the database file days later, the server refusing batches meanwhile: the first
+  // finding stood, the database's deletion was never looked for, and the stop lost everything.
+  it('the -shm, then the database file: the second is found too, what the server holds is copied back, and the next start has every acknowledged event', async () => {
+    const path = join(scratchDir(), 'kpi.sqlite');
+    const server = await startServer({ dbPath: path });
+    const acked: string[][] = [];
+    let told: string | undefined;
+    try {
+      for (const prefix of ['a', 'b']) {
+        const events = batch(prefix);
+        const res = await fetch(`${server.url}/api/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify(events)
+        });
+        if (res.status === 200) acked.push(events.map((e) => e.id));
+      }
+      rmSync(`${path}-shm`);
+      expect((await health(server.url)).body.failing?.message).toContain(`${path}-shm was deleted`);
+      await until(() => server.output().includes(`is in ${path} now`));
+      rmSync(path);
+      told = (await health(server.url)).body.failing?.message;
+      await until(() => server.output().includes(`${path} is copied back`));
+    } finally {
+      expect(await server.kill()).toBe(0);
+    }
+    expect(acked).toHaveLength(2);
+    expect(missing(path, acked)).toEqual([]);
+    expect(told).toContain(`${path} was deleted while the server ran`);
+  }, 60_000);
 });
+
+/** Waits for `done` to hold, looking every 100 ms, 20 s at most (the copy is asynchronous). */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+}
