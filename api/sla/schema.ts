@@ -25,7 +25,8 @@ const rule = z.strictObject(
           return undefined;
         }
       })
-      .int({ error: 'expected a whole number of seconds' })
+      // Not .int(): past JavaScript's whole numbers (1e20) it fails too, and its message said 1e20 was no whole number.
+      .refine(Number.isInteger, { error: 'expected a whole number of seconds' })
       .min(1, { error: 'must be at least 1 second' })
       .max(MAX_TARGET_SEC, { error: `must be at most ${MAX_TARGET_SEC} seconds (30 days)` })
   },

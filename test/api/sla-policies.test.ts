@@ -137,6 +137,16 @@ describe('PUT /api/sla-policies', () => {
     expect(await policies()).toEqual(before);
   });
 
+  it('tells an admin who typed a huge targetSec only that it is over 30 days, not that it is no whole number', async () => {
+    t = testApp({ now: () => clock });
+    for (const huge of ['1e20', '99999999999999999999', '9007199254740993']) {
+      const res = await put(`{"rules":[{"priority":"low","targetSec":${huge}}]}`);
+      expect(res.status, huge).toBe(400);
+      expect(res.body.errors, huge).toEqual([{ path: 'rules.0.targetSec', message: 'must be at most 2592000 seconds (30 days)' }]);
+    }
+    expect((await policies()).versions).toEqual([]);
+  });
+
   it('says no SLA policy was changed, and to save again, when the database stays busy past its wait (503, Retry-After)', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'fb-sla-api-')), 'floor.sqlite');
     t = testApp({ now: () => clock, path });
