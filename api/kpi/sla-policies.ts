@@ -29,7 +29,10 @@ const MINUTE_MS = 60_000;
  * now + MAX_FUTURE_MS. No event stored before the save can be stamped that late (events are refused past
  * MAX_FUTURE_MS ahead of the clock), so none was judged by the version it replaces in time.
  */
-export const effectiveFromOf = (now: number): number => Math.floor((now + MAX_FUTURE_MS) / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+export const effectiveFromOf = (now: number): number => wholeMinuteAfter(now + MAX_FUTURE_MS);
+
+/** The first whole minute strictly after `at`. */
+export const wholeMinuteAfter = (at: number): number => Math.floor(at / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
 
 /** Each priority's target on each channel under `rules`: the channel's rule, else the priority's any-channel rule, else SPEC's default. */
 function targetsOf(rules: readonly SlaRule[]): Record<string, Record<string, number>> {

@@ -139,6 +139,30 @@ describe('first responses judged by the SLA policy of their time', () => {
     expect(await judged(t)).toEqual(EXPECTED);
   });
 
+  it('keeps the version that judged stored first responses when the server clock is set back and an admin saves again', async () => {
+    const t = app();
+    savePolicy(t, RULES);
+    // The server clock ran 20 min fast: tickets stored meanwhile, answered after 12:06, judged by RULES.
+    clock = NOW + 20 * MIN;
+    expect((await t.post(tickets())).status).toBe(200);
+    expect(await judged(t)).toEqual(EXPECTED);
+    // NTP sets it right, back to 12:00, and an admin puts the defaults back.
+    clock = NOW;
+    savePolicy(t, []);
+    const versions = (await t.get('/api/sla-policies')).body.versions as { effectiveFrom: number; rules: SlaRule[] }[];
+    expect(versions.find((v) => v.effectiveFrom === EFFECTIVE)?.rules).toEqual(RULES);
+    // The first responses stored (the last at 12:08:30) are judged as they were, by a rebuild too: its facts and rollups
+    // equal what was stored (not its backlog, which it takes as of the clock, now back before those tickets).
+    const counted = () => {
+      const { facts, rollups } = derivedTables(t.rt.db.$client);
+      return { facts, rollups };
+    };
+    const incremental = counted();
+    t.rt.ingest.rebuild();
+    expect(counted()).toEqual(incremental);
+    expect(await judged(t)).toEqual(EXPECTED);
+  });
+
   it('keeps the policies across a restart', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'fb-sla-judged-')), 'floor.sqlite');
     const first = app(path);
