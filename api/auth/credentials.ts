@@ -17,6 +17,14 @@ export function hashPassword(password: string): string {
   return `scrypt:${salt.toString('hex')}:${scryptSync(password, salt, 32).toString('hex')}`;
 }
 
+/** As hashPassword, on libuv's thread pool (see verifyPasswordOffThread): an admin adding a user holds no wall's feed. */
+export function hashPasswordOffThread(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, 32, (err, hash) => (err ? reject(err) : resolve(`scrypt:${salt.toString('hex')}:${hash.toString('hex')}`)))
+  );
+}
+
 /** A stored `scrypt:salt:hash`, as bytes; null for any other form. */
 function storedHash(stored: string): { salt: Buffer; hash: Buffer } | null {
   const [scheme, salt, hash] = stored.split(':');
@@ -70,7 +78,7 @@ export function roleOfToken(db: Db, token: string, now = Date.now()): Role | nul
  * The user `username` names, as stored: that name, else the one user whose name it is in other capitals ("Admin"
  * for admin, as a phone's keyboard writes it). Two such (stored before migration 0013 refused them) name neither.
  */
-function userNamed(db: Db, username: string) {
+export function userNamed(db: Db, username: string) {
   const exact = db.select().from(users).where(eq(users.username, username)).get();
   if (exact) return exact;
   const folded = db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).limit(2).all();

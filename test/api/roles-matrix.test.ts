@@ -46,7 +46,7 @@ const CALLERS: Caller[] = ['none', 'wrong token', 'expired session', 'signed-out
 const PEOPLE: Role[] = ['supervisor', 'manager', 'admin'];
 
 interface Endpoint {
-  method: 'GET' | 'POST' | 'PUT' | 'HEAD';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
   path: string;
   body?: () => string;
   /** The roles served; any other signed-in caller gets 403. `public`: no credentials needed. */
@@ -70,6 +70,11 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'PUT', path: '/api/targets', body: () => JSON.stringify({ 'csat.pct': { warn: 85, critical: 75 } }), served: ['admin'], ok: 200 },
   { method: 'GET', path: '/api/sla-policies', served: ['supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'PUT', path: '/api/sla-policies', body: () => JSON.stringify({ rules: [{ priority: 'urgent', channel: 'chat', targetSec: 120 }] }), served: ['admin'], ok: 200 },
+  { method: 'GET', path: '/api/users', served: ['admin'], ok: 200 },
+  { method: 'POST', path: '/api/users', body: () => JSON.stringify({ username: `m-user-${++n}`, password: 'matrix-password-1', role: 'supervisor' }), served: ['admin'], ok: 201 },
+  { method: 'PATCH', path: '/api/users/a-supervisor', body: () => JSON.stringify({ role: 'supervisor' }), served: ['admin'], ok: 200 },
+  // No such user: an admin is told so (404); anyone else is refused before the name is looked up.
+  { method: 'DELETE', path: '/api/users/nobody', served: ['admin'], ok: 404 },
   { method: 'GET', path: '/api/auth/me', served: ['display', 'supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/live', served: ['display', 'supervisor', 'manager', 'admin'], ok: 426, queryToken: true },
   { method: 'GET', path: '/', served: 'public', ok: 200 },
