@@ -15,6 +15,7 @@ import { eventsRoutes } from './routes/events';
 import { kpiRoutes } from './routes/kpis';
 import { slaPolicyRoutes } from './routes/sla-policies';
 import { targetRoutes } from './routes/targets';
+import { tokenRoutes } from './routes/tokens';
 import { userRoutes } from './routes/users';
 import type { ScanThread } from './queries/scans';
 import { LIVE_RETRY_AFTER_S } from './live/hub';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/targets', targetRoutes(deps));
   app.route('/api/sla-policies', slaPolicyRoutes(deps));
   app.route('/api/users', userRoutes(deps));
+  app.route('/api/tokens', tokenRoutes(deps));
   // The WebSocket is served on the upgrade (listen.ts); a plain GET is told so, once its caller may see it, or
   // why an upgrade would be refused now: the wall asks it when its handshakes fail, which it cannot tell apart.
   app.get('/api/live', (c) => {

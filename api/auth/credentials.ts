@@ -59,7 +59,7 @@ export function createToken(db: Db, role: Role, label: string, now: number, toke
 }
 
 // Every ingest request carries a token: remember recent answers briefly, so the hot path neither hashes
-// nor queries for each one. A revoked token stops working within TOKEN_CACHE_MS.
+// nor queries for each one. A token revoked here (DELETE /api/tokens/:id) stops at once: forgetTokenRoles.
 const TOKEN_CACHE_MS = 5_000;
 const tokenCache = new WeakMap<Db, Map<string, { role: Role | null; until: number }>>();
 
@@ -72,6 +72,11 @@ export function roleOfToken(db: Db, token: string, now = Date.now()): Role | nul
   if (cache.size > 1000) cache.clear();
   cache.set(token, { role, until: now + TOKEN_CACHE_MS });
   return role;
+}
+
+/** Forgets every token's remembered role: called once a token is revoked, so it stops at the next request. */
+export function forgetTokenRoles(db: Db): void {
+  tokenCache.delete(db);
 }
 
 /**
@@ -131,9 +136,9 @@ export interface FirstStart {
 }
 
 /** The label of the token INGEST_TOKEN names: one at a time, so a new value cuts off the old one. */
-const FROM_SETTING = 'INGEST_TOKEN';
+export const FROM_SETTING = 'INGEST_TOKEN';
 /** The label of the tokens made, and shown once, at first start. */
-const FIRST_START = 'first start';
+export const FIRST_START = 'first start';
 
 /**
  * First start on an empty database: user `admin` (ADMIN_PASSWORD or a random password) and, unless

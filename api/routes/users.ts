@@ -4,23 +4,11 @@ import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../app';
 import { hashPasswordOffThread } from '../auth/credentials';
 import { SESSION_COOKIE, crossSiteSession, credentialOf, honoAccessors, requireRole } from '../auth/middleware';
-import { heldElsewhere, RETRY_AFTER_SECONDS } from '../ingest/failure';
 import { quote } from '../plain-words';
 import { NEW_USER_SHAPE, USER_CHANGE_SHAPE, parseNewUser, parseUserChange } from '../users/schema';
 import { addUser, changeUser, deleteUser, listUsers, type Refusal } from '../users/store';
-import { inWriteTurn } from '../write-turn';
+import { adminWrite } from './admin-write';
 import { readJson } from './json-body';
-
-/** Runs an admin's write in its turn; a 503 that says nothing changed when the database stays held elsewhere (a backup). */
-export async function adminWrite<T>(c: Context, deps: AppDeps, write: () => T, nothing: string): Promise<{ ok: true; value: T } | { ok: false; answer: Response }> {
-  try {
-    return { ok: true, value: await inWriteTurn(deps.db.$client, write) };
-  } catch (err) {
-    if (!heldElsewhere(err)) throw err;
-    c.header('Retry-After', String(RETRY_AFTER_SECONDS));
-    return { ok: false, answer: c.json({ error: 'unavailable', message: `The database is busy (another process, such as a backup, holds it): ${nothing}; try again in a few seconds.` }, 503) };
-  }
-}
 
 function refused(c: Context, name: string, r: Refusal, what: string) {
   if ('unknown' in r) return c.json({ error: 'not_found', message: `No user ${quote(name)}: GET /api/users lists them.` }, 404);

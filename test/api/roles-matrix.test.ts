@@ -75,6 +75,10 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'PATCH', path: '/api/users/a-supervisor', body: () => JSON.stringify({ role: 'supervisor' }), served: ['admin'], ok: 200 },
   // No such user: an admin is told so (404); anyone else is refused before the name is looked up.
   { method: 'DELETE', path: '/api/users/nobody', served: ['admin'], ok: 404 },
+  { method: 'GET', path: '/api/tokens', served: ['admin'], ok: 200 },
+  { method: 'POST', path: '/api/tokens', body: () => JSON.stringify({ role: 'display', label: `matrix wall ${++n}` }), served: ['admin'], ok: 201 },
+  // No such token: an admin is told so (404); anyone else is refused before the id is looked up.
+  { method: 'DELETE', path: '/api/tokens/000000000000', served: ['admin'], ok: 404 },
   { method: 'GET', path: '/api/auth/me', served: ['display', 'supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/live', served: ['display', 'supervisor', 'manager', 'admin'], ok: 426, queryToken: true },
   { method: 'GET', path: '/', served: 'public', ok: 200 },
