@@ -106,6 +106,11 @@ export function createApp(deps: AppDeps) {
       const list = methods.get(r.path) ?? methods.set(r.path, []).get(r.path)!;
       for (const m of r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]) if (!list.includes(m)) list.push(m);
     }
+  // An endpoint with a part in its path (/api/users/:username) is matched by any value there: PUT /api/users/mei
+  // was told "No endpoint", as if users could not be changed at all.
+  const patterns = [...methods].filter(([path]) => path.includes('/:')).map(([path, list]) => ({ list, re: new RegExp(`^${path.replace(/\/:[^/]+/g, '/[^/]+')}$`) }));
+  /** The methods the endpoint at `path` takes; undefined for no endpoint. */
+  const methodsOf = (path: string) => methods.get(path) ?? patterns.find((p) => p.re.test(path))?.list;
   /**
    * The API's 404, naming the endpoint meant when the path is one written in capitals or with a doubled slash: /API/kpis,
    * or //api/events from a sender whose base address ends in a slash. Each was served the dashboard's page (200, HTML,
@@ -115,11 +120,11 @@ export function createApp(deps: AppDeps) {
     const path = new URL(c.req.url).pathname;
     const meant = path.toLowerCase().replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
     const rules = [path !== path.toLowerCase() && 'lower case', path.includes('//') && 'written with one slash between their parts'].filter(Boolean);
-    const hint = methods.has(meant) ? `: the API's paths are ${rules.join(', ') || 'lower case'}, as in ${meant}` : '';
+    const hint = methodsOf(meant) ? `: the API's paths are ${rules.join(', ') || 'lower case'}, as in ${meant}` : '';
     return c.json({ error: 'not_found', message: `No endpoint ${c.req.method} ${path}${hint}.` }, 404);
   };
   app.all('/api/*', (c) => {
-    const allowed = methods.get(c.req.path);
+    const allowed = methodsOf(c.req.path);
     if (!allowed) return noEndpoint(c);
     c.header('Allow', allowed.join(', '));
     return c.json({ error: 'method_not_allowed', message: `${c.req.path} takes ${allowed.join(' or ')}, not ${c.req.method}.` }, 405);

@@ -224,3 +224,16 @@ describe('DELETE /api/users/:username', () => {
     expect((await call('DELETE', '/api/users/ada')).status).toBe(409);
   });
 });
+
+describe('/api/users/:username', () => {
+  it('answers a method it does not take with 405 and Allow, not "no endpoint"', async () => {
+    start();
+    for (const method of ['GET', 'PUT', 'POST']) {
+      const res = await call(method, '/api/users/admin', method === 'GET' ? undefined : { role: 'manager' });
+      expect([method, res.status, res.headers.get('allow'), res.body.message]).toEqual([method, 405, 'PATCH, DELETE', `/api/users/admin takes PATCH or DELETE, not ${method}.`]);
+    }
+    expect((await call('PATCH', '/api/users/admin/role', { role: 'manager' })).status).toBe(404);
+    expect(await listed()).toEqual([{ username: 'admin', role: 'admin', createdAt: NOW }]);
+  });
+});
+
