@@ -118,7 +118,7 @@ describe('POST /api/users', () => {
     expect((await listed()).map((u: { username: string }) => u.username)).toEqual(['admin']);
   });
 
-  it('is refused from another site\'s page with an admin\'s session', async () => {
+  it('is refused from another site\'s page with an admin\'s session, as are a change and a deletion', async () => {
     start();
     const { cookie } = await login('admin', ADMIN_PASSWORD);
     const user = { username: 'mei', password: 'floor-supervisor-1', role: 'admin' };
@@ -126,6 +126,13 @@ describe('POST /api/users', () => {
     expect(crossSite.status).toBe(403);
     expect((await listed()).map((u: { username: string }) => u.username)).toEqual(['admin']);
     expect((await call('POST', '/api/users', user, { cookie, host: 'floor.example', origin: 'http://floor.example' })).status).toBe(201);
+    const before = await listed();
+    const evil = { cookie, host: 'floor.example', origin: 'http://evil.example' };
+    expect((await call('PATCH', '/api/users/admin', { password: 'chosen-by-evil-1' }, evil)).status).toBe(403);
+    expect((await call('PATCH', '/api/users/mei', { role: 'display' }, evil)).status).toBe(403);
+    expect((await call('DELETE', '/api/users/mei', undefined, evil)).status).toBe(403);
+    expect(await listed()).toEqual(before);
+    expect((await login('admin', ADMIN_PASSWORD)).status).toBe(200);
   });
 });
 
