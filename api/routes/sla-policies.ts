@@ -1,7 +1,9 @@
 // GET /api/sla-policies (role: supervisor and above) and PUT /api/sla-policies (role: admin): the versions of the
 // first-response targets by priority and channel (api/kpi/sla-policies.ts), newest first, and a new one.
 import { Hono } from 'hono';
+import type { SideFileGone } from '../../db/side-files';
 import type { AppDeps } from '../app';
+import { changeRefused } from '../deleted-database';
 import { crossSiteSession, honoAccessors, principalOf, requireRole } from '../auth/middleware';
 import { heldElsewhere, RETRY_AFTER_SECONDS } from '../ingest/failure';
 import { getSlaPolicies } from '../queries/getSlaPolicies';
@@ -36,8 +38,13 @@ export function slaPolicyRoutes(deps: AppDeps) {
       const read = parseSlaPolicy(json);
       if (!read.ok) return c.json({ errors: read.errors }, 400);
       const who = principalOf(c)!;
+      let gone: SideFileGone | null;
       try {
-        await inWriteTurn(sqlite, () => {
+        gone = await inWriteTurn(sqlite, () => {
+          // Refused once the database's files were found deleted under the server (deleted-database.ts), looked at in
+          // the turn that commits: a finding made while this waited for the write lock counts too.
+          const found = deps.sideFilesFound?.() ?? null;
+          if (found) return found;
           // The clock is read in the turn that commits, and ingest is told in that same synchronous turn, before
           // this thread can validate another batch. So every batch validated before the save was stamped at most
           // MAX_FUTURE_MS past a time before it, earlier than effectiveFrom, and the old rules judge it rightly
@@ -47,12 +54,17 @@ export function slaPolicyRoutes(deps: AppDeps) {
           // cannot see: a clock set back by more than the rest of the minute between a batch's validation and the save.)
           saveSlaPolicy(sqlite, read.rules, who.username ?? `${who.role} token`, deps.now());
           deps.commits.slaPoliciesChanged();
+          return null;
         });
       } catch (err) {
         // The answer every other failure gets speaks to a sender of events ("send this batch again").
         if (!heldElsewhere(err)) throw err;
         c.header('Retry-After', String(RETRY_AFTER_SECONDS));
         return c.json({ error: 'unavailable', message: 'The database is busy (another process, such as a backup, holds it): no SLA policy was changed; save again in a few seconds.' }, 503);
+      }
+      if (gone) {
+        c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+        return c.json({ error: 'unavailable', message: changeRefused(gone, 'no SLA policy was changed') }, 503);
       }
       return c.json(getSlaPolicies(sqlite, deps.now()));
     });

@@ -1,7 +1,9 @@
 // GET /api/targets (role: display, for the wall too) and PUT /api/targets (role: admin): the KPI targets that
 // colour every screen, an admin's where set, the defaults otherwise.
 import { Hono } from 'hono';
+import type { SideFileGone } from '../../db/side-files';
 import type { AppDeps } from '../app';
+import { changeRefused } from '../deleted-database';
 import { crossSiteSession, honoAccessors, principalOf, requireRole } from '../auth/middleware';
 import { getKpiTargets } from '../queries/getKpiTargets';
 import { parseTargetChanges } from '../targets/schema';
@@ -37,13 +39,24 @@ export function targetRoutes(deps: AppDeps) {
       const read = parseTargetChanges(json);
       if (!read.ok) return c.json({ errors: read.errors }, 400);
       const who = principalOf(c)!;
+      let gone: SideFileGone | null;
       try {
-        await inWriteTurn(sqlite, () => setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now()));
+        // Refused once the database's files were found deleted under the server (deleted-database.ts), looked at in the
+        // turn that commits: a finding made while this waited for the write lock counts too.
+        gone = await inWriteTurn(sqlite, () => {
+          const found = deps.sideFilesFound?.() ?? null;
+          if (!found) setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now());
+          return found;
+        });
       } catch (err) {
         // The answer every other failure gets speaks to a sender of events ("send this batch again").
         if (!heldElsewhere(err)) throw err;
         c.header('Retry-After', String(RETRY_AFTER_SECONDS));
         return c.json({ error: 'unavailable', message: 'The database is busy (another process, such as a backup, holds it): no target was changed; save again in a few seconds.' }, 503);
+      }
+      if (gone) {
+        c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+        return c.json({ error: 'unavailable', message: changeRefused(gone, 'no target was changed') }, 503);
       }
       deps.targetsChanged?.();
       return c.json({ targets: getKpiTargets(sqlite) });
