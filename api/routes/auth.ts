@@ -7,6 +7,7 @@ import { checkPassword, logout, startSession } from '../auth/credentials';
 import { MAX_PASSWORD_CHARS } from '../config';
 import { CHALLENGE, SESSION_COOKIE, crossSiteSession, fromThisSite, honoAccessors, logCrossSite, principalOf, requireRole } from '../auth/middleware';
 import { readBody } from './body';
+import { RETRY_AFTER_SECONDS } from '../ingest/failure';
 import { issuesToErrors } from './params';
 import { quote } from '../plain-words';
 import { LoginThrottle } from '../auth/throttle';
@@ -25,6 +26,18 @@ const text = () => z.string({ error: (issue) => (issue.input === undefined ? 're
 const field = (read: z.ZodString, max: number) => read.min(1, 'is empty').max(max, `must be at most ${max} characters`);
 /** The name without spaces around it, as the sign-in page sends it; the password exactly as typed. */
 const loginBody = z.object({ username: field(text().trim(), 128), password: field(text(), MAX_PASSWORD_CHARS) });
+
+/**
+ * Why a sign-in or sign-out is refused: the database file was found replaced under the server (deleted-database.ts). Its
+ * commit goes into the -wal that is now beside the new file, which a crash of the server leaves to be read as the new
+ * file's pages at the next start. Deleted, not replaced, they go on: a supervisor must still sign in to see the wall,
+ * and a session in the deleted file or -wal, lost at the restart, only means signing in again.
+ */
+function writesIntoReplaced(deps: AppDeps, nothingDone: string): { error: string; message: string } | null {
+  const gone = deps.sideFilesFound?.();
+  if (!gone?.replaced) return null;
+  return { error: 'unavailable', message: `${gone.file} was replaced by another file while the server ran, and a sign-in or sign-out stored now could be written into that file: ${nothingDone}. Ask the server's admin to stop and start it, then try again.` };
+}
 
 export function authRoutes(deps: AppDeps) {
   const throttle = new LoginThrottle();
@@ -69,6 +82,8 @@ export function authRoutes(deps: AppDeps) {
       // Forgiven before the session is stored: a right password whose session a full disk refused is no guess, and
       // counted as one, the admin retrying through the outage was told "too many wrong passwords" and held after it.
       throttle.right(address, username);
+      const replaced = writesIntoReplaced(deps, 'you were not signed in');
+      if (replaced) return c.json(replaced, 503, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
       const token = startSession(deps.db, user.username, deps.now(), getCookie(c, SESSION_COOKIE));
       // Secure when the browser came over HTTPS (a proxy in front says so): a page over plain HTTP, or a
       // network on the way, could otherwise have it sent in the clear. Over plain HTTP a browser drops a Secure cookie.
@@ -80,6 +95,8 @@ export function authRoutes(deps: AppDeps) {
       // A page of another site could sign a supervisor's wall out.
       const crossSite = crossSiteSession(honoAccessors(c), 'sign you out');
       if (crossSite) return c.json(crossSite.body, crossSite.status);
+      const replaced = writesIntoReplaced(deps, 'you are still signed in');
+      if (replaced) return c.json(replaced, 503, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
       const token = getCookie(c, SESSION_COOKIE);
       const signedIn = token !== undefined && logout(deps.db, token);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
