@@ -24,7 +24,7 @@ export interface DeletionWatch {
   stop(): Promise<void>;
 }
 
-export function watchDeletion(rt: Pick<Runtime, 'db' | 'commits' | 'sideFiles'>, path: string): DeletionWatch {
+export function watchDeletion(rt: Pick<Runtime, 'db' | 'commits' | 'sideFiles' | 'stopChores'>, path: string): DeletionWatch {
   let saving: Promise<boolean> | null = null;
   /** How the last save ended; null while one is under way. */
   let saved: boolean | null = null;
@@ -40,7 +40,7 @@ export function watchDeletion(rt: Pick<Runtime, 'db' | 'commits' | 'sideFiles'>,
     if (gone.side === '' && gone.replaced) {
       if (again) return;
       aside = asideName(path, gone.since);
-      saving = keepAside(rt.db, rt.commits, path, aside);
+      saving = keepAside(rt, path, aside);
     } else if (gone.side === '') {
       if (again && !copyGone()) return;
       if (again) console.error(`${path}, copied back, was deleted again: the server copies it back again.`);
@@ -106,11 +106,13 @@ function asideName(path: string, at: number): string {
  * Keeps what the server's connection sees of its database, replaced under it by another file, as `aside`, once the
  * batches let in before that was found are committed; the new file is left as its operator put it there. The server's
  * -wal, beside the new file now, is emptied into the file it opened: a crash would leave its pages to be read as the
- * new file's at the next start.
+ * new file's at the next start. So the writer thread's chores stop first, for good: one committed after (a ticket
+ * stamped ahead of the clock come due) left an open ticket in the new file, of which it had no event.
  */
-async function keepAside(db: Db, commits: GroupCommit, path: string, aside: string): Promise<boolean> {
+async function keepAside({ db, commits, stopChores }: Pick<Runtime, 'db' | 'commits' | 'stopChores'>, path: string, aside: string): Promise<boolean> {
   try {
     await commits.settled();
+    await stopChores?.();
     await db.$client.backup(aside);
     checkpoint(db);
     console.error(

@@ -31,6 +31,11 @@ export interface Runtime {
   scans?: ScanThread;
   /** Resolves once events can be committed: the writer thread, if there is one, has opened the database. */
   writable(): Promise<void>;
+  /**
+   * The server's: stops the writer thread's chores for good, once the database file was found replaced under it
+   * (deleted-database.ts); resolves once none runs.
+   */
+  stopChores?(): Promise<void>;
   /** The server's: whether the database or its -wal or -shm was deleted under it (db/side-files.ts). */
   sideFiles?: ReturnType<typeof watchSideFiles>;
 }
@@ -93,5 +98,5 @@ export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runt
     await Promise.all([writer.close(), checkpointer?.close(), scans.close()]);
   };
   const sideFiles = watchSideFiles(config.DATABASE_PATH);
-  return { ...assemble(db, writer, Date.now, onChanged, { startMaintenance: startWriterMaintenance, stopWriter, writable: () => writer.started }), scans, sideFiles };
+  return { ...assemble(db, writer, Date.now, onChanged, { startMaintenance: startWriterMaintenance, stopWriter, writable: () => writer.started }), scans, sideFiles, stopChores: () => writer.stopChores() };
 }

@@ -52,6 +52,11 @@ port.on('message', (m: WriterRequest) => {
     stopMaintenance ??= startChores();
     return;
   }
+  if (m.kind === 'stopChores') {
+    stopMaintenance?.();
+    stopMaintenance = null;
+    return port.postMessage({ kind: 'choresStopped' } satisfies WriterReply);
+  }
   if (m.kind === 'ownCheckpoints') return ownCheckpoints(db, m.on);
   // Before any batch posted after it is even in the inbox: messages come in the order they were posted.
   if (m.kind === 'slaPolicies') return ingest.slaPoliciesChanged();

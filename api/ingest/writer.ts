@@ -16,6 +16,8 @@ export type WriterRequest =
   | { kind: 'ownCheckpoints'; on: boolean }
   /** An SLA policy version was saved: the thread reads the policies again before its next transaction. */
   | { kind: 'slaPolicies' }
+  /** The database file was replaced under the server: the chores stop writing for good (see `stopChores()`). */
+  | { kind: 'stopChores' }
   | { kind: 'close' };
 /** One group's answer. `commit`: the thread's count of transactions, the one that stored this group. */
 export type GroupAnswer =
@@ -27,6 +29,7 @@ export type WriterReply =
   /** Subjects whose events stamped ahead of the clock have come were replayed: the backlog as of now changed. */
   | { kind: 'replayed' }
   | { kind: 'ready' }
+  | { kind: 'choresStopped' }
   /** The thread could not open the database, and ends: why, as SQLite said it. */
   | { kind: 'unopened'; code?: string; message: string }
   | { kind: 'closed' };
@@ -58,6 +61,8 @@ const YOUNG_GENERATION_MB = 192;
 export class WriterThread {
   private worker: Worker | null = null;
   private readonly waiting = new Map<number, Waiting>();
+  /** Who waits for the thread to say its chores stopped (`stopChores()`). */
+  private readonly choresStopped: (() => void)[] = [];
   private nextId = 0;
   private closing: Promise<void> | null = null;
   /** The current thread opened its database. One that dies before that is failing at start. */
@@ -99,6 +104,21 @@ export class WriterThread {
     this.worker?.postMessage({ kind: 'maintain' } satisfies WriterRequest);
   }
 
+  /**
+   * Stops the chores for good, here and in any thread that replaces this one: resolves once the thread has stopped
+   * them, so that none commits after. The database file was replaced under the server (deleted-database.ts): their
+   * commits would go into the -wal now beside the new file, which a crash leaves to be read as that file's.
+   */
+  stopChores(): Promise<void> {
+    this.opts.maintain = false;
+    const worker = this.worker;
+    if (!worker) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.choresStopped.push(resolve);
+      worker.postMessage({ kind: 'stopChores' } satisfies WriterRequest);
+    });
+  }
+
   /** Whether the thread's connection should leave its checkpoints to the checkpointer thread (and any thread that replaces it). */
   ownCheckpointsOff(off: boolean): void {
     if ((this.opts.ownCheckpointsOff ?? false) === off) return;
@@ -116,6 +136,7 @@ export class WriterThread {
       else if (m.kind === 'unopened') this.unopened = revive(m.message, m.code);
       else if (m.kind === 'answers') for (const a of m.answers) this.answered(a);
       else if (m.kind === 'replayed') this.onReplayed();
+      else if (m.kind === 'choresStopped') for (const done of this.choresStopped.splice(0)) done();
     });
     // A thread that dies takes its uncommitted transaction with it (SQLite rolls it back), or it committed and
     // died before saying so: fail what waits, to be sent again (ids make that safe), and start a fresh thread,
@@ -134,6 +155,8 @@ export class WriterThread {
         );
       for (const w of this.waiting.values()) w.reject(failure);
       this.waiting.clear();
+      // No chore of its runs any more, and none of the next thread's starts (opts.maintain).
+      for (const done of this.choresStopped.splice(0)) done();
       if (this.closing) return;
       // Once a minute, what to do, not an object dump at every try. Damaged at the first start, the server says it and stops.
       if (damaged && !this.everReady) this.onDamaged(damaged);
