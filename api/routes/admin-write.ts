@@ -21,10 +21,10 @@ export async function adminWrite<T>(c: Context, deps: AppDeps, write: () => T, n
   try {
     const done = await inWriteTurn(deps.db.$client, () => {
       const gone = deps.sideFilesFound?.() ?? null;
-      return gone ? { gone } : { value: write() };
+      return gone ? { ok: false as const, gone } : { ok: true as const, value: write() };
     });
-    if ('gone' in done) return unavailable(changeRefused(done.gone, nothing));
-    return { ok: true, value: done.value };
+    if (!done.ok) return unavailable(changeRefused(done.gone, nothing));
+    return done;
   } catch (err) {
     if (!heldElsewhere(err)) throw err;
     return unavailable(`The database is busy (another process, such as a backup, holds it): ${nothing}; try again in a few seconds.`);
