@@ -1,6 +1,6 @@
 // The admin's view of the KPI targets: GET /api/targets to show them, PUT /api/targets to change or reset one.
 import type { KpiTargetSetting } from '../../../api/queries/getKpiTargets';
-import { t } from '../i18n';
+import { adminStatus, sendJson, type Faults } from './request';
 
 /** One KPI's row: what is in force, and the inputs as typed (null: an input left empty). */
 export interface TargetRow extends KpiTargetSetting {
@@ -9,11 +9,9 @@ export interface TargetRow extends KpiTargetSetting {
   criticalInput: number | null;
 }
 
-/** What went wrong, by where the server's 400 put it: `kpi.warn`, `kpi.critical`, `kpi`, or '' for the request. */
-export type Faults = Record<string, string>;
-
 export class TargetsEditor {
   rows = $state<TargetRow[]>([]);
+  /** What went wrong, by where the server's 400 put it: `kpi.warn`, `kpi.critical`, `kpi`, or '' for the request. */
   faults = $state<Faults>({});
   /** null: loading; else the answer's status (200, or 401/403 for a page the signed-in person may not see). */
   status = $state<number | null>(null);
@@ -21,10 +19,8 @@ export class TargetsEditor {
   saved = $state(false);
 
   async load(): Promise<void> {
-    // Anyone who sees the wall may read the targets; only an admin is shown them to change (PUT is admin's alone).
-    const me = await fetch('/api/auth/me', { cache: 'no-store' }).catch(() => null);
-    if (!me?.ok) return void (this.status = me?.status ?? 0);
-    if ((await me.json()).role !== 'admin') return void (this.status = 403);
+    const status = await adminStatus();
+    if (status !== 200) return void (this.status = status);
     const res = await fetch('/api/targets', { cache: 'no-store' }).catch(() => null);
     this.status = res?.status ?? 0;
     if (res?.ok) this.show((await res.json()).targets);
@@ -49,21 +45,14 @@ export class TargetsEditor {
     this.busy = true;
     this.saved = false;
     try {
-      const res = await fetch('/api/targets', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => null);
-      const answer = await res?.json().catch(() => null);
-      if (res?.ok) {
+      const sent = await sendJson('/api/targets', 'PUT', body, { noAnswer: 'targets.noAnswer', signedOut: 'targets.signedOut' });
+      if (sent.ok) {
         this.faults = {};
         this.saved = true;
-        this.show(answer.targets, Object.keys(body));
-      } else if (res?.status === 400 && Array.isArray(answer?.errors)) {
-        this.faults = Object.fromEntries((answer.errors as { path: string; message: string }[]).map((e) => [e.path, e.message]));
-      } else if (!res) {
-        this.faults = { '': t('targets.noAnswer') };
-      } else if (res.status === 401) {
-        // The session ended since the page loaded (signed out in another tab, or expired): the server's words are for a script.
-        this.faults = { '': t('targets.signedOut') };
+        this.show((sent.answer as { targets: Record<string, KpiTargetSetting> }).targets, Object.keys(body));
       } else {
-        this.faults = { '': answer?.message ?? `${res.status}` };
+        const errors = sent.status === 400 ? (sent.answer as { errors?: unknown } | null)?.errors : undefined;
+        this.faults = Array.isArray(errors) ? Object.fromEntries((errors as { path: string; message: string }[]).map((e) => [e.path, e.message])) : { '': sent.fault };
       }
     } finally {
       this.busy = false;

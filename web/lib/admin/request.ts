@@ -1,0 +1,34 @@
+// What the admin pages (targets, SLA policies) share: who may see them, and a save's answer put into words.
+import { t, type MessageKey } from '../i18n';
+
+/** What went wrong, by where it belongs on the page; '' for the form as a whole. */
+export type Faults = Record<string, string>;
+
+/**
+ * 200 when an admin is signed in; else the status the page explains: 401 (sign in), 403 (not an admin), 0 (no
+ * answer). Anyone who sees the wall may read the settings; only an admin is shown them to change.
+ */
+export async function adminStatus(): Promise<number> {
+  const me = await fetch('/api/auth/me', { cache: 'no-store' }).catch(() => null);
+  if (!me?.ok) return me?.status ?? 0;
+  return (await me.json().catch(() => null))?.role === 'admin' ? 200 : 403;
+}
+
+/** The page's own words for a save that was not answered, and one refused as signed out. */
+export interface SaveWords {
+  noAnswer: MessageKey;
+  signedOut: MessageKey;
+}
+
+export type Sent = { ok: true; answer: unknown } | { ok: false; status: number; answer: unknown; fault: string };
+
+/** Sends `body` as JSON; a failure comes back with the words the form shows for it (a 400's errors are the page's to place). */
+export async function sendJson(url: string, method: 'PUT' | 'POST', body: unknown, words: SaveWords): Promise<Sent> {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => null);
+  const answer = await res?.json().catch(() => null);
+  if (res?.ok) return { ok: true, answer };
+  if (!res) return { ok: false, status: 0, answer, fault: t(words.noAnswer) };
+  // The session ended since the page loaded (signed out in another tab, or expired): the server's words are for a script.
+  if (res.status === 401) return { ok: false, status: 401, answer, fault: t(words.signedOut) };
+  return { ok: false, status: res.status, answer, fault: (answer as { message?: string } | null)?.message ?? `${res.status}` };
+}
