@@ -1,5 +1,5 @@
 // What the admin pages (targets, SLA policies) share: who may see them, and a save's answer put into words.
-import { t, type MessageKey } from '../i18n';
+import { formatDuration, t, type MessageKey } from '../i18n';
 
 /** What went wrong, by where it belongs on the page; '' for the form as a whole. */
 export type Faults = Record<string, string>;
@@ -18,6 +18,8 @@ export async function adminStatus(): Promise<number> {
 export interface SaveWords {
   noAnswer: MessageKey;
   signedOut: MessageKey;
+  /** A 503 with Retry-After (the database held elsewhere, as by a backup): `{wait}` is the time to wait. */
+  busy?: MessageKey;
 }
 
 export type Sent = { ok: true; answer: unknown } | { ok: false; status: number; answer: unknown; fault: string };
@@ -30,5 +32,7 @@ export async function sendJson(url: string, method: 'PUT' | 'POST', body: unknow
   if (!res) return { ok: false, status: 0, answer, fault: t(words.noAnswer) };
   // The session ended since the page loaded (signed out in another tab, or expired): the server's words are for a script.
   if (res.status === 401) return { ok: false, status: 401, answer, fault: t(words.signedOut) };
+  const wait = Number(res.headers.get('retry-after'));
+  if (res.status === 503 && words.busy && wait > 0) return { ok: false, status: 503, answer, fault: t(words.busy, { wait: formatDuration(wait) }) };
   return { ok: false, status: res.status, answer, fault: (answer as { message?: string } | null)?.message ?? `${res.status}` };
 }

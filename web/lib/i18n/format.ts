@@ -193,3 +193,13 @@ export function roundedAsShown(kind: ValueKind, value: number, direction: 'neare
 
 export const formatValue = (kind: ValueKind, value: number | null | undefined, compact = false) =>
   partsText(valueParts(kind, value, compact));
+
+/** A time of day as the locale writes it ("10:06 PM", "22:06"), in the given zone, else the browser's. */
+export function formatTimeOfDay(at: Date | number, timeZone?: string): string {
+  return dateFormat('timeOfDay', { hour: 'numeric', minute: '2-digit' }, timeZone).format(at);
+}
+
+/** A date and time of day as the locale writes them, in the given zone, else the browser's. */
+export function formatDateTime(at: Date | number, timeZone?: string): string {
+  return dateFormat('dateTime', { dateStyle: 'medium', timeStyle: 'short' }, timeZone).format(at);
+}

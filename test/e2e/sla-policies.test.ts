@@ -1,0 +1,185 @@
+// An admin sets SLA first-response targets in the dashboard: the grid says what an empty cell means, a save says
+// when the new policy takes effect (in the KPI timezone), a reload shows it kept, and a wrong value is told at its
+// cell with nothing stored. A supervisor may read the policies but is given nothing to edit.
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDashboardBuilt } from '../../api/web-build';
+import { launchChromium, signIn } from '../helpers/browser';
+import { seedToken, startServer, type RunningServer } from '../helpers/server';
+
+/** Not the browser's zone (the machine's): the page must show the KPI day's. */
+const ZONE = 'Asia/Shanghai';
+
+let browser: Browser;
+let server: RunningServer;
+let supervisorToken: string;
+let dbPath: string;
+
+beforeAll(async () => {
+  await ensureDashboardBuilt();
+  browser = await launchChromium();
+  dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
+  supervisorToken = seedToken(dbPath, 'supervisor');
+  server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '', KPI_TIMEZONE: ZONE } });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+interface Policies {
+  now: number;
+  versions: { effectiveFrom: number; rules: { priority: string; channel: string | null; targetSec: number }[] }[];
+}
+
+/** GET /api/sla-policies as the page's signed-in admin. */
+const policies = (page: Page): Promise<Policies> => page.evaluate(async () => (await fetch('/api/sla-policies')).json());
+
+/** The start page's admin, signed in, on the SLA policies page in `lang`. */
+async function adminOnSla(lang: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(`${server.url}/?lang=${lang}`);
+  await signIn(page);
+  await page.goto(`${server.url}/admin/sla?lang=${lang}`);
+  await page.locator('input[name="urgent.chat"]').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+describe('SLA policies, set by an admin in the dashboard', () => {
+  it('shows the SPEC defaults on a new database, saves a rule, says when it takes effect, and keeps it over a reload', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await signIn(page);
+    await page.click('a.sla');
+    const urgentChat = page.locator('input[name="urgent.chat"]');
+    await urgentChat.waitFor({ timeout: 15_000 });
+
+    // Nothing saved yet: said so, and every empty cell shows the default that applies.
+    expect(await page.locator('.state').textContent()).toMatch(/No SLA policy has been saved yet: the SPEC defaults apply/);
+    expect(await urgentChat.getAttribute('placeholder')).toBe('300');
+    expect(await page.locator('[data-read="urgent.chat"]').textContent()).toMatch(/default 5m/);
+
+    // Typed from the keyboard: a channel's cell read back as a duration, the row's every-channel value shown in its empty cells.
+    await urgentChat.fill('120');
+    expect((await page.locator('[data-read="urgent.chat"]').textContent())?.trim()).toBe('2m');
+    await page.locator('input[name="high.any"]').fill('5400');
+    expect((await page.locator('[data-read="high.any"]').textContent())?.trim()).toBe('1h 30m');
+    expect(await page.locator('input[name="high.email"]').getAttribute('placeholder')).toBe('5400');
+    expect(await page.locator('[data-read="high.email"]').textContent()).toMatch(/every channel: 1h 30m/);
+    await urgentChat.press('Enter');
+
+    const pending = page.locator('.pending');
+    await pending.waitFor({ timeout: 15_000 });
+    const saved = await policies(page);
+    expect(saved.versions[0]!.rules).toEqual([
+      { priority: 'urgent', channel: 'chat', targetSec: 120 },
+      { priority: 'high', channel: null, targetSec: 5400 }
+    ]);
+    const effectiveFrom = saved.versions[0]!.effectiveFrom;
+    expect(effectiveFrom).toBeGreaterThan(saved.now);
+    // The time of day in the KPI timezone, as the locale writes it (Chromium's own Intl, white space as it puts it).
+    const time = await page.evaluate(([at, zone]) => new Intl.DateTimeFormat('en', { hour: 'numeric', minute: '2-digit', timeZone: zone as string }).format(at as number), [effectiveFrom, ZONE]);
+    expect(await pending.textContent()).toContain(`takes effect at ${time} (${ZONE})`);
+
+    await page.reload();
+    await urgentChat.waitFor({ timeout: 15_000 });
+    expect(await urgentChat.inputValue()).toBe('120');
+    expect(await page.locator('input[name="high.any"]').inputValue()).toBe('5400');
+    expect(await page.locator('input[name="urgent.any"]').inputValue()).toBe('');
+    expect(await pending.textContent()).toContain(`takes effect at ${time} (${ZONE})`);
+    expect(await page.locator(`.history [data-effective-from="${effectiveFrom}"]`).textContent()).toMatch(/admin[\s\S]*Urgent · Chat: 2m[\s\S]*High · Every channel: 1h 30m/);
+    await page.close();
+  });
+
+  it('tells a wrong value at its cell, and stores nothing', async () => {
+    const page = await adminOnSla('en');
+    const before = await policies(page);
+    const lowEmail = page.locator('input[name="low.email"]');
+    await lowEmail.fill('0');
+    await lowEmail.press('Enter');
+    const fault = page.locator('[data-fault="low.email"]');
+    await fault.waitFor({ timeout: 15_000 });
+    expect(await lowEmail.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('[role=alert]').count()).toBe(1);
+    expect(await policies(page).then((p) => p.versions)).toEqual(before.versions);
+    // What was typed stays, to be put right.
+    expect(await lowEmail.inputValue()).toBe('0');
+    expect(await page.locator('input[name="urgent.chat"]').inputValue()).toBe('120');
+    await page.close();
+  });
+
+  it('speaks Chinese, and fits a phone\'s screen with no sideways scrolling', async () => {
+    const page = await adminOnSla('zh-CN', { width: 360, height: 740 });
+    expect(await page.locator('h1').textContent()).toBe('SLA 策略');
+    await page.locator('input[name="urgent.phone"]').fill('600');
+    await page.locator('input[name="urgent.phone"]').press('Enter');
+    await page.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.pending').textContent()).toMatch(/新策略将于 .+（Asia\/Shanghai）生效/);
+    expect(await page.locator('[data-read="low.any"]').textContent()).toMatch(/默认 8小时/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBe(0);
+    for (const selector of ['input[name="urgent.any"]', 'input[name="low.web"]', 'button[type=submit]']) {
+      const box = (await page.locator(selector).boundingBox())!;
+      expect(box.x + box.width, selector).toBeLessThanOrEqual(360);
+    }
+    await page.close();
+  });
+
+  it('resets to the SPEC defaults after a confirm, and not without one', async () => {
+    const page = await adminOnSla('en');
+    const reset = page.getByRole('button', { name: 'Reset to the SPEC defaults' });
+    const before = await policies(page);
+    const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.message()))));
+    await reset.focus();
+    await reset.press('Enter');
+    expect(await asked).toMatch(/SPEC defaults for every priority and channel/);
+    expect((await policies(page)).versions).toEqual(before.versions);
+    expect(await page.locator('input[name="urgent.chat"]').inputValue()).toBe('120');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await reset.press('Enter');
+    await expect.poll(() => page.locator('input[name="urgent.chat"]').inputValue(), { timeout: 15_000 }).toBe('');
+    expect((await policies(page)).versions[0]!.rules).toEqual([]);
+    expect(await page.locator('[data-read="urgent.chat"]').textContent()).toMatch(/default 5m/);
+    await page.close();
+  });
+
+  it('says, in the page\'s language, that the database was busy and nothing was saved, and saves once it is free', async () => {
+    const page = await adminOnSla('zh-CN');
+    const before = await policies(page);
+    // Another process (a backup, say) holds the database's write lock past the server's wait.
+    const other = new Database(dbPath);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await page.locator('input[name="normal.web"]').fill('3600');
+      await page.locator('input[name="normal.web"]').press('Enter');
+      const said = page.locator('form > p.error[role=alert]');
+      await said.waitFor({ timeout: 30_000 });
+      expect(await said.textContent()).toMatch(/数据库正忙.*未保存任何更改.*后再保存/);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect((await policies(page)).versions).toEqual(before.versions);
+    await page.locator('input[name="normal.web"]').press('Enter');
+    await page.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
+    expect((await policies(page)).versions[0]!.rules).toContainEqual({ priority: 'normal', channel: 'web', targetSec: 3600 });
+    await page.close();
+  });
+
+  it('gives a supervisor, who may read the policies, nothing to edit', async () => {
+    const context = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${supervisorToken}` } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin/sla?lang=en`);
+    await page.locator('[role=alert]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[role=alert]').textContent()).toMatch(/Only an admin may change the SLA policies/);
+    expect(await page.locator('input, button[type=submit]').count()).toBe(0);
+    expect(await page.evaluate(async () => (await fetch('/api/sla-policies')).status)).toBe(200);
+    await context.close();
+  });
+});

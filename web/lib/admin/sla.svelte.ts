@@ -1,0 +1,65 @@
+// The admin's view of the SLA policies: GET /api/sla-policies to show them, PUT /api/sla-policies to save a whole new
+// policy, which takes effect a few minutes later (the server says when).
+import { kpiTimezone } from '../live/timezone';
+import { adminStatus, sendJson, type Faults } from './request';
+import { faultsByCell, gridOf, rulesOf, versionsAt, type Grid, type SlaPolicies } from './sla-policy';
+
+const SAVE_WORDS = { noAnswer: 'sla.noAnswer', signedOut: 'sla.signedOut', busy: 'sla.busy' } as const;
+
+export class SlaEditor {
+  policies = $state.raw<SlaPolicies | null>(null);
+  /** The cells as typed, starting from the newest version (pending or in effect): a save replaces it whole. */
+  grid = $state<Grid>(gridOf([]));
+  /** What went wrong, by cell (`urgent.chat`, `high.any`), or '' for the form. */
+  faults = $state<Faults>({});
+  /** null: loading; else the answer's status (200, or 401/403 for a page the signed-in person may not see). */
+  status = $state<number | null>(null);
+  busy = $state(false);
+  saved = $state(false);
+  /** The zone the KPI day is counted in, where the server said it; else (null) times are the browser's own. */
+  timezone = $state<string | null>(null);
+  versions = $derived(this.policies ? versionsAt(this.policies) : null);
+
+  async load(): Promise<void> {
+    const status = await adminStatus();
+    if (status !== 200) return void (this.status = status);
+    const [res, zone] = await Promise.all([fetch('/api/sla-policies', { cache: 'no-store' }).catch(() => null), kpiTimezone()]);
+    this.timezone = zone;
+    const answer = await res?.json().catch(() => null);
+    // A 200 that is not the policies (a proxy's page) is a server that could not answer, as a 5xx is.
+    this.status = !res ? 0 : res.ok && answer ? 200 : res.ok ? 502 : res.status;
+    if (this.status === 200) this.show(answer as SlaPolicies);
+  }
+
+  save(): Promise<void> {
+    return this.put(rulesOf(this.grid));
+  }
+
+  /** Saves the empty policy: every priority and channel back to SPEC's defaults. */
+  resetToDefaults(): Promise<void> {
+    return this.put([]);
+  }
+
+  private async put(sent: ReturnType<typeof rulesOf>): Promise<void> {
+    this.busy = true;
+    this.saved = false;
+    try {
+      const answer = await sendJson('/api/sla-policies', 'PUT', { rules: sent.map((s) => s.rule) }, SAVE_WORDS);
+      if (answer.ok) {
+        this.faults = {};
+        this.saved = true;
+        this.show(answer.answer as SlaPolicies);
+      } else {
+        const errors = answer.status === 400 ? (answer.answer as { errors?: unknown } | null)?.errors : undefined;
+        this.faults = Array.isArray(errors) ? faultsByCell(errors, sent.map((s) => s.cell)) : { '': answer.fault };
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private show(policies: SlaPolicies): void {
+    this.policies = policies;
+    this.grid = gridOf(policies.versions[0]?.rules ?? []);
+  }
+}
