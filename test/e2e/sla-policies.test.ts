@@ -172,6 +172,24 @@ describe('SLA policies, set by an admin in the dashboard', () => {
     await page.close();
   });
 
+  it('opens the admin pages from the start page in the language chosen there, not the browser\'s', async () => {
+    const page = await browser.newPage({ locale: 'en-US' });
+    await page.goto(`${server.url}/?lang=zh-CN`);
+    await signIn(page);
+    await page.click('a.sla');
+    await page.locator('input[name="urgent.chat"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('h1').textContent()).toBe('SLA 策略');
+    await page.goBack();
+    await page.click('a.targets');
+    await page.locator('input[name="csat.pct.warn"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('h1').textContent()).toBe('KPI 目标');
+    // And back to the start page in it.
+    await page.click('a.home');
+    await page.locator('a.wall').waitFor({ timeout: 15_000 });
+    expect(await page.locator('a.wall').textContent()).toMatch(/打开大屏/);
+    await page.close();
+  });
+
   it('gives a supervisor, who may read the policies, nothing to edit', async () => {
     const context = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${supervisorToken}` } });
     const page = await context.newPage();
