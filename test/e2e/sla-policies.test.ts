@@ -105,6 +105,7 @@ describe('SLA policies, set by an admin in the dashboard', () => {
     const fault = page.locator('[data-fault="low.email"]');
     await fault.waitFor({ timeout: 15_000 });
     expect(await lowEmail.getAttribute('aria-invalid')).toBe('true');
+    expect(await fault.textContent()).toBe('Expected a whole number of seconds from 1 to 2,592,000 (30d).');
     expect(await page.locator('[role=alert]').count()).toBe(1);
     expect(await policies(page).then((p) => p.versions)).toEqual(before.versions);
     // What was typed stays, to be put right.
@@ -121,6 +122,12 @@ describe('SLA policies, set by an admin in the dashboard', () => {
     await page.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
     expect(await page.locator('.pending').textContent()).toMatch(/新策略将于 .+（Asia\/Shanghai）生效/);
     expect(await page.locator('[data-read="low.any"]').textContent()).toMatch(/默认 8小时/);
+    // A wrong value told at its cell in Chinese, where the server's words are English.
+    await page.locator('input[name="low.any"]').fill('2592001');
+    await page.locator('input[name="low.any"]').press('Enter');
+    await page.locator('[data-fault="low.any"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-fault="low.any"]').textContent()).toBe('应为 1 到 2,592,000 之间的整数秒（30天）。');
+    await page.locator('input[name="low.any"]').fill('');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBe(0);
     for (const selector of ['input[name="urgent.any"]', 'input[name="low.web"]', 'button[type=submit]']) {

@@ -55,5 +55,10 @@ describe('the SLA grid', () => {
       sent
     );
     expect(faults).toEqual({ 'high.any': 'must be an integer from 1 to 2592000', '': 'body is not JSON; unknown channel' });
+    // A cell's value told in the page's language; any other fault in the server's words.
+    expect(faultsByCell([{ path: 'rules.1.targetSec', message: 'must be at least 1 second' }, { path: 'rules.0', message: 'a second rule' }], sent, '应为整数秒')).toEqual({
+      'high.any': '应为整数秒',
+      'urgent.chat': 'a second rule'
+    });
   });
 });

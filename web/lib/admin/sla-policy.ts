@@ -71,15 +71,20 @@ export function inherited(grid: Grid, defaults: Record<Priority, number>, priori
   return typeof row === 'number' ? { targetSec: row, from: 'everyChannel' } : { targetSec: defaults[priority], from: 'default' };
 }
 
+/** The longest first-response target PUT /api/sla-policies takes: 30 days (api/sla/schema.ts, which the page does not load). */
+export const MAX_TARGET_SEC = 30 * 86_400;
+
 /**
  * A 400's paths by cell: `rules.3.targetSec` is the cell the fourth rule sent came from. A fault of the body, or
- * of a rule the page did not send, is the form's (key '').
+ * of a rule the page did not send, is the form's (key ''). A cell's value can only be out of 1 to MAX_TARGET_SEC or
+ * not whole, which `targetFault` says in the page's language, where the server's words are English.
  */
-export function faultsByCell(errors: { path: string; message: string }[], sent: string[]): Record<string, string> {
+export function faultsByCell(errors: { path: string; message: string }[], sent: string[], targetFault?: string): Record<string, string> {
   const faults: Record<string, string> = {};
-  for (const { path, message } of errors) {
-    const index = /^rules\.(\d+)(\.|$)/.exec(path)?.[1];
+  for (const error of errors) {
+    const [, index, field] = /^rules\.(\d+)(?:\.(\w+))?$/.exec(error.path) ?? [];
     const cell = index === undefined ? '' : (sent[Number(index)] ?? '');
+    const message = cell && field === 'targetSec' && targetFault ? targetFault : error.message;
     faults[cell] = faults[cell] ? `${faults[cell]}; ${message}` : message;
   }
   return faults;

@@ -2,7 +2,8 @@
 // policy, which takes effect a few minutes later (the server says when).
 import { kpiTimezone } from '../live/timezone';
 import { adminStatus, sendJson, type Faults } from './request';
-import { faultsByCell, gridOf, rulesOf, versionsAt, type Grid, type SlaPolicies } from './sla-policy';
+import { formatCount, formatValue, t } from '../i18n';
+import { MAX_TARGET_SEC, faultsByCell, gridOf, rulesOf, versionsAt, type Grid, type SlaPolicies } from './sla-policy';
 
 const SAVE_WORDS = { noAnswer: 'sla.noAnswer', signedOut: 'sla.signedOut', busy: 'sla.busy' } as const;
 
@@ -51,7 +52,8 @@ export class SlaEditor {
         this.show(answer.answer as SlaPolicies);
       } else {
         const errors = answer.status === 400 ? (answer.answer as { errors?: unknown } | null)?.errors : undefined;
-        this.faults = Array.isArray(errors) ? faultsByCell(errors, sent.map((s) => s.cell)) : { '': answer.fault };
+        const targetFault = t('sla.targetFault', { max: formatCount(MAX_TARGET_SEC), longest: formatValue('duration', MAX_TARGET_SEC, true) });
+        this.faults = Array.isArray(errors) ? faultsByCell(errors, sent.map((s) => s.cell), targetFault) : { '': answer.fault };
       }
     } finally {
       this.busy = false;

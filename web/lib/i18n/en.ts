@@ -55,6 +55,7 @@ export const en = {
   'sla.cell': '{priority}, {channel}: target in seconds',
   'sla.fromDefault': 'default {value}',
   'sla.fromEveryChannel': 'every channel: {value}',
+  'sla.targetFault': 'Expected a whole number of seconds from 1 to {max} ({longest}).',
   'sla.save': 'Save',
   'sla.saved': 'Saved.',
   'sla.pending': 'The new policy takes effect at {time} ({zone}). First responses before then keep the policy in effect, so past reports never change.',

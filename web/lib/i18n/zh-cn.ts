@@ -54,6 +54,7 @@ export const zhCN: Dictionary = {
   'sla.cell': '{priority}，{channel}：目标（秒）',
   'sla.fromDefault': '默认 {value}',
   'sla.fromEveryChannel': '同所有渠道：{value}',
+  'sla.targetFault': '应为 1 到 {max} 之间的整数秒（{longest}）。',
   'sla.save': '保存',
   'sla.saved': '已保存。',
   'sla.pending': '新策略将于 {time}（{zone}）生效。此前的首次响应仍按当时生效的策略判定，过去的报表不会改变。',
