@@ -121,6 +121,7 @@ describe('SLA policies, set by an admin in the dashboard', () => {
     await page.locator('input[name="urgent.phone"]').press('Enter');
     await page.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
     expect(await page.locator('.pending').textContent()).toMatch(/新策略将于 .+（Asia\/Shanghai）生效/);
+    expect(await page.locator('.history tbody tr').first().textContent()).toMatch(/紧急 · 电话：10分钟/);
     expect(await page.locator('[data-read="low.any"]').textContent()).toMatch(/默认 8小时/);
     // A wrong value told at its cell in Chinese, where the server's words are English.
     await page.locator('input[name="low.any"]').fill('2592001');

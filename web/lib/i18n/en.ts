@@ -67,6 +67,7 @@ export const en = {
   'sla.setBy': 'Set by',
   'sla.setAt': 'Saved at',
   'sla.rulesColumn': 'Rules',
+  'sla.rule': '{priority} · {channel}: {value}',
   'sla.noRules': 'SPEC defaults',
   'sla.state.pending': 'pending',
   'sla.state.inEffect': 'in effect',

@@ -66,6 +66,7 @@ export const zhCN: Dictionary = {
   'sla.setBy': '设置人',
   'sla.setAt': '保存时间',
   'sla.rulesColumn': '规则',
+  'sla.rule': '{priority} · {channel}：{value}',
   'sla.noRules': 'SPEC 默认值',
   'sla.state.pending': '待生效',
   'sla.state.inEffect': '生效中',
