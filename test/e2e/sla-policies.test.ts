@@ -198,6 +198,27 @@ describe('SLA policies, set by an admin in the dashboard', () => {
     await page.close();
   });
 
+  it('says the policies are on their way while they load, and that the server could not answer when it did not', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await signIn(page);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/sla-policies', async (route) => {
+      await held;
+      await route.abort();
+    });
+    await page.goto(`${server.url}/admin/sla?lang=en`);
+    const loading = page.locator('main [role=status]');
+    await loading.waitFor({ timeout: 15_000 });
+    expect(await loading.textContent()).toMatch(/Loading the SLA policies/);
+    release();
+    await page.locator('main [role=alert]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('main [role=alert]').textContent()).toMatch(/could not answer\. Reload this page/);
+    expect(await loading.count()).toBe(0);
+    await page.close();
+  });
+
   it('gives a supervisor, who may read the policies, nothing to edit', async () => {
     const context = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${supervisorToken}` } });
     const page = await context.newPage();
