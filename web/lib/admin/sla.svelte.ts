@@ -17,13 +17,17 @@ export class SlaEditor {
   status = $state<number | null>(null);
   busy = $state(false);
   saved = $state(false);
+  /** An admin is signed in: the cells are inputs, with Save and a reset. */
+  editable = $state(false);
   /** The zone the KPI day is counted in, where the server said it; else (null) times are the browser's own. */
   timezone = $state<string | null>(null);
   versions = $derived(this.policies ? versionsAt(this.policies) : null);
 
   async load(): Promise<void> {
     const status = await adminStatus();
-    if (status !== 200) return void (this.status = status);
+    // A supervisor or manager may read the policies (GET), and is shown them to read; only an admin may save.
+    if (status !== 200 && status !== 403) return void (this.status = status);
+    this.editable = status === 200;
     const [res, zone] = await Promise.all([fetch('/api/sla-policies', { cache: 'no-store' }).catch(() => null), kpiTimezone()]);
     this.timezone = zone;
     const answer = await res?.json().catch(() => null);

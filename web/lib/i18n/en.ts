@@ -75,6 +75,7 @@ export const en = {
   'sla.resetConfirm': 'Go back to the SPEC defaults for every priority and channel? This saves a policy with no rules; it takes effect in about 5 minutes.',
   'sla.signIn': 'Sign in on the start page as an admin to see and change the SLA policies.',
   'sla.forbidden': 'Only an admin may change the SLA policies: sign in on the start page as one.',
+  'sla.readOnly': 'Only an admin may change the SLA policies.',
   'sla.noAnswer': 'The server did not answer, so the policy may not have been saved: reload this page to see the policy in force.',
   'sla.signedOut': 'You have been signed out (in another tab?), so nothing was saved: sign in again on the start page, then save.',
   'sla.busy': 'The database is busy (a backup?), so nothing was saved: save again in {wait}.',

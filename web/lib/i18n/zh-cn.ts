@@ -74,6 +74,7 @@ export const zhCN: Dictionary = {
   'sla.resetConfirm': '将所有优先级和渠道恢复为 SPEC 默认值？这会保存一个不含规则的策略，约 5 分钟后生效。',
   'sla.signIn': '请在首页以管理员身份登录，以查看和修改 SLA 策略。',
   'sla.forbidden': '只有管理员可以修改 SLA 策略：请在首页以管理员身份登录。',
+  'sla.readOnly': '只有管理员可以修改 SLA 策略。',
   'sla.noAnswer': '服务器没有响应，策略可能没有保存：请刷新本页查看当前生效的策略。',
   'sla.signedOut': '您已退出登录（可能在另一个标签页中），未保存任何更改：请在首页重新登录后再保存。',
   'sla.busy': '数据库正忙（可能正在备份），未保存任何更改：请在 {wait} 后再保存。',
