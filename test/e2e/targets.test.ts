@@ -1,5 +1,6 @@
 // An admin changes a KPI target in the dashboard, and a wall already showing shows the tile in the new colour,
 // without a reload; a target on the wrong side is told next to its field, and a reset brings the default back.
+import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../helpers/browser';
@@ -9,9 +10,10 @@ import { postEvents, type RunningServer } from '../helpers/server';
 let browser: Browser;
 let server: RunningServer;
 let wallToken: string;
+let dbPath: string;
 
 beforeAll(async () => {
-  ({ browser, server, wallToken } = await startDashboard());
+  ({ browser, server, wallToken, dbPath } = await startDashboard());
   // Three tickets nobody has answered: 3 unattended, within the default target (warn 20).
   const at = Date.now() - 5 * 60_000;
   const events = [1, 2, 3].map((n) => ({ id: `tc-${n}`, type: 'ticket.created', at, ticket: `T-${n}`, channel: 'email', team: 'payments' }));
@@ -124,6 +126,32 @@ describe('KPI targets, set by an admin in the dashboard', () => {
     expect(await page.evaluate(async () => (await fetch('/api/auth/logout', { method: 'POST' })).status)).toBe(200);
     await csatWarn.press('Enter');
     await expect.poll(() => said.textContent(), { timeout: 15_000 }).toMatch(/已退出登录/);
+    await page.close();
+  });
+
+  it('tells an admin, in the page\'s language, that the database was busy and nothing was saved', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?lang=zh-CN`);
+    await signIn(page);
+    await page.goto(`${server.url}/admin/targets?lang=zh-CN`);
+    const csatWarn = page.locator('input[name="csat.pct.warn"]');
+    await csatWarn.waitFor({ timeout: 15_000 });
+    const before = await csatWarn.inputValue();
+    // Another process (a backup, say) holds the database's write lock past the server's wait.
+    const other = new Database(dbPath);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await csatWarn.fill(String(Number(before) + 1));
+      await csatWarn.press('Enter');
+      const said = page.locator('form > p.error[role=alert]');
+      await said.waitFor({ timeout: 30_000 });
+      expect(await said.textContent()).toMatch(/数据库正忙.*未保存任何更改.*后再保存/);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const warn = async () => (await (await fetch(`${server.url}/api/targets`, { headers: { authorization: `Bearer ${wallToken}` } })).json()).targets['csat.pct'].warn;
+    expect(await warn()).toBe(Number(before));
     await page.close();
   });
 

@@ -5,7 +5,7 @@ import { adminStatus, sendJson, type Faults } from './request';
 import { formatCount, formatValue, t } from '../i18n';
 import { MAX_TARGET_SEC, faultsByCell, gridOf, rulesOf, versionsAt, type Grid, type SlaPolicies } from './sla-policy';
 
-const SAVE_WORDS = { noAnswer: 'sla.noAnswer', signedOut: 'sla.signedOut', busy: 'sla.busy' } as const;
+const SAVE_WORDS = { noAnswer: 'sla.noAnswer', signedOut: 'sla.signedOut', busy: 'admin.busy' } as const;
 
 export class SlaEditor {
   policies = $state.raw<SlaPolicies | null>(null);

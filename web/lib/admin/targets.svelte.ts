@@ -45,7 +45,7 @@ export class TargetsEditor {
     this.busy = true;
     this.saved = false;
     try {
-      const sent = await sendJson('/api/targets', 'PUT', body, { noAnswer: 'targets.noAnswer', signedOut: 'targets.signedOut' });
+      const sent = await sendJson('/api/targets', 'PUT', body, { noAnswer: 'targets.noAnswer', signedOut: 'targets.signedOut', busy: 'admin.busy' });
       if (sent.ok) {
         this.faults = {};
         this.saved = true;

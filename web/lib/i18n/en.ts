@@ -78,7 +78,7 @@ export const en = {
   'sla.readOnly': 'Only an admin may change the SLA policies.',
   'sla.noAnswer': 'The server did not answer, so the policy may not have been saved: reload this page to see the policy in force.',
   'sla.signedOut': 'You have been signed out (in another tab?), so nothing was saved: sign in again on the start page, then save.',
-  'sla.busy': 'The database is busy (a backup?), so nothing was saved: save again in {wait}.',
+  'admin.busy': 'The database is busy (a backup?), so nothing was saved: save again in {wait}.',
   'sla.unavailable': 'The server could not answer. Reload this page in a moment; if it keeps failing, the server log says why.',
   'priority.urgent': 'Urgent',
   'priority.high': 'High',

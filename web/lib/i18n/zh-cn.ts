@@ -77,7 +77,7 @@ export const zhCN: Dictionary = {
   'sla.readOnly': '只有管理员可以修改 SLA 策略。',
   'sla.noAnswer': '服务器没有响应，策略可能没有保存：请刷新本页查看当前生效的策略。',
   'sla.signedOut': '您已退出登录（可能在另一个标签页中），未保存任何更改：请在首页重新登录后再保存。',
-  'sla.busy': '数据库正忙（可能正在备份），未保存任何更改：请在 {wait} 后再保存。',
+  'admin.busy': '数据库正忙（可能正在备份），未保存任何更改：请在 {wait} 后再保存。',
   'sla.unavailable': '服务器未能响应。请稍后刷新本页；若仍然失败，请查看服务器日志。',
   'priority.urgent': '紧急',
   'priority.high': '高',
