@@ -171,8 +171,12 @@ async function copyBack(db: Db, commits: GroupCommit, path: string): Promise<boo
 /**
  * An admin's change refused once a file of the database was found deleted or replaced (`nothingChanged` says which
  * change): committed after the save of what the server held, it would be in a file the restart does not open, or in a
- * -wal a crash takes with it, and the admin, told it was saved, found it gone.
+ * -wal a crash takes with it, and the admin, told it was saved, found it gone. Its `error` is not "unavailable" (the
+ * database busy, worth saving again in a few seconds): only a restart of the server lets the change be saved.
  */
-export function changeRefused(gone: SideFileGone, nothingChanged: string): string {
-  return `${gone.file} was ${gone.replaced ? 'replaced by another file' : 'deleted'} while the server ran, and a change saved now would be lost when it restarts: ${nothingChanged}. Stop and start the server once its log says what it held is saved, then save again.`;
+export function changeRefused(gone: SideFileGone, nothingChanged: string): { error: 'restart_needed'; message: string } {
+  return {
+    error: 'restart_needed',
+    message: `${gone.file} was ${gone.replaced ? 'replaced by another file' : 'deleted'} while the server ran, and a change saved now would be lost when it restarts: ${nothingChanged}. Stop and start the server once its log says what it held is saved, then save again.`
+  };
 }

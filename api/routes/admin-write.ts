@@ -14,9 +14,9 @@ type Refused = { ok: false; answer: Response };
  * commits, as PUT /api/targets does, since a change committed then is lost at the restart.
  */
 export async function adminWrite<T>(c: Context, deps: AppDeps, write: () => T, nothing: string): Promise<{ ok: true; value: T } | Refused> {
-  const unavailable = (message: string): Refused => {
+  const unavailable = (body: { error: string; message: string }): Refused => {
     c.header('Retry-After', String(RETRY_AFTER_SECONDS));
-    return { ok: false, answer: c.json({ error: 'unavailable', message }, 503) };
+    return { ok: false, answer: c.json(body, 503) };
   };
   try {
     const done = await inWriteTurn(deps.db.$client, () => {
@@ -27,6 +27,6 @@ export async function adminWrite<T>(c: Context, deps: AppDeps, write: () => T, n
     return done;
   } catch (err) {
     if (!heldElsewhere(err)) throw err;
-    return unavailable(`The database is busy (another process, such as a backup, holds it): ${nothing}; try again in a few seconds.`);
+    return unavailable({ error: 'unavailable', message: `The database is busy (another process, such as a backup, holds it): ${nothing}; try again in a few seconds.` });
   }
 }

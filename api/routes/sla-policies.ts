@@ -64,7 +64,7 @@ export function slaPolicyRoutes(deps: AppDeps) {
       }
       if (gone) {
         c.header('Retry-After', String(RETRY_AFTER_SECONDS));
-        return c.json({ error: 'unavailable', message: changeRefused(gone, 'no SLA policy was changed') }, 503);
+        return c.json(changeRefused(gone, 'no SLA policy was changed'), 503);
       }
       return c.json(getSlaPolicies(sqlite, deps.now()));
     });

@@ -56,7 +56,7 @@ export function targetRoutes(deps: AppDeps) {
       }
       if (gone) {
         c.header('Retry-After', String(RETRY_AFTER_SECONDS));
-        return c.json({ error: 'unavailable', message: changeRefused(gone, 'no target was changed') }, 503);
+        return c.json(changeRefused(gone, 'no target was changed'), 503);
       }
       deps.targetsChanged?.();
       return c.json({ targets: getKpiTargets(sqlite) });

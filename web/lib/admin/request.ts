@@ -18,7 +18,10 @@ export async function adminStatus(): Promise<number> {
 export interface SaveWords {
   noAnswer: MessageKey;
   signedOut: MessageKey;
-  /** A 503 with Retry-After (the database held elsewhere, as by a backup): `{wait}` is the time to wait. */
+  /**
+   * A 503 "unavailable" with Retry-After (the database held elsewhere, as by a backup): `{wait}` is the time to wait.
+   * Not one that needs the server restarted ("restart_needed": its files deleted under it), which says so itself.
+   */
   busy?: MessageKey;
 }
 
@@ -33,6 +36,7 @@ export async function sendJson(url: string, method: 'PUT' | 'POST', body: unknow
   // The session ended since the page loaded (signed out in another tab, or expired): the server's words are for a script.
   if (res.status === 401) return { ok: false, status: 401, answer, fault: t(words.signedOut) };
   const wait = Number(res.headers.get('retry-after'));
-  if (res.status === 503 && words.busy && wait > 0) return { ok: false, status: 503, answer, fault: t(words.busy, { wait: formatDuration(wait) }) };
+  const error = (answer as { error?: unknown } | null)?.error;
+  if (res.status === 503 && error === 'unavailable' && words.busy && wait > 0) return { ok: false, status: 503, answer, fault: t(words.busy, { wait: formatDuration(wait) }) };
   return { ok: false, status: res.status, answer, fault: (answer as { message?: string } | null)?.message ?? `${res.status}` };
 }
