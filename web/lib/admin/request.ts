@@ -1,4 +1,4 @@
-// What the admin pages (targets, SLA policies) share: who may see them, and a save's answer put into words.
+// What the admin pages (targets, SLA policies, users and tokens) share: who may see them, and a save's answer put into words.
 import { formatDuration, t, type MessageKey } from '../i18n';
 
 /** What went wrong, by where it belongs on the page; '' for the form as a whole. */
@@ -27,9 +27,10 @@ export interface SaveWords {
 
 export type Sent = { ok: true; answer: unknown } | { ok: false; status: number; answer: unknown; fault: string };
 
-/** Sends `body` as JSON; a failure comes back with the words the form shows for it (a 400's errors are the page's to place). */
-export async function sendJson(url: string, method: 'PUT' | 'POST', body: unknown, words: SaveWords): Promise<Sent> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => null);
+/** Sends `body` as JSON (none when undefined, as a DELETE); a failure comes back with the words the form shows for it (a 400's errors are the page's to place). */
+export async function sendJson(url: string, method: 'PUT' | 'POST' | 'PATCH' | 'DELETE', body: unknown, words: SaveWords): Promise<Sent> {
+  const json = body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  const res = await fetch(url, { method, ...json }).catch(() => null);
   const answer = await res?.json().catch(() => null);
   if (res?.ok) return { ok: true, answer };
   if (!res) return { ok: false, status: 0, answer, fault: t(words.noAnswer) };

@@ -203,3 +203,8 @@ export function formatTimeOfDay(at: Date | number, timeZone?: string): string {
 export function formatDateTime(at: Date | number, timeZone?: string): string {
   return dateFormat('dateTime', { dateStyle: 'medium', timeStyle: 'short' }, timeZone).format(at);
 }
+
+/** A date as the locale writes it ("Dec 6, 2026", "2026年12月6日"), in the browser's zone. */
+export function formatDate(at: Date | number): string {
+  return dateFormat('date', { dateStyle: 'medium' }).format(at);
+}

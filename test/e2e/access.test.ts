@@ -1,0 +1,155 @@
+// An admin manages users and tokens in the dashboard: a supervisor added there signs in and sees the wall but not
+// the admin page; a display token created there is shown once and opens a wall; a revoke is confirmed first; the
+// last admin cannot be demoted, which the row says.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from '../helpers/browser';
+import { startDashboard } from '../helpers/dashboard';
+import type { RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+
+beforeAll(async () => {
+  ({ browser, server } = await startDashboard());
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+/** The start page's admin, signed in, on the users and tokens page in `lang`. */
+async function adminOnAccess(lang: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(`${server.url}/?lang=${lang}`);
+  await signIn(page);
+  await page.click('a.access');
+  await page.locator('[data-user="admin"]').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+/** What GET `path` answers the page's signed-in admin. */
+const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).json(), path);
+
+describe('Users and tokens, managed by an admin in the dashboard', () => {
+  it('adds a supervisor, who signs in and reaches the wall but not the admin page', async () => {
+    const page = await adminOnAccess('en');
+    expect(await page.locator('.add-user').textContent()).toContain('At least 12 characters.');
+
+    // Too short a password: said at its field, and nobody added.
+    await page.fill('.add-user input[name=username]', 'mei');
+    await page.fill('.add-user input[name=password]', 'short');
+    await page.selectOption('.add-user select[name=role]', 'supervisor');
+    await page.press('.add-user input[name=password]', 'Enter');
+    const fault = page.locator('.add-user [data-fault="password"]');
+    await fault.waitFor({ timeout: 15_000 });
+    expect(await fault.textContent()).toMatch(/at least 12 characters/);
+    expect((await api(page, '/api/users')).users.map((u: { username: string }) => u.username)).toEqual(['admin']);
+
+    await page.fill('.add-user input[name=password]', 'floor-supervisor-1');
+    await page.press('.add-user input[name=password]', 'Enter');
+    const row = page.locator('[data-user="mei"]');
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.locator('select').inputValue()).toBe('supervisor');
+    // Created today, in the locale's date format.
+    const today = await page.evaluate(() => new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(Date.now()));
+    expect(await row.textContent()).toContain(today);
+    expect(await fault.count()).toBe(0);
+
+    // The supervisor, in a browser of their own.
+    const context = await browser.newContext();
+    const mei = await context.newPage();
+    await mei.goto(`${server.url}/?lang=en`);
+    await mei.fill('input[name=username]', 'mei');
+    await mei.fill('input[name=password]', 'floor-supervisor-1');
+    await mei.press('input[name=password]', 'Enter');
+    await mei.locator('a.wall').waitFor({ timeout: 15_000 });
+    expect(await mei.locator('a.access').count()).toBe(0);
+    await mei.click('a.wall');
+    await mei.locator('[data-kpi="tickets.created"]').waitFor({ timeout: 15_000 });
+    await mei.goto(`${server.url}/admin/access?lang=en`);
+    await mei.locator('main [role=alert]').waitFor({ timeout: 15_000 });
+    expect(await mei.locator('main [role=alert]').textContent()).toMatch(/Only an admin may manage users and tokens/);
+    expect(await mei.locator('main input, main select').count()).toBe(0);
+    await context.close();
+    await page.close();
+  });
+
+  it('creates a display token, shows its secret once, opens a wall with it, and revokes it after a confirm', async () => {
+    const page = await adminOnAccess('en');
+    await page.fill('.add-token input[name=label]', 'wall, 3rd floor');
+    await page.selectOption('.add-token select[name=role]', 'display');
+    await page.press('.add-token input[name=label]', 'Enter');
+    const secret = page.locator('.secret');
+    await secret.waitFor({ timeout: 15_000 });
+    expect(await secret.textContent()).toMatch(/it will not be shown again/);
+    const token = (await secret.locator('.token').textContent())!.trim();
+    expect(token.length).toBeGreaterThan(20);
+    const address = await secret.locator('a.wall-address').getAttribute('href');
+    expect(address).toBe(`${server.url}/wall?token=${encodeURIComponent(token)}`);
+    const listed = (await api(page, '/api/tokens')).tokens.find((k: { label: string }) => k.label === 'wall, 3rd floor');
+    const row = page.locator(`[data-token="${listed.id}"]`);
+    expect(await row.textContent()).toMatch(/wall, 3rd floor[\s\S]*display/);
+    // The list shows its id, never the secret.
+    expect(await page.locator('table.tokens').textContent()).not.toContain(token);
+
+    // A TV opens the address, signed in nowhere.
+    const tv = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const wall = await tv.newPage();
+    await wall.goto(address!);
+    await wall.locator('[data-kpi="tickets.created"]').waitFor({ timeout: 15_000 });
+
+    // Shown once: not after a reload.
+    await page.reload();
+    await row.waitFor({ timeout: 15_000 });
+    expect(await page.locator('.secret').count()).toBe(0);
+    expect(await page.content()).not.toContain(token);
+
+    // Revoke: not without a confirm, which names the token; then gone from the list and refused.
+    const revoke = row.getByRole('button', { name: 'Revoke: wall, 3rd floor' });
+    const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.message()))));
+    await revoke.focus();
+    await revoke.press('Enter');
+    expect(await asked).toMatch(/wall, 3rd floor/);
+    expect((await api(page, '/api/tokens')).tokens.map((k: { id: string }) => k.id)).toContain(listed.id);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await revoke.press('Enter');
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
+    expect((await api(page, '/api/tokens')).tokens.map((k: { id: string }) => k.id)).not.toContain(listed.id);
+    expect((await fetch(`${server.url}/api/kpis`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    await tv.close();
+    await page.close();
+  });
+
+  it('tells, in the row, that the last admin cannot be demoted, and keeps the role shown as stored', async () => {
+    const page = await adminOnAccess('en');
+    const row = page.locator('[data-user="admin"]');
+    const role = row.locator('select');
+    await role.focus();
+    await role.selectOption('manager');
+    const fault = row.locator('[role=alert]');
+    await fault.waitFor({ timeout: 15_000 });
+    expect(await fault.textContent()).toMatch(/"admin" is the only admin/);
+    expect(await role.inputValue()).toBe('admin');
+    expect((await api(page, '/api/users')).users.find((u: { username: string }) => u.username === 'admin').role).toBe('admin');
+    await page.close();
+  });
+
+  it('speaks Chinese, and fits a phone\'s screen with no sideways scrolling', async () => {
+    const page = await adminOnAccess('zh-CN', { width: 360, height: 740 });
+    expect(await page.locator('h1').textContent()).toBe('用户与令牌');
+    expect(await page.locator('.add-user').textContent()).toContain('至少 12 个字符。');
+    await page.fill('.add-token input[name=label]', '二楼大屏');
+    await page.press('.add-token input[name=label]', 'Enter');
+    await page.locator('.secret').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.secret').textContent()).toMatch(/不会再次显示/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBe(0);
+    for (const selector of ['[data-user="admin"] select', '.add-user button[type=submit]', '.add-token button[type=submit]', '.secret a.wall-address']) {
+      const box = (await page.locator(selector).boundingBox())!;
+      expect(box.x + box.width, selector).toBeLessThanOrEqual(360);
+    }
+    await page.close();
+  });
+});

@@ -1,0 +1,142 @@
+// The admin's view of who may see the dashboard: the users (GET/POST /api/users, PATCH/DELETE /api/users/:username)
+// and the tokens of walls and machines (GET/POST /api/tokens, DELETE /api/tokens/:id).
+import type { Role } from '../../../api/auth/credentials';
+import type { Token } from '../../../api/tokens/store';
+import type { UserRole } from '../../../api/users/schema';
+import type { User } from '../../../api/users/store';
+import { adminStatus, sendJson, type Faults, type Sent } from './request';
+
+// The API's lists, which the page cannot import (their modules load node's): a record by the API's type, so a role
+// added or taken away there fails the type check here.
+const USER_ROLE_SET: Record<UserRole, true> = { display: true, supervisor: true, manager: true, admin: true };
+const TOKEN_ROLE_SET: Record<Role, true> = { ingest: true, display: true, supervisor: true, manager: true, admin: true };
+export const USER_ROLES = Object.keys(USER_ROLE_SET) as UserRole[];
+export const TOKEN_ROLES = Object.keys(TOKEN_ROLE_SET) as Role[];
+/** api/users/schema.ts MIN_PASSWORD_CHARS, said up front on the form; the server's 400 says it too. */
+export const MIN_PASSWORD_CHARS = 12;
+
+const WORDS = { noAnswer: 'access.noAnswer', signedOut: 'access.signedOut', busy: 'admin.busy' } as const;
+
+/** A 400's errors by their path (`username`, `password`, `role`, `label`, '' for the body); any other fault at ''. */
+function faultsOf(sent: Extract<Sent, { ok: false }>): Faults {
+  const errors = sent.status === 400 ? (sent.answer as { errors?: unknown } | null)?.errors : undefined;
+  if (!Array.isArray(errors)) return { '': sent.fault };
+  const faults: Faults = {};
+  for (const e of errors as { path: string; message: string }[]) faults[e.path] = faults[e.path] ? `${faults[e.path]}; ${e.message}` : e.message;
+  return faults;
+}
+
+export class AccessEditor {
+  users = $state<User[]>([]);
+  tokens = $state<Token[]>([]);
+  /** null: loading; else the answer's status (200, or 401/403 for a visitor who is not a signed-in admin). */
+  status = $state<number | null>(null);
+  busy = $state(false);
+  /** What went wrong, or was done, in one row: by username, or by token id. */
+  rowFaults = $state<Record<string, string>>({});
+  rowDone = $state<Record<string, string>>({});
+  /** The add-user and create-token forms' faults, by field ('' for the form). */
+  userFaults = $state<Faults>({});
+  tokenFaults = $state<Faults>({});
+  /** The token just created, with its secret: shown once, until the admin says it is copied or leaves the page. */
+  created = $state<(Token & { token: string }) | null>(null);
+
+  async load(): Promise<void> {
+    const status = await adminStatus();
+    if (status !== 200) return void (this.status = status);
+    const [users, tokens] = await Promise.all(['/api/users', '/api/tokens'].map((url) => fetch(url, { cache: 'no-store' }).catch(() => null)));
+    const [u, k] = await Promise.all([users?.json().catch(() => null), tokens?.json().catch(() => null)]);
+    // A 200 that is not the lists (a proxy's page) is a server that could not answer, as a 5xx is.
+    const bad = [users, tokens].find((r) => !r?.ok);
+    this.status = bad !== undefined ? (bad?.status ?? 0) : Array.isArray(u?.users) && Array.isArray(k?.tokens) ? 200 : 502;
+    if (this.status !== 200) return;
+    this.users = u.users;
+    this.tokens = k.tokens;
+  }
+
+  /** Sends one change; the forms' buttons wait meanwhile. */
+  private async run(url: string, method: 'POST' | 'PATCH' | 'DELETE', body: unknown): Promise<Sent> {
+    this.busy = true;
+    try {
+      return await sendJson(url, method, body, WORDS);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** What a row says: its fault, or what was just done in it (either replaces the other). */
+  private rowSaid(key: string, fault: string | null, done?: string): void {
+    const { [key]: _f, ...faults } = this.rowFaults;
+    const { [key]: _d, ...dones } = this.rowDone;
+    this.rowFaults = fault ? { ...faults, [key]: fault } : faults;
+    this.rowDone = done ? { ...dones, [key]: done } : dones;
+  }
+
+  async addUser(username: string, password: string, role: string, added: string): Promise<boolean> {
+    const sent = await this.run('/api/users', 'POST', { username, password, role });
+    if (!sent.ok) {
+      // A name taken (409) is the name's fault.
+      this.userFaults = sent.status === 409 ? { username: sent.fault } : faultsOf(sent);
+      return false;
+    }
+    this.userFaults = {};
+    const user = sent.answer as User;
+    this.users = [...this.users, user];
+    this.rowSaid(user.username, null, added);
+    return true;
+  }
+
+  /** A new role for `username`; refused (the last admin's 409), the row keeps the role stored and says why. */
+  async setRole(username: string, role: string, done: (user: User) => string): Promise<boolean> {
+    const sent = await this.run(`/api/users/${encodeURIComponent(username)}`, 'PATCH', { role });
+    if (!sent.ok) {
+      this.rowSaid(username, Object.values(faultsOf(sent)).join(' '));
+      return false;
+    }
+    const user = sent.answer as User;
+    this.users = this.users.map((u) => (u.username === user.username ? user : u));
+    this.rowSaid(username, null, done(user));
+    return true;
+  }
+
+  async setPassword(username: string, password: string, done: string): Promise<boolean> {
+    const sent = await this.run(`/api/users/${encodeURIComponent(username)}`, 'PATCH', { password });
+    if (!sent.ok) {
+      this.rowSaid(username, Object.values(faultsOf(sent)).join(' '));
+      return false;
+    }
+    this.rowSaid(username, null, done);
+    return true;
+  }
+
+  async deleteUser(username: string): Promise<void> {
+    const sent = await this.run(`/api/users/${encodeURIComponent(username)}`, 'DELETE', undefined);
+    // Deleted, or found deleted already (404, in another tab): either way it is gone.
+    if (sent.ok || sent.status === 404) {
+      this.users = this.users.filter((u) => u.username !== username);
+      this.rowSaid(username, null);
+    } else this.rowSaid(username, sent.fault);
+  }
+
+  async createToken(label: string, role: string): Promise<boolean> {
+    const sent = await this.run('/api/tokens', 'POST', { label, role });
+    if (!sent.ok) {
+      this.tokenFaults = faultsOf(sent);
+      return false;
+    }
+    this.tokenFaults = {};
+    this.created = sent.answer as Token & { token: string };
+    const { token: _secret, ...listed } = this.created;
+    this.tokens = [...this.tokens, listed];
+    return true;
+  }
+
+  async revokeToken(id: string): Promise<void> {
+    const sent = await this.run(`/api/tokens/${id}`, 'DELETE', undefined);
+    if (sent.ok || sent.status === 404) {
+      this.tokens = this.tokens.filter((k) => k.id !== id);
+      this.rowSaid(id, null);
+      if (this.created?.id === id) this.created = null;
+    } else this.rowSaid(id, sent.fault);
+  }
+}
