@@ -140,6 +140,18 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     const page = await adminOnAccess('zh-CN', { width: 360, height: 740 });
     expect(await page.locator('h1').textContent()).toBe('用户与令牌');
     expect(await page.locator('.add-user').textContent()).toContain('至少 12 个字符。');
+    // Faults the page can put in its own words are told in Chinese, where the server's are English.
+    await page.fill('.add-user input[name=username]', 'lin');
+    await page.fill('.add-user input[name=password]', 'short');
+    await page.press('.add-user input[name=password]', 'Enter');
+    await page.locator('.add-user [data-fault="password"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.add-user [data-fault="password"]').textContent()).toBe('密码太短：至少需要 12 个字符。');
+    await page.press('.add-token input[name=label]', 'Enter');
+    await page.locator('.add-token [data-fault="label"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.add-token [data-fault="label"]').textContent()).toMatch(/^请填写令牌的用途/);
+    await page.locator('[data-user="admin"] select').selectOption('manager');
+    await page.locator('[data-user="admin"] [role=alert]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-user="admin"] [role=alert]').textContent()).toMatch(/^“admin”是唯一的管理员/);
     await page.fill('.add-token input[name=label]', '二楼大屏');
     await page.press('.add-token input[name=label]', 'Enter');
     await page.locator('.secret').waitFor({ timeout: 15_000 });

@@ -4,6 +4,7 @@ import type { Role } from '../../../api/auth/credentials';
 import type { Token } from '../../../api/tokens/store';
 import type { UserRole } from '../../../api/users/schema';
 import type { User } from '../../../api/users/store';
+import { t } from '../i18n';
 import { adminStatus, sendJson, type Faults, type Sent } from './request';
 
 // The API's lists, which the page cannot import (their modules load node's): a record by the API's type, so a role
@@ -24,6 +25,24 @@ function faultsOf(sent: Extract<Sent, { ok: false }>): Faults {
   const faults: Faults = {};
   for (const e of errors as { path: string; message: string }[]) faults[e.path] = faults[e.path] ? `${faults[e.path]}; ${e.message}` : e.message;
   return faults;
+}
+
+/**
+ * The faults the page can say in its own words, in the page's language, by what was typed: a password too short, a
+ * name or label left empty. Any other keeps the server's words (English), which say what is wrong.
+ */
+function inPageWords(faults: Faults, typed: { username?: string; password?: string; label?: string }): Faults {
+  const out = { ...faults };
+  if (out.password && typed.password !== undefined && typed.password.length < MIN_PASSWORD_CHARS) out.password = t('access.passwordShort', { min: MIN_PASSWORD_CHARS });
+  if (out.username && typed.username?.trim() === '') out.username = t('access.usernameEmpty');
+  if (out.label && typed.label?.trim() === '') out.label = t('access.labelEmpty');
+  return out;
+}
+
+/** A change of a user refused: the last admin's 409 in the page's words, any other fault as told. */
+function userRefusal(sent: Extract<Sent, { ok: false }>, username: string, typed: { password?: string } = {}): string {
+  if (sent.status === 409) return t('access.lastAdmin', { user: username });
+  return Object.values(inPageWords(faultsOf(sent), typed)).join(' ');
 }
 
 export class AccessEditor {
@@ -76,7 +95,7 @@ export class AccessEditor {
     const sent = await this.run('/api/users', 'POST', { username, password, role });
     if (!sent.ok) {
       // A name taken (409) is the name's fault.
-      this.userFaults = sent.status === 409 ? { username: sent.fault } : faultsOf(sent);
+      this.userFaults = sent.status === 409 ? { username: t('access.nameTaken') } : inPageWords(faultsOf(sent), { username, password });
       return false;
     }
     this.userFaults = {};
@@ -90,7 +109,7 @@ export class AccessEditor {
   async setRole(username: string, role: string, done: (user: User) => string): Promise<boolean> {
     const sent = await this.run(`/api/users/${encodeURIComponent(username)}`, 'PATCH', { role });
     if (!sent.ok) {
-      this.rowSaid(username, Object.values(faultsOf(sent)).join(' '));
+      this.rowSaid(username, userRefusal(sent, username));
       return false;
     }
     const user = sent.answer as User;
@@ -102,7 +121,7 @@ export class AccessEditor {
   async setPassword(username: string, password: string, done: string): Promise<boolean> {
     const sent = await this.run(`/api/users/${encodeURIComponent(username)}`, 'PATCH', { password });
     if (!sent.ok) {
-      this.rowSaid(username, Object.values(faultsOf(sent)).join(' '));
+      this.rowSaid(username, userRefusal(sent, username, { password }));
       return false;
     }
     this.rowSaid(username, null, done);
@@ -115,13 +134,13 @@ export class AccessEditor {
     if (sent.ok || sent.status === 404) {
       this.users = this.users.filter((u) => u.username !== username);
       this.rowSaid(username, null);
-    } else this.rowSaid(username, sent.fault);
+    } else this.rowSaid(username, userRefusal(sent, username));
   }
 
   async createToken(label: string, role: string): Promise<boolean> {
     const sent = await this.run('/api/tokens', 'POST', { label, role });
     if (!sent.ok) {
-      this.tokenFaults = faultsOf(sent);
+      this.tokenFaults = inPageWords(faultsOf(sent), { label });
       return false;
     }
     this.tokenFaults = {};
