@@ -116,9 +116,41 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await revoke.press('Enter');
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Tokens');
     expect((await api(page, '/api/tokens')).tokens.map((k: { id: string }) => k.id)).not.toContain(listed.id);
     expect((await fetch(`${server.url}/api/kpis`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     await tv.close();
+    await page.close();
+  });
+
+  it('sets a user\'s password and deletes the user after a confirm naming them, from the keyboard', async () => {
+    const page = await adminOnAccess('en');
+    const row = page.locator('[data-user="mei"]');
+    const setPassword = row.getByRole('button', { name: 'Set password: mei' });
+    await setPassword.focus();
+    await setPassword.press('Enter');
+    // The new password's input has the keyboard; Enter sets it.
+    await page.keyboard.type('mei-new-password-2');
+    await page.keyboard.press('Enter');
+    await row.locator('[role=status]').waitFor({ timeout: 15_000 });
+    expect(await row.locator('[role=status]').textContent()).toMatch(/Password set/);
+    expect(await setPassword.evaluate((el) => el === document.activeElement)).toBe(true);
+    const login = (password: string) => fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'mei', password }) });
+    expect((await login('floor-supervisor-1')).status).toBe(401);
+    expect((await login('mei-new-password-2')).status).toBe(200);
+
+    const remove = row.getByRole('button', { name: 'Delete: mei' });
+    const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.message()))));
+    await remove.focus();
+    await remove.press('Enter');
+    expect(await asked).toMatch(/Delete the user mei\?/);
+    expect(await row.count()).toBe(1);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await remove.press('Enter');
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
+    expect((await api(page, '/api/users')).users.map((u: { username: string }) => u.username)).toEqual(['admin']);
+    // The keyboard goes on from the users' heading, not from the page's start.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Users');
     await page.close();
   });
 
