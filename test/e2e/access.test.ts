@@ -199,4 +199,34 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     }
     await page.close();
   });
+
+  it('tells a visitor signed in nowhere to sign in as an admin, and shows nothing to change', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/admin/access?lang=en`);
+    await page.locator('main [role=alert]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('main [role=alert]').textContent()).toMatch(/Sign in on the start page as an admin/);
+    expect(await page.locator('main input, main select, main table').count()).toBe(0);
+    await page.close();
+  });
+
+  it('says the users and tokens are on their way while they load, and that the server could not answer when it did not', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await signIn(page);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/tokens', async (route) => {
+      await held;
+      await route.abort();
+    });
+    await page.goto(`${server.url}/admin/access?lang=en`);
+    const loading = page.locator('main [role=status]');
+    await loading.waitFor({ timeout: 15_000 });
+    expect(await loading.textContent()).toMatch(/Loading the users and tokens/);
+    release();
+    await page.locator('main [role=alert]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('main [role=alert]').textContent()).toMatch(/could not answer\. Reload this page/);
+    expect(await loading.count()).toBe(0);
+    await page.close();
+  });
 });
