@@ -13,6 +13,8 @@ const USER_ROLE_SET: Record<UserRole, true> = { display: true, supervisor: true,
 const TOKEN_ROLE_SET: Record<Role, true> = { ingest: true, display: true, supervisor: true, manager: true, admin: true };
 export const USER_ROLES = Object.keys(USER_ROLE_SET) as UserRole[];
 export const TOKEN_ROLES = Object.keys(TOKEN_ROLE_SET) as Role[];
+/** api/auth/credentials.ts FROM_SETTING: the label of the ingest token the INGEST_TOKEN setting names. */
+const FROM_SETTING = 'INGEST_TOKEN';
 /** api/users/schema.ts MIN_PASSWORD_CHARS, said up front on the form; the server's 400 says it too. */
 export const MIN_PASSWORD_CHARS = 12;
 
@@ -156,6 +158,13 @@ export class AccessEditor {
       this.tokens = this.tokens.filter((k) => k.id !== id);
       this.rowSaid(id, null);
       if (this.created?.id === id) this.created = null;
-    } else this.rowSaid(id, sent.fault);
+    } else this.rowSaid(id, this.revokeRefusal(sent, id));
+  }
+
+  /** The INGEST_TOKEN setting's token's 409 in the page's words (tokens/store.ts, revokeToken); any other as told. */
+  private revokeRefusal(sent: Extract<Sent, { ok: false }>, id: string): string {
+    const token = this.tokens.find((k) => k.id === id);
+    if (sent.status !== 409 || !token) return sent.fault;
+    return token.label === FROM_SETTING ? t('access.fromSetting') : sent.fault;
   }
 }

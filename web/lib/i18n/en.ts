@@ -127,6 +127,7 @@ export const en = {
   'access.labelEmpty': 'Say what the token is for (the wall or the machine that holds it), to know it again when revoking it.',
   'access.nameTaken': 'A user of this name exists (a sign-in reads names in any capitals): choose another.',
   'access.lastAdmin': '"{user}" is the only admin: demoted or deleted, nobody could manage users, tokens, targets or SLA policies any more. Make another user admin first.',
+  'access.fromSetting': 'This is the ingest token the server\'s INGEST_TOKEN setting names: revoked here, the next start would accept it again. Set INGEST_TOKEN to a new value (or remove it) and restart the server, which revokes it.',
   'priority.urgent': 'Urgent',
   'priority.high': 'High',
   'priority.normal': 'Normal',

@@ -126,6 +126,7 @@ export const zhCN: Dictionary = {
   'access.labelEmpty': '请填写令牌的用途（持有它的大屏或机器），以便撤销时认出它。',
   'access.nameTaken': '已有同名用户（登录时用户名不区分大小写）：请另选一个。',
   'access.lastAdmin': '“{user}”是唯一的管理员：若将其降级或删除，将无人能管理用户、令牌、目标和 SLA 策略。请先将另一位用户设为管理员。',
+  'access.fromSetting': '此令牌由服务器的 INGEST_TOKEN 设置指定：在此撤销后，下次启动仍会接受它。请将 INGEST_TOKEN 改为新值（或删除）并重启服务器，即可撤销它。',
   'priority.urgent': '紧急',
   'priority.high': '高',
   'priority.normal': '普通',
