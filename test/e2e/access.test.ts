@@ -236,4 +236,29 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     expect(await loading.count()).toBe(0);
     await page.close();
   });
+
+  it('tells an admin who made themselves a manager that they may manage users and tokens no more', async () => {
+    const page = await adminOnAccess('en');
+    await page.fill('.add-user input[name=username]', 'ada');
+    await page.fill('.add-user input[name=password]', 'second-admin-pw-1');
+    await page.selectOption('.add-user select[name=role]', 'admin');
+    await page.press('.add-user input[name=password]', 'Enter');
+    await page.locator('[data-user="ada"]').waitFor({ timeout: 15_000 });
+    await page.close();
+
+    const context = await browser.newContext();
+    const ada = await context.newPage();
+    await ada.goto(`${server.url}/?lang=en`);
+    await ada.fill('input[name=username]', 'ada');
+    await ada.fill('input[name=password]', 'second-admin-pw-1');
+    await ada.press('input[name=password]', 'Enter');
+    await ada.click('a.access');
+    const own = ada.locator('[data-user="ada"] select');
+    await own.waitFor({ timeout: 15_000 });
+    await own.selectOption('manager');
+    await ada.locator('main > [role=alert]').waitFor({ timeout: 15_000 });
+    expect(await ada.locator('main > [role=alert]').textContent()).toMatch(/Only an admin may manage users and tokens/);
+    expect(await ada.locator('main select, main input').count()).toBe(0);
+    await context.close();
+  });
 });

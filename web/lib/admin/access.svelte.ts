@@ -117,6 +117,8 @@ export class AccessEditor {
     const user = sent.answer as User;
     this.users = this.users.map((u) => (u.username === user.username ? user : u));
     this.rowSaid(username, null, done(user));
+    // Admins who made themselves something else may manage no more: the page says so, not each refusal after.
+    if (user.role !== 'admin' && (await adminStatus()) === 403) this.status = 403;
     return true;
   }
 
