@@ -1,4 +1,4 @@
-// An admin's change (a user, a token) in its write turn, answered as PUT /api/targets answers a busy database, or a
+// An admin's change (targets, an SLA policy, a user, a token) in its write turn, answered as PUT /api/targets answers a busy database, or a
 // database whose files were found deleted or replaced under the server.
 import type { Context } from 'hono';
 import type { AppDeps } from '../app';
@@ -13,7 +13,7 @@ type Refused = { ok: false; answer: Response };
  * (a backup), or when one of its files was found deleted or replaced (deleted-database.ts): looked at in the turn that
  * commits, as PUT /api/targets does, since a change committed then is lost at the restart.
  */
-export async function adminWrite<T>(c: Context, deps: AppDeps, write: () => T, nothing: string): Promise<{ ok: true; value: T } | Refused> {
+export async function adminWrite<T>(c: Context, deps: AppDeps, write: () => T, nothing: string, again = 'try again'): Promise<{ ok: true; value: T } | Refused> {
   const unavailable = (body: { error: string; message: string }): Refused => {
     c.header('Retry-After', String(RETRY_AFTER_SECONDS));
     return { ok: false, answer: c.json(body, 503) };
@@ -27,6 +27,6 @@ export async function adminWrite<T>(c: Context, deps: AppDeps, write: () => T, n
     return done;
   } catch (err) {
     if (!heldElsewhere(err)) throw err;
-    return unavailable({ error: 'unavailable', message: `The database is busy (another process, such as a backup, holds it): ${nothing}; try again in a few seconds.` });
+    return unavailable({ error: 'unavailable', message: `The database is busy (another process, such as a backup, holds it): ${nothing}; ${again} in a few seconds.` });
   }
 }

@@ -1,4 +1,4 @@
-// A small JSON body (an admin's user or token), read as PUT /api/targets reads its own: capped, UTF-8, JSON.
+// A small JSON body (an admin's targets, SLA policy, user or token): capped, UTF-8, JSON.
 import type { Context } from 'hono';
 import type { ParamError } from './params';
 import { readBody } from './body';
@@ -7,11 +7,11 @@ import { readBody } from './body';
 export const MAX_ADMIN_BODY_BYTES = 16 * 1024;
 
 /** The body's JSON; else the answer's status and its one error, which says what `shape` to send. */
-export async function readJson(c: Context, shape: string): Promise<{ ok: true; json: unknown } | { ok: false; status: 400 | 413; errors: ParamError[] }> {
+export async function readJson(c: Context, shape: string, maxBytes = MAX_ADMIN_BODY_BYTES): Promise<{ ok: true; json: unknown } | { ok: false; status: 400 | 413; errors: ParamError[] }> {
   const fault = (status: 400 | 413, message: string) => ({ ok: false as const, status, errors: [{ path: '', message }] });
-  const text = await readBody(c, MAX_ADMIN_BODY_BYTES);
+  const text = await readBody(c, maxBytes);
   if (!text.ok) {
-    if ('tooLarge' in text) return fault(413, `body is larger than ${MAX_ADMIN_BODY_BYTES / 1024} KB; expected ${shape}`);
+    if ('tooLarge' in text) return fault(413, `body is larger than ${maxBytes / 1024} KB; expected ${shape}`);
     return fault(400, `body is not UTF-8 text; expected JSON ${shape}`);
   }
   try {
