@@ -19,14 +19,7 @@ afterEach(() => {
   clock = NOW;
 });
 
-const put = async (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${t.tokens.admin}` }) => {
-  const res = await t.app.request('/api/sla-policies', {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body)
-  });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
-};
+const put = (body: unknown, headers?: Record<string, string>) => t.send('PUT', '/api/sla-policies', body, headers);
 const policies = async (token = t.tokens.supervisor) => (await t.get('/api/sla-policies', token)).body;
 
 describe('GET /api/sla-policies', () => {

@@ -16,14 +16,7 @@ const NOW = Date.parse('2026-11-24T12:00:00Z');
 let t: ReturnType<typeof testApp>;
 afterEach(() => t?.close());
 
-const put = async (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${t.tokens.admin}` }) => {
-  const res = await t.app.request('/api/targets', {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body)
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const put = (body: unknown, headers?: Record<string, string>) => t.send('PUT', '/api/targets', body, headers);
 const targets = async () => (await t.get('/api/targets', t.tokens.display)).body.targets;
 
 describe('GET /api/targets', () => {

@@ -13,15 +13,7 @@ const ADMIN_PASSWORD = 'admin-password-0123';
 let t: ReturnType<typeof testApp>;
 afterEach(() => t?.close());
 
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${t.tokens.admin}` }) => {
-  const res = await t.app.request(path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
-};
+const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => t.send(method, path, body, headers);
 const listed = async () => (await call('GET', '/api/tokens')).body.tokens as { id: string; role: string; label: string; createdAt: number }[];
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const event = (id: string) => ({ id, type: 'ticket.created', at: NOW - 60_000, ticket: id, channel: 'email' });

@@ -19,15 +19,7 @@ function start(path?: string) {
   bootstrapCredentials(t.rt.db, { adminPassword: ADMIN_PASSWORD, now: NOW });
 }
 
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${t.tokens.admin}` }) => {
-  const res = await t.app.request(path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
-};
+const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => t.send(method, path, body, headers);
 const listed = async () => (await call('GET', '/api/users')).body.users;
 const login = async (username: string, password: string) => {
   const res = await call('POST', '/api/auth/login', { username, password }, {});

@@ -26,6 +26,17 @@ export function testApp(opts: { now?: () => number; timezone?: string; path?: st
     return { status: res.status, body: (await res.json()) as any };
   }
 
+  /** Any method with a JSON body (a string as it is), as an admin unless `headers` says otherwise; an empty answer's body is null. */
+  async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${tokens.admin}` }) {
+    const res = await app.request(path, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  }
+
   const query = (params: Record<string, string | number | undefined>) =>
     new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString();
 
@@ -35,6 +46,7 @@ export function testApp(opts: { now?: () => number; timezone?: string; path?: st
     tokens,
     post,
     get,
+    send,
     kpis: async (params: Record<string, string | number | undefined> = {}) => (await get(`/api/kpis?${query(params)}`)).body,
     agents: async (params: Record<string, string | number | undefined> = {}) => (await get(`/api/agents?${query(params)}`)).body,
     close: () => rt.db.$client.close()
