@@ -11,6 +11,7 @@ import { authorize, honoAccessors, isDenial, requireRole, twoTokens } from './au
 import { failureAnswer, honoAnswer } from './answers';
 import { RETRY_AFTER_SECONDS } from './ingest/failure';
 import { authRoutes } from './routes/auth';
+import { drillRoutes } from './routes/drill';
 import { eventsRoutes } from './routes/events';
 import { kpiRoutes } from './routes/kpis';
 import { slaPolicyRoutes } from './routes/sla-policies';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
   });
   app.route('/api/auth', authRoutes(deps));
   app.route('/api', kpiRoutes(deps));
+  app.route('/api', drillRoutes(deps));
   app.route('/api/targets', targetRoutes(deps));
   app.route('/api/sla-policies', slaPolicyRoutes(deps));
   app.route('/api/users', userRoutes(deps));

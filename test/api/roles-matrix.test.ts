@@ -66,6 +66,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'HEAD', path: '/api/kpis', served: ['supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/kpis/?team=payments', served: ['supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/agents', served: ['supervisor', 'manager', 'admin'], ok: 200 },
+  { method: 'GET', path: '/api/drill?measure=tickets.created', served: ['manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/targets', served: ['display', 'supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'PUT', path: '/api/targets', body: () => JSON.stringify({ 'csat.pct': { warn: 85, critical: 75 } }), served: ['admin'], ok: 200 },
   { method: 'GET', path: '/api/sla-policies', served: ['supervisor', 'manager', 'admin'], ok: 200 },

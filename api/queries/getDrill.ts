@@ -1,0 +1,297 @@
+// The tickets and callbacks behind one number of GET /api/kpis (SPEC.md: managers drill "into the tickets behind
+// a number"), a page at a time. Counted as the number is: each item is one counted fact of the window (facts.ts),
+// or, for the backlog, one row of what the backlog reads now (current.ts).
+import type Database from 'better-sqlite3';
+import type { FactKind } from '../kpi/replay';
+import type { KpiFilters } from '../kpi/types';
+import { cached, filterConditions, onSnapshot } from './windowTotals';
+
+/** Which facts make each number of a window: a kind, and the flag that picks a part of them. */
+const FACT_MEASURES = {
+  'tickets.created': { kind: 'created' },
+  'tickets.resolved': { kind: 'resolved' },
+  'tickets.reopened': { kind: 'reopened' },
+  'tickets.escalated': { kind: 'escalated' },
+  'tickets.abandoned': { kind: 'abandoned' },
+  'firstResponse.count': { kind: 'first_response' },
+  'firstResponse.withinTarget': { kind: 'first_response', where: 'flag = 1' },
+  'firstResponse.breached': { kind: 'first_response', where: 'flag = 0' },
+  'resolution.count': { kind: 'resolved' },
+  'csat.responses': { kind: 'rated' },
+  'csat.positive': { kind: 'rated', where: 'flag = 1' },
+  'callbacks.scheduled': { kind: 'callback_scheduled' },
+  'callbacks.attempts': { kind: 'callback_attempted' },
+  'callbacks.connected': { kind: 'callback_attempted', where: 'flag = 1' },
+  'callbacks.completed': { kind: 'callback_completed' },
+  'callbacks.completedOnTime': { kind: 'callback_completed', where: 'flag = 1' },
+  'callbacks.confirmed': { kind: 'callback_completed', where: 'flag2 = 1' }
+} as const satisfies Record<string, { kind: FactKind; where?: string }>;
+
+/** The backlog's numbers: the state now, whatever the window. */
+const BACKLOG_MEASURES = {
+  'backlog.open': { table: 'tickets' },
+  'backlog.unassigned': { table: 'tickets', where: 'b.assignee IS NULL' },
+  'backlog.unattended': { table: 'tickets', where: 'b.unattended_since IS NOT NULL' },
+  'backlog.callbacksPending': { table: 'callbacks' },
+  'backlog.callbacksOverdue': { table: 'callbacks', where: 'b.due < ?' }
+} as const;
+
+export type Measure = keyof typeof FACT_MEASURES | keyof typeof BACKLOG_MEASURES;
+export const MEASURES = [...Object.keys(FACT_MEASURES), ...Object.keys(BACKLOG_MEASURES)] as Measure[];
+export const isMeasure = (m: string): m is Measure => (MEASURES as string[]).includes(m);
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+
+export interface DrillItem {
+  kind: 'ticket' | 'callback';
+  id: string;
+  ticket: string | null;
+  at: string;
+  team: string | null;
+  channel: string | null;
+  priority: string | null;
+  category: string | null;
+  agent: string | null;
+  valueSec: number | null;
+  score: number | null;
+  withinTarget: boolean | null;
+  /** A callback attempt: whether it connected; else null. */
+  connected: boolean | null;
+  /** A callback completion: whether on time / confirmed; else null. */
+  onTime: boolean | null;
+  confirmed: boolean | null;
+  /** A pending callback: when it is due; else null. */
+  due: string | null;
+}
+
+export interface DrillPage {
+  items: DrillItem[];
+  next: string | null;
+}
+
+/** Where the next page starts: after this fact (at, subject, id), or this backlog row (its subject number). */
+type Position = { at: number; subject: string; id: number } | { sid: number };
+
+/** The cursor is opaque to callers: base64url of the last item's position. */
+export function encodeCursor(p: Position): string {
+  return Buffer.from(JSON.stringify('sid' in p ? [p.sid] : [p.at, p.subject, p.id])).toString('base64url');
+}
+
+/** The position a cursor names, or null for one this server did not give (for this kind of measure). */
+export function decodeCursor(text: string, measure: Measure): Position | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(v)) return null;
+  const whole = (n: unknown): n is number => Number.isSafeInteger(n);
+  if (measure in BACKLOG_MEASURES) return v.length === 1 && whole(v[0]) ? { sid: v[0] } : null;
+  return v.length === 3 && whole(v[0]) && typeof v[1] === 'string' && whole(v[2]) ? { at: v[0], subject: v[1], id: v[2] } : null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const bool = (b: number) => b === 1;
+
+interface FactRow {
+  id: number;
+  subject: string;
+  kind: FactKind;
+  at: number;
+  team: string | null;
+  channel: string | null;
+  priority: string | null;
+  category: string | null;
+  agent: string | null;
+  value: number | null;
+  flag: number;
+  flag2: number;
+}
+
+const FACT_FILTER_COLUMNS = { team: 'team', channel: 'channel', priority: 'priority', category: 'category', agent: 'agent' } as const;
+
+/**
+ * One page of the facts behind a window's number, newest first: a walk of `facts_at` (at, subject, and the
+ * rowid it ends in) down from the window's end or the cursor, stopping at `limit` rows. Nothing counts the
+ * window first, so a page of a year costs what a page of a day does.
+ */
+function factPage(sqlite: Database.Database, measure: keyof typeof FACT_MEASURES, window: { from: number; to: number }, filters: KpiFilters, limit: number, after: Position | null): DrillPage {
+  const m: { kind: FactKind; where?: string } = FACT_MEASURES[measure];
+  const f = filterConditions(filters, FACT_FILTER_COLUMNS);
+  const conditions = ['at >= ?', 'at < ?', 'kind = ?', ...(m.where ? [m.where] : []), ...f.conditions];
+  const params: (string | number)[] = [window.from, window.to, m.kind, ...f.params];
+  if (after && 'at' in after) {
+    // `at <= ?` bounds the index's range; the row value picks the rows after the cursor within it.
+    conditions.push('at <= ?', '(at, subject, id) < (?, ?, ?)');
+    params.push(after.at, after.at, after.subject, after.id);
+  }
+  const rows = cached(
+    sqlite,
+    `SELECT id, subject, kind, at, team, channel, priority, category, agent, value, flag, flag2 FROM facts INDEXED BY facts_at
+     WHERE ${conditions.join(' AND ')} ORDER BY at DESC, subject DESC, id DESC LIMIT ?`
+  ).all(...params, limit + 1) as FactRow[];
+  const more = rows.length > limit;
+  if (more) rows.pop();
+  const ticketOf = callbackTickets(sqlite, rows.filter((r) => r.subject.startsWith('c:')).map((r) => r.subject));
+  const items = rows.map((r): DrillItem => {
+    const isCallback = r.subject.startsWith('c:');
+    const id = r.subject.slice(2);
+    return {
+      kind: isCallback ? 'callback' : 'ticket',
+      id,
+      ticket: isCallback ? (ticketOf.get(r.subject) ?? null) : id,
+      at: iso(r.at),
+      team: r.team,
+      channel: r.channel,
+      priority: r.priority,
+      category: r.category,
+      agent: r.agent,
+      valueSec: r.kind === 'first_response' || r.kind === 'resolved' ? (r.value ?? 0) / 1000 : null,
+      score: r.kind === 'rated' ? r.value : null,
+      withinTarget: r.kind === 'first_response' ? bool(r.flag) : null,
+      connected: r.kind === 'callback_attempted' ? bool(r.flag) : null,
+      onTime: r.kind === 'callback_completed' ? bool(r.flag) : null,
+      confirmed: r.kind === 'callback_completed' ? bool(r.flag2) : null,
+      due: null
+    };
+  });
+  const last = rows[rows.length - 1];
+  return { items, next: more ? encodeCursor({ at: last.at, subject: last.subject, id: last.id }) : null };
+}
+
+/**
+ * The ticket each callback was scheduled for: its first schedule's (by (at, id), as replay takes it), from its
+ * indexed events and the unindexed tail, read once for the page.
+ */
+function callbackTickets(sqlite: Database.Database, subjects: string[]): Map<string, string | null> {
+  const found = new Map<string, string | null>();
+  if (subjects.length === 0) return found;
+  const sidOf = cached(sqlite, 'SELECT sid FROM subjects WHERE subject = ?').pluck();
+  const subjectOf = new Map<number, string>();
+  for (const subject of new Set(subjects)) {
+    const sid = sidOf.get(subject) as number | undefined;
+    if (sid !== undefined) subjectOf.set(sid, subject);
+  }
+  const mark = indexedMark(sqlite);
+  const indexed = cached(
+    sqlite,
+    "SELECT e.at, e.id, e.body FROM subject_events x JOIN events e ON e.seq = x.seq WHERE x.sid = ? AND x.seq <= ? AND e.type = 'callback.scheduled'"
+  );
+  const first = new Map<number, { at: number; id: string; body: string }>();
+  const keep = (sid: number, r: { at: number; id: string; body: string }) => {
+    const had = first.get(sid);
+    if (!had || r.at < had.at || (r.at === had.at && r.id < had.id)) first.set(sid, r);
+  };
+  for (const sid of subjectOf.keys()) for (const r of indexed.all(sid, mark) as { at: number; id: string; body: string }[]) keep(sid, r);
+  const sids = [...subjectOf.keys()];
+  const tail = sqlite
+    .prepare(`SELECT sid, at, id, body FROM events WHERE seq > ? AND type = 'callback.scheduled' AND sid IN (${sids.map(() => '?').join(', ')})`)
+    .all(mark, ...sids) as { sid: number; at: number; id: string; body: string }[];
+  for (const r of tail) keep(r.sid, r);
+  for (const [sid, subject] of subjectOf) {
+    const body = first.get(sid)?.body;
+    found.set(subject, body === undefined ? null : ((JSON.parse(body) as { ticket?: string }).ticket ?? null));
+  }
+  return found;
+}
+
+const TICKET_FILTER_COLUMNS = { team: 'b.team', channel: 'b.channel', priority: 'b.priority', category: 'b.category', agent: 'b.assignee' } as const;
+const CALLBACK_FILTER_COLUMNS = { team: 'b.team', agent: 'b.agent' } as const;
+
+/**
+ * One page of the backlog now, as getBacklog counts it (the same filters on the same columns), newest subject
+ * first: its rows are keyed by subject number, given in order of first sight, and a page is a walk down that key.
+ */
+function backlogPage(sqlite: Database.Database, measure: keyof typeof BACKLOG_MEASURES, filters: KpiFilters, now: number, limit: number, after: Position | null): DrillPage {
+  const m: { table: 'tickets' | 'callbacks'; where?: string } = BACKLOG_MEASURES[measure];
+  const tickets = m.table === 'tickets';
+  // Callbacks carry team and agent only: a channel, priority or category filter matches none of them (getBacklog).
+  if (!tickets && (filters.channel !== undefined || filters.priority !== undefined || filters.category !== undefined)) return { items: [], next: null };
+  const f = filterConditions(filters, tickets ? TICKET_FILTER_COLUMNS : CALLBACK_FILTER_COLUMNS);
+  const conditions = [...(m.where ? [m.where] : []), ...f.conditions];
+  const params: (string | number)[] = [...(m.where?.includes('?') ? [now] : []), ...f.params];
+  if (after && 'sid' in after) (conditions.push('b.sid < ?'), params.push(after.sid));
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const table = tickets ? 'open_tickets' : 'pending_callbacks';
+  const columns = tickets
+    ? 'b.sid, s.subject, b.team, b.channel, b.priority, b.category, b.assignee AS agent, b.unattended_since AS since, NULL AS ticket, NULL AS due'
+    : 'b.sid, s.subject, b.team, NULL AS channel, NULL AS priority, NULL AS category, b.agent, b.scheduled_at AS since, b.ticket, b.due';
+  const rows = cached(sqlite, `SELECT ${columns} FROM ${table} b JOIN subjects s ON s.sid = b.sid ${where} ORDER BY b.sid DESC LIMIT ?`).all(
+    ...params,
+    limit + 1
+  ) as { sid: number; subject: string; team: string | null; channel: string | null; priority: string | null; category: string | null; agent: string | null; since: number | null; ticket: string | null; due: number | null }[];
+  const more = rows.length > limit;
+  if (more) rows.pop();
+  const created = tickets ? createdTimes(sqlite, rows.map((r) => r.sid)) : new Map<number, number>();
+  const items = rows.map((r): DrillItem => {
+    const id = r.subject.slice(2);
+    // Unattended: the wait so far (since t0, or since the customer's reply); otherwise the age.
+    const since = tickets ? (measure === 'backlog.unattended' ? r.since : created.get(r.sid)) : r.since;
+    const at = since ?? now;
+    return {
+      kind: tickets ? 'ticket' : 'callback',
+      id,
+      ticket: tickets ? id : r.ticket,
+      at: iso(at),
+      team: r.team,
+      channel: r.channel,
+      priority: r.priority,
+      category: r.category,
+      agent: r.agent,
+      valueSec: since === undefined || since === null ? null : Math.max(0, (now - since) / 1000),
+      score: null,
+      withinTarget: null,
+      connected: null,
+      onTime: null,
+      confirmed: null,
+      due: r.due === null ? null : iso(r.due)
+    };
+  });
+  return { items, next: more ? encodeCursor({ sid: rows[rows.length - 1].sid }) : null };
+}
+
+/** Each open ticket's creation time (its earliest `ticket.created`), from its indexed events and the unindexed tail. */
+function createdTimes(sqlite: Database.Database, sids: number[]): Map<number, number> {
+  const times = new Map<number, number>();
+  if (sids.length === 0) return times;
+  const mark = indexedMark(sqlite);
+  const indexed = cached(
+    sqlite,
+    "SELECT min(e.at) FROM subject_events x JOIN events e ON e.seq = x.seq WHERE x.sid = ? AND x.seq <= ? AND e.type = 'ticket.created'"
+  ).pluck();
+  for (const sid of sids) {
+    const at = indexed.get(sid, mark) as number | null;
+    if (at !== null) times.set(sid, at);
+  }
+  const tail = sqlite
+    .prepare(`SELECT sid, min(at) AS at FROM events WHERE seq > ? AND type = 'ticket.created' AND sid IN (${sids.map(() => '?').join(', ')}) GROUP BY sid`)
+    .all(mark, ...sids) as { sid: number; at: number }[];
+  for (const r of tail) times.set(r.sid, Math.min(r.at, times.get(r.sid) ?? Infinity));
+  return times;
+}
+
+/** Every event up to this `seq` is in `subject_events`; the ones after it are found in `events` by subject number. */
+export function indexedMark(sqlite: Database.Database): number {
+  return (cached(sqlite, 'SELECT seq FROM subject_events_indexed WHERE one = 1').pluck().get() as number | undefined) ?? 0;
+}
+
+/** One page of the items behind `measure`: for a window's number, its facts of [from, to); for the backlog, now's. */
+export function getDrillPage(
+  sqlite: Database.Database,
+  measure: Measure,
+  window: { from: number; to: number },
+  filters: KpiFilters,
+  now: number,
+  limit: number,
+  after: Position | null
+): DrillPage {
+  return onSnapshot(sqlite, () =>
+    measure in FACT_MEASURES
+      ? factPage(sqlite, measure as keyof typeof FACT_MEASURES, window, filters, limit, after)
+      : backlogPage(sqlite, measure as keyof typeof BACKLOG_MEASURES, filters, now, limit, after)
+  );
+}
+
+export type { Position as DrillPosition };

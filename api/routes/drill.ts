@@ -1,0 +1,53 @@
+// GET /api/drill: the tickets behind a number. Role: manager.
+import { Hono } from 'hono';
+import type { AppDeps } from '../app';
+import { requireRole } from '../auth/middleware';
+import { DEFAULT_LIMIT, MAX_LIMIT, MEASURES, decodeCursor, getDrillPage, isMeasure, type DrillPosition, type Measure } from '../queries/getDrill';
+import { KPI_PARAMS, filtersOf, isBlank, parseWindowQuery, resolveWindow, type ParamError } from './params';
+
+/** What GET /api/drill takes: /api/kpis's window and filters, and which number, how many, from where. */
+export const DRILL_PARAMS = [...KPI_PARAMS, 'measure', 'limit', 'cursor'];
+
+/** The one value given of a parameter (parseWindowQuery has refused it given twice), blank as not given. */
+function given(url: URL, name: string): string | undefined {
+  const v = url.searchParams.getAll(name).find((x) => !isBlank(x));
+  return v?.trim();
+}
+
+/** The drill's own parameters, every fault listed. */
+function drillParams(url: URL): { ok: true; measure: Measure; limit: number; after: DrillPosition | null } | { ok: false; errors: ParamError[] } {
+  const errors: ParamError[] = [];
+  const measure = given(url, 'measure');
+  const valid = `expected one of ${MEASURES.join(', ')}`;
+  if (measure === undefined) errors.push({ path: 'measure', message: `is missing: name the number of /api/kpis to drill into; ${valid}` });
+  else if (!isMeasure(measure)) errors.push({ path: 'measure', message: `${measure} is not a number that can be drilled into; ${valid}` });
+  const limitText = given(url, 'limit');
+  let limit = DEFAULT_LIMIT;
+  if (limitText !== undefined) {
+    limit = /^\d+$/.test(limitText) ? Number(limitText) : NaN;
+    if (!(limit >= 1 && limit <= MAX_LIMIT)) errors.push({ path: 'limit', message: `expected a whole number from 1 to ${MAX_LIMIT} (items a page), got ${limitText}` });
+  }
+  const cursorText = given(url, 'cursor');
+  let after: DrillPosition | null = null;
+  if (cursorText !== undefined && measure !== undefined && isMeasure(measure)) {
+    after = decodeCursor(cursorText, measure);
+    if (after === null) errors.push({ path: 'cursor', message: `not a cursor this server gave for ${measure}: pass the "next" of the previous page as it came, or leave it out for the first page` });
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, measure: measure as Measure, limit, after };
+}
+
+export function drillRoutes(deps: AppDeps) {
+  const sqlite = deps.db.$client;
+  const manager = requireRole(deps.db, 'manager', deps.now);
+  return new Hono()
+    .get('/drill', manager, (c) => {
+      const url = new URL(c.req.url);
+      const q = parseWindowQuery(c.req.url, deps.config.KPI_TIMEZONE, DRILL_PARAMS);
+      const d = drillParams(url);
+      if (!q.ok || !d.ok) return c.json({ errors: [...(q.ok ? [] : q.errors), ...(d.ok ? [] : d.errors)] }, 400);
+      const now = deps.now();
+      const window = resolveWindow(q.query, now, deps.config.KPI_TIMEZONE);
+      const page = getDrillPage(sqlite, d.measure, window, filtersOf(q.query), now, d.limit, d.after);
+      return c.json({ measure: d.measure, from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString(), ...page });
+    });
+}

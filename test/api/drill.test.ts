@@ -1,0 +1,201 @@
+// GET /api/drill: the tickets and callbacks behind a number of /api/kpis, a page at a time.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp } from '../helpers/app';
+
+/** The contract's measures: the JSON paths of /api/kpis's numbers that can be drilled into. */
+const MEASURES = [
+  ...['created', 'resolved', 'reopened', 'escalated', 'abandoned'].map((k) => `tickets.${k}`),
+  ...['count', 'withinTarget', 'breached'].map((k) => `firstResponse.${k}`),
+  'resolution.count',
+  'csat.responses',
+  'csat.positive',
+  ...['scheduled', 'attempts', 'connected', 'completed', 'completedOnTime', 'confirmed'].map((k) => `callbacks.${k}`),
+  ...['open', 'unassigned', 'unattended', 'callbacksPending', 'callbacksOverdue'].map((k) => `backlog.${k}`)
+];
+
+const NOW = Date.parse('2026-11-24T12:00:00Z');
+const m = (minutes: number) => NOW - 6 * 3_600_000 + minutes * 60_000; // 06:00Z + minutes
+let n = 0;
+const e = (type: string, minutes: number, fields: Record<string, unknown>) => ({ id: `d${++n}`, type, at: m(minutes), ...fields });
+
+/** Tickets of two teams answered by ann and bob, resolved, rated (one twice), escalated, abandoned, reopened; callbacks. */
+function scenario() {
+  const evs: Record<string, unknown>[] = [];
+  for (let i = 1; i <= 7; i++) {
+    const ticket = `T${i}`;
+    evs.push(e('ticket.created', i * 10, { ticket, channel: i === 5 ? 'email' : 'chat', team: i > 5 ? 'risk' : 'wallet', priority: i === 1 ? 'urgent' : 'normal', category: 'refund' }));
+    if (i <= 5) evs.push(e('ticket.assigned', i * 10, { ticket, agent: i % 2 ? 'ann' : 'bob' }));
+    if (i <= 5) evs.push(e('ticket.replied', i * 10 + i + (i === 1 ? 5 : 0), { ticket, agent: i % 2 ? 'ann' : 'bob' }));
+  }
+  evs.push(e('ticket.resolved', 100, { ticket: 'T1' }), e('ticket.rated', 101, { ticket: 'T1', score: 5 }));
+  // Rated twice: only the latest (2) counts, credited to bob who resolved it.
+  evs.push(e('ticket.resolved', 120, { ticket: 'T2', agent: 'bob' }), e('ticket.rated', 121, { ticket: 'T2', score: 5 }), e('ticket.rated', 125, { ticket: 'T2', score: 2 }));
+  evs.push(e('ticket.reopened', 130, { ticket: 'T2' }), e('ticket.resolved', 140, { ticket: 'T2', agent: 'ann' }));
+  evs.push(e('ticket.escalated', 150, { ticket: 'T3', team: 'risk', priority: 'high' }));
+  evs.push(e('ticket.customer_replied', 300, { ticket: 'T3' }));
+  evs.push(e('ticket.abandoned', 75, { ticket: 'T7' }));
+  evs.push(
+    e('callback.scheduled', 50, { callback: 'C1', reason: 'pre_approval', due: m(90), agent: 'ann', team: 'wallet', ticket: 'T1' }),
+    e('callback.attempted', 60, { callback: 'C1', agent: 'ann', result: 'no_answer' }),
+    e('callback.attempted', 70, { callback: 'C1', agent: 'ann', result: 'connected' }),
+    e('callback.completed', 71, { callback: 'C1', outcome: 'confirmed' }),
+    e('callback.scheduled', 60, { callback: 'C2', reason: 'unconfirmed_payment', due: m(120), agent: 'bob', team: 'wallet' }),
+    e('callback.scheduled', 340, { callback: 'C3', reason: 'other', due: m(600), agent: 'ann', team: 'risk', ticket: 'T6' })
+  );
+  return evs;
+}
+
+let t: ReturnType<typeof testApp>;
+const drill = async (params: Record<string, string | number>, token = t.tokens.manager) => {
+  const q = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  return t.get(`/api/drill?${q}`, token);
+};
+/** Every item of a measure, page by page. */
+async function all(params: Record<string, string | number>) {
+  const items: any[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 1000; pages++) {
+    const res = await drill({ ...params, ...(cursor ? { cursor } : {}) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    items.push(...res.body.items);
+    cursor = res.body.next;
+    if (cursor === null) return items;
+  }
+  throw new Error('no end of pages');
+}
+const numberAt = (kpis: any, measure: string) => measure.split('.').reduce((o, k) => o[k], kpis) as number;
+
+const WINDOW = { from: new Date(m(0)).toISOString(), to: new Date(NOW).toISOString() };
+
+beforeAll(async () => {
+  t = testApp({ now: () => NOW });
+  expect((await t.post(scenario())).status).toBe(200);
+});
+afterAll(() => t.close());
+
+describe('GET /api/drill', () => {
+  it('lists as many items as /api/kpis counts, for every measure, with and without filters', async () => {
+    for (const filters of [{}, { team: 'wallet' }, { agent: 'ann' }, { channel: 'chat', priority: 'normal' }, { team: 'risk' }] as Record<string, string>[]) {
+      const kpis = await t.kpis({ ...WINDOW, ...filters });
+      for (const measure of MEASURES) {
+        const items = await all({ measure, ...WINDOW, ...filters, limit: 2 });
+        expect(items.length, `${measure} ${JSON.stringify(filters)}`).toBe(numberAt(kpis, measure));
+      }
+    }
+    // The numbers are not all zero: the comparison above says something.
+    const kpis = await t.kpis(WINDOW);
+    expect([kpis.tickets.created, kpis.firstResponse.count, kpis.csat.responses, kpis.callbacks.attempts, kpis.backlog.open]).toEqual([7, 5, 2, 2, 4]);
+  });
+
+  it('counts as /api/agents does with agent= and team=', async () => {
+    const { agents } = await t.agents({ ...WINDOW, team: 'wallet' });
+    const bob = agents.find((a: any) => a.agent === 'bob');
+    for (const [measure, want] of [['firstResponse.count', bob.firstResponse.count], ['resolution.count', bob.resolution.count], ['csat.responses', bob.csat.responses], ['callbacks.scheduled', bob.callbacks.scheduled]] as const)
+      expect((await all({ measure, ...WINDOW, team: 'wallet', agent: 'bob' })).length, measure).toBe(want);
+    expect(bob.csat.responses).toBe(1);
+  });
+
+  it('says what is behind each item: newest first, with the duration, score and target of its fact', async () => {
+    const first = await drill({ measure: 'firstResponse.count', ...WINDOW });
+    expect(first.body).toMatchObject({ measure: 'firstResponse.count', from: WINDOW.from, to: WINDOW.to, next: null });
+    expect(first.body.items.map((i: any) => [i.id, i.valueSec, i.withinTarget, i.agent])).toEqual([
+      ['T5', 300, true, 'ann'],
+      ['T4', 240, true, 'bob'],
+      ['T3', 180, true, 'ann'],
+      ['T2', 120, true, 'bob'],
+      ['T1', 360, false, 'ann']
+    ]);
+    expect(first.body.items[0]).toMatchObject({ kind: 'ticket', ticket: 'T5', at: new Date(m(55)).toISOString(), team: 'wallet', channel: 'email', priority: 'normal', category: 'refund', score: null });
+    // The latest rating wins, credited to the last resolver before it.
+    const csat = await drill({ measure: 'csat.responses', ...WINDOW });
+    expect(csat.body.items.map((i: any) => [i.id, i.score, i.agent])).toEqual([
+      ['T2', 2, 'bob'],
+      ['T1', 5, 'ann']
+    ]);
+    expect((await drill({ measure: 'csat.positive', ...WINDOW })).body.items.map((i: any) => i.id)).toEqual(['T1']);
+    // Team and priority at the fact's time: T3's escalation is risk's, its first response wallet's.
+    expect((await drill({ measure: 'tickets.escalated', ...WINDOW, team: 'risk' })).body.items.map((i: any) => [i.id, i.priority])).toEqual([['T3', 'high']]);
+    expect((await drill({ measure: 'firstResponse.count', ...WINDOW, team: 'risk' })).body.items).toEqual([]);
+    const resolved = await drill({ measure: 'tickets.resolved', ...WINDOW });
+    expect(resolved.body.items.map((i: any) => [i.id, i.valueSec, i.agent])).toEqual([
+      ['T2', (140 - 20) * 60, 'ann'],
+      ['T2', (120 - 20) * 60, 'bob'],
+      ['T1', 90 * 60, 'ann']
+    ]);
+    const connected = await drill({ measure: 'callbacks.connected', ...WINDOW });
+    expect(connected.body.items).toEqual([
+      expect.objectContaining({ kind: 'callback', id: 'C1', ticket: 'T1', at: new Date(m(70)).toISOString(), team: 'wallet', agent: 'ann', channel: null, valueSec: null, score: null, withinTarget: null })
+    ]);
+  });
+
+  it('lists the backlog as it stands now, whatever the window: the wait so far for unattended, the age otherwise', async () => {
+    const unattended = await drill({ measure: 'backlog.unattended', from: '2020-01-01', to: '2020-01-02' });
+    expect(unattended.status).toBe(200);
+    // T3 waits since the customer's reply at 300; T6 (risk, unassigned) since its creation at 60.
+    expect(unattended.body.items.map((i: any) => [i.id, i.at, i.valueSec])).toEqual([
+      ['T6', new Date(m(60)).toISOString(), (360 - 60) * 60],
+      ['T3', new Date(m(300)).toISOString(), (360 - 300) * 60]
+    ]);
+    const open = await drill({ measure: 'backlog.open' });
+    expect(open.body.items.map((i: any) => [i.id, i.valueSec, i.agent])).toEqual([
+      ['T6', (360 - 60) * 60, null],
+      ['T5', (360 - 50) * 60, 'ann'],
+      ['T4', (360 - 40) * 60, 'bob'],
+      ['T3', (360 - 30) * 60, 'ann']
+    ]);
+    expect((await drill({ measure: 'backlog.unassigned' })).body.items.map((i: any) => i.id)).toEqual(['T6']);
+    const overdue = await drill({ measure: 'backlog.callbacksOverdue' });
+    expect(overdue.body.items).toEqual([expect.objectContaining({ kind: 'callback', id: 'C2', ticket: null, agent: 'bob', due: new Date(m(120)).toISOString() })]);
+    expect((await drill({ measure: 'backlog.callbacksPending', agent: 'ann' })).body.items.map((i: any) => [i.id, i.ticket])).toEqual([['C3', 'T6']]);
+    // Callbacks carry no channel: a channel filter matches none, as in /api/kpis.
+    expect((await drill({ measure: 'backlog.callbacksPending', channel: 'chat' })).body.items).toEqual([]);
+  });
+
+  it('pages with limit and an opaque cursor: no item twice, none left out, null at the end', async () => {
+    const one = await all({ measure: 'tickets.created', ...WINDOW, limit: 1 });
+    const whole = (await drill({ measure: 'tickets.created', ...WINDOW, limit: 1000 })).body.items;
+    expect(one).toEqual(whole);
+    expect(whole.map((i: any) => i.id)).toEqual(['T7', 'T6', 'T5', 'T4', 'T3', 'T2', 'T1']);
+    const first = await drill({ measure: 'tickets.created', ...WINDOW, limit: 3 });
+    expect(first.body.items).toHaveLength(3);
+    expect(typeof first.body.next).toBe('string');
+    const backlog = await all({ measure: 'backlog.open', limit: 1 });
+    expect(backlog.map((i: any) => i.id)).toEqual(['T6', 'T5', 'T4', 'T3']);
+  });
+
+  it('answers 400 naming what is wrong: the measure, limit, cursor, and the window and filters as /api/kpis does', async () => {
+    const missing = await drill({});
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([{ path: 'measure', message: expect.stringContaining('tickets.created, tickets.resolved') }]);
+    const unknown = await drill({ measure: 'tickets.opened' });
+    expect(unknown.body.errors).toEqual([{ path: 'measure', message: expect.stringMatching(/tickets\.opened .*backlog\.callbacksOverdue/) }]);
+    expect((await drill({ measure: 'csat.pct' })).status).toBe(400);
+    expect((await drill({ measure: 'tickets.created', limit: 1001 })).body.errors).toEqual([{ path: 'limit', message: expect.stringContaining('1 to 1000') }]);
+    expect((await drill({ measure: 'tickets.created', limit: 0 })).status).toBe(400);
+    expect((await drill({ measure: 'tickets.created', limit: '2.5' })).status).toBe(400);
+    expect((await drill({ measure: 'tickets.created', cursor: 'not-a-cursor' })).body.errors).toEqual([{ path: 'cursor', message: expect.stringContaining('next') }]);
+    // A backlog's cursor is no window measure's.
+    const backlogPage = await drill({ measure: 'backlog.open', limit: 1 });
+    expect((await drill({ measure: 'tickets.created', cursor: backlogPage.body.next })).body.errors[0].path).toBe('cursor');
+    // The window and filters, read as /api/kpis reads them, every fault at once.
+    const bad = await drill({ measure: 'nope', from: '2026-11-24', channel: 'fax', tema: 'x' });
+    expect(bad.status).toBe(400);
+    const kpisBad = await t.get('/api/kpis?from=2026-11-24&channel=fax&tema=x');
+    expect(bad.body.errors.filter((x: any) => x.path !== 'measure')).toEqual(kpisBad.body.errors.map((x: any) => (x.path === 'tema' ? { ...x, message: expect.stringContaining('unknown parameter') } : x)));
+    expect(bad.body.errors.map((x: any) => x.path).sort()).toEqual(['channel', 'measure', 'tema', 'to']);
+    expect((await drill({ measure: 'tickets.created', from: WINDOW.to, to: WINDOW.from })).body.errors).toEqual([{ path: 'to', message: expect.stringContaining('from must be before to') }]);
+  });
+
+  it('is for managers: 401 without credentials, 403 for a supervisor', async () => {
+    expect((await drill({ measure: 'tickets.created' }, null as unknown as string)).status).toBe(401);
+    expect((await drill({ measure: 'tickets.created' }, t.tokens.supervisor)).status).toBe(403);
+    expect((await drill({ measure: 'tickets.created' }, t.tokens.admin)).status).toBe(200);
+  });
+
+  it('defaults to today in the configured timezone, as /api/kpis', async () => {
+    const res = await drill({ measure: 'tickets.created' });
+    const kpis = await t.kpis();
+    expect([res.body.from, res.body.to]).toEqual([kpis.from, kpis.to]);
+    expect(res.body.items).toHaveLength(kpis.tickets.created);
+  });
+});
