@@ -1,12 +1,16 @@
-// GET /api/drill: the tickets behind a number. Role: manager.
+// GET /api/drill (the tickets behind a number), GET /api/tickets/:id and GET /api/callbacks/:id (one's story). Role: manager.
 import { Hono } from 'hono';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth/middleware';
 import { DEFAULT_LIMIT, MAX_LIMIT, MEASURES, decodeCursor, getDrillPage, isMeasure, type DrillPosition, type Measure } from '../queries/getDrill';
+import { getCallbackStory, getTicketStory } from '../queries/getStory';
 import { KPI_PARAMS, filtersOf, isBlank, parseWindowQuery, resolveWindow, type ParamError } from './params';
 
 /** What GET /api/drill takes: /api/kpis's window and filters, and which number, how many, from where. */
 export const DRILL_PARAMS = [...KPI_PARAMS, 'measure', 'limit', 'cursor'];
+
+/** A ticket or callback id is 1–128 characters in an event (schema.ts); past 200 it is no id at all. */
+const MAX_ID = 200;
 
 /** The one value given of a parameter (parseWindowQuery has refused it given twice), blank as not given. */
 function given(url: URL, name: string): string | undefined {
@@ -36,6 +40,11 @@ function drillParams(url: URL): { ok: true; measure: Measure; limit: number; aft
   return errors.length ? { ok: false, errors } : { ok: true, measure: measure as Measure, limit, after };
 }
 
+function idParam(raw: string, what: 'ticket' | 'callback'): { ok: true; id: string } | { ok: false; error: ParamError } {
+  if (raw.length > MAX_ID) return { ok: false, error: { path: 'id', message: `is ${raw.length} characters long: no ${what} id is over ${MAX_ID} (events hold at most 128)` } };
+  return { ok: true, id: raw };
+}
+
 export function drillRoutes(deps: AppDeps) {
   const sqlite = deps.db.$client;
   const manager = requireRole(deps.db, 'manager', deps.now);
@@ -49,5 +58,17 @@ export function drillRoutes(deps: AppDeps) {
       const window = resolveWindow(q.query, now, deps.config.KPI_TIMEZONE);
       const page = getDrillPage(sqlite, d.measure, window, filtersOf(q.query), now, d.limit, d.after);
       return c.json({ measure: d.measure, from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString(), ...page });
+    })
+    .get('/tickets/:id', manager, (c) => {
+      const id = idParam(c.req.param('id'), 'ticket');
+      if (!id.ok) return c.json({ errors: [id.error] }, 400);
+      const story = getTicketStory(sqlite, id.id, deps.now());
+      return story ? c.json(story) : c.json({ error: 'not_found', message: `No event names ticket ${id.id}.` }, 404);
+    })
+    .get('/callbacks/:id', manager, (c) => {
+      const id = idParam(c.req.param('id'), 'callback');
+      if (!id.ok) return c.json({ errors: [id.error] }, 400);
+      const story = getCallbackStory(sqlite, id.id, deps.now());
+      return story ? c.json(story) : c.json({ error: 'not_found', message: `No event names callback ${id.id}.` }, 404);
     });
 }

@@ -1,0 +1,133 @@
+// One ticket's or callback's story: its stored events in replay's order, and what replay makes of them now.
+// The replay is api/kpi/replay.ts's, run here on the events as stored: the rules live there alone.
+import type Database from 'better-sqlite3';
+import type { CallbackEvent, TicketEvent } from '../events/schema';
+import { inTimeOrder, replayCallback, replayTicket, type Fact } from '../kpi/replay';
+import { slaLookup } from '../kpi/sla-policies';
+import { slaPolicyVersions } from './getSlaPolicies';
+import { indexedMark } from './getDrill';
+import { cached, onSnapshot } from './windowTotals';
+
+type Stored = { seq: number; body: string; receivedAt: number };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : iso(ms));
+
+/**
+ * A subject's stored events: those `subject_events` lists up to its mark, and the tail after the mark found by
+ * subject number (the writer indexes in arrears, on its own thread, so only the database says what it holds).
+ * Null for a subject no event has named.
+ */
+function storedEvents(sqlite: Database.Database, subject: string): Stored[] | null {
+  const sid = cached(sqlite, 'SELECT sid FROM subjects WHERE subject = ?').pluck().get(subject) as number | undefined;
+  if (sid === undefined) return null;
+  const mark = indexedMark(sqlite);
+  const indexed = cached(
+    sqlite,
+    'SELECT e.seq, e.body, e.received_at AS receivedAt FROM subject_events x JOIN events e ON e.seq = x.seq WHERE x.sid = ? AND x.seq <= ?'
+  ).all(sid, mark) as Stored[];
+  const tail = cached(sqlite, 'SELECT seq, body, received_at AS receivedAt FROM events WHERE seq > ? AND sid = ?').all(mark, sid) as Stored[];
+  return [...indexed, ...tail];
+}
+
+interface StoryEvent {
+  id: string;
+  type: string;
+  at: number;
+  [field: string]: unknown;
+}
+
+/** The events as replay reads them (epoch ms), in replay's order, and as the answer shows them (ISO times). */
+function readEvents(stored: Stored[]): { events: StoryEvent[]; shown: Record<string, unknown>[] } {
+  const received = new Map<string, number>();
+  const parsed = stored.map((s) => {
+    const e = JSON.parse(s.body) as StoryEvent;
+    received.set(e.id, s.receivedAt);
+    return e;
+  });
+  const events = inTimeOrder(parsed) as StoryEvent[];
+  const shown = events.map((e) => ({
+    ...e,
+    at: iso(e.at),
+    ...(typeof e.due === 'number' ? { due: iso(e.due) } : {}),
+    receivedAt: iso(received.get(e.id)!)
+  }));
+  return { events, shown };
+}
+
+const showFact = (f: Fact) => ({ ...f, at: iso(f.at) });
+
+/** GET /api/tickets/:id: null for a ticket no event has named. */
+export function getTicketStory(sqlite: Database.Database, ticket: string, now: number) {
+  return onSnapshot(sqlite, () => {
+    const stored = storedEvents(sqlite, `t:${ticket}`);
+    if (stored === null) return null;
+    const { events, shown } = readEvents(stored);
+    const replay = replayTicket(events as unknown as TicketEvent[], slaLookup(slaPolicyVersions(sqlite)), now);
+    const pending = cached(sqlite, 'SELECT s.subject FROM pending_callbacks p JOIN subjects s ON s.sid = p.sid WHERE p.ticket = ? ORDER BY p.sid').pluck().all(ticket) as string[];
+    return { ticket, events: shown, state: replay && ticketState(replay), pendingCallbacks: pending.map((s) => s.slice(2)) };
+  });
+}
+
+function ticketState({ state: s, facts }: NonNullable<ReturnType<typeof replayTicket>>) {
+  const first = facts.find((f) => f.kind === 'first_response');
+  const resolutions = facts.filter((f) => f.kind === 'resolved');
+  const lastResolution = s.state === 'resolved' ? resolutions[resolutions.length - 1] : undefined;
+  const rating = facts.find((f) => f.kind === 'rated');
+  return {
+    // `upcoming`: created ahead of the server's clock (an event may be up to 5 minutes ahead).
+    status: s.state,
+    team: s.team,
+    channel: s.channel,
+    priority: s.priority,
+    category: s.category,
+    assignee: s.assignee,
+    createdAt: iso(s.createdAt),
+    firstResponseAt: isoOrNull(first?.at),
+    firstResponseSec: first ? first.value! / 1000 : null,
+    firstResponseWithinTarget: first ? first.flag === 1 : null,
+    firstResponder: first?.agent ?? null,
+    resolvedAt: isoOrNull(lastResolution?.at),
+    resolutionSec: lastResolution ? lastResolution.value! / 1000 : null,
+    resolvedBy: lastResolution?.agent ?? null,
+    resolutions: resolutions.length,
+    reopenings: facts.filter((f) => f.kind === 'reopened').length,
+    escalations: facts.filter((f) => f.kind === 'escalated').length,
+    abandoned: s.state === 'abandoned',
+    rating: rating ? { score: rating.value, at: iso(rating.at), agent: rating.agent } : null,
+    unattendedSince: isoOrNull(s.unattendedSince),
+    facts: facts.map(showFact)
+  };
+}
+
+/** GET /api/callbacks/:id: null for a callback no event has named. */
+export function getCallbackStory(sqlite: Database.Database, callback: string, now: number) {
+  return onSnapshot(sqlite, () => {
+    const stored = storedEvents(sqlite, `c:${callback}`);
+    if (stored === null) return null;
+    const { events, shown } = readEvents(stored);
+    const replay = replayCallback(events as unknown as CallbackEvent[], now);
+    return { callback, events: shown, state: replay && callbackState(replay) };
+  });
+}
+
+function callbackState({ state: s, facts }: NonNullable<ReturnType<typeof replayCallback>>) {
+  const completion = facts.find((f) => f.kind === 'callback_completed');
+  const attempts = facts.filter((f) => f.kind === 'callback_attempted');
+  return {
+    status: s.state,
+    ticket: s.ticket,
+    team: s.team,
+    agent: s.agent,
+    reason: s.reason,
+    scheduledAt: iso(s.scheduledAt),
+    due: iso(s.due),
+    attempts: attempts.length,
+    connected: attempts.filter((f) => f.flag === 1).length,
+    completedAt: isoOrNull(completion?.at),
+    completedBy: completion?.agent ?? null,
+    onTime: completion ? completion.flag === 1 : null,
+    confirmed: completion ? completion.flag2 === 1 : null,
+    facts: facts.map(showFact)
+  };
+}
