@@ -3,11 +3,12 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth/middleware';
 import { DEFAULT_LIMIT, MAX_LIMIT, MEASURES, decodeCursor, getDrillPage, isMeasure, type DrillPosition, type Measure } from '../queries/getDrill';
+import { csvFileName, drillCsv } from '../queries/drillCsv';
 import { getCallbackStory, getTicketStory } from '../queries/getStory';
 import { KPI_PARAMS, filtersOf, isBlank, parseWindowQuery, resolveWindow, type ParamError } from './params';
 
-/** What GET /api/drill takes: /api/kpis's window and filters, and which number, how many, from where. */
-export const DRILL_PARAMS = [...KPI_PARAMS, 'measure', 'limit', 'cursor'];
+/** What GET /api/drill takes: /api/kpis's window and filters, and which number, how many, from where, as JSON or CSV. */
+export const DRILL_PARAMS = [...KPI_PARAMS, 'measure', 'limit', 'cursor', 'format'];
 
 /** A ticket or callback id is 1–128 characters in an event (schema.ts); past 200 it is no id at all. */
 const MAX_ID = 200;
@@ -19,8 +20,10 @@ function given(url: URL, name: string): string | undefined {
 }
 
 /** The drill's own parameters, every fault listed. */
-function drillParams(url: URL): { ok: true; measure: Measure; limit: number; after: DrillPosition | null } | { ok: false; errors: ParamError[] } {
+function drillParams(url: URL): { ok: true; measure: Measure; limit: number; after: DrillPosition | null; csv: boolean } | { ok: false; errors: ParamError[] } {
   const errors: ParamError[] = [];
+  const format = given(url, 'format') ?? 'json';
+  if (format !== 'json' && format !== 'csv') errors.push({ path: 'format', message: `expected csv (every item, as a file) or json (a page, the default), got ${format}` });
   const measure = given(url, 'measure');
   const valid = `expected one of ${MEASURES.join(', ')}`;
   if (measure === undefined) errors.push({ path: 'measure', message: `is missing: name the number of /api/kpis to drill into; ${valid}` });
@@ -37,7 +40,7 @@ function drillParams(url: URL): { ok: true; measure: Measure; limit: number; aft
     after = decodeCursor(cursorText, measure);
     if (after === null) errors.push({ path: 'cursor', message: `not a cursor this server gave for ${measure}: pass the "next" of the previous page as it came, or leave it out for the first page` });
   }
-  return errors.length ? { ok: false, errors } : { ok: true, measure: measure as Measure, limit, after };
+  return errors.length ? { ok: false, errors } : { ok: true, measure: measure as Measure, limit, after, csv: format === 'csv' };
 }
 
 function idParam(raw: string, what: 'ticket' | 'callback'): { ok: true; id: string } | { ok: false; error: ParamError } {
@@ -56,6 +59,13 @@ export function drillRoutes(deps: AppDeps) {
       if (!q.ok || !d.ok) return c.json({ errors: [...(q.ok ? [] : q.errors), ...(d.ok ? [] : d.errors)] }, 400);
       const now = deps.now();
       const window = resolveWindow(q.query, now, deps.config.KPI_TIMEZONE);
+      if (d.csv) {
+        // Every item, whatever limit and cursor say: an export is the whole list.
+        const name = csvFileName(d.measure, window);
+        c.header('Content-Type', 'text/csv; charset=utf-8');
+        c.header('Content-Disposition', `attachment; filename="${name}"`);
+        return c.body(drillCsv(sqlite, d.measure, window, filtersOf(q.query), now));
+      }
       const page = getDrillPage(sqlite, d.measure, window, filtersOf(q.query), now, d.limit, d.after);
       return c.json({ measure: d.measure, from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString(), ...page });
     })

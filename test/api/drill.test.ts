@@ -199,3 +199,88 @@ describe('GET /api/drill', () => {
     expect(res.body.items).toHaveLength(kpis.tickets.created);
   });
 });
+
+/** Rows of an RFC 4180 text: quoted fields may hold commas, doubled quotes and line breaks; lines end in CRLF. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let cell = '';
+  let row: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(cell), (cell = '');
+    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else cell += ch;
+  }
+  expect(cell, 'the last line ends in CRLF').toBe('');
+  return rows;
+}
+
+describe('GET /api/drill?format=csv', () => {
+  const csv = async (params: Record<string, string | number>, token = t.tokens.manager) =>
+    t.app.request(`/api/drill?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`, { headers: { authorization: `Bearer ${token}` } });
+
+  it('exports every item, whatever limit says, as a file Excel opens: BOM, header, ISO times, as many rows as /api/kpis counts', async () => {
+    const res = await csv({ measure: 'firstResponse.count', ...WINDOW, format: 'csv', limit: 2 });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="firstResponse.count-2026-11-24T060000Z-2026-11-24T120000Z.csv"');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1));
+    expect(rows[0]).toEqual(['kind', 'id', 'ticket', 'at', 'team', 'channel', 'priority', 'category', 'agent', 'valueSec', 'score', 'withinTarget', 'connected', 'onTime', 'confirmed', 'due']);
+    expect(rows.slice(1)).toHaveLength((await t.kpis(WINDOW)).firstResponse.count);
+    expect(rows[1]).toEqual(['ticket', 'T5', 'T5', new Date(m(55)).toISOString(), 'wallet', 'email', 'normal', 'refund', 'ann', '300', '', 'true', '', '', '', '']);
+    for (const measure of MEASURES) {
+      const body = await (await csv({ measure, ...WINDOW, team: 'wallet', format: 'csv' })).text();
+      const kpis = await t.kpis({ ...WINDOW, team: 'wallet' });
+      expect(parseCsv(body.slice(1)).length - 1, measure).toBe(numberAt(kpis, measure));
+    }
+  });
+
+  it('quotes per RFC 4180 and defuses cells a spreadsheet would run as formulas', async () => {
+    const other = testApp({ now: () => NOW });
+    try {
+      const evil = [
+        e('ticket.created', 10, { ticket: '=HYPERLINK("http://x","y")', channel: 'chat', team: '+team, with "quotes"', category: '@SUM(A1)' }),
+        e('ticket.replied', 11, { ticket: '=HYPERLINK("http://x","y")', agent: '-1+1' }),
+        e('ticket.created', 12, { ticket: '工单 1', channel: 'chat', team: '钱包', category: 'plain' })
+      ];
+      expect((await other.post(evil)).status).toBe(200);
+      const res = await other.app.request(`/api/drill?measure=tickets.created&from=${WINDOW.from}&to=${WINDOW.to}&format=csv`, { headers: { authorization: `Bearer ${other.tokens.manager}` } });
+      const text = await res.text();
+      expect(text).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
+      const rows = parseCsv(text.replace(/^\uFEFF/, ''));
+      expect(rows.slice(1).map((r) => [r[1], r[4], r[7]])).toEqual([
+        ['工单 1', '钱包', 'plain'],
+        [`'=HYPERLINK("http://x","y")`, `'+team, with "quotes"`, `'@SUM(A1)`]
+      ]);
+      const fr = parseCsv((await (await other.app.request(`/api/drill?measure=firstResponse.count&from=${WINDOW.from}&to=${WINDOW.to}&format=csv`, { headers: { authorization: `Bearer ${other.tokens.manager}` } })).text()).slice(1));
+      expect(fr[1][8]).toBe(`'-1+1`);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('stops at the cap and says so in a last line', async () => {
+    const { drillCsv } = await import('../../api/queries/drillCsv');
+    const read = async (cap: number) => parseCsv((await new Response(drillCsv(t.rt.db.$client, 'tickets.created', { from: m(0), to: NOW }, {}, NOW, cap)).text()).slice(1));
+    const capped = await read(3);
+    expect(capped.slice(0, 4).map((r) => r[1])).toEqual(['id', 'T7', 'T6', 'T5']);
+    expect(capped.slice(4)).toEqual([[expect.stringMatching(/^# capped at 3 rows; there are more/)]]);
+    // Exactly as many as the cap: nothing said.
+    expect((await read(7)).map((r) => r[1])).toEqual(['id', 'T7', 'T6', 'T5', 'T4', 'T3', 'T2', 'T1']);
+  });
+
+  it('refuses an unknown format, and callers below manager, as JSON does', async () => {
+    const bad = await csv({ measure: 'tickets.created', format: 'xlsx' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors).toEqual([{ path: 'format', message: expect.stringContaining('csv') }]);
+    expect((await csv({ measure: 'tickets.created', format: 'csv' }, t.tokens.supervisor)).status).toBe(403);
+  });
+});
