@@ -70,12 +70,12 @@ export interface DrillPage {
   next: string | null;
 }
 
-/** Where the next page starts: after this fact (at, subject, id), or this backlog row (its subject number). */
-type Position = { at: number; subject: string; id: number } | { sid: number };
+/** Where the next page starts: after this fact (at, subject, id), or this backlog item (at, subject). */
+type Position = { at: number; subject: string; id: number } | { at: number; subject: string; backlog: true };
 
 /** The cursor is opaque to callers: base64url of the last item's position. */
 export function encodeCursor(p: Position): string {
-  return Buffer.from(JSON.stringify('sid' in p ? [p.sid] : [p.at, p.subject, p.id])).toString('base64url');
+  return Buffer.from(JSON.stringify('backlog' in p ? [p.at, p.subject] : [p.at, p.subject, p.id])).toString('base64url');
 }
 
 /** The position a cursor names, or null for one this server did not give (for this kind of measure). */
@@ -88,7 +88,7 @@ export function decodeCursor(text: string, measure: Measure): Position | null {
   }
   if (!Array.isArray(v)) return null;
   const whole = (n: unknown): n is number => Number.isSafeInteger(n);
-  if (measure in BACKLOG_MEASURES) return v.length === 1 && whole(v[0]) ? { sid: v[0] } : null;
+  if (measure in BACKLOG_MEASURES) return v.length === 2 && whole(v[0]) && typeof v[1] === 'string' ? { at: v[0], subject: v[1], backlog: true } : null;
   return v.length === 3 && whole(v[0]) && typeof v[1] === 'string' && whole(v[2]) ? { at: v[0], subject: v[1], id: v[2] } : null;
 }
 
@@ -122,7 +122,7 @@ function factPage(sqlite: Database.Database, measure: keyof typeof FACT_MEASURES
   const f = filterConditions(filters, FACT_FILTER_COLUMNS);
   const conditions = ['at >= ?', 'at < ?', 'kind = ?', ...(m.where ? [m.where] : []), ...f.conditions];
   const params: (string | number)[] = [window.from, window.to, m.kind, ...f.params];
-  if (after && 'at' in after) {
+  if (after && 'id' in after) {
     // `at <= ?` bounds the index's range; the row value picks the rows after the cursor within it.
     conditions.push('at <= ?', '(at, subject, id) < (?, ?, ?)');
     params.push(after.at, after.at, after.subject, after.id);
@@ -201,8 +201,10 @@ const TICKET_FILTER_COLUMNS = { team: 'b.team', channel: 'b.channel', priority: 
 const CALLBACK_FILTER_COLUMNS = { team: 'b.team', agent: 'b.agent' } as const;
 
 /**
- * One page of the backlog now, as getBacklog counts it (the same filters on the same columns), newest subject
- * first: its rows are keyed by subject number, given in order of first sight, and a page is a walk down that key.
+ * One page of the backlog now, as getBacklog counts it (the same filters on the same columns), newest first: by
+ * when the wait began for unattended tickets, when the ticket was created for the others, when the callback was
+ * scheduled; ties by id. An order of the events alone, as every answer here is, however they arrived. The backlog
+ * is read whole for it, as getBacklog reads it: a few thousand rows at most (current.ts).
  */
 function backlogPage(sqlite: Database.Database, measure: keyof typeof BACKLOG_MEASURES, filters: KpiFilters, now: number, limit: number, after: Position | null): DrillPage {
   const m: { table: 'tickets' | 'callbacks'; where?: string } = BACKLOG_MEASURES[measure];
@@ -212,35 +214,47 @@ function backlogPage(sqlite: Database.Database, measure: keyof typeof BACKLOG_ME
   const f = filterConditions(filters, tickets ? TICKET_FILTER_COLUMNS : CALLBACK_FILTER_COLUMNS);
   const conditions = [...(m.where ? [m.where] : []), ...f.conditions];
   const params: (string | number)[] = [...(m.where?.includes('?') ? [now] : []), ...f.params];
-  if (after && 'sid' in after) (conditions.push('b.sid < ?'), params.push(after.sid));
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const table = tickets ? 'open_tickets' : 'pending_callbacks';
   const columns = tickets
     ? 'b.sid, s.subject, b.team, b.channel, b.priority, b.category, b.assignee AS agent, b.unattended_since AS since, NULL AS ticket, NULL AS due'
     : 'b.sid, s.subject, b.team, NULL AS channel, NULL AS priority, NULL AS category, b.agent, b.scheduled_at AS since, b.ticket, b.due';
-  const rows = cached(sqlite, `SELECT ${columns} FROM ${table} b JOIN subjects s ON s.sid = b.sid ${where} ORDER BY b.sid DESC LIMIT ?`).all(
-    ...params,
-    limit + 1
-  ) as { sid: number; subject: string; team: string | null; channel: string | null; priority: string | null; category: string | null; agent: string | null; since: number | null; ticket: string | null; due: number | null }[];
-  const more = rows.length > limit;
-  if (more) rows.pop();
-  const created = tickets ? createdTimes(sqlite, rows.map((r) => r.sid)) : new Map<number, number>();
-  const items = rows.map((r): DrillItem => {
+  const rows = cached(sqlite, `SELECT ${columns} FROM ${table} b JOIN subjects s ON s.sid = b.sid ${where}`).all(...params) as {
+    sid: number;
+    subject: string;
+    team: string | null;
+    channel: string | null;
+    priority: string | null;
+    category: string | null;
+    agent: string | null;
+    since: number | null;
+    ticket: string | null;
+    due: number | null;
+  }[];
+  // Unattended: the wait so far (since t0, or since the customer's reply); otherwise the age.
+  const created = tickets && measure !== 'backlog.unattended' ? createdTimes(sqlite, rows.map((r) => r.sid)) : null;
+  const dated = rows.map((r) => ({ r, at: (created ? created.get(r.sid) : r.since) ?? null }));
+  const newestFirst = (a: { at: number | null; subject: string }, b: { at: number | null; subject: string }) =>
+    (b.at ?? now) - (a.at ?? now) || (a.subject < b.subject ? 1 : a.subject > b.subject ? -1 : 0);
+  const page = dated
+    .filter((d) => after === null || !('backlog' in after) || newestFirst({ at: d.at, subject: d.r.subject }, after) > 0)
+    .sort((a, b) => newestFirst({ at: a.at, subject: a.r.subject }, { at: b.at, subject: b.r.subject }))
+    .slice(0, limit + 1);
+  const more = page.length > limit;
+  if (more) page.pop();
+  const items = page.map(({ r, at }): DrillItem => {
     const id = r.subject.slice(2);
-    // Unattended: the wait so far (since t0, or since the customer's reply); otherwise the age.
-    const since = tickets ? (measure === 'backlog.unattended' ? r.since : created.get(r.sid)) : r.since;
-    const at = since ?? now;
     return {
       kind: tickets ? 'ticket' : 'callback',
       id,
       ticket: tickets ? id : r.ticket,
-      at: iso(at),
+      at: iso(at ?? now),
       team: r.team,
       channel: r.channel,
       priority: r.priority,
       category: r.category,
       agent: r.agent,
-      valueSec: since === undefined || since === null ? null : Math.max(0, (now - since) / 1000),
+      valueSec: at === null ? null : Math.max(0, (now - at) / 1000),
       score: null,
       withinTarget: null,
       connected: null,
@@ -249,7 +263,8 @@ function backlogPage(sqlite: Database.Database, measure: keyof typeof BACKLOG_ME
       due: r.due === null ? null : iso(r.due)
     };
   });
-  return { items, next: more ? encodeCursor({ sid: rows[rows.length - 1].sid }) : null };
+  const last = page[page.length - 1];
+  return { items, next: more ? encodeCursor({ at: last.at ?? now, subject: last.r.subject, backlog: true }) : null };
 }
 
 /** Each open ticket's creation time (its earliest `ticket.created`), from its indexed events and the unindexed tail. */
@@ -265,10 +280,10 @@ function createdTimes(sqlite: Database.Database, sids: number[]): Map<number, nu
     const at = indexed.get(sid, mark) as number | null;
     if (at !== null) times.set(sid, at);
   }
-  const tail = sqlite
-    .prepare(`SELECT sid, min(at) AS at FROM events WHERE seq > ? AND type = 'ticket.created' AND sid IN (${sids.map(() => '?').join(', ')}) GROUP BY sid`)
-    .all(mark, ...sids) as { sid: number; at: number }[];
-  for (const r of tail) times.set(r.sid, Math.min(r.at, times.get(r.sid) ?? Infinity));
+  // The tail once for all of them: at most TAIL_LIMIT events (subject-index.ts), read by seq.
+  const wanted = new Set(sids);
+  const tail = cached(sqlite, "SELECT sid, min(at) AS at FROM events WHERE seq > ? AND type = 'ticket.created' GROUP BY sid").all(mark) as { sid: number; at: number }[];
+  for (const r of tail) if (wanted.has(r.sid)) times.set(r.sid, Math.min(r.at, times.get(r.sid) ?? Infinity));
   return times;
 }
 

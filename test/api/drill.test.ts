@@ -131,10 +131,10 @@ describe('GET /api/drill', () => {
   it('lists the backlog as it stands now, whatever the window: the wait so far for unattended, the age otherwise', async () => {
     const unattended = await drill({ measure: 'backlog.unattended', from: '2020-01-01', to: '2020-01-02' });
     expect(unattended.status).toBe(200);
-    // T3 waits since the customer's reply at 300; T6 (risk, unassigned) since its creation at 60.
+    // T3 waits since the customer's reply at 300; T6 (risk, unassigned) since its creation at 60. Newest wait first.
     expect(unattended.body.items.map((i: any) => [i.id, i.at, i.valueSec])).toEqual([
-      ['T6', new Date(m(60)).toISOString(), (360 - 60) * 60],
-      ['T3', new Date(m(300)).toISOString(), (360 - 300) * 60]
+      ['T3', new Date(m(300)).toISOString(), (360 - 300) * 60],
+      ['T6', new Date(m(60)).toISOString(), (360 - 60) * 60]
     ]);
     const open = await drill({ measure: 'backlog.open' });
     expect(open.body.items.map((i: any) => [i.id, i.valueSec, i.agent])).toEqual([
