@@ -2,7 +2,7 @@
 // a long export hands the thread back between pages (to ingest's posts, to the live hub) instead of holding it.
 import type Database from 'better-sqlite3';
 import type { KpiFilters } from '../kpi/types';
-import { MAX_LIMIT, decodeCursor, getDrillPage, type DrillItem, type DrillPosition, type Measure } from './getDrill';
+import { MAX_LIMIT, SCAN_BUDGET, decodeCursor, getDrillPage, type DrillItem, type DrillPosition, type Measure, type ScanBudget } from './getDrill';
 
 /** Rows an export holds at most; a last line says so when there were more. */
 export const CSV_MAX_ROWS = 100_000;
@@ -39,7 +39,8 @@ export function drillCsv(
   window: { from: number; to: number },
   filters: KpiFilters,
   now: number,
-  maxRows = CSV_MAX_ROWS
+  maxRows = CSV_MAX_ROWS,
+  budget: ScanBudget = SCAN_BUDGET
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let after: DrillPosition | null = null;
@@ -52,14 +53,19 @@ export function drillCsv(
         controller.enqueue(encoder.encode(`\uFEFF${row([...COLUMNS])}`));
         return;
       }
-      const page = getDrillPage(sqlite, measure, window, filters, now, Math.min(MAX_LIMIT, maxRows - written), after);
-      written += page.items.length;
-      let text = page.items.map((item) => row(COLUMNS.map((k) => item[k]))).join('');
-      const capped = written >= maxRows && page.next !== null;
-      if (capped) text += row([`# capped at ${maxRows} rows; there are more: narrow the window or the filters to export the rest`]);
-      if (text) controller.enqueue(encoder.encode(text));
-      if (page.next === null || capped) controller.close();
-      else after = decodeCursor(page.next, measure);
+      // A page may come back empty (a sparse filter: getDrill's scan budget): read on until there is a row or the end,
+      // as a pull that enqueues nothing is not called again.
+      for (;;) {
+        const page = getDrillPage(sqlite, measure, window, filters, now, Math.min(MAX_LIMIT, maxRows - written), after, budget);
+        written += page.items.length;
+        let text = page.items.map((item) => row(COLUMNS.map((k) => item[k]))).join('');
+        const capped = written >= maxRows && page.next !== null;
+        if (capped) text += row([`# capped at ${maxRows} rows; there are more: narrow the window or the filters to export the rest`]);
+        if (text) controller.enqueue(encoder.encode(text));
+        if (page.next === null || capped) return controller.close();
+        after = decodeCursor(page.next, measure);
+        if (text) return;
+      }
     }
   });
 }

@@ -113,25 +113,71 @@ interface FactRow {
 const FACT_FILTER_COLUMNS = { team: 'team', channel: 'channel', priority: 'priority', category: 'category', agent: 'agent' } as const;
 
 /**
- * One page of the facts behind a window's number, newest first: a walk of `facts_at` (at, subject, and the
- * rowid it ends in) down from the window's end or the cursor, stopping at `limit` rows. Nothing counts the
- * window first, so a page of a year costs what a page of a day does.
+ * How far one page walks `facts_at` at most: `step` index entries at a time, `max` in all. A filter that matches
+ * few facts (one agent's, over a year) would otherwise read every fact of the window before answering; such a
+ * page comes back short, even empty, with a `next` to go on from where the walk stopped.
  */
-function factPage(sqlite: Database.Database, measure: keyof typeof FACT_MEASURES, window: { from: number; to: number }, filters: KpiFilters, limit: number, after: Position | null): DrillPage {
+export interface ScanBudget {
+  step: number;
+  max: number;
+}
+export const SCAN_BUDGET: ScanBudget = { step: 10_000, max: 200_000 };
+
+type Key = { at: number; subject: string; id: number };
+
+/**
+ * One page of the facts behind a window's number, newest first: a walk of `facts_at` (at, subject, and the
+ * rowid it ends in) down from the window's end or the cursor, stopping at `limit` rows or at the scan budget.
+ * Nothing counts the window first, so a page of a year costs what a page of a day does.
+ */
+function factPage(
+  sqlite: Database.Database,
+  measure: keyof typeof FACT_MEASURES,
+  window: { from: number; to: number },
+  filters: KpiFilters,
+  limit: number,
+  after: Position | null,
+  budget: ScanBudget
+): DrillPage {
   const m: { kind: FactKind; where?: string } = FACT_MEASURES[measure];
   const f = filterConditions(filters, FACT_FILTER_COLUMNS);
-  const conditions = ['at >= ?', 'at < ?', 'kind = ?', ...(m.where ? [m.where] : []), ...f.conditions];
-  const params: (string | number)[] = [window.from, window.to, m.kind, ...f.params];
-  if (after && 'id' in after) {
-    // `at <= ?` bounds the index's range; the row value picks the rows after the cursor within it.
-    conditions.push('at <= ?', '(at, subject, id) < (?, ?, ?)');
-    params.push(after.at, after.at, after.subject, after.id);
+  const range = (upper: Key | null, lower: Key | null) => {
+    const conditions = ['at >= ?', 'at < ?'];
+    const params: (string | number)[] = [window.from, window.to];
+    // `at <= ?` and `at >= ?` bound the index's range; the row values pick the rows within it.
+    if (upper) (conditions.push('at <= ?', '(at, subject, id) < (?, ?, ?)'), params.push(upper.at, upper.at, upper.subject, upper.id));
+    if (lower) (conditions.push('at >= ?', '(at, subject, id) >= (?, ?, ?)'), params.push(lower.at, lower.at, lower.subject, lower.id));
+    return { conditions, params };
+  };
+  const ORDER = 'ORDER BY at DESC, subject DESC, id DESC';
+  const rows: FactRow[] = [];
+  let upper: Key | null = after && 'id' in after ? after : null;
+  let walked = 0;
+  let stoppedAt: Key | null = null;
+  for (;;) {
+    // Where this step ends: `step` index entries down, read from the index alone (at, subject and rowid are in it).
+    const r = range(upper, null);
+    const lower = cached(sqlite, `SELECT at, subject, id FROM facts INDEXED BY facts_at WHERE ${r.conditions.join(' AND ')} ${ORDER} LIMIT 1 OFFSET ?`).get(
+      ...r.params,
+      budget.step - 1
+    ) as Key | undefined;
+    const q = range(upper, lower ?? null);
+    const need = limit + 1 - rows.length;
+    rows.push(
+      ...(cached(
+        sqlite,
+        `SELECT id, subject, kind, at, team, channel, priority, category, agent, value, flag, flag2 FROM facts INDEXED BY facts_at
+         WHERE ${[...q.conditions, 'kind = ?', ...(m.where ? [m.where] : []), ...f.conditions].join(' AND ')} ${ORDER} LIMIT ?`
+      ).all(...q.params, m.kind, ...f.params, need) as FactRow[])
+    );
+    if (rows.length > limit || !lower) break;
+    walked += budget.step;
+    upper = lower;
+    if (walked >= budget.max) {
+      stoppedAt = lower;
+      break;
+    }
   }
-  const rows = cached(
-    sqlite,
-    `SELECT id, subject, kind, at, team, channel, priority, category, agent, value, flag, flag2 FROM facts INDEXED BY facts_at
-     WHERE ${conditions.join(' AND ')} ORDER BY at DESC, subject DESC, id DESC LIMIT ?`
-  ).all(...params, limit + 1) as FactRow[];
   const more = rows.length > limit;
   if (more) rows.pop();
   const ticketOf = callbackTickets(sqlite, rows.filter((r) => r.subject.startsWith('c:')).map((r) => r.subject));
@@ -158,7 +204,8 @@ function factPage(sqlite: Database.Database, measure: keyof typeof FACT_MEASURES
     };
   });
   const last = rows[rows.length - 1];
-  return { items, next: more ? encodeCursor({ at: last.at, subject: last.subject, id: last.id }) : null };
+  const next = more ? encodeCursor({ at: last.at, subject: last.subject, id: last.id }) : stoppedAt ? encodeCursor(stoppedAt) : null;
+  return { items, next };
 }
 
 /**
@@ -300,11 +347,12 @@ export function getDrillPage(
   filters: KpiFilters,
   now: number,
   limit: number,
-  after: Position | null
+  after: Position | null,
+  budget: ScanBudget = SCAN_BUDGET
 ): DrillPage {
   return onSnapshot(sqlite, () =>
     measure in FACT_MEASURES
-      ? factPage(sqlite, measure as keyof typeof FACT_MEASURES, window, filters, limit, after)
+      ? factPage(sqlite, measure as keyof typeof FACT_MEASURES, window, filters, limit, after, budget)
       : backlogPage(sqlite, measure as keyof typeof BACKLOG_MEASURES, filters, now, limit, after)
   );
 }

@@ -163,6 +163,22 @@ describe('GET /api/drill', () => {
     expect(backlog.map((i: any) => i.id)).toEqual(['T6', 'T5', 'T4', 'T3']);
   });
 
+  it('walks at most its scan budget of facts for a page: a sparse filter gets a short page and a next to go on from', async () => {
+    const { decodeCursor, getDrillPage } = await import('../../api/queries/getDrill');
+    const window = { from: m(0), to: NOW };
+    const budget = { step: 3, max: 6 };
+    const first = getDrillPage(t.rt.db.$client, 'firstResponse.count', window, { agent: 'ann' }, NOW, 100, null, budget);
+    expect(first.items.length).toBeLessThan(3);
+    expect(first.next).not.toBeNull();
+    const ids: string[] = first.items.map((i) => i.id);
+    for (let next = first.next; next !== null; ) {
+      const page = getDrillPage(t.rt.db.$client, 'firstResponse.count', window, { agent: 'ann' }, NOW, 100, decodeCursor(next, 'firstResponse.count'), budget);
+      ids.push(...page.items.map((i) => i.id));
+      next = page.next;
+    }
+    expect(ids).toEqual(['T5', 'T3', 'T1']);
+  });
+
   it('answers 400 naming what is wrong: the measure, limit, cursor, and the window and filters as /api/kpis does', async () => {
     const missing = await drill({});
     expect(missing.status).toBe(400);
@@ -275,6 +291,12 @@ describe('GET /api/drill?format=csv', () => {
     expect(capped.slice(4)).toEqual([[expect.stringMatching(/^# capped at 3 rows; there are more/)]]);
     // Exactly as many as the cap: nothing said.
     expect((await read(7)).map((r) => r[1])).toEqual(['id', 'T7', 'T6', 'T5', 'T4', 'T3', 'T2', 'T1']);
+  });
+
+  it('goes on past pages a sparse filter leaves empty, to the end', async () => {
+    const { drillCsv } = await import('../../api/queries/drillCsv');
+    const stream = drillCsv(t.rt.db.$client, 'firstResponse.count', { from: m(0), to: NOW }, { agent: 'ann' }, NOW, 100, { step: 1, max: 1 });
+    expect(parseCsv((await new Response(stream).text()).slice(1)).map((r) => r[1])).toEqual(['id', 'T5', 'T3', 'T1']);
   });
 
   it('refuses an unknown format, and callers below manager, as JSON does', async () => {
