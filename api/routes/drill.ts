@@ -43,9 +43,20 @@ function drillParams(url: URL): { ok: true; measure: Measure; limit: number; aft
   return errors.length ? { ok: false, errors } : { ok: true, measure: measure as Measure, limit, after, csv: format === 'csv' };
 }
 
-function idParam(raw: string, what: 'ticket' | 'callback'): { ok: true; id: string } | { ok: false; error: ParamError } {
-  if (raw.length > MAX_ID) return { ok: false, error: { path: 'id', message: `is ${raw.length} characters long: no ${what} id is over ${MAX_ID} (events hold at most 128)` } };
-  return { ok: true, id: raw };
+/**
+ * The id in the address, decoded strictly: a `%` not followed by two hex digits, or escapes that are not UTF-8, is
+ * a 400 (a lenient decoder kept `%ZZ` as typed, so /api/tickets/%ZZ and /api/tickets/%25ZZ were the same ticket).
+ */
+function idParam(url: string, what: 'ticket' | 'callback'): { ok: true; id: string } | { ok: false; error: ParamError } {
+  const raw = new URL(url).pathname.replace(/^\/api\/[a-z]+\//, '').replace(/\/$/, '');
+  let id: string;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    return { ok: false, error: { path: 'id', message: 'is not valid in an address: write % as %25, and other text as UTF-8 escapes (%E2%82%AC for €)' } };
+  }
+  if (id.length > MAX_ID) return { ok: false, error: { path: 'id', message: `is ${id.length} characters long: no ${what} id is over ${MAX_ID} (events hold at most 128)` } };
+  return { ok: true, id };
 }
 
 export function drillRoutes(deps: AppDeps) {
@@ -56,7 +67,11 @@ export function drillRoutes(deps: AppDeps) {
       const url = new URL(c.req.url);
       const q = parseWindowQuery(c.req.url, deps.config.KPI_TIMEZONE, DRILL_PARAMS);
       const d = drillParams(url);
-      if (!q.ok || !d.ok) return c.json({ errors: [...(q.ok ? [] : q.errors), ...(d.ok ? [] : d.errors)] }, 400);
+      if (!q.ok || !d.ok) {
+        // A parameter the shared parser found fault with (given twice, not validly escaped) is told once.
+        const told = new Set(q.ok ? [] : q.errors.map((e) => e.path));
+        return c.json({ errors: [...(q.ok ? [] : q.errors), ...(d.ok ? [] : d.errors.filter((e) => !told.has(e.path)))] }, 400);
+      }
       const now = deps.now();
       const window = resolveWindow(q.query, now, deps.config.KPI_TIMEZONE);
       if (d.csv) {
@@ -70,13 +85,13 @@ export function drillRoutes(deps: AppDeps) {
       return c.json({ measure: d.measure, from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString(), ...page });
     })
     .get('/tickets/:id', manager, (c) => {
-      const id = idParam(c.req.param('id'), 'ticket');
+      const id = idParam(c.req.url, 'ticket');
       if (!id.ok) return c.json({ errors: [id.error] }, 400);
       const story = getTicketStory(sqlite, id.id, deps.now());
       return story ? c.json(story) : c.json({ error: 'not_found', message: `No event names ticket ${id.id}.` }, 404);
     })
     .get('/callbacks/:id', manager, (c) => {
-      const id = idParam(c.req.param('id'), 'callback');
+      const id = idParam(c.req.url, 'callback');
       if (!id.ok) return c.json({ errors: [id.error] }, 400);
       const story = getCallbackStory(sqlite, id.id, deps.now());
       return story ? c.json(story) : c.json({ error: 'not_found', message: `No event names callback ${id.id}.` }, 404);

@@ -199,6 +199,8 @@ describe('GET /api/drill', () => {
     const kpisBad = await t.get('/api/kpis?from=2026-11-24&channel=fax&tema=x');
     expect(bad.body.errors.filter((x: any) => x.path !== 'measure')).toEqual(kpisBad.body.errors.map((x: any) => (x.path === 'tema' ? { ...x, message: expect.stringContaining('unknown parameter') } : x)));
     expect(bad.body.errors.map((x: any) => x.path).sort()).toEqual(['channel', 'measure', 'tema', 'to']);
+    // A cursor not validly escaped is told once, as the shared parser tells it.
+    expect((await t.get('/api/drill?measure=tickets.created&cursor=%FF', t.tokens.manager)).body.errors).toEqual([{ path: 'cursor', message: expect.stringContaining('not valid in an address') }]);
     expect((await drill({ measure: 'tickets.created', from: WINDOW.to, to: WINDOW.from })).body.errors).toEqual([{ path: 'to', message: expect.stringContaining('from must be before to') }]);
   });
 

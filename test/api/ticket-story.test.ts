@@ -91,6 +91,13 @@ describe('GET /api/tickets/:id', () => {
     expect(long.status).toBe(400);
     expect(long.body.errors).toEqual([{ path: 'id', message: expect.stringContaining('201 characters') }]);
     expect((await t.get(path('tickets', 'x'.repeat(200)), t.tokens.manager)).status).toBe(404);
+    // An address's escapes read strictly: %ZZ is no escape, and no other name for the ticket %ZZ (%25ZZ).
+    expect((await t.post([e('ticket.created', 10, { ticket: '%ZZ', channel: 'chat' })])).status).toBe(200);
+    expect((await t.get('/api/tickets/%25ZZ', t.tokens.manager)).body).toMatchObject({ ticket: '%ZZ', state: { status: 'open' } });
+    const badEscape = await t.get('/api/tickets/%ZZ', t.tokens.manager);
+    expect(badEscape.status).toBe(400);
+    expect(badEscape.body.errors).toEqual([{ path: 'id', message: expect.stringContaining('write % as %25') }]);
+    expect((await t.get('/api/tickets/T%2F1%20%E7%A5%A8/', t.tokens.manager)).body.ticket).toBe('T/1 票');
     expect((await t.get(path('tickets', 'T/1 票'), null)).status).toBe(401);
     expect((await t.get(path('tickets', 'T/1 票'), t.tokens.supervisor)).status).toBe(403);
     expect((await t.get(path('tickets', 'T/1 票'), t.tokens.admin)).status).toBe(200);
