@@ -18,6 +18,7 @@ import { slaPolicyRoutes } from './routes/sla-policies';
 import { targetRoutes } from './routes/targets';
 import { tokenRoutes } from './routes/tokens';
 import { userRoutes } from './routes/users';
+import { LoginThrottle } from './auth/throttle';
 import type { ScanThread } from './queries/scans';
 import { LIVE_RETRY_AFTER_S } from './live/hub';
 import { isApiPath, securityHeaders } from './security-headers';
@@ -67,12 +68,14 @@ export function createApp(deps: AppDeps) {
     const body = { ok: false, ingest: deps.commits.stats, failing: { since: new Date(failing.since).toISOString(), message: failing.message } };
     return c.json(body, 503);
   });
-  app.route('/api/auth', authRoutes(deps));
+  // One for sign-ins and password changes alike: a wrong current password is a guess as a wrong sign-in is.
+  const throttle = new LoginThrottle();
+  app.route('/api/auth', authRoutes(deps, throttle));
   app.route('/api', kpiRoutes(deps));
   app.route('/api', drillRoutes(deps));
   app.route('/api/targets', targetRoutes(deps));
   app.route('/api/sla-policies', slaPolicyRoutes(deps));
-  app.route('/api/users', userRoutes(deps));
+  app.route('/api/users', userRoutes(deps, throttle));
   app.route('/api/tokens', tokenRoutes(deps));
   // The WebSocket is served on the upgrade (listen.ts); a plain GET is told so, once its caller may see it, or
   // why an upgrade would be refused now: the wall asks it when its handshakes fail, which it cannot tell apart.

@@ -1,16 +1,20 @@
-// POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me.
-import { Hono } from 'hono';
+// POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me, POST /api/auth/password.
+import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
-import { checkPassword, logout, startSession } from '../auth/credentials';
+import { checkPassword, hashPasswordOffThread, logout, startSession } from '../auth/credentials';
 import { MAX_PASSWORD_CHARS } from '../config';
-import { CHALLENGE, SESSION_COOKIE, crossSiteSession, fromThisSite, honoAccessors, logCrossSite, principalOf, requireRole } from '../auth/middleware';
+import { CHALLENGE, SESSION_COOKIE, credentialOf, crossSiteSession, fromThisSite, honoAccessors, logCrossSite, principalOf, requireRole } from '../auth/middleware';
 import { readBody } from './body';
 import { RETRY_AFTER_SECONDS } from '../ingest/failure';
 import { issuesToErrors } from './params';
 import { quote } from '../plain-words';
-import { LoginThrottle } from '../auth/throttle';
+import type { LoginThrottle } from '../auth/throttle';
+import { PASSWORD_CHANGE_SHAPE, parsePasswordChange } from '../users/schema';
+import { changeUser } from '../users/store';
+import { adminWrite } from './admin-write';
+import { readJson } from './json-body';
 
 /** The peer's address as the socket has it (node-server's env); '' where there is none (app.request in tests). */
 function peerAddress(env: unknown): string {
@@ -39,8 +43,14 @@ function writesIntoReplaced(deps: AppDeps, nothingDone: string): { error: string
   return { error: 'unavailable', message: `${gone.file} was replaced by another file while the server ran, and a sign-in or sign-out stored now could be written into that file: ${nothingDone}. Ask the server's admin to stop and start it, then try again.` };
 }
 
-export function authRoutes(deps: AppDeps) {
-  const throttle = new LoginThrottle();
+/** Says a sign-in (or a password change) is held, and for how long. */
+function heldAnswer(c: Context, username: string, held: number) {
+  const seconds = Math.ceil(held / 1000);
+  c.header('Retry-After', String(seconds));
+  return c.json({ error: 'too_many_attempts', retryAfterSec: seconds, message: `Too many wrong passwords for ${quote(username)} from this address: try again in ${seconds} s.` }, 429);
+}
+
+export function authRoutes(deps: AppDeps, throttle: LoginThrottle) {
   return new Hono()
     .post('/login', async (c) => {
       // A page of another site (another port of this host, a sibling subdomain: the same site to SameSite) could
@@ -67,11 +77,7 @@ export function authRoutes(deps: AppDeps) {
       // Held: refused before the password is hashed, so a guesser neither learns anything nor costs a hash.
       // Not held: counted below at once, with no await between (guesses sent together would all pass otherwise).
       const held = throttle.heldFor(address, username, deps.now()) && (await throttle.heldOnceChecked(address, username, deps.now));
-      if (held > 0) {
-        const seconds = Math.ceil(held / 1000);
-        c.header('Retry-After', String(seconds));
-        return c.json({ error: 'too_many_attempts', retryAfterSec: seconds, message: `Too many wrong passwords for ${quote(username)} from this address: try again in ${seconds} s.` }, 429);
-      }
+      if (held > 0) return heldAnswer(c, username, held);
       // Counted as wrong before the hash is checked, and forgiven if right: guesses sent all at once would otherwise
       // each pass the hold while the others' hashes ran, and a guesser try thousands at a time.
       throttle.wrong(address, username, deps.now());
@@ -103,5 +109,36 @@ export function authRoutes(deps: AppDeps) {
       if (!signedIn) return c.json({ error: 'unauthorized', message: 'There is no session to end: sign in first.' }, 401, CHALLENGE);
       return c.json({ ok: true });
     })
-    .get('/me', requireRole(deps.db, 'display', deps.now), (c) => c.json(principalOf(c)));
+    .get('/me', requireRole(deps.db, 'display', deps.now), (c) => c.json(principalOf(c)))
+    // Any person signed in changes their own password; a token is no person and has none.
+    .post('/password', requireRole(deps.db, 'display', deps.now), async (c) => {
+      const own = credentialOf(honoAccessors(c));
+      const username = principalOf(c)?.username;
+      if (own?.kind !== 'session' || username === undefined)
+        return c.json({ error: 'forbidden', message: 'A token has no password to change: sign in as a person (POST /api/auth/login), then change yours.' }, 403);
+      const crossSite = crossSiteSession(honoAccessors(c), 'change your password');
+      if (crossSite) return c.json(crossSite.body, crossSite.status);
+      const body = await readJson(c, PASSWORD_CHANGE_SHAPE);
+      if (!body.ok) return c.json({ errors: body.errors }, body.status);
+      const read = parsePasswordChange(body.json);
+      if (!read.ok) return c.json({ errors: read.errors }, 400);
+      const { currentPassword, newPassword } = read.value;
+      // The current password is checked as a sign-in checks one, and held with it: a session left open on a desk is
+      // no way to guess the password that opens every other.
+      const address = peerAddress(c.env);
+      const held = throttle.heldFor(address, username, deps.now()) && (await throttle.heldOnceChecked(address, username, deps.now));
+      if (held > 0) return heldAnswer(c, username, held);
+      throttle.wrong(address, username, deps.now());
+      const checking = checkPassword(deps.db, username, currentPassword);
+      throttle.track(address, username, checking);
+      if (!(await checking))
+        return c.json({ errors: [{ path: 'currentPassword', message: 'is not your current password: your password was not changed' }] }, 400);
+      throttle.right(address, username);
+      const passwordHash = await hashPasswordOffThread(newPassword);
+      // This session stays (the person is at it); every other of theirs ends, as after an admin's reset.
+      const done = await adminWrite(c, deps, () => changeUser(deps.db, username, { passwordHash }, own.secret), 'your password was not changed');
+      if (!done.ok) return done.answer;
+      if (!('changed' in done.value)) return c.json({ error: 'unauthorized', message: 'Your user was deleted meanwhile: nothing was changed.' }, 401, CHALLENGE);
+      return c.json({ ok: true, username });
+    });
 }

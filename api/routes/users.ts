@@ -8,6 +8,7 @@ import { quote } from '../plain-words';
 import { NEW_USER_SHAPE, USER_CHANGE_SHAPE, parseNewUser, parseUserChange } from '../users/schema';
 import { addUser, changeUser, deleteUser, listUsers, type Refusal } from '../users/store';
 import { adminWrite } from './admin-write';
+import type { LoginThrottle } from '../auth/throttle';
 import { readJson } from './json-body';
 
 function refused(c: Context, name: string, r: Refusal, what: string) {
@@ -18,7 +19,7 @@ function refused(c: Context, name: string, r: Refusal, what: string) {
   );
 }
 
-export function userRoutes(deps: AppDeps) {
+export function userRoutes(deps: AppDeps, throttle: LoginThrottle) {
   const admin = requireRole(deps.db, 'admin', deps.now);
   // A page of another site could add, change or delete users with an admin's cookie.
   const crossSite = (c: Context, what: string) => {

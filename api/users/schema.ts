@@ -30,7 +30,8 @@ const username = z
   .max(MAX_USERNAME_CHARS, `must be at most ${MAX_USERNAME_CHARS} characters`)
   .regex(PRINTABLE, 'control characters are not allowed: nobody could type them at the sign-in form');
 
-const password = z
+/** A password as an admin sets one, and as a person changing their own must choose it (routes/auth.ts). */
+export const password = z
   .string()
   .min(MIN_PASSWORD_CHARS, `must be at least ${MIN_PASSWORD_CHARS} characters`)
   .max(MAX_PASSWORD_CHARS, `must be at most ${MAX_PASSWORD_CHARS} characters, the longest a sign-in takes`);
@@ -58,6 +59,20 @@ function read<T>(schema: z.ZodType<T>, body: unknown, shape: string): Read<T> {
 }
 
 export const parseNewUser = (body: unknown) => read(newUser, body, NEW_USER_SHAPE);
+
+export const PASSWORD_CHANGE_SHAPE = '{"currentPassword","newPassword"}';
+const passwordChange = z.strictObject(
+  { currentPassword: z.string().min(1, 'is empty: type the password you signed in with').max(MAX_PASSWORD_CHARS, `must be at most ${MAX_PASSWORD_CHARS} characters`), newPassword: password },
+  { error: unknownField(PASSWORD_CHANGE_SHAPE) }
+);
+
+/** What POST /api/auth/password takes: the password signed in with, and the new one, which an admin-set password's rules hold. */
+export function parsePasswordChange(body: unknown): Read<{ currentPassword: string; newPassword: string }> {
+  const got = read(passwordChange, body, PASSWORD_CHANGE_SHAPE);
+  if (got.ok && got.value.newPassword === got.value.currentPassword)
+    return { ok: false, errors: [{ path: 'newPassword', message: 'is the password you have now: choose another' }] };
+  return got;
+}
 
 export function parseUserChange(body: unknown): Read<{ role?: UserRole; password?: string }> {
   const got = read(change, body, USER_CHANGE_SHAPE);

@@ -267,6 +267,80 @@ describe('POST /api/auth/login', () => {
   });
 });
 
+describe('POST /api/auth/password', () => {
+  const change = (cookie: string, body: unknown, headers: Record<string, string> = {}) => t.send('POST', '/api/auth/password', body, { cookie, ...headers });
+  const signIn = async (password: string) => cookieOf(await login(JSON.stringify({ username: 'mei', password })));
+
+  it('lets a signed-in person change their own password: their other sessions end, this one stays, and only the new one signs in', async () => {
+    withManager();
+    const desk = await signIn('wallet-floor-7');
+    const phone = await signIn('wallet-floor-7');
+    const res = await change(desk, { currentPassword: 'wallet-floor-7', newPassword: 'a-new-floor-password' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ok: true, username: 'mei' });
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: desk } })).status).toBe(200);
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: phone } })).status).toBe(401);
+    expect((await login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }))).status).toBe(401);
+    expect((await login(JSON.stringify({ username: 'mei', password: 'a-new-floor-password' }))).status).toBe(200);
+  });
+
+  it('refuses a wrong current password with a 400 at that field, changing nothing, and holds it with the sign-ins: five wrong, and both are held', async () => {
+    withManager();
+    const desk = await signIn('wallet-floor-7');
+    const wrong = await change(desk, { currentPassword: 'guess-0', newPassword: 'a-new-floor-password' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors).toEqual([{ path: 'currentPassword', message: expect.stringMatching(/is not your current password/) }]);
+    for (let i = 1; i < 5; i++) expect((await change(desk, { currentPassword: `guess-${i}`, newPassword: 'a-new-floor-password' })).status).toBe(400);
+    // Held, even the right one: a session left open is no way round the sign-in's hold.
+    const held = await change(desk, { currentPassword: 'wallet-floor-7', newPassword: 'a-new-floor-password' });
+    expect(held.status).toBe(429);
+    expect(held.headers.get('retry-after')).toBe('30');
+    expect((await login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }))).status).toBe(429);
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: desk } })).status).toBe(200);
+  });
+
+  it('holds a sign-in guesser\'s wrong tries against a password change too', async () => {
+    withManager();
+    const desk = await signIn('wallet-floor-7');
+    for (let i = 0; i < 5; i++) expect((await login(JSON.stringify({ username: 'mei', password: `guess-${i}` }))).status).toBe(401);
+    expect((await change(desk, { currentPassword: 'wallet-floor-7', newPassword: 'a-new-floor-password' })).status).toBe(429);
+  });
+
+  it('takes a new password by the rules an admin\'s takes, says each fault at its field, and changes nothing', async () => {
+    withManager();
+    const desk = await signIn('wallet-floor-7');
+    const cases: [unknown, string, RegExp][] = [
+      [{ currentPassword: 'wallet-floor-7', newPassword: 'short' }, 'newPassword', /at least 12 characters/],
+      [{ currentPassword: 'wallet-floor-7', newPassword: 'p'.repeat(1025) }, 'newPassword', /at most 1024 characters/],
+      [{ currentPassword: 'wallet-floor-7', newPassword: 'wallet-floor-7' }, 'newPassword', /is the password you have now/],
+      [{ currentPassword: '', newPassword: 'a-new-floor-password' }, 'currentPassword', /is empty/],
+      [{ newPassword: 'a-new-floor-password' }, 'currentPassword', /required/],
+      [{ currentPassword: 'wallet-floor-7', newPassword: 'a-new-floor-password', username: 'admin' }, '', /unknown field "username"/],
+      ['[]', '', /expected a JSON object/]
+    ];
+    for (const [body, path, message] of cases) {
+      const res = await change(desk, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.errors, JSON.stringify(body)).toContainEqual({ path, message: expect.stringMatching(message) });
+    }
+    expect((await login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }))).status).toBe(200);
+  });
+
+  it('is for people only: a token is a 403, no credentials a 401, another site\'s page a 403', async () => {
+    withManager();
+    const body = { currentPassword: 'wallet-floor-7', newPassword: 'a-new-floor-password' };
+    for (const role of ['admin', 'display'] as const) {
+      const res = await t.send('POST', '/api/auth/password', body, { authorization: `Bearer ${t.tokens[role]}` });
+      expect(res.status, role).toBe(403);
+      expect(res.body.message).toMatch(/A token has no password to change/);
+    }
+    expect((await t.send('POST', '/api/auth/password', body, {})).status).toBe(401);
+    const desk = await signIn('wallet-floor-7');
+    expect((await change(desk, body, { host: 'floor.example', origin: 'http://evil.example' })).status).toBe(403);
+    expect((await login(JSON.stringify({ username: 'mei', password: 'wallet-floor-7' }))).status).toBe(200);
+  });
+});
+
 describe('POST /api/events with a byte-order mark', () => {
   it('reads the JSON after it, as senders on Windows write it', async () => {
     t = testApp({ now: () => NOW });
