@@ -60,6 +60,16 @@ export class LoginThrottle {
     this.tries.delete(key(address, username));
   }
 
+  /**
+   * Forgets the wrong passwords of `username` from every address: its password was just set anew (by an admin, or by
+   * its owner), so tries of the old one say nothing of the new. Kept, the person given a new password to sign in with
+   * was told "too many wrong passwords" until the hold the old one earned ran out.
+   */
+  forget(username: string): void {
+    const name = `\u0000${username.toLowerCase()}`;
+    for (const k of [...this.tries.keys()]) if (k.endsWith(name)) this.tries.delete(k);
+  }
+
   /** Passwords of a key being checked now, counted as wrong until they are known (see `wrong`). */
   private readonly checking = new Map<string, Set<Promise<unknown>>>();
 

@@ -139,6 +139,8 @@ export function authRoutes(deps: AppDeps, throttle: LoginThrottle) {
       const done = await adminWrite(c, deps, () => changeUser(deps.db, username, { passwordHash }, own.secret), 'your password was not changed');
       if (!done.ok) return done.answer;
       if (!('changed' in done.value)) return c.json({ error: 'unauthorized', message: 'Your user was deleted meanwhile: nothing was changed.' }, 401, CHALLENGE);
+      // Wrong tries of the old password, from another desk or address, hold the new one no longer.
+      throttle.forget(username);
       return c.json({ ok: true, username });
     });
 }

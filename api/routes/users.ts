@@ -60,6 +60,8 @@ export function userRoutes(deps: AppDeps, throttle: LoginThrottle) {
       const done = await adminWrite(c, deps, () => changeUser(deps.db, name, { role: read.value.role, passwordHash }, own), 'nothing was changed');
       if (!done.ok) return done.answer;
       if (!('changed' in done.value)) return refused(c, name, done.value, 'demoted');
+      // The new password is what the user signs in with now: a hold the old one's wrong tries earned no longer applies.
+      if (passwordHash !== undefined) throttle.forget(done.value.changed.username);
       return c.json(done.value.changed);
     })
     .delete('/:username', admin, async (c) => {

@@ -152,6 +152,20 @@ describe('PATCH /api/users/:username', () => {
     expect((await login('lin', 'a-new-password-2')).status).toBe(200);
   });
 
+  it('lifts the sign-in hold the old password\'s wrong tries earned: the user signs in with the new one at once', async () => {
+    start();
+    await call('POST', '/api/users', { username: 'lin', password: 'floor-manager-1', role: 'manager' });
+    for (let i = 0; i < 5; i++) expect((await login('lin', `forgotten-${i}`)).status).toBe(401);
+    expect((await login('lin', 'floor-manager-1')).status).toBe(429);
+    expect((await call('PATCH', '/api/users/lin', { password: 'a-new-password-2' })).status).toBe(200);
+    expect((await login('Lin', 'a-new-password-2')).status).toBe(200);
+    // Another user's hold is theirs still.
+    await call('POST', '/api/users', { username: 'mei', password: 'floor-supervisor-1', role: 'supervisor' });
+    for (let i = 0; i < 5; i++) await login('mei', `guess-${i}`);
+    expect((await call('PATCH', '/api/users/lin', { password: 'a-third-password-3' })).status).toBe(200);
+    expect((await login('mei', 'floor-supervisor-1')).status).toBe(429);
+  });
+
   it('keeps the session of admins who change their own password, and ends their others', async () => {
     start();
     const here = (await login('admin', ADMIN_PASSWORD)).cookie;
