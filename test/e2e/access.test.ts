@@ -161,6 +161,7 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     // From the keyboard: admin is the last role, the one above it manager.
     await role.focus();
     await role.press('ArrowUp');
+    await role.press('Enter');
     const fault = row.locator('[role=alert]');
     await fault.waitFor({ timeout: 15_000 });
     expect(await fault.textContent()).toMatch(/"admin" is the only admin/);
@@ -168,6 +169,46 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     // The keyboard is still on the select, to try again or go on.
     expect(await role.evaluate((el) => el === document.activeElement)).toBe(true);
     expect((await api(page, '/api/users')).users.find((u: { username: string }) => u.username === 'admin').role).toBe('admin');
+    await page.close();
+  });
+
+  it('saves a role picked from the keyboard once, when asked: the roles the arrow keys pass through are not saved', async () => {
+    const page = await adminOnAccess('en');
+    await page.fill('.add-user input[name=username]', 'ivy');
+    await page.fill('.add-user input[name=password]', 'floor-display-pw-1');
+    await page.selectOption('.add-user select[name=role]', 'display');
+    await page.press('.add-user input[name=password]', 'Enter');
+    const row = page.locator('[data-user="ivy"]');
+    await row.waitFor({ timeout: 15_000 });
+    const patches: string[] = [];
+    page.on('request', (r) => void (r.method() === 'PATCH' && patches.push(r.postData() ?? '')));
+    const role = row.locator('select');
+    await role.focus();
+    // display → supervisor → manager: nothing is saved on the way, and the row says how to save.
+    await role.press('ArrowDown');
+    await role.press('ArrowDown');
+    expect(await role.inputValue()).toBe('manager');
+    // Time for any request the arrows set off to be sent.
+    await page.waitForTimeout(300);
+    expect(patches).toEqual([]);
+    const save = row.getByRole('button', { name: 'Save the role of ivy' });
+    await save.waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toMatch(/Not saved yet: press Enter or Save/);
+    await role.press('Enter');
+    await row.locator('[role=status]').waitFor({ timeout: 15_000 });
+    expect(await row.locator('[role=status]').textContent()).toMatch(/Saved: ivy is now manager/);
+    expect(patches).toEqual([JSON.stringify({ role: 'manager' })]);
+    expect((await api(page, '/api/users')).users.find((u: { username: string }) => u.username === 'ivy').role).toBe('manager');
+    expect(await save.count()).toBe(0);
+    expect(await role.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Escape takes a keyboard pick back, unsaved; a pick from the list (the mouse) is saved at once.
+    await role.press('ArrowUp');
+    await role.press('Escape');
+    expect(await role.inputValue()).toBe('manager');
+    expect(await save.count()).toBe(0);
+    await role.selectOption('supervisor');
+    await expect.poll(() => patches.length, { timeout: 15_000 }).toBe(2);
+    expect(patches[1]).toBe(JSON.stringify({ role: 'supervisor' }));
     await page.close();
   });
 
