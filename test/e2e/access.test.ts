@@ -10,8 +10,12 @@ import type { RunningServer } from '../helpers/server';
 let browser: Browser;
 let server: RunningServer;
 
+/** The centre's zone, 16 hours from the browser's (BROWSER_ZONE): the page must show the centre's times. */
+const ZONE = 'Asia/Shanghai';
+const BROWSER_ZONE = 'America/Los_Angeles';
+
 beforeAll(async () => {
-  ({ browser, server } = await startDashboard());
+  ({ browser, server } = await startDashboard({ KPI_TIMEZONE: ZONE }));
 }, 180_000);
 
 afterAll(async () => {
@@ -52,8 +56,8 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     const row = page.locator('[data-user="mei"]');
     await row.waitFor({ timeout: 15_000 });
     expect(await row.locator('select').inputValue()).toBe('supervisor');
-    // Created today, in the locale's date format.
-    const today = await page.evaluate(() => new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(Date.now()));
+    // Created today (the centre's), in the locale's date format.
+    const today = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: ZONE }).format(Date.now());
     expect(await row.textContent()).toContain(today);
     expect(await fault.count()).toBe(0);
 
@@ -170,6 +174,25 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     expect(await role.evaluate((el) => el === document.activeElement)).toBe(true);
     expect((await api(page, '/api/users')).users.find((u: { username: string }) => u.username === 'admin').role).toBe('admin');
     await page.close();
+  });
+
+  it('shows when users and tokens were created in the centre\'s time zone, named, not the browser\'s', async () => {
+    const context = await browser.newContext({ timezoneId: BROWSER_ZONE, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await signIn(page);
+    await page.click('a.access');
+    const row = page.locator('[data-user="admin"]');
+    await row.waitFor({ timeout: 15_000 });
+    const inZone = (at: number, timeZone: string) => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(at);
+    const admin = (await api(page, '/api/users')).users.find((u: { username: string }) => u.username === 'admin');
+    expect(await row.locator('td[data-label^="Created"]').textContent()).toBe(inZone(admin.createdAt, ZONE));
+    expect(inZone(admin.createdAt, ZONE)).not.toBe(inZone(admin.createdAt, BROWSER_ZONE));
+    const token = (await api(page, '/api/tokens')).tokens[0];
+    expect(await page.locator(`[data-token="${token.id}"] td[data-label^="Created"]`).textContent()).toBe(inZone(token.createdAt, ZONE));
+    expect(await page.locator('table.users thead').textContent()).toContain('Created (GMT+8)');
+    expect(await page.locator('table.tokens thead').textContent()).toContain('Created (GMT+8)');
+    await context.close();
   });
 
   it('saves a role picked from the keyboard once, when asked: the roles the arrow keys pass through are not saved', async () => {

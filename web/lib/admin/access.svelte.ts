@@ -5,6 +5,7 @@ import type { Token } from '../../../api/tokens/store';
 import type { UserRole } from '../../../api/users/schema';
 import type { User } from '../../../api/users/store';
 import { t } from '../i18n';
+import { kpiTimezone } from '../live/timezone';
 import { adminStatus, sendJson, type Faults, type Sent } from './request';
 
 // The API's lists, which the page cannot import (their modules load node's): a record by the API's type, so a role
@@ -59,13 +60,17 @@ export class AccessEditor {
   /** The add-user and create-token forms' faults, by field ('' for the form). */
   userFaults = $state<Faults>({});
   tokenFaults = $state<Faults>({});
+  /** The zone the centre's times are in (KPI_TIMEZONE), where the server said it; else (null) the browser's own. */
+  timezone = $state<string | null>(null);
   /** The token just created, with its secret: shown once, until the admin says it is copied or leaves the page. */
   created = $state<(Token & { token: string }) | null>(null);
 
   async load(): Promise<void> {
     const status = await adminStatus();
     if (status !== 200) return void (this.status = status);
+    const zone = kpiTimezone().then((z) => (this.timezone = z));
     const [users, tokens] = await Promise.all(['/api/users', '/api/tokens'].map((url) => fetch(url, { cache: 'no-store' }).catch(() => null)));
+    await zone;
     const [u, k] = await Promise.all([users?.json().catch(() => null), tokens?.json().catch(() => null)]);
     // A 200 that is not the lists (a proxy's page) is a server that could not answer, as a 5xx is.
     const bad = [users, tokens].find((r) => !r?.ok);

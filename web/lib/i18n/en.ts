@@ -118,6 +118,7 @@ export const en = {
   'access.username': 'Name',
   'access.role': 'Role',
   'access.created': 'Created',
+  'access.createdIn': 'Created ({zone})',
   'access.password': 'Password',
   'access.passwordHint': 'At least {min} characters.',
   'access.roleOf': 'Role of {user}',

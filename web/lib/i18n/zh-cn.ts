@@ -117,6 +117,7 @@ export const zhCN: Dictionary = {
   'access.username': '用户名',
   'access.role': '角色',
   'access.created': '创建日期',
+  'access.createdIn': '创建时间（{zone}）',
   'access.password': '密码',
   'access.passwordHint': '至少 {min} 个字符。',
   'access.roleOf': '{user} 的角色',
