@@ -248,6 +248,16 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     await page.press('.add-token input[name=label]', 'Enter');
     await page.locator('.add-token [data-fault="label"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('.add-token [data-fault="label"]').textContent()).toMatch(/^请填写令牌的用途/);
+    // So are those the server alone can find: a name or a label too long.
+    await page.fill('.add-user input[name=username]', 'l'.repeat(65));
+    await page.fill('.add-user input[name=password]', 'long-enough-password');
+    await page.press('.add-user input[name=password]', 'Enter');
+    await expect.poll(() => page.locator('.add-user [data-fault="username"]').textContent(), { timeout: 15_000 }).toBe('用户名太长：最多 64 个字符。');
+    await page.fill('.add-token input[name=label]', '屏'.repeat(101));
+    await page.press('.add-token input[name=label]', 'Enter');
+    await expect.poll(() => page.locator('.add-token [data-fault="label"]').textContent(), { timeout: 15_000 }).toBe('标签太长：最多 100 个字符。');
+    await page.fill('.add-user input[name=username]', 'lin');
+    await page.fill('.add-user input[name=password]', 'short');
     await page.locator('[data-user="admin"] select').selectOption('manager');
     await page.locator('[data-user="admin"] [role=alert]').waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-user="admin"] [role=alert]').textContent()).toMatch(/^“admin”是唯一的管理员/);

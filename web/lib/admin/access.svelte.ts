@@ -18,6 +18,10 @@ export const TOKEN_ROLES = Object.keys(TOKEN_ROLE_SET) as Role[];
 const FROM_SETTING = 'INGEST_TOKEN';
 /** api/users/schema.ts MIN_PASSWORD_CHARS, said up front on the form; the server's 400 says it too. */
 export const MIN_PASSWORD_CHARS = 12;
+/** The longest a password, a user's name and a token's label may be (api/config.ts, api/users/schema.ts, api/tokens/schema.ts). */
+const MAX_PASSWORD_CHARS = 1024;
+const MAX_USERNAME_CHARS = 64;
+const MAX_LABEL_CHARS = 100;
 
 const WORDS = { noAnswer: 'access.noAnswer', signedOut: 'access.signedOut', busy: 'admin.busy' } as const;
 
@@ -37,14 +41,22 @@ function faultsOf(sent: Extract<Sent, { ok: false }>): Faults {
 function inPageWords(faults: Faults, typed: { username?: string; password?: string; label?: string }): Faults {
   const out = { ...faults };
   if (out.password && typed.password !== undefined && typed.password.length < MIN_PASSWORD_CHARS) out.password = t('access.passwordShort', { min: MIN_PASSWORD_CHARS });
+  else if (out.password && /must be at most/.test(out.password)) out.password = t('access.passwordLong', { max: MAX_PASSWORD_CHARS });
   if (out.username && typed.username?.trim() === '') out.username = t('access.usernameEmpty');
+  else if (out.username && /must be at most/.test(out.username)) out.username = t('access.usernameLong', { max: MAX_USERNAME_CHARS });
+  else if (out.username && /control characters/.test(out.username)) out.username = t('access.controlCharacters');
   if (out.label && typed.label?.trim() === '') out.label = t('access.labelEmpty');
+  else if (out.label && /must be at most/.test(out.label)) out.label = t('access.labelLong', { max: MAX_LABEL_CHARS });
+  else if (out.label && /control characters/.test(out.label)) out.label = t('access.controlCharacters');
+  else if (out.label && /the label the server gives tokens/.test(out.label)) out.label = t('access.labelReserved', { label: typed.label!.trim() });
   return out;
 }
 
 /** A change of a user refused: the last admin's 409 in the page's words, any other fault as told. */
 function userRefusal(sent: Extract<Sent, { ok: false }>, username: string, typed: { password?: string } = {}): string {
   if (sent.status === 409) return t('access.lastAdmin', { user: username });
+  // Deleted meanwhile, in another tab or by another admin.
+  if (sent.status === 404) return t('access.userGone', { user: username });
   return Object.values(inPageWords(faultsOf(sent), typed)).join(' ');
 }
 
@@ -172,6 +184,8 @@ export class AccessEditor {
   private revokeRefusal(sent: Extract<Sent, { ok: false }>, id: string): string {
     const token = this.tokens.find((k) => k.id === id);
     if (sent.status !== 409 || !token) return sent.fault;
-    return token.label === FROM_SETTING ? t('access.fromSetting') : sent.fault;
+    if (token.label === FROM_SETTING) return t('access.fromSetting');
+    const message = (sent.answer as { message?: unknown } | null)?.message;
+    return typeof message === 'string' && /is the last ingest token/.test(message) ? t('access.lastIngest') : sent.fault;
   }
 }

@@ -39,5 +39,22 @@ export async function sendJson(url: string, method: 'PUT' | 'POST' | 'PATCH' | '
   const wait = Number(res.headers.get('retry-after'));
   const error = (answer as { error?: unknown } | null)?.error;
   if (res.status === 503 && error === 'unavailable' && words.busy && wait > 0) return { ok: false, status: 503, answer, fault: t(words.busy, { wait: formatDuration(wait) }) };
-  return { ok: false, status: res.status, answer, fault: (answer as { message?: string } | null)?.message ?? `${res.status}` };
+  const message = (answer as { message?: unknown } | null)?.message;
+  return { ok: false, status: res.status, answer, fault: refusalInPageWords(res.status, error, typeof message === 'string' ? message : undefined) };
+}
+
+/**
+ * A refusal any admin page may get, in the page's language (a zh-CN page showed the server's English): the database's
+ * files found gone (restart_needed), a 403, a 413, a server that failed. Any other keeps the server's words, which
+ * say what is wrong; a refusal with none, its status.
+ */
+export function refusalInPageWords(status: number, error: unknown, message: string | undefined): string {
+  if (error === 'restart_needed') {
+    const [, file, how] = /^(.+?) was (deleted|replaced by another file) while the server ran/.exec(message ?? '') ?? [];
+    return file ? t(how === 'deleted' ? 'admin.restartDeleted' : 'admin.restartReplaced', { file, message: message! }) : t('admin.restartNeeded');
+  }
+  if (status === 403) return t('admin.refused');
+  if (status === 413) return t('admin.tooLarge');
+  if (status >= 500) return t('admin.failed', { status });
+  return message ?? `${status}`;
 }
