@@ -96,6 +96,36 @@ describe('SLA policies, set by an admin in the dashboard', () => {
     await page.close();
   });
 
+  it('turns a pending version to in effect at its time, without a reload', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // The browser's clock, moved on below as a page left open for minutes would be.
+    await context.clock.install();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await signIn(page);
+    await page.goto(`${server.url}/admin/sla?lang=en`);
+    const cell = page.locator('input[name="low.email"]');
+    await cell.waitFor({ timeout: 15_000 });
+    await cell.fill('20000');
+    await cell.press('Enter');
+    const pending = page.locator('.pending');
+    await pending.waitFor({ timeout: 15_000 });
+    const saved = await policies(page);
+    const effectiveFrom = saved.versions[0]!.effectiveFrom;
+    const row = page.locator(`.history [data-effective-from="${effectiveFrom}"]`);
+    expect(await row.locator('small').textContent()).toBe('pending');
+
+    // A second before its time: still pending.
+    const browserNow = await page.evaluate(() => Date.now());
+    await context.clock.fastForward(effectiveFrom - browserNow - 1_000);
+    expect(await pending.count()).toBe(1);
+    await context.clock.fastForward(2_000);
+    await expect.poll(() => pending.count(), { timeout: 15_000 }).toBe(0);
+    expect(await row.locator('small').textContent()).toBe('in effect');
+    expect(await page.locator('.in-effect').textContent()).toMatch(/^In effect since .+, set by admin\.$/);
+    await context.close();
+  });
+
   it('tells a wrong value at its cell, and stores nothing', async () => {
     const page = await adminOnSla('en');
     const before = await policies(page);

@@ -5,6 +5,7 @@ import { adminStatus, sendJson, type Faults } from './request';
 import { formatCount, formatValue, t } from '../i18n';
 import { MAX_TARGET_SEC, faultsByCell, gridOf, rulesOf, versionsAt, type Grid, type SlaPolicies } from './sla-policy';
 
+const HOUR_MS = 3_600_000;
 const SAVE_WORDS = { noAnswer: 'sla.noAnswer', signedOut: 'sla.signedOut', busy: 'admin.busy' } as const;
 
 export class SlaEditor {
@@ -21,7 +22,20 @@ export class SlaEditor {
   editable = $state(false);
   /** The zone the KPI day is counted in, where the server said it; else (null) times are the browser's own. */
   timezone = $state<string | null>(null);
-  versions = $derived(this.policies ? versionsAt(this.policies) : null);
+  /**
+   * The server's clock as this page reckons it (the server's `now` when answered, moved on by the browser's): a version
+   * pending when the page loaded is shown in effect at its time, where it was called pending until a reload.
+   */
+  now = $state(0);
+  versions = $derived(this.policies ? versionsAt({ ...this.policies, now: this.now }) : null);
+  /** The server's clock less the browser's, as of the last answer. */
+  private offset = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Stops the timer that turns a pending version to in effect (the page is left). */
+  stop(): void {
+    clearTimeout(this.timer);
+  }
 
   async load(): Promise<void> {
     const status = await adminStatus();
@@ -64,8 +78,23 @@ export class SlaEditor {
     }
   }
 
+  /** Wakes at the time the next pending version takes effect (an hour at most, then looks again). */
+  private schedule(): void {
+    clearTimeout(this.timer);
+    const next = this.versions?.pending.at(-1);
+    if (!next) return;
+    const wait = Math.min(Math.max(0, next.effectiveFrom - (Date.now() + this.offset)), HOUR_MS);
+    this.timer = setTimeout(() => {
+      this.now = Date.now() + this.offset;
+      this.schedule();
+    }, wait);
+  }
+
   private show(policies: SlaPolicies): void {
+    this.offset = policies.now - Date.now();
+    this.now = policies.now;
     this.policies = policies;
+    this.schedule();
     this.grid = gridOf(policies.versions[0]?.rules ?? []);
   }
 }
