@@ -55,6 +55,8 @@ interface Endpoint {
   ok: number;
   /** Takes `?token=` (the wall's WebSocket). */
   queryToken?: boolean;
+  /** For people alone (their session cookie): a token of any role is refused with 403. */
+  people?: boolean;
 }
 
 let n = 0;
@@ -84,16 +86,19 @@ const ENDPOINTS: Endpoint[] = [
   // No such token: an admin is told so (404); anyone else is refused before the id is looked up.
   { method: 'DELETE', path: '/api/tokens/000000000000', served: ['admin'], ok: 404 },
   { method: 'GET', path: '/api/auth/me', served: ['display', 'supervisor', 'manager', 'admin'], ok: 200 },
+  // A new password too short: answered 400 once the caller is let in, before any password is checked (or counted as a guess).
+  { method: 'POST', path: '/api/auth/password', body: () => JSON.stringify({ currentPassword: 'whatever', newPassword: 'short' }), served: ['display', 'supervisor', 'manager', 'admin'], ok: 400, people: true },
   { method: 'GET', path: '/api/live', served: ['display', 'supervisor', 'manager', 'admin'], ok: 426, queryToken: true },
   { method: 'GET', path: '/', served: 'public', ok: 200 },
   { method: 'GET', path: '/wall', served: 'public', ok: 200 },
   { method: 'GET', path: '/_app/immutable/entry/start.B1.js', served: 'public', ok: 200 }
 ];
 
-function expected(e: Endpoint, caller: Caller): number {
+function expected(e: Endpoint, caller: Caller, way: Way): number {
   if (e.served === 'public') return e.ok;
   const role = CALLERS.indexOf(caller) >= 4 ? (caller as Role) : null;
   if (!role) return 401;
+  if (e.people && way.how !== 'cookie') return 403;
   return e.served.includes(role) ? e.ok : 403;
 }
 
@@ -136,7 +141,7 @@ describe('every endpoint × every caller', () => {
           // threw "No authentication challenges found" and never read the status or the message.
           got.push(`${caller} by ${way.how}: ${res.status}${res.status === 401 ? ` ${res.headers.get('www-authenticate')}` : ''}`);
           // ?token= is the wall's WebSocket's alone: anywhere else it is no credential at all.
-          const status = way.query !== undefined && !e.queryToken && e.served !== 'public' ? 401 : expected(e, caller);
+          const status = way.query !== undefined && !e.queryToken && e.served !== 'public' ? 401 : expected(e, caller, way);
           want.push(`${caller} by ${way.how}: ${status}${status === 401 ? ' Bearer realm="floorboard"' : ''}`);
         }
       expect(got).toEqual(want);
