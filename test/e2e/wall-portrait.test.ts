@@ -100,6 +100,11 @@ describe('the wall on a phone or a tablet', () => {
         for (const count of counts) expect(count.bottom).toBeLessThanOrEqual(bar!.y);
         const row = await page.locator('.row[data-agent="li.wei"]').boundingBox();
         expect(row!.x + row!.width).toBeLessThanOrEqual(size.width);
+        // A list shorter than the screen: the status tile, the board right under it, and the board down to the foot of
+        // the screen, as on the wall (at 1024×768 it ended a row below Li Wei, over an empty half screen).
+        const [view, status, board] = await Promise.all(['main', '.agents > .status', '.agents > .panel'].map((s) => page.locator(s).boundingBox()));
+        expect(board!.y - (status!.y + status!.height)).toBeLessThanOrEqual(12);
+        expect(board!.y + board!.height).toBeGreaterThanOrEqual(view!.y + view!.height - 1);
         await page.click('header nav a[href*="page=callbacks"]');
         await page.waitForSelector('.line[data-agent="li.wei"]');
         for (const size of await px(page, '.line[data-agent]')) expect(size).toBeGreaterThanOrEqual(12);
