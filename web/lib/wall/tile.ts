@@ -1,6 +1,7 @@
 // What a KPI tile shows: its colour against the target, and its figure, rounded so that the two always agree.
 import { levelFor, type KpiLevel, type KpiTarget } from '../../../api/kpi/targets';
-import { roundedAsShown, valueParts, type Part, type ValueKind } from '../i18n/format';
+import { formatValue, roundedAsShown, valueParts, type Part, type ValueKind } from '../i18n/format';
+import { t } from '../i18n/translate';
 
 /**
  * A figure that would read as better than its colour is rounded the other way: 89.96 % within SLA read "90%" in
@@ -11,4 +12,14 @@ export function tileFigure(kind: ValueKind, value: number | null, target: KpiTar
   const level = levelFor(target, value);
   const misread = target && value !== null && level !== levelFor(target, roundedAsShown(kind, value, 'nearest'));
   return { level, parts: valueParts(kind, misread ? roundedAsShown(kind, value, target.higherIsBetter ? 'down' : 'up') : value) };
+}
+
+/**
+ * The target a figure is coloured against, as a tile's foot and a board's heading say it ("target ≤ 10m",
+ * "target ≥ 80%"); null without one. "target ≤ 0" reads oddly for a count where none is the goal (callbacks overdue).
+ */
+export function targetText(kind: ValueKind, target: KpiTarget | undefined): string | null {
+  if (!target) return null;
+  if (!target.higherIsBetter && target.warn === 0) return t('sub.targetZero');
+  return t(target.higherIsBetter ? 'sub.targetMin' : 'sub.targetMax', { value: formatValue(kind, target.warn, true) });
 }
