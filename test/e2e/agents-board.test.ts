@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireCjkFont } from '../helpers/browser';
 import { startDashboard } from '../helpers/dashboard';
 import { TEST_INGEST_TOKEN, type RunningServer } from '../helpers/server';
+import { columnHeadings } from '../helpers/wall';
 
 let browser: Browser;
 let server: RunningServer;
@@ -58,42 +59,67 @@ afterAll(async () => {
   await server?.kill('SIGTERM');
 });
 
+/** The board's headings, each coloured column's with its target under it (the defaults), as each language writes them. */
+const HEADINGS = {
+  en: ['Agent', 'Status', 'Handled', 'FRT p50 target ≤ 10m', 'CSAT target ≥ 80%'],
+  'zh-CN': ['坐席', '状态', '已处理', '首响 p50 目标 ≤ 10分钟', '满意度 目标 ≥ 80%']
+};
+
 describe('agents board', () => {
-  for (const lang of ['en', 'zh-CN']) {
-    it(`shows 36 agents at 1920×1080 in ${lang} with every value and team median whole`, async () => {
+  for (const size of [
+    { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 }
+  ])
+    for (const lang of ['en', 'zh-CN'] as const) {
+      it(`shows 36 agents at ${size.width}×${size.height} in ${lang} with every value, team median and heading whole`, async () => {
+        if (lang === 'zh-CN') requireCjkFont();
+        const page = await browser.newPage({ viewport: size });
+        const errors: string[] = [];
+        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        await page.goto(`${server.url}/wall?token=${wallToken}&page=agents&lang=${lang}`);
+        await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 36, null, { timeout: 15_000 });
+        const seen = await page.evaluate(() => {
+          const cut: string[] = [];
+          const texts: string[] = [];
+          let names = 0;
+          for (const row of document.querySelectorAll('.board .row[data-agent]'))
+            [...row.children].forEach((cell, i) => {
+              for (const el of cell.children) {
+                const e = el as HTMLElement;
+                const whole = e.scrollWidth <= e.clientWidth + 1;
+                if (i === 0) names += whole ? 0 : 1;
+                else if (!whole) cut.push(e.textContent ?? '');
+                texts.push(e.textContent ?? '');
+              }
+            });
+          return { cut, names, texts: texts.join(' | ') };
+        });
+        expect(seen.cut).toEqual([]);
+        // The seeded widest values are there to be measured, and the one long name is cut rather than pushing them out.
+        expect(seen.texts).toMatch(lang === 'en' ? /\b9m \d\ds\b/ : /9分\d\d秒/);
+        expect(seen.texts).toContain(lang === 'en' ? '9h 59m' : '9小时59分');
+        expect(seen.texts).toContain('128');
+        expect(seen.texts).toContain('100%');
+        expect(seen.names).toBe(1);
+        // Three columns of agents, each under headings whole, the targets' under their names: none cut, none an ellipsis.
+        expect(await columnHeadings(page)).toEqual([...HEADINGS[lang], ...HEADINGS[lang], ...HEADINGS[lang]]);
+        expect(errors).toEqual([]);
+        await page.close();
+      });
+    }
+
+  for (const lang of ['en', 'zh-CN'] as const)
+    it(`shows the headings whole on a phone held upright (390×844) in ${lang}, the agents' names as wide as without targets`, async () => {
       if (lang === 'zh-CN') requireCjkFont();
-      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-      const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
       await page.goto(`${server.url}/wall?token=${wallToken}&page=agents&lang=${lang}`);
       await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 36, null, { timeout: 15_000 });
-      const seen = await page.evaluate(() => {
-        const cut: string[] = [];
-        const texts: string[] = [];
-        let names = 0;
-        for (const row of document.querySelectorAll('.board .row[data-agent]'))
-          [...row.children].forEach((cell, i) => {
-            for (const el of cell.children) {
-              const e = el as HTMLElement;
-              const whole = e.scrollWidth <= e.clientWidth + 1;
-              if (i === 0) names += whole ? 0 : 1;
-              else if (!whole) cut.push(e.textContent ?? '');
-              texts.push(e.textContent ?? '');
-            }
-          });
-        return { cut, names, texts: texts.join(' | ') };
-      });
-      expect(seen.cut).toEqual([]);
-      // The seeded widest values are there to be measured, and the one long name is cut rather than pushing them out.
-      expect(seen.texts).toMatch(lang === 'en' ? /\b9m \d\ds\b/ : /9分\d\d秒/);
-      expect(seen.texts).toContain(lang === 'en' ? '9h 59m' : '9小时59分');
-      expect(seen.texts).toContain('128');
-      expect(seen.texts).toContain('100%');
-      expect(seen.names).toBe(1);
-      expect(errors).toEqual([]);
+      expect(await columnHeadings(page)).toEqual(HEADINGS[lang]);
+      // The targets wrap in their columns rather than widen them: only the one long name is cut, as on the TV.
+      const cutNames = await page.$$eval('.board .row[data-agent] .name', (all) => all.filter((name) => name.scrollWidth > name.clientWidth + 1).length);
+      expect(cutNames).toBe(1);
       await page.close();
     });
-  }
 
   it('spreads one team of 12 agents across the width, not crammed beside a wide name column', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../helpers/browser';
 import { startDashboard } from '../helpers/dashboard';
 import { postEvents, type RunningServer } from '../helpers/server';
+import { columnHeadings as headings } from '../helpers/wall';
 
 let browser: Browser;
 let server: RunningServer;
@@ -29,7 +30,9 @@ beforeAll(async () => {
   const events = [
     ...[1, 2, 3, 4, 5].flatMap((n) => ticket(`M-${n}`, 180 + n, 179 + n)),
     ...ticket('L-1', 45, 2),
-    ...ticket('L-2', 46, 3)
+    ...ticket('L-2', 46, 3),
+    // Callback work, for the callbacks board to list li.wei under its headings.
+    { id: 'cb-s', type: 'callback.scheduled', at: now - 30 * MIN, callback: 'CB-1', reason: 'other', due: now + 30 * MIN, agent: 'li.wei', team: 'wallet' }
   ];
   expect((await postEvents(server.url, events)).status).toBe(200);
   admin = await browser.newPage();
@@ -93,6 +96,35 @@ describe('the wall against the KPI targets', () => {
       await expect.poll(() => lastHour(wall, 'firstResponse.p50Sec'), { timeout: 15_000 }).toMatch(line('critical | 严重未达标', '近一小时 4\\d分\\d\\d秒', CRITICAL));
     } finally {
       await putTargets({ 'firstResponse.p50Sec': null });
+      await wall.close();
+    }
+  });
+
+  it('says in the boards\' headings the target each coloured column is judged by, in the locale\'s words, and follows the admin\'s change live', async () => {
+    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const distinct = async () => [...new Set(await headings(wall))];
+    try {
+      await wall.goto(`${server.url}/wall?token=${wallToken}&page=agents&lang=en`);
+      await wall.waitForSelector('.row[data-agent="li.wei"]', { timeout: 15_000 });
+      // The defaults: first response ≤ 10 minutes, CSAT ≥ 80 %. Handled, coloured against the team, has no target to say.
+      expect(await distinct()).toEqual(['Agent', 'Status', 'Handled', 'FRT p50 target ≤ 10m', 'CSAT target ≥ 80%']);
+      await putTargets({ 'firstResponse.p50Sec': { warn: 330, critical: 900 }, 'csat.pct': { warn: 85.5, critical: 70 }, 'callbacks.onTimePct': { warn: 95, critical: 80 } });
+      await expect.poll(distinct, { timeout: 15_000 }).toEqual(['Agent', 'Status', 'Handled', 'FRT p50 target ≤ 5m 30s', 'CSAT target ≥ 85.5%']);
+
+      await wall.click('header nav a[href*="page=callbacks"]');
+      await wall.waitForSelector('.line[data-agent="li.wei"]', { timeout: 15_000 });
+      expect(await distinct()).toEqual(['Agent', 'Scheduled', 'Attempts', 'Connected', 'Completed', 'Confirmed', 'On time target ≥ 95%']);
+
+      await wall.goto(`${server.url}/wall?token=${wallToken}&page=agents&lang=zh-CN`);
+      await wall.waitForSelector('.row[data-agent="li.wei"]', { timeout: 15_000 });
+      expect(await distinct()).toEqual(['坐席', '状态', '已处理', '首响 p50 目标 ≤ 5分30秒', '满意度 目标 ≥ 85.5%']);
+      await putTargets({ 'firstResponse.p50Sec': null, 'csat.pct': null, 'callbacks.onTimePct': null });
+      await expect.poll(distinct, { timeout: 15_000 }).toEqual(['坐席', '状态', '已处理', '首响 p50 目标 ≤ 10分钟', '满意度 目标 ≥ 80%']);
+      await wall.click('header nav a[href*="page=callbacks"]');
+      await wall.waitForSelector('.line[data-agent="li.wei"]', { timeout: 15_000 });
+      expect(await distinct()).toEqual(['坐席', '预约', '拨打', '接通', '完成', '已确认', '准时 目标 ≥ 90%']);
+    } finally {
+      await putTargets({ 'firstResponse.p50Sec': null, 'csat.pct': null, 'callbacks.onTimePct': null });
       await wall.close();
     }
   });

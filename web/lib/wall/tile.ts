@@ -23,3 +23,10 @@ export function targetText(kind: ValueKind, target: KpiTarget | undefined): stri
   if (!target.higherIsBetter && target.warn === 0) return t('sub.targetZero');
   return t(target.higherIsBetter ? 'sub.targetMin' : 'sub.targetMax', { value: formatValue(kind, target.warn, true) });
 }
+
+/**
+ * A target's words for a narrow column's heading, which may wrap: between "target" and its bound, never inside the
+ * bound ("target" over "≤ 1m 15s", not "target ≤ 1m" over "15s"). Chinese breaks at the space too (word-break: keep-all).
+ */
+export const headingTarget = (kind: ValueKind, target: KpiTarget | undefined): string | null =>
+  targetText(kind, target)?.replace(/([≤≥]) /g, '$1\u00a0').replace(/(\d\S*) (?=\d)/g, '$1\u00a0') ?? null;
