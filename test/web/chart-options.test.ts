@@ -102,3 +102,31 @@ describe('the first-response p90 axis', () => {
     expect(axis.interval % 86_400).toBe(0);
   });
 });
+
+describe('the charts’ hour labels on a 4K wall', () => {
+  it('stand apart as on a 1080p wall (00:00, 02:00, 04:00…), never run together as "00:0001:00" at twice the pixels', async () => {
+    const { init, use } = await import('echarts/core');
+    const { BarChart } = await import('echarts/charts');
+    const { GridComponent } = await import('echarts/components');
+    const { SVGRenderer } = await import('echarts/renderers');
+    use([BarChart, GridComponent, SVGRenderer]);
+    // Midnight to 09:30, the created-vs-resolved chart as wide as a third of the wall, at 1080p and 4K (u 19.2 and 38.4).
+    for (const u of [19.2, 38.4]) {
+      const ctx = { ...context('2026-11-24T00:00:00.000Z', 96, 0, 37, 'UTC'), u };
+      const option = { ...createdResolvedOption(ctx), animation: false };
+      // Rendered on the server's side of ECharts (SVG, no DOM): the stand-in page above would send it looking for a canvas.
+      vi.stubGlobal('document', undefined);
+      const chart = init(null, null, { renderer: 'svg', ssr: true, width: Math.round(u * 32), height: Math.round(u * 15) });
+      chart.setOption(option);
+      const svg = chart.renderToSVGString();
+      chart.dispose();
+      vi.stubGlobal('document', { body: {}, documentElement: {} });
+      const labels = [...svg.matchAll(/<text[^>]*transform="translate\(([\d.]+) [\d.]+\)"[^>]*>(\d\d:\d\d)<\/text>/g)].map((m) => ({ x: Number(m[1]), text: m[2] }));
+      expect(labels.length).toBeGreaterThanOrEqual(3);
+      // An "00:00" is about 2.8 of its font's size wide (1.05 u): each label's centre at least half a label's width
+      // more than a label's width from the next, the gap a reader needs to tell two times apart.
+      const width = 2.8 * Math.round(u * 1.05);
+      for (let i = 1; i < labels.length; i++) expect(labels[i].x - labels[i - 1].x, `${labels[i - 1].text} → ${labels[i].text} at u ${u}`).toBeGreaterThanOrEqual(1.5 * width);
+    }
+  });
+});

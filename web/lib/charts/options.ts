@@ -56,8 +56,21 @@ export function axisDuration(sec: number): string {
   return sec === 0 ? formatCount(0) : partsText(durationParts(sec, true));
 }
 
+/**
+ * The hour steps ECharts' time axis takes (1, 2, 4, 6, 12 h), each with an approximate interval that it reads as that
+ * step (getHourInterval in echarts/lib/scale/Time.js takes 2 h for over 2 h up to 3.5 h, 4 h up to 6, 6 h up to 12).
+ */
+const HOUR_STEPS: [step: number, approx: number][] = [[1, 1], [2, 3], [4, 5], [6, 9], [12, 13]];
+/** The most hour labels a chart a third of the wall wide can hold with room between them: "00:00" is about 2.8 × its font. */
+const MAX_HOUR_LABELS = 6;
+
 function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval = 1): ChartOption {
   const { min, max } = ctx.slots;
+  // A step that leaves each label room, whatever the pixels: ECharts' hideOverlap kept every other hour at 1080p, and at
+  // 4K, where the same labels fall a hair apart in twice the pixels, kept them all, touching ("00:0001:00").
+  // Under three hours, ECharts' own steps of minutes stand.
+  const hours = (max - min) / 3_600_000;
+  const approxHours = hours <= 3 ? undefined : (HOUR_STEPS.find(([step]) => hours / step <= MAX_HOUR_LABELS) ?? HOUR_STEPS.at(-1)!)[1];
   const shift = shiftOf(ctx);
   const font = Math.round(ctx.u * 1.05);
   const label = { color: palette.muted, fontSize: font };
@@ -75,6 +88,7 @@ function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval
       min: min + shift,
       max: max + shift,
       splitNumber: 6,
+      minInterval: approxHours && approxHours * 3_600_000,
       axisLabel: { ...label, hideOverlap: true, formatter: (value: number) => formatHourMinute(value - shift, ctx.timezone) },
       axisLine: { lineStyle: { color: palette.axis } },
       axisTick: { show: false },
