@@ -1,0 +1,210 @@
+// A manager's reports: every team and the whole centre over a range of days, a team's agents, one agent, and the
+// link from a number to the tickets behind it, each level's figures those the API gives; a supervisor is refused.
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireCjkFont } from '../helpers/browser';
+import { startDashboard } from '../helpers/dashboard';
+import { postEvents, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+
+/** Adds a user as the test servers' admin, over the API. */
+async function addUser(username: string, role: string): Promise<void> {
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'test-admin-password' })
+  });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const res = await fetch(`${server.url}/api/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ username, password: `${username}-password-1`, role })
+  });
+  expect(res.status).toBe(201);
+}
+
+beforeAll(async () => {
+  ({ browser, server } = await startDashboard());
+  const min = 60_000;
+  const t0 = Date.now() - 60 * min;
+  const ev = (id: string, at: number, rest: Record<string, unknown>) => ({ id, at, ...rest });
+  const events = [
+    ev('s-a', t0, { type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }),
+    ev('s-b', t0, { type: 'agent.status', agent: 'bob', name: 'Bob Li', team: 'payments', status: 'busy' }),
+    ev('s-c', t0, { type: 'agent.status', agent: 'carol', name: 'Carol Wu', team: 'wallet', status: 'available' }),
+    // Urgent (target 5 min): alice answers T-1 after 10 min (breached) and T-2 after 1 min; bob T-3 after 2 min.
+    ev('c1', t0 + min, { type: 'ticket.created', ticket: 'T-1', channel: 'chat', priority: 'urgent', team: 'payments' }),
+    ev('a1', t0 + min, { type: 'ticket.assigned', ticket: 'T-1', agent: 'alice' }),
+    ev('r1', t0 + 11 * min, { type: 'ticket.replied', ticket: 'T-1', agent: 'alice' }),
+    ev('c2', t0 + 2 * min, { type: 'ticket.created', ticket: 'T-2', channel: 'phone', priority: 'urgent', team: 'payments' }),
+    ev('r2', t0 + 3 * min, { type: 'ticket.replied', ticket: 'T-2', agent: 'alice' }),
+    ev('d2', t0 + 20 * min, { type: 'ticket.resolved', ticket: 'T-2', agent: 'alice' }),
+    ev('c3', t0 + 4 * min, { type: 'ticket.created', ticket: 'T-3', channel: 'email', priority: 'urgent', team: 'payments' }),
+    ev('r3', t0 + 6 * min, { type: 'ticket.replied', ticket: 'T-3', agent: 'bob' }),
+    ev('d3', t0 + 30 * min, { type: 'ticket.resolved', ticket: 'T-3', agent: 'bob' }),
+    ev('g3', t0 + 31 * min, { type: 'ticket.rated', ticket: 'T-3', score: 5 }),
+    ev('c4', t0 + 5 * min, { type: 'ticket.created', ticket: 'T-4', channel: 'chat', team: 'wallet' }),
+    ev('r4', t0 + 7 * min, { type: 'ticket.replied', ticket: 'T-4', agent: 'carol' }),
+    ev('c5', t0 + 8 * min, { type: 'ticket.created', ticket: 'T-5', channel: 'phone', team: 'wallet' }),
+    ev('x5', t0 + 9 * min, { type: 'ticket.abandoned', ticket: 'T-5' }),
+    ev('k1', t0 + 10 * min, { type: 'callback.scheduled', callback: 'CB-1', reason: 'complaint_followup', due: t0 + 40 * min, ticket: 'T-1', agent: 'alice', team: 'payments' })
+  ];
+  expect((await postEvents(server.url, events)).status).toBe(200);
+  await addUser('maria', 'manager');
+  await addUser('sam', 'supervisor');
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+async function signedIn(username: string, lang = 'en', viewport = { width: 1920, height: 1080 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/?lang=${lang}`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', `${username}-password-1`);
+  await page.press('input[name=password]', 'Enter');
+  await page.locator('a.wall').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+/** What GET `path` answers the page's signed-in user. */
+const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).json(), path);
+/** The number a drill-through link shows, in the row or tile `scope` selects. */
+const linked = async (page: Page, scope: string, measure: string) => Number((await page.locator(`${scope} a[data-measure="${measure}"]`).first().textContent())!.replace(/\D/g, ''));
+
+describe('Reports, for a manager', () => {
+  it('drills from the teams into a team, an agent and the breached first responses behind a number, each level agreeing with the API', async () => {
+    const page = await signedIn('maria');
+    await page.click('a.reports');
+    await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
+    const range = page.locator('.range');
+    const [from, to] = [await range.getAttribute('data-from'), await range.getAttribute('data-to')];
+    expect(page.url()).toContain('/reports');
+
+    // Centre level: each team and all teams as /api/kpis counts them.
+    for (const team of ['payments', 'wallet', null]) {
+      const k = await api(page, `/api/kpis?from=${from}&to=${to}${team ? `&team=${team}` : ''}`);
+      const row = `tr[data-team="${team ?? ''}"]`;
+      expect(await linked(page, row, 'tickets.created')).toBe(k.tickets.created);
+      expect(await linked(page, row, 'tickets.abandoned')).toBe(k.tickets.abandoned);
+      expect(await linked(page, row, 'firstResponse.breached')).toBe(k.firstResponse.breached);
+      expect(await linked(page, row, 'callbacks.scheduled')).toBe(k.callbacks.scheduled);
+    }
+    expect(await linked(page, 'tr[data-team="payments"]', 'tickets.created')).toBe(3);
+    // The first response median (2 min, of 1, 2 and 10) against the default target (≤ 10m): met, and said so.
+    const frt = page.locator('tr[data-team="payments"] [data-kpi="firstResponse.p50Sec"]');
+    expect(await frt.textContent()).toBe('2m 00s');
+    expect(await frt.getAttribute('data-level')).toBe('ok');
+    // Within SLA 2 of 3 (66.7 %), under the 90 % target's 80 % critical line: red, and the target is named.
+    const within = page.locator('tr[data-team="payments"] [data-kpi="firstResponse.withinTargetPct"]');
+    expect(await within.textContent()).toMatch(/^66\.7%/);
+    expect(await within.getAttribute('data-level')).toBe('critical');
+    expect(await page.locator('thead').textContent()).toContain('target ≥ 90%');
+
+    // Into the team, by the keyboard.
+    await page.locator('tr[data-team="payments"] th a').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('tr[data-agent="alice"]').waitFor({ timeout: 15_000 });
+    expect(new URL(page.url()).searchParams.get('team')).toBe('payments');
+    const agents = (await api(page, `/api/agents?from=${from}&to=${to}&team=payments`)).agents as { agent: string; firstResponse: { breached: number; count: number } }[];
+    for (const a of agents.filter((a) => ['alice', 'bob'].includes(a.agent))) {
+      expect(await linked(page, `tr[data-agent="${a.agent}"]`, 'firstResponse.breached')).toBe(a.firstResponse.breached);
+      expect(await linked(page, `tr[data-agent="${a.agent}"]`, 'firstResponse.count')).toBe(a.firstResponse.count);
+    }
+    expect(await page.locator('tr[data-agent="carol"]').count()).toBe(0);
+    // Sorted by name, then by first response p50, slowest first (lower is better), by Enter on the column's header.
+    const order = () => page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-agent')));
+    expect(await order()).toEqual(['alice', 'bob']);
+    await page.locator('button[data-sort="frtP50"]').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('th:has(button[data-sort="frtP50"])').getAttribute('aria-sort')).toBe('descending');
+    // alice: 1 and 10 min, p50 (nearest rank) 1 min; bob 2 min.
+    expect(await order()).toEqual(['bob', 'alice']);
+    await page.keyboard.press('Enter');
+    expect(await order()).toEqual(['alice', 'bob']);
+
+    // The agents' table as CSV: a BOM, a header row, a row per agent.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button.export')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.startsWith('\uFEFFAgent,Agent id,')).toBe(true);
+    expect(csv).toMatch(/\r\nAlice Chen,alice,Available,/);
+
+    // Into one agent: tiles from /api/kpis with the team and the agent, and the breadcrumbs.
+    await page.click('tr[data-agent="alice"] th a');
+    await page.locator('[data-tile="breached"]').waitFor({ timeout: 15_000 });
+    const k = await api(page, `/api/kpis?from=${from}&to=${to}&team=payments&agent=alice`);
+    expect(await linked(page, '[data-tile="breached"]', 'firstResponse.breached')).toBe(k.firstResponse.breached);
+    expect(k.firstResponse.breached).toBe(1);
+    expect(await page.locator('nav.crumbs').textContent()).toMatch(/All teams.*Team payments.*Alice Chen/);
+
+    // The number's link names the measure, the days, the team and the agent.
+    await page.click('[data-tile="breached"] a');
+    await page.waitForURL(/\/reports\/tickets\?/, { timeout: 15_000 });
+    const drill = new URL(page.url()).searchParams;
+    expect(Object.fromEntries(drill)).toEqual({ measure: 'firstResponse.breached', from, to, team: 'payments', agent: 'alice', lang: 'en' });
+
+    // Back: the agent's view again, from the address alone.
+    await page.goBack();
+    await page.locator('[data-tile="breached"]').waitFor({ timeout: 15_000 });
+    await page.goBack();
+    await page.locator('tr[data-agent="bob"]').waitFor({ timeout: 15_000 });
+    await page.context().close();
+  });
+
+  it('keeps the range in the address, says when it is empty, and offers a wider one', async () => {
+    const page = await signedIn('maria');
+    await page.goto(`${server.url}/reports?from=2020-01-01&to=2020-01-08&lang=en`);
+    const empty = page.locator('.empty');
+    await empty.waitFor({ timeout: 20_000 });
+    expect(await empty.textContent()).toMatch(/Nothing happened in this range.*Last 30 days/);
+    expect(await page.locator('.range').textContent()).toMatch(/Jan 1 – 7, 2020/);
+    // A custom range typed as its first and last day.
+    await page.fill('input[name=from]', '2020-02-01');
+    await page.fill('input[name=to]', '2020-02-29');
+    await page.press('input[name=to]', 'Enter');
+    await page.waitForURL(/from=2020-02-01&to=2020-03-01/, { timeout: 15_000 });
+    await page.locator('.empty').waitFor({ timeout: 15_000 });
+    // The wider range: today's figures are back.
+    await page.click('.empty a');
+    await page.locator('tr[data-team="payments"] a[data-measure="tickets.created"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-preset="last30"]').getAttribute('aria-current')).toBe('true');
+    await page.context().close();
+  });
+
+  it('refuses a supervisor, and sends a stranger to sign in', async () => {
+    const page = await signedIn('sam');
+    expect(await page.locator('a.reports').count()).toBe(0);
+    await page.goto(`${server.url}/reports?lang=en`);
+    const said = page.locator('main [role=alert]');
+    await said.waitFor({ timeout: 15_000 });
+    expect(await said.textContent()).toMatch(/Only a manager or an admin may see the reports/);
+    expect(await page.locator('table').count()).toBe(0);
+    await page.context().close();
+
+    const stranger = await browser.newPage();
+    await stranger.goto(`${server.url}/reports?lang=en`);
+    await stranger.locator('main [role=alert]').waitFor({ timeout: 15_000 });
+    expect(await stranger.locator('main [role=alert]').textContent()).toMatch(/Sign in on the start page as a manager/);
+    await stranger.close();
+  });
+
+  it('reads in Chinese, numbers and all, and fits a phone', async () => {
+    requireCjkFont();
+    const page = await signedIn('maria', 'zh-CN', { width: 360, height: 780 });
+    await page.click('a.reports');
+    await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('h1').textContent()).toBe('报表');
+    expect(await page.locator('tr[data-team=""] th').textContent()).toBe('全部团队');
+    expect(await page.locator('[data-preset="last7"]').textContent()).toBe('最近 7 天');
+    expect(await page.locator('tr[data-team="payments"] [data-kpi="firstResponse.p50Sec"]').textContent()).toBe('2分00秒');
+    // The page itself does not scroll sideways at 360 px: only the table's own box does.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,123 @@
+// A manager's report over a range of the centre's days: every team and the whole centre from GET /api/kpis, one
+// team's agents from GET /api/agents, one agent's figures; coloured by the admin's targets (GET /api/targets).
+import type { AgentKpis, Kpis } from '../../../api/kpi/types';
+import type { KpiTarget } from '../../../api/kpi/targets';
+import type { DateRange } from './range';
+
+/** Who may read reports (SPEC.md: the manager role, and admin above it). */
+const READERS = ['manager', 'admin'];
+
+export interface TeamReport {
+  /** null: all teams. */
+  team: string | null;
+  kpis: Kpis;
+}
+
+export interface Selection extends DateRange {
+  team: string | null;
+  agent: string | null;
+}
+
+/** 200, or what the page explains: 401 (sign in), 403 (below manager), 400 (the address's range), 0 (no answer), a 5xx. */
+export type ReportStatus = number;
+
+/** The API's address for `path` with the range and the filters given (a filter left null is left out). */
+export function apiUrl(path: string, range: DateRange, filters: Record<string, string | null | undefined> = {}): string {
+  const params = new URLSearchParams({ from: range.from, to: range.to });
+  for (const [k, v] of Object.entries(filters)) if (v) params.set(k, v);
+  return `${path}?${params}`;
+}
+
+/** Whether nothing at all happened in the range: no ticket or callback fact counted for the whole centre. */
+export function isEmpty(k: Kpis): boolean {
+  return (
+    k.tickets.created + k.tickets.resolved + k.tickets.abandoned + k.tickets.reopened + k.tickets.escalated + k.firstResponse.count + k.csat.responses +
+      k.callbacks.scheduled + k.callbacks.attempts + k.callbacks.completed ===
+    0
+  );
+}
+
+interface Loaded {
+  targets: Record<string, KpiTarget>;
+  centre: Kpis;
+  teams: TeamReport[];
+  agents: AgentKpis[];
+  agentKpis: Kpis | null;
+}
+type Read = { status: number; fault?: string } & Partial<Loaded>;
+
+export class Report {
+  status = $state<ReportStatus | null>(null);
+  /** The server's words for a 400 (the address's range or names it cannot read). */
+  fault = $state('');
+  targets = $state.raw<Record<string, KpiTarget>>({});
+  centre = $state.raw<Kpis | null>(null);
+  teams = $state.raw<TeamReport[]>([]);
+  /** The chosen team's agents (or, with no team chosen but an agent, every agent). */
+  agents = $state.raw<AgentKpis[]>([]);
+  /** The chosen agent's figures. */
+  agentKpis = $state.raw<Kpis | null>(null);
+  private loads = 0;
+
+  async load(sel: Selection): Promise<void> {
+    const mine = ++this.loads;
+    this.status = null;
+    const result = await this.read(sel);
+    // A later selection (back, forward, another click) answered after this one wins.
+    if (mine !== this.loads) return;
+    this.fault = result.fault ?? '';
+    if (result.status === 200) {
+      this.targets = result.targets!;
+      this.centre = result.centre!;
+      this.teams = result.teams!;
+      this.agents = result.agents!;
+      this.agentKpis = result.agentKpis!;
+    }
+    this.status = result.status;
+  }
+
+  private async read(sel: Selection): Promise<Read> {
+    const me = await fetch('/api/auth/me', { cache: 'no-store' }).catch(() => null);
+    if (!me?.ok) return { status: me?.status ?? 0 };
+    if (!READERS.includes((await me.json().catch(() => null))?.role)) return { status: 403 };
+    const get = async <T>(url: string): Promise<{ status: number; body?: T; fault?: string }> => {
+      const res = await fetch(url, { cache: 'no-store' }).catch(() => null);
+      if (!res) return { status: 0 };
+      const body = await res.json().catch(() => null);
+      if (res.ok && body) return { status: 200, body: body as T };
+      const errors = (body as { errors?: { path: string; message: string }[] } | null)?.errors;
+      return { status: res.ok ? 502 : res.status, fault: Array.isArray(errors) ? errors.map((e) => `${e.path}: ${e.message}`).join('; ') : undefined };
+    };
+    const range = { from: sel.from, to: sel.to };
+    const [targets, everyone, centre] = await Promise.all([
+      get<{ targets: Record<string, KpiTarget> }>('/api/targets'),
+      get<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range)),
+      get<Kpis>(apiUrl('/api/kpis', range))
+    ]);
+    const failed = [targets, everyone, centre].find((r) => r.status !== 200);
+    if (failed) return failed;
+    const names = [...new Set(everyone.body!.agents.map((a) => a.team).filter((t): t is string => !!t))].sort();
+    const wanted = sel.team && !names.includes(sel.team) ? [...names, sel.team] : names;
+    const [teams, agents, agentKpis] = await Promise.all([
+      Promise.all(wanted.map(async (team) => ({ team, answer: await get<Kpis>(apiUrl('/api/kpis', range, { team })) }))),
+      sel.team ? get<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range, { team: sel.team })) : Promise.resolve(everyone),
+      sel.agent ? get<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: sel.agent })) : Promise.resolve(null)
+    ]);
+    const refused = [...teams.map((t) => t.answer), agents, ...(agentKpis ? [agentKpis] : [])].find((r) => r.status !== 200);
+    if (refused) return refused;
+    return {
+      status: 200,
+      targets: targets.body!.targets,
+      centre: centre.body!,
+      teams: teams.map((t) => ({ team: t.team, kpis: t.answer.body! })),
+      // Those who worked in the range (for the team, with one chosen) or are on shift now: not every agent ever seen.
+      agents: agents.body!.agents.filter((a) => worked(a) || a.agent === sel.agent || (a.status !== null && a.status !== 'offline' && (!sel.team || a.team === sel.team))),
+      agentKpis: agentKpis?.body ?? null
+    };
+  }
+}
+
+/** Whether an agent has any figure in the range (or open tickets now). */
+export function worked(a: AgentKpis): boolean {
+  return a.open + a.firstResponse.count + a.resolution.count + a.csat.responses + a.callbacks.scheduled + a.callbacks.attempts + a.callbacks.completed > 0;
+}
