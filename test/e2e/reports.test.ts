@@ -1,5 +1,5 @@
-// A manager's reports: every team and the whole centre over a range of days, a team's agents, one agent, and the
-// link from a number to the tickets behind it, each level's figures those the API gives; a supervisor is refused.
+// A manager's reports: every team and the whole centre over a range of days, a team's agents, one agent, the
+// tickets behind a number and one ticket's story, each level's figures those the API gives; a supervisor is refused.
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     ev('s-c', t0, { type: 'agent.status', agent: 'carol', name: 'Carol Wu', team: 'wallet', status: 'available' }),
     // Urgent (target 5 min): alice answers T-1 after 10 min (breached) and T-2 after 1 min; bob T-3 after 2 min.
     ev('c1', t0 + min, { type: 'ticket.created', ticket: 'T-1', channel: 'chat', priority: 'urgent', team: 'payments' }),
-    ev('a1', t0 + min, { type: 'ticket.assigned', ticket: 'T-1', agent: 'alice' }),
+    ev('a1', t0 + min + 1000, { type: 'ticket.assigned', ticket: 'T-1', agent: 'alice' }),
     ev('r1', t0 + 11 * min, { type: 'ticket.replied', ticket: 'T-1', agent: 'alice' }),
     ev('c2', t0 + 2 * min, { type: 'ticket.created', ticket: 'T-2', channel: 'phone', priority: 'urgent', team: 'payments' }),
     ev('r2', t0 + 3 * min, { type: 'ticket.replied', ticket: 'T-2', agent: 'alice' }),
@@ -149,11 +149,58 @@ describe('Reports, for a manager', () => {
     const drill = new URL(page.url()).searchParams;
     expect(Object.fromEntries(drill)).toEqual({ measure: 'firstResponse.breached', from, to, team: 'payments', agent: 'alice', lang: 'en' });
 
-    // Back: the agent's view again, from the address alone.
+    // The tickets behind it, as /api/drill lists them: T-1, answered after 10 minutes.
+    await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('tbody tr').count()).toBe(k.firstResponse.breached);
+    expect(await page.locator('tr[data-item="T-1"] .value').textContent()).toMatch(/10m 00s\s*breached/);
+    expect(await page.locator('nav.crumbs').textContent()).toMatch(/All teams.*Team payments.*alice.*First responses that breached the SLA/);
+    const csvHref = await page.locator('a.download').getAttribute('href');
+    expect(csvHref).toBe(`/api/drill?measure=firstResponse.breached&from=${from}&to=${to}&team=payments&agent=alice&format=csv`);
+    expect(await page.evaluate(async (h) => (await fetch(h!)).text(), csvHref)).toContain('T-1');
+
+    // One ticket's story: its events in time order, and what replay says of it now.
+    await page.click('tr[data-item="T-1"] th a');
+    await page.locator('ol.timeline li').first().waitFor({ timeout: 15_000 });
+    expect(new URL(page.url()).searchParams.get('id')).toBe('T-1');
+    expect(await page.locator('ol.timeline li').evaluateAll((li) => li.map((l) => l.getAttribute('data-event')))).toEqual(['ticket.created', 'ticket.assigned', 'ticket.replied']);
+    expect(await page.locator('[data-state="firstResponseSec"] dd').textContent()).toBe('10m 00s');
+    expect(await page.locator('[data-state="assignee"] dd').textContent()).toBe('alice');
+
+    // Back: the list, then the agent's view again, from the address alone.
+    await page.goBack();
+    await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
     await page.goBack();
     await page.locator('[data-tile="breached"]').waitFor({ timeout: 15_000 });
     await page.goBack();
     await page.locator('tr[data-agent="bob"]').waitFor({ timeout: 15_000 });
+    await page.context().close();
+  });
+
+  it('lists the tickets a page at a time, and opens a callback behind a number', async () => {
+    const page = await signedIn('maria');
+    await page.click('a.reports');
+    await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
+    const link = page.locator('tr[data-team="payments"] a[data-measure="tickets.created"]');
+    await page.goto(`${server.url}${await link.getAttribute('href')}&limit=1`);
+    // Newest first, one a page: T-3, then T-2, then T-1, and then no more.
+    await page.locator('tr[data-item="T-3"]').waitFor({ timeout: 15_000 });
+    for (const [n, id] of [[2, 'T-2'], [3, 'T-1']] as const) {
+      await page.click('button.more');
+      await page.locator(`tr[data-item="${id}"]`).waitFor({ timeout: 15_000 });
+      expect(await page.locator('tbody tr').count()).toBe(n);
+    }
+    await page.locator('.end').waitFor({ timeout: 15_000 });
+    expect(await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-item')))).toEqual(['T-3', 'T-2', 'T-1']);
+
+    await page.goBack();
+    await page.locator('tr[data-team="payments"] a[data-measure="callbacks.scheduled"]').click();
+    const row = page.locator('tr[data-kind="callback"][data-item="CB-1"]');
+    await row.waitFor({ timeout: 15_000 });
+    await row.locator('th > a').click();
+    await page.locator('[data-state="due"]').waitFor({ timeout: 15_000 });
+    expect(new URL(page.url()).searchParams.get('callback')).toBe('CB-1');
+    expect(await page.locator('[data-state="ticket"] a').textContent()).toBe('T-1');
+    expect(await page.locator('ol.timeline li').evaluateAll((li) => li.map((l) => l.getAttribute('data-event')))).toEqual(['callback.scheduled']);
     await page.context().close();
   });
 
@@ -204,6 +251,11 @@ describe('Reports, for a manager', () => {
     expect(await page.locator('[data-preset="last7"]').textContent()).toBe('最近 7 天');
     expect(await page.locator('tr[data-team="payments"] [data-kpi="firstResponse.p50Sec"]').textContent()).toBe('2分00秒');
     // The page itself does not scroll sideways at 360 px: only the table's own box does.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.click('tr[data-team="payments"] a[data-measure="firstResponse.breached"]');
+    await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('h1').textContent()).toBe('超出 SLA 的首次响应');
+    expect(await page.locator('tr[data-item="T-1"] .value').textContent()).toMatch(/10分00秒\s*超时/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.context().close();
   });

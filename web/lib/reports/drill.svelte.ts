@@ -1,0 +1,91 @@
+// The tickets behind a number (GET /api/drill), a page at a time, and one ticket's or callback's story
+// (GET /api/tickets/:id, GET /api/callbacks/:id). Manager and admin.
+import type { DrillItem } from '../../../api/queries/getDrill';
+
+/** 200 when a manager or an admin is signed in; else what the page explains: 401, 403, or 0 (no answer). */
+export async function readerStatus(): Promise<number> {
+  const me = await fetch('/api/auth/me', { cache: 'no-store' }).catch(() => null);
+  if (!me?.ok) return me?.status ?? 0;
+  return ['manager', 'admin'].includes((await me.json().catch(() => null))?.role) ? 200 : 403;
+}
+
+/** What GET `url` answered: its JSON, or the status and (for a 400) the server's words on what was wrong. */
+export async function getJson<T>(url: string): Promise<{ status: number; body?: T; fault?: string }> {
+  const res = await fetch(url, { cache: 'no-store' }).catch(() => null);
+  if (!res) return { status: 0 };
+  const body = await res.json().catch(() => null);
+  if (res.ok && body) return { status: 200, body: body as T };
+  const errors = (body as { errors?: { path: string; message: string }[] } | null)?.errors;
+  return { status: res.ok ? 502 : res.status, fault: Array.isArray(errors) ? errors.map((e) => `${e.path}: ${e.message}`).join('; ') : undefined };
+}
+
+/** The drill's parameters an address of /reports/tickets passes on to the API (`limit`: a page's length, 100 unless given). */
+export const DRILL_FILTERS = ['measure', 'from', 'to', 'team', 'channel', 'priority', 'category', 'agent', 'limit'] as const;
+
+export function drillQuery(params: URLSearchParams): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const k of DRILL_FILTERS) {
+    const v = params.get(k);
+    if (v) q.set(k, v);
+  }
+  return q;
+}
+
+export class DrillList {
+  status = $state<number | null>(null);
+  fault = $state('');
+  items = $state.raw<DrillItem[]>([]);
+  next = $state<string | null>(null);
+  /** Loading the next page; `moreFailed`: that page did not come (the list so far stays). */
+  busy = $state(false);
+  moreFailed = $state(false);
+  private query = '';
+
+  async load(params: URLSearchParams): Promise<void> {
+    const query = (this.query = drillQuery(params).toString());
+    this.status = null;
+    this.items = [];
+    this.next = null;
+    const status = await readerStatus();
+    if (query !== this.query) return;
+    if (status !== 200) return void (this.status = status);
+    const page = await getJson<{ items: DrillItem[]; next: string | null }>(`/api/drill?${query}`);
+    if (query !== this.query) return;
+    this.fault = page.fault ?? '';
+    if (page.body) [this.items, this.next] = [page.body.items, page.body.next];
+    this.status = page.status;
+  }
+
+  async more(): Promise<void> {
+    if (!this.next || this.busy) return;
+    const [query, cursor] = [this.query, this.next];
+    this.busy = true;
+    this.moreFailed = false;
+    const page = await getJson<{ items: DrillItem[]; next: string | null }>(`/api/drill?${query}&cursor=${encodeURIComponent(cursor)}`);
+    this.busy = false;
+    if (query !== this.query) return;
+    if (page.body) [this.items, this.next] = [[...this.items, ...page.body.items], page.body.next];
+    else this.moreFailed = true;
+  }
+}
+
+export interface StoryEvent {
+  id: string;
+  type: string;
+  at: string;
+  receivedAt?: string;
+  [field: string]: unknown;
+}
+
+export interface Story {
+  ticket?: string;
+  callback?: string;
+  events: StoryEvent[];
+  state: Record<string, unknown> | null;
+  pendingCallbacks?: string[];
+}
+
+/** The fields of an event that say what it changed: all but its envelope and what the timeline has columns for. */
+export function changes(e: StoryEvent): [string, unknown][] {
+  return Object.entries(e).filter(([k, v]) => !['id', 'type', 'at', 'receivedAt', 'ticket', 'callback', 'agent'].includes(k) && v !== null && v !== undefined);
+}
