@@ -256,6 +256,11 @@ describe('Reports, for a manager', () => {
     await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('h1').textContent()).toBe('超出 SLA 的首次响应');
     expect(await page.locator('tr[data-item="T-1"] .value').textContent()).toMatch(/10分00秒\s*超时/);
+    // Each ticket's cells are on the phone's screen, not in columns scrolled out of sight to the right.
+    for (const cell of await page.locator('tr[data-item="T-1"] td').all()) {
+      const box = (await cell.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(360);
+    }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.context().close();
   });
