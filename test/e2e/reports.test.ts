@@ -261,6 +261,11 @@ describe('Reports, for a manager', () => {
       const box = (await cell.boundingBox())!;
       expect(box.x + box.width).toBeLessThanOrEqual(360);
     }
+    // The ticket's story says what it is now in Chinese, as the rest of the page does.
+    await page.click('tr[data-item="T-1"] th a');
+    await page.locator('[data-state="status"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-state="status"] dd').textContent()).toBe('处理中');
+    expect(await page.locator('[data-state="firstResponseSec"] dd').textContent()).toBe('10分00秒');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.context().close();
   });
