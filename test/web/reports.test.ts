@@ -1,7 +1,9 @@
 // The reports pages' own logic: a range's days in the centre's calendar, a CSV a spreadsheet opens safely, and a
 // table sorted by the column a manager clicked.
 import { describe, expect, it } from 'vitest';
+import type { DrillItem } from '../../api/queries/getDrill';
 import { csvCell, toCsv } from '../../web/lib/reports/csv';
+import { READ_ON_PAGES, readOn } from '../../web/lib/reports/drill.svelte';
 import { addDays, customRange, dateIn, presetOf, presetRange, rangeOf } from '../../web/lib/reports/range';
 import { nextSort, sortRows } from '../../web/lib/reports/sort';
 
@@ -79,5 +81,32 @@ describe('report sorting', () => {
   it('turns the same column the other way, and starts a new one in its own first direction', () => {
     expect(nextSort({ column: 'name', direction: 'asc' }, 'name', 'asc')).toEqual({ column: 'name', direction: 'desc' });
     expect(nextSort({ column: 'name', direction: 'desc' }, 'frt', 'desc')).toEqual({ column: 'frt', direction: 'desc' });
+  });
+});
+
+describe('the tickets behind a number, a page at a time', () => {
+  const item = (id: string) => ({ id }) as unknown as DrillItem;
+  /** The server's pages, by the cursor each is asked with; every cursor asked for is noted. */
+  const pages = (byCursor: Record<string, { items: DrillItem[]; next: string | null }>, asked: (string | null)[]) => async (cursor: string | null) => {
+    asked.push(cursor);
+    return byCursor[cursor ?? ''] ?? null;
+  };
+
+  it('reads on through empty pages the server answers for a sparse filter, to the first with tickets', async () => {
+    const asked: (string | null)[] = [];
+    const got = await readOn(pages({ '': { items: [], next: 'a' }, a: { items: [], next: 'b' }, b: { items: [item('T-9')], next: 'c' } }, asked), null);
+    expect(got).toEqual({ items: [item('T-9')], next: 'c' });
+    expect(asked).toEqual([null, 'a', 'b']);
+  });
+
+  it('says there is nothing only at the real end, and stops reading on after a bounded number of empty pages', async () => {
+    expect(await readOn(pages({ '': { items: [], next: 'a' }, a: { items: [], next: null } }, []), null)).toEqual({ items: [], next: null });
+    const endless = async (cursor: string | null) => ({ items: [], next: `${cursor ?? ''}x` });
+    const got = await readOn(endless, null);
+    expect(got).toEqual({ items: [], next: 'x'.repeat(READ_ON_PAGES) });
+  });
+
+  it('gives nothing when a page fails, for the list to say so', async () => {
+    expect(await readOn(pages({ '': { items: [], next: 'a' } }, []), null)).toBeNull();
   });
 });

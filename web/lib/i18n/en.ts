@@ -455,6 +455,7 @@ export const en = {
   'story.status.pending': 'Pending',
   'story.status.completed': 'Completed',
   'story.status.cancelled': 'Cancelled',
+  'drill.noneYet': 'None found yet in the stretch of this range searched so far: press Load more to search on.',
   'value.none': '—',
   'unit.d': 'd',
   'unit.h': 'h',

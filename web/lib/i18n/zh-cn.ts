@@ -450,6 +450,7 @@ export const zhCN: Dictionary = {
   'story.status.pending': '待回电',
   'story.status.completed': '已完成',
   'story.status.cancelled': '已取消',
+  'drill.noneYet': '目前已搜索的时间段内尚未找到：点击“加载更多”继续搜索。',
   'value.none': '—',
   'unit.d': '天',
   'unit.h': '小时',

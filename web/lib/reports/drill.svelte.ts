@@ -31,6 +31,27 @@ export function drillQuery(params: URLSearchParams): URLSearchParams {
   return q;
 }
 
+type Page = { items: DrillItem[]; next: string | null };
+
+/** How many pages one load or Load more reads on through while they come back empty. */
+export const READ_ON_PAGES = 10;
+
+/**
+ * Reads pages from `cursor` until one has items or there are no more: the server walks a bounded stretch of facts a
+ * page, so a sparse filter over a long window answers empty pages with a `next` (a list that said "nothing behind
+ * this number" there was wrong). After READ_ON_PAGES empty pages it stops, with the `next` to go on from.
+ */
+export async function readOn<T extends Page>(get: (cursor: string | null) => Promise<T | null>, cursor: string | null): Promise<Page | null> {
+  let next = cursor;
+  for (let n = 0; n < READ_ON_PAGES; n++) {
+    const page = await get(next);
+    if (!page) return null;
+    if (page.items.length > 0 || page.next === null) return { items: page.items, next: page.next };
+    next = page.next;
+  }
+  return { items: [], next };
+}
+
 export class DrillList {
   status = $state<number | null>(null);
   fault = $state('');
@@ -49,11 +70,17 @@ export class DrillList {
     const status = await readerStatus();
     if (query !== this.query) return;
     if (status !== 200) return void (this.status = status);
-    const page = await getJson<{ items: DrillItem[]; next: string | null }>(`/api/drill?${query}`);
+    let failed: { status: number; fault?: string } = { status: 200 };
+    const page = await readOn(async (cursor) => {
+      const answer = await getJson<Page>(`/api/drill?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      if (!answer.body) failed = answer;
+      return answer.body ?? null;
+    }, null);
     if (query !== this.query) return;
-    this.fault = page.fault ?? '';
-    if (page.body) [this.items, this.next] = [page.body.items, page.body.next];
-    this.status = page.status;
+    this.fault = failed.fault ?? '';
+    if (page) [this.items, this.next] = [page.items, page.next];
+    // A page after the first that failed still leaves the list as far as it came.
+    this.status = page ? 200 : failed.status;
   }
 
   async more(): Promise<void> {
@@ -61,10 +88,10 @@ export class DrillList {
     const [query, cursor] = [this.query, this.next];
     this.busy = true;
     this.moreFailed = false;
-    const page = await getJson<{ items: DrillItem[]; next: string | null }>(`/api/drill?${query}&cursor=${encodeURIComponent(cursor)}`);
+    const page = await readOn(async (c) => (await getJson<Page>(`/api/drill?${query}&cursor=${encodeURIComponent(c!)}`)).body ?? null, cursor);
     this.busy = false;
     if (query !== this.query) return;
-    if (page.body) [this.items, this.next] = [[...this.items, ...page.body.items], page.body.next];
+    if (page) [this.items, this.next] = [[...this.items, ...page.items], page.next];
     else this.moreFailed = true;
   }
 }
