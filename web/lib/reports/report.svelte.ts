@@ -2,10 +2,8 @@
 // team's agents from GET /api/agents, one agent's figures; coloured by the admin's targets (GET /api/targets).
 import type { AgentKpis, Kpis } from '../../../api/kpi/types';
 import type { KpiTarget } from '../../../api/kpi/targets';
+import { getJson, readerStatus } from './drill.svelte';
 import type { DateRange } from './range';
-
-/** Who may read reports (SPEC.md: the manager role, and admin above it). */
-const READERS = ['manager', 'admin'];
 
 export interface TeamReport {
   /** null: all teams. */
@@ -77,31 +75,22 @@ export class Report {
   }
 
   private async read(sel: Selection): Promise<Read> {
-    const me = await fetch('/api/auth/me', { cache: 'no-store' }).catch(() => null);
-    if (!me?.ok) return { status: me?.status ?? 0 };
-    if (!READERS.includes((await me.json().catch(() => null))?.role)) return { status: 403 };
-    const get = async <T>(url: string): Promise<{ status: number; body?: T; fault?: string }> => {
-      const res = await fetch(url, { cache: 'no-store' }).catch(() => null);
-      if (!res) return { status: 0 };
-      const body = await res.json().catch(() => null);
-      if (res.ok && body) return { status: 200, body: body as T };
-      const errors = (body as { errors?: { path: string; message: string }[] } | null)?.errors;
-      return { status: res.ok ? 502 : res.status, fault: Array.isArray(errors) ? errors.map((e) => `${e.path}: ${e.message}`).join('; ') : undefined };
-    };
+    const allowed = await readerStatus();
+    if (allowed !== 200) return { status: allowed };
     const range = { from: sel.from, to: sel.to };
     const [targets, everyone, centre] = await Promise.all([
-      get<{ targets: Record<string, KpiTarget> }>('/api/targets'),
-      get<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range)),
-      get<Kpis>(apiUrl('/api/kpis', range))
+      getJson<{ targets: Record<string, KpiTarget> }>('/api/targets'),
+      getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range)),
+      getJson<Kpis>(apiUrl('/api/kpis', range))
     ]);
     const failed = [targets, everyone, centre].find((r) => r.status !== 200);
     if (failed) return failed;
     const names = [...new Set(everyone.body!.agents.map((a) => a.team).filter((t): t is string => !!t))].sort();
     const wanted = sel.team && !names.includes(sel.team) ? [...names, sel.team] : names;
     const [teams, agents, agentKpis] = await Promise.all([
-      Promise.all(wanted.map(async (team) => ({ team, answer: await get<Kpis>(apiUrl('/api/kpis', range, { team })) }))),
-      sel.team ? get<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range, { team: sel.team })) : Promise.resolve(everyone),
-      sel.agent ? get<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: sel.agent })) : Promise.resolve(null)
+      Promise.all(wanted.map(async (team) => ({ team, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { team })) }))),
+      sel.team ? getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range, { team: sel.team })) : Promise.resolve(everyone),
+      sel.agent ? getJson<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: sel.agent })) : Promise.resolve(null)
     ]);
     const refused = [...teams.map((t) => t.answer), agents, ...(agentKpis ? [agentKpis] : [])].find((r) => r.status !== 200);
     if (refused) return refused;
