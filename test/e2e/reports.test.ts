@@ -250,8 +250,13 @@ describe('Reports, for a manager', () => {
     expect(await page.locator('tr[data-team=""] th').textContent()).toBe('全部团队');
     expect(await page.locator('[data-preset="last7"]').textContent()).toBe('最近 7 天');
     expect(await page.locator('tr[data-team="payments"] [data-kpi="firstResponse.p50Sec"]').textContent()).toBe('2分00秒');
-    // The page itself does not scroll sideways at 360 px: only the table's own box does.
+    // The page itself does not scroll sideways at 360 px, and each team's figures are on the screen, not in columns
+    // scrolled out of sight to the right.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    for (const cell of await page.locator('tr[data-team="payments"] td').all()) {
+      const box = (await cell.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(360);
+    }
     await page.click('tr[data-team="payments"] a[data-measure="firstResponse.breached"]');
     await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('h1').textContent()).toBe('超出 SLA 的首次响应');
