@@ -2,7 +2,7 @@
 // a number"), a page at a time. Counted as the number is: each item is one counted fact of the window (facts.ts),
 // or, for the backlog, one row of what the backlog reads now (current.ts).
 import type Database from 'better-sqlite3';
-import type { FactKind } from '../kpi/replay';
+import type { Fact, FactKind } from '../kpi/replay';
 import type { KpiFilters } from '../kpi/types';
 import { cached, filterConditions, onSnapshot } from './windowTotals';
 
@@ -95,19 +95,10 @@ export function decodeCursor(text: string, measure: Measure): Position | null {
 const iso = (ms: number) => new Date(ms).toISOString();
 const bool = (b: number) => b === 1;
 
-interface FactRow {
+/** A row of `facts`: replay's fact, with its row id and subject. */
+interface FactRow extends Fact {
   id: number;
   subject: string;
-  kind: FactKind;
-  at: number;
-  team: string | null;
-  channel: string | null;
-  priority: string | null;
-  category: string | null;
-  agent: string | null;
-  value: number | null;
-  flag: number;
-  flag2: number;
 }
 
 const FACT_FILTER_COLUMNS = { team: 'team', channel: 'channel', priority: 'priority', category: 'category', agent: 'agent' } as const;
