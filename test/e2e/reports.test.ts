@@ -106,6 +106,12 @@ describe('Reports, for a manager', () => {
     expect(await within.textContent()).toMatch(/^66\.7%/);
     expect(await within.getAttribute('data-level')).toBe('critical');
     expect(await page.locator('thead').textContent()).toContain('target ≥ 90%');
+    // A rate over fewer than 3 is one or two customers', not the team's: shown, never coloured, as on the wall's
+    // boards. Payments' CSAT is 1 rating (100 %), wallet's within SLA 1 response (100 %).
+    const csat = page.locator('tr[data-team="payments"] [data-kpi="csat.pct"]');
+    expect(await csat.textContent()).toBe('100.0%');
+    expect(await csat.getAttribute('data-level')).toBe('none');
+    expect(await page.locator('tr[data-team="wallet"] [data-kpi="firstResponse.withinTargetPct"]').getAttribute('data-level')).toBe('none');
 
     // Into the team, by the keyboard.
     await page.locator('tr[data-team="payments"] th a').focus();
@@ -118,6 +124,11 @@ describe('Reports, for a manager', () => {
       expect(await linked(page, `tr[data-agent="${a.agent}"]`, 'firstResponse.count')).toBe(a.firstResponse.count);
     }
     expect(await page.locator('tr[data-agent="carol"]').count()).toBe(0);
+    // Alice within SLA 1 of 2 (50 %, under the critical line) and Bob 1 of 1: too few to colour either, nor flag it.
+    const aliceWithin = page.locator('tr[data-agent="alice"] [data-kpi="firstResponse.withinTargetPct"]');
+    expect(await aliceWithin.textContent()).toBe('50.0%');
+    expect(await aliceWithin.getAttribute('data-level')).toBe('none');
+    expect(await page.locator('tr[data-agent="bob"] [data-kpi="firstResponse.withinTargetPct"]').getAttribute('data-level')).toBe('none');
     // Sorted by name, then by first response p50, slowest first (lower is better), by Enter on the column's header.
     const order = () => page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-agent')));
     expect(await order()).toEqual(['alice', 'bob']);

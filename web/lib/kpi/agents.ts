@@ -27,6 +27,8 @@ export interface AgentRow {
 const MIN_PEERS = 3;
 /** A rate over fewer than this many (ratings, completed callbacks) is one customer's, not the agent's: shown, never coloured. */
 export const MIN_SAMPLE = 3;
+/** The target a rate over `over` (ratings, responses, completed callbacks) is coloured by: none over fewer than MIN_SAMPLE. */
+export const sampledTarget = (target: KpiTarget | undefined, over: number): KpiTarget | undefined => (over >= MIN_SAMPLE ? target : undefined);
 const RANK: Record<KpiLevel, number> = { critical: 0, warn: 1, ok: 2, none: 2 };
 
 export function median(values: number[]): number | null {
@@ -66,7 +68,7 @@ const pctShown = (target: KpiTarget | undefined, v: number | null) => agreeing(t
 export function onTimeCell(agent: AgentKpis, target: KpiTarget | undefined): { shown: number | null; level: KpiLevel } {
   const { completed, completedOnTime } = agent.callbacks;
   const value = completed > 0 ? (100 * completedOnTime) / completed : null;
-  const level = completed >= MIN_SAMPLE ? levelFor(target, value) : 'none';
+  const level = levelFor(sampledTarget(target, completed), value);
   return { shown: level === 'none' ? value : pctShown(target, value), level };
 }
 
