@@ -176,6 +176,9 @@ describe('Reports, for a manager', () => {
     expect(await page.locator('ol.timeline li').evaluateAll((li) => li.map((l) => l.getAttribute('data-event')))).toEqual(['ticket.created', 'ticket.assigned', 'ticket.replied']);
     expect(await page.locator('[data-state="firstResponseSec"] dd').textContent()).toBe('10m 00s');
     expect(await page.locator('[data-state="assignee"] dd').textContent()).toBe('alice');
+    // Each event in words, its type as sent kept beside them for an engineer.
+    expect(await page.locator('li[data-event="ticket.replied"] .type').textContent()).toBe('Reply ticket.replied');
+    expect(await page.locator('li[data-event="ticket.created"] [data-field="priority"]').textContent()).toBe('Priority: Urgent');
 
     // Back: the list, then the agent's view again, from the address alone.
     await page.goBack();
@@ -212,6 +215,9 @@ describe('Reports, for a manager', () => {
     expect(new URL(page.url()).searchParams.get('callback')).toBe('CB-1');
     expect(await page.locator('[data-state="ticket"] a').textContent()).toBe('T-1');
     expect(await page.locator('ol.timeline li').evaluateAll((li) => li.map((l) => l.getAttribute('data-event')))).toEqual(['callback.scheduled']);
+    expect(await page.locator('[data-state="reason"] dd').textContent()).toBe('complaint follow-up');
+    expect(await page.locator('li[data-event="callback.scheduled"] .type').textContent()).toBe('Callback scheduled callback.scheduled');
+    expect(await page.locator('li[data-event="callback.scheduled"] [data-field="reason"]').textContent()).toBe('Reason: complaint follow-up');
     await page.context().close();
   });
 
@@ -282,6 +288,12 @@ describe('Reports, for a manager', () => {
     await page.locator('[data-state="status"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-state="status"] dd').textContent()).toBe('处理中');
     expect(await page.locator('[data-state="firstResponseSec"] dd').textContent()).toBe('10分00秒');
+    // Its events too, not the helpdesk's English: each type and field in Chinese, the type as sent kept small beside it.
+    const created = page.locator('li[data-event="ticket.created"]');
+    expect(await created.locator('.type').textContent()).toBe('工单创建 ticket.created');
+    expect(await created.locator('[data-field="priority"]').textContent()).toBe('优先级：紧急');
+    expect(await created.locator('[data-field="channel"]').textContent()).toMatch(/^渠道：/);
+    expect(await page.locator('li[data-event="ticket.assigned"] .type').textContent()).toMatch(/^已分配 /);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.context().close();
   });
