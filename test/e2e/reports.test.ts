@@ -50,7 +50,11 @@ beforeAll(async () => {
     ev('r4', t0 + 7 * min, { type: 'ticket.replied', ticket: 'T-4', agent: 'carol' }),
     ev('c5', t0 + 8 * min, { type: 'ticket.created', ticket: 'T-5', channel: 'phone', team: 'wallet' }),
     ev('x5', t0 + 9 * min, { type: 'ticket.abandoned', ticket: 'T-5' }),
-    ev('k1', t0 + 10 * min, { type: 'callback.scheduled', callback: 'CB-1', reason: 'complaint_followup', due: t0 + 40 * min, ticket: 'T-1', agent: 'alice', team: 'payments' })
+    ev('k1', t0 + 10 * min, { type: 'callback.scheduled', callback: 'CB-1', reason: 'complaint_followup', due: t0 + 40 * min, ticket: 'T-1', agent: 'alice', team: 'payments' }),
+    // Wallet: carol completes CB-2 ten minutes late; CB-3 is scheduled, not yet due.
+    ev('k2', t0 + 12 * min, { type: 'callback.scheduled', callback: 'CB-2', reason: 'unconfirmed_payment', due: t0 + 20 * min, agent: 'carol', team: 'wallet' }),
+    ev('m2', t0 + 30 * min, { type: 'callback.completed', callback: 'CB-2', outcome: 'confirmed', agent: 'carol' }),
+    ev('k3', t0 + 13 * min, { type: 'callback.scheduled', callback: 'CB-3', reason: 'customer_request', due: t0 + 24 * 60 * min, agent: 'carol', team: 'wallet' })
   ];
   expect((await postEvents(server.url, events)).status).toBe(200);
   await addUser('maria', 'manager');
@@ -112,6 +116,12 @@ describe('Reports, for a manager', () => {
     expect(await csat.textContent()).toBe('100.0%');
     expect(await csat.getAttribute('data-level')).toBe('none');
     expect(await page.locator('tr[data-team="wallet"] [data-kpi="firstResponse.withinTargetPct"]').getAttribute('data-level')).toBe('none');
+    // Callbacks on time are the share of those completed, shown beside the two counts it is of; those scheduled, not
+    // yet late, apart. Wallet: none of 1 completed on time, 2 scheduled (it read "0 / 2" under the share, of no count).
+    const walletCallbacks = page.locator('tr[data-team="wallet"] td[data-col="callbacks"]');
+    expect(await walletCallbacks.locator('[data-kpi="callbacks.onTimePct"]').textContent()).toBe('0.0%');
+    expect(await linked(page, 'tr[data-team="wallet"]', 'callbacks.completed')).toBe(1);
+    expect((await walletCallbacks.textContent())!.replace(/\s+/g, ' ').trim()).toBe('0.0% 0 / 1 completed 2 scheduled');
 
     // Into the team, by the keyboard.
     await page.locator('tr[data-team="payments"] th a').focus();
@@ -129,6 +139,9 @@ describe('Reports, for a manager', () => {
     expect(await aliceWithin.textContent()).toBe('50.0%');
     expect(await aliceWithin.getAttribute('data-level')).toBe('none');
     expect(await page.locator('tr[data-agent="bob"] [data-kpi="firstResponse.withinTargetPct"]').getAttribute('data-level')).toBe('none');
+    // An agent's callbacks on time are a share too, of none completed here: no figure, rather than "0 / 1".
+    expect(await page.locator('tr[data-agent="alice"] [data-kpi="callbacks.onTimePct"]').textContent()).toBe('—');
+    expect(await linked(page, 'tr[data-agent="alice"]', 'callbacks.scheduled')).toBe(1);
     // Sorted by name, then by first response p50, slowest first (lower is better), by Enter on the column's header.
     const order = () => page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-agent')));
     expect(await order()).toEqual(['alice', 'bob']);

@@ -354,7 +354,7 @@ export const en = {
   'reports.csatResponses': 'ratings',
   'reports.ratingsWord': 'ratings',
   'reports.ratingsWord.one': 'rating',
-  'reports.callbacksOnTime': 'Callbacks on time / scheduled',
+  'reports.callbacksOnTime': 'Callbacks on time',
   'reports.callbacksCompletedOnTime': 'callbacks completed on time',
   'reports.callbacksCompleted': 'callbacks completed',
   'reports.callbacksScheduled': 'callbacks scheduled',
@@ -456,6 +456,9 @@ export const en = {
   'story.status.completed': 'Completed',
   'story.status.cancelled': 'Cancelled',
   'drill.noneYet': 'None found yet in the stretch of this range searched so far: press Load more to search on.',
+  // Reports: the callbacks on time said as the share of those completed, those scheduled apart.
+  'reports.completedWord': 'completed',
+  'reports.scheduledWord': 'scheduled',
   // A story's events in the page's language: their types, their fields and the spec's values of those.
   'story.rawType': 'The type as the event was sent',
   'story.field': '{name}: {value}',

@@ -349,7 +349,7 @@ export const zhCN: Dictionary = {
   'reports.csatResponses': '评价',
   'reports.ratingsWord': '条评价',
   'reports.ratingsWord.one': '条评价',
-  'reports.callbacksOnTime': '按时回电 / 已预约',
+  'reports.callbacksOnTime': '按时回电',
   'reports.callbacksCompletedOnTime': '按时完成的回电',
   'reports.callbacksCompleted': '已完成的回电',
   'reports.callbacksScheduled': '已预约的回电',
@@ -451,6 +451,9 @@ export const zhCN: Dictionary = {
   'story.status.completed': '已完成',
   'story.status.cancelled': '已取消',
   'drill.noneYet': '目前已搜索的时间段内尚未找到：点击“加载更多”继续搜索。',
+  // Reports: the callbacks on time said as the share of those completed, those scheduled apart.
+  'reports.completedWord': '已完成',
+  'reports.scheduledWord': '已预约',
   // A story's events in the page's language: their types, their fields and the spec's values of those.
   'story.rawType': '系统发送的事件类型',
   'story.field': '{name}：{value}',
