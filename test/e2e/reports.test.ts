@@ -165,6 +165,11 @@ describe('Reports, for a manager', () => {
     const k = await api(page, `/api/kpis?from=${from}&to=${to}&team=payments&agent=alice`);
     expect(await linked(page, '[data-tile="breached"]', 'firstResponse.breached')).toBe(k.firstResponse.breached);
     expect(k.firstResponse.breached).toBe(1);
+    // No ticket's creation or abandonment is an agent's (those tiles read 0 for everyone): her first responses instead.
+    expect(await page.locator('[data-tile="created"], [data-tile="abandoned"]').count()).toBe(0);
+    expect(await page.locator('[data-tile="firstResponses"] dt').textContent()).toBe('First responses');
+    expect(await linked(page, '[data-tile="firstResponses"]', 'firstResponse.count')).toBe(k.firstResponse.count);
+    expect(k.firstResponse.count).toBe(2);
     expect(await page.locator('nav.crumbs').textContent()).toMatch(/All teams.*Team payments.*Alice Chen/);
 
     // The number's link names the measure, the days, the team and the agent.
