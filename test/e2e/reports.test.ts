@@ -194,6 +194,8 @@ describe('Reports, for a manager', () => {
     expect(await page.locator('ol.timeline li').evaluateAll((li) => li.map((l) => l.getAttribute('data-event')))).toEqual(['ticket.created', 'ticket.assigned', 'ticket.replied']);
     expect(await page.locator('[data-state="firstResponseSec"] dd').textContent()).toBe('10m 00s');
     expect(await page.locator('[data-state="assignee"] dd').textContent()).toBe('alice');
+    // Whether it was within the SLA, which is why a manager opened it from the breached ones.
+    expect(await page.locator('[data-state="firstResponseWithinTarget"] dd').textContent()).toBe('breached');
     // Each event in words, its type as sent kept beside them for an engineer.
     expect(await page.locator('li[data-event="ticket.replied"] .type').textContent()).toBe('Reply ticket.replied');
     expect(await page.locator('li[data-event="ticket.created"] [data-field="priority"]').textContent()).toBe('Priority: Urgent');

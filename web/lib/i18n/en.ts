@@ -476,6 +476,8 @@ export const en = {
   'story.event.callback.completed': 'Callback completed',
   'story.event.callback.cancelled': 'Callback cancelled',
   'story.event.agent.status': 'Agent status',
+  'story.key.firstResponseWithinTarget': 'Against the SLA',
+  'story.key.resolutions': 'Resolutions',
   'story.key.customer': 'Customer',
   'story.key.author': 'Written by',
   'story.key.score': 'Score',

@@ -471,6 +471,8 @@ export const zhCN: Dictionary = {
   'story.event.callback.completed': '回电完成',
   'story.event.callback.cancelled': '回电取消',
   'story.event.agent.status': '坐席状态',
+  'story.key.firstResponseWithinTarget': 'SLA 结果',
+  'story.key.resolutions': '解决次数',
   'story.key.customer': '客户',
   'story.key.author': '回复者',
   'story.key.score': '评分',
