@@ -172,6 +172,16 @@ describe('Reports, for a manager', () => {
     expect(k.firstResponse.count).toBe(2);
     expect(await page.locator('nav.crumbs').textContent()).toMatch(/All teams.*Team payments.*Alice Chen/);
 
+    // Her open tickets now: the state now, with no days, nor the zone days are counted in (it read "The state now: the
+    // range does not apply. days in …"). The zone is said once the live feed's socket has closed.
+    const socket = page.waitForEvent('websocket');
+    await page.click('[data-tile="open"] a');
+    await (await socket).waitForEvent('close');
+    await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
+    expect((await page.locator('.range').textContent())!.trim()).toBe('The state now: the range does not apply.');
+    await page.goBack();
+    await page.locator('[data-tile="breached"] a').waitFor({ timeout: 15_000 });
+
     // The number's link names the measure, the days, the team and the agent.
     await page.click('[data-tile="breached"] a');
     await page.waitForURL(/\/reports\/tickets\?/, { timeout: 15_000 });
