@@ -171,6 +171,8 @@ describe('Reports, for a manager', () => {
     expect(await linked(page, '[data-tile="firstResponses"]', 'firstResponse.count')).toBe(k.firstResponse.count);
     expect(k.firstResponse.count).toBe(2);
     expect(await page.locator('nav.crumbs').textContent()).toMatch(/All teams.*Team payments.*Alice Chen/);
+    // Her name and her status now, apart (it read "Alice Chen· Available").
+    expect(await page.locator('#agent-title').textContent()).toBe('Alice Chen · Available');
 
     // Her open tickets now: the state now, with no days, nor the zone days are counted in (it read "The state now: the
     // range does not apply. days in …"). The zone is said once the live feed's socket has closed.
