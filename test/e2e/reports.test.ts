@@ -248,6 +248,14 @@ describe('Reports, for a manager', () => {
     expect(await page.locator('[data-state="ticket"] a').textContent()).toBe('T-1');
     expect(await page.locator('ol.timeline li').evaluateAll((li) => li.map((l) => l.getAttribute('data-event')))).toEqual(['callback.scheduled']);
     expect(await page.locator('[data-state="reason"] dd').textContent()).toBe('complaint follow-up');
+    // Back, from the list it was opened from.
+    await page.click('button.back');
+    await page.locator('tr[data-item="CB-1"]').waitFor({ timeout: 15_000 });
+    // Opened from a link alone (a mail, a new tab), no Back that would do nothing: the way to the reports instead.
+    await page.goto(`${server.url}/reports/ticket?callback=CB-1&lang=en`);
+    await page.locator('[data-state="due"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('button.back').count()).toBe(0);
+    expect(await page.locator('a.to-reports').getAttribute('href')).toBe('/reports?lang=en');
     expect(await page.locator('li[data-event="callback.scheduled"] .type').textContent()).toBe('Callback scheduled callback.scheduled');
     expect(await page.locator('li[data-event="callback.scheduled"] [data-field="reason"]').textContent()).toBe('Reason: complaint follow-up');
     await page.context().close();
