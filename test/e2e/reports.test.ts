@@ -194,7 +194,9 @@ describe('Reports, for a manager', () => {
     await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('tbody tr').count()).toBe(k.firstResponse.breached);
     expect(await page.locator('tr[data-item="T-1"] .value').textContent()).toMatch(/10m 00s\s*breached/);
-    expect(await page.locator('nav.crumbs').textContent()).toMatch(/All teams.*Team payments.*alice.*First responses that breached the SLA/);
+    // The agent by her name, as the report calls her, in the breadcrumbs and the list (her id was shown: alice).
+    await page.locator('tr[data-item="T-1"] td[data-agent="alice"]', { hasText: 'Alice Chen' }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('nav.crumbs').textContent()).toMatch(/All teams.*Team payments.*Alice Chen.*First responses that breached the SLA/);
     const csvHref = await page.locator('a.download').getAttribute('href');
     expect(csvHref).toBe(`/api/drill?measure=firstResponse.breached&from=${from}&to=${to}&team=payments&agent=alice&format=csv`);
     expect(await page.evaluate(async (h) => (await fetch(h!)).text(), csvHref)).toContain('T-1');
