@@ -207,7 +207,10 @@ describe('Reports, for a manager', () => {
     expect(new URL(page.url()).searchParams.get('id')).toBe('T-1');
     expect(await page.locator('ol.timeline li').evaluateAll((li) => li.map((l) => l.getAttribute('data-event')))).toEqual(['ticket.created', 'ticket.assigned', 'ticket.replied']);
     expect(await page.locator('[data-state="firstResponseSec"] dd').textContent()).toBe('10m 00s');
-    expect(await page.locator('[data-state="assignee"] dd').textContent()).toBe('alice');
+    // Its people by name, as the report calls them (their ids were shown: alice).
+    await page.locator('[data-state="assignee"] dd', { hasText: 'Alice Chen' }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-state="firstResponder"] dd').textContent()).toBe('Alice Chen');
+    expect(await page.locator('li[data-event="ticket.replied"] .agent').textContent()).toBe('Alice Chen');
     // Whether it was within the SLA, which is why a manager opened it from the breached ones.
     expect(await page.locator('[data-state="firstResponseWithinTarget"] dd').textContent()).toBe('breached');
     // Each event in words, its type as sent kept beside them for an engineer.

@@ -19,6 +19,16 @@ export async function getJson<T>(url: string): Promise<{ status: number; body?: 
   return { status: res.ok ? 502 : res.status, fault: Array.isArray(errors) ? errors.map((e) => `${e.path}: ${e.message}`).join('; ') : undefined };
 }
 
+/**
+ * Agents' names by their ids, from GET /api/agents (every agent ever seen): the reports call agents by name, and a list
+ * or a story showing ids (chen.jing) named people the manager had never seen there. An agent who never sent a name is
+ * left out, to be shown by id.
+ */
+export async function agentNames(): Promise<Map<string, string>> {
+  const answer = await getJson<{ agents: { agent: string; name: string | null }[] }>('/api/agents');
+  return new Map((answer.body?.agents ?? []).flatMap((a) => (a.name ? [[a.agent, a.name] as const] : [])));
+}
+
 /** The drill's parameters an address of /reports/tickets passes on to the API (`limit`: a page's length, 100 unless given). */
 export const DRILL_FILTERS = ['measure', 'from', 'to', 'team', 'channel', 'priority', 'category', 'agent', 'limit'] as const;
 
