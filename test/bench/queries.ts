@@ -16,6 +16,7 @@ import { checkpoint } from '../../db/open';
 import { compactRollups } from '../../api/ingest/rollup-compaction';
 import { LEVELS } from '../../api/ingest/rollup-delta';
 import { binOf, binValue } from '../../api/kpi/histogram';
+import { encodeCursor } from '../../api/queries/getDrill';
 import { fmt, median, percentile, row } from './stats';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -153,9 +154,65 @@ export async function queryLatency(path: string, runs: number) {
     results.push(r);
     row(label, fmt(r.p50, 2), fmt(r.p99, 2), `≤ ${goal}`);
   }
+  // The drill-through is for managers.
+  const manager = createToken(rt.db, 'manager', 'bench', Date.now());
+  await drillLatency(rt.db.$client, (url) => app.request(url, { headers: { authorization: `Bearer ${manager}` } }), q, now, Math.min(runs, 100));
   await scanBeside(path, (url) => app.request(url, { headers: { authorization: `Bearer ${token}` } }), q, now);
   rt.db.$client.close();
   return results;
+}
+
+/**
+ * The drill-through (GET /api/drill, GET /api/tickets/:id): answered on the thread that answers every other
+ * request, acknowledges posts and feeds the walls, so each page is timed as the KPI queries are. No goals are set.
+ */
+async function drillLatency(sqlite: Database.Database, request: (url: string) => Response | Promise<Response>, q: (p: Record<string, string | number>) => string, now: number, runs: number) {
+  const ninety = { from: now - 90 * DAY, to: now };
+  const agent = sqlite.prepare("SELECT agent FROM facts WHERE kind = 'first_response' AND agent IS NOT NULL LIMIT 1").pluck().get() as string;
+  // A position halfway down the window, as the "next" of a page there would name it.
+  const deep = sqlite.prepare('SELECT at, subject, id FROM facts INDEXED BY facts_at WHERE at >= ? ORDER BY at, subject LIMIT 1').get(now - 45 * DAY) as { at: number; subject: string; id: number };
+  // The ticket with the most events of a recent day's (a full scan of subject_events would take seconds).
+  const busiest = sqlite
+    .prepare("SELECT s.subject, count(*) AS n FROM subject_events x JOIN subjects s ON s.sid = x.sid WHERE x.sid IN (SELECT sid FROM subjects WHERE subject >= 't:' AND subject < 't;' ORDER BY sid DESC LIMIT 20000) GROUP BY x.sid ORDER BY n DESC LIMIT 1")
+    .get() as { subject: string; n: number };
+  const backlog = sqlite.prepare('SELECT (SELECT count(*) FROM open_tickets), (SELECT count(*) FROM open_tickets WHERE unattended_since IS NOT NULL)').raw().get() as [number, number];
+  const drill = (p: Record<string, string | number>) => `/api/drill?${q({ limit: 100, ...p })}`;
+  const cases: [string, string][] = [
+    ['GET /api/drill tickets.created 90 days', drill({ measure: 'tickets.created', ...ninety })],
+    ['  firstResponse.breached 90 days', drill({ measure: 'firstResponse.breached', ...ninety })],
+    [`  firstResponse.breached 90 days, agent=${agent}`, drill({ measure: 'firstResponse.breached', ...ninety, agent })],
+    ['  csat.responses 90 days, chat+high', drill({ measure: 'csat.responses', ...ninety, channel: 'chat', priority: 'high' })],
+    [`  backlog.unattended (${fmt(backlog[1])} of them)`, drill({ measure: 'backlog.unattended' })],
+    [`  backlog.open (${fmt(backlog[0])} of them)`, drill({ measure: 'backlog.open' })],
+    ['  tickets.created 90 days, cursor at day 45', drill({ measure: 'tickets.created', ...ninety, cursor: encodeCursor(deep) })],
+    [`GET /api/tickets/:id (${fmt(busiest.n)} events)`, `/api/tickets/${encodeURIComponent(busiest.subject.slice(2))}`]
+  ];
+  row(`drill-through (${runs} runs each, a page of 100)`, 'p50 ms', 'p99 ms', 'goal p99');
+  for (const [label, url] of cases) {
+    const times: number[] = [];
+    for (let i = 0; i < runs + 10; i++) {
+      const t0 = performance.now();
+      const res = await request(url);
+      await res.text();
+      if (res.status !== 200) throw new Error(`${url} → ${res.status}`);
+      if (i >= 10) times.push(performance.now() - t0);
+    }
+    row(label, fmt(percentile(times, 0.5), 2), fmt(percentile(times, 0.99), 2), '—');
+  }
+  // A whole export, as a client reads it: its pages one after another.
+  const day = Math.floor((now - DAY) / DAY) * DAY;
+  const csv = drill({ measure: 'tickets.created', from: day, to: day + DAY, format: 'csv' });
+  const whole: number[] = [];
+  let lines = 0;
+  for (let i = 0; i < 4; i++) {
+    const t0 = performance.now();
+    const res = await request(csv);
+    const text = await res.text();
+    whole.push(performance.now() - t0);
+    lines = text.split('\r\n').length - 2;
+  }
+  row(`GET /api/drill format=csv, a day's tickets.created (${fmt(lines)} rows; 3 runs)`, 'p50 ms', 'max ms', '');
+  row('  the whole export', fmt(median(whole.slice(1)), 0), fmt(Math.max(...whole.slice(1)), 0), '—');
 }
 
 /**
