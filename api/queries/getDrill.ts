@@ -133,11 +133,13 @@ function factPage(
   const m: { kind: FactKind; where?: string } = FACT_MEASURES[measure];
   const f = filterConditions(filters, FACT_FILTER_COLUMNS);
   const range = (upper: Key | null, lower: Key | null) => {
-    const conditions = ['at >= ?', 'at < ?'];
-    const params: (string | number)[] = [window.from, window.to];
-    // `at <= ?` and `at >= ?` bound the index's range; the row values pick the rows within it.
-    if (upper) (conditions.push('at <= ?', '(at, subject, id) < (?, ?, ?)'), params.push(upper.at, upper.at, upper.subject, upper.id));
-    if (lower) (conditions.push('at >= ?', '(at, subject, id) >= (?, ?, ?)'), params.push(lower.at, lower.at, lower.subject, lower.id));
+    // One bound on `at` each way, the tighter of the window's and the step's: given two, SQLite ranges the index by
+    // the one it meets first (the window's), and every step of a page walked from the window's end to its start.
+    // The row values then pick the rows within the range.
+    const conditions = ['at >= ?', upper && upper.at < window.to ? 'at <= ?' : 'at < ?'];
+    const params: (string | number)[] = [Math.max(window.from, lower?.at ?? window.from), upper && upper.at < window.to ? upper.at : window.to];
+    if (upper) (conditions.push('(at, subject, id) < (?, ?, ?)'), params.push(upper.at, upper.subject, upper.id));
+    if (lower) (conditions.push('(at, subject, id) >= (?, ?, ?)'), params.push(lower.at, lower.subject, lower.id));
     return { conditions, params };
   };
   const ORDER = 'ORDER BY at DESC, subject DESC, id DESC';
