@@ -47,15 +47,17 @@ export function drillCsv(
   let written = 0;
   let started = false;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (!started) {
         started = true;
         controller.enqueue(encoder.encode(`\uFEFF${row([...COLUMNS])}`));
         return;
       }
       // A page may come back empty (a sparse filter: getDrill's scan budget): read on until there is a row or the end,
-      // as a pull that enqueues nothing is not called again.
-      for (;;) {
+      // as a pull that enqueues nothing is not called again; handing the thread back between pages, as a sparse
+      // export of a long window otherwise walked all of it before anything else (a post, a wall) was answered.
+      for (let first = true; ; first = false) {
+        if (!first) await new Promise((resolve) => setImmediate(resolve));
         const page = getDrillPage(sqlite, measure, window, filters, now, Math.min(MAX_LIMIT, maxRows - written), after, budget);
         written += page.items.length;
         let text = page.items.map((item) => row(COLUMNS.map((k) => item[k]))).join('');

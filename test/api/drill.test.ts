@@ -361,6 +361,23 @@ describe('GET /api/drill?format=csv', () => {
     expect(parseCsv((await new Response(stream).text()).slice(1)).map((r) => r[1])).toEqual(['id', 'T5', 'T3', 'T1']);
   });
 
+  it('hands the thread back between the empty pages of a sparse export: other work is answered before its next row', async () => {
+    const { drillCsv } = await import('../../api/queries/drillCsv');
+    const reader = drillCsv(t.rt.db.$client, 'firstResponse.count', { from: m(0), to: NOW }, { agent: 'ann' }, NOW, 100, { step: 1, max: 1 }).getReader();
+    await reader.read(); // the header
+    let turns = 0;
+    let reading = true;
+    const other = () => {
+      if (reading) (turns++, setImmediate(other));
+    };
+    setImmediate(other);
+    const row = await reader.read();
+    reading = false;
+    expect(new TextDecoder().decode(row.value)).toContain('T5');
+    expect(turns).toBeGreaterThan(0);
+    await reader.cancel();
+  });
+
   it('refuses an unknown format, and callers below manager, as JSON does', async () => {
     const bad = await csv({ measure: 'tickets.created', format: 'xlsx' });
     expect(bad.status).toBe(400);
