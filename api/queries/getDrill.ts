@@ -112,7 +112,9 @@ export interface ScanBudget {
   step: number;
   max: number;
 }
-export const SCAN_BUDGET: ScanBudget = { step: 10_000, max: 200_000 };
+// 40,000 entries: ~20–45 ms a page at 1M tickets, on the thread that answers every request; at 200,000 one agent's
+// breaches over 90 days took 110–210 ms a page. The reports page reads on through 10 empty pages (drill.svelte.ts).
+export const SCAN_BUDGET: ScanBudget = { step: 10_000, max: 40_000 };
 
 type Key = { at: number; subject: string; id: number };
 

@@ -204,6 +204,25 @@ describe('GET /api/drill', () => {
     }
   });
 
+  it('holds the thread for at most 40,000 facts a page: a sparse filter past them gets an empty page and a next, then its item', async () => {
+    const big = testApp({ now: () => NOW });
+    try {
+      // ann's one first response, at the oldest of 41,000 tickets: 41,000 facts newer than it.
+      const start = NOW - 41_000 * 1000;
+      const created = Array.from({ length: 41_000 }, (_, i) => ({ id: `x${i}`, type: 'ticket.created', at: start + i * 1000, ticket: `X${i}`, channel: 'chat', category: 'refund', priority: 'normal', team: 'wallet' }));
+      for (let i = 0; i < created.length; i += 5000) expect((await big.post(created.slice(i, i + 5000))).status).toBe(200);
+      expect((await big.post([{ id: 'x-r', type: 'ticket.replied', at: start + 500, ticket: 'X0', agent: 'ann' }])).status).toBe(200);
+      const q = `measure=firstResponse.count&agent=ann&from=${new Date(start - 60_000).toISOString()}&to=${new Date(NOW).toISOString()}`;
+      const first = await big.get(`/api/drill?${q}`, big.tokens.manager);
+      expect(first.body.items).toEqual([]);
+      expect(first.body.next).not.toBeNull();
+      const second = await big.get(`/api/drill?${q}&cursor=${first.body.next}`, big.tokens.manager);
+      expect(second.body.items.map((i: any) => i.id)).toEqual(['X0']);
+    } finally {
+      big.close();
+    }
+  }, 60_000);
+
   it('reads a page of a large open backlog, not the whole backlog: within the scan budget, a short page and a next to go on from', async () => {
     const { decodeCursor, getDrillPage } = await import('../../api/queries/getDrill');
     const big = testApp({ now: () => NOW });
