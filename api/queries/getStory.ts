@@ -49,7 +49,8 @@ function readEvents(stored: Stored[]): { events: StoryEvent[]; shown: Record<str
   // Replay's order, (at, id), by the key ingest orders an agent's statuses by: replay.ts is left as it is, as the
   // benchmark's cached database is keyed by its text (test/bench/queries.ts) and would be built again.
   const events = parsed.map((e) => ({ e, key: orderKey(e.at, e.id) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ e }) => e);
-  const shown = events.map((e) => ({
+  // The customer is kept with the event, never shown (api/events/schema.ts): a story names the ticket, not its customer.
+  const shown = events.map(({ customer: _customer, ...e }) => ({
     ...e,
     at: iso(e.at),
     ...(typeof e.due === 'number' ? { due: iso(e.due) } : {}),

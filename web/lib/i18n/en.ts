@@ -478,7 +478,6 @@ export const en = {
   'story.event.agent.status': 'Agent status',
   'story.key.firstResponseWithinTarget': 'Against the SLA',
   'story.key.resolutions': 'Resolutions',
-  'story.key.customer': 'Customer',
   'story.key.author': 'Written by',
   'story.key.score': 'Score',
   'story.key.comment': 'Comment',

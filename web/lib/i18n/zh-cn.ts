@@ -473,7 +473,6 @@ export const zhCN: Dictionary = {
   'story.event.agent.status': '坐席状态',
   'story.key.firstResponseWithinTarget': 'SLA 结果',
   'story.key.resolutions': '解决次数',
-  'story.key.customer': '客户',
   'story.key.author': '回复者',
   'story.key.score': '评分',
   'story.key.comment': '评论',
