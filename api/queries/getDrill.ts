@@ -148,33 +148,29 @@ function factPage(
   };
   const ORDER = 'ORDER BY at DESC, subject DESC, id DESC';
   const rows: FactRow[] = [];
-  let upper: Key | null = after && 'id' in after ? after : null;
-  let walked = 0;
-  let stoppedAt: Key | null = null;
-  for (;;) {
-    // Where this step ends: `step` index entries down, read from the index alone (at, subject and rowid are in it).
-    const r = range(upper, null);
-    const lower = cached(sqlite, `SELECT at, subject, id FROM facts INDEXED BY facts_at WHERE ${r.conditions.join(' AND ')} ${ORDER} LIMIT 1 OFFSET ?`).get(
-      ...r.params,
-      budget.step - 1
-    ) as Key | undefined;
-    const q = range(upper, lower ?? null);
-    const need = limit + 1 - rows.length;
-    rows.push(
-      ...(cached(
-        sqlite,
-        `SELECT id, subject, kind, at, team, channel, priority, category, agent, value, flag, flag2 FROM facts INDEXED BY facts_at
+  const stoppedAt = walkSteps<Key>(
+    budget,
+    after && 'id' in after ? after : null,
+    (upper) => {
+      // Where this step ends: `step` index entries down, read from the index alone (at, subject and rowid are in it).
+      const r = range(upper, null);
+      return cached(sqlite, `SELECT at, subject, id FROM facts INDEXED BY facts_at WHERE ${r.conditions.join(' AND ')} ${ORDER} LIMIT 1 OFFSET ?`).get(
+        ...r.params,
+        budget.step - 1
+      ) as Key | undefined;
+    },
+    (upper, lower) => {
+      const q = range(upper, lower);
+      rows.push(
+        ...(cached(
+          sqlite,
+          `SELECT id, subject, kind, at, team, channel, priority, category, agent, value, flag, flag2 FROM facts INDEXED BY facts_at
          WHERE ${[...q.conditions, 'kind = ?', ...(m.where ? [m.where] : []), ...f.conditions].join(' AND ')} ${ORDER} LIMIT ?`
-      ).all(...q.params, m.kind, ...f.params, need) as FactRow[])
-    );
-    if (rows.length > limit || !lower) break;
-    walked += budget.step;
-    upper = lower;
-    if (walked >= budget.max) {
-      stoppedAt = lower;
-      break;
+        ).all(...q.params, m.kind, ...f.params, limit + 1 - rows.length) as FactRow[])
+      );
+      return rows.length > limit;
     }
-  }
+  );
   const more = rows.length > limit;
   if (more) rows.pop();
   const ticketOf = callbackTickets(sqlite, rows.filter((r) => r.subject.startsWith('c:')).map((r) => r.subject));
@@ -383,33 +379,53 @@ function byCreation(
   };
   const ORDER = 'ORDER BY f.at DESC, f.subject DESC';
   const rows: BacklogRow[] = [];
-  let upper = after;
-  let walked = 0;
-  let stoppedAt: BacklogKey | null = null;
-  for (;;) {
-    const r = range(upper, null);
-    const lower = cached(sqlite, `SELECT f.at, f.subject FROM facts f INDEXED BY facts_at ${r.where.length ? `WHERE ${r.where.join(' AND ')}` : ''} ${ORDER} LIMIT 1 OFFSET ?`).get(
-      ...r.values,
-      budget.step - 1
-    ) as BacklogKey | undefined;
-    const q = range(upper, lower ?? null);
-    // CROSS JOIN keeps the walk of facts_at outermost: each created fact met is looked up in the backlog.
-    rows.push(
-      ...(cached(
-        sqlite,
-        `SELECT ${columns}, f.at AS at FROM facts f INDEXED BY facts_at CROSS JOIN subjects s ON s.subject = f.subject CROSS JOIN open_tickets b ON b.sid = s.sid
+  const stoppedAt = walkSteps<BacklogKey>(
+    budget,
+    after,
+    (upper) => {
+      const r = range(upper, null);
+      return cached(sqlite, `SELECT f.at, f.subject FROM facts f INDEXED BY facts_at ${r.where.length ? `WHERE ${r.where.join(' AND ')}` : ''} ${ORDER} LIMIT 1 OFFSET ?`).get(
+        ...r.values,
+        budget.step - 1
+      ) as BacklogKey | undefined;
+    },
+    (upper, lower) => {
+      const q = range(upper, lower);
+      // CROSS JOIN keeps the walk of facts_at outermost: each created fact met is looked up in the backlog.
+      rows.push(
+        ...(cached(
+          sqlite,
+          `SELECT ${columns}, f.at AS at FROM facts f INDEXED BY facts_at CROSS JOIN subjects s ON s.subject = f.subject CROSS JOIN open_tickets b ON b.sid = s.sid
          WHERE ${[...q.where, "f.kind = 'created'", ...conditions].join(' AND ')} ${ORDER} LIMIT ?`
-      ).all(...q.values, ...params, limit + 1 - rows.length) as BacklogRow[])
-    );
-    if (rows.length > limit || !lower) break;
+        ).all(...q.values, ...params, limit + 1 - rows.length) as BacklogRow[])
+      );
+      return rows.length > limit;
+    }
+  );
+  return { rows, stoppedAt };
+}
+
+/**
+ * The walk of `facts_at` a page makes, newest first: down from `start` (null: the top) a step of `budget.step` index
+ * entries at a time, `stepEnd` finding where a step ends and `read` reading the rows between (true once the page is
+ * full), until the page is full or the index ends. Past `budget.max` entries it stops, and gives where: the next page
+ * goes on from there (null when it did not stop so).
+ */
+function walkSteps<K>(
+  budget: ScanBudget,
+  start: K | null,
+  stepEnd: (upper: K | null) => K | undefined,
+  read: (upper: K | null, lower: K | null) => boolean
+): K | null {
+  let upper = start;
+  let walked = 0;
+  for (;;) {
+    const lower = stepEnd(upper) ?? null;
+    if (read(upper, lower) || !lower) return null;
     walked += budget.step;
     upper = lower;
-    if (walked >= budget.max) {
-      stoppedAt = lower;
-      break;
-    }
+    if (walked >= budget.max) return lower;
   }
-  return { rows, stoppedAt };
 }
 
 /** Each open ticket's creation time (its earliest `ticket.created`), from its indexed events and the unindexed tail. */
