@@ -1,14 +1,10 @@
 // What a report says of a target, a range and a drill-through link, in the page's language.
-import type { KpiTarget } from '../../../api/kpi/targets';
-import { formatValue, getLocale, t, type ValueKind } from '../i18n';
+import { getLocale } from '../i18n';
 import type { DateRange } from './range';
 import { lastDay } from './range';
 
-/** "target ≤ 10m", "target ≥ 90%", as the wall's tiles say it. */
-export function targetText(kind: ValueKind, target: KpiTarget): string {
-  if (!target.higherIsBetter && target.warn === 0) return t('sub.targetZero');
-  return t(target.higherIsBetter ? 'sub.targetMin' : 'sub.targetMax', { value: formatValue(kind, target.warn, true) });
-}
+/** "target ≤ 10m", "target ≥ 90%": the wall's tiles' words. */
+export { targetText } from '../wall/tile';
 
 const dayMs = (date: string) => Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10));
 
