@@ -5,43 +5,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, getDrillPage, type DrillPosition, type Measure } from '../../api/queries/getDrill';
 import { testApp } from '../helpers/app';
+import { BASE, DRILL_MEASURES, NOW, agent, team, ticketEvent, time } from '../helpers/random-events';
 
-// Around a UTC midnight, so hour and day rollups and their edges are in play.
-const BASE = Date.parse('2026-11-23T22:10:00Z');
-const NOW = BASE + 5 * 3_600_000;
 const RUNS = Number(process.env.FC_RUNS ?? 25);
-const AGENTS = ['ann', 'bob', 'cy'];
-const TEAMS = ['wallet', 'risk'];
+const MEASURES = DRILL_MEASURES;
 
-const MEASURES = [
-  ...['created', 'resolved', 'reopened', 'escalated', 'abandoned'].map((k) => `tickets.${k}`),
-  ...['count', 'withinTarget', 'breached'].map((k) => `firstResponse.${k}`),
-  'resolution.count',
-  'csat.responses',
-  'csat.positive',
-  ...['scheduled', 'attempts', 'connected', 'completed', 'completedOnTime', 'confirmed'].map((k) => `callbacks.${k}`),
-  ...['open', 'unassigned', 'unattended', 'callbacksPending', 'callbacksOverdue'].map((k) => `backlog.${k}`)
-];
 /** The numbers of an agent's block of /api/agents (the backlog's `open` aside). */
 const AGENT_MEASURES = MEASURES.filter((m) => /^(firstResponse|resolution|csat|callbacks)\./.test(m));
 
-const time = fc.integer({ min: 0, max: 4 * 60 }).map((m) => BASE + m * 60_000 + (m % 7) * 1000);
-const agent = fc.constantFrom(...AGENTS);
-const team = fc.constantFrom(...TEAMS);
-
-const ticketEvent = fc.oneof(
-  fc.record({ type: fc.constant('ticket.created'), at: time, channel: fc.constantFrom('chat', 'phone'), category: fc.constantFrom('refund', 'other'), priority: fc.constantFrom('urgent', 'normal'), team }),
-  fc.record({ type: fc.constant('ticket.assigned'), at: time, agent, team }),
-  fc.record({ type: fc.constant('ticket.replied'), at: time, agent }),
-  fc.record({ type: fc.constant('ticket.replied'), at: time, author: fc.constant('bot') }),
-  fc.record({ type: fc.constant('ticket.customer_replied'), at: time }),
-  fc.record({ type: fc.constant('ticket.escalated'), at: time, team, priority: fc.constantFrom('high', 'urgent') }),
-  fc.record({ type: fc.constant('ticket.resolved'), at: time, agent }),
-  fc.record({ type: fc.constant('ticket.resolved'), at: time }),
-  fc.record({ type: fc.constant('ticket.reopened'), at: time }),
-  fc.record({ type: fc.constant('ticket.abandoned'), at: time }),
-  fc.record({ type: fc.constant('ticket.rated'), at: time, score: fc.integer({ min: 1, max: 5 }) })
-);
 const callbackEvent = fc.oneof(
   fc.record({ type: fc.constant('callback.scheduled'), at: time, reason: fc.constant('pre_approval'), due: time, agent, team }),
   fc.record({ type: fc.constant('callback.scheduled'), at: time, reason: fc.constant('other'), due: time }),

@@ -1,18 +1,9 @@
 // GET /api/drill: the tickets and callbacks behind a number of /api/kpis, a page at a time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp } from '../helpers/app';
+import { DRILL_MEASURES } from '../helpers/random-events';
 
-/** The contract's measures: the JSON paths of /api/kpis's numbers that can be drilled into. */
-const MEASURES = [
-  ...['created', 'resolved', 'reopened', 'escalated', 'abandoned'].map((k) => `tickets.${k}`),
-  ...['count', 'withinTarget', 'breached'].map((k) => `firstResponse.${k}`),
-  'resolution.count',
-  'csat.responses',
-  'csat.positive',
-  ...['scheduled', 'attempts', 'connected', 'completed', 'completedOnTime', 'confirmed'].map((k) => `callbacks.${k}`),
-  ...['open', 'unassigned', 'unattended', 'callbacksPending', 'callbacksOverdue'].map((k) => `backlog.${k}`)
-];
-
+const MEASURES = DRILL_MEASURES;
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const m = (minutes: number) => NOW - 6 * 3_600_000 + minutes * 60_000; // 06:00Z + minutes
 let n = 0;

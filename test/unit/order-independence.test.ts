@@ -7,36 +7,13 @@ import { getAgents } from '../../api/queries/getAgents';
 import { compactRollups } from '../../api/ingest/rollup-compaction';
 import { testApp } from '../helpers/app';
 import { derivedTables as tablesOf } from '../helpers/derived';
+import { BASE, NOW, agent, team, ticketEvent, time } from '../helpers/random-events';
 
 const derivedTables = (t: ReturnType<typeof testApp>) => tablesOf(t.rt.db.$client);
 
-// Around a UTC midnight, so hour and day buckets and their edges are all exercised.
-const BASE = Date.parse('2026-11-23T22:10:00Z');
-const NOW = BASE + 5 * 3_600_000;
-const AGENTS = ['ann', 'bob', 'cy'];
 /** Random cases of each property; FC_RUNS=1000 for a longer search. */
 const RUNS = Number(process.env.FC_RUNS ?? 120);
-const TEAMS = ['wallet', 'risk'];
 
-const time = fc.integer({ min: 0, max: 4 * 60 }).map((m) => BASE + m * 60_000 + (m % 7) * 1000);
-const agent = fc.constantFrom(...AGENTS);
-const team = fc.constantFrom(...TEAMS);
-
-function ticketEvent(ticket: string) {
-  return fc.oneof(
-    fc.record({ type: fc.constant('ticket.created'), at: time, channel: fc.constantFrom('chat', 'phone'), category: fc.constantFrom('refund', 'other'), priority: fc.constantFrom('urgent', 'normal'), team }),
-    fc.record({ type: fc.constant('ticket.assigned'), at: time, agent, team }),
-    fc.record({ type: fc.constant('ticket.replied'), at: time, agent }),
-    fc.record({ type: fc.constant('ticket.replied'), at: time, author: fc.constant('bot') }),
-    fc.record({ type: fc.constant('ticket.customer_replied'), at: time }),
-    fc.record({ type: fc.constant('ticket.escalated'), at: time, team, priority: fc.constantFrom('high', 'urgent') }),
-    fc.record({ type: fc.constant('ticket.resolved'), at: time, agent }),
-    fc.record({ type: fc.constant('ticket.resolved'), at: time }),
-    fc.record({ type: fc.constant('ticket.reopened'), at: time }),
-    fc.record({ type: fc.constant('ticket.abandoned'), at: time }),
-    fc.record({ type: fc.constant('ticket.rated'), at: time, score: fc.integer({ min: 1, max: 5 }) })
-  ).map((e) => ({ ...e, ticket }));
-}
 function callbackEvent(callback: string) {
   return fc.oneof(
     fc.record({ type: fc.constant('callback.scheduled'), at: time, reason: fc.constant('pre_approval'), due: time, agent, team }),
@@ -49,7 +26,7 @@ const statusEvent = fc.record({ type: fc.constant('agent.status'), at: time, age
 
 const eventSet = fc
   .tuple(
-    fc.array(fc.array(ticketEvent('x'), { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 5 }),
+    fc.array(fc.array(ticketEvent, { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 5 }),
     fc.array(fc.array(callbackEvent('x'), { minLength: 1, maxLength: 5 }), { maxLength: 3 }),
     fc.array(statusEvent, { maxLength: 6 })
   )
