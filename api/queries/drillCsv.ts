@@ -1,6 +1,9 @@
 // GET /api/drill?format=csv: every item behind a number, as a spreadsheet opens it. Written a page at a time, so
 // a long export hands the thread back between pages (to ingest's posts, to the live hub) instead of holding it.
 import type Database from 'better-sqlite3';
+import { en, type MessageKey } from '../../web/lib/i18n/en';
+import { zhCN } from '../../web/lib/i18n/zh-cn';
+import { zonedParts } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 import { MAX_LIMIT, SCAN_BUDGET, decodeCursor, getDrillPage, type DrillItem, type DrillPosition, type Measure, type ScanBudget } from './getDrill';
 
@@ -23,10 +26,81 @@ export function csvCell(v: string | number | boolean | null): string {
 
 const row = (cells: (string | number | boolean | null)[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
-/** The file's name: the measure and the window, in times a file system takes (no colons). */
-export function csvFileName(measure: Measure, window: { from: number; to: number }): string {
-  const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z').replaceAll(':', '');
-  return `${measure}-${stamp(window.from)}-${stamp(window.to)}.csv`;
+/** The languages a file for people is written in: the pages' own. */
+export const CSV_LANGS = ['en', 'zh-CN'] as const;
+export type CsvLang = (typeof CSV_LANGS)[number];
+
+/**
+ * A file for people (`&lang=`): headers and words in the page's language, times as the centre's wall clock reads
+ * them, yes/no. Without it the file is for machines: the JSON's field names and values, times in UTC.
+ */
+export interface CsvForPeople {
+  lang: CsvLang;
+  timezone: string;
+}
+
+const DICTIONARIES = { en, 'zh-CN': zhCN } as const;
+
+function say(lang: CsvLang, key: MessageKey, params: Record<string, string | number> = {}): string {
+  return DICTIONARIES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** An instant as the centre's wall clock reads it, in the form Excel takes for a date and time: 2026-12-07 12:15:00. */
+export function wallTime(ms: number, timezone: string): string {
+  const p = zonedParts(ms, timezone);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}
+
+/** A dictionary's word for a value (`channel.chat` → 在线聊天), or the value as sent when it has none. */
+function word(lang: CsvLang, prefix: string, v: string | null): string | null {
+  const key = `${prefix}.${v}`;
+  return v !== null && key in en ? say(lang, key as MessageKey) : v;
+}
+
+/** The header and the cells of a file for people. */
+function peopleColumns({ lang, timezone }: CsvForPeople): { header: string[]; cells: (item: DrillItem) => (string | number | null)[] } {
+  const yesNo = (v: boolean | null) => (v === null ? null : say(lang, v ? 'drill.csv.yes' : 'drill.csv.no'));
+  const time = (v: string | null) => (v === null ? null : wallTime(Date.parse(v), timezone));
+  const header = COLUMNS.map((k) => say(lang, `drill.csv.${k}`, { zone: timezone }));
+  return {
+    header,
+    cells: (i) => [
+      say(lang, `drill.csv.kind.${i.kind}`),
+      i.id,
+      i.ticket,
+      time(i.at),
+      i.team,
+      word(lang, 'channel', i.channel),
+      word(lang, 'priority', i.priority),
+      i.category,
+      i.agent,
+      i.valueSec,
+      i.score,
+      yesNo(i.withinTarget),
+      yesNo(i.connected),
+      yesNo(i.onTime),
+      yesNo(i.confirmed),
+      time(i.due)
+    ]
+  };
+}
+
+/**
+ * The file's name: the measure and the window, in times a file system takes (no colons). A file for people names
+ * the centre's days (the last day the window holds, as the reports do); a bound off midnight adds its wall time.
+ */
+export function csvFileName(measure: Measure, window: { from: number; to: number }, timezone?: string): string {
+  if (!timezone) {
+    const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z').replaceAll(':', '');
+    return `${measure}-${stamp(window.from)}-${stamp(window.to)}.csv`;
+  }
+  const local = (ms: number) => wallTime(ms, timezone).replace(' ', 'T').replaceAll(':', '');
+  const midnight = (ms: number) => local(ms).endsWith('T000000');
+  const first = midnight(window.from) ? local(window.from).slice(0, 10) : local(window.from).slice(0, 15);
+  const last = midnight(window.to) ? local(window.to - 1).slice(0, 10) : local(window.to).slice(0, 15);
+  return first === last ? `${measure}-${first}.csv` : `${measure}-${first}-${last}.csv`;
 }
 
 /**
@@ -40,9 +114,14 @@ export function drillCsv(
   filters: KpiFilters,
   now: number,
   maxRows = CSV_MAX_ROWS,
-  budget: ScanBudget = SCAN_BUDGET
+  budget: ScanBudget = SCAN_BUDGET,
+  forPeople: CsvForPeople | null = null
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  const { header, cells } = forPeople ? peopleColumns(forPeople) : { header: [...COLUMNS], cells: (item: DrillItem) => COLUMNS.map((k) => item[k]) };
+  const cappedLine = forPeople
+    ? say(forPeople.lang, 'drill.csv.capped', { rows: maxRows })
+    : `# capped at ${maxRows} rows; there are more: narrow the window or the filters to export the rest`;
   let after: DrillPosition | null = null;
   let written = 0;
   let started = false;
@@ -50,7 +129,7 @@ export function drillCsv(
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode(`\uFEFF${row([...COLUMNS])}`));
+        controller.enqueue(encoder.encode(`\uFEFF${row(header)}`));
         return;
       }
       // A page may come back empty (a sparse filter: getDrill's scan budget): read on until there is a row or the end,
@@ -60,9 +139,9 @@ export function drillCsv(
         if (!first) await new Promise((resolve) => setImmediate(resolve));
         const page = getDrillPage(sqlite, measure, window, filters, now, Math.min(MAX_LIMIT, maxRows - written), after, budget);
         written += page.items.length;
-        let text = page.items.map((item) => row(COLUMNS.map((k) => item[k]))).join('');
+        let text = page.items.map((item) => row(cells(item))).join('');
         const capped = written >= maxRows && page.next !== null;
-        if (capped) text += row([`# capped at ${maxRows} rows; there are more: narrow the window or the filters to export the rest`]);
+        if (capped) text += row([cappedLine]);
         if (text) controller.enqueue(encoder.encode(text));
         if (page.next === null || capped) return controller.close();
         after = decodeCursor(page.next, measure);

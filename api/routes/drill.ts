@@ -1,14 +1,20 @@
 // GET /api/drill (the tickets behind a number), GET /api/tickets/:id and GET /api/callbacks/:id (one's story). Role: manager.
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth/middleware';
 import { DEFAULT_LIMIT, MAX_LIMIT, MEASURES, decodeCursor, getDrillPage, isMeasure, type DrillPosition, type Measure } from '../queries/getDrill';
-import { csvFileName, drillCsv } from '../queries/drillCsv';
+import { CSV_LANGS, csvFileName, drillCsv, type CsvLang } from '../queries/drillCsv';
 import { getCallbackStory, getTicketStory } from '../queries/getStory';
 import { KPI_PARAMS, filtersOf, isBlank, parseWindowQuery, resolveWindow, type ParamError } from './params';
 
-/** What GET /api/drill takes: /api/kpis's window and filters, and which number, how many, from where, as JSON or CSV. */
-export const DRILL_PARAMS = [...KPI_PARAMS, 'measure', 'limit', 'cursor', 'format'];
+/**
+ * What GET /api/drill takes: /api/kpis's window and filters, and which number, how many, from where, as JSON or CSV,
+ * and (CSV only) the language of a file for people.
+ */
+export const DRILL_PARAMS = [...KPI_PARAMS, 'measure', 'limit', 'cursor', 'format', 'lang'];
+
+const LANG = z.enum(CSV_LANGS);
 
 /** A ticket or callback id is 1–128 characters in an event (schema.ts); past 200 it is no id at all. */
 const MAX_ID = 200;
@@ -20,10 +26,17 @@ function given(url: URL, name: string): string | undefined {
 }
 
 /** The drill's own parameters, every fault listed. */
-function drillParams(url: URL): { ok: true; measure: Measure; limit: number; after: DrillPosition | null; csv: boolean } | { ok: false; errors: ParamError[] } {
+function drillParams(
+  url: URL
+): { ok: true; measure: Measure; limit: number; after: DrillPosition | null; csv: boolean; lang: CsvLang | null } | { ok: false; errors: ParamError[] } {
   const errors: ParamError[] = [];
   const format = given(url, 'format') ?? 'json';
   if (format !== 'json' && format !== 'csv') errors.push({ path: 'format', message: `expected csv (every item, as a file) or json (a page, the default), got ${format}` });
+  const langText = given(url, 'lang');
+  const lang = langText === undefined ? null : LANG.safeParse(langText).data ?? null;
+  if (langText !== undefined && lang === null)
+    errors.push({ path: 'lang', message: `expected ${CSV_LANGS.join(' or ')} (the language of the CSV's headers and words), or no lang for the machines' form, got ${langText}` });
+  else if (lang !== null && format !== 'csv') errors.push({ path: 'lang', message: 'applies to format=csv only (a JSON page is the same in every language): add format=csv, or leave lang out' });
   const measure = given(url, 'measure');
   const valid = `expected one of ${MEASURES.join(', ')}`;
   if (measure === undefined) errors.push({ path: 'measure', message: `is missing: name the number of /api/kpis to drill into; ${valid}` });
@@ -40,7 +53,7 @@ function drillParams(url: URL): { ok: true; measure: Measure; limit: number; aft
     after = decodeCursor(cursorText, measure);
     if (after === null) errors.push({ path: 'cursor', message: `not a cursor this server gave for ${measure}: pass the "next" of the previous page as it came, or leave it out for the first page` });
   }
-  return errors.length ? { ok: false, errors } : { ok: true, measure: measure as Measure, limit, after, csv: format === 'csv' };
+  return errors.length ? { ok: false, errors } : { ok: true, measure: measure as Measure, limit, after, csv: format === 'csv', lang };
 }
 
 /**
@@ -76,10 +89,11 @@ export function drillRoutes(deps: AppDeps) {
       const window = resolveWindow(q.query, now, deps.config.KPI_TIMEZONE);
       if (d.csv) {
         // Every item, whatever limit and cursor say: an export is the whole list.
-        const name = csvFileName(d.measure, window);
+        const forPeople = d.lang ? { lang: d.lang, timezone: deps.config.KPI_TIMEZONE } : null;
+        const name = csvFileName(d.measure, window, forPeople?.timezone);
         c.header('Content-Type', 'text/csv; charset=utf-8');
         c.header('Content-Disposition', `attachment; filename="${name}"`);
-        return c.body(drillCsv(sqlite, d.measure, window, filtersOf(q.query), now));
+        return c.body(drillCsv(sqlite, d.measure, window, filtersOf(q.query), now, undefined, undefined, forPeople));
       }
       const page = getDrillPage(sqlite, d.measure, window, filtersOf(q.query), now, d.limit, d.after);
       return c.json({ measure: d.measure, from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString(), ...page });

@@ -388,6 +388,67 @@ describe('GET /api/drill?format=csv', () => {
     await reader.cancel();
   });
 
+  it('writes a file for people with lang=: headers and words in that language, the centre\'s wall-clock times, yes/no', async () => {
+    // A centre in Shanghai: an event at 04:15Z is 12:15 there, and its day is the 7th.
+    const now = Date.parse('2026-12-07T10:00:00Z');
+    const sh = testApp({ now: () => now, timezone: 'Asia/Shanghai' });
+    try {
+      const at = (hhmm: string) => Date.parse(`2026-12-07T${hhmm}:00Z`);
+      const events = [
+        { id: 's1', type: 'ticket.created', at: at('04:15'), ticket: 'T-9', channel: 'chat', priority: 'urgent', team: 'wallet', category: 'refund' },
+        { id: 's2', type: 'ticket.replied', at: at('04:17'), ticket: 'T-9', agent: 'ann' },
+        { id: 's3', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-9', reason: 'other', due: at('05:30'), agent: 'ann', team: 'wallet', ticket: 'T-9' },
+        { id: 's4', type: 'callback.completed', at: at('06:00'), callback: 'CB-9', outcome: 'declined', agent: 'ann' }
+      ];
+      expect((await sh.post(events)).status).toBe(200);
+      const get = async (params: Record<string, string>) => {
+        const res = await sh.app.request(`/api/drill?${new URLSearchParams({ from: '2026-12-07', to: '2026-12-08', format: 'csv', ...params })}`, {
+          headers: { authorization: `Bearer ${sh.tokens.manager}` }
+        });
+        expect(res.status).toBe(200);
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        expect([...bytes.slice(0, 3)], 'the BOM').toEqual([0xef, 0xbb, 0xbf]);
+        return { name: res.headers.get('content-disposition'), rows: parseCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1)) };
+      };
+
+      const zh = await get({ measure: 'firstResponse.count', lang: 'zh-CN' });
+      expect(zh.rows[0]).toEqual(['类型', '编号', '工单', '时间（Asia/Shanghai）', '团队', '渠道', '优先级', '类别', '坐席', '时长（秒）', '评分', 'SLA 内', '已接通', '按时', '已确认', '到期时间（Asia/Shanghai）']);
+      expect(zh.rows.slice(1)).toEqual([['工单', 'T-9', 'T-9', '2026-12-07 12:17:00', 'wallet', '在线聊天', '紧急', 'refund', 'ann', '120', '', '是', '', '', '', '']]);
+      // The file is named for the centre's day, not for UTC's instants.
+      expect(zh.name).toBe('attachment; filename="firstResponse.count-2026-12-07.csv"');
+      const created = await get({ measure: 'tickets.created', lang: 'zh-CN' });
+      expect(created.rows[1][3]).toBe('2026-12-07 12:15:00');
+      // A callback completed late (at 14:00, due 13:30) and declined: 否, 否.
+      const completed = await get({ measure: 'callbacks.completed', lang: 'zh-CN' });
+      expect(completed.rows.slice(1).map((r) => [r[0], r[1], r[3], r[13], r[14]])).toEqual([['回电', 'CB-9', '2026-12-07 14:00:00', '否', '否']]);
+
+      const en = await get({ measure: 'firstResponse.count', lang: 'en' });
+      expect(en.rows[0]).toEqual(['Kind', 'ID', 'Ticket', 'Time (Asia/Shanghai)', 'Team', 'Channel', 'Priority', 'Category', 'Agent', 'Duration (seconds)', 'Score', 'Within SLA', 'Connected', 'On time', 'Confirmed', 'Due (Asia/Shanghai)']);
+      expect(en.rows.slice(1)).toEqual([['Ticket', 'T-9', 'T-9', '2026-12-07 12:17:00', 'wallet', 'Chat', 'Urgent', 'refund', 'ann', '120', '', 'yes', '', '', '', '']]);
+      const pending = await get({ measure: 'backlog.callbacksPending', lang: 'en' });
+      expect(pending.rows.length, 'CB-9 is completed: none pending').toBe(1);
+
+      // Without lang, the machines' form as before: field names, UTC, true/false, and UTC's instants in the name.
+      const machine = await get({ measure: 'firstResponse.count' });
+      expect(machine.rows[0].slice(0, 4)).toEqual(['kind', 'id', 'ticket', 'at']);
+      expect(machine.rows[1]).toEqual(['ticket', 'T-9', 'T-9', '2026-12-07T04:17:00.000Z', 'wallet', 'chat', 'urgent', 'refund', 'ann', '120', '', 'true', '', '', '', '']);
+      expect(machine.name).toBe('attachment; filename="firstResponse.count-2026-12-06T160000Z-2026-12-07T160000Z.csv"');
+    } finally {
+      sh.close();
+    }
+  });
+
+  it('refuses a language it has no words for, and lang on a JSON page, saying which', async () => {
+    for (const lang of ['fr', 'zh', 'EN']) {
+      const bad = await csv({ measure: 'tickets.created', format: 'csv', lang });
+      expect(bad.status, lang).toBe(400);
+      expect((await bad.json()).errors).toEqual([{ path: 'lang', message: expect.stringMatching(new RegExp(`en or zh-CN.*got ${lang}$`)) }]);
+    }
+    const json = await csv({ measure: 'tickets.created', lang: 'zh-CN' });
+    expect(json.status).toBe(400);
+    expect((await json.json()).errors).toEqual([{ path: 'lang', message: expect.stringContaining('format=csv') }]);
+  });
+
   it('refuses an unknown format, and callers below manager, as JSON does', async () => {
     const bad = await csv({ measure: 'tickets.created', format: 'xlsx' });
     expect(bad.status).toBe(400);

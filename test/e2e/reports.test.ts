@@ -198,7 +198,7 @@ describe('Reports, for a manager', () => {
     await page.locator('tr[data-item="T-1"] td[data-agent="alice"]', { hasText: 'Alice Chen' }).waitFor({ timeout: 15_000 });
     expect(await page.locator('nav.crumbs').textContent()).toMatch(/All teams.*Team payments.*Alice Chen.*First responses that breached the SLA/);
     const csvHref = await page.locator('a.download').getAttribute('href');
-    expect(csvHref).toBe(`/api/drill?measure=firstResponse.breached&from=${from}&to=${to}&team=payments&agent=alice&format=csv`);
+    expect(csvHref).toBe(`/api/drill?measure=firstResponse.breached&from=${from}&to=${to}&team=payments&agent=alice&format=csv&lang=en`);
     expect(await page.evaluate(async (h) => (await fetch(h!)).text(), csvHref)).toContain('T-1');
 
     // One ticket's story: its events in time order, and what replay says of it now.

@@ -1,0 +1,95 @@
+// What a manager in Shanghai takes away from the tickets behind a number: the CSV downloaded from the page, in the
+// page's language and the centre's wall-clock times.
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDashboard } from '../helpers/dashboard';
+import { postEvents, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+const ZONE = 'Asia/Shanghai';
+/** Yesterday in Shanghai, and the day after it: the range the page is opened on. */
+const day = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: ZONE });
+const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+/** An instant of that day given in UTC: 04:15Z is 12:15 in Shanghai, the same day. */
+const at = (hhmm: string) => Date.parse(`${day}T${hhmm}:00Z`);
+
+beforeAll(async () => {
+  ({ browser, server } = await startDashboard({ KPI_TIMEZONE: ZONE }));
+  const events = [
+    { id: 'e1', type: 'ticket.created', at: at('04:15'), ticket: 'T-9', channel: 'chat', priority: 'urgent', team: 'wallet', category: 'refund' },
+    { id: 'e2', type: 'ticket.replied', at: at('04:17'), ticket: 'T-9', agent: 'ann' },
+    // CB-9 completed half an hour late, confirmed; CB-8 on time, declined.
+    { id: 'e3', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-9', reason: 'other', due: at('05:30'), agent: 'ann', team: 'wallet', ticket: 'T-9' },
+    { id: 'e4', type: 'callback.completed', at: at('06:00'), callback: 'CB-9', outcome: 'confirmed', agent: 'ann' },
+    { id: 'e5', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-8', reason: 'other', due: at('07:00'), agent: 'ann', team: 'wallet' },
+    { id: 'e6', type: 'callback.completed', at: at('06:30'), callback: 'CB-8', outcome: 'declined', agent: 'ann' }
+  ];
+  expect((await postEvents(server.url, events)).status).toBe(200);
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'test-admin-password' })
+  });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const res = await fetch(`${server.url}/api/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ username: 'maria', password: 'maria-password-1', role: 'manager' })
+  });
+  expect(res.status).toBe(201);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+async function signedIn(lang: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/?lang=${lang}`);
+  await page.fill('input[name=username]', 'maria');
+  await page.fill('input[name=password]', 'maria-password-1');
+  await page.press('input[name=password]', 'Enter');
+  await page.locator('a.wall').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+/** The CSV the page's Download link gives, as rows of cells (none of these cells holds a comma or a quote). */
+async function downloaded(page: Page, measure: string, lang: string): Promise<{ name: string; rows: string[][] }> {
+  await page.goto(`${server.url}/reports/tickets?measure=${measure}&from=${day}&to=${nextDay}&lang=${lang}`);
+  await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a.download')]);
+  const text = readFileSync((await download.path())!, 'utf8');
+  expect(text.startsWith('\uFEFF'), 'a BOM, for Excel').toBe(true);
+  const rows = text.slice(1).split('\r\n').filter(Boolean).map((line) => line.split(','));
+  return { name: download.suggestedFilename(), rows };
+}
+
+describe('The tickets behind a number, downloaded', () => {
+  it('from the zh-CN page: Chinese headers naming the zone, Shanghai wall-clock times Excel reads as dates, 是/否, the words the page shows', async () => {
+    const page = await signedIn('zh-CN');
+    const created = await downloaded(page, 'tickets.created', 'zh-CN');
+    expect(created.name).toBe(`tickets.created-${day}.csv`);
+    expect(created.rows[0]).toEqual(['类型', '编号', '工单', '时间（Asia/Shanghai）', '团队', '渠道', '优先级', '类别', '坐席', '时长（秒）', '评分', 'SLA 内', '已接通', '按时', '已确认', '到期时间（Asia/Shanghai）']);
+    expect(created.rows.slice(1)).toEqual([['工单', 'T-9', 'T-9', `${day} 12:15:00`, 'wallet', '在线聊天', '紧急', 'refund', '', '', '', '', '', '', '', '']]);
+    const firstResponses = await downloaded(page, 'firstResponse.count', 'zh-CN');
+    expect(firstResponses.rows[1].slice(3, 12)).toEqual([`${day} 12:17:00`, 'wallet', '在线聊天', '紧急', 'refund', 'ann', '120', '', '是']);
+    const completed = await downloaded(page, 'callbacks.completed', 'zh-CN');
+    expect(completed.rows.slice(1).map((r) => [r[0], r[1], r[3], r[13], r[14]])).toEqual([
+      ['回电', 'CB-8', `${day} 14:30:00`, '是', '否'],
+      ['回电', 'CB-9', `${day} 14:00:00`, '否', '是']
+    ]);
+    await page.context().close();
+  });
+
+  it('from the en page: English headers and words, the same Shanghai times', async () => {
+    const page = await signedIn('en');
+    const { rows } = await downloaded(page, 'firstResponse.count', 'en');
+    expect(rows[0]).toEqual(['Kind', 'ID', 'Ticket', 'Time (Asia/Shanghai)', 'Team', 'Channel', 'Priority', 'Category', 'Agent', 'Duration (seconds)', 'Score', 'Within SLA', 'Connected', 'On time', 'Confirmed', 'Due (Asia/Shanghai)']);
+    expect(rows.slice(1)).toEqual([['Ticket', 'T-9', 'T-9', `${day} 12:17:00`, 'wallet', 'Chat', 'Urgent', 'refund', 'ann', '120', '', 'yes', '', '', '', '']]);
+    await page.context().close();
+  });
+});
