@@ -1,5 +1,5 @@
 // What a manager in Shanghai takes away from the tickets behind a number: the CSV downloaded from the page, in the
-// page's language and the centre's wall-clock times.
+// page's language and the centre's wall-clock times; and a callback's story, its yes/no lines said in words.
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,23 @@ describe('The tickets behind a number, downloaded', () => {
     const { rows } = await downloaded(page, 'firstResponse.count', 'en');
     expect(rows[0]).toEqual(['Kind', 'ID', 'Ticket', 'Time (Asia/Shanghai)', 'Team', 'Channel', 'Priority', 'Category', 'Agent', 'Duration (seconds)', 'Score', 'Within SLA', 'Connected', 'On time', 'Confirmed', 'Due (Asia/Shanghai)']);
     expect(rows.slice(1)).toEqual([['Ticket', 'T-9', 'T-9', `${day} 12:17:00`, 'wallet', 'Chat', 'Urgent', 'refund', 'ann', '120', '', 'yes', '', '', '', '']]);
+    await page.context().close();
+  });
+});
+
+describe("A callback's story", () => {
+  const said = async (page: Page, callback: string, lang: string) => {
+    await page.goto(`${server.url}/reports/ticket?callback=${callback}&lang=${lang}`);
+    await page.locator('[data-state="onTime"]').waitFor({ timeout: 15_000 });
+    return [await page.locator('[data-state="onTime"] dd').textContent(), await page.locator('[data-state="confirmed"] dd').textContent()];
+  };
+
+  it('says whether it was on time and confirmed in words, in English and in Chinese (it showed ✓ and ✗)', async () => {
+    const page = await signedIn('en');
+    expect(await said(page, 'CB-9', 'en')).toEqual(['late', 'confirmed']);
+    expect(await said(page, 'CB-8', 'en')).toEqual(['on time', 'not confirmed']);
+    expect(await said(page, 'CB-9', 'zh-CN')).toEqual(['逾期', '已确认']);
+    expect(await said(page, 'CB-8', 'zh-CN')).toEqual(['按时', '未确认']);
     await page.context().close();
   });
 });

@@ -523,6 +523,13 @@ export const en = {
   'story.value.reason.complaint_followup': 'complaint follow-up',
   'story.value.reason.customer_request': 'customer request',
   'story.value.reason.other': 'other',
+  // A callback's yes/no lines in words (they read ✓/✗), and any other yes/no the story shows.
+  'story.value.onTime.true': 'on time',
+  'story.value.onTime.false': 'late',
+  'story.value.confirmed.true': 'confirmed',
+  'story.value.confirmed.false': 'not confirmed',
+  'story.yes': 'yes',
+  'story.no': 'no',
   'value.none': '—',
   'unit.d': 'd',
   'unit.h': 'h',

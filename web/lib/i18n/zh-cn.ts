@@ -518,6 +518,13 @@ export const zhCN: Dictionary = {
   'story.value.reason.complaint_followup': '投诉跟进',
   'story.value.reason.customer_request': '客户要求',
   'story.value.reason.other': '其他',
+  // A callback's yes/no lines in words (they read ✓/✗), and any other yes/no the story shows.
+  'story.value.onTime.true': '按时',
+  'story.value.onTime.false': '逾期',
+  'story.value.confirmed.true': '已确认',
+  'story.value.confirmed.false': '未确认',
+  'story.yes': '是',
+  'story.no': '否',
   'value.none': '—',
   'unit.d': '天',
   'unit.h': '小时',
