@@ -24,7 +24,10 @@ beforeAll(async () => {
     { id: 'e3', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-9', reason: 'other', due: at('05:30'), agent: 'ann', team: 'wallet', ticket: 'T-9' },
     { id: 'e4', type: 'callback.completed', at: at('06:00'), callback: 'CB-9', outcome: 'confirmed', agent: 'ann' },
     { id: 'e5', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-8', reason: 'other', due: at('07:00'), agent: 'ann', team: 'wallet' },
-    { id: 'e6', type: 'callback.completed', at: at('06:30'), callback: 'CB-8', outcome: 'declined', agent: 'ann' }
+    { id: 'e6', type: 'callback.completed', at: at('06:30'), callback: 'CB-8', outcome: 'declined', agent: 'ann' },
+    // CB-7: tried once, no answer; still pending, due at 16:00 in Shanghai.
+    { id: 'e7', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-7', reason: 'other', due: at('08:00'), agent: 'ann', team: 'wallet' },
+    { id: 'e8', type: 'callback.attempted', at: at('05:10'), callback: 'CB-7', agent: 'ann', result: 'no_answer' }
   ];
   expect((await postEvents(server.url, events)).status).toBe(200);
   const login = await fetch(`${server.url}/api/auth/login`, {
@@ -107,6 +110,41 @@ describe("A callback's story", () => {
     expect(await said(page, 'CB-8', 'en')).toEqual(['on time', 'not confirmed']);
     expect(await said(page, 'CB-9', 'zh-CN')).toEqual(['逾期', '已确认']);
     expect(await said(page, 'CB-8', 'zh-CN')).toEqual(['按时', '未确认']);
+    await page.context().close();
+  });
+});
+
+describe('The callbacks behind a number', () => {
+  const listed = async (page: Page, measure: string, lang: string) => {
+    await page.goto(`${server.url}/reports/tickets?measure=${measure}&from=${day}&to=${nextDay}&lang=${lang}`);
+    await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
+    const head = (await page.locator('thead th').last().textContent())!.trim();
+    const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-item'), tr.querySelector('td.value')!.textContent!.replace(/\s+/g, ' ').trim()]));
+    return { head, rows };
+  };
+
+  it('say what each came to, where the column read — for every one: on time or late, confirmed or not, connected or not, when due', async () => {
+    const page = await signedIn('en');
+    expect(await listed(page, 'callbacks.completed', 'en')).toEqual({
+      head: 'Outcome',
+      rows: [
+        ['CB-8', 'on time · not confirmed'],
+        ['CB-9', 'late · confirmed']
+      ]
+    });
+    expect((await listed(page, 'callbacks.attempts', 'en')).rows).toEqual([['CB-7', 'not connected']]);
+    expect(await page.locator('tr[data-item="CB-7"] .outcome.missed').count()).toBe(1);
+    const pending = await listed(page, 'backlog.callbacksPending', 'en');
+    expect(pending.head).toBe('Duration or score');
+    expect(pending.rows).toEqual([['CB-7', expect.stringMatching(/ due .*, 4:00 PM$/)]]);
+    expect(await listed(page, 'callbacks.completed', 'zh-CN')).toEqual({
+      head: '结果',
+      rows: [
+        ['CB-8', '按时 · 未确认'],
+        ['CB-9', '逾期 · 已确认']
+      ]
+    });
+    expect((await listed(page, 'backlog.callbacksPending', 'zh-CN')).rows).toEqual([['CB-7', expect.stringMatching(/ 到期 .*16:00$/)]]);
     await page.context().close();
   });
 });

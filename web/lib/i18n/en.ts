@@ -427,6 +427,11 @@ export const en = {
   'drill.csv.yes': 'yes',
   'drill.csv.no': 'no',
   'drill.csv.capped': '# Only the first {rows} rows: there are more. Narrow the range or the filters to download the rest.',
+  // A callback's figure in the tickets behind a number: what its attempt or completion came to, when a pending one is due.
+  'drill.outcome': 'Outcome',
+  'drill.connected': 'connected',
+  'drill.notConnected': 'not connected',
+  'drill.due': 'due {time}',
   'story.ticketTitle': 'Ticket {id}',
   'story.callbackTitle': 'Callback {id}',
   'story.loading': 'Loading its events…',
