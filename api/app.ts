@@ -17,6 +17,7 @@ import { kpiRoutes } from './routes/kpis';
 import { slaPolicyRoutes } from './routes/sla-policies';
 import { targetRoutes } from './routes/targets';
 import { tokenRoutes } from './routes/tokens';
+import { trendRoutes } from './routes/trend';
 import { userRoutes } from './routes/users';
 import { LoginThrottle } from './auth/throttle';
 import type { ScanThread } from './queries/scans';
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/auth', authRoutes(deps, throttle));
   app.route('/api', kpiRoutes(deps));
   app.route('/api', drillRoutes(deps));
+  app.route('/api', trendRoutes(deps));
   app.route('/api/targets', targetRoutes(deps));
   app.route('/api/sla-policies', slaPolicyRoutes(deps));
   app.route('/api/users', userRoutes(deps, throttle));

@@ -67,3 +67,24 @@ export function isValidTimezone(tz: string): boolean {
     return false;
   }
 }
+
+/** The first instant after `ms` at which the zone's clock shows a whole hour. */
+export function nextLocalHour(ms: number, tz: string): number {
+  const HOUR = 3_600_000;
+  const intoHour = (((ms + offsetMs(ms, tz)) % HOUR) + HOUR) % HOUR;
+  return ms - intoHour + HOUR;
+}
+
+/**
+ * [from, to) cut at the zone's midnights (`day`) or whole hours (`hour`): a day where the clocks change is 23 or 25
+ * hours long, and its hours are those the clock shows. The first and last piece are cut short when from or to are.
+ */
+export function localBuckets(from: number, to: number, step: 'day' | 'hour', tz: string): { from: number; to: number }[] {
+  const buckets: { from: number; to: number }[] = [];
+  for (let at = from; at < to; ) {
+    const next = Math.min(to, step === 'day' ? dayWindow(at, tz).to : nextLocalHour(at, tz));
+    buckets.push({ from: at, to: next });
+    at = next;
+  }
+  return buckets;
+}

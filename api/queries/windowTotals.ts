@@ -165,16 +165,19 @@ export function addRollups(
 }
 
 export function windowTotals(sqlite: Database.Database, from: number, to: number, filters: KpiFilters): Totals {
-  return onSnapshot(sqlite, () => {
-    const totals = emptyTotals();
-    const dim = rollupDim(filters);
-    const cover = dim ? coverWindow(from, to, staleBuckets(sqlite)) : { rollups: [], scans: [{ from, to }] };
-    const sum = new RollupSum();
-    for (const range of cover.rollups) addRollups(sqlite, () => sum, range, dim!.dim, dim!.value, filters.team);
-    sum.addTo(totals);
-    for (const scan of cover.scans) addScannedFacts(sqlite, totals, scan.from, scan.to, filters);
-    return totals;
-  });
+  return onSnapshot(sqlite, () => windowTotalsWith(sqlite, from, to, filters, staleBuckets(sqlite)));
+}
+
+/** As windowTotals, inside a snapshot the caller holds and with its stale marks: many windows read as of one commit. */
+export function windowTotalsWith(sqlite: Database.Database, from: number, to: number, filters: KpiFilters, stale: StaleBuckets): Totals {
+  const totals = emptyTotals();
+  const dim = rollupDim(filters);
+  const cover = dim ? coverWindow(from, to, stale) : { rollups: [], scans: [{ from, to }] };
+  const sum = new RollupSum();
+  for (const range of cover.rollups) addRollups(sqlite, () => sum, range, dim!.dim, dim!.value, filters.team);
+  sum.addTo(totals);
+  for (const scan of cover.scans) addScannedFacts(sqlite, totals, scan.from, scan.to, filters);
+  return totals;
 }
 
 // Query texts are built from a fixed set of column names only (never from input), so caching by text is safe.

@@ -69,6 +69,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: '/api/kpis/?team=payments', served: ['supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/agents', served: ['supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/drill?measure=tickets.created', served: ['manager', 'admin'], ok: 200 },
+  { method: 'GET', path: '/api/trend', served: ['manager', 'admin'], ok: 200 },
   // No such ticket or callback: a manager is told so (404); anyone else is refused before the id is looked up.
   { method: 'GET', path: '/api/tickets/T-none', served: ['manager', 'admin'], ok: 404 },
   { method: 'GET', path: '/api/callbacks/C-none', served: ['manager', 'admin'], ok: 404 },

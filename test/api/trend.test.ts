@@ -1,0 +1,134 @@
+// GET /api/trend: the reports' chart of a range day by day (hour by hour for one day), in the centre's zone.
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { testApp } from '../helpers/app';
+import { BASE, ticketEvent } from '../helpers/random-events';
+
+const RUNS = Number(process.env.FC_RUNS ?? 20);
+let open: ReturnType<typeof testApp>[] = [];
+afterEach(() => {
+  for (const t of open) t.close();
+  open = [];
+});
+function app(timezone: string, now = Date.parse('2026-11-24T12:00:00Z')) {
+  const t = testApp({ timezone, now: () => now });
+  open.push(t);
+  return t;
+}
+const trend = async (t: ReturnType<typeof testApp>, q: string, token = t.tokens.manager) => t.get(`/api/trend?${q}`, token);
+
+const eventSet = fc
+  .array(fc.array(ticketEvent, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 8 })
+  .map((tickets) => tickets.flatMap((evs, i) => evs.map((e) => ({ ...e, ticket: `T${i}` }))).map((e, i) => ({ id: `ev-${i}`, ...e })));
+
+describe('each bucket is what /api/kpis says of it', () => {
+  // Kolkata's hours start at :30 UTC and its midnight at 18:30, so no bucket is a whole UTC hour or day; the Azores'
+  // midnight is 01:00 UTC, inside the events' four hours.
+  const ZONES = ['UTC', 'Asia/Kolkata', 'Atlantic/Azores'];
+  const RANGES = [
+    { from: '2026-11-22', to: '2026-11-26', step: 'day' },
+    { from: '2026-11-24', to: '2026-11-25', step: 'hour' },
+    { from: '2026-11-23', to: '2026-11-24', step: 'hour' }
+  ];
+  const FILTERS: Record<string, string>[] = [{}, { team: 'wallet' }, { agent: 'ann' }, { team: 'risk', agent: 'bob' }];
+
+  it('for random events, every zone, range and filter', async () => {
+    await fc.assert(
+      fc.asyncProperty(eventSet, fc.constantFrom(...ZONES), async (events, zone) => {
+        const t = app(zone);
+        expect((await t.post(events)).status).toBe(200);
+        for (const range of RANGES)
+          for (const filters of FILTERS) {
+            const q = new URLSearchParams({ ...range, ...filters });
+            q.delete('step');
+            const res = await trend(t, q.toString());
+            expect(res.status, JSON.stringify(res.body)).toBe(200);
+            expect(res.body.step).toBe(range.step);
+            const buckets = res.body.buckets as any[];
+            expect(buckets[0].from).toBe(res.body.from);
+            expect(buckets.at(-1).to).toBe(res.body.to);
+            for (const [i, b] of buckets.entries()) {
+              if (i > 0) expect(b.from).toBe(buckets[i - 1].to);
+              const kpis = await t.kpis({ from: b.from, to: b.to, ...filters });
+              expect({ at: b.from, tickets: b.tickets, firstResponse: b.firstResponse }).toEqual({ at: b.from, tickets: kpis.tickets, firstResponse: kpis.firstResponse });
+            }
+            const created = buckets.reduce((n, b) => n + b.tickets.created, 0);
+            expect(created).toBe((await t.kpis({ from: res.body.from, to: res.body.to, ...filters })).tickets.created);
+          }
+        t.close();
+        open = open.filter((o) => o !== t);
+      }),
+      { numRuns: RUNS }
+    );
+  }, 120_000);
+});
+
+describe('buckets are the centre\'s days', () => {
+  // New York's clocks went back at 02:00 on 1 November 2026: that day is 25 hours long.
+  const at = (iso: string) => Date.parse(iso);
+  const created = (id: string, when: string) => ({ id, type: 'ticket.created', at: when, ticket: id, channel: 'chat' });
+
+  it('start at local midnights over the November DST change, a ticket counted on its local day', async () => {
+    const t = app('America/New_York', at('2026-11-05T12:00:00Z'));
+    // 23:30 on 1 November in New York, already 2 November in UTC; and 00:30 on 2 November in New York.
+    await t.post([created('late-on-the-1st', '2026-11-02T04:30:00Z'), created('early-on-the-2nd', '2026-11-02T05:30:00Z')]);
+    const res = await trend(t, 'from=2026-10-31&to=2026-11-03');
+    expect(res.status).toBe(200);
+    expect(res.body.step).toBe('day');
+    expect(res.body.buckets.map((b: any) => [b.from, b.to])).toEqual([
+      ['2026-10-31T04:00:00.000Z', '2026-11-01T04:00:00.000Z'],
+      ['2026-11-01T04:00:00.000Z', '2026-11-02T05:00:00.000Z'],
+      ['2026-11-02T05:00:00.000Z', '2026-11-03T05:00:00.000Z']
+    ]);
+    expect(res.body.buckets.map((b: any) => b.tickets.created)).toEqual([0, 1, 1]);
+  });
+
+  it('shows the day of the change hour by hour, its hour 01:00 twice', async () => {
+    const t = app('America/New_York', at('2026-11-05T12:00:00Z'));
+    const res = await trend(t, 'from=2026-11-01&to=2026-11-02');
+    expect(res.status).toBe(200);
+    expect(res.body.step).toBe('hour');
+    const starts = res.body.buckets.map((b: any) => b.from);
+    expect(starts).toHaveLength(25);
+    expect(starts.slice(0, 4)).toEqual(['2026-11-01T04:00:00.000Z', '2026-11-01T05:00:00.000Z', '2026-11-01T06:00:00.000Z', '2026-11-01T07:00:00.000Z']);
+    expect(res.body.buckets.at(-1).to).toBe('2026-11-02T05:00:00.000Z');
+  });
+
+  it('the spring change leaves a 23-hour day, its hours those the clock shows', async () => {
+    const t = app('America/New_York', at('2026-03-10T12:00:00Z'));
+    const res = await trend(t, 'from=2026-03-08&to=2026-03-09');
+    expect(res.body.buckets).toHaveLength(23);
+    expect(res.body.buckets[2].from).toBe('2026-03-08T07:00:00.000Z'); // 03:00 EDT, straight after 01:00 EST
+  });
+
+  it('without from and to, today in the centre\'s zone, hour by hour', async () => {
+    const t = app('Asia/Shanghai', at('2026-11-24T20:00:00Z'));
+    const res = await trend(t, '');
+    expect(res.status).toBe(200);
+    expect([res.body.from, res.body.to]).toEqual(['2026-11-24T16:00:00.000Z', '2026-11-25T16:00:00.000Z']);
+    expect(res.body.buckets).toHaveLength(24);
+    expect(res.body.timezone).toBe('Asia/Shanghai');
+  });
+});
+
+describe('asked wrongly', () => {
+  it('names the parameter it cannot take, and a range too long to chart', async () => {
+    const t = app('UTC');
+    const channel = await trend(t, 'from=2026-11-01&to=2026-11-02&channel=chat');
+    expect(channel.status).toBe(400);
+    expect(channel.body.errors[0]).toMatchObject({ path: 'channel', message: expect.stringContaining('unknown parameter') });
+    const long = await trend(t, 'from=2020-01-01&to=2026-01-01');
+    expect(long.status).toBe(400);
+    expect(long.body.errors[0]).toMatchObject({ path: 'to', message: expect.stringContaining('at most 1100 days') });
+    const backwards = await trend(t, 'from=2026-11-05&to=2026-11-01');
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors[0].path).toBe('to');
+  });
+
+  it('is for managers: a supervisor is refused, no credentials is 401', async () => {
+    const t = app('UTC');
+    expect((await trend(t, '', t.tokens.supervisor)).status).toBe(403);
+    expect((await t.get('/api/trend', null)).status).toBe(401);
+    expect((await trend(t, '', t.tokens.admin)).status).toBe(200);
+  });
+});
