@@ -44,7 +44,7 @@ function slotPoints<T>(values: T[], ctx: ChartContext, fill: T): [number, T][] {
 const DURATION_STEPS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
 /** A y-axis for durations with round steps (5m, 10m, 30m, 1h…) that always shows the warn threshold. */
-function durationAxis(peak: number, floor: number): { max: number; interval: number } {
+export function durationAxis(peak: number, floor: number): { max: number; interval: number } {
   const top = Math.max(peak, floor, 60) * 1.1;
   // Past 4 days, whole days (a ticket first answered weeks late, alone in its slot, made one line a day).
   const interval = DURATION_STEPS.find((step) => top / step <= 4) ?? Math.ceil(top / 4 / 86400) * 86400;

@@ -1,0 +1,131 @@
+// The reports' trend chart in Chromium: the range day by day (hour by hour for today) for the centre, a team or an
+// agent, its figures those of GET /api/trend; an empty range said in words; both languages, and a phone's width.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { presetRange } from '../../web/lib/reports/range';
+import { startDashboard } from '../helpers/dashboard';
+import { middayZone, postEvents, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+const zone = middayZone();
+const DAY = 86_400_000;
+const MIN = 60_000;
+
+beforeAll(async () => {
+  ({ browser, server } = await startDashboard({ KPI_TIMEZONE: zone }));
+  const now = Date.now();
+  const events: Record<string, unknown>[] = [];
+  // Each of the last four days (and today), 1 + d tickets for payments and one for wallet, answered after 2 + d minutes.
+  for (let d = 0; d < 5; d++) {
+    const at = now - d * DAY - 90 * MIN;
+    for (let i = 0; i <= d + 1; i++) {
+      const ticket = `T-${d}-${i}`;
+      const team = i === 0 ? 'wallet' : 'payments';
+      events.push({ id: `c-${ticket}`, type: 'ticket.created', at: at + i * MIN, ticket, channel: 'chat', team });
+      events.push({ id: `r-${ticket}`, type: 'ticket.replied', at: at + i * MIN + (2 + d) * MIN, ticket, agent: team === 'wallet' ? 'carol' : 'alice' });
+      if (i % 2 === 0) events.push({ id: `d-${ticket}`, type: 'ticket.resolved', at: at + i * MIN + 20 * MIN, ticket, agent: 'alice' });
+    }
+  }
+  expect((await postEvents(server.url, events)).status).toBe(200);
+  const admin = await login('admin', 'test-admin-password');
+  const res = await fetch(`${server.url}/api/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: admin },
+    body: JSON.stringify({ username: 'maria', password: 'maria-password-1', role: 'manager' })
+  });
+  expect(res.status).toBe(201);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+async function login(username: string, password: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  return res.headers.get('set-cookie')!.split(';')[0];
+}
+
+async function signedIn(lang = 'en', viewport = { width: 1920, height: 1080 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/?lang=${lang}`);
+  await page.fill('input[name=username]', 'maria');
+  await page.fill('input[name=password]', 'maria-password-1');
+  await page.press('input[name=password]', 'Enter');
+  await page.locator('a.wall').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).json(), path);
+/** The hidden list's items, what a screen reader reads for the canvas: [its words, created, resolved]. */
+const rows = (page: Page) =>
+  page.locator('.trend ol li').evaluateAll((items) => items.map((li) => [li.textContent!.trim(), (li as HTMLElement).dataset.created!, (li as HTMLElement).dataset.resolved!]));
+const range = (preset: 'today' | 'last7') => presetRange(preset, Date.now(), zone);
+
+describe('The trend on the reports page', () => {
+  it('shows the last 7 days day by day, each day as the API counts it, and one team when it is chosen', async () => {
+    const page = await signedIn();
+    const { from, to } = range('last7');
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    const chart = page.locator('.trend .chart[data-trend="day"]');
+    await chart.waitFor({ timeout: 20_000 });
+    expect(await page.locator('#trend-title').textContent()).toBe('Day by day');
+    expect(await chart.locator('canvas').count()).toBe(1);
+    const trend = await api(page, `/api/trend?from=${from}&to=${to}`);
+    const shown = await rows(page);
+    expect(shown).toHaveLength(7);
+    expect(shown.map((r) => Number(r[1]))).toEqual(trend.buckets.map((b: any) => b.tickets.created));
+    expect(shown.map((r) => Number(r[2]))).toEqual(trend.buckets.map((b: any) => b.tickets.resolved));
+    // The five days seeded, newest last: 6, 5, 4, 3, 2 tickets created.
+    expect(shown.slice(2).map((r) => Number(r[1]))).toEqual([6, 5, 4, 3, 2]);
+    // Today's first responses took 2 minutes, as the page writes a duration.
+    expect(shown.at(-1)![0]).toMatch(/: 2 created, 1 resolved; first response p50 2m 00s, p90 2m 00s$/);
+    expect(await chart.getAttribute('aria-label')).toMatch(/^Day by day: 20 tickets created and \d+ resolved in all; most created on/);
+
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&team=wallet&lang=en`);
+    await page.locator('tr[data-agent="carol"]').waitFor({ timeout: 20_000 });
+    await page.locator('.trend .chart').waitFor();
+    await expect.poll(async () => (await rows(page)).slice(2).map((r) => Number(r[1]))).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('shows today hour by hour', async () => {
+    const page = await signedIn();
+    const { from, to } = range('today');
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    await page.locator('.trend .chart[data-trend="hour"]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('#trend-title').textContent()).toBe('Hour by hour');
+    const shown = await rows(page);
+    expect(shown).toHaveLength(24);
+    expect(shown[0][0]).toMatch(/^00:00: 0 created/);
+    expect(shown.reduce((n, r) => n + Number(r[1]), 0)).toBe(2);
+  });
+
+  it('says so when the range is empty, with no chart drawn', async () => {
+    const page = await signedIn();
+    await page.goto(`${server.url}/reports?from=2024-01-01&to=2024-01-08&lang=en`);
+    const empty = page.locator('.trend [data-trend="empty"]');
+    await empty.waitFor({ timeout: 20_000 });
+    expect(await empty.textContent()).toContain('Nothing to chart in this range');
+    expect(await page.locator('.trend canvas').count()).toBe(0);
+  });
+
+  it('speaks Chinese and fits a phone', async () => {
+    const page = await signedIn('zh-CN', { width: 390, height: 844 });
+    const { from, to } = range('last7');
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=zh-CN`);
+    const chart = page.locator('.trend .chart[data-trend="day"]');
+    await chart.waitFor({ timeout: 20_000 });
+    expect(await page.locator('#trend-title').textContent()).toBe('按日趋势');
+    expect(await page.locator('.trend .legend').textContent()).toContain('首次响应 p90');
+    const shown = await rows(page);
+    expect(shown[0][0]).toMatch(/^\d{1,2}月\d{1,2}日/);
+    expect(shown.at(-1)![0]).toMatch(/：新建 2 单，解决 1 单；首次响应 p50 2分00秒，p90 2分00秒$/);
+    expect(await chart.getAttribute('aria-label')).toMatch(/^按日：共新建 20 单/);
+    // Nothing wider than the phone: the page does not scroll sideways for the chart.
+    const box = await chart.boundingBox();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+  });
+});

@@ -1,0 +1,90 @@
+// The reports' trend chart: its buckets named in the centre's zone and the page's language, its lines against their
+// targets, and what it says to a screen reader.
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_KPI_TARGETS } from '../../api/kpi/targets';
+import { setLocale } from '../../web/lib/i18n';
+import { bucketLabel, isQuiet, targetLabel, targetsOf, trendOption, trendSummary, type Trend, type TrendBucket } from '../../web/lib/reports/trend';
+
+afterEach(() => setLocale('en'));
+
+function bucket(from: string, to: string, created: number, resolved: number, p90: number | null, p50: number | null = p90 === null ? null : p90 / 2): TrendBucket {
+  return {
+    from,
+    to,
+    tickets: { created, resolved, reopened: 0, escalated: 0, abandoned: 0 },
+    firstResponse: { count: p90 === null ? 0 : 3, avgSec: p50, p50Sec: p50, p90Sec: p90, withinTarget: 0, breached: 0 }
+  };
+}
+// New York's three days around the clocks going back (1 November 2026 is 25 hours long).
+const days: Trend = {
+  from: '2026-10-31T04:00:00.000Z',
+  to: '2026-11-03T05:00:00.000Z',
+  step: 'day',
+  timezone: 'America/New_York',
+  buckets: [
+    bucket('2026-10-31T04:00:00.000Z', '2026-11-01T04:00:00.000Z', 4, 3, 240),
+    bucket('2026-11-01T04:00:00.000Z', '2026-11-02T05:00:00.000Z', 12, 9, 2400),
+    bucket('2026-11-02T05:00:00.000Z', '2026-11-03T05:00:00.000Z', 0, 1, null)
+  ]
+};
+const targets = targetsOf(DEFAULT_KPI_TARGETS);
+
+describe('bucket labels', () => {
+  it("are the centre's days, as the locale writes them, whatever the browser's zone", () => {
+    // 04:00 UTC is still 30 October in Los Angeles, 31 October in New York.
+    expect(days.buckets.map((b) => bucketLabel(b, days))).toEqual(['Oct 31', 'Nov 1', 'Nov 2']);
+    setLocale('zh-CN');
+    expect(days.buckets.map((b) => bucketLabel(b, days))).toEqual(['10月31日', '11月1日', '11月2日']);
+  });
+
+  it("are the centre's hours for one day, the repeated hour twice", () => {
+    const hours: Trend = { ...days, step: 'hour', buckets: [4, 5, 6, 7].map((h) => bucket(`2026-11-01T0${h}:00:00.000Z`, `2026-11-01T0${h + 1}:00:00.000Z`, 1, 1, 60)) };
+    expect(hours.buckets.map((b) => bucketLabel(b, hours))).toEqual(['00:00', '01:00', '01:00', '02:00']);
+  });
+});
+
+describe('the chart', () => {
+  it('draws bars of created and resolved, the p50 and p90 lines, and each target as a dashed line', () => {
+    const option = trendOption(days, targets, false) as any;
+    expect(option.xAxis.data).toEqual(['Oct 31', 'Nov 1', 'Nov 2']);
+    const series = Object.fromEntries(option.series.map((s: any) => [s.id, s]));
+    expect(series.created.data).toEqual([4, 12, 0]);
+    expect(series.resolved.data).toEqual([3, 9, 1]);
+    expect(series.p90.data).toEqual([240, 2400, null]);
+    expect(series.p50.data).toEqual([120, 1200, null]);
+    expect(series.p90.markLine.data).toEqual([{ yAxis: DEFAULT_KPI_TARGETS['firstResponse.p90Sec'].warn }]);
+    expect(series.p50.markLine.data).toEqual([{ yAxis: DEFAULT_KPI_TARGETS['firstResponse.p50Sec'].warn }]);
+    expect(targetLabel('p90', targets)).toBe('p90 target ≤ 30m');
+    expect(targetLabel('p90', {})).toBeNull();
+    // The durations' axis reaches past the worst p90 and writes minutes as the page does.
+    expect(option.yAxis[1].max).toBeGreaterThanOrEqual(2400);
+    expect(option.yAxis[1].axisLabel.formatter(1800)).toBe('30m');
+    setLocale('zh-CN');
+    expect(option.yAxis[1].axisLabel.formatter(240)).toBe('4分钟');
+  });
+
+  it('draws no target line the admin has not got', () => {
+    const option = trendOption(days, {}, false) as any;
+    expect(option.series.find((s: any) => s.id === 'p90').markLine.data).toEqual([]);
+  });
+
+  it('is quiet when nothing was created, resolved or answered', () => {
+    expect(isQuiet(days)).toBe(false);
+    expect(isQuiet({ ...days, buckets: days.buckets.map((b) => bucket(b.from, b.to, 0, 0, null)) })).toBe(true);
+  });
+});
+
+describe('in words', () => {
+  it('says the totals, the busiest day and the worst p90 against its target', () => {
+    expect(trendSummary(days, targets)).toBe(
+      'Day by day: 16 tickets created and 13 resolved in all; most created on Sun, Nov 1: 12; first response p90 highest on Sun, Nov 1: 40m 00s, over its target of 30m on 1 day'
+    );
+    setLocale('zh-CN');
+    expect(trendSummary(days, targets)).toBe('按日：共新建 16 单，解决 13 单；11月1日周日 新建最多：12 单；首次响应 p90 最高在 11月1日周日：40分00秒，有 1 天超过目标 30分钟');
+  });
+
+  it('says there were no first responses rather than naming a worst one', () => {
+    const none = { ...days, buckets: [bucket(days.from, days.to, 2, 0, null)] };
+    expect(trendSummary(none, targets)).toBe('Day by day: 2 tickets created and 0 resolved in all; most created on Sat, Oct 31: 2; no first responses');
+  });
+});

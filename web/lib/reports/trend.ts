@@ -1,0 +1,139 @@
+// The reports' trend chart: the range day by day (hour by hour for one day) from GET /api/trend, as an ECharts
+// option, its bucket labels in the centre's zone, and what it shows in words for a screen reader. Pure.
+import type { KpiTarget } from '../../../api/kpi/targets';
+import type { Trend, TrendBucket } from '../../../api/queries/getTrend';
+import { axisDuration, durationAxis } from '../charts/options';
+import type { ChartOption } from '../charts/echarts';
+import { palette } from '../charts/palette';
+import { formatCount, formatDuration, formatHourMinute, formatValue, getLocale, t } from '../i18n';
+
+export type { Trend, TrendBucket };
+
+/** The two lines' colours: the wall's first-response blue is the created bars' here, so the p50 takes the backlog's violet. */
+export const trendColours = { created: palette.created, resolved: palette.resolved, p50: palette.backlog, p90: palette.text } as const;
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** "Nov 24" / "11月24日": a bucket's day as the locale writes it, in the centre's zone. */
+function dayText(at: number, timeZone: string, weekday = false): string {
+  const key = `${getLocale()}|${timeZone}|${weekday}`;
+  let format = dayFormats.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', ...(weekday ? { weekday: 'short' } : {}) };
+    try {
+      format = new Intl.DateTimeFormat(getLocale(), { ...options, timeZone });
+    } catch {
+      format = new Intl.DateTimeFormat(getLocale(), options);
+    }
+    dayFormats.set(key, format);
+  }
+  return format.format(at);
+}
+
+/** A bucket's name on the axis: its day, or for one day's hours the hour it starts ("14:00"). */
+export function bucketLabel(bucket: TrendBucket, trend: Pick<Trend, 'step' | 'timezone'>, long = false): string {
+  const at = Date.parse(bucket.from);
+  return trend.step === 'hour' ? formatHourMinute(at, trend.timezone) : dayText(at, trend.timezone, long);
+}
+
+/** Whether the chart would have nothing to draw: no ticket created or resolved and no first response in any bucket. */
+export function isQuiet(trend: Trend): boolean {
+  return trend.buckets.every((b) => b.tickets.created === 0 && b.tickets.resolved === 0 && b.firstResponse.count === 0);
+}
+
+export interface TrendTargets {
+  p50?: KpiTarget;
+  p90?: KpiTarget;
+}
+
+export const targetsOf = (targets: Record<string, KpiTarget>): TrendTargets => ({ p50: targets['firstResponse.p50Sec'], p90: targets['firstResponse.p90Sec'] });
+
+/** A target line's name in the legend ("p90 target ≤ 30m"), or null when the admin's targets have none. */
+export function targetLabel(which: 'p50' | 'p90', targets: TrendTargets): string | null {
+  const target = targets[which];
+  return target ? t(which === 'p50' ? 'trend.p50Target' : 'trend.p90Target', { target: formatValue('duration', target.warn, true) }) : null;
+}
+
+/** The target lines' colours: the p90's is the wall's amber warn line, the p50's a quieter grey. */
+export const targetColours = { p50: palette.muted, p90: palette.warn } as const;
+
+/**
+ * Bars of tickets created and resolved on the left axis, first-response p50 and p90 lines on the right one, each
+ * line with its target (the admin's warn figure) dashed across. `narrow`: a phone's width, smaller text and margins.
+ */
+export function trendOption(trend: Trend, targets: TrendTargets, narrow: boolean, fontFamily = 'sans-serif'): ChartOption {
+  const labels = trend.buckets.map((b) => bucketLabel(b, trend));
+  const p50 = trend.buckets.map((b) => b.firstResponse.p50Sec);
+  const p90 = trend.buckets.map((b) => b.firstResponse.p90Sec);
+  const peak = Math.max(0, ...p90.map((v) => v ?? 0), ...p50.map((v) => v ?? 0));
+  const floor = Math.max(targets.p50?.warn ?? 0, targets.p90?.warn ?? 0);
+  const font = narrow ? 11 : 12;
+  const label = { color: palette.muted, fontSize: font };
+  const bar = { type: 'bar' as const, yAxisIndex: 0, barGap: '8%', barCategoryGap: trend.buckets.length > 40 ? '15%' : '30%', itemStyle: { borderRadius: [2, 2, 0, 0] } };
+  const line = (id: 'p50' | 'p90', data: (number | null)[], target: KpiTarget | undefined) => ({
+    id,
+    type: 'line' as const,
+    yAxisIndex: 1,
+    name: t(id === 'p50' ? 'trend.p50' : 'trend.p90'),
+    connectNulls: false,
+    symbol: 'circle',
+    symbolSize: narrow || data.length > 40 ? 4 : 6,
+    lineStyle: { width: 2, color: trendColours[id] },
+    itemStyle: { color: trendColours[id] },
+    markLine: {
+      silent: true,
+      symbol: 'none',
+      lineStyle: { type: 'dashed' as const, width: 1, color: targetColours[id] },
+      // Named in the legend above: a label on the line sat over the bars and points at its end.
+      label: { show: false },
+      data: target ? [{ yAxis: target.warn }] : []
+    },
+    data
+  });
+  return {
+    animation: false,
+    textStyle: { fontFamily },
+    grid: { left: 4, right: 4, top: 16, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    xAxis: {
+      type: 'category',
+      data: labels,
+      axisLabel: { ...label, hideOverlap: true },
+      axisLine: { lineStyle: { color: palette.axis } },
+      axisTick: { show: false }
+    },
+    yAxis: [
+      { type: 'value', min: 0, minInterval: 1, splitNumber: 4, axisLabel: { ...label, formatter: (v: number) => formatCount(v) }, splitLine: { lineStyle: { color: palette.grid } } },
+      { type: 'value', min: 0, ...durationAxis(peak, floor), axisLabel: { ...label, formatter: axisDuration }, splitLine: { show: false } }
+    ],
+    series: [
+      { ...bar, id: 'created', name: t('trend.created'), itemStyle: { ...bar.itemStyle, color: trendColours.created }, data: trend.buckets.map((b) => b.tickets.created) },
+      { ...bar, id: 'resolved', name: t('trend.resolved'), itemStyle: { ...bar.itemStyle, color: trendColours.resolved }, data: trend.buckets.map((b) => b.tickets.resolved) },
+      line('p50', p50, targets.p50),
+      line('p90', p90, targets.p90)
+    ]
+  };
+}
+
+/** The bucket with the largest value, or null when every one is null (or 0). */
+function busiest(trend: Trend, value: (b: TrendBucket) => number | null): TrendBucket | null {
+  let best: TrendBucket | null = null;
+  for (const b of trend.buckets) if ((value(b) ?? 0) > 0 && (!best || value(b)! > value(best)!)) best = b;
+  return best;
+}
+
+/** What the chart shows, in a sentence or two: the totals, the busiest bucket, the worst p90 against its target. */
+export function trendSummary(trend: Trend, targets: TrendTargets): string {
+  const sum = (f: (b: TrendBucket) => number) => trend.buckets.reduce((n, b) => n + f(b), 0);
+  const unit = trend.step === 'hour' ? 'hour' : 'day';
+  let text = t(`trend.alt.${unit}`, { created: formatCount(sum((b) => b.tickets.created)), resolved: formatCount(sum((b) => b.tickets.resolved)) });
+  const most = busiest(trend, (b) => b.tickets.created);
+  if (most) text += t('trend.alt.busiest', { when: bucketLabel(most, trend, true), created: formatCount(most.tickets.created) });
+  const worst = busiest(trend, (b) => b.firstResponse.p90Sec);
+  if (worst) {
+    text += t('trend.alt.worstP90', { when: bucketLabel(worst, trend, true), value: formatDuration(worst.firstResponse.p90Sec) });
+    if (targets.p90) {
+      const over = trend.buckets.filter((b) => (b.firstResponse.p90Sec ?? 0) > targets.p90!.warn).length;
+      text += t(`trend.alt.over.${unit}`, { target: formatValue('duration', targets.p90.warn, true), count: formatCount(over) }, over);
+    }
+  } else text += t('trend.alt.noResponses');
+  return text;
+}
