@@ -10,6 +10,7 @@ import { watchDeletion } from './deleted-database';
 import { answerClientError, answerConnect, answeredBadHost, answeredNotAPath, answerUnreadRequest, servedAsHttp1 } from './http-edges';
 import { createApp, type AppDeps } from './app';
 import { authenticate, NodeAccessors } from './auth/middleware';
+import { refuseTokenUseWhen } from './auth/credentials';
 import type { Config } from './config';
 import { LiveHub, type HubOptions } from './live/hub';
 import { liveStateComputer } from './live/state';
@@ -45,6 +46,8 @@ export async function listen(
   await Promise.race([rt.writable(), new Promise((resolve) => setTimeout(resolve, WRITER_START_WAIT_MS).unref())]);
   let draining = false;
   const deletion = watchDeletion(rt, config.DATABASE_PATH);
+  // A token's last use is not worth a write that a restart loses, or one into a replaced file's -wal.
+  refuseTokenUseWhen(rt.db, () => deletion.found() !== null);
   const deps: AppDeps = {
     db: rt.db,
     config,

@@ -3,6 +3,8 @@ import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'no
 import { and, eq, gt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/open';
 import { apiTokens, sessions, users } from '../../db/index';
+import { warnNowAndThen } from '../answers';
+import { inWriteTurn } from '../write-turn';
 
 export const ROLES = ['ingest', 'display', 'supervisor', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -68,10 +70,62 @@ export function roleOfToken(db: Db, token: string, now = Date.now()): Role | nul
   if (!cache) tokenCache.set(db, (cache = new Map()));
   const hit = cache.get(token);
   if (hit && hit.until > now) return hit.role;
-  const role = db.select({ role: apiTokens.role }).from(apiTokens).where(eq(apiTokens.tokenHash, sha256(token))).get()?.role ?? null;
+  const hash = sha256(token);
+  const role = db.select({ role: apiTokens.role }).from(apiTokens).where(eq(apiTokens.tokenHash, hash)).get()?.role ?? null;
   if (cache.size > 1000) cache.clear();
   cache.set(token, { role, until: now + TOKEN_CACHE_MS });
+  if (role) noteTokenUse(db, hash, now);
   return role;
+}
+
+/**
+ * How often a token's last use is stored, at most: GET /api/tokens shows it to the minute ("3 min ago"), and every
+ * batch of events carries a token, so a write a request would cost ingest its pace.
+ */
+export const LAST_USE_EVERY_MS = 60_000;
+/** When each token's use was last stored (or is being), by its hash; as many as there are tokens in use. */
+const lastUseStored = new WeakMap<Db, Map<string, number>>();
+/** Whether a write now would be lost or misplaced (the database's files found deleted or replaced): set by the server. */
+const tokenUseRefused = new WeakMap<Db, () => boolean>();
+
+/**
+ * Stops storing tokens' use while `refused()` says the database's files were found deleted or replaced under the
+ * server (deleted-database.ts): written into a replaced file's -wal, even a time would be the new file's pages.
+ */
+export function refuseTokenUseWhen(db: Db, refused: () => boolean): void {
+  tokenUseRefused.set(db, refused);
+}
+
+/**
+ * A request came with the token of `hash` at `now`: stored once the request is through (a microtask later, never
+ * inside a transaction of the request's), in the main connection's write turn, when LAST_USE_EVERY_MS has passed
+ * since its last store. Called only when the role cache is refilled, so a busy token costs a look-up here every
+ * TOKEN_CACHE_MS and a write every minute.
+ */
+function noteTokenUse(db: Db, hash: string, now: number): void {
+  let stored = lastUseStored.get(db);
+  if (!stored) lastUseStored.set(db, (stored = new Map()));
+  const last = stored.get(hash);
+  // Either way: a clock set back an hour would otherwise hold the time for that hour.
+  if (last !== undefined && Math.abs(now - last) < LAST_USE_EVERY_MS) return;
+  stored.set(hash, now);
+  queueMicrotask(() => void storeTokenUse(db, hash, now, stored));
+}
+
+async function storeTokenUse(db: Db, hash: string, at: number, stored: Map<string, number>): Promise<void> {
+  const refused = () => !db.$client.open || (tokenUseRefused.get(db)?.() ?? false);
+  try {
+    const written = await inWriteTurn(db.$client, () => {
+      if (refused()) return false;
+      db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.tokenHash, hash)).run();
+      return true;
+    });
+    if (!written) stored.delete(hash);
+  } catch (err) {
+    // Tried again at the next use after the role cache's few seconds, where a minute would pass otherwise.
+    stored.delete(hash);
+    if (db.$client.open) warnNowAndThen(`A token's last use could not be stored (${(err as Error).message}): the admin's list of tokens shows an older time until it is.`, console.error);
+  }
 }
 
 /** Forgets every token's remembered role: called once a token is revoked, so it stops at the next request. */

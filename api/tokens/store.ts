@@ -11,10 +11,12 @@ export interface Token {
   role: Role;
   label: string;
   createdAt: number;
+  /** When a request last came with it (to the minute: auth/credentials.ts); null for never. */
+  lastUsedAt: number | null;
 }
 
 const idOf = sql<string>`substr(${apiTokens.tokenHash}, 1, ${ID_CHARS})`;
-const shown = { id: idOf, role: apiTokens.role, label: apiTokens.label, createdAt: apiTokens.createdAt };
+const shown = { id: idOf, role: apiTokens.role, label: apiTokens.label, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt };
 
 export function listTokens(db: Db): Token[] {
   return db.select(shown).from(apiTokens).orderBy(asc(apiTokens.createdAt), asc(apiTokens.label)).all();
@@ -23,7 +25,7 @@ export function listTokens(db: Db): Token[] {
 /** A new token: the secret, which is shown once and stored only as its hash, and what GET /api/tokens lists of it. */
 export function addToken(db: Db, role: Role, label: string, now: number): Token & { token: string } {
   const token = db.$client.transaction(() => createToken(db, role, label, now)).immediate();
-  return { token, id: sha256(token).slice(0, ID_CHARS), role, label, createdAt: now };
+  return { token, id: sha256(token).slice(0, ID_CHARS), role, label, createdAt: now, lastUsedAt: null };
 }
 
 /** Why a revoke was refused, in words an admin acts on; `unknown` for no token of that id. */

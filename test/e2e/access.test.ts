@@ -195,6 +195,43 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     await context.close();
   });
 
+  it('shows when each token was last used, how long ago and at what time of the centre\'s, or never, in English and Chinese', async () => {
+    const context = await browser.newContext({ timezoneId: BROWSER_ZONE, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await signIn(page);
+    // The phone system's token posts; the one left on a retired TV is used by nothing.
+    const make = (label: string, role: string) =>
+      page.evaluate(async (body) => (await fetch('/api/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json(), { label, role });
+    const phone = await make('phone system', 'ingest');
+    const tv = await make('wall, retired TV', 'display');
+    expect((await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${phone.token}` } })).status).toBe(200);
+    const lastUsed = async (id: string) => (await api(page, '/api/tokens')).tokens.find((k: { id: string }) => k.id === id).lastUsedAt as number | null;
+    await expect.poll(() => lastUsed(phone.id), { timeout: 15_000 }).not.toBeNull();
+    const used = (await lastUsed(phone.id))!;
+    expect(await lastUsed(tv.id)).toBeNull();
+
+    // Read three and a half minutes later, by the browser's clock.
+    await page.clock.setFixedTime(used + 210_000);
+    const inZone = (at: number) => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: ZONE }).format(at);
+    const cell = (id: string) => page.locator(`[data-token="${id}"] td.last-used`);
+    await page.click('a.access');
+    await cell(phone.id).waitFor({ timeout: 15_000 });
+    expect(await page.locator('table.tokens thead').textContent()).toContain('Last used (GMT+8)');
+    expect((await cell(phone.id).textContent())!.replace(/\s+/g, ' ').trim()).toBe(`3 minutes ago ${inZone(used)}`);
+    expect(inZone(used)).not.toBe(new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: BROWSER_ZONE }).format(used));
+    expect((await cell(tv.id).textContent())!.trim()).toBe('never');
+
+    await page.goto(`${server.url}/?lang=zh-CN`);
+    await page.click('a.access');
+    await cell(phone.id).waitFor({ timeout: 15_000 });
+    expect(await page.locator('table.tokens thead').textContent()).toContain('最近使用（GMT+8）');
+    const zh = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: ZONE }).format(used);
+    expect((await cell(phone.id).textContent())!.replace(/\s+/g, ' ').trim()).toBe(`3分钟前 ${zh}`);
+    expect((await cell(tv.id).textContent())!.trim()).toBe('从未使用');
+    await context.close();
+  });
+
   it('saves a role picked from the keyboard once, when asked: the roles the arrow keys pass through are not saved', async () => {
     const page = await adminOnAccess('en');
     await page.fill('.add-user input[name=username]', 'ivy');

@@ -5,10 +5,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { roleOfToken, sha256 } from '../../api/auth/credentials';
 import { compactRollups } from '../../api/ingest/rollup-compaction';
 import { subjectOf } from '../../api/ingest/subjects';
 import { getKpis } from '../../api/queries/getKpis';
 import { createRuntime } from '../../api/runtime';
+import { listTokens } from '../../api/tokens/store';
 import { derivedTables } from '../helpers/derived';
 import { MIGRATIONS, olderDatabase } from '../helpers/older-database';
 import { ev, min, valid } from '../helpers/events';
@@ -118,10 +120,11 @@ describe('upgrading a database from before week rollups', () => {
     expect(expected.firstResponse.count).toBe(28);
     // As a release before migration 0010 left it: no week rows, no week marks, and neither 0010 nor any later
     // migration applied (0011 made the index events_ahead, 0012 backlog_samples_minute, 0013 the users' triggers,
-    // 0014 the table kpi_targets, 0015 the table sla_policies).
+    // 0014 the table kpi_targets, 0015 the table sla_policies, 0016 the tokens' column last_used_at).
     rt.db.$client.exec(
       'DELETE FROM rollups WHERE level = 3; DELETE FROM rollup_stale WHERE level = 3; DROP INDEX events_ahead; DROP INDEX backlog_samples_minute;' +
-        ' DROP TRIGGER users_name_in_other_capitals_insert; DROP TRIGGER users_name_in_other_capitals_update; DROP TABLE kpi_targets; DROP TABLE sla_policies'
+        ' DROP TRIGGER users_name_in_other_capitals_insert; DROP TRIGGER users_name_in_other_capitals_update; DROP TABLE kpi_targets; DROP TABLE sla_policies;' +
+        ' ALTER TABLE api_tokens DROP COLUMN last_used_at'
     );
     rt.db.$client.prepare('DELETE FROM __drizzle_migrations WHERE created_at >= ?').run(journalWhen('0010_week_rollups'));
     rt.db.$client.close();
@@ -139,5 +142,26 @@ describe('upgrading a database from before week rollups', () => {
     expect(derivedTables(sqlite)).toEqual(derivedTables(fresh.db.$client));
     sqlite.close();
     fresh.db.$client.close();
+  });
+});
+
+describe('upgrading a database from before tokens\' last use was kept', () => {
+  it('keeps every token, each working as before and never used until a request comes with it', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fb-migrate-')), 'old.sqlite');
+    const old = olderDatabase(path, '0015_sla_policies');
+    const insert = old.prepare('INSERT INTO api_tokens (token_hash, role, label, created_at) VALUES (?, ?, ?, ?)');
+    insert.run(sha256('phone-system-secret'), 'ingest', 'phone system', 1_000);
+    insert.run(sha256('old-wall-secret'), 'display', 'wall, 2nd floor', 2_000);
+    old.close();
+
+    const upgraded = createRuntime({ DATABASE_PATH: path });
+    expect(listTokens(upgraded.db).map(({ id: _, ...k }) => k)).toEqual([
+      { role: 'ingest', label: 'phone system', createdAt: 1_000, lastUsedAt: null },
+      { role: 'display', label: 'wall, 2nd floor', createdAt: 2_000, lastUsedAt: null }
+    ]);
+    expect(roleOfToken(upgraded.db, 'phone-system-secret', 5_000)).toBe('ingest');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(listTokens(upgraded.db).map((k) => k.lastUsedAt)).toEqual([5_000, null]);
+    upgraded.db.$client.close();
   });
 });
