@@ -198,9 +198,9 @@ describe('the wall, for every reader', () => {
     await page.goto(`${server.url}/wall?token=${wallToken}&lang=en&team=risk&page=agents`);
     const agents = page.getByRole('table', { name: 'Agents' });
     await agents.waitFor({ timeout: 15_000 });
-    // Each coloured column's heading says its target too (a space between them, none breaking the bound).
+    // Each coloured column's heading says its target too, and Handled its rule against the team (a space between them, none breaking the bound).
     const heads = async (table: typeof agents) => (await table.getByRole('columnheader').allTextContents()).map((text) => text.replace(/\s+/g, ' '));
-    expect(await heads(agents)).toEqual(['Agent', 'Status', 'Handled', 'FRT p50 target ≤ 10m', 'CSAT target ≥ 80%']);
+    expect(await heads(agents)).toEqual(['Agent', 'Status', 'Handled > ½ team median', 'FRT p50 target ≤ 10m', 'CSAT target ≥ 80%']);
     const slow = agents.getByRole('row').filter({ hasText: 'a11y.slow' });
     expect(await slow.getByRole('cell').count()).toBe(5);
     expect(await slow.getByRole('cell').nth(3).textContent()).toMatch(/^3\dm/);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { briefDurationParts, durationParts, elapsedParts, formatClock, formatDuration, formatValue, formatZone, onWallClock, formatPct, partsText, pickLocale, setLocale, t, wholePctParts, type ValueKind } from '../../web/lib/i18n';
-import { agentRows, callbackRows, median, onTimeCell } from '../../web/lib/kpi/agents';
+import { agentRows, callbackRows, handledRule, median, onTimeCell } from '../../web/lib/kpi/agents';
 import { DEFAULT_KPI_TARGETS, levelFor } from '../../api/kpi/targets';
 import { agentsByStatus, kpiValues } from '../../web/lib/kpi/values';
 import { axisDuration, visibleSlots } from '../../web/lib/charts/options';
@@ -271,6 +271,18 @@ describe('agents board', () => {
     expect(agentRows([agent('a', csat(0, 2))], targets)[0].csat).toMatchObject({ level: 'none', shown: 0 });
     const rows = agentRows([agent('a1', { resolution: { ...agent('x').resolution, count: 0 } }), agent('a2', frt(9000))], targets);
     expect(rows.map((r) => [r.agent.agent, r.handled.level, r.firstResponseP50.level])).toEqual([['a2', 'none', 'critical'], ['a1', 'none', 'ok']]);
+  });
+  it('warns on tickets handled at half the team\'s median or less, the rule its heading says in each language', () => {
+    const handled = (count: number) => ({ resolution: { ...agent('x').resolution, count } });
+    const levels = (last: number) => agentRows([agent('a', handled(20)), agent('b', handled(20)), agent('c', handled(20)), agent('d', handled(last))], targets).find((r) => r.agent.agent === 'd')!.handled.level;
+    // The team's median is 20: 10 is half, amber; 11 is more than half.
+    expect(levels(10)).toBe('warn');
+    expect(levels(11)).toBe('ok');
+    setLocale('en');
+    expect(handledRule()).toBe('>\u00a0½ team median');
+    setLocale('zh-CN');
+    expect(handledRule()).toBe('>\u00a0½ 团队\u200b中位数');
+    setLocale('en');
   });
   it('lists names in the order of the wall\'s language, numbers by value: pinyin in Chinese whatever the browser\'s own language', () => {
     const named = (names: string[]) => names.map((name, i) => agent(`id${i}`, { name }));

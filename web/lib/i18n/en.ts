@@ -306,6 +306,7 @@ export const en = {
   'board.completed': 'Completed',
   'board.onTime': 'On time',
   'board.scheduled': 'Scheduled',
+  'board.handledRule': '> ½ team median',
 
 
   'landing.reports': 'Reports',

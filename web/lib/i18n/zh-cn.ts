@@ -301,6 +301,7 @@ export const zhCN: Dictionary = {
   'board.completed': '完成',
   'board.onTime': '准时',
   'board.scheduled': '预约',
+  'board.handledRule': '> ½ 团队\u200b中位数',
 
 
   'landing.reports': '报表',

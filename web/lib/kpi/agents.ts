@@ -3,6 +3,7 @@
 import type { AgentKpis } from '../../../api/kpi/types';
 import { levelFor, type KpiLevel, type KpiTarget } from '../../../api/kpi/targets';
 import { getLocale, type Locale } from '../i18n/locale.svelte';
+import { t } from '../i18n/translate';
 import { AGENT_STATUSES, isAgentStatus } from './values';
 
 export interface Compared {
@@ -78,6 +79,12 @@ function handledLevel(value: number | null, med: number | null): KpiLevel {
   if (value === null || med === null || med < 4) return 'none';
   return value <= med * 0.5 ? 'warn' : 'ok';
 }
+
+/**
+ * What handledLevel holds an agent to, for the column's heading as the other columns name their targets ("> ½ team
+ * median": amber at half the median or less), unbroken after its sign: the heading wraps between its words.
+ */
+export const handledRule = (): string => t('board.handledRule').replace(/([<>≤≥]) /g, '$1\u00a0');
 
 const collators = new Map<Locale, Intl.Collator>();
 /**
