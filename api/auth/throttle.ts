@@ -61,13 +61,15 @@ export class LoginThrottle {
   }
 
   /**
-   * Forgets the wrong passwords of `username` from every address: its password was just set anew (by an admin, or by
-   * its owner), so tries of the old one say nothing of the new. Kept, the person given a new password to sign in with
-   * was told "too many wrong passwords" until the hold the old one earned ran out.
+   * Lifts the holds on `username` at every address: its password was just set anew (by an admin, or by its owner), and
+   * the person given it must sign in with it at once, wherever the old one's wrong tries were made (kept, they were
+   * told "too many wrong passwords" until that hold ran out). The count of wrong tries stays: an address that was
+   * guessing gets one try of the new password, and its next wrong one is held again, as long as it would have been.
+   * Forgotten, a guesser held at another address got five fresh tries, and a hold of 30 s again, at each change.
    */
   forget(username: string): void {
     const name = `\u0000${username.toLowerCase()}`;
-    for (const k of [...this.tries.keys()]) if (k.endsWith(name)) this.tries.delete(k);
+    for (const [k, t] of this.tries) if (k.endsWith(name)) t.heldUntil = 0;
   }
 
   /** Passwords of a key being checked now, counted as wrong until they are known (see `wrong`). */
