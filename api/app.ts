@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth';
 import { drillRoutes } from './routes/drill';
 import { eventsRoutes } from './routes/events';
 import { kpiRoutes } from './routes/kpis';
+import { seenRoutes } from './routes/seen';
 import { slaPolicyRoutes } from './routes/sla-policies';
 import { targetRoutes } from './routes/targets';
 import { tokenRoutes } from './routes/tokens';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', kpiRoutes(deps));
   app.route('/api', drillRoutes(deps));
   app.route('/api', trendRoutes(deps));
+  app.route('/api', seenRoutes(deps));
   app.route('/api/targets', targetRoutes(deps));
   app.route('/api/sla-policies', slaPolicyRoutes(deps));
   app.route('/api/users', userRoutes(deps, throttle));

@@ -16,6 +16,13 @@ export interface Selection extends DateRange {
   agent: string | null;
 }
 
+/** The seen values of GET /api/seen: what a range's facts can be split and filtered by. */
+export interface Seen {
+  teams: string[];
+  channels: string[];
+  categories: string[];
+}
+
 /** 200, or what the page explains: 401 (sign in), 403 (below manager), 400 (the address's range), 0 (no answer), a 5xx. */
 export type ReportStatus = number;
 
@@ -36,6 +43,7 @@ export function isEmpty(k: Kpis): boolean {
 }
 
 interface Loaded {
+  seen: Seen;
   targets: Record<string, KpiTarget>;
   centre: Kpis;
   teams: TeamReport[];
@@ -49,6 +57,8 @@ export class Report {
   /** The server's words for a 400 (the address's range or names it cannot read). */
   fault = $state('');
   targets = $state.raw<Record<string, KpiTarget>>({});
+  /** The teams, channels and categories with facts in the range, unfiltered. */
+  seen = $state.raw<Seen>({ teams: [], channels: [], categories: [] });
   centre = $state.raw<Kpis | null>(null);
   teams = $state.raw<TeamReport[]>([]);
   /** The chosen team's agents (or, with no team chosen but an agent, every agent). */
@@ -65,6 +75,7 @@ export class Report {
     if (mine !== this.loads) return;
     this.fault = result.fault ?? '';
     if (result.status === 200) {
+      this.seen = result.seen!;
       this.targets = result.targets!;
       this.centre = result.centre!;
       this.teams = result.teams!;
@@ -78,14 +89,17 @@ export class Report {
     const allowed = await readerStatus();
     if (allowed !== 200) return { status: allowed };
     const range = { from: sel.from, to: sel.to };
-    const [targets, everyone, centre] = await Promise.all([
+    const [targets, everyone, centre, seen] = await Promise.all([
       getJson<{ targets: Record<string, KpiTarget> }>('/api/targets'),
       getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range)),
-      getJson<Kpis>(apiUrl('/api/kpis', range))
+      getJson<Kpis>(apiUrl('/api/kpis', range)),
+      getJson<Seen>(apiUrl('/api/seen', range))
     ]);
-    const failed = [targets, everyone, centre].find((r) => r.status !== 200);
+    const failed = [targets, everyone, centre, seen].find((r) => r.status !== 200);
     if (failed) return failed;
-    const names = [...new Set(everyone.body!.agents.map((a) => a.team).filter((t): t is string => !!t))].sort();
+    // Every team seen in the range (a team only tickets name has no agent) and every agent's team (one on shift today).
+    const agentTeams = everyone.body!.agents.map((a) => a.team).filter((t): t is string => !!t);
+    const names = [...new Set([...agentTeams, ...seen.body!.teams])].sort();
     const wanted = sel.team && !names.includes(sel.team) ? [...names, sel.team] : names;
     const [teams, agents, agentKpis] = await Promise.all([
       Promise.all(wanted.map(async (team) => ({ team, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { team })) }))),
@@ -96,6 +110,7 @@ export class Report {
     if (refused) return refused;
     return {
       status: 200,
+      seen: seen.body!,
       targets: targets.body!.targets,
       centre: centre.body!,
       teams: teams.map((t) => ({ team: t.team, kpis: t.answer.body! })),
