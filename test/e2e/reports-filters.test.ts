@@ -1,5 +1,5 @@
-// A manager's reports split by every team the range's tickets name (one no agent belongs to too), each row's figures
-// those of /api/kpis for that team.
+// A manager's reports split by every team the range's tickets name (one no agent belongs to too) and narrowed by
+// channel, priority and category: each figure /api/kpis's with the same filters, and the tickets behind one as many.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
@@ -61,7 +61,7 @@ const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetc
 const linked = async (page: Page, scope: string, measure: string) => Number((await page.locator(`${scope} a[data-measure="${measure}"]`).first().textContent())!.replace(/\D/g, ''));
 const rangeOf = async (page: Page) => `from=${await page.locator('.range').getAttribute('data-from')}&to=${await page.locator('.range').getAttribute('data-to')}`;
 
-describe('Reports by every team', () => {
+describe('Reports by every team, filtered', () => {
   it('gives a team only tickets name a row of its own, with /api/kpis?team= its counts, and drills into it', async () => {
     const page = await signedIn();
     const risk = 'tr[data-team="risk"]';
@@ -74,5 +74,82 @@ describe('Reports by every team', () => {
     await page.click(`${risk} th a`);
     await page.waitForURL(/team=risk/);
     await page.locator('#agents-title', { hasText: 'risk' }).waitFor({ timeout: 15_000 });
+  });
+
+  it('narrows every figure by the channel chosen, keeps it in the address, and the tickets behind a number add up to it', async () => {
+    const page = await signedIn();
+    const range = await rangeOf(page);
+    await page.selectOption('select[name=channel]', 'chat');
+    await page.click('form.custom button[type=submit]');
+    await page.waitForURL(/channel=chat/);
+    await page.locator('.filters', { hasText: 'Chat' }).waitFor({ timeout: 15_000 });
+    for (const team of ['payments', 'risk', null]) {
+      const k = await api(page, `/api/kpis?${range}&channel=chat${team ? `&team=${team}` : ''}`);
+      const row = `tr[data-team="${team ?? ''}"]`;
+      await page.locator(`${row} a[data-measure="tickets.created"]`, { hasText: String(k.tickets.created) }).waitFor({ timeout: 15_000 });
+      expect(await linked(page, row, 'tickets.abandoned')).toBe(k.tickets.abandoned);
+      expect(await linked(page, row, 'firstResponse.count')).toBe(k.firstResponse.count);
+    }
+    expect(await linked(page, 'tr[data-team="payments"]', 'tickets.created')).toBe(2);
+
+    // The team's agents, narrowed too: alice answered a chat and a phone call; only the chat counts.
+    await page.click('tr[data-team="payments"] th a');
+    await page.waitForURL(/team=payments/);
+    expect(page.url()).toContain('channel=chat');
+    await page.locator('tr[data-agent="alice"]').waitFor({ timeout: 15_000 });
+    expect(await linked(page, 'tr[data-agent="alice"]', 'firstResponse.count')).toBe(1);
+    await page.goBack();
+    await page.locator('tr[data-team="payments"]').waitFor({ timeout: 15_000 });
+
+    // The tickets behind payments' chats created: as many as the number says, each a chat.
+    const number = await linked(page, 'tr[data-team="payments"]', 'tickets.created');
+    await page.click('tr[data-team="payments"] a[data-measure="tickets.created"]');
+    await page.waitForURL(/\/reports\/tickets\?.*channel=chat/);
+    await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('tbody tr').count()).toBe(number);
+    expect(await page.locator('tr[data-item="T-2"]').count()).toBe(0);
+
+    // Back: the filter is still chosen; back again: none, and every channel counts.
+    await page.goBack();
+    await page.locator('.filters', { hasText: 'Chat' }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('select[name=channel]').inputValue()).toBe('chat');
+    await page.goBack();
+    await page.locator('tr[data-team="payments"] a[data-measure="tickets.created"]', { hasText: '3' }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('.filters').count()).toBe(0);
+    expect(await page.locator('select[name=channel]').inputValue()).toBe('');
+  });
+
+  it('narrows by priority and category together from a shared link, and a filter that leaves nothing says so and clears', async () => {
+    const page = await signedIn();
+    const range = await rangeOf(page);
+    await page.goto(`${server.url}/reports?${range}&priority=urgent&category=refund&lang=en`);
+    const k = await api(page, `/api/kpis?${range}&priority=urgent&category=refund&team=payments`);
+    expect(k.tickets.created).toBe(2);
+    await page.locator('tr[data-team="payments"] a[data-measure="tickets.created"]', { hasText: '2' }).waitFor({ timeout: 15_000 });
+    expect(await linked(page, 'tr[data-team="risk"]', 'tickets.created')).toBe(0);
+    expect(await page.locator('input[name=category]').inputValue()).toBe('refund');
+    expect(await page.locator('select[name=priority]').inputValue()).toBe('urgent');
+
+    await page.selectOption('select[name=channel]', 'social');
+    await page.click('form.custom button[type=submit]');
+    const empty = page.locator('.empty', { hasText: 'Nothing in this range matches these filters (Social · Urgent · refund)' });
+    await empty.waitFor({ timeout: 15_000 });
+    await empty.locator('a', { hasText: 'Clear filters' }).click();
+    await page.locator('tr[data-team="payments"] a[data-measure="tickets.created"]', { hasText: '3' }).waitFor({ timeout: 15_000 });
+    expect(page.url()).not.toMatch(/channel=|priority=|category=/);
+  });
+
+  it('offers the filters in Chinese on a phone, the categories seen in the range among the suggestions', async () => {
+    const page = await signedIn('zh-CN', { width: 360, height: 800 });
+    expect(await page.locator('select[name=channel] option').allTextContents()).toEqual(['全部', '电话', '在线聊天', '邮件', '社交媒体', 'App', '网页']);
+    expect(await page.locator('select[name=priority] option').allTextContents()).toEqual(['全部', '紧急', '高', '普通', '低']);
+    expect(await page.locator('#report-categories option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['card', 'fraud', 'refund']);
+    await page.selectOption('select[name=priority]', 'high');
+    await page.click('form.custom button[type=submit]');
+    await page.locator('.filters', { hasText: '仅显示：高' }).waitFor({ timeout: 15_000 });
+    // Only risk's R-1 is high.
+    await page.locator('tr[data-team="risk"] a[data-measure="tickets.created"]', { hasText: '1' }).waitFor({ timeout: 15_000 });
+    expect(await linked(page, 'tr[data-team="payments"]', 'tickets.created')).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   });
 });

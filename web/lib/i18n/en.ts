@@ -569,7 +569,19 @@ export const en = {
   'unit.m': 'm',
   'unit.mAlone': 'm',
   'unit.s': 's',
-  'unit.sep': ' '
+  'unit.sep': ' ',
+  // ---- reports: filters by channel, priority and category, and the table by channel.
+  'reports.filter.channel': 'Channel',
+  'reports.filter.priority': 'Priority',
+  'reports.filter.category': 'Category',
+  'reports.filter.any': 'Any',
+  'reports.filter.categoryHint': 'Any: leave empty',
+  'reports.filter.active': 'Only: {filters}',
+  'reports.filter.clear': 'Clear filters',
+  'reports.filter.nothing': 'Nothing in this range matches these filters ({filters}). Clear them to see every ticket:',
+  'reports.byChannel': 'By channel',
+  'reports.channel': 'Channel',
+  'reports.noChannels': 'No ticket was created, answered or resolved in this range, so there is no channel to show.'
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -564,5 +564,17 @@ export const zhCN: Dictionary = {
   'unit.m': '分',
   'unit.mAlone': '分钟',
   'unit.s': '秒',
-  'unit.sep': ''
+  'unit.sep': '',
+  // ---- reports: filters by channel, priority and category, and the table by channel.
+  'reports.filter.channel': '渠道',
+  'reports.filter.priority': '优先级',
+  'reports.filter.category': '类别',
+  'reports.filter.any': '全部',
+  'reports.filter.categoryHint': '留空即全部',
+  'reports.filter.active': '仅显示：{filters}',
+  'reports.filter.clear': '清除筛选',
+  'reports.filter.nothing': '此范围内没有符合筛选条件（{filters}）的数据。清除筛选以查看全部工单：',
+  'reports.byChannel': '按渠道',
+  'reports.channel': '渠道',
+  'reports.noChannels': '此范围内没有创建、回复或解决任何工单，因此没有可显示的渠道。'
 };

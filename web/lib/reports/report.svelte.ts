@@ -11,9 +11,22 @@ export interface TeamReport {
   kpis: Kpis;
 }
 
-export interface Selection extends DateRange {
+/** What every figure of a report is narrowed to (SPEC's filters beside team and agent); null: any. */
+export interface ReportFilters {
+  channel: string | null;
+  priority: string | null;
+  category: string | null;
+}
+export const FILTER_NAMES = ['channel', 'priority', 'category'] as const;
+
+export interface Selection extends DateRange, ReportFilters {
   team: string | null;
   agent: string | null;
+}
+
+/** The filters of a selection that are set (none: an empty object). */
+export function filtersOf(sel: ReportFilters): Partial<ReportFilters> {
+  return Object.fromEntries(FILTER_NAMES.filter((k) => sel[k]).map((k) => [k, sel[k]]));
 }
 
 /** The seen values of GET /api/seen: what a range's facts can be split and filtered by. */
@@ -89,10 +102,11 @@ export class Report {
     const allowed = await readerStatus();
     if (allowed !== 200) return { status: allowed };
     const range = { from: sel.from, to: sel.to };
+    const filters = filtersOf(sel);
     const [targets, everyone, centre, seen] = await Promise.all([
       getJson<{ targets: Record<string, KpiTarget> }>('/api/targets'),
       getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range)),
-      getJson<Kpis>(apiUrl('/api/kpis', range)),
+      getJson<Kpis>(apiUrl('/api/kpis', range, filters)),
       getJson<Seen>(apiUrl('/api/seen', range))
     ]);
     const failed = [targets, everyone, centre, seen].find((r) => r.status !== 200);
@@ -102,23 +116,36 @@ export class Report {
     const names = [...new Set([...agentTeams, ...seen.body!.teams])].sort();
     const wanted = sel.team && !names.includes(sel.team) ? [...names, sel.team] : names;
     const [teams, agents, agentKpis] = await Promise.all([
-      Promise.all(wanted.map(async (team) => ({ team, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { team })) }))),
+      Promise.all(wanted.map(async (team) => ({ team, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { team, ...filters })) }))),
       sel.team ? getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range, { team: sel.team })) : Promise.resolve(everyone),
-      sel.agent ? getJson<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: sel.agent })) : Promise.resolve(null)
+      sel.agent ? getJson<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: sel.agent, ...filters })) : Promise.resolve(null)
     ]);
     const refused = [...teams.map((t) => t.answer), agents, ...(agentKpis ? [agentKpis] : [])].find((r) => r.status !== 200);
     if (refused) return refused;
+    // Those who worked in the range (for the team, with one chosen) or are on shift now: not every agent ever seen.
+    let shown = agents.body!.agents.filter((a) => worked(a) || a.agent === sel.agent || (a.status !== null && a.status !== 'offline' && (!sel.team || a.team === sel.team)));
+    if (Object.keys(filters).length > 0) {
+      // GET /api/agents takes no filter: each agent's figures narrowed by them come from /api/kpis, as their drill links ask.
+      const narrowed = await Promise.all(shown.map((a) => getJson<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: a.agent, ...filters }))));
+      const refusedToo = narrowed.find((r) => r.status !== 200);
+      if (refusedToo) return refusedToo;
+      shown = shown.map((a, i) => narrowedAgent(a, narrowed[i].body!));
+    }
     return {
       status: 200,
       seen: seen.body!,
       targets: targets.body!.targets,
       centre: centre.body!,
       teams: teams.map((t) => ({ team: t.team, kpis: t.answer.body! })),
-      // Those who worked in the range (for the team, with one chosen) or are on shift now: not every agent ever seen.
-      agents: agents.body!.agents.filter((a) => worked(a) || a.agent === sel.agent || (a.status !== null && a.status !== 'offline' && (!sel.team || a.team === sel.team))),
+      agents: shown,
       agentKpis: agentKpis?.body ?? null
     };
   }
+}
+
+/** An agent's row with the figures of /api/kpis for that agent (and the filters): its open tickets are those that match. */
+function narrowedAgent(a: AgentKpis, k: Kpis): AgentKpis {
+  return { ...a, open: k.backlog.open, firstResponse: k.firstResponse, resolution: k.resolution, csat: k.csat, callbacks: k.callbacks };
 }
 
 /** Whether an agent has any figure in the range (or open tickets now). */
