@@ -70,7 +70,7 @@ describe('Reports by every team, filtered', () => {
     expect(k.tickets.created).toBe(2);
     expect(await linked(page, risk, 'tickets.created')).toBe(k.tickets.created);
     expect(await linked(page, risk, 'tickets.abandoned')).toBe(k.tickets.abandoned);
-    expect(await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-team')))).toEqual(['payments', 'risk', '']);
+    expect(await page.locator('table.teams tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-team')))).toEqual(['payments', 'risk', '']);
     await page.click(`${risk} th a`);
     await page.waitForURL(/team=risk/);
     await page.locator('#agents-title', { hasText: 'risk' }).waitFor({ timeout: 15_000 });
@@ -151,5 +151,30 @@ describe('Reports by every team, filtered', () => {
     await page.locator('tr[data-team="risk"] a[data-measure="tickets.created"]', { hasText: '1' }).waitFor({ timeout: 15_000 });
     expect(await linked(page, 'tr[data-team="payments"]', 'tickets.created')).toBe(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
+
+  it('splits the centre by channel too, in the spec\'s order, each row /api/kpis?channel= its figures and its tickets as many', async () => {
+    const page = await signedIn();
+    const range = await rangeOf(page);
+    await page.locator('tr[data-channel="chat"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('table.channels tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-channel')))).toEqual(['phone', 'chat']);
+    expect(await page.locator('tr[data-channel="phone"] th').textContent()).toBe('Phone');
+    for (const channel of ['phone', 'chat']) {
+      const k = await api(page, `/api/kpis?${range}&channel=${channel}`);
+      const row = `tr[data-channel="${channel}"]`;
+      expect(await linked(page, row, 'tickets.created')).toBe(k.tickets.created);
+      expect(await linked(page, row, 'tickets.abandoned')).toBe(k.tickets.abandoned);
+      expect(await linked(page, row, 'firstResponse.count')).toBe(k.firstResponse.count);
+    }
+    expect(await linked(page, 'tr[data-channel="chat"]', 'tickets.created')).toBe(3);
+
+    // Narrowed by priority, the channels' rows are too, and chat's urgent tickets behind the number are as many.
+    await page.goto(`${server.url}/reports?${range}&priority=urgent&lang=en`);
+    await page.locator('tr[data-channel="chat"] a[data-measure="tickets.created"]', { hasText: '1' }).waitFor({ timeout: 15_000 });
+    await page.click('tr[data-channel="chat"] a[data-measure="tickets.created"]');
+    await page.waitForURL(/\/reports\/tickets\?.*priority=urgent/);
+    expect(page.url()).toContain('channel=chat');
+    await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('tbody tr').count()).toBe(1);
   });
 });

@@ -11,6 +11,11 @@ export interface TeamReport {
   kpis: Kpis;
 }
 
+export interface ChannelReport {
+  channel: string;
+  kpis: Kpis;
+}
+
 /** What every figure of a report is narrowed to (SPEC's filters beside team and agent); null: any. */
 export interface ReportFilters {
   channel: string | null;
@@ -60,6 +65,7 @@ interface Loaded {
   targets: Record<string, KpiTarget>;
   centre: Kpis;
   teams: TeamReport[];
+  channels: ChannelReport[];
   agents: AgentKpis[];
   agentKpis: Kpis | null;
 }
@@ -74,6 +80,8 @@ export class Report {
   seen = $state.raw<Seen>({ teams: [], channels: [], categories: [] });
   centre = $state.raw<Kpis | null>(null);
   teams = $state.raw<TeamReport[]>([]);
+  /** With no team or agent chosen: each channel with facts in the range (the one chosen, with a channel filter). */
+  channels = $state.raw<ChannelReport[]>([]);
   /** The chosen team's agents (or, with no team chosen but an agent, every agent). */
   agents = $state.raw<AgentKpis[]>([]);
   /** The chosen agent's figures. */
@@ -92,6 +100,7 @@ export class Report {
       this.targets = result.targets!;
       this.centre = result.centre!;
       this.teams = result.teams!;
+      this.channels = result.channels!;
       this.agents = result.agents!;
       this.agentKpis = result.agentKpis!;
     }
@@ -115,12 +124,14 @@ export class Report {
     const agentTeams = everyone.body!.agents.map((a) => a.team).filter((t): t is string => !!t);
     const names = [...new Set([...agentTeams, ...seen.body!.teams])].sort();
     const wanted = sel.team && !names.includes(sel.team) ? [...names, sel.team] : names;
-    const [teams, agents, agentKpis] = await Promise.all([
+    const byChannel = sel.team || sel.agent ? [] : sel.channel ? [sel.channel] : seen.body!.channels;
+    const [teams, channels, agents, agentKpis] = await Promise.all([
       Promise.all(wanted.map(async (team) => ({ team, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { team, ...filters })) }))),
+      Promise.all(byChannel.map(async (channel) => ({ channel, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { ...filters, channel })) }))),
       sel.team ? getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range, { team: sel.team })) : Promise.resolve(everyone),
       sel.agent ? getJson<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: sel.agent, ...filters })) : Promise.resolve(null)
     ]);
-    const refused = [...teams.map((t) => t.answer), agents, ...(agentKpis ? [agentKpis] : [])].find((r) => r.status !== 200);
+    const refused = [...teams.map((t) => t.answer), ...channels.map((c) => c.answer), agents, ...(agentKpis ? [agentKpis] : [])].find((r) => r.status !== 200);
     if (refused) return refused;
     // Those who worked in the range (for the team, with one chosen) or are on shift now: not every agent ever seen.
     let shown = agents.body!.agents.filter((a) => worked(a) || a.agent === sel.agent || (a.status !== null && a.status !== 'offline' && (!sel.team || a.team === sel.team)));
@@ -137,6 +148,7 @@ export class Report {
       targets: targets.body!.targets,
       centre: centre.body!,
       teams: teams.map((t) => ({ team: t.team, kpis: t.answer.body! })),
+      channels: channels.map((c) => ({ channel: c.channel, kpis: c.answer.body! })),
       agents: shown,
       agentKpis: agentKpis?.body ?? null
     };
