@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 async function signedIn(lang = 'en', viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
+  const page = await (await browser.newContext({ viewport, acceptDownloads: true })).newPage();
   await page.goto(`${server.url}/?lang=${lang}`);
   await page.fill('input[name=username]', 'maria');
   await page.fill('input[name=password]', 'maria-password-1');
@@ -129,6 +129,9 @@ describe('Reports by every team, filtered', () => {
     expect(await linked(page, 'tr[data-team="risk"]', 'tickets.created')).toBe(0);
     expect(await page.locator('input[name=category]').inputValue()).toBe('refund');
     expect(await page.locator('select[name=priority]').inputValue()).toBe('urgent');
+    // Its export says the filters in the file's name, as two exports of one range are not the same figures.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button.export')]);
+    expect(download.suggestedFilename()).toMatch(/^teams-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}-urgent-refund\.csv$/);
 
     await page.selectOption('select[name=channel]', 'social');
     await page.click('form.custom button[type=submit]');
