@@ -91,6 +91,10 @@ describe('Reports by every team, filtered', () => {
       expect(await linked(page, row, 'firstResponse.count')).toBe(k.firstResponse.count);
     }
     expect(await linked(page, 'tr[data-team="payments"]', 'tickets.created')).toBe(2);
+    // Callbacks carry no channel: left out, and said so, not a column of noughts (CB-1 is payments').
+    expect(await page.locator('table.teams td[data-col="callbacks"]').count()).toBe(0);
+    expect(await page.locator('table.teams thead').textContent()).not.toContain('Callbacks on time');
+    expect(await page.locator('.no-callbacks').first().textContent()).toMatch(/Callbacks have no channel.*left out/);
 
     // The team's agents, narrowed too: alice answered a chat and a phone call; only the chat counts.
     await page.click('tr[data-team="payments"] th a');
@@ -170,6 +174,10 @@ describe('Reports by every team, filtered', () => {
       expect(await linked(page, row, 'firstResponse.count')).toBe(k.firstResponse.count);
     }
     expect(await linked(page, 'tr[data-channel="chat"]', 'tickets.created')).toBe(3);
+    // Callbacks have no channel: the teams' table counts them, the channels' leaves them out and says where they are.
+    expect(await page.locator('table.teams td[data-col="callbacks"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('table.channels td[data-col="callbacks"]').count()).toBe(0);
+    expect(await page.locator('section[aria-labelledby="channels-title"] .no-callbacks').textContent()).toMatch(/Callbacks have no channel/);
 
     // Narrowed by priority, the channels' rows are too, and chat's urgent tickets behind the number are as many.
     await page.goto(`${server.url}/reports?${range}&priority=urgent&lang=en`);

@@ -581,6 +581,8 @@ export const en = {
   'reports.filter.nothing': 'Nothing in this range matches these filters ({filters}). Clear them to see every ticket:',
   'reports.byChannel': 'By channel',
   'reports.channel': 'Channel',
+  'reports.filter.noCallbacks': 'Callbacks have no channel, priority or category, so they are left out while a filter is set: clear the filters to see them.',
+  'reports.byChannelNoCallbacks': 'Callbacks have no channel: they are counted by team, above.',
   'reports.noChannels': 'No ticket was created, answered or resolved in this range, so there is no channel to show.'
 } as const;
 

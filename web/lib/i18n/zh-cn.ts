@@ -576,5 +576,7 @@ export const zhCN: Dictionary = {
   'reports.filter.nothing': '此范围内没有符合筛选条件（{filters}）的数据。清除筛选以查看全部工单：',
   'reports.byChannel': '按渠道',
   'reports.channel': '渠道',
+  'reports.filter.noCallbacks': '回电没有渠道、优先级和类别，设置筛选时不显示回电；清除筛选即可查看。',
+  'reports.byChannelNoCallbacks': '回电不分渠道，按团队统计（见上表）。',
   'reports.noChannels': '此范围内没有创建、回复或解决任何工单，因此没有可显示的渠道。'
 };
