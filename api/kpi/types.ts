@@ -8,6 +8,9 @@ export interface KpiFilters {
   agent?: string;
 }
 
+/** The filters that narrow an agent's facts in GET /api/agents: those beside team and agent. */
+export type AgentFilters = Pick<KpiFilters, 'channel' | 'priority' | 'category'>;
+
 export interface DurationStats {
   count: number;
   avgSec: number | null;

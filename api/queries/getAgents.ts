@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { emptyTotals, totalsToKpis, type Totals } from '../kpi/totals';
-import type { AgentKpis } from '../kpi/types';
+import type { AgentFilters, AgentKpis } from '../kpi/types';
 import { RollupSum } from '../ingest/rollup-delta';
-import { addRollups, addScannedFactsByAgent, cached, coverWindow, onSnapshot, staleBuckets } from './windowTotals';
+import { addRollups, addScannedFactsByAgent, cached, coverWindow, filterConditions, onSnapshot, staleBuckets } from './windowTotals';
 
 interface AgentRow {
   agent: string;
@@ -12,19 +12,30 @@ interface AgentRow {
   statusSince: number | null;
 }
 
-/** Per-agent blocks for [from, to), credited per SPEC.md; with `team`, only facts of that team count. */
-export function getAgents(sqlite: Database.Database, window: { from: number; to: number }, team: string | undefined): AgentKpis[] {
-  return onSnapshot(sqlite, () => agentsOnSnapshot(sqlite, window, team));
+/**
+ * Per-agent blocks for [from, to), credited per SPEC.md; with `team`, only facts of that team count. With
+ * `narrow` (channel, priority, category), each agent's blocks and `open` are those of GET /api/kpis with
+ * `agent=` it and the same filters, for every agent at once.
+ */
+export function getAgents(sqlite: Database.Database, window: { from: number; to: number }, team: string | undefined, narrow: AgentFilters = {}): AgentKpis[] {
+  return onSnapshot(sqlite, () => agentsOnSnapshot(sqlite, window, team, narrow));
 }
 
-function agentsOnSnapshot(sqlite: Database.Database, window: { from: number; to: number }, team: string | undefined): AgentKpis[] {
+/** Columns of open_tickets for the filters: the agent's open tickets are those assigned to it now. */
+const OPEN_TICKET_COLUMN = { team: 'team', channel: 'channel', priority: 'priority', category: 'category' } as const;
+
+function agentsOnSnapshot(sqlite: Database.Database, window: { from: number; to: number }, team: string | undefined, narrow: AgentFilters): AgentKpis[] {
+  const filters = { ...(team === undefined ? {} : { team }), ...narrow };
+  const narrowed = Object.keys(narrow).length > 0;
   const perAgent = new Map<string, Totals>();
   const totalsOf = (agent: string) => {
     let t = perAgent.get(agent);
     if (!t) perAgent.set(agent, (t = emptyTotals()));
     return t;
   };
-  const cover = coverWindow(window.from, window.to, staleBuckets(sqlite));
+  // No rollup is kept by agent and channel (or priority, category): narrowed, the whole window is one scan of
+  // facts grouped by agent, instead of one scan per agent.
+  const cover = narrowed ? { rollups: [], scans: [window] } : coverWindow(window.from, window.to, staleBuckets(sqlite));
   const sums = new Map<string, RollupSum>();
   const sumOf = (agent: string) => {
     let sum = sums.get(agent);
@@ -34,14 +45,20 @@ function agentsOnSnapshot(sqlite: Database.Database, window: { from: number; to:
   for (const range of cover.rollups) addRollups(sqlite, sumOf, range, 'agent', null, team);
   for (const [agent, sum] of sums) sum.addTo(totalsOf(agent));
   for (const scan of cover.scans)
-    addScannedFactsByAgent(sqlite, totalsOf, scan.from, scan.to, team === undefined ? {} : { team });
+    addScannedFactsByAgent(sqlite, totalsOf, scan.from, scan.to, filters);
 
   const rows = cached(
     sqlite,
     'SELECT agent, name, coalesce(status_team, seen_team) AS team, status, status_since AS statusSince FROM agents ORDER BY agent'
   ).all() as AgentRow[];
+  // Unnarrowed, an agent's open tickets are all those assigned to it, whatever their team (as before); narrowed,
+  // those that match the team and filters too, as /api/kpis's backlog.open with `agent=` counts them.
+  const openWhere = filterConditions(narrowed ? filters : {}, OPEN_TICKET_COLUMN);
   const open = new Map(
-    (cached(sqlite, "SELECT assignee, count(*) AS n FROM open_tickets WHERE assignee IS NOT NULL GROUP BY assignee").all() as {
+    (cached(
+      sqlite,
+      `SELECT assignee, count(*) AS n FROM open_tickets WHERE ${['assignee IS NOT NULL', ...openWhere.conditions].join(' AND ')} GROUP BY assignee`
+    ).all(...openWhere.params) as {
       assignee: string;
       n: number;
     }[]).map((r) => [r.assignee, r.n])

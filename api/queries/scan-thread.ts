@@ -1,7 +1,9 @@
-// The scan thread's body (scans.ts): answers GET /api/kpis for filters only a scan of facts can answer, on a
-// connection of its own that only reads. WAL lets it read beside the writer thread's commits.
+// The scan thread's body (scans.ts): answers GET /api/kpis for filters only a scan of facts can answer, and
+// GET /api/agents narrowed by channel, priority or category, on a connection of its own that only reads. WAL
+// lets it read beside the writer thread's commits.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../../db/open';
+import { getAgents } from './getAgents';
 import { getKpis } from './getKpis';
 import type { ScanAnswer, ScanRequest } from './scans';
 
@@ -11,7 +13,8 @@ const db = openDb((workerData as { path: string }).path, { migrate: false });
 port.on('message', (r: ScanRequest | 'close') => {
   if (r === 'close') return void (db.$client.close(), port.close());
   try {
-    port.postMessage({ id: r.id, kpis: getKpis(db.$client, r.window, r.filters, r.now) } satisfies ScanAnswer);
+    const answer = r.what === 'kpis' ? getKpis(db.$client, r.window, r.filters, r.now) : getAgents(db.$client, r.window, r.team, r.narrow);
+    port.postMessage({ id: r.id, answer } satisfies ScanAnswer);
   } catch (err) {
     port.postMessage({ id: r.id, message: err instanceof Error ? err.message : String(err) } satisfies ScanAnswer);
   }

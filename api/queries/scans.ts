@@ -1,20 +1,22 @@
 // Two non-team filters at once (channel=chat&priority=high) are answered by a scan of facts, not from rollups
 // (windowTotals.ts): over 90 days at 1M tickets that reads millions of rows, ~3 s. On the main thread that was
 // 3 s in which no request was answered, no batch acknowledged and no wall updated. Such queries run here, on a
-// thread of their own, started at the first of them.
+// thread of their own, started at the first of them; so do GET /api/agents's with a channel, priority or
+// category (getAgents.ts), one scan for every agent.
 import { Worker } from 'node:worker_threads';
-import type { KpiFilters, Kpis } from '../kpi/types';
+import type { AgentFilters, AgentKpis, KpiFilters, Kpis } from '../kpi/types';
 
-export interface ScanRequest {
-  id: number;
-  window: { from: number; to: number };
-  filters: KpiFilters;
-  now: number;
-}
-export type ScanAnswer = { id: number; kpis: Kpis } | { id: number; message: string };
+export type ScanRequest = { id: number } & (
+  | { what: 'kpis'; window: { from: number; to: number }; filters: KpiFilters; now: number }
+  | { what: 'agents'; window: { from: number; to: number }; team: string | undefined; narrow: AgentFilters }
+);
+export type ScanAnswer = { id: number; answer: Kpis | AgentKpis[] } | { id: number; message: string };
+
+/** A request as posted, before its id is given. */
+type Ask = ScanRequest extends infer R ? (R extends ScanRequest ? Omit<R, 'id'> : never) : never;
 
 interface Waiting {
-  resolve: (k: Kpis) => void;
+  resolve: (answer: Kpis | AgentKpis[]) => void;
   reject: (e: Error) => void;
 }
 
@@ -28,12 +30,21 @@ export class ScanThread {
 
   /** getKpis on the thread; rejects if the thread failed or ended before answering. */
   kpis(window: { from: number; to: number }, filters: KpiFilters, now: number): Promise<Kpis> {
+    return this.ask({ what: 'kpis', window, filters, now }) as Promise<Kpis>;
+  }
+
+  /** getAgents on the thread; rejects if the thread failed or ended before answering. */
+  agents(window: { from: number; to: number }, team: string | undefined, narrow: AgentFilters): Promise<AgentKpis[]> {
+    return this.ask({ what: 'agents', window, team, narrow }) as Promise<AgentKpis[]>;
+  }
+
+  private ask(request: Ask): Promise<Kpis | AgentKpis[]> {
     if (this.closed) return Promise.reject(new Error('the scan thread is closed'));
     const worker = (this.worker ??= this.spawn());
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, window, filters, now } satisfies ScanRequest);
+      worker.postMessage({ id, ...request } satisfies ScanRequest);
     });
   }
 
@@ -42,7 +53,7 @@ export class ScanThread {
     worker.on('message', (a: ScanAnswer) => {
       const w = this.waiting.get(a.id);
       this.waiting.delete(a.id);
-      if ('kpis' in a) w?.resolve(a.kpis);
+      if ('answer' in a) w?.resolve(a.answer);
       else w?.reject(new Error(a.message));
     });
     worker.on('error', (err) => console.error('KPI scan thread failed:', err));

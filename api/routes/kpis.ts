@@ -5,7 +5,7 @@ import { requireRole } from '../auth/middleware';
 import { getAgents } from '../queries/getAgents';
 import { getKpis } from '../queries/getKpis';
 import { rollupDim } from '../queries/windowTotals';
-import { AGENT_PARAMS, filtersOf, parseWindowQuery, resolveWindow } from './params';
+import { AGENT_PARAMS, filtersOf, narrowingOf, parseWindowQuery, resolveWindow } from './params';
 
 export function kpiRoutes(deps: AppDeps) {
   const sqlite = deps.db.$client;
@@ -26,10 +26,19 @@ export function kpiRoutes(deps: AppDeps) {
         })
       );
     })
-    .get('/agents', requireRole(deps.db, 'supervisor', deps.now), (c) => {
+    .get('/agents', requireRole(deps.db, 'supervisor', deps.now), async (c) => {
       const q = parseWindowQuery(c.req.url, deps.config.KPI_TIMEZONE, AGENT_PARAMS);
       if (!q.ok) return c.json({ errors: q.errors }, 400);
       const window = resolveWindow(q.query, deps.now(), deps.config.KPI_TIMEZONE);
-      return c.json({ agents: getAgents(sqlite, window, q.query.team) });
+      const narrow = narrowingOf(q.query);
+      const here = () => getAgents(sqlite, window, q.query.team, narrow);
+      if (!deps.scans || Object.keys(narrow).length === 0) return c.json({ agents: here() });
+      // Narrowed, every agent's figures come from one scan of the window's facts: on the scan thread, or here should it fail.
+      return c.json({
+        agents: await deps.scans.agents(window, q.query.team, narrow).catch((err: unknown) => {
+          console.error(`GET /api/agents: the scan thread could not answer (${(err as Error).message}); answered on the main thread.`);
+          return here();
+        })
+      });
     });
 }

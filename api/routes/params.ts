@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { INSTANT_EXPECTED, daysIn, instantSchema, parseInstant } from '../events/instant';
 import { CHANNELS, PRINTABLE, PRIORITIES } from '../events/schema';
 import { dayWindow, zonedTime } from '../kpi/time';
-import type { KpiFilters } from '../kpi/types';
+import type { AgentFilters, KpiFilters } from '../kpi/types';
 import { IN_PLAIN_WORDS } from '../plain-words';
 
 /**
@@ -85,9 +85,12 @@ export type WindowQuery = { from?: number; to?: number } & z.output<ReturnType<t
 
 const queries = new Map<string, ReturnType<typeof windowQueryIn>>();
 
-/** What GET /api/kpis takes. GET /api/agents takes the window and a team (SPEC.md): its rows are per agent. */
+/**
+ * What GET /api/kpis takes. GET /api/agents takes the window, a team (SPEC.md) and the filters that narrow
+ * each agent's facts (channel, priority, category); not `agent`: its rows are per agent.
+ */
 export const KPI_PARAMS = ['from', 'to', ...Object.keys(filterFields)];
-export const AGENT_PARAMS = ['from', 'to', 'team'];
+export const AGENT_PARAMS = ['from', 'to', 'team', 'channel', 'priority', 'category'];
 
 /**
  * Reads a window query from every value of every parameter of a request's address: one given twice (which of
@@ -135,6 +138,13 @@ export function resolveWindow(q: WindowQuery, now: number, tz: string): { from: 
 export function filtersOf(q: WindowQuery): KpiFilters {
   const f: KpiFilters = {};
   for (const k of ['team', 'channel', 'priority', 'category', 'agent'] as const) if (q[k] !== undefined) f[k] = q[k];
+  return f;
+}
+
+/** The filters beside team and agent that a query sets (none: an empty object). */
+export function narrowingOf(q: WindowQuery): AgentFilters {
+  const f: AgentFilters = {};
+  for (const k of ['channel', 'priority', 'category'] as const) if (q[k] !== undefined) f[k] = q[k];
   return f;
 }
 

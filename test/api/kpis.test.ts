@@ -223,14 +223,14 @@ describe('GET /api/kpis', () => {
       /^from must be before to: from is 2026-11-2\dT\d\d:00:00\.000Z, to is 2026-11-24T00:00:00\.000Z$/
     );
     expect((await t.get(`/api/kpis?agent=${'a'.repeat(129)}`)).body.errors).toEqual([{ path: 'agent', message: 'must be at most 128 characters' }]);
-    // /api/agents is per agent and filters by team alone (SPEC.md): a channel there would be ignored, so it is refused.
+    // /api/agents is per agent: an agent there would be ignored, so it is refused; a channel narrows each row, so a bad one is refused too.
     await refused('/api/agents', [
-      ['channel=chat', 'channel'],
+      ['channel=fax', 'channel'],
       ['agent=ann', 'agent'],
       ['hasOwnProperty=1', 'hasOwnProperty'],
       ['from=2026-11-24T00:00:00Z&to=2026-11-23T00:00:00Z', 'to']
     ]);
-    expect((await t.get('/api/agents?channel=chat')).body.errors[0].message).toBe('unknown parameter; expected from, to, team');
+    expect((await t.get('/api/agents?agent=ann')).body.errors[0].message).toBe('unknown parameter; expected from, to, team, channel, priority, category');
     // A value with no name is said to be one: an "unknown parameter" of path "" said neither what nor where.
     expect((await t.get('/api/kpis?from=2026-11-24&to=2026-11-25&=wallet')).body.errors).toEqual([
       { path: '', message: "a value with no parameter's name before its =; expected from, to, team, channel, priority, category, agent" }
@@ -248,7 +248,7 @@ describe('GET /api/kpis', () => {
     expect(await paths('channel=chat&channel=email&priority=URGENT')).toEqual(['channel', 'priority']);
     expect(await paths('team=%00&to=2026-11-25')).toEqual(['from', 'team']);
     expect(await paths('agent=a%00b&from=2026-11-25&to=2026-11-24')).toEqual(['to', 'agent']);
-    expect(await paths('channel=chat&team=a&team=b&from=2026-11-30T00:00:00Z', '/api/agents')).toEqual(['channel', 'team', 'to']);
+    expect(await paths('agent=ann&channel=fax&team=a&team=b&from=2026-11-30T00:00:00Z', '/api/agents')).toEqual(['agent', 'team', 'to', 'channel']);
     // A bound given twice is not also said to be missing.
     expect((await t.get('/api/kpis?from=2026-11-24&from=2026-11-25')).body.errors).toEqual([
       { path: 'from', message: 'given 2 times; give it once' }
