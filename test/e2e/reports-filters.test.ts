@@ -17,6 +17,10 @@ beforeAll(async () => {
     ev('s-a', t0, { type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }),
     ev('c1', t0 + min, { type: 'ticket.created', ticket: 'T-1', channel: 'chat', priority: 'urgent', category: 'refund', team: 'payments' }),
     ev('r1', t0 + 2 * min, { type: 'ticket.replied', ticket: 'T-1', agent: 'alice' }),
+    ev('a1', t0 + 2 * min, { type: 'ticket.assigned', ticket: 'T-1', agent: 'alice', team: 'payments' }),
+    // Bob, on shift, resolved a phone call: under a chat filter he has no figure.
+    ev('s-b', t0, { type: 'agent.status', agent: 'bob', name: 'Bob Diaz', team: 'payments', status: 'available' }),
+    ev('v2', t0 + 9 * min, { type: 'ticket.resolved', ticket: 'T-2', agent: 'bob' }),
     ev('c2', t0 + 3 * min, { type: 'ticket.created', ticket: 'T-2', channel: 'phone', priority: 'urgent', category: 'refund', team: 'payments' }),
     ev('r2', t0 + 4 * min, { type: 'ticket.replied', ticket: 'T-2', agent: 'alice' }),
     ev('c3', t0 + 5 * min, { type: 'ticket.created', ticket: 'T-3', channel: 'chat', category: 'card', team: 'payments' }),
@@ -121,6 +125,55 @@ describe('Reports by every team, filtered', () => {
     await page.locator('tr[data-team="payments"] a[data-measure="tickets.created"]', { hasText: '3' }).waitFor({ timeout: 15_000 });
     expect(await page.locator('.filters').count()).toBe(0);
     expect(await page.locator('select[name=channel]').inputValue()).toBe('');
+  });
+
+  it('lists only the agents with a figure under the filter, each row /api/agents?…&channel= its figures, and the tickets behind one as many', async () => {
+    const page = await signedIn();
+    const range = await rangeOf(page);
+    // Unfiltered, bob has a row: he resolved a phone call, and is on shift.
+    await page.goto(`${server.url}/reports?${range}&team=payments&lang=en`);
+    await page.locator('tr[data-agent="bob"]').waitFor({ timeout: 15_000 });
+
+    const asked: string[] = [];
+    const listen = (r: { url(): string }) => void asked.push(decodeURIComponent(new URL(r.url()).pathname + new URL(r.url()).search));
+    page.on('request', listen);
+    await page.goto(`${server.url}/reports?${range}&team=payments&channel=chat&lang=en`);
+    await page.locator('.filters', { hasText: 'Chat' }).waitFor({ timeout: 15_000 });
+    await page.locator('tr[data-agent="alice"]').waitFor({ timeout: 15_000 });
+    page.off('request', listen);
+    // The team's agents under the filter in one request, not one /api/kpis per agent (each a scan of the range).
+    expect(asked.filter((u) => u.startsWith('/api/agents?') && u.includes('channel=chat'))).toHaveLength(1);
+    expect(asked.filter((u) => u.startsWith('/api/kpis?') && /[?&]agent=/.test(u))).toEqual([]);
+    expect(await page.locator('table.agents tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-agent')))).toEqual(['alice']);
+
+    const { agents } = await api(page, `/api/agents?${range}&team=payments&channel=chat`);
+    const bob = agents.find((a: any) => a.agent === 'bob');
+    expect(bob.resolution.count + bob.firstResponse.count + bob.open).toBe(0);
+    const alice = agents.find((a: any) => a.agent === 'alice');
+    expect([alice.open, alice.firstResponse.count]).toEqual([1, 1]);
+    const links = await page.locator('tr[data-agent="alice"] a[data-measure]').all();
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) {
+      const measure = (await link.getAttribute('data-measure'))!;
+      const value = (measure === 'backlog.open' ? 'open' : measure).split('.').reduce((o: any, k) => o[k], alice);
+      expect(Number((await link.textContent())!.replace(/\D/g, '')), measure).toBe(value);
+    }
+
+    // The chats alice first answered: as many as her number says.
+    await page.click('tr[data-agent="alice"] a[data-measure="firstResponse.count"]');
+    await page.waitForURL(/\/reports\/tickets\?.*channel=chat/);
+    expect(page.url()).toContain('agent=alice');
+    await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('tbody tr').count()).toBe(alice.firstResponse.count);
+
+    // A filter no agent of the team has a figure under (risk's fraud): said so, with the way out, not rows of noughts.
+    await page.goto(`${server.url}/reports?${range}&team=payments&category=fraud&lang=en`);
+    const none = page.locator('section[aria-labelledby="agents-title"] .hint', { hasText: 'No agent of this team has a figure matching these filters (fraud)' });
+    await none.waitFor({ timeout: 15_000 });
+    expect(await page.locator('table.agents').count()).toBe(0);
+    await none.locator('a', { hasText: 'Clear filters' }).click();
+    await page.locator('tr[data-agent="bob"]').waitFor({ timeout: 15_000 });
+    expect(page.url()).not.toContain('category=');
   });
 
   it('narrows by priority and category together from a shared link, and a filter that leaves nothing says so and clears', async () => {

@@ -336,6 +336,7 @@ export const en = {
   'reports.agents': 'Agents',
   'reports.agentsOf': 'Agents of team {team}',
   'reports.noAgents': 'No agent worked for this team in this range. Try a wider range, or another team.',
+  'reports.noAgentsFiltered': 'No agent of this team has a figure matching these filters ({filters}) in this range. Try a wider range, or clear the filters:',
   'reports.agent': 'Agent',
   'reports.agentId': 'Agent id',
   'reports.status': 'Status now',

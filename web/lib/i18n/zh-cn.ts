@@ -331,6 +331,7 @@ export const zhCN: Dictionary = {
   'reports.agents': '坐席',
   'reports.agentsOf': '团队 {team} 的坐席',
   'reports.noAgents': '此日期范围内没有坐席为该团队工作。请尝试更长的范围或其他团队。',
+  'reports.noAgentsFiltered': '此范围内该团队没有坐席有符合筛选条件（{filters}）的数据。请尝试更长的范围，或清除筛选：',
   'reports.agent': '坐席',
   'reports.agentId': '坐席编号',
   'reports.status': '当前状态',

@@ -82,7 +82,7 @@ export class Report {
   teams = $state.raw<TeamReport[]>([]);
   /** With no team or agent chosen: each channel with facts in the range (the one chosen, with a channel filter). */
   channels = $state.raw<ChannelReport[]>([]);
-  /** The chosen team's agents (or, with no team chosen but an agent, every agent). */
+  /** The chosen team's agents (or, with no team chosen but an agent, every agent), with figures under the filters. */
   agents = $state.raw<AgentKpis[]>([]);
   /** The chosen agent's figures. */
   agentKpis = $state.raw<Kpis | null>(null);
@@ -125,23 +125,20 @@ export class Report {
     const names = [...new Set([...agentTeams, ...seen.body!.teams])].sort();
     const wanted = sel.team && !names.includes(sel.team) ? [...names, sel.team] : names;
     const byChannel = sel.team || sel.agent ? [] : sel.channel ? [sel.channel] : seen.body!.channels;
+    const filtered = Object.keys(filters).length > 0;
     const [teams, channels, agents, agentKpis] = await Promise.all([
       Promise.all(wanted.map(async (team) => ({ team, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { team, ...filters })) }))),
       Promise.all(byChannel.map(async (channel) => ({ channel, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { ...filters, channel })) }))),
-      sel.team ? getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range, { team: sel.team })) : Promise.resolve(everyone),
+      // Narrowed, every agent's figures (and open tickets) under the filters, in one request (one scan of the range).
+      sel.team || filtered ? getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range, { team: sel.team, ...filters })) : Promise.resolve(everyone),
       sel.agent ? getJson<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: sel.agent, ...filters })) : Promise.resolve(null)
     ]);
     const refused = [...teams.map((t) => t.answer), ...channels.map((c) => c.answer), agents, ...(agentKpis ? [agentKpis] : [])].find((r) => r.status !== 200);
     if (refused) return refused;
-    // Those who worked in the range (for the team, with one chosen) or are on shift now: not every agent ever seen.
-    let shown = agents.body!.agents.filter((a) => worked(a) || a.agent === sel.agent || (a.status !== null && a.status !== 'offline' && (!sel.team || a.team === sel.team)));
-    if (Object.keys(filters).length > 0) {
-      // GET /api/agents takes no filter: each agent's figures narrowed by them come from /api/kpis, as their drill links ask.
-      const narrowed = await Promise.all(shown.map((a) => getJson<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: a.agent, ...filters }))));
-      const refusedToo = narrowed.find((r) => r.status !== 200);
-      if (refusedToo) return refusedToo;
-      shown = shown.map((a, i) => narrowedAgent(a, narrowed[i].body!));
-    }
+    // Those who worked in the range (for the team, with one chosen; under the filters, with any set), the chosen
+    // agent, and with no filter those on shift now: a shift says nothing of a channel, and would list a row of noughts.
+    const onShift = (a: AgentKpis) => !filtered && a.status !== null && a.status !== 'offline' && (!sel.team || a.team === sel.team);
+    const shown = agents.body!.agents.filter((a) => worked(a) || a.agent === sel.agent || onShift(a));
     return {
       status: 200,
       seen: seen.body!,
@@ -153,11 +150,6 @@ export class Report {
       agentKpis: agentKpis?.body ?? null
     };
   }
-}
-
-/** An agent's row with the figures of /api/kpis for that agent (and the filters): its open tickets are those that match. */
-function narrowedAgent(a: AgentKpis, k: Kpis): AgentKpis {
-  return { ...a, open: k.backlog.open, firstResponse: k.firstResponse, resolution: k.resolution, csat: k.csat, callbacks: k.callbacks };
 }
 
 /** Whether an agent has any figure in the range (or open tickets now). */
