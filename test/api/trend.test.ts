@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testApp } from '../helpers/app';
-import { BASE, ticketEvent } from '../helpers/random-events';
+import { AGENTS, TEAMS, ticketEvent } from '../helpers/random-events';
 
 const RUNS = Number(process.env.FC_RUNS ?? 20);
 let open: ReturnType<typeof testApp>[] = [];
@@ -30,11 +30,21 @@ describe('each bucket is what /api/kpis says of it', () => {
     { from: '2026-11-24', to: '2026-11-25', step: 'hour' },
     { from: '2026-11-23', to: '2026-11-24', step: 'hour' }
   ];
-  const FILTERS: Record<string, string>[] = [{}, { team: 'wallet' }, { agent: 'ann' }, { team: 'risk', agent: 'bob' }];
+  // A team or none, and at most one of agent, channel, priority, category (what the rollups answer); values the events
+  // never hold (email, high on a created ticket) among them, so a filter that matches nothing is drawn too.
+  const one = fc.oneof(
+    fc.constant({}),
+    fc.constantFrom(...AGENTS).map((agent) => ({ agent })),
+    fc.constantFrom('chat', 'phone', 'email').map((channel) => ({ channel })),
+    fc.constantFrom('urgent', 'normal', 'high').map((priority) => ({ priority })),
+    fc.constantFrom('refund', 'other').map((category) => ({ category }))
+  );
+  const filterSet = fc.record({ team: fc.constantFrom(undefined, ...TEAMS), one }).map(({ team, one }) => ({ ...(team ? { team } : {}), ...one }) as Record<string, string>);
+  const filterSets = fc.uniqueArray(filterSet, { minLength: 1, maxLength: 4, selector: (f) => JSON.stringify(f) });
 
   it('for random events, every zone, range and filter', async () => {
     await fc.assert(
-      fc.asyncProperty(eventSet, fc.constantFrom(...ZONES), async (events, zone) => {
+      fc.asyncProperty(eventSet, fc.constantFrom(...ZONES), filterSets, async (events, zone, FILTERS) => {
         const t = app(zone);
         expect((await t.post(events)).status).toBe(200);
         for (const range of RANGES)
@@ -114,15 +124,34 @@ describe('buckets are the centre\'s days', () => {
 describe('asked wrongly', () => {
   it('names the parameter it cannot take, and a range too long to chart', async () => {
     const t = app('UTC');
-    const channel = await trend(t, 'from=2026-11-01&to=2026-11-02&channel=chat');
-    expect(channel.status).toBe(400);
-    expect(channel.body.errors[0]).toMatchObject({ path: 'channel', message: expect.stringContaining('unknown parameter') });
+    const typo = await trend(t, 'from=2026-11-01&to=2026-11-02&chanel=chat');
+    expect(typo.status).toBe(400);
+    expect(typo.body.errors[0]).toMatchObject({ path: 'chanel', message: expect.stringContaining('unknown parameter') });
     const long = await trend(t, 'from=2020-01-01&to=2026-01-01');
     expect(long.status).toBe(400);
     expect(long.body.errors[0]).toMatchObject({ path: 'to', message: expect.stringContaining('at most 1100 days') });
     const backwards = await trend(t, 'from=2026-11-05&to=2026-11-01');
     expect(backwards.status).toBe(400);
     expect(backwards.body.errors[0].path).toBe('to');
+  });
+
+  it('checks channel, priority and category as /api/kpis does, saying which is wrong', async () => {
+    const t = app('UTC');
+    const res = await trend(t, 'from=2026-11-01&to=2026-11-02&channel=fax&priority=soon');
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: any) => e.path).sort()).toEqual(['channel', 'priority']);
+    expect(res.body.errors.find((e: any) => e.path === 'channel').message).toContain('not a channel; expected one of');
+    expect((await trend(t, 'from=2026-11-01&to=2026-11-02&category=%20')).status).toBe(200);
+  });
+
+  it('draws a team and one more filter at most, and says which to clear past that', async () => {
+    const t = app('UTC');
+    expect((await trend(t, 'from=2026-11-01&to=2026-11-02&team=wallet&channel=chat')).status).toBe(200);
+    const res = await trend(t, 'from=2026-11-01&to=2026-11-02&team=wallet&channel=chat&priority=high');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { path: 'priority', message: 'the trend draws a team and at most one of agent, channel, priority, category; channel and priority are given: clear all but one of them to chart it' }
+    ]);
   });
 
   it('is for managers: a supervisor is refused, no credentials is 401', async () => {
