@@ -27,6 +27,9 @@ beforeAll(async () => {
       if (i % 2 === 0) events.push({ id: `d-${ticket}`, type: 'ticket.resolved', at: at + i * MIN + 20 * MIN, ticket, agent: 'alice' });
     }
   }
+  // Ten days ago, outside the last 7: three phone tickets, the only ones not on chat.
+  for (let i = 0; i < 3; i++)
+    events.push({ id: `c-P-${i}`, type: 'ticket.created', at: now - 10 * DAY + i * MIN, ticket: `P-${i}`, channel: 'phone', priority: 'high', team: 'payments' });
   expect((await postEvents(server.url, events)).status).toBe(200);
   const admin = await login('admin', 'test-admin-password');
   const res = await fetch(`${server.url}/api/users`, {
@@ -62,7 +65,7 @@ const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetc
 /** The hidden list's items, what a screen reader reads for the canvas: [its words, created, resolved]. */
 const rows = (page: Page) =>
   page.locator('.trend ol li').evaluateAll((items) => items.map((li) => [li.textContent!.trim(), (li as HTMLElement).dataset.created!, (li as HTMLElement).dataset.resolved!]));
-const range = (preset: 'today' | 'last7') => presetRange(preset, Date.now(), zone);
+const range = (preset: 'today' | 'last7' | 'last30') => presetRange(preset, Date.now(), zone);
 
 describe('The trend on the reports page', () => {
   it('shows the last 7 days day by day, each day as the API counts it, and one team when it is chosen', async () => {
@@ -109,6 +112,46 @@ describe('The trend on the reports page', () => {
     await empty.waitFor({ timeout: 20_000 });
     expect(await empty.textContent()).toContain('Nothing to chart in this range');
     expect(await page.locator('.trend canvas').count()).toBe(0);
+  });
+
+  it('follows the page\'s channel, says so in its heading, and differs from the whole centre\'s', async () => {
+    const page = await signedIn();
+    const { from, to } = range('last30');
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&channel=chat&lang=en`);
+    await page.locator('.trend .chart[data-trend="day"]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('#trend-title').textContent()).toBe('Day by day · Chat');
+    const chat = await api(page, `/api/trend?from=${from}&to=${to}&channel=chat`);
+    const all = await api(page, `/api/trend?from=${from}&to=${to}`);
+    const shown = await rows(page);
+    expect(shown.map((r) => Number(r[1]))).toEqual(chat.buckets.map((b: any) => b.tickets.created));
+    expect(shown.map((r) => Number(r[2]))).toEqual(chat.buckets.map((b: any) => b.tickets.resolved));
+    // The three phone tickets of ten days ago are the whole centre's, not the chat chart's.
+    expect(shown.map((r) => Number(r[1]))).not.toEqual(all.buckets.map((b: any) => b.tickets.created));
+    expect(shown.reduce((n, r) => n + Number(r[1]), 0)).toBe(20);
+
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&channel=chat&lang=zh-CN`);
+    await page.locator('.trend .chart').waitFor({ timeout: 20_000 });
+    expect(await page.locator('#trend-title').textContent()).toBe('按日趋势 · 在线聊天');
+  });
+
+  it('past a team and one filter, says in words why it is not drawn, and links to each one alone', async () => {
+    const page = await signedIn();
+    const { from, to } = range('last30');
+    const asked: string[] = [];
+    page.on('request', (r) => r.url().includes('/api/trend') && asked.push(r.url()));
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&channel=phone&priority=high&lang=en`);
+    const said = page.locator('.trend [data-trend="past-one"]');
+    await said.waitFor({ timeout: 20_000 });
+    expect(await said.textContent()).toContain('The chart draws a team and one more filter at most, and Phone · High are chosen');
+    expect(await said.getAttribute('class')).not.toContain('error');
+    expect(await page.locator('.trend canvas').count()).toBe(0);
+    expect(asked).toEqual([]);
+    await said.getByRole('link', { name: 'High only' }).click();
+    await page.locator('.trend .chart[data-trend="day"]').waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).searchParams.get('channel')).toBeNull();
+    expect(new URL(page.url()).searchParams.get('priority')).toBe('high');
+    expect(await page.locator('#trend-title').textContent()).toBe('Day by day · High');
+    expect((await rows(page)).reduce((n, r) => n + Number(r[1]), 0)).toBe(3);
   });
 
   it('speaks Chinese and fits a phone', async () => {

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_KPI_TARGETS } from '../../api/kpi/targets';
 import { setLocale } from '../../web/lib/i18n';
-import { bucketLabel, isQuiet, targetLabel, targetsOf, trendOption, trendSummary, type Trend, type TrendBucket } from '../../web/lib/reports/trend';
+import { bucketLabel, filterWords, filtersPastOne, isQuiet, targetLabel, targetsOf, trendOption, trendSummary, type Trend, type TrendBucket } from '../../web/lib/reports/trend';
 
 afterEach(() => setLocale('en'));
 
@@ -86,5 +86,24 @@ describe('in words', () => {
   it('says there were no first responses rather than naming a worst one', () => {
     const none = { ...days, buckets: [bucket(days.from, days.to, 2, 0, null)] };
     expect(trendSummary(none, targets)).toBe('Day by day: 2 tickets created and 0 resolved in all; most created on Sat, Oct 31: 2; no first responses');
+  });
+});
+
+describe('the filters it is drawn for', () => {
+  const none = { team: null, agent: null, channel: null, priority: null, category: null };
+
+  it('names the channel, priority and category in the heading, in the page\'s language', () => {
+    expect(filterWords(none)).toBe('');
+    expect(filterWords({ ...none, team: 'wallet', channel: 'chat' })).toBe('Chat');
+    expect(filterWords({ ...none, priority: 'high', category: 'refund' })).toBe('High · refund');
+    setLocale('zh-CN');
+    expect(filterWords({ ...none, channel: 'chat', priority: 'high' })).toBe('在线聊天 · 高');
+  });
+
+  it('draws a team and one more at most: past that, the ones to keep one of', () => {
+    expect(filtersPastOne({ ...none, team: 'wallet', channel: 'chat' })).toEqual([]);
+    expect(filtersPastOne({ ...none, team: 'wallet', agent: 'ann' })).toEqual([]);
+    expect(filtersPastOne({ ...none, channel: 'chat', priority: 'high' })).toEqual(['channel', 'priority']);
+    expect(filtersPastOne({ ...none, agent: 'ann', category: 'refund' })).toEqual(['agent', 'category']);
   });
 });

@@ -5,7 +5,7 @@ import type { Trend, TrendBucket } from '../../../api/queries/getTrend';
 import { axisDuration, durationAxis } from '../charts/options';
 import type { ChartOption } from '../charts/echarts';
 import { palette } from '../charts/palette';
-import { formatCount, formatDuration, formatHourMinute, formatValue, getLocale, t } from '../i18n';
+import { en, formatCount, formatDuration, formatHourMinute, formatValue, getLocale, t, type MessageKey } from '../i18n';
 
 export type { Trend, TrendBucket };
 
@@ -33,6 +33,38 @@ function dayText(at: number, timeZone: string, weekday = false): string {
 export function bucketLabel(bucket: TrendBucket, trend: Pick<Trend, 'step' | 'timezone'>, long = false): string {
   const at = Date.parse(bucket.from);
   return trend.step === 'hour' ? formatHourMinute(at, trend.timezone) : dayText(at, trend.timezone, long);
+}
+
+/** The page's filters the chart is drawn for (GET /api/trend's): a team, and one of the others at most. */
+export interface TrendFilters {
+  team: string | null;
+  agent: string | null;
+  channel: string | null;
+  priority: string | null;
+  category: string | null;
+}
+
+/** Beside a team, the chart draws one of these at most: each is a rollup's (GET /api/trend answers 400 past one). */
+export const ONE_OF = ['agent', 'channel', 'priority', 'category'] as const;
+
+/** The filters that keep the chart from being drawn, one of which alone it could draw; none when it can be. */
+export function filtersPastOne(filters: TrendFilters): (typeof ONE_OF)[number][] {
+  const given = ONE_OF.filter((k) => filters[k]);
+  return given.length > 1 ? given : [];
+}
+
+/** A filter's value in the page's language: "Chat", "紧急"; a category, or one the dictionary lacks, as it came. */
+export function filterWord(kind: (typeof ONE_OF)[number], value: string): string {
+  const key = `${kind}.${value}`;
+  return key in en ? t(key as MessageKey) : value;
+}
+
+/** The channel, priority and category the chart is narrowed by, in words for its heading: "Chat · High · refund". */
+export function filterWords(filters: TrendFilters): string {
+  return (['channel', 'priority', 'category'] as const)
+    .filter((k) => filters[k])
+    .map((k) => filterWord(k, filters[k]!))
+    .join(' · ');
 }
 
 /** Whether the chart would have nothing to draw: no ticket created or resolved and no first response in any bucket. */
