@@ -105,12 +105,21 @@ describe('The trend on the reports page', () => {
     expect(shown.reduce((n, r) => n + Number(r[1]), 0)).toBe(2);
   });
 
-  it('says so when the range is empty, with no chart drawn', async () => {
+  it('says once that a range is empty: the page says it for the whole centre, the chart for a team alone', async () => {
     const page = await signedIn();
     await page.goto(`${server.url}/reports?from=2024-01-01&to=2024-01-08&lang=en`);
+    await page.locator('p.empty').waitFor({ timeout: 20_000 });
+    expect(await page.locator('p.empty').textContent()).toContain('Nothing happened in this range');
+    expect(await page.locator('.trend').count()).toBe(0);
+    expect(await page.getByText('Nothing to chart in this range').count()).toBe(0);
+
+    // The centre had tickets in the last 7 days, a team of nobody's none: only the chart has anything to say.
+    const { from, to } = range('last7');
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&team=nobody&lang=en`);
     const empty = page.locator('.trend [data-trend="empty"]');
     await empty.waitFor({ timeout: 20_000 });
     expect(await empty.textContent()).toContain('Nothing to chart in this range');
+    expect(await page.locator('p.empty').count()).toBe(0);
     expect(await page.locator('.trend canvas').count()).toBe(0);
   });
 
