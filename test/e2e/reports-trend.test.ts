@@ -161,6 +161,12 @@ describe('The trend on the reports page', () => {
     expect(new URL(page.url()).searchParams.get('priority')).toBe('high');
     expect(await page.locator('#trend-title').textContent()).toBe('Day by day · High');
     expect((await rows(page)).reduce((n, r) => n + Number(r[1]), 0)).toBe(3);
+
+    // The phone tickets' day alone would be charted hour by hour, and the heading says so though it is not drawn.
+    const day = (n: number) => new Date(Date.parse(range('today').from) + n * DAY).toISOString().slice(0, 10);
+    await page.goto(`${server.url}/reports?from=${day(-10)}&to=${day(-9)}&channel=phone&priority=high&lang=en`);
+    await said.waitFor({ timeout: 20_000 });
+    expect(await page.locator('#trend-title').textContent()).toBe('Hour by hour · Phone · High');
   });
 
   it('speaks Chinese and fits a phone', async () => {

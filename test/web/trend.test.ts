@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_KPI_TARGETS } from '../../api/kpi/targets';
 import { setLocale } from '../../web/lib/i18n';
-import { bucketLabel, filterWords, filtersPastOne, isQuiet, targetLabel, targetsOf, trendOption, trendSummary, type Trend, type TrendBucket } from '../../web/lib/reports/trend';
+import { bucketLabel, filterWords, filtersPastOne, isQuiet, stepOfDays, targetLabel, targetsOf, trendOption, trendSummary, type Trend, type TrendBucket } from '../../web/lib/reports/trend';
 
 afterEach(() => setLocale('en'));
 
@@ -40,6 +40,16 @@ describe('bucket labels', () => {
   it("are the centre's hours for one day, the repeated hour twice", () => {
     const hours: Trend = { ...days, step: 'hour', buckets: [4, 5, 6, 7].map((h) => bucket(`2026-11-01T0${h}:00:00.000Z`, `2026-11-01T0${h + 1}:00:00.000Z`, 1, 1, 60)) };
     expect(hours.buckets.map((b) => bucketLabel(b, hours))).toEqual(['00:00', '01:00', '01:00', '02:00']);
+  });
+});
+
+describe('the step of a range of days', () => {
+  it('is the hour for one day, the day for more, as GET /api/trend steps them', () => {
+    expect(stepOfDays('2026-11-24', '2026-11-25')).toBe('hour');
+    // The day New York's clocks go back is 25 hours there, but one day of the calendar.
+    expect(stepOfDays('2026-11-01', '2026-11-02')).toBe('hour');
+    expect(stepOfDays('2026-11-24', '2026-11-26')).toBe('day');
+    expect(stepOfDays('2026-10-25', '2026-11-24')).toBe('day');
   });
 });
 

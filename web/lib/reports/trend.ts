@@ -35,6 +35,12 @@ export function bucketLabel(bucket: TrendBucket, trend: Pick<Trend, 'step' | 'ti
   return trend.step === 'hour' ? formatHourMinute(at, trend.timezone) : dayText(at, trend.timezone, long);
 }
 
+/**
+ * What GET /api/trend will answer for a range of the centre's days (`2026-11-24` to the day after its last): one day is
+ * hour by hour, as its step of a window of at most 25 hours.
+ */
+export const stepOfDays = (from: string, to: string): Trend['step'] => (Date.parse(to) - Date.parse(from) <= 86_400_000 ? 'hour' : 'day');
+
 /** The page's filters the chart is drawn for (GET /api/trend's): a team, and one of the others at most. */
 export interface TrendFilters {
   team: string | null;
