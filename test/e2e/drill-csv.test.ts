@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
+import { addUser, signedInAs } from '../helpers/people';
 import { postEvents, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
@@ -30,18 +31,7 @@ beforeAll(async () => {
     { id: 'e8', type: 'callback.attempted', at: at('05:10'), callback: 'CB-7', agent: 'ann', result: 'no_answer' }
   ];
   expect((await postEvents(server.url, events)).status).toBe(200);
-  const login = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'test-admin-password' })
-  });
-  const cookie = login.headers.get('set-cookie')!.split(';')[0];
-  const res = await fetch(`${server.url}/api/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ username: 'maria', password: 'maria-password-1', role: 'manager' })
-  });
-  expect(res.status).toBe(201);
+  await addUser(server.url, 'maria', 'manager');
 }, 180_000);
 
 afterAll(async () => {
@@ -49,16 +39,7 @@ afterAll(async () => {
   await server?.kill('SIGTERM');
 });
 
-async function signedIn(lang: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?lang=${lang}`);
-  await page.fill('input[name=username]', 'maria');
-  await page.fill('input[name=password]', 'maria-password-1');
-  await page.press('input[name=password]', 'Enter');
-  await page.locator('a.wall').waitFor({ timeout: 15_000 });
-  return page;
-}
+const signedIn = (lang: string) => signedInAs(browser, server.url, 'maria', lang, { width: 1280, height: 900 });
 
 /** The CSV the page's Download link gives, as rows of cells (none of these cells holds a comma or a quote). */
 async function downloaded(page: Page, measure: string, lang: string): Promise<{ name: string; rows: string[][] }> {

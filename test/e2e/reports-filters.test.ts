@@ -3,6 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
+import { addUser, signedInAs } from '../helpers/people';
 import { postEvents, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
@@ -30,18 +31,7 @@ beforeAll(async () => {
     ev('x5', t0 + 8 * min, { type: 'ticket.abandoned', ticket: 'R-2' })
   ];
   expect((await postEvents(server.url, events)).status).toBe(200);
-  const login = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'test-admin-password' })
-  });
-  const cookie = login.headers.get('set-cookie')!.split(';')[0];
-  const res = await fetch(`${server.url}/api/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ username: 'maria', password: 'maria-password-1', role: 'manager' })
-  });
-  expect(res.status).toBe(201);
+  await addUser(server.url, 'maria', 'manager');
 }, 180_000);
 
 afterAll(async () => {
@@ -49,13 +39,9 @@ afterAll(async () => {
   await server?.kill('SIGTERM');
 });
 
+/** Maria, a manager, on the reports of today. */
 async function signedIn(lang = 'en', viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport, acceptDownloads: true })).newPage();
-  await page.goto(`${server.url}/?lang=${lang}`);
-  await page.fill('input[name=username]', 'maria');
-  await page.fill('input[name=password]', 'maria-password-1');
-  await page.press('input[name=password]', 'Enter');
-  await page.locator('a.wall').waitFor({ timeout: 15_000 });
+  const page = await signedInAs(browser, server.url, 'maria', lang, viewport);
   await page.click('a.reports');
   await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
   return page;

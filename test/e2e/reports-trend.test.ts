@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetRange } from '../../web/lib/reports/range';
 import { startDashboard } from '../helpers/dashboard';
+import { addUser, signedInAs } from '../helpers/people';
 import { middayZone, postEvents, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
@@ -31,13 +32,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++)
     events.push({ id: `c-P-${i}`, type: 'ticket.created', at: now - 10 * DAY + i * MIN, ticket: `P-${i}`, channel: 'phone', priority: 'high', team: 'payments' });
   expect((await postEvents(server.url, events)).status).toBe(200);
-  const admin = await login('admin', 'test-admin-password');
-  const res = await fetch(`${server.url}/api/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: admin },
-    body: JSON.stringify({ username: 'maria', password: 'maria-password-1', role: 'manager' })
-  });
-  expect(res.status).toBe(201);
+  await addUser(server.url, 'maria', 'manager');
 }, 180_000);
 
 afterAll(async () => {
@@ -45,21 +40,7 @@ afterAll(async () => {
   await server?.kill('SIGTERM');
 });
 
-async function login(username: string, password: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  return res.headers.get('set-cookie')!.split(';')[0];
-}
-
-async function signedIn(lang = 'en', viewport = { width: 1920, height: 1080 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?lang=${lang}`);
-  await page.fill('input[name=username]', 'maria');
-  await page.fill('input[name=password]', 'maria-password-1');
-  await page.press('input[name=password]', 'Enter');
-  await page.locator('a.wall').waitFor({ timeout: 15_000 });
-  return page;
-}
+const signedIn = (lang = 'en', viewport = { width: 1920, height: 1080 }) => signedInAs(browser, server.url, 'maria', lang, viewport);
 
 const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).json(), path);
 /** The hidden list's items, what a screen reader reads for the canvas: [its words, created, resolved]. */

@@ -5,26 +5,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireCjkFont } from '../helpers/browser';
 import { startDashboard } from '../helpers/dashboard';
+import { addUser, signedInAs } from '../helpers/people';
 import { postEvents, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
-
-/** Adds a user as the test servers' admin, over the API. */
-async function addUser(username: string, role: string): Promise<void> {
-  const login = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'test-admin-password' })
-  });
-  const cookie = login.headers.get('set-cookie')!.split(';')[0];
-  const res = await fetch(`${server.url}/api/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ username, password: `${username}-password-1`, role })
-  });
-  expect(res.status).toBe(201);
-}
 
 beforeAll(async () => {
   ({ browser, server } = await startDashboard());
@@ -57,8 +42,8 @@ beforeAll(async () => {
     ev('k3', t0 + 13 * min, { type: 'callback.scheduled', callback: 'CB-3', reason: 'customer_request', due: t0 + 24 * 60 * min, agent: 'carol', team: 'wallet' })
   ];
   expect((await postEvents(server.url, events)).status).toBe(200);
-  await addUser('maria', 'manager');
-  await addUser('sam', 'supervisor');
+  await addUser(server.url, 'maria', 'manager');
+  await addUser(server.url, 'sam', 'supervisor');
 }, 180_000);
 
 afterAll(async () => {
@@ -66,16 +51,7 @@ afterAll(async () => {
   await server?.kill('SIGTERM');
 });
 
-async function signedIn(username: string, lang = 'en', viewport = { width: 1920, height: 1080 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?lang=${lang}`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', `${username}-password-1`);
-  await page.press('input[name=password]', 'Enter');
-  await page.locator('a.wall').waitFor({ timeout: 15_000 });
-  return page;
-}
+const signedIn = (username: string, lang = 'en', viewport = { width: 1920, height: 1080 }) => signedInAs(browser, server.url, username, lang, viewport);
 
 /** What GET `path` answers the page's signed-in user. */
 const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).json(), path);
