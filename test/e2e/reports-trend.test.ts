@@ -47,6 +47,22 @@ const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetc
 const rows = (page: Page) =>
   page.locator('.trend ol li').evaluateAll((items) => items.map((li) => [li.textContent!.trim(), (li as HTMLElement).dataset.created!, (li as HTMLElement).dataset.resolved!]));
 const range = (preset: 'today' | 'last7' | 'last30') => presetRange(preset, Date.now(), zone);
+/** The chart's tooltip, when shown: its lines. */
+const tip = (page: Page) => page.locator('.trend .chart .trend-tip');
+const tipLines = (page: Page) => tip(page).evaluate((el) => (el as HTMLElement).innerText.split('\n').map((l) => l.trim()).filter(Boolean));
+/** A first response as the page writes it, for the seeded ones (minutes under an hour) or none. */
+const formatDuration = (sec: number | null) => (sec === null ? '—' : `${Math.floor(sec / 60)}m ${String(Math.floor(sec % 60)).padStart(2, '0')}s`);
+/** What the tooltip should say of bucket `i` of GET /api/trend's answer, the hidden list's words naming its day. */
+function expectedTip(trend: any, shown: string[][], i: number): string[] {
+  const b = trend.buckets[i];
+  return [
+    shown[i][0].slice(0, shown[i][0].indexOf(': ')),
+    `Created: ${b.tickets.created}`,
+    `Resolved: ${b.tickets.resolved}`,
+    `First response p50: ${formatDuration(b.firstResponse.p50Sec)}${b.firstResponse.p50Sec === null ? '' : ', within target (≤ 10m)'}`,
+    `First response p90: ${formatDuration(b.firstResponse.p90Sec)}${b.firstResponse.p90Sec === null ? '' : ', within target (≤ 30m)'}`
+  ];
+}
 
 describe('The trend on the reports page', () => {
   it('shows the last 7 days day by day, each day as the API counts it, and one team when it is chosen', async () => {
@@ -148,6 +164,63 @@ describe('The trend on the reports page', () => {
     await page.goto(`${server.url}/reports?from=${day(-10)}&to=${day(-9)}&channel=phone&priority=high&lang=en`);
     await said.waitFor({ timeout: 20_000 });
     expect(await page.locator('#trend-title').textContent()).toBe('Hour by hour · Phone · High');
+  });
+
+  it("shows the figures of the day under the pointer, and of the next day by keyboard, as GET /api/trend's", async () => {
+    const page = await signedIn();
+    const { from, to } = range('last7');
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    const chart = page.locator('.trend .chart[data-trend="day"]');
+    await chart.locator('canvas').waitFor({ timeout: 20_000 });
+    const trend = await api(page, `/api/trend?from=${from}&to=${to}`);
+    const shown = await rows(page);
+    expect(await chart.getAttribute('tabindex')).toBe('0');
+    expect(await page.locator(`#${await chart.getAttribute('aria-describedby')}`).textContent()).toContain('use ← and →');
+
+    // Over the fifth of the seven days: the second seeded day before today, 3 created, answered in 5 minutes.
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width * (4.5 / 7), box.y + box.height * 0.6);
+    await tip(page).waitFor({ state: 'visible', timeout: 10_000 });
+    const hovered = await tipLines(page);
+    const i = shown.findIndex((r) => r[0].startsWith(`${hovered[0]}: `));
+    expect(i).toBeGreaterThan(0);
+    expect(i).toBeLessThan(6);
+    expect(hovered).toEqual(expectedTip(trend, shown, i));
+    expect(hovered.slice(1, 3)).toEqual([`Created: ${trend.buckets[i].tickets.created}`, `Resolved: ${trend.buckets[i].tickets.resolved}`]);
+
+    // The keyboard goes on from the day hovered: → the next day, ← back, Escape hides the figures.
+    await chart.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => tipLines(page)).toEqual(expectedTip(trend, shown, i + 1));
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => tipLines(page)).toEqual(expectedTip(trend, shown, i - 1));
+    expect(await page.locator('.trend [aria-live="polite"]').textContent()).toBe(expectedTip(trend, shown, i - 1).join('; '));
+    await page.keyboard.press('Escape');
+    await expect.poll(() => tip(page).isVisible()).toBe(false);
+  });
+
+  it('shows a day\'s figures at a tap on a phone, inside its width', async () => {
+    const page = await signedIn('zh-CN', { width: 390, height: 844 });
+    const { from, to } = range('last7');
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=zh-CN`);
+    const chart = page.locator('.trend .chart[data-trend="day"]');
+    await chart.locator('canvas').waitFor({ timeout: 20_000 });
+    await chart.scrollIntoViewIfNeeded();
+    const trend = await api(page, `/api/trend?from=${from}&to=${to}`);
+    const shown = await rows(page);
+    // The last day, today, at the right, where a tooltip left to itself would run past the screen.
+    const box = (await chart.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.78, box.y + box.height * 0.6);
+    await tip(page).waitFor({ state: 'visible', timeout: 10_000 });
+    const lines = await tipLines(page);
+    expect(lines[0]).toBe(shown[6][0].slice(0, shown[6][0].indexOf('：')));
+    expect(lines.slice(1, 3)).toEqual([`新建：${trend.buckets[6].tickets.created}`, `已解决：${trend.buckets[6].tickets.resolved}`]);
+    expect(lines[4]).toMatch(/^首次响应 p90：2分00秒，未超出目标（≤ 30分钟）$/);
+    const tipBox = (await tip(page).boundingBox())!;
+    expect(tipBox.x).toBeGreaterThanOrEqual(0);
+    expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => [document.documentElement.scrollWidth, window.scrollX])).toEqual([390, 0]);
   });
 
   it('speaks Chinese and fits a phone', async () => {

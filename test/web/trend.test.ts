@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_KPI_TARGETS } from '../../api/kpi/targets';
 import { setLocale } from '../../web/lib/i18n';
-import { bucketLabel, filterWords, filtersPastOne, isQuiet, stepOfDays, targetLabel, targetsOf, trendOption, trendSummary, type Trend, type TrendBucket } from '../../web/lib/reports/trend';
+import { bucketLabel, filterWords, filtersPastOne, isQuiet, stepOfDays, targetLabel, targetsOf, trendOption, trendSummary, trendTip, type Trend, type TrendBucket } from '../../web/lib/reports/trend';
 
 afterEach(() => setLocale('en'));
 
@@ -81,6 +81,49 @@ describe('the chart', () => {
   it('is quiet when nothing was created, resolved or answered', () => {
     expect(isQuiet(days)).toBe(false);
     expect(isQuiet({ ...days, buckets: days.buckets.map((b) => bucket(b.from, b.to, 0, 0, null)) })).toBe(true);
+  });
+});
+
+describe('the tooltip', () => {
+  it("says a day's figures in the centre's zone, each first response against its target in words, in both languages", () => {
+    // Nov 1: p50 20m (over the 10m target), p90 40m (over 30m); Oct 31: p50 2m and p90 4m, within both.
+    expect(trendTip(days.buckets[1], days, targets)).toEqual([
+      'Sun, Nov 1',
+      'Created: 12',
+      'Resolved: 9',
+      'First response p50: 20m 00s, over target (≤ 10m)',
+      'First response p90: 40m 00s, over target (≤ 30m)'
+    ]);
+    expect(trendTip(days.buckets[0], days, targets).slice(3)).toEqual(['First response p50: 2m 00s, within target (≤ 10m)', 'First response p90: 4m 00s, within target (≤ 30m)']);
+    setLocale('zh-CN');
+    expect(trendTip(days.buckets[1], days, targets)).toEqual([
+      '11月1日周日',
+      '新建：12',
+      '已解决：9',
+      '首次响应 p50：20分00秒，超出目标（≤ 10分钟）',
+      '首次响应 p90：40分00秒，超出目标（≤ 30分钟）'
+    ]);
+  });
+
+  it('says a bucket without first responses has none, and no target the admin has not got', () => {
+    expect(trendTip(days.buckets[2], days, targets).slice(3)).toEqual(['First response p50: —', 'First response p90: —']);
+    expect(trendTip(days.buckets[1], days, {}).slice(3)).toEqual(['First response p50: 20m 00s', 'First response p90: 40m 00s']);
+  });
+
+  it("names an hour's bucket by the centre's hour", () => {
+    const hours: Trend = { ...days, step: 'hour', buckets: [bucket('2026-11-01T05:00:00.000Z', '2026-11-01T06:00:00.000Z', 3, 1, 60)] };
+    expect(trendTip(hours.buckets[0], hours, targets)[0]).toBe('01:00');
+  });
+
+  it('is the chart\'s, for the bucket under the pointer, its words written as text', () => {
+    const option = trendOption(days, targets, false) as any;
+    expect(option.tooltip.trigger).toBe('axis');
+    expect(option.tooltip.confine).toBe(true);
+    expect(option.tooltip.formatter([{ dataIndex: 1 }, { dataIndex: 1 }])).toBe(
+      '<strong>Sun, Nov 1</strong><br>Created: 12<br>Resolved: 9<br>First response p50: 20m 00s, over target (≤ 10m)<br>First response p90: 40m 00s, over target (≤ 30m)'
+    );
+    setLocale('zh-CN');
+    expect(option.tooltip.formatter([{ dataIndex: 0 }])).toContain('<strong>10月31日周六</strong><br>新建：4<br>');
   });
 });
 

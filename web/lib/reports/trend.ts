@@ -91,6 +91,32 @@ export function targetLabel(which: 'p50' | 'p90', targets: TrendTargets): string
   return target ? t(which === 'p50' ? 'trend.p50Target' : 'trend.p90Target', { target: formatValue('duration', target.warn, true) }) : null;
 }
 
+/** A first-response figure as the page writes it, against its target where the admin has one: "32m 00s, over target (≤ 30m)". */
+function againstTarget(value: number | null, target: KpiTarget | undefined): string {
+  const text = formatDuration(value);
+  if (!target || value === null) return text;
+  return t(value > target.warn ? 'trend.tip.over' : 'trend.tip.within', { value: text, target: formatValue('duration', target.warn, true) });
+}
+
+/**
+ * What the tooltip says of one bucket, line by line: its day (or hour) in the centre's zone, tickets created and
+ * resolved, and first-response p50 and p90 each against its target, "over target" in words and not by colour alone.
+ */
+export function trendTip(bucket: TrendBucket, trend: Pick<Trend, 'step' | 'timezone'>, targets: TrendTargets): string[] {
+  const line = (name: MessageKey, value: string) => t('trend.tip.line', { name: t(name), value });
+  return [
+    bucketLabel(bucket, trend, true),
+    line('trend.created', formatCount(bucket.tickets.created)),
+    line('trend.resolved', formatCount(bucket.tickets.resolved)),
+    line('trend.p50', againstTarget(bucket.firstResponse.p50Sec, targets.p50)),
+    line('trend.p90', againstTarget(bucket.firstResponse.p90Sec, targets.p90))
+  ];
+}
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** ECharts writes a formatter's answer as HTML: the tooltip's words go in as text. */
+const html = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]);
+
 /** The target lines' colours: the p90's is the wall's amber warn line, the p50's a quieter grey. */
 export const targetColours = { p50: palette.muted, p90: palette.warn } as const;
 
@@ -131,6 +157,23 @@ export function trendOption(trend: Trend, targets: TrendTargets, narrow: boolean
     animation: false,
     textStyle: { fontFamily },
     grid: { left: 4, right: 4, top: 16, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    // The bucket under the pointer (or the keyboard's, through showTip), kept inside the chart so a phone does not scroll sideways.
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      confine: true,
+      className: 'trend-tip',
+      backgroundColor: '#0f1722',
+      borderColor: palette.axis,
+      textStyle: { fontFamily, fontSize: font + 1, color: palette.text },
+      formatter: (params: unknown) => {
+        const first = (Array.isArray(params) ? params[0] : params) as { dataIndex?: number } | undefined;
+        const bucket = first?.dataIndex === undefined ? undefined : trend.buckets[first.dataIndex];
+        if (!bucket) return '';
+        const [when, ...rest] = trendTip(bucket, trend, targets).map(html);
+        return `<strong>${when}</strong><br>${rest.join('<br>')}`;
+      }
+    },
     xAxis: {
       type: 'category',
       data: labels,
