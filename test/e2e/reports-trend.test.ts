@@ -16,7 +16,8 @@ const MIN = 60_000;
 beforeAll(async () => {
   ({ browser, server } = await startDashboard({ KPI_TIMEZONE: zone }));
   const now = Date.now();
-  const events: Record<string, unknown>[] = [];
+  // Alice has a name; carol is known by her id alone.
+  const events: Record<string, unknown>[] = [{ id: 's-alice', type: 'agent.status', at: now - 12 * DAY, agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }];
   // Each of the last four days (and today), 1 + d tickets for payments and one for wallet, answered after 2 + d minutes.
   for (let d = 0; d < 5; d++) {
     const at = now - d * DAY - 90 * MIN;
@@ -221,6 +222,24 @@ describe('The trend on the reports page', () => {
     expect(tipBox.x).toBeGreaterThanOrEqual(0);
     expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => [document.documentElement.scrollWidth, window.scrollX])).toEqual([390, 0]);
+  });
+
+  it("names an agent by name in the link that keeps the agent alone, an unknown one by id", async () => {
+    const page = await signedIn();
+    const { from, to } = range('last30');
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&agent=alice&channel=chat&lang=en`);
+    const said = page.locator('.trend [data-trend="past-one"]');
+    await said.waitFor({ timeout: 20_000 });
+    await expect.poll(() => said.getByRole('link').allTextContents()).toEqual(['Alice Chen only', 'Chat only']);
+    expect(await said.textContent()).toContain('and Alice Chen · Chat are chosen');
+    await said.getByRole('link', { name: 'Alice Chen only' }).click();
+    await page.locator('.trend .chart[data-trend="day"]').waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).searchParams.get('agent')).toBe('alice');
+    expect(new URL(page.url()).searchParams.get('channel')).toBeNull();
+
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&agent=zed&channel=chat&lang=en`);
+    await said.waitFor({ timeout: 20_000 });
+    await expect.poll(() => said.getByRole('link').allTextContents()).toEqual(['zed only', 'Chat only']);
   });
 
   it('speaks Chinese and fits a phone', async () => {

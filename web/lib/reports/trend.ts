@@ -65,6 +65,11 @@ export function filterWord(kind: (typeof ONE_OF)[number], value: string): string
   return key in en ? t(key as MessageKey) : value;
 }
 
+/** A filter past one in words, for the hint and its link to keep it alone: the agent by name where the page knows it ("Alice Chen"), else by id. */
+export function pastOneWord(kind: (typeof ONE_OF)[number], filters: TrendFilters, agentName: string | null = null): string {
+  return kind === 'agent' && agentName ? agentName : filterWord(kind, filters[kind] ?? '');
+}
+
 /** The channel, priority and category the chart is narrowed by, in words for its heading: "Chat · High · refund". */
 export function filterWords(filters: TrendFilters): string {
   return (['channel', 'priority', 'category'] as const)
