@@ -1,5 +1,6 @@
 // The reports' trend chart in Chromium: the range day by day (hour by hour for today) for the centre, a team or an
 // agent, its figures those of GET /api/trend; an empty range said in words; both languages, and a phone's width.
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetRange } from '../../web/lib/reports/range';
@@ -258,5 +259,38 @@ describe('The trend on the reports page', () => {
     const box = await chart.boundingBox();
     expect(box!.x).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+  });
+
+  it("leaves callbacks out of the teams' and the agents' files under a channel, as the page says they are left out", async () => {
+    const page = await signedIn();
+    const { from, to } = range('last7');
+    /** The header row of the file the export button at `button` saves. */
+    const exported = async (button: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      return readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
+    };
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
+    expect((await exported('section[aria-labelledby="teams-title"] button.export'))[0]).toContain('Callbacks on time (%),callbacks completed on time,callbacks completed,callbacks scheduled');
+
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&channel=chat&lang=en`);
+    await page.locator('.filters').waitFor({ timeout: 20_000 });
+    await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
+    const teams = await exported('section[aria-labelledby="teams-title"] button.export');
+    expect(teams[0]).not.toMatch(/callback/i);
+    expect(teams[0]).toMatch(/,CSAT \(%\),ratings$/);
+    expect(teams.find((r) => r.startsWith('payments,'))!.split(',')).toHaveLength(teams[0].split(',').length);
+
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&team=payments&lang=en`);
+    await page.locator('tr[data-agent="alice"]').waitFor({ timeout: 20_000 });
+    expect((await exported('section[aria-labelledby="agents-title"] button.export'))[0]).toMatch(/,callbacks completed on time,callbacks completed,callbacks scheduled$/);
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&team=payments&channel=chat&lang=en`);
+    await page.locator('.filters').waitFor({ timeout: 20_000 });
+    await page.locator('tr[data-agent="alice"]').waitFor({ timeout: 20_000 });
+    const agents = await exported('section[aria-labelledby="agents-title"] button.export');
+    expect(agents[0]).toMatch(/^Agent,Agent id,Status now,/);
+    expect(agents[0]).not.toMatch(/callback/i);
+    const alice = agents.find((r) => r.startsWith('Alice Chen,alice,'))!;
+    expect(alice.split(',')).toHaveLength(agents[0].split(',').length);
   });
 });
