@@ -131,6 +131,9 @@ describe('Reports by every team, filtered', () => {
     expect(asked.filter((u) => u.startsWith('/api/agents?') && u.includes('channel=chat'))).toHaveLength(1);
     expect(asked.filter((u) => u.startsWith('/api/kpis?') && /[?&]agent=/.test(u))).toEqual([]);
     expect(await page.locator('table.agents tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-agent')))).toEqual(['alice']);
+    // Callbacks carry no channel: the agents' table leaves them out as the teams' does, and as the hint says.
+    expect(await page.locator('table.agents td[data-col="callbacks"]').count()).toBe(0);
+    expect(await page.locator('table.agents thead').textContent()).not.toContain('Callbacks on time');
 
     const { agents } = await api(page, `/api/agents?${range}&team=payments&channel=chat`);
     const bob = agents.find((a: any) => a.agent === 'bob');
@@ -151,6 +154,10 @@ describe('Reports by every team, filtered', () => {
     expect(page.url()).toContain('agent=alice');
     await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('tbody tr').count()).toBe(alice.firstResponse.count);
+    // Her own figures under the filter: no callbacks tile either.
+    await page.goto(`${server.url}/reports?${range}&team=payments&agent=alice&channel=chat&lang=en`);
+    await page.locator('[data-tile="breached"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-tile="callbacks"]').count()).toBe(0);
 
     // A filter no agent of the team has a figure under (risk's fraud): said so, with the way out, not rows of noughts.
     await page.goto(`${server.url}/reports?${range}&team=payments&category=fraud&lang=en`);
