@@ -130,6 +130,9 @@ describe('Reports by every team, filtered', () => {
     // The team's agents under the filter in one request, not one /api/kpis per agent (each a scan of the range).
     expect(asked.filter((u) => u.startsWith('/api/agents?') && u.includes('channel=chat'))).toHaveLength(1);
     expect(asked.filter((u) => u.startsWith('/api/kpis?') && /[?&]agent=/.test(u))).toEqual([]);
+    // Nor the other teams' figures, nor every agent's unfiltered: a team's page shows neither the teams' table nor them.
+    expect(asked.filter((u) => u.startsWith('/api/kpis?') && /[?&]team=(?!payments&)/.test(u))).toEqual([]);
+    expect(asked.filter((u) => u.startsWith('/api/agents?') && !u.includes('team=payments'))).toEqual([]);
     expect(await page.locator('table.agents tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-agent')))).toEqual(['alice']);
     // Callbacks carry no channel: the agents' table leaves them out as the teams' does, and as the hint says.
     expect(await page.locator('table.agents td[data-col="callbacks"]').count()).toBe(0);

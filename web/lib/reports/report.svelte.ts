@@ -112,25 +112,27 @@ export class Report {
     if (allowed !== 200) return { status: allowed };
     const range = { from: sel.from, to: sel.to };
     const filters = filtersOf(sel);
+    // The teams' and channels' tables show with neither a team nor an agent chosen: only then are they read.
+    const overview = !sel.team && !sel.agent;
     const [targets, everyone, centre, seen] = await Promise.all([
       getJson<{ targets: Record<string, KpiTarget> }>('/api/targets'),
-      getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range)),
+      // Every agent, unfiltered: the teams they are on, and the agents listed with no team and no filter.
+      sel.team ? Promise.resolve(null) : getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range)),
       getJson<Kpis>(apiUrl('/api/kpis', range, filters)),
       getJson<Seen>(apiUrl('/api/seen', range))
     ]);
-    const failed = [targets, everyone, centre, seen].find((r) => r.status !== 200);
+    const failed = [targets, everyone, centre, seen].find((r) => r !== null && r.status !== 200);
     if (failed) return failed;
     // Every team seen in the range (a team only tickets name has no agent) and every agent's team (one on shift today).
-    const agentTeams = everyone.body!.agents.map((a) => a.team).filter((t): t is string => !!t);
-    const names = [...new Set([...agentTeams, ...seen.body!.teams])].sort();
-    const wanted = sel.team && !names.includes(sel.team) ? [...names, sel.team] : names;
-    const byChannel = sel.team || sel.agent ? [] : sel.channel ? [sel.channel] : seen.body!.channels;
+    const agentTeams = (everyone?.body!.agents ?? []).map((a) => a.team).filter((t): t is string => !!t);
+    const wanted = overview ? [...new Set([...agentTeams, ...seen.body!.teams])].sort() : [];
+    const byChannel = !overview ? [] : sel.channel ? [sel.channel] : seen.body!.channels;
     const filtered = Object.keys(filters).length > 0;
     const [teams, channels, agents, agentKpis] = await Promise.all([
       Promise.all(wanted.map(async (team) => ({ team, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { team, ...filters })) }))),
       Promise.all(byChannel.map(async (channel) => ({ channel, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { ...filters, channel })) }))),
       // Narrowed, every agent's figures (and open tickets) under the filters, in one request (one scan of the range).
-      sel.team || filtered ? getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range, { team: sel.team, ...filters })) : Promise.resolve(everyone),
+      everyone === null || filtered ? getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range, { team: sel.team, ...filters })) : Promise.resolve(everyone),
       sel.agent ? getJson<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: sel.agent, ...filters })) : Promise.resolve(null)
     ]);
     const refused = [...teams.map((t) => t.answer), ...channels.map((c) => c.answer), agents, ...(agentKpis ? [agentKpis] : [])].find((r) => r.status !== 200);
