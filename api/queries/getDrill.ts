@@ -120,11 +120,7 @@ export const SCAN_BUDGET: ScanBudget = { step: 10_000, max: 40_000 };
 
 type Key = { at: number; subject: string; id: number };
 
-/**
- * One page of the facts behind a window's number, newest first: a walk of `facts_at` (at, subject, and the
- * rowid it ends in) down from the window's end or the cursor, stopping at `limit` rows or at the scan budget.
- * Nothing counts the window first, so a page of a year costs what a page of a day does.
- */
+/** One page of the facts behind a window's number, newest first, walked down from the window's end or the cursor. */
 function factPage(
   sqlite: Database.Database,
   measure: keyof typeof FACT_MEASURES,
@@ -136,41 +132,16 @@ function factPage(
 ): DrillPage {
   const m: { kind: FactKind; where?: string } = FACT_MEASURES[measure];
   const f = filterConditions(filters, FACT_FILTER_COLUMNS);
-  const range = (upper: Key | null, lower: Key | null) => {
-    // One bound on `at` each way, the tighter of the window's and the step's: given two, SQLite ranges the index by
-    // the one it meets first (the window's), and every step of a page walked from the window's end to its start.
-    // The row values then pick the rows within the range.
-    const conditions = ['at >= ?', upper && upper.at < window.to ? 'at <= ?' : 'at < ?'];
-    const params: (string | number)[] = [Math.max(window.from, lower?.at ?? window.from), upper && upper.at < window.to ? upper.at : window.to];
-    if (upper) (conditions.push('(at, subject, id) < (?, ?, ?)'), params.push(upper.at, upper.subject, upper.id));
-    if (lower) (conditions.push('(at, subject, id) >= (?, ?, ?)'), params.push(lower.at, lower.subject, lower.id));
-    return { conditions, params };
-  };
-  const ORDER = 'ORDER BY at DESC, subject DESC, id DESC';
-  const rows: FactRow[] = [];
-  const stoppedAt = walkSteps<Key>(
-    budget,
-    after && 'id' in after ? after : null,
-    (upper) => {
-      // Where this step ends: `step` index entries down, read from the index alone (at, subject and rowid are in it).
-      const r = range(upper, null);
-      return cached(sqlite, `SELECT at, subject, id FROM facts INDEXED BY facts_at WHERE ${r.conditions.join(' AND ')} ${ORDER} LIMIT 1 OFFSET ?`).get(
-        ...r.params,
-        budget.step - 1
-      ) as Key | undefined;
-    },
-    (upper, lower) => {
-      const q = range(upper, lower);
-      rows.push(
-        ...(cached(
-          sqlite,
-          `SELECT id, subject, kind, at, team, channel, priority, category, agent, value, flag, flag2 FROM facts INDEXED BY facts_at
-         WHERE ${[...q.conditions, 'kind = ?', ...(m.where ? [m.where] : []), ...f.conditions].join(' AND ')} ${ORDER} LIMIT ?`
-        ).all(...q.params, m.kind, ...f.params, limit + 1 - rows.length) as FactRow[])
-      );
-      return rows.length > limit;
-    }
-  );
+  const { rows, stoppedAt } = walkFactsAt<Key, FactRow>(sqlite, {
+    key: ['at', 'subject', 'id'],
+    window,
+    columns: 'f.id, f.subject, f.kind, f.at, f.team, f.channel, f.priority, f.category, f.agent, f.value, f.flag, f.flag2',
+    where: ['f.kind = ?', ...(m.where ? [m.where] : []), ...f.conditions],
+    params: [m.kind, ...f.params],
+    limit,
+    start: after && 'id' in after ? after : null,
+    budget
+  });
   const more = rows.length > limit;
   if (more) rows.pop();
   const ticketOf = callbackTickets(sqlite, rows.filter((r) => r.subject.startsWith('c:')).map((r) => r.subject));
@@ -370,61 +341,85 @@ function byCreation(
       .slice(0, limit + 1);
     return { rows, stoppedAt: null };
   }
-  const range = (upper: BacklogKey | null, lower: BacklogKey | null) => {
-    const where: string[] = [];
-    const values: (string | number)[] = [];
-    if (upper) (where.push('f.at <= ?', '(f.at, f.subject) < (?, ?)'), values.push(upper.at, upper.at, upper.subject));
-    if (lower) (where.push('f.at >= ?', '(f.at, f.subject) >= (?, ?)'), values.push(lower.at, lower.at, lower.subject));
-    return { where, values };
-  };
-  const ORDER = 'ORDER BY f.at DESC, f.subject DESC';
-  const rows: BacklogRow[] = [];
-  const stoppedAt = walkSteps<BacklogKey>(
-    budget,
-    after,
-    (upper) => {
-      const r = range(upper, null);
-      return cached(sqlite, `SELECT f.at, f.subject FROM facts f INDEXED BY facts_at ${r.where.length ? `WHERE ${r.where.join(' AND ')}` : ''} ${ORDER} LIMIT 1 OFFSET ?`).get(
-        ...r.values,
-        budget.step - 1
-      ) as BacklogKey | undefined;
-    },
-    (upper, lower) => {
-      const q = range(upper, lower);
-      // CROSS JOIN keeps the walk of facts_at outermost: each created fact met is looked up in the backlog.
-      rows.push(
-        ...(cached(
-          sqlite,
-          `SELECT ${columns}, f.at AS at FROM facts f INDEXED BY facts_at CROSS JOIN subjects s ON s.subject = f.subject CROSS JOIN open_tickets b ON b.sid = s.sid
-         WHERE ${[...q.where, "f.kind = 'created'", ...conditions].join(' AND ')} ${ORDER} LIMIT ?`
-        ).all(...q.values, ...params, limit + 1 - rows.length) as BacklogRow[])
-      );
-      return rows.length > limit;
-    }
-  );
-  return { rows, stoppedAt };
+  // CROSS JOIN keeps the walk of facts_at outermost: each created fact met is looked up in the backlog.
+  return walkFactsAt<BacklogKey, BacklogRow>(sqlite, {
+    key: ['at', 'subject'],
+    columns: `${columns}, f.at AS at`,
+    joins: 'CROSS JOIN subjects s ON s.subject = f.subject CROSS JOIN open_tickets b ON b.sid = s.sid',
+    where: ["f.kind = 'created'", ...conditions],
+    params,
+    limit,
+    start: after,
+    budget
+  });
+}
+
+/** What one page's walk of `facts_at` reads: the rows it lists, and how it orders and bounds them. */
+interface Walk<K extends BacklogKey> {
+  /** The index's columns the page is ordered by, newest first (`facts_at` ends in the rowid, `id`). */
+  key: readonly (keyof K & keyof FactRow)[];
+  /** A window's facts: the walk stays within [from, to). */
+  window?: { from: number; to: number };
+  /** A page's row: its columns, the tables joined to each fact met (`f`), and what it must meet. */
+  columns: string;
+  joins?: string;
+  where: string[];
+  params: (string | number)[];
+  limit: number;
+  /** Where the walk starts, below this key (a cursor's position), or null: the top. */
+  start: K | null;
+  budget: ScanBudget;
 }
 
 /**
- * The walk of `facts_at` a page makes, newest first: down from `start` (null: the top) a step of `budget.step` index
- * entries at a time, `stepEnd` finding where a step ends and `read` reading the rows between (true once the page is
- * full), until the page is full or the index ends. Past `budget.max` entries it stops, and gives where: the next page
- * goes on from there (null when it did not stop so).
+ * One page, newest first: a walk of `facts_at` down from `start` a step of `budget.step` index entries at a time, each
+ * step's end found from the index alone and the rows between read, until the page holds `limit` rows (and one more,
+ * which says there are more) or the index ends. Past `budget.max` entries it stops, and gives where (`stoppedAt`):
+ * the next page goes on from there (null when it did not stop so). Nothing counts the window first, so a page of a
+ * year costs what a page of a day does.
  */
-function walkSteps<K>(
-  budget: ScanBudget,
-  start: K | null,
-  stepEnd: (upper: K | null) => K | undefined,
-  read: (upper: K | null, lower: K | null) => boolean
-): K | null {
-  let upper = start;
-  let walked = 0;
-  for (;;) {
-    const lower = stepEnd(upper) ?? null;
-    if (read(upper, lower) || !lower) return null;
+function walkFactsAt<K extends BacklogKey, R>(sqlite: Database.Database, walk: Walk<K>): { rows: R[]; stoppedAt: K | null } {
+  const { key, window, budget } = walk;
+  const tuple = `(${key.map((c) => `f.${c}`).join(', ')})`;
+  const marks = `(${key.map(() => '?').join(', ')})`;
+  const ORDER = `ORDER BY ${key.map((c) => `f.${c} DESC`).join(', ')}`;
+  const range = (upper: K | null, lower: K | null) => {
+    // One bound on `at` each way, the tighter of the window's and the step's: given two, SQLite ranges the index by
+    // the one it meets first (the window's), and every step of a page walked from the window's end to its start.
+    // The row values then pick the rows within the range.
+    const conditions: string[] = [];
+    const params: (string | number)[] = [];
+    const from = window ? Math.max(window.from, lower?.at ?? window.from) : lower?.at;
+    if (from !== undefined) (conditions.push('f.at >= ?'), params.push(from));
+    if (upper && (!window || upper.at < window.to)) (conditions.push('f.at <= ?'), params.push(upper.at));
+    else if (window) (conditions.push('f.at < ?'), params.push(window.to));
+    if (upper) (conditions.push(`${tuple} < ${marks}`), params.push(...key.map((c) => upper[c] as string | number)));
+    if (lower) (conditions.push(`${tuple} >= ${marks}`), params.push(...key.map((c) => lower[c] as string | number)));
+    return { conditions, params };
+  };
+  const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
+  const rows: R[] = [];
+  let upper = walk.start;
+  for (let walked = 0; ; ) {
+    // Where this step ends: `step` index entries down, read from the index alone (at, subject and rowid are in it).
+    const r = range(upper, null);
+    const lower =
+      (cached(sqlite, `SELECT ${key.map((c) => `f.${c} AS ${c}`).join(', ')} FROM facts f INDEXED BY facts_at ${where(r.conditions)} ${ORDER} LIMIT 1 OFFSET ?`).get(
+        ...r.params,
+        budget.step - 1
+      ) as K | undefined) ?? null;
+    const q = range(upper, lower);
+    rows.push(
+      ...(cached(sqlite, `SELECT ${walk.columns} FROM facts f INDEXED BY facts_at ${walk.joins ?? ''} ${where([...q.conditions, ...walk.where])} ${ORDER} LIMIT ?`).all(
+        ...q.params,
+        ...walk.params,
+        walk.limit + 1 - rows.length
+      ) as R[])
+    );
+    if (rows.length > walk.limit || !lower) return { rows, stoppedAt: null };
     walked += budget.step;
     upper = lower;
-    if (walked >= budget.max) return lower;
+    if (walked >= budget.max) return { rows, stoppedAt: lower };
   }
 }
 
