@@ -59,17 +59,25 @@ function readEvents(stored: Stored[]): { events: StoryEvent[]; shown: Record<str
   return { events, shown };
 }
 
-const showFact = (f: Fact) => ({ ...f, at: iso(f.at) });
+/**
+ * A subject's story, read on the caller's snapshot: its events as shown, and what `replay` makes of them (`state`
+ * describes it, and its facts follow). Null for a subject no event has named.
+ */
+function story<R extends { facts: Fact[] }, S>(sqlite: Database.Database, subject: string, replay: (events: StoryEvent[]) => R | null, state: (replayed: R) => S) {
+  const stored = storedEvents(sqlite, subject);
+  if (stored === null) return null;
+  const { events, shown } = readEvents(stored);
+  const replayed = replay(events);
+  return { events: shown, state: replayed && { ...state(replayed), facts: replayed.facts.map((f) => ({ ...f, at: iso(f.at) })) } };
+}
 
 /** GET /api/tickets/:id: null for a ticket no event has named. */
 export function getTicketStory(sqlite: Database.Database, ticket: string, now: number) {
   return onSnapshot(sqlite, () => {
-    const stored = storedEvents(sqlite, `t:${ticket}`);
-    if (stored === null) return null;
-    const { events, shown } = readEvents(stored);
-    const replay = replayTicket(events as unknown as TicketEvent[], slaLookup(slaPolicyVersions(sqlite)), now);
+    const told = story(sqlite, `t:${ticket}`, (events) => replayTicket(events as unknown as TicketEvent[], slaLookup(slaPolicyVersions(sqlite)), now), ticketState);
+    if (told === null) return null;
     const pending = cached(sqlite, 'SELECT s.subject FROM pending_callbacks p JOIN subjects s ON s.sid = p.sid WHERE p.ticket = ? ORDER BY p.sid').pluck().all(ticket) as string[];
-    return { ticket, events: shown, state: replay && ticketState(replay), pendingCallbacks: pending.map((s) => s.slice(2)) };
+    return { ticket, ...told, pendingCallbacks: pending.map((s) => s.slice(2)) };
   });
 }
 
@@ -99,19 +107,15 @@ function ticketState({ state: s, facts }: NonNullable<ReturnType<typeof replayTi
     escalations: facts.filter((f) => f.kind === 'escalated').length,
     abandoned: s.state === 'abandoned',
     rating: rating ? { score: rating.value, at: iso(rating.at), agent: rating.agent } : null,
-    unattendedSince: isoOrNull(s.unattendedSince),
-    facts: facts.map(showFact)
+    unattendedSince: isoOrNull(s.unattendedSince)
   };
 }
 
 /** GET /api/callbacks/:id: null for a callback no event has named. */
 export function getCallbackStory(sqlite: Database.Database, callback: string, now: number) {
   return onSnapshot(sqlite, () => {
-    const stored = storedEvents(sqlite, `c:${callback}`);
-    if (stored === null) return null;
-    const { events, shown } = readEvents(stored);
-    const replay = replayCallback(events as unknown as CallbackEvent[], now);
-    return { callback, events: shown, state: replay && callbackState(replay) };
+    const told = story(sqlite, `c:${callback}`, (events) => replayCallback(events as unknown as CallbackEvent[], now), callbackState);
+    return told && { callback, ...told };
   });
 }
 
@@ -131,7 +135,6 @@ function callbackState({ state: s, facts }: NonNullable<ReturnType<typeof replay
     completedAt: isoOrNull(completion?.at),
     completedBy: completion?.agent ?? null,
     onTime: completion ? completion.flag === 1 : null,
-    confirmed: completion ? completion.flag2 === 1 : null,
-    facts: facts.map(showFact)
+    confirmed: completion ? completion.flag2 === 1 : null
   };
 }
