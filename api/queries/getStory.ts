@@ -7,6 +7,7 @@ import { replayCallback, replayTicket, type Fact } from '../kpi/replay';
 import { slaLookup } from '../kpi/sla-policies';
 import { slaPolicyVersions } from './getSlaPolicies';
 import { indexedMark } from './getDrill';
+import { tailSeqs } from './tailSeqs';
 import { cached, onSnapshot } from './windowTotals';
 
 type Stored = { seq: number; body: string; receivedAt: number };
@@ -15,8 +16,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : iso(ms));
 
 /**
- * A subject's stored events: those `subject_events` lists up to its mark, and the tail after the mark found by
- * subject number (the writer indexes in arrears, on its own thread, so only the database says what it holds).
+ * A subject's stored events: those `subject_events` lists up to its mark, and those of the tail after the mark
+ * (tailSeqs.ts: the writer indexes in arrears, on its own thread, so only the database says what it holds).
  * Null for a subject no event has named.
  */
 function storedEvents(sqlite: Database.Database, subject: string): Stored[] | null {
@@ -27,8 +28,8 @@ function storedEvents(sqlite: Database.Database, subject: string): Stored[] | nu
     sqlite,
     'SELECT e.seq, e.body, e.received_at AS receivedAt FROM subject_events x JOIN events e ON e.seq = x.seq WHERE x.sid = ? AND x.seq <= ?'
   ).all(sid, mark) as Stored[];
-  const tail = cached(sqlite, 'SELECT seq, body, received_at AS receivedAt FROM events WHERE seq > ? AND sid = ?').all(mark, sid) as Stored[];
-  return [...indexed, ...tail];
+  const row = cached(sqlite, 'SELECT seq, body, received_at AS receivedAt FROM events WHERE seq = ?');
+  return [...indexed, ...tailSeqs(sqlite, sid, mark).map((seq) => row.get(seq) as Stored)];
 }
 
 interface StoryEvent {

@@ -68,6 +68,30 @@ describe('GET /api/tickets/:id', () => {
       expect(res.body.pendingCallbacks).toEqual(['C-1']);
     });
 
+  it('lists an event the moment it is stored, read after read, while the writer indexes the tail in arrears', async () => {
+    // tailLimit 3: the mark moves every few posts, past events an earlier read found in the tail.
+    t = testApp({ now: () => NOW, tailLimit: 3 });
+    const posted: ReturnType<typeof e>[] = [];
+    const replayOrder = (evs: ReturnType<typeof e>[]) => [...evs].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1)).map((x) => x.id);
+    let marks = 0;
+    let lastMark = -1;
+    for (const ev of [...story(), e('ticket.replied', 220, { ticket: 'T/1 票', agent: 'ann' }, 'p2'), e('ticket.created', 5, { ticket: 'T3', channel: 'app' }, 't3')]) {
+      expect((await t.post([ev])).status).toBe(200);
+      posted.push(ev);
+      const mark = t.rt.db.$client.prepare('SELECT coalesce(max(seq), 0) FROM subject_events_indexed').pluck().get() as number;
+      if (mark !== lastMark) (marks++, (lastMark = mark));
+      for (const [what, id, key] of [['tickets', 'T/1 票', 'ticket'], ['callbacks', 'C-1', 'callback'], ['tickets', 'T3', 'ticket']] as const) {
+        // A callback's schedule names its ticket, and is the callback's event, not the ticket's.
+        const own = posted.filter((p) => p.type.startsWith(`${key}.`) && (p as Record<string, unknown>)[key] === id);
+        const res = await t.get(path(what, id), t.tokens.manager);
+        if (own.length === 0) expect(res.status).toBe(404);
+        else expect(res.body.events.map((x: any) => x.id), `${id} after ${ev.id}`).toEqual(replayOrder(own));
+      }
+    }
+    expect(marks).toBeGreaterThan(2);
+    expect((await t.get(path('tickets', 'T/1 票'), t.tokens.manager)).body.state).toMatchObject({ firstResponder: 'ann', unattendedSince: null });
+  });
+
   it('says resolved, when and by whom, once it is', async () => {
     t = testApp({ now: () => NOW });
     expect((await t.post([...story().slice(0, 7), e('ticket.resolved', 250, { ticket: 'T2', agent: 'bob' })])).status).toBe(200);
