@@ -6,8 +6,7 @@ import { orderKey } from '../ingest/subjects';
 import { replayCallback, replayTicket, type Fact } from '../kpi/replay';
 import { slaLookup } from '../kpi/sla-policies';
 import { slaPolicyVersions } from './getSlaPolicies';
-import { indexedMark } from './getDrill';
-import { tailSeqs } from './tailSeqs';
+import { indexedMark, tailSeqs } from './tailSeqs';
 import { cached, onSnapshot } from './windowTotals';
 
 type Stored = { seq: number; body: string; receivedAt: number };

@@ -39,3 +39,8 @@ export function tailSeqs(sqlite: Database.Database, sid: number, mark: number): 
   for (let i = 0; i < k.sids.length; i++) if (k.sids[i] === sid) found.push(k.seqs[i]);
   return found;
 }
+
+/** Every event up to this `seq` is in `subject_events`; the ones after it, the tail, are found through `tailSeqs`. */
+export function indexedMark(sqlite: Database.Database): number {
+  return (cached(sqlite, 'SELECT seq FROM subject_events_indexed WHERE one = 1').pluck().get() as number | undefined) ?? 0;
+}
