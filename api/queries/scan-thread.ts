@@ -1,10 +1,12 @@
 // The scan thread's body (scans.ts): answers GET /api/kpis for filters only a scan of facts can answer, and
-// GET /api/agents narrowed by channel, priority or category, on a connection of its own that only reads. WAL
+// GET /api/agents narrowed by channel, priority or category, and GET /api/trend's buckets under two or more of
+// agent, channel, priority and category, on a connection of its own that only reads. WAL
 // lets it read beside the writer thread's commits.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../../db/open';
 import { getAgents } from './getAgents';
 import { getKpis } from './getKpis';
+import { getTrend } from './getTrend';
 import type { ScanAnswer, ScanRequest } from './scans';
 
 const port = parentPort!;
@@ -13,7 +15,12 @@ const db = openDb((workerData as { path: string }).path, { migrate: false });
 port.on('message', (r: ScanRequest | 'close') => {
   if (r === 'close') return void (db.$client.close(), port.close());
   try {
-    const answer = r.what === 'kpis' ? getKpis(db.$client, r.window, r.filters, r.now) : getAgents(db.$client, r.window, r.team, r.narrow);
+    const answer =
+      r.what === 'kpis'
+        ? getKpis(db.$client, r.window, r.filters, r.now)
+        : r.what === 'agents'
+          ? getAgents(db.$client, r.window, r.team, r.narrow)
+          : getTrend(db.$client, r.window, r.filters, r.tz);
     port.postMessage({ id: r.id, answer } satisfies ScanAnswer);
   } catch (err) {
     port.postMessage({ id: r.id, message: err instanceof Error ? err.message : String(err) } satisfies ScanAnswer);

@@ -2,21 +2,25 @@
 // (windowTotals.ts): over 90 days at 1M tickets that reads millions of rows, ~3 s. On the main thread that was
 // 3 s in which no request was answered, no batch acknowledged and no wall updated. Such queries run here, on a
 // thread of their own, started at the first of them; so do GET /api/agents's with a channel, priority or
-// category (getAgents.ts), one scan for every agent.
+// category (getAgents.ts), one scan for every agent; and GET /api/trend's with two such filters (getTrend.ts), one
+// scan summed into the chart's buckets.
 import { Worker } from 'node:worker_threads';
 import type { AgentFilters, AgentKpis, KpiFilters, Kpis } from '../kpi/types';
+import type { Trend } from './getTrend';
 
 export type ScanRequest = { id: number } & (
   | { what: 'kpis'; window: { from: number; to: number }; filters: KpiFilters; now: number }
   | { what: 'agents'; window: { from: number; to: number }; team: string | undefined; narrow: AgentFilters }
+  | { what: 'trend'; window: { from: number; to: number }; filters: KpiFilters; tz: string }
 );
-export type ScanAnswer = { id: number; answer: Kpis | AgentKpis[] } | { id: number; message: string };
+type Answer = Kpis | AgentKpis[] | Trend;
+export type ScanAnswer = { id: number; answer: Answer } | { id: number; message: string };
 
 /** A request as posted, before its id is given. */
 type Ask = ScanRequest extends infer R ? (R extends ScanRequest ? Omit<R, 'id'> : never) : never;
 
 interface Waiting {
-  resolve: (answer: Kpis | AgentKpis[]) => void;
+  resolve: (answer: Answer) => void;
   reject: (e: Error) => void;
 }
 
@@ -38,7 +42,12 @@ export class ScanThread {
     return this.ask({ what: 'agents', window, team, narrow }) as Promise<AgentKpis[]>;
   }
 
-  private ask(request: Ask): Promise<Kpis | AgentKpis[]> {
+  /** getTrend on the thread; rejects if the thread failed or ended before answering. */
+  trend(window: { from: number; to: number }, filters: KpiFilters, tz: string): Promise<Trend> {
+    return this.ask({ what: 'trend', window, filters, tz }) as Promise<Trend>;
+  }
+
+  private ask(request: Ask): Promise<Answer> {
     if (this.closed) return Promise.reject(new Error('the scan thread is closed'));
     const worker = (this.worker ??= this.spawn());
     const id = ++this.nextId;

@@ -1,6 +1,12 @@
 // GET /api/trend: the reports' chart of a range day by day (hour by hour for one day), in the centre's zone.
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../api/app';
+import { loadConfig } from '../../api/config';
+import { ScanThread } from '../../api/queries/scans';
 import { testApp } from '../helpers/app';
 import { AGENTS, TEAMS, ticketEvent } from '../helpers/random-events';
 
@@ -41,6 +47,36 @@ describe('each bucket is what /api/kpis says of it', () => {
   );
   const filterSet = fc.record({ team: fc.constantFrom(undefined, ...TEAMS), one }).map(({ team, one }) => ({ ...(team ? { team } : {}), ...one }) as Record<string, string>);
   const filterSets = fc.uniqueArray(filterSet, { minLength: 1, maxLength: 4, selector: (f) => JSON.stringify(f) });
+  // Two or three of agent, channel, priority and category, a team or none: past what the rollups hold, a scan of facts.
+  const several = fc
+    .record({
+      team: fc.constantFrom(undefined, ...TEAMS),
+      agent: fc.constantFrom(...AGENTS),
+      channel: fc.constantFrom('chat', 'phone', 'email'),
+      priority: fc.constantFrom('urgent', 'normal', 'high'),
+      category: fc.constantFrom('refund', 'other'),
+      keep: fc.subarray(['agent', 'channel', 'priority', 'category'] as const, { minLength: 2, maxLength: 3 })
+    })
+    .map(({ team, keep, ...values }) => ({ ...(team ? { team } : {}), ...Object.fromEntries(keep.map((k) => [k, values[k]])) }) as Record<string, string>);
+  const severalSets = fc.uniqueArray(several, { minLength: 1, maxLength: 3, selector: (f) => JSON.stringify(f) });
+
+  /** Holds every bucket of `answer` to /api/kpis (on `t`, the main thread's own scan) for its window and the filters. */
+  async function expectBucketsAreKpis(t: ReturnType<typeof testApp>, answer: { status: number; body: any }, range: (typeof RANGES)[number], filters: Record<string, string>) {
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body.step).toBe(range.step);
+    const buckets = answer.body.buckets as any[];
+    expect(buckets[0].from).toBe(answer.body.from);
+    expect(buckets.at(-1).to).toBe(answer.body.to);
+    for (const [i, b] of buckets.entries()) {
+      if (i > 0) expect(b.from).toBe(buckets[i - 1].to);
+      const kpis = await t.kpis({ from: b.from, to: b.to, ...filters });
+      expect({ at: b.from, filters, tickets: b.tickets, firstResponse: b.firstResponse }).toEqual({ at: b.from, filters, tickets: kpis.tickets, firstResponse: kpis.firstResponse });
+    }
+  }
+
+  // A thread whose file holds no tables: its every scan fails, and the route answers on the main thread.
+  const broken = new ScanThread(join(mkdtempSync(join(tmpdir(), 'floorboard-trend-broken-')), 'empty.sqlite'));
+  afterAll(() => broken.close());
 
   it('for random events, every zone, range and filter', async () => {
     await fc.assert(
@@ -71,6 +107,52 @@ describe('each bucket is what /api/kpis says of it', () => {
       { numRuns: RUNS }
     );
   }, 120_000);
+
+  it('for random events and two or three filters, through the scan thread and, when it fails, the main thread', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    let failed = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(eventSet, fc.constantFrom(...ZONES), severalSets, async (events, zone, FILTERS) => {
+          const path = join(mkdtempSync(join(tmpdir(), 'floorboard-trend-')), 'kpi.sqlite');
+          const t = testApp({ timezone: zone, now: () => Date.parse('2026-11-24T12:00:00Z'), path });
+          const scans = new ScanThread(path);
+          try {
+            expect((await t.post(events)).status).toBe(200);
+            let asked = 0;
+            const counted = { kpis: scans.kpis.bind(scans), agents: scans.agents.bind(scans), trend: (...a: Parameters<ScanThread['trend']>) => (asked++, scans.trend(...a)) };
+            const deps = { db: t.rt.db, config: loadConfig({ DATABASE_PATH: path, KPI_TIMEZONE: zone }), commits: t.rt.commits, now: () => Date.parse('2026-11-24T12:00:00Z') };
+            const threaded = createApp({ ...deps, scans: counted });
+            const fallback = createApp({ ...deps, scans: broken });
+            const ask = async (app: ReturnType<typeof createApp>, q: string) => {
+              const res = await app.request(`/api/trend?${q}`, { headers: { authorization: `Bearer ${t.tokens.manager}` } });
+              return { status: res.status, body: (await res.json()) as any };
+            };
+            for (const range of RANGES)
+              for (const filters of FILTERS) {
+                const q = new URLSearchParams({ from: range.from, to: range.to, ...filters }).toString();
+                const before = asked;
+                const onThread = await ask(threaded, q);
+                expect(asked, 'asked of the scan thread').toBe(before + 1);
+                await expectBucketsAreKpis(t, onThread, range, filters);
+                const failedBefore = errors.mock.calls.filter((c) => String(c[0]).includes('GET /api/trend: the scan thread could not answer')).length;
+                const here = await ask(fallback, q);
+                failed = errors.mock.calls.filter((c) => String(c[0]).includes('GET /api/trend: the scan thread could not answer')).length;
+                expect(failed, 'the failed thread is logged').toBe(failedBefore + 1);
+                expect(here.body).toEqual(onThread.body);
+                expect((await trend(t, q)).body).toEqual(onThread.body);
+              }
+          } finally {
+            await scans.close();
+            t.close();
+          }
+        }),
+        { numRuns: RUNS }
+      );
+    } finally {
+      errors.mockRestore();
+    }
+  }, 240_000);
 });
 
 describe('buckets are the centre\'s days', () => {
@@ -144,13 +226,25 @@ describe('asked wrongly', () => {
     expect((await trend(t, 'from=2026-11-01&to=2026-11-02&category=%20')).status).toBe(200);
   });
 
-  it('draws a team and one more filter at most, and says which to clear past that', async () => {
-    const t = app('UTC');
-    expect((await trend(t, 'from=2026-11-01&to=2026-11-02&team=wallet&channel=chat')).status).toBe(200);
-    const res = await trend(t, 'from=2026-11-01&to=2026-11-02&team=wallet&channel=chat&priority=high');
-    expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([
-      { path: 'priority', message: 'the trend draws a team and at most one of agent, channel, priority, category; channel and priority are given: clear all but one of them to chart it' }
+  it('draws a team with two more filters, each bucket counting only what matches them all', async () => {
+    const t = app('UTC', Date.parse('2026-11-03T12:00:00Z'));
+    const created = (id: string, at: string, channel: string, priority: string) => ({ id, type: 'ticket.created', at, ticket: id, channel, priority, team: 'wallet' });
+    const replied = (id: string, at: string) => ({ id: `r-${id}`, type: 'ticket.replied', at, ticket: id, agent: 'ann' });
+    await t.post([
+      created('chat-urgent-1', '2026-11-01T09:00:00Z', 'chat', 'urgent'),
+      replied('chat-urgent-1', '2026-11-01T09:04:00Z'),
+      created('chat-urgent-2', '2026-11-02T10:00:00Z', 'chat', 'urgent'),
+      replied('chat-urgent-2', '2026-11-02T10:10:00Z'),
+      created('chat-urgent-3', '2026-11-02T11:00:00Z', 'chat', 'urgent'),
+      created('chat-normal', '2026-11-01T09:00:00Z', 'chat', 'normal'),
+      replied('chat-normal', '2026-11-01T09:01:00Z'),
+      created('phone-urgent', '2026-11-02T09:00:00Z', 'phone', 'urgent')
+    ]);
+    const res = await trend(t, 'from=2026-11-01&to=2026-11-03&team=wallet&channel=chat&priority=urgent');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.buckets.map((b: any) => [b.from, b.tickets.created, b.firstResponse.count, b.firstResponse.p50Sec, b.firstResponse.withinTarget])).toEqual([
+      ['2026-11-01T00:00:00.000Z', 1, 1, 240, 1],
+      ['2026-11-02T00:00:00.000Z', 2, 1, 600, 0]
     ]);
   });
 

@@ -33,6 +33,16 @@ beforeAll(async () => {
   // Ten days ago, outside the last 7: three phone tickets, the only ones not on chat.
   for (let i = 0; i < 3; i++)
     events.push({ id: `c-P-${i}`, type: 'ticket.created', at: now - 10 * DAY + i * MIN, ticket: `P-${i}`, channel: 'phone', priority: 'high', team: 'payments' });
+  // 35 and 34 days ago, past the last 30: urgent chats (two, then one), beside a normal chat and an urgent call.
+  const old = (ticket: string, at: number, channel: string, priority: string, answeredIn: number | null) => {
+    events.push({ id: `c-${ticket}`, type: 'ticket.created', at, ticket, channel, priority, team: 'payments' });
+    if (answeredIn !== null) events.push({ id: `r-${ticket}`, type: 'ticket.replied', at: at + answeredIn * MIN, ticket, agent: 'alice' });
+  };
+  old('U-0', now - 35 * DAY, 'chat', 'urgent', 3);
+  old('U-1', now - 35 * DAY + 5 * MIN, 'chat', 'urgent', 7);
+  old('N-0', now - 35 * DAY, 'chat', 'normal', 1);
+  old('PU-0', now - 35 * DAY, 'phone', 'urgent', 2);
+  old('U-2', now - 34 * DAY, 'chat', 'urgent', 4);
   expect((await postEvents(server.url, events)).status).toBe(200);
   await addUser(server.url, 'maria', 'manager');
 }, 180_000);
@@ -142,30 +152,28 @@ describe('The trend on the reports page', () => {
     expect(await page.locator('#trend-title').textContent()).toBe('按日趋势 · 在线聊天');
   });
 
-  it('past a team and one filter, says in words why it is not drawn, and links to each one alone', async () => {
+  it('draws chat and urgent together, its figures those of GET /api/trend, its heading naming both', async () => {
     const page = await signedIn();
-    const { from, to } = range('last30');
-    const asked: string[] = [];
-    page.on('request', (r) => r.url().includes('/api/trend') && asked.push(r.url()));
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&channel=phone&priority=high&lang=en`);
-    const said = page.locator('.trend [data-trend="past-one"]');
-    await said.waitFor({ timeout: 20_000 });
-    expect(await said.textContent()).toContain('The chart draws a team and one more filter at most, and Phone · High are chosen');
-    expect(await said.getAttribute('class')).not.toContain('error');
-    expect(await page.locator('.trend canvas').count()).toBe(0);
-    expect(asked).toEqual([]);
-    await said.getByRole('link', { name: 'High only' }).click();
-    await page.locator('.trend .chart[data-trend="day"]').waitFor({ timeout: 20_000 });
-    expect(new URL(page.url()).searchParams.get('channel')).toBeNull();
-    expect(new URL(page.url()).searchParams.get('priority')).toBe('high');
-    expect(await page.locator('#trend-title').textContent()).toBe('Day by day · High');
-    expect((await rows(page)).reduce((n, r) => n + Number(r[1]), 0)).toBe(3);
-
-    // The phone tickets' day alone would be charted hour by hour, and the heading says so though it is not drawn.
     const day = (n: number) => new Date(Date.parse(range('today').from) + n * DAY).toISOString().slice(0, 10);
-    await page.goto(`${server.url}/reports?from=${day(-10)}&to=${day(-9)}&channel=phone&priority=high&lang=en`);
-    await said.waitFor({ timeout: 20_000 });
-    expect(await page.locator('#trend-title').textContent()).toBe('Hour by hour · Phone · High');
+    const [from, to] = [day(-36), day(-32)];
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&channel=chat&priority=urgent&lang=en`);
+    const chart = page.locator('.trend .chart[data-trend="day"]');
+    await chart.locator('canvas').waitFor({ timeout: 20_000 });
+    expect(await page.locator('#trend-title').textContent()).toBe('Day by day · Chat · Urgent');
+    const trend = await api(page, `/api/trend?from=${from}&to=${to}&channel=chat&priority=urgent`);
+    const shown = await rows(page);
+    expect(shown.map((r) => Number(r[1]))).toEqual(trend.buckets.map((b: any) => b.tickets.created));
+    expect(shown.map((r) => Number(r[2]))).toEqual(trend.buckets.map((b: any) => b.tickets.resolved));
+    // The urgent chats alone: not the normal chat nor the urgent call of the same day.
+    expect(shown.map((r) => Number(r[1]))).toEqual([0, 2, 1, 0]);
+    expect(shown[1][0]).toMatch(/: 2 created, 0 resolved; first response p50 3m 00s, p90 7m 00s$/);
+    expect(await page.locator('.trend [data-trend="past-one"]').count()).toBe(0);
+
+    // Three, in Chinese.
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&team=payments&channel=chat&priority=urgent&lang=zh-CN`);
+    await page.locator('.trend .chart canvas').waitFor({ timeout: 20_000 });
+    expect(await page.locator('#trend-title').textContent()).toBe('按日趋势 · 在线聊天 · 紧急');
+    expect((await rows(page)).map((r) => Number(r[1]))).toEqual([0, 2, 1, 0]);
   });
 
   it("shows the figures of the day under the pointer, and of the next day by keyboard, as GET /api/trend's", async () => {
@@ -223,24 +231,6 @@ describe('The trend on the reports page', () => {
     expect(tipBox.x).toBeGreaterThanOrEqual(0);
     expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => [document.documentElement.scrollWidth, window.scrollX])).toEqual([390, 0]);
-  });
-
-  it("names an agent by name in the link that keeps the agent alone, an unknown one by id", async () => {
-    const page = await signedIn();
-    const { from, to } = range('last30');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&agent=alice&channel=chat&lang=en`);
-    const said = page.locator('.trend [data-trend="past-one"]');
-    await said.waitFor({ timeout: 20_000 });
-    await expect.poll(() => said.getByRole('link').allTextContents()).toEqual(['Alice Chen only', 'Chat only']);
-    expect(await said.textContent()).toContain('and Alice Chen · Chat are chosen');
-    await said.getByRole('link', { name: 'Alice Chen only' }).click();
-    await page.locator('.trend .chart[data-trend="day"]').waitFor({ timeout: 20_000 });
-    expect(new URL(page.url()).searchParams.get('agent')).toBe('alice');
-    expect(new URL(page.url()).searchParams.get('channel')).toBeNull();
-
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&agent=zed&channel=chat&lang=en`);
-    await said.waitFor({ timeout: 20_000 });
-    await expect.poll(() => said.getByRole('link').allTextContents()).toEqual(['zed only', 'Chat only']);
   });
 
   it('speaks Chinese and fits a phone', async () => {

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_KPI_TARGETS } from '../../api/kpi/targets';
 import { setLocale } from '../../web/lib/i18n';
-import { bucketLabel, filterWords, filtersPastOne, isQuiet, pastOneWord, stepOfDays, targetLabel, targetsOf, trendOption, trendSummary, trendTip, type Trend, type TrendBucket } from '../../web/lib/reports/trend';
+import { bucketLabel, filterWords, isQuiet, stepOfDays, targetLabel, targetsOf, trendOption, trendSummary, trendTip, type Trend, type TrendBucket } from '../../web/lib/reports/trend';
 
 afterEach(() => setLocale('en'));
 
@@ -151,19 +151,5 @@ describe('the filters it is drawn for', () => {
     expect(filterWords({ ...none, priority: 'high', category: 'refund' })).toBe('High · refund');
     setLocale('zh-CN');
     expect(filterWords({ ...none, channel: 'chat', priority: 'high' })).toBe('在线聊天 · 高');
-  });
-
-  it('draws a team and one more at most: past that, the ones to keep one of', () => {
-    expect(filtersPastOne({ ...none, team: 'wallet', channel: 'chat' })).toEqual([]);
-    expect(filtersPastOne({ ...none, team: 'wallet', agent: 'ann' })).toEqual([]);
-    expect(filtersPastOne({ ...none, channel: 'chat', priority: 'high' })).toEqual(['channel', 'priority']);
-    expect(filtersPastOne({ ...none, agent: 'ann', category: 'refund' })).toEqual(['agent', 'category']);
-  });
-
-  it('names the agent to keep alone by name where the page knows it, else by id', () => {
-    const filters = { ...none, agent: 'ann', channel: 'chat' };
-    expect(pastOneWord('agent', filters, 'Ann Lee')).toBe('Ann Lee');
-    expect(pastOneWord('agent', filters)).toBe('ann');
-    expect(pastOneWord('channel', filters, 'Ann Lee')).toBe('Chat');
   });
 });

@@ -549,8 +549,6 @@ export const en = {
   'trend.p90': 'First response p90',
   'trend.p50Target': 'p50 target ≤ {target}',
   'trend.p90Target': 'p90 target ≤ {target}',
-  'trend.pastOne': 'The chart draws a team and one more filter at most, and {filters} are chosen; the figures below count them all. To chart, keep one of them:',
-  'trend.only': '{filter} only',
   'trend.loading': 'Loading the chart…',
   'trend.empty': 'Nothing to chart in this range: no ticket was created or resolved and no first response was given. Choose a wider range or another team above.',
   'trend.failed': 'The chart could not be loaded. Reload the page in a moment; if it keeps failing, the server log says why.',

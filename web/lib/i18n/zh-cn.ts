@@ -544,8 +544,6 @@ export const zhCN: Dictionary = {
   'trend.p90': '首次响应 p90',
   'trend.p50Target': 'p50 目标 ≤ {target}',
   'trend.p90Target': 'p90 目标 ≤ {target}',
-  'trend.pastOne': '图表最多按团队再加一个筛选条件绘制，当前选择了 {filters}；下方数据已按全部条件统计。如需查看图表，请只保留其中一个：',
-  'trend.only': '仅 {filter}',
   'trend.loading': '正在加载图表…',
   'trend.empty': '此范围内没有可绘制的数据：没有新建或解决的工单，也没有首次响应。请在上方选择更长的范围或其他团队。',
   'trend.failed': '图表无法加载。请稍后刷新页面；如果一直失败，请查看服务器日志。',

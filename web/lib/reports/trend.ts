@@ -41,7 +41,7 @@ export function bucketLabel(bucket: TrendBucket, trend: Pick<Trend, 'step' | 'ti
  */
 export const stepOfDays = (from: string, to: string): Trend['step'] => (Date.parse(to) - Date.parse(from) <= 86_400_000 ? 'hour' : 'day');
 
-/** The page's filters the chart is drawn for (GET /api/trend's): a team, and one of the others at most. */
+/** The page's filters the chart is drawn for (GET /api/trend's): a team, an agent, a channel, a priority, a category. */
 export interface TrendFilters {
   team: string | null;
   agent: string | null;
@@ -50,24 +50,10 @@ export interface TrendFilters {
   category: string | null;
 }
 
-/** Beside a team, the chart draws one of these at most: each is a rollup's (GET /api/trend answers 400 past one). */
-export const ONE_OF = ['agent', 'channel', 'priority', 'category'] as const;
-
-/** The filters that keep the chart from being drawn, one of which alone it could draw; none when it can be. */
-export function filtersPastOne(filters: TrendFilters): (typeof ONE_OF)[number][] {
-  const given = ONE_OF.filter((k) => filters[k]);
-  return given.length > 1 ? given : [];
-}
-
 /** A filter's value in the page's language: "Chat", "紧急"; a category, or one the dictionary lacks, as it came. */
-export function filterWord(kind: (typeof ONE_OF)[number], value: string): string {
+export function filterWord(kind: 'channel' | 'priority' | 'category', value: string): string {
   const key = `${kind}.${value}`;
   return key in en ? t(key as MessageKey) : value;
-}
-
-/** A filter past one in words, for the hint and its link to keep it alone: the agent by name where the page knows it ("Alice Chen"), else by id. */
-export function pastOneWord(kind: (typeof ONE_OF)[number], filters: TrendFilters, agentName: string | null = null): string {
-  return kind === 'agent' && agentName ? agentName : filterWord(kind, filters[kind] ?? '');
 }
 
 /** The channel, priority and category the chart is narrowed by, in words for its heading: "Chat · High · refund". */
