@@ -169,10 +169,10 @@ describe('The trend on the reports page', () => {
     expect(shown[1][0]).toMatch(/: 2 created, 0 resolved; first response p50 3m 00s, p90 7m 00s$/);
     expect(await page.locator('.trend [data-trend="past-one"]').count()).toBe(0);
 
-    // Three, in Chinese.
+    // Three filters, in Chinese: the heading names each.
     await page.goto(`${server.url}/reports?from=${from}&to=${to}&team=payments&channel=chat&priority=urgent&lang=zh-CN`);
     await page.locator('.trend .chart canvas').waitFor({ timeout: 20_000 });
-    expect(await page.locator('#trend-title').textContent()).toBe('按日趋势 · 在线聊天 · 紧急');
+    expect(await page.locator('#trend-title').textContent()).toBe('按日趋势 · 团队 payments · 在线聊天 · 紧急');
     expect((await rows(page)).map((r) => Number(r[1]))).toEqual([0, 2, 1, 0]);
   });
 
@@ -231,6 +231,20 @@ describe('The trend on the reports page', () => {
     expect(tipBox.x).toBeGreaterThanOrEqual(0);
     expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => [document.documentElement.scrollWidth, window.scrollX])).toEqual([390, 0]);
+  });
+
+  it('names an agent by name in its heading beside a channel, one without a name by id', async () => {
+    const page = await signedIn();
+    const { from, to } = range('last30');
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&agent=alice&channel=chat&lang=en`);
+    await page.locator('.trend .chart[data-trend="day"] canvas').waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.locator('#trend-title').textContent()).toBe('Day by day · Alice Chen · Chat');
+    const trend = await api(page, `/api/trend?from=${from}&to=${to}&agent=alice&channel=chat`);
+    expect((await rows(page)).map((r) => Number(r[2]))).toEqual(trend.buckets.map((b: any) => b.tickets.resolved));
+
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&agent=carol&channel=chat&lang=en`);
+    await page.locator('.trend .chart[data-trend="day"] canvas').waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.locator('#trend-title').textContent()).toBe('Day by day · carol · Chat');
   });
 
   it('speaks Chinese and fits a phone', async () => {

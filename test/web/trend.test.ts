@@ -145,11 +145,18 @@ describe('in words', () => {
 describe('the filters it is drawn for', () => {
   const none = { team: null, agent: null, channel: null, priority: null, category: null };
 
-  it('names the channel, priority and category in the heading, in the page\'s language', () => {
+  it('names every filter in the heading, the team and the agent too, in the page\'s language', () => {
     expect(filterWords(none)).toBe('');
-    expect(filterWords({ ...none, team: 'wallet', channel: 'chat' })).toBe('Chat');
+    expect(filterWords({ ...none, team: 'wallet', channel: 'chat' })).toBe('Team wallet · Chat');
     expect(filterWords({ ...none, priority: 'high', category: 'refund' })).toBe('High · refund');
+    expect(filterWords({ ...none, team: 'wallet', agent: 'ann', channel: 'chat', priority: 'urgent', category: 'refund' })).toBe('Team wallet · ann · Chat · Urgent · refund');
     setLocale('zh-CN');
-    expect(filterWords({ ...none, channel: 'chat', priority: 'high' })).toBe('在线聊天 · 高');
+    expect(filterWords({ ...none, team: 'wallet', channel: 'chat', priority: 'high' })).toBe('团队 wallet · 在线聊天 · 高');
+  });
+
+  it('names the agent by name where the page knows it, else by id', () => {
+    const filters = { ...none, agent: 'ann', channel: 'chat' };
+    expect(filterWords(filters, 'Ann Lee')).toBe('Ann Lee · Chat');
+    expect(filterWords(filters)).toBe('ann · Chat');
   });
 });

@@ -56,13 +56,20 @@ export function filterWord(kind: 'channel' | 'priority' | 'category', value: str
   return key in en ? t(key as MessageKey) : value;
 }
 
-/** The channel, priority and category the chart is narrowed by, in words for its heading: "Chat · High · refund". */
-export function filterWords(filters: TrendFilters): string {
-  return (['channel', 'priority', 'category'] as const)
-    .filter((k) => filters[k])
-    .map((k) => filterWord(k, filters[k]!))
-    .join(' · ');
+/**
+ * Every filter the chart is drawn for, in words for its heading: ["Team wallet", "Alice Chen", "Chat", "Urgent",
+ * "refund"], the agent by name where the page knows it, else by id.
+ */
+export function filterNames(filters: TrendFilters, agentName: string | null = null): string[] {
+  return [
+    filters.team ? t('reports.teamNamed', { team: filters.team }) : null,
+    filters.agent ? (agentName ?? filters.agent) : null,
+    ...(['channel', 'priority', 'category'] as const).map((k) => (filters[k] ? filterWord(k, filters[k]!) : null))
+  ].filter((w) => w !== null);
 }
+
+/** The same in one line: "Team wallet · Alice Chen · Chat · Urgent · refund". */
+export const filterWords = (filters: TrendFilters, agentName: string | null = null): string => filterNames(filters, agentName).join(' · ');
 
 /** Whether the chart would have nothing to draw: no ticket created or resolved and no first response in any bucket. */
 export function isQuiet(trend: Trend): boolean {
