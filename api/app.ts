@@ -35,7 +35,7 @@ export interface AppDeps {
   /** Why a live connection would be refused now (LIVE_MAX_CLIENTS all in use), else null: see the plain GET /api/live. */
   liveFull?: () => string | null;
   /** Where KPI, agent and trend queries only a scan of facts answers run, off this thread (queries/scans.ts); else here. */
-  scans?: Pick<ScanThread, 'kpis' | 'agents'> & Partial<Pick<ScanThread, 'trend'>>;
+  scans?: Pick<ScanThread, 'kpis' | 'agents' | 'trend'>;
   /** Whether the database or its -wal or -shm was deleted under the server (db/side-files.ts): looked for now (saying how the save of what it holds stands), or as last found. */
   sideFilesGone?: () => SideFileGone | null;
   sideFilesFound?: () => SideFileGone | null;

@@ -93,7 +93,7 @@ describe('GET /api/agents with channel, priority and category', () => {
     const scans = new ScanThread(path);
     cleanup.push(() => scans.close());
     let asked = 0;
-    const counted = { kpis: scans.kpis.bind(scans), agents: (...a: Parameters<ScanThread['agents']>) => (asked++, scans.agents(...a)) };
+    const counted = { kpis: scans.kpis.bind(scans), trend: scans.trend.bind(scans), agents: (...a: Parameters<ScanThread['agents']>) => (asked++, scans.agents(...a)) };
     const threaded = createApp({ db: t.rt.db, config: loadConfig({ DATABASE_PATH: path, KPI_TIMEZONE: 'UTC' }), commits: t.rt.commits, now: () => NOW, scans: counted });
     const at = BASE + 3_600_000;
     expect(
