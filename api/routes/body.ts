@@ -3,12 +3,21 @@
 import type { Context } from 'hono';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
+import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib';
 
 /**
  * The body as text (a byte-order mark dropped); or too large; or not UTF-8, which decoding would quietly turn
  * into U+FFFD; or holding NUL bytes, as UTF-16 or UTF-32 without a byte-order mark does (valid UTF-8, but never JSON).
  */
-export type BodyResult = { ok: true; text: string } | { ok: false; tooLarge: true } | { ok: false; notUtf8: true } | { ok: false; nulBytes: true };
+export type BodyResult =
+  | { ok: true; text: string }
+  | { ok: false; tooLarge: true; decoded?: true }
+  | { ok: false; notUtf8: true }
+  | { ok: false; nulBytes: true }
+  | { ok: false; notCoded: Coding };
+
+/** A Content-Encoding this server decodes (`x-gzip` is gzip). */
+export type Coding = 'gzip' | 'deflate';
 
 /** The sender hung up before its body ended: nobody is there to answer, and it is not the server's fault. */
 export class SenderGone extends Error {
@@ -25,12 +34,17 @@ function decode(buf: Buffer): BodyResult {
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
-export async function readBody(c: Context, maxBytes: number): Promise<BodyResult> {
+/** `coding`: how the body is compressed; both it and what it decodes to are held to `maxBytes`. */
+export async function readBody(c: Context, maxBytes: number, coding?: Coding | null): Promise<BodyResult> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming) return readIncoming(incoming, maxBytes);
+  if (incoming) return coding ? readIncomingCoded(incoming, maxBytes, coding) : readIncoming(incoming, maxBytes);
   if (Number(c.req.header('content-length') ?? NaN) > maxBytes) return { ok: false, tooLarge: true };
   const buf = Buffer.from(await c.req.arrayBuffer());
-  return buf.length > maxBytes ? { ok: false, tooLarge: true } : decode(buf);
+  if (buf.length > maxBytes) return { ok: false, tooLarge: true };
+  if (!coding) return decode(buf);
+  const decoding = inflating(coding, maxBytes);
+  decoding.inflater.end(buf);
+  return decoding.result;
 }
 
 /**
@@ -66,4 +80,62 @@ export function readIncoming(incoming: IncomingMessage, maxBytes: number, goOn?:
       if (!incoming.complete) reject(new SenderGone(GONE));
     });
   });
+}
+
+/**
+ * Reads Node's request stream compressed as `coding`, decoding it as it arrives. Both the compressed bytes and what
+ * they decode to are held to `maxBytes`: a gzip bomb (a few KB that inflate to gigabytes) is stopped at the limit,
+ * never inflated in full. A body's own plain path (readIncoming) stays free of streams and closures.
+ */
+export function readIncomingCoded(incoming: IncomingMessage, maxBytes: number, coding: Coding, goOn?: () => void): Promise<BodyResult> {
+  if (Number(incoming.headers['content-length'] ?? NaN) > maxBytes) return Promise.resolve({ ok: false, tooLarge: true });
+  goOn?.();
+  const { inflater, result } = inflating(coding, maxBytes);
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    // At most 10 MB compressed is written: what the inflater buffers is no more than readIncoming would keep. Once it
+    // has an answer (too large, corrupt) it is destroyed, and the rest of the body is drained, not decoded.
+    incoming.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (inflater.destroyed) return;
+      if (size <= maxBytes) return void inflater.write(chunk);
+      // As readIncoming: answered once the cap is passed.
+      inflater.destroy();
+      resolve({ ok: false, tooLarge: true });
+    });
+    incoming.on('end', () => {
+      if (!inflater.destroyed) inflater.end();
+    });
+    incoming.on('error', () => gone());
+    incoming.on('close', () => {
+      if (!incoming.complete) gone();
+    });
+    function gone() {
+      inflater.destroy();
+      reject(new SenderGone(GONE));
+    }
+    void result.then(resolve);
+  });
+}
+
+/**
+ * An inflater for `coding` and what it decodes to: the text, or too large as soon as it passes `maxBytes` (the
+ * inflater is then stopped, and what it held dropped), or not valid `coding` (corrupt or cut short).
+ */
+function inflating(coding: Coding, maxBytes: number): { inflater: Gunzip | Inflate; result: Promise<BodyResult> } {
+  const inflater = coding === 'gzip' ? createGunzip() : createInflate();
+  const result = new Promise<BodyResult>((resolve) => {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    inflater.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      chunks = [];
+      inflater.destroy();
+      resolve({ ok: false, tooLarge: true, decoded: true });
+    });
+    inflater.on('end', () => resolve(decode(Buffer.concat(chunks, size))));
+    inflater.on('error', () => resolve({ ok: false, notCoded: coding }));
+  });
+  return { inflater, result };
 }

@@ -11,13 +11,14 @@ import { failureAnswer, honoAnswer, nodeAnswer, type Answer } from '../answers';
 import { authorize, crossSiteSession, honoAccessors, isDenial, NodeAccessors, type Accessors } from '../auth/middleware';
 import { splitBody, validateEvents, type Refusal } from '../events/parse';
 import { RETRY_AFTER_SECONDS } from '../ingest/failure';
-import { readBody, readIncoming, SenderGone, type BodyResult } from './body';
+import { readBody, readIncoming, readIncomingCoded, SenderGone, type BodyResult, type Coding } from './body';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /** What answering a post needs of the request, whichever server received it. */
 interface EventsRequest extends Accessors {
-  body(maxBytes: number): Promise<BodyResult>;
+  /** The body as text, decoded from `coding` when it is compressed. */
+  body(maxBytes: number, coding: Coding | null): Promise<BodyResult>;
 }
 
 export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Answer> {
@@ -25,12 +26,14 @@ export async function postEvents(deps: AppDeps, req: EventsRequest): Promise<Ans
   if (isDenial(who)) return who;
   const crossSite = crossSiteSession(req, 'post events');
   if (crossSite) return crossSite;
-  // A compressed body read as text would be called "not UTF-8", which does not say what to change. Node takes the
-  // chunks of `Transfer-Encoding: gzip, chunked` off and leaves the gzip.
+  // A body compressed otherwise than this server decodes, read as text, would be called "not UTF-8", which does not
+  // say what to change.
   const coding = compression(req);
-  if (coding) return bodyFault(415, `${coding} is not accepted; send the body uncompressed`);
-  const body = await req.body(MAX_BODY_BYTES);
-  if (!body.ok && 'tooLarge' in body) return bodyFault(413, 'body is larger than 10 MB; send smaller batches');
+  if (coding !== null && typeof coding !== 'string') return bodyFault(415, `${coding.refused} is not accepted; ${ACCEPTED_CODINGS}`);
+  const body = await req.body(MAX_BODY_BYTES, coding);
+  if (!body.ok && 'tooLarge' in body)
+    return bodyFault(413, body.decoded ? 'body decompresses to more than 10 MB; send smaller batches' : 'body is larger than 10 MB; send smaller batches');
+  if (!body.ok && 'notCoded' in body) return bodyFault(400, `body is not valid ${body.notCoded} (corrupt, or cut short); send it again, or uncompressed`);
   if (!body.ok && 'nulBytes' in body) return bodyFault(400, 'body holds NUL bytes, which JSON text never does: UTF-16 or UTF-32? send JSON encoded as UTF-8');
   if (!body.ok) return bodyFault(400, 'body is not valid UTF-8; send JSON encoded as UTF-8');
   // Sent with no Content-Length and no chunks (HTTP/1.0, a hand-written sender), what followed the headers was never
@@ -59,12 +62,21 @@ const unsaved = (gone: SideFileGone): Answer => ({
 /** A refusal of the body as a whole (not of one event in it), in the shape of every refusal: at index 0, path ''. */
 const bodyFault = (status: Answer['status'], message: string): Answer => ({ status, body: { errors: [{ index: 0, path: '', message }] } });
 
-/** The compression a body is sent with, as `Content-Encoding gzip` or `Transfer-Encoding gzip`; null when none. */
-function compression(req: EventsRequest): string | null {
-  const content = req.header('content-encoding')?.trim().toLowerCase();
-  if (content && content !== 'identity') return `Content-Encoding ${content}`;
+const ACCEPTED_CODINGS = 'send the body uncompressed, or compressed with Content-Encoding gzip or deflate';
+
+/**
+ * How a body is compressed: null when it is not (no new work for the hot path), a coding decoded here, or one refused
+ * in the words of its header (`Content-Encoding br`, `Transfer-Encoding gzip`, which Node leaves on once it has taken
+ * the chunks off, or a list of two codings, which no helpdesk sends).
+ */
+function compression(req: EventsRequest): Coding | { refused: string } | null {
   const transfer = req.header('transfer-encoding')?.toLowerCase().replace(/\s*,?\s*chunked\s*$/, '').trim();
-  return transfer && transfer !== 'identity' ? `Transfer-Encoding ${transfer}` : null;
+  if (transfer && transfer !== 'identity') return { refused: `Transfer-Encoding ${transfer}` };
+  const content = req.header('content-encoding')?.trim().toLowerCase();
+  if (!content || content === 'identity') return null;
+  if (content === 'gzip' || content === 'x-gzip') return 'gzip';
+  if (content === 'deflate') return 'deflate';
+  return { refused: `Content-Encoding ${content}` };
 }
 
 /** A refused batch's answer: its faults, and where their listing stopped if it did (at MAX_LISTED_ERRORS, events/parse.ts). */
@@ -80,7 +92,7 @@ export function eventsRoutes(deps: AppDeps) {
     try {
       const node = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
       if (node?.incoming && node.outgoing) readRestThenClose(node.incoming, node.outgoing);
-      return honoAnswer(c, await postEvents(deps, { ...honoAccessors(c), body: (max) => readBody(c, max) }));
+      return honoAnswer(c, await postEvents(deps, { ...honoAccessors(c), body: (max, coding) => readBody(c, max, coding) }));
     } catch (err) {
       // A real socket reaches this route too (a path the fast path does not read, /api/%65vents): a sender that hung up
       // mid-body is nobody's fault, not a failure to log, and nobody reads the answer.
@@ -100,8 +112,8 @@ class NodeEventsRequest extends NodeAccessors implements EventsRequest {
     super(req);
   }
 
-  body(maxBytes: number): Promise<BodyResult> {
-    return readIncoming(this.req, maxBytes, this.goOn);
+  body(maxBytes: number, coding: Coding | null): Promise<BodyResult> {
+    return coding ? readIncomingCoded(this.req, maxBytes, coding, this.goOn) : readIncoming(this.req, maxBytes, this.goOn);
   }
 }
 
