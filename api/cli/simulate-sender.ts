@@ -1,6 +1,7 @@
 // npm run simulate's sender: POSTs the batches the demo hands it to {url}/api/events, holding on through what networks
 // and busy servers do (no answer, 413, 408/429/5xx with Retry-After, a server clock behind), counting what the server
 // acknowledged, and stopping the run at an answer no resend can mend.
+import { gzipSync } from 'node:zlib';
 import type { RawEvent } from '../sim/simulator';
 
 export interface SenderOptions {
@@ -9,6 +10,8 @@ export interface SenderOptions {
   base: URL;
   endpoint: string;
   token: string;
+  /** --gzip: each batch is sent gzip-compressed (Content-Encoding: gzip). */
+  gzip?: boolean;
   /** Stops the run; exit code 1 is set first. */
   stop: () => void;
   /** The time of day a line begins with. */
@@ -45,7 +48,7 @@ function retryAfterMs(header: string | null): number | undefined {
 }
 
 /** Delivers the demo's batches (`send`), counting in `stats` what the server acknowledged. */
-export function createSender({ url, base, endpoint, token, stop, clock }: SenderOptions) {
+export function createSender({ url, base, endpoint, token, gzip = false, stop, clock }: SenderOptions) {
   const stats = { sent: 0, duplicates: 0, rejectedBatches: 0, rejectedEvents: 0 };
   /** What a stop says was delivered, and how many it made the server did not acknowledge. */
   const tally = (unsent: number) => `sent ${stats.sent} · duplicates ${stats.duplicates} · rejected ${stats.rejectedEvents}${unsent ? ` · not acknowledged ${unsent}` : ''}`;
@@ -68,7 +71,9 @@ export function createSender({ url, base, endpoint, token, stop, clock }: Sender
     401: 'check --token',
     403: 'check --token',
     404: `--url is the server's own address (http://host:port), ${extraPath}`,
-    405: `--url is the server's own address (http://host:port), ${extraPath}`
+    405: `--url is the server's own address (http://host:port), ${extraPath}`,
+    // A server (an older Floorboard) or a proxy that does not take a compressed body refuses every batch so.
+    ...(gzip ? { 415: 'it does not take a gzip-compressed body; leave out --gzip' } : {})
   };
 
   /** How far the simulated centre's clock runs behind this machine's: as far as the server's clock is behind it. */
@@ -147,8 +152,8 @@ export function createSender({ url, base, endpoint, token, stop, clock }: Sender
     }
     const res = await fetch(endpoint, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(events),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
+      body: gzip ? gzipSync(JSON.stringify(events)) : JSON.stringify(events),
       signal: AbortSignal.timeout(TIMEOUT_S * 1000)
     }).catch((err: unknown) => {
       const code = (err as { cause?: { code?: string } }).cause?.code ?? '';

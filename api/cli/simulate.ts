@@ -16,6 +16,7 @@ Streams a realistic, deterministic support centre to POST {url}/api/events.
   --backfill         first send today so far, from local midnight
   --duration S       stop after S seconds of live streaming (default: until Ctrl-C)
   --timezone ZONE    IANA zone for the day's shape (default $KPI_TIMEZONE, else this machine's)
+  --gzip             send each batch gzip-compressed (Content-Encoding: gzip), as many helpdesks send webhooks
   --help             show this help
 
 While the server is away or busy it holds what it made and sends it again (every 2 s, or after a 429's or 503's
@@ -47,6 +48,7 @@ const args = readFlags(
     backfill: { type: 'boolean', default: false },
     duration: { type: 'string' },
     timezone: { type: 'string' },
+    gzip: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false }
   },
   USAGE
@@ -102,7 +104,7 @@ if (duration !== undefined && duration > MAX_DURATION_S)
   fail(`--duration must be at most ${MAX_DURATION_S.toLocaleString('en')} s (24 days), got ${JSON.stringify(args.duration)}; leave it out to stream until Ctrl-C`);
 
 const clock = () => new Date().toTimeString().slice(0, 8);
-const sender = createSender({ url: args.url, base, endpoint, token, stop: () => void shutdown(), clock });
+const sender = createSender({ url: args.url, base, endpoint, token, gzip: args.gzip, stop: () => void shutdown(), clock });
 const { stats, tally } = sender;
 
 const ticketsPerHour = ticketsPerHourForEventRate(rate);

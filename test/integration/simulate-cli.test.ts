@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_INGEST_TOKEN, freePort, middayZone, runEntry, startServer, type RunningServer } from '../helpers/server';
 
@@ -67,6 +68,39 @@ describe('npm run simulate', () => {
     const { ingest } = (await health.json()) as { ingest: { events: number } };
     // Every event it reports as sent reached the server (duplicates included: they are sent, and ignored there).
     expect(ingest.events).toBe(sent);
+  }, 30_000);
+
+  it('with --gzip sends its batches gzip-compressed, and the server stores every event it reports as sent', async () => {
+    const health = async () => ((await (await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` } })).json()) as { ingest: { events: number } }).ingest.events;
+    const before = await health();
+    const r = await simulate(['--url', server.url, '--token', TEST_INGEST_TOKEN, '--rate', '200', '--duration', '2', '--gzip']);
+    expect(r.code, r.out).toBe(0);
+    const sent = Number(/done: sent (\d+)/.exec(r.out)?.[1]);
+    expect(sent).toBeGreaterThan(0);
+    expect((await health()) - before).toBe(sent);
+  }, 30_000);
+
+  it('with --gzip puts gzip on the wire, and stops at once with exit code 1 at a 415 (a server that does not take it), saying to leave out --gzip', async () => {
+    const posts: { coding: string | undefined; events: unknown }[] = [];
+    const old = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (d: Buffer) => chunks.push(d));
+      req.on('end', () => {
+        posts.push({ coding: req.headers['content-encoding'], events: JSON.parse(gunzipSync(Buffer.concat(chunks)).toString()) });
+        res.writeHead(415, { 'content-type': 'application/json' }).end('{"errors":[{"index":0,"path":"","message":"Content-Encoding gzip is not accepted; send the body uncompressed"}]}');
+      });
+    });
+    await listenOn(old);
+    try {
+      const url = `http://127.0.0.1:${(old.address() as AddressInfo).port}`;
+      const r = await simulate(['--url', url, '--token', TEST_INGEST_TOKEN, '--rate', '200', '--duration', '20', '--gzip']);
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toMatch(/415 from .*: it does not take a gzip-compressed body; leave out --gzip/);
+      expect(posts.length).toBeGreaterThan(0);
+      expect(posts[0]).toMatchObject({ coding: 'gzip', events: expect.arrayContaining([expect.objectContaining({ id: expect.any(String), type: expect.any(String) })]) });
+    } finally {
+      old.close();
+    }
   }, 30_000);
 
   it('stops at once with exit code 1 when the server refuses its token', async () => {
