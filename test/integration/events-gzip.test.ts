@@ -97,6 +97,27 @@ describe('a compressed batch on a real socket', () => {
     expect(await ticketsCreated()).toBe(start);
   });
 
+  it('from a sender that hangs up halfway is dropped, and the server goes on serving', async () => {
+    const gz = gzipSync(JSON.stringify([created('s-gone-1'), created('s-gone-2')]));
+    const start = await ticketsCreated();
+    await new Promise<void>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () => {
+        socket.write(
+          Buffer.concat([
+            Buffer.from(`POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_INGEST_TOKEN}\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: ${gz.length}\r\n\r\n`),
+            gz.subarray(0, gz.length >> 1)
+          ])
+        );
+        setTimeout(() => socket.destroy(), 100);
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', () => {});
+    });
+    expect(await post(gzipSync(JSON.stringify(created('s-after-gone'))), 'gzip')).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+    expect(await ticketsCreated()).toBe(start + 1);
+    expect(server.output()).not.toMatch(/error|failed/i);
+  });
+
   it('in another coding (br) is a 415 naming the codings taken', async () => {
     expect(await post(gzipSync(JSON.stringify(created('s-br-1'))), 'br')).toEqual(
       fault(415, 'Content-Encoding br is not accepted; send the body uncompressed, or compressed with Content-Encoding gzip or deflate')
