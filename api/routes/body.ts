@@ -41,7 +41,8 @@ export async function readBody(c: Context, maxBytes: number, coding?: Coding | n
   if (Number(c.req.header('content-length') ?? NaN) > maxBytes) return { ok: false, tooLarge: true };
   const buf = Buffer.from(await c.req.arrayBuffer());
   if (buf.length > maxBytes) return { ok: false, tooLarge: true };
-  if (!coding) return decode(buf);
+  // Nothing sent is an empty body, whatever its coding: one to call empty (or unmeasured, 411), not corrupt gzip.
+  if (!coding || buf.length === 0) return decode(buf);
   const decoding = inflating(coding, maxBytes);
   decoding.inflater.end(buf);
   return decoding.result;
@@ -104,7 +105,11 @@ export function readIncomingCoded(incoming: IncomingMessage, maxBytes: number, c
       resolve({ ok: false, tooLarge: true });
     });
     incoming.on('end', () => {
-      if (!inflater.destroyed) inflater.end();
+      if (size === 0) {
+        // As readBody: no bytes at all are an empty body (HTTP/1.0 with no Content-Length, 411), not corrupt gzip.
+        inflater.destroy();
+        resolve(decode(Buffer.alloc(0)));
+      } else if (!inflater.destroyed) inflater.end();
     });
     incoming.on('error', () => gone());
     incoming.on('close', () => {

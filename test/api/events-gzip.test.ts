@@ -19,10 +19,10 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 /** Posts `body` (bytes as they are) with `coding` in Content-Encoding: the status and the answer. */
-async function postCoded(body: Uint8Array, coding: string, contentType = 'application/json') {
+async function postCoded(body: Uint8Array, coding: string, contentType = 'application/json', extra: Record<string, string> = {}) {
   const res = await t.app.request('/api/events', {
     method: 'POST',
-    headers: { authorization: `Bearer ${t.tokens.ingest}`, 'content-type': contentType, 'content-encoding': coding },
+    headers: { authorization: `Bearer ${t.tokens.ingest}`, 'content-type': contentType, 'content-encoding': coding, ...extra },
     body: new Uint8Array(body)
   });
   return { status: res.status, body: (await res.json()) as any };
@@ -99,6 +99,10 @@ describe('POST /api/events with a compressed body', () => {
     expect(await postCoded(Buffer.from(JSON.stringify(created('bad-3', 'T-14'))), 'gzip')).toEqual(fault(400, notGzip));
     expect(await postCoded(gz, 'deflate')).toEqual(fault(400, 'body is not valid deflate (corrupt, or cut short); send it again, or uncompressed'));
     expect(await t.kpis()).toEqual(before);
+  });
+
+  it('calls a body with nothing in it empty, not corrupt gzip', async () => {
+    expect(await postCoded(new Uint8Array(0), 'gzip', 'application/json', { 'content-length': '0' })).toEqual(fault(400, 'the body is empty; send one event, a JSON array of them, or NDJSON'));
   });
 
   it('checks what a gzipped body decodes to as any body: UTF-8, and every event valid or none stored', async () => {

@@ -37,6 +37,22 @@ async function ticketsCreated(): Promise<number> {
 /** The most memory the server process has held since it started (its peak resident set), in bytes. */
 const peakMemory = () => Number(/VmHWM:\s*(\d+) kB/.exec(readFileSync(`/proc/${server.proc.pid}/status`, 'utf8'))![1]) * 1024;
 
+/** Sends `request` as raw bytes; resolves with all that came back once the server ends the connection. */
+function raw(request: string | Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const socket = connect(server.port, '127.0.0.1', () => socket.end(request));
+    socket.on('data', (d) => (got += d.toString('latin1')));
+    socket.on('close', () => resolve(got));
+    socket.on('error', reject);
+  });
+}
+
+/** The status and JSON body of the one answer in `got`. */
+function answerTo(got: string): { status: number; body: any } {
+  return { status: Number(got.slice(9, 12)), body: JSON.parse(got.slice(got.indexOf('\r\n\r\n') + 4)) };
+}
+
 const fault = (status: number, message: string) => ({ status, body: { errors: [{ index: 0, path: '', message }] } });
 
 describe('a compressed batch on a real socket', () => {
@@ -95,6 +111,15 @@ describe('a compressed batch on a real socket', () => {
     const start = await ticketsCreated();
     expect(await post(gz.subarray(0, gz.length - 8), 'gzip')).toEqual(fault(400, 'body is not valid gzip (corrupt, or cut short); send it again, or uncompressed'));
     expect(await ticketsCreated()).toBe(start);
+  });
+
+  it('with nothing in it is called empty, or unmeasured (411) with no Content-Length, not corrupt gzip', async () => {
+    const head = (extra: string, version = '1.1') =>
+      `POST /api/events HTTP/${version}\r\nHost: x\r\nAuthorization: Bearer ${TEST_INGEST_TOKEN}\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n${extra}\r\n`;
+    expect(answerTo(await raw(head('Content-Length: 0\r\nConnection: close\r\n')))).toEqual(fault(400, 'the body is empty; send one event, a JSON array of them, or NDJSON'));
+    // HTTP/1.0 with the body after the headers and no length: what a hand-written sender does.
+    const unmeasured = answerTo(await raw(Buffer.concat([Buffer.from(head('', '1.0')), gzipSync(JSON.stringify(created('s-unmeasured')))])));
+    expect(unmeasured).toMatchObject({ status: 411, body: { errors: [{ index: 0, path: '', message: expect.stringMatching(/no Content-Length/) }] } });
   });
 
   it('from a sender that hangs up halfway is dropped, and the server goes on serving', async () => {
