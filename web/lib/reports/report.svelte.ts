@@ -3,7 +3,9 @@
 import type { AgentKpis, Kpis } from '../../../api/kpi/types';
 import type { KpiTarget } from '../../../api/kpi/targets';
 import { getJson, readerStatus } from './drill.svelte';
-import type { DateRange } from './range';
+import { presetOf, rangeOf, type DateRange } from './range';
+import { word, type RowFilters } from './columns';
+import { reportHref } from './words';
 
 export interface TeamReport {
   /** null: all teams. */
@@ -157,4 +159,66 @@ export class Report {
 /** Whether an agent has any figure in the range (or open tickets now). */
 export function worked(a: AgentKpis): boolean {
   return a.open + a.firstResponse.count + a.resolution.count + a.csat.responses + a.callbacks.scheduled + a.callbacks.attempts + a.callbacks.completed > 0;
+}
+
+/**
+ * What the page's address asks for (the range, a team or an agent, the filters) and the links that keep it: every
+ * figure and drill link is narrowed by these, and the address keeps them, so back, forward and a shared link do too.
+ */
+export class ReportAddress {
+  /** The centre's zone (KPI_TIMEZONE), once the live feed has said it; undefined while asking, null if it did not. */
+  timezone = $state<string | null | undefined>(undefined);
+  readonly params = $derived.by(() => this.url().searchParams);
+  readonly lang = $derived(this.params.get('lang'));
+  readonly team = $derived(this.params.get('team') || null);
+  readonly agent = $derived(this.params.get('agent') || null);
+  readonly channel = $derived(this.params.get('channel') || null);
+  readonly priority = $derived(this.params.get('priority') || null);
+  readonly category = $derived(this.params.get('category') || null);
+  readonly filters = $derived<Partial<ReportFilters>>(filtersOf({ channel: this.channel, priority: this.priority, category: this.category }));
+  readonly filtered = $derived(Object.keys(this.filters).length > 0);
+  // Without days in the address, today in the centre's calendar (the browser's, if the server did not say its zone).
+  readonly range = $derived(
+    this.timezone === undefined && !(this.params.get('from') && this.params.get('to')) ? null : rangeOf(this.params.get('from'), this.params.get('to'), Date.now(), this.timezone ?? null)
+  );
+  readonly chosenPreset = $derived(this.range ? presetOf(this.range, Date.now(), this.timezone ?? null) : null);
+  // The days alone, not the range object: the zone's arrival makes a new one of the same days, which must neither load
+  // the report again nor put the days back into the custom range's inputs while a manager types in them.
+  readonly fromDay = $derived(this.range?.from);
+  readonly toDay = $derived(this.range?.to);
+  /** The filters set, in words: "Chat · Urgent · refund". */
+  readonly filterWords = $derived(
+    [this.channel && word('channel', this.channel), this.priority && word('priority', this.priority), this.category].filter(Boolean).join(' · ')
+  );
+  readonly noFilters = $derived(this.href({ team: this.team, agent: this.agent, channel: null, priority: null, category: null }));
+  // A filtered table's file says its filters ("-chat-urgent"), or two exports of one range read as the same figures.
+  readonly filterTail = $derived(
+    [this.channel, this.priority, this.category]
+      .filter(Boolean)
+      .map((v) => `-${v!.replace(/[^\p{L}\p{N}_]+/gu, '_')}`)
+      .join('')
+  );
+
+  /** The page's address, read anew at each navigation. */
+  private readonly url: () => URL;
+
+  constructor(url: () => URL) {
+    this.url = url;
+  }
+
+  /** The selection the report loads, once there is a range. */
+  get selection(): Selection | null {
+    if (!this.fromDay || !this.toDay) return null;
+    return { from: this.fromDay, to: this.toDay, team: this.team, agent: this.agent, channel: this.channel, priority: this.priority, category: this.category };
+  }
+
+  /** This page's address with the range and the filters, and `more` over them. */
+  href(more: Record<string, string | null>): string {
+    return reportHref('/reports', { from: this.range?.from, to: this.range?.to, ...this.filters, ...more }, this.lang);
+  }
+
+  /** The tickets behind a count of a row (a team, an agent, a channel), under the range and the filters. */
+  drill(measure: string, row: RowFilters): string {
+    return reportHref('/reports/tickets', { measure, from: this.range?.from, to: this.range?.to, ...this.filters, ...row }, this.lang);
+  }
 }
