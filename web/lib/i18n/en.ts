@@ -328,6 +328,11 @@ export const en = {
   'reports.show': 'Show',
   'reports.rangeFault': 'Give two dates, the second no earlier than the first.',
   'reports.zone': 'days in {zone}',
+  // The range a report covers, in words beside its date inputs (which write days as the browser's language does).
+  'reports.days.sameMonth': '{firstMonthDay} – {lastDay}, {year}',
+  'reports.days.months': '{firstMonthDay} – {lastMonthDay}, {year}',
+  'reports.days.years': '{first} – {last}',
+  'reports.days.zone': 'days in {zone}',
   'reports.crumbs': 'Where you are',
   'reports.allTeams': 'All teams',
   'reports.teamNamed': 'Team {team}',

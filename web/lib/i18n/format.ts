@@ -204,6 +204,29 @@ export function formatDateTime(at: Date | number, timeZone?: string): string {
   return dateFormat('dateTime', { dateStyle: 'medium', timeStyle: 'short' }, timeZone).format(at);
 }
 
+const DAY_PARTS = {
+  full: { dateStyle: 'medium' },
+  monthDay: { month: 'short', day: 'numeric' },
+  day: { day: 'numeric' },
+  year: { year: 'numeric' }
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+/**
+ * A calendar day ("2026-12-01": a day of the centre's, not an instant, so no zone moves it), or part of it, as the
+ * locale writes it: `full` "Dec 1, 2026" / "2026年12月1日", `monthDay` "Dec 1" / "12月1日", `day` "1" / "1日",
+ * `year` "2026" / "2026年". A range is put together from these by the dictionary: the browser's own range format
+ * writes a Chinese range as "2026/12/1 – 2026/12/7".
+ */
+export function formatDay(date: string, part: keyof typeof DAY_PARTS = 'full'): string {
+  return dateFormat(`day-${part}`, DAY_PARTS[part], 'UTC').format(Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)));
+}
+
+/** A zone by its name in the page's language ("China Standard Time", "中国标准时间"); its id when the browser does not know it. */
+export function formatZoneName(timeZone: string, at: Date | number = Date.now()): string {
+  if (!knownZone(timeZone)) return timeZone;
+  return dateFormat('zoneName', { timeZoneName: 'longGeneric' }, timeZone).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+}
+
 /** A date as the locale writes it ("Dec 6, 2026", "2026年12月6日"), in the browser's zone. */
 export function formatDate(at: Date | number): string {
   return dateFormat('date', { dateStyle: 'medium' }).format(at);

@@ -323,6 +323,11 @@ export const zhCN: Dictionary = {
   'reports.show': '显示',
   'reports.rangeFault': '请填写两个日期，结束日期不能早于开始日期。',
   'reports.zone': '按 {zone} 时区计日',
+  // The range a report covers, in words beside its date inputs (which write days as the browser's language does).
+  'reports.days.sameMonth': '{first} 至 {lastMonthDay}',
+  'reports.days.months': '{first} 至 {lastMonthDay}',
+  'reports.days.years': '{first} 至 {last}',
+  'reports.days.zone': '按{zone}计日',
   'reports.crumbs': '当前位置',
   'reports.allTeams': '全部团队',
   'reports.teamNamed': '团队 {team}',

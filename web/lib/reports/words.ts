@@ -1,18 +1,27 @@
 // What a report says of a target, a range and a drill-through link, in the page's language.
-import { getLocale } from '../i18n';
+import { formatDay, t } from '../i18n';
 import type { DateRange } from './range';
 import { lastDay } from './range';
 
 /** "target ≤ 10m", "target ≥ 90%": the wall's tiles' words. */
 export { targetText } from '../wall/tile';
 
-const dayMs = (date: string) => Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10));
-
-/** The days a range shows, first to last ("Nov 24 – 30, 2026"; one day alone), as the locale writes them. */
+/**
+ * The days a range shows, first to last, as the page's language writes them ("Nov 24 – 30, 2026", "2026年11月24日 至
+ * 11月30日"; one day alone): the year said once unless the range crosses one, and a month once in English.
+ */
 export function rangeText(range: DateRange): string {
-  const format = new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeZone: 'UTC' });
-  const last = lastDay(range);
-  return last === range.from ? format.format(dayMs(range.from)) : format.formatRange(dayMs(range.from), dayMs(last));
+  const [first, last] = [range.from, lastDay(range)];
+  if (last === first) return formatDay(first);
+  const key = first.slice(0, 4) !== last.slice(0, 4) ? 'reports.days.years' : first.slice(0, 7) !== last.slice(0, 7) ? 'reports.days.months' : 'reports.days.sameMonth';
+  return t(key, {
+    first: formatDay(first),
+    last: formatDay(last),
+    firstMonthDay: formatDay(first, 'monthDay'),
+    lastMonthDay: formatDay(last, 'monthDay'),
+    lastDay: formatDay(last, 'day'),
+    year: formatDay(last, 'year')
+  });
 }
 
 /** The reports' address with `params` (null and empty left out), the page's language kept. */

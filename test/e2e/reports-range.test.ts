@@ -1,0 +1,72 @@
+// The range a report covers, said in the page's language and the centre's zone beside its date inputs: the inputs
+// themselves write days as the browser's language does (12/01/2026 in an en-US browser), which a Chinese reader of
+// a zh-CN page cannot tell apart from 1 December or 12 January.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDashboard } from '../helpers/dashboard';
+import { addUser, signedInAs } from '../helpers/people';
+import type { RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+
+beforeAll(async () => {
+  ({ browser, server } = await startDashboard({ KPI_TIMEZONE: 'Asia/Shanghai' }));
+  await addUser(server.url, 'maria', 'manager');
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+/** Maria, a manager, in an en-US browser, sets the range to `first`–`last` on the reports page in `lang`. */
+async function rangeSet(lang: string, first: string, last: string): Promise<Page> {
+  const page = await signedInAs(browser, server.url, 'maria', lang, { width: 390, height: 844 });
+  expect(await page.evaluate(() => navigator.language)).toBe('en-US');
+  await page.click('a.reports');
+  // The zone is said once the live feed has told it.
+  await page.locator('.range .zone').waitFor({ timeout: 20_000 });
+  await page.fill('input[name=from]', first);
+  await page.fill('input[name=to]', last);
+  await page.click('form.custom button[type=submit]');
+  await page.locator(`.range[data-from="${first}"]`).waitFor({ timeout: 15_000 });
+  return page;
+}
+
+const said = async (page: Page) => (await page.locator('.range').textContent())!.replace(/\s+/g, ' ').trim();
+
+describe('The range a report covers, in words', () => {
+  it('says the days in Chinese, and the centre\'s zone, on a zh-CN page in an en-US browser', async () => {
+    const page = await rangeSet('zh-CN', '2026-12-01', '2026-12-07');
+    expect(await said(page)).toBe('2026年12月1日 至 12月7日 按中国标准时间计日');
+    // Across a year's end, both years are said.
+    await page.fill('input[name=from]', '2026-12-28');
+    await page.fill('input[name=to]', '2027-01-03');
+    await page.click('form.custom button[type=submit]');
+    await page.locator('.range[data-from="2026-12-28"]').waitFor({ timeout: 15_000 });
+    expect(await said(page)).toBe('2026年12月28日 至 2027年1月3日 按中国标准时间计日');
+    // The inputs are in the page's language, named, and pointed at the days in words.
+    for (const name of ['from', 'to']) {
+      const input = page.locator(`input[name=${name}]`);
+      expect(await input.getAttribute('lang')).toBe('zh-CN');
+      const described = await input.getAttribute('aria-describedby');
+      expect(described).toBeTruthy();
+      expect((await page.locator(`#${described}`).textContent())!.replace(/\s+/g, ' ').trim()).toBe(await said(page));
+    }
+    expect(await page.getByLabel('开始日期', { exact: true }).getAttribute('name')).toBe('from');
+    expect(await page.getByLabel('结束日期（含）', { exact: true }).getAttribute('name')).toBe('to');
+    await page.context().close();
+  });
+
+  it('says them in English, and the zone by its name', async () => {
+    const page = await rangeSet('en', '2026-12-01', '2026-12-07');
+    expect(await said(page)).toBe('Dec 1 – 7, 2026 days in China Standard Time');
+    expect(await page.locator('input[name=from]').getAttribute('lang')).toBe('en');
+    await page.fill('input[name=to]', '2027-01-03');
+    await page.click('form.custom button[type=submit]');
+    await page.locator('.range[data-to="2027-01-04"]').waitFor({ timeout: 15_000 });
+    expect(await said(page)).toBe('Dec 1, 2026 – Jan 3, 2027 days in China Standard Time');
+    await page.context().close();
+  });
+});
