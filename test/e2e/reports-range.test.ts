@@ -69,4 +69,13 @@ describe('The range a report covers, in words', () => {
     expect(await said(page)).toBe('Dec 1, 2026 – Jan 3, 2027 days in China Standard Time');
     await page.context().close();
   });
+
+  it('keeps the zone\'s words whole on a phone, on a line of their own when they do not fit beside the days', async () => {
+    const page = await rangeSet('zh-CN', '2026-12-01', '2026-12-07');
+    const zone = page.locator('.range .zone');
+    expect((await zone.textContent())!.trim()).toBe('按中国标准时间计日');
+    // One line box: "按中国标准时" at the end of one line and "间计日" at the start of the next read as two broken words.
+    expect(await zone.evaluate((el) => el.getClientRects().length)).toBe(1);
+    await page.context().close();
+  });
 });
