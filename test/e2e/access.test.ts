@@ -232,6 +232,34 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     await context.close();
   });
 
+  it('keeps "last used … ago" true on a page left open for an hour, without asking the server again', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}/?lang=en`);
+    await signIn(page);
+    const made = await page.evaluate(async () => (await fetch('/api/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ label: 'callback dialer', role: 'ingest' }) })).json());
+    expect((await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${made.token}` } })).status).toBe(200);
+    const lastUsed = async () => (await api(page, '/api/tokens')).tokens.find((k: { id: string }) => k.id === made.id).lastUsedAt as number | null;
+    await expect.poll(lastUsed, { timeout: 15_000 }).not.toBeNull();
+    const used = (await lastUsed())!;
+
+    // The browser's clock, three and a half minutes after the use, from here on moved only by the test.
+    await page.clock.install({ time: used + 210_000 });
+    await page.goto(`${server.url}/admin/access?lang=en`);
+    const ago = page.locator(`[data-token="${made.id}"] td.last-used time`);
+    await ago.waitFor({ timeout: 15_000 });
+    expect(await ago.textContent()).toBe('3 minutes ago');
+    const asked: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/api/') && asked.push(r.url())));
+
+    // An hour on, the page untouched: it says so, and asked the server nothing meanwhile.
+    await page.clock.runFor(60 * 60_000);
+    await expect.poll(() => ago.textContent(), { timeout: 5_000 }).toBe('1 hour ago');
+    await page.clock.runFor(23 * 60 * 60_000);
+    await expect.poll(() => ago.textContent(), { timeout: 5_000 }).toBe('yesterday');
+    expect(asked).toEqual([]);
+    await page.close();
+  });
+
   it('saves a role picked from the keyboard once, when asked: the roles the arrow keys pass through are not saved', async () => {
     const page = await adminOnAccess('en');
     await page.fill('.add-user input[name=username]', 'ivy');
