@@ -395,7 +395,6 @@ export const en = {
   'measure.backlog.callbacksOverdue': 'Callbacks overdue now',
   'drill.title': 'Tickets behind a number',
   'drill.loading': 'Loading the tickets…',
-  'drill.unknownMeasure': 'This address names no number to list the tickets of ({measure}): go back to the report and pick a number.',
   'drill.empty': 'Nothing is behind this number in this range. Go back to the report and pick another number or a wider range.',
   'drill.count': '{count} shown',
   'drill.more': 'Load more',
@@ -580,6 +579,12 @@ export const en = {
   'unit.mAlone': 'm',
   'unit.s': 's',
   'unit.sep': ' ',
+  // ---- the tickets behind a number: an address refused, said in the page's words, with the way back to the report.
+  'drill.refused.measure': 'This address names no number to list the tickets of: open the report and pick one of its numbers.',
+  'drill.refused.day': '{day} in this address is not a day of the calendar: open the report and pick the days there.',
+  'drill.refused.order': 'The days in this address end before they start: open the report and pick the days there.',
+  'drill.refused.other': 'This address cannot be shown ({fault}): open the report and pick the number again.',
+  'drill.toReport': 'Open the report',
   // ---- reports: filters by channel, priority and category, and the table by channel.
   'reports.filter.channel': 'Channel',
   'reports.filter.priority': 'Priority',

@@ -390,7 +390,6 @@ export const zhCN: Dictionary = {
   'measure.backlog.callbacksOverdue': '当前逾期回电',
   'drill.title': '数字背后的工单',
   'drill.loading': '正在加载工单…',
-  'drill.unknownMeasure': '此地址没有指明要列出哪个数字的工单（{measure}）：请返回报表选择一个数字。',
   'drill.empty': '此日期范围内该数字背后没有任何工单。请返回报表选择其他数字或更长的范围。',
   'drill.count': '已显示 {count} 条',
   'drill.more': '加载更多',
@@ -575,6 +574,12 @@ export const zhCN: Dictionary = {
   'unit.mAlone': '分钟',
   'unit.s': '秒',
   'unit.sep': '',
+  // ---- the tickets behind a number: an address refused, said in the page's words, with the way back to the report.
+  'drill.refused.measure': '此地址没有指明要列出哪个数字背后的工单：请打开报表，点击其中一个数字。',
+  'drill.refused.day': '此地址中的 {day} 不是有效的日期：请打开报表，在那里选择日期。',
+  'drill.refused.order': '此地址中的结束日期早于开始日期：请打开报表，在那里选择日期。',
+  'drill.refused.other': '无法显示此地址（{fault}）：请打开报表，重新点击该数字。',
+  'drill.toReport': '打开报表',
   // ---- reports: filters by channel, priority and category, and the table by channel.
   'reports.filter.channel': '渠道',
   'reports.filter.priority': '优先级',
