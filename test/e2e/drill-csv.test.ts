@@ -104,6 +104,23 @@ describe('The callbacks behind a number', () => {
     return { head, rows };
   };
 
+  it('leave out the channel, priority and category a callback has none of, where each row showed three dashes; tickets keep them', async () => {
+    const page = await signedIn('en');
+    const columns = async (measure: string) => {
+      await page.goto(`${server.url}/reports/tickets?measure=${measure}&from=${day}&to=${nextDay}&lang=en`);
+      await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
+      return { head: await page.locator('thead th').allTextContents(), labels: await page.locator('tbody tr').first().locator('td').evaluateAll((tds) => tds.map((td) => td.dataset.label)) };
+    };
+    expect(await columns('callbacks.scheduled')).toEqual({ head: ['Ticket', 'Time', 'Team', 'Agent', 'Outcome'], labels: ['Time', 'Team', 'Agent', 'Outcome'] });
+    expect((await columns('backlog.callbacksPending')).head).toEqual(['Ticket', 'Time', 'Team', 'Agent', 'Duration or score']);
+    expect((await columns('tickets.created')).head).toEqual(['Ticket', 'Time', 'Team', 'Channel', 'Priority', 'Category', 'Agent', 'Duration or score']);
+    // On a phone each callback is a block of its time, team, agent and outcome, each under its column's name.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await columns('callbacks.scheduled');
+    expect(await page.locator('tr[data-item="CB-8"]').innerText()).not.toMatch(/Channel|Priority|Category/);
+    await page.context().close();
+  });
+
   it('say what each came to, where the column read — for every one: on time or late, confirmed or not, connected or not, when due', async () => {
     const page = await signedIn('en');
     expect(await listed(page, 'callbacks.completed', 'en')).toEqual({
