@@ -95,6 +95,20 @@ describe("A callback's story", () => {
   });
 });
 
+describe("A ticket's story", () => {
+  it('says the zone its times are in, the centre\'s, in English and in Chinese', async () => {
+    const page = await signedIn('en');
+    const story = async (lang: string) => {
+      await page.goto(`${server.url}/reports/ticket?id=T-9&lang=${lang}`);
+      await page.locator('[data-state="createdAt"]').waitFor({ timeout: 15_000 });
+      return [(await page.locator('main p.zone').textContent())!.trim(), (await page.locator('[data-state="createdAt"] dd').textContent())!.trim()];
+    };
+    expect(await story('en')).toEqual(['Times in Asia/Shanghai (GMT+8)', new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: ZONE }).format(at('04:15'))]);
+    expect(await story('zh-CN')).toEqual(['时间按 Asia/Shanghai（GMT+8）时区', new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: ZONE }).format(at('04:15'))]);
+    await page.context().close();
+  });
+});
+
 describe('The callbacks behind a number', () => {
   const listed = async (page: Page, measure: string, lang: string) => {
     await page.goto(`${server.url}/reports/tickets?measure=${measure}&from=${day}&to=${nextDay}&lang=${lang}`);

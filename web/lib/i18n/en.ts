@@ -579,12 +579,14 @@ export const en = {
   'unit.mAlone': 'm',
   'unit.s': 's',
   'unit.sep': ' ',
-  // ---- the tickets behind a number: an address refused, said in the page's words, with the way back to the report.
+  // ---- the tickets behind a number: an address refused, said in the page's words, with the way back to the report;
+  // one ticket's story: the zone its times are in.
   'drill.refused.measure': 'This address names no number to list the tickets of: open the report and pick one of its numbers.',
   'drill.refused.day': '{day} in this address is not a day of the calendar: open the report and pick the days there.',
   'drill.refused.order': 'The days in this address end before they start: open the report and pick the days there.',
   'drill.refused.other': 'This address cannot be shown ({fault}): open the report and pick the number again.',
   'drill.toReport': 'Open the report',
+  'story.zone': 'Times in {zone} ({offset})',
   // ---- reports: filters by channel, priority and category, and the table by channel.
   'reports.filter.channel': 'Channel',
   'reports.filter.priority': 'Priority',
