@@ -53,7 +53,7 @@ export function wallTime(ms: number, timezone: string): string {
   return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
-/** A dictionary's word for a value (`channel.chat` → 在线聊天), or the value as sent when it has none. */
+/** A dictionary's word for a value (`channel.chat` → 在线聊天, `category.refund` → 退款), or the value as sent when it has none. */
 function word(lang: CsvLang, prefix: string, v: string | null): string | null {
   const key = `${prefix}.${v}`;
   return v !== null && key in en ? say(lang, key as MessageKey) : v;
@@ -74,7 +74,7 @@ function peopleColumns({ lang, timezone }: CsvForPeople): { header: string[]; ce
       i.team,
       word(lang, 'channel', i.channel),
       word(lang, 'priority', i.priority),
-      i.category,
+      word(lang, 'category', i.category),
       i.agent,
       i.valueSec,
       i.score,

@@ -413,7 +413,7 @@ describe('GET /api/drill?format=csv', () => {
 
       const zh = await get({ measure: 'firstResponse.count', lang: 'zh-CN' });
       expect(zh.rows[0]).toEqual(['类型', '编号', '工单', '时间（Asia/Shanghai）', '团队', '渠道', '优先级', '类别', '坐席', '时长（秒）', '评分', 'SLA 内', '已接通', '按时', '已确认', '到期时间（Asia/Shanghai）']);
-      expect(zh.rows.slice(1)).toEqual([['工单', 'T-9', 'T-9', '2026-12-07 12:17:00', 'wallet', '在线聊天', '紧急', 'refund', 'ann', '120', '', '是', '', '', '', '']]);
+      expect(zh.rows.slice(1)).toEqual([['工单', 'T-9', 'T-9', '2026-12-07 12:17:00', 'wallet', '在线聊天', '紧急', '退款', 'ann', '120', '', '是', '', '', '', '']]);
       // The file is named for the centre's day, not for UTC's instants.
       expect(zh.name).toBe('attachment; filename="firstResponse.count-2026-12-07.csv"');
       const created = await get({ measure: 'tickets.created', lang: 'zh-CN' });
@@ -424,7 +424,7 @@ describe('GET /api/drill?format=csv', () => {
 
       const en = await get({ measure: 'firstResponse.count', lang: 'en' });
       expect(en.rows[0]).toEqual(['Kind', 'ID', 'Ticket', 'Time (Asia/Shanghai)', 'Team', 'Channel', 'Priority', 'Category', 'Agent', 'Duration (seconds)', 'Score', 'Within SLA', 'Connected', 'On time', 'Confirmed', 'Due (Asia/Shanghai)']);
-      expect(en.rows.slice(1)).toEqual([['Ticket', 'T-9', 'T-9', '2026-12-07 12:17:00', 'wallet', 'Chat', 'Urgent', 'refund', 'ann', '120', '', 'yes', '', '', '', '']]);
+      expect(en.rows.slice(1)).toEqual([['Ticket', 'T-9', 'T-9', '2026-12-07 12:17:00', 'wallet', 'Chat', 'Urgent', 'Refund', 'ann', '120', '', 'yes', '', '', '', '']]);
       const pending = await get({ measure: 'backlog.callbacksPending', lang: 'en' });
       expect(pending.rows.length, 'CB-9 is completed: none pending').toBe(1);
 
@@ -433,6 +433,31 @@ describe('GET /api/drill?format=csv', () => {
       expect(machine.rows[0].slice(0, 4)).toEqual(['kind', 'id', 'ticket', 'at']);
       expect(machine.rows[1]).toEqual(['ticket', 'T-9', 'T-9', '2026-12-07T04:17:00.000Z', 'wallet', 'chat', 'urgent', 'refund', 'ann', '120', '', 'true', '', '', '', '']);
       expect(machine.name).toBe('attachment; filename="firstResponse.count-2026-12-06T160000Z-2026-12-07T160000Z.csv"');
+    } finally {
+      sh.close();
+    }
+  });
+
+  it('says the centre\'s categories in words in a file for people, one it does not know as sent, and codes for machines', async () => {
+    const now = Date.parse('2026-12-07T10:00:00Z');
+    const sh = testApp({ now: () => now, timezone: 'Asia/Shanghai' });
+    try {
+      const at = (hhmm: string) => Date.parse(`2026-12-07T${hhmm}:00Z`);
+      const events = [
+        { id: 'k1', type: 'ticket.created', at: at('04:15'), ticket: 'T-1', channel: 'chat', category: 'unconfirmed_payment' },
+        { id: 'k2', type: 'ticket.created', at: at('04:16'), ticket: 'T-2', channel: 'chat', category: 'card_dispute' },
+        { id: 'k3', type: 'ticket.created', at: at('04:17'), ticket: 'T-3', channel: 'chat' }
+      ];
+      expect((await sh.post(events)).status).toBe(200);
+      const categories = async (lang?: string) => {
+        const q = new URLSearchParams({ measure: 'tickets.created', from: '2026-12-07', to: '2026-12-08', format: 'csv', ...(lang ? { lang } : {}) });
+        const res = await sh.app.request(`/api/drill?${q}`, { headers: { authorization: `Bearer ${sh.tokens.manager}` } });
+        expect(res.status).toBe(200);
+        return parseCsv((await res.text()).replace(/^\uFEFF/, '')).slice(1).map((r) => [r[1], r[7]]);
+      };
+      expect(await categories('zh-CN')).toEqual([['T-3', '其他'], ['T-2', 'card_dispute'], ['T-1', '未确认付款']]);
+      expect(await categories('en')).toEqual([['T-3', 'Other'], ['T-2', 'card_dispute'], ['T-1', 'Unconfirmed payment']]);
+      expect(await categories()).toEqual([['T-3', 'other'], ['T-2', 'card_dispute'], ['T-1', 'unconfirmed_payment']]);
     } finally {
       sh.close();
     }

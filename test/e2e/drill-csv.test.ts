@@ -58,9 +58,9 @@ describe('The tickets behind a number, downloaded', () => {
     const created = await downloaded(page, 'tickets.created', 'zh-CN');
     expect(created.name).toBe(`tickets.created-${day}.csv`);
     expect(created.rows[0]).toEqual(['类型', '编号', '工单', '时间（Asia/Shanghai）', '团队', '渠道', '优先级', '类别', '坐席', '时长（秒）', '评分', 'SLA 内', '已接通', '按时', '已确认', '到期时间（Asia/Shanghai）']);
-    expect(created.rows.slice(1)).toEqual([['工单', 'T-9', 'T-9', `${day} 12:15:00`, 'wallet', '在线聊天', '紧急', 'refund', '', '', '', '', '', '', '', '']]);
+    expect(created.rows.slice(1)).toEqual([['工单', 'T-9', 'T-9', `${day} 12:15:00`, 'wallet', '在线聊天', '紧急', '退款', '', '', '', '', '', '', '', '']]);
     const firstResponses = await downloaded(page, 'firstResponse.count', 'zh-CN');
-    expect(firstResponses.rows[1].slice(3, 12)).toEqual([`${day} 12:17:00`, 'wallet', '在线聊天', '紧急', 'refund', 'ann', '120', '', '是']);
+    expect(firstResponses.rows[1].slice(3, 12)).toEqual([`${day} 12:17:00`, 'wallet', '在线聊天', '紧急', '退款', 'ann', '120', '', '是']);
     const completed = await downloaded(page, 'callbacks.completed', 'zh-CN');
     expect(completed.rows.slice(1).map((r) => [r[0], r[1], r[3], r[13], r[14]])).toEqual([
       ['回电', 'CB-8', `${day} 14:30:00`, '是', '否'],
@@ -73,7 +73,7 @@ describe('The tickets behind a number, downloaded', () => {
     const page = await signedIn('en');
     const { rows } = await downloaded(page, 'firstResponse.count', 'en');
     expect(rows[0]).toEqual(['Kind', 'ID', 'Ticket', 'Time (Asia/Shanghai)', 'Team', 'Channel', 'Priority', 'Category', 'Agent', 'Duration (seconds)', 'Score', 'Within SLA', 'Connected', 'On time', 'Confirmed', 'Due (Asia/Shanghai)']);
-    expect(rows.slice(1)).toEqual([['Ticket', 'T-9', 'T-9', `${day} 12:17:00`, 'wallet', 'Chat', 'Urgent', 'refund', 'ann', '120', '', 'yes', '', '', '', '']]);
+    expect(rows.slice(1)).toEqual([['Ticket', 'T-9', 'T-9', `${day} 12:17:00`, 'wallet', 'Chat', 'Urgent', 'Refund', 'ann', '120', '', 'yes', '', '', '', '']]);
     await page.context().close();
   });
 });

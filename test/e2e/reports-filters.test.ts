@@ -180,7 +180,7 @@ describe('Reports by every team, filtered', () => {
     expect(k.tickets.created).toBe(2);
     await page.locator('tr[data-team="payments"] a[data-measure="tickets.created"]', { hasText: '2' }).waitFor({ timeout: 15_000 });
     expect(await linked(page, 'tr[data-team="risk"]', 'tickets.created')).toBe(0);
-    expect(await page.locator('input[name=category]').inputValue()).toBe('refund');
+    expect(await page.locator('input[name=category]').inputValue()).toBe('Refund');
     expect(await page.locator('select[name=priority]').inputValue()).toBe('urgent');
     // Its export says the filters in the file's name, as two exports of one range are not the same figures.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button.export')]);
@@ -188,7 +188,7 @@ describe('Reports by every team, filtered', () => {
 
     await page.selectOption('select[name=channel]', 'social');
     await page.click('form.custom button[type=submit]');
-    const empty = page.locator('.empty', { hasText: 'Nothing in this range matches these filters (Social · Urgent · refund)' });
+    const empty = page.locator('.empty', { hasText: 'Nothing in this range matches these filters (Social · Urgent · Refund)' });
     await empty.waitFor({ timeout: 15_000 });
     await empty.locator('a', { hasText: 'Clear filters' }).click();
     await page.locator('tr[data-team="payments"] a[data-measure="tickets.created"]', { hasText: '3' }).waitFor({ timeout: 15_000 });
@@ -199,7 +199,7 @@ describe('Reports by every team, filtered', () => {
     const page = await signedIn('zh-CN', { width: 360, height: 800 });
     expect(await page.locator('select[name=channel] option').allTextContents()).toEqual(['全部', '电话', '在线聊天', '邮件', '社交媒体', 'App', '网页']);
     expect(await page.locator('select[name=priority] option').allTextContents()).toEqual(['全部', '紧急', '高', '普通', '低']);
-    expect(await page.locator('#report-categories option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['card', 'fraud', 'refund']);
+    expect(await page.locator('#report-categories option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['card', 'fraud', '退款 (refund)']);
     await page.selectOption('select[name=priority]', 'high');
     await page.click('form.custom button[type=submit]');
     await page.locator('.filters', { hasText: '仅显示：高' }).waitFor({ timeout: 15_000 });

@@ -148,8 +148,8 @@ describe('the filters it is drawn for', () => {
   it('names every filter in the heading, the team and the agent too, in the page\'s language', () => {
     expect(filterWords(none)).toBe('');
     expect(filterWords({ ...none, team: 'wallet', channel: 'chat' })).toBe('Team wallet · Chat');
-    expect(filterWords({ ...none, priority: 'high', category: 'refund' })).toBe('High · refund');
-    expect(filterWords({ ...none, team: 'wallet', agent: 'ann', channel: 'chat', priority: 'urgent', category: 'refund' })).toBe('Team wallet · ann · Chat · Urgent · refund');
+    expect(filterWords({ ...none, priority: 'high', category: 'refund' })).toBe('High · Refund');
+    expect(filterWords({ ...none, team: 'wallet', agent: 'ann', channel: 'chat', priority: 'urgent', category: 'refund' })).toBe('Team wallet · ann · Chat · Urgent · Refund');
     setLocale('zh-CN');
     expect(filterWords({ ...none, team: 'wallet', channel: 'chat', priority: 'high' })).toBe('团队 wallet · 在线聊天 · 高');
   });

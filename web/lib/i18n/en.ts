@@ -600,7 +600,16 @@ export const en = {
   'reports.channel': 'Channel',
   'reports.filter.noCallbacks': 'Callbacks have no channel, priority or category, so they are left out while a filter is set: clear the filters to see them.',
   'reports.byChannelNoCallbacks': 'Callbacks have no channel: they are counted by team, above.',
-  'reports.noChannels': 'No ticket was created, answered or resolved in this range, so there is no channel to show.'
+  'reports.noChannels': 'No ticket was created, answered or resolved in this range, so there is no channel to show.',
+  // ---- words for codes: the categories this centre uses (api/sim/centre.ts), written as a person reads them (one
+  // not listed shows as sent).
+  'category.unconfirmed_payment': 'Unconfirmed payment',
+  'category.pre_approval_followup': 'Pre-approval follow-up',
+  'category.refund': 'Refund',
+  'category.frozen_account': 'Frozen account',
+  'category.security_alert': 'Security alert',
+  'category.feature_question': 'Feature question',
+  'category.other': 'Other'
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -5,7 +5,7 @@ import type { KpiTarget } from '../../../api/kpi/targets';
 import { getJson, readerStatus } from './drill.svelte';
 import { presetOf, rangeOf, type DateRange } from './range';
 import { word, type RowFilters } from './columns';
-import { reportHref } from './words';
+import { categoryWord, reportHref } from './words';
 
 export interface TeamReport {
   /** null: all teams. */
@@ -188,7 +188,7 @@ export class ReportAddress {
   readonly toDay = $derived(this.range?.to);
   /** The filters set, in words: "Chat · Urgent · refund". */
   readonly filterWords = $derived(
-    [this.channel && word('channel', this.channel), this.priority && word('priority', this.priority), this.category].filter(Boolean).join(' · ')
+    [this.channel && word('channel', this.channel), this.priority && word('priority', this.priority), this.category && categoryWord(this.category)].filter(Boolean).join(' · ')
   );
   readonly noFilters = $derived(this.href({ team: this.team, agent: this.agent, channel: null, priority: null, category: null }));
   // A filtered table's file says its filters ("-chat-urgent"), or two exports of one range read as the same figures.

@@ -1,5 +1,5 @@
 // What a report says of a target, a range and a drill-through link, in the page's language.
-import { formatDay, t } from '../i18n';
+import { en, formatDay, getLocale, t, type MessageKey } from '../i18n';
 import type { DateRange } from './range';
 import { lastDay } from './range';
 
@@ -29,4 +29,26 @@ export function reportHref(path: string, params: Record<string, string | null | 
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries({ ...params, lang })) if (v) q.set(k, v);
   return `${path}?${q}`;
+}
+
+/** The categories the dictionary has words for: this centre's (api/sim/centre.ts), the ones its helpdesk sends. */
+export const KNOWN_CATEGORIES = Object.keys(en)
+  .filter((key) => key.startsWith('category.'))
+  .map((key) => key.slice('category.'.length));
+
+/** A category as the page's language says it ("未确认付款", "Unconfirmed payment"); one the dictionary lacks as it was sent. */
+export const categoryWord = (code: string): string => (KNOWN_CATEGORIES.includes(code) ? t(`category.${code}` as MessageKey) : code);
+
+/** A suggestion of the category filter: its word with its code ("未确认付款 (unconfirmed_payment)"), or the code alone. */
+export const categorySuggestion = (code: string): string => (categoryWord(code) === code ? code : `${categoryWord(code)} (${code})`);
+
+/**
+ * What was typed in the category filter, as the code the address carries: a category seen in the range as it is; a
+ * known category's word in the page's language (in any capitals) or its suggestion, its code; anything else as typed.
+ */
+export function categoryCode(typed: string, seen: readonly string[] = []): string {
+  const text = typed.trim();
+  if (!text || seen.includes(text)) return text;
+  const lower = text.toLocaleLowerCase(getLocale());
+  return KNOWN_CATEGORIES.find((code) => text === categorySuggestion(code) || lower === categoryWord(code).toLocaleLowerCase(getLocale())) ?? text;
 }
