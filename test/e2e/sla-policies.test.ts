@@ -51,7 +51,7 @@ async function adminOnSla(lang: string, viewport = { width: 1280, height: 900 })
 }
 
 describe('SLA policies, set by an admin in the dashboard', () => {
-  it('shows the SPEC defaults on a new database, saves a rule, says when it takes effect, and keeps it over a reload', async () => {
+  it('shows the built-in defaults on a new database, saves a rule, says when it takes effect, and keeps it over a reload', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/?lang=en`);
     await signIn(page);
@@ -60,7 +60,7 @@ describe('SLA policies, set by an admin in the dashboard', () => {
     await urgentChat.waitFor({ timeout: 15_000 });
 
     // Nothing saved yet: said so, and every empty cell shows the default that applies.
-    expect(await page.locator('.state').textContent()).toMatch(/No SLA policy has been saved yet: the SPEC defaults apply/);
+    expect(await page.locator('.state').textContent()).toMatch(/No SLA policy has been saved yet: the built-in defaults apply/);
     expect(await urgentChat.getAttribute('placeholder')).toBe('300');
     expect(await page.locator('[data-read="urgent.chat"]').textContent()).toMatch(/default 5m/);
 
@@ -153,6 +153,10 @@ describe('SLA policies, set by an admin in the dashboard', () => {
     expect(await page.locator('.pending').textContent()).toMatch(/新策略将于 .+（Asia\/Shanghai）生效/);
     expect(await page.locator('.history tbody tr').first().textContent()).toMatch(/紧急 · 电话：10分钟/);
     expect(await page.locator('[data-read="low.any"]').textContent()).toMatch(/默认 8小时/);
+    // The defaults are named as an admin knows them, in Chinese: no "SPEC", a word of the engineers' own.
+    expect(await page.locator('.state').textContent()).toMatch(/内置默认值/);
+    expect(await page.getByRole('button', { name: '恢复内置默认值' }).count()).toBe(1);
+    expect(await page.locator('main').textContent()).not.toMatch(/SPEC/);
     // A wrong value told at its cell in Chinese, where the server's words are English.
     await page.locator('input[name="low.any"]').fill('2592001');
     await page.locator('input[name="low.any"]').press('Enter');
@@ -168,14 +172,14 @@ describe('SLA policies, set by an admin in the dashboard', () => {
     await page.close();
   });
 
-  it('resets to the SPEC defaults after a confirm, and not without one', async () => {
+  it('resets to the built-in defaults after a confirm, and not without one', async () => {
     const page = await adminOnSla('en');
-    const reset = page.getByRole('button', { name: 'Reset to the SPEC defaults' });
+    const reset = page.getByRole('button', { name: 'Reset to the built-in defaults' });
     const before = await policies(page);
     const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.message()))));
     await reset.focus();
     await reset.press('Enter');
-    expect(await asked).toMatch(/SPEC defaults for every priority and channel/);
+    expect(await asked).toMatch(/built-in defaults for every priority and channel/);
     expect((await policies(page)).versions).toEqual(before.versions);
     expect(await page.locator('input[name="urgent.chat"]').inputValue()).toBe('120');
 
