@@ -333,9 +333,16 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     await setting.locator('[role=alert]').waitFor({ timeout: 15_000 });
     expect(await setting.locator('[role=alert]').textContent()).toMatch(/^此令牌由服务器的 INGEST_TOKEN 设置指定/);
     expect(await setting.count()).toBe(1);
+    // The labels the server gives the tokens it makes itself, in Chinese ("first start" was English here); one an admin
+    // typed, as typed.
+    const labels = () => page.locator('tr[data-token] th').evaluateAll((ths) => ths.map((th) => th.firstChild!.textContent!.trim()));
+    expect(await labels()).toContain('首次启动时生成');
+    expect(await labels()).toContain('INGEST_TOKEN 设置');
+    expect((await labels()).filter((l) => /first start/.test(l))).toEqual([]);
     await page.fill('.add-token input[name=label]', '二楼大屏');
     await page.press('.add-token input[name=label]', 'Enter');
     await page.locator('.secret').waitFor({ timeout: 15_000 });
+    expect(await labels()).toContain('二楼大屏');
     expect(await page.locator('.secret').textContent()).toMatch(/不会再次显示/);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBe(0);

@@ -602,14 +602,16 @@ export const en = {
   'reports.byChannelNoCallbacks': 'Callbacks have no channel: they are counted by team, above.',
   'reports.noChannels': 'No ticket was created, answered or resolved in this range, so there is no channel to show.',
   // ---- words for codes: the categories this centre uses (api/sim/centre.ts), written as a person reads them (one
-  // not listed shows as sent).
+  // not listed shows as sent); the labels the server gives the tokens it makes itself (api/auth/credentials.ts).
   'category.unconfirmed_payment': 'Unconfirmed payment',
   'category.pre_approval_followup': 'Pre-approval follow-up',
   'category.refund': 'Refund',
   'category.frozen_account': 'Frozen account',
   'category.security_alert': 'Security alert',
   'category.feature_question': 'Feature question',
-  'category.other': 'Other'
+  'category.other': 'Other',
+  'access.label.firstStart': 'Made at first start',
+  'access.label.fromSetting': 'The INGEST_TOKEN setting'
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -596,12 +596,14 @@ export const zhCN: Dictionary = {
   'reports.filter.noCallbacks': '回电没有渠道、优先级和类别，设置筛选时不显示回电；清除筛选即可查看。',
   'reports.byChannelNoCallbacks': '回电不分渠道，按团队统计（见上表）。',
   'reports.noChannels': '此范围内没有创建、回复或解决任何工单，因此没有可显示的渠道。',
-  // ---- words for codes: the centre's categories.
+  // ---- words for codes: the centre's categories, and the labels of the tokens the server makes itself.
   'category.unconfirmed_payment': '未确认付款',
   'category.pre_approval_followup': '预授权跟进',
   'category.refund': '退款',
   'category.frozen_account': '账户冻结',
   'category.security_alert': '安全警报',
   'category.feature_question': '功能咨询',
-  'category.other': '其他'
+  'category.other': '其他',
+  'access.label.firstStart': '首次启动时生成',
+  'access.label.fromSetting': 'INGEST_TOKEN 设置'
 };
