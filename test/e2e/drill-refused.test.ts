@@ -11,7 +11,7 @@ let server: RunningServer;
 let page: Page;
 
 beforeAll(async () => {
-  ({ browser, server } = await startDashboard());
+  ({ browser, server } = await startDashboard({ KPI_TIMEZONE: 'Asia/Shanghai' }));
   page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await page.goto(`${server.url}/?lang=zh-CN`);
   await signIn(page);
@@ -49,9 +49,20 @@ describe('the tickets behind a number, at an address the server refuses', () => 
     expect(day.said).toBe('此地址中的 2026-13-40 不是有效的日期：请打开报表，在那里选择日期。 打开报表');
     expect(day.heading).toBe('新建工单');
     expect(day.link).toBe('/reports?lang=zh-CN');
+    // The way back up (All teams › team) leaves the bad day out too: it opened a report of that same address.
+    expect(await page.locator('nav.crumbs a').first().getAttribute('href')).toBe('/reports?lang=zh-CN');
 
     const order = await refused('measure=tickets.created&from=2026-12-09&to=2026-12-08&team=wallet&lang=en');
     expect(order.said).toBe('The days in this address end before they start: open the report and pick the days there. Open the report');
     expect(order.link).toBe('/reports?team=wallet&lang=en');
+    expect(await page.locator('nav.crumbs a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['/reports?lang=en', '/reports?team=wallet&lang=en']);
+  });
+
+  it('names the zone its days are counted in as the report does, in the page\'s language, not by its id', async () => {
+    await page.goto(`${server.url}/reports/tickets?measure=tickets.created&from=2026-11-02&to=2026-11-03&lang=zh-CN`);
+    await page.locator('main .empty').waitFor({ timeout: 15_000 });
+    await page.locator('.range .zone').waitFor({ timeout: 15_000 });
+    expect((await page.locator('.range .zone').textContent())!.trim()).toBe('按中国标准时间计日');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 });
