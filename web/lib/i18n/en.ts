@@ -327,7 +327,6 @@ export const en = {
   'reports.last': 'To (included)',
   'reports.show': 'Show',
   'reports.rangeFault': 'Give two dates, the second no earlier than the first.',
-  'reports.zone': 'days in {zone}',
   // The range a report covers, in words beside its date inputs (which write days as the browser's language does).
   'reports.days.sameMonth': '{firstMonthDay} – {lastDay}, {year}',
   'reports.days.months': '{firstMonthDay} – {lastMonthDay}, {year}',

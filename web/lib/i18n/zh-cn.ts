@@ -322,7 +322,6 @@ export const zhCN: Dictionary = {
   'reports.last': '结束日期（含）',
   'reports.show': '显示',
   'reports.rangeFault': '请填写两个日期，结束日期不能早于开始日期。',
-  'reports.zone': '按 {zone} 时区计日',
   // The range a report covers, in words beside its date inputs (which write days as the browser's language does).
   'reports.days.sameMonth': '{first} 至 {lastMonthDay}',
   'reports.days.months': '{first} 至 {lastMonthDay}',
