@@ -16,3 +16,25 @@ export function textEms(text: string, scale = 1): number {
   for (const ch of text) ems += charEms(ch);
   return ems * scale;
 }
+
+/** Where a browser may break a line between `before` and `after`: after a space or a hyphen, or between two Chinese characters. */
+function breaksBetween(before: string, after: string): boolean {
+  if (after === ' ') return false;
+  return before === ' ' || before === '-' || (charEms(before) === 1 && charEms(after) === 1);
+}
+
+/**
+ * The width in em of the wider line of `text` laid on two lines, broken where it makes that line narrowest (its
+ * whole width if it has nowhere to break): how wide a box must be to show a long name whole on two lines.
+ */
+export function twoLineEms(text: string): number {
+  const chars = [...text.trim()];
+  let widest = textEms(chars.join(''));
+  for (let i = 1; i < chars.length; i++) {
+    if (!breaksBetween(chars[i - 1], chars[i])) continue;
+    const first = textEms(chars.slice(0, i).join('').trimEnd());
+    const second = textEms(chars.slice(i).join(''));
+    widest = Math.min(widest, Math.max(first, second));
+  }
+  return widest;
+}

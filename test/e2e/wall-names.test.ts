@@ -1,0 +1,109 @@
+// The wall's agents page, read from across the room: every agent's name is shown whole (nobody can touch a wall
+// to read the rest of "Alexandra Montgomery-W…", and two names that begin alike could not be told apart), in three
+// columns on a TV at 1080p and 4K, in English and Chinese, and the page still fits the screen.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireCjkFont } from '../helpers/browser';
+import { startDashboard } from '../helpers/dashboard';
+import { postEvents, type RunningServer } from '../helpers/server';
+
+let browser: Browser;
+let server: RunningServer;
+let wallToken: string;
+
+const MIN = 60_000;
+const TEAMS = ['payments', 'wallet', 'risk'];
+const STATUSES = ['available', 'busy', 'away', 'offline'] as const;
+/** Long Latin names, two that begin alike, and short Chinese ones, among 40 agents: three columns on a TV. */
+const LONG = ['Alexandra Montgomery-Whitfield', 'Alexandra Montgomery-Wilson', 'Maximiliano Castellanos-Villanueva', 'Bartholomew Fitzgerald-Oyelaran'];
+const NAMES = [...LONG, '王芳', '欧阳娜娜', 'Li Wei', 'Sophia Yap', 'Rachel Goh'];
+
+function floor(now: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (let a = 0; a < 40; a++) {
+    const agent = `agent.${a}`;
+    const team = TEAMS[a % TEAMS.length];
+    const name = NAMES[a] ?? `Agent Nr ${a}`;
+    // "9h 59m" in status: the widest time the status column shows, next to the names.
+    const since = now - (a % 2 === 0 ? 599 * MIN : 5 * MIN);
+    out.push({ id: `st-${a}`, type: 'agent.status', at: since, agent, name, team, status: STATUSES[a % STATUSES.length] });
+    const ticket = `T-${a}`;
+    const t0 = now - 12 * MIN;
+    out.push(
+      { id: `${ticket}-c`, type: 'ticket.created', at: t0, ticket, channel: 'chat', team, category: 'refund' },
+      { id: `${ticket}-a`, type: 'ticket.assigned', at: t0, ticket, agent, team },
+      { id: `${ticket}-r`, type: 'ticket.replied', at: t0 + 9 * MIN + 30_000, ticket, agent },
+      { id: `${ticket}-s`, type: 'ticket.resolved', at: now - MIN, ticket, agent }
+    );
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  ({ browser, server, wallToken } = await startDashboard());
+  expect((await postEvents(server.url, floor(Date.now()))).status).toBe(200);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+/**
+ * Each name as a person reads it, with "(cut)" after it where its text overflows its box (an ellipsis), or its
+ * text, or its team's under it, runs outside its row (which clips it).
+ */
+const shownNames = (page: Page): Promise<string[]> =>
+  page.$$eval('.board .row[data-agent]', (rows) => {
+    const range = document.createRange();
+    return rows.map((row) => {
+      const name = row.querySelector('.name') as HTMLElement;
+      const box = row.getBoundingClientRect();
+      const cut = [...name.parentElement!.children].some((part) => {
+        range.selectNodeContents(part);
+        const text = range.getBoundingClientRect();
+        const own = part.getBoundingClientRect();
+        // A Chinese face's glyph boxes stand a little above and below its lines: a quarter of a line is no line lost.
+        const slack = parseFloat(getComputedStyle(part).fontSize) / 4;
+        return (
+          part.scrollWidth > part.clientWidth + 1 ||
+          part.scrollHeight > part.clientHeight + slack ||
+          text.left < own.left - 0.5 ||
+          text.right > own.right + 0.5 ||
+          text.top < box.top - slack ||
+          text.bottom > box.bottom + slack
+        );
+      });
+      return `${name.textContent}${cut ? ' (cut)' : ''}`;
+    });
+  });
+
+describe('the agents names on the wall', () => {
+  for (const size of [
+    { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 }
+  ])
+    for (const lang of ['en', 'zh-CN'] as const)
+      it(`shows every name whole at ${size.width}×${size.height} in ${lang}, in three columns, without scrolling`, async () => {
+        if (lang === 'zh-CN') requireCjkFont();
+        const page = await browser.newPage({ viewport: size });
+        await page.goto(`${server.url}/wall?token=${wallToken}&page=agents&lang=${lang}`);
+        await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 40, null, { timeout: 15_000 });
+        expect(await page.$$eval('.board .column', (all) => all.length)).toBe(3);
+        const names = await shownNames(page);
+        expect(names.filter((name) => name.endsWith('(cut)'))).toEqual([]);
+        expect(names).toEqual(expect.arrayContaining(NAMES));
+        // The page fits the screen: nothing to scroll, and the last row of every column inside the board.
+        const fits = await page.evaluate(() => {
+          const doc = document.scrollingElement!;
+          const board = document.querySelector('.board')!.getBoundingClientRect();
+          const rows = [...document.querySelectorAll('.board .row[data-agent]')].map((row) => row.getBoundingClientRect());
+          return {
+            scrolls: doc.scrollHeight > innerHeight || doc.scrollWidth > innerWidth,
+            outside: rows.filter((row) => row.bottom > board.bottom + 0.5 || row.right > board.right + 0.5).length
+          };
+        });
+        expect(fits).toEqual({ scrolls: false, outside: 0 });
+        await page.close();
+      });
+});
