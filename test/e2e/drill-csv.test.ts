@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
-import { addUser, signedInAs } from '../helpers/people';
+import { addUser, passwordOf, signedInAs } from '../helpers/people';
 import { postEvents, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
@@ -157,6 +157,29 @@ describe('The callbacks behind a number', () => {
       ]
     });
     expect((await listed(page, 'backlog.callbacksPending', 'zh-CN')).rows).toEqual([['CB-7', expect.stringMatching(/ 到期 .*16:00$/)]]);
+    await page.context().close();
+  });
+
+  it("shows the centre's times, never the browser's first, when the live feed is slow to say the centre's zone", async () => {
+    // A browser in another zone than the centre's, whose times would be 15 hours off Shanghai's.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Los_Angeles' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?lang=en`);
+    await page.fill('input[name=username]', 'maria');
+    await page.fill('input[name=password]', passwordOf('maria'));
+    await page.press('input[name=password]', 'Enter');
+    await page.locator('a.wall').waitFor({ timeout: 15_000 });
+    // The page learns the zone from the live feed's first message: held back here, as a busy server's is.
+    await page.routeWebSocket('**/api/live', (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => void setTimeout(() => ws.send(message), 1_500));
+    });
+    // The browser's own zone would write CB-7's due (16:00 in Shanghai) 1:00 AM, and T-9's reply (12:17) 9:17 PM.
+    const { rows } = await listed(page, 'backlog.callbacksPending', 'en');
+    expect(rows).toEqual([['CB-7', expect.stringMatching(/ due .*, 4:00 PM$/)]]);
+    await page.goto(`${server.url}/reports/tickets?measure=firstResponse.count&from=${day}&to=${nextDay}&lang=en`);
+    await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('tr[data-item="T-9"] td').first().textContent()).toMatch(/12:17/);
     await page.context().close();
   });
 });
