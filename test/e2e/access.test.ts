@@ -56,8 +56,10 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     const row = page.locator('[data-user="mei"]');
     await row.waitFor({ timeout: 15_000 });
     expect(await row.locator('select').inputValue()).toBe('supervisor');
-    // Created today (the centre's), in the locale's date format.
-    const today = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: ZONE }).format(Date.now());
+    // Created today (the centre's), in the locale's date format: the day of the server's createdAt, not of the test's
+    // clock a moment later, which at Shanghai's midnight (16:00 UTC) was the next day's.
+    const added = (await api(page, '/api/users')).users.find((u: { username: string }) => u.username === 'mei');
+    const today = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: ZONE }).format(added.createdAt);
     expect(await row.textContent()).toContain(today);
     expect(await fault.count()).toBe(0);
 
