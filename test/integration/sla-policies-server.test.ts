@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postEvents, seedToken, startServer, type RunningServer } from '../helpers/server';
+import { middayZone, postEvents, seedToken, startServer, type RunningServer } from '../helpers/server';
 
 let running: RunningServer[] = [];
 afterEach(async () => {
@@ -12,7 +12,9 @@ afterEach(async () => {
   running = [];
 });
 const start = async (dbPath: string) => {
-  const s = await startServer({ dbPath });
+  // About noon in the centre's zone: a reply stamped 80 s ahead is today's (GET /api/kpis's default) whenever the file
+  // runs, where in UTC a run in the last 80 s before midnight counted it in tomorrow.
+  const s = await startServer({ dbPath, env: { KPI_TIMEZONE: middayZone() } });
   running.push(s);
   return s;
 };
