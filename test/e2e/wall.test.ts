@@ -262,7 +262,8 @@ describe('wall display', () => {
       expect(box.y + box.height).toBeLessThanOrEqual(notice.y);
     }
     const real = await openWall({ width: 1920, height: 1080 }, '&lang=en&team=wallet');
-    await real.page.waitForTimeout(1500);
+    // The notice is drawn from the same message as the tiles openWall waited for: no wait of a guessed length.
+    expect(await real.page.locator('[data-kpi="tickets.created"]').getAttribute('data-value')).not.toBe('0');
     expect(await real.page.$('[data-nothing-yet]')).toBeNull();
     await page.close();
     await real.page.close();
