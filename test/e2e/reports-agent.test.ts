@@ -40,4 +40,22 @@ describe('One agent\'s report', () => {
       await page.context().close();
     });
   }
+
+  it("stands each sortable heading of a team's agents over its column's figures (en, 1920 px)", async () => {
+    const page = await signedInAs(browser, server.url, 'maria', 'en', { width: 1920, height: 900 });
+    await page.goto(`${server.url}/reports?team=payments&lang=en`);
+    await page.locator('table.agents tbody tr').first().waitFor({ timeout: 20_000 });
+    const edges = await page.evaluate(() => {
+      const table = document.querySelector('table.agents')!;
+      const heads = [...table.querySelectorAll('thead th button.sort')].map((b) => b.getBoundingClientRect());
+      const cells = [...table.querySelectorAll('tbody tr:first-child > *')].map((c) => c.getBoundingClientRect());
+      return heads.map((h, i) => ({ head: [h.left, h.right], cell: [cells[i].left, cells[i].right] }));
+    });
+    expect(edges.length).toBeGreaterThan(5);
+    // The names' and statuses' columns read from the left and every figure's from the right: each heading's words end where its
+    // column's figures do (they stood at the column's left, up to 70 px from their figures).
+    for (const { head, cell } of edges.slice(0, 2)) expect(Math.abs(head[0] - cell[0])).toBeLessThan(12);
+    for (const { head, cell } of edges.slice(2)) expect(Math.abs(cell[1] - head[1])).toBeLessThan(12);
+    await page.context().close();
+  });
 });
