@@ -355,6 +355,24 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     await page.close();
   });
 
+  it('lines up the add forms\' fields and buttons along their tops, a hint under a field or not, in both languages', async () => {
+    for (const [lang, width] of [['en', 1920], ['zh-CN', 1920], ['zh-CN', 390]] as const) {
+      const page = await adminOnAccess(lang, { width, height: 900 });
+      for (const form of ['.add-user', '.add-token']) {
+        const tops = await page.locator(`${form} :is(input, select, button[type=submit])`).evaluateAll((els) => els.map((e) => [e.getBoundingClientRect().top, e.getBoundingClientRect().left]));
+        // Fields on one line share their top: the password's and the label's hints pushed theirs up by a line.
+        const lines = new Map<number, number[]>();
+        for (const [top, left] of tops) {
+          const line = [...lines.keys()].find((y) => Math.abs(y - top) < 40) ?? top;
+          lines.set(line, [...(lines.get(line) ?? []), top]);
+        }
+        for (const [, same] of lines) if (same.length > 1) expect(Math.max(...same) - Math.min(...same), `${form} ${lang} ${width}`).toBeLessThan(3);
+        if (width === 1920) expect(lines.size, `${form} ${lang}: one line`).toBe(1);
+      }
+      await page.close();
+    }
+  });
+
   it('tells a visitor signed in nowhere to sign in as an admin, and shows nothing to change', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/admin/access?lang=en`);
