@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { KpiFilters } from '../../kpi/types';
 import { indexedMark } from '../tailSeqs';
 import { cached, filterConditions } from '../windowTotals';
-import { BACKLOG_MEASURES, encodeCursor, iso, type DrillItem, type DrillPage, type Position } from './measures';
+import { BACKLOG_MEASURES, encodeCursor, iso, placeOf, type DrillItem, type DrillPage, type Position } from './measures';
 import { walkFactsAt, type ScanBudget } from './walk';
 
 const TICKET_FILTER_COLUMNS = { team: 'b.team', channel: 'b.channel', priority: 'b.priority', category: 'b.category', agent: 'b.assignee' } as const;
@@ -63,12 +63,7 @@ export function backlogPage(
       kind: tickets ? 'ticket' : 'callback',
       id,
       ticket: tickets ? id : r.ticket,
-      at: iso(r.at),
-      team: r.team,
-      channel: r.channel,
-      priority: r.priority,
-      category: r.category,
-      agent: r.agent,
+      ...placeOf(r),
       // Unattended: the wait so far (since t0, or since the customer's reply); otherwise the age.
       valueSec: Math.max(0, (now - r.at) / 1000),
       score: null,

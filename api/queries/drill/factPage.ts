@@ -4,7 +4,7 @@ import type { Fact, FactKind } from '../../kpi/replay';
 import type { KpiFilters } from '../../kpi/types';
 import { indexedMark } from '../tailSeqs';
 import { cached, filterConditions } from '../windowTotals';
-import { FACT_MEASURES, encodeCursor, iso, type DrillItem, type DrillPage, type Position } from './measures';
+import { FACT_MEASURES, encodeCursor, placeOf, type DrillItem, type DrillPage, type Position } from './measures';
 import { walkFactsAt, type ScanBudget } from './walk';
 
 const bool = (b: number) => b === 1;
@@ -51,12 +51,7 @@ export function factPage(
       kind: isCallback ? 'callback' : 'ticket',
       id,
       ticket: isCallback ? (ticketOf.get(r.subject) ?? null) : id,
-      at: iso(r.at),
-      team: r.team,
-      channel: r.channel,
-      priority: r.priority,
-      category: r.category,
-      agent: r.agent,
+      ...placeOf(r),
       valueSec: r.kind === 'first_response' || r.kind === 'resolved' ? (r.value ?? 0) / 1000 : null,
       score: r.kind === 'rated' ? r.value : null,
       withinTarget: r.kind === 'first_response' ? bool(r.flag) : null,

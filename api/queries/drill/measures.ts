@@ -89,3 +89,13 @@ export function decodeCursor(text: string, measure: Measure): Position | null {
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** When and where an item happened, as every page says it: its time and the attributes it was counted with. */
+export const placeOf = (r: { at: number } & Pick<DrillItem, 'team' | 'channel' | 'priority' | 'category' | 'agent'>) => ({
+  at: iso(r.at),
+  team: r.team,
+  channel: r.channel,
+  priority: r.priority,
+  category: r.category,
+  agent: r.agent
+});
