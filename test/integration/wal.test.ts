@@ -86,7 +86,7 @@ describe('a WAL a long reader held', () => {
       if (next >= bodies.length) throw new Error(`ran out of events, the WAL at ${walSize()} bytes:\n${server.output()}`);
       await send(server.url, bodies[next++]);
     };
-    const sendUntil = (done: () => boolean) => Promise.all(Array.from({ length: 8 }, async () => { while (!done()) await sendNext(); }));
+    const sendUntil = (done: () => boolean, clients = 8) => Promise.all(Array.from({ length: clients }, async () => { while (!done()) await sendNext(); }));
     try {
       await sendNext();
       const reader = new Database(dbPath, { readonly: true });
@@ -112,11 +112,14 @@ describe('a WAL a long reader held', () => {
       expect(index.mxFrame).toBeGreaterThan(32_000);
       expect(index.nBackfill).toBeLessThan(index.mxFrame / 2);
 
-      // Not 'is copied back' alone: the line that says a reader holds the WAL has those words too.
-      await sendUntil(() => server.output().includes('The WAL held by a long reader is copied back'));
+      // Not 'is copied back' alone: the line that says a reader holds the WAL has those words too. Two clients, not
+      // eight, go on meanwhile: the copy is done once a round finds little appended since the last, and eight
+      // clients on a CI machine busy with other files appended faster than it copied until the events ran out
+      // (the WAL at 413 MB); that is saturation, not the holding this test is about.
+      await sendUntil(() => server.output().includes('The WAL held by a long reader is copied back'), 2);
       // The writer's next checkpoint finds it all copied and resets the WAL, and the commit after truncates the
       // file to its 96 MiB limit.
-      await sendUntil(() => walSize() <= 96 * 1024 * 1024);
+      await sendUntil(() => walSize() <= 96 * 1024 * 1024, 2);
       expect(walSize()).toBeLessThan(held);
     } finally {
       expect(await server.kill('SIGTERM')).toBe(0);
