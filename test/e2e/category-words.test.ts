@@ -4,15 +4,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
+import { yesterdayIn } from '../helpers/events';
 import { addUser, signedInAs } from '../helpers/people';
 import { postEvents, type RunningServer } from '../helpers/server';
 
 let browser: Browser;
 let server: RunningServer;
 const ZONE = 'Asia/Shanghai';
-const day = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: ZONE });
-const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-const at = (hhmm: string) => Date.parse(`${day}T${hhmm}:00Z`);
+const { day, nextDay, at } = yesterdayIn(ZONE);
 
 beforeAll(async () => {
   ({ browser, server } = await startDashboard({ KPI_TIMEZONE: ZONE }));

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../helpers/dashboard';
+import { yesterdayIn } from '../helpers/events';
 import { addUser, passwordOf, signedInAs } from '../helpers/people';
 import { postEvents, type RunningServer } from '../helpers/server';
 
@@ -11,10 +12,7 @@ let browser: Browser;
 let server: RunningServer;
 const ZONE = 'Asia/Shanghai';
 /** Yesterday in Shanghai, and the day after it: the range the page is opened on. */
-const day = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: ZONE });
-const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-/** An instant of that day given in UTC: 04:15Z is 12:15 in Shanghai, the same day. */
-const at = (hhmm: string) => Date.parse(`${day}T${hhmm}:00Z`);
+const { day, nextDay, at } = yesterdayIn(ZONE);
 
 beforeAll(async () => {
   ({ browser, server } = await startDashboard({ KPI_TIMEZONE: ZONE }));

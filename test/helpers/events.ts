@@ -18,3 +18,13 @@ export function valid(raw: Raw[], now = Date.parse('2030-01-01T00:00:00Z')): Flo
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.events;
 }
+
+/**
+ * Yesterday in `zone` (YYYY-MM-DD), the day after it (a report's `to`), and an instant of that day given in UTC:
+ * `at('04:15')` is 12:15 in Shanghai, the same day.
+ */
+export function yesterdayIn(zone: string): { day: string; nextDay: string; at: (hhmm: string) => number } {
+  const day = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: zone });
+  const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return { day, nextDay, at: (hhmm) => Date.parse(`${day}T${hhmm}:00Z`) };
+}
