@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { en, type MessageKey } from '../../web/lib/i18n/en';
 import { zhCN } from '../../web/lib/i18n/zh-cn';
+import { nameIsOffset, steadyOffset, zoneNameIn } from '../../web/lib/i18n/zone';
 import { zonedParts } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 import { MAX_LIMIT, SCAN_BUDGET, decodeCursor, getDrillPage, type DrillItem, type DrillPosition, type Measure, type ScanBudget } from './getDrill';
@@ -59,11 +60,24 @@ function word(lang: CsvLang, prefix: string, v: string | null): string | null {
   return v !== null && key in en ? say(lang, key as MessageKey) : v;
 }
 
+/**
+ * The centre's zone as the headings of a file's times say it, as the pages name it: "中国标准时间，GMT+8，Asia/Shanghai",
+ * "Pacific Time, America/Los_Angeles" (no offset: the clocks change, so one would be wrong for some rows). The id
+ * stays last, for a machine (or a person) that needs the zone exactly; alone where the language has no words for it.
+ */
+export function csvZone(lang: CsvLang, timezone: string, window: { from: number; to: number }): string {
+  const name = zoneNameIn(lang, timezone, window.from);
+  if (name === timezone) return timezone;
+  const offset = nameIsOffset(name) ? null : steadyOffset(timezone, window.from, window.to);
+  return offset ? say(lang, 'drill.zone.csv', { name, offset, id: timezone }) : say(lang, 'drill.zone.csvName', { name, id: timezone });
+}
+
 /** The header and the cells of a file for people. */
-function peopleColumns({ lang, timezone }: CsvForPeople): { header: string[]; cells: (item: DrillItem) => (string | number | null)[] } {
+function peopleColumns({ lang, timezone }: CsvForPeople, window: { from: number; to: number }): { header: string[]; cells: (item: DrillItem) => (string | number | null)[] } {
   const yesNo = (v: boolean | null) => (v === null ? null : say(lang, v ? 'drill.csv.yes' : 'drill.csv.no'));
   const time = (v: string | null) => (v === null ? null : wallTime(Date.parse(v), timezone));
-  const header = COLUMNS.map((k) => say(lang, `drill.csv.${k}`, { zone: timezone }));
+  const zone = csvZone(lang, timezone, window);
+  const header = COLUMNS.map((k) => say(lang, `drill.csv.${k}`, { zone }));
   return {
     header,
     cells: (i) => [
@@ -118,7 +132,7 @@ export function drillCsv(
   forPeople: CsvForPeople | null = null
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const { header, cells } = forPeople ? peopleColumns(forPeople) : { header: [...COLUMNS], cells: (item: DrillItem) => COLUMNS.map((k) => item[k]) };
+  const { header, cells } = forPeople ? peopleColumns(forPeople, window) : { header: [...COLUMNS], cells: (item: DrillItem) => COLUMNS.map((k) => item[k]) };
   const cappedLine = forPeople
     ? say(forPeople.lang, 'drill.csv.capped', { rows: maxRows })
     : `# capped at ${maxRows} rows; there are more: narrow the window or the filters to export the rest`;

@@ -412,7 +412,8 @@ describe('GET /api/drill?format=csv', () => {
       };
 
       const zh = await get({ measure: 'firstResponse.count', lang: 'zh-CN' });
-      expect(zh.rows[0]).toEqual(['类型', '编号', '工单', '时间（Asia/Shanghai）', '团队', '渠道', '优先级', '类别', '坐席', '时长（秒）', '评分', 'SLA 内', '已接通', '按时', '已确认', '到期时间（Asia/Shanghai）']);
+      // The zone named as /reports names it, its offset (Shanghai keeps one all year) and its id, for a machine.
+      expect(zh.rows[0]).toEqual(['类型', '编号', '工单', '时间（中国标准时间，GMT+8，Asia/Shanghai）', '团队', '渠道', '优先级', '类别', '坐席', '时长（秒）', '评分', 'SLA 内', '已接通', '按时', '已确认', '到期时间（中国标准时间，GMT+8，Asia/Shanghai）']);
       expect(zh.rows.slice(1)).toEqual([['工单', 'T-9', 'T-9', '2026-12-07 12:17:00', 'wallet', '在线聊天', '紧急', '退款', 'ann', '120', '', '是', '', '', '', '']]);
       // The file is named for the centre's day, not for UTC's instants.
       expect(zh.name).toBe('attachment; filename="firstResponse.count-2026-12-07.csv"');
@@ -423,7 +424,7 @@ describe('GET /api/drill?format=csv', () => {
       expect(completed.rows.slice(1).map((r) => [r[0], r[1], r[3], r[13], r[14]])).toEqual([['回电', 'CB-9', '2026-12-07 14:00:00', '否', '否']]);
 
       const en = await get({ measure: 'firstResponse.count', lang: 'en' });
-      expect(en.rows[0]).toEqual(['Kind', 'ID', 'Ticket', 'Time (Asia/Shanghai)', 'Team', 'Channel', 'Priority', 'Category', 'Agent', 'Duration (seconds)', 'Score', 'Within SLA', 'Connected', 'On time', 'Confirmed', 'Due (Asia/Shanghai)']);
+      expect(en.rows[0]).toEqual(['Kind', 'ID', 'Ticket', 'Time (China Standard Time, GMT+8, Asia/Shanghai)', 'Team', 'Channel', 'Priority', 'Category', 'Agent', 'Duration (seconds)', 'Score', 'Within SLA', 'Connected', 'On time', 'Confirmed', 'Due (China Standard Time, GMT+8, Asia/Shanghai)']);
       expect(en.rows.slice(1)).toEqual([['Ticket', 'T-9', 'T-9', '2026-12-07 12:17:00', 'wallet', 'Chat', 'Urgent', 'Refund', 'ann', '120', '', 'yes', '', '', '', '']]);
       const pending = await get({ measure: 'backlog.callbacksPending', lang: 'en' });
       expect(pending.rows.length, 'CB-9 is completed: none pending').toBe(1);
@@ -436,6 +437,31 @@ describe('GET /api/drill?format=csv', () => {
     } finally {
       sh.close();
     }
+  });
+
+  it("names the centre's zone in the time headings as the pages do, summer and winter alike, with an offset only where the zone keeps one", async () => {
+    const heading = async (timezone: string, day: string, lang: string) => {
+      const app = testApp({ now: () => Date.parse('2026-12-07T10:00:00Z'), timezone });
+      try {
+        const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+        const q = new URLSearchParams({ measure: 'tickets.created', from: day, to: next, format: 'csv', lang });
+        const res = await app.app.request(`/api/drill?${q}`, { headers: { authorization: `Bearer ${app.tokens.manager}` } });
+        expect(res.status).toBe(200);
+        const header = parseCsv((await res.text()).replace(/^\uFEFF/, ''))[0];
+        return [header[3], header[15]];
+      } finally {
+        app.close();
+      }
+    };
+    // Los Angeles: the generic name (not Pacific Daylight/Standard Time), the same in July and in January, and no
+    // offset, which would be wrong for the rows on the other side of a change of the clocks.
+    for (const day of ['2026-07-15', '2026-01-15']) {
+      expect(await heading('America/Los_Angeles', day, 'en'), day).toEqual(['Time (Pacific Time, America/Los_Angeles)', 'Due (Pacific Time, America/Los_Angeles)']);
+      expect(await heading('America/Los_Angeles', day, 'zh-CN'), day).toEqual(['时间（北美太平洋时间，America/Los_Angeles）', '到期时间（北美太平洋时间，America/Los_Angeles）']);
+    }
+    // Zones the languages have no words for read as their offset, once; an old alias by the words of the zone it is.
+    expect(await heading('Etc/GMT-3', '2026-12-07', 'zh-CN')).toEqual(['时间（GMT+03:00，Etc/GMT-3）', '到期时间（GMT+03:00，Etc/GMT-3）']);
+    expect((await heading('America/Argentina/ComodRivadavia', '2026-12-07', 'en'))[0]).toBe('Time (Argentina Standard Time, GMT-3, America/Argentina/ComodRivadavia)');
   });
 
   it('says the centre\'s categories in words in a file for people, one it does not know as sent, and codes for machines', async () => {

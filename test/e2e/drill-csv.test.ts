@@ -39,6 +39,18 @@ afterAll(async () => {
 
 const signedIn = (lang: string) => signedInAs(browser, server.url, 'maria', lang, { width: 1280, height: 900 });
 
+/** Maria signed in (on the en start page) from a browser whose own zone is `timezoneId`, not the centre's. */
+async function signedInElsewhere(on: Browser, url: string, timezoneId: string): Promise<Page> {
+  const context = await on.newContext({ viewport: { width: 1280, height: 900 }, timezoneId, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${url}/?lang=en`);
+  await page.fill('input[name=username]', 'maria');
+  await page.fill('input[name=password]', passwordOf('maria'));
+  await page.press('input[name=password]', 'Enter');
+  await page.locator('a.wall').waitFor({ timeout: 15_000 });
+  return page;
+}
+
 /**
  * Maria's page in a browser 15 hours off the centre's zone (Shanghai), whose live feed, where the page learns the zone,
  * sends its first message 1.5 s late, as a busy server's does.
@@ -58,14 +70,17 @@ async function slowZonePage(): Promise<Page> {
   return page;
 }
 
-/** The CSV the page's Download link gives, as rows of cells (none of these cells holds a comma or a quote). */
+/** A CSV line's cells, a quoted one unquoted: the headings of its times hold commas ("Time (China Standard Time, GMT+8, …)"). */
+const cellsOf = (line: string) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => m[1].replace(/^"([\s\S]*)"$/, '$1').replaceAll('""', '"'));
+
+/** The CSV the page's Download link gives, as rows of cells. */
 async function downloaded(page: Page, measure: string, lang: string): Promise<{ name: string; rows: string[][] }> {
   await page.goto(`${server.url}/reports/tickets?measure=${measure}&from=${day}&to=${nextDay}&lang=${lang}`);
   await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('a.download')]);
   const text = readFileSync((await download.path())!, 'utf8');
   expect(text.startsWith('\uFEFF'), 'a BOM, for Excel').toBe(true);
-  const rows = text.slice(1).split('\r\n').filter(Boolean).map((line) => line.split(','));
+  const rows = text.slice(1).split('\r\n').filter(Boolean).map(cellsOf);
   return { name: download.suggestedFilename(), rows };
 }
 
@@ -74,7 +89,7 @@ describe('The tickets behind a number, downloaded', () => {
     const page = await signedIn('zh-CN');
     const created = await downloaded(page, 'tickets.created', 'zh-CN');
     expect(created.name).toBe(`tickets.created-${day}.csv`);
-    expect(created.rows[0]).toEqual(['类型', '编号', '工单', '时间（Asia/Shanghai）', '团队', '渠道', '优先级', '类别', '坐席', '时长（秒）', '评分', 'SLA 内', '已接通', '按时', '已确认', '到期时间（Asia/Shanghai）']);
+    expect(created.rows[0]).toEqual(['类型', '编号', '工单', '时间（中国标准时间，GMT+8，Asia/Shanghai）', '团队', '渠道', '优先级', '类别', '坐席', '时长（秒）', '评分', 'SLA 内', '已接通', '按时', '已确认', '到期时间（中国标准时间，GMT+8，Asia/Shanghai）']);
     expect(created.rows.slice(1)).toEqual([['工单', 'T-9', 'T-9', `${day} 12:15:00`, 'wallet', '在线聊天', '紧急', '退款', '', '', '', '', '', '', '', '']]);
     const firstResponses = await downloaded(page, 'firstResponse.count', 'zh-CN');
     expect(firstResponses.rows[1].slice(3, 12)).toEqual([`${day} 12:17:00`, 'wallet', '在线聊天', '紧急', '退款', 'ann', '120', '', '是']);
@@ -89,7 +104,7 @@ describe('The tickets behind a number, downloaded', () => {
   it('from the en page: English headers and words, the same Shanghai times', async () => {
     const page = await signedIn('en');
     const { rows } = await downloaded(page, 'firstResponse.count', 'en');
-    expect(rows[0]).toEqual(['Kind', 'ID', 'Ticket', 'Time (Asia/Shanghai)', 'Team', 'Channel', 'Priority', 'Category', 'Agent', 'Duration (seconds)', 'Score', 'Within SLA', 'Connected', 'On time', 'Confirmed', 'Due (Asia/Shanghai)']);
+    expect(rows[0]).toEqual(['Kind', 'ID', 'Ticket', 'Time (China Standard Time, GMT+8, Asia/Shanghai)', 'Team', 'Channel', 'Priority', 'Category', 'Agent', 'Duration (seconds)', 'Score', 'Within SLA', 'Connected', 'On time', 'Confirmed', 'Due (China Standard Time, GMT+8, Asia/Shanghai)']);
     expect(rows.slice(1)).toEqual([['Ticket', 'T-9', 'T-9', `${day} 12:17:00`, 'wallet', 'Chat', 'Urgent', 'Refund', 'ann', '120', '', 'yes', '', '', '', '']]);
     await page.context().close();
   });
@@ -122,15 +137,15 @@ describe("A callback's story", () => {
 });
 
 describe("A ticket's story", () => {
-  it('says the zone its times are in, the centre\'s, in English and in Chinese', async () => {
-    const page = await signedIn('en');
+  it("names the zone its times are in, the centre's, in words as /reports does, in English and in Chinese, in a browser in another zone", async () => {
+    const page = await signedInElsewhere(browser, server.url, 'America/Los_Angeles');
     const story = async (lang: string) => {
       await page.goto(`${server.url}/reports/ticket?id=T-9&lang=${lang}`);
       await page.locator('[data-state="createdAt"]').waitFor({ timeout: 15_000 });
       return [(await page.locator('main p.zone').textContent())!.trim(), (await page.locator('[data-state="createdAt"] dd').textContent())!.trim()];
     };
-    expect(await story('en')).toEqual(['Times in Asia/Shanghai (GMT+8)', new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: ZONE }).format(at('04:15'))]);
-    expect(await story('zh-CN')).toEqual(['时间按 Asia/Shanghai（GMT+8）时区', new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: ZONE }).format(at('04:15'))]);
+    expect(await story('en')).toEqual(['Times in China Standard Time (GMT+8)', new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: ZONE }).format(at('04:15'))]);
+    expect(await story('zh-CN')).toEqual(['时间均为中国标准时间（GMT+8）', new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: ZONE }).format(at('04:15'))]);
     await page.context().close();
   });
 });
@@ -194,6 +209,61 @@ describe('The callbacks behind a number', () => {
     await page.goto(`${server.url}/reports/tickets?measure=firstResponse.count&from=${day}&to=${nextDay}&lang=en`);
     await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
     expect(await page.locator('tr[data-item="T-9"] td').first().textContent()).toMatch(/12:17/);
+    await page.context().close();
+  });
+});
+
+describe('A centre in Los Angeles, read from a browser in Shanghai', () => {
+  // The centre's clocks change (PDT, GMT-7, in summer; PST, GMT-8, in winter). Both the story and the file name the
+  // zone by its generic name, "Pacific Time" / "北美太平洋时间", the same all year as on /reports; the story adds the
+  // offset its own times were at, the file none (its rows could be either side of a change).
+  let la: { browser: Browser; server: RunningServer };
+  const LA = 'America/Los_Angeles';
+  beforeAll(async () => {
+    la = await startDashboard({ KPI_TIMEZONE: LA });
+    const events = [
+      // 09:00 in Los Angeles on a summer day (16:00Z, PDT) and on a winter day (17:00Z, PST).
+      { id: 's1', type: 'ticket.created', at: '2026-07-15T16:00:00Z', ticket: 'T-SUMMER', channel: 'chat', team: 'wallet' },
+      { id: 's2', type: 'ticket.replied', at: '2026-07-15T16:05:00Z', ticket: 'T-SUMMER', agent: 'ann' },
+      { id: 'w1', type: 'ticket.created', at: '2026-01-15T17:00:00Z', ticket: 'T-WINTER', channel: 'chat', team: 'wallet' },
+      { id: 'w2', type: 'ticket.replied', at: '2026-01-15T17:05:00Z', ticket: 'T-WINTER', agent: 'ann' }
+    ];
+    expect((await postEvents(la.server.url, events)).status).toBe(200);
+    await addUser(la.server.url, 'maria', 'manager');
+  }, 180_000);
+  afterAll(async () => {
+    await la?.browser.close();
+    await la?.server.kill('SIGTERM');
+  });
+
+  it("names the zone in a story by its name and the offset of the story's own times, summer and winter, en and zh-CN", async () => {
+    const page = await signedInElsewhere(la.browser, la.server.url, 'Asia/Shanghai');
+    const story = async (id: string, lang: string) => {
+      await page.goto(`${la.server.url}/reports/ticket?id=${id}&lang=${lang}`);
+      await page.locator('[data-state="createdAt"]').waitFor({ timeout: 15_000 });
+      return [(await page.locator('main p.zone').textContent())!.trim(), (await page.locator('[data-state="createdAt"] dd').textContent())!.trim()];
+    };
+    // 9:00 AM both days, by the centre's clock; the browser's own (Shanghai) would say midnight and 1:00 AM.
+    expect(await story('T-SUMMER', 'en')).toEqual(['Times in Pacific Time (GMT-7)', 'Jul 15, 2026, 9:00 AM']);
+    expect(await story('T-WINTER', 'en')).toEqual(['Times in Pacific Time (GMT-8)', 'Jan 15, 2026, 9:00 AM']);
+    expect(await story('T-SUMMER', 'zh-CN')).toEqual(['时间均为北美太平洋时间（GMT-7）', '2026年7月15日 09:00']);
+    expect(await story('T-WINTER', 'zh-CN')).toEqual(['时间均为北美太平洋时间（GMT-8）', '2026年1月15日 09:00']);
+    await page.context().close();
+  });
+
+  it('names the zone in the downloaded file\'s time headings in words, with its id, the same in summer and winter', async () => {
+    const page = await signedInElsewhere(la.browser, la.server.url, 'Asia/Shanghai');
+    const download = async (from: string, to: string, lang: string) => {
+      await page.goto(`${la.server.url}/reports/tickets?measure=tickets.created&from=${from}&to=${to}&lang=${lang}`);
+      await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click('a.download')]);
+      const rows = readFileSync((await file.path())!, 'utf8').slice(1).split('\r\n').filter(Boolean).map(cellsOf);
+      return [rows[0][3], rows[0][15], rows[1][3]];
+    };
+    expect(await download('2026-07-15', '2026-07-16', 'en')).toEqual(['Time (Pacific Time, America/Los_Angeles)', 'Due (Pacific Time, America/Los_Angeles)', '2026-07-15 09:00:00']);
+    expect(await download('2026-01-15', '2026-01-16', 'en')).toEqual(['Time (Pacific Time, America/Los_Angeles)', 'Due (Pacific Time, America/Los_Angeles)', '2026-01-15 09:00:00']);
+    expect(await download('2026-07-15', '2026-07-16', 'zh-CN')).toEqual(['时间（北美太平洋时间，America/Los_Angeles）', '到期时间（北美太平洋时间，America/Los_Angeles）', '2026-07-15 09:00:00']);
+    expect(await download('2026-01-15', '2026-01-16', 'zh-CN')).toEqual(['时间（北美太平洋时间，America/Los_Angeles）', '到期时间（北美太平洋时间，America/Los_Angeles）', '2026-01-15 09:00:00']);
     await page.context().close();
   });
 });

@@ -413,7 +413,7 @@ export const en = {
   'drill.within': 'within SLA',
   'drill.breached': 'breached',
   'drill.callback': 'callback {id}',
-  // The drill's CSV for people (GET /api/drill?format=csv&lang=): its headers and words; {zone} is KPI_TIMEZONE.
+  // The drill's CSV for people (GET /api/drill?format=csv&lang=): its headers and words; {zone} is KPI_TIMEZONE in words (drill.zone.csv).
   'drill.csv.kind': 'Kind',
   'drill.csv.id': 'ID',
   'drill.csv.ticket': 'Ticket',
@@ -578,14 +578,19 @@ export const en = {
   'unit.mAlone': 'm',
   'unit.s': 's',
   'unit.sep': ' ',
-  // ---- the tickets behind a number: an address refused, said in the page's words, with the way back to the report;
-  // one ticket's story: the zone its times are in.
+  // ---- the tickets behind a number: an address refused, said in the page's words, with the way back to the report.
   'drill.refused.measure': 'This address names no number to list the tickets of: open the report and pick one of its numbers.',
   'drill.refused.day': '{day} in this address is not a day of the calendar: open the report and pick the days there.',
   'drill.refused.order': 'The days in this address end before they start: open the report and pick the days there.',
   'drill.refused.other': 'This address cannot be shown ({fault}): open the report and pick the number again.',
   'drill.toReport': 'Open the report',
-  'story.zone': 'Times in {zone} ({offset})',
+  // ---- the centre's zone in words, as /reports names it: a story's line, and the headings of the CSV's times (their
+  // {zone}). {name}: the zone's name in the page's language; {offset}: from UTC, the story's (more than one across a
+  // change of the clocks), the file's only where the zone keeps one all year; {id}: its IANA id, for machines.
+  'drill.zone.story': 'Times in {name} ({offset})',
+  'drill.zone.storyName': 'Times in {name}',
+  'drill.zone.csv': '{name}, {offset}, {id}',
+  'drill.zone.csvName': '{name}, {id}',
   // ---- reports: filters by channel, priority and category, and the table by channel.
   'reports.filter.channel': 'Channel',
   'reports.filter.priority': 'Priority',

@@ -2,6 +2,7 @@
 // display parts, so a tile can draw the digits large and the units small.
 import { getLocale } from './locale.svelte';
 import { t } from './translate';
+import { nameIsOffset, zoneNameIn, zoneOffsetsAt } from './zone';
 
 export interface Part {
   text: string;
@@ -223,8 +224,19 @@ export function formatDay(date: string, part: keyof typeof DAY_PARTS = 'full'): 
 
 /** A zone by its name in the page's language ("China Standard Time", "中国标准时间"); its id when the browser does not know it. */
 export function formatZoneName(timeZone: string, at: Date | number = Date.now()): string {
-  if (!knownZone(timeZone)) return timeZone;
-  return dateFormat('zoneName', { timeZoneName: 'longGeneric' }, timeZone).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  return zoneNameIn(getLocale(), timeZone, +at);
+}
+
+/**
+ * The zone a story's times are in, named as /reports names it, with its offsets at those times ("China Standard Time
+ * (GMT+8)", "北美太平洋时间（GMT-7）"; "GMT-7 and GMT-8" across a change of the clocks), so a reader elsewhere can
+ * tell the centre's clock from their own; the name alone where it already is an offset or the browser has no offset.
+ */
+export function formatStoryZone(timeZone: string, instants: number[]): string {
+  const name = formatZoneName(timeZone, instants.reduce((a, b) => Math.min(a, b), Date.now()));
+  const offsets = nameIsOffset(name) ? [] : zoneOffsetsAt(timeZone, instants.length ? instants : [Date.now()]);
+  if (!offsets.length) return t('drill.zone.storyName', { name });
+  return t('drill.zone.story', { name, offset: new Intl.ListFormat(getLocale(), { type: 'conjunction' }).format(offsets) });
 }
 
 /** A date as the locale writes it ("Dec 6, 2026", "2026年12月6日"), in the browser's zone. */

@@ -408,7 +408,7 @@ export const zhCN: Dictionary = {
   'drill.within': 'SLA 内',
   'drill.breached': '超时',
   'drill.callback': '回电 {id}',
-  // The drill's CSV for people (GET /api/drill?format=csv&lang=): its headers and words; {zone} is KPI_TIMEZONE.
+  // The drill's CSV for people (GET /api/drill?format=csv&lang=): its headers and words; {zone} is KPI_TIMEZONE in words (drill.zone.csv).
   'drill.csv.kind': '类型',
   'drill.csv.id': '编号',
   'drill.csv.ticket': '工单',
@@ -573,14 +573,17 @@ export const zhCN: Dictionary = {
   'unit.mAlone': '分钟',
   'unit.s': '秒',
   'unit.sep': '',
-  // ---- the tickets behind a number: an address refused, said in the page's words, with the way back to the report;
-  // one ticket's story: the zone its times are in.
+  // ---- the tickets behind a number: an address refused, said in the page's words, with the way back to the report.
   'drill.refused.measure': '此地址没有指明要列出哪个数字背后的工单：请打开报表，点击其中一个数字。',
   'drill.refused.day': '此地址中的 {day} 不是有效的日期：请打开报表，在那里选择日期。',
   'drill.refused.order': '此地址中的结束日期早于开始日期：请打开报表，在那里选择日期。',
   'drill.refused.other': '无法显示此地址（{fault}）：请打开报表，重新点击该数字。',
   'drill.toReport': '打开报表',
-  'story.zone': '时间按 {zone}（{offset}）时区',
+  // ---- the centre's zone in words, as /reports names it: a story's line, and the headings of the CSV's times.
+  'drill.zone.story': '时间均为{name}（{offset}）',
+  'drill.zone.storyName': '时间均为{name}',
+  'drill.zone.csv': '{name}，{offset}，{id}',
+  'drill.zone.csvName': '{name}，{id}',
   // ---- reports: filters by channel, priority and category, and the table by channel.
   'reports.filter.channel': '渠道',
   'reports.filter.priority': '优先级',
