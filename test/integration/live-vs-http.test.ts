@@ -1,5 +1,5 @@
 // SPEC.md "Live": a subscription's windows are what GET /api/kpis answers for the same filters (today in
-// KPI_TIMEZONE, the last hour ending now), and its agents what GET /api/agents answers. A brute-force check: random
+// KPI_TIMEZONE, the last hour ending now), and its agents what GET /api/agents answers for the same filters. A brute-force check: random
 // tickets, callbacks and agents' statuses over a few hours (late, ahead of the clock, duplicated, shuffled, in odd
 // batches) go to a listening server whose clock the test holds; after each batch and each step of the clock
 // (across an hour and the centre's midnight), every number of every subscription is held to the HTTP answers.
@@ -102,9 +102,10 @@ async function start(timezone: string, now: number) {
       const [today, lastHour, agents] = await Promise.all([
         get('/api/kpis', { ...filters }),
         get('/api/kpis', { ...filters, from: at - HOUR, to: at }),
-        get('/api/agents', { team: filters.team })
+        // /api/agents takes every filter but `agent` (its rows are per agent): the live feed's agent scope is that row.
+        get('/api/agents', { team: filters.team, channel: filters.channel, priority: filters.priority, category: filters.category })
       ]);
-      return { today, lastHour, agents: agents.agents as AgentKpis[] };
+      return { today, lastHour, agents: (agents.agents as AgentKpis[]).filter((a) => filters.agent === undefined || a.agent === filters.agent) };
     } finally {
       clock.now = saved;
     }
