@@ -12,6 +12,7 @@
 // requests need. The file is in WAL mode already (db/open.ts made it so); the checkpoint syncs as NORMAL does.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { afterRound, catchUpStart } from './wal-catch-up.mjs';
 
 /**
  * Every 1.5 s. Every 0.5 s, hot pages (open tickets, rollups) were copied three times as often, and the copying
@@ -20,10 +21,6 @@ import { parentPort, workerData } from 'node:worker_threads';
  * event-to-screen tails stayed as short as at 0.5 s (README.md, Benchmarks).
  */
 const EVERY_MS = 1_500;
-/** WAL pages past which the writer's checkpoints (every 16,000 pages, db/open.ts) were kept from resetting it. */
-const HELD_PAGES = 32_000;
-/** A round that copied no more than this (16 MB) leaves the writer's next checkpoint as little as it usually finds. */
-const CAUGHT_UP_PAGES = 4_000;
 
 const sqlite = new Database(workerData.path);
 sqlite.pragma('synchronous = NORMAL');
@@ -31,10 +28,8 @@ sqlite.pragma('synchronous = NORMAL');
 const FRAME_BYTES = sqlite.pragma('page_size', { simple: true }) + 24;
 /** The failure last written, so one that repeats every 1.5 s (a full disk) is written once, and its end too. */
 let failing = null;
-/** Whether the writer has been told to leave its checkpoints to this thread. */
-let catchingUp = false;
-/** Frames of the WAL copied back as of the last round (the WAL's frame numbers start again at each reset). */
-let copiedBefore = 0;
+/** Whether the writer leaves its checkpoints to this thread, and what it learnt from the last round (wal-catch-up.mjs). */
+let catchUp = catchUpStart();
 let timer = setTimeout(round, EVERY_MS);
 
 function round() {
@@ -54,14 +49,10 @@ function checkpointOnce() {
     failing = err.message;
     return false;
   }
-  const { busy, log, checkpointed } = result;
-  if (busy || log < 0) return false; // the writer's own checkpoint held the lock: nothing learnt
-  const copied = checkpointed >= copiedBefore ? checkpointed - copiedBefore : checkpointed;
-  copiedBefore = checkpointed;
-  const held = log > HELD_PAGES && !(checkpointed === log && copied <= CAUGHT_UP_PAGES);
-  if (held !== catchingUp) parentPort.postMessage({ ownCheckpointsOff: (catchingUp = held), walBytes: log * FRAME_BYTES });
-  // All the reader let go of is copied: what the writer appended meanwhile is copied at once, not in 1.5 s.
-  return held && checkpointed === log;
+  const { state, ownCheckpointsOff, again } = afterRound(catchUp, result);
+  catchUp = state;
+  if (ownCheckpointsOff !== null) parentPort.postMessage({ ownCheckpointsOff, walBytes: result.log * FRAME_BYTES });
+  return again;
 }
 
 parentPort.on('message', () => {
