@@ -4,8 +4,9 @@
 // It also tells the main thread when the WAL has outgrown what the writer's checkpoints keep it to: a reader
 // holding an old snapshot (a backup, a sqlite3 shell left in BEGIN) stopped them from resetting it. The writer
 // then leaves its own checkpoints off (db/open.ts, ownCheckpoints) and this thread copies the WAL back once the
-// reader lets go, round after round until a round finds little left; before, the writer's first commit after
-// the reader did all of it, and held every acknowledgement meanwhile.
+// reader lets go, round after round until a round finds little left or no longer halves what is left
+// (wal-catch-up.mjs); before, the writer's first commit after the reader did all of it, and held every
+// acknowledgement meanwhile.
 //
 // Plain JavaScript with better-sqlite3 alone, unlike the writer thread: it needs no TypeScript loader, schema or
 // migrations, so starting it takes a few milliseconds instead of compiling those again on a core the first

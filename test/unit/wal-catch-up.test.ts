@@ -42,3 +42,52 @@ describe('the writer’s checkpoints beside a long reader', () => {
     expect(play(rounds).at(-1)).toBe(true);
   });
 });
+
+/**
+ * Rounds after the reader let go of a WAL of `held` frames, each at once after the last as the thread runs them:
+ * a round copies what the one before found appended, and the writer appends `floor` frames during a round plus a
+ * quarter of what it copies (the copy's own time). Under ingest that never pauses, `floor` is over CAUGHT_UP_PAGES.
+ */
+function copiedBackRounds(held: number, floor: number, n: number): Round[] {
+  const rounds: Round[] = [{ busy: 0, log: held, checkpointed: held }];
+  let copied = held;
+  for (let i = 1; i < n; i++) {
+    const appended = Math.round(floor + copied / 4);
+    const log = rounds[i - 1]!.log + appended;
+    rounds.push({ busy: 0, log, checkpointed: log });
+    copied = appended;
+  }
+  return rounds;
+}
+
+describe('the writer’s checkpoints after a long reader, under ingest that never pauses', () => {
+  it('come back within a few rounds, however steady the ingest, and stay on', () => {
+    const held = heldRounds(0, 8_000, 8); // 64,000 frames, ~260 MB
+    // ~6,700 frames (27 MB) appended a round at the end: every round found more than CAUGHT_UP_PAGES, and the
+    // writer's checkpoints stayed off for as long as ingest went on.
+    const after = copiedBackRounds(70_000, 5_000, 20);
+    const off = play([...held, ...after]).slice(held.length);
+    // The thread copies the bulk (70,000 frames, then 22,500 and 10,600), and the writer's checkpoints are on again
+    // after the round that copied 7,700, no longer half of what the one before did; the writer's next checkpoint
+    // copies the ~6,900 appended meanwhile.
+    expect(off.indexOf(false)).toBeGreaterThan(0);
+    expect(off.indexOf(false)).toBeLessThanOrEqual(4);
+    expect(off.slice(off.indexOf(false))).toEqual(off.slice(off.indexOf(false)).map(() => false));
+  });
+
+  it('stay on while the writer’s next checkpoint has yet to reset the WAL, and go off again for a new reader', () => {
+    const held = heldRounds(0, 8_000, 6);
+    const copiedBack = [
+      { busy: 0, log: 50_000, checkpointed: 50_000 },
+      { busy: 0, log: 51_000, checkpointed: 51_000 } // on again here
+    ];
+    // 1.5 s later the writer has not reset the WAL yet (another reader of the server's in the way): 8,000 frames
+    // appended and copied. That is no reader holding the WAL.
+    const notYetReset = { busy: 0, log: 59_000, checkpointed: 59_000 };
+    // A new long reader before the reset: the WAL grows past the point the writer took its checkpoints back
+    // (51,000 frames) by another 32,000.
+    const heldAgain = heldRounds(59_000, 8_000, 5).map((r) => ({ ...r, checkpointed: 59_000 }));
+    const off = play([...held, ...copiedBack, notYetReset, ...heldAgain]).slice(held.length);
+    expect(off).toEqual([true, false, false, false, false, false, true, true]);
+  });
+});
