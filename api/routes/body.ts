@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
-import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib';
+import { createGunzip, createInflate, createInflateRaw, type Gunzip, type Inflate, type InflateRaw } from 'node:zlib';
 
 /**
  * The body as text (a byte-order mark dropped); or too large; or not UTF-8, which decoding would quietly turn
@@ -123,13 +123,22 @@ export function readIncomingCoded(incoming: IncomingMessage, maxBytes: number, c
   });
 }
 
+/** What a compressed body is written to as it arrives: a zlib stream, or for deflate the one its first two bytes call for. */
+interface Inflater {
+  write(chunk: Buffer): void;
+  end(chunk?: Buffer): void;
+  destroy(): void;
+  readonly destroyed: boolean;
+}
+
 /**
  * An inflater for `coding` and what it decodes to: the text, or too large as soon as it passes `maxBytes` (the
  * inflater is then stopped, and what it held dropped), or not valid `coding` (corrupt or cut short).
  */
-function inflating(coding: Coding, maxBytes: number): { inflater: Gunzip | Inflate; result: Promise<BodyResult> } {
-  const inflater = coding === 'gzip' ? createGunzip() : createInflate();
-  const result = new Promise<BodyResult>((resolve) => {
+function inflating(coding: Coding, maxBytes: number): { inflater: Inflater; result: Promise<BodyResult> } {
+  let resolve!: (r: BodyResult) => void;
+  const result = new Promise<BodyResult>((r) => (resolve = r));
+  const decodeFrom = <Z extends Gunzip | Inflate | InflateRaw>(inflater: Z): Z => {
     let chunks: Buffer[] = [];
     let size = 0;
     inflater.on('data', (chunk: Buffer) => {
@@ -141,6 +150,46 @@ function inflating(coding: Coding, maxBytes: number): { inflater: Gunzip | Infla
     });
     inflater.on('end', () => resolve(decode(Buffer.concat(chunks, size))));
     inflater.on('error', () => resolve({ ok: false, notCoded: coding }));
-  });
-  return { inflater, result };
+    return inflater;
+  };
+  return { inflater: coding === 'gzip' ? decodeFrom(createGunzip()) : deflateInflater(decodeFrom), result };
+}
+
+/** RFC 1950's header: compression method 8 (deflate) in the first byte's low bits, and the two bytes a multiple of 31. */
+const isZlibHeader = (b: Buffer) => b.length >= 2 && (b[0] & 0x0f) === 8 && (b[0] * 256 + b[1]) % 31 === 0;
+
+/**
+ * Deflate as RFC 9110 names it is zlib-wrapped, but some old senders send it raw (RFC 1951, no header) under the same
+ * label, and browsers and curl take both: the first two bytes say which, so the inflater is chosen once they have come
+ * (a first chunk may hold one). A raw stream could look like a header only by starting with a stored block whose
+ * padding bits are not zeros, which no compressor writes.
+ */
+function deflateInflater(decodeFrom: <Z extends Inflate | InflateRaw>(inflater: Z) => Z): Inflater {
+  let inflater: Inflate | InflateRaw | null = null;
+  let head: Buffer = Buffer.alloc(0);
+  let destroyed = false;
+  const start = (first: Buffer) => {
+    inflater = decodeFrom(isZlibHeader(first) ? createInflate() : createInflateRaw());
+    inflater.write(first);
+    return inflater;
+  };
+  return {
+    get destroyed() {
+      return destroyed || (inflater?.destroyed ?? false);
+    },
+    write(chunk) {
+      if (inflater) return void inflater.write(chunk);
+      head = head.length ? Buffer.concat([head, chunk]) : chunk;
+      if (head.length >= 2) start(head);
+    },
+    end(chunk) {
+      if (chunk) this.write(chunk);
+      // Under two bytes in all: no header, and no whole raw stream either, which the raw inflater says.
+      (inflater ?? start(head)).end();
+    },
+    destroy() {
+      destroyed = true;
+      inflater?.destroy();
+    }
+  };
 }

@@ -1,7 +1,7 @@
 // POST /api/events with a compressed body (Content-Encoding gzip, x-gzip or deflate), as helpdesks and phone systems
 // send their webhooks: the same answers as an uncompressed body, through app.request().
 import { randomBytes } from 'node:crypto';
-import { createGzip, deflateSync, gzipSync } from 'node:zlib';
+import { createDeflateRaw, createGzip, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testApp } from '../helpers/app';
 
@@ -30,9 +30,9 @@ async function postCoded(body: Uint8Array, coding: string, contentType = 'applic
 
 const fault = (status: number, message: string) => ({ status, body: { errors: [{ index: 0, path: '', message }] } });
 
-/** `mb` MB of zeros, gzipped as it is made (200 MB of zeros is about 200 KB of gzip): what a gzip bomb is. */
-async function gzippedZeros(mb: number): Promise<Buffer> {
-  const gzip = createGzip();
+/** `mb` MB of zeros, gzipped (or raw-deflated) as it is made (200 MB of zeros is about 200 KB of gzip): what a gzip bomb is. */
+async function gzippedZeros(mb: number, coder = createGzip()): Promise<Buffer> {
+  const gzip = coder;
   const out: Buffer[] = [];
   gzip.on('data', (d: Buffer) => out.push(d));
   const ended = new Promise((resolve) => gzip.on('end', resolve));
@@ -59,6 +59,41 @@ describe('POST /api/events with a compressed body', () => {
   it('stores and counts a deflated body', async () => {
     expect(await postCoded(deflateSync(JSON.stringify([created('df-1', 'T-8'), created('df-2', 'T-9')])), 'deflate')).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
     expect((await t.kpis()).tickets.created).toBe(3);
+  });
+
+  it('stores and counts a raw deflate body (no zlib header), as old senders send under deflate and browsers take', async () => {
+    const raw = deflateRawSync(JSON.stringify([created('raw-1', 'T-20'), created('raw-2', 'T-21')]));
+    // Not a zlib header (CM 8 in the low bits of the first byte, the first two a multiple of 31): raw deflate's first block.
+    expect((raw[0] & 0x0f) === 8 && (raw[0] * 256 + raw[1]) % 31 === 0).toBe(false);
+    expect(await postCoded(raw, 'deflate')).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    const nd = [created('raw-nd-1', 'T-22'), created('raw-nd-2', 'T-23')].map((e) => JSON.stringify(e)).join('\n');
+    expect(await postCoded(deflateRawSync(nd, { level: 0 }), 'Deflate', 'application/x-ndjson')).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    expect((await t.kpis()).tickets.created).toBe(5);
+  });
+
+  it('holds raw deflate to 10 MB decoded as zlib deflate: exactly 10 MB taken, one byte more or a bomb is 413', async () => {
+    const event = JSON.stringify(created('raw-mb-1', 'T-raw-mb'));
+    const exact = event + ' '.repeat(10 * 1024 * 1024 - event.length);
+    const tooLarge = fault(413, 'body decompresses to more than 10 MB; send smaller batches');
+    expect(await postCoded(deflateRawSync(exact + ' '), 'deflate')).toEqual(tooLarge);
+    expect(await postCoded(deflateSync(exact + ' '), 'deflate')).toEqual(tooLarge);
+    const bomb = await gzippedZeros(200, createDeflateRaw());
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(await postCoded(bomb, 'deflate')).toEqual(tooLarge);
+    expect(await t.kpis()).toEqual(before);
+    expect(await postCoded(deflateRawSync(exact), 'deflate')).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+  });
+
+  it('answers corrupt or cut-short raw deflate with 400 saying so, storing nothing', async () => {
+    const notDeflate = fault(400, 'body is not valid deflate (corrupt, or cut short); send it again, or uncompressed');
+    const raw = deflateRawSync(JSON.stringify([created('raw-bad-1', 'T-24'), created('raw-bad-2', 'T-25')]));
+    expect(await postCoded(raw.subarray(0, raw.length - 4), 'deflate')).toEqual(notDeflate);
+    expect(await postCoded(raw.subarray(0, 1), 'deflate')).toEqual(notDeflate);
+    // A zlib header before a raw stream: read as zlib, whose checksum it lacks.
+    expect(await postCoded(Buffer.concat([Buffer.from([0x78, 0x9c]), raw]), 'deflate')).toEqual(notDeflate);
+    // 0xff: block type 3, which deflate reserves.
+    expect(await postCoded(Buffer.from([0xff, 0xff, 0xff, 0xff]), 'deflate')).toEqual(notDeflate);
+    expect(await t.kpis()).toEqual(before);
   });
 
   it('counts a gzipped batch sent again as duplicates', async () => {

@@ -4,7 +4,7 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync, gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_INGEST_TOKEN, middayZone, seedToken, startServer, type RunningServer } from '../helpers/server';
 
@@ -67,6 +67,48 @@ describe('a compressed batch on a real socket', () => {
     // /api/%65vents is /api/events to Hono, which the fast path leaves to it.
     expect(await post(gzipSync(JSON.stringify(created('s-hono-1'))), 'x-gzip', { path: '/api/%65vents' })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
     expect(await ticketsCreated()).toBe(start + 7);
+  });
+
+  it('as raw deflate (no zlib header, as old senders send deflate) is stored on the fast path and the Hono route alike', async () => {
+    const start = await ticketsCreated();
+    expect(await post(deflateRawSync(JSON.stringify([created('s-raw-1'), created('s-raw-2')])), 'deflate')).toEqual({ status: 200, body: { accepted: 2, duplicates: 0 } });
+    expect(await post(deflateRawSync(JSON.stringify(created('s-raw-hono-1'))), 'deflate', { path: '/api/%65vents' })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+    expect(await ticketsCreated()).toBe(start + 3);
+  });
+
+  it('as deflate, zlib or raw, whose first chunk holds one byte, is told apart once the second comes', async () => {
+    const start = await ticketsCreated();
+    for (const [path, coded] of [
+      ['/api/events', deflateRawSync(JSON.stringify(created('s-byte-raw')))],
+      ['/api/events', deflateSync(JSON.stringify(created('s-byte-zlib')))],
+      ['/api/%65vents', deflateRawSync(JSON.stringify(created('s-byte-raw-hono')))]
+    ] as const) {
+      const head = `POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_INGEST_TOKEN}\r\nContent-Type: application/json\r\nContent-Encoding: deflate\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
+      const chunk = (b: Buffer) => Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')]);
+      const got = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const socket = connect(server.port, '127.0.0.1', () => {
+          socket.write(Buffer.concat([Buffer.from(head), chunk(coded.subarray(0, 1))]));
+          setTimeout(() => socket.write(Buffer.concat([chunk(coded.subarray(1)), Buffer.from('0\r\n\r\n')])), 50);
+        });
+        socket.on('data', (d) => (text += d.toString('latin1')));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(answerTo(got), path).toEqual({ status: 200, body: { accepted: 1, duplicates: 0 } });
+    }
+    expect(await ticketsCreated()).toBe(start + 3);
+  });
+
+  it('as raw deflate that is corrupt is a 400 saying so, and one that decodes past 10 MB a 413', async () => {
+    const raw = deflateRawSync(JSON.stringify([created('s-raw-bad-1'), created('s-raw-bad-2')]));
+    const start = await ticketsCreated();
+    const notDeflate = fault(400, 'body is not valid deflate (corrupt, or cut short); send it again, or uncompressed');
+    expect(await post(raw.subarray(0, raw.length - 4), 'deflate')).toEqual(notDeflate);
+    expect(await post(raw.subarray(0, raw.length - 4), 'deflate', { path: '/api/%65vents' })).toEqual(notDeflate);
+    const bomb = deflateRawSync(Buffer.alloc(64 * 1024 * 1024));
+    expect(await post(bomb, 'deflate')).toEqual(fault(413, 'body decompresses to more than 10 MB; send smaller batches'));
+    expect(await ticketsCreated()).toBe(start);
   });
 
   it('sent again is counted as duplicates', async () => {
