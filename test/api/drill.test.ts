@@ -507,3 +507,71 @@ describe('GET /api/drill?format=csv', () => {
     expect((await csv({ measure: 'tickets.created', format: 'csv' }, t.tokens.supervisor)).status).toBe(403);
   });
 });
+
+describe('GET /api/drill while the writer indexes in arrears', () => {
+  it("names each callback's ticket and each open ticket's creation the moment their events are stored, read after read, as the mark moves", async () => {
+    // tailLimit 3: the writer indexes every few posts, past events earlier reads found in the tail (tailSeqs.ts).
+    const u = testApp({ now: () => NOW, tailLimit: 3 });
+    type Ev = { id: string; type: string; at: number; [field: string]: unknown };
+    const ev = (id: string, type: string, minutes: number, fields: Record<string, unknown>): Ev => ({ id, type, at: m(minutes), ...fields });
+    const created = (id: string, ticket: string, minutes: number) => ev(id, 'ticket.created', minutes, { ticket, channel: 'chat', team: 'wallet' });
+    const scheduled = (id: string, callback: string, minutes: number, ticket?: string) =>
+      ev(id, 'callback.scheduled', minutes, { callback, reason: 'other', due: m(minutes + 60), ...(ticket ? { ticket } : {}) });
+    // Later posts bring earlier creations and schedules (the first one counts, by (at, id)), and later ones that do not,
+    // each sometimes in the tail while the other is indexed (a pass after every 3 events: after posts 3, 6, 8, 11, 14, 16).
+    const posts = [
+      [created('x01', 'T1', 10)],
+      [scheduled('x02', 'C1', 20, 'T1')],
+      [created('x03', 'T2', 30), ev('x04', 'ticket.assigned', 5, { ticket: 'T3', agent: 'ann' })],
+      [scheduled('x05', 'C2', 40, 'T2')],
+      [scheduled('x07', 'C1', 25, 'T2')],
+      [created('x06', 'T1', 60)],
+      [created('x08', 'T3', 15), scheduled('x09', 'C2', 35, 'T3')],
+      [created('x10', 'T2', 28)],
+      [scheduled('x12', 'C3', 45)],
+      [scheduled('x11', 'C3', 45, 'T1')],
+      [created('x13', 'T4', 70), scheduled('x14', 'C4', 72, 'T4')],
+      [created('x15', 'T4', 75)],
+      [scheduled('x16', 'C4', 73, 'T3')],
+      [created('x17', 'T5', 80), created('x18', 'T5', 79)],
+      [created('x19', 'T6', 90), created('x20', 'T4', 65)],
+      [scheduled('x21', 'C4', 71, 'T1')]
+    ];
+    const first = (evs: Ev[]) => evs.reduce((a, b) => (b.at < a.at || (b.at === a.at && b.id < a.id) ? b : a));
+    const groupBy = (evs: Ev[], key: string) => {
+      const groups = new Map<string, Ev[]>();
+      for (const x of evs) groups.set(x[key] as string, [...(groups.get(x[key] as string) ?? []), x]);
+      return groups;
+    };
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const q = (params: Record<string, string>) => `/api/drill?${new URLSearchParams({ ...params, limit: '1000' })}`;
+    const posted: Ev[] = [];
+    let marks = 0;
+    let lastMark = -1;
+    try {
+      for (const batch of posts) {
+        expect((await u.post(batch)).status).toBe(200);
+        posted.push(...batch);
+        const mark = u.rt.db.$client.prepare('SELECT coalesce(max(seq), 0) FROM subject_events_indexed').pluck().get() as number;
+        if (mark !== lastMark) (marks++, (lastMark = mark));
+        const after = `after ${batch.map((x) => x.id).join(', ')}`;
+        // Open tickets, newest creation first: each one's earliest ticket.created.
+        const open = [...groupBy(posted.filter((x) => x.type === 'ticket.created'), 'ticket')].map(([ticket, evs]) => [ticket, iso(first(evs).at)]);
+        open.sort((a, b) => (a[1] === b[1] ? (a[0] < b[0] ? 1 : -1) : a[1] < b[1] ? 1 : -1));
+        const backlog = await u.get(q({ measure: 'backlog.open' }), u.tokens.manager);
+        expect(backlog.body.items.map((i: any) => [i.id, i.at]), after).toEqual(open);
+        // Each callback's first schedule: its time, and the ticket it names.
+        const schedules = [...groupBy(posted.filter((x) => x.type === 'callback.scheduled'), 'callback')].map(([callback, evs]) => {
+          const f = first(evs);
+          return [callback, iso(f.at), f.ticket ?? null];
+        });
+        const facts = await u.get(q({ measure: 'callbacks.scheduled', from: iso(m(0)), to: iso(NOW) }), u.tokens.manager);
+        const byId = (a: unknown[], b: unknown[]) => ((a[0] as string) < (b[0] as string) ? -1 : 1);
+        expect(facts.body.items.map((i: any) => [i.id, i.at, i.ticket]).sort(byId), after).toEqual(schedules.sort(byId));
+      }
+      expect(marks).toBe(7);
+    } finally {
+      u.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 // The backlog's numbers, drilled: what the backlog reads now (current.ts), a page at a time.
 import type Database from 'better-sqlite3';
 import type { KpiFilters } from '../../kpi/types';
-import { indexedMark } from '../tailSeqs';
+import { indexedMark, tailOpeningSeqs } from '../tailSeqs';
 import { cached, filterConditions } from '../windowTotals';
 import { BACKLOG_MEASURES, encodeCursor, iso, placeOf, type DrillItem, type DrillPage, type Position } from './measures';
 import { walkFactsAt, type ScanBudget } from './walk';
@@ -160,9 +160,11 @@ function createdTimes(sqlite: Database.Database, sids: number[]): Map<number, nu
     const at = indexed.get(sid, mark) as number | null;
     if (at !== null) times.set(sid, at);
   }
-  // The tail once for all of them: at most TAIL_LIMIT events (subject-index.ts), read by seq.
-  const wanted = new Set(sids);
-  const tail = cached(sqlite, "SELECT sid, min(at) AS at FROM events WHERE seq > ? AND type = 'ticket.created' GROUP BY sid").all(mark) as { sid: number; at: number }[];
-  for (const r of tail) if (wanted.has(r.sid)) times.set(r.sid, Math.min(r.at, times.get(r.sid) ?? Infinity));
+  // Their opening events of the tail, as the connection knows it (tailSeqs.ts), not a scan of the whole tail each page.
+  const seqs = tailOpeningSeqs(sqlite, new Set(sids), mark);
+  const tail = cached(sqlite, "SELECT sid, min(at) AS at FROM events WHERE seq IN (SELECT value FROM json_each(?)) AND type = 'ticket.created' GROUP BY sid").all(
+    JSON.stringify(seqs)
+  ) as { sid: number; at: number }[];
+  for (const r of tail) times.set(r.sid, Math.min(r.at, times.get(r.sid) ?? Infinity));
   return times;
 }

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Fact, FactKind } from '../../kpi/replay';
 import type { KpiFilters } from '../../kpi/types';
-import { indexedMark } from '../tailSeqs';
+import { indexedMark, tailOpeningSeqs } from '../tailSeqs';
 import { cached, filterConditions } from '../windowTotals';
 import { FACT_MEASURES, encodeCursor, placeOf, type DrillItem, type DrillPage, type Position } from './measures';
 import { walkFactsAt, type ScanBudget } from './walk';
@@ -90,10 +90,11 @@ function callbackTickets(sqlite: Database.Database, subjects: string[]): Map<str
     if (!had || r.at < had.at || (r.at === had.at && r.id < had.id)) first.set(sid, r);
   };
   for (const sid of subjectOf.keys()) for (const r of indexed.all(sid, mark) as { at: number; id: string; body: string }[]) keep(sid, r);
-  const sids = [...subjectOf.keys()];
-  const tail = sqlite
-    .prepare(`SELECT sid, at, id, body FROM events WHERE seq > ? AND type = 'callback.scheduled' AND sid IN (${sids.map(() => '?').join(', ')})`)
-    .all(mark, ...sids) as { sid: number; at: number; id: string; body: string }[];
+  // Their opening events of the tail, as the connection knows it (tailSeqs.ts), not a scan of the whole tail each page.
+  const seqs = tailOpeningSeqs(sqlite, new Set(subjectOf.keys()), mark);
+  const tail = cached(sqlite, "SELECT sid, at, id, body FROM events WHERE seq IN (SELECT value FROM json_each(?)) AND type = 'callback.scheduled'").all(
+    JSON.stringify(seqs)
+  ) as { sid: number; at: number; id: string; body: string }[];
   for (const r of tail) keep(r.sid, r);
   for (const [sid, subject] of subjectOf) {
     const body = first.get(sid)?.body;
