@@ -1,5 +1,5 @@
 // Browser tests' people: a user added over the API by the test servers' admin, and a page signed in as one of them.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** Each test user's password: their name and a suffix, 12 characters or more as the server asks. */
@@ -21,15 +21,19 @@ export async function addUser(url: string, username: string, role: string): Prom
   expect(res.status).toBe(201);
 }
 
-/** A page of a new browser context (downloads allowed), signed in as `username` on the start page in `lang`. */
+/**
+ * A page of a new browser context (downloads allowed), signed in as `username` on the start page in `lang`; `device`
+ * adds to the context's options (a phone's `{ hasTouch: true, isMobile: true }`).
+ */
 export async function signedInAs(
   browser: Browser,
   url: string,
   username: string,
   lang = 'en',
-  viewport = { width: 1920, height: 1080 }
+  viewport = { width: 1920, height: 1080 },
+  device: BrowserContextOptions = {}
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const context = await browser.newContext({ viewport, acceptDownloads: true, ...device });
   const page = await context.newPage();
   await page.goto(`${url}/?lang=${lang}`);
   await page.fill('input[name=username]', username);

@@ -370,6 +370,9 @@ export const en = {
   'reports.export': 'Export CSV',
   'reports.csvSeconds': 'seconds',
 
+  // A phone's agents' headings, which sort: what a desktop shows by the pointer over them, said in words.
+  'reports.sort.hint': 'Tap a heading to sort by it, and again to reverse.',
+
   'measure.tickets.created': 'Tickets created',
   'measure.tickets.resolved': 'Tickets resolved',
   'measure.tickets.reopened': 'Tickets reopened',

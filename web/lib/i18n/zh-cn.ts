@@ -365,6 +365,9 @@ export const zhCN: Dictionary = {
   'reports.export': '导出 CSV',
   'reports.csvSeconds': '秒',
 
+  // A phone's agents' headings, which sort: what a desktop shows by the pointer over them, said in words.
+  'reports.sort.hint': '点按标题即按该列排序，再点一次反向排序。',
+
   'measure.tickets.created': '新建工单',
   'measure.tickets.resolved': '已解决工单',
   'measure.tickets.reopened': '重新打开的工单',
