@@ -210,6 +210,45 @@ describe('The trend on the reports page', () => {
     await expect.poll(() => tip(page).isVisible()).toBe(false);
   });
 
+  it("dresses a day's figures in the page's own colours, and in a theme's when the page's change", async () => {
+    const page = await signedIn();
+    const { from, to } = range('last7');
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    const chart = page.locator('.trend .chart[data-trend="day"]');
+    await chart.locator('canvas').waitFor({ timeout: 20_000 });
+    const box = (await chart.boundingBox())!;
+    /** The tooltip's background, border and text colours, over the day at `x` (a share of the chart's width). */
+    const tipColours = async (x: number) => {
+      await page.mouse.move(box.x + box.width * x, box.y + box.height * 0.6);
+      await tip(page).waitFor({ state: 'visible', timeout: 10_000 });
+      return tip(page).evaluate((el) => {
+        const style = getComputedStyle(el);
+        return [style.backgroundColor, style.borderTopColor, style.color];
+      });
+    };
+    /** The page's colours of the same three, as its stylesheet's custom properties resolve now. */
+    const pageColours = () =>
+      page.evaluate(() => {
+        const probe = document.createElement('div');
+        probe.style.cssText = 'background-color: var(--bg); border: 1px solid var(--panel-edge); color: var(--text)';
+        document.body.append(probe);
+        const style = getComputedStyle(probe);
+        const colours = [style.backgroundColor, style.borderTopColor, style.color];
+        probe.remove();
+        return colours;
+      });
+    // As shipped: the page's background, its panels' edge and its text (the background was a colour of its own, #0f1722).
+    expect(await tipColours(0.5)).toEqual(await pageColours());
+    // A theme that sets the page's colours sets the tooltip's with them: a light one here.
+    await page.evaluate(() => {
+      for (const [name, value] of [['--bg', '#fafbfc'], ['--panel-edge', '#c8d0da'], ['--text', '#17202b']]) document.documentElement.style.setProperty(name, value);
+    });
+    await page.mouse.move(box.x + box.width * 0.5, box.y - 40);
+    await expect.poll(() => tip(page).isVisible()).toBe(false);
+    expect(await tipColours(0.3)).toEqual(['rgb(250, 251, 252)', 'rgb(200, 208, 218)', 'rgb(23, 32, 43)']);
+    expect(await tipColours(0.3)).toEqual(await pageColours());
+  });
+
   it('shows a day\'s figures at a tap on a phone, inside its width', async () => {
     const page = await signedIn('zh-CN', { width: 390, height: 844 });
     const { from, to } = range('last7');

@@ -115,6 +115,9 @@ const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 /** ECharts writes a formatter's answer as HTML: the tooltip's words go in as text. */
 const html = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]);
 
+/** The tooltip's colours: the page's background, its panels' edge and its text, as web/app.css's custom properties. */
+const tipColours = { background: 'var(--bg)', border: 'var(--panel-edge)', text: 'var(--text)' } as const;
+
 /** The target lines' colours: the p90's is the wall's amber warn line, the p50's a quieter grey. */
 export const targetColours = { p50: palette.muted, p90: palette.warn } as const;
 
@@ -161,9 +164,10 @@ export function trendOption(trend: Trend, targets: TrendTargets, narrow: boolean
       axisPointer: { type: 'shadow' },
       confine: true,
       className: 'trend-tip',
-      backgroundColor: '#0f1722',
-      borderColor: palette.axis,
-      textStyle: { fontFamily, fontSize: font + 1, color: palette.text },
+      // The tooltip is HTML, not canvas: it takes the page's own colours (web/app.css), and a theme's that sets them.
+      backgroundColor: tipColours.background,
+      borderColor: tipColours.border,
+      textStyle: { fontFamily, fontSize: font + 1, color: tipColours.text },
       formatter: (params: unknown) => {
         const first = (Array.isArray(params) ? params[0] : params) as { dataIndex?: number } | undefined;
         const bucket = first?.dataIndex === undefined ? undefined : trend.buckets[first.dataIndex];
