@@ -1,7 +1,7 @@
 // The reports' trend chart in Chromium: the range day by day (hour by hour for today) for the centre, a team or an
 // agent, its figures those of GET /api/trend; an empty range said in words; both languages, and a phone's width.
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetRange } from '../../web/lib/reports/range';
 import { startDashboard } from '../helpers/dashboard';
@@ -52,7 +52,8 @@ afterAll(async () => {
   await server?.kill('SIGTERM');
 });
 
-const signedIn = (lang = 'en', viewport = { width: 1920, height: 1080 }) => signedInAs(browser, server.url, 'maria', lang, viewport);
+const signedIn = (lang = 'en', viewport = { width: 1920, height: 1080 }, device: BrowserContextOptions = {}) =>
+  signedInAs(browser, server.url, 'maria', lang, viewport, device);
 
 const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).json(), path);
 /** The hidden list's items, what a screen reader reads for the canvas: [its words, created, resolved]. */
@@ -62,6 +63,13 @@ const range = (preset: 'today' | 'last7' | 'last30') => presetRange(preset, Date
 /** The chart's tooltip, when shown: its lines. */
 const tip = (page: Page) => page.locator('.trend .chart .trend-tip');
 const tipLines = (page: Page) => tip(page).evaluate((el) => (el as HTMLElement).innerText.split('\n').map((l) => l.trim()).filter(Boolean));
+/** The chart's canvas along a line 14 % down it, across every day, high over most bars and lines: where a chosen day is shaded. */
+const shadeLine = async (page: Page) => {
+  await page.evaluate(() => new Promise(requestAnimationFrame));
+  return page.locator('.trend .chart canvas').evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(0, Math.round(c.height * 0.14), c.width, 1).data));
+};
+/** How many of two lines' pixel values differ. */
+const differing = (a: number[], b: number[]) => a.filter((v, i) => v !== b[i]).length;
 /** A first response as the page writes it, for the seeded ones (minutes under an hour) or none. */
 const formatDuration = (sec: number | null) => (sec === null ? '—' : `${Math.floor(sec / 60)}m ${String(Math.floor(sec % 60)).padStart(2, '0')}s`);
 /** What the tooltip should say of bucket `i` of GET /api/trend's answer, the hidden list's words naming its day. */
@@ -184,6 +192,7 @@ describe('The trend on the reports page', () => {
     await chart.locator('canvas').waitFor({ timeout: 20_000 });
     const trend = await api(page, `/api/trend?from=${from}&to=${to}`);
     const shown = await rows(page);
+    const unshaded = await shadeLine(page);
     expect(await chart.getAttribute('tabindex')).toBe('0');
     expect(await page.locator(`#${await chart.getAttribute('aria-describedby')}`).textContent()).toContain('use ← and →');
 
@@ -206,8 +215,11 @@ describe('The trend on the reports page', () => {
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => tipLines(page)).toEqual(expectedTip(trend, shown, i - 1));
     expect(await page.locator('.trend [aria-live="polite"]').textContent()).toBe(expectedTip(trend, shown, i - 1).join('; '));
+    expect(differing(await shadeLine(page), unshaded)).toBeGreaterThan(0);
     await page.keyboard.press('Escape');
     await expect.poll(() => tip(page).isVisible()).toBe(false);
+    // And the day's shading with them: no day is left picked out.
+    await expect.poll(async () => differing(await shadeLine(page), unshaded)).toBe(0);
   });
 
   it("dresses a day's figures in the page's own colours, and in a theme's when the page's change", async () => {
@@ -249,8 +261,8 @@ describe('The trend on the reports page', () => {
     expect(await tipColours(0.3)).toEqual(await pageColours());
   });
 
-  it('shows a day\'s figures at a tap on a phone, inside its width', async () => {
-    const page = await signedIn('zh-CN', { width: 390, height: 844 });
+  it("shows a day's figures at a finger's tap on a phone, inside its width, and hides them at a tap elsewhere", async () => {
+    const page = await signedIn('zh-CN', { width: 390, height: 844 }, { hasTouch: true, isMobile: true });
     const { from, to } = range('last7');
     await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=zh-CN`);
     const chart = page.locator('.trend .chart[data-trend="day"]');
@@ -258,9 +270,12 @@ describe('The trend on the reports page', () => {
     await chart.scrollIntoViewIfNeeded();
     const trend = await api(page, `/api/trend?from=${from}&to=${to}`);
     const shown = await rows(page);
+    const scrolled = () => page.evaluate(() => [window.scrollX, window.scrollY]);
+    const before = await scrolled();
+    const unshaded = await shadeLine(page);
     // The last day, today, at the right, where a tooltip left to itself would run past the screen.
     const box = (await chart.boundingBox())!;
-    await page.mouse.click(box.x + box.width * 0.78, box.y + box.height * 0.6);
+    await page.touchscreen.tap(box.x + box.width * 0.78, box.y + box.height * 0.6);
     await tip(page).waitFor({ state: 'visible', timeout: 10_000 });
     const lines = await tipLines(page);
     expect(lines[0]).toBe(shown[6][0].slice(0, shown[6][0].indexOf('：')));
@@ -269,7 +284,54 @@ describe('The trend on the reports page', () => {
     const tipBox = (await tip(page).boundingBox())!;
     expect(tipBox.x).toBeGreaterThanOrEqual(0);
     expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(390);
-    expect(await page.evaluate(() => [document.documentElement.scrollWidth, window.scrollX])).toEqual([390, 0]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
+    expect(differing(await shadeLine(page), unshaded)).toBeGreaterThan(0);
+    // A tap reads a day: the page stays where it was.
+    expect(await scrolled()).toEqual(before);
+
+    // Another day's tap moves the figures to it; a tap outside the chart hides them, as the mouse's leaving it does (they
+    // stayed over the chart until the page was left).
+    await page.touchscreen.tap(box.x + box.width * 0.2, box.y + box.height * 0.6);
+    await expect.poll(async () => (await tipLines(page))[0]).not.toBe(lines[0]);
+    const heading = (await page.locator('#trend-title').boundingBox())!;
+    await page.touchscreen.tap(heading.x + 10, heading.y + heading.height / 2);
+    await expect.poll(() => tip(page).isVisible()).toBe(false);
+    // Nor is the day tapped left shaded, as no day is once the mouse has left.
+    await page.touchscreen.tap(box.x + box.width * 0.78, box.y + box.height * 0.6);
+    await tip(page).waitFor({ state: 'visible', timeout: 10_000 });
+    await page.touchscreen.tap(heading.x + 10, heading.y + heading.height / 2);
+    await expect.poll(() => tip(page).isVisible()).toBe(false);
+    await expect.poll(async () => differing(await shadeLine(page), unshaded)).toBe(0);
+    await page.context().close();
+  });
+
+  it('scrolls the page at a swipe that starts on the chart, and shows no day it only passed over', async () => {
+    const page = await signedIn('en', { width: 390, height: 844 }, { hasTouch: true, isMobile: true });
+    const { from, to } = range('last7');
+    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    const chart = page.locator('.trend .chart[data-trend="day"]');
+    await chart.locator('canvas').waitFor({ timeout: 20_000 });
+    await chart.scrollIntoViewIfNeeded();
+    const box = (await chart.boundingBox())!;
+    const top = await page.evaluate(() => window.scrollY);
+    const unshaded = await shadeLine(page);
+    // A finger put down on the chart and drawn up 150 px, as a phone's reader scrolls on (Playwright taps, but does not swipe).
+    const touch = await page.context().newCDPSession(page);
+    const [x, y] = [box.x + box.width * 0.5, box.y + box.height * 0.7];
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
+    for (let i = 1; i <= 10; i++) await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y: y - 15 * i }] });
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(top + 50);
+    // The day under the finger when it came down was not chosen: no figures are left over the chart (they stayed).
+    await page.waitForTimeout(300);
+    expect(await tip(page).isVisible()).toBe(false);
+    expect(differing(await shadeLine(page), unshaded)).toBe(0);
+    // A tap after it reads a day as ever.
+    const after = (await chart.boundingBox())!;
+    await page.touchscreen.tap(after.x + after.width * 0.78, after.y + after.height * 0.6);
+    await tip(page).waitFor({ state: 'visible', timeout: 10_000 });
+    expect((await tipLines(page)).slice(1, 3)).toEqual(['Created: 2', 'Resolved: 1']);
+    await page.context().close();
   });
 
   it('names an agent by name in its heading beside a channel, one without a name by id', async () => {
