@@ -130,8 +130,60 @@ export function middayZone(now = Date.now()): string {
   return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
 
-export async function startServer(opts: { dbPath: string; port?: number; env?: Record<string, string>; args?: string[] }): Promise<RunningServer> {
+/** Why `startServer` gave up, after it stopped the server and everything in its process group: `pid`, the server's, is gone. */
+export class ServerStartError extends Error {
+  constructor(
+    message: string,
+    readonly pid: number | undefined
+  ) {
+    super(message);
+  }
+}
+
+/** The process groups of servers started here and not yet exited: killed should this test process be stopped first. */
+const running = new Set<number>();
+let guarded = false;
+
+/** SIGKILL to every process in `pid`'s group (a group no process is in any more is no fault). */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing left in it.
+  }
+}
+
+/**
+ * A server is the leader of a process group of its own, so that a failed start can stop it with all it started; the
+ * cost is that a Ctrl-C at the terminal no longer reaches it. So this process kills the groups still running as it
+ * exits, or when a signal stops it (vitest stops a worker with SIGTERM), then lets the signal do what it would have.
+ */
+function guardAgainstOrphans(): void {
+  if (guarded) return;
+  guarded = true;
+  const killAll = () => [...running].forEach(killGroup);
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
+    });
+}
+
+/**
+ * Starts api/server.ts and resolves once it says it is listening. A start that fails (the server exits first, cannot
+ * be spawned, or is not listening within `startTimeoutMs`) kills the server's whole process group, waits for the
+ * server to be gone, and only then rejects with a ServerStartError that says so: a slow CI run left one running.
+ */
+export async function startServer(opts: {
+  dbPath: string;
+  port?: number;
+  env?: Record<string, string>;
+  args?: string[];
+  startTimeoutMs?: number;
+}): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
+  const timeoutMs = opts.startTimeoutMs ?? 30_000;
   let out = '';
   // One process (node with the tsx loader), not the tsx CLI: the CLI runs the server in a child process, and a
   // SIGKILL of the CLI would leave that child running.
@@ -148,25 +200,45 @@ export async function startServer(opts: { dbPath: string; port?: number; env?: R
       FLOORBOARD_SKIP_WEB_BUILD: '1',
       ...opts.env
     },
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true
   });
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${out}`)), 30_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    void exited.then((code) => {
+  const pid = proc.pid;
+  if (pid !== undefined) {
+    guardAgainstOrphans();
+    running.add(pid);
+  }
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code) => {
+      if (pid !== undefined) running.delete(pid);
+      resolve(code);
+    })
+  );
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const failure = await new Promise<string | null>((resolve) => {
+    const done = (why: string | null) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${out}`));
-    });
+      proc.stdout!.off('data', onData);
+      resolve(why);
+    };
+    const timer = setTimeout(() => done(`server did not start in ${timeoutMs / 1000} s`), timeoutMs);
+    const onData = () => out.includes('listening on') && done(null);
+    proc.stdout!.on('data', onData);
+    proc.once('error', (error) => done(`server could not be started (${error.message})`));
+    void exited.then((code) => done(`server exited with ${code ?? proc.signalCode} before listening`));
   });
+  if (failure !== null) {
+    let stopped = 'it was never started';
+    if (pid !== undefined) {
+      const alive = proc.exitCode === null && proc.signalCode === null;
+      // The server's group, whatever it started too (a build, a helper process), even where the server itself has exited.
+      killGroup(pid);
+      if (alive) await exited;
+      stopped = `killed its process group ${pid}${alive ? ' (the server and all it started) and waited for the server to exit' : ' (all the exited server started)'}`;
+    }
+    throw new ServerStartError(`${failure}; ${stopped}:\n${out}`, pid);
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     port,
