@@ -17,13 +17,19 @@ export interface Dashboard {
 
 /**
  * Serves the dashboard as built (the server itself builds none) in a zone where it is now about noon, so events a
- * test stamps minutes ago are today's whenever it runs; `env` overrides either.
+ * test stamps minutes ago are today's whenever it runs; `env` overrides either. A server that does not start takes
+ * the browser down with it.
  */
 export async function startDashboard(env: Record<string, string> = {}): Promise<Dashboard> {
   await ensureDashboardBuilt();
   const browser = await launchChromium();
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
-  const wallToken = seedToken(dbPath, 'display');
-  const server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '', KPI_TIMEZONE: middayZone(), ...env } });
-  return { browser, server, dbPath, wallToken };
+  try {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
+    const wallToken = seedToken(dbPath, 'display');
+    const server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '', KPI_TIMEZONE: middayZone(), ...env } });
+    return { browser, server, dbPath, wallToken };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
 }
