@@ -1,33 +1,21 @@
 // An admin manages users and tokens in the dashboard: a supervisor added there signs in and sees the wall but not
 // the admin page; a display token created there is shown once and opens a wall; a revoke is confirmed first; the
 // last admin cannot be demoted, which the row says.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from '../helpers/browser';
-import { startDashboard } from '../helpers/dashboard';
-import type { RunningServer } from '../helpers/server';
-
-let browser: Browser;
-let server: RunningServer;
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectWithinWidth, holdRequests, signInAt } from '../helpers/browser';
+import { useDashboard } from '../helpers/dashboard';
+import { signInWith } from '../helpers/people';
 
 /** The centre's zone, 16 hours from the browser's (BROWSER_ZONE): the page must show the centre's times. */
 const ZONE = 'Asia/Shanghai';
 const BROWSER_ZONE = 'America/Los_Angeles';
 
-beforeAll(async () => {
-  ({ browser, server } = await startDashboard({ KPI_TIMEZONE: ZONE }));
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
-});
+const dashboard = useDashboard({ env: { KPI_TIMEZONE: ZONE } });
 
 /** The start page's admin, signed in, on the users and tokens page in `lang`. */
 async function adminOnAccess(lang: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  await page.goto(`${server.url}/?lang=${lang}`);
-  await signIn(page);
+  const page = await dashboard.adminPage(lang, { viewport });
   await page.click('a.access');
   await page.locator('[data-user="admin"]').waitFor({ timeout: 15_000 });
   return page;
@@ -64,17 +52,14 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     expect(await fault.count()).toBe(0);
 
     // The supervisor, in a browser of their own.
-    const context = await browser.newContext();
+    const context = await dashboard.browser.newContext();
     const mei = await context.newPage();
-    await mei.goto(`${server.url}/?lang=en`);
-    await mei.fill('input[name=username]', 'mei');
-    await mei.fill('input[name=password]', 'floor-supervisor-1');
-    await mei.press('input[name=password]', 'Enter');
-    await mei.locator('a.wall').waitFor({ timeout: 15_000 });
+    await mei.goto(`${dashboard.url}/?lang=en`);
+    await signInWith(mei, 'mei', 'floor-supervisor-1');
     expect(await mei.locator('a.access').count()).toBe(0);
     await mei.click('a.wall');
     await mei.locator('[data-kpi="tickets.created"]').waitFor({ timeout: 15_000 });
-    await mei.goto(`${server.url}/admin/access?lang=en`);
+    await mei.goto(`${dashboard.url}/admin/access?lang=en`);
     await mei.locator('main [role=alert]').waitFor({ timeout: 15_000 });
     expect(await mei.locator('main [role=alert]').textContent()).toMatch(/Only an admin may manage users and tokens/);
     expect(await mei.locator('main input, main select').count()).toBe(0);
@@ -93,7 +78,7 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     const token = (await secret.locator('.token').textContent())!.trim();
     expect(token.length).toBeGreaterThan(20);
     const address = await secret.locator('a.wall-address').getAttribute('href');
-    expect(address).toBe(`${server.url}/wall?token=${encodeURIComponent(token)}`);
+    expect(address).toBe(`${dashboard.url}/wall?token=${encodeURIComponent(token)}`);
     const listed = (await api(page, '/api/tokens')).tokens.find((k: { label: string }) => k.label === 'wall, 3rd floor');
     const row = page.locator(`[data-token="${listed.id}"]`);
     expect(await row.textContent()).toMatch(/wall, 3rd floor[\s\S]*display/);
@@ -101,7 +86,7 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     expect(await page.locator('table.tokens').textContent()).not.toContain(token);
 
     // A TV opens the address, signed in nowhere.
-    const tv = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const tv = await dashboard.browser.newContext({ viewport: { width: 1920, height: 1080 } });
     const wall = await tv.newPage();
     await wall.goto(address!);
     await wall.locator('[data-kpi="tickets.created"]').waitFor({ timeout: 15_000 });
@@ -124,7 +109,7 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Tokens');
     expect((await api(page, '/api/tokens')).tokens.map((k: { id: string }) => k.id)).not.toContain(listed.id);
-    expect((await fetch(`${server.url}/api/kpis`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect((await fetch(`${dashboard.url}/api/kpis`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     await tv.close();
     await page.close();
   });
@@ -141,7 +126,7 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     await row.locator('[role=status]').waitFor({ timeout: 15_000 });
     expect(await row.locator('[role=status]').textContent()).toMatch(/Password set/);
     expect(await setPassword.evaluate((el) => el === document.activeElement)).toBe(true);
-    const login = (password: string) => fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'mei', password }) });
+    const login = (password: string) => fetch(`${dashboard.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'mei', password }) });
     expect((await login('floor-supervisor-1')).status).toBe(401);
     expect((await login('mei-new-password-2')).status).toBe(200);
 
@@ -179,10 +164,8 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
   });
 
   it('shows when users and tokens were created in the centre\'s time zone, named, not the browser\'s', async () => {
-    const context = await browser.newContext({ timezoneId: BROWSER_ZONE, viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
+    const context = await dashboard.browser.newContext({ timezoneId: BROWSER_ZONE, viewport: { width: 1280, height: 900 } });
+    const page = await signInAt(await context.newPage(), dashboard.url, 'en');
     await page.click('a.access');
     const row = page.locator('[data-user="admin"]');
     await row.waitFor({ timeout: 15_000 });
@@ -198,16 +181,14 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
   });
 
   it('shows when each token was last used, how long ago and at what time of the centre\'s, or never, in English and Chinese', async () => {
-    const context = await browser.newContext({ timezoneId: BROWSER_ZONE, viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
+    const context = await dashboard.browser.newContext({ timezoneId: BROWSER_ZONE, viewport: { width: 1280, height: 900 } });
+    const page = await signInAt(await context.newPage(), dashboard.url, 'en');
     // The phone system's token posts; the one left on a retired TV is used by nothing.
     const make = (label: string, role: string) =>
       page.evaluate(async (body) => (await fetch('/api/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json(), { label, role });
     const phone = await make('phone system', 'ingest');
     const tv = await make('wall, retired TV', 'display');
-    expect((await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${phone.token}` } })).status).toBe(200);
+    expect((await fetch(`${dashboard.url}/api/health`, { headers: { authorization: `Bearer ${phone.token}` } })).status).toBe(200);
     const lastUsed = async (id: string) => (await api(page, '/api/tokens')).tokens.find((k: { id: string }) => k.id === id).lastUsedAt as number | null;
     await expect.poll(() => lastUsed(phone.id), { timeout: 15_000 }).not.toBeNull();
     const used = (await lastUsed(phone.id))!;
@@ -224,7 +205,7 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     expect(inZone(used)).not.toBe(new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: BROWSER_ZONE }).format(used));
     expect((await cell(tv.id).textContent())!.trim()).toBe('never');
 
-    await page.goto(`${server.url}/?lang=zh-CN`);
+    await page.goto(`${dashboard.url}/?lang=zh-CN`);
     await page.click('a.access');
     await cell(phone.id).waitFor({ timeout: 15_000 });
     expect(await page.locator('table.tokens thead').textContent()).toContain('最近使用（GMT+8）');
@@ -235,18 +216,16 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
   });
 
   it('keeps "last used … ago" true on a page left open for an hour, without asking the server again', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
+    const page = await dashboard.adminPage('en', { viewport: { width: 1280, height: 900 } });
     const made = await page.evaluate(async () => (await fetch('/api/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ label: 'callback dialer', role: 'ingest' }) })).json());
-    expect((await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${made.token}` } })).status).toBe(200);
+    expect((await fetch(`${dashboard.url}/api/health`, { headers: { authorization: `Bearer ${made.token}` } })).status).toBe(200);
     const lastUsed = async () => (await api(page, '/api/tokens')).tokens.find((k: { id: string }) => k.id === made.id).lastUsedAt as number | null;
     await expect.poll(lastUsed, { timeout: 15_000 }).not.toBeNull();
     const used = (await lastUsed())!;
 
     // The browser's clock, three and a half minutes after the use, from here on moved only by the test.
     await page.clock.install({ time: used + 210_000 });
-    await page.goto(`${server.url}/admin/access?lang=en`);
+    await page.goto(`${dashboard.url}/admin/access?lang=en`);
     const ago = page.locator(`[data-token="${made.id}"] td.last-used time`);
     await ago.waitFor({ timeout: 15_000 });
     expect(await ago.textContent()).toBe('3 minutes ago');
@@ -346,12 +325,7 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     await page.locator('.secret').waitFor({ timeout: 15_000 });
     expect(await labels()).toContain('二楼大屏');
     expect(await page.locator('.secret').textContent()).toMatch(/不会再次显示/);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBe(0);
-    for (const selector of ['[data-user="admin"] select', '.add-user button[type=submit]', '.add-token button[type=submit]', '.secret a.wall-address']) {
-      const box = (await page.locator(selector).boundingBox())!;
-      expect(box.x + box.width, selector).toBeLessThanOrEqual(360);
-    }
+    await expectWithinWidth(page, 360, ['[data-user="admin"] select', '.add-user button[type=submit]', '.add-token button[type=submit]', '.secret a.wall-address']);
     await page.close();
   });
 
@@ -374,8 +348,8 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
   });
 
   it('tells a visitor signed in nowhere to sign in as an admin, and shows nothing to change', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/admin/access?lang=en`);
+    const page = await dashboard.browser.newPage();
+    await page.goto(`${dashboard.url}/admin/access?lang=en`);
     await page.locator('main [role=alert]').waitFor({ timeout: 15_000 });
     expect(await page.locator('main [role=alert]').textContent()).toMatch(/Sign in on the start page as an admin/);
     expect(await page.locator('main input, main select, main table').count()).toBe(0);
@@ -383,16 +357,9 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
   });
 
   it('says the users and tokens are on their way while they load, and that the server could not answer when it did not', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/tokens', async (route) => {
-      await held;
-      await route.abort();
-    });
-    await page.goto(`${server.url}/admin/access?lang=en`);
+    const page = await dashboard.adminPage('en');
+    const release = await holdRequests(page, '**/api/tokens', 'abort');
+    await page.goto(`${dashboard.url}/admin/access?lang=en`);
     const loading = page.locator('main [role=status]');
     await loading.waitFor({ timeout: 15_000 });
     expect(await loading.textContent()).toMatch(/Loading the users and tokens/);
@@ -412,12 +379,10 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     await page.locator('[data-user="ada"]').waitFor({ timeout: 15_000 });
     await page.close();
 
-    const context = await browser.newContext();
+    const context = await dashboard.browser.newContext();
     const ada = await context.newPage();
-    await ada.goto(`${server.url}/?lang=en`);
-    await ada.fill('input[name=username]', 'ada');
-    await ada.fill('input[name=password]', 'second-admin-pw-1');
-    await ada.press('input[name=password]', 'Enter');
+    await ada.goto(`${dashboard.url}/?lang=en`);
+    await signInWith(ada, 'ada', 'second-admin-pw-1');
     await ada.click('a.access');
     const own = ada.locator('[data-user="ada"] select');
     await own.waitFor({ timeout: 15_000 });

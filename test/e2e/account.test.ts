@@ -1,47 +1,25 @@
 // A signed-in person changes their own password on /account, linked from the start page beside sign-out: each
 // fault is told at its field (in English or Chinese), and once changed this browser stays signed in while the
 // person's other sessions end.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from '../helpers/browser';
-import { startDashboard } from '../helpers/dashboard';
-import type { RunningServer } from '../helpers/server';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectWithinWidth } from '../helpers/browser';
+import { useDashboard } from '../helpers/dashboard';
+import { addUser, signedInAs } from '../helpers/people';
 
-let browser: Browser;
-let server: RunningServer;
+const PASSWORD = 'floor-supervisor-1';
 
-beforeAll(async () => {
-  ({ browser, server } = await startDashboard());
-  // A supervisor to change the password of, added as an admin adds one.
-  const context = await browser.newContext();
-  const admin = await context.newPage();
-  await admin.goto(`${server.url}/?lang=en`);
-  await signIn(admin);
-  for (const username of ['mei', 'lin'])
-    expect(
-      await admin.evaluate(
-        async (u) => (await fetch('/api/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u, password: 'floor-supervisor-1', role: 'supervisor' }) })).status,
-        username
-      )
-    ).toBe(201);
-  await context.close();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
+const dashboard = useDashboard({
+  // Two supervisors to change the password of, added as an admin adds one.
+  seed: async ({ url }) => {
+    for (const username of ['mei', 'lin']) await addUser(url, username, 'supervisor', PASSWORD);
+  }
 });
 
 /** `username` signed in on the start page in a browser of their own, in `lang`. */
 async function signedIn(username: string, lang: string, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?lang=${lang}`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', 'floor-supervisor-1');
-  await page.press('input[name=password]', 'Enter');
-  await page.locator('a.wall').waitFor({ timeout: 15_000 });
-  return { context, page };
+  const page = await signedInAs(dashboard.browser, dashboard.url, username, lang, viewport, {}, PASSWORD);
+  return { context: page.context(), page };
 }
 
 const status = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).status, path);
@@ -91,7 +69,7 @@ describe('Changing one\'s own password on /account', () => {
     expect(await current.inputValue()).toBe('');
     expect(await status(page, '/api/auth/me')).toBe(200);
     expect(await status(elsewhere.page, '/api/auth/me')).toBe(401);
-    const login = (password: string) => fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'mei', password }) });
+    const login = (password: string) => fetch(`${dashboard.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'mei', password }) });
     expect((await login('floor-supervisor-1')).status).toBe(401);
     expect((await login('meis-new-password')).status).toBe(200);
     await elsewhere.context.close();
@@ -115,14 +93,13 @@ describe('Changing one\'s own password on /account', () => {
     await page.fill('input[name=repeat]', 'floor-supervisor-1');
     await page.press('input[name=repeat]', 'Enter');
     await expect.poll(() => page.locator('[data-fault=newPassword]').textContent(), { timeout: 15_000 }).toBe('这就是您现在的密码：请另选一个。');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBe(0);
+    await expectWithinWidth(page, 360, []);
     await context.close();
   });
 
   it('tells a visitor signed in nowhere to sign in first, and shows no form', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/account?lang=en`);
+    const page = await dashboard.browser.newPage();
+    await page.goto(`${dashboard.url}/account?lang=en`);
     await page.locator('main [role=alert]').waitFor({ timeout: 15_000 });
     expect(await page.locator('main [role=alert]').textContent()).toMatch(/Sign in on the start page/);
     expect(await page.locator('main input').count()).toBe(0);

@@ -1,15 +1,9 @@
 // The agents board on a wall of 36 agents (three columns): every value and team median can be read whole, in
 // English and in Chinese; a long name too, on two lines (test/e2e/wall-names.test.ts), never pushing the values out.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requireCjkFont } from '../helpers/browser';
-import { startDashboard } from '../helpers/dashboard';
-import { TEST_INGEST_TOKEN, type RunningServer } from '../helpers/server';
+import { useDashboard } from '../helpers/dashboard';
 import { columnHeadings } from '../helpers/wall';
-
-let browser: Browser;
-let server: RunningServer;
-let wallToken: string;
 
 const MIN = 60_000;
 const TEAMS = ['payments', 'wallet', 'risk'];
@@ -43,21 +37,8 @@ function floor(now: number): Record<string, unknown>[] {
   return out;
 }
 
-beforeAll(async () => {
-  // Its events are minutes old: startDashboard's zone, where it is noon, has them today whenever it runs.
-  ({ browser, server, wallToken } = await startDashboard());
-  const r = await fetch(`${server.url}/api/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(floor(Date.now()))
-  });
-  expect(r.status).toBe(200);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
-});
+// Its events are minutes old: startDashboard's zone, where it is noon, has them today whenever it runs.
+const dashboard = useDashboard({ seed: (dashboard) => dashboard.send(floor(Date.now())) });
 
 /**
  * The board's headings, each coloured column's with its target under it (the defaults), and Handled with its rule
@@ -76,10 +57,10 @@ describe('agents board', () => {
     for (const lang of ['en', 'zh-CN'] as const) {
       it(`shows 36 agents at ${size.width}×${size.height} in ${lang} with every value, team median and heading whole`, async () => {
         if (lang === 'zh-CN') requireCjkFont();
-        const page = await browser.newPage({ viewport: size });
+        const page = await dashboard.browser.newPage({ viewport: size });
         const errors: string[] = [];
         page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-        await page.goto(`${server.url}/wall?token=${wallToken}&page=agents&lang=${lang}`);
+        await page.goto(`${dashboard.url}/wall?token=${dashboard.wallToken}&page=agents&lang=${lang}`);
         await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 36, null, { timeout: 15_000 });
         const seen = await page.evaluate(() => {
           const cut: string[] = [];
@@ -114,8 +95,7 @@ describe('agents board', () => {
   for (const lang of ['en', 'zh-CN'] as const)
     it(`shows the headings whole on a phone held upright (390×844) in ${lang}, the agents' names whole and as wide as without targets`, async () => {
       if (lang === 'zh-CN') requireCjkFont();
-      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-      await page.goto(`${server.url}/wall?token=${wallToken}&page=agents&lang=${lang}`);
+      const page = await dashboard.openWall(`page=agents&lang=${lang}`, { viewport: { width: 390, height: 844 } });
       await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 36, null, { timeout: 15_000 });
       expect(await columnHeadings(page)).toEqual(HEADINGS[lang]);
       // The targets wrap in their columns rather than widen them: the names keep their share of the row, none cut, the long one too.
@@ -130,8 +110,7 @@ describe('agents board', () => {
     });
 
   it('spreads one team of 12 agents across the width, not crammed beside a wide name column', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${server.url}/wall?token=${wallToken}&page=agents&team=payments&lang=en`);
+    const page = await dashboard.openWall('page=agents&team=payments&lang=en');
     await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 12, null, { timeout: 15_000 });
     const share = await page.evaluate(() => {
       const row = document.querySelector('.board .row[data-agent]') as HTMLElement;

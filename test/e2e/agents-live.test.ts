@@ -1,13 +1,8 @@
 // The agents and callbacks pages as the floor changes under them: agents who never said their status, agents
 // logging off, and what the pages say when there is nothing to list.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboard } from '../helpers/dashboard';
-import { postEvents, type RunningServer } from '../helpers/server';
-
-let browser: Browser;
-let server: RunningServer;
-let wallToken: string;
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDashboard } from '../helpers/dashboard';
 
 const MIN = 60_000;
 let n = 0;
@@ -29,28 +24,13 @@ function assigned(agent: string, team = 'wallet') {
   ];
 }
 
-async function send(events: unknown[]) {
-  expect((await postEvents(server.url, events)).status).toBe(200);
-}
-
-async function openWall(query: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  await page.goto(`${server.url}/wall?token=${wallToken}${query}`);
-  await page.waitForSelector('main [data-kpi]', { timeout: 15_000 });
-  return page;
-}
+// Its events are minutes old: startDashboard's zone, where it is noon, has them today whenever it runs.
+const dashboard = useDashboard();
+const send = (events: unknown[]) => dashboard.send(events);
+/** A new page on the wall (`query` after its token), once it shows a tile. */
+const openWall = (query: string) => dashboard.openWall(query, { waitFor: 'main [data-kpi]' });
 
 const tile = (page: Page, status: string) => page.getAttribute(`[data-kpi="agents.${status}"]`, 'data-value');
-
-beforeAll(async () => {
-  // Its events are minutes old: startDashboard's zone, where it is noon, has them today whenever it runs.
-  ({ browser, server, wallToken } = await startDashboard());
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
-});
 
 describe('agents page', () => {
   it('counts an agent who never said a status as Unknown on the status tile, as the board says, not as Offline', async () => {
@@ -60,7 +40,7 @@ describe('agents page', () => {
       status('gus.gone', 'offline', Date.now() - 1000, { name: 'Gus Gone', team: 'wallet' }),
       ...assigned('nell.nostatus')
     ]);
-    const page = await openWall('&page=agents&lang=en');
+    const page = await openWall('page=agents&lang=en');
     await page.waitForSelector('.row[data-agent="nell.nostatus"]');
     expect(await page.textContent('.row[data-agent="nell.nostatus"] .status')).toContain('Unknown');
     expect(await tile(page, 'available')).toBe('1');
@@ -82,7 +62,7 @@ describe('a team\'s wall', () => {
       { id: id('a'), type: 'ticket.assigned', at: Date.now() - 2 * MIN, ticket, agent: 'pat.payments', team: 'overflow-w' },
       { id: id('r'), type: 'ticket.replied', at: Date.now() - 2 * MIN, ticket, agent: 'pat.payments' }
     ]);
-    const page = await openWall('&page=agents&lang=en&team=overflow-w');
+    const page = await openWall('page=agents&lang=en&team=overflow-w');
     await page.waitForSelector('.row[data-agent="pat.payments"]');
     expect(await tile(page, 'available')).toBe('1');
     expect(await page.textContent('.row[data-agent="pat.payments"] .cell:first-child')).toContain('overflow-p');
@@ -94,7 +74,7 @@ describe('a team\'s wall', () => {
 describe('empty boards', () => {
   it('says no agent is on shift or at work today, not that none was ever reported, when the floor knows agents from before today', async () => {
     await send([status('yan.yesterday', 'offline', Date.now() - 30 * 60 * MIN, { name: 'Yan Yesterday', team: 'quiet' })]);
-    const page = await openWall('&page=agents&lang=en&team=quiet');
+    const page = await openWall('page=agents&lang=en&team=quiet');
     await page.waitForSelector('.board .empty');
     expect(await page.textContent('.board .empty')).toBe('No agent is on shift or has worked today');
     await page.close();
@@ -106,7 +86,7 @@ describe('empty boards', () => {
       status('cal.m', 'available', Date.now() - 5 * MIN, { name: 'Cal M', team: 'calm' }),
       { id: id('cs'), type: 'callback.scheduled', at: Date.now() - MIN, callback, reason: 'customer_request', due: Date.now() + 60 * MIN, team: 'calm' }
     ]);
-    const page = await openWall('&page=callbacks&lang=en&team=calm');
+    const page = await openWall('page=callbacks&lang=en&team=calm');
     await page.waitForFunction(() => document.querySelector('[data-kpi="callbacks.scheduled"]')?.getAttribute('data-value') === '1', null, { timeout: 5000 });
     expect(await page.textContent('.panel .empty')).toBe('No agent has scheduled, attempted or completed a callback today');
     await page.close();

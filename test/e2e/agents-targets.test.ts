@@ -1,23 +1,16 @@
 // The agents and callbacks boards colour each agent by the admin's KPI targets, as the tiles are: a team that is
 // slow together is flagged, not shown as fine beside its own median, and an admin's change reaches the boards
 // without a reload.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from '../helpers/browser';
-import { startDashboard } from '../helpers/dashboard';
-import { postEvents, type RunningServer } from '../helpers/server';
-
-let browser: Browser;
-let server: RunningServer;
-let wallToken: string;
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDashboard } from '../helpers/dashboard';
+import { putTargets } from '../helpers/people';
 
 const MIN = 60_000;
 const AGENTS = ['ana', 'ben', 'cai'];
 
-beforeAll(async () => {
-  // Its events are minutes old: startDashboard's zone, where it is noon, has them today whenever it runs.
-  ({ browser, server, wallToken } = await startDashboard());
-  const now = Date.now();
+/** The floor the boards show, stamped minutes before `now`. */
+function floor(now: number): Record<string, unknown>[] {
   // A team of three, every one answering their ticket after 25 minutes: each is the team's median.
   const events = AGENTS.flatMap((agent) => [
     { id: `st-${agent}`, type: 'agent.status', at: now - 60 * MIN, agent, name: agent.toUpperCase(), team: 'slow', status: 'available' },
@@ -36,13 +29,11 @@ beforeAll(async () => {
       ];
     })
   );
-  expect((await postEvents(server.url, [...events, ...callbacks])).status).toBe(200);
-}, 180_000);
+  return [...events, ...callbacks];
+}
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
-});
+// Its events are minutes old: startDashboard's zone, where it is noon, has them today whenever it runs.
+const dashboard = useDashboard({ seed: (dashboard) => dashboard.send(floor(Date.now())) });
 
 /** What a supervisor sees of an agent's first response: the row's level, and the flag in the cell, if any, by its name. */
 const seen = (wall: Page, agent: string) =>
@@ -53,14 +44,6 @@ const seen = (wall: Page, agent: string) =>
     figure?.querySelector('svg')?.remove();
     return row ? `${row.dataset.level} ${cell?.querySelector('svg.flag')?.getAttribute('aria-label') ?? 'no flag'} ${figure?.textContent}` : 'no row';
   }, agent);
-
-async function putTargets(admin: Page, targets: Record<string, { warn: number; critical: number }>): Promise<void> {
-  const status = await admin.evaluate(
-    async (body) => (await fetch('/api/targets', { method: 'PUT', headers: { 'content-type': 'application/json' }, body })).status,
-    JSON.stringify(targets)
-  );
-  expect(status).toBe(200);
-}
 
 /** What a supervisor sees of an agent's callbacks on time: the cell's level, its flag by its name, and its figure. */
 const onTime = (wall: Page, agent: string) =>
@@ -74,16 +57,12 @@ const onTime = (wall: Page, agent: string) =>
 
 describe('the agents and callbacks boards against the KPI targets', () => {
   it('flags an agent whose first response misses the target however slow the team, and clears it live when the target is relaxed', async () => {
-    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await wall.goto(`${server.url}/wall?token=${wallToken}&page=agents&lang=en`);
-    await wall.waitForSelector('.row[data-agent="ana"]', { timeout: 15_000 });
+    const wall = await dashboard.openWall('page=agents&lang=en', { waitFor: '.row[data-agent="ana"]' });
 
     // 25 minutes against the default target (≤ 10 min, red past 30 min): amber, said by its flag too.
     for (const agent of AGENTS) await expect.poll(() => seen(wall, agent), { timeout: 15_000 }).toMatch(/^warn Target missed 2\dm$/);
 
-    const admin = await browser.newPage();
-    await admin.goto(`${server.url}/?lang=en`);
-    await signIn(admin);
+    const admin = await dashboard.adminPage('en');
     await putTargets(admin, { 'firstResponse.p50Sec': { warn: 600, critical: 1200 } });
     for (const agent of AGENTS) await expect.poll(() => seen(wall, agent), { timeout: 15_000 }).toMatch(/^critical Past the critical line 2\dm$/);
 
@@ -94,16 +73,12 @@ describe('the agents and callbacks boards against the KPI targets', () => {
   });
 
   it('flags an agent whose callbacks on time miss the target on the callbacks page, and clears it live when the target is relaxed', async () => {
-    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await wall.goto(`${server.url}/wall?token=${wallToken}&page=callbacks&lang=en`);
-    await wall.waitForSelector('.line[data-agent="dan"]', { timeout: 15_000 });
+    const wall = await dashboard.openWall('page=callbacks&lang=en', { waitFor: '.line[data-agent="dan"]' });
     // 25 % against the default target (≥ 90 %, red under 75 %).
     await expect.poll(() => onTime(wall, 'dan'), { timeout: 15_000 }).toBe('critical Past the critical line 25%');
     expect(await onTime(wall, 'eve')).toBe('ok no flag 100%');
 
-    const admin = await browser.newPage();
-    await admin.goto(`${server.url}/?lang=en`);
-    await signIn(admin);
+    const admin = await dashboard.adminPage('en');
     await putTargets(admin, { 'callbacks.onTimePct': { warn: 30, critical: 20 } });
     await expect.poll(() => onTime(wall, 'dan'), { timeout: 15_000 }).toBe('warn Target missed 25%');
     await putTargets(admin, { 'callbacks.onTimePct': { warn: 25, critical: 20 } });

@@ -1,36 +1,15 @@
 // An admin sets SLA first-response targets in the dashboard: the grid says what an empty cell means, a save says
 // when the new policy takes effect (in the KPI timezone), a reload shows it kept, and a wrong value is told at its
 // cell with nothing stored. A supervisor may read the policies but is given nothing to edit.
-import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDashboardBuilt } from '../../api/web-build';
-import { launchChromium, signIn } from '../helpers/browser';
-import { seedToken, startServer, type RunningServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectWithinWidth, holdRequests, signInAt } from '../helpers/browser';
+import { useDashboard, whileDatabaseBusy } from '../helpers/dashboard';
 
 /** Not the browser's zone (the machine's): the page must show the KPI day's. */
 const ZONE = 'Asia/Shanghai';
 
-let browser: Browser;
-let server: RunningServer;
-let supervisorToken: string;
-let dbPath: string;
-
-beforeAll(async () => {
-  await ensureDashboardBuilt();
-  browser = await launchChromium();
-  dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
-  supervisorToken = seedToken(dbPath, 'supervisor');
-  server = await startServer({ dbPath, env: { FLOORBOARD_SKIP_WEB_BUILD: '', KPI_TIMEZONE: ZONE } });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
-});
+const dashboard = useDashboard({ env: { KPI_TIMEZONE: ZONE }, roles: ['supervisor'] });
 
 interface Policies {
   now: number;
@@ -42,19 +21,15 @@ const policies = (page: Page): Promise<Policies> => page.evaluate(async () => (a
 
 /** The start page's admin, signed in, on the SLA policies page in `lang`. */
 async function adminOnSla(lang: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  await page.goto(`${server.url}/?lang=${lang}`);
-  await signIn(page);
-  await page.goto(`${server.url}/admin/sla?lang=${lang}`);
+  const page = await dashboard.adminPage(lang, { viewport });
+  await page.goto(`${dashboard.url}/admin/sla?lang=${lang}`);
   await page.locator('input[name="urgent.chat"]').waitFor({ timeout: 15_000 });
   return page;
 }
 
 describe('SLA policies, set by an admin in the dashboard', () => {
   it('shows the built-in defaults on a new database, saves a rule, says when it takes effect, and keeps it over a reload', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
+    const page = await dashboard.adminPage('en');
     await page.click('a.sla');
     const urgentChat = page.locator('input[name="urgent.chat"]');
     await urgentChat.waitFor({ timeout: 15_000 });
@@ -97,13 +72,11 @@ describe('SLA policies, set by an admin in the dashboard', () => {
   });
 
   it('turns a pending version to in effect at its time, without a reload', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 900 } });
     // The browser's clock, moved on below as a page left open for minutes would be.
     await context.clock.install();
-    const page = await context.newPage();
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
-    await page.goto(`${server.url}/admin/sla?lang=en`);
+    const page = await signInAt(await context.newPage(), dashboard.url, 'en');
+    await page.goto(`${dashboard.url}/admin/sla?lang=en`);
     const cell = page.locator('input[name="low.email"]');
     await cell.waitFor({ timeout: 15_000 });
     await cell.fill('20000');
@@ -163,12 +136,7 @@ describe('SLA policies, set by an admin in the dashboard', () => {
     await page.locator('[data-fault="low.any"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-fault="low.any"]').textContent()).toBe('应为 1 到 2,592,000 之间的整数秒（30天）。');
     await page.locator('input[name="low.any"]').fill('');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBe(0);
-    for (const selector of ['input[name="urgent.any"]', 'input[name="low.web"]', 'button[type=submit]']) {
-      const box = (await page.locator(selector).boundingBox())!;
-      expect(box.x + box.width, selector).toBeLessThanOrEqual(360);
-    }
+    await expectWithinWidth(page, 360, ['input[name="urgent.any"]', 'input[name="low.web"]', 'button[type=submit]']);
     await page.close();
   });
 
@@ -194,19 +162,13 @@ describe('SLA policies, set by an admin in the dashboard', () => {
   it('says, in the page\'s language, that the database was busy and nothing was saved, and saves once it is free', async () => {
     const page = await adminOnSla('zh-CN');
     const before = await policies(page);
-    // Another process (a backup, say) holds the database's write lock past the server's wait.
-    const other = new Database(dbPath);
-    other.exec('BEGIN IMMEDIATE');
-    try {
+    await whileDatabaseBusy(dashboard.dbPath, async () => {
       await page.locator('input[name="normal.web"]').fill('3600');
       await page.locator('input[name="normal.web"]').press('Enter');
       const said = page.locator('form > p.error[role=alert]');
       await said.waitFor({ timeout: 30_000 });
       expect(await said.textContent()).toMatch(/数据库正忙.*未保存任何更改.*后再保存/);
-    } finally {
-      other.exec('ROLLBACK');
-      other.close();
-    }
+    });
     expect((await policies(page)).versions).toEqual(before.versions);
     await page.locator('input[name="normal.web"]').press('Enter');
     await page.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
@@ -215,9 +177,7 @@ describe('SLA policies, set by an admin in the dashboard', () => {
   });
 
   it('opens the admin pages from the start page in the language chosen there, not the browser\'s', async () => {
-    const page = await browser.newPage({ locale: 'en-US' });
-    await page.goto(`${server.url}/?lang=zh-CN`);
-    await signIn(page);
+    const page = await dashboard.adminPage('zh-CN', { locale: 'en-US' });
     await page.click('a.sla');
     await page.locator('input[name="urgent.chat"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('h1').textContent()).toBe('SLA 策略');
@@ -233,16 +193,9 @@ describe('SLA policies, set by an admin in the dashboard', () => {
   });
 
   it('says the policies are on their way while they load, and that the server could not answer when it did not', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/sla-policies', async (route) => {
-      await held;
-      await route.abort();
-    });
-    await page.goto(`${server.url}/admin/sla?lang=en`);
+    const page = await dashboard.adminPage('en');
+    const release = await holdRequests(page, '**/api/sla-policies', 'abort');
+    await page.goto(`${dashboard.url}/admin/sla?lang=en`);
     const loading = page.locator('main [role=status]');
     await loading.waitFor({ timeout: 15_000 });
     expect(await loading.textContent()).toMatch(/Loading the SLA policies/);
@@ -254,9 +207,9 @@ describe('SLA policies, set by an admin in the dashboard', () => {
   });
 
   it('shows a supervisor the policies to read, with nothing to edit', async () => {
-    const context = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${supervisorToken}` } });
+    const context = await dashboard.browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${dashboard.tokens.supervisor}` } });
     const page = await context.newPage();
-    await page.goto(`${server.url}/admin/sla?lang=en`);
+    await page.goto(`${dashboard.url}/admin/sla?lang=en`);
     await page.locator('.read-only').waitFor({ timeout: 15_000 });
     expect(await page.locator('.read-only').textContent()).toMatch(/Only an admin may change the SLA policies/);
     // The busy database's test saved normal on web at 3600 s, the only rule since the reset.

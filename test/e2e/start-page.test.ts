@@ -1,29 +1,15 @@
 // What a person sees on the start page: signing in and out, and the way on to the wall, in real Chromium.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboard } from '../helpers/dashboard';
-import { signIn } from '../helpers/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDashboard } from '../helpers/dashboard';
+import { signIn, signInAt } from '../helpers/browser';
 import { hostRewritingProxy } from '../helpers/proxy';
-import type { RunningServer } from '../helpers/server';
 
-let browser: Browser;
-let server: RunningServer;
-let wallToken: string;
-
-beforeAll(async () => {
-  ({ browser, server, wallToken } = await startDashboard());
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
-});
+const dashboard = useDashboard();
 
 /** A new English page, signed in, whose sign-out the server then fails (503): the warning is up when it returns. */
-async function signOutFailing(context: import('playwright-core').BrowserContext, body: string): Promise<import('playwright-core').Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?lang=en`);
-  await signIn(page);
+async function signOutFailing(context: BrowserContext, body: string): Promise<Page> {
+  const page = await signInAt(await context.newPage(), dashboard.url, 'en');
   await page.route('**/api/auth/logout', (route) => route.fulfill({ status: 503, contentType: 'application/json', body }));
   await page.click('.signed-in button');
   await page.waitForSelector('[role=alert]');
@@ -32,8 +18,8 @@ async function signOutFailing(context: import('playwright-core').BrowserContext,
 
 describe('start page', () => {
   it('takes a wall address opened before signing in back to that wall, its team and page kept', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    await page.goto(`${server.url}/wall?team=wallet&page=agents&lang=zh-CN`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${dashboard.url}/wall?team=wallet&page=agents&lang=zh-CN`);
     await page.waitForSelector('text=未授权', { timeout: 15_000 });
     await page.click('main a');
     await page.waitForSelector('input[name=password]');
@@ -47,7 +33,7 @@ describe('start page', () => {
   });
 
   it('says so when signing out fails, and does not show the page as signed out while the session goes on', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await signOutFailing(context, '{"error":"unavailable"}');
     expect(await page.textContent('[role=alert]')).toMatch(/could not sign you out/i);
     expect(await page.textContent('.signed-in')).toMatch(/Signed in as admin/);
@@ -59,10 +45,8 @@ describe('start page', () => {
   });
 
   it('leaves the keyboard on the sign-in form after signing out, not back at the top of the page', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await signIn(page);
+    const context = await dashboard.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const page = await signInAt(await context.newPage(), dashboard.url);
     await page.focus('.signed-in button');
     await page.keyboard.press('Enter');
     await page.waitForSelector('input[name=password]');
@@ -71,12 +55,10 @@ describe('start page', () => {
   });
 
   it('no longer says "signed in" once shown again after signing out in another tab', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    const first = await context.newPage();
-    await first.goto(`${server.url}/?lang=en`);
-    await signIn(first);
+    const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const first = await signInAt(await context.newPage(), dashboard.url, 'en');
     const second = await context.newPage();
-    await second.goto(`${server.url}/?lang=en`);
+    await second.goto(`${dashboard.url}/?lang=en`);
     await second.click('.signed-in button');
     await second.waitForSelector('input[name=password]');
     // The first tab is shown again, as switching back to it does (headless Chromium keeps every tab visible).
@@ -91,15 +73,15 @@ describe('start page', () => {
   });
 
   it('left open on a desk, notices within a minute that its session ended elsewhere, without being shown again', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const desk = await context.newPage();
     // The page's timers on a clock the test moves: a minute passes at once.
     await desk.clock.install();
-    await desk.goto(`${server.url}/?lang=en`);
+    await desk.goto(`${dashboard.url}/?lang=en`);
     await signIn(desk);
     // Signed out by another tab's request: the desk's page is neither reloaded nor shown again.
     const other = await context.newPage();
-    await other.goto(`${server.url}/?lang=en`);
+    await other.goto(`${dashboard.url}/?lang=en`);
     expect(await other.evaluate(async () => (await fetch('/api/auth/logout', { method: 'POST' })).status)).toBe(200);
     await desk.clock.runFor(61_000);
     await desk.waitForSelector('input[name=password]');
@@ -108,8 +90,8 @@ describe('start page', () => {
   });
 
   it('puts the keyboard back on the password after a refused sign-in sent with the button', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    await page.goto(`${server.url}/?lang=en`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${dashboard.url}/?lang=en`);
     // A name of its own, so that no hold falls on admin.
     await page.fill('input[name=username]', 'keyboard.user');
     await page.fill('input[name=password]', 'not-the-password');
@@ -123,8 +105,8 @@ describe('start page', () => {
   });
 
   it('signs in with the name as a phone\'s keyboard leaves it, a space after the word it completed', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US', isMobile: true, hasTouch: true });
-    await page.goto(`${server.url}/?lang=en`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US', isMobile: true, hasTouch: true });
+    await page.goto(`${dashboard.url}/?lang=en`);
     await page.fill('input[name=username]', 'admin ');
     await signIn(page);
     expect(await page.textContent('.signed-in')).toMatch(/Signed in as admin/);
@@ -132,8 +114,8 @@ describe('start page', () => {
   });
 
   it('takes a name of spaces alone as a wrong name, not as a server failing to "try again in a minute"', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    await page.goto(`${server.url}/?lang=en`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${dashboard.url}/?lang=en`);
     await page.fill('input[name=username]', '   ');
     await page.fill('input[name=password]', 'not-the-password');
     await page.press('input[name=password]', 'Enter');
@@ -143,18 +125,18 @@ describe('start page', () => {
   });
 
   it('names an address that does not exist as it was written, Chinese included, not in percent escapes', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-    await page.goto(`${server.url}/看板?lang=zh-CN`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    await page.goto(`${dashboard.url}/看板?lang=zh-CN`);
     await page.waitForSelector('main a');
     expect(await page.textContent('main')).toMatch(/没有这个页面：\/看板。/);
     await page.close();
   });
 
   it('drops a failed sign-out\'s warning once the session has ended some other way and someone signs in again', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const first = await signOutFailing(context, '{}');
     const second = await context.newPage();
-    await second.goto(`${server.url}/?lang=en`);
+    await second.goto(`${dashboard.url}/?lang=en`);
     await second.click('.signed-in button');
     await second.waitForSelector('input[name=password]');
     await first.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
@@ -164,8 +146,8 @@ describe('start page', () => {
   });
 
   it('keeps the keyboard on the language chosen from the keyboard', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    await page.goto(`${server.url}/?lang=en`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${dashboard.url}/?lang=en`);
     await page.waitForSelector('input[name=password]');
     await page.focus('nav a[lang="zh-CN"]');
     await page.keyboard.press('Enter');
@@ -178,13 +160,13 @@ describe('start page', () => {
   });
 
   it('speaks the language ?lang= names with an underscore as locales are often written (en_US), whatever the browser\'s', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     for (const [lang, shown] of [
       ['en_US', 'en'],
       ['EN_gb', 'en'],
       ['zh_CN', 'zh-CN']
     ]) {
-      await page.goto(`${server.url}/?lang=${lang}`);
+      await page.goto(`${dashboard.url}/?lang=${lang}`);
       await page.waitForSelector('input[name=password]');
       expect([lang, await page.evaluate(() => document.documentElement.lang)]).toEqual([lang, shown]);
     }
@@ -193,21 +175,19 @@ describe('start page', () => {
   });
 
   it('speaks the first language of the browser\'s list it has: Chinese for a reader of French, then Chinese', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     // The browser's preferred languages, in order, as its settings list them (Accept-Language, navigator.languages).
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setUserAgentOverride', { userAgent: await page.evaluate(() => navigator.userAgent), acceptLanguage: 'fr-FR,zh-CN' });
-    await page.goto(`${server.url}/`);
+    await page.goto(`${dashboard.url}/`);
     await page.waitForSelector('input[name=password]');
     expect(await page.textContent('h1')).toBe('Floorboard 现场看板');
     await context.close();
   });
 
   it('forgets the password once signed in: signed out, the form does not hold it for the next person at the desk', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
+    const page = await dashboard.adminPage('en', { viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await page.click('.signed-in button');
     await page.waitForSelector('input[name=password]');
     expect(await page.inputValue('input[name=password]')).toBe('');
@@ -215,9 +195,9 @@ describe('start page', () => {
   });
 
   it('takes the keyboard from the wall back to the start page, where it signs out, in the wall\'s language and with its address options', async () => {
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
+    const context = await dashboard.browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/?lang=zh-CN&page=agents`);
+    await page.goto(`${dashboard.url}/?lang=zh-CN&page=agents`);
     await signIn(page);
     await page.waitForFunction(() => document.activeElement?.classList.contains('wall'));
     await page.keyboard.press('Enter');
@@ -233,7 +213,7 @@ describe('start page', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('input[name=password]');
     // A wall opened with its display token leads there too, without the token: the start page has no use for it.
-    await page.goto(`${server.url}/wall?token=${wallToken}&lang=en&team=wallet`);
+    await page.goto(`${dashboard.url}/wall?token=${dashboard.wallToken}&lang=en&team=wallet`);
     await page.waitForSelector('header nav a[aria-current=page]', { timeout: 15_000 });
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('/?lang=en&team=wallet');
@@ -241,8 +221,8 @@ describe('start page', () => {
   });
 
   it('says why a sign-in through a proxy that rewrites Host is refused, not to try again in a minute', async () => {
-    const proxy = await hostRewritingProxy(server.url);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const proxy = await hostRewritingProxy(dashboard.url);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     await page.goto(`http://localhost:${proxy.port}/?lang=en`);
     await page.fill('input[name=password]', 'test-admin-password');
     await page.press('input[name=password]', 'Enter');
@@ -256,11 +236,9 @@ describe('start page', () => {
 
   it('says why a sign-out through a proxy that rewrites Host is refused, not to try again in a moment', async () => {
     // Signed in at the server's own address; the cookie goes to the proxy's too (another port of the same host).
-    const proxy = await hostRewritingProxy(server.url);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    const direct = await context.newPage();
-    await direct.goto(`${server.url}/?lang=en`);
-    await signIn(direct);
+    const proxy = await hostRewritingProxy(dashboard.url);
+    const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const direct = await signInAt(await context.newPage(), dashboard.url, 'en');
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${proxy.port}/?lang=en`);
     await page.click('.signed-in button');

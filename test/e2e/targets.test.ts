@@ -1,48 +1,40 @@
 // An admin changes a KPI target in the dashboard, and a wall already showing shows the tile in the new colour,
 // without a reload; a target on the wrong side is told next to its field, and a reset brings the default back.
-import Database from 'better-sqlite3';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from '../helpers/browser';
-import { startDashboard } from '../helpers/dashboard';
-import { postEvents, type RunningServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { expectWithinWidth, holdRequests } from '../helpers/browser';
+import { useDashboard, whileDatabaseBusy } from '../helpers/dashboard';
 
-let browser: Browser;
-let server: RunningServer;
-let wallToken: string;
-let dbPath: string;
-
-beforeAll(async () => {
-  ({ browser, server, wallToken, dbPath } = await startDashboard());
-  // Three tickets nobody has answered: 3 unattended, within the default target (warn 20).
-  const at = Date.now() - 5 * 60_000;
-  const events = [1, 2, 3].map((n) => ({ id: `tc-${n}`, type: 'ticket.created', at, ticket: `T-${n}`, channel: 'email', team: 'payments' }));
-  expect((await postEvents(server.url, events)).status).toBe(200);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
+const dashboard = useDashboard({
+  seed: async (dashboard) => {
+    // Three tickets nobody has answered: 3 unattended, within the default target (warn 20).
+    const at = Date.now() - 5 * 60_000;
+    await dashboard.send([1, 2, 3].map((n) => ({ id: `tc-${n}`, type: 'ticket.created', at, ticket: `T-${n}`, channel: 'email', team: 'payments' })));
+  }
 });
+
+/** The admin, signed in, on the KPI targets page in `lang`, once `field` is on it. */
+async function adminOnTargets(lang: string, field: string, viewport?: { width: number; height: number }) {
+  const page = await dashboard.adminPage(lang, viewport && { viewport });
+  await page.goto(`${dashboard.url}/admin/targets?lang=${lang}`);
+  await page.locator(field).waitFor({ timeout: 15_000 });
+  return page;
+}
 
 describe('KPI targets, set by an admin in the dashboard', () => {
   it('colours the wall\'s tile by the new target at once, tells a wrong one next to its field, and resets to the default', async () => {
     // Not signed in: the view says to sign in as an admin, and shows no form.
-    const stranger = await browser.newPage();
-    await stranger.goto(`${server.url}/admin/targets`);
+    const stranger = await dashboard.browser.newPage();
+    await stranger.goto(`${dashboard.url}/admin/targets`);
     await stranger.locator('[role=alert]').waitFor({ timeout: 15_000 });
     expect(await stranger.locator('[role=alert]').textContent()).toMatch(/as an admin/);
     expect(await stranger.locator('input').count()).toBe(0);
     await stranger.close();
 
-    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await wall.goto(`${server.url}/wall?token=${wallToken}&page=overview`);
+    const wall = await dashboard.openWall('page=overview');
     const level = () => wall.getAttribute('[data-kpi="backlog.unattended"]', 'data-level');
     await expect.poll(level, { timeout: 15_000 }).toBe('ok');
 
-    const admin = await browser.newPage();
-    await admin.goto(server.url);
-    await signIn(admin);
+    const admin = await dashboard.adminPage();
     await admin.click('a.targets');
     const warn = admin.locator('input[name="backlog.unattended.warn"]');
     const critical = admin.locator('input[name="backlog.unattended.critical"]');
@@ -82,12 +74,8 @@ describe('KPI targets, set by an admin in the dashboard', () => {
   });
 
   it('keeps what an admin typed in one row when they reset another', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
-    await page.goto(`${server.url}/admin/targets?lang=en`);
+    const page = await adminOnTargets('en', 'input[name="tickets.abandonedPct.warn"]');
     const abandonedWarn = page.locator('input[name="tickets.abandonedPct.warn"]');
-    await abandonedWarn.waitFor({ timeout: 15_000 });
     await abandonedWarn.fill('3');
     await page.locator('input[name="tickets.abandonedPct.critical"]').fill('6');
     await abandonedWarn.press('Enter');
@@ -102,17 +90,13 @@ describe('KPI targets, set by an admin in the dashboard', () => {
     expect(await csatWarn.inputValue()).toBe('85');
 
     await csatWarn.press('Enter');
-    await expect.poll(async () => (await (await fetch(`${server.url}/api/targets`, { headers: { authorization: `Bearer ${wallToken}` } })).json()).targets['csat.pct'].warn, { timeout: 15_000 }).toBe(85);
+    await expect.poll(async () => (await (await fetch(`${dashboard.url}/api/targets`, { headers: { authorization: `Bearer ${dashboard.wallToken}` } })).json()).targets['csat.pct'].warn, { timeout: 15_000 }).toBe(85);
     await page.close();
   });
 
   it('tells an admin, in the page\'s language, a save the server never answered and one after signing out in another tab', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/?lang=zh-CN`);
-    await signIn(page);
-    await page.goto(`${server.url}/admin/targets?lang=zh-CN`);
+    const page = await adminOnTargets('zh-CN', 'input[name="csat.pct.warn"]');
     const csatWarn = page.locator('input[name="csat.pct.warn"]');
-    await csatWarn.waitFor({ timeout: 15_000 });
     const said = page.locator('form > p.error[role=alert]');
 
     await page.route('**/api/targets', (route) => (route.request().method() === 'PUT' ? route.abort() : route.continue()));
@@ -130,57 +114,31 @@ describe('KPI targets, set by an admin in the dashboard', () => {
   });
 
   it('tells an admin, in the page\'s language, that the database was busy and nothing was saved', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/?lang=zh-CN`);
-    await signIn(page);
-    await page.goto(`${server.url}/admin/targets?lang=zh-CN`);
+    const page = await adminOnTargets('zh-CN', 'input[name="csat.pct.warn"]');
     const csatWarn = page.locator('input[name="csat.pct.warn"]');
-    await csatWarn.waitFor({ timeout: 15_000 });
     const before = await csatWarn.inputValue();
-    // Another process (a backup, say) holds the database's write lock past the server's wait.
-    const other = new Database(dbPath);
-    other.exec('BEGIN IMMEDIATE');
-    try {
+    await whileDatabaseBusy(dashboard.dbPath, async () => {
       await csatWarn.fill(String(Number(before) + 1));
       await csatWarn.press('Enter');
       const said = page.locator('form > p.error[role=alert]');
       await said.waitFor({ timeout: 30_000 });
       expect(await said.textContent()).toMatch(/数据库正忙.*未保存任何更改.*后再保存/);
-    } finally {
-      other.exec('ROLLBACK');
-      other.close();
-    }
-    const warn = async () => (await (await fetch(`${server.url}/api/targets`, { headers: { authorization: `Bearer ${wallToken}` } })).json()).targets['csat.pct'].warn;
+    });
+    const warn = async () => (await (await fetch(`${dashboard.url}/api/targets`, { headers: { authorization: `Bearer ${dashboard.wallToken}` } })).json()).targets['csat.pct'].warn;
     expect(await warn()).toBe(Number(before));
     await page.close();
   });
 
   it('fits a phone\'s screen: every input and Save within its width, no sideways scrolling', async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-    await page.goto(`${server.url}/?lang=zh-CN`);
-    await signIn(page);
-    await page.goto(`${server.url}/admin/targets?lang=zh-CN`);
-    await page.locator('input[name="csat.pct.critical"]').waitFor({ timeout: 15_000 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBe(0);
-    for (const selector of ['input[name="csat.pct.warn"]', 'input[name="csat.pct.critical"]', 'button[type=submit]']) {
-      const box = (await page.locator(selector).boundingBox())!;
-      expect(box.x + box.width, selector).toBeLessThanOrEqual(360);
-    }
+    const page = await adminOnTargets('zh-CN', 'input[name="csat.pct.critical"]', { width: 360, height: 740 });
+    await expectWithinWidth(page, 360, ['input[name="csat.pct.warn"]', 'input[name="csat.pct.critical"]', 'button[type=submit]']);
     await page.close();
   });
 
   it('says the targets are on their way while they load, where the page stood empty under its title', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/targets', async (route) => {
-      await held;
-      await route.continue();
-    });
-    await page.goto(`${server.url}/admin/targets?lang=en`);
+    const page = await dashboard.adminPage('en');
+    const release = await holdRequests(page, '**/api/targets', 'continue');
+    await page.goto(`${dashboard.url}/admin/targets?lang=en`);
     const loading = page.locator('main [role=status]');
     await loading.waitFor({ timeout: 15_000 });
     expect(await loading.textContent()).toMatch(/Loading the KPI targets/);

@@ -1,41 +1,29 @@
 // The wall behind a reverse proxy, and what it says when it cannot connect: in real Chromium, against a real server.
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboard } from '../helpers/dashboard';
-import { signIn } from '../helpers/browser';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDashboard } from '../helpers/dashboard';
+import { signInAt } from '../helpers/browser';
 import { hostRewritingProxy } from '../helpers/proxy';
-import { middayZone, postEvents, seedToken, startServer, type RunningServer } from '../helpers/server';
+import { middayZone, seedToken, startServer } from '../helpers/server';
 
-let browser: Browser;
-let server: RunningServer;
-let dbPath: string;
-let wallToken: string;
-
-beforeAll(async () => {
-  ({ browser, server, dbPath, wallToken } = await startDashboard());
-  const id = `proxy-${Date.now()}`;
-  expect((await postEvents(server.url, [{ id, type: 'ticket.created', at: Date.now() - 2000, ticket: id, channel: 'chat', team: 'wallet' }])).status).toBe(200);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
+const dashboard = useDashboard({
+  seed: async (dashboard) => {
+    const id = `proxy-${Date.now()}`;
+    await dashboard.send([{ id, type: 'ticket.created', at: Date.now() - 2000, ticket: id, channel: 'chat', team: 'wallet' }]);
+  }
 });
 
 /** A browser signed in at the server's own address: its cookie goes to every port of that host, the proxy's too. */
 async function signedIn(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?lang=en`);
-  await signIn(page);
-  await page.close();
+  const context = await dashboard.browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
+  await (await signInAt(await context.newPage(), dashboard.url, 'en')).close();
   return context;
 }
 
 describe('the wall behind a reverse proxy', () => {
   it('says what to set at a proxy that rewrites Host, in English and Chinese, and connects by itself once it is set', async () => {
-    const proxy = await hostRewritingProxy(server.url);
+    const proxy = await hostRewritingProxy(dashboard.url);
     const context = await signedIn();
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${proxy.port}/wall?lang=en`);
@@ -59,10 +47,10 @@ describe('the wall behind a reverse proxy', () => {
 
 describe('the wall behind a proxy that does not pass WebSockets on', () => {
   it('says the proxy must pass WebSocket upgrades on, not "Connecting…" for ever, and connects once it does', async () => {
-    const proxy = await hostRewritingProxy(server.url);
+    const proxy = await hostRewritingProxy(dashboard.url);
     proxy.dropUpgrade = true;
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`http://127.0.0.1:${proxy.port}/wall?token=${wallToken}&lang=en`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`http://127.0.0.1:${proxy.port}/wall?token=${dashboard.wallToken}&lang=en`);
     await page.waitForFunction(() => /Upgrade/.test(document.querySelector('main')?.textContent ?? ''), null, { timeout: 30_000 });
     expect(await page.textContent('main')).not.toMatch(/Connecting|Not authorised/);
     proxy.dropUpgrade = false;
@@ -75,14 +63,14 @@ describe('the wall behind a proxy that does not pass WebSockets on', () => {
 describe('the wall refused for now', () => {
   it('says the server takes no more live connections (LIVE_MAX_CLIENTS), not "Connecting…", and connects once one is free', async () => {
     // A server of its own, on another database, that takes one wall.
-    const full = join(dbPath, '..', 'full.sqlite');
+    const full = join(dashboard.dbPath, '..', 'full.sqlite');
     const token = seedToken(full, 'display');
     const one = await startServer({ dbPath: full, env: { FLOORBOARD_SKIP_WEB_BUILD: '', KPI_TIMEZONE: middayZone(), LIVE_MAX_CLIENTS: '1' } });
     try {
-      const first = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      const first = await dashboard.browser.newPage({ viewport: { width: 1920, height: 1080 } });
       await first.goto(`${one.url}/wall?token=${token}&lang=en`);
       await first.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
-      const second = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      const second = await dashboard.browser.newPage({ viewport: { width: 1920, height: 1080 } });
       await second.goto(`${one.url}/wall?token=${token}&lang=en`);
       await second.waitForFunction(() => /LIVE_MAX_CLIENTS/.test(document.querySelector('main')?.textContent ?? ''), null, { timeout: 20_000 });
       expect(await second.textContent('main')).not.toMatch(/Connecting|Not authorised/);

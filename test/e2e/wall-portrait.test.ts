@@ -1,43 +1,29 @@
 // The wall on a phone or a tablet, held upright or on its side, as a manager checks the floor away from the TV: text
 // that can be read, tiles and charts with room, nothing off the side of the screen, every page reachable.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { requireCjkFont } from '../helpers/browser';
-import { startDashboard } from '../helpers/dashboard';
-import { postEvents, type RunningServer } from '../helpers/server';
-
-let browser: Browser;
-let server: RunningServer;
-let wallToken: string;
+import { useDashboard } from '../helpers/dashboard';
 
 const MIN = 60_000;
 
-beforeAll(async () => {
-  requireCjkFont();
-  ({ browser, server, wallToken } = await startDashboard());
-  const now = Date.now();
-  const { status } = await postEvents(server.url, [
-    { id: 'p-st', type: 'agent.status', at: now - 30 * MIN, agent: 'li.wei', name: 'Li Wei', team: 'wallet', status: 'available' },
-    { id: 'p-1', type: 'ticket.created', at: now - 20 * MIN, ticket: 'P-1', channel: 'chat', team: 'wallet' },
-    { id: 'p-2', type: 'ticket.replied', at: now - 19 * MIN, ticket: 'P-1', agent: 'li.wei' },
-    { id: 'p-cb', type: 'callback.scheduled', at: now - 10 * MIN, callback: 'PCB-1', reason: 'pre_approval', due: now + 30 * MIN, agent: 'li.wei', team: 'wallet' }
-  ]);
-  expect(status).toBe(200);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
+beforeAll(requireCjkFont);
+const dashboard = useDashboard({
+  seed: async (dashboard) => {
+    const now = Date.now();
+    await dashboard.send([
+      { id: 'p-st', type: 'agent.status', at: now - 30 * MIN, agent: 'li.wei', name: 'Li Wei', team: 'wallet', status: 'available' },
+      { id: 'p-1', type: 'ticket.created', at: now - 20 * MIN, ticket: 'P-1', channel: 'chat', team: 'wallet' },
+      { id: 'p-2', type: 'ticket.replied', at: now - 19 * MIN, ticket: 'P-1', agent: 'li.wei' },
+      { id: 'p-cb', type: 'callback.scheduled', at: now - 10 * MIN, callback: 'PCB-1', reason: 'pre_approval', due: now + 30 * MIN, agent: 'li.wei', team: 'wallet' }
+    ]);
+  }
 });
 
 const px = (page: Page, selector: string) => page.$$eval(selector, (all) => all.map((el) => parseFloat(getComputedStyle(el).fontSize)));
 
-async function open(size: { width: number; height: number }, query: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: size });
-  await page.goto(`${server.url}/wall?token=${wallToken}${query}`);
-  await page.waitForSelector('[data-kpi]', { timeout: 15_000 });
-  return page;
-}
+/** A new page of `size` on the wall (`query` after its token), once it shows a tile. */
+const open = (size: { width: number; height: number }, query: string): Promise<Page> => dashboard.openWall(query, { viewport: size, waitFor: '[data-kpi]' });
 
 /** No tile's figure taller than the room its tile leaves it, which drew it over the lines under it. */
 async function expectFiguresClear(page: Page): Promise<void> {
@@ -62,7 +48,7 @@ describe('the wall on a phone or a tablet', () => {
   ])
     for (const lang of ['en', 'zh-CN'])
       it(`at ${size.width}×${size.height} in ${lang}, shows text of a readable size, charts with room, and nothing off the side`, async () => {
-        const page = await open(size, `&lang=${lang}`);
+        const page = await open(size, `lang=${lang}`);
         // The tiles' names and their small print, the tabs and the time: 12 px and 10 px at least (they were 4–5 px on a phone).
         for (const size of [...(await px(page, 'article[data-kpi] h2')), ...(await px(page, 'header nav a')), ...(await px(page, '[data-testid="as-of"]'))])
           expect(size).toBeGreaterThanOrEqual(12);
@@ -122,8 +108,8 @@ describe('the wall on a phone or a tablet', () => {
         { id: `w-a-${n}`, type: 'callback.attempted', at: now - 5 * MIN, callback: `WCB-${n}`, agent: 'wu.fang', result: 'connected' },
         { id: `w-c-${n}`, type: 'callback.completed', at: now - 4 * MIN, callback: `WCB-${n}`, outcome: 'confirmed', agent: 'wu.fang' }
       ]).flat();
-      expect((await postEvents(server.url, done)).status).toBe(200);
-      const page = await open({ width: 390, height: 844 }, `&lang=${lang}&page=callbacks`);
+      await dashboard.send(done);
+      const page = await open({ width: 390, height: 844 }, `lang=${lang}&page=callbacks`);
       await page.waitForSelector('.line[data-agent="wu.fang"]', { timeout: 15_000 });
       // Each heading's and each figure's text inside its own box, and that box inside its table's: "Sche…", "On ti…" and "10…" were cut.
       const cut = await page.$$eval('[role=table] [role=columnheader], [role=table] [role=cell]:not(.name)', (all) => {
@@ -147,7 +133,7 @@ describe('the wall on a phone or a tablet', () => {
 
   // A TV's shape (16:9) is a wall's at any size: a small one (signage at 960×540 CSS pixels) keeps the fitted wall.
   it('keeps the fitted wall, all in view without scrolling, on a small 16:9 screen (960×540)', async () => {
-    const page = await open({ width: 960, height: 540 }, '&lang=en');
+    const page = await open({ width: 960, height: 540 }, 'lang=en');
     const boxes = await page.$$eval('article[data-kpi], .chart', (all) => all.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
     expect(boxes.length).toBeGreaterThanOrEqual(17);
     for (const box of boxes) expect(box.bottom).toBeLessThanOrEqual(540);
@@ -156,10 +142,10 @@ describe('the wall on a phone or a tablet', () => {
 
   // A TV mounted upright is read from across the room and never scrolled: its text grows with its screen, as a wall's.
   it('gives a 4K TV mounted upright (2160×3840) text as large as a TV on its side, all in view without scrolling', async () => {
-    const landscape = await open({ width: 1920, height: 1080 }, '&lang=en');
+    const landscape = await open({ width: 1920, height: 1080 }, 'lang=en');
     const wide = Math.min(...(await px(landscape, 'article[data-kpi] h2')));
     await landscape.close();
-    const page = await open({ width: 2160, height: 3840 }, '&lang=en');
+    const page = await open({ width: 2160, height: 3840 }, 'lang=en');
     for (const size of await px(page, 'article[data-kpi] h2')) expect(size).toBeGreaterThanOrEqual(wide);
     const boxes = await page.$$eval('article[data-kpi], .chart', (all) => all.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
     expect(boxes.length).toBeGreaterThanOrEqual(17);
@@ -180,9 +166,8 @@ describe('the wall on a phone or a tablet', () => {
       team: 'big',
       status: statuses[a % 4]
     }));
-    expect((await postEvents(server.url, floor)).status).toBe(200);
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await page.goto(`${server.url}/wall?token=${wallToken}&lang=en&team=big&page=agents`);
+    await dashboard.send(floor);
+    const page = await dashboard.openWall('lang=en&team=big&page=agents', { viewport: { width: 390, height: 844 } });
     await page.waitForSelector('.row[data-agent]', { timeout: 15_000 });
     // Three columns of twelve on a TV; on a phone those were 5 px text in columns 110 px wide.
     expect(await page.locator('.row[data-agent]').count()).toBe(36);

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
@@ -40,4 +41,35 @@ export async function signIn(page: Page): Promise<void> {
   await page.fill('input[name=password]', 'test-admin-password');
   await page.press('input[name=password]', 'Enter');
   await page.waitForSelector('a.wall');
+}
+
+/** Opens the start page at `url` on `page`, in `lang` (none: as the browser asks), and signs in there as the admin. */
+export async function signInAt(page: Page, url: string, lang?: string): Promise<Page> {
+  await page.goto(lang === undefined ? url : `${url}/?lang=${lang}`);
+  await signIn(page);
+  return page;
+}
+
+/**
+ * Holds the page's requests to `pattern` until the function returned is called, then lets each go on to the server
+ * (`continue`) or fails it (`abort`): a test reads what the page says while it waits, and after.
+ */
+export async function holdRequests(page: Page, pattern: string, then: 'continue' | 'abort'): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(pattern, async (route) => {
+    await held;
+    await (then === 'abort' ? route.abort() : route.continue());
+  });
+  return release;
+}
+
+/** Fails unless the page scrolls no way sideways and each of `selectors` ends within `width` (a phone's screen). */
+export async function expectWithinWidth(page: Page, width: number, selectors: string[]): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBe(0);
+  for (const selector of selectors) {
+    const box = (await page.locator(selector).boundingBox())!;
+    expect(box.x + box.width, selector).toBeLessThanOrEqual(width);
+  }
 }
