@@ -4,27 +4,22 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createToken } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
-import { listen, type Listening } from '../../api/listen';
+import { listen } from '../../api/listen';
 import type { AgentKpis, KpiFilters } from '../../api/kpi/types';
 import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
 import { createRuntime } from '../../api/runtime';
+import { endedAfterEach } from '../helpers/live';
 
 type Live = SnapshotMessage | UpdateMessage;
 const MIN = 60_000;
 // Mid-afternoon in the centre's zone: every event below is today's, whenever the test runs.
 const NOW = Date.parse('2026-12-07T15:00:00+08:00');
 
-let running: Listening | null = null;
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.terminate();
-  await running?.close();
-  running = null;
-});
+const live = endedAfterEach();
 
 async function start() {
   const config = loadConfig({
@@ -35,8 +30,8 @@ async function start() {
   });
   const rt = createRuntime(config, () => NOW);
   const tokens = { display: createToken(rt.db, 'display', 'wall', NOW), ingest: createToken(rt.db, 'ingest', 'test', NOW), supervisor: createToken(rt.db, 'supervisor', 'sup', NOW) };
-  running = await listen(rt, config, { hub: { minIntervalMs: 20, heartbeatMs: 3_600_000, pingMs: 3_600_000 } });
-  const base = `http://127.0.0.1:${running.port}`;
+  live.running = await listen(rt, config, { hub: { minIntervalMs: 20, heartbeatMs: 3_600_000, pingMs: 3_600_000 } });
+  const base = `http://127.0.0.1:${live.running.port}`;
 
   const post = async (events: unknown[]) => {
     const res = await fetch(`${base}/api/events`, { method: 'POST', headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
@@ -48,8 +43,8 @@ async function start() {
     return ((await res.json()) as { agents: AgentKpis[] }).agents;
   };
   const connect = async (filters: KpiFilters | null) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live?token=${tokens.display}`);
-    sockets.push(ws);
+    const ws = new WebSocket(`ws://127.0.0.1:${live.running!.port}/api/live?token=${tokens.display}`);
+    live.sockets.push(ws);
     const messages: Live[] = [];
     ws.on('message', (d) => {
       const m = JSON.parse(String(d)) as ServerMessage;

@@ -7,20 +7,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createToken } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
-import { listen, type Listening } from '../../api/listen';
+import { listen } from '../../api/listen';
 import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
 import { createRuntime } from '../../api/runtime';
+import { endedAfterEach } from '../helpers/live';
 import { middayZone } from '../helpers/server';
 
 const HOUR = 3_600_000;
-let running: Listening | null = null;
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.terminate();
-  await running?.close();
-  running = null;
-  vi.restoreAllMocks();
-});
+const live = endedAfterEach();
+afterEach(() => vi.restoreAllMocks());
 
 /** The machine's clock, `offset` ms from the real one: the whole process reads it, as after an NTP step. */
 function steppableClock() {
@@ -36,8 +31,8 @@ async function start(hub: { heartbeatMs?: number } = {}, zone = middayZone()) {
   const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-live-clock-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: zone });
   const rt = createRuntime(config);
   const tokens = { display: createToken(rt.db, 'display', 'wall', Date.now()), ingest: createToken(rt.db, 'ingest', 'test', Date.now()) };
-  running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000, ...hub } });
-  const port = running.port;
+  live.running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000, ...hub } });
+  const port = live.running.port;
   const post = async (events: unknown[]) => {
     const res = await fetch(`http://127.0.0.1:${port}/api/events`, {
       method: 'POST',
@@ -48,7 +43,7 @@ async function start(hub: { heartbeatMs?: number } = {}, zone = middayZone()) {
   };
   const connect = () => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live?token=${tokens.display}`);
-    sockets.push(ws);
+    live.sockets.push(ws);
     const messages: ServerMessage[] = [];
     ws.on('message', (d) => messages.push(JSON.parse(String(d))));
     type Live = SnapshotMessage | UpdateMessage;

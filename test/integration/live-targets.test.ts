@@ -3,30 +3,25 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createToken } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
-import { listen, type Listening } from '../../api/listen';
+import { listen } from '../../api/listen';
 import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
 import { DEFAULT_KPI_TARGETS } from '../../api/kpi/targets';
 import { createRuntime } from '../../api/runtime';
+import { endedAfterEach } from '../helpers/live';
 import { freePort, middayZone } from '../helpers/server';
 
-let running: Listening | null = null;
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.terminate();
-  await running?.close();
-  running = null;
-});
+const live = endedAfterEach();
 
 type Live = SnapshotMessage | UpdateMessage;
 
 /** A wall that records every message, subscribed to `filters` once connected. */
 function wall(token: string, filters?: Record<string, string>) {
-  const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live?token=${token}`);
-  sockets.push(ws);
+  const ws = new WebSocket(`ws://127.0.0.1:${live.running!.port}/api/live?token=${token}`);
+  live.sockets.push(ws);
   const messages: Live[] = [];
   ws.on('message', (d) => {
     const m = JSON.parse(String(d)) as ServerMessage;
@@ -51,7 +46,7 @@ describe('KPI targets on the live feed', () => {
     const display = createToken(rt.db, 'display', 'wall', Date.now());
     const admin = createToken(rt.db, 'admin', 'admin', Date.now());
     // No time-driven refresh within the test: only the change itself can bring the walls an update.
-    running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 600_000, pingMs: 600_000 } });
+    live.running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 600_000, pingMs: 600_000 } });
 
     const centre = wall(display);
     const team = wall(display, { team: 'wallet' });
@@ -59,7 +54,7 @@ describe('KPI targets on the live feed', () => {
     await team.until((m) => m.type === 'snapshot' && m.filters.team === 'wallet');
     expect(centre.messages[0]!.targets).toEqual(DEFAULT_KPI_TARGETS);
 
-    const res = await fetch(`http://127.0.0.1:${running.port}/api/targets`, {
+    const res = await fetch(`http://127.0.0.1:${live.running.port}/api/targets`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
       body: JSON.stringify({ 'csat.pct': { warn: 95, critical: 90 }, 'backlog.unattended': { warn: 3, critical: 8 } })

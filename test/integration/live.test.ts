@@ -4,27 +4,22 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { bootstrapCredentials, createToken } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
-import { listen, type Listening } from '../../api/listen';
+import { listen } from '../../api/listen';
 import type { HubOptions } from '../../api/live/hub';
 import type { LiveState } from '../../api/live/state';
 import type { KpiFilters } from '../../api/kpi/types';
 import type { ErrorMessage, ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
 import { createRuntime } from '../../api/runtime';
+import { endedAfterEach } from '../helpers/live';
 import { middayZone } from '../helpers/server';
 
-let running: Listening | null = null;
+const live = endedAfterEach();
 const ADMIN_PASSWORD = 'live-test-admin-password';
 let tokens: { display: string; ingest: string };
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.terminate();
-  await running?.close();
-  running = null;
-});
 
 // In a zone where it is about noon: on UTC's clock a ticket created a second before a post just after midnight
 // was yesterday's, and a test waiting for today's count to reach 1 waited 30 s and failed.
@@ -33,14 +28,14 @@ async function start(hub: Partial<HubOptions> = {}) {
   const rt = createRuntime(config);
   tokens = { display: createToken(rt.db, 'display', 'wall', Date.now()), ingest: createToken(rt.db, 'ingest', 'test', Date.now()) };
   bootstrapCredentials(rt.db, { adminPassword: ADMIN_PASSWORD, now: Date.now() });
-  running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000, ...hub } });
-  return running;
+  live.running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000, ...hub } });
+  return live.running;
 }
 
 /** A client that records every message. */
 function connect(token = tokens.display) {
-  const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live?token=${token}`);
-  sockets.push(ws);
+  const ws = new WebSocket(`ws://127.0.0.1:${live.running!.port}/api/live?token=${token}`);
+  live.sockets.push(ws);
   const messages: ServerMessage[] = [];
   const waiters: (() => void)[] = [];
   ws.on('message', (d) => {
@@ -70,7 +65,7 @@ ws.on('open', () => console.log('open'));
 ws.on('ping', (data) => setTimeout(() => ws.pong(data), 20));`;
 
 async function post(events: unknown[]) {
-  const res = await fetch(`http://127.0.0.1:${running!.port}/api/events`, {
+  const res = await fetch(`http://127.0.0.1:${live.running!.port}/api/events`, {
     method: 'POST',
     headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' },
     body: JSON.stringify(events)
@@ -299,7 +294,7 @@ describe('live hub', () => {
         ws.on('open', () => resolve(101));
         ws.on('error', () => {});
       });
-    const base = `ws://127.0.0.1:${running!.port}/api/live`;
+    const base = `ws://127.0.0.1:${live.running!.port}/api/live`;
     expect(await status(base)).toBe(401);
     // As every 401, it names how to authenticate (RFC 9110 asks it of every 401).
     const challenge = await new Promise<string | undefined>((resolve) => {
@@ -323,7 +318,7 @@ describe('live hub', () => {
     // Filters in the address would be ignored, and the whole centre shown as if filtered.
     expect(await status(`${base}?token=${tokens.display}&team=risk`)).toBe(400);
     // Not the live path: answered 404, not a connection dropped without a word.
-    expect(await status(`ws://127.0.0.1:${running!.port}/api/lives?token=${tokens.display}`)).toBe(404);
+    expect(await status(`ws://127.0.0.1:${live.running!.port}/api/lives?token=${tokens.display}`)).toBe(404);
     const one = connect();
     await one.opened;
     expect(await status(`${base}?token=${tokens.display}`)).toBe(503);
@@ -334,7 +329,7 @@ describe('live hub', () => {
     const one = connect();
     await one.opened;
     const refused = await new Promise<{ status?: number; retryAfter?: string; body: string }>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live?token=${tokens.display}`);
+      const ws = new WebSocket(`ws://127.0.0.1:${live.running!.port}/api/live?token=${tokens.display}`);
       ws.on('error', () => {});
       ws.on('unexpected-response', (_req, res) => {
         let body = '';
@@ -346,19 +341,19 @@ describe('live hub', () => {
     // One connection is counted in the singular: "takes 1 live connections" read as a typo on the wall's status screen and in logs.
     expect(JSON.parse(refused.body)).toEqual({ error: 'unavailable', message: 'This server takes 1 live connection (LIVE_MAX_CLIENTS), and it is in use; retry shortly.' });
     // A browser sees a refused handshake only as closed: the wall asks a plain GET why, and is told the same.
-    const asked = await fetch(`http://127.0.0.1:${running!.port}/api/live?token=${tokens.display}`);
+    const asked = await fetch(`http://127.0.0.1:${live.running!.port}/api/live?token=${tokens.display}`);
     expect([asked.status, asked.headers.get('retry-after')]).toEqual([503, '5']);
     expect(await asked.json()).toEqual(JSON.parse(refused.body));
   });
 
   it("ends a signed-in user's live feed once the session is signed out (4401, which the wall shows), and takes the session cookie only from this site's pages", async () => {
     await start({ pingMs: 150 });
-    const http = `http://127.0.0.1:${running!.port}`;
+    const http = `http://127.0.0.1:${live.running!.port}`;
     const signedIn = await fetch(`${http}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
     const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
     const open = (origin: string, query = '', proxied: Record<string, string> = {}) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live${query}`, { headers: { cookie, origin, ...proxied } });
-      sockets.push(ws);
+      const ws = new WebSocket(`ws://127.0.0.1:${live.running!.port}/api/live${query}`, { headers: { cookie, origin, ...proxied } });
+      live.sockets.push(ws);
       ws.on('error', () => {});
       return ws;
     };
@@ -380,8 +375,8 @@ describe('live hub', () => {
     expect(await status(proxied('https://floor.example.com'))).toBe('a message');
     expect(await status(proxied('https://evil.example.net'))).toBe(4409);
     // A session ended is no different from another site's page: nothing of the session is read for it.
-    const ended = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live`, { headers: { cookie: 'floorboard_session=ended', origin: 'http://127.0.0.1:1' } });
-    sockets.push(ended);
+    const ended = new WebSocket(`ws://127.0.0.1:${live.running!.port}/api/live`, { headers: { cookie: 'floorboard_session=ended', origin: 'http://127.0.0.1:1' } });
+    live.sockets.push(ended);
     ended.on('error', () => {});
     expect(await status(ended)).toBe(4409);
     const own = open(http);
@@ -393,7 +388,7 @@ describe('live hub', () => {
 
   it('takes /api/live/ with a trailing slash as /api/live', async () => {
     await start();
-    const ws = new WebSocket(`ws://127.0.0.1:${running!.port}/api/live/?token=${tokens.display}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${live.running!.port}/api/live/?token=${tokens.display}`);
     const first = await new Promise<{ type: string }>((resolve, reject) => {
       ws.once('message', (data) => resolve(JSON.parse(String(data))));
       ws.once('error', reject);
@@ -470,7 +465,7 @@ describe('live hub', () => {
   it('keeps clients that answered while the server was busy (a long query, a paused machine)', async () => {
     const hub = (await start({ pingMs: 150 })).hub;
     // The wall runs in another process, so it answers pings while this one is held, 20 ms later, as over Wi-Fi.
-    const wall = spawn(process.execPath, ['-e', WALL, `ws://127.0.0.1:${running!.port}/api/live?token=${tokens.display}`], { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    const wall = spawn(process.execPath, ['-e', WALL, `ws://127.0.0.1:${live.running!.port}/api/live?token=${tokens.display}`], { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       await new Promise((r) => wall.stdout.once('data', r));
       // Held for two ping rounds at a time: each wall's pong arrives meanwhile, unread when the server resumes.
