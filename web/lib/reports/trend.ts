@@ -4,13 +4,16 @@ import type { KpiTarget } from '../../../api/kpi/targets';
 import type { Trend, TrendBucket } from '../../../api/queries/getTrend';
 import { axisDuration, durationAxis } from '../charts/options';
 import type { ChartOption } from '../charts/echarts';
-import { palette } from '../charts/palette';
+import { palette, type Palette } from '../charts/palette';
 import { en, formatCount, formatDuration, formatHourMinute, formatValue, getLocale, t, type MessageKey } from '../i18n';
 
 export type { Trend, TrendBucket };
 
-/** The two lines' colours: the wall's first-response blue is the created bars' here, so the p50 takes the backlog's violet. */
-export const trendColours = { created: palette.created, resolved: palette.resolved, p50: palette.backlog, p90: palette.text } as const;
+/**
+ * The bars' and the lines' colours in a palette (the page's, or the copies where it has none): the wall's first-response
+ * blue is the created bars' here, so the p50 takes the backlog's violet.
+ */
+export const trendColours = (colours: Palette = palette) => ({ created: colours.created, resolved: colours.resolved, p50: colours.backlog, p90: colours.text });
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 /** "Nov 24" / "11月24日": a bucket's day as the locale writes it, in the centre's zone. */
@@ -119,20 +122,23 @@ const html = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]);
 const tipColours = { background: 'var(--bg)', border: 'var(--panel-edge)', text: 'var(--text)' } as const;
 
 /** The target lines' colours: the p90's is the wall's amber warn line, the p50's a quieter grey. */
-export const targetColours = { p50: palette.muted, p90: palette.warn } as const;
+export const targetColours = (colours: Palette = palette) => ({ p50: colours.muted, p90: colours.warn });
 
 /**
  * Bars of tickets created and resolved on the left axis, first-response p50 and p90 lines on the right one, each
  * line with its target (the admin's warn figure) dashed across. `narrow`: a phone's width, smaller text and margins.
+ * `colours`: the page's palette as its custom properties set it when the chart is drawn (the canvas cannot read them).
  */
-export function trendOption(trend: Trend, targets: TrendTargets, narrow: boolean, fontFamily = 'sans-serif'): ChartOption {
+export function trendOption(trend: Trend, targets: TrendTargets, narrow: boolean, fontFamily = 'sans-serif', colours: Palette = palette): ChartOption {
   const labels = trend.buckets.map((b) => bucketLabel(b, trend));
   const p50 = trend.buckets.map((b) => b.firstResponse.p50Sec);
   const p90 = trend.buckets.map((b) => b.firstResponse.p90Sec);
   const peak = Math.max(0, ...p90.map((v) => v ?? 0), ...p50.map((v) => v ?? 0));
   const floor = Math.max(targets.p50?.warn ?? 0, targets.p90?.warn ?? 0);
   const font = narrow ? 11 : 12;
-  const label = { color: palette.muted, fontSize: font };
+  const label = { color: colours.muted, fontSize: font };
+  const marks = trendColours(colours);
+  const targetLines = targetColours(colours);
   const bar = { type: 'bar' as const, yAxisIndex: 0, barGap: '8%', barCategoryGap: trend.buckets.length > 40 ? '15%' : '30%', itemStyle: { borderRadius: [2, 2, 0, 0] } };
   const line = (id: 'p50' | 'p90', data: (number | null)[], target: KpiTarget | undefined) => ({
     id,
@@ -142,12 +148,12 @@ export function trendOption(trend: Trend, targets: TrendTargets, narrow: boolean
     connectNulls: false,
     symbol: 'circle',
     symbolSize: narrow || data.length > 40 ? 4 : 6,
-    lineStyle: { width: 2, color: trendColours[id] },
-    itemStyle: { color: trendColours[id] },
+    lineStyle: { width: 2, color: marks[id] },
+    itemStyle: { color: marks[id] },
     markLine: {
       silent: true,
       symbol: 'none',
-      lineStyle: { type: 'dashed' as const, width: 1, color: targetColours[id] },
+      lineStyle: { type: 'dashed' as const, width: 1, color: targetLines[id] },
       // Named in the legend above: a label on the line sat over the bars and points at its end.
       label: { show: false },
       data: target ? [{ yAxis: target.warn }] : []
@@ -180,16 +186,16 @@ export function trendOption(trend: Trend, targets: TrendTargets, narrow: boolean
       type: 'category',
       data: labels,
       axisLabel: { ...label, hideOverlap: true },
-      axisLine: { lineStyle: { color: palette.axis } },
+      axisLine: { lineStyle: { color: colours.axis } },
       axisTick: { show: false }
     },
     yAxis: [
-      { type: 'value', min: 0, minInterval: 1, splitNumber: 4, axisLabel: { ...label, formatter: (v: number) => formatCount(v) }, splitLine: { lineStyle: { color: palette.grid } } },
+      { type: 'value', min: 0, minInterval: 1, splitNumber: 4, axisLabel: { ...label, formatter: (v: number) => formatCount(v) }, splitLine: { lineStyle: { color: colours.grid } } },
       { type: 'value', min: 0, ...durationAxis(peak, floor), axisLabel: { ...label, formatter: axisDuration }, splitLine: { show: false } }
     ],
     series: [
-      { ...bar, id: 'created', name: t('trend.created'), itemStyle: { ...bar.itemStyle, color: trendColours.created }, data: trend.buckets.map((b) => b.tickets.created) },
-      { ...bar, id: 'resolved', name: t('trend.resolved'), itemStyle: { ...bar.itemStyle, color: trendColours.resolved }, data: trend.buckets.map((b) => b.tickets.resolved) },
+      { ...bar, id: 'created', name: t('trend.created'), itemStyle: { ...bar.itemStyle, color: marks.created }, data: trend.buckets.map((b) => b.tickets.created) },
+      { ...bar, id: 'resolved', name: t('trend.resolved'), itemStyle: { ...bar.itemStyle, color: marks.resolved }, data: trend.buckets.map((b) => b.tickets.resolved) },
       line('p50', p50, targets.p50),
       line('p90', p90, targets.p90)
     ]
