@@ -442,4 +442,39 @@ describe("The trend's colours, the page's theme's, and a phone's hint", () => {
     // The legend's marks beside it with them.
     expect(await page.locator('.trend .legend i.bar').first().evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(31, 95, 191)');
   });
+
+  it("says under the chart on a phone that a tap shows a day's figures, in both languages, and not on a desktop", async () => {
+    const hint = (page: Page) => page.locator('.trend p.tap');
+    const week = range('last7');
+    for (const [lang, text] of [['en', 'Tap a day to see its figures.'], ['zh-CN', '轻点某一天，查看当天的数据。']]) {
+      const page = await signedIn(lang, { width: 390, height: 844 }, { hasTouch: true, isMobile: true });
+      await page.goto(`${server.url}/reports?from=${week.from}&to=${week.to}&lang=${lang}`);
+      const chart = page.locator('.trend .chart[data-trend="day"]');
+      await chart.locator('canvas').waitFor({ timeout: 20_000 });
+      await expect.poll(() => hint(page).count()).toBe(1);
+      await hint(page).scrollIntoViewIfNeeded();
+      expect(await hint(page).isVisible()).toBe(true);
+      expect(await hint(page).textContent()).toBe(text);
+      // Under the chart, inside the phone's width.
+      const [box, under] = [(await chart.boundingBox())!, (await hint(page).boundingBox())!];
+      expect(under.y).toBeGreaterThanOrEqual(box.y + box.height);
+      expect(under.x + under.width).toBeLessThanOrEqual(390);
+      await page.context().close();
+    }
+    // Today, hour by hour: an hour is tapped.
+    const today = range('today');
+    const phone = await signedIn('zh-CN', { width: 390, height: 844 }, { hasTouch: true, isMobile: true });
+    await phone.goto(`${server.url}/reports?from=${today.from}&to=${today.to}&lang=zh-CN`);
+    await phone.locator('.trend .chart[data-trend="hour"] canvas').waitFor({ timeout: 20_000 });
+    expect(await hint(phone).textContent()).toBe('轻点某个小时，查看该小时的数据。');
+    await phone.context().close();
+
+    // A desktop's pointer shows the figures as it passes: no such line there.
+    const page = await signedIn();
+    await page.goto(`${server.url}/reports?from=${week.from}&to=${week.to}&lang=en`);
+    await page.locator('.trend .chart[data-trend="day"] canvas').waitFor({ timeout: 20_000 });
+    expect(await hint(page).count()).toBe(0);
+    expect(await page.locator('.trend').textContent()).not.toContain('Tap');
+    await page.context().close();
+  });
 });

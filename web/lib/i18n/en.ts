@@ -574,6 +574,9 @@ export const en = {
   'trend.tip.over': '{value}, over target (≤ {target})',
   'trend.tip.within': '{value}, within target (≤ {target})',
   'trend.keys': 'Focus the chart and use ← and → to read each day or hour\'s figures, Escape to hide them.',
+  // ---- the trend on a phone: a line under the chart, where no pointer shows a day's (or an hour's) figures.
+  'trend.tap.day': 'Tap a day to see its figures.',
+  'trend.tap.hour': 'Tap an hour to see its figures.',
   'value.none': '—',
   'unit.d': 'd',
   'unit.h': 'h',

@@ -569,6 +569,9 @@ export const zhCN: Dictionary = {
   'trend.tip.over': '{value}，超出目标（≤ {target}）',
   'trend.tip.within': '{value}，未超出目标（≤ {target}）',
   'trend.keys': '聚焦图表后，用 ← 和 → 逐个查看每天或每小时的数据，按 Esc 隐藏。',
+  // ---- the trend on a phone: a line under the chart, where no pointer shows a day's (or an hour's) figures.
+  'trend.tap.day': '轻点某一天，查看当天的数据。',
+  'trend.tap.hour': '轻点某个小时，查看该小时的数据。',
   'value.none': '—',
   'unit.d': '天',
   'unit.h': '小时',
