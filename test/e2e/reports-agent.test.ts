@@ -1,40 +1,29 @@
 // One agent's report as a person sees it: their name heads their tiles, apart from the day-by-day chart above it; and a
 // team's agents, whose headings sort, on a desktop and on a phone.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboard } from '../helpers/dashboard';
-import { addUser, signedInAs } from '../helpers/people';
-import { postEvents, type RunningServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { useDashboard } from '../helpers/dashboard';
 
-let browser: Browser;
-let server: RunningServer;
-
-beforeAll(async () => {
-  ({ browser, server } = await startDashboard());
-  const t0 = Date.now() - 30 * 60_000;
-  const events = [
-    { id: 's-a', at: t0, type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' },
-    { id: 'c1', at: t0 + 60_000, type: 'ticket.created', ticket: 'T-1', channel: 'chat', priority: 'normal', team: 'payments' },
-    { id: 'r1', at: t0 + 120_000, type: 'ticket.replied', ticket: 'T-1', agent: 'alice' },
-    // Bob answered slower: first by first response p50 when its slowest come first.
-    { id: 's-b', at: t0, type: 'agent.status', agent: 'bob', name: 'Bob Li', team: 'payments', status: 'busy' },
-    { id: 'c2', at: t0 + 60_000, type: 'ticket.created', ticket: 'T-2', channel: 'chat', priority: 'normal', team: 'payments' },
-    { id: 'r2', at: t0 + 600_000, type: 'ticket.replied', ticket: 'T-2', agent: 'bob' }
-  ];
-  expect((await postEvents(server.url, events)).status).toBe(200);
-  await addUser(server.url, 'maria', 'manager');
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
+const dashboard = useDashboard({
+  users: { maria: 'manager' },
+  seed: async (dashboard) => {
+    const t0 = Date.now() - 30 * 60_000;
+    await dashboard.send([
+      { id: 's-a', at: t0, type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' },
+      { id: 'c1', at: t0 + 60_000, type: 'ticket.created', ticket: 'T-1', channel: 'chat', priority: 'normal', team: 'payments' },
+      { id: 'r1', at: t0 + 120_000, type: 'ticket.replied', ticket: 'T-1', agent: 'alice' },
+      // Bob answered slower: first by first response p50 when its slowest come first.
+      { id: 's-b', at: t0, type: 'agent.status', agent: 'bob', name: 'Bob Li', team: 'payments', status: 'busy' },
+      { id: 'c2', at: t0 + 60_000, type: 'ticket.created', ticket: 'T-2', channel: 'chat', priority: 'normal', team: 'payments' },
+      { id: 'r2', at: t0 + 600_000, type: 'ticket.replied', ticket: 'T-2', agent: 'bob' }
+    ]);
+  }
 });
 
 describe('One agent\'s report', () => {
   for (const [lang, width] of [['en', 1920], ['zh-CN', 390]] as const) {
     it(`sets the agent's name apart from the chart above it (${lang}, ${width} px)`, async () => {
-      const page = await signedInAs(browser, server.url, 'maria', lang, { width, height: 900 });
-      await page.goto(`${server.url}/reports?team=payments&agent=alice&lang=${lang}`);
+      const page = await dashboard.signedInAs('maria', lang, { width, height: 900 });
+      await page.goto(`${dashboard.url}/reports?team=payments&agent=alice&lang=${lang}`);
       const title = page.locator('#agent-title');
       await page.locator('.tile[data-tile="firstResponses"]').waitFor({ timeout: 20_000 });
       expect((await title.textContent())!).toContain('Alice Chen');
@@ -47,8 +36,8 @@ describe('One agent\'s report', () => {
   }
 
   it("stands each sortable heading of a team's agents over its column's figures (en, 1920 px)", async () => {
-    const page = await signedInAs(browser, server.url, 'maria', 'en', { width: 1920, height: 900 });
-    await page.goto(`${server.url}/reports?team=payments&lang=en`);
+    const page = await dashboard.signedInAs('maria', 'en', { width: 1920, height: 900 });
+    await page.goto(`${dashboard.url}/reports?team=payments&lang=en`);
     await page.locator('table.agents tbody tr').first().waitFor({ timeout: 20_000 });
     const edges = await page.evaluate(() => {
       const table = document.querySelector('table.agents')!;
@@ -71,8 +60,8 @@ describe('One agent\'s report', () => {
   } as const;
   for (const lang of ['en', 'zh-CN'] as const) {
     it(`says on a phone that the agents' headings sort, which one does and which way, each a thumb's size (${lang}, 390 px)`, async () => {
-      const page = await signedInAs(browser, server.url, 'maria', lang, { width: 390, height: 844 }, { hasTouch: true, isMobile: true });
-      await page.goto(`${server.url}/reports?team=payments&lang=${lang}`);
+      const page = await dashboard.signedInAs('maria', lang, { width: 390, height: 844 }, { hasTouch: true, isMobile: true });
+      await page.goto(`${dashboard.url}/reports?team=payments&lang=${lang}`);
       await page.locator('table.agents tbody tr').nth(1).waitFor({ timeout: 20_000 });
       const order = () => page.locator('table.agents tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-agent')));
       /** Each heading's sort, the mark drawn after its words, and its button's height. */
@@ -117,8 +106,8 @@ describe('One agent\'s report', () => {
   }
 
   it("keeps a desktop's sortable headings as they were: no phone's words, no phone's marks", async () => {
-    const page = await signedInAs(browser, server.url, 'maria', 'en', { width: 1920, height: 900 });
-    await page.goto(`${server.url}/reports?team=payments&lang=en`);
+    const page = await dashboard.signedInAs('maria', 'en', { width: 1920, height: 900 });
+    await page.goto(`${dashboard.url}/reports?team=payments&lang=en`);
     await page.locator('table.agents tbody tr').first().waitFor({ timeout: 20_000 });
     expect(await page.locator('section[aria-labelledby="agents-title"] .sort-hint').isVisible()).toBe(false);
     const marks = await page.locator('table.agents thead button.sort').evaluateAll((bs) => bs.map((b) => getComputedStyle(b, '::after').content));

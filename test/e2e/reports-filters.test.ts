@@ -1,47 +1,37 @@
 // A manager's reports split by every team the range's tickets name (one no agent belongs to too) and narrowed by
 // channel, priority and category: each figure /api/kpis's with the same filters, and the tickets behind one as many.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboard } from '../helpers/dashboard';
-import { addUser, signedInAs } from '../helpers/people';
-import { postEvents, type RunningServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDashboard } from '../helpers/dashboard';
 
-let browser: Browser;
-let server: RunningServer;
-
-beforeAll(async () => {
-  ({ browser, server } = await startDashboard());
-  const min = 60_000;
-  const t0 = Date.now() - 60 * min;
-  const ev = (id: string, at: number, rest: Record<string, unknown>) => ({ id, at, ...rest });
-  const events = [
-    ev('s-a', t0, { type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }),
-    ev('c1', t0 + min, { type: 'ticket.created', ticket: 'T-1', channel: 'chat', priority: 'urgent', category: 'refund', team: 'payments' }),
-    ev('r1', t0 + 2 * min, { type: 'ticket.replied', ticket: 'T-1', agent: 'alice' }),
-    ev('a1', t0 + 2 * min, { type: 'ticket.assigned', ticket: 'T-1', agent: 'alice', team: 'payments' }),
-    // Bob, on shift, resolved a phone call: under a chat filter he has no figure.
-    ev('s-b', t0, { type: 'agent.status', agent: 'bob', name: 'Bob Diaz', team: 'payments', status: 'available' }),
-    ev('v2', t0 + 9 * min, { type: 'ticket.resolved', ticket: 'T-2', agent: 'bob' }),
-    ev('c2', t0 + 3 * min, { type: 'ticket.created', ticket: 'T-2', channel: 'phone', priority: 'urgent', category: 'refund', team: 'payments' }),
-    ev('r2', t0 + 4 * min, { type: 'ticket.replied', ticket: 'T-2', agent: 'alice' }),
-    ev('c3', t0 + 5 * min, { type: 'ticket.created', ticket: 'T-3', channel: 'chat', category: 'card', team: 'payments' }),
-    // Risk: no agent of it has ever been seen; only its tickets name it.
-    ev('c4', t0 + 6 * min, { type: 'ticket.created', ticket: 'R-1', channel: 'phone', priority: 'high', category: 'fraud', team: 'risk' }),
-    ev('c5', t0 + 7 * min, { type: 'ticket.created', ticket: 'R-2', channel: 'chat', category: 'fraud', team: 'risk' }),
-    ev('x5', t0 + 8 * min, { type: 'ticket.abandoned', ticket: 'R-2' })
-  ];
-  expect((await postEvents(server.url, events)).status).toBe(200);
-  await addUser(server.url, 'maria', 'manager');
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
+const dashboard = useDashboard({
+  users: { maria: 'manager' },
+  seed: async (dashboard) => {
+    const min = 60_000;
+    const t0 = Date.now() - 60 * min;
+    const ev = (id: string, at: number, rest: Record<string, unknown>) => ({ id, at, ...rest });
+    await dashboard.send([
+      ev('s-a', t0, { type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }),
+      ev('c1', t0 + min, { type: 'ticket.created', ticket: 'T-1', channel: 'chat', priority: 'urgent', category: 'refund', team: 'payments' }),
+      ev('r1', t0 + 2 * min, { type: 'ticket.replied', ticket: 'T-1', agent: 'alice' }),
+      ev('a1', t0 + 2 * min, { type: 'ticket.assigned', ticket: 'T-1', agent: 'alice', team: 'payments' }),
+      // Bob, on shift, resolved a phone call: under a chat filter he has no figure.
+      ev('s-b', t0, { type: 'agent.status', agent: 'bob', name: 'Bob Diaz', team: 'payments', status: 'available' }),
+      ev('v2', t0 + 9 * min, { type: 'ticket.resolved', ticket: 'T-2', agent: 'bob' }),
+      ev('c2', t0 + 3 * min, { type: 'ticket.created', ticket: 'T-2', channel: 'phone', priority: 'urgent', category: 'refund', team: 'payments' }),
+      ev('r2', t0 + 4 * min, { type: 'ticket.replied', ticket: 'T-2', agent: 'alice' }),
+      ev('c3', t0 + 5 * min, { type: 'ticket.created', ticket: 'T-3', channel: 'chat', category: 'card', team: 'payments' }),
+      // Risk: no agent of it has ever been seen; only its tickets name it.
+      ev('c4', t0 + 6 * min, { type: 'ticket.created', ticket: 'R-1', channel: 'phone', priority: 'high', category: 'fraud', team: 'risk' }),
+      ev('c5', t0 + 7 * min, { type: 'ticket.created', ticket: 'R-2', channel: 'chat', category: 'fraud', team: 'risk' }),
+      ev('x5', t0 + 8 * min, { type: 'ticket.abandoned', ticket: 'R-2' })
+    ]);
+  }
 });
 
 /** Maria, a manager, on the reports of today. */
 async function signedIn(lang = 'en', viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await signedInAs(browser, server.url, 'maria', lang, viewport);
+  const page = await dashboard.signedInAs('maria', lang, viewport);
   await page.click('a.reports');
   await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
   return page;
@@ -117,13 +107,13 @@ describe('Reports by every team, filtered', () => {
     const page = await signedIn();
     const range = await rangeOf(page);
     // Unfiltered, bob has a row: he resolved a phone call, and is on shift.
-    await page.goto(`${server.url}/reports?${range}&team=payments&lang=en`);
+    await page.goto(`${dashboard.url}/reports?${range}&team=payments&lang=en`);
     await page.locator('tr[data-agent="bob"]').waitFor({ timeout: 15_000 });
 
     const asked: string[] = [];
     const listen = (r: { url(): string }) => void asked.push(decodeURIComponent(new URL(r.url()).pathname + new URL(r.url()).search));
     page.on('request', listen);
-    await page.goto(`${server.url}/reports?${range}&team=payments&channel=chat&lang=en`);
+    await page.goto(`${dashboard.url}/reports?${range}&team=payments&channel=chat&lang=en`);
     await page.locator('.filters', { hasText: 'Chat' }).waitFor({ timeout: 15_000 });
     await page.locator('tr[data-agent="alice"]').waitFor({ timeout: 15_000 });
     page.off('request', listen);
@@ -158,12 +148,12 @@ describe('Reports by every team, filtered', () => {
     await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('tbody tr').count()).toBe(alice.firstResponse.count);
     // Her own figures under the filter: no callbacks tile either.
-    await page.goto(`${server.url}/reports?${range}&team=payments&agent=alice&channel=chat&lang=en`);
+    await page.goto(`${dashboard.url}/reports?${range}&team=payments&agent=alice&channel=chat&lang=en`);
     await page.locator('[data-tile="breached"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-tile="callbacks"]').count()).toBe(0);
 
     // A filter no agent of the team has a figure under (risk's fraud): said so, with the way out, not rows of noughts.
-    await page.goto(`${server.url}/reports?${range}&team=payments&category=fraud&lang=en`);
+    await page.goto(`${dashboard.url}/reports?${range}&team=payments&category=fraud&lang=en`);
     const none = page.locator('section[aria-labelledby="agents-title"] .hint', { hasText: 'No agent of this team has a figure matching these filters (fraud)' });
     await none.waitFor({ timeout: 15_000 });
     expect(await page.locator('table.agents').count()).toBe(0);
@@ -175,7 +165,7 @@ describe('Reports by every team, filtered', () => {
   it('narrows by priority and category together from a shared link, and a filter that leaves nothing says so and clears', async () => {
     const page = await signedIn();
     const range = await rangeOf(page);
-    await page.goto(`${server.url}/reports?${range}&priority=urgent&category=refund&lang=en`);
+    await page.goto(`${dashboard.url}/reports?${range}&priority=urgent&category=refund&lang=en`);
     const k = await api(page, `/api/kpis?${range}&priority=urgent&category=refund&team=payments`);
     expect(k.tickets.created).toBe(2);
     await page.locator('tr[data-team="payments"] a[data-measure="tickets.created"]', { hasText: '2' }).waitFor({ timeout: 15_000 });
@@ -229,7 +219,7 @@ describe('Reports by every team, filtered', () => {
     expect(await page.locator('section[aria-labelledby="channels-title"] .no-callbacks').textContent()).toMatch(/Callbacks have no channel/);
 
     // Narrowed by priority, the channels' rows are too, and chat's urgent tickets behind the number are as many.
-    await page.goto(`${server.url}/reports?${range}&priority=urgent&lang=en`);
+    await page.goto(`${dashboard.url}/reports?${range}&priority=urgent&lang=en`);
     await page.locator('tr[data-channel="chat"] a[data-measure="tickets.created"]', { hasText: '1' }).waitFor({ timeout: 15_000 });
     await page.click('tr[data-channel="chat"] a[data-measure="tickets.created"]');
     await page.waitForURL(/\/reports\/tickets\?.*priority=urgent/);

@@ -1,28 +1,15 @@
 // The range a report covers, said in the page's language and the centre's zone beside its date inputs: the inputs
 // themselves write days as the browser's language does (12/01/2026 in an en-US browser), which a Chinese reader of
 // a zh-CN page cannot tell apart from 1 December or 12 January.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboard } from '../helpers/dashboard';
-import { addUser, signedInAs } from '../helpers/people';
-import type { RunningServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDashboard } from '../helpers/dashboard';
 
-let browser: Browser;
-let server: RunningServer;
-
-beforeAll(async () => {
-  ({ browser, server } = await startDashboard({ KPI_TIMEZONE: 'Asia/Shanghai' }));
-  await addUser(server.url, 'maria', 'manager');
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
-});
+const dashboard = useDashboard({ env: { KPI_TIMEZONE: 'Asia/Shanghai' }, users: { maria: 'manager' } });
 
 /** Maria, a manager, in an en-US browser, sets the range to `first`–`last` on the reports page in `lang`. */
 async function rangeSet(lang: string, first: string, last: string): Promise<Page> {
-  const page = await signedInAs(browser, server.url, 'maria', lang, { width: 390, height: 844 });
+  const page = await dashboard.signedInAs('maria', lang, { width: 390, height: 844 });
   expect(await page.evaluate(() => navigator.language)).toBe('en-US');
   await page.click('a.reports');
   // The zone is said once the live feed has told it.

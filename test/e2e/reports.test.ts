@@ -1,57 +1,44 @@
 // A manager's reports: every team and the whole centre over a range of days, a team's agents, one agent, the
 // tickets behind a number and one ticket's story, each level's figures those the API gives; a supervisor is refused.
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { requireCjkFont } from '../helpers/browser';
-import { startDashboard } from '../helpers/dashboard';
-import { addUser, signedInAs } from '../helpers/people';
-import { postEvents, type RunningServer } from '../helpers/server';
+import { useDashboard } from '../helpers/dashboard';
 
-let browser: Browser;
-let server: RunningServer;
-
-beforeAll(async () => {
-  ({ browser, server } = await startDashboard());
-  const min = 60_000;
-  const t0 = Date.now() - 60 * min;
-  const ev = (id: string, at: number, rest: Record<string, unknown>) => ({ id, at, ...rest });
-  const events = [
-    ev('s-a', t0, { type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }),
-    ev('s-b', t0, { type: 'agent.status', agent: 'bob', name: 'Bob Li', team: 'payments', status: 'busy' }),
-    ev('s-c', t0, { type: 'agent.status', agent: 'carol', name: 'Carol Wu', team: 'wallet', status: 'available' }),
-    // Urgent (target 5 min): alice answers T-1 after 10 min (breached) and T-2 after 1 min; bob T-3 after 2 min.
-    ev('c1', t0 + min, { type: 'ticket.created', ticket: 'T-1', channel: 'chat', priority: 'urgent', team: 'payments' }),
-    ev('a1', t0 + min + 1000, { type: 'ticket.assigned', ticket: 'T-1', agent: 'alice' }),
-    ev('r1', t0 + 11 * min, { type: 'ticket.replied', ticket: 'T-1', agent: 'alice' }),
-    ev('c2', t0 + 2 * min, { type: 'ticket.created', ticket: 'T-2', channel: 'phone', priority: 'urgent', team: 'payments' }),
-    ev('r2', t0 + 3 * min, { type: 'ticket.replied', ticket: 'T-2', agent: 'alice' }),
-    ev('d2', t0 + 20 * min, { type: 'ticket.resolved', ticket: 'T-2', agent: 'alice' }),
-    ev('c3', t0 + 4 * min, { type: 'ticket.created', ticket: 'T-3', channel: 'email', priority: 'urgent', team: 'payments' }),
-    ev('r3', t0 + 6 * min, { type: 'ticket.replied', ticket: 'T-3', agent: 'bob' }),
-    ev('d3', t0 + 30 * min, { type: 'ticket.resolved', ticket: 'T-3', agent: 'bob' }),
-    ev('g3', t0 + 31 * min, { type: 'ticket.rated', ticket: 'T-3', score: 5 }),
-    ev('c4', t0 + 5 * min, { type: 'ticket.created', ticket: 'T-4', channel: 'chat', team: 'wallet' }),
-    ev('r4', t0 + 7 * min, { type: 'ticket.replied', ticket: 'T-4', agent: 'carol' }),
-    ev('c5', t0 + 8 * min, { type: 'ticket.created', ticket: 'T-5', channel: 'phone', team: 'wallet' }),
-    ev('x5', t0 + 9 * min, { type: 'ticket.abandoned', ticket: 'T-5' }),
-    ev('k1', t0 + 10 * min, { type: 'callback.scheduled', callback: 'CB-1', reason: 'complaint_followup', due: t0 + 40 * min, ticket: 'T-1', agent: 'alice', team: 'payments' }),
-    // Wallet: carol completes CB-2 ten minutes late; CB-3 is scheduled, not yet due.
-    ev('k2', t0 + 12 * min, { type: 'callback.scheduled', callback: 'CB-2', reason: 'unconfirmed_payment', due: t0 + 20 * min, agent: 'carol', team: 'wallet' }),
-    ev('m2', t0 + 30 * min, { type: 'callback.completed', callback: 'CB-2', outcome: 'confirmed', agent: 'carol' }),
-    ev('k3', t0 + 13 * min, { type: 'callback.scheduled', callback: 'CB-3', reason: 'customer_request', due: t0 + 24 * 60 * min, agent: 'carol', team: 'wallet' })
-  ];
-  expect((await postEvents(server.url, events)).status).toBe(200);
-  await addUser(server.url, 'maria', 'manager');
-  await addUser(server.url, 'sam', 'supervisor');
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
+const dashboard = useDashboard({
+  users: { maria: 'manager', sam: 'supervisor' },
+  seed: async (dashboard) => {
+    const min = 60_000;
+    const t0 = Date.now() - 60 * min;
+    const ev = (id: string, at: number, rest: Record<string, unknown>) => ({ id, at, ...rest });
+    await dashboard.send([
+      ev('s-a', t0, { type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }),
+      ev('s-b', t0, { type: 'agent.status', agent: 'bob', name: 'Bob Li', team: 'payments', status: 'busy' }),
+      ev('s-c', t0, { type: 'agent.status', agent: 'carol', name: 'Carol Wu', team: 'wallet', status: 'available' }),
+      // Urgent (target 5 min): alice answers T-1 after 10 min (breached) and T-2 after 1 min; bob T-3 after 2 min.
+      ev('c1', t0 + min, { type: 'ticket.created', ticket: 'T-1', channel: 'chat', priority: 'urgent', team: 'payments' }),
+      ev('a1', t0 + min + 1000, { type: 'ticket.assigned', ticket: 'T-1', agent: 'alice' }),
+      ev('r1', t0 + 11 * min, { type: 'ticket.replied', ticket: 'T-1', agent: 'alice' }),
+      ev('c2', t0 + 2 * min, { type: 'ticket.created', ticket: 'T-2', channel: 'phone', priority: 'urgent', team: 'payments' }),
+      ev('r2', t0 + 3 * min, { type: 'ticket.replied', ticket: 'T-2', agent: 'alice' }),
+      ev('d2', t0 + 20 * min, { type: 'ticket.resolved', ticket: 'T-2', agent: 'alice' }),
+      ev('c3', t0 + 4 * min, { type: 'ticket.created', ticket: 'T-3', channel: 'email', priority: 'urgent', team: 'payments' }),
+      ev('r3', t0 + 6 * min, { type: 'ticket.replied', ticket: 'T-3', agent: 'bob' }),
+      ev('d3', t0 + 30 * min, { type: 'ticket.resolved', ticket: 'T-3', agent: 'bob' }),
+      ev('g3', t0 + 31 * min, { type: 'ticket.rated', ticket: 'T-3', score: 5 }),
+      ev('c4', t0 + 5 * min, { type: 'ticket.created', ticket: 'T-4', channel: 'chat', team: 'wallet' }),
+      ev('r4', t0 + 7 * min, { type: 'ticket.replied', ticket: 'T-4', agent: 'carol' }),
+      ev('c5', t0 + 8 * min, { type: 'ticket.created', ticket: 'T-5', channel: 'phone', team: 'wallet' }),
+      ev('x5', t0 + 9 * min, { type: 'ticket.abandoned', ticket: 'T-5' }),
+      ev('k1', t0 + 10 * min, { type: 'callback.scheduled', callback: 'CB-1', reason: 'complaint_followup', due: t0 + 40 * min, ticket: 'T-1', agent: 'alice', team: 'payments' }),
+      // Wallet: carol completes CB-2 ten minutes late; CB-3 is scheduled, not yet due.
+      ev('k2', t0 + 12 * min, { type: 'callback.scheduled', callback: 'CB-2', reason: 'unconfirmed_payment', due: t0 + 20 * min, agent: 'carol', team: 'wallet' }),
+      ev('m2', t0 + 30 * min, { type: 'callback.completed', callback: 'CB-2', outcome: 'confirmed', agent: 'carol' }),
+      ev('k3', t0 + 13 * min, { type: 'callback.scheduled', callback: 'CB-3', reason: 'customer_request', due: t0 + 24 * 60 * min, agent: 'carol', team: 'wallet' })
+    ]);
+  }
 });
-
-const signedIn = (username: string, lang = 'en', viewport = { width: 1920, height: 1080 }) => signedInAs(browser, server.url, username, lang, viewport);
 
 /** What GET `path` answers the page's signed-in user. */
 const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).json(), path);
@@ -60,7 +47,7 @@ const linked = async (page: Page, scope: string, measure: string) => Number((awa
 
 describe('Reports, for a manager', () => {
   it('drills from the teams into a team, an agent and the breached first responses behind a number, each level agreeing with the API', async () => {
-    const page = await signedIn('maria');
+    const page = await dashboard.signedInAs('maria');
     await page.click('a.reports');
     await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
     const range = page.locator('.range');
@@ -204,11 +191,11 @@ describe('Reports, for a manager', () => {
   });
 
   it('lists the tickets a page at a time, and opens a callback behind a number', async () => {
-    const page = await signedIn('maria');
+    const page = await dashboard.signedInAs('maria');
     await page.click('a.reports');
     await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
     const link = page.locator('tr[data-team="payments"] a[data-measure="tickets.created"]');
-    await page.goto(`${server.url}${await link.getAttribute('href')}&limit=1`);
+    await page.goto(`${dashboard.url}${await link.getAttribute('href')}&limit=1`);
     // Newest first, one a page: T-3, then T-2, then T-1, and then no more.
     await page.locator('tr[data-item="T-3"]').waitFor({ timeout: 15_000 });
     for (const [n, id] of [[2, 'T-2'], [3, 'T-1']] as const) {
@@ -233,7 +220,7 @@ describe('Reports, for a manager', () => {
     await page.click('button.back');
     await page.locator('tr[data-item="CB-1"]').waitFor({ timeout: 15_000 });
     // Opened from a link alone (a mail, a new tab), no Back that would do nothing: the way to the reports instead.
-    await page.goto(`${server.url}/reports/ticket?callback=CB-1&lang=en`);
+    await page.goto(`${dashboard.url}/reports/ticket?callback=CB-1&lang=en`);
     await page.locator('[data-state="due"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('button.back').count()).toBe(0);
     expect(await page.locator('a.to-reports').getAttribute('href')).toBe('/reports?lang=en');
@@ -243,8 +230,8 @@ describe('Reports, for a manager', () => {
   });
 
   it('keeps the range in the address, says when it is empty, and offers a wider one', async () => {
-    const page = await signedIn('maria');
-    await page.goto(`${server.url}/reports?from=2020-01-01&to=2020-01-08&lang=en`);
+    const page = await dashboard.signedInAs('maria');
+    await page.goto(`${dashboard.url}/reports?from=2020-01-01&to=2020-01-08&lang=en`);
     const empty = page.locator('.empty');
     await empty.waitFor({ timeout: 20_000 });
     expect(await empty.textContent()).toMatch(/Nothing happened in this range.*Last 30 days/);
@@ -266,17 +253,17 @@ describe('Reports, for a manager', () => {
   });
 
   it('refuses a supervisor, and sends a stranger to sign in', async () => {
-    const page = await signedIn('sam');
+    const page = await dashboard.signedInAs('sam');
     expect(await page.locator('a.reports').count()).toBe(0);
-    await page.goto(`${server.url}/reports?lang=en`);
+    await page.goto(`${dashboard.url}/reports?lang=en`);
     const said = page.locator('main [role=alert]');
     await said.waitFor({ timeout: 15_000 });
     expect(await said.textContent()).toMatch(/Only a manager or an admin may see the reports/);
     expect(await page.locator('table').count()).toBe(0);
     await page.context().close();
 
-    const stranger = await browser.newPage();
-    await stranger.goto(`${server.url}/reports?lang=en`);
+    const stranger = await dashboard.browser.newPage();
+    await stranger.goto(`${dashboard.url}/reports?lang=en`);
     await stranger.locator('main [role=alert]').waitFor({ timeout: 15_000 });
     expect(await stranger.locator('main [role=alert]').textContent()).toMatch(/Sign in on the start page as a manager/);
     await stranger.close();
@@ -284,7 +271,7 @@ describe('Reports, for a manager', () => {
 
   it('reads in Chinese, numbers and all, and fits a phone', async () => {
     requireCjkFont();
-    const page = await signedIn('maria', 'zh-CN', { width: 360, height: 780 });
+    const page = await dashboard.signedInAs('maria', 'zh-CN', { width: 360, height: 780 });
     await page.click('a.reports');
     await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
     expect(await page.locator('h1').textContent()).toBe('报表');

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { Role } from '../../api/auth/credentials';
 import { ensureDashboardBuilt } from '../../api/web-build';
 import { launchChromium, signInAt } from './browser';
+import { addUser, signedInAs } from './people';
 import { middayZone, postEvents, seedToken, startServer, TEST_INGEST_TOKEN, type RunningServer } from './server';
 
 export interface Dashboard {
@@ -53,13 +54,22 @@ export interface TestDashboard extends Dashboard {
   openWall(query?: string, options?: BrowserContextOptions & { waitFor?: string }): Promise<Page>;
   /** A new page signed in as the admin on the start page, in `lang` (none: as the browser asks). */
   adminPage(lang?: string, options?: BrowserContextOptions): Promise<Page>;
+  /**
+   * A page of a new browser context (downloads allowed) signed in as `username`, one of `users`, on the start page in
+   * `lang` (en unless said), 1920×1080 unless `viewport` says; `device` adds to the context's options (a phone's
+   * `{ hasTouch: true, isMobile: true }`, a browser's own `timezoneId`).
+   */
+  signedInAs(username: string, lang?: string, viewport?: { width: number; height: number }, device?: BrowserContextOptions): Promise<Page>;
 }
 
 /**
- * Starts a dashboard (startDashboard's `env` and `roles`) before the file's tests, then `seed`s it, and stops both
- * the browser and the server after them. Its fields are there once the tests run.
+ * Starts a dashboard (startDashboard's `env` and `roles`) before the file's tests, adds its `users` (name → role, each
+ * with people.ts's password), then `seed`s it, and stops both the browser and the server after them. Its fields are
+ * there once the tests run.
  */
-export function useDashboard(opts: { env?: Record<string, string>; roles?: Role[]; seed?: (dashboard: TestDashboard) => Promise<void> } = {}): TestDashboard {
+export function useDashboard(
+  opts: { env?: Record<string, string>; roles?: Role[]; users?: Record<string, string>; seed?: (dashboard: TestDashboard) => Promise<void> } = {}
+): TestDashboard {
   const dashboard = {
     get url() {
       return this.server.url;
@@ -76,10 +86,14 @@ export function useDashboard(opts: { env?: Record<string, string>; roles?: Role[
     },
     async adminPage(lang, options) {
       return signInAt(await this.browser.newPage(options), this.server.url, lang);
+    },
+    signedInAs(username, lang, viewport, device) {
+      return signedInAs(this.browser, this.server.url, username, lang, viewport, device);
     }
   } as TestDashboard;
   beforeAll(async () => {
     Object.assign(dashboard, await startDashboard(opts.env, opts.roles));
+    for (const [username, role] of Object.entries(opts.users ?? {})) await addUser(dashboard.url, username, role);
     await opts.seed?.(dashboard);
   }, 180_000);
   afterAll(async () => {
