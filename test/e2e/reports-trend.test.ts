@@ -1,59 +1,52 @@
 // The reports' trend chart in Chromium: the range day by day (hour by hour for today) for the centre, a team or an
 // agent, its figures those of GET /api/trend; an empty range said in words; both languages, and a phone's width.
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { presetRange } from '../../web/lib/reports/range';
-import { startDashboard } from '../helpers/dashboard';
-import { addUser, signedInAs } from '../helpers/people';
-import { middayZone, postEvents, type RunningServer } from '../helpers/server';
+import { useDashboard } from '../helpers/dashboard';
+import { middayZone } from '../helpers/server';
 
-let browser: Browser;
-let server: RunningServer;
 const zone = middayZone();
 const DAY = 86_400_000;
 const MIN = 60_000;
 
-beforeAll(async () => {
-  ({ browser, server } = await startDashboard({ KPI_TIMEZONE: zone }));
-  const now = Date.now();
-  // Alice has a name; carol is known by her id alone.
-  const events: Record<string, unknown>[] = [{ id: 's-alice', type: 'agent.status', at: now - 12 * DAY, agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }];
-  // Each of the last four days (and today), 1 + d tickets for payments and one for wallet, answered after 2 + d minutes.
-  for (let d = 0; d < 5; d++) {
-    const at = now - d * DAY - 90 * MIN;
-    for (let i = 0; i <= d + 1; i++) {
-      const ticket = `T-${d}-${i}`;
-      const team = i === 0 ? 'wallet' : 'payments';
-      events.push({ id: `c-${ticket}`, type: 'ticket.created', at: at + i * MIN, ticket, channel: 'chat', team });
-      events.push({ id: `r-${ticket}`, type: 'ticket.replied', at: at + i * MIN + (2 + d) * MIN, ticket, agent: team === 'wallet' ? 'carol' : 'alice' });
-      if (i % 2 === 0) events.push({ id: `d-${ticket}`, type: 'ticket.resolved', at: at + i * MIN + 20 * MIN, ticket, agent: 'alice' });
+const dashboard = useDashboard({
+  env: { KPI_TIMEZONE: zone },
+  users: { maria: 'manager' },
+  seed: async (dashboard) => {
+    const now = Date.now();
+    // Alice has a name; carol is known by her id alone.
+    const events: Record<string, unknown>[] = [{ id: 's-alice', type: 'agent.status', at: now - 12 * DAY, agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }];
+    // Each of the last four days (and today), 1 + d tickets for payments and one for wallet, answered after 2 + d minutes.
+    for (let d = 0; d < 5; d++) {
+      const at = now - d * DAY - 90 * MIN;
+      for (let i = 0; i <= d + 1; i++) {
+        const ticket = `T-${d}-${i}`;
+        const team = i === 0 ? 'wallet' : 'payments';
+        events.push({ id: `c-${ticket}`, type: 'ticket.created', at: at + i * MIN, ticket, channel: 'chat', team });
+        events.push({ id: `r-${ticket}`, type: 'ticket.replied', at: at + i * MIN + (2 + d) * MIN, ticket, agent: team === 'wallet' ? 'carol' : 'alice' });
+        if (i % 2 === 0) events.push({ id: `d-${ticket}`, type: 'ticket.resolved', at: at + i * MIN + 20 * MIN, ticket, agent: 'alice' });
+      }
     }
+    // Ten days ago, outside the last 7: three phone tickets, the only ones not on chat.
+    for (let i = 0; i < 3; i++)
+      events.push({ id: `c-P-${i}`, type: 'ticket.created', at: now - 10 * DAY + i * MIN, ticket: `P-${i}`, channel: 'phone', priority: 'high', team: 'payments' });
+    // 35 and 34 days ago, past the last 30: urgent chats (two, then one), beside a normal chat and an urgent call.
+    const old = (ticket: string, at: number, channel: string, priority: string, answeredIn: number | null) => {
+      events.push({ id: `c-${ticket}`, type: 'ticket.created', at, ticket, channel, priority, team: 'payments' });
+      if (answeredIn !== null) events.push({ id: `r-${ticket}`, type: 'ticket.replied', at: at + answeredIn * MIN, ticket, agent: 'alice' });
+    };
+    old('U-0', now - 35 * DAY, 'chat', 'urgent', 3);
+    old('U-1', now - 35 * DAY + 5 * MIN, 'chat', 'urgent', 7);
+    old('N-0', now - 35 * DAY, 'chat', 'normal', 1);
+    old('PU-0', now - 35 * DAY, 'phone', 'urgent', 2);
+    old('U-2', now - 34 * DAY, 'chat', 'urgent', 4);
+    await dashboard.send(events);
   }
-  // Ten days ago, outside the last 7: three phone tickets, the only ones not on chat.
-  for (let i = 0; i < 3; i++)
-    events.push({ id: `c-P-${i}`, type: 'ticket.created', at: now - 10 * DAY + i * MIN, ticket: `P-${i}`, channel: 'phone', priority: 'high', team: 'payments' });
-  // 35 and 34 days ago, past the last 30: urgent chats (two, then one), beside a normal chat and an urgent call.
-  const old = (ticket: string, at: number, channel: string, priority: string, answeredIn: number | null) => {
-    events.push({ id: `c-${ticket}`, type: 'ticket.created', at, ticket, channel, priority, team: 'payments' });
-    if (answeredIn !== null) events.push({ id: `r-${ticket}`, type: 'ticket.replied', at: at + answeredIn * MIN, ticket, agent: 'alice' });
-  };
-  old('U-0', now - 35 * DAY, 'chat', 'urgent', 3);
-  old('U-1', now - 35 * DAY + 5 * MIN, 'chat', 'urgent', 7);
-  old('N-0', now - 35 * DAY, 'chat', 'normal', 1);
-  old('PU-0', now - 35 * DAY, 'phone', 'urgent', 2);
-  old('U-2', now - 34 * DAY, 'chat', 'urgent', 4);
-  expect((await postEvents(server.url, events)).status).toBe(200);
-  await addUser(server.url, 'maria', 'manager');
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
 });
 
-const signedIn = (lang = 'en', viewport = { width: 1920, height: 1080 }, device: BrowserContextOptions = {}) =>
-  signedInAs(browser, server.url, 'maria', lang, viewport, device);
+const signedIn = (lang = 'en', viewport = { width: 1920, height: 1080 }, device: BrowserContextOptions = {}) => dashboard.signedInAs('maria', lang, viewport, device);
 
 const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).json(), path);
 /** The hidden list's items, what a screen reader reads for the canvas: [its words, created, resolved]. */
@@ -88,7 +81,7 @@ describe('The trend on the reports page', () => {
   it('shows the last 7 days day by day, each day as the API counts it, and one team when it is chosen', async () => {
     const page = await signedIn();
     const { from, to } = range('last7');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&lang=en`);
     const chart = page.locator('.trend .chart[data-trend="day"]');
     await chart.waitFor({ timeout: 20_000 });
     expect(await page.locator('#trend-title').textContent()).toBe('Day by day');
@@ -104,7 +97,7 @@ describe('The trend on the reports page', () => {
     expect(shown.at(-1)![0]).toMatch(/: 2 created, 1 resolved; first response p50 2m 00s, p90 2m 00s$/);
     expect(await chart.getAttribute('aria-label')).toMatch(/^Day by day: 20 tickets created and \d+ resolved in all; most created on/);
 
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&team=wallet&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&team=wallet&lang=en`);
     await page.locator('tr[data-agent="carol"]').waitFor({ timeout: 20_000 });
     await page.locator('.trend .chart').waitFor();
     await expect.poll(async () => (await rows(page)).slice(2).map((r) => Number(r[1]))).toEqual([1, 1, 1, 1, 1]);
@@ -113,7 +106,7 @@ describe('The trend on the reports page', () => {
   it('shows today hour by hour', async () => {
     const page = await signedIn();
     const { from, to } = range('today');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&lang=en`);
     await page.locator('.trend .chart[data-trend="hour"]').waitFor({ timeout: 20_000 });
     expect(await page.locator('#trend-title').textContent()).toBe('Hour by hour');
     const shown = await rows(page);
@@ -124,7 +117,7 @@ describe('The trend on the reports page', () => {
 
   it('says once that a range is empty: the page says it for the whole centre, the chart for a team alone', async () => {
     const page = await signedIn();
-    await page.goto(`${server.url}/reports?from=2024-01-01&to=2024-01-08&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=2024-01-01&to=2024-01-08&lang=en`);
     await page.locator('p.empty').waitFor({ timeout: 20_000 });
     expect(await page.locator('p.empty').textContent()).toContain('Nothing happened in this range');
     expect(await page.locator('.trend').count()).toBe(0);
@@ -132,7 +125,7 @@ describe('The trend on the reports page', () => {
 
     // The centre had tickets in the last 7 days, a team of nobody's none: only the chart has anything to say.
     const { from, to } = range('last7');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&team=nobody&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&team=nobody&lang=en`);
     const empty = page.locator('.trend [data-trend="empty"]');
     await empty.waitFor({ timeout: 20_000 });
     expect(await empty.textContent()).toContain('Nothing to chart in this range');
@@ -143,7 +136,7 @@ describe('The trend on the reports page', () => {
   it('follows the page\'s channel, says so in its heading, and differs from the whole centre\'s', async () => {
     const page = await signedIn();
     const { from, to } = range('last30');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&channel=chat&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&channel=chat&lang=en`);
     await page.locator('.trend .chart[data-trend="day"]').waitFor({ timeout: 20_000 });
     expect(await page.locator('#trend-title').textContent()).toBe('Day by day · Chat');
     const chat = await api(page, `/api/trend?from=${from}&to=${to}&channel=chat`);
@@ -155,7 +148,7 @@ describe('The trend on the reports page', () => {
     expect(shown.map((r) => Number(r[1]))).not.toEqual(all.buckets.map((b: any) => b.tickets.created));
     expect(shown.reduce((n, r) => n + Number(r[1]), 0)).toBe(20);
 
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&channel=chat&lang=zh-CN`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&channel=chat&lang=zh-CN`);
     await page.locator('.trend .chart').waitFor({ timeout: 20_000 });
     expect(await page.locator('#trend-title').textContent()).toBe('按日趋势 · 在线聊天');
   });
@@ -164,7 +157,7 @@ describe('The trend on the reports page', () => {
     const page = await signedIn();
     const day = (n: number) => new Date(Date.parse(range('today').from) + n * DAY).toISOString().slice(0, 10);
     const [from, to] = [day(-36), day(-32)];
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&channel=chat&priority=urgent&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&channel=chat&priority=urgent&lang=en`);
     const chart = page.locator('.trend .chart[data-trend="day"]');
     await chart.locator('canvas').waitFor({ timeout: 20_000 });
     expect(await page.locator('#trend-title').textContent()).toBe('Day by day · Chat · Urgent');
@@ -178,7 +171,7 @@ describe('The trend on the reports page', () => {
     expect(await page.locator('.trend [data-trend="past-one"]').count()).toBe(0);
 
     // Three filters, in Chinese: the heading names each.
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&team=payments&channel=chat&priority=urgent&lang=zh-CN`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&team=payments&channel=chat&priority=urgent&lang=zh-CN`);
     await page.locator('.trend .chart canvas').waitFor({ timeout: 20_000 });
     expect(await page.locator('#trend-title').textContent()).toBe('按日趋势 · 团队 payments · 在线聊天 · 紧急');
     expect((await rows(page)).map((r) => Number(r[1]))).toEqual([0, 2, 1, 0]);
@@ -187,7 +180,7 @@ describe('The trend on the reports page', () => {
   it("shows the figures of the day under the pointer, and of the next day by keyboard, as GET /api/trend's", async () => {
     const page = await signedIn();
     const { from, to } = range('last7');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&lang=en`);
     const chart = page.locator('.trend .chart[data-trend="day"]');
     await chart.locator('canvas').waitFor({ timeout: 20_000 });
     const trend = await api(page, `/api/trend?from=${from}&to=${to}`);
@@ -225,7 +218,7 @@ describe('The trend on the reports page', () => {
   it("dresses a day's figures in the page's own colours, and in a theme's when the page's change", async () => {
     const page = await signedIn();
     const { from, to } = range('last7');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&lang=en`);
     const chart = page.locator('.trend .chart[data-trend="day"]');
     await chart.locator('canvas').waitFor({ timeout: 20_000 });
     const box = (await chart.boundingBox())!;
@@ -264,7 +257,7 @@ describe('The trend on the reports page', () => {
   it("shows a day's figures at a finger's tap on a phone, inside its width, and hides them at a tap elsewhere", async () => {
     const page = await signedIn('zh-CN', { width: 390, height: 844 }, { hasTouch: true, isMobile: true });
     const { from, to } = range('last7');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=zh-CN`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&lang=zh-CN`);
     const chart = page.locator('.trend .chart[data-trend="day"]');
     await chart.locator('canvas').waitFor({ timeout: 20_000 });
     await chart.scrollIntoViewIfNeeded();
@@ -308,7 +301,7 @@ describe('The trend on the reports page', () => {
   it('scrolls the page at a swipe that starts on the chart, and shows no day it only passed over', async () => {
     const page = await signedIn('en', { width: 390, height: 844 }, { hasTouch: true, isMobile: true });
     const { from, to } = range('last7');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&lang=en`);
     const chart = page.locator('.trend .chart[data-trend="day"]');
     await chart.locator('canvas').waitFor({ timeout: 20_000 });
     await chart.scrollIntoViewIfNeeded();
@@ -337,13 +330,13 @@ describe('The trend on the reports page', () => {
   it('names an agent by name in its heading beside a channel, one without a name by id', async () => {
     const page = await signedIn();
     const { from, to } = range('last30');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&agent=alice&channel=chat&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&agent=alice&channel=chat&lang=en`);
     await page.locator('.trend .chart[data-trend="day"] canvas').waitFor({ timeout: 20_000 });
     await expect.poll(() => page.locator('#trend-title').textContent()).toBe('Day by day · Alice Chen · Chat');
     const trend = await api(page, `/api/trend?from=${from}&to=${to}&agent=alice&channel=chat`);
     expect((await rows(page)).map((r) => Number(r[2]))).toEqual(trend.buckets.map((b: any) => b.tickets.resolved));
 
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&agent=carol&channel=chat&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&agent=carol&channel=chat&lang=en`);
     await page.locator('.trend .chart[data-trend="day"] canvas').waitFor({ timeout: 20_000 });
     await expect.poll(() => page.locator('#trend-title').textContent()).toBe('Day by day · carol · Chat');
   });
@@ -351,7 +344,7 @@ describe('The trend on the reports page', () => {
   it('speaks Chinese and fits a phone', async () => {
     const page = await signedIn('zh-CN', { width: 390, height: 844 });
     const { from, to } = range('last7');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=zh-CN`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&lang=zh-CN`);
     const chart = page.locator('.trend .chart[data-trend="day"]');
     await chart.waitFor({ timeout: 20_000 });
     expect(await page.locator('#trend-title').textContent()).toBe('按日趋势');
@@ -374,11 +367,11 @@ describe('The trend on the reports page', () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
       return readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
     };
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&lang=en`);
     await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
     expect((await exported('section[aria-labelledby="teams-title"] button.export'))[0]).toContain('Callbacks on time (%),callbacks completed on time,callbacks completed,callbacks scheduled');
 
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&channel=chat&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&channel=chat&lang=en`);
     await page.locator('.filters').waitFor({ timeout: 20_000 });
     await page.locator('tr[data-team="payments"]').waitFor({ timeout: 20_000 });
     const teams = await exported('section[aria-labelledby="teams-title"] button.export');
@@ -386,10 +379,10 @@ describe('The trend on the reports page', () => {
     expect(teams[0]).toMatch(/,CSAT \(%\),ratings$/);
     expect(teams.find((r) => r.startsWith('payments,'))!.split(',')).toHaveLength(teams[0].split(',').length);
 
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&team=payments&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&team=payments&lang=en`);
     await page.locator('tr[data-agent="alice"]').waitFor({ timeout: 20_000 });
     expect((await exported('section[aria-labelledby="agents-title"] button.export'))[0]).toMatch(/,callbacks completed on time,callbacks completed,callbacks scheduled$/);
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&team=payments&channel=chat&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&team=payments&channel=chat&lang=en`);
     await page.locator('.filters').waitFor({ timeout: 20_000 });
     await page.locator('tr[data-agent="alice"]').waitFor({ timeout: 20_000 });
     const agents = await exported('section[aria-labelledby="agents-title"] button.export');
