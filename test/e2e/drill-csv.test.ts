@@ -1,68 +1,44 @@
 // What a manager in Shanghai takes away from the tickets behind a number: the CSV downloaded from the page, in the
 // page's language and the centre's wall-clock times; and a callback's story, its yes/no lines said in words.
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboard } from '../helpers/dashboard';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDashboard, type TestDashboard } from '../helpers/dashboard';
 import { yesterdayIn } from '../helpers/events';
-import { addUser, passwordOf, signedInAs } from '../helpers/people';
-import { postEvents, type RunningServer } from '../helpers/server';
 
-let browser: Browser;
-let server: RunningServer;
 const ZONE = 'Asia/Shanghai';
 /** Yesterday in Shanghai, and the day after it: the range the page is opened on. */
 const { day, nextDay, at } = yesterdayIn(ZONE);
 
-beforeAll(async () => {
-  ({ browser, server } = await startDashboard({ KPI_TIMEZONE: ZONE }));
-  const events = [
-    { id: 'e1', type: 'ticket.created', at: at('04:15'), ticket: 'T-9', channel: 'chat', priority: 'urgent', team: 'wallet', category: 'refund' },
-    { id: 'e2', type: 'ticket.replied', at: at('04:17'), ticket: 'T-9', agent: 'ann' },
-    // CB-9 completed half an hour late, confirmed; CB-8 on time, declined.
-    { id: 'e3', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-9', reason: 'other', due: at('05:30'), agent: 'ann', team: 'wallet', ticket: 'T-9' },
-    { id: 'e4', type: 'callback.completed', at: at('06:00'), callback: 'CB-9', outcome: 'confirmed', agent: 'ann' },
-    { id: 'e5', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-8', reason: 'other', due: at('07:00'), agent: 'ann', team: 'wallet' },
-    { id: 'e6', type: 'callback.completed', at: at('06:30'), callback: 'CB-8', outcome: 'declined', agent: 'ann' },
-    // CB-7: tried once, no answer; still pending, due at 16:00 in Shanghai.
-    { id: 'e7', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-7', reason: 'other', due: at('08:00'), agent: 'ann', team: 'wallet' },
-    { id: 'e8', type: 'callback.attempted', at: at('05:10'), callback: 'CB-7', agent: 'ann', result: 'no_answer' }
-  ];
-  expect((await postEvents(server.url, events)).status).toBe(200);
-  await addUser(server.url, 'maria', 'manager');
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
+const dashboard = useDashboard({
+  env: { KPI_TIMEZONE: ZONE },
+  users: { maria: 'manager' },
+  seed: (dashboard) =>
+    dashboard.send([
+      { id: 'e1', type: 'ticket.created', at: at('04:15'), ticket: 'T-9', channel: 'chat', priority: 'urgent', team: 'wallet', category: 'refund' },
+      { id: 'e2', type: 'ticket.replied', at: at('04:17'), ticket: 'T-9', agent: 'ann' },
+      // CB-9 completed half an hour late, confirmed; CB-8 on time, declined.
+      { id: 'e3', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-9', reason: 'other', due: at('05:30'), agent: 'ann', team: 'wallet', ticket: 'T-9' },
+      { id: 'e4', type: 'callback.completed', at: at('06:00'), callback: 'CB-9', outcome: 'confirmed', agent: 'ann' },
+      { id: 'e5', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-8', reason: 'other', due: at('07:00'), agent: 'ann', team: 'wallet' },
+      { id: 'e6', type: 'callback.completed', at: at('06:30'), callback: 'CB-8', outcome: 'declined', agent: 'ann' },
+      // CB-7: tried once, no answer; still pending, due at 16:00 in Shanghai.
+      { id: 'e7', type: 'callback.scheduled', at: at('05:00'), callback: 'CB-7', reason: 'other', due: at('08:00'), agent: 'ann', team: 'wallet' },
+      { id: 'e8', type: 'callback.attempted', at: at('05:10'), callback: 'CB-7', agent: 'ann', result: 'no_answer' }
+    ])
 });
 
-const signedIn = (lang: string) => signedInAs(browser, server.url, 'maria', lang, { width: 1280, height: 900 });
+const signedIn = (lang: string) => dashboard.signedInAs('maria', lang, { width: 1280, height: 900 });
 
 /** Maria signed in (on the en start page) from a browser whose own zone is `timezoneId`, not the centre's. */
-async function signedInElsewhere(on: Browser, url: string, timezoneId: string): Promise<Page> {
-  const context = await on.newContext({ viewport: { width: 1280, height: 900 }, timezoneId, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${url}/?lang=en`);
-  await page.fill('input[name=username]', 'maria');
-  await page.fill('input[name=password]', passwordOf('maria'));
-  await page.press('input[name=password]', 'Enter');
-  await page.locator('a.wall').waitFor({ timeout: 15_000 });
-  return page;
-}
+const signedInElsewhere = (on: TestDashboard, timezoneId: string): Promise<Page> => on.signedInAs('maria', 'en', { width: 1280, height: 900 }, { timezoneId });
 
 /**
  * Maria's page in a browser 15 hours off the centre's zone (Shanghai), whose live feed, where the page learns the zone,
  * sends its first message 1.5 s late, as a busy server's does.
  */
 async function slowZonePage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Los_Angeles' });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?lang=en`);
-  await page.fill('input[name=username]', 'maria');
-  await page.fill('input[name=password]', passwordOf('maria'));
-  await page.press('input[name=password]', 'Enter');
-  await page.locator('a.wall').waitFor({ timeout: 15_000 });
+  const page = await signedInElsewhere(dashboard, 'America/Los_Angeles');
   await page.routeWebSocket('**/api/live', (ws) => {
     const server = ws.connectToServer();
     server.onMessage((message) => void setTimeout(() => ws.send(message), 1_500));
@@ -75,7 +51,7 @@ const cellsOf = (line: string) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]
 
 /** The CSV the page's Download link gives, as rows of cells. */
 async function downloaded(page: Page, measure: string, lang: string): Promise<{ name: string; rows: string[][] }> {
-  await page.goto(`${server.url}/reports/tickets?measure=${measure}&from=${day}&to=${nextDay}&lang=${lang}`);
+  await page.goto(`${dashboard.url}/reports/tickets?measure=${measure}&from=${day}&to=${nextDay}&lang=${lang}`);
   await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('a.download')]);
   const text = readFileSync((await download.path())!, 'utf8');
@@ -112,7 +88,7 @@ describe('The tickets behind a number, downloaded', () => {
 
 describe("A callback's story", () => {
   const said = async (page: Page, callback: string, lang: string) => {
-    await page.goto(`${server.url}/reports/ticket?callback=${callback}&lang=${lang}`);
+    await page.goto(`${dashboard.url}/reports/ticket?callback=${callback}&lang=${lang}`);
     await page.locator('[data-state="onTime"]').waitFor({ timeout: 15_000 });
     return [await page.locator('[data-state="onTime"] dd').textContent(), await page.locator('[data-state="confirmed"] dd').textContent()];
   };
@@ -128,7 +104,7 @@ describe("A callback's story", () => {
 
   it("says when it was due in the centre's time, never the browser's first, when the live feed is slow to say the centre's zone", async () => {
     const page = await slowZonePage();
-    await page.goto(`${server.url}/reports/ticket?callback=CB-7&lang=en`);
+    await page.goto(`${dashboard.url}/reports/ticket?callback=CB-7&lang=en`);
     await page.locator('[data-state="due"]').waitFor({ timeout: 15_000 });
     // 16:00 in Shanghai; the browser's own zone would write 1:00 AM.
     expect(await page.locator('[data-state="due"] dd').textContent()).toMatch(/, 4:00 PM$/);
@@ -138,9 +114,9 @@ describe("A callback's story", () => {
 
 describe("A ticket's story", () => {
   it("names the zone its times are in, the centre's, in words as /reports does, in English and in Chinese, in a browser in another zone", async () => {
-    const page = await signedInElsewhere(browser, server.url, 'America/Los_Angeles');
+    const page = await signedInElsewhere(dashboard, 'America/Los_Angeles');
     const story = async (lang: string) => {
-      await page.goto(`${server.url}/reports/ticket?id=T-9&lang=${lang}`);
+      await page.goto(`${dashboard.url}/reports/ticket?id=T-9&lang=${lang}`);
       await page.locator('[data-state="createdAt"]').waitFor({ timeout: 15_000 });
       return [(await page.locator('main p.zone').textContent())!.trim(), (await page.locator('[data-state="createdAt"] dd').textContent())!.trim()];
     };
@@ -152,7 +128,7 @@ describe("A ticket's story", () => {
 
 describe('The callbacks behind a number', () => {
   const listed = async (page: Page, measure: string, lang: string) => {
-    await page.goto(`${server.url}/reports/tickets?measure=${measure}&from=${day}&to=${nextDay}&lang=${lang}`);
+    await page.goto(`${dashboard.url}/reports/tickets?measure=${measure}&from=${day}&to=${nextDay}&lang=${lang}`);
     await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
     const head = (await page.locator('thead th').last().textContent())!.trim();
     const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-item'), tr.querySelector('td.value')!.textContent!.replace(/\s+/g, ' ').trim()]));
@@ -162,7 +138,7 @@ describe('The callbacks behind a number', () => {
   it('leave out the channel, priority and category a callback has none of, where each row showed three dashes; tickets keep them', async () => {
     const page = await signedIn('en');
     const columns = async (measure: string) => {
-      await page.goto(`${server.url}/reports/tickets?measure=${measure}&from=${day}&to=${nextDay}&lang=en`);
+      await page.goto(`${dashboard.url}/reports/tickets?measure=${measure}&from=${day}&to=${nextDay}&lang=en`);
       await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
       return { head: await page.locator('thead th').allTextContents(), labels: await page.locator('tbody tr').first().locator('td').evaluateAll((tds) => tds.map((td) => td.dataset.label)) };
     };
@@ -206,7 +182,7 @@ describe('The callbacks behind a number', () => {
     // The browser's own zone would write CB-7's due (16:00 in Shanghai) 1:00 AM, and T-9's reply (12:17) 9:17 PM.
     const { rows } = await listed(page, 'backlog.callbacksPending', 'en');
     expect(rows).toEqual([['CB-7', expect.stringMatching(/ due .*, 4:00 PM$/)]]);
-    await page.goto(`${server.url}/reports/tickets?measure=firstResponse.count&from=${day}&to=${nextDay}&lang=en`);
+    await page.goto(`${dashboard.url}/reports/tickets?measure=firstResponse.count&from=${day}&to=${nextDay}&lang=en`);
     await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
     expect(await page.locator('tr[data-item="T-9"] td').first().textContent()).toMatch(/12:17/);
     await page.context().close();
@@ -217,29 +193,24 @@ describe('A centre in Los Angeles, read from a browser in Shanghai', () => {
   // The centre's clocks change (PDT, GMT-7, in summer; PST, GMT-8, in winter). Both the story and the file name the
   // zone by its generic name, "Pacific Time" / "北美太平洋时间", the same all year as on /reports; the story adds the
   // offset its own times were at, the file none (its rows could be either side of a change).
-  let la: { browser: Browser; server: RunningServer };
   const LA = 'America/Los_Angeles';
-  beforeAll(async () => {
-    la = await startDashboard({ KPI_TIMEZONE: LA });
-    const events = [
-      // 09:00 in Los Angeles on a summer day (16:00Z, PDT) and on a winter day (17:00Z, PST).
-      { id: 's1', type: 'ticket.created', at: '2026-07-15T16:00:00Z', ticket: 'T-SUMMER', channel: 'chat', team: 'wallet' },
-      { id: 's2', type: 'ticket.replied', at: '2026-07-15T16:05:00Z', ticket: 'T-SUMMER', agent: 'ann' },
-      { id: 'w1', type: 'ticket.created', at: '2026-01-15T17:00:00Z', ticket: 'T-WINTER', channel: 'chat', team: 'wallet' },
-      { id: 'w2', type: 'ticket.replied', at: '2026-01-15T17:05:00Z', ticket: 'T-WINTER', agent: 'ann' }
-    ];
-    expect((await postEvents(la.server.url, events)).status).toBe(200);
-    await addUser(la.server.url, 'maria', 'manager');
-  }, 180_000);
-  afterAll(async () => {
-    await la?.browser.close();
-    await la?.server.kill('SIGTERM');
+  const la = useDashboard({
+    env: { KPI_TIMEZONE: LA },
+    users: { maria: 'manager' },
+    seed: (la) =>
+      la.send([
+        // 09:00 in Los Angeles on a summer day (16:00Z, PDT) and on a winter day (17:00Z, PST).
+        { id: 's1', type: 'ticket.created', at: '2026-07-15T16:00:00Z', ticket: 'T-SUMMER', channel: 'chat', team: 'wallet' },
+        { id: 's2', type: 'ticket.replied', at: '2026-07-15T16:05:00Z', ticket: 'T-SUMMER', agent: 'ann' },
+        { id: 'w1', type: 'ticket.created', at: '2026-01-15T17:00:00Z', ticket: 'T-WINTER', channel: 'chat', team: 'wallet' },
+        { id: 'w2', type: 'ticket.replied', at: '2026-01-15T17:05:00Z', ticket: 'T-WINTER', agent: 'ann' }
+      ])
   });
 
   it("names the zone in a story by its name and the offset of the story's own times, summer and winter, en and zh-CN", async () => {
-    const page = await signedInElsewhere(la.browser, la.server.url, 'Asia/Shanghai');
+    const page = await signedInElsewhere(la, 'Asia/Shanghai');
     const story = async (id: string, lang: string) => {
-      await page.goto(`${la.server.url}/reports/ticket?id=${id}&lang=${lang}`);
+      await page.goto(`${la.url}/reports/ticket?id=${id}&lang=${lang}`);
       await page.locator('[data-state="createdAt"]').waitFor({ timeout: 15_000 });
       return [(await page.locator('main p.zone').textContent())!.trim(), (await page.locator('[data-state="createdAt"] dd').textContent())!.trim()];
     };
@@ -252,9 +223,9 @@ describe('A centre in Los Angeles, read from a browser in Shanghai', () => {
   });
 
   it('names the zone in the downloaded file\'s time headings in words, with its id, the same in summer and winter', async () => {
-    const page = await signedInElsewhere(la.browser, la.server.url, 'Asia/Shanghai');
+    const page = await signedInElsewhere(la, 'Asia/Shanghai');
     const download = async (from: string, to: string, lang: string) => {
-      await page.goto(`${la.server.url}/reports/tickets?measure=tickets.created&from=${from}&to=${to}&lang=${lang}`);
+      await page.goto(`${la.url}/reports/tickets?measure=tickets.created&from=${from}&to=${to}&lang=${lang}`);
       await page.locator('tbody tr').first().waitFor({ timeout: 15_000 });
       const [file] = await Promise.all([page.waitForEvent('download'), page.click('a.download')]);
       const rows = readFileSync((await file.path())!, 'utf8').slice(1).split('\r\n').filter(Boolean).map(cellsOf);

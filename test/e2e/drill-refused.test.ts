@@ -1,31 +1,21 @@
 // The tickets behind a number, opened at an address the server refuses (a stale bookmark, a hand-edited link): the
 // page says what is wrong in its own language and links to the report to pick again, instead of the API's English.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from '../helpers/browser';
-import { startDashboard } from '../helpers/dashboard';
-import type { RunningServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDashboard } from '../helpers/dashboard';
 
-let browser: Browser;
-let server: RunningServer;
 let page: Page;
 
-beforeAll(async () => {
-  ({ browser, server } = await startDashboard({ KPI_TIMEZONE: 'Asia/Shanghai' }));
-  page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await page.goto(`${server.url}/?lang=zh-CN`);
-  await signIn(page);
-  await page.locator('a.wall').waitFor({ timeout: 15_000 });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
+const dashboard = useDashboard({
+  env: { KPI_TIMEZONE: 'Asia/Shanghai' },
+  seed: async (dashboard) => {
+    page = await dashboard.adminPage('zh-CN', { viewport: { width: 390, height: 844 } });
+  }
 });
 
 /** The page at `search`, once it has said why it shows nothing: its words and where its link goes. */
 async function refused(search: string): Promise<{ heading: string; said: string; link: string | null }> {
-  await page.goto(`${server.url}/reports/tickets?${search}`);
+  await page.goto(`${dashboard.url}/reports/tickets?${search}`);
   const alert = page.locator('main [role=alert]');
   await alert.waitFor({ timeout: 15_000 });
   const link = (await alert.locator('a').count()) === 1 ? await alert.locator('a').getAttribute('href') : null;
@@ -59,7 +49,7 @@ describe('the tickets behind a number, at an address the server refuses', () => 
   });
 
   it('names the zone its days are counted in as the report does, in the page\'s language, not by its id', async () => {
-    await page.goto(`${server.url}/reports/tickets?measure=tickets.created&from=2026-11-02&to=2026-11-03&lang=zh-CN`);
+    await page.goto(`${dashboard.url}/reports/tickets?measure=tickets.created&from=2026-11-02&to=2026-11-03&lang=zh-CN`);
     await page.locator('main .empty').waitFor({ timeout: 15_000 });
     await page.locator('.range .zone').waitFor({ timeout: 15_000 });
     expect((await page.locator('.range .zone').textContent())!.trim()).toBe('按中国标准时间计日');
