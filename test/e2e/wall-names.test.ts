@@ -1,15 +1,10 @@
 // The wall's agents page, read from across the room: every agent's name is shown whole (nobody can touch a wall
 // to read the rest of "Alexandra Montgomery-W…", and two names that begin alike could not be told apart), in three
 // columns on a TV at 1080p and 4K, in English and Chinese, and the page still fits the screen.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { requireCjkFont } from '../helpers/browser';
-import { startDashboard } from '../helpers/dashboard';
-import { postEvents, type RunningServer } from '../helpers/server';
-
-let browser: Browser;
-let server: RunningServer;
-let wallToken: string;
+import { useDashboard } from '../helpers/dashboard';
 
 const MIN = 60_000;
 const TEAMS = ['payments', 'wallet', 'risk'];
@@ -39,15 +34,7 @@ function floor(now: number): Record<string, unknown>[] {
   return out;
 }
 
-beforeAll(async () => {
-  ({ browser, server, wallToken } = await startDashboard());
-  expect((await postEvents(server.url, floor(Date.now()))).status).toBe(200);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
-});
+const dashboard = useDashboard({ seed: (dashboard) => dashboard.send(floor(Date.now())) });
 
 /**
  * Each name as a person reads it, with "(cut)" after it where its text overflows its box (an ellipsis), or its
@@ -86,8 +73,7 @@ describe('the agents names on the wall', () => {
     for (const lang of ['en', 'zh-CN'] as const)
       it(`shows every name whole at ${size.width}×${size.height} in ${lang}, in three columns, without scrolling`, async () => {
         if (lang === 'zh-CN') requireCjkFont();
-        const page = await browser.newPage({ viewport: size });
-        await page.goto(`${server.url}/wall?token=${wallToken}&page=agents&lang=${lang}`);
+        const page = await dashboard.openWall(`page=agents&lang=${lang}`, { viewport: size });
         await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 40, null, { timeout: 15_000 });
         expect(await page.$$eval('.board .column', (all) => all.length)).toBe(3);
         const names = await shownNames(page);

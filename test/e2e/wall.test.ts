@@ -1,34 +1,17 @@
 // What a supervisor sees: the wall in real Chromium against a real server process.
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDashboardBuilt } from '../../api/web-build';
-import { launchChromium, signIn } from '../helpers/browser';
-import { TEST_INGEST_TOKEN, freePort, middayZone, seedToken, startServer, type RunningServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { signIn, signInAt } from '../helpers/browser';
+import { useDashboard } from '../helpers/dashboard';
+import { TEST_INGEST_TOKEN, middayZone, startServer } from '../helpers/server';
 
-let browser: Browser;
-let server: RunningServer;
-let dbPath: string;
-let port: number;
-let wallToken: string;
-/** A second display token, deleted while a wall shows figures with it. */
-let revokedToken: string;
 /**
  * The centre's zone, where it is now about noon: events stamped a minute ago are today's whenever the tests run (in
  * UTC, a run just after midnight put them in yesterday, and the callbacks page never showed them).
  */
 const zone = { KPI_TIMEZONE: middayZone() };
-
-const events = (list: Record<string, unknown>[]) =>
-  fetch(`${server.url}/api/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(list)
-  }).then((r) => expect(r.status).toBe(200));
 
 let n = 0;
 const created = (team = 'wallet') => {
@@ -36,12 +19,16 @@ const created = (team = 'wallet') => {
   return { id, type: 'ticket.created', at: Date.now() - 2000, ticket: id, channel: 'chat', team, category: 'refund' };
 };
 
+/**
+ * A wall at `size` (`query` after its token, "&lang=en"), once its tiles show, and the errors its console and its
+ * scripts report, from before it loads.
+ */
 async function openWall(size: { width: number; height: number }, query = '') {
-  const page = await browser.newPage({ viewport: size });
+  const page = await dashboard.browser.newPage({ viewport: size });
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${server.url}/wall?token=${wallToken}${query}`);
+  await page.goto(`${dashboard.url}/wall?token=${dashboard.wallToken}${query}`);
   await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
   return { page, errors };
 }
@@ -53,21 +40,16 @@ interface Marked {
 
 const valueOf = (page: Page, kpi: string) => page.getAttribute(`[data-kpi="${kpi}"]`, 'data-value');
 
-beforeAll(async () => {
-  await ensureDashboardBuilt();
-  browser = await launchChromium();
-  dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-e2e-')), 'kpi.sqlite');
-  wallToken = seedToken(dbPath, 'display');
-  revokedToken = seedToken(dbPath, 'display');
-  port = await freePort();
-  server = await startServer({ dbPath, port, env: { FLOORBOARD_SKIP_WEB_BUILD: '', ...zone } });
-  await events([created(), created('risk'), { id: `st-${Date.now()}`, type: 'agent.status', at: Date.now() - 5000, agent: 'li.wei', name: 'Li Wei', team: 'wallet', status: 'available' }]);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
+/** Its `tokens.display` is a second display token, deleted while a wall shows figures with it. */
+const dashboard = useDashboard({
+  env: zone,
+  roles: ['display'],
+  seed: (dashboard) =>
+    dashboard.send([created(), created('risk'), { id: `st-${Date.now()}`, type: 'agent.status', at: Date.now() - 5000, agent: 'li.wei', name: 'Li Wei', team: 'wallet', status: 'available' }])
 });
+
+/** Starts the server the test stopped again, on the same database and port, as an operator's restart would. */
+const startAgain = async () => (dashboard.server = await startServer({ dbPath: dashboard.dbPath, port: dashboard.server.port, env: zone }));
 
 describe('wall display', () => {
   for (const size of [
@@ -99,19 +81,17 @@ describe('wall display', () => {
     const { page } = await openWall({ width: 1920, height: 1080 });
     const before = Number(await valueOf(page, 'tickets.created'));
     const started = Date.now();
-    await events([created()]);
+    await dashboard.send([created()]);
     await page.waitForFunction((expected) => document.querySelector('[data-kpi="tickets.created"]')?.getAttribute('data-value') === String(expected), before + 1, { timeout: 5000 });
     expect(Date.now() - started).toBeLessThan(1000);
     await page.close();
   });
 
   it('walks the callback funnel on the callbacks page: connected out of attempts, confirmed out of completed, and the same per agent', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${server.url}/wall?token=${wallToken}&page=callbacks&lang=en`);
-    await page.waitForSelector('[data-kpi="callbacks.confirmed"]', { timeout: 15_000 });
+    const page = await dashboard.openWall('page=callbacks&lang=en', { waitFor: '[data-kpi="callbacks.confirmed"]' });
     const at = Date.now() - 60_000;
     const cb = (k: string) => `e2e-cb-${at}-${k}`;
-    await events([
+    await dashboard.send([
       ...['a', 'b'].map((k) => ({ id: `${cb(k)}-s`, type: 'callback.scheduled', at, callback: cb(k), reason: 'pre_approval', due: at + 3_600_000, agent: 'li.wei', team: 'wallet' })),
       { id: `${cb('a')}-t1`, type: 'callback.attempted', at: at + 1000, callback: cb('a'), agent: 'li.wei', result: 'no_answer' },
       { id: `${cb('a')}-t2`, type: 'callback.attempted', at: at + 2000, callback: cb('a'), agent: 'li.wei', result: 'connected' },
@@ -128,8 +108,8 @@ describe('wall display', () => {
 
   it('signs in with a password on the start page and opens the wall without a token, in the language chosen there', async () => {
     // An English browser, with Chinese chosen on the start page.
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    await page.goto(`${server.url}/?lang=zh-CN`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${dashboard.url}/?lang=zh-CN`);
     await page.fill('input[name=password]', 'not-the-password');
     await page.click('button[type=submit]');
     await page.waitForSelector('[role=alert]');
@@ -146,16 +126,16 @@ describe('wall display', () => {
   });
 
   it('offers the way to sign in again on a signed-in wall whose session ended while it showed figures', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/?lang=en&team=wallet`);
+    await page.goto(`${dashboard.url}/?lang=en&team=wallet`);
     await signIn(page);
     await page.click('a.wall');
     await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
     const wallAddress = new URL(page.url());
     // Signed out at the desk (another tab of the same browser): the server ends the wall's feed.
     const desk = await context.newPage();
-    await desk.goto(`${server.url}/`);
+    await desk.goto(`${dashboard.url}/`);
     expect(await desk.evaluate(() => fetch('/api/auth/logout', { method: 'POST' }).then((r) => r.status))).toBeLessThan(300);
     await page.waitForSelector('[data-stale] a', { timeout: 20_000 });
     // It says what happened, not only how to sign in as if it never had.
@@ -167,25 +147,23 @@ describe('wall display', () => {
   });
 
   it('says a wall opened after its browser was signed out that it was signed out, as an open wall says, in English and Chinese', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/?lang=en`);
-    await signIn(page);
+    const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await signInAt(await context.newPage(), dashboard.url, 'en');
     expect(await page.evaluate(() => fetch('/api/auth/logout', { method: 'POST' }).then((r) => r.status))).toBeLessThan(300);
     // Loaded afresh (a TV switched on the next morning): its handshake is refused with a bare 401.
-    await page.goto(`${server.url}/wall?lang=en`);
+    await page.goto(`${dashboard.url}/wall?lang=en`);
     await page.waitForSelector('text=Not authorised', { timeout: 15_000 });
     expect(await page.textContent('main')).toMatch(/You were signed out, or your session ended \(12 hours after signing in\): sign in again on the start page\./);
-    await page.goto(`${server.url}/wall?lang=zh-CN`);
+    await page.goto(`${dashboard.url}/wall?lang=zh-CN`);
     await page.waitForSelector('text=未授权', { timeout: 15_000 });
     expect(await page.textContent('main')).toMatch(/您已退出登录，或登录已过期/);
     await context.close();
   });
 
   it('remembers the session it showed figures with, signed in before this dashboard was: reloaded once it has ended, says it was signed out', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/wall?lang=en`);
+    await page.goto(`${dashboard.url}/wall?lang=en`);
     await page.waitForSelector('text=Not authorised', { timeout: 15_000 });
     const auth = (path: string, body?: unknown) =>
       page.evaluate(([p, b]) => fetch(p as string, { method: 'POST', headers: { 'content-type': 'application/json' }, body: b as string | undefined }).then((r) => r.status), [path, body === undefined ? undefined : JSON.stringify(body)]);
@@ -201,8 +179,8 @@ describe('wall display', () => {
   });
 
   it('after five wrong passwords for a name, says how long to wait rather than "wrong password" again', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    await page.goto(`${server.url}/?lang=en`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${dashboard.url}/?lang=en`);
     // A name of its own: the hold falls on this name from this address, and the other tests sign in as admin.
     await page.fill('input[name=username]', 'night.shift');
     for (let i = 0; i < 6; i++) {
@@ -223,7 +201,7 @@ describe('wall display', () => {
     await page.click('header nav a:has-text("Callbacks")');
     await page.waitForSelector('[data-kpi="callbacks.attempts"]');
     expect(new URL(page.url()).searchParams.get('page')).toBe('callbacks');
-    expect(new URL(page.url()).searchParams.get('token')).toBe(wallToken);
+    expect(new URL(page.url()).searchParams.get('token')).toBe(dashboard.wallToken);
     await page.focus('header nav a:has-text("Agents")');
     await page.keyboard.press('Enter');
     await page.waitForSelector('div.row[data-agent]');
@@ -236,9 +214,9 @@ describe('wall display', () => {
   });
 
   it('on a rotating wall, keeps a page picked from its tabs for the whole turn its progress bar shows', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const page = await dashboard.browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await page.clock.install();
-    await page.goto(`${server.url}/wall?token=${wallToken}&rotate=30&lang=en`);
+    await page.goto(`${dashboard.url}/wall?token=${dashboard.wallToken}&rotate=30&lang=en`);
     await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
     const current = () => page.getAttribute('header nav a[aria-current=page]', 'href');
     await page.clock.runFor(25_000);
@@ -270,9 +248,7 @@ describe('wall display', () => {
   });
 
   it('says in its own language that the server refused the team in its address, not in the server\'s English', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${server.url}/wall?token=${wallToken}&lang=zh-CN&team=${'t'.repeat(129)}`);
-    await page.waitForSelector('[data-server-error]', { timeout: 15_000 });
+    const page = await dashboard.openWall(`lang=zh-CN&team=${'t'.repeat(129)}`, { waitFor: '[data-server-error]' });
     expect(await page.textContent('[data-server-error]')).toBe('服务器无法使用本页地址中的团队名称（?team=），请核对地址。');
     // Connected, and refused: no "connecting" that no retry will end.
     expect(await page.textContent('.screen .title')).toBe('无法显示此地址');
@@ -282,7 +258,7 @@ describe('wall display', () => {
   it('says under its stale figures that the server cannot compute them, not only "Reconnecting", and recovers by itself', async () => {
     const { page } = await openWall({ width: 1280, height: 720 }, '&lang=en');
     // A table the live figures read is gone from under the running server: every computation fails, and is logged.
-    const db = new Database(dbPath);
+    const db = new Database(dashboard.dbPath);
     db.pragma('busy_timeout = 5000');
     try {
       db.exec('ALTER TABLE pending_callbacks RENAME TO pending_callbacks_away');
@@ -298,20 +274,20 @@ describe('wall display', () => {
   });
 
   it('says why it shows nothing, and what to do: a refused token is wrong or revoked, an ingest token is not the wall\'s; with none, sign in on the start page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
-    await page.goto(`${server.url}/wall?token=not-a-token&lang=en`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' });
+    await page.goto(`${dashboard.url}/wall?token=not-a-token&lang=en`);
     await page.waitForSelector('text=Not authorised', { timeout: 15_000 });
     expect(await page.textContent('main')).toMatch(/token in this address was refused/);
     expect(await page.$('main a')).toBeNull();
     // The ingest token, printed at first start beside the display token, pasted into the wall's address: it is not
     // wrong or revoked (it posts events), and the wall says which token it needs.
-    await page.goto(`${server.url}/wall?token=${TEST_INGEST_TOKEN}&lang=en`);
+    await page.goto(`${dashboard.url}/wall?token=${TEST_INGEST_TOKEN}&lang=en`);
     await page.waitForSelector('text=Not authorised', { timeout: 15_000 });
     expect(await page.textContent('main')).toMatch(/ingest token.*display token/);
-    await page.goto(`${server.url}/wall?token=${TEST_INGEST_TOKEN}&lang=zh-CN`);
+    await page.goto(`${dashboard.url}/wall?token=${TEST_INGEST_TOKEN}&lang=zh-CN`);
     await page.waitForSelector('text=未授权', { timeout: 15_000 });
     expect(await page.textContent('main')).toMatch(/事件.*大屏令牌/);
-    await page.goto(`${server.url}/wall?lang=zh-CN`);
+    await page.goto(`${dashboard.url}/wall?lang=zh-CN`);
     await page.waitForSelector('text=未授权', { timeout: 15_000 });
     await page.click('main a');
     await page.waitForSelector('input[name=password]');
@@ -320,12 +296,12 @@ describe('wall display', () => {
   });
 
   it('shows its figures under its Content-Security-Policy, which runs no injected script, and sends no Referer holding its token', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const page = await dashboard.browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     const referers: string[] = [];
     page.on('request', (r) => referers.push(r.headers().referer ?? ''));
-    const res = await page.goto(`${server.url}/wall?token=${wallToken}`);
+    const res = await page.goto(`${dashboard.url}/wall?token=${dashboard.wallToken}`);
     expect(res?.headers()['content-security-policy']).toMatch(/frame-ancestors 'self'/);
     expect(await page.getAttribute('meta[http-equiv="content-security-policy"]', 'content')).toMatch(/script-src 'self' 'sha256-/);
     await page.waitForSelector('[data-kpi="tickets.created"][data-value]', { timeout: 15_000 });
@@ -339,16 +315,16 @@ describe('wall display', () => {
     });
     expect(injected).toBe(false);
     expect(referers.length).toBeGreaterThan(1);
-    expect(referers.filter((r) => r.includes(wallToken))).toEqual([]);
+    expect(referers.filter((r) => r.includes(dashboard.wallToken))).toEqual([]);
     // The batch answered from Node's own response (the ingest fast path) is kept by no one either.
-    const posted = await fetch(`${server.url}/api/events`, { method: 'POST', headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` }, body: JSON.stringify(created()) });
+    const posted = await fetch(`${dashboard.url}/api/events`, { method: 'POST', headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` }, body: JSON.stringify(created()) });
     expect([posted.status, posted.headers.get('cache-control'), posted.headers.get('x-content-type-options')]).toEqual([200, 'no-store', 'nosniff']);
     await page.close();
   });
 
   it('answers an address that does not exist with a page saying so and a way back, in the chosen language', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/login?lang=zh-CN`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${dashboard.url}/login?lang=zh-CN`);
     await page.waitForSelector('main a');
     expect(await page.textContent('main')).toMatch(/没有这个页面：\/login/);
     await page.click('main a');
@@ -366,11 +342,11 @@ describe('wall display', () => {
   });
 
   it('says what to do when the token of a wall already showing figures is revoked, instead of only "Reconnecting"', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${server.url}/wall?token=${revokedToken}&lang=en`);
+    const page = await dashboard.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${dashboard.url}/wall?token=${dashboard.tokens.display}&lang=en`);
     await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
-    const db = new Database(dbPath);
-    db.prepare('DELETE FROM api_tokens WHERE token_hash = ?').run(createHash('sha256').update(revokedToken).digest('hex'));
+    const db = new Database(dashboard.dbPath);
+    db.prepare('DELETE FROM api_tokens WHERE token_hash = ?').run(createHash('sha256').update(dashboard.tokens.display!).digest('hex'));
     db.close();
     // The server checks a wall's credentials at every ping (5 s) and ends the feed of a deleted token.
     await page.waitForSelector('[data-stale]', { timeout: 20_000 });
@@ -383,7 +359,7 @@ describe('wall display', () => {
     const { page } = await openWall({ width: 1920, height: 1080 });
     const before = await valueOf(page, 'tickets.created');
     expect(await page.$('[data-stale]')).toBeNull();
-    await server.kill('SIGKILL');
+    await dashboard.server.kill('SIGKILL');
     await page.waitForSelector('[data-stale]', { timeout: 20_000 });
     // When the figures are from, and how old they are: the age counts up while the server is away.
     const banner = await page.textContent('[data-stale]');
@@ -411,8 +387,8 @@ describe('wall display', () => {
     // Back with the same dashboard: the wall asks which the server serves, and stays as it is (no reload).
     await page.evaluate(() => ((window as unknown as Marked).openedBefore = true));
     const asked = page.waitForResponse('**/_app/version.json', { timeout: 30_000 });
-    server = await startServer({ dbPath, port, env: zone });
-    await events([created()]);
+    await startAgain();
+    await dashboard.send([created()]);
     await page.waitForSelector('[data-stale]', { state: 'detached', timeout: 30_000 });
     await page.waitForFunction((expected) => document.querySelector('[data-kpi="tickets.created"]')?.getAttribute('data-value') === String(expected), Number(before) + 1, { timeout: 10_000 });
     await (await asked).finished();
@@ -426,9 +402,9 @@ describe('wall display', () => {
     await page.evaluate(() => ((window as unknown as Marked).openedBefore = true));
     // The restarted server serves another build than the one on screen.
     await page.route('**/_app/version.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ version: 'upgraded' }) }));
-    await server.kill('SIGTERM');
+    await dashboard.server.kill('SIGTERM');
     await page.waitForSelector('[data-stale]', { timeout: 20_000 });
-    server = await startServer({ dbPath, port, env: zone });
+    await startAgain();
     await page.waitForFunction(() => (window as unknown as Marked).openedBefore === undefined, null, { timeout: 30_000 });
     await page.waitForSelector('[data-kpi="tickets.created"]', { timeout: 15_000 });
     expect(await page.$('[data-stale]')).toBeNull();
