@@ -412,7 +412,7 @@ describe("The trend's colours, the page's theme's, and a phone's hint", () => {
   it("draws its bars and axis text in the page's colours, and in a theme's once the page's change", async () => {
     const page = await signedIn();
     const { from, to } = range('last7');
-    await page.goto(`${server.url}/reports?from=${from}&to=${to}&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&lang=en`);
     await page.locator('.trend .chart[data-trend="day"] canvas').waitFor({ timeout: 20_000 });
     // As shipped: web/app.css's accent blue (tickets created), its green (resolved), its muted grey (the axes' text), its
     // amber (the p90's target line) and its panels' edge (the grid, which app.css has no property of its own for); the
@@ -441,7 +441,7 @@ describe("The trend's colours, the page's theme's, and a phone's hint", () => {
     const week = range('last7');
     for (const [lang, text] of [['en', 'Tap a day to see its figures.'], ['zh-CN', '轻点某一天，查看当天的数据。']]) {
       const page = await signedIn(lang, { width: 390, height: 844 }, { hasTouch: true, isMobile: true });
-      await page.goto(`${server.url}/reports?from=${week.from}&to=${week.to}&lang=${lang}`);
+      await page.goto(`${dashboard.url}/reports?from=${week.from}&to=${week.to}&lang=${lang}`);
       const chart = page.locator('.trend .chart[data-trend="day"]');
       await chart.locator('canvas').waitFor({ timeout: 20_000 });
       await expect.poll(() => hint(page).count()).toBe(1);
@@ -457,14 +457,14 @@ describe("The trend's colours, the page's theme's, and a phone's hint", () => {
     // Today, hour by hour: an hour is tapped.
     const today = range('today');
     const phone = await signedIn('zh-CN', { width: 390, height: 844 }, { hasTouch: true, isMobile: true });
-    await phone.goto(`${server.url}/reports?from=${today.from}&to=${today.to}&lang=zh-CN`);
+    await phone.goto(`${dashboard.url}/reports?from=${today.from}&to=${today.to}&lang=zh-CN`);
     await phone.locator('.trend .chart[data-trend="hour"] canvas').waitFor({ timeout: 20_000 });
     expect(await hint(phone).textContent()).toBe('轻点某个小时，查看该小时的数据。');
     await phone.context().close();
 
     // A desktop's pointer shows the figures as it passes: no such line there.
     const page = await signedIn();
-    await page.goto(`${server.url}/reports?from=${week.from}&to=${week.to}&lang=en`);
+    await page.goto(`${dashboard.url}/reports?from=${week.from}&to=${week.to}&lang=en`);
     await page.locator('.trend .chart[data-trend="day"] canvas').waitFor({ timeout: 20_000 });
     expect(await hint(page).count()).toBe(0);
     expect(await page.locator('.trend').textContent()).not.toContain('Tap');
