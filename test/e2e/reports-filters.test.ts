@@ -3,13 +3,12 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useDashboard } from '../helpers/dashboard';
+import { lastHour } from '../helpers/events';
 
 const dashboard = useDashboard({
   users: { maria: 'manager' },
   seed: async (dashboard) => {
-    const min = 60_000;
-    const t0 = Date.now() - 60 * min;
-    const ev = (id: string, at: number, rest: Record<string, unknown>) => ({ id, at, ...rest });
+    const { min, t0, ev } = lastHour();
     await dashboard.send([
       ev('s-a', t0, { type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }),
       ev('c1', t0 + min, { type: 'ticket.created', ticket: 'T-1', channel: 'chat', priority: 'urgent', category: 'refund', team: 'payments' }),

@@ -5,13 +5,12 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { requireCjkFont } from '../helpers/browser';
 import { useDashboard } from '../helpers/dashboard';
+import { lastHour } from '../helpers/events';
 
 const dashboard = useDashboard({
   users: { maria: 'manager', sam: 'supervisor' },
   seed: async (dashboard) => {
-    const min = 60_000;
-    const t0 = Date.now() - 60 * min;
-    const ev = (id: string, at: number, rest: Record<string, unknown>) => ({ id, at, ...rest });
+    const { min, t0, ev } = lastHour();
     await dashboard.send([
       ev('s-a', t0, { type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }),
       ev('s-b', t0, { type: 'agent.status', agent: 'bob', name: 'Bob Li', team: 'payments', status: 'busy' }),

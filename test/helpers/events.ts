@@ -28,3 +28,12 @@ export function yesterdayIn(zone: string): { day: string; nextDay: string; at: (
   const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return { day, nextDay, at: (hhmm) => Date.parse(`${day}T${hhmm}:00Z`) };
 }
+
+/**
+ * For a browser test's seed: the minute, the instant an hour ago, and an event by id, instant and fields, so that the
+ * seed's events fall within the last hour (and today, but in a run in the centre's first hour of the day).
+ */
+export function lastHour(): { min: number; t0: number; ev: (id: string, at: number, rest: Record<string, unknown>) => Record<string, unknown> } {
+  const minute = 60_000;
+  return { min: minute, t0: Date.now() - 60 * minute, ev: (id, at, rest) => ({ id, at, ...rest }) };
+}
