@@ -2,7 +2,7 @@
 // display parts, so a tile can draw the digits large and the units small.
 import { getLocale } from './locale.svelte';
 import { t } from './translate';
-import { nameIsOffset, zoneNameIn, zoneOffsetsAt } from './zone';
+import { nameIsOffset, zoneNameIn, zoneOffsetsAt, zoneShortNameAt } from './zone';
 
 export interface Part {
   text: string;
@@ -127,24 +127,7 @@ export function formatClock(at: Date | number, timeZone?: string): string {
  * zone, which need not be the zone of whoever reads them. Empty when the browser does not know the zone.
  */
 export function formatZone(at: Date | number, timeZone?: string): string {
-  if (!timeZone || !knownZone(timeZone)) return '';
-  return dateFormat('zone', { timeZoneName: 'short' }, timeZone).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
-}
-
-const zones = new Map<string, boolean>();
-/** Whether this browser knows the zone (by any of its names: Asia/Calcutta is Asia/Kolkata). */
-function knownZone(timeZone: string): boolean {
-  let known = zones.get(timeZone);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone });
-      known = true;
-    } catch {
-      known = false;
-    }
-    zones.set(timeZone, known);
-  }
-  return known;
+  return (timeZone && zoneShortNameAt(getLocale(), timeZone, +at)) || '';
 }
 
 /**

@@ -4,7 +4,7 @@
 const formats = new Map<string, Intl.DateTimeFormat | null>();
 
 /** A format whose only part of interest is the zone's; null when this runtime does not know the zone. */
-function zoneFormat(locale: string, timeZone: string, style: 'longGeneric' | 'shortOffset'): Intl.DateTimeFormat | null {
+function zoneFormat(locale: string, timeZone: string, style: 'longGeneric' | 'shortOffset' | 'short'): Intl.DateTimeFormat | null {
   const key = `${locale}|${timeZone}|${style}`;
   let format = formats.get(key);
   if (format === undefined) {
@@ -27,6 +27,11 @@ const part = (format: Intl.DateTimeFormat | null, at: number) => format?.formatT
  */
 export function zoneNameIn(locale: string, timeZone: string, at: number = Date.now()): string {
   return part(zoneFormat(locale, timeZone, 'longGeneric'), at) ?? timeZone;
+}
+
+/** The zone's short name at `at` as the locale writes it ("PST", "GMT+8"), or null for a zone the runtime does not know. */
+export function zoneShortNameAt(locale: string, timeZone: string, at: number): string | null {
+  return part(zoneFormat(locale, timeZone, 'short'), at);
 }
 
 /** The zone's offset from UTC at `at` ("GMT+8", "GMT-7", "GMT+5:30"), or null for a zone the runtime does not know. */
