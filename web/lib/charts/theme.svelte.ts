@@ -25,7 +25,8 @@ export function readPagePalette(): Palette {
 
 /**
  * The page's chart colours, kept as its theme changes them: a theme is the page's custom properties, set in a style or
- * class on the document element or the body, in a stylesheet put in or taken out, or by the light or dark scheme chosen.
+ * class on the document element or the body. (The dashboard has one theme, dark, in web/app.css, and no stylesheet is
+ * put in at run time; a theme that did so would be watched for here.)
  */
 export class PagePalette {
   current = $state.raw<Palette>(readPagePalette());
@@ -40,16 +41,7 @@ export class PagePalette {
     const attributes = { attributes: true, attributeFilter: ['style', 'class', 'data-theme'] };
     observer.observe(document.documentElement, attributes);
     observer.observe(document.body, attributes);
-    observer.observe(document.head, { childList: true });
-    const scheme = matchMedia('(prefers-color-scheme: dark)');
-    scheme.addEventListener('change', reread);
-    // A stylesheet put in takes effect once it has loaded, after the mutation that put it in.
-    document.addEventListener('load', reread, true);
     reread();
-    return () => {
-      observer.disconnect();
-      scheme.removeEventListener('change', reread);
-      document.removeEventListener('load', reread, true);
-    };
+    return () => observer.disconnect();
   }
 }
