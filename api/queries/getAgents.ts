@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { Fact } from '../kpi/replay';
-import { addDuration, addKindSums, emptyTotals, totalsToKpis, type Totals } from '../kpi/totals';
-import type { AgentFilters, AgentKpis, KpiFilters } from '../kpi/types';
+import { emptyTotals, totalsToKpis, type Totals } from '../kpi/totals';
+import type { AgentFilters, AgentKpis } from '../kpi/types';
 import { RollupSum } from '../ingest/rollup-delta';
-import { addRollups, addScannedFactsByAgent, cached, coverWindow, factWhere, filterConditions, onSnapshot, staleBuckets } from './windowTotals';
+import { addEachFact, addRollups, addScannedFactsByAgent, cached, coverWindow, filterConditions, onSnapshot, staleBuckets } from './windowTotals';
 
 interface AgentRow {
   agent: string;
@@ -20,23 +19,6 @@ interface AgentRow {
  */
 export function getAgents(sqlite: Database.Database, window: { from: number; to: number }, team: string | undefined, narrow: AgentFilters = {}): AgentKpis[] {
   return onSnapshot(sqlite, () => agentsOnSnapshot(sqlite, window, team, narrow));
-}
-
-/**
- * As addScannedFactsByAgent, reading the window's facts once, not twice (sums, then durations): narrowed, the whole
- * window is scanned, and reading its rows is the cost (a live scope of one channel reads today's every few seconds
- * and more). The facts that match a narrowing are a fraction of those read, so adding them one by one costs little.
- */
-function addFactsByAgentInOnePass(sqlite: Database.Database, totalsOf: (agent: string) => Totals, from: number, to: number, filters: KpiFilters): void {
-  const { where, params } = factWhere(from, to, filters);
-  const rows = cached(sqlite, `SELECT agent, kind, value, flag, flag2 FROM facts WHERE ${where} AND agent IS NOT NULL`).raw().iterate(...params) as IterableIterator<
-    [string, Fact['kind'], number | null, number, number]
-  >;
-  for (const [agent, kind, value, flag, flag2] of rows) {
-    const totals = totalsOf(agent);
-    addKindSums(totals, { kind, n: 1, value: value ?? 0, flag, flag2 });
-    if (kind === 'first_response' || kind === 'resolved') addDuration(totals, kind, (value ?? 0) / 1000);
-  }
 }
 
 /** Columns of open_tickets for the filters: the agent's open tickets are those assigned to it now. */
@@ -62,8 +44,10 @@ function agentsOnSnapshot(sqlite: Database.Database, window: { from: number; to:
   };
   for (const range of cover.rollups) addRollups(sqlite, sumOf, range, 'agent', null, team);
   for (const [agent, sum] of sums) sum.addTo(totalsOf(agent));
+  // Narrowed, the whole window is scanned (a live scope of one channel reads today's every tick): its rows read once.
   for (const scan of cover.scans)
-    (narrowed ? addFactsByAgentInOnePass : addScannedFactsByAgent)(sqlite, totalsOf, scan.from, scan.to, filters);
+    if (narrowed) addEachFact(sqlite, scan.from, scan.to, filters, 'agent', totalsOf);
+    else addScannedFactsByAgent(sqlite, totalsOf, scan.from, scan.to, filters);
 
   const rows = cached(
     sqlite,
