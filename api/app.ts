@@ -17,6 +17,7 @@ import { kpiRoutes } from './routes/kpis';
 import { seenRoutes } from './routes/seen';
 import { slaPolicyRoutes } from './routes/sla-policies';
 import { targetRoutes } from './routes/targets';
+import { teamNameRoutes } from './routes/team-names';
 import { tokenRoutes } from './routes/tokens';
 import { trendRoutes } from './routes/trend';
 import { userRoutes } from './routes/users';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', seenRoutes(deps));
   app.route('/api/targets', targetRoutes(deps));
   app.route('/api/sla-policies', slaPolicyRoutes(deps));
+  app.route('/api/team-names', teamNameRoutes(deps));
   app.route('/api/users', userRoutes(deps, throttle));
   app.route('/api/tokens', tokenRoutes(deps));
   // The WebSocket is served on the upgrade (listen.ts); a plain GET is told so, once its caller may see it, or

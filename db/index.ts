@@ -8,3 +8,4 @@ export * from './schema/users';
 export * from './schema/backlog';
 export * from './schema/targets';
 export * from './schema/sla-policies';
+export * from './schema/team-names';

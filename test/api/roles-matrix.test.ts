@@ -77,6 +77,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'PUT', path: '/api/targets', body: () => JSON.stringify({ 'csat.pct': { warn: 85, critical: 75 } }), served: ['admin'], ok: 200 },
   { method: 'GET', path: '/api/sla-policies', served: ['supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'PUT', path: '/api/sla-policies', body: () => JSON.stringify({ rules: [{ priority: 'urgent', channel: 'chat', targetSec: 120 }] }), served: ['admin'], ok: 200 },
+  { method: 'GET', path: '/api/team-names', served: ['display', 'supervisor', 'manager', 'admin'], ok: 200 },
+  { method: 'PUT', path: '/api/team-names/payments', body: () => JSON.stringify({ names: { en: 'Payments', 'zh-CN': '支付团队' } }), served: ['admin'], ok: 200 },
   { method: 'GET', path: '/api/users', served: ['admin'], ok: 200 },
   { method: 'POST', path: '/api/users', body: () => JSON.stringify({ username: `m-user-${++n}`, password: 'matrix-password-1', role: 'supervisor' }), served: ['admin'], ok: 201 },
   { method: 'PATCH', path: '/api/users/a-supervisor', body: () => JSON.stringify({ role: 'supervisor' }), served: ['admin'], ok: 200 },

@@ -9,6 +9,8 @@ import { roleOfToken, sha256 } from '../../api/auth/credentials';
 import { compactRollups } from '../../api/ingest/rollup-compaction';
 import { subjectOf } from '../../api/ingest/subjects';
 import { getKpis } from '../../api/queries/getKpis';
+import { getTeamNames } from '../../api/queries/getTeamNames';
+import { setTeamNames } from '../../api/team-names/setTeamNames';
 import { createRuntime } from '../../api/runtime';
 import { listTokens } from '../../api/tokens/store';
 import { derivedTables } from '../helpers/derived';
@@ -120,11 +122,11 @@ describe('upgrading a database from before week rollups', () => {
     expect(expected.firstResponse.count).toBe(28);
     // As a release before migration 0010 left it: no week rows, no week marks, and neither 0010 nor any later
     // migration applied (0011 made the index events_ahead, 0012 backlog_samples_minute, 0013 the users' triggers,
-    // 0014 the table kpi_targets, 0015 the table sla_policies, 0016 the tokens' column last_used_at).
+    // 0014 the table kpi_targets, 0015 the table sla_policies, 0016 the tokens' column last_used_at, 0017 the table team_names).
     rt.db.$client.exec(
       'DELETE FROM rollups WHERE level = 3; DELETE FROM rollup_stale WHERE level = 3; DROP INDEX events_ahead; DROP INDEX backlog_samples_minute;' +
         ' DROP TRIGGER users_name_in_other_capitals_insert; DROP TRIGGER users_name_in_other_capitals_update; DROP TABLE kpi_targets; DROP TABLE sla_policies;' +
-        ' ALTER TABLE api_tokens DROP COLUMN last_used_at'
+        ' ALTER TABLE api_tokens DROP COLUMN last_used_at; DROP TABLE team_names'
     );
     rt.db.$client.prepare('DELETE FROM __drizzle_migrations WHERE created_at >= ?').run(journalWhen('0010_week_rollups'));
     rt.db.$client.close();
@@ -163,5 +165,29 @@ describe('upgrading a database from before tokens\' last use was kept', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(listTokens(upgraded.db).map((k) => k.lastUsedAt)).toEqual([5_000, null]);
     upgraded.db.$client.close();
+  });
+});
+
+describe('upgrading a database from before teams had names', () => {
+  it('keeps every stored event and gets the table of team names: its teams are listed, unnamed, and an admin can name one', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fb-migrate-')), 'old.sqlite');
+    const old = olderDatabase(path, '0016_api_tokens_last_used');
+    const subject = old.prepare('INSERT INTO subjects (subject) VALUES (?) ON CONFLICT (subject) DO UPDATE SET subject = subject RETURNING sid');
+    const insert = old.prepare('INSERT INTO events (id, type, at, sid, body, received_at) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const e of before) insert.run(e.id, e.type, e.at, (subject.get(subjectOf(e)) as { sid: number }).sid, JSON.stringify(e), 0);
+    old.close();
+
+    const upgraded = createRuntime({ DATABASE_PATH: path });
+    const sqlite = upgraded.db.$client;
+    expect(sqlite.prepare('SELECT count(*) FROM events').pluck().get()).toBe(before.length);
+    upgraded.ingest.rebuild();
+    expect(getTeamNames(sqlite)).toEqual([
+      { team: 'payments', names: { en: null, 'zh-CN': null } },
+      { team: 'wallet', names: { en: null, 'zh-CN': null } }
+    ]);
+    setTeamNames(sqlite, 'payments', { en: 'Payments', 'zh-CN': '支付团队' }, 'admin', 5_000);
+    expect(getTeamNames(sqlite)[0]).toEqual({ team: 'payments', names: { en: 'Payments', 'zh-CN': '支付团队' } });
+    expect(getKpis(sqlite, { from: 0, to: Date.parse('2030-01-01T00:00:00Z') }, { team: 'payments' }, Date.parse('2030-01-01T00:00:00Z')).tickets.created).toBe(1);
+    sqlite.close();
   });
 });
