@@ -3,14 +3,10 @@ import { z } from 'zod';
 import { PRINTABLE } from '../events/schema';
 import { IN_PLAIN_WORDS, quote } from '../plain-words';
 import { issuesToErrors, type ParamError } from '../routes/params';
+import { MAX_TEAM_NAME, TEAM_NAME_LOCALES, type TeamNameLocale, type TeamNames } from './limits';
 
-/** The languages of the dashboard (web/lib/i18n): a team has at most one name in each. */
-export const TEAM_NAME_LOCALES = ['en', 'zh-CN'] as const;
-export type TeamNameLocale = (typeof TEAM_NAME_LOCALES)[number];
-export type TeamNames = Record<TeamNameLocale, string | null>;
+export { TEAM_NAME_LOCALES, type TeamNames };
 
-/** A name is read in a table's cell, a filter's list and a chart's title: longer would not fit any of them. */
-export const MAX_TEAM_NAME = 60;
 /** As events' teams are (api/events/schema.ts). */
 const MAX_TEAM_CODE = 128;
 

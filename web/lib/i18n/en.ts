@@ -621,7 +621,25 @@ export const en = {
   'category.feature_question': 'Feature question',
   'category.other': 'Other',
   'access.label.firstStart': 'Made at first start',
-  'access.label.fromSetting': 'The INGEST_TOKEN setting'
+  'access.label.fromSetting': 'The INGEST_TOKEN setting',
+  'landing.teams': 'Team names',
+  'teams.title': 'Team names',
+  'teams.loading': 'Loading the teams…',
+  'teams.intro': 'Events name each team by a code. Give a team a name in each language, and every screen in that language shows the name; where it has none, the code. Addresses, filters and exports go on using the code.',
+  'teams.none': 'No team yet: a team is listed here once an event names it.',
+  'teams.code': 'Code',
+  'teams.name.en': 'Name in English',
+  'teams.name.zh-CN': 'Name in Chinese (简体中文)',
+  'teams.nameOf': '{team}: {language}',
+  'teams.nameFault': 'A name is at most {max} characters, on one line. Leave it empty to show the code.',
+  'teams.save': 'Save',
+  'teams.saveTeam': 'Save the names of {team}',
+  'teams.saved': 'Saved: screens show the new names.',
+  'teams.signIn': 'Sign in on the start page as an admin to name the teams.',
+  'teams.forbidden': 'Only an admin may name the teams.',
+  'teams.noAnswer': 'The server did not answer, so the names may not have been saved: reload this page to see the names in force.',
+  'teams.signedOut': 'You have been signed out (in another tab?), so nothing was saved: sign in again on the start page, then save.',
+  'teams.unavailable': 'The server could not answer. Reload this page in a moment; if it keeps failing, the server log says why.'
 } as const;
 
 export type MessageKey = keyof typeof en;

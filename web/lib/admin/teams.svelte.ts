@@ -1,0 +1,68 @@
+// The admin's view of the teams' names: GET /api/team-names to list every team, PUT /api/team-names/:team to name
+// one. A save updates the page's book of names (teams/names.svelte.ts), so every team shown after it has its name.
+import { LOCALES, type Locale } from '../i18n';
+import { teamNames, type TeamNames, type TeamNamesEntry } from '../teams/names.svelte';
+import { adminStatus, sendJson, type Faults } from './request';
+
+/** One team's row: its names in force, and the inputs as typed. */
+export interface TeamRow {
+  team: string;
+  names: TeamNames;
+  inputs: Record<Locale, string>;
+}
+
+export class TeamsEditor {
+  rows = $state<TeamRow[]>([]);
+  /** What went wrong, by team: `team.en`, `team.zh-CN` for a name, `team` for the row's save. */
+  faults = $state<Faults>({});
+  /** null: loading; else the answer's status (200, or 401/403 for a page the signed-in person may not see). */
+  status = $state<number | null>(null);
+  /** The team being saved, and the last one saved. */
+  busy = $state<string | null>(null);
+  saved = $state<string | null>(null);
+
+  async load(): Promise<void> {
+    const status = await adminStatus();
+    if (status !== 200) return void (this.status = status);
+    const res = await fetch('/api/team-names', { cache: 'no-store' }).catch(() => null);
+    this.status = res?.status ?? 0;
+    if (!res?.ok) return;
+    const teams = ((await res.json()) as { teams: TeamNamesEntry[] }).teams;
+    teamNames.show(teams);
+    this.rows = teams.map((e) => ({ team: e.team, names: e.names, inputs: inputsOf(e.names) }));
+  }
+
+  /** Whether the row's inputs differ from its names in force. */
+  changed(row: TeamRow): boolean {
+    return LOCALES.some((l) => (row.inputs[l].trim() || null) !== row.names[l]);
+  }
+
+  async save(row: TeamRow): Promise<void> {
+    this.busy = row.team;
+    this.saved = null;
+    // An empty input is no name: the team is shown by its code in that language.
+    const names = Object.fromEntries(LOCALES.map((l) => [l, row.inputs[l].trim() || null]));
+    try {
+      const sent = await sendJson(`/api/team-names/${encodeURIComponent(row.team)}`, 'PUT', { names }, { noAnswer: 'teams.noAnswer', signedOut: 'teams.signedOut', busy: 'admin.busy' });
+      const faults = Object.fromEntries(Object.entries(this.faults).filter(([k]) => k !== row.team && !k.startsWith(`${row.team}.`)));
+      if (sent.ok) {
+        const entry = sent.answer as TeamNamesEntry;
+        row.names = entry.names;
+        row.inputs = inputsOf(entry.names);
+        teamNames.show([entry], false);
+        this.faults = faults;
+        this.saved = row.team;
+      } else {
+        const errors = sent.status === 400 ? (sent.answer as { errors?: unknown } | null)?.errors : undefined;
+        const byField = Array.isArray(errors)
+          ? Object.fromEntries((errors as { path: string; message: string }[]).map((e) => [e.path.startsWith('names.') ? `${row.team}.${e.path.slice(6)}` : row.team, e.message]))
+          : { [row.team]: sent.fault };
+        this.faults = { ...faults, ...byField };
+      }
+    } finally {
+      this.busy = null;
+    }
+  }
+}
+
+const inputsOf = (names: TeamNames): Record<Locale, string> => Object.fromEntries(LOCALES.map((l) => [l, names[l] ?? ''])) as Record<Locale, string>;

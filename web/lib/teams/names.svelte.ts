@@ -1,0 +1,64 @@
+// The names an admin gave the teams (GET /api/team-names), read once a page and shown wherever a team is: a team
+// stays its code in addresses, filters, exports and requests, and is shown by its name in the page's language,
+// or by its code where it has none there.
+import type { TeamNamesEntry } from '../../../api/queries/getTeamNames';
+import { getLocale, type Locale } from '../i18n';
+
+export type { TeamNamesEntry };
+export type TeamNames = TeamNamesEntry['names'];
+
+export class TeamNameBook {
+  /** Each named team's names; a team not here has none. */
+  names = $state.raw<ReadonlyMap<string, TeamNames>>(new Map());
+  /** null: not read yet (or being read); else the answer's status (0: no answer). */
+  status = $state<number | null>(null);
+  #reading: Promise<void> | null = null;
+
+  /** Reads the names once; a page that calls it again waits for the same read. `token`: a wall's, sent as a bearer. */
+  load(token?: string | null): Promise<void> {
+    return (this.#reading ??= this.refresh(token));
+  }
+
+  /** Reads them again: after an admin's save, or a read that failed. */
+  async refresh(token?: string | null): Promise<void> {
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const res = await fetch('/api/team-names', { cache: 'no-store', headers }).catch(() => null);
+    const body = res?.ok ? ((await res.json().catch(() => null)) as { teams?: TeamNamesEntry[] } | null) : null;
+    if (body?.teams) this.show(body.teams);
+    // A page left without names shows codes, as before any was set; the next load tries again.
+    else this.#reading = null;
+    this.status = body?.teams ? 200 : (res?.status ?? 0);
+  }
+
+  /** Takes `teams` as the names in force (an admin's save answers with one team's: `replace` false keeps the rest). */
+  show(teams: readonly TeamNamesEntry[], replace = true): void {
+    const next = new Map(replace ? [] : this.names);
+    for (const { team, names } of teams) {
+      if (Object.values(names).some((n) => n !== null)) next.set(team, names);
+      else next.delete(team);
+    }
+    this.names = next;
+  }
+
+  /** `team`'s name in `locale` (the page's), or null where it has none. */
+  nameOf(team: string, locale: Locale = getLocale()): string | null {
+    return this.names.get(team)?.[locale] ?? null;
+  }
+
+  /** How a screen shows `team`: its name in the page's language, else its code. */
+  label(team: string): string {
+    return this.nameOf(team) ?? team;
+  }
+
+  /** `name (code)` where both say something, else the code: where a person may need the code too (a list of every team). */
+  labelWithCode(team: string): string {
+    const name = this.nameOf(team);
+    return name && name !== team ? `${name} (${team})` : team;
+  }
+}
+
+/** The page's one book of team names. */
+export const teamNames = new TeamNameBook();
+
+/** How a screen shows `team`: its name in the page's language, else its code. */
+export const teamLabel = (team: string): string => teamNames.label(team);
