@@ -1,6 +1,8 @@
-// Teams a person can read: an admin names a team in en and zh-CN on /admin/teams.
+// Teams a person can read: an admin names a team in en and zh-CN on /admin/teams, and a manager's reports show the
+// name where they showed the code, in the page's language, while the address and the filter stay the code.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { requireCjkFont } from '../helpers/browser';
 import { useDashboard } from '../helpers/dashboard';
 import { lastHour } from '../helpers/events';
 
@@ -52,5 +54,50 @@ describe('Team names', () => {
     await row.waitFor();
     expect(await row.locator('label').first().textContent()).toContain('英文名称');
     await shot(admin, 'admin-teams-zh-390');
+  });
+
+  it('a manager reads 支付团队 in zh-CN and Payments in en where the reports showed payments, and the team is still chosen by its code', async () => {
+    // As the admin named it above; set again here so that this test stands alone.
+    const admin = await dashboard.adminPage('en');
+    const put = await admin.evaluate(async () => {
+      const res = await fetch('/api/team-names/payments', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: { en: 'Payments', 'zh-CN': '支付团队' } }) });
+      return res.status;
+    });
+    expect(put).toBe(200);
+
+    requireCjkFont();
+    const maria = await dashboard.signedInAs('maria', 'zh-CN');
+    await maria.click('a.reports');
+    const payments = await teamLink(maria, 'payments');
+    expect(await payments.textContent()).toBe('支付团队');
+    // A team without a name is shown by its code.
+    expect(await (await teamLink(maria, 'wallet')).textContent()).toBe('wallet');
+    await shot(maria, 'reports-zh-1920');
+
+    // The team chosen is its code in the address, and the figures are the code's.
+    await payments.click();
+    await maria.waitForURL(/[?&]team=payments(&|$)/);
+    await maria.locator('table.agents').waitFor({ timeout: 20_000 });
+    expect(await maria.locator('nav.crumbs').textContent()).toContain('团队 支付团队');
+    expect(await maria.locator('#agents-title').textContent()).toContain('团队 支付团队 的坐席');
+    await maria.waitForFunction(() => document.querySelector('#trend-title')?.textContent?.includes('支付团队'), null, { timeout: 15_000 });
+    expect(await maria.locator('table.agents tbody tr').evaluateAll((rows) => rows.map((r) => r.querySelector('th')?.textContent?.trim()))).toEqual(['Alice Chen']);
+    const kpis = await maria.evaluate(async () => (await fetch(`/api/kpis?team=payments`)).json());
+    expect(kpis.tickets.created).toBe(2);
+    await shot(maria, 'reports-team-zh-1920');
+
+    // The tickets behind the team's number: the team column says its name.
+    await maria.goBack();
+    await (await teamLink(maria, 'payments')).waitFor();
+    await maria.locator('tr[data-team="payments"] a[data-measure="tickets.created"]').click();
+    await maria.locator('.drill-page table tbody tr').first().waitFor({ timeout: 20_000 });
+    expect(await maria.locator('.drill-page td[data-label="团队"]').allTextContents()).toEqual(['支付团队', '支付团队']);
+    expect(maria.url()).toMatch(/[?&]team=payments(&|$)/);
+
+    // In English, the English name; the phone's width shows it too.
+    const inEnglish = await dashboard.signedInAs('maria', 'en', { width: 390, height: 844 });
+    await inEnglish.click('a.reports');
+    expect(await (await teamLink(inEnglish, 'payments')).textContent()).toBe('Payments');
+    await shot(inEnglish, 'reports-en-390');
   });
 });

@@ -6,6 +6,7 @@ import { axisDuration, durationAxis } from '../charts/options';
 import type { ChartOption } from '../charts/echarts';
 import { palette, type Palette } from '../charts/palette';
 import { en, formatCount, formatDuration, formatHourMinute, formatValue, getLocale, t, type MessageKey } from '../i18n';
+import { teamLabel } from '../teams/names.svelte';
 
 export type { Trend, TrendBucket };
 
@@ -65,7 +66,7 @@ export function filterWord(kind: 'channel' | 'priority' | 'category', value: str
  */
 export function filterNames(filters: TrendFilters, agentName: string | null = null): string[] {
   return [
-    filters.team ? t('reports.teamNamed', { team: filters.team }) : null,
+    filters.team ? t('reports.teamNamed', { team: teamLabel(filters.team) }) : null,
     filters.agent ? (agentName ?? filters.agent) : null,
     ...(['channel', 'priority', 'category'] as const).map((k) => (filters[k] ? filterWord(k, filters[k]!) : null))
   ].filter((w) => w !== null);
