@@ -15,7 +15,10 @@ const dashboard = useDashboard({
       ev('s-c', t0, { type: 'agent.status', agent: 'carol', name: 'Carol Wu', team: 'wallet', status: 'available' }),
       ev('c1', t0 + min, { type: 'ticket.created', ticket: 'T-1', channel: 'chat', team: 'payments' }),
       ev('c2', t0 + 2 * min, { type: 'ticket.created', ticket: 'T-2', channel: 'phone', team: 'payments' }),
-      ev('c3', t0 + 3 * min, { type: 'ticket.created', ticket: 'T-3', channel: 'chat', team: 'wallet' })
+      ev('c3', t0 + 3 * min, { type: 'ticket.created', ticket: 'T-3', channel: 'chat', team: 'wallet' }),
+      // Alice, of payments, helps wallet: its wall names her with her team.
+      ev('a3', t0 + 4 * min, { type: 'ticket.assigned', ticket: 'T-3', agent: 'alice' }),
+      ev('r3', t0 + 5 * min, { type: 'ticket.replied', ticket: 'T-3', agent: 'alice' })
     ]);
   }
 });
@@ -99,5 +102,24 @@ describe('Team names', () => {
     await inEnglish.click('a.reports');
     expect(await (await teamLink(inEnglish, 'payments')).textContent()).toBe('Payments');
     await shot(inEnglish, 'reports-en-390');
+  });
+
+  it("a team's wall says its name in the wall's language, read with the wall's display token", async () => {
+    const admin = await dashboard.adminPage('en');
+    const put = await admin.evaluate(async () => {
+      const res = await fetch('/api/team-names/payments', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: { en: 'Payments', 'zh-CN': '支付团队' } }) });
+      return res.status;
+    });
+    expect(put).toBe(200);
+    requireCjkFont();
+    const wall = await dashboard.openWall('lang=zh-CN&team=payments', { waitFor: '.scope' });
+    await wall.waitForFunction(() => document.querySelector('.scope')?.textContent === '团队 支付团队', null, { timeout: 15_000 });
+    await shot(wall, 'wall-zh-1920');
+    const english = await dashboard.openWall('lang=en&team=payments', { waitFor: '.scope', viewport: { width: 390, height: 844 } });
+    await english.waitForFunction(() => document.querySelector('.scope')?.textContent === 'Team Payments', null, { timeout: 15_000 });
+    await shot(english, 'wall-en-390');
+    const helper = await dashboard.openWall('lang=zh-CN&team=wallet&page=agents', { waitFor: '[data-agent="alice"]' });
+    await helper.waitForFunction(() => document.querySelector('[data-agent="alice"] small')?.textContent === '支付团队', null, { timeout: 15_000 });
+    await shot(helper, 'wall-agents-zh-1920');
   });
 });
