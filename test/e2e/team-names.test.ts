@@ -96,6 +96,11 @@ describe('Team names', () => {
     await maria.locator('.drill-page table tbody tr').first().waitFor({ timeout: 20_000 });
     expect(await maria.locator('.drill-page td[data-label="团队"]').allTextContents()).toEqual(['支付团队', '支付团队']);
     expect(maria.url()).toMatch(/[?&]team=payments(&|$)/);
+    // And one ticket's story: its team as it stands now.
+    await maria.locator('.drill-page table tbody a[href*="/reports/ticket"]').first().click();
+    await maria.locator('[data-state="team"] dd').waitFor({ timeout: 20_000 });
+    expect(await maria.locator('[data-state="team"] dd').textContent()).toBe('支付团队');
+    await shot(maria, 'story-zh-1920');
 
     // In English, the English name; the phone's width shows it too.
     const inEnglish = await dashboard.signedInAs('maria', 'en', { width: 390, height: 844 });
