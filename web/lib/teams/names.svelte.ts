@@ -49,12 +49,6 @@ export class TeamNameBook {
   label(team: string): string {
     return this.nameOf(team) ?? team;
   }
-
-  /** `name (code)` where both say something, else the code: where a person may need the code too (a list of every team). */
-  labelWithCode(team: string): string {
-    const name = this.nameOf(team);
-    return name && name !== team ? `${name} (${team})` : team;
-  }
 }
 
 /** The page's one book of team names. */
