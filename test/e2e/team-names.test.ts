@@ -51,6 +51,16 @@ describe('Team names', () => {
     await row.waitFor();
     expect(await row.locator('input[name="zh-CN"]').inputValue()).toBe('支付团队');
     expect(await admin.locator('li[data-team="wallet"] input[name="en"]').inputValue()).toBe('');
+    // A name the server refuses (a control character, which a paste can bring) is told at its input, in the page's words.
+    await admin.locator('li[data-team="wallet"] input[name="en"]').fill('Wal\u0007let');
+    await admin.locator('li[data-team="wallet"] button[type="submit"]').click();
+    const fault = admin.locator('li[data-team="wallet"] [data-fault="en"]');
+    await fault.waitFor();
+    expect(await fault.textContent()).toBe('A name is at most 60 characters, on one line. Leave it empty to show the code.');
+    expect(await admin.locator('li[data-team="wallet"] input[name="en"]').getAttribute('aria-invalid')).toBe('true');
+    expect(await admin.evaluate(async () => (await (await fetch('/api/team-names')).json()).teams[1])).toEqual({ team: 'wallet', names: { en: null, 'zh-CN': null } });
+    await admin.reload();
+    await row.waitFor();
     await admin.setViewportSize({ width: 390, height: 844 });
     await shot(admin, 'admin-teams-en-390');
     await admin.goto(`${dashboard.url}/admin/teams?lang=zh-CN`);
