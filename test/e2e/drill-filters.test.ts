@@ -1,0 +1,64 @@
+// The tickets behind a number of a filtered report (only chats, only urgent ones): the list says what it is narrowed
+// to, as the report did, and its way back up (All teams › a team › an agent) goes back to the same filtered report,
+// where it went to the unfiltered one and every figure a manager then read changed under them.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDashboard } from '../helpers/dashboard';
+import { lastHour } from '../helpers/events';
+
+const dashboard = useDashboard({
+  users: { maria: 'manager' },
+  seed: async (dashboard) => {
+    const { min, t0, ev } = lastHour();
+    await dashboard.send([
+      ev('s-a', t0, { type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' }),
+      ev('c1', t0 + min, { type: 'ticket.created', ticket: 'T-1', channel: 'chat', priority: 'urgent', category: 'refund', team: 'payments' }),
+      ev('a1', t0 + 2 * min, { type: 'ticket.assigned', ticket: 'T-1', agent: 'alice', team: 'payments' }),
+      ev('r1', t0 + 2 * min, { type: 'ticket.replied', ticket: 'T-1', agent: 'alice' }),
+      ev('v1', t0 + 3 * min, { type: 'ticket.resolved', ticket: 'T-1', agent: 'alice' }),
+      ev('c2', t0 + 4 * min, { type: 'ticket.created', ticket: 'T-2', channel: 'phone', priority: 'urgent', category: 'refund', team: 'payments' }),
+      ev('a2', t0 + 5 * min, { type: 'ticket.assigned', ticket: 'T-2', agent: 'alice', team: 'payments' }),
+      ev('r2', t0 + 5 * min, { type: 'ticket.replied', ticket: 'T-2', agent: 'alice' }),
+      ev('v2', t0 + 6 * min, { type: 'ticket.resolved', ticket: 'T-2', agent: 'alice' })
+    ]);
+  }
+});
+
+/** Maria on the tickets alice resolved today under `filters`, reached by clicking from the report in `lang`. */
+async function resolvedBehind(filters: string, lang: string): Promise<Page> {
+  const page = await dashboard.signedInAs('maria', lang, { width: 1280, height: 900 });
+  await page.click('a.reports');
+  await page.locator('.range[data-from]').waitFor({ timeout: 20_000 });
+  const range = `from=${await page.locator('.range').getAttribute('data-from')}&to=${await page.locator('.range').getAttribute('data-to')}`;
+  await page.goto(`${dashboard.url}/reports?${range}&${filters}&team=payments&agent=alice&lang=${lang}`);
+  await page.click('.tile[data-tile="resolved"] a');
+  await page.waitForURL(/\/reports\/tickets\?/);
+  await page.locator('tr[data-item]').first().waitFor({ timeout: 15_000 });
+  return page;
+}
+
+describe('the tickets behind a number of a filtered report', () => {
+  it('says the filter, and each step of its way back keeps it: the team it goes back to is the filtered one', async () => {
+    const page = await resolvedBehind('channel=chat', 'en');
+    // T-2, a phone call alice resolved too, is not among them: the list is narrowed, and says so.
+    expect(await page.locator('tr[data-item]').count()).toBe(1);
+    expect((await page.locator('.filters').textContent())!.trim()).toBe('Only: Chat');
+    for (const crumb of await page.locator('nav.crumbs a').all()) expect(await crumb.getAttribute('href')).toContain('channel=chat');
+
+    await page.click('nav.crumbs a:text-is("Team payments")');
+    await page.waitForURL(/\/reports\?/);
+    expect(page.url()).toContain('channel=chat');
+    await page.locator('.filters', { hasText: 'Only: Chat' }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('select[name=channel]').inputValue()).toBe('chat');
+    await page.locator('tr[data-agent="alice"] a[data-measure="firstResponse.count"]', { hasText: '1' }).waitFor({ timeout: 15_000 });
+    await page.context().close();
+  });
+
+  it('says it in Chinese too, priority and channel both', async () => {
+    const page = await resolvedBehind('channel=phone&priority=urgent', 'zh-CN');
+    expect(await page.locator('tr[data-item]').count()).toBe(1);
+    expect((await page.locator('.filters').textContent())!.trim()).toBe('仅显示：电话 · 紧急');
+    for (const crumb of await page.locator('nav.crumbs a').all()) expect(await crumb.getAttribute('href')).toMatch(/channel=phone&priority=urgent/);
+    await page.context().close();
+  });
+});
