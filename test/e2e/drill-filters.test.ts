@@ -19,7 +19,8 @@ const dashboard = useDashboard({
       ev('c2', t0 + 4 * min, { type: 'ticket.created', ticket: 'T-2', channel: 'phone', priority: 'urgent', category: 'refund', team: 'payments' }),
       ev('a2', t0 + 5 * min, { type: 'ticket.assigned', ticket: 'T-2', agent: 'alice', team: 'payments' }),
       ev('r2', t0 + 5 * min, { type: 'ticket.replied', ticket: 'T-2', agent: 'alice' }),
-      ev('v2', t0 + 6 * min, { type: 'ticket.resolved', ticket: 'T-2', agent: 'alice' })
+      ev('v2', t0 + 6 * min, { type: 'ticket.resolved', ticket: 'T-2', agent: 'alice' }),
+      ev('cb1', t0 + 7 * min, { type: 'callback.scheduled', callback: 'CB-1', reason: 'complaint_followup', due: t0 + 90 * min, ticket: 'T-1', agent: 'alice', team: 'payments' })
     ]);
   }
 });
@@ -60,5 +61,30 @@ describe('the tickets behind a number of a filtered report', () => {
     expect((await page.locator('.filters').textContent())!.trim()).toBe('仅显示：电话 · 紧急');
     for (const crumb of await page.locator('nav.crumbs a').all()) expect(await crumb.getAttribute('href')).toMatch(/channel=phone&priority=urgent/);
     await page.context().close();
+  });
+});
+
+describe('the callbacks behind a number, at an address with a filter', () => {
+  // Callbacks carry a team and an agent only (SPEC): a channel filter leaves none of them, which is no news of callbacks.
+  it('says that callbacks are not split by the filter, not that none were scheduled, and links to them without it', async () => {
+    for (const [lang, said] of [
+      ['en', 'Callbacks have no channel, priority or category, so a filter leaves none of them: this list is not split by Chat.'],
+      ['zh-CN', '回电没有渠道、优先级和类别，筛选后不会留下任何回电：此列表不按“在线聊天”细分。']
+    ] as const) {
+      const page = await dashboard.signedInAs('maria', lang, { width: 390, height: 844 });
+      const day = await page.evaluate(() => new Date().toISOString().slice(0, 10));
+      const [from, to] = [new Date(Date.parse(day) - 86_400_000).toISOString().slice(0, 10), new Date(Date.parse(day) + 2 * 86_400_000).toISOString().slice(0, 10)];
+      await page.goto(`${dashboard.url}/reports/tickets?measure=callbacks.scheduled&from=${from}&to=${to}&team=payments&channel=chat&lang=${lang}`);
+      const note = page.locator('main .not-split[role=status]');
+      await note.waitFor({ timeout: 15_000 });
+      expect((await note.locator('.why').textContent())!.trim()).toBe(said);
+      expect(await page.locator('.empty').count()).toBe(0);
+      await note.locator('a').click();
+      await page.locator('tr[data-item="CB-1"]').waitFor({ timeout: 15_000 });
+      expect(page.url()).not.toContain('channel=');
+      expect(page.url()).toContain('team=payments');
+      expect(page.url()).toContain('measure=callbacks.scheduled');
+      await page.context().close();
+    }
   });
 });

@@ -611,6 +611,9 @@ export const en = {
   'reports.filter.noCallbacks': 'Callbacks have no channel, priority or category, so they are left out while a filter is set: clear the filters to see them.',
   'reports.byChannelNoCallbacks': 'Callbacks have no channel: they are counted by team, above.',
   'reports.noChannels': 'No ticket was created, answered or resolved in this range, so there is no channel to show.',
+  // ---- reports: the callbacks behind a number under a filter they carry none of (SPEC: team and agent only).
+  'reports.drill.callbacksNotSplit': 'Callbacks have no channel, priority or category, so a filter leaves none of them: this list is not split by {filters}.',
+  'reports.drill.callbacksUnfiltered': 'Show these callbacks without the filter',
   // ---- words for codes: the categories this centre uses (api/sim/centre.ts), written as a person reads them (one
   // not listed shows as sent); the labels the server gives the tokens it makes itself (api/auth/credentials.ts).
   'category.unconfirmed_payment': 'Unconfirmed payment',

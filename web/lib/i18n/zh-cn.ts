@@ -604,6 +604,9 @@ export const zhCN: Dictionary = {
   'reports.filter.noCallbacks': '回电没有渠道、优先级和类别，设置筛选时不显示回电；清除筛选即可查看。',
   'reports.byChannelNoCallbacks': '回电不分渠道，按团队统计（见上表）。',
   'reports.noChannels': '此范围内没有创建、回复或解决任何工单，因此没有可显示的渠道。',
+  // ---- reports: the callbacks behind a number under a filter they carry none of (SPEC: team and agent only).
+  'reports.drill.callbacksNotSplit': '回电没有渠道、优先级和类别，筛选后不会留下任何回电：此列表不按“{filters}”细分。',
+  'reports.drill.callbacksUnfiltered': '查看不加筛选的这些回电',
   // ---- words for codes: the centre's categories, and the labels of the tokens the server makes itself.
   'category.unconfirmed_payment': '未确认付款',
   'category.pre_approval_followup': '预授权跟进',
