@@ -88,3 +88,26 @@ describe('the callbacks behind a number, at an address with a filter', () => {
     }
   });
 });
+
+describe("a ticket's story, opened from the tickets behind a number", () => {
+  // A manager opens a ticket in a new tab (or from a link sent to them): there is no history to go back through, and
+  // its one link went to today's report of every team, unfiltered, away from the list and the report it came from.
+  it('leads back up to the list it was opened from, and the report above it, filters and all, with no history', async () => {
+    const list = await resolvedBehind('channel=chat', 'en');
+    const listUrl = list.url();
+    const story = await list.locator('tr[data-item="T-1"] th a').getAttribute('href');
+    const page = await list.context().newPage();
+    await page.goto(`${dashboard.url}${story}`);
+    await page.locator('.timeline').waitFor({ timeout: 15_000 });
+    const crumbs = page.locator('nav.crumbs li');
+    expect((await crumbs.allTextContents()).map((s) => s.trim())).toEqual(['All teams', 'Team payments', 'Alice Chen', 'Tickets resolved', 'Ticket T-1']);
+    for (const crumb of await page.locator('nav.crumbs a').all()) expect(await crumb.getAttribute('href')).toContain('channel=chat');
+
+    await page.click('nav.crumbs a:text-is("Tickets resolved")');
+    await page.waitForURL(/\/reports\/tickets\?/);
+    expect(new URL(page.url()).search).toBe(new URL(listUrl).search);
+    await page.locator('tr[data-item="T-1"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('tr[data-item]').count()).toBe(1);
+    await page.context().close();
+  });
+});
