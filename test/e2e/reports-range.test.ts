@@ -66,3 +66,26 @@ describe('The range a report covers, in words', () => {
     await page.context().close();
   });
 });
+
+describe('a range longer than the chart draws', () => {
+  // The trend draws at most MAX_TREND_DAYS days; past them the page showed the API's refusal, in English on a zh-CN page.
+  for (const [lang, said] of [
+    ['zh-CN', '图表最多显示 1,100 天，此范围共 2,533 天：请选择较短的范围查看走势。下方的数字涵盖整个范围。'],
+    ['en', 'The chart shows at most 1,100 days, and this range has 2,533: choose a shorter one to see its trend. The figures below cover the whole range.']
+  ] as const)
+    it(`says so in the page's language, and the figures below still cover it (${lang})`, async () => {
+      // A ticket today: a range with nothing in it shows no chart at all.
+      await dashboard.send([{ id: 'long-c1', type: 'ticket.created', at: Date.now() - 60_000, ticket: 'L-1', channel: 'chat' }]);
+      const page = await dashboard.signedInAs('maria', lang, { width: 390, height: 844 });
+      const asked: string[] = [];
+      page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      await page.goto(`${dashboard.url}/reports?from=2020-01-01&to=2026-12-08&lang=${lang}`);
+      const note = page.locator('section.trend [data-trend="too-long"]');
+      await note.waitFor({ timeout: 20_000 });
+      expect((await note.textContent())!.trim()).toBe(said);
+      expect(await page.locator('section.trend [role=alert]').count()).toBe(0);
+      await page.locator('table.teams tr.total').waitFor({ timeout: 15_000 });
+      expect(asked).not.toContain('/api/trend');
+      await page.context().close();
+    });
+});
