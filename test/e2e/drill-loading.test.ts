@@ -47,3 +47,29 @@ describe('Load more, on the tickets behind a number', () => {
       await page.context().close();
     });
 });
+
+describe('how many, on the tickets behind a number', () => {
+  // A list of 100 under a number of 1,325 read "100 shown", as if the two disagreed: it says what it is out of.
+  for (const [lang, first, second, all] of [
+    ['en', '1 of 3 shown', '2 of 3 shown', '3 shown'],
+    ['zh-CN', '已显示 1 条，共 3 条', '已显示 2 条，共 3 条', '已显示 3 条']
+  ] as const)
+    it(`says how many of the number's the list shows, as Load more adds to it (${lang})`, async () => {
+      const page = await dashboard.signedInAs('maria', lang, { width: 1280, height: 900 });
+      await page.click('a.reports');
+      const link = page.locator('tr[data-team="payments"] a[data-measure="tickets.created"]');
+      await link.waitFor({ timeout: 20_000 });
+      expect((await link.textContent())!.trim()).toBe('3');
+      await page.goto(`${dashboard.url}${await link.getAttribute('href')}&limit=1`);
+      await page.locator('tr[data-item="T-3"]').waitFor({ timeout: 15_000 });
+      const count = page.locator('.actions [role=status]');
+      await expect.poll(async () => (await count.textContent())!.trim()).toBe(first);
+      await page.click('button.more');
+      await page.locator('tr[data-item="T-2"]').waitFor({ timeout: 15_000 });
+      expect((await count.textContent())!.trim()).toBe(second);
+      await page.click('button.more');
+      await page.locator('.end').waitFor({ timeout: 15_000 });
+      expect((await count.textContent())!.trim()).toBe(all);
+      await page.context().close();
+    });
+});

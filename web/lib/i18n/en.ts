@@ -615,6 +615,7 @@ export const en = {
   'reports.drill.callbacksNotSplit': 'Callbacks have no channel, priority or category, so a filter leaves none of them: this list is not split by {filters}.',
   'reports.drill.callbacksUnfiltered': 'Show these callbacks without the filter',
   'reports.trend.tooLong': 'The chart shows at most {max} days, and this range has {days}: choose a shorter one to see its trend. The figures below cover the whole range.',
+  'reports.drill.countOf': '{count} of {total} shown',
   // ---- words for codes: the categories this centre uses (api/sim/centre.ts), written as a person reads them (one
   // not listed shows as sent); the labels the server gives the tokens it makes itself (api/auth/credentials.ts).
   'category.unconfirmed_payment': 'Unconfirmed payment',
