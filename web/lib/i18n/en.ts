@@ -616,6 +616,8 @@ export const en = {
   'reports.drill.callbacksUnfiltered': 'Show these callbacks without the filter',
   'reports.trend.tooLong': 'The chart shows at most {max} days, and this range has {days}: choose a shorter one to see its trend. The figures below cover the whole range.',
   'reports.drill.countOf': '{count} of {total} shown',
+  'reports.trend.alt.resolvedOnly.day': 'Day by day: {resolved} tickets resolved in all',
+  'reports.trend.alt.resolvedOnly.hour': 'Hour by hour: {resolved} tickets resolved in all',
   // ---- words for codes: the categories this centre uses (api/sim/centre.ts), written as a person reads them (one
   // not listed shows as sent); the labels the server gives the tokens it makes itself (api/auth/credentials.ts).
   'category.unconfirmed_payment': 'Unconfirmed payment',

@@ -609,6 +609,8 @@ export const zhCN: Dictionary = {
   'reports.drill.callbacksUnfiltered': '查看不加筛选的这些回电',
   'reports.trend.tooLong': '图表最多显示 {max} 天，此范围共 {days} 天：请选择较短的范围查看走势。下方的数字涵盖整个范围。',
   'reports.drill.countOf': '已显示 {count} 条，共 {total} 条',
+  'reports.trend.alt.resolvedOnly.day': '按日：共解决 {resolved} 单',
+  'reports.trend.alt.resolvedOnly.hour': '按小时：共解决 {resolved} 单',
   // ---- words for codes: the centre's categories, and the labels of the tokens the server makes itself.
   'category.unconfirmed_payment': '未确认付款',
   'category.pre_approval_followup': '预授权跟进',

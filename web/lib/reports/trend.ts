@@ -110,11 +110,11 @@ function againstTarget(value: number | null, target: KpiTarget | undefined): str
  * What the tooltip says of one bucket, line by line: its day (or hour) in the centre's zone, tickets created and
  * resolved, and first-response p50 and p90 each against its target, "over target" in words and not by colour alone.
  */
-export function trendTip(bucket: TrendBucket, trend: Pick<Trend, 'step' | 'timezone'>, targets: TrendTargets): string[] {
+export function trendTip(bucket: TrendBucket, trend: Pick<Trend, 'step' | 'timezone'>, targets: TrendTargets, withCreated = true): string[] {
   const line = (name: MessageKey, value: string) => t('trend.tip.line', { name: t(name), value });
   return [
     bucketLabel(bucket, trend, true),
-    line('trend.created', formatCount(bucket.tickets.created)),
+    ...(withCreated ? [line('trend.created', formatCount(bucket.tickets.created))] : []),
     line('trend.resolved', formatCount(bucket.tickets.resolved)),
     line('trend.p50', againstTarget(bucket.firstResponse.p50Sec, targets.p50)),
     line('trend.p90', againstTarget(bucket.firstResponse.p90Sec, targets.p90))
@@ -132,11 +132,19 @@ const tipColours = { background: 'var(--bg)', border: 'var(--panel-edge)', text:
 export const targetColours = (colours: Palette = palette) => ({ p50: colours.muted, p90: colours.warn });
 
 /**
+ * `withCreated` false: one agent's chart, whose created bars would always be 0 (no creation is credited to an agent).
  * Bars of tickets created and resolved on the left axis, first-response p50 and p90 lines on the right one, each
  * line with its target (the admin's warn figure) dashed across. `narrow`: a phone's width, smaller text and margins.
  * `colours`: the page's palette as its custom properties set it when the chart is drawn (the canvas cannot read them).
  */
-export function trendOption(trend: Trend, targets: TrendTargets, narrow: boolean, fontFamily = 'sans-serif', colours: Palette = palette): ChartOption {
+export function trendOption(
+  trend: Trend,
+  targets: TrendTargets,
+  narrow: boolean,
+  fontFamily = 'sans-serif',
+  colours: Palette = palette,
+  withCreated = true
+): ChartOption {
   const labels = trend.buckets.map((b) => bucketLabel(b, trend));
   const p50 = trend.buckets.map((b) => b.firstResponse.p50Sec);
   const p90 = trend.buckets.map((b) => b.firstResponse.p90Sec);
@@ -185,7 +193,7 @@ export function trendOption(trend: Trend, targets: TrendTargets, narrow: boolean
         const first = (Array.isArray(params) ? params[0] : params) as { dataIndex?: number } | undefined;
         const bucket = first?.dataIndex === undefined ? undefined : trend.buckets[first.dataIndex];
         if (!bucket) return '';
-        const [when, ...rest] = trendTip(bucket, trend, targets).map(html);
+        const [when, ...rest] = trendTip(bucket, trend, targets, withCreated).map(html);
         return `<strong>${when}</strong><br>${rest.join('<br>')}`;
       }
     },
@@ -201,7 +209,9 @@ export function trendOption(trend: Trend, targets: TrendTargets, narrow: boolean
       { type: 'value', min: 0, ...durationAxis(peak, floor), axisLabel: { ...label, formatter: axisDuration }, splitLine: { show: false } }
     ],
     series: [
-      { ...bar, id: 'created', name: t('trend.created'), itemStyle: { ...bar.itemStyle, color: marks.created }, data: trend.buckets.map((b) => b.tickets.created) },
+      ...(withCreated
+        ? [{ ...bar, id: 'created', name: t('trend.created'), itemStyle: { ...bar.itemStyle, color: marks.created }, data: trend.buckets.map((b) => b.tickets.created) }]
+        : []),
       { ...bar, id: 'resolved', name: t('trend.resolved'), itemStyle: { ...bar.itemStyle, color: marks.resolved }, data: trend.buckets.map((b) => b.tickets.resolved) },
       line('p50', p50, targets.p50),
       line('p90', p90, targets.p90)
@@ -217,11 +227,12 @@ function busiest(trend: Trend, value: (b: TrendBucket) => number | null): TrendB
 }
 
 /** What the chart shows, in a sentence or two: the totals, the busiest bucket, the worst p90 against its target. */
-export function trendSummary(trend: Trend, targets: TrendTargets): string {
+export function trendSummary(trend: Trend, targets: TrendTargets, withCreated = true): string {
   const sum = (f: (b: TrendBucket) => number) => trend.buckets.reduce((n, b) => n + f(b), 0);
   const unit = trend.step === 'hour' ? 'hour' : 'day';
-  let text = t(`trend.alt.${unit}`, { created: formatCount(sum((b) => b.tickets.created)), resolved: formatCount(sum((b) => b.tickets.resolved)) });
-  const most = busiest(trend, (b) => b.tickets.created);
+  const totals = { created: formatCount(sum((b) => b.tickets.created)), resolved: formatCount(sum((b) => b.tickets.resolved)) };
+  let text = withCreated ? t(`trend.alt.${unit}`, totals) : t(`reports.trend.alt.resolvedOnly.${unit}`, totals);
+  const most = withCreated ? busiest(trend, (b) => b.tickets.created) : null;
   if (most) text += t('trend.alt.busiest', { when: bucketLabel(most, trend, true), created: formatCount(most.tickets.created) });
   const worst = busiest(trend, (b) => b.firstResponse.p90Sec);
   if (worst) {
