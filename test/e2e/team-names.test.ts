@@ -110,6 +110,8 @@ describe('Team names', () => {
     await maria.locator('.drill-page table tbody a[href*="/reports/ticket"]').first().click();
     await maria.locator('[data-state="team"] dd').waitFor({ timeout: 20_000 });
     expect(await maria.locator('[data-state="team"] dd').textContent()).toBe('支付团队');
+    // Its way back up names the team too, as the list's did.
+    expect(await maria.locator('nav.crumbs li').allTextContents()).toContain('团队 支付团队');
     await shot(maria, 'story-zh-1920');
 
     // In English, the English name; the phone's width shows it too.
