@@ -411,3 +411,47 @@ describe('wall display', () => {
     await page.close();
   });
 });
+
+describe("the wall's charts in the page's theme", () => {
+  /** How many of a canvas's pixels are exactly each colour ("#4da3ff"). */
+  const pixelsOf = async (page: Page, canvas: string, colours: string[]) => {
+    await page.evaluate(() => new Promise(requestAnimationFrame));
+    return page.locator(canvas).evaluate((c: HTMLCanvasElement, hexes) => {
+      const wanted = hexes.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
+      const counts = wanted.map(() => 0);
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      for (let p = 0; p < data.length; p += 4)
+        wanted.forEach(([r, g, b], i) => {
+          if (data[p] === r && data[p + 1] === g && data[p + 2] === b && data[p + 3] === 255) counts[i]++;
+        });
+      return counts;
+    }, colours);
+  };
+
+  it("draws bars, axis text and legend in the page's colours, and in a theme's once the page's change", async () => {
+    await dashboard.send([created(), created()]);
+    const { page, errors } = await openWall({ width: 1920, height: 1080 }, '&lang=en');
+    const canvas = '.charts section:first-child .chart canvas';
+    const swatch = page.locator('.charts section:first-child header li i').first();
+    await page.locator(canvas).waitFor();
+    // As shipped: web/app.css's accent blue (the tickets created) and its muted grey (the axes' text).
+    const shipped = ['#4da3ff', '#8a98a8'];
+    const light = ['#1f5fbf', '#5b6776'];
+    await expect.poll(async () => (await pixelsOf(page, canvas, shipped)).every((n) => n > 0), { timeout: 10_000 }).toBe(true);
+    expect(await pixelsOf(page, canvas, light)).toEqual([0, 0]);
+    expect(await swatch.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(77, 163, 255)');
+    // A light theme sets the page's properties on the document element: the bars, the axis text and the legend follow.
+    await page.evaluate((colours) => {
+      const root = document.documentElement.style;
+      root.setProperty('--accent', colours[0]);
+      root.setProperty('--muted', colours[1]);
+      root.setProperty('--bg', '#fafbfc');
+      root.setProperty('--panel', '#ffffff');
+    }, light);
+    await expect.poll(() => pixelsOf(page, canvas, shipped), { timeout: 10_000 }).toEqual([0, 0]);
+    expect((await pixelsOf(page, canvas, light)).every((n) => n > 0)).toBe(true);
+    expect(await swatch.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(31, 95, 191)');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

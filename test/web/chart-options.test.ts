@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TodaySeries } from '../../api/live/protocol';
 import { DEFAULT_KPI_TARGETS, levelFor } from '../../api/kpi/targets';
 import { backlogOption, createdResolvedOption, firstResponseP90Option, slotWindow, type ChartContext } from '../../web/lib/charts/options';
+import { palette } from '../../web/lib/charts/palette';
 import { finishedSlots, visibleSlots } from '../../web/lib/charts/slots';
 import { setLocale } from '../../web/lib/i18n';
 
@@ -19,7 +20,7 @@ function context(from: string, slots: number, first: number, last: number, timez
   const created = Array.from({ length: slots }, (_, i) => i + 1);
   const backlog = Array.from({ length: last + 1 }, (_, i): [number, number] => [start + i * SLOT, i]);
   const series: TodaySeries = { slotMs: SLOT, from, created, resolved: created, firstResponseP90Sec: [], backlog };
-  return { series, slots: slotWindow(series, first, last), timezone, u: 20 };
+  return { series, slots: slotWindow(series, first, last), timezone, u: 20, colours: palette };
 }
 const xs = (data: unknown) => (data as [number, number][]).map(([x]) => x);
 const increasing = (v: number[]) => v.every((x, i) => i === 0 || x > v[i - 1]);

@@ -5,7 +5,7 @@ import type { KpiTarget } from '../../../api/kpi/targets';
 import type { TodaySeries } from '../../../api/live/protocol';
 import { durationParts, formatCount, formatHourMinute, onWallClock, partsText, t } from '../i18n';
 import type { ChartOption } from './echarts';
-import { palette } from './palette';
+import type { Palette } from './palette';
 import type { SlotWindow } from './slots';
 
 export { slotWindow, visibleSlots, type SlotWindow } from './slots';
@@ -17,6 +17,8 @@ export interface ChartContext {
   timezone: string;
   /** Pixels per layout unit of the wall, so text on the canvas scales with the screen like the CSS does. */
   u: number;
+  /** The page's colours as its custom properties now set them (PagePalette): a canvas cannot read them itself. */
+  colours: Palette;
 }
 
 /**
@@ -73,7 +75,7 @@ function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval
   const approxHours = hours <= 3 ? undefined : (HOUR_STEPS.find(([step]) => hours / step <= MAX_HOUR_LABELS) ?? HOUR_STEPS.at(-1)!)[1];
   const shift = shiftOf(ctx);
   const font = Math.round(ctx.u * 1.05);
-  const label = { color: palette.muted, fontSize: font };
+  const label = { color: ctx.colours.muted, fontSize: font };
   return {
     // The x values are wall-clock times written as UTC (shiftOf): ticks are placed in UTC.
     useUTC: true,
@@ -90,7 +92,7 @@ function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval
       splitNumber: 6,
       minInterval: approxHours && approxHours * 3_600_000,
       axisLabel: { ...label, hideOverlap: true, formatter: (value: number) => formatHourMinute(value - shift, ctx.timezone) },
-      axisLine: { lineStyle: { color: palette.axis } },
+      axisLine: { lineStyle: { color: ctx.colours.axis } },
       axisTick: { show: false },
       splitLine: { show: false }
     },
@@ -100,7 +102,7 @@ function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval
       minInterval,
       splitNumber: 3,
       axisLabel: { ...label, formatter: yLabel },
-      splitLine: { lineStyle: { color: palette.grid } }
+      splitLine: { lineStyle: { color: ctx.colours.grid } }
     }
   };
 }
@@ -110,8 +112,8 @@ export function createdResolvedOption(ctx: ChartContext): ChartOption {
   return {
     ...frame(ctx, (v) => formatCount(v)),
     series: [
-      { ...bar, id: 'created', name: t('chart.created'), itemStyle: { color: palette.created, borderRadius: [3, 3, 0, 0] }, data: slotPoints(ctx.series.created, ctx, 0) },
-      { ...bar, id: 'resolved', name: t('chart.resolved'), itemStyle: { color: palette.resolved, borderRadius: [3, 3, 0, 0] }, data: slotPoints(ctx.series.resolved, ctx, 0) }
+      { ...bar, id: 'created', name: t('chart.created'), itemStyle: { color: ctx.colours.created, borderRadius: [3, 3, 0, 0] }, data: slotPoints(ctx.series.created, ctx, 0) },
+      { ...bar, id: 'resolved', name: t('chart.resolved'), itemStyle: { color: ctx.colours.resolved, borderRadius: [3, 3, 0, 0] }, data: slotPoints(ctx.series.resolved, ctx, 0) }
     ]
   };
 }
@@ -127,9 +129,9 @@ export function backlogOption(ctx: ChartContext): ChartOption {
         type: 'line',
         name: t('chart.backlog'),
         showSymbol: false,
-        lineStyle: { color: palette.backlog, width: Math.max(2, ctx.u * 0.15) },
-        itemStyle: { color: palette.backlog },
-        areaStyle: { color: palette.backlog, opacity: 0.18 },
+        lineStyle: { color: ctx.colours.backlog, width: Math.max(2, ctx.u * 0.15) },
+        itemStyle: { color: ctx.colours.backlog },
+        areaStyle: { color: ctx.colours.backlog, opacity: 0.18 },
         data
       }
     ]
@@ -140,8 +142,8 @@ export function backlogOption(ctx: ChartContext): ChartOption {
 export function firstResponseP90Option(ctx: ChartContext, target: KpiTarget | undefined): ChartOption {
   const data = slotPoints<number | null>(ctx.series.firstResponseP90Sec, ctx, null);
   const peak = Math.max(0, ...data.map(([, v]) => v ?? 0));
-  const lines: { yAxis: number; lineStyle: { color: string } }[] = target ? [{ yAxis: target.warn, lineStyle: { color: palette.warn } }] : [];
-  if (target && peak > target.warn) lines.push({ yAxis: target.critical, lineStyle: { color: palette.critical } });
+  const lines: { yAxis: number; lineStyle: { color: string } }[] = target ? [{ yAxis: target.warn, lineStyle: { color: ctx.colours.warn } }] : [];
+  if (target && peak > target.warn) lines.push({ yAxis: target.critical, lineStyle: { color: ctx.colours.critical } });
   const option = frame(ctx, axisDuration);
   return {
     ...option,
@@ -154,9 +156,9 @@ export function firstResponseP90Option(ctx: ChartContext, target: KpiTarget | un
           seriesIndex: 0,
           pieces: [
             // As the tiles (levelFor): on target at exactly the target, amber exactly on the critical line.
-            { lte: target.warn, color: palette.frt },
-            { gt: target.warn, lte: target.critical, color: palette.warn },
-            { gt: target.critical, color: palette.critical }
+            { lte: target.warn, color: ctx.colours.frt },
+            { gt: target.warn, lte: target.critical, color: ctx.colours.warn },
+            { gt: target.critical, color: ctx.colours.critical }
           ]
         }
       : [],
@@ -169,7 +171,7 @@ export function firstResponseP90Option(ctx: ChartContext, target: KpiTarget | un
         symbol: 'circle',
         symbolSize: Math.max(4, ctx.u * 0.35),
         lineStyle: { width: Math.max(2, ctx.u * 0.15) },
-        itemStyle: { color: palette.frt },
+        itemStyle: { color: ctx.colours.frt },
         markLine: {
           silent: true,
           symbol: 'none',

@@ -1,6 +1,6 @@
 // Chart colours. A canvas cannot use CSS variables, so a chart that follows the page's theme reads each colour's custom
-// property when it is drawn (pagePalette, theme.svelte.ts); these copies of web/app.css's values are what it draws
-// where a property is missing, and what the wall's charts draw.
+// property when it is drawn (PagePalette, theme.svelte.ts), the wall's and the reports' alike; these copies of
+// web/app.css's values are what it draws where a property is missing.
 export const palette = {
   text: '#e8eef5',
   muted: '#8a98a8',
