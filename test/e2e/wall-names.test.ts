@@ -93,3 +93,56 @@ describe('the agents names on the wall', () => {
         await page.close();
       });
 });
+
+describe('the long names on the wall, read across the room', () => {
+  for (const size of [
+    { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 }
+  ])
+    for (const lang of ['en', 'zh-CN'] as const)
+      it(`draws a name on two lines at ${size.width}×${size.height} in ${lang} at least 0.8 of the size of a name on one line, its team after it`, async () => {
+        if (lang === 'zh-CN') requireCjkFont();
+        const page = await dashboard.openWall(`page=agents&lang=${lang}`, { viewport: size });
+        await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 40, null, { timeout: 15_000 });
+        const sizes = await page.$$eval('.board .row[data-agent] .name', (all) =>
+          Object.fromEntries(all.map((name) => [name.textContent!, parseFloat(getComputedStyle(name).fontSize)]))
+        );
+        // "Li Wei" on one line; the long names on two, each beside its team: they were drawn at 0.6 of its size, 13.5 px at
+        // 1080p, the team's own line under them leaving two lines too little of the row.
+        const oneLine = sizes['Li Wei'];
+        const smallest = Math.min(...LONG.map((name) => sizes[name]));
+        expect(smallest / oneLine).toBeGreaterThanOrEqual(0.8);
+        // A 1080p wall's names no smaller than 17 px (a 4K one's 34 px), and still whole, in three columns, on one screen.
+        expect(smallest).toBeGreaterThanOrEqual((17 * size.width) / 1920);
+        expect((await shownNames(page)).filter((name) => name.endsWith('(cut)'))).toEqual([]);
+        expect(await page.$$eval('.board .column', (all) => all.length)).toBe(3);
+        expect(await page.evaluate(() => document.scrollingElement!.scrollHeight > innerHeight)).toBe(false);
+        await page.close();
+      });
+});
+
+describe("the long names on a team's wall, where the board's width is what bounds its text", () => {
+  it('draws a long name on two lines at least 0.8 of the size of a name on one line, at 1080p and 4K, in en and zh-CN', async () => {
+    // A team of 30: three columns of 10 rows, tall enough that the columns' width, not the rows', sizes the board's text.
+    const now = Date.now();
+    const names = [...LONG, ...Array.from({ length: 26 }, (_, i) => `Crew ${i}`)];
+    await dashboard.send(names.map((name, i) => ({ id: `crew-st-${i}`, type: 'agent.status', at: now - 5 * MIN, agent: `crew.${i}`, name, team: 'crew', status: 'available' })));
+    for (const [size, lang] of [
+      [{ width: 1920, height: 1080 }, 'en'],
+      [{ width: 1920, height: 1080 }, 'zh-CN'],
+      [{ width: 3840, height: 2160 }, 'en']
+    ] as const) {
+      const page = await dashboard.openWall(`page=agents&lang=${lang}&team=crew`, { viewport: size });
+      await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 30, null, { timeout: 15_000 });
+      expect(await page.$$eval('.board .column', (all) => all.length)).toBe(3);
+      const sizes = await page.$$eval('.board .row[data-agent] .name', (all) =>
+        Object.fromEntries(all.map((name) => [name.textContent!, parseFloat(getComputedStyle(name).fontSize)]))
+      );
+      // They were drawn at about half the size of "Crew 1" (14 px against 27 at 1080p).
+      expect(Math.min(...LONG.map((name) => sizes[name])) / sizes['Crew 1']).toBeGreaterThanOrEqual(0.8);
+      expect((await shownNames(page)).filter((name) => name.endsWith('(cut)'))).toEqual([]);
+      expect(await page.evaluate(() => document.scrollingElement!.scrollHeight > innerHeight)).toBe(false);
+      await page.close();
+    }
+  });
+});

@@ -25,15 +25,16 @@ function breaksBetween(before: string, after: string): boolean {
 
 /**
  * The width in em of the wider line of `text` laid on two lines, broken where it makes that line narrowest (its
- * whole width if it has nowhere to break): how wide a box must be to show a long name whole on two lines.
+ * whole width if it has nowhere to break): how wide a box must be to show a long name whole on two lines. `tail`: the
+ * width of what follows the text on its last line (a name's team).
  */
-export function twoLineEms(text: string): number {
+export function twoLineEms(text: string, tail = 0): number {
   const chars = [...text.trim()];
-  let widest = textEms(chars.join(''));
+  let widest = textEms(chars.join('')) + tail;
   for (let i = 1; i < chars.length; i++) {
     if (!breaksBetween(chars[i - 1], chars[i])) continue;
     const first = textEms(chars.slice(0, i).join('').trimEnd());
-    const second = textEms(chars.slice(i).join(''));
+    const second = textEms(chars.slice(i).join('')) + tail;
     widest = Math.min(widest, Math.max(first, second));
   }
   return widest;
