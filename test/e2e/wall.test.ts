@@ -455,3 +455,42 @@ describe("the wall's charts in the page's theme", () => {
     await page.close();
   });
 });
+
+describe("the tiles' titles, read across the room", () => {
+  it('draws a flagged tile’s long title at the size of the others, on two lines, whole, at 1080p and 4K', async () => {
+    // A callback overdue, and one completed late: "Callbacks overdue" and "Callbacks on time" are flagged, their longest titles.
+    const at = Date.now();
+    const id = `late-${at}`;
+    await dashboard.send([
+      { id: `${id}-s1`, type: 'callback.scheduled', at: at - 20 * 60_000, callback: `${id}-1`, reason: 'complaint_followup', due: at - 10 * 60_000, team: 'wallet' },
+      { id: `${id}-s2`, type: 'callback.scheduled', at: at - 20 * 60_000, callback: `${id}-2`, reason: 'complaint_followup', due: at - 10 * 60_000, team: 'wallet' },
+      { id: `${id}-c2`, type: 'callback.completed', at: at - 60_000, callback: `${id}-2`, outcome: 'resolved', agent: 'li.wei' }
+    ]);
+    for (const size of [
+      { width: 1920, height: 1080 },
+      { width: 3840, height: 2160 }
+    ]) {
+      const { page } = await openWall(size, '&lang=en');
+      await page.waitForSelector('[data-kpi="callbacks.onTimePct"] h2 .flag');
+      const titles = await page.$$eval('[data-kpi] h2', (all) =>
+        all.map((h) => {
+          const tile = h.closest('[data-kpi]')!.getBoundingClientRect();
+          const box = h.getBoundingClientRect();
+          return {
+            text: h.textContent!.trim(),
+            px: parseFloat(getComputedStyle(h).fontSize),
+            whole: h.scrollWidth <= h.clientWidth + 1 && h.scrollHeight <= h.clientHeight + 1 && box.bottom <= tile.bottom && box.right <= tile.right
+          };
+        })
+      );
+      // Flagged, they were drawn at 0.85 of the panels' titles' size, 1.05 u (20 px at 1080p): now at it, on two lines. No
+      // title is smaller than 0.9 of it.
+      const u = size.width / 100;
+      expect(titles.filter((t) => t.px < u * 1.05 * 0.9)).toEqual([]);
+      for (const kpi of ['backlog.callbacksOverdue', 'callbacks.onTimePct'])
+        expect(await page.$eval(`[data-kpi="${kpi}"] h2`, (h) => [h.querySelector('.flag') !== null, parseFloat(getComputedStyle(h).fontSize)])).toEqual([true, expect.closeTo(u * 1.05, 1)]);
+      expect(titles.filter((t) => !t.whole)).toEqual([]);
+      await page.close();
+    }
+  });
+});
