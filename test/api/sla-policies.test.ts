@@ -172,3 +172,39 @@ describe('PUT /api/sla-policies', () => {
     expect(own.body.versions[0]).toMatchObject({ setBy: 'ada', rules: [{ priority: 'urgent', channel: null, targetSec: 60 }] });
   });
 });
+
+describe('PUT /api/sla-policies from a policy another admin has since replaced (If-Match)', () => {
+  const admin = () => ({ authorization: `Bearer ${t.tokens.admin}` });
+
+  it('refuses a save made from an older version with 412, naming who saved since, and stores nothing; a save from the newest goes through', async () => {
+    t = testApp({ now: () => clock });
+    const read = await t.send('GET', '/api/sla-policies', undefined, admin());
+    const opened = read.headers.get('etag')!;
+    expect(opened).toBe('"none"');
+
+    // Another admin saves first; their save answers the tag of the version it made.
+    clock = NOW + 20_000;
+    const theirs = await put({ rules: [{ priority: 'urgent', channel: 'chat', targetSec: 120 }] });
+    expect(theirs.status).toBe(200);
+    const current = theirs.headers.get('etag')!;
+    expect(current).toBe(`"${NOW + 6 * MIN}.${NOW + 20_000}"`);
+
+    // The first admin's page still shows what it opened: their save is refused, and the other admin's policy stands.
+    clock = NOW + 40_000;
+    const mine = await put({ rules: [{ priority: 'high', targetSec: 900 }] }, { ...admin(), 'if-match': opened });
+    expect(mine.status).toBe(412);
+    expect(mine.headers.get('etag')).toBe(current);
+    expect(mine.body.error).toBe('precondition_failed');
+    expect(mine.body.message).toBe(
+      `The SLA policy changed since it was read (If-Match): admin token saved a new version at ${new Date(NOW + 20_000).toISOString()}. No SLA policy was changed; read GET /api/sla-policies again and save again.`
+    );
+    expect((await policies()).versions).toEqual([theirs.body.versions[0]]);
+
+    // Read again, the save names the newest version and is taken; as is one with no If-Match (a script's), or `*`.
+    const again = await put({ rules: [{ priority: 'high', targetSec: 900 }] }, { ...admin(), 'if-match': current });
+    expect(again.status).toBe(200);
+    expect(again.body.versions[0].rules).toEqual([{ priority: 'high', channel: null, targetSec: 900 }]);
+    expect((await put({ rules: [] }, { ...admin(), 'if-match': '*' })).status).toBe(200);
+    expect((await put({ rules: [{ priority: 'low', targetSec: 600 }] })).status).toBe(200);
+  });
+});

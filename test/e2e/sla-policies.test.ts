@@ -220,3 +220,40 @@ describe('SLA policies, set by an admin in the dashboard', () => {
     await context.close();
   });
 });
+
+describe('SLA policies, saved by two admins at once', () => {
+  it("does not throw away a policy another admin saved after the page opened: says so, shows theirs with the cells typed kept, and saves on a second Save", async () => {
+    const mine = await adminOnSla('en');
+    const theirs = await adminOnSla('en');
+
+    // The other admin saves first, from a page opened at the same time.
+    await theirs.locator('input[name="normal.email"]').fill('600');
+    await theirs.locator('input[name="normal.email"]').press('Enter');
+    await theirs.locator('.actions [role="status"]').waitFor({ timeout: 15_000 });
+    const stored = (await policies(theirs)).versions;
+    const saved = stored[0]!;
+    expect(saved.rules).toContainEqual({ priority: 'normal', channel: 'email', targetSec: 600 });
+
+    // This admin, who never saw it, changes another cell and saves: nothing is saved over theirs.
+    await mine.locator('input[name="low.web"]').fill('1200');
+    await mine.locator('input[name="low.web"]').press('Enter');
+    const fault = mine.locator('form > p.error[role="alert"]');
+    await fault.waitFor({ timeout: 15_000 });
+    expect(await fault.textContent()).toMatch(/^admin saved a new policy at \d{1,2}:\d{2}.*, after this page was opened, so yours was not saved: .*Check them, then save again\.$/);
+    expect((await policies(mine)).versions).toEqual(stored);
+    // Theirs is in the grid now, and what this admin typed is still there.
+    expect(await mine.locator('input[name="normal.email"]').inputValue()).toBe('600');
+    expect(await mine.locator('input[name="low.web"]').inputValue()).toBe('1200');
+    expect(await mine.locator('.actions [role="status"]').count()).toBe(0);
+
+    // Saved again, having seen theirs, both stand.
+    await mine.locator('.actions button[type="submit"]').click();
+    await mine.locator('.actions [role="status"]').waitFor({ timeout: 15_000 });
+    expect(await fault.count()).toBe(0);
+    const both = (await policies(mine)).versions[0]!.rules;
+    expect(both).toContainEqual({ priority: 'normal', channel: 'email', targetSec: 600 });
+    expect(both).toContainEqual({ priority: 'low', channel: 'web', targetSec: 1200 });
+    await mine.close();
+    await theirs.close();
+  });
+});

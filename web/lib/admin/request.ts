@@ -25,14 +25,17 @@ export interface SaveWords {
   busy?: MessageKey;
 }
 
-export type Sent = { ok: true; answer: unknown } | { ok: false; status: number; answer: unknown; fault: string };
+export type Sent = { ok: true; answer: unknown; headers: Headers } | { ok: false; status: number; answer: unknown; fault: string };
 
-/** Sends `body` as JSON (none when undefined, as a DELETE); a failure comes back with the words the form shows for it (a 400's errors are the page's to place). */
-export async function sendJson(url: string, method: 'PUT' | 'POST' | 'PATCH' | 'DELETE', body: unknown, words: SaveWords): Promise<Sent> {
-  const json = body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+/**
+ * Sends `body` as JSON (none when undefined, as a DELETE), with `headers` besides; a failure comes back with the words the
+ * form shows for it (a 400's errors are the page's to place).
+ */
+export async function sendJson(url: string, method: 'PUT' | 'POST' | 'PATCH' | 'DELETE', body: unknown, words: SaveWords, headers: Record<string, string> = {}): Promise<Sent> {
+  const json = body === undefined ? { headers } : { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) };
   const res = await fetch(url, { method, ...json }).catch(() => null);
   const answer = await res?.json().catch(() => null);
-  if (res?.ok) return { ok: true, answer };
+  if (res?.ok) return { ok: true, answer, headers: res.headers };
   if (!res) return { ok: false, status: 0, answer, fault: t(words.noAnswer) };
   // The session ended since the page loaded (signed out in another tab, or expired): the server's words are for a script.
   if (res.status === 401) return { ok: false, status: 401, answer, fault: t(words.signedOut) };

@@ -2,8 +2,9 @@
 // policy, which takes effect a few minutes later (the server says when).
 import { kpiTimezone } from '../live/timezone';
 import { adminStatus, sendJson, type Faults } from './request';
-import { formatCount, formatValue, t } from '../i18n';
+import { formatCount, formatTimeOfDay, formatValue, t } from '../i18n';
 import { MAX_TARGET_SEC, faultsByCell, gridOf, rulesOf, versionsAt, type Grid, type SlaPolicies } from './sla-policy';
+import { slaPolicyTag } from '../../../api/sla/version-tag';
 
 const HOUR_MS = 3_600_000;
 const SAVE_WORDS = { noAnswer: 'sla.noAnswer', signedOut: 'sla.signedOut', busy: 'admin.busy' } as const;
@@ -28,6 +29,8 @@ export class SlaEditor {
    */
   now = $state(0);
   versions = $derived(this.policies ? versionsAt({ ...this.policies, now: this.now }) : null);
+  /** The grid as the newest version has it, which the cells typed are changes from. */
+  private base: Grid = gridOf([]);
   /** The server's clock less the browser's, as of the last answer. */
   private offset = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -63,7 +66,11 @@ export class SlaEditor {
     this.busy = true;
     this.saved = false;
     try {
-      const answer = await sendJson('/api/sla-policies', 'PUT', { rules: sent.map((s) => s.rule) }, SAVE_WORDS);
+      // If-Match: the version this page shows. A save replaces the whole policy, so one made while another admin's
+      // newer one went unseen would undo theirs.
+      const shown = slaPolicyTag(this.policies?.versions[0]);
+      const answer = await sendJson('/api/sla-policies', 'PUT', { rules: sent.map((s) => s.rule) }, SAVE_WORDS, { 'if-match': shown });
+      if (!answer.ok && answer.status === 412) return void (await this.takeTheirs());
       if (answer.ok) {
         this.faults = {};
         this.saved = true;
@@ -76,6 +83,26 @@ export class SlaEditor {
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * Another admin saved a policy since this page showed one, and nothing was saved: shows theirs, with the cells this
+   * admin changed kept as typed over it, and says so, for a look before saving again.
+   */
+  private async takeTheirs(): Promise<void> {
+    const res = await fetch('/api/sla-policies', { cache: 'no-store' }).catch(() => null);
+    const theirs = res?.ok ? ((await res.json().catch(() => null)) as SlaPolicies | null) : null;
+    if (!theirs) return void (this.faults = { '': t('sla.noAnswer') });
+    const typed = this.grid;
+    const changed = Object.keys(typed).filter((cell) => typed[cell] !== this.base[cell]);
+    this.show(theirs);
+    for (const cell of changed) this.grid[cell] = typed[cell] ?? null;
+    const newest = theirs.versions[0];
+    this.faults = {
+      '': newest
+        ? t('admin.sla.savedMeanwhile', { who: newest.setBy, time: formatTimeOfDay(newest.setAt, this.timezone ?? undefined) })
+        : t('admin.sla.changedMeanwhile')
+    };
   }
 
   /** Wakes at the time the next pending version takes effect (an hour at most, then looks again). */
@@ -95,6 +122,7 @@ export class SlaEditor {
     this.now = policies.now;
     this.policies = policies;
     this.schedule();
-    this.grid = gridOf(policies.versions[0]?.rules ?? []);
+    this.base = gridOf(policies.versions[0]?.rules ?? []);
+    this.grid = { ...this.base };
   }
 }

@@ -646,7 +646,10 @@ export const en = {
   'teams.forbidden': 'Only an admin may name the teams.',
   'teams.noAnswer': 'The server did not answer, so the names may not have been saved: reload this page to see the names in force.',
   'teams.signedOut': 'You have been signed out (in another tab?), so nothing was saved: sign in again on the start page, then save.',
-  'teams.unavailable': 'The server could not answer. Reload this page in a moment; if it keeps failing, the server log says why.'
+  'teams.unavailable': 'The server could not answer. Reload this page in a moment; if it keeps failing, the server log says why.',
+  // The admin pages, checked with fresh eyes (session 48).
+  'admin.sla.savedMeanwhile': '{who} saved a new policy at {time}, after this page was opened, so yours was not saved: their targets are in the grid now, with the cells you changed kept as you typed them. Check them, then save again.',
+  'admin.sla.changedMeanwhile': 'The policy was changed after this page was opened, so yours was not saved: the grid shows it now, with the cells you changed kept as you typed them. Check them, then save again.'
 } as const;
 
 export type MessageKey = keyof typeof en;
