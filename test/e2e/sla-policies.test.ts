@@ -257,3 +257,20 @@ describe('SLA policies, saved by two admins at once', () => {
     await theirs.close();
   });
 });
+
+describe('SLA policies typed and not saved', () => {
+  it('asks before the link leaves a grid with a change not saved, and stays with the change when told to', async () => {
+    const page = await adminOnSla('en');
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.locator('input[name="urgent.app"]').fill('240');
+    await page.locator('a.home').click();
+    await expect.poll(() => asked, { timeout: 15_000 }).toEqual(['You have changes here that are not saved. Leave this page and lose them?']);
+    expect(new URL(page.url()).pathname).toBe('/admin/sla');
+    expect(await page.locator('input[name="urgent.app"]').inputValue()).toBe('240');
+    await page.close();
+  });
+});

@@ -148,3 +148,48 @@ describe('KPI targets, set by an admin in the dashboard', () => {
     await page.close();
   });
 });
+
+describe('KPI targets typed and not saved', () => {
+  it('asks before its link leaves a change not saved, has the browser ask before a reload or close, keeps the edit when the admin stays, and asks nothing once saved', async () => {
+    const page = await adminOnTargets('zh-CN', 'input[name="csat.pct.warn"]');
+    const csatWarn = page.locator('input[name="csat.pct.warn"]');
+    const asked: { type: string; message: string }[] = [];
+    let answer: 'stay' | 'leave' = 'stay';
+    page.on('dialog', (dialog) => {
+      asked.push({ type: dialog.type(), message: dialog.message() });
+      void (answer === 'stay' ? dialog.dismiss() : dialog.accept());
+    });
+
+    // Nothing typed: the link just goes. Back on the page, a change typed and the link clicked: asked, in the page's language.
+    await page.locator('a.home').click();
+    await page.waitForURL((url) => url.pathname === '/', { timeout: 15_000 });
+    expect(asked).toEqual([]);
+    await page.goBack();
+    await csatWarn.waitFor({ timeout: 15_000 });
+    await csatWarn.fill('84');
+    await page.locator('a.home').click();
+    await expect.poll(() => asked.length, { timeout: 15_000 }).toBe(1);
+    expect(asked[0]).toEqual({ type: 'confirm', message: '本页有尚未保存的更改。离开本页并放弃这些更改吗？' });
+    // Stayed: still here, with what was typed.
+    expect(new URL(page.url()).pathname).toBe('/admin/targets');
+    expect(await csatWarn.inputValue()).toBe('84');
+
+    // A reload or closing the tab: the page asks the browser to ask (headless Chromium shows no such dialog to a script).
+    const unloadBlocked = () =>
+      page.evaluate(() => {
+        const unload = new Event('beforeunload', { cancelable: true });
+        window.dispatchEvent(unload);
+        return unload.defaultPrevented;
+      });
+    expect(await unloadBlocked()).toBe(true);
+
+    // Saved: nothing is lost, so nothing is asked.
+    await csatWarn.press('Enter');
+    await page.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
+    expect(await unloadBlocked()).toBe(false);
+    await page.locator('a.home').click();
+    await page.waitForURL((url) => url.pathname === '/', { timeout: 15_000 });
+    expect(asked.length).toBe(1);
+    await page.close();
+  });
+});

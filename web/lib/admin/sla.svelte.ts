@@ -30,7 +30,9 @@ export class SlaEditor {
   now = $state(0);
   versions = $derived(this.policies ? versionsAt({ ...this.policies, now: this.now }) : null);
   /** The grid as the newest version has it, which the cells typed are changes from. */
-  private base: Grid = gridOf([]);
+  private base = $state.raw<Grid>(gridOf([]));
+  /** A cell typed differs from the newest version: not saved yet. */
+  dirty = $derived(this.changedCells().length > 0);
   /** The server's clock less the browser's, as of the last answer. */
   private offset = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -94,7 +96,7 @@ export class SlaEditor {
     const theirs = res?.ok ? ((await res.json().catch(() => null)) as SlaPolicies | null) : null;
     if (!theirs) return void (this.faults = { '': t('sla.noAnswer') });
     const typed = this.grid;
-    const changed = Object.keys(typed).filter((cell) => typed[cell] !== this.base[cell]);
+    const changed = this.changedCells();
     this.show(theirs);
     for (const cell of changed) this.grid[cell] = typed[cell] ?? null;
     const newest = theirs.versions[0];
@@ -103,6 +105,11 @@ export class SlaEditor {
         ? t('admin.sla.savedMeanwhile', { who: newest.setBy, time: formatTimeOfDay(newest.setAt, this.timezone ?? undefined) })
         : t('admin.sla.changedMeanwhile')
     };
+  }
+
+  /** The cells typed otherwise than the newest version has them (an input emptied reads undefined, as null). */
+  private changedCells(): string[] {
+    return Object.keys(this.grid).filter((cell) => (this.grid[cell] ?? null) !== (this.base[cell] ?? null));
   }
 
   /** Wakes at the time the next pending version takes effect (an hour at most, then looks again). */

@@ -17,6 +17,8 @@ export class TargetsEditor {
   status = $state<number | null>(null);
   busy = $state(false);
   saved = $state(false);
+  /** Something typed differs from what is in force: not saved yet. */
+  dirty = $derived(Object.keys(this.changes()).length > 0);
 
   async load(): Promise<void> {
     const status = await adminStatus();

@@ -649,7 +649,8 @@ export const en = {
   'teams.unavailable': 'The server could not answer. Reload this page in a moment; if it keeps failing, the server log says why.',
   // The admin pages, checked with fresh eyes (session 48).
   'admin.sla.savedMeanwhile': '{who} saved a new policy at {time}, after this page was opened, so yours was not saved: their targets are in the grid now, with the cells you changed kept as you typed them. Check them, then save again.',
-  'admin.sla.changedMeanwhile': 'The policy was changed after this page was opened, so yours was not saved: the grid shows it now, with the cells you changed kept as you typed them. Check them, then save again.'
+  'admin.sla.changedMeanwhile': 'The policy was changed after this page was opened, so yours was not saved: the grid shows it now, with the cells you changed kept as you typed them. Check them, then save again.',
+  'admin.unsaved': 'You have changes here that are not saved. Leave this page and lose them?'
 } as const;
 
 export type MessageKey = keyof typeof en;
