@@ -193,3 +193,30 @@ describe('KPI targets typed and not saved', () => {
     await page.close();
   });
 });
+
+describe('KPI targets: "Saved." means what is shown is saved', () => {
+  it('takes "Saved." away as soon as a value is typed again, and the SLA grid does the same', async () => {
+    const page = await adminOnTargets('en', 'input[name="backlog.unattended.warn"]');
+    const warn = page.locator('input[name="backlog.unattended.warn"]');
+    const saved = page.locator('.actions [role=status]');
+    await warn.fill('15');
+    await warn.press('Enter');
+    await saved.waitFor({ timeout: 15_000 });
+    expect(await saved.textContent()).toMatch(/^Saved/);
+    // A new value typed is not saved: the word goes, and comes back only with what was saved.
+    await warn.fill('16');
+    await expect.poll(() => saved.count()).toBe(0);
+    await warn.fill('15');
+    await expect.poll(() => saved.count()).toBe(1);
+
+    await page.goto(`${dashboard.url}/admin/sla?lang=en`);
+    const cell = page.locator('input[name="low.phone"]');
+    await cell.waitFor({ timeout: 15_000 });
+    await cell.fill('3600');
+    await cell.press('Enter');
+    await saved.waitFor({ timeout: 15_000 });
+    await cell.fill('3000');
+    await expect.poll(() => saved.count()).toBe(0);
+    await page.close();
+  });
+});
