@@ -52,7 +52,7 @@ describe('KPI targets, set by an admin in the dashboard', () => {
     await critical.press('Enter');
     const fault = admin.locator('[data-fault="backlog.unattended.critical"]');
     await fault.waitFor({ timeout: 15_000 });
-    expect(await fault.textContent()).toMatch(/critical \(1\) must be at least warn \(2\)/);
+    expect(await fault.textContent()).toMatch(/Critical \(1\) must be at least warn \(2\): lower is better/);
     expect(await critical.getAttribute('aria-invalid')).toBe('true');
     expect(await level()).toBe('ok');
 
@@ -217,6 +217,25 @@ describe('KPI targets: "Saved." means what is shown is saved', () => {
     await saved.waitFor({ timeout: 15_000 });
     await cell.fill('3000');
     await expect.poll(() => saved.count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe('KPI targets refused, in the page\'s language', () => {
+  it('tells a zh-CN admin at each field, in Chinese, what to type: an emptied field, a percentage past 100, critical on the wrong side', async () => {
+    const page = await adminOnTargets('zh-CN', 'input[name="csat.pct.warn"]');
+    const before = await page.evaluate(async () => (await fetch('/api/targets')).json());
+    await page.locator('input[name="firstResponse.p50Sec.warn"]').fill('');
+    await page.locator('input[name="csat.pct.warn"]').fill('120');
+    await page.locator('input[name="firstResponse.p90Sec.warn"]').fill('9000');
+    await page.locator('input[name="firstResponse.p90Sec.warn"]').press('Enter');
+    const fault = (field: string) => page.locator(`[data-fault="${field}"]`);
+    await fault('csat.pct.warn').waitFor({ timeout: 15_000 });
+    expect(await fault('firstResponse.p50Sec.warn').textContent()).toBe('请在此输入数值；默认值为 600。');
+    expect(await fault('csat.pct.warn').textContent()).toBe('应为 0 到 100 之间的百分比。');
+    expect(await fault('firstResponse.p90Sec.critical').textContent()).toMatch(/^严重阈值（7,?200）不能小于预警阈值（9,?000）：此指标越低越好/);
+    expect(await page.locator('[role=alert]').allTextContents()).not.toContainEqual(expect.stringMatching(/[a-z]{4}/));
+    expect(await page.evaluate(async () => (await fetch('/api/targets')).json())).toEqual(before);
     await page.close();
   });
 });

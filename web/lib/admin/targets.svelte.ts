@@ -1,6 +1,7 @@
 // The admin's view of the KPI targets: GET /api/targets to show them, PUT /api/targets to change or reset one.
 import type { KpiTargetSetting } from '../../../api/queries/getKpiTargets';
 import { adminStatus, sendJson, type Faults } from './request';
+import { targetFault } from './target-faults';
 
 /** One KPI's row: what is in force, and the inputs as typed (null: an input left empty). */
 export interface TargetRow extends KpiTargetSetting {
@@ -54,7 +55,10 @@ export class TargetsEditor {
         this.show((sent.answer as { targets: Record<string, KpiTargetSetting> }).targets, Object.keys(body));
       } else {
         const errors = sent.status === 400 ? (sent.answer as { errors?: unknown } | null)?.errors : undefined;
-        this.faults = Array.isArray(errors) ? Object.fromEntries((errors as { path: string; message: string }[]).map((e) => [e.path, e.message])) : { '': sent.fault };
+        const typed = Object.fromEntries(this.rows.map((r) => [r.kpi, { warn: r.warnInput, critical: r.criticalInput, higherIsBetter: r.higherIsBetter, default: r.default }]));
+        this.faults = Array.isArray(errors)
+          ? Object.fromEntries((errors as { path: string; message: string }[]).map((e) => [e.path, targetFault(e.path, e.message, typed)]))
+          : { '': sent.fault };
       }
     } finally {
       this.busy = false;

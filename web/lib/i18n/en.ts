@@ -650,7 +650,13 @@ export const en = {
   // The admin pages, checked with fresh eyes (session 48).
   'admin.sla.savedMeanwhile': '{who} saved a new policy at {time}, after this page was opened, so yours was not saved: their targets are in the grid now, with the cells you changed kept as you typed them. Check them, then save again.',
   'admin.sla.changedMeanwhile': 'The policy was changed after this page was opened, so yours was not saved: the grid shows it now, with the cells you changed kept as you typed them. Check them, then save again.',
-  'admin.unsaved': 'You have changes here that are not saved. Leave this page and lose them?'
+  'admin.unsaved': 'You have changes here that are not saved. Leave this page and lose them?',
+  'admin.targets.empty': 'Type a value here; its default is {value}.',
+  'admin.targets.pct': 'Expected a percentage from 0 to 100.',
+  'admin.targets.seconds': 'Expected a whole number of seconds, 0 or more.',
+  'admin.targets.count': 'Expected a whole number, 0 or more.',
+  'admin.targets.criticalBelowWarn': 'Critical ({critical}) must be at least warn ({warn}): lower is better, so a tile turns red only past its warn target.',
+  'admin.targets.criticalAboveWarn': 'Critical ({critical}) must be at most warn ({warn}): higher is better, so a tile turns red only below its warn target.'
 } as const;
 
 export type MessageKey = keyof typeof en;

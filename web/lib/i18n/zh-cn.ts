@@ -642,5 +642,11 @@ export const zhCN: Dictionary = {
   // 管理页面（第 48 次会话）。
   'admin.sla.savedMeanwhile': '在您打开本页之后，{who} 于 {time} 保存了新的策略，因此您的更改没有保存：表格现在显示对方的目标，您改动过的单元格保留您输入的值。请检查后再次保存。',
   'admin.sla.changedMeanwhile': '在您打开本页之后策略已被更改，因此您的更改没有保存：表格现在显示新的策略，您改动过的单元格保留您输入的值。请检查后再次保存。',
-  'admin.unsaved': '本页有尚未保存的更改。离开本页并放弃这些更改吗？'
+  'admin.unsaved': '本页有尚未保存的更改。离开本页并放弃这些更改吗？',
+  'admin.targets.empty': '请在此输入数值；默认值为 {value}。',
+  'admin.targets.pct': '应为 0 到 100 之间的百分比。',
+  'admin.targets.seconds': '应为不小于 0 的整数秒。',
+  'admin.targets.count': '应为不小于 0 的整数。',
+  'admin.targets.criticalBelowWarn': '严重阈值（{critical}）不能小于预警阈值（{warn}）：此指标越低越好，超过预警值后才会变红。',
+  'admin.targets.criticalAboveWarn': '严重阈值（{critical}）不能大于预警阈值（{warn}）：此指标越高越好，低于预警值后才会变红。'
 };
