@@ -8,7 +8,8 @@ import { readJson } from './json-body';
 import { getSlaPolicies } from '../queries/getSlaPolicies';
 import { parseSlaPolicy, SLA_POLICY_SHAPE } from '../sla/schema';
 import { saveSlaPolicy } from '../sla/saveSlaPolicy';
-import { ifMatchHolds, slaPolicyTag } from '../sla/version-tag';
+import { slaPolicyTag } from '../sla/version-tag';
+import { ifMatchHolds } from './if-match';
 
 /** A hundred rules are a few KB. */
 const MAX_POLICY_BYTES = 64 * 1024;

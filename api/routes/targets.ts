@@ -1,9 +1,11 @@
 // GET /api/targets (role: display, for the wall too) and PUT /api/targets (role: admin): the KPI targets that
 // colour every screen, an admin's where set, the defaults otherwise.
-import { Hono } from 'hono';
+import { createHash } from 'node:crypto';
+import { Hono, type Context } from 'hono';
 import type { AppDeps } from '../app';
 import { crossSiteSession, honoAccessors, principalOf, requireRole } from '../auth/middleware';
 import { adminWrite } from './admin-write';
+import { ifMatchHolds } from './if-match';
 import { readJson } from './json-body';
 import { getKpiTargets } from '../queries/getKpiTargets';
 import { parseTargetChanges } from '../targets/schema';
@@ -13,10 +15,19 @@ import { setKpiTargets } from '../targets/setKpiTargets';
 const MAX_TARGETS_BYTES = 64 * 1024;
 const SHAPE = '{"<KPI path>":{"warn":n,"critical":n} or null for its default, …}';
 
+/** The targets in force, named by their content: a page sends it back as If-Match, so a save made over another admin's unseen change is refused. */
+const tagOf = (targets: ReturnType<typeof getKpiTargets>) => `"${createHash('sha256').update(JSON.stringify(targets)).digest('base64url').slice(0, 22)}"`;
+
+/** The targets as JSON, tagged (ETag). */
+const answer = (c: Context, targets: ReturnType<typeof getKpiTargets>) => {
+  c.header('ETag', tagOf(targets));
+  return c.json({ targets });
+};
+
 export function targetRoutes(deps: AppDeps) {
   const sqlite = deps.db.$client;
   return new Hono()
-    .get('/', requireRole(deps.db, 'display', deps.now), (c) => c.json({ targets: getKpiTargets(sqlite) }))
+    .get('/', requireRole(deps.db, 'display', deps.now), (c) => answer(c, getKpiTargets(sqlite)))
     .put('/', requireRole(deps.db, 'admin', deps.now), async (c) => {
       // A page of another site could post targets with an admin's cookie.
       const crossSite = crossSiteSession(honoAccessors(c), 'change KPI targets');
@@ -26,10 +37,22 @@ export function targetRoutes(deps: AppDeps) {
       const read = parseTargetChanges(body.json);
       if (!read.ok) return c.json({ errors: read.errors }, 400);
       const who = principalOf(c)!;
-      const done = await adminWrite(c, deps, () => setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now()), 'no target was changed', 'save again');
+      // Compared in the turn that saves, so no other save comes between.
+      const save = () => {
+        const current = getKpiTargets(sqlite);
+        if (!ifMatchHolds(c.req.header('if-match'), tagOf(current))) return current;
+        setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now());
+        return null;
+      };
+      const done = await adminWrite(c, deps, save, 'no target was changed', 'save again');
       if (!done.ok) return done.answer;
+      if (done.value) {
+        c.header('ETag', tagOf(done.value));
+        const message = 'The KPI targets changed since they were read (If-Match): no target was changed; read GET /api/targets again and save again.';
+        return c.json({ error: 'precondition_failed', message, targets: done.value }, 412);
+      }
       deps.targetsChanged?.();
-      return c.json({ targets: getKpiTargets(sqlite) });
+      return answer(c, getKpiTargets(sqlite));
     });
 }
 

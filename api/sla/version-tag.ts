@@ -4,12 +4,3 @@
 /** The newest version's tag (its effect time and save time name it: a save in the same minute replaces it with a new setAt); "none" before any save. */
 export const slaPolicyTag = (newest: { effectiveFrom: number; setAt: number } | undefined): string =>
   newest ? `"${newest.effectiveFrom}.${newest.setAt}"` : '"none"';
-
-/** An If-Match header (a list of tags, or `*`) names `tag`; no header at all asks for no check. */
-export function ifMatchHolds(header: string | undefined, tag: string): boolean {
-  if (header === undefined) return true;
-  return header.split(',').some((t) => {
-    const one = t.trim().replace(/^W\//, '');
-    return one === '*' || one === tag;
-  });
-}

@@ -142,3 +142,33 @@ describe('PUT /api/targets', () => {
     expect(unnamed).toEqual([]);
   });
 });
+
+describe('PUT /api/targets from targets another admin has since changed (If-Match)', () => {
+  it('refuses a save made from what was read before another admin saved with 412, answering the targets in force, and stores nothing', async () => {
+    t = testApp({ now: () => NOW });
+    const admin = { authorization: `Bearer ${t.tokens.admin}` };
+    const read = await t.send('GET', '/api/targets', undefined, admin);
+    const opened = read.headers.get('etag')!;
+    expect(opened).toMatch(/^"[\w-]{22}"$/);
+
+    const theirs = await put({ 'csat.pct': { warn: 85, critical: 75 } });
+    expect(theirs.status).toBe(200);
+    const current = theirs.headers.get('etag')!;
+    expect(current).not.toBe(opened);
+
+    const mine = await put({ 'backlog.unattended': { warn: 10, critical: 30 } }, { ...admin, 'if-match': opened });
+    expect(mine.status).toBe(412);
+    expect(mine.body.error).toBe('precondition_failed');
+    expect(mine.body.message).toBe('The KPI targets changed since they were read (If-Match): no target was changed; read GET /api/targets again and save again.');
+    expect(mine.body.targets).toEqual(theirs.body.targets);
+    expect(mine.headers.get('etag')).toBe(current);
+    expect((await t.get('/api/targets')).body.targets).toEqual(theirs.body.targets);
+
+    // Read again (or with no If-Match, as a script sends), it is taken.
+    const again = await put({ 'backlog.unattended': { warn: 10, critical: 30 } }, { ...admin, 'if-match': current });
+    expect(again.status).toBe(200);
+    expect(again.body.targets['backlog.unattended']).toMatchObject({ warn: 10, critical: 30 });
+    expect(again.body.targets['csat.pct']).toMatchObject({ warn: 85, critical: 75 });
+    expect((await put({ 'csat.pct': null })).status).toBe(200);
+  });
+});

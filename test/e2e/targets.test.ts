@@ -239,3 +239,33 @@ describe('KPI targets refused, in the page\'s language', () => {
     await page.close();
   });
 });
+
+describe('KPI targets saved by two admins at once', () => {
+  it('does not save over a change another admin made after the page opened: says which, shows theirs with what was typed kept, and saves on a second Save', async () => {
+    const mine = await adminOnTargets('en', 'input[name="resolution.p50Sec.warn"]');
+    const theirs = await adminOnTargets('en', 'input[name="resolution.p50Sec.warn"]');
+    await theirs.locator('input[name="resolution.p50Sec.warn"]').fill('10800');
+    await theirs.locator('input[name="resolution.p50Sec.warn"]').press('Enter');
+    await theirs.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
+    const stored = await theirs.evaluate(async () => (await fetch('/api/targets')).json());
+
+    // This admin, still showing 14400, changes the same KPI's critical and saves: theirs is not undone.
+    await mine.locator('input[name="resolution.p50Sec.critical"]').fill('36000');
+    await mine.locator('input[name="resolution.p50Sec.critical"]').press('Enter');
+    const said = mine.locator('form > p.error[role=alert]');
+    await said.waitFor({ timeout: 15_000 });
+    expect(await said.textContent()).toBe(
+      'Another admin changed the targets (Resolution p50) after this page was opened, so nothing was saved: the page shows theirs now, with what you typed kept. Check them, then save again.'
+    );
+    expect(await mine.evaluate(async () => (await fetch('/api/targets')).json())).toEqual(stored);
+    expect(await mine.locator('input[name="resolution.p50Sec.warn"]').inputValue()).toBe('10800');
+    expect(await mine.locator('input[name="resolution.p50Sec.critical"]').inputValue()).toBe('36000');
+
+    await mine.locator('.actions button[type=submit]').click();
+    await mine.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
+    const both = (await mine.evaluate(async () => (await fetch('/api/targets')).json())).targets['resolution.p50Sec'];
+    expect(both).toMatchObject({ warn: 10800, critical: 36000 });
+    await mine.close();
+    await theirs.close();
+  });
+});

@@ -25,7 +25,7 @@ export interface SaveWords {
   busy?: MessageKey;
 }
 
-export type Sent = { ok: true; answer: unknown; headers: Headers } | { ok: false; status: number; answer: unknown; fault: string };
+export type Sent = { ok: true; answer: unknown; headers: Headers } | { ok: false; status: number; answer: unknown; fault: string; headers: Headers | null };
 
 /**
  * Sends `body` as JSON (none when undefined, as a DELETE), with `headers` besides; a failure comes back with the words the
@@ -36,14 +36,14 @@ export async function sendJson(url: string, method: 'PUT' | 'POST' | 'PATCH' | '
   const res = await fetch(url, { method, ...json }).catch(() => null);
   const answer = await res?.json().catch(() => null);
   if (res?.ok) return { ok: true, answer, headers: res.headers };
-  if (!res) return { ok: false, status: 0, answer, fault: t(words.noAnswer) };
+  if (!res) return { ok: false, status: 0, answer, fault: t(words.noAnswer), headers: null };
   // The session ended since the page loaded (signed out in another tab, or expired): the server's words are for a script.
-  if (res.status === 401) return { ok: false, status: 401, answer, fault: t(words.signedOut) };
+  if (res.status === 401) return { ok: false, status: 401, answer, fault: t(words.signedOut), headers: res.headers };
   const wait = Number(res.headers.get('retry-after'));
   const error = (answer as { error?: unknown } | null)?.error;
-  if (res.status === 503 && error === 'unavailable' && words.busy && wait > 0) return { ok: false, status: 503, answer, fault: t(words.busy, { wait: formatDuration(wait) }) };
+  if (res.status === 503 && error === 'unavailable' && words.busy && wait > 0) return { ok: false, status: 503, answer, fault: t(words.busy, { wait: formatDuration(wait) }), headers: res.headers };
   const message = (answer as { message?: unknown } | null)?.message;
-  return { ok: false, status: res.status, answer, fault: refusalInPageWords(res.status, error, typeof message === 'string' ? message : undefined) };
+  return { ok: false, status: res.status, answer, fault: refusalInPageWords(res.status, error, typeof message === 'string' ? message : undefined), headers: res.headers };
 }
 
 /**

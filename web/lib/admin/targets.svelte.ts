@@ -2,6 +2,10 @@
 import type { KpiTargetSetting } from '../../../api/queries/getKpiTargets';
 import { adminStatus, sendJson, type Faults } from './request';
 import { targetFault } from './target-faults';
+import { en, t, type MessageKey } from '../i18n';
+
+/** A KPI the dictionaries name, in the page's language; any other by its path. */
+export const kpiName = (kpi: string): string => (`kpi.${kpi}` in en ? t(`kpi.${kpi}` as MessageKey) : kpi);
 
 /** One KPI's row: what is in force, and the inputs as typed (null: an input left empty). */
 export interface TargetRow extends KpiTargetSetting {
@@ -18,6 +22,8 @@ export class TargetsEditor {
   status = $state<number | null>(null);
   busy = $state(false);
   saved = $state(false);
+  /** The ETag of the targets shown, sent back as If-Match: a save over another admin's change this page never showed is refused. */
+  private tag: string | null = null;
   /** Something typed differs from what is in force: not saved yet. */
   dirty = $derived(Object.keys(this.changes()).length > 0);
 
@@ -26,6 +32,7 @@ export class TargetsEditor {
     if (status !== 200) return void (this.status = status);
     const res = await fetch('/api/targets', { cache: 'no-store' }).catch(() => null);
     this.status = res?.status ?? 0;
+    this.tag = res?.headers.get('etag') ?? null;
     if (res?.ok) this.show((await res.json()).targets);
   }
 
@@ -48,11 +55,32 @@ export class TargetsEditor {
     this.busy = true;
     this.saved = false;
     try {
-      const sent = await sendJson('/api/targets', 'PUT', body, { noAnswer: 'targets.noAnswer', signedOut: 'targets.signedOut', busy: 'admin.busy' });
+      const words = { noAnswer: 'targets.noAnswer', signedOut: 'targets.signedOut', busy: 'admin.busy' } as const;
+      const sent = await sendJson('/api/targets', 'PUT', body, words, this.tag ? { 'if-match': this.tag } : {});
       if (sent.ok) {
         this.faults = {};
         this.saved = true;
+        this.tag = sent.headers.get('etag');
         this.show((sent.answer as { targets: Record<string, KpiTargetSetting> }).targets, Object.keys(body));
+      } else if (sent.status === 412) {
+        // Another admin saved since this page showed the targets: theirs are shown, with what this admin typed kept.
+        const theirs = (sent.answer as { targets?: Record<string, KpiTargetSetting> } | null)?.targets;
+        if (!theirs) return void (this.faults = { '': sent.fault });
+        const changed = this.rows.filter((r) => theirs[r.kpi] && (theirs[r.kpi]!.warn !== r.warn || theirs[r.kpi]!.critical !== r.critical)).map((r) => kpiName(r.kpi));
+        this.tag = sent.headers?.get('etag') ?? null;
+        // Field by field: what this admin typed stands, any field left alone shows theirs.
+        const before = new Map(this.rows.map((r) => [r.kpi, r]));
+        this.show(theirs);
+        this.rows = this.rows.map((r) => {
+          const mine = before.get(r.kpi);
+          if (!mine) return r;
+          return {
+            ...r,
+            warnInput: mine.warnInput !== mine.warn ? mine.warnInput : r.warnInput,
+            criticalInput: mine.criticalInput !== mine.critical ? mine.criticalInput : r.criticalInput
+          };
+        });
+        this.faults = { '': t('admin.targets.changedMeanwhile', { kpis: changed.join(t('admin.listSeparator')) }) };
       } else {
         const errors = sent.status === 400 ? (sent.answer as { errors?: unknown } | null)?.errors : undefined;
         const typed = Object.fromEntries(this.rows.map((r) => [r.kpi, { warn: r.warnInput, critical: r.criticalInput, higherIsBetter: r.higherIsBetter, default: r.default }]));

@@ -656,7 +656,9 @@ export const en = {
   'admin.targets.seconds': 'Expected a whole number of seconds, 0 or more.',
   'admin.targets.count': 'Expected a whole number, 0 or more.',
   'admin.targets.criticalBelowWarn': 'Critical ({critical}) must be at least warn ({warn}): lower is better, so a tile turns red only past its warn target.',
-  'admin.targets.criticalAboveWarn': 'Critical ({critical}) must be at most warn ({warn}): higher is better, so a tile turns red only below its warn target.'
+  'admin.targets.criticalAboveWarn': 'Critical ({critical}) must be at most warn ({warn}): higher is better, so a tile turns red only below its warn target.',
+  'admin.targets.changedMeanwhile': 'Another admin changed the targets ({kpis}) after this page was opened, so nothing was saved: the page shows theirs now, with what you typed kept. Check them, then save again.',
+  'admin.listSeparator': ', '
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -648,5 +648,7 @@ export const zhCN: Dictionary = {
   'admin.targets.seconds': '应为不小于 0 的整数秒。',
   'admin.targets.count': '应为不小于 0 的整数。',
   'admin.targets.criticalBelowWarn': '严重阈值（{critical}）不能小于预警阈值（{warn}）：此指标越低越好，超过预警值后才会变红。',
-  'admin.targets.criticalAboveWarn': '严重阈值（{critical}）不能大于预警阈值（{warn}）：此指标越高越好，低于预警值后才会变红。'
+  'admin.targets.criticalAboveWarn': '严重阈值（{critical}）不能大于预警阈值（{warn}）：此指标越高越好，低于预警值后才会变红。',
+  'admin.targets.changedMeanwhile': '在您打开本页之后，另一位管理员更改了目标（{kpis}），因此未保存任何更改：页面现在显示对方的目标，并保留您输入的值。请检查后再次保存。',
+  'admin.listSeparator': '、'
 };
