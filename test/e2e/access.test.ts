@@ -393,3 +393,36 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     await context.close();
   });
 });
+
+describe('Users and tokens: nothing lost by leaving', () => {
+  it('asks before the link leaves a user typed and not added, or a new token\'s secret not copied, and nothing once it is done', async () => {
+    const page = await adminOnAccess('zh-CN');
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.fill('.add-user input[name=username]', 'wen.li');
+    await page.locator('a.home').click();
+    await expect.poll(() => asked, { timeout: 15_000 }).toEqual(['本页有尚未保存的更改。离开本页并放弃这些更改吗？']);
+    expect(new URL(page.url()).pathname).toBe('/admin/access');
+    expect(await page.inputValue('.add-user input[name=username]')).toBe('wen.li');
+    await page.fill('.add-user input[name=username]', '');
+
+    // A token made: its secret is shown this once, so leaving before it is copied is asked about, in those words.
+    await page.fill('.add-token input[name=label]', 'wall, 4th floor');
+    await page.press('.add-token input[name=label]', 'Enter');
+    await page.locator('.secret').waitFor({ timeout: 15_000 });
+    await page.locator('a.home').click();
+    await expect.poll(() => asked.length, { timeout: 15_000 }).toBe(2);
+    expect(asked[1]).toBe('新令牌的密钥只显示这一次，您还没有复制它。仍要离开本页吗？');
+    expect(await page.locator('.secret').count()).toBe(1);
+
+    // Done with it: the link just goes.
+    await page.locator('.secret button.link').last().click();
+    await page.locator('a.home').click();
+    await page.waitForURL((url) => url.pathname === '/', { timeout: 15_000 });
+    expect(asked.length).toBe(2);
+    await page.close();
+  });
+});

@@ -658,7 +658,8 @@ export const en = {
   'admin.targets.criticalBelowWarn': 'Critical ({critical}) must be at least warn ({warn}): lower is better, so a tile turns red only past its warn target.',
   'admin.targets.criticalAboveWarn': 'Critical ({critical}) must be at most warn ({warn}): higher is better, so a tile turns red only below its warn target.',
   'admin.targets.changedMeanwhile': 'Another admin changed the targets ({kpis}) after this page was opened, so nothing was saved: the page shows theirs now, with what you typed kept. Check them, then save again.',
-  'admin.listSeparator': ', '
+  'admin.listSeparator': ', ',
+  'admin.access.secretNotCopied': 'The new token\'s secret is shown only this once, and you have not copied it. Leave this page without it?'
 } as const;
 
 export type MessageKey = keyof typeof en;

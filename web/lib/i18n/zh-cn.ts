@@ -650,5 +650,6 @@ export const zhCN: Dictionary = {
   'admin.targets.criticalBelowWarn': '严重阈值（{critical}）不能小于预警阈值（{warn}）：此指标越低越好，超过预警值后才会变红。',
   'admin.targets.criticalAboveWarn': '严重阈值（{critical}）不能大于预警阈值（{warn}）：此指标越高越好，低于预警值后才会变红。',
   'admin.targets.changedMeanwhile': '在您打开本页之后，另一位管理员更改了目标（{kpis}），因此未保存任何更改：页面现在显示对方的目标，并保留您输入的值。请检查后再次保存。',
-  'admin.listSeparator': '、'
+  'admin.listSeparator': '、',
+  'admin.access.secretNotCopied': '新令牌的密钥只显示这一次，您还没有复制它。仍要离开本页吗？'
 };
