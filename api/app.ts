@@ -44,6 +44,8 @@ export interface AppDeps {
   sideFilesSaved?: () => Promise<boolean>;
   /** Called once an admin's change of KPI targets is committed: the live hub sends them to every wall. */
   targetsChanged?: () => void;
+  /** Called once an admin's change of a team's names is committed: the live hub sends them to every open page. */
+  teamNamesChanged?: () => void;
   /** Directory of the built dashboard, served with an SPA fallback. */
   staticDir?: string;
 }

@@ -14,6 +14,7 @@ import { refuseTokenUseWhen } from './auth/credentials';
 import type { Config } from './config';
 import { LiveHub, type HubOptions } from './live/hub';
 import { liveStateComputer } from './live/state';
+import { getNamedTeams } from './queries/getNamedTeams';
 import { quote, size } from './plain-words';
 import { eventsFastPath } from './routes/events';
 import type { Runtime } from './runtime';
@@ -60,13 +61,15 @@ export async function listen(
     sideFilesGone: deletion.look,
     sideFilesFound: deletion.found,
     sideFilesSaved: deletion.saved,
-    targetsChanged: () => hub.changed()
+    targetsChanged: () => hub.changed(),
+    teamNamesChanged: () => hub.teamNamesChanged()
   };
   const app = createApp(deps);
   const fastEvents = eventsFastPath(deps);
   const liveState = liveStateComputer(rt.db.$client, config.KPI_TIMEZONE);
   const hub = new LiveHub({
     compute: (filters) => liveState(filters, rt.now()),
+    teamNames: () => getNamedTeams(rt.db.$client),
     now: rt.now,
     authenticate: (req) => authenticate(rt.db, new NodeAccessors(req), rt.now(), true),
     maxClients: config.LIVE_MAX_CLIENTS,

@@ -11,7 +11,7 @@ import type { Principal } from '../auth/middleware';
 import { allows, CHALLENGE, crossSiteSession, NodeAccessors, twoTokens, whyUnauthorized } from '../auth/middleware';
 import { counted, IN_PLAIN_WORDS, quote } from '../plain-words';
 import { filterFields, isBlank, issuesToErrors } from '../routes/params';
-import { LIVE_CLOSE, type ErrorMessage } from './protocol';
+import { LIVE_CLOSE, type ErrorMessage, type NamedTeam } from './protocol';
 import { scopeKey, type LiveState } from './state';
 
 // The same filters as GET /api/kpis; a key it does not know (a typo such as "teams") is an error here, or a wall
@@ -57,6 +57,8 @@ const SUBSCRIBE_SHAPE = `expected {"type":"subscribe","filters":{${FILTER_NAMES.
 
 export interface HubOptions {
   compute: (filters: KpiFilters) => LiveState;
+  /** The teams' names (the same in every scope), read again only after teamNamesChanged(). None given: none sent. */
+  teamNames?: () => NamedTeam[];
   authenticate: (req: IncomingMessage) => Principal | null;
   maxClients?: number;
   /** Fewest ms between two broadcasts (coalescing): 100 ms = at most 10 updates a second. */
@@ -89,6 +91,8 @@ interface Client {
   pings: Buffer[];
   /** The seq of the last message sent to this client: each client's messages count n, n+1, n+2… (SPEC.md). */
   seq: number;
+  /** The hub's namesRevision when this client was last sent the team names (-1: never). */
+  namesRevision: number;
   /** The snapshot a subscription is owed, due at most once per minIntervalMs; later subscriptions meanwhile join it. */
   owed: NodeJS.Timeout | null;
   lastSnapshotAt: number;
@@ -135,13 +139,16 @@ export class LiveHub {
   /** Bumped by every change; a scope's last state is reused for new clients while it is current. */
   private generation = 0;
   private readonly latest = new Map<string, { generation: number; at: number; state: LiveState }>();
+  /** Bumped by every change of the teams' names; `names` is their JSON at that revision, read once for every client. */
+  private namesRevision = 0;
+  private names: { revision: number; json: string } | null = null;
   private readonly intervals: NodeJS.Timeout[] = [];
   /** This second's time spent computing snapshots for new clients and subscriptions. */
   private budget = { since: 0, spentMs: 0 };
   readonly stats = { broadcasts: 0, computations: 0, skippedSlow: 0, droppedDead: 0, refused: 0, signedOut: 0 };
 
   constructor(opts: HubOptions) {
-    this.o = { maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, maxMessagesPerSecond: MAX_MESSAGES_PER_SECOND, subscriptionMsPerSecond: 250, now: Date.now, ...opts };
+    this.o = { teamNames: () => [], maxClients: 2000, minIntervalMs: 100, heartbeatMs: 4000, pingMs: 5000, maxBufferedBytes: 1 << 20, maxMessagesPerSecond: MAX_MESSAGES_PER_SECOND, subscriptionMsPerSecond: 250, now: Date.now, ...opts };
     this.intervals.push(setInterval(() => this.markDirty(), this.o.heartbeatMs), setInterval(() => this.ping(), this.o.pingMs));
     // A handshake ws cannot take (no Sec-WebSocket-Key, a Sec-WebSocket-Protocol it cannot read): ws answers it in
     // plain text unless this listens, where every other refusal is the API's JSON. ws's error says which header.
@@ -166,6 +173,35 @@ export class LiveHub {
   changed(): void {
     this.generation++;
     this.markDirty();
+  }
+
+  /**
+   * An admin changed a team's names: the next update carries them to every client, whatever its scope (its figures
+   * are not recomputed for it, but a round is). Updates carry them to nobody after that, until the next change.
+   */
+  teamNamesChanged(): void {
+    this.namesRevision++;
+    this.markDirty();
+  }
+
+  /** The team names' JSON as they stand, read once per change. */
+  private namesJson(): string {
+    if (this.names?.revision !== this.namesRevision) this.names = { revision: this.namesRevision, json: JSON.stringify(this.o.teamNames()) };
+    return this.names.json;
+  }
+
+  /**
+   * The `"teamNames":[…],` an update carries to those of `clients` that have not had the names since they changed,
+   * or null when all have. A failed read is logged, and they are sent at the next update that reads them.
+   */
+  private namesField(clients: readonly Client[]): { revision: number; field: string } | null {
+    if (clients.every((c) => c.namesRevision === this.namesRevision)) return null;
+    try {
+      return { revision: this.namesRevision, field: `"teamNames":${this.namesJson()},` };
+    } catch (err) {
+      console.error('live: reading the team names failed:', err);
+      return null;
+    }
   }
 
   /** Something changed (or time moved on): broadcast soon, but never more often than minIntervalMs. */
@@ -235,7 +271,7 @@ export class LiveHub {
   }
 
   private connect(ws: WebSocket, req: IncomingMessage): void {
-    const client: Client = { ws, req, filters: {}, scope: scopeKey({}), unanswered: 0, pings: [], seq: 0, owed: null, lastSnapshotAt: 0, received: { since: 0, count: 0 } };
+    const client: Client = { ws, req, filters: {}, scope: scopeKey({}), unanswered: 0, pings: [], seq: 0, namesRevision: -1, owed: null, lastSnapshotAt: 0, received: { since: 0, count: 0 } };
     this.clients.add(client);
     ws.on('pong', (data) => client.pings.some((p) => p.equals(data)) && (client.unanswered = 0));
     ws.on('close', () => {
@@ -364,7 +400,9 @@ export class LiveHub {
         state = this.compute(client.scope, client.filters);
         this.budget.spentMs += performance.now() - started;
       }
-      client.ws.send(JSON.stringify({ type: 'snapshot', seq: ++client.seq, ...state }));
+      const names = this.namesJson();
+      client.ws.send(`${JSON.stringify({ type: 'snapshot', seq: ++client.seq, ...state }).slice(0, -1)},"teamNames":${names}}`);
+      client.namesRevision = this.namesRevision;
     } catch (err) {
       console.error(`live: computing scope ${client.scope} failed:`, err);
       client.ws.send(JSON.stringify({ type: 'error', message: 'The live figures could not be computed; the server logged why.' }));
@@ -425,6 +463,8 @@ export class LiveHub {
         setImmediate(next);
         return;
       }
+      // The names, to the clients that have not had them since they changed: no bytes more for the others.
+      const names = this.namesField(clients);
       for (const c of clients) {
         // Every update carries the whole state, so a slow client loses nothing by skipping one.
         if (c.ws.bufferedAmount > this.o.maxBufferedBytes) {
@@ -433,7 +473,10 @@ export class LiveHub {
         }
         // A client that subscribed to other filters during this round already has their snapshot, or is owed it.
         if (c.scope !== scope || c.owed || c.ws.readyState !== c.ws.OPEN) continue;
-        c.ws.send(`{"type":"update","seq":${++c.seq},${state}`);
+        if (names !== null && c.namesRevision !== names.revision) {
+          c.namesRevision = names.revision;
+          c.ws.send(`{"type":"update","seq":${++c.seq},${names.field}${state}`);
+        } else c.ws.send(`{"type":"update","seq":${++c.seq},${state}`);
       }
       setImmediate(next);
     };

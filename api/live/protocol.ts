@@ -1,5 +1,6 @@
 // The live protocol of SPEC.md ("Live: GET /api/live"), typed once for the hub and the dashboard.
 import type { KpiTarget } from '../kpi/targets';
+import type { TeamNames } from '../team-names/limits';
 import type { AgentKpis, KpiFilters, Kpis } from '../kpi/types';
 
 /** Today's curves for the wall charts, in 15-minute slots from local midnight (KPI_TIMEZONE). */
@@ -29,11 +30,23 @@ export interface SnapshotMessage {
   series: TodaySeries;
   /** Colour thresholds by KPI path (see api/kpi/targets.ts). */
   targets: Record<string, KpiTarget>;
+  /** The names an admin gave the teams (PUT /api/team-names/:team): every team with a name, by language; a team not here has none. */
+  teamNames: NamedTeam[];
 }
 
-/** Same shape as the snapshot: each update carries the whole (small) state, so a client that skipped some loses nothing. */
-export interface UpdateMessage extends Omit<SnapshotMessage, 'type'> {
+export interface NamedTeam {
+  team: string;
+  names: TeamNames;
+}
+
+/**
+ * Same shape as the snapshot: each update carries the whole (small) state, so a client that skipped some loses
+ * nothing. But `teamNames`, which change once in weeks: an update carries them only to a client that has not had
+ * them since they last changed (one that skipped that update has them in the next it is sent).
+ */
+export interface UpdateMessage extends Omit<SnapshotMessage, 'type' | 'teamNames'> {
   type: 'update';
+  teamNames?: NamedTeam[];
 }
 
 export interface ErrorMessage {

@@ -15,7 +15,8 @@ import type { SnapshotMessage, TodaySeries } from './protocol';
 
 export const SLOT_MS = 15 * 60_000;
 
-export type LiveState = Omit<SnapshotMessage, 'type' | 'seq'>;
+/** A scope's state; the hub adds the team names, which are the same in every scope. */
+export type LiveState = Omit<SnapshotMessage, 'type' | 'seq' | 'teamNames'>;
 
 /** One key per distinct set of filters, whatever order they were given in. */
 export const scopeKey = (f: KpiFilters) =>

@@ -26,6 +26,7 @@ export function teamNameRoutes(deps: AppDeps) {
       const who = principalOf(c)!;
       const done = await adminWrite(c, deps, () => setTeamNames(sqlite, code.team, read.names, who.username ?? `${who.role} token`, deps.now()), 'no team name was changed', 'save again');
       if (!done.ok) return done.answer;
+      deps.teamNamesChanged?.();
       return c.json({ team: code.team, names: read.names });
     });
 }
