@@ -140,3 +140,30 @@ describe('Team names', () => {
     await shot(helper, 'wall-agents-zh-1920');
   });
 });
+
+describe('Team names reach an open wall', () => {
+  it("a wall left open in zh-CN shows a team's new name once an admin saves it in another browser, without a reload", async () => {
+    const admin = await dashboard.adminPage('en');
+    const put = await admin.evaluate(async () => {
+      const res = await fetch('/api/team-names/payments', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: { en: 'Payments', 'zh-CN': '支付团队' } }) });
+      return res.status;
+    });
+    expect(put).toBe(200);
+    requireCjkFont();
+    const wall = await dashboard.openWall('lang=zh-CN&team=payments', { waitFor: '.scope' });
+    await wall.waitForFunction(() => document.querySelector('.scope')?.textContent === '团队 支付团队', null, { timeout: 15_000 });
+    // A mark on this page: were it reloaded, the mark would be gone.
+    await wall.evaluate(() => ((window as unknown as { leftOpen: boolean }).leftOpen = true));
+
+    await admin.goto(`${dashboard.url}/admin/teams`);
+    const row = admin.locator('li[data-team="payments"]');
+    await row.waitFor({ timeout: 15_000 });
+    await row.locator('input[name="zh-CN"]').fill('收款团队');
+    await row.getByRole('button', { name: 'Save the names of payments' }).click();
+    await row.getByRole('status').waitFor();
+
+    await wall.waitForFunction(() => document.querySelector('.scope')?.textContent === '团队 收款团队', null, { timeout: 15_000 });
+    expect(await wall.evaluate(() => (window as unknown as { leftOpen?: boolean }).leftOpen)).toBe(true);
+    await shot(wall, 'wall-zh-renamed-1920');
+  });
+});

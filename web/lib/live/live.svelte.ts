@@ -4,6 +4,7 @@ import type { KpiFilters } from '../../../api/kpi/types';
 import { DEFAULT_KPI_TARGETS } from '../../../api/kpi/targets';
 import { LIVE_CLOSE, type ClientMessage, type ServerMessage, type SnapshotMessage, type UpdateMessage } from '../../../api/live/protocol';
 import { agentsByStatus, kpiValues } from '../kpi/values';
+import { teamNames } from '../teams/names.svelte';
 
 export type LiveMessage = SnapshotMessage | UpdateMessage;
 /** Why the server cannot be reached for now, for a reason someone must put right (LiveFeed.refusal). */
@@ -192,6 +193,9 @@ export class LiveFeed {
       return;
     }
     if (msg.type !== 'snapshot' && msg.type !== 'update') return;
+    // The names come in every snapshot, and in an update only once an admin has changed them; they are the same
+    // whatever the filters. The page's one book of names takes them, and every screen showing a team shows the new name.
+    if (msg.teamNames) teamNames.show(msg.teamNames);
     // Until the server has applied our subscription it may still send the unscoped floor; never show that as the team's.
     if (!sameFilters(msg.filters, this.#wanted)) return;
     if (msg.type === 'update' && msg.seq <= this.#seq) return;

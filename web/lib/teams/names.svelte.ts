@@ -13,6 +13,8 @@ export class TeamNameBook {
   /** null: not read yet (or being read); else the answer's status (0: no answer). */
   status = $state<number | null>(null);
   #reading: Promise<void> | null = null;
+  /** Counts the names shown: a read answered after newer names came (the live feed's, an admin's save) is not shown. */
+  #shown = 0;
 
   /** Reads the names once; a page that calls it again waits for the same read. `token`: a wall's, sent as a bearer. */
   load(token?: string | null): Promise<void> {
@@ -22,9 +24,12 @@ export class TeamNameBook {
   /** Reads them again: after an admin's save, or a read that failed. */
   async refresh(token?: string | null): Promise<void> {
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const shown = this.#shown;
     const res = await fetch('/api/team-names', { cache: 'no-store', headers }).catch(() => null);
     const body = res?.ok ? ((await res.json().catch(() => null)) as { teams?: TeamNamesEntry[] } | null) : null;
-    if (body?.teams) this.show(body.teams);
+    if (body?.teams) {
+      if (this.#shown === shown) this.show(body.teams);
+    }
     // A page left without names shows codes, as before any was set; the next load tries again.
     else this.#reading = null;
     this.status = body?.teams ? 200 : (res?.status ?? 0);
@@ -32,6 +37,7 @@ export class TeamNameBook {
 
   /** Takes `teams` as the names in force (an admin's save answers with one team's: `replace` false keeps the rest). */
   show(teams: readonly TeamNamesEntry[], replace = true): void {
+    this.#shown++;
     const next = new Map(replace ? [] : this.names);
     for (const { team, names } of teams) {
       if (Object.values(names).some((n) => n !== null)) next.set(team, names);
