@@ -1,53 +1,17 @@
 // An admin's save of a team's names reaches every connected page at once, as an update (no reload), whatever its
 // filters; a page connecting afterwards gets them in its snapshot; and updates after that do not carry them again.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createToken } from '../../api/auth/credentials';
-import { loadConfig } from '../../api/config';
-import { listen } from '../../api/listen';
-import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
-import { createRuntime } from '../../api/runtime';
-import { endedAfterEach } from '../helpers/live';
-import { freePort, middayZone } from '../helpers/server';
+import { endedAfterEach, listenQuiet, recordingWall } from '../helpers/live';
 
 const live = endedAfterEach();
 
-type Live = SnapshotMessage | UpdateMessage;
-
-/** A wall that records every message, subscribed to `filters` once connected. */
-function wall(token: string, filters?: Record<string, string>) {
-  const ws = new WebSocket(`ws://127.0.0.1:${live.running!.port}/api/live?token=${token}`);
-  live.sockets.push(ws);
-  const messages: Live[] = [];
-  ws.on('message', (d) => {
-    const m = JSON.parse(String(d)) as ServerMessage;
-    if (m.type !== 'error') messages.push(m);
-  });
-  if (filters) ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', filters })));
-  // As long as the work takes on a loaded machine: the test's own timeout is the limit.
-  const until = async (pred: (m: Live) => boolean): Promise<Live> => {
-    for (;;) {
-      const found = messages.find(pred);
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { messages, until };
-}
+const wall = (token: string, filters?: Record<string, string>) => recordingWall(live, token, filters);
 
 describe('Team names on the live feed', () => {
   it("sends an admin's new names to every connected page at once, in the snapshot of pages that connect later, and not again in later updates", async () => {
-    const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-live-team-names-')), 'kpi.sqlite'), PORT: String(await freePort()), HOST: '127.0.0.1', KPI_TIMEZONE: middayZone() });
-    const rt = createRuntime(config);
-    const display = createToken(rt.db, 'display', 'wall', Date.now());
-    const admin = createToken(rt.db, 'admin', 'admin', Date.now());
-    // No time-driven refresh within the test: only the change itself can bring the walls an update.
-    live.running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 600_000, pingMs: 600_000 } });
+    const { display, admin, port } = await listenQuiet(live, 'live-team-names');
     const put = (path: string, body: unknown) =>
-      fetch(`http://127.0.0.1:${live.running!.port}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`http://127.0.0.1:${port}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
     const centre = wall(display);
     const team = wall(display, { team: 'payments' });
