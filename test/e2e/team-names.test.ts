@@ -32,6 +32,17 @@ async function teamLink(page: Page, team: string) {
   return page.locator(`tr[data-team="${team}"] th a`);
 }
 
+/** An admin's page, after naming payments Payments and 支付团队 through the API (each test stands alone). */
+async function namePayments(): Promise<Page> {
+  const admin = await dashboard.adminPage('en');
+  const put = await admin.evaluate(async () => {
+    const res = await fetch('/api/team-names/payments', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: { en: 'Payments', 'zh-CN': '支付团队' } }) });
+    return res.status;
+  });
+  expect(put).toBe(200);
+  return admin;
+}
+
 describe('Team names', () => {
   it('an admin names payments on the team names page, reached from the start page: every team is listed, and the names are stored', async () => {
     const admin = await dashboard.adminPage('en');
@@ -71,12 +82,7 @@ describe('Team names', () => {
 
   it('a manager reads 支付团队 in zh-CN and Payments in en where the reports showed payments, and the team is still chosen by its code', async () => {
     // As the admin named it above; set again here so that this test stands alone.
-    const admin = await dashboard.adminPage('en');
-    const put = await admin.evaluate(async () => {
-      const res = await fetch('/api/team-names/payments', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: { en: 'Payments', 'zh-CN': '支付团队' } }) });
-      return res.status;
-    });
-    expect(put).toBe(200);
+    await namePayments();
 
     requireCjkFont();
     const maria = await dashboard.signedInAs('maria', 'zh-CN');
@@ -122,12 +128,7 @@ describe('Team names', () => {
   });
 
   it("a team's wall says its name in the wall's language, read with the wall's display token", async () => {
-    const admin = await dashboard.adminPage('en');
-    const put = await admin.evaluate(async () => {
-      const res = await fetch('/api/team-names/payments', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: { en: 'Payments', 'zh-CN': '支付团队' } }) });
-      return res.status;
-    });
-    expect(put).toBe(200);
+    await namePayments();
     requireCjkFont();
     const wall = await dashboard.openWall('lang=zh-CN&team=payments', { waitFor: '.scope' });
     await wall.waitForFunction(() => document.querySelector('.scope')?.textContent === '团队 支付团队', null, { timeout: 15_000 });
@@ -143,12 +144,7 @@ describe('Team names', () => {
 
 describe('Team names reach an open wall', () => {
   it("a wall left open in zh-CN shows a team's new name once an admin saves it in another browser, without a reload", async () => {
-    const admin = await dashboard.adminPage('en');
-    const put = await admin.evaluate(async () => {
-      const res = await fetch('/api/team-names/payments', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: { en: 'Payments', 'zh-CN': '支付团队' } }) });
-      return res.status;
-    });
-    expect(put).toBe(200);
+    const admin = await namePayments();
     requireCjkFont();
     const wall = await dashboard.openWall('lang=zh-CN&team=payments', { waitFor: '.scope' });
     await wall.waitForFunction(() => document.querySelector('.scope')?.textContent === '团队 支付团队', null, { timeout: 15_000 });
