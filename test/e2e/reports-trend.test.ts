@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { presetRange } from '../../web/lib/reports/range';
 import { useDashboard } from '../helpers/dashboard';
 import { middayZone } from '../helpers/server';
+import { pixelsOf as pixelsOfCanvas } from '../helpers/canvas';
 
 const zone = middayZone();
 const DAY = 86_400_000;
@@ -394,20 +395,7 @@ describe('The trend on the reports page', () => {
 });
 
 describe("The trend's colours, the page's theme's, and a phone's hint", () => {
-  /** How many of the chart canvas's pixels are exactly each colour ("#4da3ff"). */
-  const pixelsOf = async (page: Page, colours: string[]) => {
-    await page.evaluate(() => new Promise(requestAnimationFrame));
-    return page.locator('.trend .chart canvas').evaluate((c: HTMLCanvasElement, hexes) => {
-      const wanted = hexes.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
-      const counts = wanted.map(() => 0);
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      for (let p = 0; p < data.length; p += 4)
-        wanted.forEach(([r, g, b], i) => {
-          if (data[p] === r && data[p + 1] === g && data[p + 2] === b && data[p + 3] === 255) counts[i]++;
-        });
-      return counts;
-    }, colours);
-  };
+  const pixelsOf = (page: Page, colours: string[]) => pixelsOfCanvas(page, '.trend .chart canvas', colours);
 
   it("draws its bars and axis text in the page's colours, and in a theme's once the page's change", async () => {
     const page = await signedIn();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { signIn, signInAt } from '../helpers/browser';
 import { useDashboard } from '../helpers/dashboard';
 import { TEST_INGEST_TOKEN, middayZone, startServer } from '../helpers/server';
+import { pixelsOf } from '../helpers/canvas';
 
 /**
  * The centre's zone, where it is now about noon: events stamped a minute ago are today's whenever the tests run (in
@@ -413,21 +414,6 @@ describe('wall display', () => {
 });
 
 describe("the wall's charts in the page's theme", () => {
-  /** How many of a canvas's pixels are exactly each colour ("#4da3ff"). */
-  const pixelsOf = async (page: Page, canvas: string, colours: string[]) => {
-    await page.evaluate(() => new Promise(requestAnimationFrame));
-    return page.locator(canvas).evaluate((c: HTMLCanvasElement, hexes) => {
-      const wanted = hexes.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
-      const counts = wanted.map(() => 0);
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      for (let p = 0; p < data.length; p += 4)
-        wanted.forEach(([r, g, b], i) => {
-          if (data[p] === r && data[p + 1] === g && data[p + 2] === b && data[p + 3] === 255) counts[i]++;
-        });
-      return counts;
-    }, colours);
-  };
-
   it("draws bars, axis text and legend in the page's colours, and in a theme's once the page's change", async () => {
     await dashboard.send([created(), created()]);
     const { page, errors } = await openWall({ width: 1920, height: 1080 }, '&lang=en');
