@@ -6,7 +6,7 @@ import type { UserRole } from '../../../api/users/schema';
 import type { User } from '../../../api/users/store';
 import { t } from '../i18n';
 import { kpiTimezone } from '../live/timezone';
-import { adminStatus, sendJson, type Faults, type Sent } from './request';
+import { adminStatus, faultsOf, sendJson, type Faults, type Sent } from './request';
 
 // The API's lists, which the page cannot import (their modules load node's): a record by the API's type, so a role
 // added or taken away there fails the type check here.
@@ -25,14 +25,6 @@ const MAX_LABEL_CHARS = 100;
 
 const WORDS = { noAnswer: 'access.noAnswer', signedOut: 'access.signedOut', busy: 'admin.busy' } as const;
 
-/** A 400's errors by their path (`username`, `password`, `role`, `label`, '' for the body); any other fault at ''. */
-function faultsOf(sent: Extract<Sent, { ok: false }>): Faults {
-  const errors = sent.status === 400 ? (sent.answer as { errors?: unknown } | null)?.errors : undefined;
-  if (!Array.isArray(errors)) return { '': sent.fault };
-  const faults: Faults = {};
-  for (const e of errors as { path: string; message: string }[]) faults[e.path] = faults[e.path] ? `${faults[e.path]}; ${e.message}` : e.message;
-  return faults;
-}
 
 /**
  * The faults the page can say in its own words, in the page's language, by what was typed: a password too short, a

@@ -25,6 +25,30 @@ export interface SaveWords {
   busy?: MessageKey;
 }
 
+/** One fault a 400 names: where (`names.en`, `rules.3.targetSec`, '' for the body) and what. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** The faults a 400 names, or null for any other refusal (its words are `sent.fault`). */
+export function fieldErrors(sent: Extract<Sent, { ok: false }>): FieldError[] | null {
+  const errors = sent.status === 400 ? (sent.answer as { errors?: unknown } | null)?.errors : undefined;
+  return Array.isArray(errors) ? (errors as FieldError[]) : null;
+}
+
+/**
+ * A refused save's faults: a 400's, each at the place `place` gives it, in the words it gives (two at one place
+ * joined by "; "); any other refusal's words at `whole`.
+ */
+export function faultsOf(sent: Extract<Sent, { ok: false }>, place: (e: FieldError) => [string, string] = (e) => [e.path, e.message], whole = ''): Faults {
+  const errors = fieldErrors(sent);
+  if (!errors) return { [whole]: sent.fault };
+  const faults: Faults = {};
+  for (const [at, message] of errors.map(place)) faults[at] = faults[at] ? `${faults[at]}; ${message}` : message;
+  return faults;
+}
+
 export type Sent = { ok: true; answer: unknown; headers: Headers } | { ok: false; status: number; answer: unknown; fault: string; headers: Headers | null };
 
 /**

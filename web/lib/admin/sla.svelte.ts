@@ -1,7 +1,7 @@
 // The admin's view of the SLA policies: GET /api/sla-policies to show them, PUT /api/sla-policies to save a whole new
 // policy, which takes effect a few minutes later (the server says when).
 import { kpiTimezone } from '../live/timezone';
-import { adminStatus, sendJson, type Faults } from './request';
+import { adminStatus, fieldErrors, sendJson, type Faults } from './request';
 import { formatCount, formatTimeOfDay, formatValue, t } from '../i18n';
 import { MAX_TARGET_SEC, faultsByCell, gridOf, rulesOf, versionsAt, type Grid, type SlaPolicies } from './sla-policy';
 import { slaPolicyTag } from '../../../api/sla/version-tag';
@@ -78,9 +78,9 @@ export class SlaEditor {
         this.saved = true;
         this.show(answer.answer as SlaPolicies);
       } else {
-        const errors = answer.status === 400 ? (answer.answer as { errors?: unknown } | null)?.errors : undefined;
+        const errors = fieldErrors(answer);
         const targetFault = t('sla.targetFault', { max: formatCount(MAX_TARGET_SEC), longest: formatValue('duration', MAX_TARGET_SEC, true) });
-        this.faults = Array.isArray(errors) ? faultsByCell(errors, sent.map((s) => s.cell), targetFault) : { '': answer.fault };
+        this.faults = errors ? faultsByCell(errors, sent.map((s) => s.cell), targetFault) : { '': answer.fault };
       }
     } finally {
       this.busy = false;

@@ -1,6 +1,6 @@
 // The admin's view of the KPI targets: GET /api/targets to show them, PUT /api/targets to change or reset one.
 import type { KpiTargetSetting } from '../../../api/queries/getKpiTargets';
-import { adminStatus, sendJson, type Faults } from './request';
+import { adminStatus, faultsOf, sendJson, type Faults } from './request';
 import { targetFault } from './target-faults';
 import { en, t, type MessageKey } from '../i18n';
 
@@ -82,11 +82,8 @@ export class TargetsEditor {
         });
         this.faults = { '': t('admin.targets.changedMeanwhile', { kpis: changed.join(t('admin.listSeparator')) }) };
       } else {
-        const errors = sent.status === 400 ? (sent.answer as { errors?: unknown } | null)?.errors : undefined;
         const typed = Object.fromEntries(this.rows.map((r) => [r.kpi, { warn: r.warnInput, critical: r.criticalInput, higherIsBetter: r.higherIsBetter, default: r.default }]));
-        this.faults = Array.isArray(errors)
-          ? Object.fromEntries((errors as { path: string; message: string }[]).map((e) => [e.path, targetFault(e.path, e.message, typed)]))
-          : { '': sent.fault };
+        this.faults = faultsOf(sent, (e) => [e.path, targetFault(e.path, e.message, typed)]);
       }
     } finally {
       this.busy = false;

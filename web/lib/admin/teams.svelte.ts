@@ -2,7 +2,7 @@
 // one. A save updates the page's book of names (teams/names.svelte.ts), so every team shown after it has its name.
 import { LOCALES, type Locale } from '../i18n';
 import { teamNames, type TeamNames, type TeamNamesEntry } from '../teams/names.svelte';
-import { adminStatus, sendJson, type Faults } from './request';
+import { adminStatus, faultsOf, sendJson, type Faults } from './request';
 
 /** One team's row: its names in force, and the inputs as typed. */
 export interface TeamRow {
@@ -53,10 +53,7 @@ export class TeamsEditor {
         this.faults = faults;
         this.saved = row.team;
       } else {
-        const errors = sent.status === 400 ? (sent.answer as { errors?: unknown } | null)?.errors : undefined;
-        const byField = Array.isArray(errors)
-          ? Object.fromEntries((errors as { path: string; message: string }[]).map((e) => [e.path.startsWith('names.') ? `${row.team}.${e.path.slice(6)}` : row.team, e.message]))
-          : { [row.team]: sent.fault };
+        const byField = faultsOf(sent, (e) => [e.path.startsWith('names.') ? `${row.team}.${e.path.slice(6)}` : row.team, e.message], row.team);
         this.faults = { ...faults, ...byField };
       }
     } finally {
