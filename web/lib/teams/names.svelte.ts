@@ -10,29 +10,28 @@ export type TeamNames = TeamNamesEntry['names'];
 export class TeamNameBook {
   /** Each named team's names; a team not here has none. */
   names = $state.raw<ReadonlyMap<string, TeamNames>>(new Map());
-  /** null: not read yet (or being read); else the answer's status (0: no answer). */
-  status = $state<number | null>(null);
   #reading: Promise<void> | null = null;
   /** Counts the names shown: a read answered after newer names came (the live feed's, an admin's save) is not shown. */
   #shown = 0;
 
-  /** Reads the names once; a page that calls it again waits for the same read. `token`: a wall's, sent as a bearer. */
-  load(token?: string | null): Promise<void> {
-    return (this.#reading ??= this.refresh(token));
+  /**
+   * Reads the names once (a report's pages; the wall has them from its live feed, LiveFeed); a page that calls it
+   * again waits for the same read.
+   */
+  load(): Promise<void> {
+    return (this.#reading ??= this.refresh());
   }
 
-  /** Reads them again: after an admin's save, or a read that failed. */
-  async refresh(token?: string | null): Promise<void> {
-    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  /** Reads them again: after a read that failed. */
+  private async refresh(): Promise<void> {
     const shown = this.#shown;
-    const res = await fetch('/api/team-names', { cache: 'no-store', headers }).catch(() => null);
+    const res = await fetch('/api/team-names', { cache: 'no-store' }).catch(() => null);
     const body = res?.ok ? ((await res.json().catch(() => null)) as { teams?: TeamNamesEntry[] } | null) : null;
     if (body?.teams) {
       if (this.#shown === shown) this.show(body.teams);
     }
     // A page left without names shows codes, as before any was set; the next load tries again.
     else this.#reading = null;
-    this.status = body?.teams ? 200 : (res?.status ?? 0);
   }
 
   /** Takes `teams` as the names in force (an admin's save answers with one team's: `replace` false keeps the rest). */
