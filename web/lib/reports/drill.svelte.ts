@@ -41,6 +41,13 @@ export function drillQuery(params: URLSearchParams): URLSearchParams {
   return q;
 }
 
+/**
+ * A list's address fields (those of DRILL_FILTERS, in the address's order) as a record: what a story opened from the
+ * list carries, to lead back up to the same address.
+ */
+export const drillContext = (params: URLSearchParams): Record<string, string> =>
+  Object.fromEntries([...params].filter(([k]) => (DRILL_FILTERS as readonly string[]).includes(k)));
+
 type Page = { items: DrillItem[]; next: string | null };
 
 /** How many pages one load or Load more reads on through while they come back empty. */
