@@ -39,17 +39,17 @@ export function bucketLabel(bucket: TrendBucket, trend: Pick<Trend, 'step' | 'ti
   return trend.step === 'hour' ? formatHourMinute(at, trend.timezone) : dayText(at, trend.timezone, long);
 }
 
-/**
- * What GET /api/trend will answer for a range of the centre's days (`2026-11-24` to the day after its last): one day is
- * hour by hour, as its step of a window of at most 25 hours.
- */
 /** The most days the chart draws: the API refuses a longer range (api/routes/trend.ts, which the web does not import). */
 export const MAX_TREND_DAYS = 1100;
 
 /** The calendar days from `from` to `to` (dates alone), whatever the zone's clocks did in between. */
 export const daysOf = (from: string, to: string): number => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
-export const stepOfDays = (from: string, to: string): Trend['step'] => (Date.parse(to) - Date.parse(from) <= 86_400_000 ? 'hour' : 'day');
+/**
+ * What GET /api/trend will answer for a range of the centre's days (`2026-11-24` to the day after its last): one day is
+ * hour by hour, as its step of a window of at most 25 hours.
+ */
+export const stepOfDays = (from: string, to: string): Trend['step'] => (daysOf(from, to) <= 1 ? 'hour' : 'day');
 
 /** The page's filters the chart is drawn for (GET /api/trend's): a team, an agent, a channel, a priority, a category. */
 export interface TrendFilters {
