@@ -8,8 +8,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SideFileGone } from '../../db/side-files';
 import type { AppDeps } from '../app';
 import { failureAnswer, honoAnswer, nodeAnswer, type Answer } from '../answers';
-import { authorize, crossSiteSession, honoAccessors, isDenial, NodeAccessors, type Accessors } from '../auth/middleware';
+import { authorize, crossSiteSession, honoAccessors, isDenial, NodeAccessors, requireRole, type Accessors } from '../auth/middleware';
 import { splitBody, validateEvents, type Refusal } from '../events/parse';
+import { hasStoredEvents } from '../queries/hasStoredEvents';
 import { RETRY_AFTER_SECONDS } from '../ingest/failure';
 import { readBody, readIncoming, readIncomingCoded, SenderGone, type BodyResult, type Coding } from './body';
 
@@ -88,18 +89,21 @@ function refused(r: Refusal): Answer {
 }
 
 export function eventsRoutes(deps: AppDeps) {
-  return new Hono().post('/', async (c) => {
-    try {
-      const node = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
-      if (node?.incoming && node.outgoing) readRestThenClose(node.incoming, node.outgoing);
-      return honoAnswer(c, await postEvents(deps, { ...honoAccessors(c), body: (max, coding) => readBody(c, max, coding) }));
-    } catch (err) {
-      // A real socket reaches this route too (a path the fast path does not read, /api/%65vents): a sender that hung up
-      // mid-body is nobody's fault, not a failure to log, and nobody reads the answer.
-      if (!(err instanceof SenderGone)) throw err;
-      return c.body(null, 400);
-    }
-  });
+  return new Hono()
+    // Whether any event was ever stored: the start page tells a new centre how to send its first (role: supervisor).
+    .get('/stored', requireRole(deps.db, 'supervisor', deps.now), (c) => c.json({ stored: hasStoredEvents(deps.db.$client) }))
+    .post('/', async (c) => {
+      try {
+        const node = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+        if (node?.incoming && node.outgoing) readRestThenClose(node.incoming, node.outgoing);
+        return honoAnswer(c, await postEvents(deps, { ...honoAccessors(c), body: (max, coding) => readBody(c, max, coding) }));
+      } catch (err) {
+        // A real socket reaches this route too (a path the fast path does not read, /api/%65vents): a sender that hung up
+        // mid-body is nobody's fault, not a failure to log, and nobody reads the answer.
+        if (!(err instanceof SenderGone)) throw err;
+        return c.body(null, 400);
+      }
+    });
 }
 
 /** A post as Node received it: the accessors and the body stream of one request, in one object. */

@@ -659,7 +659,13 @@ export const en = {
   'admin.targets.criticalAboveWarn': 'Critical ({critical}) must be at most warn ({warn}): higher is better, so a tile turns red only below its warn target.',
   'admin.targets.changedMeanwhile': 'Another admin changed the targets ({kpis}) after this page was opened, so nothing was saved: the page shows theirs now, with what you typed kept. Check them, then save again.',
   'admin.listSeparator': ', ',
-  'admin.access.secretNotCopied': 'The new token\'s secret is shown only this once, and you have not copied it. Leave this page without it?'
+  'admin.access.secretNotCopied': 'The new token\'s secret is shown only this once, and you have not copied it. Leave this page without it?',
+  // Day one: the start page of a centre no event has reached yet.
+  'start.noEvents': 'No events yet: every screen reads zero until the first one comes.',
+  'start.noEventsHow': 'The helpdesk, the phone system and the callback dialer send them to {url} (POST, JSON) with the header "Authorization: Bearer <ingest token>"; README.md, Sending events, has an example. The server printed an ingest token at its first start, once.',
+  'start.noEventsAdmin': 'No token at hand? Create one with the role "{role}" under',
+  'start.noEventsAsk': 'No token at hand? Ask an admin to create one with the role "{role}".',
+  'start.noEventsDemo': 'To see the screens move meanwhile, start the server with npm start -- --demo (simulated traffic).'
 } as const;
 
 export type MessageKey = keyof typeof en;
