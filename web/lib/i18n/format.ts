@@ -188,6 +188,15 @@ export function formatDateTime(at: Date | number, timeZone?: string): string {
   return dateFormat('dateTime', { dateStyle: 'medium', timeStyle: 'short' }, timeZone).format(at);
 }
 
+/**
+ * A time of a story as the centre's clock reads it. Where the story's times are at more than one offset (the clocks
+ * changed within it), each says its own: on the night New York falls back, 01:30 comes twice, an hour apart.
+ */
+export function formatStoryTime(at: number, timeZone: string, instants: number[]): string {
+  if (zoneOffsetsAt(timeZone, instants).length < 2) return formatDateTime(at, timeZone);
+  return dateFormat('dateTimeOffset', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'shortOffset' }, timeZone).format(at);
+}
+
 const DAY_PARTS = {
   full: { dateStyle: 'medium' },
   monthDay: { month: 'short', day: 'numeric' },
