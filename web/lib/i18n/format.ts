@@ -189,10 +189,10 @@ export function formatDateTime(at: Date | number, timeZone?: string): string {
 }
 
 /**
- * A time of a story as the centre's clock reads it. Where the story's times are at more than one offset (the clocks
- * changed within it), each says its own: on the night New York falls back, 01:30 comes twice, an hour apart.
+ * A time shown among `instants` (a story's, a list's) as the centre's clock reads it. Where they are at more than one
+ * offset (the clocks changed among them), each says its own: on the night New York falls back, 01:30 comes twice.
  */
-export function formatStoryTime(at: number, timeZone: string, instants: number[]): string {
+export function formatTimeAmong(at: number, timeZone: string, instants: number[]): string {
   if (zoneOffsetsAt(timeZone, instants).length < 2) return formatDateTime(at, timeZone);
   return dateFormat('dateTimeOffset', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'shortOffset' }, timeZone).format(at);
 }
