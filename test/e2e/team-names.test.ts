@@ -163,3 +163,41 @@ describe('Team names reach an open wall', () => {
     await shot(wall, 'wall-zh-renamed-1920');
   });
 });
+
+describe('Team names typed and not saved', () => {
+  it('asks before a link leaves a name typed and not saved, keeps it when the admin stays, has the browser ask before a reload, and asks nothing once saved', async () => {
+    const admin = await dashboard.adminPage('zh-CN');
+    await admin.goto(`${dashboard.url}/admin/teams?lang=zh-CN`);
+    const row = admin.locator('li[data-team="wallet"]');
+    await row.waitFor({ timeout: 15_000 });
+    const asked: string[] = [];
+    admin.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const unloadBlocked = () =>
+      admin.evaluate(() => {
+        const unload = new Event('beforeunload', { cancelable: true });
+        window.dispatchEvent(unload);
+        return unload.defaultPrevented;
+      });
+    expect(await unloadBlocked()).toBe(false);
+
+    await row.locator('input[name="zh-CN"]').fill('钱包团队');
+    await admin.locator('a.home').click();
+    await expect.poll(() => asked.length, { timeout: 15_000 }).toBe(1);
+    expect(asked[0]).toBe('本页有尚未保存的更改。离开本页并放弃这些更改吗？');
+    expect(new URL(admin.url()).pathname).toBe('/admin/teams');
+    expect(await row.locator('input[name="zh-CN"]').inputValue()).toBe('钱包团队');
+    expect(await unloadBlocked()).toBe(true);
+
+    // Saved: nothing is lost by leaving.
+    await row.locator('input[name="zh-CN"]').press('Enter');
+    await row.getByRole('status').waitFor({ timeout: 15_000 });
+    expect(await unloadBlocked()).toBe(false);
+    await admin.locator('a.home').click();
+    await admin.waitForURL((url) => url.pathname === '/', { timeout: 15_000 });
+    expect(asked.length).toBe(1);
+    await admin.close();
+  });
+});

@@ -20,6 +20,8 @@ export class TeamsEditor {
   /** The team being saved, and the last one saved. */
   busy = $state<string | null>(null);
   saved = $state<string | null>(null);
+  /** A name typed differs from the one in force: not saved yet. */
+  dirty = $derived(this.rows.some((row) => this.changed(row)));
 
   async load(): Promise<void> {
     const status = await adminStatus();
