@@ -49,6 +49,17 @@ export function faultsOf(sent: Extract<Sent, { ok: false }>, place: (e: FieldErr
   return faults;
 }
 
+/**
+ * The ETag an answer carries: the version of what it shows, which a save made from it sends back (ifMatch), so one
+ * made over another admin's save this page never showed is refused (412). Null for no answer, or one without.
+ */
+export function etagOf(answer: { headers: Headers | null } | null | undefined): string | null {
+  return answer?.headers?.get('etag') ?? null;
+}
+
+/** The If-Match header of a save made from what `tag` names; none without one (the server then takes the save unchecked). */
+export const ifMatch = (tag: string | null): Record<string, string> => (tag ? { 'if-match': tag } : {});
+
 export type Sent = { ok: true; answer: unknown; headers: Headers } | { ok: false; status: number; answer: unknown; fault: string; headers: Headers | null };
 
 /**

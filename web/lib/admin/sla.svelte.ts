@@ -1,10 +1,9 @@
 // The admin's view of the SLA policies: GET /api/sla-policies to show them, PUT /api/sla-policies to save a whole new
 // policy, which takes effect a few minutes later (the server says when).
 import { kpiTimezone } from '../live/timezone';
-import { adminStatus, fieldErrors, sendJson, type Faults } from './request';
+import { adminStatus, etagOf, fieldErrors, ifMatch, sendJson, type Faults } from './request';
 import { formatCount, formatTimeOfDay, formatValue, t } from '../i18n';
 import { MAX_TARGET_SEC, faultsByCell, gridOf, rulesOf, versionsAt, type Grid, type SlaPolicies } from './sla-policy';
-import { slaPolicyTag } from '../../../api/sla/version-tag';
 
 const HOUR_MS = 3_600_000;
 const SAVE_WORDS = { noAnswer: 'sla.noAnswer', signedOut: 'sla.signedOut', busy: 'admin.busy' } as const;
@@ -35,6 +34,8 @@ export class SlaEditor {
   dirty = $derived(this.changedCells().length > 0);
   /** The server's clock less the browser's, as of the last answer. */
   private offset = 0;
+  /** The ETag of the version shown (GET /api/sla-policies's, or a save's), sent back as If-Match. */
+  private tag: string | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Stops the timer that turns a pending version to in effect (the page is left). */
@@ -52,7 +53,7 @@ export class SlaEditor {
     const answer = await res?.json().catch(() => null);
     // A 200 that is not the policies (a proxy's page) is a server that could not answer, as a 5xx is.
     this.status = !res ? 0 : res.ok && answer ? 200 : res.ok ? 502 : res.status;
-    if (this.status === 200) this.show(answer as SlaPolicies);
+    if (this.status === 200) this.show(answer as SlaPolicies, etagOf(res));
   }
 
   save(): Promise<void> {
@@ -70,13 +71,12 @@ export class SlaEditor {
     try {
       // If-Match: the version this page shows. A save replaces the whole policy, so one made while another admin's
       // newer one went unseen would undo theirs.
-      const shown = slaPolicyTag(this.policies?.versions[0]);
-      const answer = await sendJson('/api/sla-policies', 'PUT', { rules: sent.map((s) => s.rule) }, SAVE_WORDS, { 'if-match': shown });
+      const answer = await sendJson('/api/sla-policies', 'PUT', { rules: sent.map((s) => s.rule) }, SAVE_WORDS, ifMatch(this.tag));
       if (!answer.ok && answer.status === 412) return void (await this.takeTheirs());
       if (answer.ok) {
         this.faults = {};
         this.saved = true;
-        this.show(answer.answer as SlaPolicies);
+        this.show(answer.answer as SlaPolicies, etagOf(answer));
       } else {
         const errors = fieldErrors(answer);
         const targetFault = t('sla.targetFault', { max: formatCount(MAX_TARGET_SEC), longest: formatValue('duration', MAX_TARGET_SEC, true) });
@@ -97,7 +97,7 @@ export class SlaEditor {
     if (!theirs) return void (this.faults = { '': t('sla.noAnswer') });
     const typed = this.grid;
     const changed = this.changedCells();
-    this.show(theirs);
+    this.show(theirs, etagOf(res));
     for (const cell of changed) this.grid[cell] = typed[cell] ?? null;
     const newest = theirs.versions[0];
     this.faults = {
@@ -124,7 +124,8 @@ export class SlaEditor {
     }, wait);
   }
 
-  private show(policies: SlaPolicies): void {
+  private show(policies: SlaPolicies, tag: string | null): void {
+    this.tag = tag;
     this.offset = policies.now - Date.now();
     this.now = policies.now;
     this.policies = policies;

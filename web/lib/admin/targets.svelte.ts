@@ -1,6 +1,6 @@
 // The admin's view of the KPI targets: GET /api/targets to show them, PUT /api/targets to change or reset one.
 import type { KpiTargetSetting } from '../../../api/queries/getKpiTargets';
-import { adminStatus, faultsOf, sendJson, type Faults } from './request';
+import { adminStatus, etagOf, faultsOf, ifMatch, sendJson, type Faults } from './request';
 import { targetFault } from './target-faults';
 import { en, t, type MessageKey } from '../i18n';
 
@@ -32,7 +32,7 @@ export class TargetsEditor {
     if (status !== 200) return void (this.status = status);
     const res = await fetch('/api/targets', { cache: 'no-store' }).catch(() => null);
     this.status = res?.status ?? 0;
-    this.tag = res?.headers.get('etag') ?? null;
+    this.tag = etagOf(res);
     if (res?.ok) this.show((await res.json()).targets);
   }
 
@@ -56,18 +56,18 @@ export class TargetsEditor {
     this.saved = false;
     try {
       const words = { noAnswer: 'targets.noAnswer', signedOut: 'targets.signedOut', busy: 'admin.busy' } as const;
-      const sent = await sendJson('/api/targets', 'PUT', body, words, this.tag ? { 'if-match': this.tag } : {});
+      const sent = await sendJson('/api/targets', 'PUT', body, words, ifMatch(this.tag));
       if (sent.ok) {
         this.faults = {};
         this.saved = true;
-        this.tag = sent.headers.get('etag');
+        this.tag = etagOf(sent);
         this.show((sent.answer as { targets: Record<string, KpiTargetSetting> }).targets, Object.keys(body));
       } else if (sent.status === 412) {
         // Another admin saved since this page showed the targets: theirs are shown, with what this admin typed kept.
         const theirs = (sent.answer as { targets?: Record<string, KpiTargetSetting> } | null)?.targets;
         if (!theirs) return void (this.faults = { '': sent.fault });
         const changed = this.rows.filter((r) => theirs[r.kpi] && (theirs[r.kpi]!.warn !== r.warn || theirs[r.kpi]!.critical !== r.critical)).map((r) => kpiName(r.kpi));
-        this.tag = sent.headers?.get('etag') ?? null;
+        this.tag = etagOf(sent);
         // Field by field: what this admin typed stands, any field left alone shows theirs.
         const before = new Map(this.rows.map((r) => [r.kpi, r]));
         this.show(theirs);
