@@ -8,11 +8,18 @@ import { readJson } from './json-body';
 import { getTeamNames } from '../queries/getTeamNames';
 import { parseTeamCode, parseTeamNames, TEAM_NAME_LOCALES, TEAM_NAMES_SHAPE } from '../team-names/schema';
 import { setTeamNames } from '../team-names/setTeamNames';
+import { getTeamNamesTags, getTeamNamesVersion, NO_NAMES_TAG } from '../team-names/version';
+import { ifMatchHolds } from './if-match';
 
 export function teamNameRoutes(deps: AppDeps) {
   const sqlite = deps.db.$client;
   return new Hono()
-    .get('/', requireRole(deps.db, 'display', deps.now), (c) => c.json({ locales: TEAM_NAME_LOCALES, teams: getTeamNames(sqlite) }))
+    .get('/', requireRole(deps.db, 'display', deps.now), (c) => {
+      const teams = getTeamNames(sqlite);
+      // One answer lists many teams, and a save names one: each team's ETag is here, as its PUT's answer carries it.
+      const tags = getTeamNamesTags(sqlite);
+      return c.json({ locales: TEAM_NAME_LOCALES, teams, etags: Object.fromEntries(teams.map(({ team }) => [team, tags.get(team) ?? NO_NAMES_TAG])) });
+    })
     .put('/:team', requireRole(deps.db, 'admin', deps.now), async (c) => {
       // A page of another site could rename teams with an admin's cookie.
       const crossSite = crossSiteSession(honoAccessors(c), 'change team names');
@@ -24,9 +31,24 @@ export function teamNameRoutes(deps: AppDeps) {
       const read = parseTeamNames(body.json);
       if (!read.ok) return c.json({ errors: read.errors }, 400);
       const who = principalOf(c)!;
-      const done = await adminWrite(c, deps, () => setTeamNames(sqlite, code.team, read.names, who.username ?? `${who.role} token`, deps.now()), 'no team name was changed', 'save again');
+      // A page sends If-Match with the team's names it shows: compared in the turn that saves, so no save comes between.
+      const save = () => {
+        const current = getTeamNamesVersion(sqlite, code.team);
+        if (!ifMatchHolds(c.req.header('if-match'), current.tag)) return current;
+        setTeamNames(sqlite, code.team, read.names, who.username ?? `${who.role} token`, deps.now());
+        return null;
+      };
+      const done = await adminWrite(c, deps, save, 'no team name was changed', 'save again');
       if (!done.ok) return done.answer;
+      const theirs = done.value;
+      if (theirs) {
+        c.header('ETag', theirs.tag);
+        const by = theirs.saved ? `${theirs.saved.by} saved them at ${new Date(theirs.saved.at).toISOString()}` : 'they were taken away';
+        const message = `The names of ${JSON.stringify(code.team)} changed since they were read (If-Match): ${by}. No team name was changed; read GET /api/team-names again and save again.`;
+        return c.json({ error: 'precondition_failed', message, team: code.team, names: theirs.names, savedBy: theirs.saved?.by ?? null, savedAt: theirs.saved?.at ?? null }, 412);
+      }
       deps.teamNamesChanged?.();
+      c.header('ETag', getTeamNamesVersion(sqlite, code.team).tag);
       return c.json({ team: code.team, names: read.names });
     });
 }

@@ -94,3 +94,50 @@ describe('team names', () => {
     expect(await teams()).toEqual(before);
   });
 });
+
+describe('PUT /api/team-names/:team from names another admin has since saved (If-Match)', () => {
+  const admin = () => ({ authorization: `Bearer ${t.tokens.admin}` });
+  const etags = async () => (await t.get('/api/team-names', t.tokens.admin)).body.etags;
+
+  it('refuses a save made from older names with 412, naming who saved since and when, and stores nothing; a save from the newest, or with no If-Match, goes through', async () => {
+    let clock = NOW;
+    t = testApp({ now: () => clock });
+    expect((await t.post([ev('ticket.created', 10, { ticket: 'T1', channel: 'chat', team: 'payments' })])).status).toBe(200);
+    // Each team listed has its tag; both admins' pages open with payments unnamed.
+    const opened = (await etags()).payments;
+    expect(opened).toBe('"none"');
+
+    // Another admin names payments first; their save answers the team's new tag, which the list gives too.
+    clock = NOW + 20_000;
+    const theirs = await put('payments', { names: { en: 'Payments', 'zh-CN': '支付团队' } });
+    expect(theirs.status).toBe(200);
+    const current = theirs.headers.get('etag')!;
+    expect(current).toMatch(/^"[\w-]{22}"$/);
+    expect((await etags()).payments).toBe(current);
+
+    // This admin's page still shows payments unnamed: their save is refused, naming who saved and when, and theirs stands.
+    clock = NOW + 40_000;
+    const mine = await t.send('PUT', '/api/team-names/payments', { names: { en: 'Pay team' } }, { ...admin(), 'if-match': opened });
+    expect(mine.status).toBe(412);
+    expect(mine.headers.get('etag')).toBe(current);
+    expect(mine.body).toEqual({
+      error: 'precondition_failed',
+      message: `The names of "payments" changed since they were read (If-Match): admin token saved them at ${new Date(NOW + 20_000).toISOString()}. No team name was changed; read GET /api/team-names again and save again.`,
+      team: 'payments',
+      names: { en: 'Payments', 'zh-CN': '支付团队' },
+      savedBy: 'admin token',
+      savedAt: NOW + 20_000
+    });
+    expect((await teams())[0]).toEqual({ team: 'payments', names: { en: 'Payments', 'zh-CN': '支付团队' } });
+
+    // Another team's save is not held by this one's tag.
+    expect((await t.send('PUT', '/api/team-names/wallet', { names: { en: 'Wallet' } }, { ...admin(), 'if-match': '"none"' })).status).toBe(200);
+    // From the newest names the save stands; so does one with `*`, and one with no If-Match (a script's).
+    const again = await t.send('PUT', '/api/team-names/payments', { names: { en: 'Pay team', 'zh-CN': '支付团队' } }, { ...admin(), 'if-match': current });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('etag')).not.toBe(current);
+    expect((await t.send('PUT', '/api/team-names/payments', { names: { en: 'Pay' } }, { ...admin(), 'if-match': '*' })).status).toBe(200);
+    expect((await put('payments', { names: { en: 'Payments' } })).status).toBe(200);
+    expect((await teams())[0]).toEqual({ team: 'payments', names: { en: 'Payments', 'zh-CN': null } });
+  });
+});

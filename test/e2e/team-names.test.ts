@@ -201,3 +201,44 @@ describe('Team names typed and not saved', () => {
     await admin.close();
   });
 });
+
+describe('Team names saved by two admins at once', () => {
+  it('does not save over names another admin saved after the page opened: says who and when, shows theirs with what was typed kept, and saves on a second Save', async () => {
+    const open = async () => {
+      const page = await dashboard.adminPage('en');
+      await page.goto(`${dashboard.url}/admin/teams?lang=en`);
+      await page.locator('li[data-team="wallet"] input[name="en"]').waitFor({ timeout: 15_000 });
+      return page;
+    };
+    const mine = await open();
+    const theirs = await open();
+    const theirRow = theirs.locator('li[data-team="wallet"]');
+    await theirRow.locator('input[name="en"]').fill('Wallet');
+    await theirRow.locator('input[name="zh-CN"]').fill('钱包组');
+    await theirRow.locator('input[name="en"]').press('Enter');
+    await theirRow.getByRole('status').waitFor({ timeout: 15_000 });
+    const stored = async () => (await mine.evaluate(async () => (await fetch('/api/team-names')).json())).teams.find((e: { team: string }) => e.team === 'wallet');
+    expect(await stored()).toEqual({ team: 'wallet', names: { en: 'Wallet', 'zh-CN': '钱包组' } });
+
+    // This admin's page still shows wallet's old names: typing an English name and saving does not put theirs back.
+    const row = mine.locator('li[data-team="wallet"]');
+    await row.locator('input[name="en"]').fill('Wallet team');
+    await row.locator('input[name="en"]').press('Enter');
+    const said = row.locator('form > p.error[role=alert]');
+    await said.waitFor({ timeout: 15_000 });
+    expect(await said.textContent()).toMatch(
+      /^admin saved names for wallet at \d{1,2}:\d\d\s?[AP]M, after this page was opened, so yours were not saved: their names are shown now, with what you typed kept\. Check them, then save again\.$/
+    );
+    expect(await stored()).toEqual({ team: 'wallet', names: { en: 'Wallet', 'zh-CN': '钱包组' } });
+    expect(await row.locator('input[name="en"]').inputValue()).toBe('Wallet team');
+    expect(await row.locator('input[name="zh-CN"]').inputValue()).toBe('钱包组');
+    await shot(mine, 'admin-teams-412-en-1920');
+
+    // A second Save stands, with their Chinese name and this admin's English one.
+    await row.locator('button[type="submit"]').click();
+    await row.getByRole('status').waitFor({ timeout: 15_000 });
+    expect(await stored()).toEqual({ team: 'wallet', names: { en: 'Wallet team', 'zh-CN': '钱包组' } });
+    await mine.close();
+    await theirs.close();
+  });
+});

@@ -665,7 +665,10 @@ export const en = {
   'start.noEventsHow': 'The helpdesk, the phone system and the callback dialer send them to {url} (POST, JSON) with the header "Authorization: Bearer <ingest token>"; README.md, Sending events, has an example. The server printed an ingest token at its first start, once.',
   'start.noEventsAdmin': 'No token at hand? Create one with the role "{role}" under',
   'start.noEventsAsk': 'No token at hand? Ask an admin to create one with the role "{role}".',
-  'start.noEventsDemo': 'To see the screens move meanwhile, start the server with npm start -- --demo (simulated traffic).'
+  'start.noEventsDemo': 'To see the screens move meanwhile, start the server with npm start -- --demo (simulated traffic).',
+  // Team names saved by two admins at once (If-Match).
+  'admin.teams.savedMeanwhile': '{who} saved names for {team} at {time}, after this page was opened, so yours were not saved: their names are shown now, with what you typed kept. Check them, then save again.',
+  'admin.teams.changedMeanwhile': 'The names of {team} were changed after this page was opened, so yours were not saved: the names in force are shown now, with what you typed kept. Check them, then save again.'
 } as const;
 
 export type MessageKey = keyof typeof en;

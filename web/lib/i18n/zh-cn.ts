@@ -657,5 +657,8 @@ export const zhCN: Dictionary = {
   'start.noEventsHow': '客服系统、电话系统和回呼拨号器以 POST（JSON）将事件发送到 {url}，并带上请求头“Authorization: Bearer <数据接入令牌>”；README.md 的 Sending events 一节有示例。服务器首次启动时已打印过一次数据接入令牌。',
   'start.noEventsAdmin': '手头没有令牌？可在此创建一个角色为“{role}”的令牌：',
   'start.noEventsAsk': '手头没有令牌？请管理员创建一个角色为“{role}”的令牌。',
-  'start.noEventsDemo': '想先看到页面动起来，可用 npm start -- --demo 启动服务器（模拟流量）。'
+  'start.noEventsDemo': '想先看到页面动起来，可用 npm start -- --demo 启动服务器（模拟流量）。',
+  // Team names saved by two admins at once (If-Match).
+  'admin.teams.savedMeanwhile': '在您打开本页之后，{who} 于 {time} 保存了 {team} 的名称，因此您的更改没有保存：现在显示对方的名称，并保留您输入的值。请检查后再次保存。',
+  'admin.teams.changedMeanwhile': '在您打开本页之后，{team} 的名称已被更改，因此您的更改没有保存：现在显示当前生效的名称，并保留您输入的值。请检查后再次保存。'
 };
