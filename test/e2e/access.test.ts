@@ -265,7 +265,7 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
     expect(await row.textContent()).toMatch(/Not saved yet: press Enter or Save/);
     await role.press('Enter');
     await row.locator('[role=status]').waitFor({ timeout: 15_000 });
-    expect(await row.locator('[role=status]').textContent()).toMatch(/Saved: ivy is now manager/);
+    await expect.poll(() => row.locator('[role=status]').textContent(), { timeout: 15_000 }).toMatch(/Saved: ivy is now manager/);
     expect(patches).toEqual([JSON.stringify({ role: 'manager' })]);
     expect((await api(page, '/api/users')).users.find((u: { username: string }) => u.username === 'ivy').role).toBe('manager');
     expect(await save.count()).toBe(0);
@@ -424,5 +424,50 @@ describe('Users and tokens: nothing lost by leaving', () => {
     await page.waitForURL((url) => url.pathname === '/', { timeout: 15_000 });
     expect(asked.length).toBe(2);
     await page.close();
+  });
+});
+
+describe('Users and tokens changed by another admin', () => {
+  it('shows what another admin added, changed and revoked when the admin comes back to the tab and after a save of its own, keeping what was typed', async () => {
+    const mine = await adminOnAccess('en');
+    const theirs = await adminOnAccess('en');
+    const send = (page: Page, method: string, path: string, body?: unknown) =>
+      page.evaluate(
+        async ([m, p, b]) => {
+          const res = await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
+          return { status: res.status, body: await res.json().catch(() => null) };
+        },
+        [method, path, body] as const
+      );
+    // This admin is typing a new user, not added yet.
+    await mine.fill('.add-user input[name=username]', 'priya');
+    await mine.fill('.add-user input[name=password]', 'a long enough password');
+
+    // Another admin adds a manager and an ingest token.
+    expect((await send(theirs, 'POST', '/api/users', { username: 'dana', password: 'another long password', role: 'manager' })).status).toBe(201);
+    const dialer = await send(theirs, 'POST', '/api/tokens', { label: 'dialer', role: 'ingest' });
+    expect(dialer.status).toBe(201);
+
+    // Back at the tab: dana and the dialer's token are listed, and what was typed is still there.
+    await mine.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await mine.locator('[data-user="dana"]').waitFor({ timeout: 15_000 });
+    await mine.locator(`[data-token="${dialer.body.id}"]`).waitFor({ timeout: 15_000 });
+    expect(await mine.locator('[data-user="dana"] select[name=role]').inputValue()).toBe('manager');
+    expect(await mine.inputValue('.add-user input[name=username]')).toBe('priya');
+    expect(await mine.inputValue('.add-user input[name=password]')).toBe('a long enough password');
+
+    // The other admin makes dana a supervisor and revokes the dialer's token; this admin then creates a token of its own.
+    expect((await send(theirs, 'PATCH', '/api/users/dana', { role: 'supervisor' })).status).toBe(200);
+    expect((await send(theirs, 'DELETE', `/api/tokens/${dialer.body.id}`)).status).toBeLessThan(300);
+    await mine.fill('.add-token input[name=label]', 'lobby wall');
+    await mine.press('.add-token input[name=label]', 'Enter');
+    await mine.locator('.secret').waitFor({ timeout: 15_000 });
+    await expect.poll(() => mine.locator(`[data-token="${dialer.body.id}"]`).count(), { timeout: 15_000 }).toBe(0);
+    expect(await mine.locator('[data-user="dana"] select[name=role]').inputValue()).toBe('supervisor');
+    // The new token's secret, shown this once, and the user being typed stay.
+    expect(await mine.locator('.secret').count()).toBe(1);
+    expect(await mine.inputValue('.add-user input[name=username]')).toBe('priya');
+    await mine.close();
+    await theirs.close();
   });
 });

@@ -52,6 +52,16 @@ function userRefusal(sent: Extract<Sent, { ok: false }>, username: string, typed
   return Object.values(inPageWords(faultsOf(sent), typed)).join(' ');
 }
 
+/** GET /api/users and /api/tokens: both lists, or the status that says why not (0: no answer; 502: an answer that was not them). */
+async function readLists(): Promise<{ ok: true; status: 200; users: User[]; tokens: Token[] } | { ok: false; status: number }> {
+  const [users, tokens] = await Promise.all(['/api/users', '/api/tokens'].map((url) => fetch(url, { cache: 'no-store' }).catch(() => null)));
+  const [u, k] = await Promise.all([users?.json().catch(() => null), tokens?.json().catch(() => null)]);
+  // A 200 that is not the lists (a proxy's page) is a server that could not answer, as a 5xx is.
+  const bad = [users, tokens].find((r) => !r?.ok);
+  if (bad !== undefined) return { ok: false, status: bad?.status ?? 0 };
+  return Array.isArray(u?.users) && Array.isArray(k?.tokens) ? { ok: true, status: 200, users: u.users, tokens: k.tokens } : { ok: false, status: 502 };
+}
+
 export class AccessEditor {
   users = $state<User[]>([]);
   tokens = $state<Token[]>([]);
@@ -69,28 +79,49 @@ export class AccessEditor {
   /** The token just created, with its secret: shown once, until the admin says it is copied or leaves the page. */
   created = $state<(Token & { token: string }) | null>(null);
 
+  /** Counts this page's changes sent and its reads of the lists: only the latest read is shown, and only if no change was sent since it began. */
+  #sent = 0;
+  #reads = 0;
+
   async load(): Promise<void> {
     const status = await adminStatus();
     if (status !== 200) return void (this.status = status);
     const zone = kpiTimezone().then((z) => (this.timezone = z));
-    const [users, tokens] = await Promise.all(['/api/users', '/api/tokens'].map((url) => fetch(url, { cache: 'no-store' }).catch(() => null)));
+    const lists = await readLists();
     await zone;
-    const [u, k] = await Promise.all([users?.json().catch(() => null), tokens?.json().catch(() => null)]);
-    // A 200 that is not the lists (a proxy's page) is a server that could not answer, as a 5xx is.
-    const bad = [users, tokens].find((r) => !r?.ok);
-    this.status = bad !== undefined ? (bad?.status ?? 0) : Array.isArray(u?.users) && Array.isArray(k?.tokens) ? 200 : 502;
-    if (this.status !== 200) return;
-    this.users = u.users;
-    this.tokens = k.tokens;
+    this.status = lists.status;
+    if (!lists.ok) return;
+    this.users = lists.users;
+    this.tokens = lists.tokens;
   }
 
-  /** Sends one change; the forms' buttons wait meanwhile. */
+  /**
+   * Reads the lists again, for users and tokens another admin added, changed or revoked since (the admin came back to
+   * the tab, or saved here). What is typed on the page is the page's, so it stays; a read that fails keeps the lists
+   * shown, save a 401 or 403 (signed out, or no longer an admin), which the page then says.
+   */
+  async refresh(): Promise<void> {
+    if (this.status !== 200) return;
+    const sent = this.#sent;
+    const read = ++this.#reads;
+    const lists = await readLists();
+    if (read !== this.#reads || sent !== this.#sent) return;
+    if (lists.status === 401 || lists.status === 403) return void (this.status = lists.status);
+    if (!lists.ok) return;
+    this.users = lists.users;
+    this.tokens = lists.tokens;
+  }
+
+  /** Sends one change; the forms' buttons wait meanwhile. Then reads the lists again, for what other admins did. */
   private async run(url: string, method: 'POST' | 'PATCH' | 'DELETE', body: unknown): Promise<Sent> {
     this.busy = true;
+    this.#sent++;
     try {
       return await sendJson(url, method, body, WORDS);
     } finally {
       this.busy = false;
+      // Read while the caller shows this change's answer; a read begun before it is not shown.
+      void this.refresh();
     }
   }
 
