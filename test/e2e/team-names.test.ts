@@ -242,3 +242,26 @@ describe('Team names saved by two admins at once', () => {
     await theirs.close();
   });
 });
+
+describe('Team names: "Saved" means what is shown is saved', () => {
+  it('takes the row\'s "Saved" away as soon as a name is typed again, and brings it back when that is saved', async () => {
+    const admin = await dashboard.adminPage('en');
+    await admin.goto(`${dashboard.url}/admin/teams?lang=en`);
+    const row = admin.locator('li[data-team="wallet"]');
+    const en = row.locator('input[name="en"]');
+    await en.waitFor({ timeout: 15_000 });
+    await en.fill('Wallet A');
+    await en.press('Enter');
+    await row.getByRole('status').waitFor({ timeout: 15_000 });
+    await en.fill('Wallet B');
+    await expect.poll(() => row.getByRole('status').count(), { timeout: 5_000 }).toBe(0);
+    // Typed back to what is saved: it is saved again.
+    await en.fill('Wallet A');
+    expect(await row.getByRole('status').textContent()).toBe('Saved: screens show the new names.');
+    await en.fill('Wallet B');
+    await en.press('Enter');
+    await row.getByRole('status').waitFor({ timeout: 15_000 });
+    expect(await en.inputValue()).toBe('Wallet B');
+    await admin.close();
+  });
+});
