@@ -1,4 +1,5 @@
-// A manager's reports read in Chinese order: the teams' table in the order of the names shown (pinyin for zh-CN).
+// A manager's reports read in Chinese order and by keyboard: the teams' table in the order of the names shown (pinyin
+// for zh-CN), and every sideways scroll area a tab stop with a name and a visible ring, whose arrows scroll it.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { requireCjkFont } from '../helpers/browser';
@@ -45,6 +46,15 @@ async function nameTeams(): Promise<void> {
   await admin.context().close();
 }
 
+/** Tabs from where the focus is until it is in `selector`'s element or has gone `max` steps: whether it got there. */
+async function tabTo(page: Page, selector: string, max = 60): Promise<boolean> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return true;
+  }
+  return false;
+}
+
 describe("The reports' teams in the order a reader knows", () => {
   it('lists the teams by their names as shown: pinyin order in zh-CN, the alphabet\'s in en, the centre last', async () => {
     await nameTeams();
@@ -61,5 +71,51 @@ describe("The reports' teams in the order a reader knows", () => {
     await en.locator('table.teams tr[data-team="risk"]').waitFor({ timeout: 20_000 });
     expect(await teamOrder(en)).toEqual(['risk', 'payments', '']);
     expect(await en.locator('table.teams tbody th a').allTextContents()).toEqual(['Fraud and security', 'Wallet payments']);
+  });
+});
+
+describe('Scroll areas a keyboard reaches', () => {
+  it("the tickets behind a number: the table wider than a desktop's page is a named tab stop with a ring, and → scrolls it", async () => {
+    const page = await dashboard.signedInAs('maria', 'en', { width: 1280, height: 800 });
+    await page.goto(`${dashboard.url}/reports/tickets?measure=firstResponse.count&lang=en`);
+    await page.locator('.drill-page table tbody tr').first().waitFor({ timeout: 20_000 });
+    const area = page.locator('.drill-page .scroll');
+    // The premise: its columns go past the right edge.
+    await page.locator('td[data-agent="alice"]', { hasText: 'Alexandra' }).first().waitFor();
+    expect(await area.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    // From the download link before it, Tab lands on the area itself, not on the first ticket's link inside it.
+    await page.locator('a.download').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('scroll'))).toBe(true);
+    expect(await area.ariaSnapshot()).toMatch(/^- region "First responses"/);
+    // Its ring is drawn (the keyboard's focus is visible), and → and End scroll it sideways.
+    expect(await area.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => area.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+  });
+
+  it("the reports' tables on a window too narrow for their columns: each a tab stop named by its heading", async () => {
+    const page = await dashboard.signedInAs('maria', 'en', { width: 800, height: 900 });
+    await page.goto(`${dashboard.url}/reports?lang=en`);
+    await page.locator('table.teams tr[data-team="risk"]').waitFor({ timeout: 20_000 });
+    const teams = page.locator('section[aria-labelledby="teams-title"] .scroll');
+    expect(await teams.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await page.locator('#teams-title').evaluate((el) => el.closest('section')!.querySelector<HTMLButtonElement>('button.export')!.focus());
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('section')?.getAttribute('aria-labelledby'))).toBe('teams-title');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('scroll'))).toBe(true);
+    expect(await teams.ariaSnapshot()).toMatch(/^- region "Teams"/);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => teams.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+    // Wide enough for all its columns, it is no tab stop: there is nothing to scroll.
+    await page.setViewportSize({ width: 1920, height: 900 });
+    await expect.poll(() => teams.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(false);
+    await expect.poll(() => teams.getAttribute('tabindex')).toBeNull();
+    await page.setViewportSize({ width: 800, height: 900 });
+    // The agents' table of a team, the same way.
+    await page.goto(`${dashboard.url}/reports?team=payments&lang=en`);
+    await page.locator('table.agents tr[data-agent="alice"]').waitFor({ timeout: 20_000 });
+    expect(await tabTo(page, 'section[aria-labelledby="agents-title"] .scroll')).toBe(true);
   });
 });
