@@ -54,6 +54,11 @@ const api = (page: Page, path: string) => page.evaluate(async (p) => (await fetc
 const rows = (page: Page) =>
   page.locator('.trend ol li').evaluateAll((items) => items.map((li) => [li.textContent!.trim(), (li as HTMLElement).dataset.created!, (li as HTMLElement).dataset.resolved!]));
 const range = (preset: 'today' | 'last7' | 'last30') => presetRange(preset, Date.now(), zone);
+const dayFormat = (timeZone: string) => new Intl.DateTimeFormat('en', { weekday: 'short', month: 'short', day: 'numeric', timeZone });
+/** A bucket's day (an instant, ISO) as the summary names it, in the centre's zone: "Mon, Dec 7". */
+const dayOf = (at: string) => dayFormat(zone).format(Date.parse(at));
+/** A calendar date of the address ("2026-12-07"), `plus` days on, named the same way. */
+const dateOf = (date: string, plus = 0) => dayFormat('UTC').format(Date.parse(`${date}T12:00:00Z`) + plus * DAY);
 /** The chart's tooltip, when shown: its lines. */
 const tip = (page: Page) => page.locator('.trend .chart .trend-tip');
 const tipLines = (page: Page) => tip(page).evaluate((el) => (el as HTMLElement).innerText.split('\n').map((l) => l.trim()).filter(Boolean));
@@ -96,7 +101,10 @@ describe('The trend on the reports page', () => {
     expect(shown.slice(2).map((r) => Number(r[1]))).toEqual([6, 5, 4, 3, 2]);
     // Today's first responses took 2 minutes, as the page writes a duration.
     expect(shown.at(-1)![0]).toMatch(/: 2 created, 1 resolved; first response p50 2m 00s, p90 2m 00s$/);
-    expect(await chart.getAttribute('aria-label')).toMatch(/^Day by day: 20 tickets created and \d+ resolved in all; most created on/);
+    // What a screen reader reads for the canvas (its accessible name): sentences naming the centre's days, not "most created on".
+    const spoken = await chart.ariaSnapshot();
+    const [first, last, busiest] = [trend.buckets[0], trend.buckets.at(-1), trend.buckets[2]].map((b: any) => dayOf(b.from));
+    expect(spoken).toMatch(new RegExp(`^- '?img "Day by day, ${first} to ${last}: 20 tickets created and \\d+ resolved\\. The most were created on ${busiest}: 6 tickets\\. First response p90 was longest on [^"]+\\.`));
 
     await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&team=wallet&lang=en`);
     await page.locator('tr[data-agent="carol"]').waitFor({ timeout: 20_000 });
@@ -114,6 +122,11 @@ describe('The trend on the reports page', () => {
     expect(shown).toHaveLength(24);
     expect(shown[0][0]).toMatch(/^00:00: 0 created/);
     expect(shown.reduce((n, r) => n + Number(r[1]), 0)).toBe(2);
+    // Its summary names the day, and the busiest hour by its start and end on the centre's clock, not "on 11:00".
+    const spoken = await page.locator('.trend .chart').ariaSnapshot();
+    const hours = spoken.match(new RegExp(`^- '?img "Hour by hour, ${dateOf(from)}: 2 tickets created and 1 resolved\\. The most were created from (\\d\\d):00 to (\\d\\d):00: [12] tickets?\\.`));
+    expect(hours, spoken).not.toBeNull();
+    expect(Number(hours![2])).toBe(Number(hours![1]) + 1);
   });
 
   it('says once that a range is empty: the page says it for the whole centre, the chart for a team alone', async () => {
@@ -122,14 +135,14 @@ describe('The trend on the reports page', () => {
     await page.locator('p.empty').waitFor({ timeout: 20_000 });
     expect(await page.locator('p.empty').textContent()).toContain('Nothing happened in this range');
     expect(await page.locator('.trend').count()).toBe(0);
-    expect(await page.getByText('Nothing to chart in this range').count()).toBe(0);
+    expect(await page.getByText('Nothing to chart').count()).toBe(0);
 
     // The centre had tickets in the last 7 days, a team of nobody's none: only the chart has anything to say.
     const { from, to } = range('last7');
     await page.goto(`${dashboard.url}/reports?from=${from}&to=${to}&team=nobody&lang=en`);
     const empty = page.locator('.trend [data-trend="empty"]');
     await empty.waitFor({ timeout: 20_000 });
-    expect(await empty.textContent()).toContain('Nothing to chart in this range');
+    expect(await empty.textContent()).toBe(`Nothing to chart day by day, ${dateOf(from)} to ${dateOf(to, -1)}: no ticket was created or resolved, and no first response was given. Choose a wider range or another team above.`);
     expect(await page.locator('p.empty').count()).toBe(0);
     expect(await page.locator('.trend canvas').count()).toBe(0);
   });
@@ -353,7 +366,7 @@ describe('The trend on the reports page', () => {
     const shown = await rows(page);
     expect(shown[0][0]).toMatch(/^\d{1,2}月\d{1,2}日/);
     expect(shown.at(-1)![0]).toMatch(/：新建 2 单，解决 1 单；首次响应 p50 2分00秒，p90 2分00秒$/);
-    expect(await chart.getAttribute('aria-label')).toMatch(/^按日：共新建 20 单/);
+    expect(await chart.ariaSnapshot()).toMatch(/^- '?img "按日趋势，\d{1,2}月\d{1,2}日周.至\d{1,2}月\d{1,2}日周.：共新建 20 单，解决 \d+ 单。新建最多的一天是\d{1,2}月\d{1,2}日周.，共 6 单。/);
     // Nothing wider than the phone: the page does not scroll sideways for the chart.
     const box = await chart.boundingBox();
     expect(box!.x).toBeGreaterThanOrEqual(0);

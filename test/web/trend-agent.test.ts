@@ -29,16 +29,16 @@ describe("one agent's trend", () => {
   it('draws no created bars, says no created in a day\'s figures nor in the summary, en and zh-CN', () => {
     expect(seriesOf(false)).toEqual(['resolved', 'p50', 'p90']);
     expect(trendTip(trend.buckets[0], trend, targets, false).join('; ')).not.toMatch(/Created/);
-    expect(trendSummary(trend, targets, false)).toMatch(/^Day by day: 10 tickets resolved in all/);
+    expect(trendSummary(trend, targets, false)).toMatch(/^Day by day, Wed, Dec 2 to Thu, Dec 3: 10 tickets resolved\./);
     expect(trendSummary(trend, targets, false)).not.toMatch(/created/);
     setLocale('zh-CN');
-    expect(trendSummary(trend, targets, false)).toMatch(/^按日：共解决 10 单/);
+    expect(trendSummary(trend, targets, false)).toMatch(/^按日趋势，12月2日周三至12月3日周四：共解决 10 单。/);
     expect(trendTip(trend.buckets[0], trend, targets, false).join('; ')).not.toMatch(/新建/);
   });
 
   it("keeps them for a team's or the centre's", () => {
     expect(seriesOf(true)).toEqual(['created', 'resolved', 'p50', 'p90']);
     expect(trendTip(trend.buckets[0], trend, targets).join('; ')).toMatch(/Created: 0/);
-    expect(trendSummary(trend, targets)).toMatch(/^Day by day: 0 tickets created and 10 resolved in all/);
+    expect(trendSummary(trend, targets)).toMatch(/^Day by day, Wed, Dec 2 to Thu, Dec 3: 0 tickets created and 10 resolved\./);
   });
 });

@@ -128,17 +128,45 @@ describe('the tooltip', () => {
 });
 
 describe('in words', () => {
-  it('says the totals, the busiest day and the worst p90 against its target', () => {
+  // Read for the canvas: sentences naming the range in the centre's days (its hours as a span, not "on 11:00"),
+  // the totals, the busiest day or hour and the longest p90 against its target, in the page's language.
+  it('says a range of days: the days it covers, the totals, the busiest day and the longest p90 against its target', () => {
     expect(trendSummary(days, targets)).toBe(
-      'Day by day: 16 tickets created and 13 resolved in all; most created on Sun, Nov 1: 12; first response p90 highest on Sun, Nov 1: 40m 00s, over its target of 30m on 1 day'
+      'Day by day, Sat, Oct 31 to Mon, Nov 2: 16 tickets created and 13 resolved. The most were created on Sun, Nov 1: 12 tickets. ' +
+        'First response p90 was longest on Sun, Nov 1, at 40m 00s. It was over its target of 30m on 1 day.'
     );
     setLocale('zh-CN');
-    expect(trendSummary(days, targets)).toBe('按日：共新建 16 单，解决 13 单；11月1日周日 新建最多：12 单；首次响应 p90 最高在 11月1日周日：40分00秒，有 1 天超过目标 30分钟');
+    expect(trendSummary(days, targets)).toBe(
+      '按日趋势，10月31日周六至11月2日周一：共新建 16 单，解决 13 单。新建最多的一天是11月1日周日，共 12 单。首次响应 p90 最长的一天是11月1日周日，为 40分00秒。有 1 天超过目标 30分钟。'
+    );
   });
 
-  it('says there were no first responses rather than naming a worst one', () => {
-    const none = { ...days, buckets: [bucket(days.from, days.to, 2, 0, null)] };
-    expect(trendSummary(none, targets)).toBe('Day by day: 2 tickets created and 0 resolved in all; most created on Sat, Oct 31: 2; no first responses');
+  it("says one day hour by hour: the day, and the busiest hour as the centre's clock reads its start and end", () => {
+    const hours: Trend = {
+      ...days,
+      step: 'hour',
+      timezone: 'Asia/Shanghai',
+      buckets: [2, 3, 4].map((h, i) => bucket(`2026-12-07T0${h}:00:00.000Z`, `2026-12-07T0${h + 1}:00:00.000Z`, [1, 1234, 0][i]!, 1, [60, 90, null][i]!))
+    };
+    expect(trendSummary(hours, targets)).toBe(
+      'Hour by hour, Mon, Dec 7: 1,235 tickets created and 3 resolved. The most were created from 11:00 to 12:00: 1,234 tickets. ' +
+        'First response p90 was longest from 11:00 to 12:00, at 1m 30s. It was within its target of 30m every hour.'
+    );
+    setLocale('zh-CN');
+    expect(trendSummary(hours, targets)).toBe(
+      '按小时趋势，12月7日周一：共新建 1,235 单，解决 3 单。新建最多的时段是11:00至12:00，共 1,234 单。首次响应 p90 最长的时段是11:00至12:00，为 1分30秒。每个小时都在目标 30分钟 以内。'
+    );
+  });
+
+  it('says an empty range is empty, naming its days, and one ticket as one', () => {
+    const quiet = { ...days, buckets: days.buckets.map((b) => bucket(b.from, b.to, 0, 0, null)) };
+    expect(trendSummary(quiet, targets)).toBe('Nothing to chart day by day, Sat, Oct 31 to Mon, Nov 2: no ticket was created or resolved, and no first response was given.');
+    const one = { ...days, buckets: [bucket(days.from, days.to, 1, 0, null)] };
+    expect(trendSummary(one, targets)).toBe(
+      'Day by day, Sat, Oct 31 to Sat, Oct 31: 1 ticket created and 0 resolved. The most were created on Sat, Oct 31: 1 ticket. No first response was given.'
+    );
+    setLocale('zh-CN');
+    expect(trendSummary(quiet, targets)).toBe('按日趋势，10月31日周六至11月2日周一：没有可绘制的数据，没有新建或解决的工单，也没有首次响应。');
   });
 });
 

@@ -226,21 +226,37 @@ function busiest(trend: Trend, value: (b: TrendBucket) => number | null): TrendB
   return best;
 }
 
-/** What the chart shows, in a sentence or two: the totals, the busiest bucket, the worst p90 against its target. */
+/** A bucket in a sentence: its day with its weekday ("Sun, Nov 1"), or its hour from start to end ("11:00 to 12:00"). */
+function bucketSpan(bucket: TrendBucket, trend: Pick<Trend, 'step' | 'timezone'>): string {
+  if (trend.step === 'day') return bucketLabel(bucket, trend, true);
+  return t('reports.trend.say.hours', { from: formatHourMinute(Date.parse(bucket.from), trend.timezone), to: formatHourMinute(Date.parse(bucket.to), trend.timezone) });
+}
+
+/**
+ * What the chart shows, as sentences a screen reader reads for the canvas: the range it covers in the centre's days,
+ * the totals, the busiest day (or hour), and the longest p90 against its target; an empty range says so.
+ */
 export function trendSummary(trend: Trend, targets: TrendTargets, withCreated = true): string {
   const sum = (f: (b: TrendBucket) => number) => trend.buckets.reduce((n, b) => n + f(b), 0);
   const unit = trend.step === 'hour' ? 'hour' : 'day';
-  const totals = { created: formatCount(sum((b) => b.tickets.created)), resolved: formatCount(sum((b) => b.tickets.resolved)) };
-  let text = withCreated ? t(`trend.alt.${unit}`, totals) : t(`reports.trend.alt.resolvedOnly.${unit}`, totals);
+  const first = trend.buckets[0];
+  const last = trend.buckets.at(-1);
+  const range = first && last ? { first: dayText(Date.parse(first.from), trend.timezone, true), last: dayText(Date.parse(last.from), trend.timezone, true) } : { first: '', last: '' };
+  if (isQuiet(trend)) return t(`reports.trend.say.empty.${unit}`, range);
+  const created = sum((b) => b.tickets.created);
+  const resolved = sum((b) => b.tickets.resolved);
+  const totals = { ...range, created: formatCount(created), resolved: formatCount(resolved) };
+  const sentences = [withCreated ? t(`reports.trend.say.${unit}`, totals, created) : t(`reports.trend.say.resolvedOnly.${unit}`, totals, resolved)];
   const most = withCreated ? busiest(trend, (b) => b.tickets.created) : null;
-  if (most) text += t('trend.alt.busiest', { when: bucketLabel(most, trend, true), created: formatCount(most.tickets.created) });
+  if (most) sentences.push(t(`reports.trend.say.busiest.${unit}`, { when: bucketSpan(most, trend), created: formatCount(most.tickets.created) }, most.tickets.created));
   const worst = busiest(trend, (b) => b.firstResponse.p90Sec);
   if (worst) {
-    text += t('trend.alt.worstP90', { when: bucketLabel(worst, trend, true), value: formatDuration(worst.firstResponse.p90Sec) });
+    sentences.push(t(`reports.trend.say.longestP90.${unit}`, { when: bucketSpan(worst, trend), value: formatDuration(worst.firstResponse.p90Sec) }));
     if (targets.p90) {
       const over = trend.buckets.filter((b) => (b.firstResponse.p90Sec ?? 0) > targets.p90!.warn).length;
-      text += t(`trend.alt.over.${unit}`, { target: formatValue('duration', targets.p90.warn, true), count: formatCount(over) }, over);
+      const target = formatValue('duration', targets.p90.warn, true);
+      sentences.push(over === 0 ? t(`reports.trend.say.withinTarget.${unit}`, { target }) : t(`reports.trend.say.overTarget.${unit}`, { target, count: formatCount(over) }, over));
     }
-  } else text += t('trend.alt.noResponses');
-  return text;
+  } else sentences.push(t('reports.trend.say.noResponses'));
+  return sentences.join(t('reports.trend.say.between'));
 }
