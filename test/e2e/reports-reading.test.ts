@@ -119,3 +119,40 @@ describe('Scroll areas a keyboard reaches', () => {
     expect(await tabTo(page, 'section[aria-labelledby="agents-title"] .scroll')).toBe(true);
   });
 });
+
+describe('A keyboard walk through the reports', () => {
+  /** What has the focus: its tag, and its words. */
+  const focused = (page: Page) => page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()} ${document.activeElement?.textContent?.trim()}`);
+
+  it('lands the focus where the page now is after each step: the crumb of the team and the agent, the list\'s heading, the story\'s, and the ticket opened on the way back', async () => {
+    const page = await dashboard.signedInAs('maria', 'en');
+    await page.goto(`${dashboard.url}/reports?lang=en`);
+    await page.locator('table.teams tr[data-team="payments"] th a').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/[?&]team=payments/);
+    // The step that says where the page is, not <body>: a screen reader says the team, and Tab goes on from there.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.matches('nav.crumbs [aria-current="page"]'))).toBe(true);
+    expect(await focused(page)).toMatch(/^a Team (payments|Wallet payments)$/);
+
+    expect(await tabTo(page, 'table.agents tr[data-agent="alice"] th a')).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/[?&]agent=alice/);
+    await expect.poll(() => focused(page)).toBe('a Alexandra Catherine Montgomery-Featherstonehaugh');
+
+    expect(await tabTo(page, 'a[data-measure="firstResponse.count"]')).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/reports\/tickets\?/);
+    await expect.poll(() => focused(page)).toBe('h1 First responses');
+
+    expect(await tabTo(page, '.drill-page tbody th > a')).toBe(true);
+    const ticket = (await page.evaluate(() => document.activeElement!.textContent!.trim()))!;
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/reports\/ticket\?/);
+    await expect.poll(() => focused(page)).toBe(`h1 Ticket ${ticket}`);
+
+    expect(await tabTo(page, 'button.back')).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/reports\/tickets\?/);
+    await expect.poll(() => focused(page)).toBe(`a ${ticket}`);
+  });
+});
