@@ -88,6 +88,8 @@ describe('Scroll areas a keyboard reaches', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.classList.contains('scroll'))).toBe(true);
     expect(await area.ariaSnapshot()).toMatch(/^- region "First responses"/);
+    // The table itself is named too: a screen reader's list of tables says what each one is.
+    expect(await page.getByRole('table', { name: 'First responses' }).count()).toBe(1);
     // Its ring is drawn (the keyboard's focus is visible), and → and End scroll it sideways.
     expect(await area.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
     await page.keyboard.press('End');
@@ -106,6 +108,8 @@ describe('Scroll areas a keyboard reaches', () => {
     expect(await page.evaluate(() => document.activeElement?.closest('section')?.getAttribute('aria-labelledby'))).toBe('teams-title');
     expect(await page.evaluate(() => document.activeElement?.classList.contains('scroll'))).toBe(true);
     expect(await teams.ariaSnapshot()).toMatch(/^- region "Teams"/);
+    expect(await page.getByRole('table', { name: 'Teams' }).count()).toBe(1);
+    expect(await page.getByRole('table', { name: 'By channel' }).count()).toBe(1);
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => teams.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
     // Wide enough for all its columns, it is no tab stop: there is nothing to scroll.
