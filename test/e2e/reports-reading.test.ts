@@ -137,16 +137,20 @@ describe('A keyboard walk through the reports', () => {
     // The step that says where the page is, not <body>: a screen reader says the team, and Tab goes on from there.
     await expect.poll(() => page.evaluate(() => document.activeElement?.matches('nav.crumbs [aria-current="page"]'))).toBe(true);
     expect(await focused(page)).toMatch(/^a Team (payments|Wallet payments)$/);
+    // The title, which a screen reader announces as the page changes (and a tab shows), says whose the report is.
+    await expect.poll(() => page.title()).toMatch(/^Reports · Team (payments|Wallet payments) · Floorboard$/);
 
     expect(await tabTo(page, 'table.agents tr[data-agent="alice"] th a')).toBe(true);
     await page.keyboard.press('Enter');
     await page.waitForURL(/[?&]agent=alice/);
     await expect.poll(() => focused(page)).toBe('a Alexandra Catherine Montgomery-Featherstonehaugh');
+    await expect.poll(() => page.title()).toBe('Reports · Alexandra Catherine Montgomery-Featherstonehaugh · Floorboard');
 
     expect(await tabTo(page, 'a[data-measure="firstResponse.count"]')).toBe(true);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/reports\/tickets\?/);
     await expect.poll(() => focused(page)).toBe('h1 First responses');
+    await expect.poll(() => page.title()).toBe('First responses · Alexandra Catherine Montgomery-Featherstonehaugh · Floorboard');
 
     expect(await tabTo(page, '.drill-page tbody th > a')).toBe(true);
     const ticket = (await page.evaluate(() => document.activeElement!.textContent!.trim()))!;
