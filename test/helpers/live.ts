@@ -2,11 +2,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import WebSocket from 'ws';
 import { createToken } from '../../api/auth/credentials';
 import { loadConfig } from '../../api/config';
 import { listen, type Listening } from '../../api/listen';
+import type { HubOptions } from '../../api/live/hub';
 import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
 import { createRuntime } from '../../api/runtime';
 import { freePort, middayZone } from './server';
@@ -35,6 +36,27 @@ export async function listenQuiet(live: { running: Listening | null }, name: str
   const admin = createToken(rt.db, 'admin', 'admin', Date.now());
   live.running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 600_000, pingMs: 600_000 } });
   return { display, admin, port: live.running.port };
+}
+
+/**
+ * A server on a new database in the centre's `zone`, with a display and an ingest token, whose hub runs as `hub`
+ * says; `post` sends events to it and expects them stored.
+ */
+export async function listenInZone(live: { running: Listening | null }, name: string, zone: string, hub: Partial<HubOptions>) {
+  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), `floorboard-${name}-`)), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: zone });
+  const rt = createRuntime(config);
+  const tokens = { display: createToken(rt.db, 'display', 'wall', Date.now()), ingest: createToken(rt.db, 'ingest', 'test', Date.now()) };
+  live.running = await listen(rt, config, { hub });
+  const port = live.running.port;
+  const post = async (events: unknown[]) => {
+    const res = await fetch(`http://127.0.0.1:${port}/api/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' },
+      body: JSON.stringify(events)
+    });
+    expect(res.status).toBe(200);
+  };
+  return { port, tokens, post };
 }
 
 /** A wall on `live`'s server that records every message but errors, subscribed to `filters` once connected. */

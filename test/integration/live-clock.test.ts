@@ -1,16 +1,9 @@
 // The live feed across a step of the machine's clock (NTP setting it back, or forward, by hours): walls keep
 // their updates and subscriptions their snapshots.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { createToken } from '../../api/auth/credentials';
-import { loadConfig } from '../../api/config';
-import { listen } from '../../api/listen';
 import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../api/live/protocol';
-import { createRuntime } from '../../api/runtime';
-import { endedAfterEach } from '../helpers/live';
+import { endedAfterEach, listenInZone } from '../helpers/live';
 import { middayZone } from '../helpers/server';
 
 const HOUR = 3_600_000;
@@ -28,19 +21,7 @@ function steppableClock() {
 // About noon in the centre's zone (unless a test asks for another), so the clock's steps of 3 hours, and a ticket a
 // second old, stay in one day.
 async function start(hub: { heartbeatMs?: number } = {}, zone = middayZone()) {
-  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-live-clock-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: zone });
-  const rt = createRuntime(config);
-  const tokens = { display: createToken(rt.db, 'display', 'wall', Date.now()), ingest: createToken(rt.db, 'ingest', 'test', Date.now()) };
-  live.running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000, ...hub } });
-  const port = live.running.port;
-  const post = async (events: unknown[]) => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' },
-      body: JSON.stringify(events)
-    });
-    expect(res.status).toBe(200);
-  };
+  const { port, tokens, post } = await listenInZone(live, 'live-clock', zone, { minIntervalMs: 50, heartbeatMs: 400, pingMs: 60_000, ...hub });
   const connect = () => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live?token=${tokens.display}`);
     live.sockets.push(ws);

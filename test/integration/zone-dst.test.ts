@@ -1,18 +1,11 @@
 // A centre whose zone changes its clocks (America/New_York, 1 November and 8 March 2026) or sits half an hour off
 // (Asia/Kolkata): the wall's today rolls over at the centre's midnight with the day's own length, and the CSV for
 // people reads the centre's clock.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { createToken } from '../../api/auth/credentials';
-import { loadConfig } from '../../api/config';
-import { listen } from '../../api/listen';
 import type { ServerMessage, SnapshotMessage } from '../../api/live/protocol';
-import { createRuntime } from '../../api/runtime';
 import { testApp } from '../helpers/app';
-import { endedAfterEach } from '../helpers/live';
+import { endedAfterEach, listenInZone } from '../helpers/live';
 
 const live = endedAfterEach();
 afterEach(() => vi.restoreAllMocks());
@@ -26,19 +19,7 @@ function clockAt(iso: string) {
 }
 
 async function start(zone: string) {
-  const config = loadConfig({ DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'floorboard-zone-')), 'kpi.sqlite'), PORT: '0', HOST: '127.0.0.1', KPI_TIMEZONE: zone });
-  const rt = createRuntime(config);
-  const tokens = { display: createToken(rt.db, 'display', 'wall', Date.now()), ingest: createToken(rt.db, 'ingest', 'test', Date.now()) };
-  live.running = await listen(rt, config, { hub: { minIntervalMs: 50, heartbeatMs: 600_000, pingMs: 60_000 } });
-  const port = live.running.port;
-  const post = async (events: unknown[]) => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' },
-      body: JSON.stringify(events)
-    });
-    expect(res.status).toBe(200);
-  };
+  const { port, tokens, post } = await listenInZone(live, 'zone', zone, { minIntervalMs: 50, heartbeatMs: 600_000, pingMs: 60_000 });
   const snapshot = async (): Promise<SnapshotMessage> => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live?token=${tokens.display}`);
     live.sockets.push(ws);
