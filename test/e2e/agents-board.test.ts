@@ -121,3 +121,80 @@ describe('agents board', () => {
     await page.close();
   });
 });
+
+describe('one long name on the agents board costs only its own row', () => {
+  const LONG_NAME = 'Alexandra Montgomery-Whitfield';
+  /** Two teams of 30 (three columns of 10, the columns' width sizing the text): the same short names, one of them long in "longer". */
+  const crews = (now: number) =>
+    ['plain', 'longer'].flatMap((team) =>
+      Array.from({ length: 30 }, (_, i) => ({
+        id: `${team}-st-${i}`,
+        type: 'agent.status',
+        at: now - 5 * MIN,
+        agent: `${team}.${i}`,
+        name: team === 'longer' && i === 0 ? LONG_NAME : `Crew ${i}`,
+        team,
+        status: 'available'
+      }))
+    );
+  const nameSizes = (page: import('playwright-core').Page) =>
+    page.$$eval('.board .row[data-agent] .name', (all) => Object.fromEntries(all.map((name) => [name.textContent!, parseFloat(getComputedStyle(name).fontSize)])));
+
+  it("writes a long name's team as large as a short name's team", async () => {
+    for (const size of [
+      { width: 1920, height: 1080 },
+      { width: 3840, height: 2160 }
+    ])
+      for (const lang of ['en', 'zh-CN'] as const) {
+        if (lang === 'zh-CN') requireCjkFont();
+        const page = await dashboard.openWall(`page=agents&lang=${lang}`, { viewport: size });
+        await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent] .name').length === 36, null, { timeout: 15_000 });
+        const teamSize = (agent: string) =>
+          page.$eval(`.board .row[data-agent="${agent}"] .who small`, (small) => parseFloat(getComputedStyle(small).fontSize));
+        // agent.0 is Alexandria Montgomery-Featherstonehaugh: its team was 0.66 of its smaller name, 12–13 px at 1080p.
+        const long = await teamSize('agent.0');
+        const short = await teamSize('agent.1');
+        expect(long, `${size.width} ${lang}`).toBeGreaterThanOrEqual(short - 0.5);
+        await page.close();
+      }
+  });
+
+  it('draws the short names as large with a long name on the board as without, at 1080p and 4K, in en and zh-CN, the long one whole', async () => {
+    await dashboard.send(crews(Date.now()));
+    for (const size of [
+      { width: 1920, height: 1080 },
+      { width: 3840, height: 2160 }
+    ])
+      for (const lang of ['en', 'zh-CN'] as const) {
+        if (lang === 'zh-CN') requireCjkFont();
+        const sizes: Record<string, Record<string, number>> = {};
+        for (const team of ['plain', 'longer']) {
+          const page = await dashboard.openWall(`page=agents&lang=${lang}&team=${team}`, { viewport: size });
+          await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 30, null, { timeout: 15_000 });
+          expect(await page.$$eval('.board .column', (all) => all.length)).toBe(3);
+          sizes[team] = await nameSizes(page);
+          if (team === 'longer') {
+            // Whole: on two lines inside its cell and its row, nothing scrolled or cut.
+            const cut = await page.$eval('.board .row[data-agent="longer.0"]', (row) => {
+              const name = row.querySelector('.name')!;
+              const range = document.createRange();
+              range.selectNodeContents(name.parentElement!);
+              const text = range.getBoundingClientRect();
+              const cell = row.querySelector('.who')!.getBoundingClientRect();
+              const box = row.getBoundingClientRect();
+              const slack = parseFloat(getComputedStyle(name).fontSize) / 4;
+              return text.left < cell.left - 0.5 || text.right > cell.right + 0.5 || text.top < box.top - slack || text.bottom > box.bottom + slack;
+            });
+            expect(cut, `${LONG_NAME} cut at ${size.width} in ${lang}`).toBe(false);
+            // Readable across the room: a 1080p wall's names no smaller than 17 px (a 4K one's 34 px).
+            expect(sizes.longer[LONG_NAME]).toBeGreaterThanOrEqual((17 * size.width) / 1920);
+          }
+          expect(await page.evaluate(() => document.scrollingElement!.scrollHeight > innerHeight)).toBe(false);
+          await page.close();
+        }
+        // The board shrank all its text for the one name: 27.4 px without it, 23.6 px with it at 1080p.
+        expect(sizes.longer['Crew 1'], `${size.width} ${lang}`).toBeCloseTo(sizes.plain['Crew 1'], 0);
+      }
+  });
+
+});

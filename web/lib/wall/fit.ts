@@ -24,18 +24,32 @@ function breaksBetween(before: string, after: string): boolean {
 }
 
 /**
+ * Where to break `text` onto two lines so that the wider is narrowest, `tail` (the width of what follows the text on
+ * its last line, a name's team) counted on the second: the two lines' widths in em, `second` without the tail. Text
+ * with nowhere to break is one last line, all `second`.
+ */
+export function twoLineBreak(text: string, tail = 0): { first: number; second: number } {
+  const chars = [...text.trim()];
+  let best = { first: 0, second: textEms(chars.join('')) };
+  let widest = best.second + tail;
+  for (let i = 1; i < chars.length; i++) {
+    if (!breaksBetween(chars[i - 1], chars[i])) continue;
+    const first = textEms(chars.slice(0, i).join('').trimEnd());
+    const second = textEms(chars.slice(i).join(''));
+    if (Math.max(first, second + tail) < widest) {
+      widest = Math.max(first, second + tail);
+      best = { first, second };
+    }
+  }
+  return best;
+}
+
+/**
  * The width in em of the wider line of `text` laid on two lines, broken where it makes that line narrowest (its
  * whole width if it has nowhere to break): how wide a box must be to show a long name whole on two lines. `tail`: the
  * width of what follows the text on its last line (a name's team).
  */
 export function twoLineEms(text: string, tail = 0): number {
-  const chars = [...text.trim()];
-  let widest = textEms(chars.join('')) + tail;
-  for (let i = 1; i < chars.length; i++) {
-    if (!breaksBetween(chars[i - 1], chars[i])) continue;
-    const first = textEms(chars.slice(0, i).join('').trimEnd());
-    const second = textEms(chars.slice(i).join('')) + tail;
-    widest = Math.min(widest, Math.max(first, second));
-  }
-  return widest;
+  const { first, second } = twoLineBreak(text, tail);
+  return Math.max(first, second + tail);
 }
