@@ -198,3 +198,33 @@ describe('one long name on the agents board costs only its own row', () => {
   });
 
 });
+
+describe('the agents board on a TV mounted upright', () => {
+  it('draws a team of 30 in larger text than three narrow columns gave it, at 1080×1920 and 2160×3840, in en and zh-CN, all on one screen', async () => {
+    // The "plain" and "longer" teams of 30 of the describe above ("longer" has Alexandra Montgomery-Whitfield).
+    for (const [size, lang, team] of [
+      [{ width: 1080, height: 1920 }, 'en', 'plain'],
+      [{ width: 1080, height: 1920 }, 'zh-CN', 'longer'],
+      [{ width: 2160, height: 3840 }, 'en', 'longer']
+    ] as const) {
+      if (lang === 'zh-CN') requireCjkFont();
+      const page = await dashboard.openWall(`page=agents&lang=${lang}&team=${team}`, { viewport: size });
+      await page.waitForFunction(() => document.querySelectorAll('.board .row[data-agent]').length === 30, null, { timeout: 15_000 });
+      const seen = await page.evaluate(() => {
+        const board = document.querySelector('.board')!.getBoundingClientRect();
+        const rows = [...document.querySelectorAll('.board .row[data-agent]')].map((row) => row.getBoundingClientRect());
+        const doc = document.scrollingElement!;
+        return {
+          short: Math.min(...[...document.querySelectorAll('.board .row[data-agent] .name')].filter((n) => n.textContent!.startsWith('Crew')).map((n) => parseFloat(getComputedStyle(n).fontSize))),
+          scrolls: doc.scrollHeight > innerHeight || doc.scrollWidth > innerWidth,
+          outside: rows.filter((row) => row.bottom > board.bottom + 0.5 || row.right > board.right + 0.5).length
+        };
+      });
+      // Three columns of 10 in 1080 px drew them at 13.4 px, where the same wall on its side draws 27 px; the height
+      // left half the board empty.
+      expect(seen.short, `${size.width} ${lang}`).toBeGreaterThanOrEqual((20 * size.width) / 1080);
+      expect({ scrolls: seen.scrolls, outside: seen.outside }).toEqual({ scrolls: false, outside: 0 });
+      await page.close();
+    }
+  });
+});

@@ -22,6 +22,11 @@ export function handheld(): boolean {
   return (height >= width && width <= HANDHELD_MAX_WIDTH) || height <= 500 || tabletOnItsSide;
 }
 
+/** Whether the screen is a TV mounted upright: taller than wide, and not a phone's or a tablet's. */
+export function uprightTv(): boolean {
+  return !handheld() && (innerHeight.current ?? 1080) > (innerWidth.current ?? 1920);
+}
+
 /** The CSS layout unit --u in pixels (see app.css), for canvas text that must scale like the page. */
 export function layoutUnit(): number {
   const width = innerWidth.current ?? 1920;
