@@ -32,5 +32,7 @@ export function layoutUnit(): number {
   const width = innerWidth.current ?? 1920;
   const height = innerHeight.current ?? 1080;
   if (handheld()) return HANDHELD_UNIT;
+  // A TV mounted upright: the overview's unit, which follows the screen's height (OverviewPage).
+  if (uprightTv()) return Math.min(height / 100, (width * 16) / 9 / 100);
   return Math.min(width / 100, (height * 16) / 9 / 100);
 }
