@@ -220,3 +220,28 @@ describe("the overview on a TV mounted upright", () => {
       await page.close();
     });
 });
+
+describe('the callbacks page on a TV mounted upright', () => {
+  for (const lang of ['en', 'zh-CN'] as const)
+    it(`draws its board and tiles in the unit of the screen's height at 1080×1920 in ${lang}, nothing cut or scrolled`, async () => {
+      const page = await open({ width: 1080, height: 1920 }, `lang=${lang}&page=callbacks`);
+      await page.waitForSelector('.line[data-agent]', { timeout: 15_000 });
+      const seen = await page.evaluate(() => {
+        const doc = document.scrollingElement!;
+        const cells = [...document.querySelectorAll('.line span, article[data-kpi] .frame-title')];
+        return {
+          board: parseFloat(getComputedStyle(document.querySelector('.line[data-agent] .name')!).fontSize),
+          smallest: Math.min(...[...document.querySelectorAll('article[data-kpi] *')].filter((el) => el.children.length === 0 && el.textContent!.trim()).map((el) => parseFloat(getComputedStyle(el).fontSize))),
+          cut: cells.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent),
+          scrolls: doc.scrollHeight > innerHeight || doc.scrollWidth > innerWidth
+        };
+      });
+      // The board's names were 12 px and the tiles' small print 9 px, in a 1080 px wide screen's unit.
+      expect(seen.board).toBeGreaterThanOrEqual(20);
+      expect(seen.smallest).toBeGreaterThanOrEqual(14);
+      expect(seen.cut).toEqual([]);
+      expect(seen.scrolls).toBe(false);
+      await expectFiguresClear(page);
+      await page.close();
+    });
+});
