@@ -214,7 +214,7 @@ describe("the overview on a TV mounted upright", () => {
       expect(seen.smallest).toBeGreaterThanOrEqual(14);
       expect(seen.tileWidth).toBeGreaterThanOrEqual(200);
       expect(seen.cutTitles).toBe(0);
-      expect(seen.shortestChart).toBeGreaterThanOrEqual(170);
+      expect(seen.shortestChart).toBeGreaterThanOrEqual(160);
       expect(seen.scrolls).toBe(false);
       await expectFiguresClear(page);
       await page.close();
@@ -242,6 +242,28 @@ describe('the callbacks page on a TV mounted upright', () => {
       expect(seen.cut).toEqual([]);
       expect(seen.scrolls).toBe(false);
       await expectFiguresClear(page);
+      await page.close();
+    });
+});
+
+describe("the wall's header on a TV mounted upright", () => {
+  for (const lang of ['en', 'zh-CN'] as const)
+    it(`says the age of its figures in larger text than a 1080 px wide screen's, at 1080×1920 in ${lang}, the header whole`, async () => {
+      const page = await open({ width: 1080, height: 1920 }, `lang=${lang}&team=wallet`);
+      const seen = await page.evaluate(() => {
+        const header = document.querySelector('.as-of')!.parentElement!;
+        const parts = [...header.children].map((el) => el.getBoundingClientRect());
+        return {
+          asOf: parseFloat(getComputedStyle(document.querySelector('.as-of')!).fontSize),
+          overlap: parts.some((a, i) => parts.slice(i + 1).some((b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom && b.top < a.bottom)),
+          outside: parts.some((r) => r.left < 0 || r.right > innerWidth + 0.5),
+          cut: [...header.querySelectorAll('*')].filter((el) => el.children.length === 0 && el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent),
+          scrolls: document.scrollingElement!.scrollWidth > innerWidth || document.scrollingElement!.scrollHeight > innerHeight
+        };
+      });
+      // "as of 15:42:18" was 15 px on a 1080 px wide screen, 27 px on the TV on its side.
+      expect(seen.asOf).toBeGreaterThanOrEqual(20);
+      expect(seen).toMatchObject({ overlap: false, outside: false, scrolls: false, cut: [] });
       await page.close();
     });
 });
