@@ -63,6 +63,7 @@ let n = 0;
 const event = () => JSON.stringify({ id: `m-${++n}`, type: 'ticket.created', at: NOW - 60_000, ticket: `T-m-${n}`, channel: 'email' });
 const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: '/api/events', body: event, served: ['ingest', 'admin'], ok: 200 },
+  { method: 'GET', path: '/api/events/stored', served: ['supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/health', served: ['ingest', 'display', 'supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'GET', path: '/api/kpis', served: ['supervisor', 'manager', 'admin'], ok: 200 },
   { method: 'HEAD', path: '/api/kpis', served: ['supervisor', 'manager', 'admin'], ok: 200 },
