@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectWithinWidth, holdRequests, signInAt } from '../helpers/browser';
 import { useDashboard } from '../helpers/dashboard';
+import { questionsAsked } from '../helpers/leaving';
 import { signInWith } from '../helpers/people';
 
 /** The centre's zone, 16 hours from the browser's (BROWSER_ZONE): the page must show the centre's times. */
@@ -397,11 +398,7 @@ describe('Users and tokens, managed by an admin in the dashboard', () => {
 describe('Users and tokens: nothing lost by leaving', () => {
   it('asks before the link leaves a user typed and not added, or a new token\'s secret not copied, and nothing once it is done', async () => {
     const page = await adminOnAccess('zh-CN');
-    const asked: string[] = [];
-    page.on('dialog', (dialog) => {
-      asked.push(dialog.message());
-      void dialog.dismiss();
-    });
+    const asked = questionsAsked(page);
     await page.fill('.add-user input[name=username]', 'wen.li');
     await page.locator('a.home').click();
     await expect.poll(() => asked, { timeout: 15_000 }).toEqual(['本页有尚未保存的更改。离开本页并放弃这些更改吗？']);

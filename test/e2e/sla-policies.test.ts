@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectWithinWidth, holdRequests, signInAt } from '../helpers/browser';
 import { useDashboard, whileDatabaseBusy } from '../helpers/dashboard';
+import { questionsAsked } from '../helpers/leaving';
 
 /** Not the browser's zone (the machine's): the page must show the KPI day's. */
 const ZONE = 'Asia/Shanghai';
@@ -261,11 +262,7 @@ describe('SLA policies, saved by two admins at once', () => {
 describe('SLA policies typed and not saved', () => {
   it('asks before the link leaves a grid with a change not saved, and stays with the change when told to', async () => {
     const page = await adminOnSla('en');
-    const asked: string[] = [];
-    page.on('dialog', (dialog) => {
-      asked.push(dialog.message());
-      void dialog.dismiss();
-    });
+    const asked = questionsAsked(page);
     await page.locator('input[name="urgent.app"]').fill('240');
     await page.locator('a.home').click();
     await expect.poll(() => asked, { timeout: 15_000 }).toEqual(['You have changes here that are not saved. Leave this page and lose them?']);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectWithinWidth, holdRequests } from '../helpers/browser';
 import { useDashboard, whileDatabaseBusy } from '../helpers/dashboard';
+import { unloadBlocked } from '../helpers/leaving';
 
 const dashboard = useDashboard({
   seed: async (dashboard) => {
@@ -174,19 +175,13 @@ describe('KPI targets typed and not saved', () => {
     expect(new URL(page.url()).pathname).toBe('/admin/targets');
     expect(await csatWarn.inputValue()).toBe('84');
 
-    // A reload or closing the tab: the page asks the browser to ask (headless Chromium shows no such dialog to a script).
-    const unloadBlocked = () =>
-      page.evaluate(() => {
-        const unload = new Event('beforeunload', { cancelable: true });
-        window.dispatchEvent(unload);
-        return unload.defaultPrevented;
-      });
-    expect(await unloadBlocked()).toBe(true);
+    // A reload or closing the tab: the page asks the browser to ask.
+    expect(await unloadBlocked(page)).toBe(true);
 
     // Saved: nothing is lost, so nothing is asked.
     await csatWarn.press('Enter');
     await page.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
-    expect(await unloadBlocked()).toBe(false);
+    expect(await unloadBlocked(page)).toBe(false);
     await page.locator('a.home').click();
     await page.waitForURL((url) => url.pathname === '/', { timeout: 15_000 });
     expect(asked.length).toBe(1);

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { requireCjkFont } from '../helpers/browser';
 import { useDashboard } from '../helpers/dashboard';
+import { questionsAsked, unloadBlocked } from '../helpers/leaving';
 import { lastHour } from '../helpers/events';
 
 const dashboard = useDashboard({
@@ -170,18 +171,8 @@ describe('Team names typed and not saved', () => {
     await admin.goto(`${dashboard.url}/admin/teams?lang=zh-CN`);
     const row = admin.locator('li[data-team="wallet"]');
     await row.waitFor({ timeout: 15_000 });
-    const asked: string[] = [];
-    admin.on('dialog', (dialog) => {
-      asked.push(dialog.message());
-      void dialog.dismiss();
-    });
-    const unloadBlocked = () =>
-      admin.evaluate(() => {
-        const unload = new Event('beforeunload', { cancelable: true });
-        window.dispatchEvent(unload);
-        return unload.defaultPrevented;
-      });
-    expect(await unloadBlocked()).toBe(false);
+    const asked = questionsAsked(admin);
+    expect(await unloadBlocked(admin)).toBe(false);
 
     await row.locator('input[name="zh-CN"]').fill('钱包团队');
     await admin.locator('a.home').click();
@@ -189,12 +180,12 @@ describe('Team names typed and not saved', () => {
     expect(asked[0]).toBe('本页有尚未保存的更改。离开本页并放弃这些更改吗？');
     expect(new URL(admin.url()).pathname).toBe('/admin/teams');
     expect(await row.locator('input[name="zh-CN"]').inputValue()).toBe('钱包团队');
-    expect(await unloadBlocked()).toBe(true);
+    expect(await unloadBlocked(admin)).toBe(true);
 
     // Saved: nothing is lost by leaving.
     await row.locator('input[name="zh-CN"]').press('Enter');
     await row.getByRole('status').waitFor({ timeout: 15_000 });
-    expect(await unloadBlocked()).toBe(false);
+    expect(await unloadBlocked(admin)).toBe(false);
     await admin.locator('a.home').click();
     await admin.waitForURL((url) => url.pathname === '/', { timeout: 15_000 });
     expect(asked.length).toBe(1);
