@@ -6,6 +6,7 @@ import { crossSiteSession, honoAccessors, principalOf, requireRole } from '../au
 import { adminWrite } from './admin-write';
 import { readJson } from './json-body';
 import { getTeamNames } from '../queries/getTeamNames';
+import { onSnapshot } from '../queries/windowTotals';
 import { parseTeamCode, parseTeamNames, TEAM_NAME_LOCALES, TEAM_NAMES_SHAPE } from '../team-names/schema';
 import { setTeamNames } from '../team-names/setTeamNames';
 import { getTeamNamesTags, getTeamNamesVersion, NO_NAMES_TAG } from '../team-names/version';
@@ -15,9 +16,9 @@ export function teamNameRoutes(deps: AppDeps) {
   const sqlite = deps.db.$client;
   return new Hono()
     .get('/', requireRole(deps.db, 'display', deps.now), (c) => {
-      const teams = getTeamNames(sqlite);
       // One answer lists many teams, and a save names one: each team's ETag is here, as its PUT's answer carries it.
-      const tags = getTeamNamesTags(sqlite);
+      // Both on one snapshot: a save committed between them would tag older names as the newer ones.
+      const { teams, tags } = onSnapshot(sqlite, () => ({ teams: getTeamNames(sqlite), tags: getTeamNamesTags(sqlite) }));
       return c.json({ locales: TEAM_NAME_LOCALES, teams, etags: Object.fromEntries(teams.map(({ team }) => [team, tags.get(team) ?? NO_NAMES_TAG])) });
     })
     .put('/:team', requireRole(deps.db, 'admin', deps.now), async (c) => {
