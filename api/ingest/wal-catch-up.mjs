@@ -49,11 +49,14 @@ export function afterRound(state, { busy, log, checkpointed }) {
     const held = log - handedBackAt > HELD_PAGES && !whole;
     return { state: { ...seen, catchingUp: held, handedBackAt: held ? 0 : handedBackAt, lastCopied: Infinity }, ownCheckpointsOff: held ? true : null, again: false };
   }
-  // A reader still holds part of it (the long one, or one of the server's own queries): look again in 1.5 s.
-  if (!whole && log > HELD_PAGES) return { state: { ...state, ...seen }, ownCheckpointsOff: null, again: false };
+  // The long reader still holds it: nothing copied past its snapshot. Look again in 1.5 s. A round that copied
+  // something but not all was cut short by one of the server's own reads (a live update, a report) on a snapshot a
+  // few commits old: that is progress, and counts as such; waiting for a round that found no read at all kept the
+  // writer's checkpoints off while dashboards read and ingest went on.
+  if (!whole && copied === 0 && log > HELD_PAGES) return { state: { ...state, ...seen }, ownCheckpointsOff: null, again: false };
   // (Under HELD_PAGES, something else reset the WAL meanwhile: a sqlite3 shell's checkpoint.)
   const caughtUp = log <= HELD_PAGES || copied <= CAUGHT_UP_PAGES || copied > state.lastCopied / 2;
   if (caughtUp) return { state: { ...seen, catchingUp: false, handedBackAt: log, lastCopied: Infinity }, ownCheckpointsOff: false, again: false };
-  // All there was is copied: what the writer appended meanwhile is copied at once, not in 1.5 s.
+  // What the writer appended meanwhile is copied at once, not in 1.5 s.
   return { state: { ...state, ...seen, lastCopied: copied }, ownCheckpointsOff: null, again: true };
 }

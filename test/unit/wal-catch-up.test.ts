@@ -75,6 +75,23 @@ describe('the writer’s checkpoints after a long reader, under ingest that neve
     expect(off.slice(off.indexOf(false))).toEqual(off.slice(off.indexOf(false)).map(() => false));
   });
 
+  it('come back though every round finds one of the server’s own short reads a few frames behind the WAL’s end', () => {
+    // A dashboard's live update or a report reads on a snapshot a few commits old; a checkpoint copies only up to
+    // it. Rounds that copied all but the last 40 frames read as a reader still holding the WAL, and the writer's
+    // checkpoints stayed off, and the WAL grew, for as long as such reads and ingest went on.
+    const held = heldRounds(0, 8_000, 8);
+    const after = copiedBackRounds(70_000, 5_000, 20).map((r) => ({ ...r, checkpointed: r.log - 40 }));
+    const off = play([...held, ...after]).slice(held.length);
+    expect(off.indexOf(false)).toBeGreaterThan(0);
+    expect(off.indexOf(false)).toBeLessThanOrEqual(4);
+  });
+
+  it('stay off while the long reader holds the WAL, though the rounds meanwhile find nothing new to copy', () => {
+    // Held at frame 20 until the eighth round: every round copies nothing past it, however long the WAL grows.
+    const held = heldRounds(0, 8_000, 12);
+    expect(play(held).slice(4)).toEqual(held.slice(4).map(() => true));
+  });
+
   it('stay on while the writer’s next checkpoint has yet to reset the WAL, and go off again for a new reader', () => {
     const held = heldRounds(0, 8_000, 6);
     const copiedBack = [
