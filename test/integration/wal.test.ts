@@ -80,10 +80,15 @@ describe('a WAL a long reader held', () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), 'floorboard-walheld-')), 'kpi.sqlite');
     const server = await startServer({ dbPath });
     const walSize = () => walSizeOf(dbPath);
-    const bodies = batches(recentEvents(300_000, 13), 100);
+    // Enough for a machine whose disk copies the held WAL back slowly: a CI run's 300,000 ran out at 407 MB.
+    const bodies = batches(recentEvents(450_000, 13), 100);
     let next = 0;
+    /** The wal-index every 250 ms once the reader let go: whether the copy-back went on, for a failure's message. */
+    const seen: string[] = [];
+    let watch: NodeJS.Timeout | undefined;
     const sendNext = async () => {
-      if (next >= bodies.length) throw new Error(`ran out of events, the WAL at ${walSize()} bytes:\n${server.output()}`);
+      if (next >= bodies.length)
+        throw new Error(`ran out of events, the WAL at ${walSize()} bytes; frames (in the WAL, copied back) every 250 ms since the reader let go: ${seen.join(' ')}\n${server.output()}`);
       await send(server.url, bodies[next++]);
     };
     const sendUntil = (done: () => boolean, clients = 8) => Promise.all(Array.from({ length: clients }, async () => { while (!done()) await sendNext(); }));
@@ -98,6 +103,10 @@ describe('a WAL a long reader held', () => {
       expect(held).toBeGreaterThan(32_000 * 4096);
       reader.exec('COMMIT');
       reader.close();
+      watch = setInterval(() => {
+        const { mxFrame, nBackfill } = walIndex(dbPath);
+        seen.push(`${mxFrame}/${nBackfill}`);
+      }, 250);
 
       // Neither a batch's commit, on the writer thread, nor a sign-in's, on the thread that answers requests,
       // copies it back.
@@ -121,6 +130,7 @@ describe('a WAL a long reader held', () => {
       await sendUntil(() => walSize() <= 96 * 1024 * 1024);
       expect(walSize()).toBeLessThan(held);
     } finally {
+      clearInterval(watch);
       expect(await server.kill('SIGTERM')).toBe(0);
     }
   }, 120_000);
