@@ -48,6 +48,8 @@ function startFor(site: string, opts: { env?: Record<string, string>; prefix?: s
   return run;
 }
 
+/** Preloaded, it has the start's `vite build` wait a minute before it begins. */
+const SLOW_BUILD = { NODE_OPTIONS: preloading(join(ROOT, 'test', 'helpers', 'slow-build.mjs')) };
 const scratchSite = () => join(mkdtempSync(join(tmpdir(), 'floorboard-site-')), 'build');
 
 describe('the dashboard build at start', () => {
@@ -73,7 +75,7 @@ describe('the dashboard build at start', () => {
     const before = readFileSync(join(site, 'index.html'), 'utf8');
     // Older than web/: the next start builds again.
     utimesSync(join(site, 'index.html'), new Date(0), new Date(0));
-    const start = startFor(site);
+    const start = startFor(site, { env: SLOW_BUILD });
     await vi.waitFor(() => expect(buildsRunningFor(site).length).toBeGreaterThan(0), { timeout: 60_000, interval: 100 });
     start.proc.kill('SIGTERM');
     expect(await start.exit).toBe(143);
