@@ -8,6 +8,7 @@ import { adminWrite } from './admin-write';
 import { ifMatchHolds } from './if-match';
 import { readJson } from './json-body';
 import { getKpiTargets } from '../queries/getKpiTargets';
+import { getKpiTargetsSaved } from '../targets/saved';
 import { parseTargetChanges } from '../targets/schema';
 import { setKpiTargets } from '../targets/setKpiTargets';
 
@@ -40,16 +41,20 @@ export function targetRoutes(deps: AppDeps) {
       // Compared in the turn that saves, so no other save comes between.
       const save = () => {
         const current = getKpiTargets(sqlite);
-        if (!ifMatchHolds(c.req.header('if-match'), tagOf(current))) return current;
+        if (!ifMatchHolds(c.req.header('if-match'), tagOf(current))) return { targets: current, saved: getKpiTargetsSaved(sqlite) };
         setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now());
         return null;
       };
       const done = await adminWrite(c, deps, save, 'no target was changed', 'save again');
       if (!done.ok) return done.answer;
-      if (done.value) {
-        c.header('ETag', tagOf(done.value));
-        const message = 'The KPI targets changed since they were read (If-Match): no target was changed; read GET /api/targets again and save again.';
-        return c.json({ error: 'precondition_failed', message, targets: done.value }, 412);
+      const theirs = done.value;
+      if (theirs) {
+        c.header('ETag', tagOf(theirs.targets));
+        const by = theirs.saved
+          ? `${theirs.saved.by} saved them at ${new Date(theirs.saved.at).toISOString()}`
+          : 'who saved them was not recorded (they were saved before this server kept it)';
+        const message = `The KPI targets changed since they were read (If-Match): ${by}. No target was changed; read GET /api/targets again and save again.`;
+        return c.json({ error: 'precondition_failed', message, targets: theirs.targets, savedBy: theirs.saved?.by ?? null, savedAt: theirs.saved?.at ?? null }, 412);
       }
       deps.targetsChanged?.();
       return answer(c, getKpiTargets(sqlite));

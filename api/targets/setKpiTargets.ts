@@ -11,12 +11,15 @@ export function setKpiTargets(sqlite: Database.Database, changes: Record<string,
     'INSERT INTO kpi_targets (kpi, warn, critical, set_by, set_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kpi) DO UPDATE SET warn = excluded.warn, critical = excluded.critical, set_by = excluded.set_by, set_at = excluded.set_at'
   );
   const reset = sqlite.prepare('DELETE FROM kpi_targets WHERE kpi = ?');
+  // Who saved, with the save: a reset deletes its row, and a later save from older targets is refused naming them.
+  const saved = sqlite.prepare('INSERT INTO kpi_targets_saved (id, set_by, set_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET set_by = excluded.set_by, set_at = excluded.set_at');
   sqlite
     .transaction(() => {
       for (const [kpi, change] of Object.entries(changes)) {
         if (change === null) reset.run(kpi);
         else upsert.run(kpi, change.warn, change.critical, setBy, now);
       }
+      saved.run(setBy, now);
     })
     .immediate();
 }

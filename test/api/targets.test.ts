@@ -159,7 +159,10 @@ describe('PUT /api/targets from targets another admin has since changed (If-Matc
     const mine = await put({ 'backlog.unattended': { warn: 10, critical: 30 } }, { ...admin, 'if-match': opened });
     expect(mine.status).toBe(412);
     expect(mine.body.error).toBe('precondition_failed');
-    expect(mine.body.message).toBe('The KPI targets changed since they were read (If-Match): no target was changed; read GET /api/targets again and save again.');
+    expect(mine.body.message).toBe(
+      `The KPI targets changed since they were read (If-Match): admin token saved them at ${new Date(NOW).toISOString()}. No target was changed; read GET /api/targets again and save again.`
+    );
+    expect(mine.body).toMatchObject({ savedBy: 'admin token', savedAt: NOW });
     expect(mine.body.targets).toEqual(theirs.body.targets);
     expect(mine.headers.get('etag')).toBe(current);
     expect((await t.get('/api/targets')).body.targets).toEqual(theirs.body.targets);
@@ -170,5 +173,60 @@ describe('PUT /api/targets from targets another admin has since changed (If-Matc
     expect(again.body.targets['backlog.unattended']).toMatchObject({ warn: 10, critical: 30 });
     expect(again.body.targets['csat.pct']).toMatchObject({ warn: 85, critical: 75 });
     expect((await put({ 'csat.pct': null })).status).toBe(200);
+  });
+});
+
+describe('PUT /api/targets refused from older targets: who saved since, and when', () => {
+  const signIn = async (username: string) => {
+    t.rt.db.insert(users).values({ username, passwordHash: hashPassword(`${username}-targets-pw-1`), role: 'admin', createdAt: NOW }).run();
+    const login = await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: `${username}-targets-pw-1` }) });
+    return { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]! };
+  };
+
+  it('names the admin who saved last and when, a reset to the default too, and a second save from the newest stands', async () => {
+    let clock = NOW;
+    t = testApp({ now: () => clock });
+    const [ada, bea] = [await signIn('ada'), await signIn('bea')];
+    const opened = (await t.send('GET', '/api/targets', undefined, ada)).headers.get('etag')!;
+    clock = NOW + 20_000;
+    expect((await put({ 'csat.pct': { warn: 85, critical: 75 } }, { ...bea, 'if-match': opened })).status).toBe(200);
+    const afterBea = (await t.send('GET', '/api/targets', undefined, ada)).headers.get('etag')!;
+    // ada, whose page was opened first, saves: refused, naming bea and when.
+    clock = NOW + 40_000;
+    const refused = await put({ 'backlog.unattended': { warn: 10, critical: 30 } }, { ...ada, 'if-match': opened });
+    expect(refused.status).toBe(412);
+    expect(refused.body.message).toBe(
+      `The KPI targets changed since they were read (If-Match): bea saved them at ${new Date(NOW + 20_000).toISOString()}. No target was changed; read GET /api/targets again and save again.`
+    );
+    expect(refused.body).toMatchObject({ savedBy: 'bea', savedAt: NOW + 20_000 });
+
+    // A reset deletes the KPI's row; who reset it is named all the same.
+    clock = NOW + 60_000;
+    expect((await put({ 'csat.pct': null }, { ...bea, 'if-match': afterBea })).status).toBe(200);
+    clock = NOW + 80_000;
+    const again = await put({ 'backlog.unattended': { warn: 10, critical: 30 } }, { ...ada, 'if-match': afterBea });
+    expect(again.status).toBe(412);
+    expect(again.body).toMatchObject({ savedBy: 'bea', savedAt: NOW + 60_000 });
+    expect(again.body.message).toMatch(`bea saved them at ${new Date(NOW + 60_000).toISOString()}.`);
+    expect((await targets())['backlog.unattended'].isDefault).toBe(true);
+
+    // From the tag the 412 gave, ada's save stands, and is the one named next.
+    const stands = await put({ 'backlog.unattended': { warn: 10, critical: 30 } }, { ...ada, 'if-match': again.headers.get('etag')! });
+    expect(stands.status).toBe(200);
+    expect((await put({ 'csat.pct': { warn: 90, critical: 80 } }, { ...bea, 'if-match': afterBea })).body).toMatchObject({ savedBy: 'ada', savedAt: NOW + 80_000 });
+  });
+
+  it('says plainly that no one was recorded for targets saved before the server kept who saves them', async () => {
+    t = testApp({ now: () => NOW });
+    const opened = (await t.send('GET', '/api/targets')).headers.get('etag')!;
+    // As a release before migration 0018 left a save: its rows, and no record of the save.
+    t.rt.db.$client.prepare("INSERT INTO kpi_targets (kpi, warn, critical, set_by, set_at) VALUES ('csat.pct', 85, 75, 'admin', ?)").run(NOW - 86_400_000);
+    const res = await put({ 'backlog.unattended': { warn: 10, critical: 30 } }, { authorization: `Bearer ${t.tokens.admin}`, 'if-match': opened });
+    expect(res.status).toBe(412);
+    expect(res.body.message).toBe(
+      'The KPI targets changed since they were read (If-Match): who saved them was not recorded (they were saved before this server kept it). No target was changed; read GET /api/targets again and save again.'
+    );
+    expect(res.body).toMatchObject({ savedBy: null, savedAt: null });
+    expect((await targets())['backlog.unattended'].isDefault).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { useDashboard, whileDatabaseBusy } from '../helpers/dashboard';
 import { unloadBlocked } from '../helpers/leaving';
 
 const dashboard = useDashboard({
+  users: { bea: 'admin' },
   seed: async (dashboard) => {
     // Three tickets nobody has answered: 3 unattended, within the default target (warn 20).
     const at = Date.now() - 5 * 60_000;
@@ -249,8 +250,8 @@ describe('KPI targets saved by two admins at once', () => {
     await mine.locator('input[name="resolution.p50Sec.critical"]').press('Enter');
     const said = mine.locator('form > p.error[role=alert]');
     await said.waitFor({ timeout: 15_000 });
-    expect(await said.textContent()).toBe(
-      'Another admin changed the targets (Resolution p50) after this page was opened, so nothing was saved: the page shows theirs now, with what you typed kept. Check them, then save again.'
+    expect(await said.textContent()).toMatch(
+      /^admin saved the targets at \d{1,2}:\d\d\s?[AP]M, after this page was opened, changing Resolution p50, so nothing was saved: the page shows theirs now, with what you typed kept\. Check them, then save again\.$/
     );
     expect(await mine.evaluate(async () => (await fetch('/api/targets')).json())).toEqual(stored);
     expect(await mine.locator('input[name="resolution.p50Sec.warn"]').inputValue()).toBe('10800');
@@ -262,5 +263,33 @@ describe('KPI targets saved by two admins at once', () => {
     expect(both).toMatchObject({ warn: 10800, critical: 36000 });
     await mine.close();
     await theirs.close();
+  });
+});
+
+describe('KPI targets saved by another admin, told in Chinese', () => {
+  it('names who saved and when in the page\'s language, keeps what was typed, and a second Save stands', async () => {
+    const mine = await adminOnTargets('zh-CN', 'input[name="callbacks.onTimePct.warn"]');
+    const theirs = await dashboard.signedInAs('bea', 'en');
+    await theirs.goto(`${dashboard.url}/admin/targets?lang=en`);
+    await theirs.locator('input[name="callbacks.onTimePct.warn"]').fill('95');
+    await theirs.locator('input[name="callbacks.onTimePct.warn"]').press('Enter');
+    await theirs.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
+
+    await mine.locator('input[name="callbacks.onTimePct.critical"]').fill('60');
+    await mine.locator('input[name="callbacks.onTimePct.critical"]').press('Enter');
+    const said = mine.locator('form > p.error[role=alert]');
+    await said.waitFor({ timeout: 15_000 });
+    expect(await said.textContent()).toMatch(
+      /^在您打开本页之后，bea 于 \d{1,2}:\d\d 保存了目标（更改了回呼准时率），因此未保存任何更改：页面现在显示对方的目标，并保留您输入的值。请检查后再次保存。$/
+    );
+    expect(await mine.locator('input[name="callbacks.onTimePct.warn"]').inputValue()).toBe('95');
+    expect(await mine.locator('input[name="callbacks.onTimePct.critical"]').inputValue()).toBe('60');
+
+    await mine.locator('.actions button[type=submit]').click();
+    await mine.locator('.actions [role=status]').waitFor({ timeout: 15_000 });
+    const stored = (await mine.evaluate(async () => (await fetch('/api/targets')).json())).targets['callbacks.onTimePct'];
+    expect(stored).toMatchObject({ warn: 95, critical: 60 });
+    await mine.close();
+    await theirs.context().close();
   });
 });

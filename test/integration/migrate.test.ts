@@ -9,7 +9,10 @@ import { roleOfToken, sha256 } from '../../api/auth/credentials';
 import { compactRollups } from '../../api/ingest/rollup-compaction';
 import { subjectOf } from '../../api/ingest/subjects';
 import { getKpis } from '../../api/queries/getKpis';
+import { getKpiTargets } from '../../api/queries/getKpiTargets';
 import { getTeamNames } from '../../api/queries/getTeamNames';
+import { getKpiTargetsSaved } from '../../api/targets/saved';
+import { setKpiTargets } from '../../api/targets/setKpiTargets';
 import { setTeamNames } from '../../api/team-names/setTeamNames';
 import { createRuntime } from '../../api/runtime';
 import { listTokens } from '../../api/tokens/store';
@@ -122,11 +125,12 @@ describe('upgrading a database from before week rollups', () => {
     expect(expected.firstResponse.count).toBe(28);
     // As a release before migration 0010 left it: no week rows, no week marks, and neither 0010 nor any later
     // migration applied (0011 made the index events_ahead, 0012 backlog_samples_minute, 0013 the users' triggers,
-    // 0014 the table kpi_targets, 0015 the table sla_policies, 0016 the tokens' column last_used_at, 0017 the table team_names).
+    // 0014 the table kpi_targets, 0015 the table sla_policies, 0016 the tokens' column last_used_at, 0017 the table team_names,
+    // 0018 the table kpi_targets_saved).
     rt.db.$client.exec(
       'DELETE FROM rollups WHERE level = 3; DELETE FROM rollup_stale WHERE level = 3; DROP INDEX events_ahead; DROP INDEX backlog_samples_minute;' +
         ' DROP TRIGGER users_name_in_other_capitals_insert; DROP TRIGGER users_name_in_other_capitals_update; DROP TABLE kpi_targets; DROP TABLE sla_policies;' +
-        ' ALTER TABLE api_tokens DROP COLUMN last_used_at; DROP TABLE team_names'
+        ' ALTER TABLE api_tokens DROP COLUMN last_used_at; DROP TABLE team_names; DROP TABLE kpi_targets_saved'
     );
     rt.db.$client.prepare('DELETE FROM __drizzle_migrations WHERE created_at >= ?').run(journalWhen('0010_week_rollups'));
     rt.db.$client.close();
@@ -188,6 +192,23 @@ describe('upgrading a database from before teams had names', () => {
     setTeamNames(sqlite, 'payments', { en: 'Payments', 'zh-CN': '支付团队' }, 'admin', 5_000);
     expect(getTeamNames(sqlite)[0]).toEqual({ team: 'payments', names: { en: 'Payments', 'zh-CN': '支付团队' } });
     expect(getKpis(sqlite, { from: 0, to: Date.parse('2030-01-01T00:00:00Z') }, { team: 'payments' }, Date.parse('2030-01-01T00:00:00Z')).tickets.created).toBe(1);
+    sqlite.close();
+  });
+});
+
+describe('upgrading a database from before who saved the KPI targets was kept', () => {
+  it('keeps the targets set, records no one for them, and records the next save\'s admin and time', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fb-migrate-')), 'old.sqlite');
+    const old = olderDatabase(path, '0017_team_names');
+    old.prepare("INSERT INTO kpi_targets (kpi, warn, critical, set_by, set_at) VALUES ('csat.pct', 85, 75, 'admin', 1000)").run();
+    old.close();
+
+    const upgraded = createRuntime({ DATABASE_PATH: path });
+    const sqlite = upgraded.db.$client;
+    expect(getKpiTargets(sqlite)['csat.pct']).toMatchObject({ warn: 85, critical: 75, isDefault: false });
+    expect(getKpiTargetsSaved(sqlite)).toBeNull();
+    setKpiTargets(sqlite, { 'csat.pct': null }, 'bea', 5_000);
+    expect(getKpiTargetsSaved(sqlite)).toEqual({ by: 'bea', at: 5_000 });
     sqlite.close();
   });
 });

@@ -2,7 +2,8 @@
 import type { KpiTargetSetting } from '../../../api/queries/getKpiTargets';
 import { adminStatus, etagOf, faultsOf, ifMatch, sendJson, type Faults } from './request';
 import { targetFault } from './target-faults';
-import { en, t, type MessageKey } from '../i18n';
+import { en, formatTimeOfDay, t, type MessageKey } from '../i18n';
+import { kpiTimezone } from '../live/timezone';
 
 /** A KPI the dictionaries name, in the page's language; any other by its path. */
 export const kpiName = (kpi: string): string => (`kpi.${kpi}` in en ? t(`kpi.${kpi}` as MessageKey) : kpi);
@@ -24,13 +25,16 @@ export class TargetsEditor {
   saved = $state(false);
   /** The ETag of the targets shown, sent back as If-Match: a save over another admin's change this page never showed is refused. */
   private tag: string | null = null;
+  /** The zone the centre's times are in (KPI_TIMEZONE), for when another admin saved; null: the browser's own. */
+  private timezone: string | null = null;
   /** Something typed differs from what is in force: not saved yet. */
   dirty = $derived(Object.keys(this.changes()).length > 0);
 
   async load(): Promise<void> {
     const status = await adminStatus();
     if (status !== 200) return void (this.status = status);
-    const res = await fetch('/api/targets', { cache: 'no-store' }).catch(() => null);
+    const [res, zone] = await Promise.all([fetch('/api/targets', { cache: 'no-store' }).catch(() => null), kpiTimezone()]);
+    this.timezone = zone;
     this.status = res?.status ?? 0;
     this.tag = etagOf(res);
     if (res?.ok) this.show((await res.json()).targets);
@@ -64,9 +68,11 @@ export class TargetsEditor {
         this.show((sent.answer as { targets: Record<string, KpiTargetSetting> }).targets, Object.keys(body));
       } else if (sent.status === 412) {
         // Another admin saved since this page showed the targets: theirs are shown, with what this admin typed kept.
-        const theirs = (sent.answer as { targets?: Record<string, KpiTargetSetting> } | null)?.targets;
+        const answer = sent.answer as { targets?: Record<string, KpiTargetSetting>; savedBy?: string | null; savedAt?: number | null } | null;
+        const theirs = answer?.targets;
         if (!theirs) return void (this.faults = { '': sent.fault });
-        const changed = this.rows.filter((r) => theirs[r.kpi] && (theirs[r.kpi]!.warn !== r.warn || theirs[r.kpi]!.critical !== r.critical)).map((r) => kpiName(r.kpi));
+        const differs = (r: TargetRow, o: KpiTargetSetting) => o.warn !== r.warn || o.critical !== r.critical || o.isDefault !== r.isDefault;
+        const changed = this.rows.filter((r) => theirs[r.kpi] && differs(r, theirs[r.kpi]!)).map((r) => kpiName(r.kpi));
         this.tag = etagOf(sent);
         // Field by field: what this admin typed stands, any field left alone shows theirs.
         const before = new Map(this.rows.map((r) => [r.kpi, r]));
@@ -80,7 +86,15 @@ export class TargetsEditor {
             criticalInput: mine.criticalInput !== mine.critical ? mine.criticalInput : r.criticalInput
           };
         });
-        this.faults = { '': t('admin.targets.changedMeanwhile', { kpis: changed.join(t('admin.listSeparator')) }) };
+        const kpis = changed.join(t('admin.listSeparator'));
+        // A save from before the server kept who saves them names no one: the page says only that the targets changed.
+        const { savedBy, savedAt } = answer!;
+        this.faults = {
+          '':
+            typeof savedBy === 'string' && typeof savedAt === 'number'
+              ? t('admin.targets.savedMeanwhile', { who: savedBy, time: formatTimeOfDay(savedAt, this.timezone ?? undefined), kpis })
+              : t('admin.targets.changedMeanwhile', { kpis })
+        };
       } else {
         const typed = Object.fromEntries(this.rows.map((r) => [r.kpi, { warn: r.warnInput, critical: r.criticalInput, higherIsBetter: r.higherIsBetter, default: r.default }]));
         this.faults = faultsOf(sent, (e) => [e.path, targetFault(e.path, e.message, typed)]);

@@ -648,6 +648,7 @@ export const en = {
   'admin.targets.changedMeanwhile': 'Another admin changed the targets ({kpis}) after this page was opened, so nothing was saved: the page shows theirs now, with what you typed kept. Check them, then save again.',
   'admin.listSeparator': ', ',
   'admin.access.secretNotCopied': 'The new token\'s secret is shown only this once, and you have not copied it. Leave this page without it?',
+  'admin.targets.savedMeanwhile': '{who} saved the targets at {time}, after this page was opened, changing {kpis}, so nothing was saved: the page shows theirs now, with what you typed kept. Check them, then save again.',
   // Day one: the start page of a centre no event has reached yet.
   'start.noEvents': 'No events yet: every screen reads zero until the first one comes.',
   'start.noEventsHow': 'The helpdesk, the phone system and the callback dialer send them to {url} (POST, JSON) with the header "Authorization: Bearer <ingest token>"; README.md, Sending events, has an example. The server printed an ingest token at its first start, once.',

@@ -640,6 +640,7 @@ export const zhCN: Dictionary = {
   'admin.targets.changedMeanwhile': '在您打开本页之后，另一位管理员更改了目标（{kpis}），因此未保存任何更改：页面现在显示对方的目标，并保留您输入的值。请检查后再次保存。',
   'admin.listSeparator': '、',
   'admin.access.secretNotCopied': '新令牌的密钥只显示这一次，您还没有复制它。仍要离开本页吗？',
+  'admin.targets.savedMeanwhile': '在您打开本页之后，{who} 于 {time} 保存了目标（更改了{kpis}），因此未保存任何更改：页面现在显示对方的目标，并保留您输入的值。请检查后再次保存。',
   // Day one: the start page of a centre no event has reached yet.
   'start.noEvents': '尚未收到任何事件：收到第一个事件之前，所有页面的数字都是零。',
   'start.noEventsHow': '客服系统、电话系统和回呼拨号器以 POST（JSON）将事件发送到 {url}，并带上请求头“Authorization: Bearer <数据接入令牌>”；README.md 的 Sending events 一节有示例。服务器首次启动时已打印过一次数据接入令牌。',
