@@ -256,3 +256,51 @@ describe('Team names: "Saved" means what is shown is saved', () => {
     await admin.close();
   });
 });
+
+describe('Team names another admin saved while the page stood in another tab', () => {
+  it('shows their names and new teams when the admin comes back to the tab, keeping a name typed and not saved', async () => {
+    const theirs = await dashboard.adminPage('en');
+    const name = (team: string, names: Record<string, string | null>) =>
+      theirs.evaluate(
+        async ([t, n]) => (await fetch(`/api/team-names/${t}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: n }) })).status,
+        [team, names] as const
+      );
+    expect(await name('payments', { en: 'Payments', 'zh-CN': '支付团队' })).toBe(200);
+    expect(await name('wallet', { en: 'Wallet', 'zh-CN': '钱包组' })).toBe(200);
+    const mine = await dashboard.adminPage('en');
+    await mine.goto(`${dashboard.url}/admin/teams?lang=en`);
+    const payments = mine.locator('li[data-team="payments"]');
+    const wallet = mine.locator('li[data-team="wallet"]');
+    await payments.locator('input[name="en"]').waitFor({ timeout: 15_000 });
+    // This admin types a new English name for payments, and leaves for another tab before saving it.
+    await payments.locator('input[name="en"]').fill('Pay team');
+
+    // Meanwhile the other admin renames both teams and names a new one.
+    expect(await name('wallet', { en: 'Wallet desk', 'zh-CN': '钱包服务组' })).toBe(200);
+    expect(await name('payments', { en: 'Payments desk', 'zh-CN': '支付服务组' })).toBe(200);
+    expect(await name('cards', { en: 'Cards' })).toBe(200);
+
+    // Back at the tab: their names and the new team are shown; the English name typed here stays as typed.
+    await mine.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await mine.locator('li[data-team="cards"] input[name="en"]').waitFor({ timeout: 15_000 });
+    expect(await mine.locator('li[data-team="cards"] input[name="en"]').inputValue()).toBe('Cards');
+    await expect.poll(() => wallet.locator('input[name="en"]').inputValue(), { timeout: 15_000 }).toBe('Wallet desk');
+    expect(await wallet.locator('input[name="zh-CN"]').inputValue()).toBe('钱包服务组');
+    expect(await payments.locator('input[name="en"]').inputValue()).toBe('Pay team');
+    expect(await payments.locator('input[name="zh-CN"]').inputValue()).toBe('支付服务组');
+    await shot(mine, 'admin-teams-tab-return-en-1920');
+
+    // Their English name for payments was never shown here: saving over it is refused, naming them; a second Save stands.
+    await payments.locator('input[name="en"]').press('Enter');
+    const said = payments.locator('form > p.error[role=alert]');
+    await said.waitFor({ timeout: 15_000 });
+    expect(await said.textContent()).toMatch(/^admin saved names for payments at \d{1,2}:\d\d\s?[AP]M, after this page was opened/);
+    expect(await payments.locator('input[name="en"]').inputValue()).toBe('Pay team');
+    await payments.locator('button[type="submit"]').click();
+    await payments.getByRole('status').waitFor({ timeout: 15_000 });
+    const stored = (await mine.evaluate(async () => (await fetch('/api/team-names')).json())).teams.find((e: { team: string }) => e.team === 'payments');
+    expect(stored).toEqual({ team: 'payments', names: { en: 'Pay team', 'zh-CN': '支付服务组' } });
+    await mine.close();
+    await theirs.close();
+  });
+});

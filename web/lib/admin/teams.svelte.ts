@@ -30,18 +30,48 @@ export class TeamsEditor {
   private tags = new Map<string, string>();
   /** The zone the centre's times are in (KPI_TIMEZONE), for when another admin saved; null: the browser's own. */
   private timezone: string | null = null;
+  /** Saves and reads begun: a read begun before a save, or before another read, is not shown over its answer. */
+  #saves = 0;
+  #reads = 0;
 
   async load(): Promise<void> {
     const status = await adminStatus();
     if (status !== 200) return void (this.status = status);
-    const [res, zone] = await Promise.all([fetch('/api/team-names', { cache: 'no-store' }).catch(() => null), kpiTimezone()]);
+    const [read, zone] = await Promise.all([readTeams(), kpiTimezone()]);
     this.timezone = zone;
-    this.status = res?.status ?? 0;
-    if (!res?.ok) return;
-    const { teams, etags } = (await res.json()) as { teams: TeamNamesEntry[]; etags?: Record<string, string> };
-    this.tags = new Map(Object.entries(etags ?? {}));
-    teamNames.show(teams);
-    this.rows = teams.map((e) => ({ team: e.team, names: e.names, inputs: inputsOf(e.names) }));
+    this.status = read.status;
+    if (!read.ok) return;
+    this.tags = read.tags;
+    teamNames.show(read.teams);
+    this.rows = read.teams.map((e) => ({ team: e.team, names: e.names, inputs: inputsOf(e.names) }));
+  }
+
+  /**
+   * Reads the names again (the admin came back to the tab): another admin's saves are shown, and new teams listed. What
+   * this admin typed and did not save stays, and a team whose name typed here they changed keeps its tag, so its save is
+   * refused naming them rather than replacing a name this admin never saw. A read that fails keeps the names shown.
+   */
+  async refresh(): Promise<void> {
+    if (this.status !== 200) return;
+    const [saves, reads] = [this.#saves, ++this.#reads];
+    const read = await readTeams();
+    if (reads !== this.#reads || saves !== this.#saves) return;
+    if (read.status === 401 || read.status === 403) return void (this.status = read.status);
+    if (!read.ok) return;
+    teamNames.show(read.teams);
+    const shown = new Map(this.rows.map((row) => [row.team, row]));
+    const listed = new Set(read.teams.map((e) => e.team));
+    this.rows = [
+      ...read.teams.map((e) => {
+        const row = shown.get(e.team);
+        if (!row) return { team: e.team, names: e.names, inputs: inputsOf(e.names) };
+        const tag = read.tags.get(e.team);
+        if (!showTheirs(row, e.names) && tag) this.tags.set(e.team, tag);
+        return row;
+      }),
+      // A team no longer listed (its names cleared, no event naming it) whose names are being typed stays.
+      ...this.rows.filter((row) => !listed.has(row.team) && this.changed(row))
+    ];
   }
 
   /** Whether the row's inputs differ from its names in force. */
@@ -52,6 +82,7 @@ export class TeamsEditor {
   async save(row: TeamRow): Promise<void> {
     this.busy = row.team;
     this.saved = null;
+    this.#saves++;
     // An empty input is no name: the team is shown by its code in that language.
     const names = Object.fromEntries(LOCALES.map((l) => [l, row.inputs[l].trim() || null]));
     try {
@@ -70,9 +101,7 @@ export class TeamsEditor {
       } else if (sent.status === 412 && (sent.answer as { names?: unknown } | null)?.names) {
         // Another admin saved this team's names since the page showed them: theirs are shown, with what was typed kept.
         const theirs = sent.answer as { names: TeamNames; savedBy: string | null; savedAt: number | null };
-        const typed = Object.fromEntries(LOCALES.map((l) => [l, (row.inputs[l].trim() || null) !== row.names[l]])) as Record<Locale, boolean>;
-        row.inputs = Object.fromEntries(LOCALES.map((l) => [l, typed[l] ? row.inputs[l] : (theirs.names[l] ?? '')])) as Record<Locale, string>;
-        row.names = theirs.names;
+        showTheirs(row, theirs.names);
         teamNames.show([{ team: row.team, names: theirs.names }], false);
         const said =
           theirs.savedBy !== null && theirs.savedAt !== null
@@ -87,6 +116,26 @@ export class TeamsEditor {
       this.busy = null;
     }
   }
+}
+
+/** GET /api/team-names: every team with its names, and each team's tag. */
+async function readTeams(): Promise<{ ok: true; status: number; teams: TeamNamesEntry[]; tags: Map<string, string> } | { ok: false; status: number }> {
+  const res = await fetch('/api/team-names', { cache: 'no-store' }).catch(() => null);
+  const body = res?.ok ? ((await res.json().catch(() => null)) as { teams?: TeamNamesEntry[]; etags?: Record<string, string> } | null) : null;
+  if (!res || !body?.teams) return { ok: false, status: res ? (res.ok ? 502 : res.status) : 0 };
+  return { ok: true, status: 200, teams: body.teams, tags: new Map(Object.entries(body.etags ?? {})) };
+}
+
+/**
+ * Shows `theirs` as the row's names in force, each input left alone showing theirs and each typed kept as typed.
+ * True when they changed a name this admin typed over (one not seen here).
+ */
+function showTheirs(row: TeamRow, theirs: TeamNames): boolean {
+  const typed = Object.fromEntries(LOCALES.map((l) => [l, (row.inputs[l].trim() || null) !== row.names[l]])) as Record<Locale, boolean>;
+  const unseen = LOCALES.some((l) => typed[l] && theirs[l] !== row.names[l]);
+  row.inputs = Object.fromEntries(LOCALES.map((l) => [l, typed[l] ? row.inputs[l] : (theirs[l] ?? '')])) as Record<Locale, string>;
+  row.names = theirs;
+  return unseen;
 }
 
 const inputsOf = (names: TeamNames): Record<Locale, string> => Object.fromEntries(LOCALES.map((l) => [l, names[l] ?? ''])) as Record<Locale, string>;
