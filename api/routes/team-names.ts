@@ -44,7 +44,11 @@ export function teamNameRoutes(deps: AppDeps) {
       const theirs = done.value;
       if (theirs) {
         c.header('ETag', theirs.tag);
-        const by = theirs.saved ? `${theirs.saved.by} saved them at ${new Date(theirs.saved.at).toISOString()}` : 'they were taken away';
+        const cleared = Object.values(theirs.names).every((n) => n === null);
+        // No one is recorded only for names cleared before the server kept who saves them (migration 0019).
+        const by = theirs.saved
+          ? `${theirs.saved.by} ${cleared ? 'cleared' : 'saved'} them at ${new Date(theirs.saved.at).toISOString()}`
+          : 'they were cleared, and who cleared them was not recorded (before this server kept it)';
         const message = `The names of ${JSON.stringify(code.team)} changed since they were read (If-Match): ${by}. No team name was changed; read GET /api/team-names again and save again.`;
         return c.json({ error: 'precondition_failed', message, team: code.team, names: theirs.names, savedBy: theirs.saved?.by ?? null, savedAt: theirs.saved?.at ?? null }, 412);
       }

@@ -16,7 +16,7 @@ interface Row {
   set_at: number;
 }
 
-/** A team's names in force, their tag, and who saved the latest of them and when (null: none stored). */
+/** A team's names in force, their tag, and who saved them last and when, a save that cleared them too (null: none recorded). */
 export interface TeamNamesVersion {
   tag: string;
   names: TeamNames;
@@ -32,7 +32,9 @@ const ROWS = 'SELECT team, locale, name, set_by, set_at FROM team_names';
 export function getTeamNamesVersion(sqlite: Database.Database, team: string): TeamNamesVersion {
   const rows = cached(sqlite, `${ROWS} WHERE team = ? ORDER BY locale`).all(team) as Row[];
   const names = Object.fromEntries(TEAM_NAME_LOCALES.map((l) => [l, rows.find((r) => r.locale === l)?.name ?? null])) as TeamNames;
-  const latest = rows.reduce<Row | null>((a, r) => (a && a.set_at >= r.set_at ? a : r), null);
+  // The last save, clearing them included; a team last saved before migration 0019 has only its rows to say it.
+  const save = cached(sqlite, 'SELECT set_by, set_at FROM team_names_saved WHERE team = ?').get(team) as Pick<Row, 'set_by' | 'set_at'> | undefined;
+  const latest = save ?? rows.reduce<Row | null>((a, r) => (a && a.set_at >= r.set_at ? a : r), null);
   return { tag: tagOf(rows), names, saved: latest && { by: latest.set_by, at: latest.set_at } };
 }
 

@@ -177,16 +177,10 @@ describe('PUT /api/targets from targets another admin has since changed (If-Matc
 });
 
 describe('PUT /api/targets refused from older targets: who saved since, and when', () => {
-  const signIn = async (username: string) => {
-    t.rt.db.insert(users).values({ username, passwordHash: hashPassword(`${username}-targets-pw-1`), role: 'admin', createdAt: NOW }).run();
-    const login = await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: `${username}-targets-pw-1` }) });
-    return { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]! };
-  };
-
   it('names the admin who saved last and when, a reset to the default too, and a second save from the newest stands', async () => {
     let clock = NOW;
     t = testApp({ now: () => clock });
-    const [ada, bea] = [await signIn('ada'), await signIn('bea')];
+    const [ada, bea] = [await t.signedIn('ada'), await t.signedIn('bea')];
     const opened = (await t.send('GET', '/api/targets', undefined, ada)).headers.get('etag')!;
     clock = NOW + 20_000;
     expect((await put({ 'csat.pct': { warn: 85, critical: 75 } }, { ...bea, 'if-match': opened })).status).toBe(200);

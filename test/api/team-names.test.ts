@@ -141,3 +141,48 @@ describe('PUT /api/team-names/:team from names another admin has since saved (If
     expect((await teams())[0]).toEqual({ team: 'payments', names: { en: 'Payments', 'zh-CN': null } });
   });
 });
+
+describe('PUT /api/team-names/:team after another admin cleared the team\'s names', () => {
+  it('refuses a save from the names before with 412 saying who cleared them and when, and stores nothing', async () => {
+    let clock = NOW;
+    t = testApp({ now: () => clock });
+    const bea = await t.signedIn('bea');
+    expect((await put('payments', { names: { en: 'Payments', 'zh-CN': '支付团队' } })).status).toBe(200);
+    const opened = (await t.get('/api/team-names', t.tokens.admin)).body.etags.payments;
+
+    // bea clears both names: nothing is left of them in team_names, and the team is no longer listed.
+    clock = NOW + 20_000;
+    const cleared = await t.send('PUT', '/api/team-names/payments', { names: { en: null, 'zh-CN': null } }, { ...bea, 'if-match': opened });
+    expect(cleared.status).toBe(200);
+    expect(await teams()).toEqual([]);
+
+    // This admin's page still shows the names: their save is refused, naming bea and when.
+    clock = NOW + 40_000;
+    const mine = await t.send('PUT', '/api/team-names/payments', { names: { en: 'Pay team', 'zh-CN': '支付团队' } }, { authorization: `Bearer ${t.tokens.admin}`, 'if-match': opened });
+    expect(mine.status).toBe(412);
+    expect(mine.headers.get('etag')).toBe(cleared.headers.get('etag'));
+    expect(mine.body).toEqual({
+      error: 'precondition_failed',
+      message: `The names of "payments" changed since they were read (If-Match): bea cleared them at ${new Date(NOW + 20_000).toISOString()}. No team name was changed; read GET /api/team-names again and save again.`,
+      team: 'payments',
+      names: { en: null, 'zh-CN': null },
+      savedBy: 'bea',
+      savedAt: NOW + 20_000
+    });
+    expect(await teams()).toEqual([]);
+  });
+
+  it('says plainly that no one was recorded for names cleared before the server kept who saves them', async () => {
+    t = testApp({ now: () => NOW });
+    // As a release before migration 0019 left a save, then a clearing: rows, then none, and no record of either.
+    t.rt.db.$client.prepare("INSERT INTO team_names (team, locale, name, set_by, set_at) VALUES ('payments', 'en', 'Payments', 'admin', ?)").run(NOW - 60_000);
+    const opened = (await t.get('/api/team-names', t.tokens.admin)).body.etags.payments;
+    t.rt.db.$client.prepare("DELETE FROM team_names WHERE team = 'payments'").run();
+    const mine = await t.send('PUT', '/api/team-names/payments', { names: { en: 'Pay team' } }, { authorization: `Bearer ${t.tokens.admin}`, 'if-match': opened });
+    expect(mine.status).toBe(412);
+    expect(mine.body.message).toBe(
+      'The names of "payments" changed since they were read (If-Match): they were cleared, and who cleared them was not recorded (before this server kept it). No team name was changed; read GET /api/team-names again and save again.'
+    );
+    expect(mine.body).toMatchObject({ savedBy: null, savedAt: null });
+  });
+});

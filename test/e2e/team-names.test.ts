@@ -8,7 +8,7 @@ import { questionsAsked, unloadBlocked } from '../helpers/leaving';
 import { lastHour } from '../helpers/events';
 
 const dashboard = useDashboard({
-  users: { maria: 'manager' },
+  users: { maria: 'manager', bea: 'admin' },
   seed: async (dashboard) => {
     const { min, t0, ev } = lastHour();
     await dashboard.send([
@@ -302,5 +302,42 @@ describe('Team names another admin saved while the page stood in another tab', (
     expect(stored).toEqual({ team: 'payments', names: { en: 'Pay team', 'zh-CN': '支付服务组' } });
     await mine.close();
     await theirs.close();
+  });
+});
+
+describe('Team names another admin cleared after the page opened', () => {
+  it('says who cleared them and when, in the page\'s language, keeps what was typed, and a second Save stands', async () => {
+    requireCjkFont();
+    const theirs = await dashboard.signedInAs('bea', 'en');
+    const name = (names: Record<string, string | null>) =>
+      theirs.evaluate(
+        async (n) => (await fetch('/api/team-names/payments', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: n }) })).status,
+        names
+      );
+    expect(await name({ en: 'Payments', 'zh-CN': '支付团队' })).toBe(200);
+    const mine = await dashboard.adminPage('zh-CN');
+    await mine.goto(`${dashboard.url}/admin/teams?lang=zh-CN`);
+    const row = mine.locator('li[data-team="payments"]');
+    await row.locator('input[name="en"]').waitFor({ timeout: 15_000 });
+    await row.locator('input[name="en"]').fill('Pay team');
+
+    // bea clears both of payments' names; this admin, whose page still shows them, saves a new English name.
+    expect(await name({ en: null, 'zh-CN': null })).toBe(200);
+    await row.locator('input[name="en"]').press('Enter');
+    const said = row.locator('form > p.error[role=alert]');
+    await said.waitFor({ timeout: 15_000 });
+    expect(await said.textContent()).toMatch(
+      /^在您打开本页之后，bea 于 \d{1,2}:\d\d 清除了 payments 的名称，因此您的更改没有保存：该团队现在没有名称，并保留您输入的值。请检查后再次保存。$/
+    );
+    expect(await row.locator('input[name="en"]').inputValue()).toBe('Pay team');
+    expect(await row.locator('input[name="zh-CN"]').inputValue()).toBe('');
+    await shot(mine, 'admin-teams-cleared-zh-1920');
+
+    await row.locator('button[type="submit"]').click();
+    await row.getByRole('status').waitFor({ timeout: 15_000 });
+    const stored = (await mine.evaluate(async () => (await fetch('/api/team-names')).json())).teams.find((e: { team: string }) => e.team === 'payments');
+    expect(stored).toEqual({ team: 'payments', names: { en: 'Pay team', 'zh-CN': null } });
+    await mine.close();
+    await theirs.context().close();
   });
 });

@@ -1,6 +1,7 @@
 // A fresh app on a fresh in-memory database, with tokens for each role. Requests go through app.request().
 import { createApp } from '../../api/app';
-import { createToken, type Role } from '../../api/auth/credentials';
+import { createToken, hashPassword, type Role } from '../../api/auth/credentials';
+import { users } from '../../db/index';
 import { loadConfig } from '../../api/config';
 import { createRuntime } from '../../api/runtime';
 
@@ -37,6 +38,14 @@ export function testApp(opts: { now?: () => number; timezone?: string; path?: st
     return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
   }
 
+  /** Adds `username` with `role` and signs them in: the headers of their requests (the session's cookie), so a save names them. */
+  async function signedIn(username: string, role: Exclude<Role, 'ingest'> = 'admin') {
+    const password = `${username}-password-1`;
+    rt.db.insert(users).values({ username, passwordHash: hashPassword(password), role, createdAt: now() }).run();
+    const login = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    return { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]! };
+  }
+
   const query = (params: Record<string, string | number | undefined>) =>
     new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString();
 
@@ -47,6 +56,7 @@ export function testApp(opts: { now?: () => number; timezone?: string; path?: st
     post,
     get,
     send,
+    signedIn,
     kpis: async (params: Record<string, string | number | undefined> = {}) => (await get(`/api/kpis?${query(params)}`)).body,
     agents: async (params: Record<string, string | number | undefined> = {}) => (await get(`/api/agents?${query(params)}`)).body,
     close: () => rt.db.$client.close()

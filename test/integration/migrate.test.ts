@@ -14,6 +14,7 @@ import { getTeamNames } from '../../api/queries/getTeamNames';
 import { getKpiTargetsSaved } from '../../api/targets/saved';
 import { setKpiTargets } from '../../api/targets/setKpiTargets';
 import { setTeamNames } from '../../api/team-names/setTeamNames';
+import { getTeamNamesVersion } from '../../api/team-names/version';
 import { createRuntime } from '../../api/runtime';
 import { listTokens } from '../../api/tokens/store';
 import { derivedTables } from '../helpers/derived';
@@ -126,11 +127,11 @@ describe('upgrading a database from before week rollups', () => {
     // As a release before migration 0010 left it: no week rows, no week marks, and neither 0010 nor any later
     // migration applied (0011 made the index events_ahead, 0012 backlog_samples_minute, 0013 the users' triggers,
     // 0014 the table kpi_targets, 0015 the table sla_policies, 0016 the tokens' column last_used_at, 0017 the table team_names,
-    // 0018 the table kpi_targets_saved).
+    // 0018 the table kpi_targets_saved, 0019 the table team_names_saved).
     rt.db.$client.exec(
       'DELETE FROM rollups WHERE level = 3; DELETE FROM rollup_stale WHERE level = 3; DROP INDEX events_ahead; DROP INDEX backlog_samples_minute;' +
         ' DROP TRIGGER users_name_in_other_capitals_insert; DROP TRIGGER users_name_in_other_capitals_update; DROP TABLE kpi_targets; DROP TABLE sla_policies;' +
-        ' ALTER TABLE api_tokens DROP COLUMN last_used_at; DROP TABLE team_names; DROP TABLE kpi_targets_saved'
+        ' ALTER TABLE api_tokens DROP COLUMN last_used_at; DROP TABLE team_names; DROP TABLE kpi_targets_saved; DROP TABLE team_names_saved'
     );
     rt.db.$client.prepare('DELETE FROM __drizzle_migrations WHERE created_at >= ?').run(journalWhen('0010_week_rollups'));
     rt.db.$client.close();
@@ -209,6 +210,22 @@ describe('upgrading a database from before who saved the KPI targets was kept', 
     expect(getKpiTargetsSaved(sqlite)).toBeNull();
     setKpiTargets(sqlite, { 'csat.pct': null }, 'bea', 5_000);
     expect(getKpiTargetsSaved(sqlite)).toEqual({ by: 'bea', at: 5_000 });
+    sqlite.close();
+  });
+});
+
+describe('upgrading a database from before who saved each team\'s names was kept', () => {
+  it('keeps the names, says who saved them from their rows, and records who clears them next', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fb-migrate-')), 'old.sqlite');
+    const old = olderDatabase(path, '0018_kpi_targets_saved');
+    old.prepare("INSERT INTO team_names (team, locale, name, set_by, set_at) VALUES ('payments', 'en', 'Payments', 'ada', 1000)").run();
+    old.close();
+
+    const upgraded = createRuntime({ DATABASE_PATH: path });
+    const sqlite = upgraded.db.$client;
+    expect(getTeamNamesVersion(sqlite, 'payments')).toMatchObject({ names: { en: 'Payments', 'zh-CN': null }, saved: { by: 'ada', at: 1000 } });
+    setTeamNames(sqlite, 'payments', { en: null, 'zh-CN': null }, 'bea', 5_000);
+    expect(getTeamNamesVersion(sqlite, 'payments')).toEqual({ tag: '"none"', names: { en: null, 'zh-CN': null }, saved: { by: 'bea', at: 5_000 } });
     sqlite.close();
   });
 });

@@ -105,7 +105,11 @@ export class TeamsEditor {
         teamNames.show([{ team: row.team, names: theirs.names }], false);
         const said =
           theirs.savedBy !== null && theirs.savedAt !== null
-            ? t('admin.teams.savedMeanwhile', { who: theirs.savedBy, team: row.team, time: formatTimeOfDay(theirs.savedAt, this.timezone ?? undefined) })
+            ? t(LOCALES.every((l) => theirs.names[l] === null) ? 'admin.teams.clearedMeanwhile' : 'admin.teams.savedMeanwhile', {
+                who: theirs.savedBy,
+                team: row.team,
+                time: formatTimeOfDay(theirs.savedAt, this.timezone ?? undefined)
+              })
             : t('admin.teams.changedMeanwhile', { team: row.team });
         this.faults = { ...faults, [row.team]: said };
       } else {

@@ -658,6 +658,7 @@ export const en = {
   // Team names saved by two admins at once (If-Match).
   'admin.teams.savedMeanwhile': '{who} saved names for {team} at {time}, after this page was opened, so yours were not saved: their names are shown now, with what you typed kept. Check them, then save again.',
   'admin.teams.changedMeanwhile': 'The names of {team} were changed after this page was opened, so yours were not saved: the names in force are shown now, with what you typed kept. Check them, then save again.',
+  'admin.teams.clearedMeanwhile': '{who} cleared the names of {team} at {time}, after this page was opened, so yours were not saved: the team has no name now, with what you typed kept. Check them, then save again.',
   // The reports' trend chart in sentences, what a screen reader reads for its canvas.
   'reports.trend.say.day': 'Day by day, {first} to {last}: {created} tickets created and {resolved} resolved.',
   'reports.trend.say.day.one': 'Day by day, {first} to {last}: {created} ticket created and {resolved} resolved.',

@@ -650,6 +650,7 @@ export const zhCN: Dictionary = {
   // Team names saved by two admins at once (If-Match).
   'admin.teams.savedMeanwhile': '在您打开本页之后，{who} 于 {time} 保存了 {team} 的名称，因此您的更改没有保存：现在显示对方的名称，并保留您输入的值。请检查后再次保存。',
   'admin.teams.changedMeanwhile': '在您打开本页之后，{team} 的名称已被更改，因此您的更改没有保存：现在显示当前生效的名称，并保留您输入的值。请检查后再次保存。',
+  'admin.teams.clearedMeanwhile': '在您打开本页之后，{who} 于 {time} 清除了 {team} 的名称，因此您的更改没有保存：该团队现在没有名称，并保留您输入的值。请检查后再次保存。',
   // The reports' trend chart in sentences, what a screen reader reads for its canvas.
   'reports.trend.say.day': '按日趋势，{first}至{last}：共新建 {created} 单，解决 {resolved} 单。',
   'reports.trend.say.day.one': '按日趋势，{first}至{last}：共新建 {created} 单，解决 {resolved} 单。',
