@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { en, type MessageKey } from '../../web/lib/i18n/en';
 import { zhCN } from '../../web/lib/i18n/zh-cn';
-import { nameIsOffset, steadyOffset, zoneNameIn } from '../../web/lib/i18n/zone';
+import { nameIsOffset, steadyOffset, zoneNameIn, zoneOffsetAt } from '../../web/lib/i18n/zone';
 import { zonedParts } from '../kpi/time';
 import type { KpiFilters } from '../kpi/types';
 import { MAX_LIMIT, SCAN_BUDGET, decodeCursor, getDrillPage, type DrillItem, type DrillPosition, type Measure, type ScanBudget } from './getDrill';
@@ -78,6 +78,11 @@ function peopleColumns({ lang, timezone }: CsvForPeople, window: { from: number;
   const time = (v: string | null) => (v === null ? null : wallTime(Date.parse(v), timezone));
   const zone = csvZone(lang, timezone, window);
   const header = COLUMNS.map((k) => say(lang, `drill.csv.${k}`, { zone }));
+  // A zone that changes its clocks has no one offset for the headings, and a night it falls back reads 01:30 twice:
+  // each time's offset gets a column at the end, so the time stays one a spreadsheet takes as a date.
+  const perRow = steadyOffset(timezone, window.from, window.to) === null && zoneOffsetAt(timezone, window.from) !== null;
+  const offset = (v: string | null) => (v === null ? null : zoneOffsetAt(timezone, Date.parse(v)));
+  if (perRow) header.push(say(lang, 'drill.csv.atOffset'), say(lang, 'drill.csv.dueOffset'));
   return {
     header,
     cells: (i) => [
@@ -96,7 +101,8 @@ function peopleColumns({ lang, timezone }: CsvForPeople, window: { from: number;
       yesNo(i.connected),
       yesNo(i.onTime),
       yesNo(i.confirmed),
-      time(i.due)
+      time(i.due),
+      ...(perRow ? [offset(i.at), offset(i.due)] : [])
     ]
   };
 }

@@ -74,10 +74,10 @@ describe("the wall's today in the centre's zone", () => {
 });
 
 describe("the tickets' CSV for people in the centre's zone", () => {
-  async function csv(zone: string, now: string, query: string, events: unknown[]) {
+  async function csv(zone: string, now: string, query: string, events: unknown[], measure = 'tickets.created') {
     const t = testApp({ timezone: zone, now: () => Date.parse(now) });
     expect((await t.post(events)).status).toBe(200);
-    const res = await t.app.request(`/api/drill?measure=tickets.created&format=csv&${query}`, { headers: { authorization: `Bearer ${t.tokens.manager}` } });
+    const res = await t.app.request(`/api/drill?measure=${measure}&format=csv&${query}`, { headers: { authorization: `Bearer ${t.tokens.manager}` } });
     expect(res.status).toBe(200);
     const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
     t.close();
@@ -94,6 +94,23 @@ describe("the tickets' CSV for people in the centre's zone", () => {
     expect(lines[0]).not.toMatch(/GMT-[45]/);
     expect(lines.slice(1).map((l) => /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.exec(l)?.[0])).toEqual(['2026-11-01 23:30:00', '2026-11-01 01:30:00', '2026-11-01 01:30:00']);
     expect(lines.slice(1).map((l) => /T-[a-z]+/.exec(l)?.[0])).toEqual(['T-evening', 'T-est', 'T-edt']);
+  });
+
+  it('gives each time its offset from UTC where the zone changes its clocks, so the two 01:30s of the night it falls back read apart', async () => {
+    const fallBack = [created('T-edt', Date.parse('2026-11-01T05:30:00Z')), created('T-est', Date.parse('2026-11-01T06:30:00Z'))];
+    // The time stays as the centre's clock reads it (a spreadsheet takes it as a date); the offset is a column of its own, at the end.
+    const rows = (lines: string[]) => lines.slice(1).map((l) => l.split(',')).map((c) => [c[1], c[3], c[16], c[15], c[17]]);
+    const en = await csv('America/New_York', '2026-11-05T12:00:00Z', 'from=2026-11-01&to=2026-11-02&lang=en', fallBack);
+    expect(en[0]).toMatch(/,"Due \(Eastern Time, America\/New_York\)",Time: UTC offset,Due: UTC offset$/);
+    expect(rows(en)).toEqual([['T-est', '2026-11-01 01:30:00', 'GMT-5', '', ''], ['T-edt', '2026-11-01 01:30:00', 'GMT-4', '', '']]);
+    const zh = await csv('America/New_York', '2026-11-05T12:00:00Z', 'from=2026-11-01&to=2026-11-02&lang=zh-CN', fallBack);
+    expect(zh[0]).toMatch(/,时间的 UTC 偏移,到期时间的 UTC 偏移$/);
+    expect(rows(zh)).toEqual(rows(en));
+    // Berlin falls back at 03:00 on 25 October: a callback scheduled at 02:30 summer time, due at 02:30 winter time.
+    const due = await csv('Europe/Berlin', '2026-10-26T12:00:00Z', 'from=2026-10-25&to=2026-10-26&lang=en', [
+      { id: 'b1', type: 'callback.scheduled', at: '2026-10-25T00:30:00Z', callback: 'CB-1', reason: 'other', due: '2026-10-25T01:30:00Z', team: 'wallet' }
+    ], 'backlog.callbacksPending');
+    expect(rows(due)).toEqual([['CB-1', '2026-10-25 02:30:00', 'GMT+2', '2026-10-25 02:30:00', 'GMT+1']]);
   });
 
   it('reads Kolkata\'s clock, half an hour off, and names its offset', async () => {

@@ -438,6 +438,8 @@ export const en = {
   'drill.csv.yes': 'yes',
   'drill.csv.no': 'no',
   'drill.csv.capped': '# Only the first {rows} rows: there are more. Narrow the range or the filters to download the rest.',
+  'drill.csv.atOffset': 'Time: UTC offset',
+  'drill.csv.dueOffset': 'Due: UTC offset',
   // A callback's figure in the tickets behind a number: what its attempt or completion came to, when a pending one is due.
   'drill.outcome': 'Outcome',
   'drill.connected': 'connected',

@@ -433,6 +433,8 @@ export const zhCN: Dictionary = {
   'drill.csv.yes': '是',
   'drill.csv.no': '否',
   'drill.csv.capped': '# 仅含前 {rows} 行，还有更多：请缩小日期范围或筛选条件以下载其余部分。',
+  'drill.csv.atOffset': '时间的 UTC 偏移',
+  'drill.csv.dueOffset': '到期时间的 UTC 偏移',
   // A callback's figure in the tickets behind a number: what its attempt or completion came to, when a pending one is due.
   'drill.outcome': '结果',
   'drill.connected': '已接通',
