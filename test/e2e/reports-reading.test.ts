@@ -163,4 +163,48 @@ describe('A keyboard walk through the reports', () => {
     await page.waitForURL(/\/reports\/tickets\?/);
     await expect.poll(() => focused(page)).toBe(`a ${ticket}`);
   });
+
+  /** What has the focus, and the ring drawn round it (its computed outline's style: "none" for no ring). */
+  const ring = (page: Page) => page.evaluate(() => `${document.activeElement?.textContent?.trim()}: ${getComputedStyle(document.activeElement!).outlineStyle}`);
+
+  it('rings where the focus lands only after a step taken by keyboard: not after a click, nor for a key pressed while the list loads', async () => {
+    const page = await dashboard.signedInAs('maria', 'en');
+    const team = 'table.teams tr[data-team="payments"] th a';
+    const crumbFocused = () => expect.poll(() => page.evaluate(() => document.activeElement?.matches('nav.crumbs [aria-current="page"]'))).toBe(true);
+    await page.goto(`${dashboard.url}/reports?lang=en`);
+    await page.locator(team).click();
+    await crumbFocused();
+    expect(await ring(page)).toMatch(/^Team .*: none$/);
+    await page.goto(`${dashboard.url}/reports?lang=en`);
+    await page.locator(team).focus();
+    await page.keyboard.press('Enter');
+    await crumbFocused();
+    expect(await ring(page)).toMatch(/^Team .*: auto$/);
+
+    // A ticket's story left by its Back button, clicked: the list's ticket takes the focus once the list is back, and
+    // an arrow key pressed meanwhile to scroll is no step by keyboard (Chromium drew the ring after any key).
+    await page.goto(`${dashboard.url}/reports?team=payments&agent=alice&lang=en`);
+    await page.locator('.tile a[data-measure="firstResponse.count"]').click();
+    await page.locator('.drill-page tbody th > a').first().click();
+    await page.waitForURL(/\/reports\/ticket\?/);
+    const ticket = (await page.locator('main h1').textContent())!.replace(/^Ticket /, '');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/drill?*', async (route) => (await held, route.continue()));
+    await page.locator('button.back').click();
+    await page.waitForURL(/\/reports\/tickets\?/);
+    await page.keyboard.press('ArrowDown');
+    release();
+    await expect.poll(() => ring(page)).toBe(`${ticket}: none`);
+    // The same Back by keyboard rings the ticket.
+    await page.unroute('**/api/drill?*');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/reports\/ticket\?/);
+    await expect.poll(() => focused(page)).toBe(`h1 Ticket ${ticket}`);
+    expect(await tabTo(page, 'button.back')).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/reports\/tickets\?/);
+    await expect.poll(() => ring(page)).toBe(`${ticket}: auto`);
+    await page.context().close();
+  });
 });
