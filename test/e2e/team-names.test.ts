@@ -341,3 +341,33 @@ describe('Team names another admin cleared after the page opened', () => {
     await theirs.context().close();
   });
 });
+
+describe('Team names reach an open report', () => {
+  it("a report left open shows a team's new name when its tab comes back into view, without a reload; the tickets' list too", async () => {
+    const admin = await namePayments();
+    const rename = (en: string) =>
+      admin.evaluate(async (en) => (await fetch('/api/team-names/payments', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: { en, 'zh-CN': '支付团队' } }) })).status, en);
+    const backAtTab = (page: Page) => page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    const maria = await dashboard.signedInAs('maria', 'en');
+    await maria.goto(`${dashboard.url}/reports?lang=en`);
+    expect(await (await teamLink(maria, 'payments')).textContent()).toBe('Payments');
+    // A mark on this page: were it reloaded, the mark would be gone.
+    await maria.evaluate(() => ((window as unknown as { leftOpen: boolean }).leftOpen = true));
+
+    expect(await rename('Card payments')).toBe(200);
+    await backAtTab(maria);
+    await expect.poll(() => maria.locator('tr[data-team="payments"] th a').textContent(), { timeout: 15_000 }).toBe('Card payments');
+
+    // Down to the tickets behind the team's number, then renamed again: its crumb, its rows and its title follow.
+    await maria.locator('tr[data-team="payments"] a[data-measure="tickets.created"]').click();
+    await maria.locator('.drill-page td[data-label="Team"]').first().waitFor({ timeout: 20_000 });
+    expect(await rename('Wallet payments')).toBe(200);
+    await backAtTab(maria);
+    await expect.poll(() => maria.locator('.drill-page td[data-label="Team"]').allTextContents(), { timeout: 15_000 }).toEqual(['Wallet payments', 'Wallet payments']);
+    expect(await maria.locator('nav.crumbs li').allTextContents()).toContain('Team Wallet payments');
+    expect(await maria.title()).toBe('Tickets created · Team Wallet payments · Floorboard');
+    expect(await maria.evaluate(() => (window as unknown as { leftOpen?: boolean }).leftOpen)).toBe(true);
+    await maria.context().close();
+    await admin.close();
+  });
+});

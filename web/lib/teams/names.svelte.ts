@@ -13,20 +13,43 @@ export class TeamNameBook {
   #reading: Promise<void> | null = null;
   /** Counts the names shown: a read answered after newer names came (the live feed's, an admin's save) is not shown. */
   #shown = 0;
+  /** A read on its way: a return to the page asks for none beside it. */
+  #rereading = false;
 
   /**
-   * Reads the names once (a report's pages; the wall has them from its live feed, LiveFeed); a page that calls it
-   * again waits for the same read.
+   * Reads the names once (the wall has them from its live feed, LiveFeed); a page that calls it again waits for the
+   * same read.
    */
   load(): Promise<void> {
     return (this.#reading ??= this.refresh());
   }
 
-  /** Reads them again: after a read that failed. */
+  /**
+   * Reads the names now and again whenever the page's tab or window comes back into view, for a page with no live
+   * feed (a report left open shows a team an admin renamed meanwhile, in another tab or on another screen, where it
+   * showed the old name until reloaded); returns its own cleanup, for onMount.
+   */
+  listen(): () => void {
+    void this.load();
+    const back = () => {
+      // Both fire on a return to the tab: one read for the two.
+      if (document.visibilityState === 'visible' && !this.#rereading) this.#reading = this.refresh();
+    };
+    document.addEventListener('visibilitychange', back);
+    addEventListener('focus', back);
+    return () => {
+      document.removeEventListener('visibilitychange', back);
+      removeEventListener('focus', back);
+    };
+  }
+
+  /** Reads them again: after a read that failed, and on a return to the page. */
   private async refresh(): Promise<void> {
     const shown = this.#shown;
+    this.#rereading = true;
     const res = await fetch('/api/team-names', { cache: 'no-store' }).catch(() => null);
     const body = res?.ok ? ((await res.json().catch(() => null)) as { teams?: TeamNamesEntry[] } | null) : null;
+    this.#rereading = false;
     if (body?.teams) {
       if (this.#shown === shown) this.show(body.teams);
     }
