@@ -3,6 +3,7 @@
 // or by its code where it has none there.
 import type { TeamNamesEntry } from '../../../api/queries/getTeamNames';
 import { getLocale, type Locale } from '../i18n';
+import { onTabReturn } from '../tab-return';
 
 export type { TeamNamesEntry };
 export type TeamNames = TeamNamesEntry['names'];
@@ -31,16 +32,8 @@ export class TeamNameBook {
    */
   listen(): () => void {
     void this.load();
-    const back = () => {
-      // Both fire on a return to the tab: one read for the two.
-      if (document.visibilityState === 'visible' && !this.#rereading) this.#reading = this.refresh();
-    };
-    document.addEventListener('visibilitychange', back);
-    addEventListener('focus', back);
-    return () => {
-      document.removeEventListener('visibilitychange', back);
-      removeEventListener('focus', back);
-    };
+    // Both fire on a return to the tab: one read for the two.
+    return onTabReturn(() => void (!this.#rereading && (this.#reading = this.refresh())));
   }
 
   /** Reads them again: after a read that failed, and on a return to the page. */
