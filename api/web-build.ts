@@ -49,20 +49,53 @@ export async function ensureDashboardBuilt(site = BUILD): Promise<string | undef
   };
   const release = await lock(LOCK).catch((err: unknown) => writeRefused(err));
   if (typeof release !== 'function') return release;
+  return stoppable(async (onStop) => {
+    onStop(release);
+    try {
+      // Another process may have built it while this one waited for the lock.
+      if (!isStale(site)) return site;
+      // What a build killed outright (SIGKILL) left behind: only the lock's holder builds, so none is in use.
+      for (const name of readdirSync(dirname(site))) if (name.startsWith(`${basename(site)}.building-`)) rmSync(join(dirname(site), name), { recursive: true, force: true });
+      // Vite is a development dependency: `npm install --omit=dev` leaves it out, and `npm run build` cannot run either.
+      if (!existsSync(VITE)) return notBuilt('Vite, which builds it, is not installed (npm install --omit=dev leaves it out)', 'run npm install, then restart the server', site);
+      console.log('Building the dashboard (first start or web/ changed)…');
+      const built = await buildInto(site, onStop).catch((err: unknown) => writeRefused(err));
+      if (built === true) return site;
+      if (built === false) return notBuilt('vite build failed (its errors are above)', 'mend what they name (npm run build shows them again), then restart the server', site);
+      return built;
+    } finally {
+      release();
+    }
+  });
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs `run`; a signal meanwhile runs the steps it gave `onStop` (the last given first) and ends this process with
+ * 128+n. The handlers stay until `run` has removed its work directory and released the lock: put away before, a
+ * signal during that removal (hundreds of files) ended the process by the default action, leaving both behind.
+ */
+async function stoppable<T>(run: (onStop: (step: () => void) => void) => Promise<T>): Promise<T> {
+  const steps: (() => void)[] = [];
+  const stop = (signal: NodeJS.Signals) => {
+    for (const step of steps.reverse())
+      try {
+        step();
+      } catch {
+        // A step that fails must not keep the later ones (the lock's release) from running.
+      }
+    process.exit(128 + constants.signals[signal]);
+  };
+  // `on`, not `once`: a second Ctrl-C while the first is handled would otherwise end the process by the default action.
+  for (const s of SIGNALS) process.on(s, stop);
   try {
-    // Another process may have built it while this one waited for the lock.
-    if (!isStale(site)) return site;
-    // What a build killed outright (SIGKILL) left behind: only the lock's holder builds, so none is in use.
-    for (const name of readdirSync(dirname(site))) if (name.startsWith(`${basename(site)}.building-`)) rmSync(join(dirname(site), name), { recursive: true, force: true });
-    // Vite is a development dependency: `npm install --omit=dev` leaves it out, and `npm run build` cannot run either.
-    if (!existsSync(VITE)) return notBuilt('Vite, which builds it, is not installed (npm install --omit=dev leaves it out)', 'run npm install, then restart the server', site);
-    console.log('Building the dashboard (first start or web/ changed)…');
-    const built = await buildInto(site, release).catch((err: unknown) => writeRefused(err));
-    if (built === true) return site;
-    if (built === false) return notBuilt('vite build failed (its errors are above)', 'mend what they name (npm run build shows them again), then restart the server', site);
-    return built;
+    return await run((step) => steps.push(step));
   } finally {
-    release();
+    // A signal that came during run's last synchronous steps waits in the event loop's poll phase. This may be in
+    // that phase (after vite's exit): one immediate ends it unpolled, a second goes once round the loop, polling.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    for (const s of SIGNALS) process.off(s, stop);
   }
 }
 
@@ -81,10 +114,11 @@ function notBuilt(why: string, todo: string, site: string): string | undefined {
 
 /**
  * Runs `vite build` into a fresh directory beside `site`, then puts it in place of `site`; whether it succeeded.
- * A signal meanwhile ends the build, runs `release` and ends this process.
+ * A signal meanwhile ends the build and removes that directory (`onStop`).
  */
-async function buildInto(site: string, release: () => void): Promise<boolean> {
+async function buildInto(site: string, onStop: (step: () => void) => void): Promise<boolean> {
   const work = mkdtempSync(`${site}.building-`);
+  onStop(() => rmSync(work, { recursive: true, force: true }));
   const fresh = join(work, 'site');
   const child = spawn(process.execPath, [VITE, 'build', '--logLevel', 'warn'], {
     cwd: ROOT,
@@ -94,14 +128,7 @@ async function buildInto(site: string, release: () => void): Promise<boolean> {
     env: { ...process.env, NODE_ENV: 'production', FLOORBOARD_BUILD_DIR: fresh }
   });
   forwardBuildLog(child.stdout!);
-  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const stop = (signal: NodeJS.Signals) => {
-    child.kill('SIGTERM');
-    rmSync(work, { recursive: true, force: true });
-    release();
-    process.exit(128 + constants.signals[signal]);
-  };
-  for (const s of SIGNALS) process.once(s, stop);
+  onStop(() => child.kill('SIGTERM'));
   try {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve).once('error', () => resolve(null)));
     if (code !== 0) return false;
@@ -110,7 +137,6 @@ async function buildInto(site: string, release: () => void): Promise<boolean> {
     renameSync(fresh, site);
     return true;
   } finally {
-    for (const s of SIGNALS) process.off(s, stop);
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -86,6 +86,23 @@ describe('the dashboard build at start', () => {
     expect(leftovers(site)).toEqual([]);
     expect(existsSync(join(ROOT, 'build.lock')), 'the lock is released').toBe(false);
   }, 180_000);
+  // Once vite had exited the start put its signal handlers away, then removed its work directory (the old site moved
+  // into it, hundreds of files) and released the lock: a SIGTERM then ended it by the default action, leaving a
+  // build.building-* directory for ever and build.lock behind.
+  it('a start stopped while it removes its build\'s work directory still removes it, releases the lock and exits 143', async () => {
+    const site = scratchSite();
+    lastBuild(site);
+    const marker = join(dirname(site), 'holding');
+    const env = { NODE_OPTIONS: preloading(join(ROOT, 'test', 'helpers', 'hold-work-removal.mjs')), HOLD_WORK_REMOVAL_MARKER: marker, HOLD_WORK_REMOVAL_MS: '3000' };
+    const start = startFor(site, { env });
+    await vi.waitFor(() => expect(existsSync(marker), start.err).toBe(true), { timeout: 60_000, interval: 20 });
+    start.proc.kill('SIGTERM');
+    expect(await start.exit).toBe(143);
+    // Either whole site: the one it had, or the one just built.
+    expect(['<!doctype html>', '<!doctype html><title>new</title>']).toContain(readFileSync(join(site, 'index.html'), 'utf8'));
+    expect(leftovers(site)).toEqual([]);
+    expect(existsSync(join(ROOT, 'build.lock')), 'the lock is released').toBe(false);
+  }, 90_000);
 });
 
 /** Preloaded, it has the start's `vite build` fail at once. */
