@@ -18,6 +18,7 @@ import { seenRoutes } from './routes/seen';
 import { slaPolicyRoutes } from './routes/sla-policies';
 import { targetRoutes } from './routes/targets';
 import { teamNameRoutes } from './routes/team-names';
+import { adminChangeRoutes } from './routes/admin-changes';
 import { tokenRoutes } from './routes/tokens';
 import { trendRoutes } from './routes/trend';
 import { userRoutes } from './routes/users';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/team-names', teamNameRoutes(deps));
   app.route('/api/users', userRoutes(deps, throttle));
   app.route('/api/tokens', tokenRoutes(deps));
+  app.route('/api/admin/changes', adminChangeRoutes(deps));
   // The WebSocket is served on the upgrade (listen.ts); a plain GET is told so, once its caller may see it, or
   // why an upgrade would be refused now: the wall asks it when its handshakes fail, which it cannot tell apart.
   app.get('/api/live', (c) => {

@@ -9,3 +9,4 @@ export * from './schema/backlog';
 export * from './schema/targets';
 export * from './schema/sla-policies';
 export * from './schema/team-names';
+export * from './schema/admin-changes';

@@ -4,6 +4,7 @@ import type { AppDeps } from '../app';
 import { crossSiteSession, honoAccessors, requireRole } from '../auth/middleware';
 import { NEW_TOKEN_SHAPE, parseNewToken, parseTokenId } from '../tokens/schema';
 import { addToken, listTokens, revokeToken } from '../tokens/store';
+import { changedBy } from '../admin-changes/changed-by';
 import { adminWrite } from './admin-write';
 import { readJson } from './json-body';
 
@@ -23,7 +24,7 @@ export function tokenRoutes(deps: AppDeps) {
       if (!body.ok) return c.json({ errors: body.errors }, body.status);
       const read = parseNewToken(body.json);
       if (!read.ok) return c.json({ errors: read.errors }, 400);
-      const done = await adminWrite(c, deps, () => addToken(deps.db, read.value.role, read.value.label, deps.now()), 'no token was created');
+      const done = await adminWrite(c, deps, () => addToken(deps.db, read.value.role, read.value.label, changedBy(c, deps.now())), 'no token was created');
       if (!done.ok) return done.answer;
       return c.json(done.value, 201);
     })
@@ -32,7 +33,7 @@ export function tokenRoutes(deps: AppDeps) {
       if (refusal) return refusal;
       const id = parseTokenId(c.req.param('id'));
       if (!id.ok) return c.json({ errors: id.errors }, 400);
-      const done = await adminWrite(c, deps, () => revokeToken(deps.db, id.id), 'no token was revoked');
+      const done = await adminWrite(c, deps, () => revokeToken(deps.db, id.id, changedBy(c, deps.now())), 'no token was revoked');
       if (!done.ok) return done.answer;
       if ('unknown' in done.value) return c.json({ error: 'not_found', message: `No token has the id ${id.id}: GET /api/tokens lists them.` }, 404);
       if ('conflict' in done.value) return c.json({ error: 'conflict', message: done.value.conflict }, 409);

@@ -4,6 +4,7 @@ import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../app';
 import { hashPasswordOffThread } from '../auth/credentials';
 import { SESSION_COOKIE, crossSiteSession, credentialOf, honoAccessors, requireRole } from '../auth/middleware';
+import { changedBy } from '../admin-changes/changed-by';
 import { quote } from '../plain-words';
 import { NEW_USER_SHAPE, USER_CHANGE_SHAPE, parseNewUser, parseUserChange } from '../users/schema';
 import { addUser, changeUser, deleteUser, listUsers, type Refusal } from '../users/store';
@@ -37,7 +38,7 @@ export function userRoutes(deps: AppDeps, throttle: LoginThrottle) {
       if (!read.ok) return c.json({ errors: read.errors }, 400);
       const { username, password, role } = read.value;
       const passwordHash = await hashPasswordOffThread(password);
-      const done = await adminWrite(c, deps, () => addUser(deps.db, { username, role, passwordHash, createdAt: deps.now() }), 'no user was added');
+      const done = await adminWrite(c, deps, () => addUser(deps.db, { username, role, passwordHash, createdAt: deps.now() }, changedBy(c, deps.now())), 'no user was added');
       if (!done.ok) return done.answer;
       if ('taken' in done.value)
         return c.json(
@@ -57,7 +58,7 @@ export function userRoutes(deps: AppDeps, throttle: LoginThrottle) {
       const passwordHash = read.value.password === undefined ? undefined : await hashPasswordOffThread(read.value.password);
       // The caller's own session stays when admins change their own password: their other ones end.
       const own = credentialOf(honoAccessors(c))?.kind === 'session' ? getCookie(c, SESSION_COOKIE) : undefined;
-      const done = await adminWrite(c, deps, () => changeUser(deps.db, name, { role: read.value.role, passwordHash }, own), 'nothing was changed');
+      const done = await adminWrite(c, deps, () => changeUser(deps.db, name, { role: read.value.role, passwordHash }, own, changedBy(c, deps.now())), 'nothing was changed');
       if (!done.ok) return done.answer;
       if (!('changed' in done.value)) return refused(c, name, done.value, 'demoted');
       // The new password is what the user signs in with now: a hold the old one's wrong tries earned no longer applies.
@@ -68,7 +69,7 @@ export function userRoutes(deps: AppDeps, throttle: LoginThrottle) {
       const refusal = crossSite(c, 'delete users');
       if (refusal) return refusal;
       const name = c.req.param('username').trim();
-      const done = await adminWrite(c, deps, () => deleteUser(deps.db, name), 'no user was deleted');
+      const done = await adminWrite(c, deps, () => deleteUser(deps.db, name, changedBy(c, deps.now())), 'no user was deleted');
       if (!done.ok) return done.answer;
       if (!('deleted' in done.value)) return refused(c, name, done.value, 'deleted');
       return c.body(null, 204);

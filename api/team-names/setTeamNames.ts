@@ -1,5 +1,6 @@
 // An admin's names for a team: stored in one transaction on the main thread's connection, as KPI targets are.
 import type Database from 'better-sqlite3';
+import { recordAdminChange } from '../admin-changes/record';
 import type { TeamNames } from './schema';
 
 /** Replaces `team`'s names with `names` (validated by the caller: routes/team-names.ts): a null is no name in that language. */
@@ -12,8 +13,15 @@ export function setTeamNames(sqlite: Database.Database, team: string, names: Tea
   const saved = sqlite.prepare(
     'INSERT INTO team_names_saved (team, set_by, set_at) VALUES (?, ?, ?) ON CONFLICT (team) DO UPDATE SET set_by = excluded.set_by, set_at = excluded.set_at'
   );
+  const current = sqlite.prepare('SELECT locale, name FROM team_names WHERE team = ? ORDER BY locale');
   sqlite
     .transaction(() => {
+      // The history: the team's names before and after, by language (null: none in any).
+      const rows = current.all(team) as { locale: string; name: string }[];
+      const before = rows.length ? Object.fromEntries(rows.map((r) => [r.locale, r.name])) : null;
+      const kept = Object.entries({ ...before, ...names }).filter(([, name]) => name !== null);
+      const after = kept.length ? Object.fromEntries(kept.sort(([a], [b]) => (a < b ? -1 : 1))) : null;
+      if (JSON.stringify(before) !== JSON.stringify(after)) recordAdminChange(sqlite, { by: setBy, at: now }, 'team-names', team, before, after);
       for (const [locale, name] of Object.entries(names)) {
         if (name === null) remove.run(team, locale);
         else upsert.run(team, locale, name, setBy, now);

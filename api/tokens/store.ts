@@ -4,6 +4,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/open';
 import { apiTokens } from '../../db/index';
 import { createToken, forgetTokenRoles, FROM_SETTING, sha256, type Role } from '../auth/credentials';
+import { recordAdminChange, type ChangedBy } from '../admin-changes/record';
 import { ID_CHARS } from './schema';
 
 export interface Token {
@@ -23,9 +24,16 @@ export function listTokens(db: Db): Token[] {
 }
 
 /** A new token: the secret, which is shown once and stored only as its hash, and what GET /api/tokens lists of it. */
-export function addToken(db: Db, role: Role, label: string, now: number): Token & { token: string } {
-  const token = db.$client.transaction(() => createToken(db, role, label, now)).immediate();
-  return { token, id: sha256(token).slice(0, ID_CHARS), role, label, createdAt: now, lastUsedAt: null };
+export function addToken(db: Db, role: Role, label: string, by: ChangedBy): Token & { token: string } {
+  const token = db.$client
+    .transaction(() => {
+      const secret = createToken(db, role, label, by.at);
+      // The history names it by its id, never the secret.
+      recordAdminChange(db.$client, by, 'token', sha256(secret).slice(0, ID_CHARS), null, { role, label });
+      return secret;
+    })
+    .immediate();
+  return { token, id: sha256(token).slice(0, ID_CHARS), role, label, createdAt: by.at, lastUsedAt: null };
 }
 
 /** Why a revoke was refused, in words an admin acts on; `unknown` for no token of that id. */
@@ -36,7 +44,7 @@ export type RevokeRefusal = { unknown: true } | { conflict: string };
  * Refused: the last ingest token (every sender would stop, told only that its token is not accepted) and the one
  * INGEST_TOKEN names (the next start would make it again).
  */
-export function revokeToken(db: Db, id: string): { revoked: Token } | RevokeRefusal {
+export function revokeToken(db: Db, id: string, by: ChangedBy): { revoked: Token } | RevokeRefusal {
   const done = db.$client
     .transaction((): { revoked: Token } | RevokeRefusal => {
       const found = db.select({ ...shown, hash: apiTokens.tokenHash }).from(apiTokens).where(eq(idOf, id)).limit(2).all();
@@ -53,6 +61,7 @@ export function revokeToken(db: Db, id: string): { revoked: Token } | RevokeRefu
           conflict: `${id} is the last ingest token: revoked, every machine posting events would be refused. Create another first (POST /api/tokens {"role":"ingest","label"}), give it to the senders, then revoke this one.`
         };
       db.delete(apiTokens).where(eq(apiTokens.tokenHash, hash)).run();
+      recordAdminChange(db.$client, by, 'token', token.id, { role: token.role, label: token.label }, null);
       return { revoked: token };
     })
     .immediate();

@@ -4,6 +4,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/open';
 import { sessions, users } from '../../db/index';
 import { sha256, userNamed } from '../auth/credentials';
+import { recordAdminChange, type ChangedBy } from '../admin-changes/record';
 import type { UserRole } from './schema';
 
 export interface User {
@@ -28,12 +29,13 @@ function lastAdmin(db: Db, user: { username: string; role: UserRole }): Refusal 
 }
 
 /** Stores the user; or names the user already stored under that name in any capitals (a sign-in could not tell them apart). */
-export function addUser(db: Db, user: User & { passwordHash: string }): { added: User } | { taken: string } {
+export function addUser(db: Db, user: User & { passwordHash: string }, by: ChangedBy): { added: User } | { taken: string } {
   return db.$client
     .transaction(() => {
       const other = db.select({ username: users.username }).from(users).where(sql`lower(${users.username}) = lower(${user.username})`).get();
       if (other) return { taken: other.username };
       db.insert(users).values(user).run();
+      recordAdminChange(db.$client, by, 'user', user.username, null, { role: user.role });
       return { added: db.select(shown).from(users).where(eq(users.username, user.username)).get()! };
     })
     .immediate();
@@ -41,9 +43,10 @@ export function addUser(db: Db, user: User & { passwordHash: string }): { added:
 
 /**
  * A new role (read by the user's next request: a session finds its role in `users`) and a new password, which ends
- * the user's sessions but `keep` (the caller's own, when admins change their own password).
+ * the user's sessions but `keep` (the caller's own, when admins change their own password). Recorded in the admin
+ * change history when an admin made it (`by`): a new password as changed, never the password.
  */
-export function changeUser(db: Db, name: string, change: { role?: UserRole; passwordHash?: string }, keep?: string): { changed: User } | Refusal {
+export function changeUser(db: Db, name: string, change: { role?: UserRole; passwordHash?: string }, keep?: string, by?: ChangedBy): { changed: User } | Refusal {
   return db.$client
     .transaction(() => {
       const user = userNamed(db, name);
@@ -54,6 +57,8 @@ export function changeUser(db: Db, name: string, change: { role?: UserRole; pass
       }
       const set = { ...(change.role && { role: change.role }), ...(change.passwordHash && { passwordHash: change.passwordHash }) };
       db.update(users).set(set).where(eq(users.username, user.username)).run();
+      const password = change.passwordHash ? { password: 'changed' } : {};
+      if (by) recordAdminChange(db.$client, by, 'user', user.username, { role: user.role }, { role: change.role ?? user.role, ...password });
       if (change.passwordHash) {
         const theirs = eq(sessions.username, user.username);
         db.delete(sessions).where(keep === undefined ? theirs : and(theirs, ne(sessions.tokenHash, sha256(keep)))).run();
@@ -64,7 +69,7 @@ export function changeUser(db: Db, name: string, change: { role?: UserRole; pass
 }
 
 /** Deletes the user and ends their sessions. */
-export function deleteUser(db: Db, name: string): { deleted: string } | Refusal {
+export function deleteUser(db: Db, name: string, by: ChangedBy): { deleted: string } | Refusal {
   return db.$client
     .transaction(() => {
       const user = userNamed(db, name);
@@ -73,6 +78,7 @@ export function deleteUser(db: Db, name: string): { deleted: string } | Refusal 
       if (refused) return refused;
       db.delete(sessions).where(eq(sessions.username, user.username)).run();
       db.delete(users).where(eq(users.username, user.username)).run();
+      recordAdminChange(db.$client, by, 'user', user.username, { role: user.role }, null);
       return { deleted: user.username };
     })
     .immediate();

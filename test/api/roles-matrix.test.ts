@@ -89,6 +89,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: '/api/tokens', body: () => JSON.stringify({ role: 'display', label: `matrix wall ${++n}` }), served: ['admin'], ok: 201 },
   // No such token: an admin is told so (404); anyone else is refused before the id is looked up.
   { method: 'DELETE', path: '/api/tokens/000000000000', served: ['admin'], ok: 404 },
+  { method: 'GET', path: '/api/admin/changes', served: ['admin'], ok: 200 },
+  { method: 'GET', path: '/api/admin/changes?kind=targets', served: ['admin'], ok: 200 },
   { method: 'GET', path: '/api/auth/me', served: ['display', 'supervisor', 'manager', 'admin'], ok: 200 },
   // A new password too short: answered 400 once the caller is let in, before any password is checked (or counted as a guess).
   { method: 'POST', path: '/api/auth/password', body: () => JSON.stringify({ currentPassword: 'whatever', newPassword: 'short' }), served: ['display', 'supervisor', 'manager', 'admin'], ok: 400, people: true },

@@ -127,11 +127,11 @@ describe('upgrading a database from before week rollups', () => {
     // As a release before migration 0010 left it: no week rows, no week marks, and neither 0010 nor any later
     // migration applied (0011 made the index events_ahead, 0012 backlog_samples_minute, 0013 the users' triggers,
     // 0014 the table kpi_targets, 0015 the table sla_policies, 0016 the tokens' column last_used_at, 0017 the table team_names,
-    // 0018 the table kpi_targets_saved, 0019 the table team_names_saved).
+    // 0018 the table kpi_targets_saved, 0019 the table team_names_saved, 0020 the table admin_changes).
     rt.db.$client.exec(
       'DELETE FROM rollups WHERE level = 3; DELETE FROM rollup_stale WHERE level = 3; DROP INDEX events_ahead; DROP INDEX backlog_samples_minute;' +
         ' DROP TRIGGER users_name_in_other_capitals_insert; DROP TRIGGER users_name_in_other_capitals_update; DROP TABLE kpi_targets; DROP TABLE sla_policies;' +
-        ' ALTER TABLE api_tokens DROP COLUMN last_used_at; DROP TABLE team_names; DROP TABLE kpi_targets_saved; DROP TABLE team_names_saved'
+        ' ALTER TABLE api_tokens DROP COLUMN last_used_at; DROP TABLE team_names; DROP TABLE kpi_targets_saved; DROP TABLE team_names_saved; DROP TABLE admin_changes'
     );
     rt.db.$client.prepare('DELETE FROM __drizzle_migrations WHERE created_at >= ?').run(journalWhen('0010_week_rollups'));
     rt.db.$client.close();
