@@ -2,10 +2,8 @@
 // of the change it records, so a change refused or rolled back records nothing, and none is stored unrecorded.
 import type Database from 'better-sqlite3';
 import { cached } from '../queries/windowTotals';
+import type { AdminChangeKind } from './kinds';
 
-/** What an admin changes; a history may be read filtered by one. */
-export const ADMIN_CHANGE_KINDS = ['targets', 'sla-policy', 'team-names', 'user', 'token'] as const;
-export type AdminChangeKind = (typeof ADMIN_CHANGE_KINDS)[number];
 
 /** Who made a change, when (epoch ms): an admin's name, or "admin token". */
 export type ChangedBy = { by: string; at: number };

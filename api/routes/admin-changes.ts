@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { requireRole } from '../auth/middleware';
-import { ADMIN_CHANGE_KINDS } from '../admin-changes/record';
+import { ADMIN_CHANGE_KINDS } from '../admin-changes/kinds';
 import { cached } from '../queries/windowTotals';
 import { IN_PLAIN_WORDS } from '../plain-words';
 import { issuesToErrors, type ParamError } from './params';
