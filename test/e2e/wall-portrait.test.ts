@@ -267,3 +267,46 @@ describe("the wall's header on a TV mounted upright", () => {
       await page.close();
     });
 });
+
+// Last: its agents are in the callback funnel of their own team, which the boards above do not filter by.
+describe('the callbacks board on a TV mounted upright', () => {
+  it('lists as many agents a table as its height holds at 1080×1920 (all 20 of a funnel, more than 8 a table), every row whole, its text as large', async () => {
+    const now = Date.now();
+    const funnel = Array.from({ length: 20 }, (_, a) => [
+      { id: `f-st-${a}`, type: 'agent.status', at: now - 40 * MIN, agent: `funnel.${a}`, name: `Funnel Agent ${a}`, team: 'funnel', status: 'available' },
+      { id: `f-s-${a}`, type: 'callback.scheduled', at: now - 30 * MIN, callback: `FCB-${a}`, reason: 'other', due: now + 30 * MIN, agent: `funnel.${a}`, team: 'funnel' },
+      { id: `f-a-${a}`, type: 'callback.attempted', at: now - (20 - a / 2) * MIN, callback: `FCB-${a}`, agent: `funnel.${a}`, result: 'connected' }
+    ]).flat();
+    await dashboard.send(funnel);
+    const page = await open({ width: 1080, height: 1920 }, 'lang=en&team=funnel&page=callbacks');
+    await expect.poll(() => page.locator('.line[data-agent]').count(), { timeout: 15_000 }).toBeGreaterThan(8);
+    const seen = await page.evaluate(() => {
+      const panel = document.querySelector('.tables')!.closest('section')!.getBoundingClientRect();
+      const font = parseFloat(getComputedStyle(document.querySelector('.line[data-agent] .name')!).fontSize);
+      const lines = [...document.querySelectorAll<HTMLElement>('.line[data-agent]')];
+      const cut = lines
+        .filter((line) => {
+          const box = line.getBoundingClientRect();
+          const table = line.closest('[role=table]')!.getBoundingClientRect();
+          const clipped = [...line.children].some((cell) => cell.scrollWidth > cell.clientWidth + 1 || cell.scrollHeight > cell.clientHeight + 1);
+          return clipped || box.bottom > table.bottom + 0.5 || box.bottom > panel.bottom + 0.5 || box.height < font * 1.3;
+        })
+        .map((line) => line.dataset.agent);
+      return {
+        font,
+        perTable: [...document.querySelectorAll('[role=table]')].map((table) => table.querySelectorAll('.line[data-agent]').length),
+        more: document.querySelector('.more')?.textContent ?? null,
+        cut,
+        scrolls: document.scrollingElement!.scrollHeight > innerHeight
+      };
+    });
+    // Eight a table were 16 of the 20, in rows 45 px tall over a board with room for more.
+    expect(Math.max(...seen.perTable)).toBeGreaterThan(8);
+    expect(seen.perTable.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(seen.more).toBeNull();
+    expect(seen.cut).toEqual([]);
+    expect(seen.font).toBeGreaterThanOrEqual(20);
+    expect(seen.scrolls).toBe(false);
+    await page.close();
+  });
+});
