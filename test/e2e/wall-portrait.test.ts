@@ -221,6 +221,40 @@ describe("the overview on a TV mounted upright", () => {
     });
 });
 
+describe("the overview's charts on a TV mounted upright", () => {
+  it('gives each chart the height the screen has at 1080×1920, its tiles whole above them', async () => {
+    const page = await open({ width: 1080, height: 1920 }, 'lang=en');
+    await page.waitForSelector('.chart canvas', { timeout: 15_000 });
+    const seen = await page.evaluate(() => {
+      const box = (el: Element) => el.getBoundingClientRect();
+      const clipped = (el: Element) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
+      return {
+        charts: [...document.querySelectorAll('.chart')].map((chart) => ({ width: box(chart).width, height: box(chart).height })),
+        // A chart's title and legend inside its panel, and each tile's small print and title whole and clear of its figure.
+        headings: [...document.querySelectorAll('.chart')].filter((chart) => {
+          const panel = box(chart.parentElement!);
+          return [...chart.parentElement!.querySelectorAll('header *')].some((el) => box(el).right > panel.right + 0.5 || box(el).bottom > box(chart).top + 0.5);
+        }).length,
+        tiles: [...document.querySelectorAll<HTMLElement>('article[data-kpi]')]
+          .filter((tile) => {
+            const [title, value, footer] = ['h2', '.value', 'footer'].map((s) => tile.querySelector(s));
+            return (footer && clipped(footer)) || (value && box(title!).bottom > box(value).top + 0.5) || box(tile).bottom > box(tile.closest('.overview')!).bottom + 0.5;
+          })
+          .map((tile) => tile.dataset.kpi),
+        scrolls: document.scrollingElement!.scrollHeight > innerHeight
+      };
+    });
+    // One chart a row, 1012 px wide: they were 169 px tall (6:1), strips under tiles with room to spare above their figures.
+    expect(seen.charts).toHaveLength(3);
+    for (const chart of seen.charts) expect(chart.height).toBeGreaterThanOrEqual(chart.width / 4.5);
+    expect(seen.headings).toBe(0);
+    expect(seen.tiles).toEqual([]);
+    expect(seen.scrolls).toBe(false);
+    await expectFiguresClear(page);
+    await page.close();
+  });
+});
+
 describe('the callbacks page on a TV mounted upright', () => {
   for (const lang of ['en', 'zh-CN'] as const)
     it(`draws its board and tiles in the unit of the screen's height at 1080×1920 in ${lang}, nothing cut or scrolled`, async () => {
