@@ -131,3 +131,16 @@ describe('the charts’ hour labels on a 4K wall', () => {
     }
   });
 });
+
+describe("the wall charts' axis labels", () => {
+  it('are drawn no smaller than the floor the page gives (14 px at 1280×720, whose unit of 12.8 px made them 13 px)', () => {
+    const small = { ...context('2026-12-04T16:00:00.000Z', 96, 36, 51, 'UTC'), u: 12.8, textFloor: 14 };
+    for (const option of [createdResolvedOption(small), backlogOption(small), firstResponseP90Option(small, DEFAULT_KPI_TARGETS['firstResponse.p90Sec'])]) {
+      const sizes = [option.xAxis, option.yAxis].map((axis) => (axis as { axisLabel: { fontSize: number } }).axisLabel.fontSize);
+      expect(sizes).toEqual([14, 14]);
+    }
+    // At 1080p the unit's own size, above the floor, stands.
+    const wide = { ...small, u: 19.2 };
+    expect((createdResolvedOption(wide).xAxis as { axisLabel: { fontSize: number } }).axisLabel.fontSize).toBe(20);
+  });
+});

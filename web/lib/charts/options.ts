@@ -19,6 +19,8 @@ export interface ChartContext {
   u: number;
   /** The page's colours as its custom properties now set them (PagePalette): a canvas cannot read them itself. */
   colours: Palette;
+  /** The smallest text the page draws, in pixels (the wall's --text-floor): labels at 1.05 --u go no smaller. */
+  textFloor?: number;
 }
 
 /**
@@ -74,7 +76,7 @@ function frame(ctx: ChartContext, yLabel: (value: number) => string, minInterval
   const hours = (max - min) / 3_600_000;
   const approxHours = hours <= 3 ? undefined : (HOUR_STEPS.find(([step]) => hours / step <= MAX_HOUR_LABELS) ?? HOUR_STEPS.at(-1)!)[1];
   const shift = shiftOf(ctx);
-  const font = Math.round(ctx.u * 1.05);
+  const font = Math.max(ctx.textFloor ?? 0, Math.round(ctx.u * 1.05));
   const label = { color: ctx.colours.muted, fontSize: font };
   return {
     // The x values are wall-clock times written as UTC (shiftOf): ticks are placed in UTC.

@@ -27,6 +27,23 @@ export function uprightTv(): boolean {
   return !handheld() && (innerHeight.current ?? 1080) > (innerWidth.current ?? 1920);
 }
 
+/**
+ * The smallest text a wall smaller than 1080p draws, in px (app.css's --text-floor): the smallest a 1080p wall draws, its
+ * agents board's small print (14.6 px with fifteen rows a column).
+ */
+export const TEXT_FLOOR_PX = 14;
+const FULL_HD_HEIGHT = 1080;
+
+/**
+ * --text-floor in pixels: on a TV on its side smaller than 1080p (1280×720, or 1080p at 150 % zoom); none at 1080p and
+ * larger, drawn as they were, nor on a phone or a tablet, read in the hand.
+ */
+export function textFloor(): number {
+  const width = innerWidth.current ?? 1920;
+  const height = innerHeight.current ?? 1080;
+  return !handheld() && width > height && height < FULL_HD_HEIGHT ? TEXT_FLOOR_PX : 0;
+}
+
 /** The CSS layout unit --u in pixels (see app.css), for canvas text that must scale like the page. */
 export function layoutUnit(): number {
   const width = innerWidth.current ?? 1920;
