@@ -32,7 +32,7 @@ describe('the admin change history page', () => {
     await admin.click('a.changes');
     await admin.locator('table.changes tbody tr').waitFor({ timeout: 15_000 });
     const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: ZONE }).format(at);
-    expect(await cells(admin)).toEqual([[when, 'admin', 'KPI targets: CSAT', 'the default', 'warn 85, critical 75']]);
+    expect(await cells(admin)).toEqual([[when, 'admin', 'KPI targets: CSAT', 'the default', 'warn 85%, critical 75%']]);
     await shot(admin, 'admin-changes-en');
 
     // One kind alone: no user was changed.
@@ -45,7 +45,24 @@ describe('the admin change history page', () => {
     const 时间 = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: ZONE }).format(at);
     const [row] = await cells(admin);
     expect(row![0]).toBe(时间);
-    expect(row!.slice(1)).toEqual(['admin', 'KPI 目标：满意度', '默认值', '预警 85，严重 75']);
+    expect(row!.slice(1)).toEqual(['admin', 'KPI 目标：满意度', '默认值', '预警 85%，严重 75%']);
     await shot(admin, 'admin-changes-zh');
+  }, 60_000);
+
+  it('writes each target as the targets page and the wall do, a time as a time: not "warn 300" for five minutes', async () => {
+    const admin = await dashboard.adminPage('en');
+    await putTargets(admin, { 'firstResponse.p50Sec': { warn: 300, critical: 900 } });
+    await admin.goto(`${dashboard.url}/admin/changes?lang=en`);
+    const row = admin.locator('table.changes tbody tr[data-kind="targets"]').first();
+    await row.waitFor({ timeout: 15_000 });
+    const [, , what, before, after] = await row.locator('td').allTextContents();
+    expect([what, before]).toEqual(['KPI targets: First response p50', 'the default']);
+    // As the targets page reads them ("1h 30m") and the wall's headings.
+    expect(after).toBe('warn 5m, critical 15m');
+    expect(after).not.toContain('300');
+    // Five columns get the targets page's width at 1280 px, not the start page's reading column, which wrapped a
+    // date and time onto three lines and a team's two names onto four.
+    await admin.setViewportSize({ width: 1280, height: 800 });
+    expect((await admin.locator('table.changes').boundingBox())!.width).toBeGreaterThan(900);
   }, 60_000);
 });

@@ -1,7 +1,8 @@
 // The admin change history as the page shows it: GET /api/admin/changes, 50 at a time, newest first, one kind or all.
 import { adminStatus } from './request';
 import { kpiName } from './targets.svelte';
-import { formatCount, formatDuration, t, type MessageKey } from '../i18n';
+import { formatDuration, formatValue, t, type MessageKey } from '../i18n';
+import { kpiKind } from '../../../api/kpi/targets';
 import { kpiTimezone } from '../live/timezone';
 import { ADMIN_CHANGE_KINDS, type AdminChangeKind as ChangeKind } from '../../../api/admin-changes/kinds';
 
@@ -81,7 +82,8 @@ export function changeValue(c: AdminChange, value: unknown): string {
   const v = value as Record<string, unknown>;
   switch (c.kind) {
     case 'targets':
-      return t('changes.value.target', { warn: formatCount(v.warn as number), critical: formatCount(v.critical as number) });
+      // As the targets page and the wall's headings write them ("5m", "85%"): "warn 300" read as 300 of something.
+      return t('changes.value.target', { warn: formatValue(kpiKind(c.key), v.warn as number, true), critical: formatValue(kpiKind(c.key), v.critical as number, true) });
     case 'user':
       return [t(`role.${v.role}` as MessageKey), ...(v.password ? [t('changes.value.passwordChanged')] : [])].join(sep());
     case 'token':
