@@ -749,7 +749,22 @@ export const en = {
   'changes.value.ruleAny': '{priority}: {target}',
   'changes.value.name': '{language}: {name}',
   'changes.policy': 'First-response targets',
-  'changes.whatOf': '{kind}: {what}'
+  'changes.whatOf': '{kind}: {what}',
+  'reports.compare.period.today': 'yesterday at this time',
+  'reports.compare.period.day': 'the day before',
+  'reports.compare.period.days': 'the {days} days before',
+  'reports.compare.before': '{period}: {value}',
+  'reports.compare.points': '{value} pts',
+  'reports.compare.tooFew': 'too few to compare: {before} before, {now} now',
+  'reports.compare.say.up.duration': '{value}, {change} longer than {period}: {previous}',
+  'reports.compare.say.down.duration': '{value}, {change} shorter than {period}: {previous}',
+  'reports.compare.say.up.count': '{value}, {change} more than {period}: {previous}',
+  'reports.compare.say.down.count': '{value}, {change} fewer than {period}: {previous}',
+  'reports.compare.say.up.pct': '{value}, {change} higher than {period}: {previous}',
+  'reports.compare.say.down.pct': '{value}, {change} lower than {period}: {previous}',
+  'reports.compare.say.same': '{value}, the same as {period}: {previous}',
+  'reports.compare.say.unknown': '{value}; {period}: {previous}',
+  'reports.compare.say.tooFew': '{value}; {period}: {previous}, too few to compare ({before} before, {now} now)'
 } as const;
 
 export type MessageKey = keyof typeof en;

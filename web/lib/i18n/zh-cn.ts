@@ -741,5 +741,20 @@ export const zhCN: Dictionary = {
   'changes.value.ruleAny': '{priority}：{target}',
   'changes.value.name': '{language}：{name}',
   'changes.policy': '首次响应目标',
-  'changes.whatOf': '{kind}：{what}'
+  'changes.whatOf': '{kind}：{what}',
+  'reports.compare.period.today': '昨天同一时刻',
+  'reports.compare.period.day': '前一天',
+  'reports.compare.period.days': '之前 {days} 天',
+  'reports.compare.before': '{period}：{value}',
+  'reports.compare.points': '{value} 个百分点',
+  'reports.compare.tooFew': '样本太少，无法比较：之前 {before}，现在 {now}',
+  'reports.compare.say.up.duration': '{value}，比{period}（{previous}）长 {change}',
+  'reports.compare.say.down.duration': '{value}，比{period}（{previous}）短 {change}',
+  'reports.compare.say.up.count': '{value}，比{period}（{previous}）多 {change}',
+  'reports.compare.say.down.count': '{value}，比{period}（{previous}）少 {change}',
+  'reports.compare.say.up.pct': '{value}，比{period}（{previous}）高 {change}',
+  'reports.compare.say.down.pct': '{value}，比{period}（{previous}）低 {change}',
+  'reports.compare.say.same': '{value}，与{period}（{previous}）持平',
+  'reports.compare.say.unknown': '{value}；{period}：{previous}',
+  'reports.compare.say.tooFew': '{value}；{period}：{previous}，样本太少，无法比较（之前 {before}，现在 {now}）'
 };

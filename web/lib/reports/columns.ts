@@ -15,6 +15,8 @@ export interface Column {
   target?: string;
   /** A rate's sample (responses, ratings): too few leave it uncoloured. */
   over?: (k: Kpis | AgentKpis) => number;
+  /** A duration's sample (first responses, resolutions): too few on either side leave its change against the period before unsaid. */
+  sample?: (k: Kpis | AgentKpis) => number;
 }
 
 /** What a row's drill links narrow to: its team, agent or channel. */
@@ -23,10 +25,10 @@ export type RowFilters = { team?: string | null; agent?: string | null; channel?
 export const pct = (part: number, whole: number) => (whole > 0 ? (100 * part) / whole : null);
 
 const frtColumns: Column[] = [
-  { key: 'frtP50', label: 'reports.frtP50', kind: 'duration', value: (k) => k.firstResponse.p50Sec, target: 'firstResponse.p50Sec' },
-  { key: 'frtP90', label: 'reports.frtP90', kind: 'duration', value: (k) => k.firstResponse.p90Sec, target: 'firstResponse.p90Sec' },
+  { key: 'frtP50', label: 'reports.frtP50', kind: 'duration', value: (k) => k.firstResponse.p50Sec, target: 'firstResponse.p50Sec', sample: (k) => k.firstResponse.count },
+  { key: 'frtP90', label: 'reports.frtP90', kind: 'duration', value: (k) => k.firstResponse.p90Sec, target: 'firstResponse.p90Sec', sample: (k) => k.firstResponse.count },
   { key: 'within', label: 'reports.withinTarget', kind: 'pct', value: (k) => pct(k.firstResponse.withinTarget, k.firstResponse.count), target: 'firstResponse.withinTargetPct', over: (k) => k.firstResponse.count },
-  { key: 'resP50', label: 'reports.resolutionP50', kind: 'duration', value: (k) => k.resolution.p50Sec, target: 'resolution.p50Sec' }
+  { key: 'resP50', label: 'reports.resolutionP50', kind: 'duration', value: (k) => k.resolution.p50Sec, target: 'resolution.p50Sec', sample: (k) => k.resolution.count }
 ];
 
 /** A team's, a channel's or the whole centre's columns (CSAT and callbacks on time follow, drawn apart). */
@@ -35,7 +37,7 @@ export const teamColumns: Column[] = [
   { key: 'resolved', label: 'reports.resolved', kind: 'count', value: (k) => (k as Kpis).tickets.resolved, measure: 'tickets.resolved' },
   { key: 'abandoned', label: 'reports.abandoned', kind: 'count', value: (k) => (k as Kpis).tickets.abandoned, measure: 'tickets.abandoned' },
   ...frtColumns,
-  { key: 'resP90', label: 'reports.resolutionP90', kind: 'duration', value: (k) => k.resolution.p90Sec }
+  { key: 'resP90', label: 'reports.resolutionP90', kind: 'duration', value: (k) => k.resolution.p90Sec, sample: (k) => k.resolution.count }
 ];
 
 // One agent's tiles: no ticket's creation or abandonment is credited to an agent (SPEC: a fact's agent is the one

@@ -26,15 +26,18 @@ export function addDays(date: string, days: number): string {
   return new Date(dayOf(date)! + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** A format in the centre's zone (`timeZone`; the browser's own when null or unknown). */
+function formatIn(timeZone: string | null, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { ...options, timeZone: timeZone ?? undefined });
+  } catch {
+    return new Intl.DateTimeFormat('en-CA', options);
+  }
+}
+
 /** The date it is at `now` on the centre's wall (`timeZone`; the browser's own when null or unknown). */
 export function dateIn(now: number, timeZone: string | null): string {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone: timeZone ?? undefined, year: 'numeric', month: '2-digit', day: '2-digit' });
-  } catch {
-    format = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
-  }
-  const p = Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
+  const p = Object.fromEntries(formatIn(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now).map((part) => [part.type, part.value]));
   return `${p.year}-${p.month}-${p.day}`;
 }
 
@@ -80,4 +83,32 @@ export const lastDay = (range: DateRange) => addDays(range.to, -1);
 export function customRange(first: string, last: string): DateRange | null {
   if (!isDate(first) || !isDate(last) || last < first) return null;
   return { from: first, to: addDays(last, 1) };
+}
+
+const DAY_MS = 86_400_000;
+
+/** How many of the centre's days a range covers. */
+export const daysOf = (range: DateRange) => Math.round((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS);
+
+/** Whether a range is today alone, in the centre's calendar at `now`: then the period before is yesterday up to now's time of day. */
+export const isToday = (range: DateRange, now: number, timeZone: string | null) => daysOf(range) === 1 && range.from === dateIn(now, timeZone);
+
+/**
+ * The period just before a range, the same number of the centre's days (the 7 days before the last 7), for today
+ * yesterday up to the same time on the centre's clock (an instant, in ISO, as GET /api/kpis reads `to`).
+ */
+export function previousRange(range: DateRange, now: number, timeZone: string | null): DateRange {
+  if (!isToday(range, now, timeZone)) return { from: addDays(range.from, -daysOf(range)), to: range.from };
+  const wanted = wallClock(now, timeZone) - DAY_MS;
+  // A day before by the clock on the wall, not 24 hours: a day the clocks changed had 23 or 25.
+  let at = now - DAY_MS;
+  at += wanted - wallClock(at, timeZone);
+  return { from: addDays(range.from, -1), to: new Date(at).toISOString() };
+}
+
+/** `at` as the centre's wall clock reads it, written as if that were UTC (the browser's own zone when null or unknown). */
+function wallClock(at: number, timeZone: string | null): number {
+  const clock = formatIn(timeZone, { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const p = Object.fromEntries(clock.formatToParts(at).map((part) => [part.type, Number(part.value)]));
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) + (((at % 1000) + 1000) % 1000);
 }

@@ -3,7 +3,7 @@
 import type { AgentKpis, Kpis } from '../../../api/kpi/types';
 import type { KpiTarget } from '../../../api/kpi/targets';
 import { getJson, readerStatus } from './drill.svelte';
-import { presetOf, rangeOf, type DateRange } from './range';
+import { previousRange, presetOf, rangeOf, type DateRange } from './range';
 import { word, type RowFilters } from './columns';
 import { categoryWord, reportHref } from './words';
 
@@ -73,6 +73,14 @@ interface Loaded {
 }
 type Read = { status: number; fault?: string } & Partial<Loaded>;
 
+/** The period just before a report's range (compare.ts), and the chosen agent's figures over it. */
+export interface Previous {
+  range: DateRange;
+  now: number;
+  timeZone: string | null;
+  agentKpis: Kpis;
+}
+
 export class Report {
   status = $state<ReportStatus | null>(null);
   /** The server's words for a 400 (the address's range or names it cannot read). */
@@ -88,11 +96,15 @@ export class Report {
   agents = $state.raw<AgentKpis[]>([]);
   /** The chosen agent's figures. */
   agentKpis = $state.raw<Kpis | null>(null);
+  /** The same figures over the period just before, read once these are shown (null until then, or if it could not be read). */
+  previous = $state.raw<Previous | null>(null);
   private loads = 0;
 
-  async load(sel: Selection): Promise<void> {
+  /** `timeZone`: the centre's, which says whether the range is today (then the period before ends at this time of day). */
+  async load(sel: Selection, timeZone: string | null = null): Promise<void> {
     const mine = ++this.loads;
     this.status = null;
+    this.previous = null;
     const result = await this.read(sel);
     // A later selection (back, forward, another click) answered after this one wins.
     if (mine !== this.loads) return;
@@ -107,6 +119,16 @@ export class Report {
       this.agentKpis = result.agentKpis!;
     }
     this.status = result.status;
+    if (result.status === 200 && sel.agent) void this.loadPrevious(sel, timeZone, mine);
+  }
+
+  /** The period before's figures, after the range's are shown: the comparison never holds them back. */
+  private async loadPrevious(sel: Selection, timeZone: string | null, mine: number): Promise<void> {
+    const now = Date.now();
+    const before = previousRange(sel, now, timeZone);
+    const answer = await getJson<Kpis>(apiUrl('/api/kpis', before, { team: sel.team, agent: sel.agent, ...filtersOf(sel) }));
+    if (mine !== this.loads || answer.status !== 200) return;
+    this.previous = { range: { from: sel.from, to: sel.to }, now, timeZone, agentKpis: answer.body! };
   }
 
   private async read(sel: Selection): Promise<Read> {
