@@ -73,12 +73,14 @@ interface Loaded {
 }
 type Read = { status: number; fault?: string } & Partial<Loaded>;
 
-/** The period just before a report's range (compare.ts), and the chosen agent's figures over it. */
+/** The period just before a report's range (compare.ts), and the figures over it: the chosen agent's, or every team's and the centre's. */
 export interface Previous {
   range: DateRange;
   now: number;
   timeZone: string | null;
-  agentKpis: Kpis;
+  agentKpis: Kpis | null;
+  centre: Kpis | null;
+  teams: Record<string, Kpis>;
 }
 
 export class Report {
@@ -119,16 +121,30 @@ export class Report {
       this.agentKpis = result.agentKpis!;
     }
     this.status = result.status;
-    if (result.status === 200 && sel.agent) void this.loadPrevious(sel, timeZone, mine);
+    if (result.status === 200 && (sel.agent || !sel.team)) void this.loadPrevious(sel, timeZone, mine);
   }
 
   /** The period before's figures, after the range's are shown: the comparison never holds them back. */
   private async loadPrevious(sel: Selection, timeZone: string | null, mine: number): Promise<void> {
     const now = Date.now();
     const before = previousRange(sel, now, timeZone);
-    const answer = await getJson<Kpis>(apiUrl('/api/kpis', before, { team: sel.team, agent: sel.agent, ...filtersOf(sel) }));
-    if (mine !== this.loads || answer.status !== 200) return;
-    this.previous = { range: { from: sel.from, to: sel.to }, now, timeZone, agentKpis: answer.body! };
+    const filters = filtersOf(sel);
+    const read = (more: Record<string, string | null>) => getJson<Kpis>(apiUrl('/api/kpis', before, { ...filters, ...more }));
+    const teams = sel.agent ? [] : this.teams.map((r) => r.team!);
+    const [agent, centre, ...byTeam] = await Promise.all([
+      sel.agent ? read({ team: sel.team, agent: sel.agent }) : null,
+      sel.agent ? null : read({}),
+      ...teams.map((team) => read({ team }))
+    ]);
+    if (mine !== this.loads || [agent, centre, ...byTeam].some((r) => r && r.status !== 200)) return;
+    this.previous = {
+      range: { from: sel.from, to: sel.to },
+      now,
+      timeZone,
+      agentKpis: agent?.body ?? null,
+      centre: centre?.body ?? null,
+      teams: Object.fromEntries(teams.map((team, i) => [team, byTeam[i]!.body!]))
+    };
   }
 
   private async read(sel: Selection): Promise<Read> {
