@@ -2,7 +2,8 @@
 // first-response targets by priority and channel (api/kpi/sla-policies.ts), newest first, and a new one.
 import { Hono, type Context } from 'hono';
 import type { AppDeps } from '../app';
-import { crossSiteSession, honoAccessors, principalOf, requireRole } from '../auth/middleware';
+import { changedBy } from '../admin-changes/changed-by';
+import { crossSiteSession, honoAccessors, requireRole } from '../auth/middleware';
 import { adminWrite } from './admin-write';
 import { readJson } from './json-body';
 import { getSlaPolicies } from '../queries/getSlaPolicies';
@@ -32,7 +33,6 @@ export function slaPolicyRoutes(deps: AppDeps) {
       if (!body.ok) return c.json({ errors: body.errors }, body.status);
       const read = parseSlaPolicy(body.json);
       if (!read.ok) return c.json({ errors: read.errors }, 400);
-      const who = principalOf(c)!;
       // The clock is read in the turn that commits, and ingest is told in that same synchronous turn, before
       // this thread can validate another batch. So every batch validated before the save was stamped at most
       // MAX_FUTURE_MS past a time before it, earlier than effectiveFrom, and the old rules judge it rightly
@@ -45,7 +45,8 @@ export function slaPolicyRoutes(deps: AppDeps) {
       const save = () => {
         const newest = getSlaPolicies(sqlite, deps.now()).versions[0];
         if (!ifMatchHolds(c.req.header('if-match'), slaPolicyTag(newest))) return newest ?? null;
-        saveSlaPolicy(sqlite, read.rules, who.username ?? `${who.role} token`, deps.now());
+        const { by, at } = changedBy(c, deps.now());
+        saveSlaPolicy(sqlite, read.rules, by, at);
         deps.commits.slaPoliciesChanged();
         return undefined;
       };

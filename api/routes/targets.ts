@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { AppDeps } from '../app';
-import { crossSiteSession, honoAccessors, principalOf, requireRole } from '../auth/middleware';
+import { changedBy } from '../admin-changes/changed-by';
+import { crossSiteSession, honoAccessors, requireRole } from '../auth/middleware';
 import { adminWrite } from './admin-write';
 import { ifMatchHolds } from './if-match';
 import { readJson } from './json-body';
@@ -37,12 +38,12 @@ export function targetRoutes(deps: AppDeps) {
       if (!body.ok) return c.json({ errors: body.errors }, body.status);
       const read = parseTargetChanges(body.json);
       if (!read.ok) return c.json({ errors: read.errors }, 400);
-      const who = principalOf(c)!;
       // Compared in the turn that saves, so no other save comes between.
       const save = () => {
         const current = getKpiTargets(sqlite);
         if (!ifMatchHolds(c.req.header('if-match'), tagOf(current))) return { targets: current, saved: getKpiTargetsSaved(sqlite) };
-        setKpiTargets(sqlite, read.changes, who.username ?? `${who.role} token`, deps.now());
+        const { by, at } = changedBy(c, deps.now());
+        setKpiTargets(sqlite, read.changes, by, at);
         return null;
       };
       const done = await adminWrite(c, deps, save, 'no target was changed', 'save again');

@@ -1,8 +1,9 @@
 // GET /api/team-names (role: display and above, for the wall too) and PUT /api/team-names/:team (role: admin): the
 // names a person reads for each team, by language. The code stays what events, filters, URLs and exports use.
 import { Hono } from 'hono';
+import { changedBy } from '../admin-changes/changed-by';
 import type { AppDeps } from '../app';
-import { crossSiteSession, honoAccessors, principalOf, requireRole } from '../auth/middleware';
+import { crossSiteSession, honoAccessors, requireRole } from '../auth/middleware';
 import { adminWrite } from './admin-write';
 import { readJson } from './json-body';
 import { getTeamNames } from '../queries/getTeamNames';
@@ -31,12 +32,12 @@ export function teamNameRoutes(deps: AppDeps) {
       if (!body.ok) return c.json({ errors: body.errors }, body.status);
       const read = parseTeamNames(body.json);
       if (!read.ok) return c.json({ errors: read.errors }, 400);
-      const who = principalOf(c)!;
       // A page sends If-Match with the team's names it shows: compared in the turn that saves, so no save comes between.
       const save = () => {
         const current = getTeamNamesVersion(sqlite, code.team);
         if (!ifMatchHolds(c.req.header('if-match'), current.tag)) return current;
-        setTeamNames(sqlite, code.team, read.names, who.username ?? `${who.role} token`, deps.now());
+        const { by, at } = changedBy(c, deps.now());
+        setTeamNames(sqlite, code.team, read.names, by, at);
         return null;
       };
       const done = await adminWrite(c, deps, save, 'no team name was changed', 'save again');
