@@ -1,5 +1,6 @@
 // A report's window in the centre's days: dates alone (2026-11-24), which the API reads as midnight in KPI_TIMEZONE,
 // `to` the day after the last one shown (windows are [from, to)).
+import { offsetMs } from '../../../api/kpi/time';
 
 export const PRESETS = ['today', 'yesterday', 'last7', 'last30', 'thisMonth'] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -107,8 +108,4 @@ export function previousRange(range: DateRange, now: number, timeZone: string | 
 }
 
 /** `at` as the centre's wall clock reads it, written as if that were UTC (the browser's own zone when null or unknown). */
-function wallClock(at: number, timeZone: string | null): number {
-  const clock = formatIn(timeZone, { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  const p = Object.fromEntries(clock.formatToParts(at).map((part) => [part.type, Number(part.value)]));
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) + (((at % 1000) + 1000) % 1000);
-}
+const wallClock = (at: number, timeZone: string | null) => at + offsetMs(at, formatIn(timeZone, {}).resolvedOptions().timeZone);
