@@ -151,9 +151,10 @@ async function copyIn(db: Db, commits: GroupCommit, path: string, file: string):
  * Copies what the server's connection sees of its (deleted) database to `path`, through SQLite's online backup, once
  * the batches let in before the deletion was found are committed: one committed after the copy was answered 200 and
  * gone at the next start. The -wal is emptied into the deleted file first: SQLite, opening the new, empty file, deletes
- * the -wal beside it, and a connection opened on the copy later (the scan thread) then makes a new one and resets the
- * -shm the server's connections share, after which they see the deleted file alone, and a copy made again from them
- * (the copy deleted in its turn, or at the stop) held none of what the -wal held.
+ * the -wal beside it. A thread of the server's that opened the copy then (the scan thread, started late) made a new
+ * one and reset the -shm the server's connections share, after which they saw the deleted file alone, and a copy made
+ * again from them (the copy deleted in its turn, or at the stop) held none of what the -wal held. The threads keep to
+ * the file the server opened now (db/same-file.mjs); the -wal is emptied first all the same.
  */
 async function copyBack(db: Db, commits: GroupCommit, path: string): Promise<boolean> {
   try {

@@ -1,7 +1,7 @@
 // Wires the long-lived pieces of one process: database, ingest, group commit. Used by server.ts, the CLI
 // commands and tests, so they all run the same assembly.
 import { openDb, ownCheckpoints, type Db } from '../db/open';
-import { watchSideFiles } from '../db/side-files';
+import { identity, watchSideFiles } from '../db/side-files';
 import type { Config } from './config';
 import { Checkpointer } from './ingest/checkpointer';
 import { GroupCommit, type Committer } from './ingest/group-commit';
@@ -80,20 +80,22 @@ export function createRuntime(
 export function createServerRuntime(config: Pick<Config, 'DATABASE_PATH'>): Runtime {
   if (config.DATABASE_PATH === ':memory:') return createRuntime(config);
   const db = openDb(config.DATABASE_PATH);
+  // The file this connection opened: each thread's connection, opened later, keeps to it (db/same-file.mjs).
+  const sameFileAs = identity(config.DATABASE_PATH) ?? undefined;
   // This connection commits only sign-ins and sign-outs. Its own checkpoint, in the first of them past the WAL's
   // 16,000 pages, would copy the WAL back on the thread that answers requests (all of a WAL a long reader held);
   // the writer thread and the checkpointer thread keep the WAL bounded, and shutdown's checkpoint folds it back.
   ownCheckpoints(db, false);
   const onChanged = new Set<() => void>();
-  const writer = new WriterThread({ path: config.DATABASE_PATH }, () => changed(onChanged));
+  const writer = new WriterThread({ path: config.DATABASE_PATH, sameFileAs }, () => changed(onChanged));
   let checkpointer: Checkpointer | null = null;
   const startWriterMaintenance = () => {
     writer.maintain();
-    checkpointer ??= new Checkpointer(config.DATABASE_PATH, (off) => writer.ownCheckpointsOff(off));
+    checkpointer ??= new Checkpointer(config.DATABASE_PATH, sameFileAs, (off) => writer.ownCheckpointsOff(off));
     // The writer's chores stop with the thread (writer.close() ends both); the checkpointer stops now.
     return () => void checkpointer?.close();
   };
-  const scans = new ScanThread(config.DATABASE_PATH);
+  const scans = new ScanThread(config.DATABASE_PATH, sameFileAs);
   const stopWriter = async () => {
     await Promise.all([writer.close(), checkpointer?.close(), scans.close()]);
   };

@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './index';
 import { linkedFile, refuseUnfinishedRestore } from './restore-plan';
+import { openSameFile } from './same-file.mjs';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -32,14 +33,19 @@ export const WRITER_CACHE_KIB = 8_192;
 /** The WAL pages at which a commit checkpoints (see openDb). */
 export const WAL_AUTOCHECKPOINT_PAGES = 16_000;
 
-export function openDb(path: string, opts: { migrate?: boolean; cacheKiB?: number } = {}): Db {
+/**
+ * `sameFileAs`: the identity of the file the server opened (db/same-file.mjs), for a thread's connection opened after
+ * the server's own: none is opened on another file put at the name since.
+ */
+export function openDb(path: string, opts: { migrate?: boolean; cacheKiB?: number; sameFileAs?: string } = {}): Db {
   const main = opts.migrate ?? true;
-  if (path !== ':memory:') {
+  // A thread's connection (sameFileAs) opens the file the server made, or none: its directory deleted, not again.
+  if (path !== ':memory:' && opts.sameFileAs === undefined) {
     mkdirSync(dirname(path), { recursive: true });
     // SQLite opens a file it may not write read-only without a word; every commit would then fail.
     if (main) writable(path);
   }
-  const sqlite = new Database(path);
+  const sqlite = opts.sameFileAs === undefined ? new Database(path) : openSameFile(path, opts.sameFileAs);
   if (main) {
     try {
       refuseForeign(sqlite);

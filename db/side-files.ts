@@ -3,6 +3,9 @@
 // `mv other.sqlite kpi.sqlite`), SQLite goes on without a word in files no other program sees; only closing every
 // connection (a restart) mends that.
 import { realpathSync, statSync } from 'node:fs';
+import { identity } from './same-file.mjs';
+
+export { identity };
 
 const WHY: Record<string, string> = {
   '': 'the server went on in the deleted file, which goes when it stops. Batches are refused from then on (their senders keep them), and the server copies what it holds back to the same name',
@@ -24,18 +27,6 @@ export interface SideFileGone {
   replaced: boolean;
   since: number;
   message: string;
-}
-
-/** The file's identity (device and inode), or null when there is none to be reached at its name. */
-export function identity(file: string): string | null {
-  try {
-    const s = statSync(file, { throwIfNoEntry: false, bigint: true });
-    return s ? `${s.dev}:${s.ino}` : null;
-  } catch {
-    // Its directory now a file (ENOTDIR), a loop of links (ELOOP), a directory this user may no longer enter (EACCES):
-    // the file is gone from its name as surely as deleted, and thrown from the look every 5 s, it ended the process.
-    return null;
-  }
 }
 
 /** The file's size in bytes, 0 when there is none to be reached. */

@@ -13,6 +13,7 @@
 // requests need. The file is in WAL mode already (db/open.ts made it so); the checkpoint syncs as NORMAL does.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { NotTheServersFile, openSameFile } from '../../db/same-file.mjs';
 import { afterRound, catchUpStart } from './wal-catch-up.mjs';
 
 /**
@@ -23,7 +24,19 @@ import { afterRound, catchUpStart } from './wal-catch-up.mjs';
  */
 const EVERY_MS = 1_500;
 
-const sqlite = new Database(workerData.path);
+/** Started late (the machine busy as the server listens), the file at the name may no longer be the server's. */
+function open() {
+  if (workerData.sameFileAs === undefined) return new Database(workerData.path);
+  try {
+    return openSameFile(workerData.path, workerData.sameFileAs);
+  } catch (err) {
+    if (!(err instanceof NotTheServersFile)) throw err;
+    parentPort.postMessage({ refused: err.message });
+    return null;
+  }
+}
+const sqlite = open();
+if (!sqlite) process.exit(0);
 sqlite.pragma('synchronous = NORMAL');
 /** Bytes a WAL frame takes: a page and its 24-byte header. */
 const FRAME_BYTES = sqlite.pragma('page_size', { simple: true }) + 24;

@@ -17,10 +17,14 @@ export class Checkpointer {
   readonly closed: Promise<void>;
   private closing = false;
 
-  /** `ownCheckpointsOff`: whether the writer should leave its checkpoints to this thread (db/open.ts, ownCheckpoints). */
-  constructor(path: string, ownCheckpointsOff: (off: boolean) => void = () => {}) {
-    this.worker = new Worker(new URL('./checkpointer-thread.mjs', import.meta.url), { workerData: { path } });
-    this.worker.on('message', (m: { ownCheckpointsOff: boolean; walBytes: number }) => {
+  /**
+   * `sameFileAs`: the identity of the file the server opened, to which the thread's connection keeps (db/same-file.mjs).
+   * `ownCheckpointsOff`: whether the writer should leave its checkpoints to this thread (db/open.ts, ownCheckpoints).
+   */
+  constructor(path: string, sameFileAs?: string, ownCheckpointsOff: (off: boolean) => void = () => {}) {
+    this.worker = new Worker(new URL('./checkpointer-thread.mjs', import.meta.url), { workerData: { path, sameFileAs } });
+    this.worker.on('message', (m: { ownCheckpointsOff: boolean; walBytes: number } | { refused: string }) => {
+      if ('refused' in m) return console.error(`The WAL checkpointer thread did not start: ${m.refused} Until then the writer checkpoints alone.`);
       const mb = Math.round(m.walBytes / 1e6).toLocaleString('en');
       if (m.ownCheckpointsOff)
         console.warn(

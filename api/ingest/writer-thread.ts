@@ -13,13 +13,13 @@ import { startMaintenance } from './maintenance';
 import type { GroupAnswer, WriterOptions, WriterReply, WriterRequest } from './writer';
 import { commitGroups, takeGroups, type Posted } from './writer-inbox';
 
-const { path, memoSubjects, maintain, ownCheckpointsOff } = workerData as WriterOptions;
+const { path, sameFileAs, memoSubjects, maintain, ownCheckpointsOff } = workerData as WriterOptions;
 const port = parentPort!;
 
 /** Its connection and ingest service; or, when opening throws (a damaged file), the thread says why and ends. */
 function open() {
   try {
-    const db = openDb(path, { migrate: false, cacheKiB: WRITER_CACHE_KIB });
+    const db = openDb(path, { migrate: false, cacheKiB: WRITER_CACHE_KIB, sameFileAs });
     if (ownCheckpointsOff) ownCheckpoints(db, false);
     return { db, ingest: createIngestService(db.$client, { now: Date.now, memoSubjects }) };
   } catch (err) {

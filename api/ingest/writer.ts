@@ -37,6 +37,8 @@ export type WriterReply =
 /** What the thread is started with. */
 export interface WriterOptions {
   path: string;
+  /** The identity of the file the server opened: the thread's connection keeps to it (db/same-file.mjs). */
+  sameFileAs?: string;
   memoSubjects?: number;
   /** Runs the backlog sampler and the WAL checkpoints (maintenance.ts); see `maintain()`. */
   maintain?: boolean;

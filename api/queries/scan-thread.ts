@@ -4,13 +4,27 @@
 // lets it read beside the writer thread's commits.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../../db/open';
+import { NotTheServersFile } from '../../db/same-file.mjs';
 import { getAgents } from './getAgents';
 import { getKpis } from './getKpis';
 import { getTrend } from './getTrend';
 import type { ScanAnswer, ScanRequest } from './scans';
 
 const port = parentPort!;
-const db = openDb((workerData as { path: string }).path, { migrate: false });
+const { path, sameFileAs } = workerData as { path: string; sameFileAs?: string };
+
+/** Its connection; or, the file at the name no longer the server's, the thread says so and ends. */
+function open() {
+  try {
+    return openDb(path, { migrate: false, sameFileAs });
+  } catch (err) {
+    if (!(err instanceof NotTheServersFile)) throw err;
+    port.postMessage({ refused: err.message } satisfies ScanAnswer);
+    // Messages posted before the thread ends are delivered before its exit event.
+    process.exit(0);
+  }
+}
+const db = open();
 
 port.on('message', (r: ScanRequest | 'close') => {
   if (r === 'close') return void (db.$client.close(), port.close());

@@ -14,7 +14,7 @@ export type ScanRequest = { id: number } & (
   | { what: 'trend'; window: { from: number; to: number }; filters: KpiFilters; tz: string }
 );
 type Answer = Kpis | AgentKpis[] | Trend;
-export type ScanAnswer = { id: number; answer: Answer } | { id: number; message: string };
+export type ScanAnswer = { id: number; answer: Answer } | { id: number; message: string } | { refused: string };
 
 /** A request as posted, before its id is given. */
 type Ask = ScanRequest extends infer R ? (R extends ScanRequest ? Omit<R, 'id'> : never) : never;
@@ -29,8 +29,14 @@ export class ScanThread {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private closed = false;
+  /** Why the thread would not open the database: the file at its name is no longer the server's (db/same-file.mjs). */
+  private refused: string | null = null;
 
-  constructor(private readonly path: string) {}
+  /** `sameFileAs`: the identity of the file the server opened, to which the thread's connection keeps. */
+  constructor(
+    private readonly path: string,
+    private readonly sameFileAs?: string
+  ) {}
 
   /** getKpis on the thread; rejects if the thread failed or ended before answering. */
   kpis(window: { from: number; to: number }, filters: KpiFilters, now: number): Promise<Kpis> {
@@ -49,6 +55,8 @@ export class ScanThread {
 
   private ask(request: Ask): Promise<Answer> {
     if (this.closed) return Promise.reject(new Error('the scan thread is closed'));
+    // Started again, it would refuse again: until the restart, the main thread answers.
+    if (this.refused) return Promise.reject(new Error(this.refused));
     const worker = (this.worker ??= this.spawn());
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
@@ -58,8 +66,9 @@ export class ScanThread {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./scan-boot.mjs', import.meta.url), { workerData: { path: this.path } });
+    const worker = new Worker(new URL('./scan-boot.mjs', import.meta.url), { workerData: { path: this.path, sameFileAs: this.sameFileAs } });
     worker.on('message', (a: ScanAnswer) => {
+      if ('refused' in a) return void (this.refused = a.refused);
       const w = this.waiting.get(a.id);
       this.waiting.delete(a.id);
       if ('answer' in a) w?.resolve(a.answer);
@@ -69,7 +78,7 @@ export class ScanThread {
     // What waited fails (the route answers it on the main thread); the next query starts a fresh thread.
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = null;
-      for (const w of this.waiting.values()) w.reject(new Error('the scan thread ended before answering'));
+      for (const w of this.waiting.values()) w.reject(new Error(this.refused ?? 'the scan thread ended before answering'));
       this.waiting.clear();
     });
     return worker;

@@ -23,7 +23,8 @@ describe('the copy back of a deleted database', () => {
       rmSync(path);
       expect((await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${TEST_INGEST_TOKEN}` } })).status).toBe(503);
       await until(() => copies() === 1);
-      // Two filters besides team: only a scan of facts answers, on the scan thread, which opens the database now.
+      // Two filters besides team: only a scan of facts answers, on the scan thread, which starts now; it opened the copy
+      // (before db/same-file.mjs), and now opens nothing, the main thread answering.
       const kpis = await fetch(`${server.url}/api/kpis?channel=chat&category=billing`, { headers: { authorization: `Bearer ${supervisor}` } });
       expect(kpis.status).toBe(200);
       rmSync(path);
