@@ -140,6 +140,9 @@ export class ServerStartError extends Error {
   }
 }
 
+/** Signals a process dies of by itself: a native crash, or an abort. */
+const CRASH_SIGNALS = new Set<string>(['SIGBUS', 'SIGSEGV', 'SIGABRT', 'SIGILL', 'SIGFPE']);
+
 /** The process groups of servers started here and not yet exited: killed should this test process be stopped first. */
 const running = new Set<number>();
 let guarded = false;
@@ -239,6 +242,12 @@ export async function startServer(opts: {
     }
     throw new ServerStartError(`${failure}; ${stopped}:\n${out}`, pid);
   }
+  // A server that dies under a test (a native crash, an uncaught error) says only ECONNREFUSED to the next request:
+  // its own output, in the test's stderr, says what it was.
+  void exited.then((code) => {
+    const crashed = proc.signalCode !== null && CRASH_SIGNALS.has(proc.signalCode);
+    if (crashed || code === 1) process.stderr.write(`The server on port ${port} ended by itself (${proc.signalCode ?? `exit ${code}`}); what it wrote:\n${out}\n`);
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     port,
