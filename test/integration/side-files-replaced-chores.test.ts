@@ -7,18 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { contents } from '../helpers/file-contents';
 import { postEvents, seedToken, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
-
-/** Every row of every table, by table: what a file holds, whatever its pages. */
-function contents(file: string): Record<string, unknown[]> {
-  const sqlite = new Database(file, { readonly: true });
-  try {
-    const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-    return Object.fromEntries(tables.map((t) => [t, sqlite.prepare(`SELECT * FROM "${t}"`).raw().all()]));
-  } finally {
-    sqlite.close();
-  }
-}
 
 describe('the database file replaced under a running server, and its chores', () => {
   it('they stop once what the server held is kept aside: a ticket stamped ahead of the clock come due after, and a crash, leave the new file as it was put there', async () => {
