@@ -13,19 +13,18 @@ export function setKpiTargets(sqlite: Database.Database, changes: Record<string,
   );
   const reset = sqlite.prepare('DELETE FROM kpi_targets WHERE kpi = ?');
   const current = sqlite.prepare('SELECT warn, critical FROM kpi_targets WHERE kpi = ?');
-  // Who saved, with the save: a reset deletes its row, and a later save from older targets is refused naming them.
-  const saved = sqlite.prepare('INSERT INTO kpi_targets_saved (id, set_by, set_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET set_by = excluded.set_by, set_at = excluded.set_at');
   sqlite
     .transaction(() => {
       for (const [kpi, change] of Object.entries(changes)) {
         // The history: each KPI whose target this save moves (null is its default), before and after.
         const before = (current.get(kpi) as { warn: number; critical: number } | undefined) ?? null;
         const after = change && { warn: change.warn, critical: change.critical };
-        if (JSON.stringify(before) !== JSON.stringify(after)) recordAdminChange(sqlite, { by: setBy, at: now }, 'targets', kpi, before, after);
+        // A KPI this save does not move keeps its row as its setter left it: the history names who changed each last.
+        if (JSON.stringify(before) === JSON.stringify(after)) continue;
+        recordAdminChange(sqlite, { by: setBy, at: now }, 'targets', kpi, before, after);
         if (change === null) reset.run(kpi);
         else upsert.run(kpi, change.warn, change.critical, setBy, now);
       }
-      saved.run(setBy, now);
     })
     .immediate();
 }

@@ -9,10 +9,6 @@ export function setTeamNames(sqlite: Database.Database, team: string, names: Tea
     'INSERT INTO team_names (team, locale, name, set_by, set_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (team, locale) DO UPDATE SET name = excluded.name, set_by = excluded.set_by, set_at = excluded.set_at'
   );
   const remove = sqlite.prepare('DELETE FROM team_names WHERE team = ? AND locale = ?');
-  // Who saved, with the save: one that clears every name leaves no row in team_names to say so.
-  const saved = sqlite.prepare(
-    'INSERT INTO team_names_saved (team, set_by, set_at) VALUES (?, ?, ?) ON CONFLICT (team) DO UPDATE SET set_by = excluded.set_by, set_at = excluded.set_at'
-  );
   const current = sqlite.prepare('SELECT locale, name FROM team_names WHERE team = ? ORDER BY locale');
   sqlite
     .transaction(() => {
@@ -21,12 +17,13 @@ export function setTeamNames(sqlite: Database.Database, team: string, names: Tea
       const before = rows.length ? Object.fromEntries(rows.map((r) => [r.locale, r.name])) : null;
       const kept = Object.entries({ ...before, ...names }).filter(([, name]) => name !== null);
       const after = kept.length ? Object.fromEntries(kept.sort(([a], [b]) => (a < b ? -1 : 1))) : null;
-      if (JSON.stringify(before) !== JSON.stringify(after)) recordAdminChange(sqlite, { by: setBy, at: now }, 'team-names', team, before, after);
+      // A save that moves nothing stores nothing: the names' tag stays, and the history names who changed them last.
+      if (JSON.stringify(before) === JSON.stringify(after)) return;
+      recordAdminChange(sqlite, { by: setBy, at: now }, 'team-names', team, before, after);
       for (const [locale, name] of Object.entries(names)) {
         if (name === null) remove.run(team, locale);
-        else upsert.run(team, locale, name, setBy, now);
+        else if (name !== before?.[locale]) upsert.run(team, locale, name, setBy, now);
       }
-      saved.run(team, setBy, now);
     })
     .immediate();
 }

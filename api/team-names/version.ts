@@ -2,6 +2,7 @@
 // was given. Two admins naming one team would otherwise have the later save put back a name the other saved unseen.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { lastAdminChange } from '../admin-changes/last';
 import { cached } from '../queries/windowTotals';
 import { TEAM_NAME_LOCALES, type TeamNames } from './limits';
 
@@ -32,10 +33,10 @@ const ROWS = 'SELECT team, locale, name, set_by, set_at FROM team_names';
 export function getTeamNamesVersion(sqlite: Database.Database, team: string): TeamNamesVersion {
   const rows = cached(sqlite, `${ROWS} WHERE team = ? ORDER BY locale`).all(team) as Row[];
   const names = Object.fromEntries(TEAM_NAME_LOCALES.map((l) => [l, rows.find((r) => r.locale === l)?.name ?? null])) as TeamNames;
-  // The last save, clearing them included; a team last saved before migration 0019 has only its rows to say it.
-  const save = cached(sqlite, 'SELECT set_by, set_at FROM team_names_saved WHERE team = ?').get(team) as Pick<Row, 'set_by' | 'set_at'> | undefined;
-  const latest = save ?? rows.reduce<Row | null>((a, r) => (a && a.set_at >= r.set_at ? a : r), null);
-  return { tag: tagOf(rows), names, saved: latest && { by: latest.set_by, at: latest.set_at } };
+  // The last change, clearing them included, from the history; a team last changed before it was kept (migration 0020)
+  // has only its rows to say it.
+  const latest = rows.reduce<Row | null>((a, r) => (a && a.set_at >= r.set_at ? a : r), null);
+  return { tag: tagOf(rows), names, saved: lastAdminChange(sqlite, 'team-names', team) ?? (latest && { by: latest.set_by, at: latest.set_at }) };
 }
 
 /** Every named team's tag (a team not in it: NO_NAMES_TAG), as GET /api/team-names lists them. */

@@ -12,15 +12,3 @@ export const kpiTargets = sqliteTable('kpi_targets', {
   setBy: text('set_by').notNull(),
   setAt: integer('set_at').notNull()
 });
-
-/**
- * Who saved the KPI targets last, and when: one row (id 1), written with every save, a reset's too, whose row in
- * kpi_targets is deleted. A second admin's save from older targets is refused naming them. None before the first
- * save since migration 0018: a save before it recorded no one apart from the rows it kept.
- */
-export const kpiTargetsSaved = sqliteTable('kpi_targets_saved', {
-  id: integer('id').primaryKey(),
-  /** The admin's name, or "admin token"; when (epoch ms, the server's clock). */
-  setBy: text('set_by').notNull(),
-  setAt: integer('set_at').notNull()
-});

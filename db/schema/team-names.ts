@@ -19,16 +19,3 @@ export const teamNames = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.team, t.locale] })]
 );
-
-/**
- * Who saved each team's names last, and when: one row per team, written with every save, one that clears every name
- * too (whose team_names rows are deleted). A save from older names is refused naming them. None for a team last saved
- * before migration 0019: its rows in team_names say who saved the names they hold.
- */
-export const teamNamesSaved = sqliteTable('team_names_saved', {
-  /** The team's code, as events carry it. */
-  team: text('team').primaryKey(),
-  /** The admin's name, or "admin token"; when (epoch ms, the server's clock). */
-  setBy: text('set_by').notNull(),
-  setAt: integer('set_at').notNull()
-});

@@ -210,11 +210,23 @@ describe('PUT /api/targets refused from older targets: who saved since, and when
     expect((await put({ 'csat.pct': { warn: 90, critical: 80 } }, { ...bea, 'if-match': afterBea })).body).toMatchObject({ savedBy: 'ada', savedAt: NOW + 80_000 });
   });
 
-  it('says plainly that no one was recorded for targets saved before the server kept who saves them', async () => {
+  it('names who set the targets from their rows where they were changed before the server kept its history', async () => {
     t = testApp({ now: () => NOW });
     const opened = (await t.send('GET', '/api/targets')).headers.get('etag')!;
-    // As a release before migration 0018 left a save: its rows, and no record of the save.
+    // As a release before migration 0020 left a save: its rows, and no change in the history.
     t.rt.db.$client.prepare("INSERT INTO kpi_targets (kpi, warn, critical, set_by, set_at) VALUES ('csat.pct', 85, 75, 'admin', ?)").run(NOW - 86_400_000);
+    const res = await put({ 'backlog.unattended': { warn: 10, critical: 30 } }, { authorization: `Bearer ${t.tokens.admin}`, 'if-match': opened });
+    expect(res.status).toBe(412);
+    expect(res.body).toMatchObject({ savedBy: 'admin', savedAt: NOW - 86_400_000 });
+    expect((await targets())['backlog.unattended'].isDefault).toBe(true);
+  });
+
+  it('says plainly that no one was recorded for targets put back to their defaults before the server kept its history', async () => {
+    t = testApp({ now: () => NOW });
+    t.rt.db.$client.prepare("INSERT INTO kpi_targets (kpi, warn, critical, set_by, set_at) VALUES ('csat.pct', 85, 75, 'admin', ?)").run(NOW - 86_400_000);
+    const opened = (await t.send('GET', '/api/targets')).headers.get('etag')!;
+    // As a release before migration 0020 left a reset: the row gone, and no change in the history.
+    t.rt.db.$client.prepare("DELETE FROM kpi_targets WHERE kpi = 'csat.pct'").run();
     const res = await put({ 'backlog.unattended': { warn: 10, critical: 30 } }, { authorization: `Bearer ${t.tokens.admin}`, 'if-match': opened });
     expect(res.status).toBe(412);
     expect(res.body.message).toBe(
@@ -222,5 +234,23 @@ describe('PUT /api/targets refused from older targets: who saved since, and when
     );
     expect(res.body).toMatchObject({ savedBy: null, savedAt: null });
     expect((await targets())['backlog.unattended'].isDefault).toBe(true);
+  });
+
+  it('names the save that changed the targets, not a later one that saved them again as they were', async () => {
+    let clock = NOW;
+    t = testApp({ now: () => clock });
+    const opened = (await t.send('GET', '/api/targets')).headers.get('etag')!;
+    const change = { 'csat.pct': { warn: 85, critical: 75 } };
+    expect((await put(change)).status).toBe(200);
+    // A minute on, a second admin's page, read after the change, saves the same targets again: nothing moves, and their
+    // tag stays.
+    clock += 60_000;
+    const theirs = (await t.send('GET', '/api/targets')).headers.get('etag')!;
+    const again = await put(change, { authorization: `Bearer ${t.tokens.admin}`, 'if-match': theirs });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('etag')).toBe(theirs);
+    const res = await put({ 'backlog.unattended': { warn: 10, critical: 30 } }, { authorization: `Bearer ${t.tokens.admin}`, 'if-match': opened });
+    expect(res.status).toBe(412);
+    expect(res.body).toMatchObject({ savedBy: 'admin token', savedAt: NOW });
   });
 });

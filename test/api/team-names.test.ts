@@ -142,6 +142,27 @@ describe('PUT /api/team-names/:team from names another admin has since saved (If
   });
 });
 
+describe('PUT /api/team-names/:team saving the names as they are', () => {
+  it('changes nothing, keeps the tag, and a save from older names is refused naming who changed them, not who saved them again', async () => {
+    let clock = NOW;
+    t = testApp({ now: () => clock });
+    const bea = await t.signedIn('bea');
+    clock = NOW + 20_000;
+    const theirs = await put('payments', { names: { en: 'Payments' } });
+    const current = theirs.headers.get('etag')!;
+    // bea's page, read after that, saves the same name again.
+    clock = NOW + 40_000;
+    const same = await t.send('PUT', '/api/team-names/payments', { names: { en: 'Payments' } }, { ...bea, 'if-match': current });
+    expect(same.status).toBe(200);
+    expect(same.headers.get('etag')).toBe(current);
+    // A page read before any name was saved.
+    const mine = await t.send('PUT', '/api/team-names/payments', { names: { en: 'Pay team' } }, { authorization: `Bearer ${t.tokens.admin}`, 'if-match': '"none"' });
+    expect(mine.status).toBe(412);
+    expect(mine.body).toMatchObject({ savedBy: 'admin token', savedAt: NOW + 20_000 });
+    expect((await teams())[0]).toEqual({ team: 'payments', names: { en: 'Payments', 'zh-CN': null } });
+  });
+});
+
 describe('PUT /api/team-names/:team after another admin cleared the team\'s names', () => {
   it('refuses a save from the names before with 412 saying who cleared them and when, and stores nothing', async () => {
     let clock = NOW;

@@ -127,11 +127,11 @@ describe('upgrading a database from before week rollups', () => {
     // As a release before migration 0010 left it: no week rows, no week marks, and neither 0010 nor any later
     // migration applied (0011 made the index events_ahead, 0012 backlog_samples_minute, 0013 the users' triggers,
     // 0014 the table kpi_targets, 0015 the table sla_policies, 0016 the tokens' column last_used_at, 0017 the table team_names,
-    // 0018 the table kpi_targets_saved, 0019 the table team_names_saved, 0020 the table admin_changes).
+    // 0018 and 0019 tables that 0021 drops again, 0020 the table admin_changes).
     rt.db.$client.exec(
       'DELETE FROM rollups WHERE level = 3; DELETE FROM rollup_stale WHERE level = 3; DROP INDEX events_ahead; DROP INDEX backlog_samples_minute;' +
         ' DROP TRIGGER users_name_in_other_capitals_insert; DROP TRIGGER users_name_in_other_capitals_update; DROP TABLE kpi_targets; DROP TABLE sla_policies;' +
-        ' ALTER TABLE api_tokens DROP COLUMN last_used_at; DROP TABLE team_names; DROP TABLE kpi_targets_saved; DROP TABLE team_names_saved; DROP TABLE admin_changes'
+        ' ALTER TABLE api_tokens DROP COLUMN last_used_at; DROP TABLE team_names; DROP TABLE admin_changes'
     );
     rt.db.$client.prepare('DELETE FROM __drizzle_migrations WHERE created_at >= ?').run(journalWhen('0010_week_rollups'));
     rt.db.$client.close();
@@ -197,8 +197,8 @@ describe('upgrading a database from before teams had names', () => {
   });
 });
 
-describe('upgrading a database from before who saved the KPI targets was kept', () => {
-  it('keeps the targets set, records no one for them, and records the next save\'s admin and time', () => {
+describe('upgrading a database from before who changed the KPI targets was kept', () => {
+  it('keeps the targets set, names who set them from their row, and the next change\'s admin and time from the history', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'fb-migrate-')), 'old.sqlite');
     const old = olderDatabase(path, '0017_team_names');
     old.prepare("INSERT INTO kpi_targets (kpi, warn, critical, set_by, set_at) VALUES ('csat.pct', 85, 75, 'admin', 1000)").run();
@@ -207,9 +207,14 @@ describe('upgrading a database from before who saved the KPI targets was kept', 
     const upgraded = createRuntime({ DATABASE_PATH: path });
     const sqlite = upgraded.db.$client;
     expect(getKpiTargets(sqlite)['csat.pct']).toMatchObject({ warn: 85, critical: 75, isDefault: false });
-    expect(getKpiTargetsSaved(sqlite)).toBeNull();
+    expect(getKpiTargetsSaved(sqlite)).toEqual({ by: 'admin', at: 1000 });
     setKpiTargets(sqlite, { 'csat.pct': null }, 'bea', 5_000);
     expect(getKpiTargetsSaved(sqlite)).toEqual({ by: 'bea', at: 5_000 });
+    // Saved again as they are, by another admin: nothing changed, and the change is still bea's.
+    setKpiTargets(sqlite, { 'csat.pct': null }, 'cai', 6_000);
+    expect(getKpiTargetsSaved(sqlite)).toEqual({ by: 'bea', at: 5_000 });
+    // The tables 0018 and 0019 made are gone: the history says it all.
+    expect(sqlite.prepare("SELECT name FROM sqlite_master WHERE name IN ('kpi_targets_saved', 'team_names_saved')").all()).toEqual([]);
     sqlite.close();
   });
 });

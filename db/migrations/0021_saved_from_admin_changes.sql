@@ -1,0 +1,2 @@
+DROP TABLE `kpi_targets_saved`;--> statement-breakpoint
+DROP TABLE `team_names_saved`;
