@@ -11,3 +11,17 @@ export function contents(file: string): Record<string, unknown[]> {
     sqlite.close();
   }
 }
+
+/**
+ * A backup of the database at `path`, made now through SQLite's online backup beside it as `${path}.restored` (an
+ * operator's, to be put at the database's name by hand later); what it holds.
+ */
+export async function backupBeside(path: string): Promise<Record<string, unknown[]>> {
+  const live = new Database(path);
+  try {
+    await live.backup(`${path}.restored`);
+  } finally {
+    live.close();
+  }
+  return contents(`${path}.restored`);
+}

@@ -7,9 +7,8 @@
 import { mkdtempSync, realpathSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { contents } from '../helpers/file-contents';
+import { backupBeside, contents } from '../helpers/file-contents';
 import { postEvents, seedToken, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
 
 const batch = (prefix: string, n: number) =>
@@ -32,10 +31,7 @@ describe('the database file replaced under the server before a thread of it open
     let putThere: Record<string, unknown[]>;
     try {
       // A backup restored by hand, taken before the tickets came.
-      const live = new Database(path);
-      await live.backup(`${path}.restored`);
-      live.close();
-      putThere = contents(`${path}.restored`);
+      putThere = await backupBeside(path);
       expect((await postEvents(server.url, batch('a', 400))).status).toBe(200);
       renameSync(`${path}.restored`, path);
       // Two filters besides team: only a scan of facts answers, on the scan thread, which opens the database now,

@@ -5,9 +5,8 @@
 import { mkdtempSync, realpathSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { contents } from '../helpers/file-contents';
+import { backupBeside, contents } from '../helpers/file-contents';
 import { postEvents, seedToken, startServer, TEST_INGEST_TOKEN } from '../helpers/server';
 
 describe('the database file replaced under a running server, and its chores', () => {
@@ -22,10 +21,7 @@ describe('the database file replaced under a running server, and its chores', ()
     let putThere: Record<string, unknown[]>;
     try {
       // A backup restored by hand, taken before a ticket stamped ahead of the clock came: the file has no such ticket.
-      const live = new Database(path);
-      await live.backup(`${path}.restored`);
-      live.close();
-      putThere = contents(`${path}.restored`);
+      putThere = await backupBeside(path);
       // It comes due once what the server holds is kept aside, which takes a second or two.
       const ahead = { id: 'ahead', type: 'ticket.created', at: Date.now() + 15_000, ticket: 'T-ahead', channel: 'chat' };
       expect((await postEvents(server.url, [ahead])).status).toBe(200);
