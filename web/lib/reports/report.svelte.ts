@@ -70,10 +70,11 @@ interface Loaded {
   channels: ChannelReport[];
   agents: AgentKpis[];
   agentKpis: Kpis | null;
+  teamKpis: Kpis | null;
 }
 type Read = { status: number; fault?: string } & Partial<Loaded>;
 
-/** The period just before a report's range (compare.ts), and the figures over it: the chosen agent's, or every team's and the centre's. */
+/** The period just before a report's range (compare.ts), and the figures over it: the chosen agent's, the chosen team's, or every team's and the centre's. */
 export interface Previous {
   range: DateRange;
   now: number;
@@ -81,6 +82,7 @@ export interface Previous {
   agentKpis: Kpis | null;
   centre: Kpis | null;
   teams: Record<string, Kpis>;
+  teamKpis: Kpis | null;
 }
 
 export class Report {
@@ -98,6 +100,8 @@ export class Report {
   agents = $state.raw<AgentKpis[]>([]);
   /** The chosen agent's figures. */
   agentKpis = $state.raw<Kpis | null>(null);
+  /** The chosen team's figures, with a team but no agent chosen. */
+  teamKpis = $state.raw<Kpis | null>(null);
   /** The same figures over the period just before, read once these are shown (null until then, or if it could not be read). */
   previous = $state.raw<Previous | null>(null);
   private loads = 0;
@@ -119,9 +123,10 @@ export class Report {
       this.channels = result.channels!;
       this.agents = result.agents!;
       this.agentKpis = result.agentKpis!;
+      this.teamKpis = result.teamKpis!;
     }
     this.status = result.status;
-    if (result.status === 200 && (sel.agent || !sel.team)) void this.loadPrevious(sel, timeZone, mine);
+    if (result.status === 200) void this.loadPrevious(sel, timeZone, mine);
   }
 
   /** The period before's figures, after the range's are shown: the comparison never holds them back. */
@@ -129,21 +134,25 @@ export class Report {
     const now = Date.now();
     const before = previousRange(sel, now, timeZone);
     const filters = filtersOf(sel);
-    const read = (more: Record<string, string | null>) => getJson<Kpis>(apiUrl('/api/kpis', before, { ...filters, ...more }));
-    const teams = sel.agent ? [] : this.teams.map((r) => r.team!);
-    const [agent, centre, ...byTeam] = await Promise.all([
-      sel.agent ? read({ team: sel.team, agent: sel.agent }) : null,
-      sel.agent ? null : read({}),
+    // The scope first, then the filters: each address as the range's own figures were read by.
+    const read = (more: Record<string, string | null>) => getJson<Kpis>(apiUrl('/api/kpis', before, { ...more, ...filters }));
+    // One agent's or one team's tiles, or (neither chosen) every team's row and the centre's.
+    const scoped = !!(sel.agent || sel.team);
+    const teams = scoped ? [] : this.teams.map((r) => r.team!);
+    const [chosen, centre, ...byTeam] = await Promise.all([
+      scoped ? read({ team: sel.team, agent: sel.agent }) : null,
+      scoped ? null : read({}),
       ...teams.map((team) => read({ team }))
     ]);
-    if (mine !== this.loads || [agent, centre, ...byTeam].some((r) => r && r.status !== 200)) return;
+    if (mine !== this.loads || [chosen, centre, ...byTeam].some((r) => r && r.status !== 200)) return;
     this.previous = {
       range: { from: sel.from, to: sel.to },
       now,
       timeZone,
-      agentKpis: agent?.body ?? null,
+      agentKpis: sel.agent ? (chosen?.body ?? null) : null,
       centre: centre?.body ?? null,
-      teams: Object.fromEntries(teams.map((team, i) => [team, byTeam[i]!.body!]))
+      teams: Object.fromEntries(teams.map((team, i) => [team, byTeam[i]!.body!])),
+      teamKpis: sel.agent ? null : (chosen?.body ?? null)
     };
   }
 
@@ -168,14 +177,16 @@ export class Report {
     const wanted = overview ? [...new Set([...agentTeams, ...seen.body!.teams])].sort() : [];
     const byChannel = !overview ? [] : sel.channel ? [sel.channel] : seen.body!.channels;
     const filtered = Object.keys(filters).length > 0;
-    const [teams, channels, agents, agentKpis] = await Promise.all([
+    const [teams, channels, agents, agentKpis, teamKpis] = await Promise.all([
       Promise.all(wanted.map(async (team) => ({ team, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { team, ...filters })) }))),
       Promise.all(byChannel.map(async (channel) => ({ channel, answer: await getJson<Kpis>(apiUrl('/api/kpis', range, { ...filters, channel })) }))),
       // Narrowed, every agent's figures (and open tickets) under the filters, in one request (one scan of the range).
       everyone === null || filtered ? getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range, { team: sel.team, ...filters })) : Promise.resolve(everyone),
-      sel.agent ? getJson<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: sel.agent, ...filters })) : Promise.resolve(null)
+      sel.agent ? getJson<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, agent: sel.agent, ...filters })) : Promise.resolve(null),
+      // The team's own figures, for its tiles (the centre's, read above, are the whole centre's).
+      sel.team && !sel.agent ? getJson<Kpis>(apiUrl('/api/kpis', range, { team: sel.team, ...filters })) : Promise.resolve(null)
     ]);
-    const refused = [...teams.map((t) => t.answer), ...channels.map((c) => c.answer), agents, ...(agentKpis ? [agentKpis] : [])].find((r) => r.status !== 200);
+    const refused = [...teams.map((t) => t.answer), ...channels.map((c) => c.answer), agents, agentKpis, teamKpis].find((r) => r !== null && r.status !== 200);
     if (refused) return refused;
     // Those who worked in the range (for the team, with one chosen; under the filters, with any set), the chosen
     // agent, and with no filter those on shift now: a shift says nothing of a channel, and would list a row of noughts.
@@ -189,7 +200,8 @@ export class Report {
       teams: teams.map((t) => ({ team: t.team, kpis: t.answer.body! })),
       channels: channels.map((c) => ({ channel: c.channel, kpis: c.answer.body! })),
       agents: shown,
-      agentKpis: agentKpis?.body ?? null
+      agentKpis: agentKpis?.body ?? null,
+      teamKpis: teamKpis?.body ?? null
     };
   }
 }
