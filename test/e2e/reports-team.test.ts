@@ -87,3 +87,37 @@ describe("a team's tiles", () => {
     await page.context().close();
   });
 });
+
+describe("a team's report kept in view", () => {
+  it('shows the name an admin gives the team within a minute, with no return to the tab; a hidden page reads none', async () => {
+    const admin = await dashboard.adminPage('en');
+    const rename = (en: string) =>
+      admin.evaluate(async (en) => (await fetch('/api/team-names/payments', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: { en, 'zh-CN': '支付团队' } }) })).status, en);
+    expect(await rename('Payments')).toBe(200);
+    const page = await dashboard.signedInAs('maria', 'en', { width: 1366, height: 768 });
+    await page.clock.install();
+    const reads: string[] = [];
+    page.on('request', (r) => void (new URL(r.url()).pathname === '/api/team-names' && reads.push(r.url())));
+    await page.goto(`${dashboard.url}/reports?team=payments&lang=en`);
+    const title = page.locator('section.scope-tiles h2');
+    await expect.poll(() => title.textContent(), { timeout: 20_000 }).toBe('Team Payments');
+    await expect.poll(() => reads.length, { timeout: 10_000 }).toBe(1);
+
+    expect(await rename('Card payments')).toBe(200);
+    // Hidden (another tab in front, say) for a minute and more: no read, the old name kept.
+    await page.evaluate(() => Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' }));
+    await page.clock.runFor(61_000);
+    await page.waitForTimeout(500);
+    expect(reads).toHaveLength(1);
+    expect(await title.textContent()).toBe('Team Payments');
+
+    // In view again, with no visibilitychange or focus event: the next minute reads the new name, once.
+    await page.evaluate(() => Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' }));
+    await page.clock.runFor(61_000);
+    await expect.poll(() => title.textContent(), { timeout: 10_000 }).toBe('Team Card payments');
+    expect(await page.locator('nav.crumbs li').allTextContents()).toContain('Team Card payments');
+    expect(reads).toHaveLength(2);
+    await page.context().close();
+    await admin.context().close();
+  });
+});

@@ -8,6 +8,9 @@ import { onTabReturn } from '../tab-return';
 export type { TeamNamesEntry };
 export type TeamNames = TeamNamesEntry['names'];
 
+/** How often a page in view reads the names again. */
+const REREAD_MS = 60_000;
+
 export class TeamNameBook {
   /** Each named team's names; a team not here has none. */
   names = $state.raw<ReadonlyMap<string, TeamNames>>(new Map());
@@ -26,14 +29,22 @@ export class TeamNameBook {
   }
 
   /**
-   * Reads the names now and again whenever the page's tab or window comes back into view, for a page with no live
-   * feed (a report left open shows a team an admin renamed meanwhile, in another tab or on another screen, where it
-   * showed the old name until reloaded); returns its own cleanup, for onMount.
+   * Reads the names now, again whenever the page's tab or window comes back into view, and every minute while it is
+   * in view, for a page with no live feed (a report left open shows a team an admin renamed meanwhile, in another tab
+   * or on another screen, where it showed the old name until reloaded; one kept in view on a second screen is never
+   * returned to); returns its own cleanup, for onMount.
    */
   listen(): () => void {
     void this.load();
-    // Both fire on a return to the tab: one read for the two.
-    return onTabReturn(() => void (!this.#rereading && (this.#reading = this.refresh())));
+    // Both fire on a return to the tab: one read for the two, and none beside one on its way.
+    const reread = () => void (!this.#rereading && (this.#reading = this.refresh()));
+    const stopReturns = onTabReturn(reread);
+    // A hidden page reads nothing: its return reads them.
+    const timer = setInterval(() => document.visibilityState === 'visible' && reread(), REREAD_MS);
+    return () => {
+      stopReturns();
+      clearInterval(timer);
+    };
   }
 
   /** Reads them again: after a read that failed, and on a return to the page. */
