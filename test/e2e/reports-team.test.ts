@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { binOf, binValue } from '../../api/kpi/histogram';
 import { presetRange, previousRange } from '../../web/lib/reports/range';
-import { useDashboard } from '../helpers/dashboard';
+import { paymentsReportDashboard } from '../helpers/dashboard';
 import { middayZone } from '../helpers/server';
 
 const zone = middayZone();
@@ -21,21 +21,13 @@ const answered = (prefix: string, team: string, end: number, count: number, frtS
     ];
   }).flat();
 
-const dashboard = useDashboard({
-  env: { KPI_TIMEZONE: zone },
-  users: { maria: 'manager' },
-  seed: async (dashboard) => {
-    const now = Date.now();
-    await dashboard.send([
-      { id: 's-a', at: now - 10 * 24 * HOUR, type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' },
-      // The last 7 days: six of the team's tickets, each answered in 2 minutes; risk's two are the centre's, not the team's.
-      ...answered('now', 'payments', now, 6, 120),
-      ...answered('risk', 'risk', now, 2, 30),
-      // Eight days ago, in the 7 days before: three, answered in a minute.
-      ...answered('before', 'payments', now - 8 * 24 * HOUR, 3, 60)
-    ]);
-  }
-});
+const dashboard = paymentsReportDashboard(zone, (now) => [
+  // The last 7 days: six of the team's tickets, each answered in 2 minutes; risk's two are the centre's, not the team's.
+  ...answered('now', 'payments', now, 6, 120),
+  ...answered('risk', 'risk', now, 2, 30),
+  // Eight days ago, in the 7 days before: three, answered in a minute.
+  ...answered('before', 'payments', now - 8 * 24 * HOUR, 3, 60)
+]);
 
 const frt = { now: binValue(binOf(120)), before: binValue(binOf(60)) };
 const title = { en: 'Team payments', 'zh-CN': '团队 payments' } as const;

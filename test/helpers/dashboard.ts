@@ -124,3 +124,21 @@ export async function whileDatabaseBusy(dbPath: string, act: () => Promise<void>
     other.close();
   }
 }
+
+/**
+ * A report's comparison set-up: a dashboard in `zone` with maria, a manager, and alice ("Alice Chen", of payments) on
+ * shift since ten days ago, seeded with `events(now)`.
+ */
+export function paymentsReportDashboard(zone: string, events: (now: number) => unknown[]): TestDashboard {
+  return useDashboard({
+    env: { KPI_TIMEZONE: zone },
+    users: { maria: 'manager' },
+    seed: async (dashboard) => {
+      const now = Date.now();
+      await dashboard.send([
+        { id: 's-a', at: now - 10 * 24 * 3_600_000, type: 'agent.status', agent: 'alice', name: 'Alice Chen', team: 'payments', status: 'available' },
+        ...events(now)
+      ]);
+    }
+  });
+}
