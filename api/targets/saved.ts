@@ -8,6 +8,6 @@ import { cached } from '../queries/windowTotals';
  * before it was kept (migration 0020) have their newest row to say it; null when none does (all at their defaults).
  */
 export function getKpiTargetsSaved(sqlite: Database.Database): { by: string; at: number } | null {
-  const row = cached(sqlite, 'SELECT set_by AS by, set_at AS at FROM kpi_targets ORDER BY set_at DESC LIMIT 1').get() as { by: string; at: number } | undefined;
-  return lastAdminChange(sqlite, 'targets') ?? row ?? null;
+  const newestRow = () => cached(sqlite, 'SELECT set_by AS by, set_at AS at FROM kpi_targets ORDER BY set_at DESC LIMIT 1').get() as { by: string; at: number } | undefined;
+  return lastAdminChange(sqlite, 'targets') ?? newestRow() ?? null;
 }
