@@ -107,6 +107,28 @@ describe('wall display', () => {
     await page.close();
   });
 
+  it('shares the agents with callback work between the two tables across the board, as the agents board does, not eight on the left first', async () => {
+    const page = await dashboard.openWall('page=callbacks&lang=en', { waitFor: '[data-kpi="callbacks.confirmed"]' });
+    const at = Date.now() - 60_000;
+    // Three agents with a callback today: the left table two, the right one (it held all three over an empty right half).
+    await dashboard.send(
+      ['li.wei', 'zhou.xin', 'ye.qing'].map((agent) => ({
+        id: `e2e-cbt-${at}-${agent}`,
+        type: 'callback.scheduled',
+        at,
+        callback: `e2e-cbt-${at}-${agent}`,
+        reason: 'unconfirmed_payment',
+        due: at + 3_600_000,
+        agent,
+        team: 'wallet'
+      }))
+    );
+    await page.locator('.tables [data-agent="ye.qing"]').waitFor({ timeout: 5000 });
+    const perTable = () => page.locator('.tables .table').evaluateAll((tables) => tables.map((t) => t.querySelectorAll('[data-agent]').length));
+    expect(await perTable()).toEqual([2, 1]);
+    await page.close();
+  });
+
   it('signs in with a password on the start page and opens the wall without a token, in the language chosen there', async () => {
     // An English browser, with Chinese chosen on the start page.
     const page = await dashboard.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
