@@ -162,7 +162,18 @@ if (!args.demo && !hasStoredEvents(rt.db.$client)) {
 
 // The simulator is loaded only for --demo, so a production process never carries it.
 if (args.demo) {
-  const { startDemo } = await import('./sim/demo');
+  const [{ startDemo }, { nameDemoTeams }] = await Promise.all([import('./sim/demo'), import('./sim/demo-teams')]);
+  const log = (m: string) => console.log(`[demo] ${m}`);
+  // Its teams named before its first events, in both languages, and open pages told as after an admin's save.
+  const hub = listening.hub;
+  if (!stopping)
+    try {
+      const named = await nameDemoTeams(rt.db.$client, rt.now(), () => hub.teamNamesChanged());
+      if (named.length) log(`named teams ${named.join(', ')} (rename them on /admin/teams)`);
+    } catch (err) {
+      // A backup holding the database past the busy timeout: the demo runs all the same.
+      if (!stopping) log(`could not name the teams (${(err as Error).message}): they show as their codes until named on /admin/teams`);
+    }
   if (!stopping)
     demo = startDemo({
       send: async (raw) => {
@@ -173,6 +184,6 @@ if (args.demo) {
       // A run begun on an earlier day is carried on, not started afresh beside it (sim/demo.ts).
       hasStored: (idPrefix) => hasEventWithIdPrefix(rt.db.$client, idPrefix),
       newestStored: (idPrefix) => newestEventWithIdPrefix(rt.db.$client, idPrefix),
-      log: (m) => console.log(`[demo] ${m}`)
+      log
     });
 }
