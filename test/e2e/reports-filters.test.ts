@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useDashboard } from '../helpers/dashboard';
 import { lastHour } from '../helpers/events';
+import { addDays } from '../../web/lib/reports/range';
 
 const dashboard = useDashboard({
   users: { maria: 'manager' },
@@ -115,9 +116,16 @@ describe('Reports by every team, filtered', () => {
     await page.goto(`${dashboard.url}/reports?${range}&team=payments&channel=chat&lang=en`);
     await page.locator('.filters', { hasText: 'Chat' }).waitFor({ timeout: 15_000 });
     await page.locator('tr[data-agent="alice"]').waitFor({ timeout: 15_000 });
+    // The team's agents under the filter over the day before (today's period before), once the rows are shown.
+    const filteredAgents = () => asked.filter((u) => u.startsWith('/api/agents?') && u.includes('channel=chat'));
+    const dayBefore = `from=${addDays(new URLSearchParams(range).get('from')!, -1)}&`;
+    await expect.poll(() => filteredAgents().filter((u) => u.includes(dayBefore)).length, { timeout: 15_000 }).toBeGreaterThan(0);
     page.off('request', listen);
-    // The team's agents under the filter in one request, not one /api/kpis per agent (each a scan of the range).
-    expect(asked.filter((u) => u.startsWith('/api/agents?') && u.includes('channel=chat'))).toHaveLength(1);
+    // The team's agents under the filter in one request, not one /api/kpis per agent (each a scan of the range); and
+    // one more for the period before, not one per agent either.
+    expect(filteredAgents().filter((u) => u.includes(`${range.split('&')[0]}&`))).toHaveLength(1);
+    expect(filteredAgents().filter((u) => u.includes(dayBefore))).toHaveLength(1);
+    expect(filteredAgents()).toHaveLength(2);
     expect(asked.filter((u) => u.startsWith('/api/kpis?') && /[?&]agent=/.test(u))).toEqual([]);
     // Nor the other teams' figures, nor every agent's unfiltered: a team's page shows neither the teams' table nor them.
     expect(asked.filter((u) => u.startsWith('/api/kpis?') && /[?&]team=(?!payments&)/.test(u))).toEqual([]);

@@ -74,7 +74,10 @@ interface Loaded {
 }
 type Read = { status: number; fault?: string } & Partial<Loaded>;
 
-/** The period just before a report's range (compare.ts), and the figures over it: the chosen agent's, the chosen team's, or every team's and the centre's. */
+/**
+ * The period just before a report's range (compare.ts), and the figures over it: the chosen agent's, the chosen team's,
+ * or every team's and the centre's; with the agents' table shown, its agents' by id (one not there has no row then).
+ */
 export interface Previous {
   range: DateRange;
   now: number;
@@ -83,6 +86,7 @@ export interface Previous {
   centre: Kpis | null;
   teams: Record<string, Kpis>;
   teamKpis: Kpis | null;
+  agents: Record<string, AgentKpis>;
 }
 
 export class Report {
@@ -139,12 +143,14 @@ export class Report {
     // One agent's or one team's tiles, or (neither chosen) every team's row and the centre's.
     const scoped = !!(sel.agent || sel.team);
     const teams = scoped ? [] : this.teams.map((r) => r.team!);
-    const [chosen, centre, ...byTeam] = await Promise.all([
+    const [agents, chosen, centre, ...byTeam] = await Promise.all([
+      // The agents' table (shown with a team or an agent chosen): every row's figures then, in one request as read() does.
+      scoped ? getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', before, { team: sel.team, ...filters })) : null,
       scoped ? read({ team: sel.team, agent: sel.agent }) : null,
       scoped ? null : read({}),
       ...teams.map((team) => read({ team }))
     ]);
-    if (mine !== this.loads || [chosen, centre, ...byTeam].some((r) => r && r.status !== 200)) return;
+    if (mine !== this.loads || [agents, chosen, centre, ...byTeam].some((r) => r && r.status !== 200)) return;
     this.previous = {
       range: { from: sel.from, to: sel.to },
       now,
@@ -152,7 +158,8 @@ export class Report {
       agentKpis: sel.agent ? (chosen?.body ?? null) : null,
       centre: centre?.body ?? null,
       teams: Object.fromEntries(teams.map((team, i) => [team, byTeam[i]!.body!])),
-      teamKpis: sel.agent ? null : (chosen?.body ?? null)
+      teamKpis: sel.agent ? null : (chosen?.body ?? null),
+      agents: Object.fromEntries((agents?.body!.agents ?? []).map((a) => [a.agent, a]))
     };
   }
 
