@@ -716,6 +716,12 @@ export const en = {
   'reports.link.callbacks.scheduled.one': '{count} scheduled callback of {whom}, {when}',
   'reports.link.backlog.open': '{count} open tickets of {whom} now',
   'reports.link.backlog.open.one': '{count} open ticket of {whom} now',
+  'reports.link.callbacks.attempts': '{count} callback calls made by {whom}, {when}',
+  'reports.link.callbacks.attempts.one': '{count} callback call made by {whom}, {when}',
+  'reports.link.callbacks.connected': '{count} callback calls of {whom} that connected, {when}',
+  'reports.link.callbacks.connected.one': '{count} callback call of {whom} that connected, {when}',
+  'reports.link.callbacks.confirmed': '{count} callbacks of {whom} completed as confirmed, {when}',
+  'reports.link.callbacks.confirmed.one': '{count} callback of {whom} completed as confirmed, {when}',
   // The admin change history (session 50).
   'landing.changes': 'Change history',
   'changes.title': 'Change history',
@@ -764,7 +770,28 @@ export const en = {
   'reports.compare.say.down.pct': '{value}, {change} lower than {period}: {previous}',
   'reports.compare.say.same': '{value}, the same as {period}: {previous}',
   'reports.compare.say.unknown': '{value}; {period}: {previous}',
-  'reports.compare.say.tooFew': '{value}; {period}: {previous}, too few to compare ({before} before, {now} now)'
+  'reports.compare.say.tooFew': '{value}; {period}: {previous}, too few to compare ({before} before, {now} now)',
+  // ---- reports: the callback funnel (CallbackFunnel.svelte). Attempts and connected count calls, the rest callbacks;
+  // a callback completed in the range may have been scheduled before it, so completed is never "of" those scheduled.
+  'reports.funnel.title': 'Callbacks',
+  'reports.funnel.filtered': 'Callbacks are left out under a channel, priority or category filter: they carry none of those.',
+  'reports.funnel.empty': 'No callback was scheduled, attempted or completed in this range.',
+  'reports.funnel.step.scheduled': 'Scheduled',
+  'reports.funnel.step.attempts': 'Attempts',
+  'reports.funnel.step.connected': 'Connected',
+  'reports.funnel.step.completed': 'Completed',
+  'reports.funnel.step.completedOnTime': 'Completed on time',
+  'reports.funnel.step.confirmed': 'Confirmed',
+  'reports.funnel.unit.callbacks': 'callbacks',
+  'reports.funnel.unit.callbacks.one': 'callback',
+  'reports.funnel.unit.calls': 'calls',
+  'reports.funnel.unit.calls.one': 'call',
+  'reports.funnel.rate.connected': '{pct} of attempts',
+  'reports.funnel.rate.noAttempts': 'no attempts',
+  'reports.funnel.rate.completed': 'as many as {pct} of the {total} scheduled in this range (some may have been scheduled before it)',
+  'reports.funnel.rate.noneScheduled': 'none scheduled in this range: these were scheduled before it',
+  'reports.funnel.rate.ofCompleted': '{pct} of {total} completed',
+  'reports.funnel.rate.noneCompleted': 'none completed'
 } as const;
 
 export type MessageKey = keyof typeof en;
