@@ -72,12 +72,18 @@ const read = {
 
 const words = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 
+/** Maria's report of the last 7 days (`query` after them: a team, a filter) in `lang`, at `size` (a desktop's by default). */
+async function openReport(query: string, lang: 'en' | 'zh-CN', size = { width: 1366, height: 768 }, phone = false) {
+  const range = presetRange('last7', Date.now(), zone);
+  const page = await dashboard.signedInAs('maria', lang, size, phone ? { hasTouch: true, isMobile: true } : undefined);
+  await page.goto(`${dashboard.url}/reports?${query}from=${range.from}&to=${range.to}&lang=${lang}`);
+  return page;
+}
+
 describe("a team's callback funnel", () => {
   for (const lang of ['en', 'zh-CN'] as const) {
     it(`reads the steps in order with their counts, rates and change against the 7 days before (${lang})`, async () => {
-      const range = presetRange('last7', Date.now(), zone);
-      const page = await dashboard.signedInAs('maria', lang, { width: 1366, height: 768 });
-      await page.goto(`${dashboard.url}/reports?team=payments&from=${range.from}&to=${range.to}&lang=${lang}`);
+      const page = await openReport('team=payments&', lang);
       const funnel = page.locator('section.callback-funnel');
       await funnel.locator('li[data-step="scheduled"] .change').waitFor({ timeout: 20_000 });
       const r = read[lang];
@@ -110,9 +116,7 @@ describe("a team's callback funnel", () => {
   }
 
   it('opens the calls behind the connected count: that many', async () => {
-    const range = presetRange('last7', Date.now(), zone);
-    const page = await dashboard.signedInAs('maria', 'en', { width: 1366, height: 768 });
-    await page.goto(`${dashboard.url}/reports?team=payments&from=${range.from}&to=${range.to}&lang=en`);
+    const page = await openReport('team=payments&', 'en');
     await page.click('section.callback-funnel a[data-measure="callbacks.connected"]');
     await page.waitForURL(/\/reports\/tickets\?measure=callbacks\.connected&/);
     expect(page.url()).toContain('team=payments');
@@ -122,9 +126,7 @@ describe("a team's callback funnel", () => {
   });
 
   it("shows every team's report the whole centre's funnel, under the teams' table and above the channels'", async () => {
-    const range = presetRange('last7', Date.now(), zone);
-    const page = await dashboard.signedInAs('maria', 'en', { width: 1366, height: 768 });
-    await page.goto(`${dashboard.url}/reports?from=${range.from}&to=${range.to}&lang=en`);
+    const page = await openReport('', 'en');
     const scheduledLink = page.locator('section.callback-funnel a[data-measure="callbacks.scheduled"]');
     await scheduledLink.waitFor({ timeout: 20_000 });
     expect(await scheduledLink.textContent()).toBe('4');
@@ -136,9 +138,7 @@ describe("a team's callback funnel", () => {
   });
 
   it('stacks the steps on a phone, each within the screen (zh-CN, 390×844)', async () => {
-    const range = presetRange('last7', Date.now(), zone);
-    const page = await dashboard.signedInAs('maria', 'zh-CN', { width: 390, height: 844 }, { hasTouch: true, isMobile: true });
-    await page.goto(`${dashboard.url}/reports?team=payments&from=${range.from}&to=${range.to}&lang=zh-CN`);
+    const page = await openReport('team=payments&', 'zh-CN', { width: 390, height: 844 }, true);
     const steps = page.locator('section.callback-funnel ol > li');
     await steps.last().waitFor({ timeout: 20_000 });
     const boxes = await steps.evaluateAll((lis) => lis.map((li) => li.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y })));
@@ -150,9 +150,7 @@ describe("a team's callback funnel", () => {
 
   for (const lang of ['en', 'zh-CN'] as const) {
     it(`says callbacks are left out under a channel filter, with the way to clear it, and one line for a range with none (${lang})`, async () => {
-      const range = presetRange('last7', Date.now(), zone);
-      const page = await dashboard.signedInAs('maria', lang, { width: 1366, height: 768 });
-      await page.goto(`${dashboard.url}/reports?team=payments&from=${range.from}&to=${range.to}&channel=chat&lang=${lang}`);
+      const page = await openReport('team=payments&channel=chat&', lang);
       const funnel = page.locator('section.callback-funnel');
       await funnel.locator('[data-state="filtered"]').waitFor({ timeout: 20_000 });
       expect(words(await funnel.locator('[data-state="filtered"]').textContent())).toBe(read[lang].filtered);
