@@ -791,7 +791,13 @@ export const en = {
   'reports.funnel.rate.completed': 'as many as {pct} of the {total} scheduled in this range (some may have been scheduled before it)',
   'reports.funnel.rate.noneScheduled': 'none scheduled in this range: these were scheduled before it',
   'reports.funnel.rate.ofCompleted': '{pct} of {total} completed',
-  'reports.funnel.rate.noneCompleted': 'none completed'
+  'reports.funnel.rate.noneCompleted': 'none completed',
+  // ---- reports: the chosen agent not among the team's (AgentWhereabouts.svelte): a link kept from before they moved, an address typed.
+  'reports.whereabouts.elsewhere': '{name} is on {team} now and has no figures for {chosen} in this range.',
+  'reports.whereabouts.their': '{name}’s report for {team}',
+  'reports.whereabouts.noTeam': '{name} is on no team now and has no figures for {chosen} in this range.',
+  'reports.whereabouts.all': 'All of {name}’s figures',
+  'reports.whereabouts.unknown': 'No event names an agent “{agent}”: check the address, or choose an agent from the list below.'
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -781,5 +781,11 @@ export const zhCN: Dictionary = {
   'reports.funnel.rate.completed': '相当于此范围内预约的 {total} 通的 {pct}（其中可能有此范围之前预约的）',
   'reports.funnel.rate.noneScheduled': '此范围内没有预约：这些是此前预约的',
   'reports.funnel.rate.ofCompleted': '已完成 {total} 通中的 {pct}',
-  'reports.funnel.rate.noneCompleted': '没有完成的回电'
+  'reports.funnel.rate.noneCompleted': '没有完成的回电',
+  // ---- 报表：所选坐席不在该团队（AgentWhereabouts.svelte）
+  'reports.whereabouts.elsewhere': '{name} 目前在{team}，此时间范围内在{chosen} 没有任何数据。',
+  'reports.whereabouts.their': '查看 {name} 在{team} 的报表',
+  'reports.whereabouts.noTeam': '{name} 目前不在任何团队，此时间范围内在{chosen} 没有任何数据。',
+  'reports.whereabouts.all': '查看 {name} 的全部数据',
+  'reports.whereabouts.unknown': '没有任何事件提到坐席“{agent}”：请检查地址，或从下方列表中选择坐席。'
 };

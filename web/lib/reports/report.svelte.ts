@@ -62,6 +62,12 @@ export function isEmpty(k: Kpis): boolean {
   );
 }
 
+/**
+ * Where the chosen agent is when the report's agents have them not (a link kept from before they moved, an address
+ * typed): listed by GET /api/agents under another team now, or under none; or named by no event at all.
+ */
+export type Whereabouts = { kind: 'elsewhere'; agent: AgentKpis } | { kind: 'unknown' };
+
 interface Loaded {
   seen: Seen;
   targets: Record<string, KpiTarget>;
@@ -71,6 +77,7 @@ interface Loaded {
   agents: AgentKpis[];
   agentKpis: Kpis | null;
   teamKpis: Kpis | null;
+  whereabouts: Whereabouts | null;
 }
 type Read = { status: number; fault?: string } & Partial<Loaded>;
 
@@ -104,6 +111,8 @@ export class Report {
   agents = $state.raw<AgentKpis[]>([]);
   /** The chosen agent's figures. */
   agentKpis = $state.raw<Kpis | null>(null);
+  /** Where the chosen agent is, when the agents read have them not; null when they are there, or none is chosen. */
+  whereabouts = $state.raw<Whereabouts | null>(null);
   /** The chosen team's figures, with a team but no agent chosen. */
   teamKpis = $state.raw<Kpis | null>(null);
   /** The same figures over the period just before, read once these are shown (null until then, or if it could not be read). */
@@ -128,6 +137,7 @@ export class Report {
       this.agents = result.agents!;
       this.agentKpis = result.agentKpis!;
       this.teamKpis = result.teamKpis!;
+      this.whereabouts = result.whereabouts!;
     }
     this.status = result.status;
     if (result.status === 200) void this.loadPrevious(sel, timeZone, mine);
@@ -199,6 +209,14 @@ export class Report {
     // agent, and with no filter those on shift now: a shift says nothing of a channel, and would list a row of noughts.
     const onShift = (a: AgentKpis) => !filtered && a.status !== null && a.status !== 'offline' && (!sel.team || a.team === sel.team);
     const shown = agents.body!.agents.filter((a) => worked(a) || a.agent === sel.agent || onShift(a));
+    // The chosen agent not among them: every agent, read once more only under a team (without one, `everyone` is all).
+    let whereabouts: Whereabouts | null = null;
+    if (sel.agent && !agents.body!.agents.some((a) => a.agent === sel.agent)) {
+      const all = everyone ?? (await getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range)));
+      if (all.status !== 200) return all;
+      const found = all.body!.agents.find((a) => a.agent === sel.agent);
+      whereabouts = found ? { kind: 'elsewhere', agent: found } : { kind: 'unknown' };
+    }
     return {
       status: 200,
       seen: seen.body!,
@@ -208,7 +226,8 @@ export class Report {
       channels: channels.map((c) => ({ channel: c.channel, kpis: c.answer.body! })),
       agents: shown,
       agentKpis: agentKpis?.body ?? null,
-      teamKpis: teamKpis?.body ?? null
+      teamKpis: teamKpis?.body ?? null,
+      whereabouts
     };
   }
 }
