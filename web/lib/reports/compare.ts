@@ -14,6 +14,11 @@ export function previousWords(range: DateRange, now: number, timeZone: string | 
   return days === 1 ? t('reports.compare.period.day') : t('reports.compare.period.days', { days });
 }
 
+/** The words of a report's period before (Report.previous), once it has been read; '' until then. */
+export function periodOf(previous: { range: DateRange; now: number; timeZone: string | null } | null): string {
+  return previous ? previousWords(previous.range, previous.now, previous.timeZone) : '';
+}
+
 export type Tone = 'better' | 'worse' | 'neutral';
 
 export interface Comparison {
