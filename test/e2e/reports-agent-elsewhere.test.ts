@@ -3,7 +3,7 @@
 // showed their id over a row of noughts, as if they had done nothing.
 import { describe, expect, it } from 'vitest';
 import { presetRange } from '../../web/lib/reports/range';
-import { paymentsReportDashboard } from '../helpers/dashboard';
+import { openLastWeekReport, paymentsReportDashboard } from '../helpers/dashboard';
 import { middayZone } from '../helpers/server';
 
 const zone = middayZone();
@@ -19,12 +19,8 @@ const dashboard = paymentsReportDashboard(zone, (now) => [
 
 const words = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 
-async function openAgent(agent: string, lang: 'en' | 'zh-CN', team: string | null = 'payments') {
-  const range = presetRange('last7', Date.now(), zone);
-  const page = await dashboard.signedInAs('maria', lang, { width: 1366, height: 768 });
-  await page.goto(`${dashboard.url}/reports?${team ? `team=${team}&` : ''}agent=${agent}&from=${range.from}&to=${range.to}&lang=${lang}`);
-  return page;
-}
+/** Maria's report of the last 7 days of `agent` under `team`. */
+const openAgent = (agent: string, lang: 'en' | 'zh-CN', team = 'payments') => openLastWeekReport(dashboard, zone, `team=${team}&agent=${agent}&`, lang);
 
 describe('an agent asked for under a team they have no figures for', () => {
   const said = {

@@ -3,9 +3,8 @@
 // before, with the rates between the steps in words and on time coloured by its target; left out under a filter, and
 // one line for a range with none. Where the report showed only "callbacks on time" and a scheduled count.
 import { describe, expect, it } from 'vitest';
-import { presetRange } from '../../web/lib/reports/range';
 import { expectWithinWidth } from '../helpers/browser';
-import { paymentsReportDashboard } from '../helpers/dashboard';
+import { openLastWeekReport, paymentsReportDashboard } from '../helpers/dashboard';
 import { middayZone } from '../helpers/server';
 
 const zone = middayZone();
@@ -72,13 +71,9 @@ const read = {
 
 const words = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 
-/** Maria's report of the last 7 days (`query` after them: a team, a filter) in `lang`, at `size` (a desktop's by default). */
-async function openReport(query: string, lang: 'en' | 'zh-CN', size = { width: 1366, height: 768 }, phone = false) {
-  const range = presetRange('last7', Date.now(), zone);
-  const page = await dashboard.signedInAs('maria', lang, size, phone ? { hasTouch: true, isMobile: true } : undefined);
-  await page.goto(`${dashboard.url}/reports?${query}from=${range.from}&to=${range.to}&lang=${lang}`);
-  return page;
-}
+/** Maria's report of the last 7 days, `query` the rest of its address, in `lang` (a phone's with `phone`). */
+const openReport = (query: string, lang: 'en' | 'zh-CN', size?: { width: number; height: number }, phone = false) =>
+  openLastWeekReport(dashboard, zone, query, lang, size, phone ? { hasTouch: true, isMobile: true } : undefined);
 
 describe("a team's callback funnel", () => {
   for (const lang of ['en', 'zh-CN'] as const) {

@@ -7,6 +7,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Role } from '../../api/auth/credentials';
 import { ensureDashboardBuilt } from '../../api/web-build';
+import { presetRange } from '../../web/lib/reports/range';
 import { launchChromium, signInAt } from './browser';
 import { addUser, signedInAs } from './people';
 import { middayZone, postEvents, seedToken, startServer, TEST_INGEST_TOKEN, type RunningServer } from './server';
@@ -141,4 +142,22 @@ export function paymentsReportDashboard(zone: string, events: (now: number) => u
       ]);
     }
   });
+}
+
+/**
+ * Maria's report of the last 7 days in the centre's `zone` (a paymentsReportDashboard's), `query` the rest of its
+ * address ("team=payments&agent=alice&", or ""), in `lang`, at `viewport` (a laptop's by default) as `device`.
+ */
+export async function openLastWeekReport(
+  dashboard: TestDashboard,
+  zone: string,
+  query: string,
+  lang: 'en' | 'zh-CN',
+  viewport = { width: 1366, height: 768 },
+  device?: BrowserContextOptions
+): Promise<Page> {
+  const range = presetRange('last7', Date.now(), zone);
+  const page = await dashboard.signedInAs('maria', lang, viewport, device);
+  await page.goto(`${dashboard.url}/reports?${query}from=${range.from}&to=${range.to}&lang=${lang}`);
+  return page;
 }
