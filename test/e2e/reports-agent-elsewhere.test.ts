@@ -34,6 +34,8 @@ describe('an agent asked for under a team they have no figures for', () => {
       await note.waitFor({ timeout: 15_000 });
       expect(words(await note.textContent())).toBe(said[lang].elsewhere);
       expect(words(await page.locator('nav.crumbs [aria-current="page"]').textContent())).toBe(said[lang].crumb);
+      // Her tiles are headed by her name too, with her status now, not by her id.
+      expect(words(await page.locator('section.scope-tiles h2').textContent())).toMatch(/^Cao Yan · /);
       await note.locator('a').click();
       await page.waitForURL(/team=risk&agent=cao\.yan/);
       expect(new URL(page.url()).searchParams.get('from')).toBe(presetRange('last7', Date.now(), zone).from);

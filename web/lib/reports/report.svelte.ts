@@ -64,9 +64,9 @@ export function isEmpty(k: Kpis): boolean {
 
 /**
  * Where the chosen agent is when the report's agents have them not (a link kept from before they moved, an address
- * typed): listed by GET /api/agents under another team now, or under none; or named by no event at all.
+ * typed): listed by GET /api/agents under another team now (or under none), or named by no event at all.
  */
-export type Whereabouts = { kind: 'elsewhere'; agent: AgentKpis } | { kind: 'unknown' };
+export type Whereabouts = 'elsewhere' | 'unknown';
 
 interface Loaded {
   seen: Seen;
@@ -77,6 +77,7 @@ interface Loaded {
   agents: AgentKpis[];
   agentKpis: Kpis | null;
   teamKpis: Kpis | null;
+  chosen: AgentKpis | null;
   whereabouts: Whereabouts | null;
 }
 type Read = { status: number; fault?: string } & Partial<Loaded>;
@@ -111,6 +112,8 @@ export class Report {
   agents = $state.raw<AgentKpis[]>([]);
   /** The chosen agent's figures. */
   agentKpis = $state.raw<Kpis | null>(null);
+  /** The chosen agent as GET /api/agents lists them (their name, team and status now): among `agents`, or found elsewhere. */
+  chosen = $state.raw<AgentKpis | null>(null);
   /** Where the chosen agent is, when the agents read have them not; null when they are there, or none is chosen. */
   whereabouts = $state.raw<Whereabouts | null>(null);
   /** The chosen team's figures, with a team but no agent chosen. */
@@ -137,6 +140,7 @@ export class Report {
       this.agents = result.agents!;
       this.agentKpis = result.agentKpis!;
       this.teamKpis = result.teamKpis!;
+      this.chosen = result.chosen!;
       this.whereabouts = result.whereabouts!;
     }
     this.status = result.status;
@@ -209,13 +213,14 @@ export class Report {
     // agent, and with no filter those on shift now: a shift says nothing of a channel, and would list a row of noughts.
     const onShift = (a: AgentKpis) => !filtered && a.status !== null && a.status !== 'offline' && (!sel.team || a.team === sel.team);
     const shown = agents.body!.agents.filter((a) => worked(a) || a.agent === sel.agent || onShift(a));
+    let chosen = sel.agent ? (agents.body!.agents.find((a) => a.agent === sel.agent) ?? null) : null;
     // The chosen agent not among them: every agent, read once more only under a team (without one, `everyone` is all).
     let whereabouts: Whereabouts | null = null;
-    if (sel.agent && !agents.body!.agents.some((a) => a.agent === sel.agent)) {
+    if (sel.agent && !chosen) {
       const all = everyone ?? (await getJson<{ agents: AgentKpis[] }>(apiUrl('/api/agents', range)));
       if (all.status !== 200) return all;
-      const found = all.body!.agents.find((a) => a.agent === sel.agent);
-      whereabouts = found ? { kind: 'elsewhere', agent: found } : { kind: 'unknown' };
+      chosen = all.body!.agents.find((a) => a.agent === sel.agent) ?? null;
+      whereabouts = chosen ? 'elsewhere' : 'unknown';
     }
     return {
       status: 200,
@@ -227,6 +232,7 @@ export class Report {
       agents: shown,
       agentKpis: agentKpis?.body ?? null,
       teamKpis: teamKpis?.body ?? null,
+      chosen,
       whereabouts
     };
   }
